@@ -1,0 +1,87 @@
+package qantar
+
+// Act is one thing done to one victim in one event: a killing in crowd
+// control, a death in custody, torture, an arbitrary detention (HURIDOCS ESF
+// "act").
+type Act struct {
+	Meta
+	VictimID     int64  `json:"victim_id"`
+	EventID      int64  `json:"event_id,omitempty"`
+	ActType      string `json:"type"`
+	Method       string `json:"method,omitempty"`
+	Date         Date   `json:"date,omitzero"`
+	PlaceID      int64  `json:"place_id,omitempty"`
+	VictimStatus string `json:"victim_status,omitempty"`
+	Description  Text   `json:"description,omitempty"`
+}
+
+func (*Act) Kind() Kind { return KindAct }
+
+func (a *Act) Validate() error {
+	if err := checkID("victim_id", a.VictimID, true); err != nil {
+		return err
+	}
+	if err := checkID("event_id", a.EventID, false); err != nil {
+		return err
+	}
+	if err := checkTerm("type", "act_type", a.ActType, true); err != nil {
+		return err
+	}
+	if err := checkString("method", a.Method, MaxShort); err != nil {
+		return err
+	}
+	if err := checkID("place_id", a.PlaceID, false); err != nil {
+		return err
+	}
+	if err := checkTerm("victim_status", "victim_status", a.VictimStatus, false); err != nil {
+		return err
+	}
+	return a.Description.validate("description", MaxLong, false)
+}
+
+func (a *Act) Refs() []Ref {
+	return ref(ref(ref(nil, "victim_id", KindPerson, a.VictimID), "event_id", KindEvent, a.EventID), "place_id", KindPlace, a.PlaceID)
+}
+
+// IsKilling reports whether the act ended the victim's life.
+func (a *Act) IsKilling() bool { return IsKilling(a.ActType) || a.VictimStatus == "dead" }
+
+// Involvement links an act to a perpetrator, a person or a unit, with the
+// degree of involvement (carried out, gave orders, failed to prevent, …).
+type Involvement struct {
+	Meta
+	ActID      int64  `json:"act_id"`
+	PersonID   int64  `json:"person_id,omitempty"`
+	UnitID     int64  `json:"unit_id,omitempty"`
+	Degree     string `json:"degree"`
+	Confidence string `json:"confidence,omitempty"`
+	Notes      Text   `json:"notes,omitempty"`
+}
+
+func (*Involvement) Kind() Kind { return KindInvolvement }
+
+func (v *Involvement) Validate() error {
+	if err := checkID("act_id", v.ActID, true); err != nil {
+		return err
+	}
+	if err := checkID("person_id", v.PersonID, false); err != nil {
+		return err
+	}
+	if err := checkID("unit_id", v.UnitID, false); err != nil {
+		return err
+	}
+	if v.PersonID == 0 && v.UnitID == 0 {
+		return FieldErrorf("person_id", "a perpetrator is required: person_id or unit_id")
+	}
+	if err := checkTerm("degree", "degree", v.Degree, true); err != nil {
+		return err
+	}
+	if err := checkTerm("confidence", "confidence", v.Confidence, false); err != nil {
+		return err
+	}
+	return v.Notes.validate("notes", MaxLong, false)
+}
+
+func (v *Involvement) Refs() []Ref {
+	return ref(ref(ref(nil, "act_id", KindAct, v.ActID), "person_id", KindPerson, v.PersonID), "unit_id", KindUnit, v.UnitID)
+}

@@ -1,0 +1,124 @@
+package qantar
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Protection levels. Restricted and confidential persons are shown to
+// anonymous readers only as "Protected person"; see Reader.CanSee.
+const (
+	Public       = "public"
+	Restricted   = "restricted"
+	Confidential = "confidential"
+)
+
+// Person is anyone in the record: a victim, a perpetrator, a relative, an
+// official. One table for all, because one person can be several of these.
+type Person struct {
+	Meta
+	Names       []Name `json:"names"`
+	Sex         string `json:"sex,omitempty"`
+	BirthDate   Date   `json:"birth_date,omitzero"`
+	BirthPlace  int64  `json:"birth_place_id,omitempty"`
+	Description Text   `json:"description,omitempty"`
+	// Protection is public (default), restricted or confidential.
+	Protection string `json:"protection,omitempty"`
+	// Consent records whether the person, or their family, agreed to publication.
+	Consent string `json:"consent,omitempty"`
+}
+
+// Name is one way a person's name is written.
+type Name struct {
+	Value  string `json:"value"`
+	Lang   string `json:"lang,omitempty"`   // kk, ru, en, …
+	Script string `json:"script,omitempty"` // Cyrl, Latn
+	Kind   string `json:"kind,omitempty"`   // primary, alias, transliteration, patronymic_form
+}
+
+func (*Person) Kind() Kind { return KindPerson }
+
+// PrimaryName returns the first name of kind primary, or the first name.
+func (p *Person) PrimaryName() string {
+	for _, n := range p.Names {
+		if n.Kind == "primary" {
+			return n.Value
+		}
+	}
+	if len(p.Names) > 0 {
+		return p.Names[0].Value
+	}
+	return ""
+}
+
+// NameIn returns the person's name in lang if one is recorded, else the primary.
+func (p *Person) NameIn(lang string) string {
+	for _, n := range p.Names {
+		if n.Lang == lang && n.Kind != "patronymic_form" {
+			return n.Value
+		}
+	}
+	return p.PrimaryName()
+}
+
+// ProtectionLevel returns the person's protection, public when unset.
+func (p *Person) ProtectionLevel() string {
+	if p.Protection == "" {
+		return Public
+	}
+	return p.Protection
+}
+
+func (p *Person) Validate() error {
+	if len(p.Names) == 0 {
+		return FieldErrorf("names", "at least one name is required")
+	}
+	if len(p.Names) > MaxList {
+		return FieldErrorf("names", "has %d names; the limit is %d", len(p.Names), MaxList)
+	}
+	for i, n := range p.Names {
+		f := fmt.Sprintf("names[%d]", i)
+		if strings.TrimSpace(n.Value) == "" {
+			return FieldErrorf(f+".value", "is required")
+		}
+		if err := checkString(f+".value", n.Value, MaxShort); err != nil {
+			return err
+		}
+		if n.Lang != "" && !validLangTag(n.Lang) {
+			return FieldErrorf(f+".lang", "%q is not a language code such as kk, ru or en", n.Lang)
+		}
+		if err := checkTerm(f+".script", "script", n.Script, false); err != nil {
+			return err
+		}
+		if err := checkTerm(f+".kind", "name_kind", n.Kind, false); err != nil {
+			return err
+		}
+	}
+	if err := checkTerm("sex", "sex", p.Sex, false); err != nil {
+		return err
+	}
+	if err := checkID("birth_place_id", p.BirthPlace, false); err != nil {
+		return err
+	}
+	if err := p.Description.validate("description", MaxLong, false); err != nil {
+		return err
+	}
+	if err := checkTerm("protection", "protection", p.Protection, false); err != nil {
+		return err
+	}
+	return checkTerm("consent", "consent", p.Consent, false)
+}
+
+func (p *Person) Refs() []Ref { return ref(nil, "birth_place_id", KindPlace, p.BirthPlace) }
+
+func validLangTag(s string) bool {
+	if len(s) < 2 || len(s) > 12 {
+		return false
+	}
+	for i, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '-' && i > 0) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,162 @@
+package qantar
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// Roles, from least to most trusted. An anonymous reader has no role.
+const (
+	RoleViewer = "viewer" // may read restricted records
+	RoleEditor = "editor" // may write
+	RoleAdmin  = "admin"  // may manage accounts and tokens, and read confidential records
+)
+
+// Roles lists the roles in order of trust.
+var Roles = []string{RoleViewer, RoleEditor, RoleAdmin}
+
+// Actor is who reads or writes: a token, a signed-in account, or nobody.
+// Its ID ("token:3", "user:7", "system") is recorded with every version and
+// in every log leaf.
+type Actor struct {
+	ID   string
+	Name string
+	Role string
+}
+
+// Anonymous is the public reader.
+var Anonymous = Actor{}
+
+// System is the actor of bundled data and migrations.
+var System = Actor{ID: "system", Name: "system", Role: RoleAdmin}
+
+// CanWrite reports whether the actor may create, edit and delete records.
+func (a Actor) CanWrite() bool { return a.Role == RoleEditor || a.Role == RoleAdmin }
+
+// CanSee reports whether the actor may see a record at the given protection
+// level. It is the one function that decides what a reader may see; every
+// path (pages, API, search, export, log) goes through it.
+func (a Actor) CanSee(protection string) bool {
+	switch protection {
+	case "", Public:
+		return true
+	case Restricted:
+		return a.Role == RoleViewer || a.Role == RoleEditor || a.Role == RoleAdmin
+	case Confidential:
+		return a.Role == RoleEditor || a.Role == RoleAdmin
+	}
+	return false
+}
+
+// Op is what a version did to its record.
+type Op string
+
+const (
+	OpCreate Op = "create"
+	OpUpdate Op = "update"
+	OpDelete Op = "delete"
+)
+
+// Version is one stored version of a record: who wrote it, when, why, and
+// the record's content as it was.
+type Version struct {
+	Kind      Kind            `json:"kind"`
+	ID        int64           `json:"id"`
+	Version   int             `json:"version"`
+	Op        Op              `json:"op"`
+	Actor     string          `json:"actor"`
+	At        time.Time       `json:"at"`
+	Reason    string          `json:"reason,omitempty"`
+	LeafIndex *int64          `json:"leaf_index,omitempty"`
+	Data      json.RawMessage `json:"data,omitempty"`
+}
+
+// Filter selects records of one kind for a list.
+type Filter struct {
+	// Where holds field = value conditions on top-level scalar fields
+	// ("type": "death_in_custody", "event_id": "3"); see FilterFields.
+	Where map[string]string
+	// Q matches, case-insensitively, anywhere in the record's text.
+	Q string
+	// Sort is a field name, "-" before it for descending; default "id".
+	Sort   string
+	Limit  int
+	Offset int
+	// Reader decides which protected records are visible; anonymous by default.
+	Reader Actor
+	// WithDeleted includes deleted records (for exports of the full history).
+	WithDeleted bool
+}
+
+// MaxLimit caps a list page.
+const MaxLimit = 1000
+
+// FilterFields lists, per kind, the fields a list may be filtered on.
+var FilterFields = map[Kind][]string{
+	KindSource:      {"kind", "publisher", "language", "reliability", "date", "external_key"},
+	KindEvent:       {"place_id", "parent_id", "start", "external_key"},
+	KindPlace:       {"kind", "region_then_id", "region_now_id", "external_key"},
+	KindPerson:      {"sex", "protection", "consent", "birth_date", "external_key"},
+	KindUnit:        {"kind", "external_key"},
+	KindPost:        {"person_id", "unit_id", "role", "external_key"},
+	KindAct:         {"victim_id", "event_id", "type", "place_id", "victim_status", "date", "external_key"},
+	KindInvolvement: {"act_id", "person_id", "unit_id", "degree", "external_key"},
+	KindCase:        {"number", "authority_id", "jurisdiction", "opened_on", "external_key"},
+	KindComplaint:   {"kind", "filer_id", "addressee_id", "case_id", "escalates_id", "filed_on", "filer_role", "external_key"},
+	KindCitation:    {"record_kind", "record_id", "source_id", "field", "external_key"},
+	KindFigure:      {"measure", "official", "place_id", "event_id", "source_id", "as_of", "external_key"},
+}
+
+// SortFields are the fields every list can be sorted on, besides its filters.
+var SortFields = []string{"id", "created_at", "updated_at", "version"}
+
+// Checker checks a record against rules the root package cannot know, such
+// as a jurisdiction's complaint kinds and case procedure (see package law).
+// prev is the current version for an update, nil for a create.
+type Checker interface {
+	Check(ctx context.Context, rec Record, prev Record) error
+}
+
+// Store keeps records and every version of them. Every write is one
+// transaction that also appends the version's leaf to the log.
+type Store interface {
+	// Create stores a new record as version 1 and sets its Meta.
+	Create(ctx context.Context, actor Actor, rec Record) error
+	// Update stores rec as a new version of the record rec.ID; rec.Version
+	// must be the current version, else ECONFLICT and nothing changes.
+	Update(ctx context.Context, actor Actor, rec Record) error
+	// Delete records the deletion of a record at the given current version,
+	// with a reason. The record's history stays.
+	Delete(ctx context.Context, actor Actor, kind Kind, id int64, version int, reason string) error
+	// Get returns the current version of a record; ENOTFOUND if it never
+	// existed or was deleted. Protection is the caller's business (see Visible).
+	Get(ctx context.Context, kind Kind, id int64) (Record, error)
+	// List returns one page of records and the total that match.
+	List(ctx context.Context, kind Kind, f Filter) ([]Record, int, error)
+	// History returns every version of a record, oldest first.
+	History(ctx context.Context, kind Kind, id int64) ([]Version, error)
+	// Count returns the number of live records of each kind.
+	Count(ctx context.Context) (map[Kind]int, error)
+	Close() error
+}
+
+// Token is an API token. Only the SHA-256 of its secret is stored.
+type Token struct {
+	ID        int64      `json:"id"`
+	Name      string     `json:"name"`
+	Role      string     `json:"role"`
+	CreatedAt time.Time  `json:"created_at"`
+	RevokedAt *time.Time `json:"revoked_at,omitempty"`
+}
+
+// TokenService creates and checks API tokens.
+type TokenService interface {
+	// CreateToken stores a new token and returns it with its secret, which
+	// is shown once and never stored.
+	CreateToken(ctx context.Context, name, role string) (Token, string, error)
+	// Authenticate returns the actor of a secret, EUNAUTHORIZED if unknown or revoked.
+	Authenticate(ctx context.Context, secret string) (Actor, error)
+	RevokeToken(ctx context.Context, id int64) error
+	ListTokens(ctx context.Context) ([]Token, error)
+}
