@@ -118,9 +118,9 @@ type Checker interface {
 	Check(ctx context.Context, rec Record, prev Record) error
 }
 
-// Store keeps records and every version of them. Every write is one
-// transaction that also appends the version's leaf to the log.
-type Store interface {
+// Writer writes records. A Store is a Writer whose every call is its own
+// transaction; inside Store.InTx, all calls share one transaction.
+type Writer interface {
 	// Create stores a new record as version 1 and sets its Meta.
 	Create(ctx context.Context, actor Actor, rec Record) error
 	// Update stores rec as a new version of the record rec.ID; rec.Version
@@ -132,6 +132,17 @@ type Store interface {
 	// Get returns the current version of a record; ENOTFOUND if it never
 	// existed or was deleted. Protection is the caller's business (see Visible).
 	Get(ctx context.Context, kind Kind, id int64) (Record, error)
+	// GetByExternalKey returns the live record with the given external key.
+	GetByExternalKey(ctx context.Context, kind Kind, key string) (Record, error)
+}
+
+// Store keeps records and every version of them. Every write is one
+// transaction that also appends the version's leaf to the log.
+type Store interface {
+	Writer
+	// InTx runs fn in one transaction: every write in it lands, or none
+	// does (fn returned an error, or the process died).
+	InTx(ctx context.Context, fn func(w Writer) error) error
 	// List returns one page of records and the total that match.
 	List(ctx context.Context, kind Kind, f Filter) ([]Record, int, error)
 	// History returns every version of a record, oldest first.
