@@ -1,0 +1,207 @@
+// Package sqlite is Qantar's embedded default store: one SQLite file through
+// modernc.org/sqlite (pure Go, no cgo), in WAL mode with foreign keys and a
+// busy timeout, one write connection and a pool of read connections, and
+// numbered .sql migrations embedded and applied at open.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/qantar-project/qantar"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// Options configures a DB.
+type Options struct {
+	// Synchronous is SQLite's synchronous pragma: "FULL" (default) makes
+	// every acknowledged write survive a power loss; "NORMAL" survives a
+	// crash of the process but may lose the last writes on power loss.
+	Synchronous string
+	// ReadConns is the size of the read pool (default: 2 × CPUs, at least 4).
+	ReadConns int
+	// Now is the clock; tests set it.
+	Now func() time.Time
+	// Checker checks records against jurisdiction rules (may be nil).
+	Checker qantar.Checker
+}
+
+// DB is the SQLite store.
+type DB struct {
+	path    string
+	write   *sql.DB // exactly one connection: SQLite has one writer at a time
+	read    *sql.DB
+	now     func() time.Time
+	checker qantar.Checker
+	log     LeafLog
+}
+
+var _ qantar.Store = (*DB)(nil)
+var _ qantar.TokenService = (*DB)(nil)
+
+// Open opens (creating if needed) the database at path and migrates it.
+func Open(ctx context.Context, path string, opts Options) (*DB, error) {
+	if path == "" {
+		return nil, qantar.Errorf(qantar.EINVALID, "database path is empty")
+	}
+	sync := strings.ToUpper(opts.Synchronous)
+	if sync == "" {
+		sync = "FULL"
+	}
+	if sync != "FULL" && sync != "NORMAL" {
+		return nil, qantar.Errorf(qantar.EINVALID, "synchronous must be FULL or NORMAL, not %q", opts.Synchronous)
+	}
+	pragmas := []string{"journal_mode(WAL)", "foreign_keys(1)", "busy_timeout(10000)", "synchronous(" + sync + ")"}
+	dsn := func(extra ...string) string {
+		q := url.Values{}
+		for _, p := range append(pragmas, extra...) {
+			q.Add("_pragma", p)
+		}
+		return "file:" + path + "?" + q.Encode()
+	}
+	db := &DB{path: path, now: opts.Now, checker: opts.Checker}
+	if db.now == nil {
+		db.now = time.Now
+	}
+	var err error
+	if db.write, err = sql.Open("sqlite", dsn()+"&_txlock=immediate"); err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	db.write.SetMaxOpenConns(1)
+	db.write.SetConnMaxIdleTime(0)
+	if err := db.write.PingContext(ctx); err != nil {
+		db.write.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if err := db.migrate(ctx); err != nil {
+		db.write.Close()
+		return nil, err
+	}
+	n := opts.ReadConns
+	if n <= 0 {
+		n = max(4, 2*runtime.NumCPU())
+	}
+	if db.read, err = sql.Open("sqlite", dsn("query_only(1)")); err != nil {
+		db.write.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	db.read.SetMaxOpenConns(n)
+	db.read.SetMaxIdleConns(n)
+	return db, nil
+}
+
+// Close closes both pools; in-flight transactions finish first.
+func (db *DB) Close() error {
+	var errs []error
+	if db.read != nil {
+		errs = append(errs, db.read.Close())
+	}
+	if db.write != nil {
+		errs = append(errs, db.write.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// Path returns the database file path.
+func (db *DB) Path() string { return db.path }
+
+// migrate applies every embedded migration not yet recorded, in order, each
+// in its own transaction.
+func (db *DB) migrate(ctx context.Context) error {
+	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		base := strings.TrimPrefix(name, "migrations/")
+		num, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
+		if err != nil {
+			return fmt.Errorf("migration %s: name must start with a number", base)
+		}
+		var n int
+		if err := db.write.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, num).Scan(&n); err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		} else if n > 0 {
+			continue
+		}
+		body, err := migrationFS.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		tx, err := db.write.BeginTx(ctx, nil)
+		if err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migration %s: %w", base, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+			num, base, db.now().UTC().Format(time.RFC3339Nano)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migration %s: %w", base, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("migration %s: %w", base, err)
+		}
+	}
+	return nil
+}
+
+// Migrations returns the applied migrations' names, in order.
+func (db *DB) Migrations(ctx context.Context) ([]string, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT name FROM schema_migrations ORDER BY version`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// Tx is a write transaction with the one clock reading it was started with.
+type Tx struct {
+	*sql.Tx
+	db  *DB
+	now time.Time
+}
+
+func (db *DB) begin(ctx context.Context) (*Tx, error) {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	return &Tx{Tx: tx, db: db, now: db.now().UTC().Truncate(time.Microsecond)}, nil
+}
+
+func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+func parseTime(s string) time.Time {
+	t, _ := time.Parse(time.RFC3339Nano, s)
+	return t
+}

@@ -1,0 +1,218 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/qantar-project/qantar"
+)
+
+// List returns one page of live records of a kind and the number that match.
+func (db *DB) List(ctx context.Context, kind qantar.Kind, f qantar.Filter) ([]qantar.Record, int, error) {
+	where, args, err := listWhere(kind, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	order, err := listOrder(kind, f.Sort)
+	if err != nil {
+		return nil, 0, err
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > qantar.MaxLimit {
+		limit = qantar.MaxLimit
+	}
+	if f.Offset < 0 {
+		return nil, 0, qantar.FieldErrorf("offset", "must not be negative")
+	}
+	var total int
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM records WHERE `+where, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count %s: %w", kind, err)
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT data FROM records WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`,
+		append(args, limit, f.Offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list %s: %w", kind, err)
+	}
+	defer rows.Close()
+	var out []qantar.Record
+	for rows.Next() {
+		var data string
+		if err := rows.Scan(&data); err != nil {
+			return nil, 0, err
+		}
+		rec, err := decodeStored(kind, data)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, qantar.Visible(f.Reader, rec))
+	}
+	return out, total, rows.Err()
+}
+
+// listWhere builds the WHERE clause of a list. Fields are checked against
+// qantar.FilterFields, so no name from the request reaches the SQL text.
+func listWhere(kind qantar.Kind, f qantar.Filter) (string, []any, error) {
+	conds := []string{"kind = ?"}
+	args := []any{kind}
+	if !f.WithDeleted {
+		conds = append(conds, "deleted_at IS NULL")
+	}
+	// A reader who may not see protected persons sees them only as
+	// placeholders in a plain list by id; a filter, a search or a sort on a
+	// hidden field must not let anyone single them out.
+	hidden := hiddenLevels(f.Reader)
+	filtered := len(f.Where) > 0 || f.Q != "" || (f.Sort != "" && f.Sort != "id" && f.Sort != "-id")
+	if kind == qantar.KindPerson && len(hidden) > 0 && filtered {
+		conds = append(conds, "protection NOT IN ("+placeholders(len(hidden))+")")
+		for _, h := range hidden {
+			args = append(args, h)
+		}
+	}
+	allowed := qantar.FilterFields[kind]
+	for field, value := range f.Where {
+		if !contains(allowed, field) {
+			return "", nil, qantar.FieldErrorf(field, "cannot filter %s on %q (fields: %s)", kind, field, strings.Join(allowed, ", "))
+		}
+		if len(value) > qantar.MaxShort {
+			return "", nil, qantar.FieldErrorf(field, "filter value is too long")
+		}
+		switch field {
+		case "external_key":
+			conds = append(conds, "external_key = ?")
+			args = append(args, value)
+		case "protection":
+			conds = append(conds, "protection = ?")
+			args = append(args, value)
+		default:
+			conds = append(conds, "json_extract(data, '$."+field+"') = ?")
+			args = append(args, filterValue(value))
+		}
+	}
+	if q := strings.TrimSpace(f.Q); q != "" {
+		if len(q) > qantar.MaxShort {
+			return "", nil, qantar.FieldErrorf("q", "is longer than %d bytes", qantar.MaxShort)
+		}
+		conds = append(conds, "instr(qfold(data), ?) > 0")
+		args = append(args, jsonFragment(strings.ToLower(q)))
+	}
+	return strings.Join(conds, " AND "), args, nil
+}
+
+// jsonFragment escapes q as it appears inside a JSON string, so that a plain
+// substring match over the stored JSON finds it.
+func jsonFragment(q string) string {
+	b, _ := json.Marshal(q)
+	return string(b[1 : len(b)-1])
+}
+
+// filterValue types a filter value as SQLite's json_extract returns it.
+func filterValue(v string) any {
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		return n
+	}
+	switch v {
+	case "true":
+		return 1
+	case "false":
+		return 0
+	}
+	return v
+}
+
+func listOrder(kind qantar.Kind, sort string) (string, error) {
+	desc := strings.HasPrefix(sort, "-")
+	field := strings.TrimPrefix(sort, "-")
+	dir := " ASC"
+	if desc {
+		dir = " DESC"
+	}
+	switch field {
+	case "", "id":
+		return "id" + dir, nil
+	case "created_at", "updated_at", "version":
+		return field + dir + ", id" + dir, nil
+	}
+	if !contains(qantar.FilterFields[kind], field) {
+		return "", qantar.FieldErrorf("sort", "cannot sort %s on %q", kind, field)
+	}
+	return "json_extract(data, '$." + field + "')" + dir + ", id" + dir, nil
+}
+
+func hiddenLevels(reader qantar.Actor) []string {
+	var out []string
+	for _, l := range []string{qantar.Restricted, qantar.Confidential} {
+		if !reader.CanSee(l) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?,", n), ",") }
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// History returns every version of a record, oldest first.
+func (db *DB) History(ctx context.Context, kind qantar.Kind, id int64) ([]qantar.Version, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT version, op, actor, at, reason, data, leaf_index FROM versions
+		WHERE kind = ? AND id = ? ORDER BY version`, kind, id)
+	if err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	defer rows.Close()
+	var out []qantar.Version
+	for rows.Next() {
+		v := qantar.Version{Kind: kind, ID: id}
+		var at, data string
+		var reason sql.NullString
+		var leaf sql.NullInt64
+		if err := rows.Scan(&v.Version, &v.Op, &v.Actor, &at, &reason, &data, &leaf); err != nil {
+			return nil, err
+		}
+		v.At, v.Reason, v.Data = parseTime(at), reason.String, json.RawMessage(data)
+		if leaf.Valid {
+			v.LeafIndex = &leaf.Int64
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, qantar.Errorf(qantar.ENOTFOUND, "%s/%d does not exist", kind, id)
+	}
+	return out, nil
+}
+
+// Count returns the number of live records of each kind.
+func (db *DB) Count(ctx context.Context) (map[qantar.Kind]int, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT kind, count(*) FROM records WHERE deleted_at IS NULL GROUP BY kind`)
+	if err != nil {
+		return nil, fmt.Errorf("count: %w", err)
+	}
+	defer rows.Close()
+	out := map[qantar.Kind]int{}
+	for _, k := range qantar.Kinds {
+		out[k] = 0
+	}
+	for rows.Next() {
+		var k string
+		var n int
+		if err := rows.Scan(&k, &n); err != nil {
+			return nil, err
+		}
+		out[qantar.Kind(k)] = n
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,343 @@
+package sqlite
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/qantar-project/qantar"
+)
+
+// versionRow is one row of the versions table, as written.
+type versionRow struct {
+	kind      qantar.Kind
+	id        int64
+	version   int
+	op        qantar.Op
+	actor     string
+	reason    string
+	canonical []byte
+	salt      []byte
+	protected bool
+}
+
+// Create stores rec as version 1 of a new record.
+func (db *DB) Create(ctx context.Context, actor qantar.Actor, rec qantar.Record) error {
+	return db.InTx(ctx, func(w qantar.Writer) error { return w.Create(ctx, actor, rec) })
+}
+
+// Update stores rec as the next version of its record.
+func (db *DB) Update(ctx context.Context, actor qantar.Actor, rec qantar.Record) error {
+	return db.InTx(ctx, func(w qantar.Writer) error { return w.Update(ctx, actor, rec) })
+}
+
+// Delete records the deletion of a record.
+func (db *DB) Delete(ctx context.Context, actor qantar.Actor, kind qantar.Kind, id int64, version int, reason string) error {
+	return db.InTx(ctx, func(w qantar.Writer) error { return w.Delete(ctx, actor, kind, id, version, reason) })
+}
+
+// InTx runs fn in one write transaction.
+func (db *DB) InTx(ctx context.Context, fn func(w qantar.Writer) error) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// Create stores rec as version 1 within the transaction.
+func (tx *Tx) Create(ctx context.Context, actor qantar.Actor, rec qantar.Record) error {
+	if err := tx.check(ctx, actor, rec, nil); err != nil {
+		return err
+	}
+	m := rec.GetMeta()
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM records WHERE kind = ?`, rec.Kind()).Scan(&m.ID); err != nil {
+		return fmt.Errorf("next id: %w", err)
+	}
+	m.Version, m.CreatedAt, m.UpdatedAt = 1, tx.now, tx.now
+	return tx.write(ctx, actor, rec, qantar.OpCreate, "", true)
+}
+
+// CreateWithID stores rec with the id it carries; for copies between stores.
+func (tx *Tx) CreateWithID(ctx context.Context, actor qantar.Actor, rec qantar.Record) error {
+	if rec.GetMeta().ID <= 0 {
+		return qantar.FieldErrorf("id", "must be positive")
+	}
+	if err := tx.check(ctx, actor, rec, nil); err != nil {
+		return err
+	}
+	m := rec.GetMeta()
+	m.Version, m.CreatedAt, m.UpdatedAt = 1, tx.now, tx.now
+	return tx.write(ctx, actor, rec, qantar.OpCreate, "", true)
+}
+
+// Update stores rec as the next version of record rec.ID, which must be at
+// version rec.Version.
+func (tx *Tx) Update(ctx context.Context, actor qantar.Actor, rec qantar.Record) error {
+	m := rec.GetMeta()
+	cur, err := tx.getLive(ctx, rec.Kind(), m.ID)
+	if err != nil {
+		return err
+	}
+	cm := cur.GetMeta()
+	if m.Version == 0 {
+		return qantar.FieldErrorf("version", "is required: name the version you edited (the current one is %d)", cm.Version)
+	}
+	if m.Version != cm.Version {
+		return &qantar.Error{Code: qantar.ECONFLICT, Field: "version",
+			Message: fmt.Sprintf("%s/%d was changed by someone else: you edited version %d, the current version is %d", rec.Kind(), m.ID, m.Version, cm.Version)}
+	}
+	if err := tx.check(ctx, actor, rec, cur); err != nil {
+		return err
+	}
+	m.Version, m.CreatedAt, m.UpdatedAt = cm.Version+1, cm.CreatedAt, tx.now
+	return tx.write(ctx, actor, rec, qantar.OpUpdate, "", false)
+}
+
+// Delete records the deletion of record id at the given version, with a reason.
+func (tx *Tx) Delete(ctx context.Context, actor qantar.Actor, kind qantar.Kind, id int64, version int, reason string) error {
+	if !actor.CanWrite() {
+		return qantar.Errorf(qantar.EFORBIDDEN, "writing needs the editor or admin role")
+	}
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return qantar.FieldErrorf("reason", "is required: a deletion is recorded with its reason")
+	}
+	if len(reason) > qantar.MaxShort*4 {
+		return qantar.FieldErrorf("reason", "is longer than %d bytes", qantar.MaxShort*4)
+	}
+	cur, err := tx.getLive(ctx, kind, id)
+	if err != nil {
+		return err
+	}
+	m := cur.GetMeta()
+	if version == 0 {
+		return qantar.FieldErrorf("version", "is required: name the version you are deleting (the current one is %d)", m.Version)
+	}
+	if version != m.Version {
+		return &qantar.Error{Code: qantar.ECONFLICT, Field: "version",
+			Message: fmt.Sprintf("%s/%d was changed by someone else: you saw version %d, the current version is %d", kind, id, version, m.Version)}
+	}
+	var fromKind string
+	var fromID int64
+	err = tx.QueryRowContext(ctx, `SELECT r.from_kind, r.from_id FROM refs r
+		JOIN records x ON x.kind = r.from_kind AND x.id = r.from_id AND x.deleted_at IS NULL
+		WHERE r.to_kind = ? AND r.to_id = ? AND NOT (r.from_kind = ? AND r.from_id = ?) LIMIT 1`, kind, id, kind, id).Scan(&fromKind, &fromID)
+	if err == nil {
+		return qantar.Errorf(qantar.ECONFLICT, "%s/%d is still referred to by %s/%d; change or delete that first", kind, id, fromKind, fromID)
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("check references: %w", err)
+	}
+	m.Version, m.UpdatedAt = m.Version+1, tx.now
+	return tx.write(ctx, actor, cur, qantar.OpDelete, reason, false)
+}
+
+// check validates rec and the records it refers to.
+func (tx *Tx) check(ctx context.Context, actor qantar.Actor, rec qantar.Record, prev qantar.Record) error {
+	if !actor.CanWrite() {
+		return qantar.Errorf(qantar.EFORBIDDEN, "writing needs the editor or admin role")
+	}
+	if err := rec.Validate(); err != nil {
+		return err
+	}
+	if err := checkExternalKey(rec.GetMeta().ExternalKey); err != nil {
+		return err
+	}
+	for _, r := range rec.Refs() {
+		if r.Kind == rec.Kind() && r.ID == rec.GetMeta().ID && prev != nil {
+			return qantar.FieldErrorf(r.Field, "a record cannot refer to itself")
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM records WHERE kind = ? AND id = ? AND deleted_at IS NULL`, r.Kind, r.ID).Scan(&n); err != nil {
+			return fmt.Errorf("check %s: %w", r.Field, err)
+		}
+		if n == 0 {
+			return qantar.FieldErrorf(r.Field, "%s/%d does not exist", r.Kind, r.ID)
+		}
+	}
+	if tx.db.checker != nil {
+		if err := tx.db.checker.Check(ctx, rec, prev); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkExternalKey(k string) error {
+	if len(k) > 200 {
+		return qantar.FieldErrorf("external_key", "is longer than 200 bytes")
+	}
+	for _, r := range k {
+		if r < 0x20 || r == 0x7f {
+			return qantar.FieldErrorf("external_key", "contains a control character")
+		}
+	}
+	return nil
+}
+
+// write stores the record row, its version row, its references and its log leaf.
+func (tx *Tx) write(ctx context.Context, actor qantar.Actor, rec qantar.Record, op qantar.Op, reason string, insert bool) error {
+	m := rec.GetMeta()
+	data, err := json.Marshal(rec)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", rec.Kind(), err)
+	}
+	canonical, err := qantar.Canonical(rec)
+	if err != nil {
+		return err
+	}
+	protection := qantar.Protection(rec)
+	var ext any
+	if m.ExternalKey != "" {
+		ext = m.ExternalKey
+	}
+	var deleted any
+	if op == qantar.OpDelete {
+		deleted = formatTime(tx.now)
+	}
+	if insert {
+		_, err = tx.ExecContext(ctx, `INSERT INTO records (kind, id, version, created_at, updated_at, deleted_at, protection, external_key, data)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, rec.Kind(), m.ID, m.Version, formatTime(m.CreatedAt), formatTime(m.UpdatedAt), deleted, protection, ext, data)
+	} else {
+		_, err = tx.ExecContext(ctx, `UPDATE records SET version = ?, updated_at = ?, deleted_at = ?, protection = ?, external_key = ?, data = ?
+			WHERE kind = ? AND id = ?`, m.Version, formatTime(m.UpdatedAt), deleted, protection, ext, data, rec.Kind(), m.ID)
+	}
+	if err != nil {
+		if strings.Contains(err.Error(), "UNIQUE constraint failed: records.kind, records.external_key") {
+			return &qantar.Error{Code: qantar.ECONFLICT, Field: "external_key", Message: fmt.Sprintf("another %s already has external key %q", rec.Kind().Singular(), m.ExternalKey)}
+		}
+		if strings.Contains(err.Error(), "UNIQUE constraint failed") {
+			return qantar.Errorf(qantar.ECONFLICT, "%s/%d already exists", rec.Kind(), m.ID)
+		}
+		return fmt.Errorf("write %s/%d: %w", rec.Kind(), m.ID, err)
+	}
+	if op != qantar.OpCreate {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM refs WHERE from_kind = ? AND from_id = ?`, rec.Kind(), m.ID); err != nil {
+			return fmt.Errorf("refs: %w", err)
+		}
+	}
+	if op != qantar.OpDelete {
+		for _, r := range rec.Refs() {
+			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO refs (to_kind, to_id, from_kind, from_id) VALUES (?, ?, ?, ?)`,
+				r.Kind, r.ID, rec.Kind(), m.ID); err != nil {
+				return fmt.Errorf("refs: %w", err)
+			}
+		}
+	}
+	v := versionRow{kind: rec.Kind(), id: m.ID, version: m.Version, op: op, actor: actorID(actor), reason: reason,
+		canonical: canonical, protected: protection != qantar.Public}
+	if v.protected {
+		// A salted commitment, so that the public log never lets anyone
+		// confirm a guessed name of a protected person.
+		v.salt = make([]byte, 32)
+		if _, err := rand.Read(v.salt); err != nil {
+			return fmt.Errorf("salt: %w", err)
+		}
+	}
+	var leaf any
+	if tx.db.log != nil {
+		idx, err := tx.db.log.AppendLeaf(ctx, tx, v)
+		if err != nil {
+			return fmt.Errorf("log: %w", err)
+		}
+		leaf = idx
+	}
+	var reasonArg any
+	if reason != "" {
+		reasonArg = reason
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO versions (kind, id, version, op, actor, at, reason, data, salt, leaf_index)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, v.kind, v.id, v.version, v.op, v.actor, formatTime(tx.now), reasonArg, canonical, v.salt, leaf); err != nil {
+		return fmt.Errorf("version %s/%d v%d: %w", v.kind, v.id, v.version, err)
+	}
+	return nil
+}
+
+func actorID(a qantar.Actor) string {
+	if a.ID == "" {
+		return "anonymous"
+	}
+	return a.ID
+}
+
+// LeafLog appends one log leaf per version, in the version's transaction.
+type LeafLog interface {
+	AppendLeaf(ctx context.Context, tx *Tx, v versionRow) (int64, error)
+}
+
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// Get returns the live record within the transaction.
+func (tx *Tx) Get(ctx context.Context, kind qantar.Kind, id int64) (qantar.Record, error) {
+	return tx.getLive(ctx, kind, id)
+}
+
+func (tx *Tx) getLive(ctx context.Context, kind qantar.Kind, id int64) (qantar.Record, error) {
+	return getRecord(ctx, tx, kind, id)
+}
+
+// GetByExternalKey returns the live record with the given external key.
+func (tx *Tx) GetByExternalKey(ctx context.Context, kind qantar.Kind, key string) (qantar.Record, error) {
+	return getByExternalKey(ctx, tx, kind, key)
+}
+
+// Get returns the current version of a live record.
+func (db *DB) Get(ctx context.Context, kind qantar.Kind, id int64) (qantar.Record, error) {
+	return getRecord(ctx, db.read, kind, id)
+}
+
+// GetByExternalKey returns the live record with the given external key.
+func (db *DB) GetByExternalKey(ctx context.Context, kind qantar.Kind, key string) (qantar.Record, error) {
+	return getByExternalKey(ctx, db.read, kind, key)
+}
+
+func getRecord(ctx context.Context, q querier, kind qantar.Kind, id int64) (qantar.Record, error) {
+	var data string
+	var deleted sql.NullString
+	err := q.QueryRowContext(ctx, `SELECT data, deleted_at FROM records WHERE kind = ? AND id = ?`, kind, id).Scan(&data, &deleted)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, qantar.Errorf(qantar.ENOTFOUND, "%s/%d does not exist", kind, id)
+	} else if err != nil {
+		return nil, fmt.Errorf("get %s/%d: %w", kind, id, err)
+	}
+	if deleted.Valid {
+		return nil, qantar.Errorf(qantar.ENOTFOUND, "%s/%d was deleted on %s; its history remains", kind, id, deleted.String[:10])
+	}
+	return decodeStored(kind, data)
+}
+
+func getByExternalKey(ctx context.Context, q querier, kind qantar.Kind, key string) (qantar.Record, error) {
+	var data string
+	err := q.QueryRowContext(ctx, `SELECT data FROM records WHERE kind = ? AND external_key = ? AND deleted_at IS NULL`, kind, key).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, qantar.Errorf(qantar.ENOTFOUND, "no %s has external key %q", kind.Singular(), key)
+	} else if err != nil {
+		return nil, fmt.Errorf("get %s by key: %w", kind, err)
+	}
+	return decodeStored(kind, data)
+}
+
+func decodeStored(kind qantar.Kind, data string) (qantar.Record, error) {
+	rec, err := qantar.New(kind)
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(data), rec); err != nil {
+		return nil, fmt.Errorf("decode stored %s: %w", kind, err)
+	}
+	return rec, nil
+}
