@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Kind names a kind of record. It is also the path segment of the API
@@ -134,13 +135,72 @@ func Decode(k Kind, r io.Reader) (Record, error) {
 	}
 	dec := json.NewDecoder(r)
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(rec); err != nil {
+	var raw json.RawMessage
+	if err := dec.Decode(&raw); err != nil {
 		return nil, jsonError(err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, Errorf(EINVALID, "body holds more than one JSON value")
 	}
+	if !utf8.Valid(raw) {
+		return nil, Errorf(EINVALID, "body is not valid UTF-8")
+	}
+	if err := strictUnmarshal(raw, rec); err != nil {
+		err = jsonError(err)
+		if ErrorField(err) == "" {
+			if f := locateError(k, raw); f != "" {
+				err = &Error{Code: EINVALID, Field: f, Message: ErrorMessage(err)}
+			}
+		}
+		return nil, err
+	}
 	return rec, nil
+}
+
+func strictUnmarshal(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	return dec.Decode(v)
+}
+
+// locateError finds the field whose value a record cannot take, by decoding
+// the fields one at a time, down into arrays of objects: encoding/json does
+// not name the field when a value's own UnmarshalJSON (a date) fails.
+func locateError(k Kind, raw []byte) string {
+	var top map[string]json.RawMessage
+	if json.Unmarshal(raw, &top) != nil {
+		return ""
+	}
+	try := func(v any) bool {
+		b, _ := json.Marshal(v)
+		rec, _ := New(k)
+		return strictUnmarshal(b, rec) == nil
+	}
+	for key, val := range top {
+		if try(map[string]json.RawMessage{key: val}) {
+			continue
+		}
+		var items []json.RawMessage
+		if json.Unmarshal(val, &items) != nil {
+			return key
+		}
+		for i, item := range items {
+			if try(map[string][]json.RawMessage{key: {item}}) {
+				continue
+			}
+			var obj map[string]json.RawMessage
+			if json.Unmarshal(item, &obj) == nil {
+				for sub, sv := range obj {
+					if !try(map[string][]map[string]json.RawMessage{key: {{sub: sv}}}) {
+						return fmt.Sprintf("%s[%d].%s", key, i, sub)
+					}
+				}
+			}
+			return fmt.Sprintf("%s[%d]", key, i)
+		}
+		return key
+	}
+	return ""
 }
 
 // DecodeBytes is Decode over a byte slice.

@@ -1,0 +1,141 @@
+package qantar_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/qantar-project/qantar"
+)
+
+func TestDecodeErrorsNameTheField(t *testing.T) {
+	tests := []struct {
+		name, kind, body, field string
+	}{
+		{"UnknownField", "persons", `{"names":[{"value":"x"}],"nmae":1}`, "nmae"},
+		{"WrongType", "persons", `{"names":"x"}`, "names"},
+		{"WrongNestedType", "persons", `{"names":[{"value":5}]}`, "names.value"},
+		{"ImpossibleDate", "persons", `{"names":[{"value":"x"}],"birth_date":"1990-02-31"}`, "birth_date"},
+		{"ImpossibleNestedDate", "complaints", `{"kind":"appc-76","filed_on":"2024-02-01","responses":[{"received_on":"2024-13-01","outcome":"refused"}]}`, "responses[0].received_on"},
+		{"BadText", "events", `{"title":5}`, "title"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := qantar.DecodeBytes(qantar.Kind(tt.kind), []byte(tt.body))
+			if qantar.ErrorCode(err) != qantar.EINVALID || qantar.ErrorField(err) != tt.field {
+				t.Fatalf("got %v (field %q), want invalid field %q", err, qantar.ErrorField(err), tt.field)
+			}
+		})
+	}
+}
+
+func TestDecodeRejectsMalformedBodies(t *testing.T) {
+	for name, body := range map[string]string{
+		"Empty":      ``,
+		"Truncated":  `{"names":[`,
+		"TwoValues":  `{"names":[{"value":"x"}]} {}`,
+		"InvalidUTF": "{\"names\":[{\"value\":\"\xff\"}]}",
+		"Array":      `[1,2]`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			if _, err := qantar.DecodeBytes(qantar.KindPerson, []byte(body)); qantar.ErrorCode(err) != qantar.EINVALID {
+				t.Fatalf("got %v, want invalid", err)
+			}
+		})
+	}
+}
+
+func TestValidate(t *testing.T) {
+	long := strings.Repeat("я", qantar.MaxShort+1)
+	tests := []struct {
+		name  string
+		rec   qantar.Record
+		field string
+	}{
+		{"PersonOK", &qantar.Person{Names: []qantar.Name{{Value: "Тоқаев", Lang: "kk", Script: "Cyrl"}}}, ""},
+		{"NameTooLong", &qantar.Person{Names: []qantar.Name{{Value: long}}}, "names[0].value"},
+		{"ControlChar", &qantar.Person{Names: []qantar.Name{{Value: "a\x00b"}}}, "names[0].value"},
+		{"BadScript", &qantar.Person{Names: []qantar.Name{{Value: "x", Script: "Arab"}}}, "names[0].script"},
+		{"SourceNeedsKind", &qantar.Source{Title: qantar.Text{"en": "t"}}, "kind"},
+		{"SourceBadURL", &qantar.Source{SourceKind: "news", Title: qantar.Text{"en": "t"}, URL: "javascript:alert(1)"}, "url"},
+		{"SourceBadHash", &qantar.Source{SourceKind: "news", Title: qantar.Text{"en": "t"}, SHA256: "abc"}, "sha256"},
+		{"TextUnknownLang", &qantar.Event{Title: qantar.Text{"xx": "t"}}, "title.xx"},
+		{"EventEndBeforeStart", &qantar.Event{Title: qantar.Text{"en": "t"}, Start: qantar.MustDate("2022-01-05"), End: qantar.MustDate("2022-01-04")}, "end"},
+		{"EventMonthContainsDay", &qantar.Event{Title: qantar.Text{"en": "t"}, Start: qantar.MustDate("2022-01"), End: qantar.MustDate("2022-01-04")}, ""},
+		{"PlaceLatWithoutLon", &qantar.Place{Name: qantar.Text{"en": "p"}, Lat: new(float64)}, "lat"},
+		{"InvolvementNeedsPerpetrator", &qantar.Involvement{ActID: 1, Degree: "carried_out"}, "person_id"},
+		{"CaseStepsOutOfOrder", &qantar.Case{Steps: []qantar.CaseEvent{{Step: "registered", Date: qantar.MustDate("2022-02-01")}, {Step: "terminated", Date: qantar.MustDate("2022-01-01")}}}, "steps[1].date"},
+		{"VerdictNeedsVerdict", &qantar.Case{Steps: []qantar.CaseEvent{{Step: "verdict", Date: qantar.MustDate("2022-02-01")}}}, "steps[0].verdict"},
+		{"ComplaintMinimal", &qantar.Complaint{ComplaintKind: "appc-76", FiledOn: qantar.MustDate("2024-02-01")}, ""},
+		{"ComplaintMonthOnly", &qantar.Complaint{ComplaintKind: "appc-76", FiledOn: qantar.MustDate("2024-02")}, "filed_on"},
+		{"FigureNeedsSource", &qantar.Figure{Measure: "deaths", Value: 238, ClaimedBy: qantar.Text{"en": "GPO"}, AsOf: qantar.MustDate("2022-08")}, "source_id"},
+		{"CitationOfCitation", &qantar.Citation{RecordKind: qantar.KindCitation, RecordID: 1, SourceID: 1}, "record_kind"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.rec.Validate()
+			if tt.field == "" {
+				if err != nil {
+					t.Fatalf("unexpected error %v", err)
+				}
+				return
+			}
+			if qantar.ErrorField(err) != tt.field {
+				t.Fatalf("got %v (field %q), want field %q", err, qantar.ErrorField(err), tt.field)
+			}
+		})
+	}
+}
+
+func TestParseDate(t *testing.T) {
+	for _, ok := range []string{"2022", "2022-01", "2022-01-05", "2024-02-29", "2022-01-05T14:30", "~2022-01"} {
+		d, err := qantar.ParseDate(ok)
+		if err != nil || d.String() != ok {
+			t.Errorf("ParseDate(%q) = %v, %v", ok, d, err)
+		}
+	}
+	for _, bad := range []string{"2023-02-29", "31.02.1990", "2022-1-5", "2022-00", "2022-01-05T25:00", "20220105", "2022-01-05T", "abcd"} {
+		if _, err := qantar.ParseDate(bad); err == nil {
+			t.Errorf("ParseDate(%q) accepted", bad)
+		}
+	}
+}
+
+func TestVisibleHidesProtectedPersons(t *testing.T) {
+	p := &qantar.Person{Meta: qantar.Meta{ID: 3, Version: 2}, Names: []qantar.Name{{Value: "Секретный"}}, Protection: qantar.Confidential, Sex: "male"}
+	for _, tt := range []struct {
+		reader qantar.Actor
+		see    bool
+	}{{qantar.Anonymous, false}, {qantar.Actor{Role: qantar.RoleViewer}, false}, {qantar.Actor{Role: qantar.RoleEditor}, true}} {
+		got := qantar.Visible(tt.reader, p).(*qantar.Person)
+		if (got.PrimaryName() == "Секретный") != tt.see || (!tt.see && (got.Sex != "" || got.ID != 3)) {
+			t.Errorf("reader %q: got %+v", tt.reader.Role, got)
+		}
+	}
+}
+
+func FuzzDecode(f *testing.F) {
+	f.Add("persons", `{"names":[{"value":"Тоқаев","lang":"kk"}],"birth_date":"1990-05"}`)
+	f.Add("complaints", `{"kind":"appc-76","filed_on":"2024-02-01","responses":[{"received_on":"2024-02-20","outcome":"refused"}]}`)
+	f.Add("cases", `{"number":"1","steps":[{"step":"registered","date":"2022-01-10"}]}`)
+	f.Add("events", `{"title":{"en":"x","ru":"у"},"start":"~2022-01"}`)
+	f.Add("places", `{"name":"Алматы","lat":43.2,"lon":76.9}`)
+	f.Fuzz(func(t *testing.T, kind, body string) {
+		k, err := qantar.ParseKind(kind)
+		if err != nil {
+			return
+		}
+		rec, err := qantar.DecodeBytes(k, []byte(body))
+		if err != nil {
+			if qantar.ErrorCode(err) != qantar.EINVALID {
+				t.Fatalf("decode error with code %q: %v", qantar.ErrorCode(err), err)
+			}
+			return
+		}
+		if err := rec.Validate(); err != nil && qantar.ErrorCode(err) != qantar.EINVALID {
+			t.Fatalf("validate error with code %q", qantar.ErrorCode(err))
+		}
+		if _, err := qantar.Canonical(rec); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
