@@ -1,0 +1,67 @@
+// Package tlog is Qantar's tamper-evident history: every record version
+// written is one leaf of an append-only Merkle tree, and signed checkpoints
+// of that tree let anyone who kept one hold the log to it later. It uses the
+// formats of Certificate Transparency, Go's checksum database and Sigstore,
+// so that existing tools and a client written from the specs alone can
+// check a Qantar log:
+//
+//   - RFC 6962 hashing (https://www.rfc-editor.org/rfc/rfc6962#section-2.1),
+//     with github.com/transparency-dev/merkle;
+//   - C2SP tlog-checkpoint (https://c2sp.org/tlog-checkpoint) signed as a
+//     C2SP signed-note (https://c2sp.org/signed-note) with Ed25519, with
+//     golang.org/x/mod/sumdb/note;
+//   - C2SP tlog-tiles (https://c2sp.org/tlog-tiles) to serve the tree and
+//     its entries as static, cacheable files.
+//
+// The package holds the formats and the tree arithmetic, not the storage
+// and not HTTP: the SQLite and PostgreSQL stores implement NodeStore and
+// LeafReader over their own tables inside their own transactions, and the
+// web package maps the functions below onto routes.
+//
+// # Leaves (leaf.go, LEAF.md)
+//
+// A Leaf is sequence number, time, actor, record kind, id, version,
+// operation and a commitment to the version's canonical JSON
+// (qantar.Canonical): Commit(json, nil) = SHA-256(json) for a public
+// record; Commit(json, salt) = HMAC-SHA-256(salt, json) for a restricted or
+// confidential one, with a per-version salt from NewSalt kept with the
+// version and never published. Leaf.Encode gives its one canonical text
+// encoding, DecodeLeaf reads it back strictly, LeafHash is the tree's leaf
+// hash of the encoding. LEAF.md documents the encoding byte by byte.
+//
+// # Writing (tree.go)
+//
+// In the transaction that writes a version, a store:
+//
+//	leaf := tlog.Leaf{Index: size, Time: now.Truncate(time.Microsecond), Actor: actor.ID,
+//		Kind: kind, ID: id, Version: v, Op: op, Salted: salt != nil, Commitment: tlog.Commit(json, salt)}
+//	enc, err := leaf.Encode()            // store (index, enc) in its leaves table
+//	size, root, err = tlog.Append(ctx, nodes, size, [][]byte{tlog.LeafHash(enc)})
+//
+// Append reads the O(log n) nodes of the tree's right border and writes
+// every complete node the batch makes, so a bulk import appends thousands
+// of leaves with one call. The store keeps the tree size (the number of
+// leaves) in the same transaction, and signs a new checkpoint after the
+// commit (SignCheckpoint with the signer from LoadOrCreateKey).
+//
+// # Reading (tiles.go, proof.go, checkpoint.go)
+//
+//	GET /log/checkpoint       the latest signed checkpoint, as stored
+//	GET /log/key              the verifier key from LoadOrCreateKey, one line
+//	GET /log/tile/{path...}   t, err := ParseTilePath("tile/" + path), then ReadTile or
+//	                          ReadBundle (t.Entries) against the latest checkpoint's size;
+//	                          full tiles (!t.Partial()) are immutable
+//	GET /api/v1/{kind}/{id}/proof?version=V   NewRecordProof
+//
+// Errors from parsers and readers are *qantar.Error: EINVALID for a
+// malformed path or input (400), ENOTFOUND for a tile or leaf the tree does
+// not have (404); any other error is the store's.
+//
+// # Verifying (proof.go, remote.go)
+//
+// ScanLeaves recomputes the root from a store's leaves (and compares the
+// stored tile nodes) for `qantar verify --db`; a Builder does the same over
+// any stream of leaves. VerifyRemote checks a mirror over HTTP as a third
+// party would: signature, every tile and bundle, the root, an old
+// checkpoint as a prefix, and the public records' commitments.
+package tlog

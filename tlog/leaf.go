@@ -1,0 +1,303 @@
+package tlog
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/qantar-project/qantar"
+	"github.com/transparency-dev/merkle/rfc6962"
+)
+
+// LeafMagic is the first line of every leaf; a new encoding gets a new one.
+const LeafMagic = "qantar-leaf/v1"
+
+// TimeFormat is the one form a leaf's time takes: UTC, always six fractional
+// digits. Microseconds, because PostgreSQL keeps no finer time, and a leaf
+// must be recomputable from what the store kept.
+const TimeFormat = "2006-01-02T15:04:05.000000Z"
+
+// Limits that keep a leaf far below the 65,535 bytes an entry bundle allows.
+const (
+	MaxActorLen = 256
+	MaxKindLen  = 64
+)
+
+// Commitment schemes, written before the commitment's hex digits.
+const (
+	SchemePublic = "sha256"      // SHA-256(canonical JSON): anyone can recompute it
+	SchemeSalted = "hmac-sha256" // HMAC-SHA-256(key = salt, canonical JSON): needs the salt
+)
+
+// Leaf is one record version as the log commits to it. It holds no content,
+// only a commitment to it, so that a public log never tells what a
+// protected record says, nor lets anyone confirm a guess (see Commit).
+type Leaf struct {
+	Index   uint64      // position in the log, from 0
+	Time    time.Time   // when the version was written; kept to the microsecond, in UTC
+	Actor   string      // qantar.Actor.ID: "token:3", "user:7", "system"
+	Kind    qantar.Kind // "persons"
+	ID      int64       // the record's id, > 0
+	Version int         // the version written, >= 1
+	Op      qantar.Op   // create, update or delete
+	// Salted says the commitment is HMAC-SHA-256 keyed with a per-version
+	// salt (restricted and confidential records), not plain SHA-256.
+	Salted     bool
+	Commitment [32]byte
+}
+
+// Encode returns the leaf's canonical encoding, nine lines each ending in a
+// newline (LEAF.md has the byte-by-byte description):
+//
+//	qantar-leaf/v1
+//	<index>                 decimal, no leading zero
+//	<time>                  TimeFormat, UTC, microseconds
+//	<actor>                 1..256 bytes of UTF-8, no space or control character
+//	<kind>                  1..64 bytes of [a-z_]
+//	<id>                    decimal, 1..2^63-1, no leading zero
+//	<version>               decimal, 1..2^31-1, no leading zero
+//	<op>                    create | update | delete
+//	<scheme> <commitment>   "sha256" or "hmac-sha256", one space, 64 lowercase hex digits
+//
+// A text form, so that anyone can read a leaf with a text editor and check a
+// public commitment with sha256sum. Encode fails on a leaf it could not
+// decode again: there is exactly one encoding of each valid leaf.
+func (l Leaf) Encode() ([]byte, error) {
+	if err := l.Validate(); err != nil {
+		return nil, err
+	}
+	return l.appendEncoding(make([]byte, 0, 192)), nil
+}
+
+func (l Leaf) appendEncoding(b []byte) []byte {
+	b = append(b, LeafMagic...)
+	b = append(b, '\n')
+	b = strconv.AppendUint(b, l.Index, 10)
+	b = append(b, '\n')
+	b = l.Time.UTC().AppendFormat(b, TimeFormat)
+	b = append(b, '\n')
+	b = append(b, l.Actor...)
+	b = append(b, '\n')
+	b = append(b, l.Kind...)
+	b = append(b, '\n')
+	b = strconv.AppendInt(b, l.ID, 10)
+	b = append(b, '\n')
+	b = strconv.AppendInt(b, int64(l.Version), 10)
+	b = append(b, '\n')
+	b = append(b, l.Op...)
+	b = append(b, '\n')
+	if l.Salted {
+		b = append(b, SchemeSalted...)
+	} else {
+		b = append(b, SchemePublic...)
+	}
+	b = append(b, ' ')
+	b = hex.AppendEncode(b, l.Commitment[:])
+	return append(b, '\n')
+}
+
+// Validate checks every field against the limits Encode documents, naming
+// the field at fault.
+func (l Leaf) Validate() error {
+	if y := l.Time.UTC().Year(); y < 1 || y > 9999 {
+		return qantar.FieldErrorf("leaf.time", "year %d is outside 0001..9999", y)
+	}
+	if l.Time.Nanosecond()%1000 != 0 {
+		return qantar.FieldErrorf("leaf.time", "has nanoseconds; truncate it to microseconds (time.Truncate(time.Microsecond)) before storing it, so that the leaf can be recomputed")
+	}
+	if err := checkActor(l.Actor); err != nil {
+		return err
+	}
+	if err := checkKind(string(l.Kind)); err != nil {
+		return err
+	}
+	if l.ID <= 0 {
+		return qantar.FieldErrorf("leaf.id", "must be a positive id, not %d", l.ID)
+	}
+	if l.Version < 1 || l.Version > math.MaxInt32 {
+		return qantar.FieldErrorf("leaf.version", "must be in 1..%d, not %d", math.MaxInt32, l.Version)
+	}
+	switch l.Op {
+	case qantar.OpCreate, qantar.OpUpdate, qantar.OpDelete:
+	default:
+		return qantar.FieldErrorf("leaf.op", "must be create, update or delete, not %q", l.Op)
+	}
+	return nil
+}
+
+func checkActor(s string) error {
+	if s == "" || len(s) > MaxActorLen {
+		return qantar.FieldErrorf("leaf.actor", "must be 1..%d bytes, not %d", MaxActorLen, len(s))
+	}
+	if !utf8.ValidString(s) {
+		return qantar.FieldErrorf("leaf.actor", "is not valid UTF-8")
+	}
+	for _, r := range s {
+		if unicode.IsSpace(r) || unicode.IsControl(r) {
+			return qantar.FieldErrorf("leaf.actor", "must not contain a space or control character (%U)", r)
+		}
+	}
+	return nil
+}
+
+func checkKind(s string) error {
+	if s == "" || len(s) > MaxKindLen {
+		return qantar.FieldErrorf("leaf.kind", "must be 1..%d bytes, not %d", MaxKindLen, len(s))
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < 'a' || c > 'z') && c != '_' {
+			return qantar.FieldErrorf("leaf.kind", "must hold only a-z and _, not %q", c)
+		}
+	}
+	return nil
+}
+
+// leafFields names the lines of a leaf, for error messages.
+var leafFields = [...]string{"magic", "index", "time", "actor", "kind", "id", "version", "op", "commitment"}
+
+// DecodeLeaf parses a leaf's encoding strictly: the exact nine lines, every
+// number without leading zero or sign, and nothing else. Errors name the
+// line and field at fault.
+func DecodeLeaf(b []byte) (Leaf, error) {
+	var l Leaf
+	if len(b) == 0 || b[len(b)-1] != '\n' {
+		return l, qantar.FieldErrorf("leaf", "must end with a newline")
+	}
+	lines := strings.Split(string(b[:len(b)-1]), "\n")
+	if len(lines) != len(leafFields) {
+		return l, qantar.FieldErrorf("leaf", "has %d lines, want %d", len(lines), len(leafFields))
+	}
+	bad := func(i int, format string, args ...any) error {
+		return qantar.FieldErrorf("leaf."+leafFields[i], "line %d: %s", i+1, fmt.Sprintf(format, args...))
+	}
+	if lines[0] != LeafMagic {
+		return l, bad(0, "want %q, not %q", LeafMagic, clip(lines[0]))
+	}
+	var err error
+	if l.Index, err = parseDecimal(lines[1], math.MaxUint64); err != nil {
+		return l, bad(1, "%v", err)
+	}
+	if len(lines[2]) != len(TimeFormat) {
+		return l, bad(2, "want the form %s, not %q", TimeFormat, clip(lines[2]))
+	}
+	if l.Time, err = time.Parse(TimeFormat, lines[2]); err != nil {
+		return l, bad(2, "want the form %s, not %q", TimeFormat, clip(lines[2]))
+	}
+	l.Actor = lines[3]
+	l.Kind = qantar.Kind(lines[4])
+	id, err := parseDecimal(lines[5], math.MaxInt64)
+	if err != nil {
+		return l, bad(5, "%v", err)
+	}
+	l.ID = int64(id)
+	v, err := parseDecimal(lines[6], math.MaxInt32)
+	if err != nil {
+		return l, bad(6, "%v", err)
+	}
+	l.Version = int(v)
+	l.Op = qantar.Op(lines[7])
+	scheme, digits, ok := strings.Cut(lines[8], " ")
+	switch {
+	case !ok:
+		return l, bad(8, "want %q or %q, a space and 64 hex digits", SchemePublic, SchemeSalted)
+	case scheme == SchemeSalted:
+		l.Salted = true
+	case scheme != SchemePublic:
+		return l, bad(8, "unknown scheme %q (want %q or %q)", clip(scheme), SchemePublic, SchemeSalted)
+	}
+	if len(digits) != 64 || strings.ToLower(digits) != digits {
+		return l, bad(8, "want 64 lowercase hex digits")
+	}
+	if _, err := hex.Decode(l.Commitment[:], []byte(digits)); err != nil {
+		return l, bad(8, "want 64 lowercase hex digits: %v", err)
+	}
+	if err := l.Validate(); err != nil {
+		return l, err
+	}
+	// Belt and braces: whatever the checks above missed, a leaf that does
+	// not re-encode to the same bytes is not canonical.
+	if !bytes.Equal(l.appendEncoding(nil), b) {
+		return l, qantar.FieldErrorf("leaf", "is not in canonical form")
+	}
+	return l, nil
+}
+
+// parseDecimal parses an unsigned decimal with no sign and no leading zero.
+func parseDecimal(s string, max uint64) (uint64, error) {
+	if s == "" {
+		return 0, fmt.Errorf("empty number")
+	}
+	if len(s) > 1 && s[0] == '0' {
+		return 0, fmt.Errorf("%q has a leading zero", clip(s))
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, fmt.Errorf("%q is not a decimal number", clip(s))
+		}
+	}
+	n, err := strconv.ParseUint(s, 10, 64)
+	if err != nil || n > max {
+		return 0, fmt.Errorf("%q is out of range (max %d)", clip(s), max)
+	}
+	return n, nil
+}
+
+// clip shortens hostile input quoted in an error message.
+func clip(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
+}
+
+// Commit returns the commitment to a version's canonical JSON
+// (qantar.Canonical). With no salt it is SHA-256(json), which anyone holding
+// the public record can recompute. With a salt it is HMAC-SHA-256 keyed with
+// the salt: a keyed hash, so that nobody without the salt (kept with the
+// record, never published) can test a guessed name against the log.
+func Commit(canonicalJSON, salt []byte) [32]byte {
+	if len(salt) == 0 {
+		return sha256.Sum256(canonicalJSON)
+	}
+	m := hmac.New(sha256.New, salt)
+	m.Write(canonicalJSON)
+	var c [32]byte
+	m.Sum(c[:0])
+	return c
+}
+
+// SaltSize is the length of the salts NewSalt makes.
+const SaltSize = 32
+
+// NewSalt returns a fresh random salt for one version of a protected record.
+func NewSalt() []byte {
+	s := make([]byte, SaltSize)
+	rand.Read(s) // never fails: crypto/rand panics rather than return an error
+	return s
+}
+
+// Matches reports whether the leaf commits to this content. salt is the
+// version's salt, nil for a public version; a public leaf never matches
+// salted content and the other way round.
+func (l Leaf) Matches(canonicalJSON, salt []byte) bool {
+	if l.Salted != (len(salt) > 0) {
+		return false
+	}
+	c := Commit(canonicalJSON, salt)
+	return hmac.Equal(c[:], l.Commitment[:])
+}
+
+// LeafHash is the RFC 6962 leaf hash of an encoded leaf, SHA-256(0x00 ||
+// leaf): the level-0 node the tree holds for it.
+func LeafHash(encoded []byte) []byte {
+	return rfc6962.DefaultHasher.HashLeaf(encoded)
+}
