@@ -1,0 +1,203 @@
+package names
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Normalize returns s in NFC, lower case, with ё written е, every run of
+// punctuation, hyphens and spaces turned into one space, and no leading or
+// trailing space. Letters keep their script: Тоқаев stays Cyrillic.
+//
+// Two repairs are made because real lists need them:
+//   - Apostrophes and prime signs inside a word are removed, not turned into
+//     spaces: they mark a soft sign (Ol'ga, Vasilʹev) or a 2017 Kazakh Latin
+//     letter (Jan'ao'zen), and splitting there would cut one name in two.
+//   - In a word written mostly in one script, letters of the other script that
+//     look the same are replaced (a Latin "a" or "i" typed inside a Cyrillic
+//     word, the Latin schwa ə for ә), and the non-Kazakh forms ӊ ҥ ӈ ӄ
+//     become ң and қ; old fonts and keyboards produced all of these.
+//
+// Invalid UTF-8 is dropped. Normalize(Normalize(s)) == Normalize(s).
+func Normalize(s string) string {
+	s = clean(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	var buf []rune
+	eachWord(s, func(w []rune) {
+		buf = buf[:0]
+		for _, r := range w {
+			if isApostrophe(r) || unicode.Is(unicode.Mn, r) {
+				continue
+			}
+			buf = append(buf, r)
+		}
+		fixScript(buf)
+		if len(buf) == 0 {
+			return
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		for _, r := range buf {
+			b.WriteRune(lower(r))
+		}
+	})
+	out := b.String()
+	if !norm.NFC.IsNormalString(out) {
+		// Removing a mark can leave a letter and a later mark side by side;
+		// one more round composes them, and the second round is then stable.
+		return Normalize(norm.NFC.String(out))
+	}
+	return out
+}
+
+// clean drops invalid UTF-8 and puts s in NFC, so that й typed as и plus a
+// combining breve is one letter.
+func clean(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "")
+	}
+	if isASCII(s) {
+		return s
+	}
+	return norm.NFC.String(s)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// lower is simple lower-casing with ё folded to е. Unicode case folding would
+// turn the Kazakh 2021 İ into i plus a combining dot; simple lower-casing gives
+// the plain i that the alphabet means.
+func lower(r rune) rune {
+	if r < utf8.RuneSelf {
+		if 'A' <= r && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}
+	r = unicode.ToLower(r)
+	if r == 'ё' {
+		return 'е'
+	}
+	return r
+}
+
+// isApostrophe reports the marks that sit inside a transliterated word: the
+// apostrophe and its typographic forms (Ol'ga, the 2017 Kazakh a' s' c'), the
+// backtick GOST 7.79 B uses for ъ ь ы э, and the primes GOST 7.79 A and
+// BGN/PCGN use for ь and ъ.
+func isApostrophe(r rune) bool {
+	switch r {
+	case '\'', '`', '´', 'ʹ', 'ʺ', 'ʻ', 'ʼ', 'ʽ', '‘', '’', '′', '″':
+		return true
+	}
+	return false
+}
+
+// inWord reports whether r belongs to a word: letters, digits, combining
+// marks and apostrophes. Everything else separates words.
+func inWord(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '\'' || r == '`'
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || isApostrophe(r)
+}
+
+// eachWord calls f with the runes of each word of s in order. The slice is
+// reused between calls.
+func eachWord(s string, f func(w []rune)) {
+	var w []rune
+	for _, r := range s {
+		if inWord(r) {
+			w = append(w, r)
+			continue
+		}
+		if len(w) > 0 {
+			f(w)
+			w = w[:0]
+		}
+	}
+	if len(w) > 0 {
+		f(w)
+	}
+}
+
+func isCyrillic(r rune) bool { return 0x400 <= r && r <= 0x52F }
+
+func isLatin(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z'
+	}
+	return unicode.Is(unicode.Latin, r)
+}
+
+// toCyrillic maps Latin letters to the Cyrillic letters they are mistaken for,
+// with the Kazakh letters that Latin-only keyboards and fonts stood in for.
+// Upper and lower case differ: a lower-case h looks like һ, a capital H like Н.
+var toCyrillic = map[rune]rune{
+	'A': 'А', 'a': 'а', 'B': 'В', 'C': 'С', 'c': 'с', 'E': 'Е', 'e': 'е',
+	'H': 'Н', 'h': 'һ', 'I': 'І', 'i': 'і', 'K': 'К', 'k': 'к', 'M': 'М',
+	'O': 'О', 'o': 'о', 'P': 'Р', 'p': 'р', 'T': 'Т', 'X': 'Х', 'x': 'х',
+	'Y': 'У', 'y': 'у', 'Ə': 'Ә', 'ə': 'ә', 'Ǝ': 'Ә', 'ǝ': 'ә', 'Ɵ': 'Ө', 'ɵ': 'ө',
+}
+
+// toLatin maps Cyrillic letters to the Latin letters they are mistaken for.
+var toLatin = map[rune]rune{
+	'А': 'A', 'а': 'a', 'В': 'B', 'С': 'C', 'с': 'c', 'Е': 'E', 'е': 'e',
+	'Н': 'H', 'һ': 'h', 'І': 'I', 'і': 'i', 'К': 'K', 'к': 'k', 'М': 'M',
+	'О': 'O', 'о': 'o', 'Р': 'P', 'р': 'p', 'Т': 'T', 'Х': 'X', 'х': 'x',
+	'У': 'Y', 'у': 'y', 'Ј': 'J', 'ј': 'j', 'Ѕ': 'S', 'ѕ': 's', 'Ԛ': 'Q', 'ԛ': 'q',
+	'Ԝ': 'W', 'ԝ': 'w',
+}
+
+// kazakhForms maps Cyrillic letters of other Turkic alphabets, which old
+// Kazakh fonts used in place of ң and қ, to the Kazakh letters.
+var kazakhForms = map[rune]rune{
+	'Ӊ': 'Ң', 'ӊ': 'ң', 'Ҥ': 'Ң', 'ҥ': 'ң', 'Ӈ': 'Ң', 'ӈ': 'ң', 'Ӄ': 'Қ', 'ӄ': 'қ',
+}
+
+// fixScript rewrites, in place, the letters of the minority script of a
+// mixed-script word that have a look-alike in the majority script. A tie
+// counts as Cyrillic, the script most names are recorded in.
+func fixScript(w []rune) {
+	var cyr, lat int
+	for i, r := range w {
+		if r < utf8.RuneSelf {
+			if 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' {
+				lat++
+			}
+			continue
+		}
+		if isCyrillic(r) {
+			cyr++
+			if k, ok := kazakhForms[r]; ok {
+				w[i] = k
+			}
+		} else if isLatin(r) {
+			lat++
+		}
+	}
+	if cyr == 0 || lat == 0 {
+		return
+	}
+	m := toCyrillic
+	if lat > cyr {
+		m = toLatin
+	}
+	for i, r := range w {
+		if v, ok := m[r]; ok {
+			w[i] = v
+		}
+	}
+}
