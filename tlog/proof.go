@@ -13,12 +13,12 @@ import (
 // checkpoint that root is in. Everything a reader needs to check, offline,
 // that the version is in the log that the key's owner signed.
 type RecordProof struct {
-	LeafIndex uint64   `json:"leaf_index"`
-	Leaf      string   `json:"leaf"`      // the encoded leaf (LEAF.md), a text
-	LeafHash  []byte   `json:"leaf_hash"` // RFC 6962 leaf hash, base64
-	TreeSize  uint64   `json:"tree_size"`
-	Proof     [][]byte `json:"proof"`      // audit path, leaf to root, base64 each
-	Checkpoint string  `json:"checkpoint"` // the signed checkpoint note
+	LeafIndex  uint64   `json:"leaf_index"`
+	Leaf       string   `json:"leaf"`      // the encoded leaf (LEAF.md), a text
+	LeafHash   []byte   `json:"leaf_hash"` // RFC 6962 leaf hash, base64
+	TreeSize   uint64   `json:"tree_size"`
+	Proof      [][]byte `json:"proof"`      // audit path, leaf to root, base64 each
+	Checkpoint string   `json:"checkpoint"` // the signed checkpoint note
 }
 
 // NewRecordProof builds the proof for the leaf at index, encoded as leaf,

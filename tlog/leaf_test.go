@@ -1,0 +1,245 @@
+package tlog
+
+import (
+	"bytes"
+	"encoding/hex"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/qantar-project/qantar"
+)
+
+func exampleLeaf() Leaf {
+	return Leaf{
+		Index:      0,
+		Time:       time.Date(2026, 1, 5, 9, 30, 0, 0, time.UTC),
+		Actor:      "token:3",
+		Kind:       qantar.KindPerson,
+		ID:         17,
+		Version:    1,
+		Op:         qantar.OpCreate,
+		Commitment: Commit([]byte("test"), nil),
+	}
+}
+
+// The example in LEAF.md, byte for byte.
+const exampleEncoding = "qantar-leaf/v1\n0\n2026-01-05T09:30:00.000000Z\ntoken:3\npersons\n17\n1\ncreate\n" +
+	"sha256 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\n"
+
+func TestLeafEncodeExample(t *testing.T) {
+	got, err := exampleLeaf().Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != exampleEncoding {
+		t.Fatalf("Encode =\n%s\nwant\n%s", got, exampleEncoding)
+	}
+	l, err := DecodeLeaf(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l != exampleLeaf() {
+		t.Fatalf("DecodeLeaf = %+v, want %+v", l, exampleLeaf())
+	}
+}
+
+func TestLeafRoundTrip(t *testing.T) {
+	tests := map[string]func(*Leaf){
+		"Example":      func(*Leaf) {},
+		"Salted":       func(l *Leaf) { l.Salted = true; l.Commitment = Commit([]byte("{}"), NewSalt()) },
+		"Microseconds": func(l *Leaf) { l.Time = time.Date(2022, 1, 5, 23, 59, 59, 123456000, time.UTC) },
+		"OtherZone":    func(l *Leaf) { l.Time = time.Date(2022, 1, 6, 5, 0, 0, 0, time.FixedZone("ALMT", 5*3600)) },
+		"MaxNumbers": func(l *Leaf) {
+			l.Index, l.ID, l.Version = 1<<64-1, 1<<63-1, 1<<31-1
+		},
+		"UnicodeActor": func(l *Leaf) { l.Actor = "user:Әсел" },
+		"LongActor":    func(l *Leaf) { l.Actor = strings.Repeat("a", MaxActorLen) },
+		"Delete":       func(l *Leaf) { l.Op = qantar.OpDelete; l.Kind = "complaints" },
+	}
+	for name, mod := range tests {
+		t.Run(name, func(t *testing.T) {
+			l := exampleLeaf()
+			mod(&l)
+			enc, err := l.Encode()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := DecodeLeaf(enc)
+			if err != nil {
+				t.Fatalf("DecodeLeaf(%q): %v", enc, err)
+			}
+			if !got.Time.Equal(l.Time) || got.Time.Location() != time.UTC {
+				t.Errorf("time = %v, want %v in UTC", got.Time, l.Time)
+			}
+			got.Time, l.Time = time.Time{}, time.Time{}
+			if got != l {
+				t.Errorf("DecodeLeaf = %+v, want %+v", got, l)
+			}
+		})
+	}
+}
+
+func TestLeafEncodeErrors(t *testing.T) {
+	tests := []struct {
+		name  string
+		mod   func(*Leaf)
+		field string
+	}{
+		{"ErrNanoseconds", func(l *Leaf) { l.Time = l.Time.Add(1) }, "leaf.time"},
+		{"ErrZeroTime", func(l *Leaf) { l.Time = time.Time{}.Add(-time.Hour) }, "leaf.time"},
+		{"ErrActorEmpty", func(l *Leaf) { l.Actor = "" }, "leaf.actor"},
+		{"ErrActorNewline", func(l *Leaf) { l.Actor = "token:3\nx" }, "leaf.actor"},
+		{"ErrActorSpace", func(l *Leaf) { l.Actor = "Jane Doe" }, "leaf.actor"},
+		{"ErrActorTooLong", func(l *Leaf) { l.Actor = strings.Repeat("a", MaxActorLen+1) }, "leaf.actor"},
+		{"ErrActorInvalidUTF8", func(l *Leaf) { l.Actor = "\xff" }, "leaf.actor"},
+		{"ErrKindEmpty", func(l *Leaf) { l.Kind = "" }, "leaf.kind"},
+		{"ErrKindUpper", func(l *Leaf) { l.Kind = "Persons" }, "leaf.kind"},
+		{"ErrIDZero", func(l *Leaf) { l.ID = 0 }, "leaf.id"},
+		{"ErrIDNegative", func(l *Leaf) { l.ID = -4 }, "leaf.id"},
+		{"ErrVersionZero", func(l *Leaf) { l.Version = 0 }, "leaf.version"},
+		{"ErrVersionHuge", func(l *Leaf) { l.Version = 1 << 40 }, "leaf.version"},
+		{"ErrOp", func(l *Leaf) { l.Op = "merge" }, "leaf.op"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := exampleLeaf()
+			tt.mod(&l)
+			_, err := l.Encode()
+			if err == nil {
+				t.Fatal("Encode succeeded")
+			}
+			if qantar.ErrorField(err) != tt.field || qantar.ErrorCode(err) != qantar.EINVALID {
+				t.Errorf("error %v: field %q code %q, want field %q", err, qantar.ErrorField(err), qantar.ErrorCode(err), tt.field)
+			}
+		})
+	}
+}
+
+func TestDecodeLeafErrors(t *testing.T) {
+	ex := exampleEncoding
+	tests := []struct {
+		name  string
+		in    string
+		field string
+	}{
+		{"ErrEmpty", "", "leaf"},
+		{"ErrNoFinalNewline", strings.TrimSuffix(ex, "\n"), "leaf"},
+		{"ErrExtraLine", ex + "more\n", "leaf"},
+		{"ErrMissingLine", strings.Replace(ex, "create\n", "", 1), "leaf"},
+		{"ErrCRLF", strings.ReplaceAll(ex, "\n", "\r\n"), "leaf.magic"},
+		{"ErrMagic", strings.Replace(ex, "/v1", "/v2", 1), "leaf.magic"},
+		{"ErrIndexLeadingZero", strings.Replace(ex, "\n0\n", "\n00\n", 1), "leaf.index"},
+		{"ErrIndexSign", strings.Replace(ex, "\n0\n", "\n+0\n", 1), "leaf.index"},
+		{"ErrIndexOverflow", strings.Replace(ex, "\n0\n", "\n18446744073709551616\n", 1), "leaf.index"},
+		{"ErrTimeNoFraction", strings.Replace(ex, "09:30:00.000000Z", "09:30:00Z", 1), "leaf.time"},
+		{"ErrTimeNanos", strings.Replace(ex, "09:30:00.000000Z", "09:30:00.000000000Z", 1), "leaf.time"},
+		{"ErrTimeOffset", strings.Replace(ex, "09:30:00.000000Z", "09:30:00.000000+05:00", 1), "leaf.time"},
+		{"ErrTimeInvalidDay", strings.Replace(ex, "2026-01-05", "2026-02-30", 1), "leaf.time"},
+		{"ErrActorSpace", strings.Replace(ex, "token:3", "token 3", 1), "leaf.actor"},
+		{"ErrKind", strings.Replace(ex, "persons", "Persons", 1), "leaf.kind"},
+		{"ErrIDZero", strings.Replace(ex, "\n17\n", "\n0\n", 1), "leaf.id"},
+		{"ErrIDLeadingZero", strings.Replace(ex, "\n17\n", "\n017\n", 1), "leaf.id"},
+		{"ErrIDOverflow", strings.Replace(ex, "\n17\n", "\n9223372036854775808\n", 1), "leaf.id"},
+		{"ErrVersionZero", strings.Replace(ex, "\n1\ncreate", "\n0\ncreate", 1), "leaf.version"},
+		{"ErrOp", strings.Replace(ex, "create", "Create", 1), "leaf.op"},
+		{"ErrScheme", strings.Replace(ex, "sha256 ", "sha512 ", 1), "leaf.commitment"},
+		{"ErrSchemeNoSpace", strings.Replace(ex, "sha256 ", "sha256:", 1), "leaf.commitment"},
+		{"ErrCommitUpper", strings.Replace(ex, "9f86d0", "9F86D0", 1), "leaf.commitment"},
+		{"ErrCommitShort", strings.Replace(ex, "0a08\n", "0a0\n", 1), "leaf.commitment"},
+		{"ErrCommitNotHex", strings.Replace(ex, "9f86d0", "9g86d0", 1), "leaf.commitment"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := DecodeLeaf([]byte(tt.in))
+			if err == nil {
+				t.Fatal("DecodeLeaf succeeded")
+			}
+			if qantar.ErrorField(err) != tt.field || qantar.ErrorCode(err) != qantar.EINVALID {
+				t.Errorf("error %v: field %q, want %q", err, qantar.ErrorField(err), tt.field)
+			}
+		})
+	}
+}
+
+func TestCommit(t *testing.T) {
+	tests := []struct {
+		name       string
+		json, salt string
+		want       string
+	}{
+		// SHA-256("test"), as sha256sum prints it.
+		{"Public", "test", "", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"},
+		// RFC 4231 test case 2: HMAC-SHA-256 with key "Jefe".
+		{"Salted", "what do ya want for nothing?", "Jefe", "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var salt []byte
+			if tt.salt != "" {
+				salt = []byte(tt.salt)
+			}
+			c := Commit([]byte(tt.json), salt)
+			if got := hex.EncodeToString(c[:]); got != tt.want {
+				t.Errorf("Commit = %s, want %s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestLeafMatches(t *testing.T) {
+	json := []byte(`{"names":[{"value":"Synthetic Name"}]}`)
+	salt := NewSalt()
+	public := Leaf{Commitment: Commit(json, nil)}
+	salted := Leaf{Salted: true, Commitment: Commit(json, salt)}
+	tests := []struct {
+		name string
+		l    Leaf
+		json []byte
+		salt []byte
+		want bool
+	}{
+		{"Public", public, json, nil, true},
+		{"PublicOtherContent", public, []byte(`{}`), nil, false},
+		{"SaltedRightSalt", salted, json, salt, true},
+		{"SaltedGuessWithoutSalt", salted, json, nil, false},
+		{"SaltedWrongSalt", salted, json, NewSalt(), false},
+		{"PublicGivenSalt", public, json, salt, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.l.Matches(tt.json, tt.salt); got != tt.want {
+				t.Errorf("Matches = %v, want %v", got, tt.want)
+			}
+		})
+	}
+	if bytes.Equal(NewSalt(), NewSalt()) || len(NewSalt()) != SaltSize {
+		t.Error("NewSalt is not fresh random bytes of SaltSize")
+	}
+}
+
+func FuzzDecodeLeaf(f *testing.F) {
+	f.Add([]byte(exampleEncoding))
+	for i := range uint64(8) {
+		l, _, _ := SyntheticLeaf(i)
+		enc, _ := l.Encode()
+		f.Add(enc)
+	}
+	f.Add([]byte("qantar-leaf/v1\n\n\n\n\n\n\n\n\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		l, err := DecodeLeaf(b)
+		if err != nil {
+			if qantar.ErrorCode(err) != qantar.EINVALID {
+				t.Fatalf("error %v has code %q", err, qantar.ErrorCode(err))
+			}
+			return
+		}
+		enc, err := l.Encode()
+		if err != nil {
+			t.Fatalf("decoded leaf does not encode: %v", err)
+		}
+		if !bytes.Equal(enc, b) {
+			t.Fatalf("decoded %q but re-encodes as %q", b, enc)
+		}
+	})
+}

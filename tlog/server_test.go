@@ -1,0 +1,180 @@
+package tlog
+
+import (
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/qantar-project/qantar"
+	"golang.org/x/mod/sumdb/note"
+)
+
+// This file is a small log server for tests, laid out as the real server
+// will be (<base>/log/checkpoint, /log/key, /log/tile/...). Its names are
+// exported so that the spec-only client in package tlog_test can start one.
+
+// TestLog is a synthetic log: leaves in memory, a MemStore of nodes, a
+// signing key, and the signed checkpoint of its current size.
+type TestLog struct {
+	mu     sync.Mutex
+	Origin string
+	Nodes  *MemStore
+	Leaves memLeaves
+	Signer note.Signer
+	VKey   string
+	Size   uint64
+	Signed []byte // latest signed checkpoint
+	// Records holds the canonical JSON of each public leaf's version,
+	// by leaf index, as the mirror's API would show them.
+	Records []RecordVersion
+	// Mutate, if set, may change a response body before it is served.
+	Mutate func(path string, body []byte) []byte
+}
+
+type memLeaves [][]byte
+
+func (m memLeaves) GetLeaves(_ context.Context, begin, end uint64) ([][]byte, error) {
+	if begin > end || end > uint64(len(m)) {
+		return nil, fmt.Errorf("leaves [%d, %d) not stored (have %d)", begin, end, len(m))
+	}
+	return m[begin:end], nil
+}
+
+// NewTestLog returns an empty test log with a fresh key.
+func NewTestLog(t testing.TB) *TestLog {
+	t.Helper()
+	origin := "example.org/qantar-test"
+	skey, vkey, err := note.GenerateKey(nil, origin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := note.NewSigner(skey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := &TestLog{Origin: origin, Nodes: &MemStore{}, Signer: s, VKey: vkey}
+	l.sign(t)
+	return l
+}
+
+// SyntheticLeaf returns the i-th synthetic leaf: a person version whose
+// content is a made-up name; every seventh is salted (protected).
+func SyntheticLeaf(i uint64) (Leaf, []byte, []byte) {
+	id := int64(i/3 + 1)
+	version := int(i%3 + 1)
+	op := qantar.OpUpdate
+	if version == 1 {
+		op = qantar.OpCreate
+	}
+	json := fmt.Appendf(nil, `{"id":%d,"version":%d,"names":[{"value":"Synthetic Person %d"}]}`, id, version, i)
+	var salt []byte
+	if i%7 == 6 {
+		h := sha256.Sum256(fmt.Appendf(nil, "salt %d", i)) // deterministic, for tests only
+		salt = h[:]
+	}
+	l := Leaf{
+		Index:      i,
+		Time:       time.Date(2026, 1, 5, 9, 30, 0, 0, time.UTC).Add(time.Duration(i) * time.Second),
+		Actor:      "token:3",
+		Kind:       qantar.KindPerson,
+		ID:         id,
+		Version:    version,
+		Op:         op,
+		Salted:     salt != nil,
+		Commitment: Commit(json, salt),
+	}
+	return l, json, salt
+}
+
+// Add appends n synthetic leaves in one batch and signs a checkpoint.
+func (l *TestLog) Add(t testing.TB, n int) {
+	t.Helper()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	hashes := make([][]byte, n)
+	for i := range hashes {
+		leaf, json, salt := SyntheticLeaf(l.Size + uint64(i))
+		enc, err := leaf.Encode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		l.Leaves = append(l.Leaves, enc)
+		hashes[i] = LeafHash(enc)
+		if salt == nil {
+			l.Records = append(l.Records, RecordVersion{Kind: leaf.Kind, ID: leaf.ID, Version: leaf.Version, Canonical: json})
+		}
+	}
+	size, _, err := Append(context.Background(), l.Nodes, l.Size, hashes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Size = size
+	l.sign(t)
+}
+
+func (l *TestLog) sign(t testing.TB) {
+	root, err := Root(context.Background(), l.Nodes, l.Size)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signed, err := SignCheckpoint(l.Signer, Checkpoint{Origin: l.Origin, Size: l.Size, Hash: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Signed = signed
+}
+
+// ServeHTTP serves the log as the real server will, mapping tlog's errors
+// to 400 and 404.
+func (l *TestLog) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var body []byte
+	var err error
+	switch p := r.URL.Path; {
+	case p == PathCheckpoint:
+		body = l.Signed
+	case p == PathKey:
+		body = []byte(l.VKey + "\n")
+	case strings.HasPrefix(p, PathTilePrefix+"tile/"):
+		var t TileID
+		if t, err = ParseTilePath(strings.TrimPrefix(p, PathTilePrefix)); err == nil {
+			if t.Entries {
+				body, err = ReadBundle(r.Context(), l.Leaves, t, l.Size)
+			} else {
+				body, err = ReadTile(r.Context(), l.Nodes, t, l.Size)
+			}
+		}
+	default:
+		http.NotFound(w, r)
+		return
+	}
+	if err != nil {
+		status := http.StatusInternalServerError
+		switch qantar.ErrorCode(err) {
+		case qantar.EINVALID:
+			status = http.StatusBadRequest
+		case qantar.ENOTFOUND:
+			status = http.StatusNotFound
+		}
+		http.Error(w, err.Error(), status)
+		return
+	}
+	if l.Mutate != nil {
+		body = l.Mutate(r.URL.Path, append([]byte(nil), body...))
+	}
+	w.Write(body)
+}
+
+// Serve starts an httptest server for the log, closed with the test.
+func (l *TestLog) Serve(t testing.TB) *httptest.Server {
+	srv := httptest.NewServer(l)
+	t.Cleanup(srv.Close)
+	return srv
+}
