@@ -1,0 +1,189 @@
+package mse
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/qantar-project/qantar"
+)
+
+// Stratum is the table of one stratum (a city, a period) of a CSV file. Key
+// joins the stratum's values with " / "; it is "" when the file has no strata.
+type Stratum struct {
+	Key    string
+	Values []string
+	Table  *Table
+}
+
+// ReadCSV reads an overlap table or a file of linked records.
+//
+// The first row names the columns. Every column is a list (values 0 or 1),
+// except a column named "count" and the strata columns named in strata. With
+// a count column each row is a pattern and the number of people recorded by
+// exactly those lists (repeated patterns add up); without one each row is one
+// linked person. Rows are grouped by the values of the strata columns, in the
+// order the strata first appear; with no strata there is one stratum.
+//
+// Errors name the line and column at fault.
+func ReadCSV(r io.Reader, strata []string) ([]Stratum, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = 0
+	cr.ReuseRecord = true
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, qantar.Errorf(qantar.EINVALID, "empty file: want a header row naming the lists")
+	} else if err != nil {
+		return nil, csvError(err)
+	}
+	header = append([]string(nil), header...)
+	if len(header) > 0 {
+		header[0] = strings.TrimPrefix(header[0], "\ufeff")
+	}
+	countCol := -1
+	var listCols, strataCols []int
+	var lists []string
+	seen := map[string]int{}
+	for i, h := range header {
+		h = strings.TrimSpace(h)
+		header[i] = h
+		if h == "" {
+			return nil, qantar.Errorf(qantar.EINVALID, "line 1, column %d: empty column name", i+1)
+		}
+		if j, dup := seen[h]; dup {
+			return nil, qantar.Errorf(qantar.EINVALID, "line 1: column name %q is used by columns %d and %d", h, j+1, i+1)
+		}
+		seen[h] = i
+		switch {
+		case strings.EqualFold(h, "count"):
+			countCol = i
+		case contains(strata, h):
+			strataCols = append(strataCols, i)
+		default:
+			listCols = append(listCols, i)
+			lists = append(lists, h)
+		}
+	}
+	for _, s := range strata {
+		if _, ok := seen[s]; !ok {
+			return nil, qantar.Errorf(qantar.EINVALID, "strata column %q is not in the header (%s)", s, strings.Join(header, ","))
+		}
+	}
+	if len(lists) > MaxLists {
+		return nil, qantar.Errorf(qantar.EINVALID, "line 1: %d list columns, at most %d are supported", len(lists), MaxLists)
+	}
+	// Strata columns in the order the user named them, not file order.
+	strataCols = strataCols[:0]
+	for _, s := range strata {
+		strataCols = append(strataCols, seen[s])
+	}
+
+	var out []Stratum
+	index := map[string]int{}
+	rows := 0
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			return nil, csvError(err)
+		}
+		line, _ := cr.FieldPos(0)
+		rows++
+		var p Pattern
+		for j, c := range listCols {
+			switch v := strings.TrimSpace(rec[c]); v {
+			case "1":
+				p |= 1 << uint(j)
+			case "0":
+			default:
+				hint := ""
+				if len(strata) == 0 {
+					hint = " (if it is a stratum, name it with --strata)"
+				}
+				return nil, qantar.Errorf(qantar.EINVALID, "line %d, column %q: %q is not 0 or 1%s", line, header[c], v, hint)
+			}
+		}
+		n := int64(1)
+		if countCol >= 0 {
+			v := strings.TrimSpace(rec[countCol])
+			n, err = strconv.ParseInt(v, 10, 64)
+			if err != nil || n < 0 {
+				return nil, qantar.Errorf(qantar.EINVALID, "line %d, column %q: %q is not a whole number of people (0 or more)", line, header[countCol], v)
+			}
+		}
+		if p == 0 && n > 0 {
+			return nil, qantar.Errorf(qantar.EINVALID, "line %d: a record on none of the lists (every list column is 0)", line)
+		}
+		values := make([]string, len(strataCols))
+		for i, c := range strataCols {
+			values[i] = strings.TrimSpace(rec[c])
+		}
+		key := strings.Join(values, " / ")
+		i, ok := index[key]
+		if !ok {
+			t, err := NewTable(lists)
+			if err != nil {
+				return nil, err
+			}
+			i = len(out)
+			index[key] = i
+			out = append(out, Stratum{Key: key, Values: values, Table: t})
+		}
+		tab := out[i].Table
+		if tab.counts[p] > (1<<62)-n {
+			return nil, qantar.Errorf(qantar.EINVALID, "line %d: counts too large", line)
+		}
+		if err := tab.Add(p, n); err != nil {
+			return nil, qantar.Errorf(qantar.EINVALID, "line %d: %s", line, qantar.ErrorMessage(err))
+		}
+	}
+	if rows == 0 {
+		return nil, qantar.Errorf(qantar.EINVALID, "no data rows after the header")
+	}
+	return out, nil
+}
+
+// Merge adds up the tables of several strata over the same lists.
+func Merge(strata []Stratum) (*Table, error) {
+	if len(strata) == 0 {
+		return nil, qantar.Errorf(qantar.EINVALID, "no strata to merge")
+	}
+	t, err := NewTable(strata[0].Table.lists)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range strata {
+		if strings.Join(s.Table.lists, "\x00") != strings.Join(t.lists, "\x00") {
+			return nil, qantar.Errorf(qantar.EINVALID, "stratum %q has other lists (%s) than the first (%s)", s.Key, strings.Join(s.Table.lists, ","), strings.Join(t.lists, ","))
+		}
+		for p, c := range s.Table.counts {
+			t.counts[p] += c
+		}
+	}
+	return t, nil
+}
+
+func contains(xs []string, s string) bool {
+	for _, x := range xs {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// csvError turns encoding/csv's error into one that names the line.
+func csvError(err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		if errors.Is(pe.Err, csv.ErrFieldCount) {
+			return qantar.Errorf(qantar.EINVALID, "line %d: wrong number of columns (the header has a different number)", pe.Line)
+		}
+		return qantar.Errorf(qantar.EINVALID, "line %d, column %d: %v", pe.Line, pe.Column, pe.Err)
+	}
+	return fmt.Errorf("reading CSV: %w", err)
+}
