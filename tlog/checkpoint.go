@@ -246,8 +246,10 @@ func ParseSignerKey(skey string) (note.Signer, string, error) {
 	}
 	// NewSigner accepted it, so the format is known: the last field is the
 	// base64 of the algorithm byte and the Ed25519 seed.
-	raw, _ := base64.StdEncoding.DecodeString(skey[strings.LastIndexByte(skey, '+')+1:])
-	if len(raw) != 1+ed25519.SeedSize {
+	// The name holds no '+' but the base64 may.
+	parts := strings.SplitN(skey, "+", 5)
+	raw, _ := base64.StdEncoding.DecodeString(parts[len(parts)-1])
+	if len(parts) != 5 || len(raw) != 1+ed25519.SeedSize {
 		return nil, "", fmt.Errorf("signer key: want an Ed25519 key")
 	}
 	pub := ed25519.NewKeyFromSeed(raw[1:]).Public().(ed25519.PublicKey)

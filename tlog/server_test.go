@@ -2,6 +2,7 @@ package tlog
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"fmt"
 	"net/http"
@@ -50,7 +51,7 @@ func (m memLeaves) GetLeaves(_ context.Context, begin, end uint64) ([][]byte, er
 func NewTestLog(t testing.TB) *TestLog {
 	t.Helper()
 	origin := "example.org/qantar-test"
-	skey, vkey, err := note.GenerateKey(nil, origin)
+	skey, vkey, err := note.GenerateKey(rand.Reader, origin)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,6 +62,13 @@ func NewTestLog(t testing.TB) *TestLog {
 	l := &TestLog{Origin: origin, Nodes: &MemStore{}, Signer: s, VKey: vkey}
 	l.sign(t)
 	return l
+}
+
+// SameKey returns a new, empty log signed with the same key: a fork.
+func (l *TestLog) SameKey(t testing.TB) *TestLog {
+	f := &TestLog{Origin: l.Origin, Nodes: &MemStore{}, Signer: l.Signer, VKey: l.VKey}
+	f.sign(t)
+	return f
 }
 
 // SyntheticLeaf returns the i-th synthetic leaf: a person version whose

@@ -1,0 +1,263 @@
+package tlog
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"iter"
+	"strings"
+	"testing"
+)
+
+func records(rs []RecordVersion) iter.Seq2[RecordVersion, error] {
+	return func(yield func(RecordVersion, error) bool) {
+		for _, r := range rs {
+			if !yield(r, nil) {
+				return
+			}
+		}
+	}
+}
+
+func TestVerifyRemote(t *testing.T) {
+	ctx := context.Background()
+	l := NewTestLog(t)
+	l.Add(t, 300)
+	old := l.Signed
+	l.Add(t, 65536+1000-300) // a full level-1 tile, and partial tiles at three levels
+	srv := l.Serve(t)
+
+	rep, err := VerifyRemote(ctx, srv.Client(), srv.URL+"/", RemoteOptions{
+		VerifierKey:   l.VKey,
+		OldCheckpoint: old,
+		Records:       records(l.Records),
+	})
+	if err != nil {
+		var buf bytes.Buffer
+		rep.WriteText(&buf)
+		t.Fatalf("VerifyRemote: %v\n%s", err, buf.String())
+	}
+	if rep.Size != l.Size || rep.Leaves != l.Size || !rep.OldChecked || rep.OldSize != 300 || rep.KeyFromServer {
+		t.Errorf("report %+v", rep)
+	}
+	if want := len(TilesForSize(l.Size)); rep.Tiles != want {
+		t.Errorf("checked %d tiles, want %d", rep.Tiles, want)
+	}
+	if rep.Records != len(l.Records) || rep.Salted == 0 || rep.Salted+uint64(rep.Records) != l.Size {
+		t.Errorf("records %d, salted %d, of %d leaves", rep.Records, rep.Salted, l.Size)
+	}
+	if !bytes.Equal(rep.Checkpoint, l.Signed) {
+		t.Error("report does not hold the served checkpoint")
+	}
+	var buf bytes.Buffer
+	if err := rep.WriteText(&buf); err != nil || !strings.Contains(buf.String(), "result:     OK") {
+		t.Errorf("report text:\n%s", buf.String())
+	}
+}
+
+func TestVerifyRemoteKeyFromServer(t *testing.T) {
+	l := NewTestLog(t)
+	l.Add(t, 10)
+	srv := l.Serve(t)
+	rep, err := VerifyRemote(context.Background(), srv.Client(), srv.URL, RemoteOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.KeyFromServer || rep.VerifierKey != l.VKey {
+		t.Errorf("key %q from server %v", rep.VerifierKey, rep.KeyFromServer)
+	}
+	var buf bytes.Buffer
+	rep.WriteText(&buf)
+	if !strings.Contains(buf.String(), "served by the mirror itself") {
+		t.Errorf("report does not warn that the key came from the mirror:\n%s", buf.String())
+	}
+}
+
+func TestVerifyRemoteEmptyLog(t *testing.T) {
+	l := NewTestLog(t)
+	old := l.Signed
+	srv := l.Serve(t)
+	rep, err := VerifyRemote(context.Background(), srv.Client(), srv.URL, RemoteOptions{VerifierKey: l.VKey, OldCheckpoint: old})
+	if err != nil || rep.Size != 0 || !rep.OldChecked {
+		t.Fatalf("empty log: %+v, %v", rep, err)
+	}
+}
+
+// TestVerifyRemoteDetects runs each way a mirror can lie and checks that
+// verification fails and says why.
+func TestVerifyRemoteDetects(t *testing.T) {
+	ctx := context.Background()
+	// A fork: another log with the same key whose first leaves differ.
+	fork := NewTestLog(t)
+	fork.Add(t, 5)
+	forkKey := fork.VKey
+
+	tests := []struct {
+		name   string
+		setup  func(l *TestLog) RemoteOptions
+		mutate func(path string, b []byte) []byte
+		want   string
+	}{
+		{
+			name:   "ChangedEntry",
+			mutate: replaceIn("/log/tile/entries/000", "token:3", "token:4"),
+			want:   "leaf",
+		},
+		{
+			name: "ChangedEntryAndTile",
+			// The mirror rewrites a leaf and its level-0 hash consistently:
+			// the root no longer matches the signed checkpoint.
+			setup: func(l *TestLog) RemoteOptions {
+				forged := bytes.Replace(l.Leaves[3], []byte("token:3"), []byte("token:4"), 1)
+				h := LeafHash(forged)
+				l.Mutate = func(path string, b []byte) []byte {
+					switch path {
+					case "/log/tile/entries/000.p/20":
+						return bytes.Replace(b, l.Leaves[3], forged, 1)
+					case "/log/tile/0/000.p/20":
+						copy(b[3*HashSize:], h)
+					}
+					return b
+				}
+				return RemoteOptions{VerifierKey: l.VKey}
+			},
+			want: "root recomputed",
+		},
+		{
+			name:   "ChangedHigherTile",
+			setup:  func(l *TestLog) RemoteOptions { l.Add(t, 256); return RemoteOptions{VerifierKey: l.VKey} },
+			mutate: func(path string, b []byte) []byte { return flipIf(path, "/log/tile/1/000.p/1", b) },
+			want:   "tile/1/000.p/1",
+		},
+		{
+			name:   "ShortTile",
+			mutate: func(path string, b []byte) []byte { return truncIf(path, "/log/tile/0/000.p/20", b) },
+			want:   "bytes, want",
+		},
+		{
+			name:   "BrokenBundle",
+			mutate: func(path string, b []byte) []byte { return truncIf(path, "/log/tile/entries/000.p/20", b) },
+			want:   "entry bundle",
+		},
+		{
+			name:   "BadSignature",
+			mutate: replaceIn("/log/checkpoint", "\n20\n", "\n21\n"),
+			want:   "checkpoint",
+		},
+		{
+			name: "OtherKey",
+			setup: func(l *TestLog) RemoteOptions {
+				return RemoteOptions{VerifierKey: forkKey}
+			},
+			want: "checkpoint",
+		},
+		{
+			name: "RolledBack",
+			setup: func(l *TestLog) RemoteOptions {
+				big := l.SameKey(t)
+				big.Add(t, 30)
+				return RemoteOptions{VerifierKey: l.VKey, OldCheckpoint: big.Signed}
+			},
+			want: "rolled back",
+		},
+		{
+			name: "Forked",
+			setup: func(l *TestLog) RemoteOptions {
+				// Same key, same size as a prefix, different leaves.
+				forged := bytes.Replace(l.Leaves[0], []byte("token:3"), []byte("token:9"), 1)
+				ns := &MemStore{}
+				size, root, _ := Append(ctx, ns, 0, [][]byte{LeafHash(forged), LeafHash(l.Leaves[1]), LeafHash(l.Leaves[2])})
+				signed, _ := SignCheckpoint(l.Signer, Checkpoint{Origin: l.Origin, Size: size, Hash: root})
+				return RemoteOptions{VerifierKey: l.VKey, OldCheckpoint: signed}
+			},
+			want: "not a prefix",
+		},
+		{
+			name: "RecordContentChanged",
+			setup: func(l *TestLog) RemoteOptions {
+				rs := append([]RecordVersion(nil), l.Records...)
+				rs[2].Canonical = bytes.Replace(rs[2].Canonical, []byte("Person"), []byte("Persona"), 1)
+				return RemoteOptions{VerifierKey: l.VKey, Records: records(rs)}
+			},
+			want: "does not match the commitment",
+		},
+		{
+			name: "RecordNotLogged",
+			setup: func(l *TestLog) RemoteOptions {
+				rs := append([]RecordVersion(nil), l.Records...)
+				rs[0].Version = 99
+				return RemoteOptions{VerifierKey: l.VKey, Records: records(rs)}
+			},
+			want: "is not in the log",
+		},
+		{
+			name: "ProtectedShownInPublic",
+			setup: func(l *TestLog) RemoteOptions {
+				leaf, json, _ := SyntheticLeaf(6) // salted
+				rs := []RecordVersion{{Kind: leaf.Kind, ID: leaf.ID, Version: leaf.Version, Canonical: json}}
+				return RemoteOptions{VerifierKey: l.VKey, Records: records(rs)}
+			},
+			want: "salted commitment",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := NewTestLog(t)
+			l.Add(t, 20)
+			opts := RemoteOptions{VerifierKey: l.VKey}
+			if tt.setup != nil {
+				opts = tt.setup(l)
+			}
+			if tt.mutate != nil {
+				l.Mutate = tt.mutate
+			}
+			srv := l.Serve(t)
+			rep, err := VerifyRemote(ctx, srv.Client(), srv.URL, opts)
+			if err == nil {
+				t.Fatal("VerifyRemote succeeded")
+			}
+			var ve *VerificationError
+			if !errors.As(err, &ve) || rep.OK() {
+				t.Fatalf("error %v is not a verification failure", err)
+			}
+			if !strings.Contains(strings.Join(rep.Problems, "\n"), tt.want) {
+				t.Errorf("problems %q do not mention %q", rep.Problems, tt.want)
+			}
+		})
+	}
+}
+
+func TestVerifyRemoteUnreachable(t *testing.T) {
+	l := NewTestLog(t)
+	srv := l.Serve(t)
+	url := srv.URL
+	srv.Close()
+	_, err := VerifyRemote(context.Background(), nil, url, RemoteOptions{VerifierKey: l.VKey})
+	var ve *VerificationError
+	if err == nil || errors.As(err, &ve) {
+		t.Fatalf("err = %v, want a fetch error", err)
+	}
+}
+
+func replaceIn(path, old, new string) func(string, []byte) []byte {
+	return func(p string, b []byte) []byte {
+		if strings.HasPrefix(p, path) {
+			return bytes.Replace(b, []byte(old), []byte(new), 1)
+		}
+		return b
+	}
+}
+
+func flipIf(path, want string, b []byte) []byte {
+	if path == want {
+		b[0] ^= 1
+	}
+	return b
+}
+
+func truncIf(path, want string, b []byte) []byte {
+	if path == want {
+		return b[:len(b)-1]
+	}
+	return b
+}
