@@ -1,0 +1,444 @@
+package csvio
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/qantar-project/qantar"
+)
+
+// table is one input being imported.
+type table struct {
+	kind   qantar.Kind
+	rep    *TableReport
+	xlsx   bool
+	cols   []boundCol
+	hasID  bool
+	rows   []*row
+	hashes map[[16]byte]int // content of keyless rows → line, to find repeats
+}
+
+// boundCol is a file's column bound to a column of the kind.
+type boundCol struct {
+	idx    int
+	header string
+	col    Column
+	values map[string]string // the mapping's value translations
+}
+
+// bindColumns matches the header to the kind's columns, through the
+// mapping first, then the built-in names in en, ru and kk.
+func (im *importer) bindColumns(t *table, head Row) {
+	idx := headerIndex(t.kind)
+	byName := map[string]Column{}
+	for _, c := range Columns(t.kind) {
+		byName[c.Name] = c
+	}
+	var mapping map[string]string
+	var values map[string]map[string]string
+	if m := im.o.Mapping; m != nil {
+		mapping = map[string]string{}
+		for h, to := range m.Columns {
+			mapping[normHeader(h)] = to
+		}
+		values = m.Values
+	}
+	seen := map[string]string{} // column name → header that took it
+	for i, h := range head.Cells {
+		h = strings.TrimSpace(h)
+		var c Column
+		var ok bool
+		if to, mapped := mapping[normHeader(h)]; mapped {
+			if to == "-" || to == "" {
+				continue
+			}
+			if c, ok = byName[to]; !ok {
+				c, ok = idx[normHeader(to)]
+			}
+			if !ok {
+				im.fileProblem(t, head.Line, fmt.Sprintf("the mapping maps column %q to %q, which is not a column of %s", h, to, t.kind))
+				continue
+			}
+		} else if c, ok = idx[normHeader(h)]; !ok {
+			if h == "" {
+				// An unnamed column is fine while it is empty; convert
+				// reports a value in it.
+				t.cols = append(t.cols, boundCol{idx: i, header: fmt.Sprintf("#%d", i+1), col: Column{Type: -1}})
+				continue
+			}
+			im.fileProblem(t, head.Line, fmt.Sprintf("column %q is not a column of %s; map it to one with a mapping file (--map), or to \"-\" to leave it out", h, t.kind))
+			continue
+		}
+		if prev, dup := seen[c.Name]; dup {
+			im.fileProblem(t, head.Line, fmt.Sprintf("columns %q and %q both mean %s", prev, h, c.Name))
+			continue
+		}
+		seen[c.Name] = h
+		bc := boundCol{idx: i, header: h, col: c}
+		if values != nil {
+			vm := values[c.Name]
+			if vm == nil {
+				vm = values[h]
+			}
+			if vm != nil {
+				bc.values = map[string]string{}
+				for from, to := range vm {
+					bc.values[normValue(from)] = to
+				}
+			}
+		}
+		if c.Type == typeID {
+			t.hasID = true
+		}
+		t.cols = append(t.cols, bc)
+	}
+	if !t.hasID {
+		t.hashes = map[[16]byte]int{}
+	}
+}
+
+// keyRef is a reference given by external key, resolved after the cells.
+type keyRef struct {
+	bc  *boundCol
+	key string
+}
+
+// convert turns one row into a record, reporting every problem in it.
+func (im *importer) convert(t *table, in Row) {
+	r := &row{t: t, line: in.Line}
+	t.rows = append(t.rows, r)
+	if im.o.SkipInvalid {
+		r.cells = in.Cells
+	}
+	obj := map[string]any{}
+	var listNames, names []any // from the names column; from name columns
+	var listHeader string
+	var nameCols []string // header of each entry of names
+	var keyRefs []keyRef
+	texts := map[string]map[string]string{}
+	for i := range t.cols {
+		bc := &t.cols[i]
+		if bc.idx >= len(in.Cells) {
+			continue
+		}
+		raw := in.Cells[bc.idx]
+		if len(raw) > MaxCellBytes {
+			im.rowProblem(r, bc.header, "", fmt.Sprintf("the cell is longer than %d KiB", MaxCellBytes>>10))
+			continue
+		}
+		v := Unneutralize(raw)
+		if strings.TrimSpace(v) == "" {
+			continue
+		}
+		c := bc.col
+		if c.Type != typeText && c.Type != typeString {
+			v = strings.TrimSpace(v)
+		}
+		if bc.values != nil {
+			if to, ok := bc.values[normValue(v)]; ok {
+				v = to
+				if v == "" {
+					continue
+				}
+			}
+		}
+		var err error
+		switch c.Type {
+		case -1:
+			err = cellErrorf("the column has no header, so %q cannot be imported; name the column or empty it", clip(v, 40))
+		case typeID:
+			r.srcID, err = parseCellID(v)
+			if err == nil {
+				if prev, dup := im.ids[kindID{t.kind, r.srcID}]; dup {
+					err = cellErrorf("id %d is already on line %d", r.srcID, prev.line)
+				} else {
+					im.ids[kindID{t.kind, r.srcID}] = r
+				}
+			}
+		case typeExternalKey:
+			if prev, dup := im.keys[kindKey{t.kind, v}]; dup {
+				err = cellErrorf("external key %q is already on line %d", v, prev.line)
+			} else {
+				r.key = v
+				obj["external_key"] = v
+			}
+		case typeReadOnly:
+		case typeString:
+			obj[c.Field] = v
+		case typeVocab:
+			obj[c.Field], err = parseCellVocab(v, c.Vocab)
+		case typeInt:
+			obj[c.Field], err = parseCellInt(v)
+		case typeRef:
+			obj[c.Field], err = parseCellID(v)
+		case typeKey:
+			keyRefs = append(keyRefs, keyRef{bc, v})
+		case typeDate:
+			obj[c.Field], err = parseCellDate(v, t.xlsx)
+		case typeBool:
+			obj[c.Field], err = parseCellBool(v)
+		case typeFloat:
+			obj[c.Field], err = parseCellFloat(v)
+		case typeText:
+			if texts[c.Field] == nil {
+				texts[c.Field] = map[string]string{}
+			}
+			texts[c.Field][c.Lang] = v
+		case typeList:
+			var lv any
+			if lv, err = listCell(c.Field, v); err == nil {
+				if c.Field == "names" {
+					var list []any
+					b, _ := json.Marshal(lv)
+					if jerr := json.Unmarshal(b, &list); jerr != nil {
+						err = cellErrorf("must be a JSON array of names such as [{\"value\": \"…\"}]")
+						break
+					}
+					listNames, listHeader = list, bc.header
+				} else {
+					obj[c.Field] = lv
+				}
+			}
+		case typeName:
+			names = append(names, nameObject(v, c.Lang, ""))
+			nameCols = append(nameCols, bc.header)
+		}
+		if err != nil {
+			im.rowProblem(r, bc.header, v, err.Error())
+		}
+	}
+	for f, m := range texts {
+		obj[f] = m
+	}
+	if len(listNames)+len(names) > 0 {
+		all := append(listNames, names...)
+		cols := make([]string, len(listNames), len(all))
+		for i := range cols {
+			cols[i] = listHeader
+		}
+		nameCols = append(cols, nameCols...)
+		obj["names"], nameCols = dedupeNames(all, nameCols)
+	}
+	r.local = map[string]*row{}
+	for _, kr := range keyRefs {
+		im.resolveKey(r, kr, obj)
+	}
+	if r.key != "" {
+		im.keys[kindKey{t.kind, r.key}] = r
+	}
+	if r.bad {
+		return
+	}
+	b, err := json.Marshal(obj)
+	if err != nil {
+		im.rowProblem(r, "", "", "cannot encode the row: "+err.Error())
+		return
+	}
+	if t.hashes != nil && r.key == "" {
+		sum := sha256.Sum256(b)
+		var h [16]byte
+		copy(h[:], sum[:])
+		if prev, dup := t.hashes[h]; dup {
+			im.rowProblem(r, "", "", fmt.Sprintf("repeats line %d; give each row an external key if both are meant", prev))
+			return
+		}
+		t.hashes[h] = r.line
+	}
+	rec, err := qantar.DecodeBytes(t.kind, b)
+	if err == nil {
+		err = rec.Validate()
+	}
+	if err != nil {
+		field := qantar.ErrorField(err)
+		col := t.columnFor(field, nameCols)
+		if field == "" {
+			col = im.findBadList(t, obj)
+		}
+		im.rowProblem(r, col, "", fieldMessage(err, field))
+		return
+	}
+	r.rec = rec
+	r.idCheck = true
+}
+
+// dedupeNames drops a name that repeats an earlier one's value, so that a
+// names column and a name column saying the same thing give one name.
+func dedupeNames(names []any, cols []string) ([]any, []string) {
+	seen := map[string]bool{}
+	var out []any
+	var outCols []string
+	for i, n := range names {
+		var v string
+		switch m := n.(type) {
+		case map[string]any:
+			v, _ = m["value"].(string)
+		case map[string]string:
+			v = m["value"]
+		}
+		if v != "" && seen[v] {
+			continue
+		}
+		seen[v] = true
+		out = append(out, n)
+		outCols = append(outCols, cols[i])
+	}
+	return out, outCols
+}
+
+// resolveKey resolves a *_key cell to the row of this import that carries
+// the key, or to the record in the store.
+func (im *importer) resolveKey(r *row, kr keyRef, obj map[string]any) {
+	c := kr.bc.col
+	if _, both := obj[c.Field]; both {
+		im.rowProblem(r, kr.bc.header, kr.key, fmt.Sprintf("give %s or %s, not both", c.Field, c.Name))
+		return
+	}
+	kind := c.Ref
+	if kind == "" { // a citation's record_key: the kind is in record_kind
+		rk, _ := obj["record_kind"].(string)
+		k, err := qantar.ParseKind(rk)
+		if err != nil {
+			im.rowProblem(r, kr.bc.header, kr.key, "record_kind must name the kind of record the key belongs to")
+			return
+		}
+		kind = k
+	}
+	if target, ok := im.keys[kindKey{kind, kr.key}]; ok {
+		if target.bad {
+			im.rowProblem(r, kr.bc.header, kr.key, fmt.Sprintf("refers to line %d, which has problems", target.line))
+			return
+		}
+		r.local[c.Field] = target
+		obj[c.Field] = int64(1) // a stand-in until the row is written
+		return
+	}
+	id, ok := im.storeKey[kindKey{kind, kr.key}]
+	if !ok {
+		rec, err := im.st.GetByExternalKey(context.Background(), kind, kr.key)
+		switch {
+		case err == nil:
+			id = rec.GetMeta().ID
+		case qantar.ErrorCode(err) == qantar.ENOTFOUND:
+		default:
+			im.rowProblem(r, kr.bc.header, kr.key, "cannot look the key up: "+qantar.ErrorMessage(err))
+			return
+		}
+		im.storeKey[kindKey{kind, kr.key}] = id
+	}
+	if id == 0 {
+		im.rowProblem(r, kr.bc.header, kr.key, fmt.Sprintf("no %s has external key %q, in the database or on an earlier line", kind.Singular(), kr.key))
+		return
+	}
+	obj[c.Field] = id
+}
+
+// checkIDRefs checks every reference by id once all rows are read: an id
+// that a row of this import carries in its id column names that row;
+// any other must exist in the store.
+func (im *importer) checkIDRefs(ctx context.Context) error {
+	for _, t := range im.tables {
+		for _, r := range t.rows {
+			if !r.idCheck || r.bad {
+				continue
+			}
+			for _, p := range refPtrs(r.rec) {
+				if *p.P == 0 || r.local[p.Field] != nil {
+					continue
+				}
+				if t.hasID {
+					if target, ok := im.ids[kindID{p.Kind, *p.P}]; ok {
+						if target.bad {
+							im.rowProblem(r, t.columnFor(p.Field, nil), "", fmt.Sprintf("refers to %s %d on line %d, which has problems", p.Kind.Singular(), *p.P, target.line))
+						}
+						r.local[p.Field] = target
+						continue
+					}
+				}
+				ok, cached := im.storeID[kindID{p.Kind, *p.P}]
+				if !cached {
+					_, err := im.st.Get(ctx, p.Kind, *p.P)
+					switch {
+					case err == nil:
+						ok = true
+					case qantar.ErrorCode(err) == qantar.ENOTFOUND:
+					default:
+						return fmt.Errorf("check %s %d: %w", p.Kind, *p.P, err)
+					}
+					im.storeID[kindID{p.Kind, *p.P}] = ok
+				}
+				if !ok {
+					im.rowProblem(r, t.columnFor(p.Field, nil), "", fmt.Sprintf("%s %d does not exist", p.Kind.Singular(), *p.P))
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// columnFor returns the header of the column that produced a field named
+// in an error ("birth_date", "title.ru", "names[1].value", "steps[0].date").
+func (t *table) columnFor(field string, nameCols []string) string {
+	if field == "" {
+		return ""
+	}
+	top, rest := field, ""
+	if i := strings.IndexAny(field, ".["); i >= 0 {
+		top, rest = field[:i], field[i:]
+	}
+	if top == "names" && nameCols != nil {
+		var i int
+		if _, err := fmt.Sscanf(rest, "[%d]", &i); err == nil && i >= 0 && i < len(nameCols) {
+			return nameCols[i]
+		}
+	}
+	if lang, ok := strings.CutPrefix(rest, "."); ok {
+		for _, bc := range t.cols {
+			if bc.col.Field == top && bc.col.Type == typeText && bc.col.Lang == lang {
+				return bc.header
+			}
+		}
+	}
+	for _, bc := range t.cols {
+		if bc.col.Field == top && bc.col.Type != typeText {
+			return bc.header
+		}
+	}
+	for _, bc := range t.cols {
+		if bc.col.Field == top {
+			return bc.header
+		}
+	}
+	return top
+}
+
+// fieldMessage is the error's message, with the inner part of the field
+// when the column alone does not say it ("names[1].lang").
+func fieldMessage(err error, field string) string {
+	msg := qantar.ErrorMessage(err)
+	if strings.ContainsAny(field, ".[") {
+		return field + ": " + msg
+	}
+	return msg
+}
+
+// findBadList finds, for a decode error that names no field (a bad date
+// inside a JSON list), the list column at fault by decoding each alone.
+func (im *importer) findBadList(t *table, obj map[string]any) string {
+	for _, bc := range t.cols {
+		if bc.col.Type != typeList && bc.col.Type != typeText {
+			continue
+		}
+		v, ok := obj[bc.col.Field]
+		if !ok {
+			continue
+		}
+		b, _ := json.Marshal(map[string]any{bc.col.Field: v})
+		if _, err := qantar.DecodeBytes(t.kind, b); err != nil {
+			return bc.header
+		}
+	}
+	return ""
+}

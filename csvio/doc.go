@@ -1,0 +1,18 @@
+// Package csvio imports and exports Qantar's records as the tables people
+// really keep: CSV from Excel in Windows-1251 with semicolons, Google Sheets
+// downloads in UTF-8 with a byte-order mark, XLSX workbooks, with column
+// names in English, Russian or Kazakh.
+//
+// An import reads the whole file and validates every row (types,
+// vocabularies, references by id or by external key, duplicates inside the
+// file) before it writes anything, and reports every problem with its line
+// and column. It then writes all rows in one transaction, or, with
+// SkipInvalid, the valid ones, handing back the rejected rows unchanged. A row
+// with an external key (the list's own row id) is idempotent: importing it
+// again changes nothing, and an edited row becomes a new version.
+//
+// Rows become records by way of the same JSON the API accepts
+// (qantar.DecodeBytes, then Validate), so the import validates exactly as the
+// API does. The columns of each kind are listed in columns.go and documented
+// by ColumnDoc, which `qantar export --columns` prints.
+package csvio

@@ -1,0 +1,302 @@
+package csvio
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/qantar-project/qantar"
+	"github.com/xuri/excelize/v2"
+)
+
+// ExportOptions says what to export and how.
+type ExportOptions struct {
+	Format string // csv (default), json or xlsx
+	// Public exports what an anonymous reader of the public site sees:
+	// protected persons become "Protected person" placeholders, through
+	// qantar.Visible, the one function that decides.
+	Public bool
+	// Lang is the language of the CSV and XLSX headers: en (default, the
+	// JSON field names), ru or kk. Import recognises all three.
+	Lang string
+	// Kinds to export; every kind by default.
+	Kinds []qantar.Kind
+}
+
+// Checkpointer is a store that can name the state of its log; an export
+// writes the checkpoint beside its files so that it can be checked against
+// the log.
+type Checkpointer interface {
+	Checkpoint(ctx context.Context) ([]byte, error)
+}
+
+// ExportReport says what an export wrote.
+type ExportReport struct {
+	Files      []string // paths written, checkpoint.txt last if any
+	Counts     map[qantar.Kind]int
+	Checkpoint bool // false when the store offers no checkpoint
+}
+
+// CheckpointFile is the name of the checkpoint written beside an export.
+const CheckpointFile = "checkpoint.txt"
+
+// Export writes one file per kind into dir (persons.csv, cases.csv, …).
+// Files are written under temporary names and renamed only when every file
+// is complete, so a failed export leaves no partial file. When the store
+// offers a checkpoint it is read before and after; if they differ the store
+// changed during the export and the export is refused, because its files
+// would not match any one state of the log.
+func Export(ctx context.Context, st qantar.Store, dir string, o ExportOptions) (*ExportReport, error) {
+	if o.Format == "" {
+		o.Format = FormatCSV
+	}
+	if o.Format != FormatCSV && o.Format != "json" && o.Format != FormatXLSX {
+		return nil, qantar.Errorf(qantar.EINVALID, "unknown format %q (want csv, json or xlsx)", o.Format)
+	}
+	switch o.Lang {
+	case "":
+		o.Lang = "en"
+	case "en", "ru", "kk":
+	default:
+		return nil, qantar.Errorf(qantar.EINVALID, "unknown header language %q (want en, ru or kk)", o.Lang)
+	}
+	kinds := o.Kinds
+	if len(kinds) == 0 {
+		kinds = qantar.Kinds
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	cp, hasCP := st.(Checkpointer)
+	var before []byte
+	if hasCP {
+		var err error
+		if before, err = cp.Checkpoint(ctx); err != nil {
+			return nil, fmt.Errorf("checkpoint: %w", err)
+		}
+	}
+	rep := &ExportReport{Counts: map[qantar.Kind]int{}, Checkpoint: hasCP}
+	var temps, finals []string
+	defer func() {
+		for _, t := range temps {
+			os.Remove(t)
+		}
+	}()
+	for _, k := range kinds {
+		final := filepath.Join(dir, string(k)+"."+o.Format)
+		f, err := os.CreateTemp(dir, "."+string(k)+"-*.tmp")
+		if err != nil {
+			return nil, fmt.Errorf("export %s: %w", k, err)
+		}
+		temps = append(temps, f.Name())
+		n, err := exportKind(ctx, st, k, f, o)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return nil, fmt.Errorf("export %s: %w", k, err)
+		}
+		rep.Counts[k] = n
+		finals = append(finals, final)
+	}
+	if hasCP {
+		after, err := cp.Checkpoint(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("checkpoint: %w", err)
+		}
+		if !bytes.Equal(before, after) {
+			return nil, qantar.Errorf(qantar.ECONFLICT, "the database changed during the export; export again")
+		}
+		f, err := os.CreateTemp(dir, ".checkpoint-*.tmp")
+		if err != nil {
+			return nil, fmt.Errorf("export checkpoint: %w", err)
+		}
+		temps = append(temps, f.Name())
+		_, err = f.Write(after)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return nil, fmt.Errorf("export checkpoint: %w", err)
+		}
+		finals = append(finals, filepath.Join(dir, CheckpointFile))
+	}
+	for i, t := range temps {
+		if err := os.Rename(t, finals[i]); err != nil {
+			return nil, fmt.Errorf("export: %w", err)
+		}
+	}
+	temps = nil
+	rep.Files = finals
+	return rep, nil
+}
+
+// exportKind writes every live record of kind k to w and returns the count.
+func exportKind(ctx context.Context, st qantar.Store, k qantar.Kind, w io.Writer, o ExportOptions) (int, error) {
+	reader := qantar.System
+	if o.Public {
+		reader = qantar.Anonymous
+	}
+	cols := ExportColumns(k)
+	var emit func(qantar.Record) error
+	var finish func() error
+	bw := bufio.NewWriterSize(w, 256<<10)
+	switch o.Format {
+	case FormatCSV:
+		cw := csv.NewWriter(bw)
+		// A byte-order mark, so that Excel reads the UTF-8 as UTF-8.
+		bw.Write([]byte{0xEF, 0xBB, 0xBF})
+		head := make([]string, len(cols))
+		for i, c := range cols {
+			head[i] = c.Header(o.Lang)
+		}
+		cw.Write(head)
+		emit = func(rec qantar.Record) error {
+			cells, err := recordCells(rec, cols)
+			if err != nil {
+				return err
+			}
+			return cw.Write(cells)
+		}
+		finish = func() error { cw.Flush(); return cw.Error() }
+	case "json":
+		first := true
+		bw.WriteString("[")
+		emit = func(rec qantar.Record) error {
+			b, err := json.Marshal(rec)
+			if err != nil {
+				return err
+			}
+			if !first {
+				bw.WriteString(",")
+			}
+			first = false
+			bw.WriteString("\n")
+			_, err = bw.Write(b)
+			return err
+		}
+		finish = func() error { _, err := bw.WriteString("\n]\n"); return err }
+	case FormatXLSX:
+		xf := excelize.NewFile()
+		defer xf.Close()
+		sheet := string(k)
+		xf.SetSheetName("Sheet1", sheet)
+		sw, err := xf.NewStreamWriter(sheet)
+		if err != nil {
+			return 0, err
+		}
+		head := make([]any, len(cols))
+		for i, c := range cols {
+			head[i] = c.Header(o.Lang)
+		}
+		if err := sw.SetRow("A1", head); err != nil {
+			return 0, err
+		}
+		line := 1
+		emit = func(rec qantar.Record) error {
+			cells, err := recordCells(rec, cols)
+			if err != nil {
+				return err
+			}
+			line++
+			if line > excelize.TotalRows {
+				return qantar.Errorf(qantar.ETOOLARGE, "%s has more rows than an XLSX sheet holds; export as csv", k)
+			}
+			vals := make([]any, len(cells))
+			for i, c := range cells {
+				vals[i] = c
+			}
+			cell, _ := excelize.CoordinatesToCellName(1, line)
+			return sw.SetRow(cell, vals)
+		}
+		finish = func() error {
+			if err := sw.Flush(); err != nil {
+				return err
+			}
+			_, err := xf.WriteTo(bw)
+			return err
+		}
+	}
+	n := 0
+	for offset := 0; ; {
+		if err := ctx.Err(); err != nil {
+			return 0, err
+		}
+		recs, total, err := st.List(ctx, k, qantar.Filter{Sort: "id", Limit: qantar.MaxLimit, Offset: offset, Reader: reader})
+		if err != nil {
+			return 0, err
+		}
+		for _, rec := range recs {
+			if err := emit(qantar.Visible(reader, rec)); err != nil {
+				return 0, err
+			}
+			n++
+		}
+		offset += len(recs)
+		if len(recs) == 0 || offset >= total {
+			break
+		}
+	}
+	if err := finish(); err != nil {
+		return 0, err
+	}
+	return n, bw.Flush()
+}
+
+// recordCells writes a record as the cells of its kind's columns.
+func recordCells(rec qantar.Record, cols []Column) ([]string, error) {
+	b, err := json.Marshal(rec)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var obj map[string]any
+	if err := dec.Decode(&obj); err != nil {
+		return nil, err
+	}
+	cells := make([]string, len(cols))
+	for i, c := range cols {
+		v, ok := obj[c.Field]
+		if !ok || v == nil {
+			continue
+		}
+		switch c.Type {
+		case typeText:
+			if m, ok := v.(map[string]any); ok {
+				s, _ := m[c.Lang].(string)
+				cells[i] = Neutralize(s)
+			}
+		case typeList:
+			lb, err := json.Marshal(v)
+			if err != nil {
+				return nil, err
+			}
+			if string(lb) != "[]" {
+				cells[i] = string(lb)
+			}
+		default:
+			switch x := v.(type) {
+			case string:
+				cells[i] = Neutralize(x)
+			case json.Number:
+				// Numbers are left as they are: a spreadsheet reads "-43.2"
+				// as a number, not a formula.
+				cells[i] = x.String()
+			case bool:
+				cells[i] = strconv.FormatBool(x)
+			default:
+				lb, _ := json.Marshal(x)
+				cells[i] = Neutralize(string(lb))
+			}
+		}
+	}
+	return cells, nil
+}

@@ -1,0 +1,397 @@
+package csvio
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/qantar-project/qantar"
+)
+
+// Input is one table to import.
+type Input struct {
+	Kind qantar.Kind
+	Name string // the file name: its extension helps detect the format; problems name it
+	R    io.Reader
+	Size int64 // for progress; 0 if unknown
+}
+
+// Options says how to import.
+type Options struct {
+	Read    ReadOptions
+	Mapping *Mapping
+	// Actor is who writes; it needs the editor or admin role.
+	Actor qantar.Actor
+	// DryRun validates and writes in a transaction that is rolled back, so
+	// the report says exactly what an import would do, and the store's own
+	// checks have run.
+	DryRun bool
+	// SkipInvalid imports the valid rows and keeps the rejected ones for
+	// Report.WriteRejected. Problems with a file as a whole (an unknown
+	// column, a broken file) still stop the whole import.
+	SkipInvalid bool
+	// Progress, if set, is called as rows are read and written.
+	Progress func(Progress)
+}
+
+// Progress is how far an import is: Phase "read" counts bytes of the input
+// (Total 0 if unknown), phase "write" counts rows.
+type Progress struct {
+	Phase       string
+	Done, Total int64
+}
+
+// Import reads one table of kind k and imports it; see ImportTables.
+func Import(ctx context.Context, st qantar.Store, k qantar.Kind, r io.Reader, name string, o Options) (*Report, error) {
+	return ImportTables(ctx, st, []Input{{Kind: k, Name: name, R: r}}, o)
+}
+
+// ImportTables reads every table, validates every row, then writes them all
+// in one transaction, tables in the order given. The error is for failures
+// of the store itself; problems with the input are in the report, and when
+// there is any (and SkipInvalid is off) nothing is written.
+func ImportTables(ctx context.Context, st qantar.Store, inputs []Input, o Options) (*Report, error) {
+	im := &importer{st: st, o: o, rep: &Report{DryRun: o.DryRun},
+		keys: map[kindKey]*row{}, ids: map[kindID]*row{}, storeKey: map[kindKey]int64{}, storeID: map[kindID]bool{}}
+	for _, in := range inputs {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if err := im.read(ctx, in); err != nil {
+			return nil, err
+		}
+	}
+	if err := im.checkIDRefs(ctx); err != nil {
+		return nil, err
+	}
+	fatal := im.fileProblems > 0
+	if !fatal && (im.badRows == 0 || o.SkipInvalid) {
+		if err := im.writeAll(ctx); err != nil {
+			return nil, err
+		}
+	}
+	im.finish()
+	return im.rep, nil
+}
+
+type kindKey struct {
+	kind qantar.Kind
+	key  string
+}
+
+type kindID struct {
+	kind qantar.Kind
+	id   int64
+}
+
+// row is one data row on its way to the store.
+type row struct {
+	t        *table
+	line     int
+	cells    []string // kept for the rejected file
+	rec      qantar.Record
+	key      string
+	srcID    int64
+	local    map[string]*row // reference field → the row of this import it names
+	idCheck  bool            // id references still to check (id column present)
+	bad      bool
+	id       int64 // set once written
+	outcome  int
+	problems int
+}
+
+const (
+	outNone = iota
+	outCreated
+	outUpdated
+	outUnchanged
+)
+
+type importer struct {
+	st           qantar.Store
+	o            Options
+	rep          *Report
+	tables       []*table
+	keys         map[kindKey]*row // external keys seen in this import
+	ids          map[kindID]*row  // id column values seen in this import
+	storeKey     map[kindKey]int64
+	storeID      map[kindID]bool
+	fileProblems int
+	badRows      int
+}
+
+func (im *importer) problem(t *table, line int, column, value, msg string) {
+	name := ""
+	if t != nil {
+		name = t.rep.Name
+	}
+	im.rep.Problems = append(im.rep.Problems, Problem{File: name, Line: line, Column: column, Value: value, Message: msg})
+}
+
+func (im *importer) fileProblem(t *table, line int, msg string) {
+	im.fileProblems++
+	im.problem(t, line, "", "", msg)
+}
+
+func (im *importer) rowProblem(r *row, column, value, msg string) {
+	if !r.bad {
+		r.bad = true
+		im.badRows++
+	}
+	r.problems++
+	im.problem(r.t, r.line, column, value, msg)
+}
+
+// read reads and converts every row of one input.
+func (im *importer) read(ctx context.Context, in Input) error {
+	t := &table{kind: in.Kind, rep: &TableReport{Name: in.Name, Kind: in.Kind}}
+	im.tables = append(im.tables, t)
+	im.rep.Tables = append(im.rep.Tables, t.rep)
+	if _, ok := kindSpecs[in.Kind]; !ok {
+		_, err := qantar.ParseKind(string(in.Kind))
+		if err == nil {
+			err = fmt.Errorf("%s cannot be imported", in.Kind)
+		}
+		im.fileProblem(t, 0, qantar.ErrorMessage(err))
+		return nil
+	}
+	ro := im.o.Read
+	if m := im.o.Mapping; m != nil {
+		if ro.Encoding == "" {
+			ro.Encoding = m.Encoding
+		}
+		if ro.Sheet == "" {
+			ro.Sheet = m.Sheet
+		}
+		if ro.Delimiter == 0 && m.Delimiter != "" {
+			d, err := ParseDelimiter(m.Delimiter)
+			if err != nil {
+				im.fileProblem(t, 0, err.Error())
+				return nil
+			}
+			ro.Delimiter = d
+		}
+	}
+	tab, err := OpenTable(in.R, in.Name, ro)
+	if err != nil {
+		return im.readError(t, err)
+	}
+	defer tab.Close()
+	t.rep.Format, t.rep.Encoding, t.rep.Delimiter = tab.Format, tab.Encoding, tab.Delimiter
+	t.xlsx = tab.Format == FormatXLSX
+	head, err := tab.Next()
+	if errors.Is(err, io.EOF) {
+		im.fileProblem(t, 0, "the file is empty: the first line must name the columns")
+		return nil
+	} else if err != nil {
+		return im.readError(t, err)
+	}
+	t.rep.Header = head.Cells
+	im.bindColumns(t, head)
+	for n := 0; ; n++ {
+		r, err := tab.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			return im.readError(t, err)
+		}
+		if n%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if im.o.Progress != nil {
+				im.o.Progress(Progress{Phase: "read", Done: tab.BytesRead(), Total: in.Size})
+			}
+		}
+		t.rep.Rows++
+		im.convert(t, r)
+	}
+	if im.o.Progress != nil {
+		im.o.Progress(Progress{Phase: "read", Done: tab.BytesRead(), Total: in.Size})
+	}
+	return nil
+}
+
+func (im *importer) readError(t *table, err error) error {
+	var fe *FileError
+	if errors.As(err, &fe) {
+		im.fileProblem(t, fe.Line, fe.Msg)
+		return nil
+	}
+	return err
+}
+
+// writeAll writes every valid row in one transaction. With SkipInvalid, a
+// row the store refuses is marked bad and the transaction is run again
+// without it (and without the rows that refer to it).
+func (im *importer) writeAll(ctx context.Context) error {
+	errRollback := errors.New("roll back")
+	for {
+		var refused int
+		err := im.st.InTx(ctx, func(w qantar.Writer) error {
+			var err error
+			if refused, err = im.write(ctx, w); err != nil {
+				return err
+			}
+			if refused > 0 || im.o.DryRun || im.badRows > 0 && !im.o.SkipInvalid {
+				return errRollback
+			}
+			return nil
+		})
+		switch {
+		case err == nil:
+			im.rep.Written = true
+			return nil
+		case !errors.Is(err, errRollback):
+			return err
+		case refused > 0 && im.o.SkipInvalid:
+			continue
+		}
+		return nil
+	}
+}
+
+// write writes the rows that are not bad, in order, and returns how many
+// the store refused.
+func (im *importer) write(ctx context.Context, w qantar.Writer) (int, error) {
+	var total, done int64
+	for _, t := range im.tables {
+		for _, r := range t.rows {
+			r.id, r.outcome = 0, outNone
+			if !r.bad {
+				total++
+			}
+		}
+	}
+	refused := 0
+	for _, t := range im.tables {
+		for _, r := range t.rows {
+			if r.bad {
+				continue
+			}
+			if done%1024 == 0 {
+				if err := ctx.Err(); err != nil {
+					return 0, err
+				}
+				if im.o.Progress != nil {
+					im.o.Progress(Progress{Phase: "write", Done: done, Total: total})
+				}
+			}
+			done++
+			err := im.writeRow(ctx, w, r)
+			if err == nil {
+				continue
+			}
+			if qantar.ErrorCode(err) == qantar.EINTERNAL {
+				return 0, fmt.Errorf("%s line %d: %w", t.rep.Name, r.line, err)
+			}
+			refused++
+			field := qantar.ErrorField(err)
+			im.rowProblem(r, t.columnFor(field, nil), "", storeMessage(err, field))
+		}
+	}
+	if im.o.Progress != nil {
+		im.o.Progress(Progress{Phase: "write", Done: done, Total: total})
+	}
+	return refused, nil
+}
+
+// storeMessage words a store error for a row, without repeating the field
+// that the column already names.
+func storeMessage(err error, field string) string {
+	msg := qantar.ErrorMessage(err)
+	if field != "" && strings.Contains(field, "[") {
+		return field + ": " + msg
+	}
+	return msg
+}
+
+func (im *importer) writeRow(ctx context.Context, w qantar.Writer, r *row) error {
+	for _, p := range refPtrs(r.rec) {
+		target, ok := r.local[p.Field]
+		if !ok {
+			continue
+		}
+		if target.bad || target.id == 0 {
+			if target.bad {
+				return qantar.FieldErrorf(p.Field, "refers to line %d, which was rejected", target.line)
+			}
+			return qantar.FieldErrorf(p.Field, "refers to line %d below it; put that row first", target.line)
+		}
+		*p.P = target.id
+	}
+	m := r.rec.GetMeta()
+	if r.key != "" {
+		cur, err := w.GetByExternalKey(ctx, r.t.kind, r.key)
+		switch {
+		case err == nil:
+			cm := cur.GetMeta()
+			m.ID, m.Version = cm.ID, cm.Version
+			same, err := sameContent(r.rec, cur)
+			if err != nil {
+				return err
+			}
+			if same {
+				r.id, r.outcome = cm.ID, outUnchanged
+				return nil
+			}
+			if err := w.Update(ctx, im.o.Actor, r.rec); err != nil {
+				return err
+			}
+			r.id, r.outcome = m.ID, outUpdated
+			return nil
+		case qantar.ErrorCode(err) != qantar.ENOTFOUND:
+			return err
+		}
+	}
+	m.ID, m.Version = 0, 0
+	if err := w.Create(ctx, im.o.Actor, r.rec); err != nil {
+		return err
+	}
+	r.id, r.outcome = m.ID, outCreated
+	return nil
+}
+
+// sameContent compares two records as the log does: by canonical JSON.
+func sameContent(a, b qantar.Record) (bool, error) {
+	ca, err := qantar.Canonical(a)
+	if err != nil {
+		return false, err
+	}
+	cb, err := qantar.Canonical(b)
+	if err != nil {
+		return false, err
+	}
+	return string(ca) == string(cb), nil
+}
+
+// finish counts the outcome and keeps the rejected rows.
+func (im *importer) finish() {
+	for _, t := range im.tables {
+		for _, r := range t.rows {
+			switch {
+			case r.bad:
+				t.rep.Rejected++
+				t.rep.rejected = append(t.rep.rejected, Row{Line: r.line, Cells: r.cells})
+			case r.outcome == outCreated:
+				t.rep.Created++
+			case r.outcome == outUpdated:
+				t.rep.Updated++
+			case r.outcome == outUnchanged:
+				t.rep.Unchanged++
+			}
+		}
+		im.rep.Created += t.rep.Created
+		im.rep.Updated += t.rep.Updated
+		im.rep.Unchanged += t.rep.Unchanged
+		im.rep.Rejected += t.rep.Rejected
+	}
+	if !im.rep.Written && !im.rep.DryRun {
+		im.rep.Created, im.rep.Updated, im.rep.Unchanged = 0, 0, 0
+		for _, t := range im.tables {
+			t.rep.Created, t.rep.Updated, t.rep.Unchanged = 0, 0, 0
+		}
+	}
+}
