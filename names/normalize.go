@@ -95,11 +95,12 @@ func lower(r rune) rune {
 
 // isApostrophe reports the marks that sit inside a transliterated word: the
 // apostrophe and its typographic forms (Ol'ga, the 2017 Kazakh a' s' c'), the
-// backtick GOST 7.79 B uses for ъ ь ы э, and the primes GOST 7.79 A and
-// BGN/PCGN use for ь and ъ.
+// backtick GOST 7.79 B uses for ъ ь ы э, the primes GOST 7.79 A and
+// BGN/PCGN use for ь and ъ, and the double quote ALA-LC uses for ъ (a quote
+// around a word is dropped with no harm).
 func isApostrophe(r rune) bool {
 	switch r {
-	case '\'', '`', '´', 'ʹ', 'ʺ', 'ʻ', 'ʼ', 'ʽ', '‘', '’', '′', '″':
+	case '\'', '"', '`', '´', 'ʹ', 'ʺ', 'ʻ', 'ʼ', 'ʽ', '‘', '’', '′', '″':
 		return true
 	}
 	return false
@@ -109,7 +110,7 @@ func isApostrophe(r rune) bool {
 // marks and apostrophes. Everything else separates words.
 func inWord(r rune) bool {
 	if r < utf8.RuneSelf {
-		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '\'' || r == '`'
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '\'' || r == '"' || r == '`'
 	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || isApostrophe(r)
 }

@@ -57,6 +57,12 @@ func appendSymbols(dst []byte, w []rune) []byte {
 		r := w[i]
 		if r >= utf8.RuneSelf {
 			if isCyrillic(r) {
+				if (r == 'ь' || r == 'ъ') && at(i+1) == 'о' {
+					// ьо, ъо sound as ё: бульон, Bulyon.
+					dst = append(dst, 'e')
+					i++
+					continue
+				}
 				if s, ok := cyrSymbols[r]; ok {
 					dst = append(dst, s...)
 				} else {
@@ -84,7 +90,7 @@ func appendSymbols(dst []byte, w []rune) []byte {
 		// folds anyway (a' ә, o' ө, g' ғ …).
 		mark := next == '\'' || next == '’' || next == 'ʼ'
 		switch r {
-		case '\'', '`':
+		case '\'', '"', '`':
 			// A soft or hard sign, or a 2017 mark already handled.
 		case 'c':
 			switch {

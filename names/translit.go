@@ -179,7 +179,7 @@ func (t *table) letter(r, prev, next, next2 rune) (string, int, bool) {
 		}
 	case Informal:
 		switch {
-		case r == 'е' && iotates(prev):
+		case r == 'е' && iotates(prev) && prev != 'ы': // ые is ye: Naberezhnye
 			return "ye", 0, true
 		case (r == 'ь' || r == 'ъ') && (next == 'и' || next == 'о'):
 			return "y", 0, true
