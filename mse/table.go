@@ -112,7 +112,9 @@ func (t *Table) Cells() []Cell {
 			cells = append(cells, Cell{p, c})
 		}
 	}
-	sort.Slice(cells, func(a, b int) bool { return reversed(cells[a].Pattern, len(t.lists)) > reversed(cells[b].Pattern, len(t.lists)) })
+	sort.Slice(cells, func(a, b int) bool {
+		return reversed(cells[a].Pattern, len(t.lists)) > reversed(cells[b].Pattern, len(t.lists))
+	})
 	return cells
 }
 
