@@ -1,0 +1,226 @@
+package linkage
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// Rule is one blocking rule: two records are compared when they share a key
+// under it. A rule on several fields keys records by the combination (a
+// surname token and a birth year, say). Name fields give one key per word of
+// the name, so "Nurlan Abdullaev" is in the blocks of both words.
+type Rule struct {
+	Fields []int // indexes into Dataset.Fields
+	// Year keys a date field by its year only, instead of the full date.
+	Year bool
+}
+
+// RuleReport says what one blocking rule did.
+type RuleReport struct {
+	Rule      string
+	Blocks    int // blocks holding two or more records
+	Oversized int // blocks over the size cap, compared within a window
+	Pairs     int // comparisons the rule asks for
+	New       int // of those, pairs no earlier rule asked for
+}
+
+func (r Rule) describe(d *Dataset) string {
+	parts := make([]string, len(r.Fields))
+	for i, f := range r.Fields {
+		parts[i] = d.Fields[f].Column
+		if r.Year && d.Fields[f].Type == Date {
+			parts[i] += "(year)"
+		}
+	}
+	return strings.Join(parts, " & ")
+}
+
+// defaultRules blocks on every name field and every date field; on text,
+// exact and number fields only when they split the records finely (a
+// document number, an address), not coarsely (sex, region), since a coarse
+// rule only adds windowed comparisons of unrelated records.
+func defaultRules(d *Dataset, cmps []comparator, maxBlock int) []Rule {
+	var rules []Rule
+	for f, fd := range d.Fields {
+		switch fd.Type {
+		case Name, Date:
+			rules = append(rules, Rule{Fields: []int{f}})
+		default:
+			if fine(d, cmps[f], maxBlock) {
+				rules = append(rules, Rule{Fields: []int{f}})
+			}
+		}
+	}
+	return rules
+}
+
+// fine reports whether at most a quarter of the records with a value fall
+// in blocks over the cap.
+func fine(d *Dataset, c comparator, maxBlock int) bool {
+	counts := map[string]int{}
+	var keys []string
+	n := 0
+	for i := 0; i < d.Len(); i++ {
+		keys = c.blockKeys(keys[:0], int32(i))
+		for _, k := range keys {
+			counts[k]++
+			n++
+		}
+	}
+	big := 0
+	for _, c := range counts {
+		if c > maxBlock {
+			big += c
+		}
+	}
+	return n > 0 && big*4 <= n
+}
+
+// keysOf appends the keys of record i under rule r: the product of the keys
+// of its fields.
+func keysOf(dst []string, r Rule, d *Dataset, cmps []comparator, i int32, scratch []string) []string {
+	base := len(dst)
+	dst = append(dst, "")
+	for n, f := range r.Fields {
+		var ks []string
+		if r.Year && d.Fields[f].Type == Date {
+			if p := cmps[f].(*dateCmp).d[i]; p.y != 0 {
+				ks = append(scratch[:0], fmt.Sprint(p.y))
+			}
+		} else {
+			ks = cmps[f].blockKeys(scratch[:0], i)
+		}
+		if len(ks) == 0 {
+			return dst[:base]
+		}
+		cur := dst[base:]
+		next := make([]string, 0, len(cur)*len(ks))
+		for _, c := range cur {
+			for _, k := range ks {
+				if n > 0 {
+					next = append(next, c+"\x1f"+k)
+				} else {
+					next = append(next, k)
+				}
+			}
+		}
+		dst = append(dst[:base], next...)
+	}
+	return dst
+}
+
+// pairKey packs a pair of record numbers, smaller first.
+func pairKey(a, b int32) uint64 {
+	if a > b {
+		a, b = b, a
+	}
+	return uint64(a)<<32 | uint64(uint32(b))
+}
+
+func unpair(p uint64) (int32, int32) { return int32(p >> 32), int32(uint32(p)) }
+
+// block runs every rule and returns the union of the pairs they name,
+// sorted, with a report per rule.
+func block(ctx context.Context, d *Dataset, cmps []comparator, rules []Rule, o *Options) ([]uint64, []RuleReport, error) {
+	n := int32(d.Len())
+	// Records in an oversized block are ordered by all their fields, names
+	// first, so that the window holds the most alike.
+	order := make([]string, n)
+	for i := int32(0); i < n; i++ {
+		var b strings.Builder
+		for _, t := range []FieldType{Name, Date, Text, Exact, Number} {
+			for f, fd := range d.Fields {
+				if fd.Type == t {
+					b.WriteString(cmps[f].sortKey(i))
+					b.WriteByte(0)
+				}
+			}
+		}
+		order[i] = b.String()
+	}
+	var union []uint64
+	var reports []RuleReport
+	for ri, r := range rules {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
+		o.progress(fmt.Sprintf("blocking %d/%d: %s", ri+1, len(rules), r.describe(d)), int64(ri), int64(len(rules)))
+		blocks := map[string][]int32{}
+		var keys, scratch []string
+		for i := int32(0); i < n; i++ {
+			keys = keysOf(keys[:0], r, d, cmps, i, scratch)
+			for _, k := range keys {
+				blocks[k] = append(blocks[k], i)
+			}
+		}
+		rep := RuleReport{Rule: r.describe(d)}
+		var pairs []uint64
+		for _, m := range blocks {
+			if len(m) < 2 {
+				continue
+			}
+			rep.Blocks++
+			if len(m) <= o.MaxBlock {
+				for x := 0; x < len(m); x++ {
+					for y := x + 1; y < len(m); y++ {
+						if !o.LinkOnly || d.src[m[x]] != d.src[m[y]] {
+							pairs = append(pairs, pairKey(m[x], m[y]))
+						}
+					}
+				}
+				continue
+			}
+			rep.Oversized++
+			sort.Slice(m, func(x, y int) bool {
+				if order[m[x]] != order[m[y]] {
+					return order[m[x]] < order[m[y]]
+				}
+				return m[x] < m[y]
+			})
+			for x := 0; x < len(m); x++ {
+				for y := x + 1; y < len(m) && y <= x+o.Window; y++ {
+					if !o.LinkOnly || d.src[m[x]] != d.src[m[y]] {
+						pairs = append(pairs, pairKey(m[x], m[y]))
+					}
+				}
+			}
+		}
+		blocks = nil
+		slices.Sort(pairs)
+		pairs = slices.Compact(pairs)
+		rep.Pairs = len(pairs)
+		before := len(union)
+		union = mergeSorted(union, pairs)
+		rep.New = len(union) - before
+		reports = append(reports, rep)
+	}
+	return union, reports, nil
+}
+
+// mergeSorted returns the sorted union of two sorted, duplicate-free slices.
+func mergeSorted(a, b []uint64) []uint64 {
+	if len(a) == 0 {
+		return b
+	}
+	out := make([]uint64, 0, len(a)+len(b))
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] < b[j]:
+			out = append(out, a[i])
+			i++
+		case a[i] > b[j]:
+			out = append(out, b[j])
+			j++
+		default:
+			out = append(out, a[i])
+			i++
+			j++
+		}
+	}
+	out = append(out, a[i:]...)
+	return append(out, b[j:]...)
+}

@@ -1,0 +1,336 @@
+package linkage
+
+import (
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// A comparator compares one field of two records and says how well they
+// agree, as a level from 0 (disagree) to levels()-1 (exact), or -1 when
+// either value is missing: a missing value is no evidence either way.
+// Comparators are prepared once over a whole column, so that a pair costs
+// no parsing or allocation.
+type comparator interface {
+	prepare(values []string) (unreadable int)
+	compare(i, j int32) int
+	levelNames() []string
+	// blockKeys appends the keys under which record i is blocked by this
+	// field's default rule.
+	blockKeys(dst []string, i int32) []string
+	// sortKey is what records are ordered by in an oversized block.
+	sortKey(i int32) string
+}
+
+func newComparator(t FieldType, key KeyFunc) comparator {
+	switch t {
+	case Name:
+		return &nameCmp{key: key}
+	case Date:
+		return &dateCmp{}
+	case Text:
+		return &textCmp{}
+	case Exact:
+		return &exactCmp{}
+	case Number:
+		return &numberCmp{}
+	}
+	return nil
+}
+
+// nameCmp compares names token by token on their match keys, so that word
+// order ("Абдуллаев Нурлан" / "Nurlan Abdullayev"), a missing patronymic and
+// initials ("N. Abdullaev") are near agreements rather than disagreements.
+type nameCmp struct {
+	key    KeyFunc
+	keys   []string   // tokens of the key, sorted, joined by one space
+	toks   [][]string // the same tokens
+	counts map[string]int32
+	tf     []float32 // term-frequency adjustment of an exact agreement, per record
+}
+
+var nameLevelNames = []string{"disagree", "weak", "close", "very close", "exact"}
+
+func (c *nameCmp) levelNames() []string { return nameLevelNames }
+
+func (c *nameCmp) prepare(values []string) int {
+	c.keys = make([]string, len(values))
+	c.toks = make([][]string, len(values))
+	c.counts = make(map[string]int32)
+	for i, v := range values {
+		if strings.TrimSpace(v) == "" {
+			continue
+		}
+		toks := strings.Fields(c.key(v))
+		sort.Strings(toks)
+		k := strings.Join(toks, " ")
+		// The tokens share the key's memory.
+		c.keys[i], c.toks[i] = k, strings.Fields(k)
+		if k != "" {
+			c.counts[k]++
+		}
+	}
+	c.termFrequencies()
+	return 0
+}
+
+// termFrequencies computes, per record, how much more (or less) an exact
+// agreement on its name says than an exact agreement on an average name:
+// two records both named "Nurlan" agree by chance far more often than two
+// named "Zhanserik". The factor is Σ tf² / tf(v) (Winkler), bounded so that
+// one rare spelling cannot decide a link on its own.
+func (c *nameCmp) termFrequencies() {
+	var n float64
+	for _, k := range c.counts {
+		n += float64(k)
+	}
+	if n == 0 {
+		return
+	}
+	var sumsq float64
+	for _, k := range c.counts {
+		f := float64(k) / n
+		sumsq += f * f
+	}
+	c.tf = make([]float32, len(c.keys))
+	for i, k := range c.keys {
+		if k == "" {
+			continue
+		}
+		f := float64(c.counts[k]) / n
+		c.tf[i] = float32(math.Min(math.Max(sumsq/f, 1/maxTF), maxTF))
+	}
+}
+
+// maxTF bounds the term-frequency factor (either way).
+const maxTF = 20
+
+func (c *nameCmp) compare(i, j int32) int {
+	ka, kb := c.keys[i], c.keys[j]
+	if ka == "" || kb == "" {
+		return -1
+	}
+	if ka == kb {
+		return 4
+	}
+	a, b := c.toks[i], c.toks[j]
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	sum, exact := 0.0, 0
+	for _, ta := range a {
+		best := 0.0
+		for _, tb := range b {
+			var s float64
+			switch {
+			case ta == tb:
+				s = 1
+			case len(ta) == 1 || len(tb) == 1:
+				if ta[0] == tb[0] {
+					s = 0.85 // an initial agrees with the name
+				}
+			default:
+				s = jaroWinkler(ta, tb)
+			}
+			if s > best {
+				best = s
+			}
+		}
+		if best == 1 {
+			exact++
+		}
+		sum += best
+	}
+	sim := sum / float64(len(a))
+	same := len(a) == len(b)
+	if same && len(a) > 1 {
+		// Names split or joined differently: "Abdul Aziz" / "Abdulaziz".
+		sim = math.Max(sim, jaroWinkler(strings.ReplaceAll(ka, " ", ""), strings.ReplaceAll(kb, " ", "")))
+	} else if !same && len(a) == 1 && len(b) == 2 {
+		sim = math.Max(sim, jaroWinkler(a[0], b[0]+b[1]))
+		sim = math.Max(sim, jaroWinkler(a[0], b[1]+b[0]))
+	}
+	switch {
+	case same && sim >= 0.94, !same && len(a) >= 2 && exact == len(a):
+		return 3
+	case sim >= 0.88 && (same || len(a) >= 2):
+		return 2
+	case sim >= 0.70:
+		return 1
+	}
+	return 0
+}
+
+func (c *nameCmp) blockKeys(dst []string, i int32) []string {
+	for _, t := range c.toks[i] {
+		if len(t) > 1 {
+			dst = append(dst, t)
+		}
+	}
+	return dst
+}
+
+func (c *nameCmp) sortKey(i int32) string { return c.keys[i] }
+
+type dateCmp struct{ d []pdate }
+
+func (c *dateCmp) levelNames() []string { return dateLevelNames }
+
+func (c *dateCmp) prepare(values []string) int {
+	c.d = make([]pdate, len(values))
+	bad := 0
+	for i, v := range values {
+		p, ok := parseDate(v)
+		if !ok {
+			bad++
+		}
+		c.d[i] = p
+	}
+	return bad
+}
+
+func (c *dateCmp) compare(i, j int32) int { return compareDate(c.d[i], c.d[j]) }
+
+func (c *dateCmp) blockKeys(dst []string, i int32) []string {
+	if p := c.d[i]; p.full() {
+		dst = append(dst, c.sortKey(i))
+	}
+	return dst
+}
+
+func (c *dateCmp) sortKey(i int32) string {
+	p := c.d[i]
+	if !p.known() {
+		return ""
+	}
+	return string([]byte{byte(p.y >> 8), byte(p.y), byte(p.m), byte(p.d)})
+}
+
+// textCmp compares normalised free text (addresses, places) by edit
+// distance, and by edit distance on its words sorted, for reordered parts.
+type textCmp struct{ v []string }
+
+var textLevelNames = []string{"disagree", "similar", "close", "exact"}
+
+func (c *textCmp) levelNames() []string { return textLevelNames }
+
+func (c *textCmp) prepare(values []string) int {
+	c.v = make([]string, len(values))
+	for i, v := range values {
+		c.v[i] = normText(v)
+	}
+	return 0
+}
+
+func (c *textCmp) compare(i, j int32) int {
+	a, b := c.v[i], c.v[j]
+	if a == "" || b == "" {
+		return -1
+	}
+	if a == b {
+		return 3
+	}
+	s := levenshteinSim(a, b)
+	if s < 0.85 && strings.IndexByte(a, ' ') >= 0 {
+		s = math.Max(s, levenshteinSim(sortWords(a), sortWords(b)))
+	}
+	switch {
+	case s >= 0.85:
+		return 2
+	case s >= 0.6:
+		return 1
+	}
+	return 0
+}
+
+func sortWords(s string) string {
+	w := strings.Fields(s)
+	sort.Strings(w)
+	return strings.Join(w, " ")
+}
+
+func (c *textCmp) blockKeys(dst []string, i int32) []string {
+	if c.v[i] != "" {
+		dst = append(dst, c.v[i])
+	}
+	return dst
+}
+
+func (c *textCmp) sortKey(i int32) string { return c.v[i] }
+
+// exactCmp agrees or disagrees: sex, a document number, a region code.
+type exactCmp struct{ textCmp }
+
+var exactLevelNames = []string{"disagree", "exact"}
+
+func (c *exactCmp) levelNames() []string { return exactLevelNames }
+
+func (c *exactCmp) compare(i, j int32) int {
+	a, b := c.v[i], c.v[j]
+	switch {
+	case a == "" || b == "":
+		return -1
+	case a == b:
+		return 1
+	}
+	return 0
+}
+
+// numberCmp compares numbers (an age, a count) with a tolerance: equal,
+// within 1 or 5 per cent, or apart.
+type numberCmp struct {
+	v  []float64
+	ok []bool
+}
+
+var numberLevelNames = []string{"disagree", "close", "exact"}
+
+func (c *numberCmp) levelNames() []string { return numberLevelNames }
+
+func (c *numberCmp) prepare(values []string) int {
+	c.v = make([]float64, len(values))
+	c.ok = make([]bool, len(values))
+	bad := 0
+	for i, v := range values {
+		v = strings.ReplaceAll(strings.TrimSpace(v), ",", ".")
+		if v == "" {
+			continue
+		}
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			bad++
+			continue
+		}
+		c.v[i], c.ok[i] = f, true
+	}
+	return bad
+}
+
+func (c *numberCmp) compare(i, j int32) int {
+	if !c.ok[i] || !c.ok[j] {
+		return -1
+	}
+	a, b := c.v[i], c.v[j]
+	if a == b {
+		return 2
+	}
+	if math.Abs(a-b) <= math.Max(1, 0.05*math.Max(math.Abs(a), math.Abs(b))) {
+		return 1
+	}
+	return 0
+}
+
+func (c *numberCmp) blockKeys(dst []string, i int32) []string {
+	if c.ok[i] {
+		dst = append(dst, strconv.FormatFloat(c.v[i], 'g', -1, 64))
+	}
+	return dst
+}
+
+func (c *numberCmp) sortKey(i int32) string {
+	if !c.ok[i] {
+		return ""
+	}
+	return strconv.FormatFloat(c.v[i], 'f', 6, 64)
+}
