@@ -1,0 +1,69 @@
+package seed_test
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"testing"
+
+	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/seed"
+	"github.com/qantar-project/qantar/sqlite"
+)
+
+func TestBundledLoadsAndIsIdempotent(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "s.db"), sqlite.Options{Synchronous: "NORMAL"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	f, err := seed.Bundled()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := seed.Load(ctx, db, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != len(f.Records) {
+		t.Fatalf("created %d of %d", n, len(f.Records))
+	}
+	if n, err := seed.Load(ctx, db, f); err != nil || n != 0 {
+		t.Fatalf("second load created %d, %v", n, err)
+	}
+	// The official count of 238, with its source.
+	figs, _, err := db.List(ctx, qantar.KindFigure, qantar.Filter{Where: map[string]string{"measure": "deaths", "value": "238", "official": "true"}})
+	if err != nil || len(figs) == 0 {
+		t.Fatalf("no official 238: %v", err)
+	}
+	src, err := db.Get(ctx, qantar.KindSource, figs[0].(*qantar.Figure).SourceID)
+	if err != nil || src.(*qantar.Source).URL == "" {
+		t.Fatalf("238's source: %v %v", src, err)
+	}
+	// Every figure and citation has a source; no person is seeded.
+	counts, _ := db.Count(ctx)
+	if counts[qantar.KindPerson] != 0 || counts[qantar.KindAct] != 0 {
+		t.Fatalf("the bundled data must name no victim: %v", counts)
+	}
+}
+
+func TestLoadRollsBackOnError(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "s.db"), sqlite.Options{Synchronous: "NORMAL"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	f := seed.File{Records: []seed.Entry{
+		{Kind: qantar.KindSource, Key: "a", Record: json.RawMessage(`{"kind":"news","title":"A"}`)},
+		{Kind: qantar.KindFigure, Key: "b", Record: json.RawMessage(`{"measure":"deaths","value":1,"claimed_by":"x","as_of":"2022","source_id":"@missing"}`)},
+	}}
+	if _, err := seed.Load(ctx, db, f); err == nil {
+		t.Fatal("bad reference accepted")
+	}
+	counts, _ := db.Count(ctx)
+	if counts[qantar.KindSource] != 0 {
+		t.Fatal("partial load left records behind")
+	}
+}

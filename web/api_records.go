@@ -1,0 +1,287 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/qantar-project/qantar"
+)
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
+	if _, err := s.store.Count(r.Context()); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	return nil
+}
+
+func (s *Server) apiNotFound(w http.ResponseWriter, r *http.Request) error {
+	return qantar.Errorf(qantar.ENOTFOUND, "no such API endpoint: %s %s", r.Method, r.URL.Path)
+}
+
+func (s *Server) apiVocabularies(w http.ResponseWriter, r *http.Request) error {
+	writeJSON(w, http.StatusOK, qantar.Vocabularies)
+	return nil
+}
+
+// pathKind parses the {kind} path value.
+func pathKind(r *http.Request) (qantar.Kind, error) {
+	k, err := qantar.ParseKind(r.PathValue("kind"))
+	if err != nil {
+		return "", &qantar.Error{Code: qantar.ENOTFOUND, Field: "kind", Message: qantar.ErrorMessage(err)}
+	}
+	return k, nil
+}
+
+// pathRecord parses {kind} and {id}.
+func pathRecord(r *http.Request) (qantar.Kind, int64, error) {
+	k, err := pathKind(r)
+	if err != nil {
+		return "", 0, err
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return "", 0, &qantar.Error{Code: qantar.ENOTFOUND, Field: "id", Message: "a record id is a positive integer"}
+	}
+	return k, id, nil
+}
+
+// listPage is the JSON answer of a list.
+type listPage struct {
+	Items  []qantar.Record `json:"items"`
+	Total  int             `json:"total"`
+	Limit  int             `json:"limit"`
+	Offset int             `json:"offset"`
+}
+
+// parseFilter reads limit, offset, sort, q and field filters from a query.
+func parseFilter(r *http.Request, kind qantar.Kind) (qantar.Filter, error) {
+	q := r.URL.Query()
+	f := qantar.Filter{Where: map[string]string{}, Limit: 50, Reader: actorOf(r)}
+	var err error
+	for key, vals := range q {
+		v := vals[0]
+		switch key {
+		case "limit":
+			if f.Limit, err = strconv.Atoi(v); err != nil || f.Limit < 1 || f.Limit > qantar.MaxLimit {
+				return f, qantar.FieldErrorf("limit", "must be an integer from 1 to %d", qantar.MaxLimit)
+			}
+		case "offset":
+			if f.Offset, err = strconv.Atoi(v); err != nil || f.Offset < 0 {
+				return f, qantar.FieldErrorf("offset", "must be a non-negative integer")
+			}
+		case "sort":
+			f.Sort = v
+		case "q":
+			f.Q = v
+		case "as_of", "format", "lang":
+			// read by the handlers that use them
+		default:
+			f.Where[key] = v
+		}
+	}
+	return f, nil
+}
+
+func (s *Server) apiList(w http.ResponseWriter, r *http.Request) error {
+	kind, err := pathKind(r)
+	if err != nil {
+		return err
+	}
+	f, err := parseFilter(r, kind)
+	if err != nil {
+		return err
+	}
+	items, total, err := s.store.List(r.Context(), kind, f)
+	if err != nil {
+		return err
+	}
+	if items == nil {
+		items = []qantar.Record{}
+	}
+	writeJSON(w, http.StatusOK, listPage{Items: items, Total: total, Limit: f.Limit, Offset: f.Offset})
+	return nil
+}
+
+func (s *Server) apiGet(w http.ResponseWriter, r *http.Request) error {
+	kind, id, err := pathRecord(r)
+	if err != nil {
+		return err
+	}
+	rec, err := s.store.Get(r.Context(), kind, id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, qantar.Visible(actorOf(r), rec))
+	return nil
+}
+
+// requireWriter refuses a write from an anonymous or read-only actor.
+func requireWriter(r *http.Request) (qantar.Actor, error) {
+	a := actorOf(r)
+	if a.ID == "" {
+		return a, qantar.Errorf(qantar.EUNAUTHORIZED, "writing needs a token: Authorization: Bearer <token>")
+	}
+	if !a.CanWrite() {
+		return a, qantar.Errorf(qantar.EFORBIDDEN, "role %q may not write; an editor or admin token is needed", a.Role)
+	}
+	return a, nil
+}
+
+// decodeBody reads a record of kind from the request body.
+func decodeBody(r *http.Request, kind qantar.Kind) (qantar.Record, error) {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		return nil, qantar.Errorf(qantar.EINVALID, "Content-Type must be application/json, not %q", ct)
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return nil, bodyError(err)
+	}
+	return qantar.DecodeBytes(kind, body)
+}
+
+func (s *Server) apiCreate(w http.ResponseWriter, r *http.Request) error {
+	actor, err := requireWriter(r)
+	if err != nil {
+		return err
+	}
+	kind, err := pathKind(r)
+	if err != nil {
+		return err
+	}
+	rec, err := decodeBody(r, kind)
+	if err != nil {
+		return err
+	}
+	if m := rec.GetMeta(); m.ID != 0 || m.Version != 0 {
+		return qantar.FieldErrorf("id", "a new record has no id or version; the server assigns them")
+	}
+	if err := s.store.Create(r.Context(), actor, rec); err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/"+string(kind)+"/"+strconv.FormatInt(rec.GetMeta().ID, 10))
+	writeJSON(w, http.StatusCreated, rec)
+	return nil
+}
+
+func (s *Server) apiUpdate(w http.ResponseWriter, r *http.Request) error {
+	actor, err := requireWriter(r)
+	if err != nil {
+		return err
+	}
+	kind, id, err := pathRecord(r)
+	if err != nil {
+		return err
+	}
+	rec, err := decodeBody(r, kind)
+	if err != nil {
+		return err
+	}
+	m := rec.GetMeta()
+	if m.ID != 0 && m.ID != id {
+		return qantar.FieldErrorf("id", "the body's id %d is not the id in the path %d", m.ID, id)
+	}
+	m.ID = id
+	if err := s.store.Update(r.Context(), actor, rec); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, rec)
+	return nil
+}
+
+// deleteRequest is the body of a DELETE (or its query: ?version=&reason=).
+type deleteRequest struct {
+	Version int    `json:"version"`
+	Reason  string `json:"reason"`
+}
+
+func (s *Server) apiDelete(w http.ResponseWriter, r *http.Request) error {
+	actor, err := requireWriter(r)
+	if err != nil {
+		return err
+	}
+	kind, id, err := pathRecord(r)
+	if err != nil {
+		return err
+	}
+	var req deleteRequest
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return bodyError(err)
+	}
+	if len(strings.TrimSpace(string(body))) > 0 {
+		dec := json.NewDecoder(strings.NewReader(string(body)))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&req); err != nil {
+			var te *json.UnmarshalTypeError
+			if errors.As(err, &te) {
+				return qantar.FieldErrorf(te.Field, "has the wrong type")
+			}
+			return qantar.Errorf(qantar.EINVALID, "malformed JSON: %v", err)
+		}
+	} else {
+		q := r.URL.Query()
+		req.Reason = q.Get("reason")
+		if v := q.Get("version"); v != "" {
+			if req.Version, err = strconv.Atoi(v); err != nil {
+				return qantar.FieldErrorf("version", "must be an integer")
+			}
+		}
+	}
+	if err := s.store.Delete(r.Context(), actor, kind, id, req.Version, req.Reason); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"kind": kind, "id": id, "version": req.Version + 1, "deleted": true})
+	return nil
+}
+
+func (s *Server) apiHistory(w http.ResponseWriter, r *http.Request) error {
+	kind, id, err := pathRecord(r)
+	if err != nil {
+		return err
+	}
+	versions, err := s.store.History(r.Context(), kind, id)
+	if err != nil {
+		return err
+	}
+	versions, err = visibleHistory(actorOf(r), kind, versions)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"kind": kind, "id": id, "versions": versions})
+	return nil
+}
+
+// visibleHistory passes every version's content through qantar.Visible, so a
+// protected person's old names never reach a reader who may not see them.
+// A record protected in any version is protected in all of them: once a
+// person asked for protection, their earlier public versions are hidden too.
+func visibleHistory(reader qantar.Actor, kind qantar.Kind, versions []qantar.Version) ([]qantar.Version, error) {
+	recs := make([]qantar.Record, len(versions))
+	hide := false
+	for i, v := range versions {
+		rec, err := qantar.New(kind)
+		if err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal(v.Data, rec); err != nil {
+			return nil, err
+		}
+		recs[i] = rec
+		hide = hide || !reader.CanSee(qantar.Protection(rec))
+	}
+	out := make([]qantar.Version, len(versions))
+	for i, v := range versions {
+		if hide {
+			p := recs[i].(*qantar.Person)
+			p.Protection = qantar.Confidential
+			v.Data, _ = json.Marshal(qantar.Visible(reader, p))
+		}
+		out[i] = v
+	}
+	return out, nil
+}

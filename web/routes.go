@@ -1,0 +1,18 @@
+package web
+
+import "net/http"
+
+// routes lists every route of the server.
+func (s *Server) routes(mux *http.ServeMux) {
+	mux.Handle("GET /healthz", s.api(s.healthz))
+
+	// JSON API: every kind of record.
+	mux.Handle("GET /api/v1/vocabularies", s.api(s.apiVocabularies))
+	mux.Handle("GET /api/v1/{kind}", s.api(s.apiList))
+	mux.Handle("POST /api/v1/{kind}", s.api(s.apiCreate))
+	mux.Handle("GET /api/v1/{kind}/{id}", s.api(s.apiGet))
+	mux.Handle("PUT /api/v1/{kind}/{id}", s.api(s.apiUpdate))
+	mux.Handle("DELETE /api/v1/{kind}/{id}", s.api(s.apiDelete))
+	mux.Handle("GET /api/v1/{kind}/{id}/history", s.api(s.apiHistory))
+	mux.Handle("/api/", s.api(s.apiNotFound))
+}

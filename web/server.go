@@ -1,0 +1,110 @@
+// Package web serves Qantar over HTTP: the JSON API under /api/v1/, the
+// public pages and the editors' workspace. routes.go lists every route.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/qantar-project/qantar"
+)
+
+// MaxBody is the largest request body accepted (413 beyond).
+const MaxBody = 1 << 20
+
+// Config is what the server needs, filled in cmd/qantar.
+type Config struct {
+	Store  qantar.Store
+	Tokens qantar.TokenService
+	Logger *slog.Logger
+	// Now is the clock (tests set it).
+	Now func() time.Time
+}
+
+// Server is the HTTP server.
+type Server struct {
+	cfg     Config
+	store   qantar.Store
+	tokens  qantar.TokenService
+	log     *slog.Logger
+	handler http.Handler
+}
+
+// New returns a server; Handler serves it.
+func New(cfg Config) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	s := &Server{cfg: cfg, store: cfg.Store, tokens: cfg.Tokens, log: cfg.Logger}
+	mux := http.NewServeMux()
+	s.routes(mux)
+	s.handler = s.secure(s.authenticate(mux))
+	return s
+}
+
+// Handler returns the server's root handler.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// handlerFunc is a handler that returns its error; errorHandler writes it.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// api adapts a handlerFunc whose errors are answered as JSON.
+func (s *Server) api(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.writeAPIError(w, r, err)
+		}
+	})
+}
+
+// secure sets the headers every response carries and bounds request bodies.
+func (s *Server) secure(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+		if r.Body != nil {
+			r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+type actorKey struct{}
+
+// authenticate puts the request's actor in its context: the token's when a
+// valid Bearer token is sent, else anonymous. A bad token is refused at once
+// rather than silently treated as anonymous.
+func (s *Server) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		actor := qantar.Anonymous
+		if auth := r.Header.Get("Authorization"); auth != "" {
+			secret, ok := strings.CutPrefix(auth, "Bearer ")
+			if !ok || secret == "" {
+				s.writeAPIError(w, r, qantar.Errorf(qantar.EUNAUTHORIZED, "Authorization must be \"Bearer <token>\""))
+				return
+			}
+			a, err := s.tokens.Authenticate(r.Context(), strings.TrimSpace(secret))
+			if err != nil {
+				s.writeAPIError(w, r, err)
+				return
+			}
+			actor = a
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), actorKey{}, actor)))
+	})
+}
+
+// actorOf returns the request's actor.
+func actorOf(r *http.Request) qantar.Actor {
+	a, _ := r.Context().Value(actorKey{}).(qantar.Actor)
+	return a
+}
