@@ -212,7 +212,7 @@ func squeeze(b []byte) []byte {
 		if n := len(out); n > 0 && c < utf8.RuneSelf {
 			last := out[n-1]
 			switch {
-			case c == last:
+			case c == last && 'a' <= c && c <= 'z': // digits are not letters: 2022
 				continue
 			case last == 't' && (c == 's' || c == 'c'): // тс, тц = ц
 				out[n-1] = 'c'
