@@ -50,7 +50,7 @@ var (
 	reDMY       = regexp.MustCompile(`^(\d{1,2})[./-](\d{1,2})[./-](\d{4})(?:[ T](\d{1,2}):(\d{2}))?$`)
 	reMY        = regexp.MustCompile(`^(\d{1,2})[./](\d{4})$`)
 	reYearWords = regexp.MustCompile(`\s*(г\.?\s*р\.?|г\.?|год|жыл|ж\.?)$`)
-	reSerial    = regexp.MustCompile(`^\d{1,7}(\.\d+)?$`)
+	reSerial    = regexp.MustCompile(`^[1-9]\d{0,6}(\.\d+)?$`)
 )
 
 // parseCellDate reads a date as people write it in lists: ISO forms
@@ -65,6 +65,15 @@ func parseCellDate(v string, xlsx bool) (string, error) {
 	s = reYearWords.ReplaceAllString(s, "")
 	iso := s
 	switch {
+	case reDMY.MatchString(s):
+		m := reDMY.FindStringSubmatch(s)
+		iso = fmt.Sprintf("%s-%02s-%02s", m[3], m[2], m[1])
+		if m[4] != "" {
+			iso += fmt.Sprintf("T%02s:%s", m[4], m[5])
+		}
+	case reMY.MatchString(s):
+		m := reMY.FindStringSubmatch(s)
+		iso = fmt.Sprintf("%s-%02s", m[2], m[1])
 	case xlsx && reSerial.MatchString(s) && len(s) >= 3 && !strings.Contains(s, "-"):
 		f, _ := strconv.ParseFloat(s, 64)
 		if f >= 1 && f < 2958466 && len(s) != 4 {
@@ -77,15 +86,6 @@ func parseCellDate(v string, xlsx bool) (string, error) {
 				iso = t.Format("2006-01-02T15:04")
 			}
 		}
-	case reDMY.MatchString(s):
-		m := reDMY.FindStringSubmatch(s)
-		iso = fmt.Sprintf("%s-%02s-%02s", m[3], m[2], m[1])
-		if m[4] != "" {
-			iso += fmt.Sprintf("T%02s:%s", m[4], m[5])
-		}
-	case reMY.MatchString(s):
-		m := reMY.FindStringSubmatch(s)
-		iso = fmt.Sprintf("%s-%02s", m[2], m[1])
 	}
 	d, err := qantar.ParseDate(est + iso)
 	if err != nil {

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/qantar-project/qantar"
@@ -394,4 +397,33 @@ func (im *importer) finish() {
 			t.rep.Created, t.rep.Updated, t.rep.Unchanged = 0, 0, 0
 		}
 	}
+}
+
+// ImportDir imports every table of an export directory (persons.csv,
+// cases.xlsx, …) in the order of qantar.Kinds, in one transaction, so that
+// the id columns tie the files together: a reference to an id that a row of
+// the import carries names that row's new record.
+func ImportDir(ctx context.Context, st qantar.Store, dir string, o Options) (*Report, error) {
+	var inputs []Input
+	for _, k := range qantar.Kinds {
+		for _, ext := range []string{".csv", ".tsv", ".xlsx"} {
+			path := filepath.Join(dir, string(k)+ext)
+			f, err := os.Open(path)
+			if errors.Is(err, fs.ErrNotExist) {
+				continue
+			} else if err != nil {
+				return nil, qantar.Errorf(qantar.EINVALID, "%v", err)
+			}
+			defer f.Close()
+			var size int64
+			if fi, err := f.Stat(); err == nil {
+				size = fi.Size()
+			}
+			inputs = append(inputs, Input{Kind: k, Name: filepath.Base(path), R: f, Size: size})
+		}
+	}
+	if len(inputs) == 0 {
+		return nil, qantar.Errorf(qantar.EINVALID, "%s holds no file named after a kind (persons.csv, cases.xlsx, …)", dir)
+	}
+	return ImportTables(ctx, st, inputs, o)
 }
