@@ -17,7 +17,7 @@ type LCMCROptions struct {
 	K          int     // latent classes (truncation of the Dirichlet process), 5
 	AlphaShape float64 // Gamma prior on the concentration α: shape, 0.25
 	AlphaRate  float64 // and rate, 0.25
-	Burnin     int     // sweeps discarded after the 500-sweep warm-up, 10000
+	Burnin     int     // sweeps discarded after the 500-sweep warm-up, 10000 (negative: none)
 	Iterations int     // sweeps kept per chain, before thinning, 10000
 	Thin       int     // keep one sweep in Thin, 10
 	Chains     int     // independent chains, run in parallel, 1
@@ -33,6 +33,7 @@ func (o LCMCROptions) normalize() (LCMCROptions, error) {
 	}
 	def(&o.K, 5)
 	def(&o.Burnin, 10000)
+	o.Burnin = max(o.Burnin, 0)
 	def(&o.Iterations, 10000)
 	def(&o.Thin, 10)
 	def(&o.Chains, 1)
@@ -49,8 +50,6 @@ func (o LCMCROptions) normalize() (LCMCROptions, error) {
 	switch {
 	case o.K < 1 || o.K > 1000:
 		return o, qantar.Errorf(qantar.EINVALID, "latent classes K=%d: want 1 to 1000", o.K)
-	case o.Burnin < 0:
-		return o, qantar.Errorf(qantar.EINVALID, "burn-in %d: want 0 or more", o.Burnin)
 	case o.Iterations < 1:
 		return o, qantar.Errorf(qantar.EINVALID, "iterations %d: want 1 or more", o.Iterations)
 	case o.Thin < 1:

@@ -1,0 +1,367 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/mse"
+)
+
+func init() {
+	register(command{name: "estimate", summary: "estimate how many people no list recorded (multiple systems estimation)", run: runEstimate})
+}
+
+// estimateFlags are the options of qantar estimate.
+type estimateFlags struct {
+	method, model, sel, format, interval string
+	maxOrder, iterations, burnin, thin   int
+	chains, classes, bootstrap, top      int
+	seed                                 uint64
+	strata                               multiFlag
+}
+
+func runEstimate(ctx context.Context, m *Main, args []string) error {
+	fs := m.newFlags("estimate", "FILE.csv [flags]")
+	var o estimateFlags
+	fs.StringVar(&o.method, "method", "loglinear", "lp, chapman, loglinear or lcmcr")
+	fs.StringVar(&o.model, "model", "", "loglinear: the model's interactions by list number or name, e.g. 1:2,2:3 or EXH:ABA (\"main\": independence); without it, a search")
+	fs.StringVar(&o.sel, "select", "", "loglinear: search all hierarchical models and choose by aic or bic (default bic)")
+	fs.IntVar(&o.maxOrder, "max-order", 2, "loglinear search: highest order of interaction")
+	fs.StringVar(&o.interval, "interval", "profile", "loglinear: profile (likelihood) or bootstrap")
+	fs.IntVar(&o.bootstrap, "bootstrap", 1000, "loglinear: bootstrap replicates")
+	fs.IntVar(&o.top, "top", 20, "loglinear search: models to list in the ranking (0: all)")
+	fs.Uint64Var(&o.seed, "seed", 1, "seed of the sampler or the bootstrap: the same seed gives the same result")
+	fs.IntVar(&o.iterations, "iterations", 10000, "lcmcr: sweeps kept per chain, before thinning")
+	fs.IntVar(&o.burnin, "burnin", 10000, "lcmcr: sweeps discarded first")
+	fs.IntVar(&o.thin, "thin", 10, "lcmcr: keep one sweep in this many")
+	fs.IntVar(&o.chains, "chains", 1, "lcmcr: independent chains, run in parallel")
+	fs.IntVar(&o.classes, "classes", 5, "lcmcr: latent classes K")
+	fs.StringVar(&o.format, "format", "text", "text or json")
+	fs.Var(&o.strata, "strata", "a column that holds strata (city, period); repeat for several")
+
+	// Flags may follow the file: parse, take the positional, parse the rest.
+	var files []string
+	set := map[string]bool{}
+	for {
+		if err := m.parseFlags(fs, args); err != nil {
+			return err
+		}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		if fs.NArg() == 0 {
+			break
+		}
+		files = append(files, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	if len(files) != 1 {
+		return usagef("want one FILE.csv (or - for standard input), got %d", len(files))
+	}
+	method, err := o.method2(set)
+	if err != nil {
+		return err
+	}
+	if o.format != "text" && o.format != "json" {
+		return usagef("--format %q: want text or json", o.format)
+	}
+
+	var r io.Reader = m.Stdin
+	if files[0] != "-" {
+		f, err := os.Open(files[0])
+		if err != nil {
+			return qantar.Errorf(qantar.EINVALID, "cannot read %s: %v", files[0], err)
+		}
+		defer f.Close()
+		r = f
+	}
+	var strataCols []string
+	for _, s := range o.strata {
+		for _, c := range strings.Split(s, ",") {
+			if c = strings.TrimSpace(c); c != "" {
+				strataCols = append(strataCols, c)
+			}
+		}
+	}
+	strata, err := mse.ReadCSV(r, strataCols)
+	if err != nil {
+		return qantar.Errorf(qantar.EINVALID, "%s: %s", files[0], qantar.ErrorMessage(err))
+	}
+	if set["model"] {
+		mod, err := mse.ParseModel(o.model, strata[0].Table.Lists())
+		if err != nil {
+			return err
+		}
+		method.Model = &mod
+	}
+
+	var out estimateOutput
+	if len(strataCols) == 0 {
+		res, err := method.Run(strata[0].Table)
+		if err != nil {
+			return err
+		}
+		out = resultOutput(res, o.top)
+	} else {
+		sr, err := mse.Stratified(strata, method)
+		if err != nil {
+			return err
+		}
+		out = stratifiedOutput(sr, o.top, strataCols)
+	}
+	if o.format == "json" {
+		enc := json.NewEncoder(m.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	writeEstimateText(m.Stdout, &out)
+	return nil
+}
+
+// method2 checks that the flags fit the method and builds it.
+func (o *estimateFlags) method2(set map[string]bool) (mse.Method, error) {
+	meth := mse.Method{Name: o.method}
+	only := func(method string, names ...string) error {
+		for _, n := range names {
+			if set[n] && o.method != method {
+				return usagef("--%s applies to --method %s, not %s", n, method, o.method)
+			}
+		}
+		return nil
+	}
+	switch o.method {
+	case "lp", "chapman", "loglinear", "lcmcr":
+	default:
+		return meth, usagef("--method %q: want lp, chapman, loglinear or lcmcr", o.method)
+	}
+	if err := only("loglinear", "model", "select", "max-order", "interval", "bootstrap", "top"); err != nil {
+		return meth, err
+	}
+	if err := only("lcmcr", "iterations", "burnin", "thin", "chains", "classes"); err != nil {
+		return meth, err
+	}
+	if set["model"] && set["select"] {
+		return meth, usagef("--model fits one model and --select searches them all: give one of them")
+	}
+	if set["select"] && o.sel != mse.AIC && o.sel != mse.BIC {
+		return meth, usagef("--select %q: want aic or bic", o.sel)
+	}
+	if o.top < 0 {
+		return meth, usagef("--top %d: want 0 or more", o.top)
+	}
+	meth.Search = mse.SearchOptions{
+		FitOptions: mse.FitOptions{Interval: o.interval, Bootstrap: o.bootstrap, Seed: o.seed},
+		Criterion:  o.sel, MaxOrder: o.maxOrder,
+	}
+	if o.burnin < 0 {
+		return meth, usagef("--burnin %d: want 0 or more", o.burnin)
+	}
+	if o.burnin == 0 {
+		o.burnin = -1 // mse reads 0 as "the default"
+	}
+	meth.LCMCR = mse.LCMCROptions{K: o.classes, Burnin: o.burnin, Iterations: o.iterations, Thin: o.thin,
+		Chains: o.chains, Seed: o.seed}
+	return meth, nil
+}
+
+// estimateOutput is the JSON document of qantar estimate; the text output
+// shows the same fields. Numbers that are infinite (an interval with no
+// upper end) are null.
+type estimateOutput struct {
+	Stratum  string   `json:"stratum,omitempty"`
+	Method   string   `json:"method"`
+	Lists    []string `json:"lists"`
+	Observed int64    `json:"observed"`
+	Estimate *float64 `json:"estimate"`
+	Lower    *float64 `json:"lower"`
+	Upper    *float64 `json:"upper"`
+	Level    float64  `json:"level"`
+	Interval string   `json:"interval"`
+	Mean     *float64 `json:"mean,omitempty"`
+	Median   *float64 `json:"median,omitempty"`
+
+	Model        string       `json:"model,omitempty"`
+	ModelNumbers *string      `json:"model_numbers,omitempty"`
+	Params       int          `json:"params,omitempty"`
+	LogLik       *float64     `json:"loglik,omitempty"`
+	AIC          *float64     `json:"aic,omitempty"`
+	BIC          *float64     `json:"bic,omitempty"`
+	EmptyOverlap []string     `json:"empty_overlaps,omitempty"`
+	Select       string       `json:"select,omitempty"`
+	MaxOrder     int          `json:"max_order,omitempty"`
+	Searched     int          `json:"models_searched,omitempty"`
+	Excluded     *int         `json:"models_without_estimate,omitempty"`
+	Ranking      []rankOutput `json:"ranking,omitempty"`
+
+	Diagnostics *diagOutput `json:"diagnostics,omitempty"`
+	Sampler     *samplerOut `json:"sampler,omitempty"`
+
+	Strata []estimateOutput `json:"strata,omitempty"`
+}
+
+type rankOutput struct {
+	Rank     int      `json:"rank"`
+	Model    string   `json:"model"`
+	Params   int      `json:"params"`
+	Estimate *float64 `json:"estimate"`
+	AIC      *float64 `json:"aic"`
+	BIC      *float64 `json:"bic"`
+}
+
+type diagOutput struct {
+	GewekeZ   *float64 `json:"geweke_z"`
+	SplitRhat *float64 `json:"split_rhat"`
+	ESS       *float64 `json:"ess"`
+	Converged bool     `json:"converged"`
+}
+
+type samplerOut struct {
+	K          int    `json:"classes"`
+	Burnin     int    `json:"burnin"`
+	Iterations int    `json:"iterations"`
+	Thin       int    `json:"thin"`
+	Chains     int    `json:"chains"`
+	Seed       uint64 `json:"seed"`
+	Samples    int    `json:"samples"`
+}
+
+// num is x, or nil when x is not a finite number (JSON has no infinity).
+func num(x float64) *float64 {
+	if math.IsInf(x, 0) || math.IsNaN(x) {
+		return nil
+	}
+	return &x
+}
+
+func baseOutput(e *mse.Estimate) estimateOutput {
+	return estimateOutput{Method: e.Method, Lists: e.Lists, Observed: e.Observed, Estimate: num(e.Estimate),
+		Lower: num(e.Lower), Upper: num(e.Upper), Level: e.Level, Interval: e.Interval}
+}
+
+func resultOutput(r *mse.Result, top int) estimateOutput {
+	out := baseOutput(r.Estimate)
+	fit := r.Fit
+	if r.Search != nil {
+		s := r.Search
+		fit = s.Best
+		out.Select, out.MaxOrder, out.Searched = s.Criterion, s.MaxOrder, s.Searched
+		excluded := len(s.Excluded)
+		out.Excluded = &excluded
+		for i, rk := range s.Ranking {
+			if top > 0 && i == top {
+				break
+			}
+			out.Ranking = append(out.Ranking, rankOutput{Rank: i + 1, Model: rk.Name, Params: rk.Params,
+				Estimate: num(rk.Estimate), AIC: num(rk.AIC), BIC: num(rk.BIC)})
+		}
+	}
+	if fit != nil {
+		out.Model = fit.ModelName
+		nums := fit.Model.Numbers()
+		out.ModelNumbers = &nums
+		out.Params, out.LogLik, out.AIC, out.BIC = fit.Params, num(fit.LogLik), num(fit.AIC), num(fit.BIC)
+		for _, t := range fit.EmptyOverlaps {
+			out.EmptyOverlap = append(out.EmptyOverlap, mse.NewModel(t).Name(fit.Lists))
+		}
+	}
+	if p := r.Posterior; p != nil {
+		out.Mean, out.Median = num(p.Mean), num(p.Median)
+		d := p.Diagnostics
+		out.Diagnostics = &diagOutput{GewekeZ: num(d.GewekeZ), SplitRhat: num(d.SplitRhat), ESS: num(d.ESS), Converged: d.Converged}
+		o := p.Options
+		out.Sampler = &samplerOut{K: o.K, Burnin: o.Burnin, Iterations: o.Iterations, Thin: o.Thin, Chains: o.Chains, Seed: o.Seed, Samples: len(p.Samples)}
+	}
+	return out
+}
+
+func stratifiedOutput(sr *mse.StratifiedResult, top int, cols []string) estimateOutput {
+	out := baseOutput(&sr.Total)
+	out.Stratum = "total"
+	if sr.Strata[0].Posterior != nil {
+		out.Mean, out.Median = num(sr.Mean), num(sr.Median)
+	}
+	for _, s := range sr.Strata {
+		so := resultOutput(s.Result, top)
+		so.Stratum = s.Key
+		out.Strata = append(out.Strata, so)
+	}
+	return out
+}
+
+func fmtNum(x *float64) string {
+	if x == nil {
+		return "unbounded"
+	}
+	return fmt.Sprintf("%.0f", *x)
+}
+
+func writeEstimateText(w io.Writer, o *estimateOutput) {
+	for i := range o.Strata {
+		s := &o.Strata[i]
+		fmt.Fprintf(w, "== stratum %s\n", s.Stratum)
+		writeEstimateText(w, s)
+		fmt.Fprintln(w)
+	}
+	if o.Stratum == "total" {
+		fmt.Fprintf(w, "== total of %d strata\n", len(o.Strata))
+	}
+	names := map[string]string{"lp": "Lincoln–Petersen", "chapman": "Chapman", "loglinear": "Poisson log-linear model", "lcmcr": "Bayesian latent-class model (LCMCR)"}
+	fmt.Fprintf(w, "Method:    %s\n", names[o.Method])
+	fmt.Fprintf(w, "Lists:     %s (%d)\n", strings.Join(o.Lists, ", "), len(o.Lists))
+	fmt.Fprintf(w, "Recorded:  %d\n", o.Observed)
+	if o.Model != "" {
+		fmt.Fprintf(w, "Model:     %s", o.Model)
+		if o.ModelNumbers != nil && *o.ModelNumbers != "" && *o.ModelNumbers != o.Model {
+			fmt.Fprintf(w, " [%s]", *o.ModelNumbers)
+		}
+		fmt.Fprintln(w)
+		if len(o.EmptyOverlap) > 0 {
+			fmt.Fprintf(w, "           lists that never overlap, fixed at zero: %s\n", strings.Join(o.EmptyOverlap, ", "))
+		}
+	}
+	if o.Mean != nil {
+		fmt.Fprintf(w, "Estimate:  %s (posterior mean; median %s)\n", fmtNum(o.Mean), fmtNum(o.Median))
+	} else {
+		fmt.Fprintf(w, "Estimate:  %s\n", fmtNum(o.Estimate))
+	}
+	fmt.Fprintf(w, "Interval:  %s – %s (%g%%, %s)\n", fmtNum(o.Lower), fmtNum(o.Upper), o.Level*100, o.Interval)
+	if o.Estimate != nil {
+		fmt.Fprintf(w, "Not on any list: about %.0f\n", *o.Estimate-float64(o.Observed))
+	}
+	if d := o.Diagnostics; d != nil {
+		s := o.Sampler
+		fmt.Fprintf(w, "Sampler:   K=%d, %d chain(s), burn-in %d, %d iterations thinned by %d (%d samples), seed %d\n",
+			s.K, s.Chains, s.Burnin, s.Iterations, s.Thin, s.Samples, s.Seed)
+		fmt.Fprintf(w, "Converged: split R-hat %s, Geweke z %s, effective sample size %s\n", fmtF(d.SplitRhat, 3), fmtF(d.GewekeZ, 2), fmtF(d.ESS, 0))
+		if !d.Converged {
+			fmt.Fprintln(w, "WARNING:   the chain may not have converged: run more --iterations or --burnin, or several --chains")
+		}
+	}
+	if o.Select != "" {
+		fmt.Fprintf(w, "Search:    %d hierarchical models up to order %d by %s; %d give no estimate on this table\n",
+			o.Searched, o.MaxOrder, strings.ToUpper(o.Select), *o.Excluded)
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintf(tw, "rank\t%s\testimate\tparams\t model\n", strings.ToUpper(o.Select))
+		for _, r := range o.Ranking {
+			c := r.BIC
+			if o.Select == mse.AIC {
+				c = r.AIC
+			}
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t %s\n", r.Rank, fmtF(c, 2), fmtNum(r.Estimate), r.Params, r.Model)
+		}
+		tw.Flush()
+	}
+}
+
+func fmtF(x *float64, prec int) string {
+	if x == nil {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.*f", prec, *x)
+}
