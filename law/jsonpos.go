@@ -66,6 +66,36 @@ func (p positions) lineOf(path string) (int, int) {
 	}
 }
 
+// valueBefore finds the path of the value that ends at off. encoding/json
+// gives the end offset and a path without array indices ("a.b.c"); the
+// value that starts last before the offset, with that path once its indices
+// are removed, is the one.
+func (p positions) valueBefore(off int64, field string) string {
+	best, bestOff := field, int64(-1)
+	for path, o := range p.offsets {
+		if o < off && o > bestOff && stripIndices(path) == field {
+			best, bestOff = path, o
+		}
+	}
+	return best
+}
+
+func stripIndices(path string) string {
+	var b strings.Builder
+	depth := 0
+	for _, c := range path {
+		switch {
+		case c == '[':
+			depth++
+		case c == ']':
+			depth--
+		case depth == 0:
+			b.WriteRune(c)
+		}
+	}
+	return b.String()
+}
+
 func (p positions) lineCol(off int64) (int, int) {
 	if off > int64(len(p.data)) {
 		off = int64(len(p.data))
@@ -104,9 +134,9 @@ func decodeStrict(data []byte, v any) (positions, error) {
 	if err := dec.Decode(v); err != nil {
 		var typ *json.UnmarshalTypeError
 		if errors.As(err, &typ) {
-			le := loadErrorf(typ.Field, "must be %s, not %s", typeName(typ.Type), typ.Value)
-			// Offset is the end of the value at fault, on its line.
-			le.Line, le.Column = pos.lineCol(typ.Offset)
+			path := pos.valueBefore(typ.Offset, typ.Field)
+			le := loadErrorf(path, "must be %s, not %s", typeName(typ.Type), typ.Value)
+			le.Line, le.Column = pos.lineOf(path)
 			return pos, le
 		}
 		return pos, loadErrorf("", "%v", strings.TrimPrefix(err.Error(), "json: "))
@@ -133,6 +163,11 @@ func (p positions) walk(root reflect.Type) error {
 		off := p.skipSpace(dec.InputOffset())
 		tok, err := dec.Token()
 		if err == io.EOF {
+			if len(stack) > 0 {
+				le := loadErrorf("", "malformed JSON: unexpected end of file inside %s", orDefault(stack[len(stack)-1].path, "the top object"))
+				le.Line, le.Column = p.lineCol(int64(len(p.data)))
+				return le
+			}
 			if values == 0 {
 				return loadErrorf("", "the file is empty: a JSON object is required")
 			}
