@@ -107,4 +107,3 @@ func (db *DB) ListTokens(ctx context.Context) ([]qantar.Token, error) {
 	}
 	return out, rows.Err()
 }
-

@@ -1,0 +1,109 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/qantar-project/qantar/seed"
+	"github.com/qantar-project/qantar/web"
+)
+
+func init() {
+	register(command{name: "serve", summary: "run the web server (loads the bundled Qantar 2022 data into a new database)", run: runServe})
+}
+
+// serveConfig is the server's configuration, filled from flags.
+type serveConfig struct {
+	DB          string
+	Addr        string
+	Empty       bool
+	Synchronous string
+	// ready, when set, receives the listening address (tests use port 0).
+	ready func(addr string)
+}
+
+func runServe(ctx context.Context, m *Main, args []string) error {
+	fs := m.newFlags("serve", "[--db qantar.db] [--addr 127.0.0.1:8080] [--empty]")
+	cfg := serveConfig{}
+	fs.StringVar(&cfg.DB, "db", "qantar.db", "database: a SQLite file path, or a postgres:// URL")
+	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "address to listen on")
+	fs.BoolVar(&cfg.Empty, "empty", false, "do not load the bundled Qantar 2022 dataset into a new database")
+	fs.StringVar(&cfg.Synchronous, "synchronous", "FULL", "SQLite durability: FULL (survives power loss) or NORMAL (survives crashes)")
+	if err := m.parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q", fs.Arg(0))
+	}
+	return m.serve(ctx, cfg)
+}
+
+func (m *Main) serve(ctx context.Context, cfg serveConfig) error {
+	log := slog.New(slog.NewTextHandler(m.Stderr, nil))
+	store, err := openAppStore(ctx, storeConfig{DSN: cfg.DB, Synchronous: cfg.Synchronous})
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	if !cfg.Empty {
+		counts, err := store.Count(ctx)
+		if err != nil {
+			return err
+		}
+		total := 0
+		for _, n := range counts {
+			total += n
+		}
+		if total == 0 {
+			f, err := seed.Bundled()
+			if err != nil {
+				return err
+			}
+			n, err := seed.Load(ctx, store, f)
+			if err != nil {
+				return fmt.Errorf("load bundled data: %w", err)
+			}
+			log.Info("loaded the bundled Qantar 2022 dataset", "records", n)
+		}
+	}
+
+	srv := web.New(web.Config{Store: store, Tokens: store, Logger: log})
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	log.Info("serving", "addr", "http://"+ln.Addr().String(), "db", cfg.DB)
+	if cfg.ready != nil {
+		cfg.ready(ln.Addr().String())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	// Stop accepting, let in-flight requests (and their writes) finish.
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
