@@ -168,15 +168,20 @@ var kazakhForms = map[rune]rune{
 	'Ӊ': 'Ң', 'ӊ': 'ң', 'Ҥ': 'Ң', 'ҥ': 'ң', 'Ӈ': 'Ң', 'ӈ': 'ң', 'Ӄ': 'Қ', 'ӄ': 'қ',
 }
 
-// fixScript rewrites, in place, the letters of the minority script of a
-// mixed-script word that have a look-alike in the majority script. A tie
-// counts as Cyrillic, the script most names are recorded in.
+// fixScript rewrites, in place, the letters of a mixed-script word that have
+// a look-alike in the word's script. The script is the one with more letters
+// that have no look-alike (қ, в, ж are Cyrillic whatever surrounds them);
+// failing that, the one with more letters; a tie counts as Cyrillic, the
+// script most names are recorded in.
 func fixScript(w []rune) {
-	var cyr, lat int
+	var cyr, lat, ownCyr, ownLat int
 	for i, r := range w {
 		if r < utf8.RuneSelf {
 			if 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' {
 				lat++
+				if _, ok := toCyrillic[r]; !ok {
+					ownLat++
+				}
 			}
 			continue
 		}
@@ -185,15 +190,21 @@ func fixScript(w []rune) {
 			if k, ok := kazakhForms[r]; ok {
 				w[i] = k
 			}
+			if _, ok := toLatin[r]; !ok {
+				ownCyr++
+			}
 		} else if isLatin(r) {
 			lat++
+			if _, ok := toCyrillic[r]; !ok {
+				ownLat++
+			}
 		}
 	}
 	if cyr == 0 || lat == 0 {
 		return
 	}
 	m := toCyrillic
-	if lat > cyr {
+	if ownLat > ownCyr || ownLat == ownCyr && lat > cyr {
 		m = toLatin
 	}
 	for i, r := range w {

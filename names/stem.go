@@ -30,19 +30,23 @@ func Stem(word, lang string) string {
 
 // Kazakh suffixes, stripped at most once per layer in the order a word is
 // read from its end: case, then possession, then the plural. Each list is
-// longest first. Single-letter endings (-а, -е, -ы, -і, -н, -м) are left
-// alone: too many stems end in them.
+// longest first. Left alone because too many stems end in them: the
+// single-letter endings (-а, -е, -ы, -і, -н, -м), -нда/-нде, -ты/-ті and the
+// plural -дар/-тар. Without a dictionary some stems are still cut: Қызылорда
+// gives қызылор but Қызылордада gives қызылорда. That is one reason names are
+// matched by Key, never by Stem.
 var kazakhSuffixes = [][]string{
 	// Case: ablative, genitive, locative, instrumental, dative, accusative.
 	{"менен", "бенен", "пенен", "нан", "нен", "дан", "ден", "тан", "тен",
 		"ның", "нің", "дың", "дің", "тың", "тің",
-		"нда", "нде", "мен", "бен", "пен",
+		"мен", "бен", "пен",
 		"да", "де", "та", "те", "ға", "ге", "қа", "ке", "на", "не",
-		"ны", "ні", "ды", "ді", "ты", "ті"},
+		"ны", "ні", "ды", "ді"},
 	// Possession: our, your (polite), his/her.
 	{"ымыз", "іміз", "мыз", "міз", "ыңыз", "іңіз", "ңыз", "ңіз", "сы", "сі", "ым", "ім", "ың", "ің"},
-	// Plural.
-	{"лар", "лер", "дар", "дер", "тар", "тер"},
+	// Plural, only the forms after vowels and sonorants: дар/тар end too
+	// many stems (қаңтар, январь's Kazakh name).
+	{"лар", "лер"},
 }
 
 // stemKazakh strips Kazakh case, possessive and plural suffixes

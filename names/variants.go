@@ -77,9 +77,11 @@ func ASCII(s string) string {
 	var b strings.Builder
 	for _, r := range clean(s) {
 		switch {
+		case isApostrophe(r) || unicode.Is(unicode.Mn, r):
 		case r < 0x80:
 			b.WriteRune(r)
-		case isApostrophe(r) || unicode.Is(unicode.Mn, r):
+		case r == 'İ':
+			b.WriteByte('I')
 		case r == 'ı':
 			b.WriteByte('i')
 		case r == 'ə' || r == 'ǝ':
