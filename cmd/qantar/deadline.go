@@ -1,0 +1,165 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/law"
+)
+
+func init() {
+	register(command{name: "deadline", summary: "compute the deadline of a complaint kind from a date (a lawyer's calculator)", run: runDeadline})
+}
+
+// runDeadline prints the last day of a complaint kind's time limit: the date
+// alone on the first line (followed by UNVERIFIED when the limit or the
+// calendar is not verified), then what it rests on. It needs no database.
+func runDeadline(ctx context.Context, m *Main, args []string) error {
+	fs := m.newFlags("deadline", "--kind KIND --from YYYY-MM-DD [--filing | --extended] [--rules FILE] [--json]   (or: KIND DATE)")
+	kind := fs.String("kind", "", "complaint kind, e.g. appc-76 (see --list)")
+	from := fs.String("from", "", "the day the period runs from: the complaint's registration (default: today)")
+	filing := fs.Bool("filing", false, "the last day to file the complaint, counted from the event its filing limit names")
+	extended := fs.Bool("extended", false, "the deadline once the addressee has recorded an extension")
+	rulesFile := fs.String("rules", "", "a rules file to use instead of the embedded Kazakh rules")
+	jurisdiction := fs.String("jurisdiction", "", "jurisdiction code (default: that of the rules)")
+	asJSON := fs.Bool("json", false, "print the deadline as JSON")
+	list := fs.Bool("list", false, "list the complaint kinds and their limits")
+	lang := fs.String("lang", "en", "language of labels: kk, ru or en")
+
+	// Flags may follow the positional KIND and DATE: parse, take the
+	// positionals, parse the rest.
+	var pos []string
+	for {
+		if err := m.parseFlags(fs, args); err != nil {
+			return err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	if len(pos) > 2 {
+		return usagef("too many arguments: %s", strings.Join(pos[2:], " "))
+	}
+	if len(pos) > 0 {
+		if *kind != "" {
+			return usagef("the kind is given twice (--kind and %q)", pos[0])
+		}
+		*kind = pos[0]
+	}
+	if len(pos) > 1 {
+		if *from != "" {
+			return usagef("the date is given twice (--from and %q)", pos[1])
+		}
+		*from = pos[1]
+	}
+	if *filing && *extended {
+		return usagef("--filing and --extended are two different questions: ask one")
+	}
+
+	reg := law.DefaultRegistry()
+	if *rulesFile != "" {
+		r, err := law.LoadFile(*rulesFile)
+		if err != nil {
+			return err
+		}
+		reg = law.NewRegistry(r)
+	}
+	rules, err := reg.Get(*jurisdiction)
+	if err != nil {
+		return err
+	}
+	if *list {
+		return printKinds(m, rules, *lang)
+	}
+	if *kind == "" {
+		return usagef("--kind is required (one of %s)", strings.Join(rules.KindCodes(), ", "))
+	}
+	start := time.Now().UTC()
+	if *from != "" {
+		dt, err := qantar.ParseDate(*from)
+		if err != nil {
+			return qantar.FieldErrorf("from", "%v", err)
+		}
+		if !dt.HasDay() {
+			return qantar.FieldErrorf("from", "%q must be a full date (YYYY-MM-DD): deadlines count days", *from)
+		}
+		start = dt.Time()
+	}
+
+	var d law.Deadline
+	switch {
+	case *filing:
+		d, err = rules.FilingDeadline(*kind, start)
+	case *extended:
+		d, err = rules.ExtendedDeadline(*kind, start)
+	default:
+		d, err = rules.Deadline(*kind, start)
+	}
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(m.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(d)
+	}
+	k, _ := rules.Kind(*kind)
+	line := d.Date.Format(time.DateOnly)
+	if !d.Verified {
+		line += " UNVERIFIED"
+	}
+	fmt.Fprintln(m.Stdout, line)
+	fmt.Fprintf(m.Stdout, "%s: %s\n", k.Code, k.Labels.In(*lang))
+	what := "answer due"
+	lim := k.Limit
+	switch {
+	case *filing:
+		what, lim = "last day to file", k.FilingLimit
+	case *extended:
+		what, lim = "answer due after an extension", k.Extension
+	}
+	fmt.Fprintf(m.Stdout, "%s %s: %d %s counted from %s, the day of %s; %s; counting rule %s\n", what, d.Date.Format("Mon 2 Jan 2006"),
+		d.Days, unitWords(d.Unit), d.From.Format(time.DateOnly), lim.From, d.Basis, d.Counting)
+	fmt.Fprintf(m.Stdout, "source: %s\n", d.Source)
+	for _, n := range d.Notes {
+		fmt.Fprintf(m.Stdout, "UNVERIFIED: %s\n", n)
+	}
+	return nil
+}
+
+func unitWords(u string) string {
+	switch u {
+	case law.UnitWorking:
+		return "working days"
+	case law.UnitMonths:
+		return "months"
+	}
+	return "calendar days"
+}
+
+func printKinds(m *Main, r *law.Rules, lang string) error {
+	for _, code := range r.KindCodes() {
+		k, _ := r.Kind(code)
+		fmt.Fprintf(m.Stdout, "%-14s %s\n", code, k.Labels.In(lang))
+		for _, l := range []struct {
+			name string
+			lim  *law.Limit
+		}{{"answer", k.Limit}, {"extension", k.Extension}, {"filing", k.FilingLimit}} {
+			if l.lim == nil {
+				continue
+			}
+			v := ""
+			if !l.lim.IsVerified() {
+				v = " UNVERIFIED"
+			}
+			fmt.Fprintf(m.Stdout, "  %-10s %d %s from %s (%s)%s\n", l.name, l.lim.Days, unitWords(l.lim.Unit), l.lim.From, l.lim.Basis, v)
+		}
+	}
+	return nil
+}
