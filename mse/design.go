@@ -1,6 +1,8 @@
 package mse
 
 import (
+	"errors"
+	"fmt"
 	"math"
 
 	"github.com/qantar-project/qantar"
@@ -267,38 +269,115 @@ func cholSolve(h, g, x []float64, p int) bool {
 	return true
 }
 
-// mleExists is the linear-programming test of Fienberg and Rinaldo (2012),
-// as Chan, Silverman and Vincent (2021) apply it: the maximum likelihood
-// estimate exists if and only if the margins the model fits, Xᵀy, are also
-// the margins of some table that is positive in every cell. The program
-// maximises s subject to Xᵀμ = Xᵀy and μ ≥ s.
+// mleExists is the test of Fienberg and Rinaldo (2012), as Chan, Silverman
+// and Vincent (2021) apply it: the maximum likelihood estimate exists if and
+// only if the margins the model fits, Xᵀy, are also the margins of a table
+// that is positive in every cell, that is, if some ν with Xᵀν = 0 is
+// positive on every zero cell (then y + εν is that table). The positive
+// cells' ν is free, so when they alone determine every parameter the answer
+// is yes; otherwise what remains is a small linear program on the zero
+// cells: find ν_Z ≥ 1 with Vᵀ X_Zᵀ ν_Z = 0, V spanning the parameter
+// directions the positive cells leave undetermined.
 func (d *design) mleExists() (bool, error) {
-	nc, np := len(d.cells), len(d.cols)
-	// Variables: μ (nc), s, w (nc slack: μ_i − s − w_i = 0).
-	nv := 2*nc + 1
-	a := mat.NewDense(np+nc, nv, nil)
-	b := make([]float64, np+nc)
-	total := 0.0
-	for i := range d.cells {
-		for _, c := range d.active[d.start[i]:d.start[i+1]] {
-			a.Set(int(c), i, 1)
-			b[c] += d.y[i]
+	var pos, zero []int
+	for i, y := range d.y {
+		if y > 0 {
+			pos = append(pos, i)
+		} else {
+			zero = append(zero, i)
 		}
-		total += d.y[i]
-		a.Set(np+i, i, 1)
-		a.Set(np+i, nc, -1)
-		a.Set(np+i, nc+1+i, -1)
 	}
-	// Scale to a table of total 1 so that the tolerance means the same for
-	// every table.
-	for i := range b {
-		b[i] /= total
+	if len(zero) == 0 {
+		return true, nil
 	}
-	c := make([]float64, nv)
-	c[nc] = -1
-	opt, _, err := lp.Simplex(c, a, b, 1e-12, nil)
-	if err != nil {
-		return false, err
+	p := len(d.cols)
+	rows := func(idx []int) *mat.Dense {
+		x := mat.NewDense(len(idx), p, nil)
+		for r, i := range idx {
+			for _, a := range d.active[d.start[i]:d.start[i+1]] {
+				x.Set(r, int(a), 1)
+			}
+		}
+		return x
 	}
-	return -opt > 1e-9, nil
+	var null *mat.Dense
+	if len(pos) == 0 {
+		null = mat.NewDense(p, p, nil)
+		for a := 0; a < p; a++ {
+			null.Set(a, a, 1)
+		}
+	} else {
+		var svd mat.SVD
+		if !svd.Factorize(rows(pos), mat.SVDFullV) {
+			return false, fmt.Errorf("singular value decomposition failed")
+		}
+		vals := svd.Values(nil)
+		r := 0
+		for _, v := range vals {
+			if v > 1e-9*vals[0] {
+				r++
+			}
+		}
+		if r == p {
+			return true, nil
+		}
+		var v mat.Dense
+		svd.VTo(&v)
+		null = mat.DenseCopyOf(v.Slice(0, p, r, p))
+	}
+	var a mat.Dense
+	a.Mul(null.T(), rows(zero).T()) // (p−r) × |Z|
+	// Keep an orthonormal basis of a's row space: Simplex wants full row
+	// rank, and a zero cell whose column vanishes is unconstrained.
+	var svd mat.SVD
+	if !svd.Factorize(&a, mat.SVDThin) {
+		return false, fmt.Errorf("singular value decomposition failed")
+	}
+	vals := svd.Values(nil)
+	var w mat.Dense
+	svd.VTo(&w) // |Z| × min
+	var keep []int
+	for i, v := range vals {
+		if v > 1e-9*math.Max(vals[0], 1) {
+			keep = append(keep, i)
+		}
+	}
+	if len(keep) == 0 {
+		return true, nil
+	}
+	var cols []int
+	for z := range zero {
+		for _, i := range keep {
+			if math.Abs(w.At(z, i)) > 1e-12 {
+				cols = append(cols, z)
+				break
+			}
+		}
+	}
+	if len(cols) < len(keep) {
+		// Fewer constrained cells than independent constraints: only ν = 0
+		// on them satisfies all, and ν ≥ 1 is impossible.
+		return false, nil
+	}
+	// Wᵀ(1 + u) = 0 with u ≥ 0, over the constrained cells.
+	lpA := mat.NewDense(len(keep), len(cols), nil)
+	b := make([]float64, len(keep))
+	for r, i := range keep {
+		for c, z := range cols {
+			lpA.Set(r, c, w.At(z, i))
+			b[r] -= w.At(z, i)
+		}
+	}
+	cost := make([]float64, len(cols))
+	for i := range cost {
+		cost[i] = 1
+	}
+	_, _, err := lp.Simplex(cost, lpA, b, 1e-10, nil)
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, lp.ErrInfeasible):
+		return false, nil
+	}
+	return false, fmt.Errorf("existence check: %w", err)
 }

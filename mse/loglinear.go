@@ -185,19 +185,17 @@ func fitModel(t *Table, m Model, warm []float64) (*Fit, error) {
 		return nil, &NotEstimableError{Model: name, Status: NotIdentifiable,
 			Detail: fmt.Sprintf("lists that never overlap (%s) leave %d cells for %d parameters that they cannot all determine", termNames(d.empty, t.lists), len(d.cells), len(d.cols))}
 	}
+	ok, err := d.mleExists()
+	if err != nil {
+		return nil, fmt.Errorf("model %s: checking that the estimate exists: %w", name, err)
+	}
+	if !ok {
+		return nil, &NotEstimableError{Model: name, Status: NoMLE,
+			Detail: fmt.Sprintf("the zero cells %s cannot be fitted by a positive table with the model's margins", zeroCells(t, d))}
+	}
 	pf := d.fit(warm)
-	if !pf.converged || minZeroCellMean(d, pf.mu) < 1e-6 {
-		ok, err := d.mleExists()
-		if err != nil {
-			return nil, fmt.Errorf("model %s: checking that the estimate exists: %w", name, err)
-		}
-		if !ok {
-			return nil, &NotEstimableError{Model: name, Status: NoMLE,
-				Detail: fmt.Sprintf("the zero cells %s cannot be fitted by a positive table with the model's margins", zeroCells(t, d))}
-		}
-		if !pf.converged {
-			return nil, fmt.Errorf("model %s: the fit did not converge", name)
-		}
+	if !pf.converged {
+		return nil, fmt.Errorf("model %s: the fit did not converge", name)
 	}
 	n := t.Observed()
 	k := t.K()
@@ -223,18 +221,6 @@ func (f *Fit) fillFitted() {
 	for i, p := range f.design.cells {
 		f.Fitted[p] = f.mu[i]
 	}
-}
-
-// minZeroCellMean is the smallest fitted mean among cells observed empty:
-// when the estimate does not exist those run to zero.
-func minZeroCellMean(d *design, mu []float64) float64 {
-	m := math.Inf(1)
-	for i, y := range d.y {
-		if y == 0 {
-			m = math.Min(m, mu[i])
-		}
-	}
-	return m
 }
 
 func zeroCells(t *Table, d *design) string {

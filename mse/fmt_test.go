@@ -1,0 +1,5 @@
+package mse
+
+import "fmt"
+
+var fmtSscan = fmt.Sscan
