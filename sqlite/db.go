@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/tlog"
+	"golang.org/x/mod/sumdb/note"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
@@ -37,7 +39,16 @@ type Options struct {
 	Now func() time.Time
 	// Checker checks records against jurisdiction rules (may be nil).
 	Checker qantar.Checker
+	// LogKeyPath is the file of the log's signing key, kept outside the
+	// database; default: the database path + ".logkey". Generated if absent.
+	LogKeyPath string
+	// LogOrigin names the log in its checkpoints; default DefaultOrigin.
+	LogOrigin string
 }
+
+// DefaultOrigin is the log origin when none is configured. A public
+// deployment sets its own, such as "example.org/qantar".
+const DefaultOrigin = "qantar.local/log"
 
 // DB is the SQLite store.
 type DB struct {
@@ -46,7 +57,10 @@ type DB struct {
 	read    *sql.DB
 	now     func() time.Time
 	checker qantar.Checker
-	log     LeafLog
+
+	origin      string
+	signer      note.Signer
+	verifierKey string
 }
 
 var _ qantar.Store = (*DB)(nil)
@@ -72,11 +86,21 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		}
 		return "file:" + path + "?" + q.Encode()
 	}
-	db := &DB{path: path, now: opts.Now, checker: opts.Checker}
+	db := &DB{path: path, now: opts.Now, checker: opts.Checker, origin: opts.LogOrigin}
 	if db.now == nil {
 		db.now = time.Now
 	}
+	if db.origin == "" {
+		db.origin = DefaultOrigin
+	}
+	keyPath := opts.LogKeyPath
+	if keyPath == "" {
+		keyPath = path + ".logkey"
+	}
 	var err error
+	if db.signer, db.verifierKey, err = tlog.LoadOrCreateKey(keyPath, db.origin); err != nil {
+		return nil, fmt.Errorf("log key: %w", err)
+	}
 	if db.write, err = sql.Open("sqlite", dsn()+"&_txlock=immediate"); err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
@@ -87,6 +111,10 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	if err := db.migrate(ctx); err != nil {
+		db.write.Close()
+		return nil, err
+	}
+	if err := db.signEmpty(ctx); err != nil {
 		db.write.Close()
 		return nil, err
 	}
@@ -189,6 +217,7 @@ type Tx struct {
 	*sql.Tx
 	db  *DB
 	now time.Time
+	log logState
 }
 
 func (db *DB) begin(ctx context.Context) (*Tx, error) {

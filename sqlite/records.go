@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -10,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/tlog"
 )
 
 // versionRow is one row of the versions table, as written.
@@ -48,6 +48,9 @@ func (db *DB) InTx(ctx context.Context, fn func(w qantar.Writer) error) error {
 	}
 	defer tx.Rollback()
 	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.flushLog(ctx); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -240,18 +243,11 @@ func (tx *Tx) write(ctx context.Context, actor qantar.Actor, rec qantar.Record, 
 	if v.protected {
 		// A salted commitment, so that the public log never lets anyone
 		// confirm a guessed name of a protected person.
-		v.salt = make([]byte, 32)
-		if _, err := rand.Read(v.salt); err != nil {
-			return fmt.Errorf("salt: %w", err)
-		}
+		v.salt = tlog.NewSalt()
 	}
-	var leaf any
-	if tx.db.log != nil {
-		idx, err := tx.db.log.AppendLeaf(ctx, tx, v)
-		if err != nil {
-			return fmt.Errorf("log: %w", err)
-		}
-		leaf = idx
+	leaf, err := tx.appendLeaf(ctx, v)
+	if err != nil {
+		return err
 	}
 	var reasonArg any
 	if reason != "" {
@@ -269,11 +265,6 @@ func actorID(a qantar.Actor) string {
 		return "anonymous"
 	}
 	return a.ID
-}
-
-// LeafLog appends one log leaf per version, in the version's transaction.
-type LeafLog interface {
-	AppendLeaf(ctx context.Context, tx *Tx, v versionRow) (int64, error)
 }
 
 type querier interface {

@@ -1,0 +1,219 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/tlog"
+)
+
+// logState is what a write transaction knows of the log: the size when it
+// began, and the leaf hashes it appended since.
+type logState struct {
+	loaded  bool
+	start   uint64
+	pending [][]byte
+}
+
+// appendLeaf writes the leaf of one version and returns its index. The tree
+// nodes are written once, for all the transaction's leaves, at commit.
+func (tx *Tx) appendLeaf(ctx context.Context, v versionRow) (int64, error) {
+	if !tx.log.loaded {
+		if err := tx.QueryRowContext(ctx, `SELECT size FROM tlog_state WHERE id = 1`).Scan(&tx.log.start); err != nil {
+			return 0, fmt.Errorf("log size: %w", err)
+		}
+		tx.log.loaded = true
+	}
+	idx := tx.log.start + uint64(len(tx.log.pending))
+	leaf := tlog.Leaf{Index: idx, Time: tx.now, Actor: v.actor, Kind: v.kind, ID: v.id, Version: v.version, Op: v.op,
+		Salted: v.salt != nil, Commitment: tlog.Commit(v.canonical, v.salt)}
+	enc, err := leaf.Encode()
+	if err != nil {
+		return 0, err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO tlog_leaves (idx, leaf) VALUES (?, ?)`, int64(idx), enc); err != nil {
+		return 0, fmt.Errorf("leaf %d: %w", idx, err)
+	}
+	tx.log.pending = append(tx.log.pending, tlog.LeafHash(enc))
+	return int64(idx), nil
+}
+
+// flushLog writes the tree nodes of the transaction's leaves and the new
+// signed checkpoint, in the transaction, so that records, leaves, tree and
+// checkpoint commit together or not at all.
+func (tx *Tx) flushLog(ctx context.Context) error {
+	if len(tx.log.pending) == 0 {
+		return nil
+	}
+	size, root, err := tlog.Append(ctx, nodeStore{tx.Tx}, tx.log.start, tx.log.pending)
+	if err != nil {
+		return fmt.Errorf("log append: %w", err)
+	}
+	cp, err := tlog.SignCheckpoint(tx.db.signer, tlog.Checkpoint{Origin: tx.db.origin, Size: size, Hash: root})
+	if err != nil {
+		return fmt.Errorf("sign checkpoint: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE tlog_state SET size = ?, root = ?, checkpoint = ? WHERE id = 1`, int64(size), root, cp); err != nil {
+		return fmt.Errorf("log state: %w", err)
+	}
+	tx.log = logState{}
+	return nil
+}
+
+// signEmpty stores a signed checkpoint of the empty tree in a new database,
+// so that /log/checkpoint always answers.
+func (db *DB) signEmpty(ctx context.Context) error {
+	var size int64
+	var cp []byte
+	if err := db.write.QueryRowContext(ctx, `SELECT size, checkpoint FROM tlog_state WHERE id = 1`).Scan(&size, &cp); err != nil {
+		return fmt.Errorf("log state: %w", err)
+	}
+	if cp != nil {
+		return nil
+	}
+	if size != 0 {
+		return fmt.Errorf("log of size %d has no checkpoint", size)
+	}
+	signed, err := tlog.SignCheckpoint(db.signer, tlog.Checkpoint{Origin: db.origin, Size: 0, Hash: tlog.EmptyRoot()})
+	if err != nil {
+		return err
+	}
+	_, err = db.write.ExecContext(ctx, `UPDATE tlog_state SET root = ?, checkpoint = ? WHERE id = 1 AND checkpoint IS NULL`, tlog.EmptyRoot(), signed)
+	return err
+}
+
+// nodeStore is tlog.NodeStore over the tlog_nodes table of a transaction or
+// of the read pool.
+type nodeStore struct {
+	q interface {
+		QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+		QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+		ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	}
+}
+
+func (ns nodeStore) GetNodes(ctx context.Context, ids []tlog.NodeID) ([][]byte, error) {
+	out := make([][]byte, len(ids))
+	for i, id := range ids {
+		if err := ns.q.QueryRowContext(ctx, `SELECT hash FROM tlog_nodes WHERE level = ? AND idx = ?`, int(id.Level), int64(id.Index)).Scan(&out[i]); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return nil, fmt.Errorf("log node %d/%d is missing", id.Level, id.Index)
+			}
+			return nil, fmt.Errorf("log node %d/%d: %w", id.Level, id.Index, err)
+		}
+	}
+	return out, nil
+}
+
+func (ns nodeStore) PutNodes(ctx context.Context, nodes []tlog.Node) error {
+	for _, n := range nodes {
+		if _, err := ns.q.ExecContext(ctx, `INSERT INTO tlog_nodes (level, idx, hash) VALUES (?, ?, ?)`, int(n.ID.Level), int64(n.ID.Index), n.Hash); err != nil {
+			return fmt.Errorf("log node %d/%d: %w", n.ID.Level, n.ID.Index, err)
+		}
+	}
+	return nil
+}
+
+// leafReader is tlog.LeafReader over tlog_leaves.
+type leafReader struct{ q querier }
+
+func (lr leafReader) GetLeaves(ctx context.Context, begin, end uint64) ([][]byte, error) {
+	rows, err := lr.q.QueryContext(ctx, `SELECT idx, leaf FROM tlog_leaves WHERE idx >= ? AND idx < ? ORDER BY idx`, int64(begin), int64(end))
+	if err != nil {
+		return nil, fmt.Errorf("leaves: %w", err)
+	}
+	defer rows.Close()
+	out := make([][]byte, 0, end-begin)
+	for rows.Next() {
+		var idx int64
+		var leaf []byte
+		if err := rows.Scan(&idx, &leaf); err != nil {
+			return nil, err
+		}
+		if uint64(idx) != begin+uint64(len(out)) {
+			return nil, fmt.Errorf("log leaf %d is missing", begin+uint64(len(out)))
+		}
+		out = append(out, leaf)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if uint64(len(out)) != end-begin {
+		return nil, fmt.Errorf("log leaf %d is missing", begin+uint64(len(out)))
+	}
+	return out, nil
+}
+
+// LogKey returns the log's note verifier key.
+func (db *DB) LogKey() string { return db.verifierKey }
+
+// Checkpoint returns the latest signed checkpoint.
+func (db *DB) Checkpoint(ctx context.Context) ([]byte, error) {
+	var cp []byte
+	if err := db.read.QueryRowContext(ctx, `SELECT checkpoint FROM tlog_state WHERE id = 1`).Scan(&cp); err != nil {
+		return nil, fmt.Errorf("checkpoint: %w", err)
+	}
+	return cp, nil
+}
+
+// readSnapshot runs fn in one read transaction, so that what it reads of the
+// checkpoint, nodes and leaves agrees.
+func (db *DB) readSnapshot(ctx context.Context, fn func(tx *sql.Tx, cp tlog.Checkpoint, signed []byte) error) error {
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var signed []byte
+	if err := tx.QueryRowContext(ctx, `SELECT checkpoint FROM tlog_state WHERE id = 1`).Scan(&signed); err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	cp, err := tlog.OpenCheckpoint(signed, db.verifierKey)
+	if err != nil {
+		return fmt.Errorf("stored checkpoint: %w", err)
+	}
+	return fn(tx, cp, signed)
+}
+
+// Tile returns a hash tile or entry bundle (C2SP tlog-tiles) of the latest
+// checkpoint's tree.
+func (db *DB) Tile(ctx context.Context, t tlog.TileID) ([]byte, error) {
+	var out []byte
+	err := db.readSnapshot(ctx, func(tx *sql.Tx, cp tlog.Checkpoint, _ []byte) error {
+		var err error
+		if t.Entries {
+			out, err = tlog.ReadBundle(ctx, leafReader{tx}, t, cp.Size)
+		} else {
+			out, err = tlog.ReadTile(ctx, nodeStore{tx}, t, cp.Size)
+		}
+		return err
+	})
+	return out, err
+}
+
+// Proof returns the inclusion proof of one record version.
+func (db *DB) Proof(ctx context.Context, kind qantar.Kind, id int64, version int) (*tlog.RecordProof, error) {
+	var p *tlog.RecordProof
+	err := db.readSnapshot(ctx, func(tx *sql.Tx, cp tlog.Checkpoint, signed []byte) error {
+		var idx sql.NullInt64
+		err := tx.QueryRowContext(ctx, `SELECT leaf_index FROM versions WHERE kind = ? AND id = ? AND version = ?`, kind, id, version).Scan(&idx)
+		if errors.Is(err, sql.ErrNoRows) {
+			return qantar.Errorf(qantar.ENOTFOUND, "%s/%d has no version %d", kind, id, version)
+		} else if err != nil {
+			return err
+		}
+		if !idx.Valid {
+			return qantar.Errorf(qantar.ENOTFOUND, "%s/%d version %d has no log leaf", kind, id, version)
+		}
+		leaves, err := leafReader{tx}.GetLeaves(ctx, uint64(idx.Int64), uint64(idx.Int64)+1)
+		if err != nil {
+			return err
+		}
+		p, err = tlog.NewRecordProof(ctx, nodeStore{tx}, uint64(idx.Int64), leaves[0], cp, signed)
+		return err
+	})
+	return p, err
+}
