@@ -1,0 +1,275 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/csvio"
+)
+
+func init() {
+	register(command{name: "import", summary: "import a CSV, TSV or XLSX list (or an export directory), all rows or none", run: runImport})
+}
+
+const importSynopsis = "--kind KIND FILE [--map MAP] [--dry-run] [--skip-invalid]   or   qantar import EXPORT-DIR"
+
+func runImport(ctx context.Context, m *Main, args []string) error {
+	fs := m.newFlags("import", importSynopsis)
+	db := dbFlag(fs)
+	kindName := fs.String("kind", "", "kind of record in FILE: person, event, act, case, complaint, source, unit, post, figure, place, involvement, citation")
+	mapPath := fs.String("map", "", "mapping file (YAML or JSON) from the file's column names to columns; see csvio.Mapping")
+	dryRun := fs.Bool("dry-run", false, "validate and report what would change, write nothing")
+	skip := fs.Bool("skip-invalid", false, "import the valid rows and write the rejected ones, unchanged, to --rejected")
+	enc := fs.String("encoding", "", "encoding of a CSV file: utf-8, utf-16 or windows-1251 (default: detected)")
+	delim := fs.String("delimiter", "", "delimiter of a CSV file: comma, semicolon, tab (default: detected)")
+	sheet := fs.String("sheet", "", "XLSX sheet to read (default: the first)")
+	reportPath := fs.String("report", "", "where to write the problems as CSV (default: FILE.problems.csv when there are problems)")
+	rejectedPath := fs.String("rejected", "", "with --skip-invalid, where to write the rejected rows (default: FILE.rejected.csv)")
+	pos, err := parseFlagsAnywhere(m, fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("give one FILE (or export directory) to import")
+	}
+	path := pos[0]
+	o := csvio.Options{DryRun: *dryRun, SkipInvalid: *skip, Actor: importActor(m)}
+	o.Read.Encoding, o.Read.Sheet = *enc, *sheet
+	if o.Read.Delimiter, err = csvio.ParseDelimiter(*delim); err != nil {
+		return usagef("%v", err)
+	}
+	if *mapPath != "" {
+		f, err := os.Open(*mapPath)
+		if err != nil {
+			return qantar.Errorf(qantar.EINVALID, "mapping: %v", err)
+		}
+		o.Mapping, err = csvio.ParseMapping(f)
+		f.Close()
+		if err != nil {
+			return qantar.Errorf(qantar.EINVALID, "%s: %v", *mapPath, err)
+		}
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return qantar.Errorf(qantar.EINVALID, "%v", err)
+	}
+	var kind qantar.Kind
+	if !fi.IsDir() {
+		if *kindName == "" {
+			return usagef("--kind is required for a file (person, event, act, case, complaint, …)")
+		}
+		if kind, err = qantar.ParseKind(*kindName); err != nil {
+			return usagef("%s", qantar.ErrorMessage(err))
+		}
+	}
+	st, closeStore, err := openStore(ctx, m, *db)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+	bar := newImportProgress(m.Stderr)
+	o.Progress = bar.update
+	var rep *csvio.Report
+	if fi.IsDir() {
+		rep, err = csvio.ImportDir(ctx, st, path, o)
+	} else {
+		var f *os.File
+		if f, err = os.Open(path); err != nil {
+			return qantar.Errorf(qantar.EINVALID, "%v", err)
+		}
+		defer f.Close()
+		rep, err = csvio.ImportTables(ctx, st, []csvio.Input{{Kind: kind, Name: filepath.Base(path), R: f, Size: fi.Size()}}, o)
+	}
+	bar.done()
+	if err != nil {
+		return err
+	}
+	for _, t := range rep.Tables {
+		fmt.Fprintf(m.Stdout, "%s: %d rows read (%s); %d created, %d updated, %d unchanged, %d rejected\n",
+			t.Name, t.Rows, describeImportTable(t), t.Created, t.Updated, t.Unchanged, t.Rejected)
+	}
+	if rep.OK() {
+		if rep.DryRun {
+			fmt.Fprintln(m.Stdout, "dry run: nothing was written")
+		}
+		return nil
+	}
+	rep.WriteText(m.Stderr, 100)
+	base := strings.TrimSuffix(path, filepath.Ext(path))
+	if fi.IsDir() {
+		base = filepath.Join(path, "import")
+	}
+	if *reportPath == "" {
+		*reportPath = base + ".problems.csv"
+	}
+	if err := writeFileViaTemp(*reportPath, rep.WriteCSV); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stderr, "%d problems, listed in %s\n", len(rep.Problems), *reportPath)
+	if !rep.Written {
+		if rep.DryRun && *skip {
+			return qantar.Errorf(qantar.EINVALID, "dry run: %d rows would be rejected", rep.Rejected)
+		}
+		return qantar.Errorf(qantar.EINVALID, "nothing was imported: fix the problems and import again")
+	}
+	// Written with --skip-invalid: hand back the rejected rows.
+	for i, t := range rep.Tables {
+		if rep.RejectedRows(i) == 0 {
+			continue
+		}
+		out := *rejectedPath
+		if out == "" || len(rep.Tables) > 1 {
+			out = base + ".rejected.csv"
+			if len(rep.Tables) > 1 {
+				out = filepath.Join(path, strings.TrimSuffix(t.Name, filepath.Ext(t.Name))+".rejected.csv")
+			}
+		}
+		if err := writeFileViaTemp(out, func(w io.Writer) error { return rep.WriteRejected(w, i) }); err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stderr, "%d rejected rows of %s written, unchanged, to %s\n", t.Rejected, t.Name, out)
+	}
+	return qantar.Errorf(qantar.EINVALID, "%d rows imported, %d rejected", rep.Created+rep.Updated+rep.Unchanged, rep.Rejected)
+}
+
+func describeImportTable(t *csvio.TableReport) string {
+	if t.Format == csvio.FormatXLSX {
+		return "xlsx"
+	}
+	d := map[rune]string{',': "comma", ';': "semicolon", '\t': "tab", '|': "pipe"}[t.Delimiter]
+	return fmt.Sprintf("%s, %s, %s", t.Format, t.Encoding, d)
+}
+
+// importActor is who the log records for writes from the command line.
+func importActor(m *Main) qantar.Actor {
+	user := m.Getenv("USER")
+	if user == "" {
+		user = "unknown"
+	}
+	return qantar.Actor{ID: "cli:" + user, Name: user, Role: qantar.RoleEditor}
+}
+
+// parseFlagsAnywhere parses flags given before and after positional
+// arguments (Go's flag package stops at the first positional one).
+func parseFlagsAnywhere(m *Main, fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := m.parseFlags(fs, args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if rest[0] == "--" {
+			return append(pos, rest[1:]...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+// writeFileViaTemp writes a file through a temporary file in the same
+// directory, renamed on success, so a failure leaves no partial file.
+func writeFileViaTemp(path string, write func(io.Writer) error) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+"-*.tmp")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(f.Name())
+	if err := write(f); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return os.Rename(f.Name(), path)
+}
+
+// importProgress draws an import's progress: a bar with rate and time left on
+// a terminal, a plain line every few seconds otherwise.
+type importProgress struct {
+	w         io.Writer
+	tty       bool
+	start     time.Time
+	last      time.Time
+	phase     string
+	drawn     bool
+	lastShown csvio.Progress
+}
+
+func newImportProgress(w io.Writer) *importProgress {
+	tty := false
+	if f, ok := w.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			tty = true
+		}
+	}
+	return &importProgress{w: w, tty: tty, start: time.Now()}
+}
+
+func (b *importProgress) update(p csvio.Progress) {
+	now := time.Now()
+	if p.Phase != b.phase {
+		if b.drawn && b.tty {
+			b.draw(b.lastShown, now)
+			fmt.Fprintln(b.w)
+		}
+		b.phase, b.start, b.drawn = p.Phase, now, false
+	}
+	b.lastShown = p
+	interval := 5 * time.Second
+	if b.tty {
+		interval = 200 * time.Millisecond
+	}
+	if now.Sub(b.last) < interval || now.Sub(b.start) < time.Second {
+		return
+	}
+	b.last, b.drawn = now, true
+	b.draw(p, now)
+}
+
+func (b *importProgress) draw(p csvio.Progress, now time.Time) {
+	el := now.Sub(b.start).Seconds()
+	unit, scale := "rows", 1.0
+	if p.Phase == "read" {
+		unit, scale = "MB", 1e6
+	}
+	rate := float64(p.Done) / scale / max(el, 1e-9)
+	line := fmt.Sprintf("%s: %.0f %s, %.1f %s/s", p.Phase, float64(p.Done)/scale, unit, rate, unit)
+	if p.Total > 0 {
+		frac := min(float64(p.Done)/float64(p.Total), 1)
+		left := time.Duration(0)
+		if frac > 0 {
+			left = time.Duration(el*(1-frac)/frac) * time.Second
+		}
+		if b.tty {
+			const width = 30
+			n := int(frac * width)
+			line = fmt.Sprintf("%-5s [%s%s] %3.0f%% %.1f %s/s, %s left", p.Phase, strings.Repeat("=", n), strings.Repeat(" ", width-n),
+				frac*100, rate, unit, left.Round(time.Second))
+		} else {
+			line += fmt.Sprintf(", %.0f%%, %s left", frac*100, left.Round(time.Second))
+		}
+	}
+	if b.tty {
+		fmt.Fprintf(b.w, "\r%s\x1b[K", line)
+	} else {
+		fmt.Fprintln(b.w, line)
+	}
+}
+
+func (b *importProgress) done() {
+	if b.drawn && b.tty {
+		b.draw(b.lastShown, time.Now())
+		fmt.Fprintln(b.w)
+	}
+}
