@@ -145,21 +145,29 @@ func isLatin(r rune) bool {
 
 // toCyrillic maps Latin letters to the Cyrillic letters they are mistaken for,
 // with the Kazakh letters that Latin-only keyboards and fonts stood in for.
-// Upper and lower case differ: a lower-case h looks like һ, a capital H like Н.
+// Lower case decides whether a letter has a look-alike; an upper-case entry
+// is needed only where it differs (a lower-case h looks like һ, a capital H
+// like Н).
 var toCyrillic = map[rune]rune{
-	'A': 'А', 'a': 'а', 'B': 'В', 'C': 'С', 'c': 'с', 'E': 'Е', 'e': 'е',
-	'H': 'Н', 'h': 'һ', 'I': 'І', 'i': 'і', 'K': 'К', 'k': 'к', 'M': 'М',
-	'O': 'О', 'o': 'о', 'P': 'Р', 'p': 'р', 'T': 'Т', 'X': 'Х', 'x': 'х',
-	'Y': 'У', 'y': 'у', 'Ə': 'Ә', 'ə': 'ә', 'Ǝ': 'Ә', 'ǝ': 'ә', 'Ɵ': 'Ө', 'ɵ': 'ө',
+	'a': 'а', 'b': 'в', 'c': 'с', 'e': 'е', 'h': 'һ', 'i': 'і', 'k': 'к', 'm': 'м',
+	'o': 'о', 'p': 'р', 't': 'т', 'x': 'х', 'y': 'у', 'ə': 'ә', 'ǝ': 'ә', 'ɵ': 'ө',
+	'H': 'Н',
 }
 
 // toLatin maps Cyrillic letters to the Latin letters they are mistaken for.
 var toLatin = map[rune]rune{
-	'А': 'A', 'а': 'a', 'В': 'B', 'С': 'C', 'с': 'c', 'Е': 'E', 'е': 'e',
-	'Н': 'H', 'һ': 'h', 'І': 'I', 'і': 'i', 'К': 'K', 'к': 'k', 'М': 'M',
-	'О': 'O', 'о': 'o', 'Р': 'P', 'р': 'p', 'Т': 'T', 'Х': 'X', 'х': 'x',
-	'У': 'Y', 'у': 'y', 'Ј': 'J', 'ј': 'j', 'Ѕ': 'S', 'ѕ': 's', 'Ԛ': 'Q', 'ԛ': 'q',
-	'Ԝ': 'W', 'ԝ': 'w',
+	'а': 'a', 'в': 'b', 'с': 'c', 'е': 'e', 'н': 'h', 'һ': 'h', 'і': 'i', 'к': 'k',
+	'м': 'm', 'о': 'o', 'р': 'p', 'т': 't', 'х': 'x', 'у': 'y', 'ј': 'j', 'ѕ': 's',
+	'ԛ': 'q', 'ԝ': 'w',
+}
+
+// lookalike returns the letter of the other script that r is mistaken for.
+func lookalike(m map[rune]rune, r rune) (rune, bool) {
+	if v, ok := m[r]; ok {
+		return v, true
+	}
+	v, ok := m[lower(r)]
+	return v, ok
 }
 
 // kazakhForms maps Cyrillic letters of other Turkic alphabets, which old
@@ -179,7 +187,7 @@ func fixScript(w []rune) {
 		if r < utf8.RuneSelf {
 			if 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' {
 				lat++
-				if _, ok := toCyrillic[r]; !ok {
+				if _, ok := lookalike(toCyrillic, r); !ok {
 					ownLat++
 				}
 			}
@@ -190,12 +198,12 @@ func fixScript(w []rune) {
 			if k, ok := kazakhForms[r]; ok {
 				w[i] = k
 			}
-			if _, ok := toLatin[r]; !ok {
+			if _, ok := lookalike(toLatin, w[i]); !ok {
 				ownCyr++
 			}
 		} else if isLatin(r) {
 			lat++
-			if _, ok := toCyrillic[r]; !ok {
+			if _, ok := lookalike(toCyrillic, r); !ok {
 				ownLat++
 			}
 		}
@@ -208,7 +216,7 @@ func fixScript(w []rune) {
 		m = toLatin
 	}
 	for i, r := range w {
-		if v, ok := m[r]; ok {
+		if v, ok := lookalike(m, r); ok {
 			w[i] = v
 		}
 	}
