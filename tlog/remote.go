@@ -50,6 +50,17 @@ type RecordVersion struct {
 	Canonical []byte // qantar.Canonical of the record
 }
 
+// RecordVersionOf returns a record as a mirror shows it, ready for
+// RemoteOptions.Records: its kind, id, version and canonical JSON.
+func RecordVersionOf(rec qantar.Record) (RecordVersion, error) {
+	b, err := qantar.Canonical(rec)
+	if err != nil {
+		return RecordVersion{}, err
+	}
+	m := rec.GetMeta()
+	return RecordVersion{Kind: rec.Kind(), ID: m.ID, Version: m.Version, Canonical: b}, nil
+}
+
 // Report is what VerifyRemote found.
 type Report struct {
 	BaseURL       string

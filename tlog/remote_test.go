@@ -7,6 +7,9 @@ import (
 	"iter"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/qantar-project/qantar"
 )
 
 func records(rs []RecordVersion) iter.Seq2[RecordVersion, error] {
@@ -260,4 +263,16 @@ func truncIf(path, want string, b []byte) []byte {
 		return b[:len(b)-1]
 	}
 	return b
+}
+
+func TestRecordVersionOf(t *testing.T) {
+	p := &qantar.Person{Meta: qantar.Meta{ID: 4, Version: 2, CreatedAt: time.Now()}, Names: []qantar.Name{{Value: "Synthetic Name"}}}
+	rv, err := RecordVersionOf(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := qantar.Canonical(p)
+	if rv.Kind != qantar.KindPerson || rv.ID != 4 || rv.Version != 2 || !bytes.Equal(rv.Canonical, want) || bytes.Contains(want, []byte("created_at")) {
+		t.Errorf("RecordVersionOf = %+v (canonical %s)", rv, want)
+	}
 }

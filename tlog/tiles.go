@@ -207,19 +207,39 @@ func ReadTile(ctx context.Context, nr NodeReader, t TileID, treeSize uint64) ([]
 	if err := CheckTile(t, treeSize); err != nil {
 		return nil, err
 	}
-	ids := make([]NodeID, t.Width)
-	for i := range ids {
-		ids[i] = NodeID{Level: uint(TileHeight * t.Level), Index: t.Index*TileWidth + uint64(i)}
+	level, begin := uint(TileHeight*t.Level), t.Index*TileWidth
+	var hashes [][]byte
+	var err error
+	if rr, ok := nr.(NodeRangeReader); ok {
+		hashes, err = rr.GetNodeRange(ctx, level, begin, begin+uint64(t.Width))
+		if err == nil && len(hashes) != t.Width {
+			err = fmt.Errorf("tlog: read %d nodes of level %d, got %d", t.Width, level, len(hashes))
+		}
+	} else {
+		ids := make([]NodeID, t.Width)
+		for i := range ids {
+			ids[i] = NodeID{Level: level, Index: begin + uint64(i)}
+		}
+		hashes, err = getNodes(ctx, nr, ids)
 	}
-	hashes, err := getNodes(ctx, nr, ids)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]byte, 0, len(hashes)*HashSize)
-	for _, h := range hashes {
+	for i, h := range hashes {
+		if len(h) != HashSize {
+			return nil, fmt.Errorf("tlog: node (level %d, index %d) has %d bytes, want %d", level, begin+uint64(i), len(h), HashSize)
+		}
 		out = append(out, h...)
 	}
 	return out, nil
+}
+
+// NodeRangeReader is an optional NodeReader method that ReadTile uses when
+// a store has it: the nodes [begin, end) of one level, in order, which SQL
+// reads with one range scan of the primary key instead of a list of ids.
+type NodeRangeReader interface {
+	GetNodeRange(ctx context.Context, level uint, begin, end uint64) ([][]byte, error)
 }
 
 // LeafReader reads encoded leaves [begin, end) in order; the store keeps

@@ -232,6 +232,11 @@ func TestReadTileAndBundle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A store without GetNodeRange is read node by node, to the same bytes.
+	byIDs, err := ReadTile(ctx, idsOnly{ns}, TileID{Index: 1, Width: 44}, 300)
+	if err != nil || !bytes.Equal(byIDs, tile) {
+		t.Errorf("ReadTile through GetNodes differs from GetNodeRange: %v", err)
+	}
 	if len(tile) != 44*HashSize || !bytes.Equal(tile[:HashSize], LeafHash(leaves[256])) {
 		t.Errorf("partial tile 0/001.p/44 does not hold the hashes of leaves 256..299")
 	}
@@ -330,3 +335,6 @@ func FuzzDecodeBundle(f *testing.F) {
 		}
 	})
 }
+
+// idsOnly hides MemStore's GetNodeRange.
+type idsOnly struct{ NodeReader }

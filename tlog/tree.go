@@ -207,6 +207,16 @@ func (m *MemStore) GetNodes(_ context.Context, ids []NodeID) ([][]byte, error) {
 	return out, nil
 }
 
+// GetNodeRange implements NodeRangeReader.
+func (m *MemStore) GetNodeRange(_ context.Context, level uint, begin, end uint64) ([][]byte, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if int(level) >= len(m.levels) || begin > end || end > uint64(len(m.levels[level])) {
+		return nil, fmt.Errorf("nodes [%d, %d) of level %d are not stored", begin, end, level)
+	}
+	return m.levels[level][begin:end:end], nil
+}
+
 // PutNodes implements NodeStore. Nodes must extend each level in order, as
 // Append writes them.
 func (m *MemStore) PutNodes(_ context.Context, nodes []Node) error {
