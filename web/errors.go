@@ -41,7 +41,7 @@ func (s *Server) writeAPIError(w http.ResponseWriter, r *http.Request, err error
 	err = bodyError(err)
 	code := qantar.ErrorCode(err)
 	if code == qantar.EINTERNAL {
-		s.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.logger.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	var body apiError
 	body.Error.Code, body.Error.Message, body.Error.Field = code, qantar.ErrorMessage(err), qantar.ErrorField(err)

@@ -14,5 +14,11 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("PUT /api/v1/{kind}/{id}", s.api(s.apiUpdate))
 	mux.Handle("DELETE /api/v1/{kind}/{id}", s.api(s.apiDelete))
 	mux.Handle("GET /api/v1/{kind}/{id}/history", s.api(s.apiHistory))
+	mux.Handle("GET /api/v1/{kind}/{id}/proof", s.api(s.apiProof))
+
+	// The Merkle log: C2SP tlog-checkpoint and tlog-tiles.
+	mux.Handle("GET /log/checkpoint", s.api(s.logCheckpoint))
+	mux.Handle("GET /log/key", s.api(s.logKey))
+	mux.Handle("GET /log/tile/{path...}", s.api(s.logTile))
 	mux.Handle("/api/", s.api(s.apiNotFound))
 }

@@ -19,6 +19,7 @@ const MaxBody = 1 << 20
 type Config struct {
 	Store  qantar.Store
 	Tokens qantar.TokenService
+	Log    Log
 	Logger *slog.Logger
 	// Now is the clock (tests set it).
 	Now func() time.Time
@@ -29,7 +30,8 @@ type Server struct {
 	cfg     Config
 	store   qantar.Store
 	tokens  qantar.TokenService
-	log     *slog.Logger
+	log     Log
+	logger  *slog.Logger
 	handler http.Handler
 }
 
@@ -41,7 +43,7 @@ func New(cfg Config) *Server {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	s := &Server{cfg: cfg, store: cfg.Store, tokens: cfg.Tokens, log: cfg.Logger}
+	s := &Server{cfg: cfg, store: cfg.Store, tokens: cfg.Tokens, log: cfg.Log, logger: cfg.Logger}
 	mux := http.NewServeMux()
 	s.routes(mux)
 	s.handler = s.secure(s.authenticate(mux))

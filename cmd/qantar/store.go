@@ -7,6 +7,7 @@ import (
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/sqlite"
+	"github.com/qantar-project/qantar/web"
 )
 
 // storeConfig is how a subcommand opens its store.
@@ -20,6 +21,7 @@ type storeConfig struct {
 type appStore interface {
 	qantar.Store
 	qantar.TokenService
+	web.Log
 }
 
 // openStore opens the store named by dsn: a postgres:// URL or a SQLite path.

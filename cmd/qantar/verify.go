@@ -1,0 +1,212 @@
+package main
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/sqlite"
+	"github.com/qantar-project/qantar/tlog"
+)
+
+func init() {
+	register(command{name: "verify", summary: "check the tamper-evident log: of a database (--db), or of a mirror as a third party (--url)", run: runVerify})
+}
+
+// dbVerifier is a store that can check itself against its log.
+type dbVerifier interface {
+	Verify(ctx context.Context) (*sqlite.VerifyReport, error)
+}
+
+func runVerify(ctx context.Context, m *Main, args []string) error {
+	fs := m.newFlags("verify", "--db D | --url URL [--checkpoint OLD] [--key KEY] [--save NEW]")
+	db := fs.String("db", "", "database to verify: a SQLite file path or a postgres:// URL")
+	base := fs.String("url", "", "base URL of a Qantar server or mirror to verify as a third party")
+	old := fs.String("checkpoint", "", "a signed checkpoint kept from earlier; the log must extend it (--url)")
+	key := fs.String("key", "", "the log's note verifier key, obtained out of band (--url; default: fetched from the mirror)")
+	save := fs.String("save", "", "write the verified checkpoint to this file, to check against next time (--url)")
+	records := fs.Bool("records", true, "check every public record's current version against its leaf (--url)")
+	if err := m.parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q", fs.Arg(0))
+	}
+	switch {
+	case *db != "" && *base != "":
+		return usagef("give --db or --url, not both")
+	case *db != "":
+		return m.verifyDB(ctx, *db)
+	case *base != "":
+		return m.verifyURL(ctx, *base, *old, *key, *save, *records)
+	}
+	return usagef("give --db or --url")
+}
+
+func (m *Main) verifyDB(ctx context.Context, dsn string) error {
+	if !strings.Contains(dsn, "://") {
+		if _, err := os.Stat(dsn); err != nil {
+			return qantar.Errorf(qantar.EINVALID, "no database at %s", dsn)
+		}
+	}
+	s, err := openAppStore(ctx, storeConfig{DSN: dsn})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	v, ok := s.(dbVerifier)
+	if !ok {
+		return fmt.Errorf("this store cannot verify itself")
+	}
+	start := time.Now()
+	rep, err := v.Verify(ctx)
+	if err != nil {
+		return err
+	}
+	if !rep.OK() {
+		for _, p := range rep.Problems {
+			fmt.Fprintln(m.Stdout, "FAIL:", p)
+		}
+		if rep.Dropped > 0 {
+			fmt.Fprintf(m.Stdout, "FAIL: … and %d more problems\n", rep.Dropped)
+		}
+		return qantar.Errorf(qantar.EINVALID, "verification failed: %d problems", len(rep.Problems)+rep.Dropped)
+	}
+	fmt.Fprintf(m.Stdout, "ok: %d leaves, %d records, root %s (%s)\n", rep.Leaves, rep.Records,
+		base64.StdEncoding.EncodeToString(rep.Root), time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+func (m *Main) verifyURL(ctx context.Context, base, oldPath, key, save string, records bool) error {
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return usagef("--url must be an http or https URL, not %q", base)
+	}
+	base = strings.TrimSuffix(base, "/")
+	opts := tlog.RemoteOptions{VerifierKey: key}
+	if oldPath != "" {
+		if opts.OldCheckpoint, err = os.ReadFile(oldPath); err != nil {
+			return qantar.Errorf(qantar.EINVALID, "read --checkpoint: %v", err)
+		}
+	}
+	client := &http.Client{Timeout: 60 * time.Second}
+	if records {
+		opts.Records = publicRecords(ctx, client, base)
+	}
+	rep, err := tlog.VerifyRemote(ctx, client, base, opts)
+	if rep != nil {
+		rep.WriteText(m.Stdout)
+	}
+	var ve *tlog.VerificationError
+	if errors.As(err, &ve) {
+		return qantar.Errorf(qantar.EINVALID, "verification failed")
+	} else if err != nil {
+		return qantar.Errorf(qantar.EINVALID, "cannot read %s: %v", base, err)
+	}
+	if save != "" {
+		if err := writeFileAtomic(save, rep.Checkpoint); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// publicRecords pages through every kind of the mirror's public API and
+// yields each visible record's current version with its canonical JSON.
+func publicRecords(ctx context.Context, client *http.Client, base string) iter.Seq2[tlog.RecordVersion, error] {
+	return func(yield func(tlog.RecordVersion, error) bool) {
+		for _, kind := range qantar.Kinds {
+			for offset := 0; ; offset += qantar.MaxLimit {
+				page, err := fetchPage(ctx, client, fmt.Sprintf("%s/api/v1/%s?limit=%d&offset=%d", base, kind, qantar.MaxLimit, offset))
+				if err != nil {
+					yield(tlog.RecordVersion{}, err)
+					return
+				}
+				for _, raw := range page.Items {
+					rec, err := qantar.New(kind)
+					if err != nil {
+						yield(tlog.RecordVersion{}, err)
+						return
+					}
+					if err := json.Unmarshal(raw, rec); err != nil {
+						yield(tlog.RecordVersion{}, fmt.Errorf("%s: %w", kind, err))
+						return
+					}
+					if qantar.IsPlaceholder(rec) {
+						continue
+					}
+					canon, err := qantar.Canonical(rec)
+					if err != nil {
+						yield(tlog.RecordVersion{}, err)
+						return
+					}
+					m := rec.GetMeta()
+					if !yield(tlog.RecordVersion{Kind: kind, ID: m.ID, Version: m.Version, Canonical: canon}, nil) {
+						return
+					}
+				}
+				if len(page.Items) < qantar.MaxLimit {
+					break
+				}
+			}
+		}
+	}
+}
+
+type rawPage struct {
+	Items []json.RawMessage `json:"items"`
+}
+
+func fetchPage(ctx context.Context, client *http.Client, u string) (*rawPage, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("GET %s: %s", u, resp.Status)
+	}
+	var p rawPage
+	if err := json.NewDecoder(resp.Body).Decode(&p); err != nil {
+		return nil, fmt.Errorf("GET %s: %w", u, err)
+	}
+	return &p, nil
+}
+
+// writeFileAtomic writes a file through a temporary file and a rename, so a
+// failure never leaves half a file.
+func writeFileAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(dirOf(path), ".qantar-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+func dirOf(path string) string {
+	if i := strings.LastIndexByte(path, '/'); i >= 0 {
+		return path[:i+1]
+	}
+	return "."
+}

@@ -1,0 +1,84 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+
+	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/tlog"
+)
+
+// Log is the read side of the Merkle log that the server publishes.
+type Log interface {
+	Checkpoint(ctx context.Context) ([]byte, error)
+	LogKey() string
+	Tile(ctx context.Context, t tlog.TileID) ([]byte, error)
+	Proof(ctx context.Context, kind qantar.Kind, id int64, version int) (*tlog.RecordProof, error)
+}
+
+// logCheckpoint serves the latest signed checkpoint (C2SP tlog-checkpoint).
+func (s *Server) logCheckpoint(w http.ResponseWriter, r *http.Request) error {
+	cp, err := s.log.Checkpoint(r.Context())
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-cache")
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	_, err = w.Write(cp)
+	return err
+}
+
+// logKey serves the note verifier key, one line.
+func (s *Server) logKey(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	_, err := w.Write([]byte(s.log.LogKey() + "\n"))
+	return err
+}
+
+// logTile serves a hash tile or entry bundle (C2SP tlog-tiles). Full tiles
+// never change, so they are cached forever; partial ones are not.
+func (s *Server) logTile(w http.ResponseWriter, r *http.Request) error {
+	t, err := tlog.ParseTilePath("tile/" + r.PathValue("path"))
+	if err != nil {
+		return err
+	}
+	b, err := s.log.Tile(r.Context(), t)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	if t.Partial() {
+		w.Header().Set("Cache-Control", "no-cache")
+	} else {
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+// apiProof serves the inclusion proof of one version of a record.
+func (s *Server) apiProof(w http.ResponseWriter, r *http.Request) error {
+	kind, id, err := pathRecord(r)
+	if err != nil {
+		return err
+	}
+	v, err := strconv.Atoi(r.URL.Query().Get("version"))
+	if err != nil || v < 1 {
+		return qantar.FieldErrorf("version", "is required: a positive version number")
+	}
+	// The record must be visible to the reader; the leaf itself reveals no
+	// content (a protected record's commitment is salted).
+	if rec, err := s.store.Get(r.Context(), kind, id); err == nil && qantar.IsPlaceholder(qantar.Visible(actorOf(r), rec)) {
+		return qantar.Errorf(qantar.ENOTFOUND, "%s/%d has no public version %d", kind, id, v)
+	}
+	p, err := s.log.Proof(r.Context(), kind, id, v)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, p)
+	return nil
+}
