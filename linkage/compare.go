@@ -45,6 +45,7 @@ func newComparator(t FieldType, key KeyFunc) comparator {
 type nameCmp struct {
 	key    KeyFunc
 	keys   []string   // tokens of the key, sorted, joined by one space
+	joined []string   // the tokens joined without spaces, for names of several words
 	toks   [][]string // the same tokens
 	counts map[string]int32
 	tf     []float32 // term-frequency adjustment of an exact agreement, per record
@@ -57,6 +58,7 @@ func (c *nameCmp) levelNames() []string { return nameLevelNames }
 func (c *nameCmp) prepare(values []string) int {
 	c.keys = make([]string, len(values))
 	c.toks = make([][]string, len(values))
+	c.joined = make([]string, len(values))
 	c.counts = make(map[string]int32)
 	for i, v := range values {
 		if strings.TrimSpace(v) == "" {
@@ -67,6 +69,9 @@ func (c *nameCmp) prepare(values []string) int {
 		k := strings.Join(toks, " ")
 		// The tokens share the key's memory.
 		c.keys[i], c.toks[i] = k, strings.Fields(k)
+		if len(toks) > 1 {
+			c.joined[i] = strings.Join(toks, "")
+		}
 		if k != "" {
 			c.counts[k]++
 		}
@@ -146,7 +151,7 @@ func (c *nameCmp) compare(i, j int32) int {
 	same := len(a) == len(b)
 	if same && len(a) > 1 {
 		// Names split or joined differently: "Abdul Aziz" / "Abdulaziz".
-		sim = math.Max(sim, jaroWinkler(strings.ReplaceAll(ka, " ", ""), strings.ReplaceAll(kb, " ", "")))
+		sim = math.Max(sim, jaroWinkler(c.joined[i], c.joined[j]))
 	} else if !same && len(a) == 1 && len(b) == 2 {
 		sim = math.Max(sim, jaroWinkler(a[0], b[0]+b[1]))
 		sim = math.Max(sim, jaroWinkler(a[0], b[1]+b[0]))
@@ -209,7 +214,7 @@ func (c *dateCmp) sortKey(i int32) string {
 
 // textCmp compares normalised free text (addresses, places) by edit
 // distance, and by edit distance on its words sorted, for reordered parts.
-type textCmp struct{ v []string }
+type textCmp struct{ v, sorted []string }
 
 var textLevelNames = []string{"disagree", "similar", "close", "exact"}
 
@@ -217,8 +222,14 @@ func (c *textCmp) levelNames() []string { return textLevelNames }
 
 func (c *textCmp) prepare(values []string) int {
 	c.v = make([]string, len(values))
+	c.sorted = make([]string, len(values))
 	for i, v := range values {
 		c.v[i] = normText(v)
+		if strings.IndexByte(c.v[i], ' ') >= 0 {
+			if w := sortWords(c.v[i]); w != c.v[i] {
+				c.sorted[i] = w
+			}
+		}
 	}
 	return 0
 }
@@ -231,9 +242,16 @@ func (c *textCmp) compare(i, j int32) int {
 	if a == b {
 		return 3
 	}
-	s := levenshteinSim(a, b)
-	if s < 0.85 && strings.IndexByte(a, ' ') >= 0 {
-		s = math.Max(s, levenshteinSim(sortWords(a), sortWords(b)))
+	s := levenshteinSim(a, b, 0.6)
+	if s < 0.85 && (c.sorted[i] != "" || c.sorted[j] != "") {
+		sa, sb := c.sorted[i], c.sorted[j]
+		if sa == "" {
+			sa = a
+		}
+		if sb == "" {
+			sb = b
+		}
+		s = math.Max(s, levenshteinSim(sa, sb, 0.6))
 	}
 	switch {
 	case s >= 0.85:
@@ -263,6 +281,14 @@ func (c *textCmp) sortKey(i int32) string { return c.v[i] }
 type exactCmp struct{ textCmp }
 
 var exactLevelNames = []string{"disagree", "exact"}
+
+func (c *exactCmp) prepare(values []string) int {
+	c.v = make([]string, len(values))
+	for i, v := range values {
+		c.v[i] = normText(v)
+	}
+	return 0
+}
 
 func (c *exactCmp) levelNames() []string { return exactLevelNames }
 

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"sync"
 )
 
 // FieldModel holds, for one field, the probability of each agreement level
@@ -111,34 +112,56 @@ func (p patterns) decode(v uint32, levels []int) {
 // are different people, so how often they agree by chance is u. It is the
 // starting point of EM, and it keeps EM from mistaking a coarse field for
 // evidence.
-func estimateU(d *Dataset, cmps []comparator, linkOnly bool, samples int) [][]float64 {
-	u := make([][]float64, len(cmps))
-	for f, c := range cmps {
-		u[f] = make([]float64, len(c.levelNames()))
-	}
+func estimateU(d *Dataset, cmps []comparator, linkOnly bool, samples, workers int) [][]float64 {
 	n := d.Len()
-	count := func(a, b int32) {
-		if a == b || linkOnly && d.src[a] == d.src[b] {
-			return
-		}
-		for f, c := range cmps {
-			if l := c.compare(a, b); l >= 0 {
-				u[f][l]++
-			}
-		}
-	}
+	var pairs []uint64
 	if n*(n-1)/2 <= samples {
 		// Few enough records to compare every pair.
 		for a := int32(0); a < int32(n); a++ {
 			for b := a + 1; b < int32(n); b++ {
-				count(a, b)
+				pairs = append(pairs, pairKey(a, b))
 			}
 		}
-		return smoothU(u)
+	} else {
+		rng := rand.New(rand.NewPCG(1, 2))
+		for s := 0; s < samples; s++ {
+			if a, b := int32(rng.IntN(n)), int32(rng.IntN(n)); a != b {
+				pairs = append(pairs, pairKey(a, b))
+			}
+		}
 	}
-	rng := rand.New(rand.NewPCG(1, 2))
-	for s := 0; s < samples; s++ {
-		count(int32(rng.IntN(n)), int32(rng.IntN(n)))
+	counts := make([][][]float64, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		u := make([][]float64, len(cmps))
+		for f, c := range cmps {
+			u[f] = make([]float64, len(c.levelNames()))
+		}
+		counts[w] = u
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := w; k < len(pairs); k += workers {
+				a, b := unpair(pairs[k])
+				if linkOnly && d.src[a] == d.src[b] {
+					continue
+				}
+				for f, c := range cmps {
+					if l := c.compare(a, b); l >= 0 {
+						u[f][l]++
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	u := counts[0]
+	for _, c := range counts[1:] {
+		for f := range c {
+			for l := range c[f] {
+				u[f][l] += c[f][l]
+			}
+		}
 	}
 	return smoothU(u)
 }
@@ -246,7 +269,7 @@ func fitEM(pt patterns, counts map[uint64]int64, cmps []comparator, d *Dataset, 
 		model.Lambda = math.Min(math.Max(matches/total, 1e-9), 1-1e-9)
 		for f := range mAcc {
 			copy(model.Fields[f].M, mAcc[f])
-			normalize(model.Fields[f].M, 1e-3)
+			normalize(model.Fields[f].M, 0.5) // half a pair: no level is impossible among matches
 			if !eo.fixU {
 				copy(model.Fields[f].U, uAcc[f])
 				normalize(model.Fields[f].U, 1e-3)

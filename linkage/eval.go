@@ -5,7 +5,7 @@ package linkage
 // share an entity in the ground truth.
 type Scores struct {
 	TruePairs, PredictedPairs, Correct int64
-	Precision, Recall, F1               float64
+	Precision, Recall, F1              float64
 }
 
 // Evaluate scores clusters (one per record) against truth (one entity label

@@ -48,6 +48,10 @@ type Options struct {
 	Progress func(stage string, done, total int64)
 }
 
+// randomPairs is how many random pairs estimate u: enough to see an
+// agreement on a full birth date (about 1 in 25,000) a dozen times.
+const randomPairs = 400_000
+
 // Defaults.
 const (
 	DefaultMaxBlock   = 50
@@ -180,7 +184,7 @@ func Link(ctx context.Context, d *Dataset, o Options) (*Result, error) {
 		return nil, err
 	}
 	o.progress("estimating weights (EM)", 0, 1)
-	u0 := estimateU(d, cmps, o.LinkOnly, 1_000_000)
+	u0 := estimateU(d, cmps, o.LinkOnly, randomPairs, o.Workers)
 	res.Model = fitEM(pt, counts, cmps, d, u0, emOptions{maxIter: 200, tol: 1e-9, fixU: o.FixU})
 	res.Model.globalize(u0, len(cand), totalPairs(d, o.LinkOnly))
 	if len(o.Labels) > 0 {
@@ -260,7 +264,7 @@ type scorer struct {
 	cmps  []comparator
 	pt    patterns
 	cache map[uint32]float64 // not safe for concurrent use
-	logit float64 // log2 of the prior odds
+	logit float64            // log2 of the prior odds
 }
 
 func newScorer(m *Model, cmps []comparator, pt patterns) *scorer {

@@ -70,8 +70,8 @@ type Dataset struct {
 
 	src    []int32
 	ids    []string
-	values [][]string // values[field][record]
-	seen   []map[string]struct{}
+	values [][]string         // values[field][record]
+	index  []map[string]int32 // per source, identifier → record
 }
 
 // NewDataset returns an empty dataset comparing fields.
@@ -90,7 +90,7 @@ func NewDataset(fields []Field) (*Dataset, error) {
 // AddSource registers a list and returns its number.
 func (d *Dataset) AddSource(name string) int {
 	d.Sources = append(d.Sources, name)
-	d.seen = append(d.seen, map[string]struct{}{})
+	d.index = append(d.index, map[string]int32{})
 	return len(d.Sources) - 1
 }
 
@@ -106,10 +106,10 @@ func (d *Dataset) Add(src int, id string, values []string) error {
 	if id == "" {
 		return fmt.Errorf("record has an empty identifier")
 	}
-	if _, dup := d.seen[src][id]; dup {
+	if _, dup := d.index[src][id]; dup {
 		return fmt.Errorf("duplicate identifier %q", id)
 	}
-	d.seen[src][id] = struct{}{}
+	d.index[src][id] = int32(len(d.ids))
 	d.src = append(d.src, int32(src))
 	d.ids = append(d.ids, id)
 	for f, v := range values {
@@ -129,3 +129,40 @@ func (d *Dataset) ID(i int) string { return d.ids[i] }
 
 // Value returns the value of field f of record i, as given.
 func (d *Dataset) Value(i, f int) string { return d.values[f][i] }
+
+// Lookup returns the record of source src with identifier id.
+func (d *Dataset) Lookup(src int, id string) (int, bool) {
+	if src < 0 || src >= len(d.index) {
+		return 0, false
+	}
+	i, ok := d.index[src][id]
+	return int(i), ok
+}
+
+// SourceIndex returns the number of the source called name.
+func (d *Dataset) SourceIndex(name string) (int, bool) {
+	for i, s := range d.Sources {
+		if s == name {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// LevelNames returns the names of the agreement levels of a field type,
+// from disagreement (0) to exact agreement.
+func LevelNames(t FieldType) []string {
+	switch t {
+	case Name:
+		return nameLevelNames
+	case Date:
+		return dateLevelNames
+	case Text:
+		return textLevelNames
+	case Exact:
+		return exactLevelNames
+	case Number:
+		return numberLevelNames
+	}
+	return nil
+}

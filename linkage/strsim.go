@@ -94,39 +94,59 @@ func jw[T byte | rune](a, b []T) float64 {
 func jwBytes(a, b []byte) float64 { return jw(a, b) }
 func jwRunes(a, b []rune) float64 { return jw(a, b) }
 
-// levenshteinSim returns 1 - distance/max(len) over runes: the "normalised
-// string similarity" used for free text such as addresses, where Jaro-Winkler
-// rewards a shared prefix too much.
-func levenshteinSim(a, b string) float64 {
+// levenshteinSim returns 1 - distance/max(len) over characters, the
+// "normalised string similarity" used for free text such as addresses,
+// where Jaro-Winkler rewards a shared prefix too much. Similarities under
+// min are reported as 0 without finishing the computation: random pairs
+// are nearly all far apart, and a bounded distance stops early for them.
+func levenshteinSim(a, b string, min float64) float64 {
 	if a == b {
 		if a == "" {
 			return 0
 		}
 		return 1
 	}
-	ra, rb := []rune(a), []rune(b)
-	if len(ra) == 0 || len(rb) == 0 {
+	if isASCII(a) && isASCII(b) {
+		return levSim([]byte(a), []byte(b), min)
+	}
+	return levSim([]rune(a), []rune(b), min)
+}
+
+func levSim[T byte | rune](a, b []T, min float64) float64 {
+	n := max(len(a), len(b))
+	if n == 0 || len(a) == 0 || len(b) == 0 {
 		return 0
 	}
-	d := levenshtein(ra, rb)
-	n := len(ra)
-	if len(rb) > n {
-		n = len(rb)
+	limit := int((1 - min) * float64(n))
+	d := levenshteinBounded(a, b, limit)
+	if d > limit {
+		return 0
 	}
 	return 1 - float64(d)/float64(n)
 }
 
-func levenshtein[T byte | rune](a, b []T) int {
+// levenshteinBounded returns the edit distance of a and b, or limit+1 as
+// soon as it is certain to exceed limit.
+func levenshteinBounded[T byte | rune](a, b []T, limit int) int {
 	if len(a) < len(b) {
 		a, b = b, a
 	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
+	if len(a)-len(b) > limit {
+		return limit + 1
+	}
+	var buf [2 * 65]int
+	var prev, cur []int
+	if len(b) < 65 {
+		prev, cur = buf[:len(b)+1], buf[65:65+len(b)+1]
+	} else {
+		prev, cur = make([]int, len(b)+1), make([]int, len(b)+1)
+	}
 	for j := range prev {
 		prev[j] = j
 	}
 	for i := 1; i <= len(a); i++ {
 		cur[0] = i
+		rowMin := i
 		for j := 1; j <= len(b); j++ {
 			c := prev[j-1]
 			if a[i-1] != b[j-1] {
@@ -139,6 +159,12 @@ func levenshtein[T byte | rune](a, b []T) int {
 				c = v
 			}
 			cur[j] = c
+			if c < rowMin {
+				rowMin = c
+			}
+		}
+		if rowMin > limit {
+			return limit + 1
 		}
 		prev, cur = cur, prev
 	}
