@@ -92,10 +92,13 @@ func (f *Fit) bootstrap(opts FitOptions, sel *searchSpec) error {
 	if len(kept) < len(reps)/2 {
 		return fmt.Errorf("model %s: %d of %d bootstrap replicates gave no estimate; the interval cannot be trusted", f.ModelName, len(reps)-len(kept), len(reps))
 	}
-	sort.Float64s(kept)
+	// Replicates stay in draw order: Stratified adds them up index by index,
+	// which needs independent draws, not order statistics.
 	f.Replicates = kept
-	f.Lower = quantile(kept, (1-opts.Level)/2)
-	f.Upper = quantile(kept, 1-(1-opts.Level)/2)
+	sorted := append([]float64(nil), kept...)
+	sort.Float64s(sorted)
+	f.Lower = quantile(sorted, (1-opts.Level)/2)
+	f.Upper = quantile(sorted, 1-(1-opts.Level)/2)
 	f.Interval = fmt.Sprintf("parametric bootstrap percentile, %d replicates", len(reps))
 	if sel != nil {
 		f.Interval += " re-selecting the model"

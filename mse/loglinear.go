@@ -85,8 +85,8 @@ type Fit struct {
 	EmptyOverlaps []Pattern
 	// Fitted holds the fitted count of every observable cell.
 	Fitted map[Pattern]float64
-	// Replicates are the bootstrap estimates, when the interval is a
-	// bootstrap one.
+	// Replicates are the bootstrap estimates, in the order drawn, when the
+	// interval is a bootstrap one.
 	Replicates []float64
 
 	design *design
