@@ -12,32 +12,12 @@ import (
 	"github.com/qantar-project/qantar/tlog"
 )
 
-// VerifyReport is what `qantar verify --db` found.
-type VerifyReport struct {
-	Leaves   uint64
-	Root     []byte
-	Records  int
-	Problems []string // each names the record and version, or the leaf, at fault
-	Dropped  int      // problems beyond the first tlog.MaxProblems
-}
-
-// OK reports whether nothing was wrong.
-func (r *VerifyReport) OK() bool { return len(r.Problems) == 0 }
-
-func (r *VerifyReport) problem(format string, args ...any) {
-	if len(r.Problems) >= tlog.MaxProblems {
-		r.Dropped++
-		return
-	}
-	r.Problems = append(r.Problems, fmt.Sprintf(format, args...))
-}
-
 // Verify recomputes every leaf from the stored versions, rebuilds the tree,
 // checks the latest checkpoint's signature and root, and checks that every
 // record's current content is its latest logged version. It reads one
 // consistent snapshot; writers may go on meanwhile.
-func (db *DB) Verify(ctx context.Context) (*VerifyReport, error) {
-	rep := &VerifyReport{}
+func (db *DB) Verify(ctx context.Context) (*qantar.VerifyReport, error) {
+	rep := &qantar.VerifyReport{}
 	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, err
@@ -51,11 +31,11 @@ func (db *DB) Verify(ctx context.Context) (*VerifyReport, error) {
 	}
 	cp, err := tlog.OpenCheckpoint(signed, db.verifierKey)
 	if err != nil {
-		rep.problem("the latest checkpoint does not verify with the log key: %v", err)
+		rep.Problem("the latest checkpoint does not verify with the log key: %v", err)
 		return rep, nil
 	}
 	if int64(cp.Size) != stateSize {
-		rep.problem("the latest checkpoint is of size %d but the log holds %d leaves", cp.Size, stateSize)
+		rep.Problem("the latest checkpoint is of size %d but the log holds %d leaves", cp.Size, stateSize)
 	}
 	rep.Leaves = cp.Size
 
@@ -97,7 +77,7 @@ func (db *DB) Verify(ctx context.Context) (*VerifyReport, error) {
 			}
 		}
 		if cur == nil || !cur.leaf.Valid || uint64(cur.leaf.Int64) != l.Index {
-			rep.problem("%s: the stored version is missing", name)
+			rep.Problem("%s: the stored version is missing", name)
 			return nil
 		}
 		v := cur
@@ -106,25 +86,25 @@ func (db *DB) Verify(ctx context.Context) (*VerifyReport, error) {
 		}
 		switch {
 		case string(l.Kind) != v.kind || l.ID != v.id || l.Version != v.version:
-			rep.problem("leaf %d is %s/%d version %d but the version stored at it is %s/%d version %d", l.Index, l.Kind, l.ID, l.Version, v.kind, v.id, v.version)
+			rep.Problem("leaf %d is %s/%d version %d but the version stored at it is %s/%d version %d", l.Index, l.Kind, l.ID, l.Version, v.kind, v.id, v.version)
 		case string(l.Op) != v.op || l.Actor != v.actor:
-			rep.problem("%s: its operation or actor was changed", name)
+			rep.Problem("%s: its operation or actor was changed", name)
 		case !l.Time.Equal(parseTime(v.at).Truncate(time.Microsecond)):
-			rep.problem("%s: its time was changed", name)
+			rep.Problem("%s: its time was changed", name)
 		case !l.Matches(v.data, v.salt):
-			rep.problem("%s: its stored content does not match the log", name)
+			rep.Problem("%s: its stored content does not match the log", name)
 		}
 		return nil
 	})
 	if err != nil {
-		rep.problem("the log itself is damaged: %v", err)
+		rep.Problem("the log itself is damaged: %v", err)
 		return rep, nil
 	}
 	for ; cur != nil; cur, err = next() {
 		if cur.leaf.Valid {
-			rep.problem("%s/%d version %d: points at leaf %d, beyond the checkpoint's %d leaves", cur.kind, cur.id, cur.version, cur.leaf.Int64, cp.Size)
+			rep.Problem("%s/%d version %d: points at leaf %d, beyond the checkpoint's %d leaves", cur.kind, cur.id, cur.version, cur.leaf.Int64, cp.Size)
 		} else {
-			rep.problem("%s/%d version %d: has no log leaf", cur.kind, cur.id, cur.version)
+			rep.Problem("%s/%d version %d: has no log leaf", cur.kind, cur.id, cur.version)
 		}
 	}
 	if err != nil {
@@ -132,7 +112,7 @@ func (db *DB) Verify(ctx context.Context) (*VerifyReport, error) {
 	}
 	rep.Root = root
 	if !bytes.Equal(root, cp.Hash) {
-		rep.problem("the root recomputed from the leaves, %s, is not the checkpoint's %s",
+		rep.Problem("the root recomputed from the leaves, %s, is not the checkpoint's %s",
 			base64.StdEncoding.EncodeToString(root), base64.StdEncoding.EncodeToString(cp.Hash))
 	}
 	if err := db.verifyRecords(ctx, tx, rep); err != nil {
@@ -142,7 +122,7 @@ func (db *DB) Verify(ctx context.Context) (*VerifyReport, error) {
 }
 
 // verifyRecords checks that each record's current row is its latest version.
-func (db *DB) verifyRecords(ctx context.Context, tx *sql.Tx, rep *VerifyReport) error {
+func (db *DB) verifyRecords(ctx context.Context, tx *sql.Tx, rep *qantar.VerifyReport) error {
 	rows, err := tx.QueryContext(ctx, `SELECT r.kind, r.id, r.version, r.deleted_at IS NOT NULL, r.data, v.data, v.op,
 		(SELECT max(version) FROM versions m WHERE m.kind = r.kind AND m.id = r.id)
 		FROM records r LEFT JOIN versions v ON v.kind = r.kind AND v.id = r.id AND v.version = r.version`)
@@ -165,23 +145,23 @@ func (db *DB) verifyRecords(ctx context.Context, tx *sql.Tx, rep *VerifyReport) 
 		rep.Records++
 		name := fmt.Sprintf("%s/%d", kind, id)
 		if vdata == nil {
-			rep.problem("%s: its current version %d has no stored version", name, version)
+			rep.Problem("%s: its current version %d has no stored version", name, version)
 			continue
 		}
 		if maxv.Int64 != int64(version) {
-			rep.problem("%s: the record is at version %d but version %d exists", name, version, maxv.Int64)
+			rep.Problem("%s: the record is at version %d but version %d exists", name, version, maxv.Int64)
 		}
 		if deleted != (op.String == string(qantar.OpDelete)) {
-			rep.problem("%s: its deletion state does not match its history", name)
+			rep.Problem("%s: its deletion state does not match its history", name)
 		}
 		rec, err := decodeStored(qantar.Kind(kind), string(data))
 		if err != nil {
-			rep.problem("%s: its stored content does not decode: %v", name, err)
+			rep.Problem("%s: its stored content does not decode: %v", name, err)
 			continue
 		}
 		canon, err := qantar.Canonical(rec)
 		if err != nil || !bytes.Equal(canon, vdata) {
-			rep.problem("%s: its current content differs from its logged version %d", name, version)
+			rep.Problem("%s: its current content differs from its logged version %d", name, version)
 		}
 	}
 	return rows.Err()

@@ -21,4 +21,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /log/key", s.api(s.logKey))
 	mux.Handle("GET /log/tile/{path...}", s.api(s.logTile))
 	mux.Handle("/api/", s.api(s.apiNotFound))
+
+	// PAGES BEGIN: the public site and the editors' workspace.
+	// PAGES END
 }

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/qantar-project/qantar"
-	"github.com/qantar-project/qantar/sqlite"
 	"github.com/qantar-project/qantar/tlog"
 )
 
@@ -24,7 +23,7 @@ func init() {
 
 // dbVerifier is a store that can check itself against its log.
 type dbVerifier interface {
-	Verify(ctx context.Context) (*sqlite.VerifyReport, error)
+	Verify(ctx context.Context) (*qantar.VerifyReport, error)
 }
 
 func runVerify(ctx context.Context, m *Main, args []string) error {
