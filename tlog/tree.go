@@ -3,6 +3,7 @@ package tlog
 import (
 	"context"
 	"fmt"
+	"iter"
 	"sync"
 
 	"github.com/qantar-project/qantar"
@@ -268,4 +269,14 @@ func (b *Builder) Size() uint64 { return b.r.End() }
 func (b *Builder) Root() []byte {
 	root, _ := rangeRoot(b.r) // cannot fail: the range starts at 0
 	return root
+}
+
+// RebuildRoot returns the root and size of the tree of the given leaf
+// hashes, streamed in order in O(log n) memory.
+func RebuildRoot(leafHashes iter.Seq[[]byte]) (root []byte, size uint64) {
+	b := NewBuilder(nil)
+	for h := range leafHashes {
+		b.AddLeafHash(h)
+	}
+	return b.Root(), b.Size()
 }

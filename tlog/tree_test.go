@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -196,6 +197,10 @@ func TestBuilderMatchesAppend(t *testing.T) {
 	}
 	if b.Size() != uint64(n) || !bytes.Equal(b.Root(), mth(leaves[:n])) {
 		t.Errorf("builder over %d leaves: size %d, root %x, want %x", n, b.Size(), b.Root(), mth(leaves[:n]))
+	}
+	root, size := RebuildRoot(slices.Values(hashAll(leaves[:n])))
+	if size != uint64(n) || !bytes.Equal(root, mth(leaves[:n])) {
+		t.Errorf("RebuildRoot over %d leaves: size %d, root %x", n, size, root)
 	}
 	// Each complete node is reported once: n leaves and n - popcount(n) inner nodes.
 	want := 2*n - popcount(uint64(n))
