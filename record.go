@@ -140,10 +140,10 @@ func Decode(k Kind, r io.Reader) (Record, error) {
 		return nil, jsonError(err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return nil, Errorf(EINVALID, "body holds more than one JSON value")
+		return nil, &Error{Code: EINVALID, Field: "body", Message: "body holds more than one JSON value"}
 	}
 	if !utf8.Valid(raw) {
-		return nil, Errorf(EINVALID, "body is not valid UTF-8")
+		return nil, &Error{Code: EINVALID, Field: "body", Message: "body is not valid UTF-8"}
 	}
 	if err := strictUnmarshal(raw, rec); err != nil {
 		err = jsonError(err)
@@ -212,17 +212,17 @@ func jsonError(err error) error {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
-		return Errorf(EINVALID, "malformed JSON at byte %d: %v", syn.Offset, syn)
+		return &Error{Code: EINVALID, Field: "body", Message: fmt.Sprintf("malformed JSON at byte %d: %v", syn.Offset, syn)}
 	case errors.As(err, &typ):
 		field := typ.Field
 		if field == "" {
-			field = "(body)"
+			field = "body"
 		}
 		return FieldErrorf(field, "must be %s, not %s", jsonTypeName(typ.Type.String()), typ.Value)
 	case errors.Is(err, io.EOF):
-		return Errorf(EINVALID, "empty body: a JSON object is required")
+		return &Error{Code: EINVALID, Field: "body", Message: "empty body: a JSON object is required"}
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return Errorf(EINVALID, "malformed JSON: unexpected end of input")
+		return &Error{Code: EINVALID, Field: "body", Message: "malformed JSON: unexpected end of input"}
 	}
 	msg := err.Error()
 	if f, ok := strings.CutPrefix(msg, "json: unknown field "); ok {

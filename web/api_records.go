@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -124,7 +125,7 @@ func (s *Server) apiGet(w http.ResponseWriter, r *http.Request) error {
 func requireWriter(r *http.Request) (qantar.Actor, error) {
 	a := actorOf(r)
 	if a.ID == "" {
-		return a, qantar.Errorf(qantar.EUNAUTHORIZED, "writing needs a token: Authorization: Bearer <token>")
+		return a, &qantar.Error{Code: qantar.EUNAUTHORIZED, Field: "Authorization", Message: "writing needs a token (Authorization: Bearer <token>) or a signed-in session"}
 	}
 	if !a.CanWrite() {
 		return a, qantar.Errorf(qantar.EFORBIDDEN, "role %q may not write; an editor or admin token is needed", a.Role)
@@ -135,7 +136,7 @@ func requireWriter(r *http.Request) (qantar.Actor, error) {
 // decodeBody reads a record of kind from the request body.
 func decodeBody(r *http.Request, kind qantar.Kind) (qantar.Record, error) {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
-		return nil, qantar.Errorf(qantar.EINVALID, "Content-Type must be application/json, not %q", ct)
+		return nil, &qantar.Error{Code: qantar.EINVALID, Field: "Content-Type", Message: fmt.Sprintf("must be application/json, not %q", ct)}
 	}
 	body, err := io.ReadAll(r.Body)
 	if err != nil {

@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/qantar-project/qantar"
@@ -32,7 +33,7 @@ type apiError struct {
 func bodyError(err error) error {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
-		return qantar.Errorf(qantar.ETOOLARGE, "request body is over %d bytes", MaxBody)
+		return &qantar.Error{Code: qantar.ETOOLARGE, Field: "body", Message: fmt.Sprintf("request body is over %d bytes", MaxBody)}
 	}
 	return err
 }
