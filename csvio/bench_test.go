@@ -1,0 +1,94 @@
+package csvio_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/csvio"
+	"github.com/qantar-project/qantar/sqlite"
+)
+
+// writeSyntheticPersons writes n clearly synthetic persons as a UTF-8 CSV
+// with the columns a victim list has.
+func writeSyntheticPersons(b *testing.B, path string, n int) {
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	w.WriteString("external_key,name_ru,name_latn,sex,birth_date,description_ru\n")
+	sexes := []string{"male", "female", "unknown"}
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(w, "SYN-%07d,Синтетический Человек %d,Synthetic Person %d,%s,%02d.%02d.%d,запись %d синтетического списка\n",
+			i, i, i, sexes[i%3], 1+i%28, 1+i%12, 1940+i%70, i)
+	}
+	if err := w.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	f.Close()
+}
+
+// BenchmarkImportPersons imports QANTAR_BENCH_ROWS (default 20000)
+// synthetic persons from CSV into a new SQLite store, every record with its
+// version and its log leaf, and in the same run times the sqlite3 shell's
+// .import of the same file into a bare table, the reference the issue
+// names. It reports both rates and their ratio.
+func BenchmarkImportPersons(b *testing.B) {
+	n := 20000
+	if s := os.Getenv("QANTAR_BENCH_ROWS"); s != "" {
+		var err error
+		if n, err = strconv.Atoi(s); err != nil {
+			b.Fatal(err)
+		}
+	}
+	dir := b.TempDir()
+	csvPath := filepath.Join(dir, "persons.csv")
+	writeSyntheticPersons(b, csvPath, n)
+	sqlite3, _ := exec.LookPath("sqlite3")
+	var refTotal, importTotal time.Duration
+	for i := 0; i < b.N; i++ {
+		if sqlite3 != "" {
+			ref := filepath.Join(dir, fmt.Sprintf("ref%d.db", i))
+			start := time.Now()
+			cmd := exec.Command(sqlite3, ref, ".mode csv", ".import "+csvPath+" persons")
+			if out, err := cmd.CombinedOutput(); err != nil {
+				b.Fatalf("sqlite3 .import: %v\n%s", err, out)
+			}
+			refTotal += time.Since(start)
+		}
+		db, err := sqlite.Open(context.Background(), filepath.Join(dir, fmt.Sprintf("q%d.db", i)), sqlite.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		f, err := os.Open(csvPath)
+		if err != nil {
+			b.Fatal(err)
+		}
+		start := time.Now()
+		rep, err := csvio.Import(context.Background(), db, qantar.KindPerson, f, "persons.csv", csvio.Options{Actor: editor})
+		importTotal += time.Since(start)
+		f.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if !rep.OK() || rep.Created != n {
+			b.Fatalf("created %d of %d: %v", rep.Created, n, rep.Problems[:min(5, len(rep.Problems))])
+		}
+		db.Close()
+	}
+	rate := float64(n*b.N) / importTotal.Seconds()
+	b.ReportMetric(rate, "rows/s")
+	if refTotal > 0 {
+		refRate := float64(n*b.N) / refTotal.Seconds()
+		b.ReportMetric(refRate, "sqlite3_rows/s")
+		b.ReportMetric(rate/refRate, "ratio")
+	}
+}
