@@ -38,6 +38,8 @@
 //	enc, err := leaf.Encode()            // store (index, enc) in its leaves table
 //	size, root, err = tlog.Append(ctx, nodes, size, [][]byte{tlog.LeafHash(enc)})
 //
+// (Leaf.Encode refuses a time finer than a microsecond: PostgreSQL keeps no
+// finer, and `verify --db` must rebuild the same bytes from what was kept.)
 // Append reads the O(log n) nodes of the tree's right border and writes
 // every complete node the batch makes, so a bulk import appends thousands
 // of leaves with one call. The store keeps the tree size (the number of
@@ -60,8 +62,14 @@
 // # Verifying (proof.go, remote.go)
 //
 // ScanLeaves recomputes the root from a store's leaves (and compares the
-// stored tile nodes) for `qantar verify --db`; a Builder does the same over
-// any stream of leaves. VerifyRemote checks a mirror over HTTP as a third
-// party would: signature, every tile and bundle, the root, an old
-// checkpoint as a prefix, and the public records' commitments.
+// stored tile nodes) for `qantar verify --db`, calling back for each leaf
+// so that the store can check it against its record version (Leaf.Matches);
+// a Builder or RebuildRoot does the same over any stream of leaves.
+// RecordProof.Verify checks one version's inclusion proof offline.
+// VerifyRemote checks a mirror over HTTP as a third party would: signature,
+// every tile and bundle, the root, an old checkpoint as a prefix, and the
+// public records' commitments (RemoteOptions.Records, RecordVersionOf).
+//
+// A store may also implement NodeRangeReader, which ReadTile then uses to
+// read a tile's 256 nodes with one range scan.
 package tlog

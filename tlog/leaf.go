@@ -108,6 +108,9 @@ func (l Leaf) appendEncoding(b []byte) []byte {
 // Validate checks every field against the limits Encode documents, naming
 // the field at fault.
 func (l Leaf) Validate() error {
+	if l.Time.IsZero() {
+		return qantar.FieldErrorf("leaf.time", "is required")
+	}
 	if y := l.Time.UTC().Year(); y < 1 || y > 9999 {
 		return qantar.FieldErrorf("leaf.time", "year %d is outside 0001..9999", y)
 	}

@@ -87,7 +87,9 @@ func TestLeafEncodeErrors(t *testing.T) {
 		field string
 	}{
 		{"ErrNanoseconds", func(l *Leaf) { l.Time = l.Time.Add(1) }, "leaf.time"},
-		{"ErrZeroTime", func(l *Leaf) { l.Time = time.Time{}.Add(-time.Hour) }, "leaf.time"},
+		{"ErrZeroTime", func(l *Leaf) { l.Time = time.Time{} }, "leaf.time"},
+		{"ErrYearZero", func(l *Leaf) { l.Time = time.Time{}.Add(-time.Hour) }, "leaf.time"},
+		{"ErrYear10000", func(l *Leaf) { l.Time = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC) }, "leaf.time"},
 		{"ErrActorEmpty", func(l *Leaf) { l.Actor = "" }, "leaf.actor"},
 		{"ErrActorNewline", func(l *Leaf) { l.Actor = "token:3\nx" }, "leaf.actor"},
 		{"ErrActorSpace", func(l *Leaf) { l.Actor = "Jane Doe" }, "leaf.actor"},
