@@ -1,6 +1,7 @@
 package names
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 	"sync"
@@ -63,7 +64,7 @@ func Key(s string) string {
 		words = append(words, k.buf[start:end])
 		start = end
 	}
-	slices.SortFunc(words, func(a, b []byte) int { return strings.Compare(string(a), string(b)) })
+	slices.SortFunc(words, bytes.Compare)
 	n := len(words) - 1
 	for _, w := range words {
 		n += len(w)
@@ -111,7 +112,7 @@ func (k *keyer) run(s string) {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "")
 	}
-	if !isASCII(s) && !norm.NFC.IsNormalString(s) {
+	if mayCompose(s) && !norm.NFC.IsNormalString(s) {
 		s = norm.NFC.String(s)
 	}
 	w := k.runes[:0]
@@ -136,7 +137,7 @@ func (k *keyer) word(w []rune) {
 	fixScript(w)
 	j := 0
 	for _, r := range w {
-		if unicode.Is(unicode.Mn, r) && r >= utf8.RuneSelf {
+		if isMark(r) {
 			continue
 		}
 		w[j] = lower(r)
@@ -164,4 +165,25 @@ func (k *keyer) word(w []rune) {
 	key = patronymic(key)
 	k.buf = append(k.buf[:start], key...)
 	k.ends = append(k.ends, len(k.buf))
+}
+
+// mayCompose reports whether s holds a combining diacritic (U+0300–U+036F,
+// UTF-8 lead byte 0xCC or 0xCD), the only marks that change a key when
+// composed (s + cedilla is ş). Checking the bytes first spares the NFC check
+// for almost every name.
+func mayCompose(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == 0xCC || c == 0xCD {
+			return true
+		}
+	}
+	return false
+}
+
+// isMark reports a combining mark, skipping the table look-up for letters.
+func isMark(r rune) bool {
+	if r < 0x300 || 0x400 <= r && r <= 0x482 || 0x48A <= r && r <= 0x52F {
+		return false
+	}
+	return unicode.Is(unicode.Mn, r)
 }

@@ -86,11 +86,21 @@ func lower(r rune) rune {
 		}
 		return r
 	}
-	r = unicode.ToLower(r)
-	if r == 'ё' {
-		return 'е'
+	switch {
+	case 0x410 <= r && r <= 0x42F: // А-Я
+		return r + 0x20
+	case 0x400 <= r && r <= 0x40F: // Ѐ-Џ, Ё among them
+		if r == 'Ё' {
+			return 'е'
+		}
+		return r + 0x50
+	case 0x430 <= r && r <= 0x45F: // а-я, ѐ-џ: already lower
+		if r == 'ё' {
+			return 'е'
+		}
+		return r
 	}
-	return r
+	return unicode.ToLower(r)
 }
 
 // isApostrophe reports the marks that sit inside a transliterated word: the
@@ -111,6 +121,9 @@ func isApostrophe(r rune) bool {
 func inWord(r rune) bool {
 	if r < utf8.RuneSelf {
 		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '\'' || r == '"' || r == '`'
+	}
+	if 0x400 <= r && r <= 0x481 || 0x48A <= r && r <= 0x52F {
+		return true // Cyrillic letters
 	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || isApostrophe(r)
 }
@@ -182,34 +195,38 @@ var kazakhForms = map[rune]rune{
 // failing that, the one with more letters; a tie counts as Cyrillic, the
 // script most names are recorded in.
 func fixScript(w []rune) {
-	var cyr, lat, ownCyr, ownLat int
+	var cyr, lat int
 	for i, r := range w {
-		if r < utf8.RuneSelf {
+		switch {
+		case r < utf8.RuneSelf:
 			if 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' {
 				lat++
-				if _, ok := lookalike(toCyrillic, r); !ok {
-					ownLat++
+			}
+		case isCyrillic(r):
+			cyr++
+			if 0x4A4 <= r && r <= 0x4CA {
+				if k, ok := kazakhForms[r]; ok {
+					w[i] = k
 				}
 			}
-			continue
+		case isLatin(r):
+			lat++
 		}
+	}
+	if cyr == 0 || lat == 0 {
+		return // one script: the usual case, with no look-ups
+	}
+	var ownCyr, ownLat int
+	for _, r := range w {
 		if isCyrillic(r) {
-			cyr++
-			if k, ok := kazakhForms[r]; ok {
-				w[i] = k
-			}
-			if _, ok := lookalike(toLatin, w[i]); !ok {
+			if _, ok := lookalike(toLatin, r); !ok {
 				ownCyr++
 			}
 		} else if isLatin(r) {
-			lat++
 			if _, ok := lookalike(toCyrillic, r); !ok {
 				ownLat++
 			}
 		}
-	}
-	if cyr == 0 || lat == 0 {
-		return
 	}
 	m := toCyrillic
 	if ownLat > ownCyr || ownLat == ownCyr && lat > cyr {

@@ -19,6 +19,14 @@ var cyrSymbols = map[rune]string{
 	'я': "ia", 'ѕ': "z", 'џ': "j", 'ђ': "j", 'ћ': "q",
 }
 
+// cyrSymbolTable is cyrSymbols as an array indexed by r-0x400, for speed.
+var cyrSymbolTable = func() (t [0x130]string) {
+	for r, s := range cyrSymbols {
+		t[r-0x400] = s
+	}
+	return t
+}()
+
 // latinSymbols maps lower-case Latin letters with diacritics to key
 // symbols. Letters not listed fall back to their base letter.
 var latinSymbols = map[rune]string{
@@ -63,7 +71,7 @@ func appendSymbols(dst []byte, w []rune) []byte {
 					i++
 					continue
 				}
-				if s, ok := cyrSymbols[r]; ok {
+				if s := cyrSymbolTable[r-0x400]; s != "" || r == 'ъ' || r == 'ь' {
 					dst = append(dst, s...)
 				} else {
 					dst = utf8.AppendRune(dst, r)
