@@ -21,7 +21,7 @@ import (
 //	symbol  Cyrillic          Latin spellings folded into it
 //	a       а ә я(after i)    a ä á à â ā ə a'(2017)
 //	e       е ё э є           e é è ë ė, ye/ie (iotation dropped), yo after a consonant
-//	i       и й і ы ї         i ı í ī y ý? (no: ý is у), j after a vowel before a consonant
+//	i       и й і ы ї         i ı í ī y, j after a vowel before a consonant (Sergej)
 //	o       о ө               o ö ó ô
 //	u       у ұ ү ў           u ü ú ū ý(2018 у) y'(2017 у) w after a vowel
 //	k       к қ               k q
