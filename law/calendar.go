@@ -12,6 +12,10 @@ type calendarTable struct {
 	provisional time.Time // zero when every covered day is settled
 	weekend     [7]bool
 	days        []dayFlags // index: days since from
+
+	// The same bounds as day numbers (days since 1970-01-01), which the
+	// deadline counts step through without building times.
+	fromN, toN, provisionalN int64
 }
 
 type dayFlags uint8
@@ -28,14 +32,27 @@ type dayInfo struct {
 	working, covered, settled bool
 }
 
-func (c *calendarTable) info(t time.Time) dayInfo {
-	if t.Before(c.from) || t.After(c.to) {
-		return dayInfo{working: !c.weekend[t.Weekday()]}
+func (c *calendarTable) info(t time.Time) dayInfo { return c.infoN(dayNumber(t)) }
+
+func (c *calendarTable) infoN(n int64) dayInfo {
+	if n < c.fromN || n > c.toN || c.days == nil {
+		return dayInfo{working: !c.weekend[weekdayOf(n)]}
 	}
-	f := c.days[daysBetween(c.from, t)]
-	settled := f&dayUnverified == 0 && (c.provisional.IsZero() || t.Before(c.provisional))
+	f := c.days[n-c.fromN]
+	settled := f&dayUnverified == 0 && (c.provisional.IsZero() || n < c.provisionalN)
 	return dayInfo{working: f&dayOff == 0, covered: true, settled: settled}
 }
+
+// dayNumber is the number of days from 1970-01-01 to t's day (UTC).
+func dayNumber(t time.Time) int64 {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400
+}
+
+func fromDayNumber(n int64) time.Time { return time.Unix(n*86400, 0).UTC() }
+
+// weekdayOf is the day of the week of a day number; 1970-01-01 was a Thursday.
+func weekdayOf(n int64) time.Weekday { return time.Weekday(((n % 7) + 7 + 4) % 7) }
 
 // IsWorkingDay reports whether t's day is a working day, and whether the
 // calendar covers it (outside it, only weekends are known).
@@ -92,6 +109,10 @@ func (c *Calendar) compile() (calendarTable, error) {
 		if t.provisional, err = parseDay(c.ProvisionalFrom); err != nil {
 			return t, loadErrorf("calendar.provisional_from", "%v", err)
 		}
+	}
+	t.fromN, t.toN = dayNumber(t.from), dayNumber(t.to)
+	if !t.provisional.IsZero() {
+		t.provisionalN = dayNumber(t.provisional)
 	}
 	t.days = make([]dayFlags, n)
 	for i := range t.days {

@@ -25,6 +25,9 @@ func (r *Rules) compile() error {
 	if r.cal, err = r.Calendar.compile(); err != nil {
 		return err
 	}
+	r.uncoveredNote = fmt.Sprintf("unverified calendar: the %s calendar covers %s to %s; outside it only weekends are known, holidays and transfers are not",
+		r.Jurisdiction, r.Calendar.CoversFrom, r.Calendar.CoversTo)
+	r.unsettledNote = "the count depends on calendar days that are provisional or not verified: " + orDefault(r.Calendar.Note, "see the rules file")
 
 	r.counting = map[string]*CountingRule{}
 	for i := range r.CountingRules {
@@ -39,6 +42,7 @@ func (r *Rules) compile() error {
 		if err := sourced(path, c.Basis, c.Source, c.Verified); err != nil {
 			return err
 		}
+		c.unverifiedNote = "the way this period is counted is not verified: " + c.Description
 		r.counting[c.Code] = c
 	}
 
@@ -115,6 +119,7 @@ func (r *Rules) checkLimit(path string, l *Limit) error {
 	if _, ok := r.counting[l.Counting]; !ok {
 		return loadErrorf(path+".counting", "%q is not a counting rule of these rules", l.Counting)
 	}
+	l.unverifiedNote = "the time limit is not verified: " + orDefault(l.Note, l.Basis)
 	if l.From == "" {
 		return loadErrorf(path+".from", "is required: say what the period runs from")
 	}

@@ -2,7 +2,6 @@ package law
 
 import (
 	"encoding/json"
-	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -120,51 +119,53 @@ func (r *Rules) count(k *ComplaintKind, l *Limit, from time.Time) Deadline {
 		Basis: l.Basis, Source: k.Source, Verified: true}
 	if !l.IsVerified() {
 		d.Verified = false
-		d.Notes = append(d.Notes, "the time limit is not verified: "+orDefault(l.Note, l.Basis))
+		d.Notes = append(d.Notes, l.unverifiedNote)
 	}
 	if rule.Verified == nil || !*rule.Verified {
 		d.Verified = false
-		d.Notes = append(d.Notes, "the way this period is counted is not verified: "+rule.Description)
+		d.Notes = append(d.Notes, rule.unverifiedNote)
 	}
-	var touched []time.Time // days whose status decided the result
-	end := from
+	// Step through day numbers, noting whether any day the result depends
+	// on is outside the calendar or not settled.
+	var uncovered, unsettled bool
+	working := func(n int64) bool {
+		i := r.cal.infoN(n)
+		uncovered = uncovered || !i.covered
+		unsettled = unsettled || (i.covered && !i.settled)
+		return i.working
+	}
+	start := dayNumber(from)
+	end := start
+	var w bool
 	switch l.Unit {
 	case UnitWorking:
 		for n := 0; n < l.Days; {
-			end = end.AddDate(0, 0, 1)
-			touched = append(touched, end)
-			if r.cal.info(end).working {
+			end++
+			if w = working(end); w {
 				n++
 			}
 		}
 	case UnitMonths:
-		end = addMonths(from, l.Days)
-		touched = append(touched, end)
+		end = dayNumber(addMonths(from, l.Days))
+		w = working(end)
 	default:
-		end = from.AddDate(0, 0, l.Days)
-		touched = append(touched, end)
+		end = start + int64(l.Days)
+		w = working(end)
 	}
 	if rule.LastDayMoves {
-		for i := 0; i < 366 && !r.cal.info(end).working; i++ {
-			end = end.AddDate(0, 0, 1)
-			touched = append(touched, end)
+		for i := 0; i < 366 && !w; i++ {
+			end++
+			w = working(end)
 		}
 	}
-	d.Date = end
-	var uncovered, unsettled bool
-	for _, t := range touched {
-		i := r.cal.info(t)
-		uncovered = uncovered || !i.covered
-		unsettled = unsettled || (i.covered && !i.settled)
-	}
+	d.Date = fromDayNumber(end)
 	if uncovered {
 		d.Verified = false
-		d.Notes = append(d.Notes, fmt.Sprintf("unverified calendar: the %s calendar covers %s to %s; outside it only weekends are known, holidays and transfers are not",
-			r.Jurisdiction, r.Calendar.CoversFrom, r.Calendar.CoversTo))
+		d.Notes = append(d.Notes, r.uncoveredNote)
 	}
 	if unsettled {
 		d.Verified = false
-		d.Notes = append(d.Notes, "the count depends on calendar days that are provisional or not verified: "+orDefault(r.Calendar.Note, "see the rules file"))
+		d.Notes = append(d.Notes, r.unsettledNote)
 	}
 	return d
 }

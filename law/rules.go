@@ -43,6 +43,8 @@ type Rules struct {
 	counting map[string]*CountingRule
 	grounds  map[string]map[string]*Entry // list name → code → entry
 	articles map[string]*Entry
+
+	uncoveredNote, unsettledNote string // said by deadlines the calendar cannot vouch for
 }
 
 // Labels are a short text in Kazakh, Russian and English.
@@ -102,6 +104,8 @@ type CountingRule struct {
 	Basis        string `json:"basis"`
 	Source       string `json:"source"`
 	Verified     *bool  `json:"verified"`
+
+	unverifiedNote string
 }
 
 // Units of a Limit.
@@ -121,6 +125,8 @@ type Limit struct {
 	Basis    string `json:"basis"`
 	Verified *bool  `json:"verified"`
 	Note     string `json:"note,omitempty"`
+
+	unverifiedNote string // built once at load, said by every unverified deadline
 }
 
 // ComplaintKind is a kind of complaint with the time the addressee has to

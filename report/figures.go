@@ -126,8 +126,9 @@ func (ix *index) documented(measure string, place int64) *int64 {
 			return nil
 		}
 		seen := map[int64]bool{}
-		for id, a := range ix.acts {
-			if seen[a.VictimID] || (city >= 0 && ix.actCity[id] != city) {
+		for _, ai := range ix.acts {
+			a := ai.act
+			if seen[a.VictimID] || (city >= 0 && ai.city != city) {
 				continue
 			}
 			for _, t := range types {

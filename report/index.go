@@ -16,25 +16,31 @@ const maxWalk = 32
 
 // index holds the records by id and what Compute derives from them once.
 type index struct {
-	asOf       time.Time
-	places     map[int64]*qantar.Place
-	events     map[int64]*qantar.Event
-	acts       map[int64]*qantar.Act // acts dated on or before asOf, or undated
-	actCity    map[int64]int64
-	actDate    map[int64]string
-	cityMemo   map[int64]int64
-	personPerp map[int64]bool // act id → an involvement names a person
+	asOf      time.Time
+	places    map[int64]*qantar.Place
+	events    map[int64]*qantar.Event
+	acts      map[int64]*actInfo // acts dated on or before asOf, or undated
+	cityMemo  map[int64]int64
+	cases     []*caseInfo
+	caseByID  map[int64]*caseInfo
+	victims   []*victim
+	deadlines map[deadlineKey]deadlineMemo
+}
+
+// actInfo is an act with what the figures need of it, in one map entry.
+type actInfo struct {
+	act        *qantar.Act
+	city       int64
+	date       string
+	when       time.Time
+	personPerp bool // an involvement names a person as perpetrator
 	cases      []*caseInfo
-	caseByID   map[int64]*caseInfo
-	casesByAct map[int64][]*caseInfo
-	victims    []*victim
-	deadlines  map[deadlineKey]deadlineMemo
 }
 
 // victim is a person with at least one killing act.
 type victim struct {
 	id   int64
-	acts []int64 // killing acts, earliest first
+	acts []*actInfo // killing acts, earliest first
 	city int64
 	date string
 }
@@ -53,10 +59,8 @@ type progress struct{ withCase, suspect, charged, convicted bool }
 func newIndex(in Input, asOf time.Time) *index {
 	ix := &index{asOf: asOf,
 		places: make(map[int64]*qantar.Place, len(in.Places)), events: make(map[int64]*qantar.Event, len(in.Events)),
-		acts: make(map[int64]*qantar.Act, len(in.Acts)), actCity: make(map[int64]int64, len(in.Acts)),
-		actDate: make(map[int64]string, len(in.Acts)), cityMemo: map[int64]int64{},
-		personPerp: map[int64]bool{}, caseByID: make(map[int64]*caseInfo, len(in.Cases)),
-		casesByAct: map[int64][]*caseInfo{}, deadlines: map[deadlineKey]deadlineMemo{}}
+		acts: make(map[int64]*actInfo, len(in.Acts)), cityMemo: map[int64]int64{},
+		caseByID: make(map[int64]*caseInfo, len(in.Cases)), deadlines: map[deadlineKey]deadlineMemo{}}
 	for _, p := range in.Places {
 		if p != nil {
 			ix.places[p.ID] = p
@@ -68,8 +72,8 @@ func newIndex(in Input, asOf time.Time) *index {
 		}
 	}
 	byVictim := map[int64]*victim{}
-	actTime := map[int64]time.Time{}
-	for _, a := range in.Acts {
+	infos := make([]actInfo, len(in.Acts)) // one allocation for all
+	for i, a := range in.Acts {
 		if a == nil {
 			continue
 		}
@@ -77,10 +81,9 @@ func newIndex(in Input, asOf time.Time) *index {
 		if !when.IsZero() && when.Time().After(asOf) {
 			continue
 		}
-		ix.acts[a.ID] = a
-		ix.actCity[a.ID] = ix.cityOf(ix.placeOfAct(a))
-		ix.actDate[a.ID] = dateKey(when)
-		actTime[a.ID] = when.Time()
+		ai := &infos[i]
+		*ai = actInfo{act: a, city: ix.cityOf(ix.placeOfAct(a)), date: dateKey(when), when: when.Time()}
+		ix.acts[a.ID] = ai
 		if !a.IsKilling() {
 			continue
 		}
@@ -90,25 +93,30 @@ func newIndex(in Input, asOf time.Time) *index {
 			byVictim[a.VictimID] = v
 			ix.victims = append(ix.victims, v)
 		}
-		v.acts = append(v.acts, a.ID)
+		v.acts = append(v.acts, ai)
 	}
 	for _, v := range ix.victims {
-		sort.Slice(v.acts, func(i, j int) bool {
-			ti, tj := actTime[v.acts[i]], actTime[v.acts[j]]
-			if ti.IsZero() != tj.IsZero() {
-				return tj.IsZero() // undated last
-			}
-			if !ti.Equal(tj) {
-				return ti.Before(tj)
-			}
-			return v.acts[i] < v.acts[j]
-		})
-		v.city, v.date = ix.actCity[v.acts[0]], ix.actDate[v.acts[0]]
+		if len(v.acts) > 1 {
+			sort.Slice(v.acts, func(i, j int) bool {
+				ti, tj := v.acts[i].when, v.acts[j].when
+				if ti.IsZero() != tj.IsZero() {
+					return tj.IsZero() // undated last
+				}
+				if !ti.Equal(tj) {
+					return ti.Before(tj)
+				}
+				return v.acts[i].act.ID < v.acts[j].act.ID
+			})
+		}
+		v.city, v.date = v.acts[0].city, v.acts[0].date
 	}
 	sort.Slice(ix.victims, func(i, j int) bool { return ix.victims[i].id < ix.victims[j].id })
 	for _, inv := range in.Involvements {
-		if inv != nil && inv.PersonID != 0 {
-			ix.personPerp[inv.ActID] = true
+		if inv == nil || inv.PersonID == 0 {
+			continue
+		}
+		if ai := ix.acts[inv.ActID]; ai != nil {
+			ai.personPerp = true
 		}
 	}
 	for _, c := range in.Cases {
@@ -121,19 +129,17 @@ func newIndex(in Input, asOf time.Time) *index {
 		}
 		ix.cases = append(ix.cases, ci)
 		ix.caseByID[c.ID] = ci
-		seenCity, seenDate := map[int64]bool{}, map[string]bool{}
 		for _, id := range c.ActIDs {
-			if _, ok := ix.acts[id]; !ok {
+			ai := ix.acts[id]
+			if ai == nil {
 				continue
 			}
-			ix.casesByAct[id] = append(ix.casesByAct[id], ci)
-			if cy := ix.actCity[id]; !seenCity[cy] {
-				seenCity[cy] = true
-				ci.cities = append(ci.cities, cy)
+			ai.cases = append(ai.cases, ci)
+			if !containsID(ci.cities, ai.city) {
+				ci.cities = append(ci.cities, ai.city)
 			}
-			if dk := ix.actDate[id]; !seenDate[dk] {
-				seenDate[dk] = true
-				ci.dates = append(ci.dates, dk)
+			if !containsString(ci.dates, ai.date) {
+				ci.dates = append(ci.dates, ai.date)
 			}
 		}
 	}
@@ -186,9 +192,9 @@ func (ix *index) caseAsOf(c *qantar.Case) *caseInfo {
 
 func (ix *index) progressOf(v *victim) progress {
 	var p progress
-	for _, id := range v.acts {
-		p.suspect = p.suspect || ix.personPerp[id]
-		for _, c := range ix.casesByAct[id] {
+	for _, a := range v.acts {
+		p.suspect = p.suspect || a.personPerp
+		for _, c := range a.cases {
 			p.withCase = true
 			p.suspect = p.suspect || c.suspect
 			p.charged = p.charged || c.charged
@@ -201,7 +207,11 @@ func (ix *index) progressOf(v *victim) progress {
 func (ix *index) killingActsByVictim() map[int64][]int64 {
 	out := make(map[int64][]int64, len(ix.victims))
 	for _, v := range ix.victims {
-		out[v.id] = v.acts
+		ids := make([]int64, len(v.acts))
+		for i, a := range v.acts {
+			ids[i] = a.act.ID
+		}
+		out[v.id] = ids
 	}
 	return out
 }
@@ -321,6 +331,15 @@ func (ix *index) complaintStatus(g *law.Registry, c *qantar.Complaint) (string, 
 func hasResponseBy(c *qantar.Complaint, asOf time.Time) bool {
 	for _, r := range c.Responses {
 		if !r.ReceivedOn.Time().After(asOf) {
+			return true
+		}
+	}
+	return false
+}
+
+func containsString(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
 			return true
 		}
 	}

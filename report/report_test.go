@@ -78,7 +78,7 @@ func fixture() Input {
 					ev("sent_to_court", "2022-10-01", "", ""), ev("verdict", "2022-11-16", "", "convicted")}},
 			{Meta: qantar.Meta{ID: 3}, ActIDs: []int64{3}, OpenedOn: md("2022-01-15"),
 				Participants: []qantar.Participant{{PersonID: 201, Role: "suspect", Since: md("2023-06-01")}},
-				Steps: []qantar.CaseEvent{ev("registered", "2022-01-15", "", ""), ev("interrupted", "2022-04-15", "cpc-45-7-1", "")}},
+				Steps:        []qantar.CaseEvent{ev("registered", "2022-01-15", "", ""), ev("interrupted", "2022-04-15", "cpc-45-7-1", "")}},
 			{Meta: qantar.Meta{ID: 4}, ActIDs: []int64{5}, OpenedOn: md("2023-02-01"),
 				Participants: []qantar.Participant{{PersonID: 202, Role: "defendant"}},
 				Steps: []qantar.CaseEvent{ev("registered", "2023-02-01", "", ""), ev("sent_to_court", "2023-05-01", "", ""),
