@@ -75,6 +75,14 @@ type client struct {
 
 func (c client) do(method, path, body string) (int, map[string]any) {
 	c.t.Helper()
+	code, v, err := c.tryDo(method, path, body)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return code, v
+}
+
+func (c client) tryDo(method, path, body string) (int, map[string]any, error) {
 	req, _ := http.NewRequest(method, c.base+path, strings.NewReader(body))
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
@@ -84,13 +92,16 @@ func (c client) do(method, path, body string) (int, map[string]any) {
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		c.t.Fatal(err)
+		return 0, nil, err
 	}
 	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return 0, nil, err
+	}
 	var v map[string]any
 	_ = json.Unmarshal(b, &v)
-	return resp.StatusCode, v
+	return resp.StatusCode, v, nil
 }
 
 // counts returns the number of records of each kind, as the API lists them.
