@@ -122,16 +122,23 @@ func pairKey(a, b int32) uint64 {
 
 func unpair(p uint64) (int32, int32) { return int32(p >> 32), int32(uint32(p)) }
 
+// maxRules is the most blocking rules a run may have: each pair records
+// which rules found it in a bit mask.
+const maxRules = 32
+
 // block runs every rule and returns the union of the pairs they name,
-// sorted, with a report per rule.
-func block(ctx context.Context, d *Dataset, cmps []comparator, rules []Rule, o *Options) ([]uint64, []RuleReport, error) {
+// sorted, with for each pair a mask of the rules that found it, and a
+// report per rule.
+func block(ctx context.Context, d *Dataset, cmps []comparator, rules []Rule, o *Options) ([]uint64, []uint32, []RuleReport, error) {
 	n := int32(d.Len())
-	// Records in an oversized block are ordered by all their fields, names
-	// first, so that the window holds the most alike.
+	// Records in an oversized block are ordered by their names, then their
+	// free text, so that the window holds the most alike. Dates stay out of
+	// the order: the EM session of a name rule relies on the dates of
+	// non-matching pairs it finds agreeing only by chance.
 	order := make([]string, n)
 	for i := int32(0); i < n; i++ {
 		var b strings.Builder
-		for _, t := range []FieldType{Name, Date, Text, Exact, Number} {
+		for _, t := range []FieldType{Name, Text} {
 			for f, fd := range d.Fields {
 				if fd.Type == t {
 					b.WriteString(cmps[f].sortKey(i))
@@ -142,10 +149,11 @@ func block(ctx context.Context, d *Dataset, cmps []comparator, rules []Rule, o *
 		order[i] = b.String()
 	}
 	var union []uint64
+	var masks []uint32
 	var reports []RuleReport
 	for ri, r := range rules {
 		if err := ctx.Err(); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		o.progress(fmt.Sprintf("blocking %d/%d: %s", ri+1, len(rules), r.describe(d)), int64(ri), int64(len(rules)))
 		blocks := map[string][]int32{}
@@ -193,34 +201,32 @@ func block(ctx context.Context, d *Dataset, cmps []comparator, rules []Rule, o *
 		pairs = slices.Compact(pairs)
 		rep.Pairs = len(pairs)
 		before := len(union)
-		union = mergeSorted(union, pairs)
+		union, masks = mergeSorted(union, masks, pairs, 1<<ri)
 		rep.New = len(union) - before
 		reports = append(reports, rep)
 	}
-	return union, reports, nil
+	return union, masks, reports, nil
 }
 
-// mergeSorted returns the sorted union of two sorted, duplicate-free slices.
-func mergeSorted(a, b []uint64) []uint64 {
-	if len(a) == 0 {
-		return b
-	}
+// mergeSorted returns the sorted union of two sorted, duplicate-free slices
+// of pairs, a with its masks, b all found by the rule of bit.
+func mergeSorted(a []uint64, am []uint32, b []uint64, bit uint32) ([]uint64, []uint32) {
 	out := make([]uint64, 0, len(a)+len(b))
+	om := make([]uint32, 0, len(a)+len(b))
 	i, j := 0, 0
-	for i < len(a) && j < len(b) {
+	for i < len(a) || j < len(b) {
 		switch {
-		case a[i] < b[j]:
-			out = append(out, a[i])
+		case j == len(b) || i < len(a) && a[i] < b[j]:
+			out, om = append(out, a[i]), append(om, am[i])
 			i++
-		case a[i] > b[j]:
-			out = append(out, b[j])
+		case i == len(a) || a[i] > b[j]:
+			out, om = append(out, b[j]), append(om, bit)
 			j++
 		default:
-			out = append(out, a[i])
+			out, om = append(out, a[i]), append(om, am[i]|bit)
 			i++
 			j++
 		}
 	}
-	out = append(out, a[i:]...)
-	return append(out, b[j:]...)
+	return out, om
 }

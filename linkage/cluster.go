@@ -16,7 +16,7 @@ const (
 // (single linkage, as connected components, but guarded): a link is refused
 // when the joined person would hold too many records, two records of one
 // list in link-only mode, or two groups whose records, compared all against
-// all, are on average unlikely to be one person. Refused links and the
+// all, have on average more against than for being one person. Refused links and the
 // uncertain band go to review.
 func cluster(ctx context.Context, d *Dataset, res *Result, s *scorer, o *Options) {
 	sort.Slice(res.Pairs, func(i, j int) bool {
@@ -72,7 +72,7 @@ func cluster(ctx context.Context, d *Dataset, res *Result, s *scorer, o *Options
 			p.Refused = RefusedSize
 		case o.LinkOnly && sharesSource(d, ma, mb):
 			p.Refused = RefusedSource
-		case len(ma)+len(mb) > 2 && meanProb(s, ma, mb, levels) < o.ChainMin:
+		case len(ma)+len(mb) > 2 && meanWeight(s, ma, mb, levels) < o.ChainWeight:
 			p.Refused = RefusedChain
 		}
 		if p.Refused != "" {
@@ -117,12 +117,15 @@ func sharesSource(d *Dataset, a, b []int32) bool {
 	return false
 }
 
-// meanProb compares every record of a with every record of b.
-func meanProb(s *scorer, a, b []int32, levels []int) float64 {
+// meanWeight compares every record of a with every record of b. Weights,
+// not probabilities, are averaged: a pair with little in common but nothing
+// against it (a name and a year of birth) weighs about nothing, where its
+// probability would be low and would veto a sound link.
+func meanWeight(s *scorer, a, b []int32, levels []int) float64 {
 	var sum float64
 	for _, x := range a {
 		for _, y := range b {
-			sum += s.prob(s.pairWeight(x, y, levels))
+			sum += s.pairWeight(x, y, levels)
 		}
 	}
 	return sum / float64(len(a)*len(b))

@@ -224,7 +224,7 @@ func (c *textCmp) prepare(values []string) int {
 	c.v = make([]string, len(values))
 	c.sorted = make([]string, len(values))
 	for i, v := range values {
-		c.v[i] = normText(v)
+		c.v[i] = foldText(v)
 		if strings.IndexByte(c.v[i], ' ') >= 0 {
 			if w := sortWords(c.v[i]); w != c.v[i] {
 				c.sorted[i] = w
@@ -285,7 +285,7 @@ var exactLevelNames = []string{"disagree", "exact"}
 func (c *exactCmp) prepare(values []string) int {
 	c.v = make([]string, len(values))
 	for i, v := range values {
-		c.v[i] = normText(v)
+		c.v[i] = foldText(v)
 	}
 	return 0
 }

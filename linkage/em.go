@@ -18,39 +18,16 @@ type FieldModel struct {
 }
 
 // Model is a Fellegi-Sunter model: per-field m and u probabilities and the
-// prior probability that two records are the same person.
-//
-// EM runs over the blocked pairs, where it finds the matches and so m; but
-// there u is distorted by the blocking itself (every pair blocked on a name
-// agrees on it, so agreeing on it looks like no evidence). So, as Splink
-// does, the model keeps m from EM and takes u from random pairs, and its
-// prior is the number of matches EM found over all possible pairs. A pair's
-// probability then does not depend on which rule found it, and any pair can
-// be scored, blocked or not.
+// prior probability that two records are the same person (see estimate).
 type Model struct {
 	Fields []FieldModel
 	// Lambda is the prior: the probability that two records drawn at random
-	// are the same person.
-	Lambda float64
-	// BlockedLambda is the share of matches among the compared pairs, and
-	// ExpectedMatches their number, as EM estimated them.
-	BlockedLambda   float64
+	// are the same person; ExpectedMatches is the number of matching pairs
+	// it implies.
+	Lambda          float64
 	ExpectedMatches float64
-	Iterations      int
-	Converged       bool
-}
-
-// globalize replaces the u learned on blocked pairs by u from random pairs
-// and the blocked prior by the prior over all pairs.
-func (m *Model) globalize(u [][]float64, candidates int, total float64) {
-	m.BlockedLambda = m.Lambda
-	m.ExpectedMatches = m.Lambda * float64(candidates)
-	if total > 0 {
-		m.Lambda = math.Min(math.Max(m.ExpectedMatches/total, 1e-12), 0.5)
-	}
-	for f := range m.Fields {
-		copy(m.Fields[f].U, u[f])
-	}
+	Sessions        []Session
+	Iterations      int // of the final EM over all blocked pairs
 }
 
 // totalPairs is the number of pairs that could be compared.
@@ -186,102 +163,298 @@ func normalize(p []float64, pseudo float64) {
 	}
 }
 
-// emOptions tune the EM fit.
-type emOptions struct {
-	maxIter int
-	tol     float64
-	fixU    bool
+// patternCounts counts the blocked pairs by agreement pattern and by
+// term-frequency adjustment (key: pattern<<16 | tfBucket).
+type patternCounts map[uint64]int64
+
+// emFit is one EM fit over pattern counts: which fields it uses, whether it
+// refits u, and what it found.
+type emFit struct {
+	active     []bool // fields in the likelihood
+	fixU       bool
+	lambda     float64
+	m, u       [][]float64
+	iterations int
+	converged  bool
+	pairs      float64
 }
 
-// fitEM fits λ, m and u to the pattern counts by expectation-maximisation
-// (Winkler 1988), starting from u estimated on random pairs and an m that
-// favours agreement.
-func fitEM(pt patterns, counts map[uint64]int64, cmps []comparator, d *Dataset, u0 [][]float64, eo emOptions) *Model {
-	model := &Model{Lambda: 0.1}
-	for f, c := range cmps {
-		names := c.levelNames()
-		m := make([]float64, len(names))
-		for l := range m {
-			m[l] = math.Pow(4, float64(l)) // geometric: exact agreement most likely
-		}
-		normalize(m, 0)
-		model.Fields = append(model.Fields, FieldModel{
-			Column: d.Fields[f].Column, Type: d.Fields[f].Type, Levels: names,
-			M: m, U: append([]float64(nil), u0[f]...),
-		})
-	}
-	// Sorted keys make the sums, and so the fit, the same on every run.
+// run fits λ, m and (unless fixU) u by expectation-maximisation (Winkler
+// 1988), each pair's posterior including its term-frequency adjustment.
+func (e *emFit) run(pt patterns, counts patternCounts, maxIter int, tol float64) {
 	keys := make([]uint64, 0, len(counts))
 	for k := range counts {
 		keys = append(keys, k)
 	}
+	// Sorted keys make the sums, and so the fit, the same on every run.
 	slices.Sort(keys)
+	nf := len(e.m)
 	cs := make([]float64, len(keys))
 	tf := make([]float64, len(keys))
-	nf := len(cmps)
 	lv := make([][]int, len(keys))
 	for i, k := range keys {
 		cs[i] = float64(counts[k])
 		tf[i] = tfFactor(uint16(k))
 		lv[i] = make([]int, nf)
 		pt.decode(uint32(k>>16), lv[i])
+		e.pairs += cs[i]
 	}
-	var total float64
-	for _, c := range cs {
-		total += c
+	if e.pairs == 0 {
+		return
 	}
-	if total == 0 {
-		return model
-	}
-	mAcc := make([][]float64, nf)
-	uAcc := make([][]float64, nf)
+	mAcc, uAcc := make([][]float64, nf), make([][]float64, nf)
 	for f := range mAcc {
-		mAcc[f] = make([]float64, len(model.Fields[f].M))
-		uAcc[f] = make([]float64, len(model.Fields[f].U))
+		mAcc[f], uAcc[f] = make([]float64, len(e.m[f])), make([]float64, len(e.u[f]))
 	}
 	prevLL := math.Inf(-1)
-	for it := 1; it <= eo.maxIter; it++ {
-		model.Iterations = it
+	for it := 1; it <= maxIter; it++ {
+		e.iterations = it
 		for f := range mAcc {
 			clear(mAcc[f])
 			clear(uAcc[f])
 		}
 		var matches, ll float64
 		for i, c := range cs {
-			pm, pu := model.Lambda, 1-model.Lambda
+			pm, pu := e.lambda*tf[i], 1-e.lambda
 			for f, l := range lv[i] {
-				if l >= 0 {
-					pm *= model.Fields[f].M[l]
-					pu *= model.Fields[f].U[l]
+				if l >= 0 && e.active[f] {
+					pm *= e.m[f][l]
+					pu *= e.u[f][l]
 				}
 			}
-			pm *= tf[i]
 			g := pm / (pm + pu)
 			ll += c * math.Log(pm+pu)
 			matches += c * g
 			for f, l := range lv[i] {
-				if l >= 0 {
+				if l >= 0 && e.active[f] {
 					mAcc[f][l] += c * g
 					uAcc[f][l] += c * (1 - g)
 				}
 			}
 		}
-		model.Lambda = math.Min(math.Max(matches/total, 1e-9), 1-1e-9)
+		e.lambda = math.Min(math.Max(matches/e.pairs, 1e-9), 1-1e-9)
 		for f := range mAcc {
-			copy(model.Fields[f].M, mAcc[f])
-			normalize(model.Fields[f].M, 0.5) // half a pair: no level is impossible among matches
-			if !eo.fixU {
-				copy(model.Fields[f].U, uAcc[f])
-				normalize(model.Fields[f].U, 1e-3)
+			if !e.active[f] {
+				continue
+			}
+			copy(e.m[f], mAcc[f])
+			normalize(e.m[f], 0.5) // half a pair: no level is impossible among matches
+			if !e.fixU {
+				copy(e.u[f], uAcc[f])
+				normalize(e.u[f], 1e-3)
 			}
 		}
-		if math.Abs(ll-prevLL) < eo.tol*math.Abs(ll) {
-			model.Converged = true
+		if math.Abs(ll-prevLL) < tol*math.Abs(ll) {
+			e.converged = true
 			break
 		}
 		prevLL = ll
 	}
+}
+
+func newFit(cmps []comparator, u0 [][]float64, active []bool, fixU bool) *emFit {
+	e := &emFit{active: active, fixU: fixU, lambda: 0.1}
+	for f, c := range cmps {
+		m := make([]float64, len(c.levelNames()))
+		for l := range m {
+			m[l] = math.Pow(4, float64(l)) // geometric: exact agreement most likely
+		}
+		normalize(m, 0)
+		e.m = append(e.m, m)
+		e.u = append(e.u, append([]float64(nil), u0[f]...))
+	}
+	return e
+}
+
+// estimate builds the model.
+//
+// Within the pairs a blocking rule found, the fields of the rule agree by
+// construction, but every other field of a non-matching pair agrees only by
+// chance, as in random pairs. So, as Splink does, each rule gets its own EM
+// session over its own pairs, with u fixed at its random-pair estimate and
+// the rule's fields left out; a field's m is the average over the sessions
+// that could see it, weighted by the matches each found. This keeps EM from
+// taking a cluster of non-matches that share a birth date (frequent in a
+// long list) for matches. A field that every rule blocks on gets m from one
+// EM over all the pairs with u free.
+//
+// The prior λ is then the share of matches among all possible pairs, found
+// by EM over the blocked pairs with m and u fixed, the pairs never compared
+// counting as non-matches. A pair's probability thus does not depend on
+// which rule found it, and any pair can be scored, blocked or not.
+func estimate(d *Dataset, cmps []comparator, pt patterns, rules []Rule, all patternCounts, byRule []patternCounts, u0 [][]float64, total float64) *Model {
+	nf := len(cmps)
+	model := &Model{}
+	mSum := make([][]float64, nf)
+	wSum := make([]float64, nf)
+	for f := range mSum {
+		mSum[f] = make([]float64, len(u0[f]))
+	}
+	for r, rule := range rules {
+		active := make([]bool, nf)
+		for f := range active {
+			active[f] = true
+		}
+		for _, f := range rule.Fields {
+			active[f] = false
+		}
+		if !slices.Contains(active, true) || len(byRule[r]) == 0 {
+			continue
+		}
+		e := newFit(cmps, u0, active, true)
+		e.run(pt, byRule[r], 200, 1e-9)
+		w := e.lambda * e.pairs
+		model.Sessions = append(model.Sessions, Session{Rule: rule.describe(d), Pairs: int64(e.pairs), Lambda: e.lambda, Iterations: e.iterations})
+		for f := range active {
+			if active[f] {
+				for l := range mSum[f] {
+					mSum[f][l] += w * e.m[f][l]
+				}
+				wSum[f] += w
+			}
+		}
+	}
+	var global *emFit
+	for f := range cmps {
+		if wSum[f] == 0 && global == nil {
+			active := make([]bool, nf)
+			for f := range active {
+				active[f] = true
+			}
+			global = newFit(cmps, u0, active, false)
+			global.run(pt, all, 200, 1e-9)
+		}
+	}
+	for f, c := range cmps {
+		fm := FieldModel{Column: d.Fields[f].Column, Type: d.Fields[f].Type, Levels: c.levelNames(), U: u0[f]}
+		if wSum[f] > 0 {
+			fm.M = mSum[f]
+			for l := range fm.M {
+				fm.M[l] /= wSum[f]
+			}
+		} else {
+			fm.M = global.m[f]
+		}
+		model.Fields = append(model.Fields, fm)
+	}
+	model.fitPrior(pt, all, total)
+	model.refit(pt, all, total, 100)
 	return model
+}
+
+// refit runs EM over all the blocked pairs in the frame of all possible
+// pairs: u stays at its random-pair estimate, λ is the share of matches
+// among all pairs (those never compared counting as non-matches), and m is
+// refitted. With a prior this small, a field that merely correlates with
+// the blocking key (sex with a given name) moves a non-matching pair's
+// probability by a factor of two or so, not across the threshold; in a
+// session, where λ is free, the same correlation can pass for matches.
+func (m *Model) refit(pt patterns, all patternCounts, total float64, maxIter int) {
+	keys := make([]uint64, 0, len(all))
+	for k := range all {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	nf := len(m.Fields)
+	lv := make([][]int, len(keys))
+	for i, k := range keys {
+		lv[i] = make([]int, nf)
+		pt.decode(uint32(k>>16), lv[i])
+	}
+	acc := make([][]float64, nf)
+	for f := range acc {
+		acc[f] = make([]float64, len(m.Fields[f].M))
+	}
+	for it := 0; it < maxIter; it++ {
+		for f := range acc {
+			clear(acc[f])
+		}
+		var matches float64
+		for i, k := range keys {
+			bf := tfFactor(uint16(k))
+			for f, l := range lv[i] {
+				if l >= 0 {
+					bf *= m.Fields[f].M[l] / m.Fields[f].U[l]
+				}
+			}
+			c := float64(all[k])
+			g := c * m.Lambda * bf / (m.Lambda*bf + 1 - m.Lambda)
+			matches += g
+			for f, l := range lv[i] {
+				if l >= 0 {
+					acc[f][l] += g
+				}
+			}
+		}
+		var change float64
+		for f := range acc {
+			normalize(acc[f], 0.5)
+			for l := range acc[f] {
+				change = math.Max(change, math.Abs(acc[f][l]-m.Fields[f].M[l]))
+			}
+			copy(m.Fields[f].M, acc[f])
+		}
+		m.Lambda = math.Min(math.Max(matches/total, 1e-15), 0.5)
+		m.ExpectedMatches = m.Lambda * total
+		m.Iterations = it + 1
+		if change < 1e-6 {
+			break
+		}
+	}
+}
+
+// Session is one blocking rule's EM session.
+type Session struct {
+	Rule       string
+	Pairs      int64
+	Lambda     float64 // share of matches among the rule's pairs
+	Iterations int
+}
+
+// fitPrior finds λ over all possible pairs with m and u fixed.
+func (m *Model) fitPrior(pt patterns, all patternCounts, total float64) {
+	type row struct{ bf, c float64 }
+	rows := make([]row, 0, len(all))
+	lv := make([]int, len(m.Fields))
+	var compared float64
+	for k, c := range all {
+		pt.decode(uint32(k>>16), lv)
+		bf := tfFactor(uint16(k))
+		for f, l := range lv {
+			if l >= 0 {
+				bf *= m.Fields[f].M[l] / m.Fields[f].U[l]
+			}
+		}
+		rows = append(rows, row{bf, float64(c)})
+		compared += float64(c)
+	}
+	slices.SortFunc(rows, func(a, b row) int {
+		switch {
+		case a.bf < b.bf:
+			return -1
+		case a.bf > b.bf:
+			return 1
+		}
+		return 0
+	})
+	if total < compared {
+		total = compared
+	}
+	lambda := 1 / math.Max(total, 2)
+	for it := 0; it < 500; it++ {
+		var matches float64
+		for _, r := range rows {
+			matches += r.c * lambda * r.bf / (lambda*r.bf + 1 - lambda)
+		}
+		next := math.Min(math.Max(matches/total, 1e-15), 0.5)
+		done := math.Abs(next-lambda) <= 1e-9*lambda
+		lambda = next
+		if done {
+			break
+		}
+	}
+	m.Lambda = lambda
+	m.ExpectedMatches = lambda * total
 }
 
 // LabeledPair is a pair of records a person has judged: the same person

@@ -99,21 +99,8 @@ func foldLatin(s string) string {
 
 func isVowel(r rune) bool { return strings.ContainsRune("aeiou", r) }
 
-// normText is the normalisation of free text and of exact fields: NFC,
-// lower case, punctuation to spaces, runs of spaces to one.
-func normText(s string) string {
-	s = norm.NFC.String(strings.ToLower(s))
-	var b strings.Builder
-	b.Grow(len(s))
-	space := true
-	for _, r := range s {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			b.WriteRune(r)
-			space = false
-		} else if !space {
-			b.WriteByte(' ')
-			space = true
-		}
-	}
-	return strings.TrimSpace(b.String())
-}
+// foldText normalises free text and codes as names are: one script, one
+// spelling of each sound ("Атырау", "Atyraū" and "ATYRAU" agree; so do the
+// sex codes "м" and "M"). It is not pluggable: a name key may do what only
+// suits names.
+func foldText(s string) string { return DefaultKey(s) }

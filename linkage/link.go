@@ -30,14 +30,14 @@ type Options struct {
 	ReviewLow, ReviewHigh float64
 	// MaxCluster is the most records one person may hold.
 	MaxCluster int
-	// ChainMin is the least mean match probability between the records of
-	// two groups that a link may join: the guard against chains in which
-	// A is like B, B like C, and A nothing like C.
-	ChainMin float64
+	// ChainWeight is the least mean match weight (in bits) between the
+	// records of two groups that a link may join: the guard against chains
+	// in which A is like B, B like C, and A nothing like C. The default, 0,
+	// asks that the two groups look, on average, more alike than chance;
+	// math.Inf(-1) turns the guard off.
+	ChainWeight float64
 	// NoTermFrequencies turns off the adjustment for common names.
 	NoTermFrequencies bool
-	// FixU keeps u at its estimate from random pairs instead of refitting it.
-	FixU bool
 	// Labels refine the model after EM; LabelStrength is how many labelled
 	// pairs the EM estimate is worth (default 50).
 	Labels        []LabeledPair
@@ -60,7 +60,6 @@ const (
 	DefaultReviewLow  = 0.2
 	DefaultReviewHigh = 0.8
 	DefaultMaxCluster = 20
-	DefaultChainMin   = 0.3
 )
 
 func (o *Options) defaults() error {
@@ -81,9 +80,6 @@ func (o *Options) defaults() error {
 	}
 	if o.ReviewLow == 0 && o.ReviewHigh == 0 {
 		o.ReviewLow, o.ReviewHigh = DefaultReviewLow, DefaultReviewHigh
-	}
-	if o.ChainMin == 0 {
-		o.ChainMin = DefaultChainMin
 	}
 	if o.LabelStrength == 0 {
 		o.LabelStrength = 50
@@ -163,6 +159,9 @@ func Link(ctx context.Context, d *Dataset, o Options) (*Result, error) {
 	if rules == nil {
 		rules = defaultRules(d, cmps, o.MaxBlock)
 	}
+	if len(rules) > maxRules {
+		return nil, fmt.Errorf("%d blocking rules; at most %d are allowed", len(rules), maxRules)
+	}
 	for _, r := range rules {
 		if len(r.Fields) == 0 {
 			return nil, fmt.Errorf("a blocking rule names no field")
@@ -173,22 +172,24 @@ func Link(ctx context.Context, d *Dataset, o Options) (*Result, error) {
 			}
 		}
 	}
-	cand, reports, err := block(ctx, d, cmps, rules, &o)
+	cand, masks, reports, err := block(ctx, d, cmps, rules, &o)
 	if err != nil {
 		return nil, err
 	}
 	res.Rules, res.Candidates = reports, len(cand)
 
-	pats, counts, err := compareAll(ctx, cand, cmps, pt, &o)
+	pats, counts, byRule, err := compareAll(ctx, cand, masks, len(rules), cmps, pt, &o)
 	if err != nil {
 		return nil, err
 	}
+	masks = nil
 	o.progress("estimating weights (EM)", 0, 1)
 	u0 := estimateU(d, cmps, o.LinkOnly, randomPairs, o.Workers)
-	res.Model = fitEM(pt, counts, cmps, d, u0, emOptions{maxIter: 200, tol: 1e-9, fixU: o.FixU})
-	res.Model.globalize(u0, len(cand), totalPairs(d, o.LinkOnly))
+	total := totalPairs(d, o.LinkOnly)
+	res.Model = estimate(d, cmps, pt, rules, counts, byRule, u0, total)
 	if len(o.Labels) > 0 {
 		refine(res.Model, cmps, o.Labels, o.LabelStrength)
+		res.Model.fitPrior(pt, counts, total)
 	}
 	s := newScorer(res.Model, cmps, pt)
 	o.progress("scoring pairs", 0, int64(len(cand)))
@@ -207,19 +208,27 @@ func Link(ctx context.Context, d *Dataset, o Options) (*Result, error) {
 
 // compareAll compares every candidate pair in parallel and counts the
 // agreement patterns.
-func compareAll(ctx context.Context, cand []uint64, cmps []comparator, pt patterns, o *Options) ([]uint32, map[uint64]int64, error) {
+func compareAll(ctx context.Context, cand []uint64, masks []uint32, nrules int, cmps []comparator, pt patterns, o *Options) ([]uint32, patternCounts, []patternCounts, error) {
 	pats := make([]uint32, len(cand))
 	const chunk = 1 << 14
 	var next int64
 	var mu sync.Mutex
-	counts := map[uint64]int64{}
+	counts := patternCounts{}
+	byRule := make([]patternCounts, nrules)
+	for r := range byRule {
+		byRule[r] = patternCounts{}
+	}
 	var done int64
 	var wg sync.WaitGroup
 	for w := 0; w < o.Workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			local := map[uint64]int64{}
+			local := patternCounts{}
+			localRule := make([]patternCounts, nrules)
+			for r := range localRule {
+				localRule[r] = patternCounts{}
+			}
 			levels := make([]int, len(cmps))
 			for ctx.Err() == nil {
 				mu.Lock()
@@ -237,7 +246,13 @@ func compareAll(ctx context.Context, cand []uint64, cmps []comparator, pt patter
 					}
 					p := pt.encode(levels)
 					pats[i] = p
-					local[uint64(p)<<16|uint64(tfBucket(tfWeight(cmps, levels, a)))]++
+					k := uint64(p)<<16 | uint64(tfBucket(tfWeight(cmps, levels, a)))
+					local[k]++
+					for r, m := 0, masks[i]; m != 0; r, m = r+1, m>>1 {
+						if m&1 != 0 {
+							localRule[r][k]++
+						}
+					}
 				}
 				mu.Lock()
 				done += end - start
@@ -248,14 +263,19 @@ func compareAll(ctx context.Context, cand []uint64, cmps []comparator, pt patter
 			for k, v := range local {
 				counts[k] += v
 			}
+			for r := range localRule {
+				for k, v := range localRule[r] {
+					byRule[r][k] += v
+				}
+			}
 			mu.Unlock()
 		}()
 	}
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return pats, counts, nil
+	return pats, counts, byRule, nil
 }
 
 // scorer turns agreement patterns into weights and probabilities.

@@ -115,8 +115,8 @@ func TestReferenceF1(t *testing.T) {
 				t.Fatal(err)
 			}
 			s := Evaluate(res.Cluster, truth)
-			t.Logf("%s: %d records, %d candidate pairs, λ=%.4f after %d EM iterations; true pairs %d, predicted %d, correct %d: P=%.4f R=%.4f F1=%.4f; review %d",
-				bc.name, d.Len(), res.Candidates, res.Model.Lambda, res.Model.Iterations, s.TruePairs, s.PredictedPairs, s.Correct, s.Precision, s.Recall, s.F1, len(res.Review))
+			t.Logf("%s: %d records, %d candidate pairs, λ=%.3g, %.0f expected matches; true pairs %d, predicted %d, correct %d: P=%.4f R=%.4f F1=%.4f; review %d",
+				bc.name, d.Len(), res.Candidates, res.Model.Lambda, res.Model.ExpectedMatches, s.TruePairs, s.PredictedPairs, s.Correct, s.Precision, s.Recall, s.F1, len(res.Review))
 			for _, r := range res.Rules {
 				t.Logf("  rule %-20s blocks %6d oversized %4d pairs %8d new %8d", r.Rule, r.Blocks, r.Oversized, r.Pairs, r.New)
 			}

@@ -118,7 +118,7 @@ func (m *Main) parseLinkFlags(args []string) (*linkConfig, error) {
 	fs.IntVar(&c.maxBlock, "max-block", linkage.DefaultMaxBlock, "blocks larger than this are compared within a sliding window")
 	fs.IntVar(&c.window, "window", linkage.DefaultWindow, "the sliding window for large blocks")
 	fs.IntVar(&c.maxCluster, "max-cluster", linkage.DefaultMaxCluster, "the most records one person may hold")
-	fs.Float64Var(&c.chainMin, "chain-min", linkage.DefaultChainMin, "least mean probability between two groups for a link to join them")
+	fs.Float64Var(&c.chainWeight, "chain-weight", 0, "least mean match weight (bits) between two groups for a link to join them")
 	fs.BoolVar(&c.noTF, "no-tf", false, "do not adjust for common names")
 	fs.BoolVar(&c.quiet, "quiet", false, "no progress or summary on standard error")
 	rest := args
@@ -182,7 +182,7 @@ func (m *Main) parseLinkFlags(args []string) (*linkConfig, error) {
 	}
 	c.opts = linkage.Options{
 		LinkOnly: c.linkOnly, Threshold: c.threshold, ReviewLow: low, ReviewHigh: high,
-		MaxBlock: c.maxBlock, Window: c.window, MaxCluster: c.maxCluster, ChainMin: c.chainMin,
+		MaxBlock: c.maxBlock, Window: c.window, MaxCluster: c.maxCluster, ChainWeight: c.chainWeight,
 		NoTermFrequencies: c.noTF,
 	}
 	return c, nil
@@ -393,7 +393,10 @@ func summarize(w io.Writer, d *linkage.Dataset, res *linkage.Result, took time.D
 			fmt.Fprintf(w, "  %d values of %s could not be read as %ss and count as missing\n", n, d.Fields[f].Column, d.Fields[f].Type)
 		}
 	}
-	fmt.Fprintf(w, "EM: %d iterations, %.0f expected matches among compared pairs\n", res.Model.Iterations, res.Model.ExpectedMatches)
+	fmt.Fprintf(w, "EM: prior %.3g, %.0f expected matching pairs\n", res.Model.Lambda, res.Model.ExpectedMatches)
+	for _, s := range res.Model.Sessions {
+		fmt.Fprintf(w, "  session on %s: %d pairs, %.3f of them matches, %d iterations\n", s.Rule, s.Pairs, s.Lambda, s.Iterations)
+	}
 	for _, f := range res.Model.Fields {
 		fmt.Fprintf(w, "  %-20s", f.Column)
 		for l, name := range f.Levels {

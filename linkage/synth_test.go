@@ -1,0 +1,77 @@
+package linkage
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"strconv"
+	"testing"
+)
+
+var synthFields = []Field{{Name, "full_name"}, {Date, "birth_date"}, {Exact, "sex"}, {Text, "place"}}
+
+// linkSynthetic generates n synthetic records, links them and scores the
+// result against the generator's truth.
+func linkSynthetic(t testing.TB, n int, seed uint64) (Scores, *Result) {
+	var buf bytes.Buffer
+	if err := WriteSynthetic(&buf, n, seed); err != nil {
+		t.Fatal(err)
+	}
+	fields := append(append([]Field(nil), synthFields...), Field{Exact, "person"})
+	d, err := NewDataset(fields)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.ReadCSV("synthetic.csv", &buf, "id"); err != nil {
+		t.Fatal(err)
+	}
+	truth := append([]string(nil), d.values[len(fields)-1]...)
+	d.Fields, d.values = d.Fields[:len(fields)-1], d.values[:len(fields)-1]
+	res, err := Link(context.Background(), d, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Evaluate(res.Cluster, truth), res
+}
+
+// TestSyntheticF1 links a synthetic list with Cyrillic and Latin spellings
+// of the same people and checks that most are found and few are wrong.
+func TestSyntheticF1(t *testing.T) {
+	n := 20000
+	if testing.Short() {
+		n = 3000
+	}
+	s, res := linkSynthetic(t, n, 1)
+	t.Logf("synthetic %d records: %d pairs compared; true %d, predicted %d, correct %d: P=%.4f R=%.4f F1=%.4f; review %d",
+		n, res.Candidates, s.TruePairs, s.PredictedPairs, s.Correct, s.Precision, s.Recall, s.F1, len(res.Review))
+	for _, f := range res.Model.Fields {
+		t.Logf("  %-12s m=%.3f u=%.4f", f.Column, f.M, f.U)
+	}
+	if s.F1 < 0.9 {
+		t.Errorf("F1 = %.4f, want at least 0.9", s.F1)
+	}
+}
+
+// TestWriteSynthetic writes a synthetic list for benchmarking the CLI when
+// QANTAR_SYNTH_OUT names a file (QANTAR_SYNTH_N records, default 1,000,000).
+func TestWriteSynthetic(t *testing.T) {
+	out := os.Getenv("QANTAR_SYNTH_OUT")
+	if out == "" {
+		t.Skip("set QANTAR_SYNTH_OUT to write a synthetic list")
+	}
+	n := 1_000_000
+	if v := os.Getenv("QANTAR_SYNTH_N"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f, err := os.Create(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := WriteSynthetic(f, n, 1); err != nil {
+		t.Fatal(err)
+	}
+}
