@@ -137,26 +137,25 @@ func LCMCR(t *Table, opts LCMCROptions) (*Posterior, error) {
 // class (the "Freq" sampler of the R package) rather than one class per
 // person.
 type sampler struct {
-	opts    LCMCROptions
-	j, k    int
-	cells   []Cell
-	n       int64
-	rng     *rand.Rand
-	src     rand.Source
-	lambda  []float64 // [j*k + class]: P(list j records | class)
-	nu      []float64 // class weights
-	logNu   []float64
-	alpha   float64
-	n0      int64   // unrecorded people
-	count0  []int64 // unrecorded people per class
-	countZ  []int64 // [cell*k + class]
-	ones    []int64 // [j*k + class]: people of the class on list j
-	totals  []int64 // people per class, recorded or not
-	probs   []float64
-	chunks  int
-	tables  []float64 // [(class*chunks + c)*256 + byte]: Π over the chunk's lists
-	counts  []int64
-	logProd float64
+	opts   LCMCROptions
+	j, k   int
+	cells  []Cell
+	n      int64
+	rng    *rand.Rand
+	src    rand.Source
+	lambda []float64 // [j*k + class]: P(list j records | class)
+	nu     []float64 // class weights
+	logNu  []float64
+	alpha  float64
+	n0     int64   // unrecorded people
+	count0 []int64 // unrecorded people per class
+	countZ []int64 // [cell*k + class]
+	ones   []int64 // [j*k + class]: people of the class on list j
+	totals []int64 // people per class, recorded or not
+	probs  []float64
+	chunks int
+	tables []float64 // [(class*chunks + c)*256 + byte]: Π over the chunk's lists
+	counts []int64
 }
 
 func newSampler(j int, cells []Cell, opts LCMCROptions, chain uint64) *sampler {
