@@ -28,19 +28,19 @@ const linkSynopsis = "FILE.csv [FILE2.csv â€¦] --id COLUMN --field TYPE:COLUMN â
 
 // linkConfig is what the flags of qantar link say.
 type linkConfig struct {
-	files               []string
-	id                  string
-	fields              []linkage.Field
-	blocks              multiFlag
-	labels              string
-	out, pairs, review  string
-	opts                linkage.Options
-	reviewBand          string
-	quiet               bool
-	maxBlock, window    int
-	maxCluster          int
-	threshold, chainMin float64
-	linkOnly, noTF      bool
+	files                  []string
+	id                     string
+	fields                 []linkage.Field
+	blocks                 multiFlag
+	labels                 string
+	out, pairs, review     string
+	opts                   linkage.Options
+	reviewBand             string
+	quiet                  bool
+	maxBlock, window       int
+	maxCluster             int
+	threshold, chainWeight float64
+	linkOnly, noTF         bool
 }
 
 func runLink(ctx context.Context, m *Main, args []string) error {
