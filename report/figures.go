@@ -103,7 +103,7 @@ func (ix *index) documented(measure string, place int64) *int64 {
 	switch measure {
 	case "deaths":
 		for _, v := range ix.victims {
-			if city < 0 || v.city == city {
+			if city < 0 || v.acts[0].city == city {
 				n++
 			}
 		}
@@ -114,7 +114,7 @@ func (ix *index) documented(measure string, place int64) *int64 {
 				continue
 			}
 			for _, cy := range c.cities {
-				if cy == city {
+				if ix.cityIDs[cy] == city {
 					n++
 					break
 				}

@@ -16,11 +16,17 @@ const maxWalk = 32
 
 // index holds the records by id and what Compute derives from them once.
 type index struct {
-	asOf      time.Time
-	places    map[int64]*qantar.Place
-	events    map[int64]*qantar.Event
-	acts      map[int64]*actInfo // acts dated on or before asOf, or undated
-	cityMemo  map[int64]int64
+	asOf     time.Time
+	places   map[int64]*qantar.Place
+	events   map[int64]*qantar.Event
+	acts     map[int64]*actInfo // acts dated on or before asOf, or undated
+	cityMemo map[int64]int64
+	// Cities and dates are numbered as they are met, so that the
+	// breakdowns are slices rather than maps.
+	cityIDs   []int64
+	cityIdx   map[int64]int
+	dateKeys  []string
+	dateIdx   map[string]int
 	cases     []*caseInfo
 	caseByID  map[int64]*caseInfo
 	victims   []*victim
@@ -32,6 +38,8 @@ type actInfo struct {
 	act        *qantar.Act
 	city       int64
 	date       string
+	cityI      int // index in index.cityIDs
+	dateI      int // index in index.dateKeys
 	when       time.Time
 	personPerp bool // an involvement names a person as perpetrator
 	cases      []*caseInfo
@@ -40,17 +48,15 @@ type actInfo struct {
 // victim is a person with at least one killing act.
 type victim struct {
 	id   int64
-	acts []*actInfo // killing acts, earliest first
-	city int64
-	date string
+	acts []*actInfo // killing acts, earliest first: the first places the death
 }
 
 // caseInfo is a case as it stood on the as-of date.
 type caseInfo struct {
 	status, ground              string
 	suspect, charged, convicted bool
-	cities                      []int64
-	dates                       []string
+	cities                      []int // indices in index.cityIDs
+	dates                       []int // indices in index.dateKeys
 }
 
 // progress is how far the investigation of one death went.
@@ -60,6 +66,7 @@ func newIndex(in Input, asOf time.Time) *index {
 	ix := &index{asOf: asOf,
 		places: make(map[int64]*qantar.Place, len(in.Places)), events: make(map[int64]*qantar.Event, len(in.Events)),
 		acts: make(map[int64]*actInfo, len(in.Acts)), cityMemo: map[int64]int64{},
+		cityIdx: map[int64]int{}, dateIdx: map[string]int{},
 		caseByID: make(map[int64]*caseInfo, len(in.Cases)), deadlines: map[deadlineKey]deadlineMemo{}}
 	for _, p := range in.Places {
 		if p != nil {
@@ -83,6 +90,7 @@ func newIndex(in Input, asOf time.Time) *index {
 		}
 		ai := &infos[i]
 		*ai = actInfo{act: a, city: ix.cityOf(ix.placeOfAct(a)), date: dateKey(when), when: when.Time()}
+		ai.cityI, ai.dateI = ix.internCity(ai.city), ix.internDate(ai.date)
 		ix.acts[a.ID] = ai
 		if !a.IsKilling() {
 			continue
@@ -108,7 +116,6 @@ func newIndex(in Input, asOf time.Time) *index {
 				return v.acts[i].act.ID < v.acts[j].act.ID
 			})
 		}
-		v.city, v.date = v.acts[0].city, v.acts[0].date
 	}
 	sort.Slice(ix.victims, func(i, j int) bool { return ix.victims[i].id < ix.victims[j].id })
 	for _, inv := range in.Involvements {
@@ -135,11 +142,11 @@ func newIndex(in Input, asOf time.Time) *index {
 				continue
 			}
 			ai.cases = append(ai.cases, ci)
-			if !containsID(ci.cities, ai.city) {
-				ci.cities = append(ci.cities, ai.city)
+			if !containsInt(ci.cities, ai.cityI) {
+				ci.cities = append(ci.cities, ai.cityI)
 			}
-			if !containsString(ci.dates, ai.date) {
-				ci.dates = append(ci.dates, ai.date)
+			if !containsInt(ci.dates, ai.dateI) {
+				ci.dates = append(ci.dates, ai.dateI)
 			}
 		}
 	}
@@ -289,7 +296,7 @@ func dateKey(d qantar.Date) string {
 type deadlineKey struct {
 	rules *law.Rules
 	kind  string
-	filed time.Time
+	filed int64 // Unix seconds of the filing day
 }
 
 type deadlineMemo struct {
@@ -304,10 +311,11 @@ func (ix *index) complaintStatus(g *law.Registry, c *qantar.Complaint) (string, 
 	if err != nil || !c.FiledOn.HasDay() {
 		return "", false, false
 	}
-	key := deadlineKey{r, c.ComplaintKind, c.FiledOn.Time()}
+	filed := c.FiledOn.Time()
+	key := deadlineKey{r, c.ComplaintKind, filed.Unix()}
 	m, ok := ix.deadlines[key]
 	if !ok {
-		m.d, m.err = r.Deadline(c.ComplaintKind, key.filed)
+		m.d, m.err = r.Deadline(c.ComplaintKind, filed)
 		ix.deadlines[key] = m
 	}
 	if m.err != nil {
@@ -337,11 +345,31 @@ func hasResponseBy(c *qantar.Complaint, asOf time.Time) bool {
 	return false
 }
 
-func containsString(list []string, s string) bool {
+func containsInt(list []int, n int) bool {
 	for _, v := range list {
-		if v == s {
+		if v == n {
 			return true
 		}
 	}
 	return false
+}
+
+func (ix *index) internCity(id int64) int {
+	i, ok := ix.cityIdx[id]
+	if !ok {
+		i = len(ix.cityIDs)
+		ix.cityIdx[id] = i
+		ix.cityIDs = append(ix.cityIDs, id)
+	}
+	return i
+}
+
+func (ix *index) internDate(k string) int {
+	i, ok := ix.dateIdx[k]
+	if !ok {
+		i = len(ix.dateKeys)
+		ix.dateIdx[k] = i
+		ix.dateKeys = append(ix.dateKeys, k)
+	}
+	return i
 }

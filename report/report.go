@@ -150,46 +150,37 @@ func Compute(in Input, asOf time.Time, rules *law.Registry) Stats {
 	asOf = time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 	ix := newIndex(in, asOf)
 	st := Stats{AsOf: asOf.Format(time.DateOnly), Cases: newOutcomes(), Complaints: Complaints{ByAddressee: map[string]ComplaintCounts{}}}
-	cities := map[int64]*Breakdown{}
-	dates := map[string]*Breakdown{}
-	city := func(id int64) *Breakdown {
-		b := cities[id]
-		if b == nil {
-			b = &Breakdown{Cases: newOutcomes()}
-			cities[id] = b
-		}
-		return b
+	cities := make([]Breakdown, len(ix.cityIDs))
+	dates := make([]Breakdown, len(ix.dateKeys))
+	for i := range cities {
+		cities[i].Cases = newOutcomes()
 	}
-	date := func(k string) *Breakdown {
-		b := dates[k]
-		if b == nil {
-			b = &Breakdown{Cases: newOutcomes()}
-			dates[k] = b
-		}
-		return b
+	for i := range dates {
+		dates[i].Cases = newOutcomes()
 	}
 
 	// The funnel, person by person.
 	for _, v := range ix.victims {
 		p := ix.progressOf(v)
 		st.Funnel.add(p)
-		city(v.city).Funnel.add(p)
-		date(v.date).Funnel.add(p)
+		cities[v.acts[0].cityI].Funnel.add(p)
+		dates[v.acts[0].dateI].Funnel.add(p)
 	}
 
 	// Case outcomes.
 	for _, c := range ix.cases {
 		st.Cases.add(c)
-		for _, id := range c.cities {
-			city(id).Cases.add(c)
+		for _, i := range c.cities {
+			cities[i].Cases.add(c)
 		}
-		for _, k := range c.dates {
-			date(k).Cases.add(c)
+		for _, i := range c.dates {
+			dates[i].Cases.add(c)
 		}
 	}
 
 	// Complaints.
 	unverified := false
+	byAddressee := map[int64]*ComplaintCounts{}
 	for _, cp := range in.Complaints {
 		if cp == nil || cp.FiledOn.IsZero() || cp.FiledOn.Time().After(asOf) {
 			continue
@@ -197,32 +188,46 @@ func Compute(in Input, asOf time.Time, rules *law.Registry) Stats {
 		status, verified, ok := ix.complaintStatus(rules, cp)
 		unverified = unverified || (ok && !verified)
 		st.Complaints.ComplaintCounts.add(status, verified, ok)
-		key := "unknown"
-		if cp.AddresseeID != 0 {
-			key = strconv.FormatInt(cp.AddresseeID, 10)
+		a := byAddressee[cp.AddresseeID]
+		if a == nil {
+			a = &ComplaintCounts{}
+			byAddressee[cp.AddresseeID] = a
 		}
-		a := st.Complaints.ByAddressee[key]
 		a.add(status, verified, ok)
-		st.Complaints.ByAddressee[key] = a
 		if c := ix.caseByID[cp.CaseID]; c != nil {
-			for _, id := range c.cities {
-				city(id).Complaints.add(status, verified, ok)
+			for _, i := range c.cities {
+				cities[i].Complaints.add(status, verified, ok)
 			}
-			for _, k := range c.dates {
-				date(k).Complaints.add(status, verified, ok)
+			for _, i := range c.dates {
+				dates[i].Complaints.add(status, verified, ok)
 			}
 		}
+	}
+	for id, a := range byAddressee {
+		key := "unknown"
+		if id != 0 {
+			key = strconv.FormatInt(id, 10)
+		}
+		st.Complaints.ByAddressee[key] = *a
 	}
 	if unverified {
 		st.Notes = append(st.Notes, "some complaint deadlines rest on a time limit or calendar day that is not verified; they are counted in complaints.unverified")
 	}
 
-	for id, b := range cities {
-		cs := CityStats{PlaceID: id, Breakdown: *b}
-		if p := ix.places[id]; p != nil {
+	for i, b := range cities {
+		if b.empty() {
+			continue
+		}
+		cs := CityStats{PlaceID: ix.cityIDs[i], Breakdown: b}
+		if p := ix.places[cs.PlaceID]; p != nil {
 			cs.Name = p.Name
 		}
 		st.ByCity = append(st.ByCity, cs)
+	}
+	for i, b := range dates {
+		if !b.empty() {
+			st.ByDate = append(st.ByDate, DateStats{Date: ix.dateKeys[i], Breakdown: b})
+		}
 	}
 	sort.Slice(st.ByCity, func(i, j int) bool {
 		a, b := st.ByCity[i], st.ByCity[j]
@@ -234,9 +239,6 @@ func Compute(in Input, asOf time.Time, rules *law.Registry) Stats {
 		}
 		return a.PlaceID < b.PlaceID
 	})
-	for k, b := range dates {
-		st.ByDate = append(st.ByDate, DateStats{Date: k, Breakdown: *b})
-	}
 	sort.Slice(st.ByDate, func(i, j int) bool {
 		a, b := st.ByDate[i].Date, st.ByDate[j].Date
 		if (a == unknownDate) != (b == unknownDate) {
@@ -247,6 +249,10 @@ func Compute(in Input, asOf time.Time, rules *law.Registry) Stats {
 	st.Figures = figureSeries(in.Figures, ix, asOf)
 	st.Minnesota = CountMinnesota(ix.killingActsByVictim(), in.Minnesota)
 	return st
+}
+
+func (b *Breakdown) empty() bool {
+	return b.Funnel.Deaths == 0 && b.Cases.Total == 0 && b.Complaints.Total == 0
 }
 
 func newOutcomes() CaseOutcomes {
