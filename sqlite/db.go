@@ -118,6 +118,10 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		db.write.Close()
 		return nil, err
 	}
+	if err := db.reindex(ctx); err != nil {
+		db.write.Close()
+		return nil, err
+	}
 	n := opts.ReadConns
 	if n <= 0 {
 		n = max(4, 2*runtime.NumCPU())

@@ -245,6 +245,9 @@ func (tx *Tx) write(ctx context.Context, actor qantar.Actor, rec qantar.Record, 
 		// confirm a guessed name of a protected person.
 		v.salt = tlog.NewSalt()
 	}
+	if err := tx.index(ctx, rec, op); err != nil {
+		return err
+	}
 	leaf, err := tx.appendLeaf(ctx, v)
 	if err != nil {
 		return err

@@ -19,6 +19,7 @@ import (
 type Store interface {
 	qantar.Store
 	qantar.TokenService
+	qantar.Searcher
 }
 
 // Opener returns a new, empty store for one test; the store is closed by the caller's cleanup.
@@ -47,6 +48,8 @@ func Run(t *testing.T, open Opener) {
 		{"ProtectedPersonsHidden", testProtection},
 		{"Tokens", testTokens},
 		{"ConcurrentEditors", testConcurrentEditors},
+		{"SearchAcrossScripts", testSearch},
+		{"SearchHostileQueries", testSearchHostile},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -494,5 +497,70 @@ func testConcurrentEditors(t *testing.T, s Store) {
 	h, _ := s.History(ctx(), qantar.KindPerson, p.ID)
 	if len(h) != acked+1 {
 		t.Fatalf("history has %d versions, want %d", len(h), acked+1)
+	}
+}
+
+// testSearch: a query in any script or scheme finds the record written in
+// another; protected persons are found only by readers allowed to see them.
+func testSearch(t *testing.T, s Store) {
+	tokayev := &qantar.Person{Names: []qantar.Name{{Value: "Қасым-Жомарт Тоқаев", Lang: "kk", Script: "Cyrl"}}}
+	mustCreate(t, s, tokayev)
+	other := person("Нұрсұлтан Назарбаев")
+	mustCreate(t, s, other)
+	hidden := person("Ерназар Синтетический")
+	hidden.Protection = qantar.Confidential
+	mustCreate(t, s, hidden)
+	zh := &qantar.Place{Name: qantar.Text{"kk": "Жаңаөзен"}, PlaceKind: "city"}
+	mustCreate(t, s, zh)
+	tk := &qantar.Place{Name: qantar.Text{"ru": "Талдыкорган"}, PlaceKind: "city"}
+	mustCreate(t, s, tk)
+	ev := &qantar.Event{Title: qantar.Text{"ru": "Январские события в Алматы"}}
+	mustCreate(t, s, ev)
+
+	find := func(q string, reader qantar.Actor) []qantar.SearchResult {
+		t.Helper()
+		res, err := s.Search(ctx(), qantar.SearchQuery{Q: q, Reader: reader, Limit: 10})
+		if err != nil {
+			t.Fatalf("search %q: %v", q, err)
+		}
+		return res
+	}
+	for _, tt := range []struct {
+		q    string
+		kind qantar.Kind
+		id   int64
+	}{
+		{"Toqaev", qantar.KindPerson, tokayev.ID}, {"Tokayev", qantar.KindPerson, tokayev.ID}, {"TOKAEV", qantar.KindPerson, tokayev.ID},
+		{"Тоқаев", qantar.KindPerson, tokayev.ID}, {"токаев", qantar.KindPerson, tokayev.ID}, {"Qasym-Jomart", qantar.KindPerson, tokayev.ID},
+		{"Kassym-Zhomart Tokayev", qantar.KindPerson, tokayev.ID}, {"Jañaözen", qantar.KindPlace, zh.ID}, {"Zhanaozen", qantar.KindPlace, zh.ID},
+		{"Жанаозен", qantar.KindPlace, zh.ID}, {"Talldykorgan", qantar.KindPlace, tk.ID}, {"Taldykorgn", qantar.KindPlace, tk.ID},
+		{"январских событиях", qantar.KindEvent, ev.ID},
+	} {
+		res := find(tt.q, qantar.Anonymous)
+		if len(res) == 0 || res[0].Kind != tt.kind || res[0].ID != tt.id {
+			t.Errorf("search %q: got %+v, want %s/%d first", tt.q, res, tt.kind, tt.id)
+		}
+		if len(res) > 0 && !strings.Contains(res[0].Snippet, "<mark>") {
+			t.Errorf("search %q: snippet %q highlights nothing", tt.q, res[0].Snippet)
+		}
+	}
+	if res := find("Ernazar", qantar.Anonymous); len(res) != 0 {
+		t.Errorf("anonymous search found a confidential person: %+v", res)
+	}
+	if res := find("Ernazar", editor); len(res) != 1 || res[0].ID != hidden.ID {
+		t.Errorf("editor search: %+v", res)
+	}
+}
+
+// testSearchHostile: any query is answered with results or a clear
+// EINVALID, never another error.
+func testSearchHostile(t *testing.T, s Store) {
+	mustCreate(t, s, person("Тест Тестов"))
+	for _, q := range []string{`"`, `*`, `-`, `NEAR(`, `AND`, `OR`, `a OR b`, `"unterminated`, `keys:x`, `^`, `(`, `)`,
+		strings.Repeat("я", 10000), "\xff\xfe", "\x00\x01", "", "   ", "тест*", `te"st`} {
+		_, err := s.Search(ctx(), qantar.SearchQuery{Q: q})
+		if err != nil && qantar.ErrorCode(err) != qantar.EINVALID {
+			t.Errorf("query %.20q: %v", q, err)
+		}
 	}
 }

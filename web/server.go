@@ -20,6 +20,7 @@ type Config struct {
 	Store  qantar.Store
 	Tokens qantar.TokenService
 	Log    Log
+	Search qantar.Searcher // optional
 	Logger *slog.Logger
 	// Now is the clock (tests set it).
 	Now func() time.Time
@@ -31,6 +32,7 @@ type Server struct {
 	store   qantar.Store
 	tokens  qantar.TokenService
 	log     Log
+	search  qantar.Searcher
 	logger  *slog.Logger
 	handler http.Handler
 }
@@ -43,7 +45,7 @@ func New(cfg Config) *Server {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	s := &Server{cfg: cfg, store: cfg.Store, tokens: cfg.Tokens, log: cfg.Log, logger: cfg.Logger}
+	s := &Server{cfg: cfg, store: cfg.Store, tokens: cfg.Tokens, log: cfg.Log, search: cfg.Search, logger: cfg.Logger}
 	mux := http.NewServeMux()
 	s.routes(mux)
 	s.handler = s.secure(s.authenticate(mux))

@@ -73,7 +73,7 @@ func (m *Main) serve(ctx context.Context, cfg serveConfig) error {
 		}
 	}
 
-	srv := web.New(web.Config{Store: store, Tokens: store, Log: store, Logger: log})
+	srv := web.New(web.Config{Store: store, Tokens: store, Log: store, Search: store, Logger: log})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)

@@ -21,6 +21,7 @@ type storeConfig struct {
 type appStore interface {
 	qantar.Store
 	qantar.TokenService
+	qantar.Searcher
 	web.Log
 }
 

@@ -1,0 +1,212 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/search"
+)
+
+var _ qantar.Searcher = (*DB)(nil)
+
+// index writes (or, for a deletion, removes) a record's search document.
+func (tx *Tx) index(ctx context.Context, rec qantar.Record, op qantar.Op) error {
+	if !search.Indexed(rec.Kind()) {
+		return nil
+	}
+	rowid := search.Rowid(rec.Kind(), rec.GetMeta().ID)
+	if _, err := tx.ExecContext(ctx, `DELETE FROM search_fts WHERE rowid = ?`, rowid); err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	if op == qantar.OpDelete {
+		return nil
+	}
+	d := search.DocOf(rec)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO search_fts (rowid, keys, stems, kind, id, protection) VALUES (?, ?, ?, ?, ?, ?)`,
+		rowid, strings.Join(d.Keys, " "), strings.Join(d.Stems, " "), d.Kind, d.ID, d.Protection); err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	return nil
+}
+
+// reindex rebuilds the search index when it is empty but records exist: a
+// database made before the index, or an index dropped by hand.
+func (db *DB) reindex(ctx context.Context) error {
+	var need bool
+	if err := db.write.QueryRowContext(ctx, `SELECT NOT EXISTS (SELECT 1 FROM search_fts) AND EXISTS (SELECT 1 FROM records WHERE deleted_at IS NULL)`).Scan(&need); err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	if !need {
+		return nil
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, kind := range qantar.SearchKinds {
+		rows, err := tx.QueryContext(ctx, `SELECT data FROM records WHERE kind = ? AND deleted_at IS NULL`, kind)
+		if err != nil {
+			return err
+		}
+		var recs []qantar.Record
+		for rows.Next() {
+			var data string
+			if err := rows.Scan(&data); err != nil {
+				rows.Close()
+				return err
+			}
+			rec, err := decodeStored(kind, data)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			recs = append(recs, rec)
+		}
+		rows.Close()
+		for _, rec := range recs {
+			if err := tx.index(ctx, rec, qantar.OpUpdate); err != nil {
+				return err
+			}
+		}
+	}
+	return tx.Commit()
+}
+
+// Search finds the records whose words match every word of the query in any
+// script or spelling, within a typo or two for names, ranked best first.
+func (db *DB) Search(ctx context.Context, q qantar.SearchQuery) ([]qantar.SearchResult, error) {
+	terms, err := search.Parse(q.Q)
+	if err != nil {
+		return nil, err
+	}
+	kinds := q.Kinds
+	if len(kinds) == 0 {
+		kinds = qantar.SearchKinds
+	}
+	for _, k := range kinds {
+		if !search.Indexed(k) {
+			return nil, qantar.FieldErrorf("kind", "%s are not searched (kinds: persons, events, places, units, sources, cases)", k)
+		}
+	}
+	limit := q.Limit
+	if limit <= 0 || limit > 100 {
+		limit = 20
+	}
+	// One FTS5 expression per term: its key, the keys within its typo
+	// budget, or its stems as prefixes. Every string is quoted, so nothing a
+	// reader types is FTS syntax.
+	var clauses []string
+	for _, t := range terms {
+		alts := []string{}
+		if t.Key != "" {
+			alts = append(alts, "keys:"+search.Quote(t.Key))
+			near, err := db.nearKeys(ctx, t.Key)
+			if err != nil {
+				return nil, err
+			}
+			for _, k := range near {
+				alts = append(alts, "keys:"+search.Quote(k))
+			}
+		}
+		for _, s := range t.Stems {
+			alts = append(alts, "stems:"+search.Quote(s)+"*")
+		}
+		clauses = append(clauses, "("+strings.Join(alts, " OR ")+")")
+	}
+	match := strings.Join(clauses, " AND ")
+	args := []any{match}
+	kindIn := make([]string, len(kinds))
+	for i, k := range kinds {
+		kindIn[i] = "?"
+		args = append(args, string(k))
+	}
+	cond := "kind IN (" + strings.Join(kindIn, ",") + ")"
+	if hidden := hiddenLevels(q.Reader); len(hidden) > 0 {
+		cond += " AND protection NOT IN (" + placeholders(len(hidden)) + ")"
+		for _, h := range hidden {
+			args = append(args, h)
+		}
+	}
+	// Take more candidates than asked, then rank them on the full record.
+	args = append(args, limit*5)
+	rows, err := db.read.QueryContext(ctx, `SELECT kind, id FROM search_fts WHERE search_fts MATCH ? AND `+cond+` ORDER BY rank LIMIT ?`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	type hit struct {
+		kind qantar.Kind
+		id   int64
+	}
+	var hits []hit
+	for rows.Next() {
+		var h hit
+		if err := rows.Scan(&h.kind, &h.id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		hits = append(hits, h)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var out []qantar.SearchResult
+	for _, h := range hits {
+		rec, err := db.Get(ctx, h.kind, h.id)
+		if qantar.ErrorCode(err) == qantar.ENOTFOUND {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		if qantar.IsPlaceholder(qantar.Visible(q.Reader, rec)) {
+			continue
+		}
+		score := search.Score(rec, terms)
+		if score == 0 {
+			continue
+		}
+		out = append(out, qantar.SearchResult{Kind: h.kind, ID: h.id, Title: search.Title(rec, q.Lang), Score: score,
+			Snippet: search.Snippet(rec, terms, q.Lang)})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
+// nearKeys returns indexed keys within the typo budget of key, looking among
+// the keys that share its first letter (a typo in the first letter is rare,
+// and this keeps the scan small).
+func (db *DB) nearKeys(ctx context.Context, key string) ([]string, error) {
+	if search.MaxEdits(key) == 0 {
+		return nil, nil
+	}
+	r := []rune(key)
+	lo := string(r[0])
+	hi := string(r[0] + 1)
+	rows, err := db.read.QueryContext(ctx, `SELECT term FROM search_terms WHERE term >= ? AND term < ?`, lo, hi)
+	if err != nil {
+		return nil, fmt.Errorf("search terms: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	n := len(key)
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			return nil, err
+		}
+		if t != key && len(t) >= n-2 && len(t) <= n+2 && search.Fuzzy(key, t) {
+			out = append(out, t)
+			if len(out) >= 20 {
+				break
+			}
+		}
+	}
+	return out, rows.Err()
+}
