@@ -188,7 +188,10 @@ func (ix *index) caseAsOf(c *qantar.Case) *caseInfo {
 		case "accused", "defendant":
 			ci.charged = true
 		case "convicted":
+			// Convicted at some point: charged, whatever a later
+			// verdict says.
 			convictedParticipant = true
+			ci.charged = true
 		}
 	}
 	ci.convicted = verdict == "convicted" || verdict == "" && convictedParticipant

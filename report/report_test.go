@@ -365,3 +365,33 @@ func TestComplaintShortcutMatchesLaw(t *testing.T) {
 }
 
 func defaultRules() *law.Rules { return law.Default() }
+
+func TestCaseProgress(t *testing.T) {
+	part := func(role string) []qantar.Participant { return []qantar.Participant{{PersonID: 1, Role: role}} }
+	court := []qantar.CaseEvent{ev("registered", "2022-01-10", "", ""), ev("sent_to_court", "2022-05-01", "", "")}
+	tests := []struct {
+		name                        string
+		c                           *qantar.Case
+		suspect, charged, convicted bool
+		status                      string
+	}{
+		{"NoParticipants", &qantar.Case{Steps: court[:1]}, false, false, false, "registered"},
+		{"Suspect", &qantar.Case{Participants: part("suspect")}, true, false, false, "none"},
+		{"Defendant", &qantar.Case{Participants: part("defendant"), Steps: court}, true, true, false, "sent_to_court"},
+		{"ConvictedParticipantNoVerdictStep", &qantar.Case{Participants: part("convicted")}, true, true, true, "none"},
+		{"ConvictedVerdict", &qantar.Case{Steps: append(court[:2:2], ev("verdict", "2022-09-01", "", "convicted"))}, true, true, true, "verdict"},
+		{"AcquittedOnAppeal", &qantar.Case{Participants: part("convicted"), Steps: append(court[:2:2], ev("verdict", "2022-09-01", "", "convicted"),
+			ev("appeal", "2022-10-01", "", ""), ev("verdict", "2022-12-01", "", "acquitted"))}, true, true, false, "verdict"},
+		{"WitnessOnly", &qantar.Case{Participants: part("witness")}, false, false, false, "none"},
+		{"StepAfterAsOfIgnored", &qantar.Case{Steps: append(court[:2:2], ev("verdict", "2025-09-01", "", "convicted"))}, false, false, false, "sent_to_court"},
+	}
+	ix := newIndex(Input{}, day("2024-03-01"))
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ci := ix.caseAsOf(tc.c)
+			if ci.suspect != tc.suspect || ci.charged != tc.charged || ci.convicted != tc.convicted || ci.status != tc.status {
+				t.Errorf("got suspect=%v charged=%v convicted=%v status=%s", ci.suspect, ci.charged, ci.convicted, ci.status)
+			}
+		})
+	}
+}
