@@ -1,0 +1,258 @@
+// Package postgres is Qantar's store for several servers over one database:
+// the same interfaces and the same behaviour as package sqlite, on
+// PostgreSQL through pgx, with numbered .sql migrations embedded and applied
+// at open. Servers hold no state of their own: every write is one
+// transaction that locks what it changes, and appends to the one Merkle log
+// under a row lock taken just before commit, so that leaves have no gap,
+// fork or duplicate however many servers write.
+package postgres
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/tlog"
+	"golang.org/x/mod/sumdb/note"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// Options configures a DB.
+type Options struct {
+	// LogKeyPath is the file of the log's signing key. Required: a
+	// database server has no file system beside it, and every server on
+	// one database must sign with the same key. Generated if absent.
+	LogKeyPath string
+	// LogOrigin names the log in its checkpoints; default DefaultOrigin.
+	LogOrigin string
+	// MaxConns caps the connection pool (default: pgxpool's, 4 or the CPUs).
+	MaxConns int32
+	// Now is the clock; tests set it.
+	Now func() time.Time
+	// Checker checks records against jurisdiction rules (may be nil).
+	Checker qantar.Checker
+}
+
+// DefaultOrigin is the log origin when none is configured; the same as the
+// SQLite store's, so that a copied log verifies under the same name.
+const DefaultOrigin = "qantar.local/log"
+
+// DB is the PostgreSQL store.
+type DB struct {
+	pool    *pgxpool.Pool
+	now     func() time.Time
+	checker qantar.Checker
+
+	origin      string
+	signer      note.Signer
+	verifierKey string
+}
+
+var _ qantar.Store = (*DB)(nil)
+var _ qantar.TokenService = (*DB)(nil)
+
+// IsURL reports whether dsn names a PostgreSQL database rather than a file.
+func IsURL(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open connects to the database at url (postgres://…; a search_path
+// parameter selects a schema), migrates it and checks the log key.
+func Open(ctx context.Context, url string, opts Options) (*DB, error) {
+	if !IsURL(url) {
+		return nil, qantar.Errorf(qantar.EINVALID, "a PostgreSQL database is named by a postgres:// URL, not %q", url)
+	}
+	if opts.LogKeyPath == "" {
+		return nil, qantar.Errorf(qantar.EINVALID, "a PostgreSQL store needs the log's signing key file (--log-key, or QANTAR_LOG_KEY): every server on one database signs with the same key")
+	}
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, qantar.Errorf(qantar.EINVALID, "database URL: %v", err)
+	}
+	if opts.MaxConns > 0 {
+		cfg.MaxConns = opts.MaxConns
+	}
+	db := &DB{now: opts.Now, checker: opts.Checker, origin: opts.LogOrigin}
+	if db.now == nil {
+		db.now = time.Now
+	}
+	if db.origin == "" {
+		db.origin = DefaultOrigin
+	}
+	if db.signer, db.verifierKey, err = tlog.LoadOrCreateKey(opts.LogKeyPath, db.origin); err != nil {
+		return nil, fmt.Errorf("log key: %w", err)
+	}
+	if db.pool, err = pgxpool.NewWithConfig(ctx, cfg); err != nil {
+		return nil, fmt.Errorf("open %s: %w", redact(url), err)
+	}
+	if err := db.pool.Ping(ctx); err != nil {
+		db.pool.Close()
+		return nil, fmt.Errorf("open %s: %w", redact(url), err)
+	}
+	if err := db.migrate(ctx); err != nil {
+		db.pool.Close()
+		return nil, err
+	}
+	if err := db.claimLog(ctx); err != nil {
+		db.pool.Close()
+		return nil, err
+	}
+	if err := db.reindex(ctx); err != nil {
+		db.pool.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// redact hides a password in a URL shown in an error.
+func redact(url string) string {
+	if cfg, err := pgconn.ParseConfig(url); err == nil && cfg.Password != "" {
+		return strings.Replace(url, cfg.Password, "xxxxx", 1)
+	}
+	return url
+}
+
+// Close closes the pool; in-flight transactions finish first.
+func (db *DB) Close() error {
+	if db.pool != nil {
+		db.pool.Close()
+	}
+	return nil
+}
+
+// migrate applies every embedded migration not yet recorded, in order, in
+// one transaction under an advisory lock, so that servers starting together
+// on a new database migrate it once.
+func (db *DB) migrate(ctx context.Context) error {
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		// The lock is per schema, so that tests in their own schemas of one
+		// database do not wait for each other.
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('qantar-migrate:' || current_schema()))`); err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+			version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)`); err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+		for _, name := range names {
+			base := strings.TrimPrefix(name, "migrations/")
+			num, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
+			if err != nil {
+				return fmt.Errorf("migration %s: name must start with a number", base)
+			}
+			var n int
+			if err := tx.QueryRow(ctx, `SELECT count(*) FROM schema_migrations WHERE version = $1`, num).Scan(&n); err != nil {
+				return fmt.Errorf("migrate: %w", err)
+			} else if n > 0 {
+				continue
+			}
+			body, err := migrationFS.ReadFile(name)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, string(body)); err != nil {
+				return fmt.Errorf("migration %s: %w", base, err)
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
+				num, base, db.now().UTC()); err != nil {
+				return fmt.Errorf("migration %s: %w", base, err)
+			}
+		}
+		return nil
+	})
+}
+
+// Migrations returns the applied migrations' names, in order.
+func (db *DB) Migrations(ctx context.Context) ([]string, error) {
+	rows, err := db.pool.Query(ctx, `SELECT name FROM schema_migrations ORDER BY version`)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[string])
+}
+
+// claimLog records this server's verifier key in a new database and signs
+// the empty tree, so that /log/checkpoint always answers; in a database
+// that has a key, it refuses another one, which would sign checkpoints
+// that no one can verify.
+func (db *DB) claimLog(ctx context.Context) error {
+	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		var size int64
+		var cp []byte
+		var key *string
+		if err := tx.QueryRow(ctx, `SELECT size, checkpoint, verifier_key FROM tlog_state WHERE id = 1 FOR UPDATE`).Scan(&size, &cp, &key); err != nil {
+			return fmt.Errorf("log state: %w", err)
+		}
+		if key != nil && *key != db.verifierKey {
+			return qantar.Errorf(qantar.EINVALID, "this database's log is signed with the key %q, not with this server's %q: give every server the same key file", *key, db.verifierKey)
+		}
+		if key == nil {
+			if _, err := tx.Exec(ctx, `UPDATE tlog_state SET verifier_key = $1 WHERE id = 1`, db.verifierKey); err != nil {
+				return fmt.Errorf("log state: %w", err)
+			}
+		}
+		if cp != nil {
+			return nil
+		}
+		if size != 0 {
+			return fmt.Errorf("log of size %d has no checkpoint", size)
+		}
+		signed, err := tlog.SignCheckpoint(db.signer, tlog.Checkpoint{Origin: db.origin, Size: 0, Hash: tlog.EmptyRoot()})
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE tlog_state SET root = $1, checkpoint = $2 WHERE id = 1`, tlog.EmptyRoot(), signed)
+		return err
+	})
+}
+
+// Tx is a write transaction with the one clock reading it was started with.
+// Versions written in it wait in pending until commit, when they get their
+// leaves under the log lock (flushLog).
+type Tx struct {
+	tx      pgx.Tx
+	db      *DB
+	now     time.Time
+	pending []versionRow
+}
+
+func (db *DB) begin(ctx context.Context) (*Tx, error) {
+	tx, err := db.pool.Begin(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	return &Tx{tx: tx, db: db, now: db.now().UTC().Truncate(time.Microsecond)}, nil
+}
+
+// retryable reports whether err is a deadlock or serialization failure,
+// after which the whole transaction may be run again.
+func retryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
+}
+
+// isUnique reports whether err is a unique violation of the named constraint.
+func isUnique(err error, constraint string) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505" && (constraint == "" || pe.ConstraintName == constraint)
+}
+
+// utc returns t in UTC, as the SQLite store returns every time.
+func utc(t time.Time) time.Time { return t.UTC() }

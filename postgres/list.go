@@ -1,0 +1,244 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/qantar-project/qantar"
+)
+
+// List returns one page of live records of a kind and the number that match.
+func (db *DB) List(ctx context.Context, kind qantar.Kind, f qantar.Filter) ([]qantar.Record, int, error) {
+	var a args
+	where, err := listWhere(&a, kind, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	order, err := listOrder(kind, f.Sort)
+	if err != nil {
+		return nil, 0, err
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > qantar.MaxLimit {
+		limit = qantar.MaxLimit
+	}
+	if f.Offset < 0 {
+		return nil, 0, qantar.FieldErrorf("offset", "must not be negative")
+	}
+	var total int
+	if err := db.pool.QueryRow(ctx, `SELECT count(*) FROM records WHERE `+where, a...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count %s: %w", kind, err)
+	}
+	query := `SELECT data FROM records WHERE ` + where + ` ORDER BY ` + order + ` LIMIT ` + a.add(limit) + ` OFFSET ` + a.add(f.Offset)
+	rows, err := db.pool.Query(ctx, query, a...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list %s: %w", kind, err)
+	}
+	defer rows.Close()
+	var out []qantar.Record
+	for rows.Next() {
+		var data string
+		if err := rows.Scan(&data); err != nil {
+			return nil, 0, err
+		}
+		rec, err := decodeStored(kind, data)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, qantar.Visible(f.Reader, rec))
+	}
+	return out, total, rows.Err()
+}
+
+// args collects query arguments and names their placeholders.
+type args []any
+
+func (a *args) add(v any) string {
+	*a = append(*a, v)
+	return "$" + strconv.Itoa(len(*a))
+}
+
+// listWhere builds the WHERE clause of a list. Fields are checked against
+// qantar.FilterFields, so no name from the request reaches the SQL text.
+func listWhere(a *args, kind qantar.Kind, f qantar.Filter) (string, error) {
+	conds := []string{"kind = " + a.add(string(kind))}
+	if !f.WithDeleted {
+		conds = append(conds, "deleted_at IS NULL")
+	}
+	// A reader who may not see protected persons sees them only as
+	// placeholders in a plain list by id; a filter, a search or a sort on a
+	// hidden field must not let anyone single them out.
+	hidden := hiddenLevels(f.Reader)
+	filtered := len(f.Where) > 0 || f.Q != "" || (f.Sort != "" && f.Sort != "id" && f.Sort != "-id")
+	if kind == qantar.KindPerson && len(hidden) > 0 && filtered {
+		conds = append(conds, "protection <> ALL("+a.add(hidden)+"::text[])")
+	}
+	allowed := qantar.FilterFields[kind]
+	for field, value := range f.Where {
+		if !contains(allowed, field) {
+			return "", qantar.FieldErrorf(field, "cannot filter %s on %q (fields: %s)", kind, field, strings.Join(allowed, ", "))
+		}
+		if len(value) > qantar.MaxShort {
+			return "", qantar.FieldErrorf(field, "filter value is too long")
+		}
+		switch field {
+		case "external_key":
+			conds = append(conds, "external_key = "+a.add(value))
+		case "protection":
+			conds = append(conds, "protection = "+a.add(value))
+		default:
+			conds = append(conds, filterCond(a, field, value))
+		}
+	}
+	if q := strings.TrimSpace(f.Q); q != "" {
+		if len(q) > qantar.MaxShort {
+			return "", qantar.FieldErrorf("q", "is longer than %d bytes", qantar.MaxShort)
+		}
+		conds = append(conds, "strpos(fold, "+a.add(jsonFragment(strings.ToLower(q)))+") > 0")
+	}
+	return strings.Join(conds, " AND "), nil
+}
+
+// jsonText and jsonValue are a field of the stored JSON as text (->>, as
+// the expression indexes have it) and as JSON (for its type).
+func jsonText(field string) string  { return "((data::json)->>'" + field + "')" }
+func jsonValue(field string) string { return "((data::json)->'" + field + "')" }
+
+// filterCond selects the records whose field equals value as SQLite's
+// `json_extract(data, '$.field') = ?` does with sqlite.filterValue: a value
+// that reads as an integer matches that JSON number (and 1 and 0 match
+// true and false, as json_extract gives them); any other value matches a
+// JSON string (or the text of an object or array). Stored numbers are
+// written by encoding/json from integer fields, so their text is the
+// integer's canonical form and a text comparison, which the expression
+// indexes serve, is a numeric one.
+func filterCond(a *args, field, value string) string {
+	text, typ := jsonText(field), "json_typeof("+jsonValue(field)+")"
+	if n, err := strconv.ParseInt(value, 10, 64); err == nil {
+		value = strconv.FormatInt(n, 10)
+	} else if value == "true" {
+		value = "1"
+	} else if value == "false" {
+		value = "0"
+	} else {
+		return "(" + text + " = " + a.add(value) + " AND " + typ + " IN ('string', 'object', 'array'))"
+	}
+	cond := "(" + text + " = " + a.add(value) + " AND " + typ + " = 'number')"
+	switch value {
+	case "1":
+		cond = "(" + cond + " OR (" + text + " = 'true' AND " + typ + " = 'boolean'))"
+	case "0":
+		cond = "(" + cond + " OR (" + text + " = 'false' AND " + typ + " = 'boolean'))"
+	}
+	return cond
+}
+
+// jsonFragment escapes q as it appears inside a JSON string, so that a plain
+// substring match over the stored JSON finds it.
+func jsonFragment(q string) string {
+	b, _ := json.Marshal(q)
+	return string(b[1 : len(b)-1])
+}
+
+// listOrder sorts as SQLite sorts json_extract's values: missing and null
+// first, then numbers (true and false as 1 and 0) by value, then text by
+// its bytes (COLLATE "C" is byte order in UTF-8), each way by id after.
+func listOrder(kind qantar.Kind, sort string) (string, error) {
+	desc := strings.HasPrefix(sort, "-")
+	field := strings.TrimPrefix(sort, "-")
+	dir := " ASC"
+	if desc {
+		dir = " DESC"
+	}
+	switch field {
+	case "", "id":
+		return "id" + dir, nil
+	case "created_at", "updated_at", "version":
+		return field + dir + ", id" + dir, nil
+	}
+	if !contains(qantar.FilterFields[kind], field) {
+		return "", qantar.FieldErrorf("sort", "cannot sort %s on %q", kind, field)
+	}
+	text, typ := jsonText(field), "json_typeof("+jsonValue(field)+")"
+	class := "CASE WHEN " + typ + " IS NULL OR " + typ + " = 'null' THEN 0 WHEN " + typ + " IN ('number', 'boolean') THEN 1 ELSE 2 END"
+	num := "CASE " + typ + " WHEN 'number' THEN " + text + "::numeric WHEN 'boolean' THEN CASE " + text + " WHEN 'true' THEN 1 ELSE 0 END END"
+	str := "(CASE WHEN " + typ + " IN ('string', 'object', 'array') THEN " + text + " END) COLLATE \"C\""
+	return class + dir + ", " + num + dir + ", " + str + dir + ", id" + dir, nil
+}
+
+func hiddenLevels(reader qantar.Actor) []string {
+	var out []string
+	for _, l := range []string{qantar.Restricted, qantar.Confidential} {
+		if !reader.CanSee(l) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// History returns every version of a record, oldest first.
+func (db *DB) History(ctx context.Context, kind qantar.Kind, id int64) ([]qantar.Version, error) {
+	rows, err := db.pool.Query(ctx, `SELECT version, op, actor, at, reason, data, leaf_index FROM versions
+		WHERE kind = $1 AND id = $2 ORDER BY version`, string(kind), id)
+	if err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	defer rows.Close()
+	var out []qantar.Version
+	for rows.Next() {
+		v := qantar.Version{Kind: kind, ID: id}
+		var op, data string
+		var at time.Time
+		var reason *string
+		if err := rows.Scan(&v.Version, &op, &v.Actor, &at, &reason, &data, &v.LeafIndex); err != nil {
+			return nil, err
+		}
+		v.Op, v.At, v.Data = qantar.Op(op), at.UTC(), json.RawMessage(data)
+		if reason != nil {
+			v.Reason = *reason
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, qantar.Errorf(qantar.ENOTFOUND, "%s/%d does not exist", kind, id)
+	}
+	return out, nil
+}
+
+// Count returns the number of live records of each kind.
+func (db *DB) Count(ctx context.Context) (map[qantar.Kind]int, error) {
+	rows, err := db.pool.Query(ctx, `SELECT kind, count(*) FROM records WHERE deleted_at IS NULL GROUP BY kind`)
+	if err != nil {
+		return nil, fmt.Errorf("count: %w", err)
+	}
+	defer rows.Close()
+	out := map[qantar.Kind]int{}
+	for _, k := range qantar.Kinds {
+		out[k] = 0
+	}
+	for rows.Next() {
+		var k string
+		var n int
+		if err := rows.Scan(&k, &n); err != nil {
+			return nil, err
+		}
+		out[qantar.Kind(k)] = n
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,414 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/tlog"
+)
+
+// versionRow is one row of the versions table, as written at commit.
+type versionRow struct {
+	kind      qantar.Kind
+	id        int64
+	version   int
+	op        qantar.Op
+	actor     string
+	reason    string
+	canonical []byte
+	salt      []byte
+}
+
+// maxTries bounds how often a single write is run again after a deadlock.
+const maxTries = 5
+
+// Create stores rec as version 1 of a new record.
+func (db *DB) Create(ctx context.Context, actor qantar.Actor, rec qantar.Record) error {
+	return db.retry(ctx, rec, func(w qantar.Writer) error { return w.Create(ctx, actor, rec) })
+}
+
+// Update stores rec as the next version of its record.
+func (db *DB) Update(ctx context.Context, actor qantar.Actor, rec qantar.Record) error {
+	return db.retry(ctx, rec, func(w qantar.Writer) error { return w.Update(ctx, actor, rec) })
+}
+
+// Delete records the deletion of a record.
+func (db *DB) Delete(ctx context.Context, actor qantar.Actor, kind qantar.Kind, id int64, version int, reason string) error {
+	return db.retry(ctx, nil, func(w qantar.Writer) error { return w.Delete(ctx, actor, kind, id, version, reason) })
+}
+
+// retry runs one write, and runs it again if PostgreSQL chose it as the
+// victim of a deadlock (two servers locking the same records in another
+// order). It is safe because the write has no effect but the transaction's;
+// rec's metadata is put back as it was before each new try. InTx does not
+// retry: its fn may have effects of its own.
+func (db *DB) retry(ctx context.Context, rec qantar.Record, fn func(w qantar.Writer) error) error {
+	var saved qantar.Meta
+	if rec != nil {
+		saved = *rec.GetMeta()
+	}
+	for try := 1; ; try++ {
+		err := db.InTx(ctx, fn)
+		if !retryable(err) || try == maxTries {
+			return err
+		}
+		if rec != nil {
+			*rec.GetMeta() = saved
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(try) * 5 * time.Millisecond):
+		}
+	}
+}
+
+// InTx runs fn in one write transaction.
+func (db *DB) InTx(ctx context.Context, fn func(w qantar.Writer) error) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.tx.Rollback(context.WithoutCancel(ctx))
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.flushLog(ctx); err != nil {
+		return err
+	}
+	if err := tx.tx.Commit(ctx); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// Create stores rec as version 1 within the transaction.
+func (tx *Tx) Create(ctx context.Context, actor qantar.Actor, rec qantar.Record) error {
+	if err := tx.check(ctx, actor, rec, nil); err != nil {
+		return err
+	}
+	if err := tx.checkKeyFree(ctx, rec); err != nil {
+		return err
+	}
+	m := rec.GetMeta()
+	// The counter row stays locked to commit: creates of one kind take
+	// their ids in commit order, and a rolled-back create gives its id back.
+	if err := tx.tx.QueryRow(ctx, `INSERT INTO record_ids AS r (kind, last_id) VALUES ($1, 1)
+		ON CONFLICT (kind) DO UPDATE SET last_id = r.last_id + 1 RETURNING last_id`, string(rec.Kind())).Scan(&m.ID); err != nil {
+		return fmt.Errorf("next id: %w", err)
+	}
+	m.Version, m.CreatedAt, m.UpdatedAt = 1, tx.now, tx.now
+	return tx.write(ctx, actor, rec, qantar.OpCreate, "", true)
+}
+
+// CreateWithID stores rec with the id it carries; for copies between stores.
+func (tx *Tx) CreateWithID(ctx context.Context, actor qantar.Actor, rec qantar.Record) error {
+	if rec.GetMeta().ID <= 0 {
+		return qantar.FieldErrorf("id", "must be positive")
+	}
+	if err := tx.check(ctx, actor, rec, nil); err != nil {
+		return err
+	}
+	if err := tx.checkKeyFree(ctx, rec); err != nil {
+		return err
+	}
+	m := rec.GetMeta()
+	if _, err := tx.tx.Exec(ctx, `INSERT INTO record_ids AS r (kind, last_id) VALUES ($1, $2)
+		ON CONFLICT (kind) DO UPDATE SET last_id = greatest(r.last_id, $2)`, string(rec.Kind()), m.ID); err != nil {
+		return fmt.Errorf("next id: %w", err)
+	}
+	m.Version, m.CreatedAt, m.UpdatedAt = 1, tx.now, tx.now
+	return tx.write(ctx, actor, rec, qantar.OpCreate, "", true)
+}
+
+// Update stores rec as the next version of record rec.ID, which must be at
+// version rec.Version.
+func (tx *Tx) Update(ctx context.Context, actor qantar.Actor, rec qantar.Record) error {
+	m := rec.GetMeta()
+	cur, err := tx.getLive(ctx, rec.Kind(), m.ID, true)
+	if err != nil {
+		return err
+	}
+	cm := cur.GetMeta()
+	if m.Version == 0 {
+		return qantar.FieldErrorf("version", "is required: name the version you edited (the current one is %d)", cm.Version)
+	}
+	if m.Version != cm.Version {
+		return &qantar.Error{Code: qantar.ECONFLICT, Field: "version",
+			Message: fmt.Sprintf("%s/%d was changed by someone else: you edited version %d, the current version is %d", rec.Kind(), m.ID, m.Version, cm.Version)}
+	}
+	if err := tx.check(ctx, actor, rec, cur); err != nil {
+		return err
+	}
+	if err := tx.checkKeyFree(ctx, rec); err != nil {
+		return err
+	}
+	m.Version, m.CreatedAt, m.UpdatedAt = cm.Version+1, cm.CreatedAt, tx.now
+	return tx.write(ctx, actor, rec, qantar.OpUpdate, "", false)
+}
+
+// Delete records the deletion of record id at the given version, with a reason.
+func (tx *Tx) Delete(ctx context.Context, actor qantar.Actor, kind qantar.Kind, id int64, version int, reason string) error {
+	if !actor.CanWrite() {
+		return qantar.Errorf(qantar.EFORBIDDEN, "writing needs the editor or admin role")
+	}
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return qantar.FieldErrorf("reason", "is required: a deletion is recorded with its reason")
+	}
+	if len(reason) > qantar.MaxShort*4 {
+		return qantar.FieldErrorf("reason", "is longer than %d bytes", qantar.MaxShort*4)
+	}
+	cur, err := tx.getLive(ctx, kind, id, true)
+	if err != nil {
+		return err
+	}
+	m := cur.GetMeta()
+	if version == 0 {
+		return qantar.FieldErrorf("version", "is required: name the version you are deleting (the current one is %d)", m.Version)
+	}
+	if version != m.Version {
+		return &qantar.Error{Code: qantar.ECONFLICT, Field: "version",
+			Message: fmt.Sprintf("%s/%d was changed by someone else: you saw version %d, the current version is %d", kind, id, version, m.Version)}
+	}
+	// The row lock taken above waits for any writer that checked this
+	// record as a reference (FOR SHARE in check) to commit, so its refs
+	// rows are seen here.
+	var fromKind string
+	var fromID int64
+	err = tx.tx.QueryRow(ctx, `SELECT r.from_kind, r.from_id FROM refs r
+		JOIN records x ON x.kind = r.from_kind AND x.id = r.from_id AND x.deleted_at IS NULL
+		WHERE r.to_kind = $1 AND r.to_id = $2 AND NOT (r.from_kind = $1 AND r.from_id = $2) LIMIT 1`, string(kind), id).Scan(&fromKind, &fromID)
+	if err == nil {
+		return qantar.Errorf(qantar.ECONFLICT, "%s/%d is still referred to by %s/%d; change or delete that first", kind, id, fromKind, fromID)
+	} else if !errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("check references: %w", err)
+	}
+	m.Version, m.UpdatedAt = m.Version+1, tx.now
+	return tx.write(ctx, actor, cur, qantar.OpDelete, reason, false)
+}
+
+// check validates rec and the records it refers to. Each referenced row is
+// locked FOR SHARE to commit, so that no other server deletes it meanwhile.
+func (tx *Tx) check(ctx context.Context, actor qantar.Actor, rec qantar.Record, prev qantar.Record) error {
+	if !actor.CanWrite() {
+		return qantar.Errorf(qantar.EFORBIDDEN, "writing needs the editor or admin role")
+	}
+	if err := rec.Validate(); err != nil {
+		return err
+	}
+	if err := checkExternalKey(rec.GetMeta().ExternalKey); err != nil {
+		return err
+	}
+	for _, r := range rec.Refs() {
+		if r.Kind == rec.Kind() && r.ID == rec.GetMeta().ID && prev != nil {
+			return qantar.FieldErrorf(r.Field, "a record cannot refer to itself")
+		}
+		var n int
+		err := tx.tx.QueryRow(ctx, `SELECT 1 FROM records WHERE kind = $1 AND id = $2 AND deleted_at IS NULL FOR SHARE`, string(r.Kind), r.ID).Scan(&n)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return qantar.FieldErrorf(r.Field, "%s/%d does not exist", r.Kind, r.ID)
+		} else if err != nil {
+			return fmt.Errorf("check %s: %w", r.Field, err)
+		}
+	}
+	if tx.db.checker != nil {
+		if err := tx.db.checker.Check(ctx, rec, prev); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkExternalKey(k string) error {
+	if len(k) > 200 {
+		return qantar.FieldErrorf("external_key", "is longer than 200 bytes")
+	}
+	for _, r := range k {
+		if r < 0x20 || r == 0x7f {
+			return qantar.FieldErrorf("external_key", "contains a control character")
+		}
+	}
+	return nil
+}
+
+// checkKeyFree reports a taken external key before the write: a failed
+// statement aborts a PostgreSQL transaction, and a caller of InTx may
+// want to go on after ECONFLICT as it can on SQLite. (Two servers racing
+// for one key still meet the unique index at write.)
+func (tx *Tx) checkKeyFree(ctx context.Context, rec qantar.Record) error {
+	m := rec.GetMeta()
+	if m.ExternalKey == "" {
+		return nil
+	}
+	var n int
+	err := tx.tx.QueryRow(ctx, `SELECT 1 FROM records WHERE kind = $1 AND external_key = $2 AND id <> $3`, string(rec.Kind()), m.ExternalKey, m.ID).Scan(&n)
+	if err == nil {
+		return keyTaken(rec)
+	} else if !errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("check external key: %w", err)
+	}
+	return nil
+}
+
+func keyTaken(rec qantar.Record) error {
+	return &qantar.Error{Code: qantar.ECONFLICT, Field: "external_key", Message: fmt.Sprintf("another %s already has external key %q", rec.Kind().Singular(), rec.GetMeta().ExternalKey)}
+}
+
+// write stores the record row and its references; its version row and log
+// leaf wait for commit (flushLog).
+func (tx *Tx) write(ctx context.Context, actor qantar.Actor, rec qantar.Record, op qantar.Op, reason string, insert bool) error {
+	m := rec.GetMeta()
+	data, err := json.Marshal(rec)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", rec.Kind(), err)
+	}
+	canonical, err := qantar.Canonical(rec)
+	if err != nil {
+		return err
+	}
+	protection := qantar.Protection(rec)
+	var ext *string
+	if m.ExternalKey != "" {
+		ext = &m.ExternalKey
+	}
+	var deleted *time.Time
+	if op == qantar.OpDelete {
+		deleted = &tx.now
+	}
+	kind := string(rec.Kind())
+	if insert {
+		_, err = tx.tx.Exec(ctx, `INSERT INTO records (kind, id, version, created_at, updated_at, deleted_at, protection, external_key, data, fold)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, kind, m.ID, m.Version, m.CreatedAt, m.UpdatedAt, deleted, protection, ext, string(data), fold(data))
+	} else {
+		_, err = tx.tx.Exec(ctx, `UPDATE records SET version = $1, updated_at = $2, deleted_at = $3, protection = $4, external_key = $5, data = $6, fold = $7
+			WHERE kind = $8 AND id = $9`, m.Version, m.UpdatedAt, deleted, protection, ext, string(data), fold(data), kind, m.ID)
+	}
+	if err != nil {
+		if isUnique(err, "records_external_key") {
+			return keyTaken(rec)
+		}
+		if isUnique(err, "records_pkey") {
+			return qantar.Errorf(qantar.ECONFLICT, "%s/%d already exists", rec.Kind(), m.ID)
+		}
+		return fmt.Errorf("write %s/%d: %w", rec.Kind(), m.ID, err)
+	}
+	if op != qantar.OpCreate {
+		if _, err := tx.tx.Exec(ctx, `DELETE FROM refs WHERE from_kind = $1 AND from_id = $2`, kind, m.ID); err != nil {
+			return fmt.Errorf("refs: %w", err)
+		}
+	}
+	if op != qantar.OpDelete {
+		if refs := rec.Refs(); len(refs) > 0 {
+			toKinds, toIDs := make([]string, len(refs)), make([]int64, len(refs))
+			for i, r := range refs {
+				toKinds[i], toIDs[i] = string(r.Kind), r.ID
+			}
+			if _, err := tx.tx.Exec(ctx, `INSERT INTO refs (to_kind, to_id, from_kind, from_id)
+				SELECT t.k, t.i, $3, $4 FROM unnest($1::text[], $2::bigint[]) AS t(k, i) ON CONFLICT DO NOTHING`,
+				toKinds, toIDs, kind, m.ID); err != nil {
+				return fmt.Errorf("refs: %w", err)
+			}
+		}
+	}
+	if err := index(ctx, tx.tx, rec, op); err != nil {
+		return err
+	}
+	v := versionRow{kind: rec.Kind(), id: m.ID, version: m.Version, op: op, actor: actorID(actor), reason: reason, canonical: canonical}
+	if protection != qantar.Public {
+		// A salted commitment, so that the public log never lets anyone
+		// confirm a guessed name of a protected person.
+		v.salt = tlog.NewSalt()
+	}
+	tx.pending = append(tx.pending, v)
+	return nil
+}
+
+// fold lower-cases stored JSON for the q filter, as SQLite's qfold does.
+func fold(data []byte) string { return strings.ToLower(string(data)) }
+
+func actorID(a qantar.Actor) string {
+	if a.ID == "" {
+		return "anonymous"
+	}
+	return a.ID
+}
+
+// querier is a pool or a transaction.
+type querier interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+// Get returns the live record within the transaction.
+func (tx *Tx) Get(ctx context.Context, kind qantar.Kind, id int64) (qantar.Record, error) {
+	return tx.getLive(ctx, kind, id, false)
+}
+
+// getLive reads a live record; forUpdate locks its row to commit, so that
+// the version checked is the version replaced.
+func (tx *Tx) getLive(ctx context.Context, kind qantar.Kind, id int64, forUpdate bool) (qantar.Record, error) {
+	return getRecord(ctx, tx.tx, kind, id, forUpdate)
+}
+
+// GetByExternalKey returns the live record with the given external key.
+func (tx *Tx) GetByExternalKey(ctx context.Context, kind qantar.Kind, key string) (qantar.Record, error) {
+	return getByExternalKey(ctx, tx.tx, kind, key)
+}
+
+// Get returns the current version of a live record.
+func (db *DB) Get(ctx context.Context, kind qantar.Kind, id int64) (qantar.Record, error) {
+	return getRecord(ctx, db.pool, kind, id, false)
+}
+
+// GetByExternalKey returns the live record with the given external key.
+func (db *DB) GetByExternalKey(ctx context.Context, kind qantar.Kind, key string) (qantar.Record, error) {
+	return getByExternalKey(ctx, db.pool, kind, key)
+}
+
+func getRecord(ctx context.Context, q querier, kind qantar.Kind, id int64, forUpdate bool) (qantar.Record, error) {
+	var data string
+	var deleted *time.Time
+	query := `SELECT data, deleted_at FROM records WHERE kind = $1 AND id = $2`
+	if forUpdate {
+		query += ` FOR UPDATE`
+	}
+	err := q.QueryRow(ctx, query, string(kind), id).Scan(&data, &deleted)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, qantar.Errorf(qantar.ENOTFOUND, "%s/%d does not exist", kind, id)
+	} else if err != nil {
+		return nil, fmt.Errorf("get %s/%d: %w", kind, id, err)
+	}
+	if deleted != nil {
+		return nil, qantar.Errorf(qantar.ENOTFOUND, "%s/%d was deleted on %s; its history remains", kind, id, deleted.UTC().Format("2006-01-02"))
+	}
+	return decodeStored(kind, data)
+}
+
+func getByExternalKey(ctx context.Context, q querier, kind qantar.Kind, key string) (qantar.Record, error) {
+	var data string
+	err := q.QueryRow(ctx, `SELECT data FROM records WHERE kind = $1 AND external_key = $2 AND deleted_at IS NULL`, string(kind), key).Scan(&data)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, qantar.Errorf(qantar.ENOTFOUND, "no %s has external key %q", kind.Singular(), key)
+	} else if err != nil {
+		return nil, fmt.Errorf("get %s by key: %w", kind, err)
+	}
+	return decodeStored(kind, data)
+}
+
+func decodeStored(kind qantar.Kind, data string) (qantar.Record, error) {
+	rec, err := qantar.New(kind)
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(data), rec); err != nil {
+		return nil, fmt.Errorf("decode stored %s: %w", kind, err)
+	}
+	return rec, nil
+}

@@ -1,0 +1,251 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/search"
+)
+
+var _ qantar.Searcher = (*DB)(nil)
+
+// maxLexeme is the longest term indexed: PostgreSQL refuses lexemes of 2 KiB
+// and more, and no name or word is that long.
+const maxLexeme = 1000
+
+func lexemes(terms []string) []string {
+	out := make([]string, 0, len(terms))
+	for _, t := range terms {
+		if t != "" && len(t) <= maxLexeme {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// index writes (or, for a deletion, removes) a record's search document,
+// in one statement.
+func index(ctx context.Context, tx pgx.Tx, rec qantar.Record, op qantar.Op) error {
+	if !search.Indexed(rec.Kind()) {
+		return nil
+	}
+	kind, id := string(rec.Kind()), rec.GetMeta().ID
+	var err error
+	if op == qantar.OpDelete {
+		_, err = tx.Exec(ctx, `WITH d AS (DELETE FROM search_docs WHERE kind = $1 AND id = $2)
+			DELETE FROM search_keys WHERE kind = $1 AND id = $2`, kind, id)
+	} else {
+		d := search.DocOf(rec)
+		keys := lexemes(d.Keys)
+		_, err = tx.Exec(ctx, `WITH doc AS (
+				INSERT INTO search_docs (kind, id, protection, keys, stems)
+				VALUES ($1, $2, $3, array_to_tsvector($4::text[]), array_to_tsvector($5::text[]))
+				ON CONFLICT (kind, id) DO UPDATE SET protection = excluded.protection, keys = excluded.keys, stems = excluded.stems),
+			gone AS (DELETE FROM search_keys WHERE kind = $1 AND id = $2 AND term <> ALL($4::text[]))
+			INSERT INTO search_keys (term, kind, id) SELECT DISTINCT unnest($4::text[]), $1, $2 ON CONFLICT DO NOTHING`,
+			kind, id, d.Protection, keys, lexemes(d.Stems))
+	}
+	if err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	return nil
+}
+
+// reindex rebuilds the search index when it is empty but records exist: a
+// database filled by a copy, or an index emptied by hand.
+func (db *DB) reindex(ctx context.Context) error {
+	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		var need bool
+		if err := tx.QueryRow(ctx, `SELECT NOT EXISTS (SELECT 1 FROM search_docs) AND EXISTS (SELECT 1 FROM records WHERE deleted_at IS NULL AND kind = ANY($1))`,
+			kindNames(qantar.SearchKinds)).Scan(&need); err != nil {
+			return fmt.Errorf("search index: %w", err)
+		}
+		if !need {
+			return nil
+		}
+		return reindexAll(ctx, tx)
+	})
+}
+
+// reindexAll indexes every live record of the searched kinds.
+func reindexAll(ctx context.Context, tx pgx.Tx) error {
+	for _, kind := range qantar.SearchKinds {
+		rows, err := tx.Query(ctx, `SELECT data FROM records WHERE kind = $1 AND deleted_at IS NULL ORDER BY id`, string(kind))
+		if err != nil {
+			return err
+		}
+		datas, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			return err
+		}
+		for _, data := range datas {
+			rec, err := decodeStored(kind, data)
+			if err != nil {
+				return err
+			}
+			if err := index(ctx, tx, rec, qantar.OpUpdate); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func kindNames(kinds []qantar.Kind) []string {
+	out := make([]string, len(kinds))
+	for i, k := range kinds {
+		out[i] = string(k)
+	}
+	return out
+}
+
+// tsLexeme quotes s as one lexeme of tsquery input, which takes it as it
+// is: nothing a reader types is tsquery syntax.
+func tsLexeme(s string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `''`).Replace(s) + "'"
+}
+
+// Search finds the records whose words match every word of the query in any
+// script or spelling, within a typo or two for names, ranked best first, as
+// the SQLite store's Search: the same terms (package search), the same keys
+// within a typo, the same final ranking on the full record. Only the order
+// in which candidates beyond five times the limit are cut differs (ts_rank
+// here, bm25 there).
+func (db *DB) Search(ctx context.Context, q qantar.SearchQuery) ([]qantar.SearchResult, error) {
+	terms, err := search.Parse(q.Q)
+	if err != nil {
+		return nil, err
+	}
+	kinds := q.Kinds
+	if len(kinds) == 0 {
+		kinds = qantar.SearchKinds
+	}
+	for _, k := range kinds {
+		if !search.Indexed(k) {
+			return nil, qantar.FieldErrorf("kind", "%s are not searched (kinds: persons, events, places, units, sources, cases)", k)
+		}
+	}
+	limit := q.Limit
+	if limit <= 0 || limit > 100 {
+		limit = 20
+	}
+	var a args
+	conds := []string{"kind = ANY(" + a.add(kindNames(kinds)) + "::text[])"}
+	if hidden := hiddenLevels(q.Reader); len(hidden) > 0 {
+		conds = append(conds, "protection <> ALL("+a.add(hidden)+"::text[])")
+	}
+	// Per term: its key or the keys within its typo budget, or its stems
+	// as prefixes.
+	var allKeys, allStems []string
+	for _, t := range terms {
+		var keys, stems []string
+		if t.Key != "" && len(t.Key) <= maxLexeme {
+			keys = append(keys, tsLexeme(t.Key))
+			near, err := db.nearKeys(ctx, t.Key)
+			if err != nil {
+				return nil, err
+			}
+			for _, k := range near {
+				keys = append(keys, tsLexeme(k))
+			}
+		}
+		for _, s := range lexemes(t.Stems) {
+			stems = append(stems, tsLexeme(s)+":*")
+		}
+		var alts []string
+		if len(keys) > 0 {
+			alts = append(alts, "keys @@ "+a.add(strings.Join(keys, " | "))+"::tsquery")
+		}
+		if len(stems) > 0 {
+			alts = append(alts, "stems @@ "+a.add(strings.Join(stems, " | "))+"::tsquery")
+		}
+		if len(alts) == 0 {
+			return nil, nil
+		}
+		conds = append(conds, "("+strings.Join(alts, " OR ")+")")
+		allKeys, allStems = append(allKeys, keys...), append(allStems, stems...)
+	}
+	rank := "0"
+	if len(allKeys) > 0 {
+		rank = "ts_rank(keys, " + a.add(strings.Join(allKeys, " | ")) + "::tsquery)"
+	}
+	if len(allStems) > 0 {
+		rank += " + ts_rank(stems, " + a.add(strings.Join(allStems, " | ")) + "::tsquery)"
+	}
+	// Take more candidates than asked, then rank them on the full record.
+	rows, err := db.pool.Query(ctx, `SELECT kind, id FROM search_docs WHERE `+strings.Join(conds, " AND ")+
+		` ORDER BY `+rank+` DESC, kind, id LIMIT `+a.add(limit*5), a...)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	type hit struct {
+		kind string
+		id   int64
+	}
+	hits, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (hit, error) {
+		var h hit
+		return h, r.Scan(&h.kind, &h.id)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	var out []qantar.SearchResult
+	for _, h := range hits {
+		kind := qantar.Kind(h.kind)
+		rec, err := db.Get(ctx, kind, h.id)
+		if qantar.ErrorCode(err) == qantar.ENOTFOUND {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		if qantar.IsPlaceholder(qantar.Visible(q.Reader, rec)) {
+			continue
+		}
+		score := search.Score(rec, terms)
+		if score == 0 {
+			continue
+		}
+		out = append(out, qantar.SearchResult{Kind: kind, ID: h.id, Title: search.Title(rec, q.Lang), Score: score,
+			Snippet: search.Snippet(rec, terms, q.Lang)})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
+// nearKeys returns indexed keys within the typo budget of key, looking among
+// the keys that share its first letter, in byte order, as SQLite does.
+func (db *DB) nearKeys(ctx context.Context, key string) ([]string, error) {
+	if search.MaxEdits(key) == 0 {
+		return nil, nil
+	}
+	r := []rune(key)
+	lo := string(r[0])
+	hi := string(r[0] + 1)
+	rows, err := db.pool.Query(ctx, `SELECT DISTINCT term FROM search_keys WHERE term >= $1 AND term < $2 ORDER BY term`, lo, hi)
+	if err != nil {
+		return nil, fmt.Errorf("search terms: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	n := len(key)
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			return nil, err
+		}
+		if t != key && len(t) >= n-2 && len(t) <= n+2 && search.Fuzzy(key, t) {
+			out = append(out, t)
+			if len(out) >= 20 {
+				break
+			}
+		}
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,110 @@
+package postgres
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/qantar-project/qantar"
+)
+
+// TokenPrefix starts every token secret, as in the SQLite store: secrets
+// and their hashes are made the same way in both, so that a token copied
+// between stores (qantar copy) keeps working.
+const TokenPrefix = "qtr_"
+
+// newTokenSecret returns a random token secret and the hash that is stored.
+func newTokenSecret() (secret string, hash []byte) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	secret = TokenPrefix + base64.RawURLEncoding.EncodeToString(b)
+	return secret, hashTokenSecret(secret)
+}
+
+// hashTokenSecret returns the SHA-256 of a secret. Secrets are random and
+// long, so a plain hash (not a password hash) is enough.
+func hashTokenSecret(secret string) []byte {
+	h := sha256.Sum256([]byte(secret))
+	return h[:]
+}
+
+// CreateToken stores a new token and returns it with its secret.
+func (db *DB) CreateToken(ctx context.Context, name, role string) (qantar.Token, string, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return qantar.Token{}, "", qantar.FieldErrorf("name", "is required")
+	}
+	if len(name) > 200 {
+		return qantar.Token{}, "", qantar.FieldErrorf("name", "is longer than 200 bytes")
+	}
+	if !contains(qantar.Roles, role) {
+		return qantar.Token{}, "", qantar.FieldErrorf("role", "%q is not a role (viewer, editor, admin)", role)
+	}
+	secret, hash := newTokenSecret()
+	now := db.now().UTC().Truncate(time.Microsecond)
+	var id int64
+	if err := db.pool.QueryRow(ctx, `INSERT INTO tokens (name, role, hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
+		name, role, hash, now).Scan(&id); err != nil {
+		return qantar.Token{}, "", fmt.Errorf("create token: %w", err)
+	}
+	return qantar.Token{ID: id, Name: name, Role: role, CreatedAt: now}, secret, nil
+}
+
+// Authenticate returns the actor a token secret stands for.
+func (db *DB) Authenticate(ctx context.Context, secret string) (qantar.Actor, error) {
+	var id int64
+	var name, role string
+	var revoked *time.Time
+	err := db.pool.QueryRow(ctx, `SELECT id, name, role, revoked_at FROM tokens WHERE hash = $1`, hashTokenSecret(secret)).
+		Scan(&id, &name, &role, &revoked)
+	if errors.Is(err, pgx.ErrNoRows) || revoked != nil {
+		return qantar.Actor{}, qantar.Errorf(qantar.EUNAUTHORIZED, "unknown or revoked token")
+	} else if err != nil {
+		return qantar.Actor{}, fmt.Errorf("authenticate: %w", err)
+	}
+	return qantar.Actor{ID: fmt.Sprintf("token:%d", id), Name: name, Role: role}, nil
+}
+
+// RevokeToken revokes a token; its past writes keep its id.
+func (db *DB) RevokeToken(ctx context.Context, id int64) error {
+	tag, err := db.pool.Exec(ctx, `UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL`, db.now().UTC(), id)
+	if err != nil {
+		return fmt.Errorf("revoke token: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return qantar.Errorf(qantar.ENOTFOUND, "no active token %d", id)
+	}
+	return nil
+}
+
+// ListTokens lists every token, without secrets.
+func (db *DB) ListTokens(ctx context.Context) ([]qantar.Token, error) {
+	rows, err := db.pool.Query(ctx, `SELECT id, name, role, created_at, revoked_at FROM tokens ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("list tokens: %w", err)
+	}
+	defer rows.Close()
+	var out []qantar.Token
+	for rows.Next() {
+		var t qantar.Token
+		var revoked *time.Time
+		if err := rows.Scan(&t.ID, &t.Name, &t.Role, &t.CreatedAt, &revoked); err != nil {
+			return nil, err
+		}
+		t.CreatedAt = t.CreatedAt.UTC()
+		if revoked != nil {
+			r := revoked.UTC()
+			t.RevokedAt = &r
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}

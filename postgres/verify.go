@@ -1,0 +1,201 @@
+package postgres
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/tlog"
+)
+
+// Verify recomputes every leaf from the stored versions, rebuilds the tree,
+// checks the latest checkpoint's signature and root, and checks that every
+// record's current content is its latest logged version, as the SQLite
+// store's Verify does. It reads one repeatable-read snapshot; writers on
+// any server may go on meanwhile.
+func (db *DB) Verify(ctx context.Context) (*qantar.VerifyReport, error) {
+	rep := &qantar.VerifyReport{}
+	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+
+	var signed []byte
+	var stateSize int64
+	if err := tx.QueryRow(ctx, `SELECT size, checkpoint FROM tlog_state WHERE id = 1`).Scan(&stateSize, &signed); err != nil {
+		return nil, fmt.Errorf("log state: %w", err)
+	}
+	cp, err := tlog.OpenCheckpoint(signed, db.verifierKey)
+	if err != nil {
+		rep.Problem("the latest checkpoint does not verify with the log key: %v", err)
+		return rep, nil
+	}
+	if int64(cp.Size) != stateSize {
+		rep.Problem("the latest checkpoint is of size %d but the log holds %d leaves", cp.Size, stateSize)
+	}
+	rep.Leaves = cp.Size
+
+	// One connection runs one query at a time, so the versions are read
+	// in chunks of leaf indexes beside the leaves, not in one open cursor.
+	vs := versionChunks{tx: tx}
+	root, err := tlog.ScanLeaves(ctx, leafReader{tx}, nodeStore{tx}, cp.Size, func(l tlog.Leaf, _ []byte) error {
+		name := fmt.Sprintf("%s/%d version %d (leaf %d)", l.Kind, l.ID, l.Version, l.Index)
+		v, err := vs.at(ctx, l.Index, cp.Size)
+		if err != nil {
+			return err
+		}
+		switch {
+		case v == nil:
+			rep.Problem("%s: the stored version is missing", name)
+		case string(l.Kind) != v.kind || l.ID != v.id || l.Version != v.version:
+			rep.Problem("leaf %d is %s/%d version %d but the version stored at it is %s/%d version %d", l.Index, l.Kind, l.ID, l.Version, v.kind, v.id, v.version)
+		case string(l.Op) != v.op || l.Actor != v.actor:
+			rep.Problem("%s: its operation or actor was changed", name)
+		case !l.Time.Equal(v.at.Truncate(time.Microsecond)):
+			rep.Problem("%s: its time was changed", name)
+		case !l.Matches(v.data, v.salt):
+			rep.Problem("%s: its stored content does not match the log", name)
+		}
+		return nil
+	})
+	if err != nil {
+		rep.Problem("the log itself is damaged: %v", err)
+		return rep, nil
+	}
+	// Versions beyond the checkpoint, or with no leaf at all.
+	rows, err := tx.Query(ctx, `SELECT kind, id, version, leaf_index FROM versions
+		WHERE leaf_index IS NULL OR leaf_index >= $1 OR leaf_index < 0 ORDER BY leaf_index IS NULL, leaf_index`, int64(cp.Size))
+	if err != nil {
+		return nil, err
+	}
+	type stray struct {
+		kind    string
+		id      int64
+		version int
+		leaf    *int64
+	}
+	strays, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (stray, error) {
+		var s stray
+		err := r.Scan(&s.kind, &s.id, &s.version, &s.leaf)
+		return s, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range strays {
+		if s.leaf != nil {
+			rep.Problem("%s/%d version %d: points at leaf %d, beyond the checkpoint's %d leaves", s.kind, s.id, s.version, *s.leaf, cp.Size)
+		} else {
+			rep.Problem("%s/%d version %d: has no log leaf", s.kind, s.id, s.version)
+		}
+	}
+	rep.Root = root
+	if !bytes.Equal(root, cp.Hash) {
+		rep.Problem("the root recomputed from the leaves, %s, is not the checkpoint's %s",
+			base64.StdEncoding.EncodeToString(root), base64.StdEncoding.EncodeToString(cp.Hash))
+	}
+	if err := verifyRecords(ctx, tx, rep); err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+// storedVersion is one row of versions as Verify reads it.
+type storedVersion struct {
+	kind       string
+	id         int64
+	version    int
+	op, actor  string
+	at         time.Time
+	data, salt []byte
+}
+
+// versionChunks reads versions by ranges of leaf index, a tile's worth at
+// a time, for a scan of the leaves in order.
+type versionChunks struct {
+	tx         pgx.Tx
+	begin, end uint64
+	byLeaf     map[uint64]*storedVersion
+}
+
+const chunk = 4 * tlog.TileWidth
+
+func (c *versionChunks) at(ctx context.Context, idx, size uint64) (*storedVersion, error) {
+	if c.byLeaf == nil || idx < c.begin || idx >= c.end {
+		c.begin, c.end = idx, min(idx+chunk, size)
+		rows, err := c.tx.Query(ctx, `SELECT kind, id, version, op, actor, at, data, salt, leaf_index FROM versions
+			WHERE leaf_index >= $1 AND leaf_index < $2`, int64(c.begin), int64(c.end))
+		if err != nil {
+			return nil, err
+		}
+		c.byLeaf = make(map[uint64]*storedVersion, c.end-c.begin)
+		for rows.Next() {
+			var v storedVersion
+			var data string
+			var leaf int64
+			if err := rows.Scan(&v.kind, &v.id, &v.version, &v.op, &v.actor, &v.at, &data, &v.salt, &leaf); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			v.data = []byte(data)
+			c.byLeaf[uint64(leaf)] = &v
+		}
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return c.byLeaf[idx], nil
+}
+
+// verifyRecords checks that each record's current row is its latest version.
+func verifyRecords(ctx context.Context, tx pgx.Tx, rep *qantar.VerifyReport) error {
+	rows, err := tx.Query(ctx, `SELECT r.kind, r.id, r.version, r.deleted_at IS NOT NULL, r.data, v.data, v.op,
+		(SELECT max(version) FROM versions m WHERE m.kind = r.kind AND m.id = r.id)
+		FROM records r LEFT JOIN versions v ON v.kind = r.kind AND v.id = r.id AND v.version = r.version`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var kind, data string
+		var id int64
+		var version int
+		var deleted bool
+		var vdata, op *string
+		var maxv *int64
+		if err := rows.Scan(&kind, &id, &version, &deleted, &data, &vdata, &op, &maxv); err != nil {
+			return err
+		}
+		rep.Records++
+		name := fmt.Sprintf("%s/%d", kind, id)
+		if vdata == nil {
+			rep.Problem("%s: its current version %d has no stored version", name, version)
+			continue
+		}
+		if maxv == nil || *maxv != int64(version) {
+			var m int64
+			if maxv != nil {
+				m = *maxv
+			}
+			rep.Problem("%s: the record is at version %d but version %d exists", name, version, m)
+		}
+		if deleted != (op != nil && *op == string(qantar.OpDelete)) {
+			rep.Problem("%s: its deletion state does not match its history", name)
+		}
+		rec, err := decodeStored(qantar.Kind(kind), data)
+		if err != nil {
+			rep.Problem("%s: its stored content does not decode: %v", name, err)
+			continue
+		}
+		canon, err := qantar.Canonical(rec)
+		if err != nil || !bytes.Equal(canon, []byte(*vdata)) {
+			rep.Problem("%s: its current content differs from its logged version %d", name, version)
+		}
+	}
+	return rows.Err()
+}
