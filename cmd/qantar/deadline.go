@@ -75,7 +75,7 @@ func runDeadline(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	if *list {
-		return printKinds(m, rules, *lang)
+		return printComplaintKinds(m, rules, *lang)
 	}
 	if *kind == "" {
 		return usagef("--kind is required (one of %s)", strings.Join(rules.KindCodes(), ", "))
@@ -125,7 +125,7 @@ func runDeadline(ctx context.Context, m *Main, args []string) error {
 		what, lim = "answer due after an extension", k.Extension
 	}
 	fmt.Fprintf(m.Stdout, "%s %s: %d %s counted from %s, the day of %s; %s; counting rule %s\n", what, d.Date.Format("Mon 2 Jan 2006"),
-		d.Days, unitWords(d.Unit), d.From.Format(time.DateOnly), lim.From, d.Basis, d.Counting)
+		d.Days, deadlineUnitWords(d.Unit), d.From.Format(time.DateOnly), lim.From, d.Basis, d.Counting)
 	fmt.Fprintf(m.Stdout, "source: %s\n", d.Source)
 	for _, n := range d.Notes {
 		fmt.Fprintf(m.Stdout, "UNVERIFIED: %s\n", n)
@@ -133,7 +133,7 @@ func runDeadline(ctx context.Context, m *Main, args []string) error {
 	return nil
 }
 
-func unitWords(u string) string {
+func deadlineUnitWords(u string) string {
 	switch u {
 	case law.UnitWorking:
 		return "working days"
@@ -143,7 +143,7 @@ func unitWords(u string) string {
 	return "calendar days"
 }
 
-func printKinds(m *Main, r *law.Rules, lang string) error {
+func printComplaintKinds(m *Main, r *law.Rules, lang string) error {
 	for _, code := range r.KindCodes() {
 		k, _ := r.Kind(code)
 		fmt.Fprintf(m.Stdout, "%-14s %s\n", code, k.Labels.In(lang))
@@ -158,7 +158,7 @@ func printKinds(m *Main, r *law.Rules, lang string) error {
 			if !l.lim.IsVerified() {
 				v = " UNVERIFIED"
 			}
-			fmt.Fprintf(m.Stdout, "  %-10s %d %s from %s (%s)%s\n", l.name, l.lim.Days, unitWords(l.lim.Unit), l.lim.From, l.lim.Basis, v)
+			fmt.Fprintf(m.Stdout, "  %-10s %d %s from %s (%s)%s\n", l.name, l.lim.Days, deadlineUnitWords(l.lim.Unit), l.lim.From, l.lim.Basis, v)
 		}
 	}
 	return nil
