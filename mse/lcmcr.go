@@ -153,6 +153,7 @@ type sampler struct {
 	ones   []int64 // [j*k + class]: people of the class on list j
 	totals []int64 // people per class, recorded or not
 	probs  []float64
+	cum    []float64
 	chunks int
 	tables []float64 // [(class*chunks + c)*256 + byte]: Π over the chunk's lists
 	counts []int64
@@ -164,7 +165,7 @@ func newSampler(j int, cells []Cell, opts LCMCROptions, chain uint64) *sampler {
 	s := &sampler{opts: opts, j: j, k: k, cells: cells, rng: rand.New(src), src: src,
 		lambda: make([]float64, j*k), nu: make([]float64, k), logNu: make([]float64, k),
 		count0: make([]int64, k), countZ: make([]int64, len(cells)*k),
-		ones: make([]int64, j*k), totals: make([]int64, k), probs: make([]float64, k),
+		ones: make([]int64, j*k), totals: make([]int64, k), probs: make([]float64, k), cum: make([]float64, k),
 		chunks: (j + 7) / 8, counts: make([]int64, k)}
 	s.tables = make([]float64, k*s.chunks*256)
 	for _, c := range cells {
@@ -378,16 +379,33 @@ func (s *sampler) multinomial(n int64, w []float64, out []int64) {
 		}
 		total = float64(len(w))
 	}
-	if n == 1 {
-		u := s.rng.Float64() * total
+	if n <= 32 {
+		// Few people: one categorical draw each costs less than a binomial
+		// per class.
+		cum := s.cum[:len(w)]
+		acc := 0.0
 		for c, x := range w {
-			u -= x
-			if u < 0 {
-				out[c] = 1
-				return
-			}
+			acc += x
+			cum[c] = acc
 		}
-		out[len(w)-1] = 1
+		// Each 64-bit draw gives two 32-bit uniforms: ample resolution for
+		// a handful of classes, at half the cost of the generator.
+		var bitsLeft uint64
+		for i := int64(0); i < n; i++ {
+			var r uint64
+			if i%2 == 0 {
+				bitsLeft = s.rng.Uint64()
+				r = bitsLeft >> 32
+			} else {
+				r = bitsLeft & 0xffffffff
+			}
+			u := (float64(r) + 0.5) * (1.0 / (1 << 32)) * acc
+			c := 0
+			for c < len(w)-1 && u >= cum[c] {
+				c++
+			}
+			out[c]++
+		}
 		return
 	}
 	left := n
