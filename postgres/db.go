@@ -253,6 +253,3 @@ func isUnique(err error, constraint string) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && pe.Code == "23505" && (constraint == "" || pe.ConstraintName == constraint)
 }
-
-// utc returns t in UTC, as the SQLite store returns every time.
-func utc(t time.Time) time.Time { return t.UTC() }

@@ -1,0 +1,150 @@
+package postgres_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/postgres"
+	"github.com/qantar-project/qantar/seed"
+	"github.com/qantar-project/qantar/tlog"
+)
+
+var editor = qantar.Actor{ID: "token:1", Role: qantar.RoleEditor}
+
+// logged opens a database holding the bundled data, an updated person, a
+// confidential person and a deleted record (sqlite/log_test.go's).
+func logged(t *testing.T) (*postgres.DB, string) {
+	t.Helper()
+	ctx := context.Background()
+	db, dsn := openTest(t)
+	f, _ := seed.Bundled()
+	if _, err := seed.Load(ctx, db, f); err != nil {
+		t.Fatal(err)
+	}
+	p := &qantar.Person{Names: []qantar.Name{{Value: "Публичный"}}}
+	if err := db.Create(ctx, editor, p); err != nil {
+		t.Fatal(err)
+	}
+	p.Names[0].Value = "Публичный Второй"
+	if err := db.Update(ctx, editor, p); err != nil {
+		t.Fatal(err)
+	}
+	c := &qantar.Person{Names: []qantar.Name{{Value: "Тайный"}}, Protection: qantar.Confidential}
+	if err := db.Create(ctx, editor, c); err != nil {
+		t.Fatal(err)
+	}
+	d := &qantar.Person{Names: []qantar.Name{{Value: "Удалённый"}}}
+	if err := db.Create(ctx, editor, d); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Delete(ctx, editor, qantar.KindPerson, d.ID, 1, "entered twice"); err != nil {
+		t.Fatal(err)
+	}
+	return db, dsn
+}
+
+func TestVerifyUntouched(t *testing.T) {
+	t.Parallel()
+	db, _ := logged(t)
+	rep, err := db.Verify(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.OK() {
+		t.Fatalf("problems on an untouched database: %v", rep.Problems)
+	}
+	f, _ := seed.Bundled()
+	if want := uint64(len(f.Records) + 5); rep.Leaves != want {
+		t.Fatalf("%d leaves, want one per version: %d", rep.Leaves, want)
+	}
+}
+
+func TestVerifyFindsTampering(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, sql, want string
+	}{
+		{"EditCurrentRecord", `UPDATE records SET data = replace(data, 'Публичный Второй', 'Подменённый') WHERE kind = 'persons'`, "persons/1"},
+		{"EditVersionContent", `UPDATE versions SET data = replace(data, 'Публичный', 'Подменённый') WHERE kind = 'persons' AND id = 1 AND version = 1`, "persons/1 version 1"},
+		{"DeleteVersionRow", `DELETE FROM versions WHERE kind = 'persons' AND id = 1 AND version = 1`, "persons/1 version 1"},
+		{"EditFigure", `UPDATE versions SET data = replace(data, '"value":238', '"value":23') WHERE kind = 'figures' AND id = 9`, "figures/9"},
+		{"ChangeActor", `UPDATE versions SET actor = 'system' WHERE kind = 'persons' AND id = 1 AND version = 2`, "persons/1 version 2"},
+		{"ChangeTime", `UPDATE versions SET at = at + interval '1 second' WHERE kind = 'persons' AND id = 1 AND version = 2`, "persons/1 version 2"},
+		{"MoveVersionOffLog", `UPDATE versions SET leaf_index = NULL WHERE kind = 'persons' AND id = 1 AND version = 2`, "persons/1 version 2"},
+		{"DeleteLeaf", `DELETE FROM tlog_leaves WHERE idx = 3`, "leaf"},
+		{"EditNode", `UPDATE tlog_nodes SET hash = decode(repeat('00', 32), 'hex') WHERE level = 0 AND idx = 5`, "log"},
+		{"UndeleteRecord", `UPDATE records SET deleted_at = NULL WHERE kind = 'persons' AND id = 3`, "persons/3"},
+		{"ForgeCheckpoint", `UPDATE tlog_state SET checkpoint = convert_to(replace(convert_from(checkpoint, 'UTF8'), 'qantar', 'qantor'), 'UTF8')`, "checkpoint"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			db, dsn := logged(t)
+			ctx := context.Background()
+			raw, err := pgx.Connect(ctx, dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tag, err := raw.Exec(ctx, tt.sql)
+			raw.Close(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tag.RowsAffected() == 0 {
+				t.Fatalf("tampering changed nothing: %s", tt.sql)
+			}
+			rep, err := db.Verify(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.OK() {
+				t.Fatal("verify passed a tampered database")
+			}
+			if !strings.Contains(strings.Join(rep.Problems, "\n"), tt.want) {
+				t.Fatalf("problems do not name %q: %v", tt.want, rep.Problems)
+			}
+		})
+	}
+}
+
+func TestProofAndTiles(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, _ := logged(t)
+	p, err := db.Proof(ctx, qantar.KindPerson, 1, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf, cp, err := p.Verify(db.LogKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if leaf.Kind != qantar.KindPerson || leaf.ID != 1 || leaf.Version != 2 || leaf.Op != qantar.OpUpdate {
+		t.Fatalf("proof is for %+v", leaf)
+	}
+	rec, _ := db.Get(ctx, qantar.KindPerson, 1)
+	canon, _ := qantar.Canonical(rec)
+	if !leaf.Matches(canon, nil) {
+		t.Fatal("the leaf does not commit to the record's content")
+	}
+	cpf, _ := db.Proof(ctx, qantar.KindPerson, 2, 1)
+	cl, _, _ := cpf.Verify(db.LogKey())
+	guess, _ := qantar.Canonical(&qantar.Person{Meta: qantar.Meta{ID: 2, Version: 1}, Names: []qantar.Name{{Value: "Тайный"}}, Protection: qantar.Confidential})
+	if !cl.Salted || cl.Matches(guess, nil) {
+		t.Fatal("a confidential version's commitment can be confirmed by a guess")
+	}
+	if _, err := db.Proof(ctx, qantar.KindPerson, 1, 9); qantar.ErrorCode(err) != qantar.ENOTFOUND {
+		t.Fatalf("proof of a missing version: %v", err)
+	}
+	for _, tile := range tlog.TilesForSize(cp.Size) {
+		if _, err := db.Tile(ctx, tile); err != nil {
+			t.Fatalf("tile %s: %v", tile.Path(), err)
+		}
+	}
+	if _, err := db.Tile(ctx, tlog.TileID{Level: 0, Index: 99, Width: 256}); err == nil {
+		t.Fatal("a tile beyond the tree was served")
+	}
+}
