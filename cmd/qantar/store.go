@@ -3,9 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
-	"strings"
+	"os"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/postgres"
 	"github.com/qantar-project/qantar/sqlite"
 	"github.com/qantar-project/qantar/web"
 )
@@ -35,8 +36,15 @@ func openStore(ctx context.Context, m *Main, dsn string) (qantar.Store, func() e
 }
 
 func openAppStore(ctx context.Context, cfg storeConfig) (appStore, error) {
-	if strings.HasPrefix(cfg.DSN, "postgres://") || strings.HasPrefix(cfg.DSN, "postgresql://") {
-		return nil, qantar.Errorf(qantar.EINVALID, "PostgreSQL is not supported by this build yet")
+	if postgres.IsURL(cfg.DSN) {
+		// Every server on one database signs the log with the same key; a
+		// database has no directory to keep it beside, so its path comes
+		// from the environment, for every subcommand alike.
+		db, err := postgres.Open(ctx, cfg.DSN, postgres.Options{LogKeyPath: os.Getenv("QANTAR_LOG_KEY"), Checker: cfg.Checker})
+		if err != nil {
+			return nil, fmt.Errorf("open PostgreSQL: %w", err)
+		}
+		return db, nil
 	}
 	db, err := sqlite.Open(ctx, cfg.DSN, sqlite.Options{Synchronous: cfg.Synchronous, Checker: cfg.Checker})
 	if err != nil {
