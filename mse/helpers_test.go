@@ -1,6 +1,7 @@
 package mse
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -17,7 +18,7 @@ func tableOf(t testing.TB, lists string, rows ...string) *Table {
 	for _, r := range rows {
 		var pat string
 		var n int64
-		if _, err := fmtSscan(r, &pat, &n); err != nil {
+		if _, err := fmt.Sscan(r, &pat, &n); err != nil {
 			t.Fatalf("row %q: %v", r, err)
 		}
 		var p Pattern

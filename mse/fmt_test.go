@@ -1,5 +1,0 @@
-package mse
-
-import "fmt"
-
-var fmtSscan = fmt.Sscan
