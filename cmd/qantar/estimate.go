@@ -35,7 +35,7 @@ func runEstimate(ctx context.Context, m *Main, args []string) error {
 	fs.StringVar(&o.model, "model", "", "loglinear: the model's interactions by list number or name, e.g. 1:2,2:3 or EXH:ABA (\"main\": independence); without it, a search")
 	fs.StringVar(&o.sel, "select", "", "loglinear: search all hierarchical models and choose by aic or bic (default bic)")
 	fs.IntVar(&o.maxOrder, "max-order", 2, "loglinear search: highest order of interaction")
-	fs.StringVar(&o.interval, "interval", "profile", "loglinear: profile (likelihood) or bootstrap")
+	fs.StringVar(&o.interval, "interval", "profile", "loglinear: profile (likelihood) or bootstrap (parametric; with a search, every replicate searches again)")
 	fs.IntVar(&o.bootstrap, "bootstrap", 1000, "loglinear: bootstrap replicates")
 	fs.IntVar(&o.top, "top", 20, "loglinear search: models to list in the ranking (0: all)")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the sampler or the bootstrap: the same seed gives the same result")
