@@ -44,11 +44,14 @@ func newComparator(t FieldType, key KeyFunc) comparator {
 // initials ("N. Abdullaev") are near agreements rather than disagreements.
 type nameCmp struct {
 	key    KeyFunc
-	keys   []string   // tokens of the key, sorted, joined by one space
-	joined []string   // the tokens joined without spaces, for names of several words
-	toks   [][]string // the same tokens
+	keys   []string  // tokens of the key, sorted, joined by one space
+	joined []string  // the tokens joined without spaces, for names of several words
+	toks   [][]int32 // the same tokens, as numbers into tokens
+	tokens []string  // each distinct token once
+	ascii  []bool    // whether each token is ASCII, as nearly all keys are
 	counts map[string]int32
 	tf     []float32 // term-frequency adjustment of an exact agreement, per record
+	cache  simCache
 }
 
 var nameLevelNames = []string{"disagree", "weak", "close", "very close", "exact"}
@@ -57,25 +60,44 @@ func (c *nameCmp) levelNames() []string { return nameLevelNames }
 
 func (c *nameCmp) prepare(values []string) int {
 	c.keys = make([]string, len(values))
-	c.toks = make([][]string, len(values))
+	c.toks = make([][]int32, len(values))
 	c.joined = make([]string, len(values))
 	c.counts = make(map[string]int32)
+	ids := map[string]int32{}
+	interned := map[string]string{} // one copy of each key, however many records share it
 	for i, v := range values {
 		if strings.TrimSpace(v) == "" {
 			continue
 		}
 		toks := strings.Fields(c.key(v))
+		if len(toks) == 0 {
+			continue
+		}
 		sort.Strings(toks)
 		k := strings.Join(toks, " ")
-		// The tokens share the key's memory.
-		c.keys[i], c.toks[i] = k, strings.Fields(k)
+		if s, ok := interned[k]; ok {
+			k = s
+		} else {
+			interned[k] = k
+		}
+		c.keys[i] = k
+		c.toks[i] = make([]int32, len(toks))
+		for t, tok := range toks {
+			id, ok := ids[tok]
+			if !ok {
+				id = int32(len(c.tokens))
+				ids[tok] = id
+				c.tokens = append(c.tokens, tok)
+				c.ascii = append(c.ascii, isASCII(tok))
+			}
+			c.toks[i][t] = id
+		}
 		if len(toks) > 1 {
-			c.joined[i] = strings.Join(toks, "")
+			c.joined[i] = strings.ReplaceAll(k, " ", "")
 		}
-		if k != "" {
-			c.counts[k]++
-		}
+		c.counts[k]++
 	}
+	c.cache = newSimCache(len(c.tokens))
 	c.termFrequencies()
 	return 0
 }
@@ -127,18 +149,7 @@ func (c *nameCmp) compare(i, j int32) int {
 	for _, ta := range a {
 		best := 0.0
 		for _, tb := range b {
-			var s float64
-			switch {
-			case ta == tb:
-				s = 1
-			case len(ta) == 1 || len(tb) == 1:
-				if ta[0] == tb[0] {
-					s = 0.85 // an initial agrees with the name
-				}
-			default:
-				s = jaroWinkler(ta, tb)
-			}
-			if s > best {
+			if s := c.tokenSim(ta, tb); s > best {
 				best = s
 			}
 		}
@@ -149,12 +160,17 @@ func (c *nameCmp) compare(i, j int32) int {
 	}
 	sim := sum / float64(len(a))
 	same := len(a) == len(b)
-	if same && len(a) > 1 {
-		// Names split or joined differently: "Abdul Aziz" / "Abdulaziz".
-		sim = math.Max(sim, jaroWinkler(c.joined[i], c.joined[j]))
-	} else if !same && len(a) == 1 && len(b) == 2 {
-		sim = math.Max(sim, jaroWinkler(a[0], b[0]+b[1]))
-		sim = math.Max(sim, jaroWinkler(a[0], b[1]+b[0]))
+	// Only a near miss can become a match by joining words; most pairs a
+	// birth-date block brings together have nothing in common.
+	if sim < 0.94 && sim >= 0.6 {
+		if same && len(a) > 1 {
+			// Names split or joined differently: "Abdul Aziz" / "Abdulaziz".
+			sim = math.Max(sim, jaroWinkler(c.joined[i], c.joined[j]))
+		} else if !same && len(a) == 1 && len(b) == 2 {
+			t, u, v := c.tokens[a[0]], c.tokens[b[0]], c.tokens[b[1]]
+			sim = math.Max(sim, jaroWinkler(t, u+v))
+			sim = math.Max(sim, jaroWinkler(t, v+u))
+		}
 	}
 	switch {
 	case same && sim >= 0.94, !same && len(a) >= 2 && exact == len(a):
@@ -167,9 +183,34 @@ func (c *nameCmp) compare(i, j int32) int {
 	return 0
 }
 
+// tokenSim is the similarity of two name words: 1 if equal, 0.85 for an
+// initial and a word it starts, else Jaro-Winkler. Names repeat, so the
+// values are cached.
+func (c *nameCmp) tokenSim(x, y int32) float64 {
+	if x == y {
+		return 1
+	}
+	if v, ok := c.cache.get(x, y); ok {
+		return v
+	}
+	tx, ty := c.tokens[x], c.tokens[y]
+	var s float64
+	switch {
+	case len(tx) == 1 || len(ty) == 1:
+		if tx[0] == ty[0] {
+			s = 0.85 // an initial agrees with the name
+		}
+	case c.ascii[x] && c.ascii[y]:
+		s = jwBytes([]byte(tx), []byte(ty))
+	default:
+		s = jaroWinkler(tx, ty)
+	}
+	return c.cache.put(x, y, s)
+}
+
 func (c *nameCmp) blockKeys(dst []string, i int32) []string {
-	for _, t := range c.toks[i] {
-		if len(t) > 1 {
+	for _, id := range c.toks[i] {
+		if t := c.tokens[id]; len(t) > 1 {
 			dst = append(dst, t)
 		}
 	}

@@ -107,6 +107,11 @@ func splitKeep(s string) []string {
 }
 
 func check(p pdate) (pdate, bool) {
+	if p.m > 12 && p.m <= 31 && p.d >= 1 && p.d <= 12 {
+		// Month and day written the other way round (07.16.1999): the only
+		// reading that is a date.
+		p.m, p.d = p.d, p.m
+	}
 	if p.y != 0 && (p.y < 1000 || p.y > 2200) || p.m < 0 || p.m > 12 || p.d < 0 || p.d > 31 {
 		return pdate{}, false
 	}

@@ -443,7 +443,7 @@ func (p *progress) report(stage string, done, total int64) {
 		p.last = time.Now()
 		return
 	}
-	if total > 0 && time.Since(p.last) >= 2*time.Second {
+	if total > 0 && time.Since(p.last) >= 10*time.Second {
 		p.last = time.Now()
 		fmt.Fprintf(p.w, "  %s: %d of %d (%.0f%%)\n", stage, done, total, 100*float64(done)/float64(total))
 	}
