@@ -163,13 +163,16 @@ func (c *nameCmp) compare(i, j int32) int {
 	// Only a near miss can become a match by joining words; most pairs a
 	// birth-date block brings together have nothing in common.
 	if sim < 0.94 && sim >= 0.6 {
+		var joined float64
 		if same && len(a) > 1 {
 			// Names split or joined differently: "Abdul Aziz" / "Abdulaziz".
-			sim = math.Max(sim, jaroWinkler(c.joined[i], c.joined[j]))
+			joined = jaroWinkler(c.joined[i], c.joined[j])
 		} else if !same && len(a) == 1 && len(b) == 2 {
 			t, u, v := c.tokens[a[0]], c.tokens[b[0]], c.tokens[b[1]]
-			sim = math.Max(sim, jaroWinkler(t, u+v))
-			sim = math.Max(sim, jaroWinkler(t, v+u))
+			joined = math.Max(jaroWinkler(t, u+v), jaroWinkler(t, v+u))
+		}
+		if joined > sim {
+			sim, same = joined, true
 		}
 	}
 	switch {

@@ -84,13 +84,10 @@ func foldLatin(s string) string {
 		if r == last() && r != ' ' {
 			continue // doubled letters: Abdullaev / Abdulaev, Aliyev → aliiev → aliev
 		}
-		// i before e after a consonant or at the start of a word: Yerlan/Erlan,
-		// Dmitriyev/Dmitriev/Dmitrev.
+		// i before e is the y of ye, written or not: Yerlan/Erlan,
+		// Abdullayev/Abdullaev, Dmitriyev/Dmitriev.
 		if r == 'e' && last() == 'i' {
-			n := len(out)
-			if n == 1 || !isVowel(out[n-2]) {
-				out = out[:n-1]
-			}
+			out = out[:len(out)-1]
 		}
 		out = append(out, r)
 	}
