@@ -9,14 +9,14 @@ import (
 const (
 	RefusedSize   = "cluster would exceed the size limit"
 	RefusedSource = "cluster would hold two records of one list (link-only)"
-	RefusedChain  = "records of the two groups do not agree on average"
+	RefusedChain  = "a record of one group is almost certainly not a record of the other"
 )
 
 // cluster joins the pairs over the threshold into persons, strongest first
 // (single linkage, as connected components, but guarded): a link is refused
 // when the joined person would hold too many records, two records of one
 // list in link-only mode, or two groups whose records, compared all against
-// all, have on average more against than for being one person. Refused links and the
+// all, include two records that are almost certainly different people. Refused links and the
 // uncertain band go to review.
 func cluster(ctx context.Context, d *Dataset, res *Result, s *scorer, o *Options) {
 	sort.Slice(res.Pairs, func(i, j int) bool {
@@ -72,7 +72,7 @@ func cluster(ctx context.Context, d *Dataset, res *Result, s *scorer, o *Options
 			p.Refused = RefusedSize
 		case o.LinkOnly && sharesSource(d, ma, mb):
 			p.Refused = RefusedSource
-		case len(ma)+len(mb) > 2 && meanWeight(s, ma, mb, levels) < o.ChainWeight:
+		case len(ma)+len(mb) > 2 && o.ChainMin > 0 && contradicts(s, ma, mb, levels, o.ChainMin):
 			p.Refused = RefusedChain
 		}
 		if p.Refused != "" {
@@ -117,16 +117,18 @@ func sharesSource(d *Dataset, a, b []int32) bool {
 	return false
 }
 
-// meanWeight compares every record of a with every record of b. Weights,
-// not probabilities, are averaged: a pair with little in common but nothing
-// against it (a name and a year of birth) weighs about nothing, where its
-// probability would be low and would veto a sound link.
-func meanWeight(s *scorer, a, b []int32, levels []int) float64 {
-	var sum float64
+// contradicts compares every record of a with every record of b, and
+// reports whether some pair is almost certainly two people. A minimum, not
+// a mean: records that say little (a name and a year of birth) have a low
+// probability with anyone, and would drag a mean down and veto sound links,
+// while one pair that clearly disagrees is what a chain looks like.
+func contradicts(s *scorer, a, b []int32, levels []int, min float64) bool {
 	for _, x := range a {
 		for _, y := range b {
-			sum += s.pairWeight(x, y, levels)
+			if s.prob(s.pairWeight(x, y, levels)) < min {
+				return true
+			}
 		}
 	}
-	return sum / float64(len(a)*len(b))
+	return false
 }

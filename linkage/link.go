@@ -30,12 +30,12 @@ type Options struct {
 	ReviewLow, ReviewHigh float64
 	// MaxCluster is the most records one person may hold.
 	MaxCluster int
-	// ChainWeight is the least mean match weight (in bits) between the
-	// records of two groups that a link may join: the guard against chains
-	// in which A is like B, B like C, and A nothing like C. The default, 0,
-	// asks that the two groups look, on average, more alike than chance;
-	// math.Inf(-1) turns the guard off.
-	ChainWeight float64
+	// ChainMin guards against chains in which A is like B, B like C, and A
+	// nothing like C: a link joins two groups only if no record of one is,
+	// with a match probability under ChainMin, almost certainly not the
+	// same person as a record of the other. A negative value turns the
+	// guard off.
+	ChainMin float64
 	// NoTermFrequencies turns off the adjustment for common names.
 	NoTermFrequencies bool
 	// Labels refine the model after EM; LabelStrength is how many labelled
@@ -60,6 +60,7 @@ const (
 	DefaultReviewLow  = 0.2
 	DefaultReviewHigh = 0.8
 	DefaultMaxCluster = 20
+	DefaultChainMin   = 0.01
 )
 
 func (o *Options) defaults() error {
@@ -80,6 +81,9 @@ func (o *Options) defaults() error {
 	}
 	if o.ReviewLow == 0 && o.ReviewHigh == 0 {
 		o.ReviewLow, o.ReviewHigh = DefaultReviewLow, DefaultReviewHigh
+	}
+	if o.ChainMin == 0 {
+		o.ChainMin = DefaultChainMin
 	}
 	if o.LabelStrength == 0 {
 		o.LabelStrength = 50

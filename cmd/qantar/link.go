@@ -28,19 +28,19 @@ const linkSynopsis = "FILE.csv [FILE2.csv â€¦] --id COLUMN --field TYPE:COLUMN â
 
 // linkConfig is what the flags of qantar link say.
 type linkConfig struct {
-	files                  []string
-	id                     string
-	fields                 []linkage.Field
-	blocks                 multiFlag
-	labels                 string
-	out, pairs, review     string
-	opts                   linkage.Options
-	reviewBand             string
-	quiet                  bool
-	maxBlock, window       int
-	maxCluster             int
-	threshold, chainWeight float64
-	linkOnly, noTF         bool
+	files               []string
+	id                  string
+	fields              []linkage.Field
+	blocks              multiFlag
+	labels              string
+	out, pairs, review  string
+	opts                linkage.Options
+	reviewBand          string
+	quiet               bool
+	maxBlock, window    int
+	maxCluster          int
+	threshold, chainMin float64
+	linkOnly, noTF      bool
 }
 
 func runLink(ctx context.Context, m *Main, args []string) error {
@@ -118,7 +118,7 @@ func (m *Main) parseLinkFlags(args []string) (*linkConfig, error) {
 	fs.IntVar(&c.maxBlock, "max-block", linkage.DefaultMaxBlock, "blocks larger than this are compared within a sliding window")
 	fs.IntVar(&c.window, "window", linkage.DefaultWindow, "the sliding window for large blocks")
 	fs.IntVar(&c.maxCluster, "max-cluster", linkage.DefaultMaxCluster, "the most records one person may hold")
-	fs.Float64Var(&c.chainWeight, "chain-weight", 0, "least mean match weight (bits) between two groups for a link to join them")
+	fs.Float64Var(&c.chainMin, "chain-min", linkage.DefaultChainMin, "a link does not join two groups if a pair across them has a match probability under this (negative: off)")
 	fs.BoolVar(&c.noTF, "no-tf", false, "do not adjust for common names")
 	fs.BoolVar(&c.quiet, "quiet", false, "no progress or summary on standard error")
 	rest := args
@@ -182,7 +182,7 @@ func (m *Main) parseLinkFlags(args []string) (*linkConfig, error) {
 	}
 	c.opts = linkage.Options{
 		LinkOnly: c.linkOnly, Threshold: c.threshold, ReviewLow: low, ReviewHigh: high,
-		MaxBlock: c.maxBlock, Window: c.window, MaxCluster: c.maxCluster, ChainWeight: c.chainWeight,
+		MaxBlock: c.maxBlock, Window: c.window, MaxCluster: c.maxCluster, ChainMin: c.chainMin,
 		NoTermFrequencies: c.noTF,
 	}
 	return c, nil
