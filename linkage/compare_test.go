@@ -165,6 +165,8 @@ func TestDateLevels(t *testing.T) {
 		{"BothYearOnly", "1985", "1985", dateSameYear},
 		{"OtherYear", "1985-01-05", "1986", dateDisagree},
 		{"Different", "1985-01-05", "1990-06-20", dateDisagree},
+		{"OnlyYearAgrees", "1985-01-05", "1985-06-20", dateDisagree},
+		{"MonthDiffersDayMissing", "1985-01-05", "1985-06", dateSameYear},
 		{"Missing", "1985-01-05", "", -1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -159,7 +159,7 @@ func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
 // Date agreement levels, from the weakest to the strongest.
 const (
 	dateDisagree = iota
-	dateSameYear // years agree, nothing else known to agree
+	dateSameYear // years agree, and one date has no day or month to compare
 	dateOneOff   // full dates differing in one of year, month, day (a typo)
 	dateNear     // day and month swapped, or agreeing to the month with a day missing
 	dateExact
@@ -191,9 +191,9 @@ func compareDate(a, b pdate) int {
 			return dateOneOff
 		case a.y == b.y && a.m == b.d && a.d == b.m:
 			return dateNear
-		case a.y == b.y:
-			return dateSameYear
 		}
+		// Two full dates that share only the year disagree: "same year" is
+		// for a date whose month or day nobody wrote down.
 		return dateDisagree
 	}
 	if a.y != b.y {
