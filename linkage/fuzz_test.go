@@ -72,4 +72,3 @@ func FuzzReadCSV(f *testing.F) {
 		}
 	})
 }
-
