@@ -35,8 +35,7 @@ func cluster(ctx context.Context, d *Dataset, res *Result, s *scorer, o *Options
 	for i := range parent {
 		parent[i] = int32(i)
 	}
-	var find func(int32) int32
-	find = func(x int32) int32 {
+	find := func(x int32) int32 {
 		for parent[x] != x {
 			parent[x] = parent[parent[x]]
 			x = parent[x]
