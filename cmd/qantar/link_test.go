@@ -29,7 +29,7 @@ b5,Olga Kim,1962-11-30,F
 `
 )
 
-func writeFile(t *testing.T, dir, name, body string) string {
+func writeLinkFile(t *testing.T, dir, name, body string) string {
 	t.Helper()
 	p := filepath.Join(dir, name)
 	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
@@ -81,8 +81,8 @@ func TestLinkAcrossScripts(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
-			a := writeFile(t, dir, "prosecutor.csv", linkListA)
-			b := writeFile(t, dir, "radio.csv", linkListB)
+			a := writeLinkFile(t, dir, "prosecutor.csv", linkListA)
+			b := writeLinkFile(t, dir, "radio.csv", linkListB)
 			out := filepath.Join(dir, "clusters.csv")
 			review := filepath.Join(dir, "review.csv")
 			pairs := filepath.Join(dir, "pairs.csv")
@@ -119,7 +119,7 @@ func TestLinkAcrossScripts(t *testing.T) {
 func TestLinkDedupToStdout(t *testing.T) {
 	dir := t.TempDir()
 	body := linkListA + "a6,Nurlan Abdullaev,1985-01-05,M\n"
-	f := writeFile(t, dir, "list.csv", body)
+	f := writeLinkFile(t, dir, "list.csv", body)
 	code, out, stderr := runLinkCmd(t, f, "--id", "id", "--field", "name:name", "--field", "date:born")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
@@ -172,7 +172,7 @@ func TestLinkErrors(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
-			in := writeFile(t, dir, "list.csv", tc.body)
+			in := writeLinkFile(t, dir, "list.csv", tc.body)
 			out := filepath.Join(dir, "clusters.csv")
 			args := append([]string{in, "--out", out, "--quiet"}, tc.args...)
 			code, _, stderr := runLinkCmd(t, args...)
@@ -198,8 +198,8 @@ func TestLinkErrors(t *testing.T) {
 // the run before anything is written.
 func TestLinkSecondFileErrorLeavesNoOutput(t *testing.T) {
 	dir := t.TempDir()
-	a := writeFile(t, dir, "a.csv", linkListA)
-	b := writeFile(t, dir, "b.csv", "id,name,born,sex\nb1,Nurlan,1985\n")
+	a := writeLinkFile(t, dir, "a.csv", linkListA)
+	b := writeLinkFile(t, dir, "b.csv", "id,name,born,sex\nb1,Nurlan,1985\n")
 	out := filepath.Join(dir, "clusters.csv")
 	code, _, stderr := runLinkCmd(t, a, b, "--id", "id", "--field", "name:name", "--out", out, "--quiet")
 	if code != 1 || !strings.Contains(stderr, "b.csv: line 2") {
@@ -220,8 +220,8 @@ func TestLinkHelp(t *testing.T) {
 func TestLinkSameBaseName(t *testing.T) {
 	dir := t.TempDir()
 	os.Mkdir(filepath.Join(dir, "x"), 0o755)
-	a := writeFile(t, dir, "list.csv", linkListA)
-	b := writeFile(t, filepath.Join(dir, "x"), "list.csv", linkListB)
+	a := writeLinkFile(t, dir, "list.csv", linkListA)
+	b := writeLinkFile(t, filepath.Join(dir, "x"), "list.csv", linkListB)
 	code, _, stderr := runLinkCmd(t, a, b, "--id", "id", "--field", "name:name", "--quiet")
 	if code != 2 || !strings.Contains(stderr, "same base name") {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
