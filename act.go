@@ -1,5 +1,7 @@
 package qantar
 
+import "fmt"
+
 // Act is one thing done to one victim in one event: a killing in crowd
 // control, a death in custody, torture, an arbitrary detention (HURIDOCS ESF
 // "act").
@@ -13,6 +15,18 @@ type Act struct {
 	PlaceID      int64  `json:"place_id,omitempty"`
 	VictimStatus string `json:"victim_status,omitempty"`
 	Description  Text   `json:"description,omitempty"`
+	// Minnesota holds cited answers to the Minnesota Protocol checklist
+	// for a death (items are listed by package report).
+	Minnesota []ChecklistAnswer `json:"minnesota,omitempty"`
+}
+
+// ChecklistAnswer answers one checklist item: yes, no or unknown, with the
+// source that says so.
+type ChecklistAnswer struct {
+	Item     string `json:"item"`
+	Answer   string `json:"answer"`
+	SourceID int64  `json:"source_id,omitempty"`
+	Note     string `json:"note,omitempty"`
 }
 
 func (*Act) Kind() Kind { return KindAct }
@@ -36,11 +50,36 @@ func (a *Act) Validate() error {
 	if err := checkTerm("victim_status", "victim_status", a.VictimStatus, false); err != nil {
 		return err
 	}
+	if len(a.Minnesota) > 100 {
+		return FieldErrorf("minnesota", "too many answers")
+	}
+	for i, m := range a.Minnesota {
+		f := fmt.Sprintf("minnesota[%d]", i)
+		if err := checkCode(f+".item", m.Item); err != nil {
+			return err
+		}
+		if m.Item == "" {
+			return FieldErrorf(f+".item", "is required")
+		}
+		if m.Answer != "yes" && m.Answer != "no" && m.Answer != "unknown" {
+			return FieldErrorf(f+".answer", "%q is not yes, no or unknown", m.Answer)
+		}
+		if err := checkID(f+".source_id", m.SourceID, false); err != nil {
+			return err
+		}
+		if err := checkString(f+".note", m.Note, MaxLong); err != nil {
+			return err
+		}
+	}
 	return a.Description.validate("description", MaxLong, false)
 }
 
 func (a *Act) Refs() []Ref {
-	return ref(ref(ref(nil, "victim_id", KindPerson, a.VictimID), "event_id", KindEvent, a.EventID), "place_id", KindPlace, a.PlaceID)
+	refs := ref(ref(ref(nil, "victim_id", KindPerson, a.VictimID), "event_id", KindEvent, a.EventID), "place_id", KindPlace, a.PlaceID)
+	for i, m := range a.Minnesota {
+		refs = ref(refs, fmt.Sprintf("minnesota[%d].source_id", i), KindSource, m.SourceID)
+	}
+	return refs
 }
 
 // IsKilling reports whether the act ended the victim's life.

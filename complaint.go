@@ -98,7 +98,12 @@ func (c *Complaint) Refs() []Ref {
 }
 
 // Answered reports whether a response counts as an answer that stops the
-// clock: "no response" and "secrecy of the investigation" do not.
+// clock: "no response", "secrecy of the investigation" and a notice that the
+// term was extended do not.
 func (r Response) Answered() bool {
-	return r.Outcome != "no_response" && r.Outcome != "secrecy_of_investigation"
+	switch r.Outcome {
+	case "no_response", "secrecy_of_investigation", "extended":
+		return false
+	}
+	return true
 }

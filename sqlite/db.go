@@ -61,6 +61,8 @@ type DB struct {
 	origin      string
 	signer      note.Signer
 	verifierKey string
+
+	stmts map[string]*sql.Stmt // read-only after Open
 }
 
 var _ qantar.Store = (*DB)(nil)
@@ -119,6 +121,10 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		return nil, err
 	}
 	if err := db.reindex(ctx); err != nil {
+		db.write.Close()
+		return nil, err
+	}
+	if err := db.prepare(ctx); err != nil {
 		db.write.Close()
 		return nil, err
 	}
@@ -237,4 +243,37 @@ func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 func parseTime(s string) time.Time {
 	t, _ := time.Parse(time.RFC3339Nano, s)
 	return t
+}
+
+// prepare prepares the write path's statements on the write connection. It
+// runs at open, while no transaction holds the one connection: preparing
+// later, inside a transaction, would wait for that connection forever.
+func (db *DB) prepare(ctx context.Context) error {
+	db.stmts = map[string]*sql.Stmt{}
+	for _, q := range writeQueries {
+		st, err := db.write.PrepareContext(ctx, q)
+		if err != nil {
+			return fmt.Errorf("prepare %q: %w", q, err)
+		}
+		db.stmts[q] = st
+	}
+	return nil
+}
+
+// exec runs a write statement in the transaction, prepared when it is one
+// of writeQueries.
+func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st, ok := tx.db.stmts[query]; ok {
+		return tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	}
+	return tx.ExecContext(ctx, query, args...)
+}
+
+// queryRow runs a one-row query in the transaction, prepared when it is one
+// of writeQueries.
+func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if st, ok := tx.db.stmts[query]; ok {
+		return tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	}
+	return tx.QueryRowContext(ctx, query, args...)
 }

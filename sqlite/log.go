@@ -22,7 +22,7 @@ type logState struct {
 // nodes are written once, for all the transaction's leaves, at commit.
 func (tx *Tx) appendLeaf(ctx context.Context, v versionRow) (int64, error) {
 	if !tx.log.loaded {
-		if err := tx.QueryRowContext(ctx, `SELECT size FROM tlog_state WHERE id = 1`).Scan(&tx.log.start); err != nil {
+		if err := tx.queryRow(ctx, qLogSize).Scan(&tx.log.start); err != nil {
 			return 0, fmt.Errorf("log size: %w", err)
 		}
 		tx.log.loaded = true
@@ -34,7 +34,7 @@ func (tx *Tx) appendLeaf(ctx context.Context, v versionRow) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO tlog_leaves (idx, leaf) VALUES (?, ?)`, int64(idx), enc); err != nil {
+	if _, err := tx.exec(ctx, qInsertLeaf, int64(idx), enc); err != nil {
 		return 0, fmt.Errorf("leaf %d: %w", idx, err)
 	}
 	tx.log.pending = append(tx.log.pending, tlog.LeafHash(enc))
@@ -48,7 +48,7 @@ func (tx *Tx) flushLog(ctx context.Context) error {
 	if len(tx.log.pending) == 0 {
 		return nil
 	}
-	size, root, err := tlog.Append(ctx, nodeStore{tx.Tx}, tx.log.start, tx.log.pending)
+	size, root, err := tlog.Append(ctx, writeNodes{tx}, tx.log.start, tx.log.pending)
 	if err != nil {
 		return fmt.Errorf("log append: %w", err)
 	}
@@ -56,7 +56,7 @@ func (tx *Tx) flushLog(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("sign checkpoint: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE tlog_state SET size = ?, root = ?, checkpoint = ? WHERE id = 1`, int64(size), root, cp); err != nil {
+	if _, err := tx.exec(ctx, qUpdateLogState, int64(size), root, cp); err != nil {
 		return fmt.Errorf("log state: %w", err)
 	}
 	tx.log = logState{}
@@ -111,6 +111,32 @@ func (ns nodeStore) GetNodes(ctx context.Context, ids []tlog.NodeID) ([][]byte, 
 func (ns nodeStore) PutNodes(ctx context.Context, nodes []tlog.Node) error {
 	for _, n := range nodes {
 		if _, err := ns.q.ExecContext(ctx, `INSERT INTO tlog_nodes (level, idx, hash) VALUES (?, ?, ?)`, int(n.ID.Level), int64(n.ID.Index), n.Hash); err != nil {
+			return fmt.Errorf("log node %d/%d: %w", n.ID.Level, n.ID.Index, err)
+		}
+	}
+	return nil
+}
+
+// writeNodes is tlog.NodeStore inside a write transaction, through the
+// prepared statements.
+type writeNodes struct{ tx *Tx }
+
+func (ns writeNodes) GetNodes(ctx context.Context, ids []tlog.NodeID) ([][]byte, error) {
+	out := make([][]byte, len(ids))
+	for i, id := range ids {
+		if err := ns.tx.queryRow(ctx, qGetNode, int(id.Level), int64(id.Index)).Scan(&out[i]); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return nil, fmt.Errorf("log node %d/%d is missing", id.Level, id.Index)
+			}
+			return nil, fmt.Errorf("log node %d/%d: %w", id.Level, id.Index, err)
+		}
+	}
+	return out, nil
+}
+
+func (ns writeNodes) PutNodes(ctx context.Context, nodes []tlog.Node) error {
+	for _, n := range nodes {
+		if _, err := ns.tx.exec(ctx, qPutNode, int(n.ID.Level), int64(n.ID.Index), n.Hash); err != nil {
 			return fmt.Errorf("log node %d/%d: %w", n.ID.Level, n.ID.Index, err)
 		}
 	}

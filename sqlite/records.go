@@ -65,7 +65,7 @@ func (tx *Tx) Create(ctx context.Context, actor qantar.Actor, rec qantar.Record)
 		return err
 	}
 	m := rec.GetMeta()
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM records WHERE kind = ?`, rec.Kind()).Scan(&m.ID); err != nil {
+	if err := tx.queryRow(ctx, qNextID, rec.Kind()).Scan(&m.ID); err != nil {
 		return fmt.Errorf("next id: %w", err)
 	}
 	m.Version, m.CreatedAt, m.UpdatedAt = 1, tx.now, tx.now
@@ -134,9 +134,7 @@ func (tx *Tx) Delete(ctx context.Context, actor qantar.Actor, kind qantar.Kind, 
 	}
 	var fromKind string
 	var fromID int64
-	err = tx.QueryRowContext(ctx, `SELECT r.from_kind, r.from_id FROM refs r
-		JOIN records x ON x.kind = r.from_kind AND x.id = r.from_id AND x.deleted_at IS NULL
-		WHERE r.to_kind = ? AND r.to_id = ? AND NOT (r.from_kind = ? AND r.from_id = ?) LIMIT 1`, kind, id, kind, id).Scan(&fromKind, &fromID)
+	err = tx.queryRow(ctx, qReferrer, kind, id, kind, id).Scan(&fromKind, &fromID)
 	if err == nil {
 		return qantar.Errorf(qantar.ECONFLICT, "%s/%d is still referred to by %s/%d; change or delete that first", kind, id, fromKind, fromID)
 	} else if !errors.Is(err, sql.ErrNoRows) {
@@ -162,7 +160,7 @@ func (tx *Tx) check(ctx context.Context, actor qantar.Actor, rec qantar.Record, 
 			return qantar.FieldErrorf(r.Field, "a record cannot refer to itself")
 		}
 		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM records WHERE kind = ? AND id = ? AND deleted_at IS NULL`, r.Kind, r.ID).Scan(&n); err != nil {
+		if err := tx.queryRow(ctx, qExists, r.Kind, r.ID).Scan(&n); err != nil {
 			return fmt.Errorf("check %s: %w", r.Field, err)
 		}
 		if n == 0 {
@@ -210,11 +208,9 @@ func (tx *Tx) write(ctx context.Context, actor qantar.Actor, rec qantar.Record, 
 		deleted = formatTime(tx.now)
 	}
 	if insert {
-		_, err = tx.ExecContext(ctx, `INSERT INTO records (kind, id, version, created_at, updated_at, deleted_at, protection, external_key, data)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, rec.Kind(), m.ID, m.Version, formatTime(m.CreatedAt), formatTime(m.UpdatedAt), deleted, protection, ext, data)
+		_, err = tx.exec(ctx, qInsertRecord, rec.Kind(), m.ID, m.Version, formatTime(m.CreatedAt), formatTime(m.UpdatedAt), deleted, protection, ext, data)
 	} else {
-		_, err = tx.ExecContext(ctx, `UPDATE records SET version = ?, updated_at = ?, deleted_at = ?, protection = ?, external_key = ?, data = ?
-			WHERE kind = ? AND id = ?`, m.Version, formatTime(m.UpdatedAt), deleted, protection, ext, data, rec.Kind(), m.ID)
+		_, err = tx.exec(ctx, qUpdateRecord, m.Version, formatTime(m.UpdatedAt), deleted, protection, ext, data, rec.Kind(), m.ID)
 	}
 	if err != nil {
 		if strings.Contains(err.Error(), "UNIQUE constraint failed: records.kind, records.external_key") {
@@ -226,13 +222,13 @@ func (tx *Tx) write(ctx context.Context, actor qantar.Actor, rec qantar.Record, 
 		return fmt.Errorf("write %s/%d: %w", rec.Kind(), m.ID, err)
 	}
 	if op != qantar.OpCreate {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM refs WHERE from_kind = ? AND from_id = ?`, rec.Kind(), m.ID); err != nil {
+		if _, err := tx.exec(ctx, qDeleteRefs, rec.Kind(), m.ID); err != nil {
 			return fmt.Errorf("refs: %w", err)
 		}
 	}
 	if op != qantar.OpDelete {
 		for _, r := range rec.Refs() {
-			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO refs (to_kind, to_id, from_kind, from_id) VALUES (?, ?, ?, ?)`,
+			if _, err := tx.exec(ctx, qInsertRef,
 				r.Kind, r.ID, rec.Kind(), m.ID); err != nil {
 				return fmt.Errorf("refs: %w", err)
 			}
@@ -256,8 +252,7 @@ func (tx *Tx) write(ctx context.Context, actor qantar.Actor, rec qantar.Record, 
 	if reason != "" {
 		reasonArg = reason
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO versions (kind, id, version, op, actor, at, reason, data, salt, leaf_index)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, v.kind, v.id, v.version, v.op, v.actor, formatTime(tx.now), reasonArg, canonical, v.salt, leaf); err != nil {
+	if _, err := tx.exec(ctx, qInsertVersion, v.kind, v.id, v.version, v.op, v.actor, formatTime(tx.now), reasonArg, canonical, v.salt, leaf); err != nil {
 		return fmt.Errorf("version %s/%d v%d: %w", v.kind, v.id, v.version, err)
 	}
 	return nil

@@ -18,14 +18,14 @@ func (tx *Tx) index(ctx context.Context, rec qantar.Record, op qantar.Op) error 
 		return nil
 	}
 	rowid := search.Rowid(rec.Kind(), rec.GetMeta().ID)
-	if _, err := tx.ExecContext(ctx, `DELETE FROM search_fts WHERE rowid = ?`, rowid); err != nil {
+	if _, err := tx.exec(ctx, qDeleteSearch, rowid); err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}
 	if op == qantar.OpDelete {
 		return nil
 	}
 	d := search.DocOf(rec)
-	if _, err := tx.ExecContext(ctx, `INSERT INTO search_fts (rowid, keys, stems, kind, id, protection) VALUES (?, ?, ?, ?, ?, ?)`,
+	if _, err := tx.exec(ctx, qInsertSearch,
 		rowid, strings.Join(d.Keys, " "), strings.Join(d.Stems, " "), d.Kind, d.ID, d.Protection); err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}

@@ -1,0 +1,28 @@
+package sqlite
+
+// The statements of the write path, prepared once on the write connection
+// when the database opens: parsing SQL costs more than running them.
+const (
+	qNextID   = `SELECT coalesce(max(id), 0) + 1 FROM records WHERE kind = ?`
+	qReferrer = `SELECT r.from_kind, r.from_id FROM refs r
+		JOIN records x ON x.kind = r.from_kind AND x.id = r.from_id AND x.deleted_at IS NULL
+		WHERE r.to_kind = ? AND r.to_id = ? AND NOT (r.from_kind = ? AND r.from_id = ?) LIMIT 1`
+	qExists       = `SELECT count(*) FROM records WHERE kind = ? AND id = ? AND deleted_at IS NULL`
+	qInsertRecord = `INSERT INTO records (kind, id, version, created_at, updated_at, deleted_at, protection, external_key, data)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	qUpdateRecord = `UPDATE records SET version = ?, updated_at = ?, deleted_at = ?, protection = ?, external_key = ?, data = ?
+			WHERE kind = ? AND id = ?`
+	qDeleteRefs    = `DELETE FROM refs WHERE from_kind = ? AND from_id = ?`
+	qInsertRef     = `INSERT OR IGNORE INTO refs (to_kind, to_id, from_kind, from_id) VALUES (?, ?, ?, ?)`
+	qInsertVersion = `INSERT INTO versions (kind, id, version, op, actor, at, reason, data, salt, leaf_index)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	qLogSize        = `SELECT size FROM tlog_state WHERE id = 1`
+	qInsertLeaf     = `INSERT INTO tlog_leaves (idx, leaf) VALUES (?, ?)`
+	qUpdateLogState = `UPDATE tlog_state SET size = ?, root = ?, checkpoint = ? WHERE id = 1`
+	qDeleteSearch   = `DELETE FROM search_fts WHERE rowid = ?`
+	qGetNode        = `SELECT hash FROM tlog_nodes WHERE level = ? AND idx = ?`
+	qPutNode        = `INSERT INTO tlog_nodes (level, idx, hash) VALUES (?, ?, ?)`
+	qInsertSearch   = `INSERT INTO search_fts (rowid, keys, stems, kind, id, protection) VALUES (?, ?, ?, ?, ?, ?)`
+)
+
+var writeQueries = []string{qNextID, qReferrer, qExists, qInsertRecord, qUpdateRecord, qDeleteRefs, qInsertRef, qInsertVersion, qLogSize, qInsertLeaf, qUpdateLogState, qDeleteSearch, qInsertSearch, qGetNode, qPutNode}
