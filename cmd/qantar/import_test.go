@@ -119,6 +119,10 @@ func TestExportCommand(t *testing.T) {
 	if !strings.Contains(stdout, "persons.csv\t2 records") {
 		t.Errorf("export output:\n%s", stdout)
 	}
+	// The log checkpoint at the time of export, beside the files.
+	if cp, err := os.ReadFile(filepath.Join(out, "checkpoint.txt")); err != nil || len(cp) == 0 || !strings.Contains(stdout, "checkpoint.txt") {
+		t.Errorf("checkpoint.txt: %v %q; stdout:\n%s", err, cp, stdout)
+	}
 	persons, _ := os.ReadFile(filepath.Join(out, "persons.csv"))
 	if strings.Contains(string(persons), "Hidden Person") || !strings.Contains(string(persons), "Protected person") {
 		t.Errorf("public persons.csv:\n%s", persons)
