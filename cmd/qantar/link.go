@@ -14,6 +14,7 @@ import (
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/linkage"
+	"github.com/qantar-project/qantar/names"
 )
 
 func init() {
@@ -41,6 +42,7 @@ type linkConfig struct {
 	maxCluster          int
 	threshold, chainMin float64
 	linkOnly, noTF      bool
+	nameKey             string
 }
 
 func runLink(ctx context.Context, m *Main, args []string) error {
@@ -120,6 +122,7 @@ func (m *Main) parseLinkFlags(args []string) (*linkConfig, error) {
 	fs.IntVar(&c.maxCluster, "max-cluster", linkage.DefaultMaxCluster, "the most records one person may hold")
 	fs.Float64Var(&c.chainMin, "chain-min", linkage.DefaultChainMin, "a link does not join two groups if a pair across them has a match probability under this (negative: off)")
 	fs.BoolVar(&c.noTF, "no-tf", false, "do not adjust for common names")
+	fs.StringVar(&c.nameKey, "name-key", "names", "match key of names: names (package names: Kazakh and Russian transliterations, patronymics) or simple (linkage's own fold)")
 	fs.BoolVar(&c.quiet, "quiet", false, "no progress or summary on standard error")
 	rest := args
 	for {
@@ -180,7 +183,17 @@ func (m *Main) parseLinkFlags(args []string) (*linkConfig, error) {
 			}
 		}
 	}
+	var key linkage.KeyFunc
+	switch c.nameKey {
+	case "names":
+		key = names.Key
+	case "simple":
+		key = linkage.DefaultKey
+	default:
+		return nil, usagef("--name-key %q: want names or simple", c.nameKey)
+	}
 	c.opts = linkage.Options{
+		Key:      key,
 		LinkOnly: c.linkOnly, Threshold: c.threshold, ReviewLow: low, ReviewHigh: high,
 		MaxBlock: c.maxBlock, Window: c.window, MaxCluster: c.maxCluster, ChainMin: c.chainMin,
 		NoTermFrequencies: c.noTF,
