@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -137,13 +136,4 @@ func problems(rep *csvio.Report) string {
 	var b strings.Builder
 	rep.WriteText(&b, 0)
 	return b.String()
-}
-
-func mustJSON(t *testing.T, v any) string {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }
