@@ -167,6 +167,8 @@ func TestLinkErrors(t *testing.T) {
 			code: 2, want: []string{"--threshold"}},
 		{name: "BadReviewBand", body: linkListA, args: []string{"--id", "id", "--field", "name:name", "--review-band", "0.9,0.1"},
 			code: 2, want: []string{"--review-band"}},
+		{name: "BadNameKey", body: linkListA, args: []string{"--id", "id", "--field", "name:name", "--name-key", "soundex"},
+			code: 2, want: []string{"--name-key"}},
 		{name: "BlockOnUnknownColumn", body: linkListA, args: []string{"--id", "id", "--field", "name:name", "--block", "born"},
 			code: 2, want: []string{"--block", `"born"`}},
 	} {
@@ -225,5 +227,23 @@ func TestLinkSameBaseName(t *testing.T) {
 	code, _, stderr := runLinkCmd(t, a, b, "--id", "id", "--field", "name:name", "--quiet")
 	if code != 2 || !strings.Contains(stderr, "same base name") {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+}
+
+// TestLinkLabels refines the model from judged pairs, and refuses a label
+// naming a record that is not there, with its line.
+func TestLinkLabels(t *testing.T) {
+	dir := t.TempDir()
+	a := writeLinkFile(t, dir, "a.csv", linkListA)
+	b := writeLinkFile(t, dir, "b.csv", linkListB)
+	good := writeLinkFile(t, dir, "labels.csv", "file_a,record_id_a,file_b,record_id_b,match\na.csv,a1,b.csv,b1,1\na.csv,a5,b.csv,b4,0\n")
+	bad := writeLinkFile(t, dir, "bad.csv", "file_a,record_id_a,file_b,record_id_b,match\na.csv,a1,b.csv,b1,1\na.csv,a9,b.csv,b4,0\n")
+	args := []string{a, b, "--id", "id", "--field", "name:name", "--field", "date:born", "--link-only", "--quiet"}
+	if code, _, stderr := runLinkCmd(t, append(args, "--labels", good)...); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	code, _, stderr := runLinkCmd(t, append(args, "--labels", bad)...)
+	if code != 1 || !strings.Contains(stderr, "bad.csv: line 3") || !strings.Contains(stderr, `"a9"`) {
+		t.Fatalf("exit %d, stderr %q; want 1 naming bad.csv: line 3 and a9", code, stderr)
 	}
 }
