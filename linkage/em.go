@@ -414,10 +414,16 @@ type Session struct {
 // fitPrior finds λ over all possible pairs with m and u fixed.
 func (m *Model) fitPrior(pt patterns, all patternCounts, total float64) {
 	type row struct{ bf, c float64 }
+	keys := make([]uint64, 0, len(all))
+	for k := range all {
+		keys = append(keys, k)
+	}
+	// Sorted, so that the sums and the prior are the same on every run.
+	slices.Sort(keys)
 	rows := make([]row, 0, len(all))
 	lv := make([]int, len(m.Fields))
 	var compared float64
-	for k, c := range all {
+	for _, k := range keys {
 		pt.decode(uint32(k>>16), lv)
 		bf := tfFactor(uint16(k))
 		for f, l := range lv {
@@ -425,18 +431,9 @@ func (m *Model) fitPrior(pt patterns, all patternCounts, total float64) {
 				bf *= m.Fields[f].M[l] / m.Fields[f].U[l]
 			}
 		}
-		rows = append(rows, row{bf, float64(c)})
-		compared += float64(c)
+		rows = append(rows, row{bf, float64(all[k])})
+		compared += float64(all[k])
 	}
-	slices.SortFunc(rows, func(a, b row) int {
-		switch {
-		case a.bf < b.bf:
-			return -1
-		case a.bf > b.bf:
-			return 1
-		}
-		return 0
-	})
 	if total < compared {
 		total = compared
 	}
