@@ -75,3 +75,18 @@ func TestWriteSynthetic(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestLinkRepeatable: the same input gives the same persons, whatever the
+// scheduling of the comparing goroutines.
+func TestLinkRepeatable(t *testing.T) {
+	_, a := linkSynthetic(t, 3000, 7)
+	_, b := linkSynthetic(t, 3000, 7)
+	for i := range a.Cluster {
+		if a.Cluster[i] != b.Cluster[i] {
+			t.Fatalf("record %d is in cluster %d, then %d", i, a.Cluster[i], b.Cluster[i])
+		}
+	}
+	if a.Model.Lambda != b.Model.Lambda {
+		t.Errorf("prior %g, then %g", a.Model.Lambda, b.Model.Lambda)
+	}
+}
