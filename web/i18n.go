@@ -1,0 +1,139 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/qantar-project/qantar"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+	"golang.org/x/text/message/catalog"
+)
+
+// The interface languages, in the order the switch shows them. The first one
+// the matcher knows is its fallback.
+var uiTags = []language.Tag{language.English, language.Russian, language.Kazakh}
+
+var langMatcher = language.NewMatcher(uiTags)
+
+// langCookie remembers the reader's choice of language.
+const langCookie = "lang"
+
+// newCatalog builds the x/text catalogue from the one table in catalogue.go.
+func newCatalog() *catalog.Builder {
+	b := catalog.NewBuilder(catalog.Fallback(language.English))
+	for _, m := range messages {
+		_ = b.SetString(language.English, m.en, m.en)
+		_ = b.SetString(language.Russian, m.en, m.ru)
+		_ = b.SetString(language.Kazakh, m.en, m.kk)
+	}
+	return b
+}
+
+// tr translates the interface into one language. Record content is not
+// translated: it is shown in the reader's language when a version exists
+// (qantar.Text.In, Person.NameIn).
+type tr struct {
+	Lang string
+	p    *message.Printer
+}
+
+func newTranslators(cat catalog.Catalog) map[string]tr {
+	out := map[string]tr{}
+	for _, t := range uiTags {
+		base, _ := t.Base()
+		out[base.String()] = tr{Lang: base.String(), p: message.NewPrinter(t, message.Catalog(cat))}
+	}
+	return out
+}
+
+// S translates an interface string (the English text is the key) and
+// formats its arguments.
+func (t tr) S(key string, args ...any) string { return t.p.Sprintf(key, args...) }
+
+// Term returns the label of a vocabulary code in the reader's language, the
+// code itself when the vocabulary does not know it (a jurisdiction's ground).
+func (t tr) Term(vocab, code string) string {
+	if code == "" {
+		return ""
+	}
+	if term, ok := qantar.LookupTerm(vocab, code); ok {
+		if l := term.Label(t.Lang); l != "" {
+			return l
+		}
+		return term.EN
+	}
+	return code
+}
+
+// Text returns record content in the reader's language when written in it.
+func (t tr) Text(x qantar.Text) string { s, _ := x.In(t.Lang); return s }
+
+// TextLang returns the language a Text is shown in, so the page can mark it
+// (lang="ru") when it is not the reader's.
+func (t tr) TextLang(x qantar.Text) string { _, l := x.In(t.Lang); return l }
+
+// Num writes an integer with the language's digit grouping.
+func (t tr) Num(n any) string { return t.p.Sprintf("%d", n) }
+
+// Date writes a date as recorded ("2022-01-05", "~2022-01"), or "unknown".
+func (t tr) Date(d qantar.Date) string {
+	if d.IsZero() {
+		return t.S("unknown")
+	}
+	return d.String()
+}
+
+// pickLang decides the interface language: ?lang= on the URL (so that a link
+// can be shared in one language), else the remembered choice, else the
+// browser's Accept-Language.
+func pickLang(r *http.Request) string {
+	if l := r.URL.Query().Get("lang"); isUILang(l) {
+		return l
+	}
+	if c, err := r.Cookie(langCookie); err == nil && isUILang(c.Value) {
+		return c.Value
+	}
+	tags, _, _ := language.ParseAcceptLanguage(r.Header.Get("Accept-Language"))
+	t, _, _ := langMatcher.Match(tags...)
+	base, _ := t.Base()
+	if isUILang(base.String()) {
+		return base.String()
+	}
+	return "en"
+}
+
+func isUILang(l string) bool {
+	for _, u := range qantar.UILangs {
+		if l == u {
+			return true
+		}
+	}
+	return false
+}
+
+// langName is each language's name in itself, for the switch.
+var langName = map[string]string{"kk": "Қазақша", "ru": "Русский", "en": "English"}
+
+// localPath accepts only a path on this site as a place to go back to, so
+// that the language switch cannot be used to send readers elsewhere.
+func localPath(p string) string {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
+		return "/"
+	}
+	return p
+}
+
+// actionLabels name the audit log's actions (catalogue keys).
+var actionLabels = map[string]string{
+	qantar.AuditSignIn: "signed in", qantar.AuditSignInFailed: "failed sign-in", qantar.AuditSignOut: "signed out",
+	qantar.AuditExport: "export", qantar.AuditView: "viewed a protected record", qantar.AuditUser: "account changed",
+}
+
+// Action names an audit action.
+func (t tr) Action(code string) string {
+	if l, ok := actionLabels[code]; ok {
+		return t.S(l)
+	}
+	return code
+}

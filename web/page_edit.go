@@ -1,0 +1,351 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/qantar-project/qantar"
+)
+
+// editView is the form that creates or edits a record. A person has real
+// fields; every other kind is edited as its JSON, the API's own format, with
+// the API's validation messages shown next to the field they name.
+type editView struct {
+	base
+	Kind    qantar.Kind
+	ID      int64 // 0 for a new record
+	Version int
+	// Person form.
+	Person *personForm
+	// Any other kind: the record's JSON.
+	JSON string
+	// Errors by field name ("names[0].value"); Problem is the summary.
+	Errors   map[string]string
+	Problem  string
+	Conflict *conflict
+	// Citing a source for the record or one of its fields.
+	Cite       citeForm
+	CiteFields []option
+	Confidence []option
+	Kinds      []qantar.Kind
+}
+
+// conflict is shown when someone else saved first (409).
+type conflict struct {
+	Current int
+	Href    string
+}
+
+type personForm struct {
+	Names       []nameRow
+	Sex         []option
+	BirthDate   string
+	BirthPlace  string
+	Description []textRow
+	Protection  []option
+	Consent     []option
+}
+
+type nameRow struct {
+	Key                       string // names[i]
+	Value, Lang, Script, Kind string
+	Scripts, Kinds            []option
+}
+
+type textRow struct {
+	Key, Lang, Value string
+}
+
+type citeForm struct {
+	SourceID, Field, Page, TimeCode, ArchiveURL, Confidence, Quote string
+}
+
+// editNew shows an empty form of a kind.
+func (p *site) editNew(kind qantar.Kind) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if _, err := requireWriter(r); err != nil {
+			return err
+		}
+		rec, _ := qantar.New(kind)
+		return p.renderEdit(w, r, http.StatusOK, p.newEdit(r, rec))
+	}
+}
+
+// editForm shows the form of an existing record at its current version.
+func (p *site) editForm(kind qantar.Kind) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if _, err := requireWriter(r); err != nil {
+			return err
+		}
+		id, err := pathID(r)
+		if err != nil {
+			return err
+		}
+		rec, err := p.srv.store.Get(r.Context(), kind, id)
+		if err != nil {
+			return err
+		}
+		p.auditView(r, rec)
+		return p.renderEdit(w, r, http.StatusOK, p.newEdit(r, rec))
+	}
+}
+
+// editSave creates (no id) or updates a record from the form.
+func (p *site) editSave(kind qantar.Kind) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		actor, err := requireWriter(r)
+		if err != nil {
+			return err
+		}
+		var id int64
+		if r.PathValue("id") != "" {
+			if id, err = pathID(r); err != nil {
+				return err
+			}
+		}
+		if err := r.ParseForm(); err != nil {
+			return bodyError(err)
+		}
+		version, _ := strconv.Atoi(r.PostFormValue("version"))
+		rec, err := p.recordFromForm(kind, r)
+		if err == nil {
+			m := rec.GetMeta()
+			m.ID, m.Version = id, version
+			if id == 0 {
+				err = p.srv.store.Create(r.Context(), actor, rec)
+			} else {
+				err = p.srv.store.Update(r.Context(), actor, rec)
+			}
+		}
+		if err == nil {
+			http.Redirect(w, r, recordHref(kind, rec.GetMeta().ID), http.StatusSeeOther)
+			return nil
+		}
+		code := qantar.ErrorCode(err)
+		if code != qantar.EINVALID && code != qantar.ECONFLICT && code != qantar.ETOOLARGE {
+			return err
+		}
+		// Show the form again with what was typed, and the error.
+		if rec == nil {
+			rec, _ = qantar.New(kind)
+		}
+		rec.GetMeta().ID, rec.GetMeta().Version = id, version
+		pg := p.newEdit(r, rec)
+		if kind != qantar.KindPerson {
+			pg.JSON = r.PostFormValue("json")
+		}
+		pg.Problem = qantar.ErrorMessage(err)
+		if f := qantar.ErrorField(err); f != "" {
+			pg.Errors[f] = qantar.ErrorMessage(err)
+			pg.Problem = f + ": " + pg.Problem
+		}
+		status := statusOf[code]
+		if code == qantar.ECONFLICT {
+			pg.Problem = ""
+			if cur, gerr := p.srv.store.Get(r.Context(), kind, id); gerr == nil {
+				pg.Conflict = &conflict{Current: cur.GetMeta().Version, Href: recordHref(kind, id)}
+			} else {
+				pg.Problem = qantar.ErrorMessage(err)
+			}
+		}
+		return p.renderEdit(w, r, status, pg)
+	}
+}
+
+// recordFromForm reads a record from the form: a person from its fields,
+// any other kind from its JSON, through the API's strict decoder.
+func (p *site) recordFromForm(kind qantar.Kind, r *http.Request) (qantar.Record, error) {
+	if kind != qantar.KindPerson {
+		return qantar.DecodeBytes(kind, []byte(r.PostFormValue("json")))
+	}
+	pr := &qantar.Person{Sex: r.PostFormValue("sex"), Protection: r.PostFormValue("protection"), Consent: r.PostFormValue("consent")}
+	for i := 0; i < 50; i++ {
+		key := fmt.Sprintf("names[%d]", i)
+		if _, ok := r.PostForm[key+".value"]; !ok {
+			break
+		}
+		n := qantar.Name{Value: strings.TrimSpace(r.PostFormValue(key + ".value")), Lang: r.PostFormValue(key + ".lang"),
+			Script: r.PostFormValue(key + ".script"), Kind: r.PostFormValue(key + ".kind")}
+		if n.Value != "" {
+			pr.Names = append(pr.Names, n)
+		}
+	}
+	var err error
+	if v := strings.TrimSpace(r.PostFormValue("birth_date")); v != "" {
+		if pr.BirthDate, err = qantar.ParseDate(v); err != nil {
+			return pr, qantar.FieldErrorf("birth_date", "%v", err)
+		}
+	}
+	if v := strings.TrimSpace(r.PostFormValue("birth_place_id")); v != "" {
+		if pr.BirthPlace, err = strconv.ParseInt(v, 10, 64); err != nil {
+			return pr, qantar.FieldErrorf("birth_place_id", "must be a record id (a number)")
+		}
+	}
+	for _, l := range qantar.UILangs {
+		if v := strings.TrimSpace(r.PostFormValue("description." + l)); v != "" {
+			if pr.Description == nil {
+				pr.Description = qantar.Text{}
+			}
+			pr.Description[l] = v
+		}
+	}
+	return pr, nil
+}
+
+// newEdit fills the form from a record.
+func (p *site) newEdit(r *http.Request, rec qantar.Record) editView {
+	m := rec.GetMeta()
+	pg := editView{base: p.newBase(r, ""), Kind: rec.Kind(), ID: m.ID, Version: m.Version, Errors: map[string]string{}}
+	t := pg.T
+	pg.NoIndex = true
+	if m.ID == 0 {
+		pg.Title = t.S("New record") + ": " + t.KindOne(rec.Kind())
+	} else {
+		pg.Title = t.S("Edit") + ": " + t.title(rec)
+	}
+	if pr, ok := rec.(*qantar.Person); ok {
+		pg.Person = personFormOf(t, pr)
+	} else {
+		pg.JSON = recordJSON(rec)
+	}
+	pg.Kinds = qantar.Kinds
+	pg.CiteFields = []option{{Value: "", Label: t.S("the whole record")}}
+	_, order, _ := topFields(json.RawMessage(mustJSON(rec)), nil)
+	for _, f := range order {
+		if !hiddenFields[f] || f == "steps" || f == "responses" || f == "participants" {
+			if f != "id" && f != "version" && f != "created_at" && f != "updated_at" {
+				pg.CiteFields = append(pg.CiteFields, option{Value: f, Label: t.S(labelOf(f))})
+			}
+		}
+	}
+	pg.Confidence = vocabOptions(t, "confidence", "")
+	return pg
+}
+
+func personFormOf(t tr, pr *qantar.Person) *personForm {
+	f := &personForm{BirthDate: pr.BirthDate.String(), Sex: vocabOptions(t, "sex", pr.Sex),
+		Protection: vocabOptions(t, "protection", pr.Protection), Consent: vocabOptions(t, "consent", pr.Consent)}
+	if pr.BirthPlace != 0 {
+		f.BirthPlace = itoa(pr.BirthPlace)
+	}
+	names := append(append([]qantar.Name{}, pr.Names...), qantar.Name{}, qantar.Name{})
+	for i, n := range names {
+		f.Names = append(f.Names, nameRow{Key: fmt.Sprintf("names[%d]", i), Value: n.Value, Lang: n.Lang, Script: n.Script,
+			Kind: n.Kind, Scripts: vocabOptions(t, "script", n.Script), Kinds: vocabOptions(t, "name_kind", n.Kind)})
+	}
+	for _, l := range qantar.UILangs {
+		f.Description = append(f.Description, textRow{Key: "description." + l, Lang: l, Value: pr.Description[l]})
+	}
+	return f
+}
+
+// vocabOptions is a select of a vocabulary, with an empty choice first.
+func vocabOptions(t tr, vocab, current string) []option {
+	out := []option{{Value: "", Label: "—"}}
+	for _, code := range qantar.VocabCodes(vocab) {
+		out = append(out, option{Value: code, Label: t.Term(vocab, code), Selected: code == current})
+	}
+	return out
+}
+
+// recordJSON is a record's content as the API takes it: indented, without
+// the metadata the server sets.
+func recordJSON(rec qantar.Record) string {
+	var obj map[string]json.RawMessage
+	_ = json.Unmarshal(mustJSON(rec), &obj)
+	fields, order, _ := topFields(json.RawMessage(mustJSON(rec)), nil)
+	var buf bytes.Buffer
+	buf.WriteString("{")
+	first := true
+	for _, k := range order {
+		if k == "id" || k == "version" || k == "created_at" || k == "updated_at" {
+			continue
+		}
+		if !first {
+			buf.WriteString(",")
+		}
+		first = false
+		kb, _ := json.Marshal(k)
+		fmt.Fprintf(&buf, "\n  %s: %s", kb, fields[k])
+	}
+	buf.WriteString("\n}")
+	var out bytes.Buffer
+	if json.Indent(&out, buf.Bytes(), "", "  ") != nil {
+		return buf.String()
+	}
+	return out.String()
+}
+
+func mustJSON(rec qantar.Record) []byte {
+	b, err := json.Marshal(rec)
+	if err != nil {
+		return []byte("{}")
+	}
+	return b
+}
+
+func (p *site) renderEdit(w http.ResponseWriter, r *http.Request, status int, pg editView) error {
+	return p.render(w, r, status, "edit", pg)
+}
+
+// cite attaches a citation to a record or one of its fields.
+func (p *site) cite(kind qantar.Kind) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		actor, err := requireWriter(r)
+		if err != nil {
+			return err
+		}
+		id, err := pathID(r)
+		if err != nil {
+			return err
+		}
+		rec, err := p.srv.store.Get(r.Context(), kind, id)
+		if err != nil {
+			return err
+		}
+		cf := citeForm{SourceID: r.PostFormValue("source_id"), Field: r.PostFormValue("field"), Page: r.PostFormValue("page"),
+			TimeCode: r.PostFormValue("time_code"), ArchiveURL: r.PostFormValue("archive_url"),
+			Confidence: r.PostFormValue("confidence"), Quote: r.PostFormValue("quote")}
+		c := &qantar.Citation{RecordKind: kind, RecordID: id, Field: cf.Field, Page: cf.Page, TimeCode: cf.TimeCode,
+			ArchiveURL: cf.ArchiveURL, Confidence: cf.Confidence, Quote: cf.Quote}
+		c.SourceID, err = strconv.ParseInt(strings.TrimSpace(cf.SourceID), 10, 64)
+		if err != nil {
+			err = qantar.FieldErrorf("source_id", "must be the number of a source")
+		} else {
+			err = p.srv.store.Create(r.Context(), actor, c)
+		}
+		if err == nil {
+			http.Redirect(w, r, recordHref(kind, id), http.StatusSeeOther)
+			return nil
+		}
+		var qe *qantar.Error
+		if !errors.As(err, &qe) || (qe.Code != qantar.EINVALID && qe.Code != qantar.ENOTFOUND) {
+			return err
+		}
+		pg := p.newEdit(r, rec)
+		pg.Cite = cf
+		pg.Errors["cite."+qantar.ErrorField(err)] = qantar.ErrorMessage(err)
+		pg.Problem = qantar.ErrorField(err) + ": " + qantar.ErrorMessage(err)
+		return p.renderEdit(w, r, http.StatusBadRequest, pg)
+	}
+}
+
+// workspaceView is the editors' start page: what can be created.
+type workspaceView struct {
+	base
+	Kinds []qantar.Kind
+}
+
+func (p *site) workspace(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requireWriter(r); err != nil {
+		return err
+	}
+	pg := workspaceView{base: p.newBase(r, ""), Kinds: qantar.Kinds}
+	pg.Title, pg.NoIndex = pg.T.S("Workspace"), true
+	return p.render(w, r, http.StatusOK, "workspace", pg)
+}

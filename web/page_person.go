@@ -1,0 +1,133 @@
+package web
+
+import (
+	"context"
+
+	"github.com/qantar-project/qantar"
+)
+
+// actGroup is acts under one heading: a person's acts by event, an event's
+// acts by victim.
+type actGroup struct {
+	Head link
+	Acts []actRow
+}
+
+type actRow struct {
+	Link   link
+	Type   string
+	Date   string
+	Place  link
+	Status string
+}
+
+func (p *site) actRow(ctx context.Context, res *resolver, a *qantar.Act) actRow {
+	t := res.t
+	return actRow{Link: link{Href: recordHref(qantar.KindAct, a.ID), Title: t.Term("act_type", a.ActType)},
+		Type: t.Term("act_type", a.ActType), Date: t.Date(a.Date), Place: res.link(ctx, qantar.KindPlace, a.PlaceID),
+		Status: t.Term("victim_status", a.VictimStatus)}
+}
+
+// groupActs lists acts matching where, grouped by the record key names.
+func (p *site) groupActs(ctx context.Context, res *resolver, where map[string]string, by func(*qantar.Act) (qantar.Kind, int64)) ([]actGroup, error) {
+	recs, _, err := p.srv.store.List(ctx, qantar.KindAct, qantar.Filter{Where: where, Reader: res.reader, Limit: qantar.MaxLimit, Sort: "date"})
+	if err != nil {
+		return nil, err
+	}
+	var out []actGroup
+	index := map[int64]int{}
+	for _, rec := range recs {
+		a := rec.(*qantar.Act)
+		kind, id := by(a)
+		i, ok := index[id]
+		if !ok {
+			i = len(out)
+			index[id] = i
+			g := actGroup{}
+			if id != 0 {
+				g.Head = res.link(ctx, kind, id)
+			} else {
+				g.Head = link{Title: res.t.S("No event recorded")}
+			}
+			out = append(out, g)
+		}
+		out[i].Acts = append(out[i].Acts, p.actRow(ctx, res, a))
+	}
+	return out, nil
+}
+
+// personActs is what was done to a person, by event. A protected person's
+// acts are listed too, so that they are still counted, with nothing that
+// names them.
+func (p *site) personActs(ctx context.Context, res *resolver, id int64) ([]actGroup, error) {
+	return p.groupActs(ctx, res, map[string]string{"victim_id": itoa(id)}, func(a *qantar.Act) (qantar.Kind, int64) {
+		return qantar.KindEvent, a.EventID
+	})
+}
+
+// eventActs is what was done in an event, by victim.
+func (p *site) eventActs(ctx context.Context, res *resolver, id int64) ([]actGroup, error) {
+	return p.groupActs(ctx, res, map[string]string{"event_id": itoa(id)}, func(a *qantar.Act) (qantar.Kind, int64) {
+		return qantar.KindPerson, a.VictimID
+	})
+}
+
+// involvementRow is a perpetrator's part in an act.
+type involvementRow struct {
+	Link        link
+	Act         link
+	Perpetrator link
+	Degree      string
+	Confidence  string
+}
+
+func (p *site) involvements(ctx context.Context, res *resolver, where map[string]string) ([]involvementRow, error) {
+	recs, _, err := p.srv.store.List(ctx, qantar.KindInvolvement, qantar.Filter{Where: where, Reader: res.reader, Limit: 500})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]involvementRow, len(recs))
+	for i, rec := range recs {
+		v := rec.(*qantar.Involvement)
+		row := involvementRow{Link: link{Href: recordHref(qantar.KindInvolvement, v.ID), Title: "#" + itoa(v.ID)},
+			Act: res.link(ctx, qantar.KindAct, v.ActID), Degree: res.t.Term("degree", v.Degree), Confidence: res.t.Term("confidence", v.Confidence)}
+		if v.PersonID != 0 {
+			row.Perpetrator = res.link(ctx, qantar.KindPerson, v.PersonID)
+		} else {
+			row.Perpetrator = res.link(ctx, qantar.KindUnit, v.UnitID)
+		}
+		out[i] = row
+	}
+	return out, nil
+}
+
+// postRow is a person in a unit over a time: a unit's posts over time, or a
+// person's posts.
+type postRow struct {
+	Link       link
+	Person     link
+	Unit       link
+	Role       string
+	Title      string
+	Rank       string
+	FirstCited string
+	LastCited  string
+}
+
+func (p *site) posts(ctx context.Context, res *resolver, where map[string]string) ([]postRow, error) {
+	recs, _, err := p.srv.store.List(ctx, qantar.KindPost, qantar.Filter{Where: where, Reader: res.reader, Limit: 500})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]postRow, len(recs))
+	for i, rec := range recs {
+		x := rec.(*qantar.Post)
+		out[i] = postRow{Link: link{Href: recordHref(qantar.KindPost, x.ID), Title: "#" + itoa(x.ID)},
+			Person: res.link(ctx, qantar.KindPerson, x.PersonID), Unit: res.link(ctx, qantar.KindUnit, x.UnitID),
+			Role: res.t.Term("post_role", x.Role), Title: res.t.Text(x.Title), Rank: x.Rank,
+			FirstCited: x.FirstCited.String(), LastCited: x.LastCited.String()}
+	}
+	// Over time: the earliest first cited first.
+	sortPosts(out)
+	return out, nil
+}

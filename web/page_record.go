@@ -1,0 +1,120 @@
+package web
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/qantar-project/qantar"
+)
+
+// recordView shows one record: its fields, each with its sources, and what
+// its kind adds (a person's acts, a case's timeline, a complaint's deadline,
+// a unit's posts, a source's citations).
+type recordView struct {
+	base
+	Kind      qantar.Kind
+	ID        int64
+	Version   int
+	Protected bool // shown as a placeholder
+	Fields    []field
+	Sources   []citeLink // cited for the record as a whole
+	// Filled by kind:
+	Acts         []actGroup
+	Involvements []involvementRow
+	Posts        []postRow
+	Timeline     []stepRow
+	Participants []participantRow
+	CaseActs     []link
+	Complaint    *complaintStatus
+	Responses    []responseRow
+	Children     []link
+	Cited        []citedRow
+	Complaints   []link
+}
+
+// record returns the handler of a kind's record page.
+func (p *site) record(kind qantar.Kind) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r)
+		if err != nil {
+			return err
+		}
+		reader := actorOf(r)
+		pg := recordView{base: p.newBase(r, ""), Kind: kind, ID: id}
+		res := p.newResolver(pg.T, reader)
+		rec, err := p.get(r.Context(), reader, kind, id)
+		if err != nil {
+			return err
+		}
+		p.auditView(r, rec)
+		pg.Title, pg.Version = pg.T.title(rec), rec.GetMeta().Version
+		pg.Protected = qantar.IsPlaceholder(rec)
+		if pg.Protected {
+			// Nothing but the placeholder: not its sources, not its fields.
+			pg.Acts, err = p.personActs(r.Context(), res, id)
+			if err != nil {
+				return err
+			}
+			return p.render(w, r, http.StatusOK, "record", pg)
+		}
+		cites, err := p.citations(r.Context(), res, kind, id)
+		if err != nil {
+			return err
+		}
+		pg.Fields = p.fieldsOf(r.Context(), pg.T, reader, rec, res)
+		for i := range pg.Fields {
+			pg.Fields[i].Sources = cites[pg.Fields[i].Name]
+		}
+		pg.Sources = cites[""]
+		if err := p.kindSections(r.Context(), &pg, res, rec); err != nil {
+			return err
+		}
+		return p.render(w, r, http.StatusOK, "record", pg)
+	}
+}
+
+// kindSections fills what a kind adds to its page.
+func (p *site) kindSections(ctx context.Context, pg *recordView, res *resolver, rec qantar.Record) error {
+	var err error
+	switch x := rec.(type) {
+	case *qantar.Person:
+		if pg.Acts, err = p.personActs(ctx, res, x.ID); err != nil {
+			return err
+		}
+		if pg.Involvements, err = p.involvements(ctx, res, map[string]string{"person_id": itoa(x.ID)}); err != nil {
+			return err
+		}
+		pg.Posts, err = p.posts(ctx, res, map[string]string{"person_id": itoa(x.ID)})
+	case *qantar.Event:
+		if pg.Acts, err = p.eventActs(ctx, res, x.ID); err != nil {
+			return err
+		}
+		pg.Children, err = p.links(ctx, res, qantar.KindEvent, map[string]string{"parent_id": itoa(x.ID)})
+	case *qantar.Case:
+		p.caseSections(ctx, pg, res, x)
+		pg.Complaints, err = p.links(ctx, res, qantar.KindComplaint, map[string]string{"case_id": itoa(x.ID)})
+	case *qantar.Complaint:
+		p.complaintSections(ctx, pg, res, x)
+		pg.Complaints, err = p.links(ctx, res, qantar.KindComplaint, map[string]string{"escalates_id": itoa(x.ID)})
+	case *qantar.Unit:
+		pg.Posts, err = p.posts(ctx, res, map[string]string{"unit_id": itoa(x.ID)})
+	case *qantar.Act:
+		pg.Involvements, err = p.involvements(ctx, res, map[string]string{"act_id": itoa(x.ID)})
+	case *qantar.Source:
+		pg.Cited, err = p.cited(ctx, res, x.ID)
+	}
+	return err
+}
+
+// links lists the records of a kind that match, as links.
+func (p *site) links(ctx context.Context, res *resolver, kind qantar.Kind, where map[string]string) ([]link, error) {
+	recs, _, err := p.srv.store.List(ctx, kind, qantar.Filter{Where: where, Reader: res.reader, Limit: 200})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]link, len(recs))
+	for i, rec := range recs {
+		out[i] = res.t.linkTo(rec)
+	}
+	return out, nil
+}

@@ -1,0 +1,251 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/law"
+)
+
+//go:embed templates/*.html static/*
+var siteFS embed.FS
+
+// site is the public site and the editors' workspace: templates parsed once,
+// assets, the translators, the session store and the caches. It hangs off a
+// Server and serves the routes between PAGES BEGIN and PAGES END.
+type site struct {
+	srv   *Server
+	users qantar.UserService // nil: no accounts (sign-in answers 404)
+	tmpl  map[string]*template.Template
+	// rendered records which templates have been rendered, so that a test
+	// can check that every template is used.
+	rendered sync.Map
+	assets   *assets
+	tr       map[string]tr
+	cop      *http.CrossOriginProtection
+	throttle *throttle
+	home     *homeCache
+	rules    *law.Registry
+	// kinds are the kinds that have pages: all of them.
+	kinds []qantar.Kind
+}
+
+// newSite parses the templates and indexes the assets. The users service is
+// the token service when the store keeps accounts too (as the SQLite and
+// PostgreSQL stores do), so that web.Config needs no new field.
+func (s *Server) newSite() *site {
+	p := &site{srv: s, tr: newTranslators(newCatalog()), cop: http.NewCrossOriginProtection(),
+		throttle: newThrottle(s.cfg.Now), home: &homeCache{}, rules: law.DefaultRegistry(), kinds: qantar.Kinds}
+	p.users, _ = s.tokens.(qantar.UserService)
+	if p.users == nil {
+		p.users, _ = s.store.(qantar.UserService)
+	}
+	var err error
+	if p.assets, err = loadAssets(siteFS); err != nil {
+		panic(err) // embedded at build time: a broken asset is a bug
+	}
+	if p.tmpl, err = parseTemplates(siteFS, p.funcs()); err != nil {
+		panic(err)
+	}
+	return p
+}
+
+// funcs are the template functions; translation is a method of .T instead,
+// because it depends on the request.
+func (p *site) funcs() template.FuncMap {
+	return template.FuncMap{
+		"asset": p.assets.path,
+		"href":  recordHref,
+		"add":   func(a, b int) int { return a + b },
+	}
+}
+
+// parseTemplates parses every page template with the layout and partials
+// (files starting with "_"). A page is a file; its name is its key.
+func parseTemplates(fsys fs.FS, funcs template.FuncMap) (map[string]*template.Template, error) {
+	names, err := fs.Glob(fsys, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	var shared []string
+	var pages []string
+	for _, n := range names {
+		if strings.HasPrefix(path.Base(n), "_") {
+			shared = append(shared, n)
+		} else {
+			pages = append(pages, n)
+		}
+	}
+	out := map[string]*template.Template{}
+	for _, pg := range pages {
+		name := strings.TrimSuffix(path.Base(pg), ".html")
+		t, err := template.New(name).Funcs(funcs).ParseFS(fsys, append(append([]string{}, shared...), pg)...)
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", name, err)
+		}
+		if t.Lookup("content") == nil || t.Lookup("layout") == nil {
+			return nil, fmt.Errorf("template %s: defines no \"content\" or the layout is missing", name)
+		}
+		out[name] = t
+	}
+	return out, nil
+}
+
+// base is what every page carries: the translator, the reader, the path (for
+// the language switch) and the title.
+type base struct {
+	T       tr
+	Actor   qantar.Actor
+	Title   string
+	Path    string
+	Langs   []langLink
+	Notice  string
+	NoIndex bool
+}
+
+type langLink struct {
+	Code, Name string
+	Current    bool
+}
+
+// SignedIn reports whether the reader has an account session or a token.
+func (b base) SignedIn() bool { return b.Actor.ID != "" }
+
+// CanWrite reports whether the reader may edit.
+func (b base) CanWrite() bool { return b.Actor.CanWrite() }
+
+// IsAdmin reports whether the reader manages accounts.
+func (b base) IsAdmin() bool { return b.Actor.Role == qantar.RoleAdmin }
+
+// newBase fills the common part of a page.
+func (p *site) newBase(r *http.Request, title string) base {
+	lang := pickLang(r)
+	b := base{T: p.tr[lang], Actor: actorOf(r), Title: title, Path: r.URL.RequestURI()}
+	for _, l := range qantar.UILangs {
+		b.Langs = append(b.Langs, langLink{Code: l, Name: langName[l], Current: l == lang})
+	}
+	return b
+}
+
+// render executes a page template into a buffer first, so that a failing
+// template yields an error page rather than half a page.
+func (p *site) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) error {
+	t, ok := p.tmpl[name]
+	if !ok {
+		return fmt.Errorf("no template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	p.rendered.Store(name, true)
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	if actorOf(r).ID != "" {
+		// Pages for a signed-in reader may hold protected data: never cache.
+		h.Set("Cache-Control", "private, no-store")
+	} else {
+		h.Set("Cache-Control", "no-cache")
+	}
+	h.Set("Content-Language", pickLang(r))
+	w.WriteHeader(status)
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// errorView is the page of any error.
+type errorView struct {
+	base
+	Status  int
+	Code    string
+	Message string
+}
+
+// page adapts a page handler: it signs in the session's reader, refuses
+// cross-origin state-changing requests, and renders errors as a page through
+// the same error-code→status table as the API.
+func (p *site) page(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = p.withSession(w, r)
+		if err := p.cop.Check(r); err != nil {
+			p.renderError(w, r, qantar.Errorf(qantar.EFORBIDDEN, "cross-origin request refused"))
+			return
+		}
+		if err := h(w, r); err != nil {
+			p.renderError(w, r, err)
+		}
+	})
+}
+
+func (p *site) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	err = bodyError(err)
+	code := qantar.ErrorCode(err)
+	if code == qantar.EINTERNAL {
+		p.srv.logger.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	status := statusOf[code]
+	pg := errorView{base: p.newBase(r, ""), Status: status, Code: code, Message: qantar.ErrorMessage(err)}
+	pg.Title = pg.T.S(http.StatusText(status))
+	if code == qantar.EUNAUTHORIZED && r.Method == http.MethodGet {
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
+	if rerr := p.render(w, r, status, "error", pg); rerr != nil {
+		p.srv.logger.Error("render error page", "err", rerr)
+		http.Error(w, http.StatusText(status), status)
+	}
+}
+
+// recordHref is the page of a record.
+func recordHref(kind qantar.Kind, id int64) string {
+	return "/" + string(kind) + "/" + strconv.FormatInt(id, 10)
+}
+
+// pathID parses the {id} path value.
+func pathID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, &qantar.Error{Code: qantar.ENOTFOUND, Field: "id", Message: "a record id is a positive integer"}
+	}
+	return id, nil
+}
+
+// get returns a record as the reader may see it.
+func (p *site) get(ctx context.Context, reader qantar.Actor, kind qantar.Kind, id int64) (qantar.Record, error) {
+	rec, err := p.srv.store.Get(ctx, kind, id)
+	if err != nil {
+		return nil, err
+	}
+	return qantar.Visible(reader, rec), nil
+}
+
+// setLang remembers the reader's language and goes back where they were.
+func (p *site) setLang(w http.ResponseWriter, r *http.Request) error {
+	lang := r.PostFormValue("lang")
+	if !isUILang(lang) {
+		return qantar.FieldErrorf("lang", "%q is not one of kk, ru, en", lang)
+	}
+	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
+		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
+	next := localPath(r.PostFormValue("next"))
+	// A ?lang= left in the address would override the new choice.
+	if u, err := url.Parse(next); err == nil {
+		q := u.Query()
+		q.Del("lang")
+		u.RawQuery = q.Encode()
+		next = u.RequestURI()
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
+}
