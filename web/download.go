@@ -22,6 +22,7 @@ func (p *site) download(w http.ResponseWriter, r *http.Request, kind qantar.Kind
 	if err != nil {
 		return err
 	}
+	recs = p.visibleAll(r.Context(), f.Reader, recs)
 	if actorOf(r).ID != "" {
 		// Exports by accounts are audited; anonymous downloads hold public
 		// data only, and their readers' addresses are not kept.

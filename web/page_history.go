@@ -60,6 +60,14 @@ func (p *site) history(kind qantar.Kind) handlerFunc {
 		if versions, err = visibleHistory(reader, kind, versions); err != nil {
 			return err
 		}
+		if kind == qantar.KindCitation {
+			for i, v := range versions {
+				c := &qantar.Citation{}
+				if json.Unmarshal(v.Data, c) == nil {
+					versions[i].Data, _ = json.Marshal(p.visible(r.Context(), reader, c))
+				}
+			}
+		}
 		pg := historyView{base: p.newBase(r, "")}
 		t := pg.T
 		pg.Record = link{Href: recordHref(kind, id), Title: t.KindOne(kind) + " #" + itoa(id)}

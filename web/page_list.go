@@ -72,6 +72,7 @@ func (p *site) list(kind qantar.Kind) handlerFunc {
 		if err != nil {
 			return err
 		}
+		recs = p.visibleAll(r.Context(), f.Reader, recs)
 		pg := listView{base: p.newBase(r, ""), Kind: kind, Total: total, Sort: f.Sort}
 		t := pg.T
 		pg.Title = t.KindLabel(kind)

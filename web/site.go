@@ -88,6 +88,9 @@ func parseTemplates(fsys fs.FS, funcs template.FuncMap) (map[string]*template.Te
 		}
 	}
 	out := map[string]*template.Template{}
+	if len(pages) != len(pageNames) {
+		return nil, fmt.Errorf("templates: %d page files for %d pages (pageNames)", len(pages), len(pageNames))
+	}
 	for _, pg := range pages {
 		name := strings.TrimSuffix(path.Base(pg), ".html")
 		t, err := template.New(name).Funcs(funcs).ParseFS(fsys, append(append([]string{}, shared...), pg)...)
@@ -97,10 +100,18 @@ func parseTemplates(fsys fs.FS, funcs template.FuncMap) (map[string]*template.Te
 		if t.Lookup("content") == nil || t.Lookup("layout") == nil {
 			return nil, fmt.Errorf("template %s: defines no \"content\" or the layout is missing", name)
 		}
+		if !containsStr(pageNames, name) {
+			return nil, fmt.Errorf("template %s is no page: every template file must be rendered (add it to pageNames or remove it)", name)
+		}
 		out[name] = t
 	}
 	return out, nil
 }
+
+// pageNames are the page templates the handlers render; parseTemplates
+// refuses a file that is not one of them, and TestTemplatesUsed checks that
+// each is rendered by a handler.
+var pageNames = []string{"audit", "edit", "error", "history", "home", "list", "login", "record", "search", "users", "victims", "workspace"}
 
 // base is what every page carries: the translator, the reader, the path (for
 // the language switch) and the title.
@@ -227,7 +238,36 @@ func (p *site) get(ctx context.Context, reader qantar.Actor, kind qantar.Kind, i
 	if err != nil {
 		return nil, err
 	}
-	return qantar.Visible(reader, rec), nil
+	return p.visible(ctx, reader, rec), nil
+}
+
+// visible is qantar.Visible, and for a citation of a person the reader may
+// not see, the citation without its quote, page, field and archive: what a
+// source says about a protected person is as identifying as their name.
+// The citation itself stays, so that it is still counted.
+// TODO(root): this belongs in qantar.Visible, which would need the cited
+// record; the JSON API needs the same rule.
+func (p *site) visible(ctx context.Context, reader qantar.Actor, rec qantar.Record) qantar.Record {
+	rec = qantar.Visible(reader, rec)
+	c, ok := rec.(*qantar.Citation)
+	if !ok || c.RecordKind != qantar.KindPerson || reader.CanSee(qantar.Confidential) {
+		return rec
+	}
+	target, err := p.srv.store.Get(ctx, qantar.KindPerson, c.RecordID)
+	if err == nil && !qantar.IsPlaceholder(qantar.Visible(reader, target)) {
+		return rec
+	}
+	cp := *c
+	cp.Quote, cp.Page, cp.TimeCode, cp.ArchiveURL, cp.Field = "", "", "", "", ""
+	return &cp
+}
+
+// visibleAll passes a page of records through visible.
+func (p *site) visibleAll(ctx context.Context, reader qantar.Actor, recs []qantar.Record) []qantar.Record {
+	for i, rec := range recs {
+		recs[i] = p.visible(ctx, reader, rec)
+	}
+	return recs
 }
 
 // setLang remembers the reader's language and goes back where they were.

@@ -1,0 +1,100 @@
+package web
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestTemplatesUsed checks that every page template is rendered somewhere in
+// the handlers, and every rendered name has a template.
+func TestTemplatesUsed(t *testing.T) {
+	render := regexp.MustCompile(`p\.render\([^"]*"([a-z]+)"`)
+	files, _ := filepath.Glob("*.go")
+	used := map[string]bool{}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, _ := os.ReadFile(f)
+		for _, m := range render.FindAllStringSubmatch(string(b), -1) {
+			used[m[1]] = true
+		}
+	}
+	var got []string
+	for n := range used {
+		got = append(got, n)
+	}
+	sort.Strings(got)
+	want := append([]string{}, pageNames...)
+	sort.Strings(want)
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("rendered %v, templates %v", got, want)
+	}
+	p := &site{}
+	var err error
+	if p.assets, err = loadAssets(siteFS); err != nil {
+		t.Fatal(err)
+	}
+	tm, err := parseTemplates(siteFS, p.funcs())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tm) != len(pageNames) {
+		t.Errorf("parsed %d templates, want %d", len(tm), len(pageNames))
+	}
+}
+
+func TestPasswordHash(t *testing.T) {
+	h, err := HashPassword("a long enough password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(h, "$argon2id$v=19$m=19456,t=2,p=1$") {
+		t.Errorf("hash %q is not an argon2id PHC string", h)
+	}
+	tests := []struct {
+		name, hash, password string
+		want                 bool
+	}{
+		{"Right", h, "a long enough password", true},
+		{"ErrWrong", h, "a long enough passworD", false},
+		{"ErrTruncated", h[:len(h)-4], "a long enough password", false},
+		{"ErrNotArgon", "$2a$10$abcdefghijklmnopqrstuv", "a long enough password", false},
+		{"ErrHugeMemory", "$argon2id$v=19$m=99999999,t=2,p=1$c2FsdA$aGFzaA", "x", false},
+		{"ErrEmpty", "", "", false},
+	}
+	for _, tc := range tests {
+		if got := CheckPassword(tc.hash, tc.password); got != tc.want {
+			t.Errorf("%s: CheckPassword = %v", tc.name, got)
+		}
+	}
+	if _, err := HashPassword("short"); err == nil {
+		t.Errorf("a short password was accepted")
+	}
+}
+
+func TestThrottle(t *testing.T) {
+	now := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
+	th := newThrottle(func() time.Time { return now })
+	for i := 0; i < throttleAccount; i++ {
+		if b, _ := th.Blocked("a", "1.2.3.4"); b {
+			t.Fatalf("blocked after %d failures", i)
+		}
+		th.Fail("a", "1.2.3.4")
+	}
+	if b, _ := th.Blocked("a", "5.6.7.8"); !b {
+		t.Errorf("account not blocked after %d failures", throttleAccount)
+	}
+	if b, _ := th.Blocked("b", "1.2.3.4"); b {
+		t.Errorf("another account from the same address is blocked too early")
+	}
+	now = now.Add(throttleWindow + 1)
+	if b, _ := th.Blocked("a", "1.2.3.4"); b {
+		t.Errorf("still blocked after the window")
+	}
+}
