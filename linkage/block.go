@@ -16,6 +16,12 @@ type Rule struct {
 	Fields []int // indexes into Dataset.Fields
 	// Year keys a date field by its year only, instead of the full date.
 	Year bool
+	// WordPairs keys a name field by each pair of its words, cut to their
+	// first four letters ("abdu kairat"), instead of each word: blocks far
+	// smaller than a common given name's, compared in full, which find
+	// "Sultanjaksilikova Kamila Iurievna" and "Kamila Sultanjksilikova"
+	// that a window over all the Kamilas would miss.
+	WordPairs bool
 }
 
 // RuleReport says what one blocking rule did.
@@ -34,11 +40,15 @@ func (r Rule) describe(d *Dataset) string {
 		if r.Year && d.Fields[f].Type == Date {
 			parts[i] += "(year)"
 		}
+		if r.WordPairs && d.Fields[f].Type == Name {
+			parts[i] += "(word pairs)"
+		}
 	}
 	return strings.Join(parts, " & ")
 }
 
-// defaultRules blocks on every name field and every date field; on text,
+// defaultRules blocks on every name field (by word, and by pairs of words
+// when names have several) and every date field; on text,
 // exact and number fields only when they split the records finely (a
 // document number, an address), not coarsely (sex, region), since a coarse
 // rule only adds windowed comparisons of unrelated records.
@@ -46,7 +56,12 @@ func defaultRules(d *Dataset, cmps []comparator, maxBlock int) []Rule {
 	var rules []Rule
 	for f, fd := range d.Fields {
 		switch fd.Type {
-		case Name, Date:
+		case Name:
+			rules = append(rules, Rule{Fields: []int{f}})
+			if manyWords(cmps[f].(*nameCmp)) {
+				rules = append(rules, Rule{Fields: []int{f}, WordPairs: true})
+			}
+		case Date:
 			rules = append(rules, Rule{Fields: []int{f}})
 		default:
 			if fine(d, cmps[f], maxBlock) {
@@ -55,6 +70,21 @@ func defaultRules(d *Dataset, cmps []comparator, maxBlock int) []Rule {
 		}
 	}
 	return rules
+}
+
+// manyWords reports whether at least a tenth of the names have two words
+// or more, so that a word-pair rule can find something.
+func manyWords(c *nameCmp) bool {
+	n, multi := 0, 0
+	for _, t := range c.toks {
+		if len(t) > 0 {
+			n++
+		}
+		if len(t) > 1 {
+			multi++
+		}
+	}
+	return n > 0 && multi*10 >= n
 }
 
 // fine reports whether at most a quarter of the records with a value fall
@@ -90,6 +120,8 @@ func keysOf(dst []string, r Rule, d *Dataset, cmps []comparator, i int32, scratc
 			if p := cmps[f].(*dateCmp).d[i]; p.y != 0 {
 				ks = append(scratch[:0], fmt.Sprint(p.y))
 			}
+		} else if nc, ok := cmps[f].(*nameCmp); ok && r.WordPairs {
+			ks = nc.wordPairKeys(scratch[:0], i)
 		} else {
 			ks = cmps[f].blockKeys(scratch[:0], i)
 		}

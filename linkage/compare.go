@@ -222,6 +222,36 @@ func (c *nameCmp) blockKeys(dst []string, i int32) []string {
 
 func (c *nameCmp) sortKey(i int32) string { return c.keys[i] }
 
+// wordPairKeys appends a key for each pair of words of record i's name (of
+// two letters or more), each word cut to four letters, in sorted order.
+func (c *nameCmp) wordPairKeys(dst []string, i int32) []string {
+	toks := c.toks[i]
+	for x := 0; x < len(toks); x++ {
+		for y := x + 1; y < len(toks); y++ {
+			a, b := prefix(c.tokens[toks[x]], 4), prefix(c.tokens[toks[y]], 4)
+			if len(a) < 2 || len(b) < 2 {
+				continue
+			}
+			if a > b {
+				a, b = b, a
+			}
+			dst = append(dst, a+" "+b)
+		}
+	}
+	return dst
+}
+
+// prefix returns the first n characters of s.
+func prefix(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
+}
+
 type dateCmp struct{ d []pdate }
 
 func (c *dateCmp) levelNames() []string { return dateLevelNames }

@@ -2,6 +2,7 @@ package linkage
 
 import (
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -216,5 +217,25 @@ func TestEvaluate(t *testing.T) {
 	}
 	if math.Abs(s.Precision-0.5) > 1e-9 || math.Abs(s.Recall-1.0/3) > 1e-9 || math.Abs(s.F1-0.4) > 1e-9 {
 		t.Errorf("P=%g R=%g F1=%g, want 0.5, 0.333, 0.4", s.Precision, s.Recall, s.F1)
+	}
+}
+
+func TestWordPairKeys(t *testing.T) {
+	for _, tc := range []struct {
+		name, in string
+		want     []string
+	}{
+		{"ThreeWords", "Абдуллаев Нурлан Серікұлы", []string{"abdu nurl", "abdu seri", "nurl seri"}},
+		{"InitialSkipped", "Абдуллаев Н.", nil},
+		{"OneWord", "Нурлан", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := &nameCmp{key: DefaultKey}
+			c.prepare([]string{tc.in})
+			got := c.wordPairKeys(nil, 0)
+			if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+				t.Errorf("wordPairKeys(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
 	}
 }
