@@ -13,11 +13,13 @@ import (
 type Options struct {
 	// Key is the match key of names; DefaultKey when nil.
 	Key KeyFunc
-	// Rules are the blocking rules; by default one per name and date field,
-	// and one per text, exact or number field that splits records finely.
+	// Rules are the blocking rules (at most 32); by default one per name
+	// field, another on pairs of its words when names have several, one per
+	// date field, and one per text, exact or number field that splits
+	// records finely.
 	Rules []Rule
 	// MaxBlock is the size above which a block is compared within a sliding
-	// window of Window records, in the order of all their fields.
+	// window of Window records, in the order of their names and free text.
 	MaxBlock, Window int
 	// LinkOnly links records across sources without deduplicating within
 	// one: pairs from one source are never compared, and a person holds at
@@ -44,7 +46,8 @@ type Options struct {
 	LabelStrength float64
 	// Workers compare pairs in parallel (default GOMAXPROCS).
 	Workers int
-	// Progress, if set, is told of each stage and of progress within it.
+	// Progress, if set, is told of each stage and of progress within it;
+	// it may be called from several goroutines, but never at once.
 	Progress func(stage string, done, total int64)
 }
 
