@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -58,6 +59,13 @@ type DB struct {
 	origin      string
 	signer      note.Signer
 	verifierKey string
+
+	// appending lets one transaction of this process at a time wait for
+	// the log lock, so that a burst of writers queues here, cheaply, and
+	// not as a herd on one PostgreSQL row that every commit wakes. It is
+	// taken only for the append and commit, when a transaction needs no
+	// lock but the log's, so it cannot deadlock with row locks.
+	appending sync.Mutex
 }
 
 var _ qantar.Store = (*DB)(nil)

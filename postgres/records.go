@@ -79,6 +79,10 @@ func (db *DB) InTx(ctx context.Context, fn func(w qantar.Writer) error) error {
 	if err := fn(tx); err != nil {
 		return err
 	}
+	if len(tx.pending) > 0 {
+		db.appending.Lock()
+		defer db.appending.Unlock()
+	}
 	if err := tx.flushLog(ctx); err != nil {
 		return err
 	}
