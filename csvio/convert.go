@@ -19,6 +19,8 @@ type table struct {
 	hasID  bool
 	rows   []*row
 	hashes map[[16]byte]int // content of keyless rows → line, to find repeats
+	// wasEmpty: the store held no record of this kind when the import began.
+	wasEmpty bool
 }
 
 // boundCol is a file's column bound to a column of the kind.

@@ -71,6 +71,9 @@ func ImportTables(ctx context.Context, st qantar.Store, inputs []Input, o Option
 	}
 	fatal := im.fileProblems > 0
 	if !fatal && (im.badRows == 0 || o.SkipInvalid) {
+		if err := im.noteEmptyKinds(ctx); err != nil {
+			return nil, err
+		}
 		if err := im.writeAll(ctx); err != nil {
 			return nil, err
 		}
@@ -326,7 +329,7 @@ func (im *importer) writeRow(ctx context.Context, w qantar.Writer, r *row) error
 		*p.P = target.id
 	}
 	m := r.rec.GetMeta()
-	if r.key != "" {
+	if r.key != "" && !r.t.wasEmpty {
 		cur, err := w.GetByExternalKey(ctx, r.t.kind, r.key)
 		switch {
 		case err == nil:
@@ -354,6 +357,22 @@ func (im *importer) writeRow(ctx context.Context, w qantar.Writer, r *row) error
 		return err
 	}
 	r.id, r.outcome = m.ID, outCreated
+	return nil
+}
+
+// noteEmptyKinds marks the tables whose kind has no record yet: their keys
+// cannot name an existing record, so writeRow need not look each one up (a
+// million lookups on a first import). Should a record with the same key be
+// written in between, the store's unique key refuses the row; nothing is
+// duplicated.
+func (im *importer) noteEmptyKinds(ctx context.Context) error {
+	counts, err := im.st.Count(ctx)
+	if err != nil {
+		return fmt.Errorf("count records: %w", err)
+	}
+	for _, t := range im.tables {
+		t.wasEmpty = counts[t.kind] == 0
+	}
 	return nil
 }
 
