@@ -65,6 +65,8 @@ type timeChart struct {
 	Left, Right string // first and last date shown
 	Max         int
 	AxisY       int
+	// The legend, in the reader's language.
+	Official, Independent, DocumentedLabel string
 }
 
 type timePoint struct {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -139,6 +140,9 @@ func TestBrowser(t *testing.T) {
 		mustContain(t, "person", page(t, ctx, base+"/persons/"+itoa(fx.ids["public"])), publicName, "Killing in crowd control")
 		mustContain(t, "case", page(t, ctx, base+"/cases/"+itoa(fx.ids["case"])), "SYN-225500031000017", "Procedural timeline", "2023-03-01")
 		mustContain(t, "complaint", page(t, ctx, base+"/complaints/"+itoa(fx.ids["complaint"])), "Deadline and status", "Synthetic complaint")
+		screenshot(t, ctx, base+"/", "home.png")
+		screenshot(t, ctx, base+"/cases/"+itoa(fx.ids["case"]), "case.png")
+		screenshot(t, ctx, base+"/persons/"+itoa(fx.ids["public"])+"?lang=kk", "person-kk.png")
 		if html := page(t, ctx, base+"/persons/"+itoa(fx.ids["confidential"])); strings.Contains(html, confidentialName) || !strings.Contains(html, "Protected person") {
 			t.Errorf("the confidential person is not protected in the browser")
 		}
@@ -194,4 +198,21 @@ func TestBrowser(t *testing.T) {
 		mustContain(t, "stale save", html, "Someone else saved this record first", "version 2", "See the current version")
 		mustContain(t, "person after the stale save", page(t, ctx, personURL), "Synthetic Browser Person Edited")
 	})
+}
+
+// screenshot saves a page as PNG in QANTAR_TEST_SCREENSHOTS, when set, for a
+// person to look at.
+func screenshot(t *testing.T, ctx context.Context, url, name string) {
+	dir := os.Getenv("QANTAR_TEST_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	page(t, ctx, url)
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }

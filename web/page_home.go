@@ -288,7 +288,9 @@ func deathsChart(t tr, st report.Stats) timeChart {
 				Label: fmt.Sprintf("%s: %s (%s)", pt.AsOf, t.Num(int(pt.Value)), t.Text(pt.ClaimedBy)),
 				Href:  recordHref(qantar.KindFigure, pt.FigureID)})
 		}
-		return newTimeChart(t.S("Death toll over time"), vals, s.Documented)
+		c := newTimeChart(t.S("Death toll over time"), vals, s.Documented)
+		c.Official, c.Independent, c.DocumentedLabel = t.S("official count"), t.S("independent count"), t.S("documented in Qantar")
+		return c
 	}
 	return timeChart{}
 }
