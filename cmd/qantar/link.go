@@ -115,7 +115,7 @@ func (m *Main) parseLinkFlags(args []string) (*linkConfig, error) {
 	fs.StringVar(&c.out, "out", "", "write file,record_id,cluster_id to this file (default: standard output)")
 	fs.StringVar(&c.pairs, "pairs", "", "write the scored pairs (probability ≥ the review band's low end) to this file")
 	fs.StringVar(&c.review, "review", "", "write the pairs to review, with both records' values, to this file")
-	fs.Var(&c.blocks, "block", "a blocking rule: COLUMN[,COLUMN…] of compared fields, a date field with :year for its year (repeat; default: every name and date field)")
+	fs.Var(&c.blocks, "block", "a blocking rule: COLUMN[,COLUMN…] of compared fields; a date field with :year for its year, a name field with :pairs for pairs of its words (repeat; default: every name and date field, and finely splitting others)")
 	fs.StringVar(&c.labels, "labels", "", "CSV of judged pairs (file_a,record_id_a,file_b,record_id_b,match) to refine the model")
 	fs.IntVar(&c.maxBlock, "max-block", linkage.DefaultMaxBlock, "blocks larger than this are compared within a sliding window")
 	fs.IntVar(&c.window, "window", linkage.DefaultWindow, "the sliding window for large blocks")
@@ -250,8 +250,13 @@ func parseRules(specs []string, fields []linkage.Field) ([]linkage.Rule, error) 
 					return nil, usagef("--block %q: :year applies to date fields only", spec)
 				}
 				r.Year = true
+			case "pairs":
+				if fields[idx].Type != linkage.Name {
+					return nil, usagef("--block %q: :pairs applies to name fields only", spec)
+				}
+				r.WordPairs = true
 			default:
-				return nil, usagef("--block %q: unknown key %q (want :year or nothing)", spec, fn)
+				return nil, usagef("--block %q: unknown key %q (want :year, :pairs or nothing)", spec, fn)
 			}
 			r.Fields = append(r.Fields, idx)
 		}

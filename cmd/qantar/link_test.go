@@ -169,6 +169,8 @@ func TestLinkErrors(t *testing.T) {
 			code: 2, want: []string{"--review-band"}},
 		{name: "BadNameKey", body: linkListA, args: []string{"--id", "id", "--field", "name:name", "--name-key", "soundex"},
 			code: 2, want: []string{"--name-key"}},
+		{name: "PairsOnADate", body: linkListA, args: []string{"--id", "id", "--field", "name:name", "--field", "date:born", "--block", "born:pairs"},
+			code: 2, want: []string{":pairs applies to name fields"}},
 		{name: "BlockOnUnknownColumn", body: linkListA, args: []string{"--id", "id", "--field", "name:name", "--block", "born"},
 			code: 2, want: []string{"--block", `"born"`}},
 	} {
@@ -245,5 +247,26 @@ func TestLinkLabels(t *testing.T) {
 	code, _, stderr := runLinkCmd(t, append(args, "--labels", bad)...)
 	if code != 1 || !strings.Contains(stderr, "bad.csv: line 3") || !strings.Contains(stderr, `"a9"`) {
 		t.Fatalf("exit %d, stderr %q; want 1 naming bad.csv: line 3 and a9", code, stderr)
+	}
+}
+
+// TestLinkBlockRules: rules given with --block replace the default ones and
+// are reported.
+func TestLinkBlockRules(t *testing.T) {
+	dir := t.TempDir()
+	a := writeLinkFile(t, dir, "a.csv", linkListA)
+	b := writeLinkFile(t, dir, "b.csv", linkListB)
+	code, _, stderr := runLinkCmd(t, a, b, "--id", "id", "--field", "name:name", "--field", "date:born",
+		"--block", "name:pairs", "--block", "born:year", "--out", filepath.Join(dir, "c.csv"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, w := range []string{"blocking on name(word pairs)", "blocking on born(year)"} {
+		if !strings.Contains(stderr, w) {
+			t.Errorf("summary does not say %q:\n%s", w, stderr)
+		}
+	}
+	if strings.Contains(stderr, "blocking on name:") {
+		t.Errorf("the default rule ran too:\n%s", stderr)
 	}
 }
