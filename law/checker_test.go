@@ -32,7 +32,9 @@ func TestCheckerCase(t *testing.T) {
 			step("registered", "2022-01-10", ""), step("terminated", "2022-09-01", "cpc-35-1-1"),
 			step("reopened", "2023-01-01", ""), step("investigating", "2023-01-02", "")}}, nil, ""},
 		{"ValidNoSteps", &qantar.Case{Number: "1"}, nil, ""},
-		{"ErrStartsWithVerdict", &qantar.Case{Number: "1", Steps: []qantar.CaseEvent{step("verdict", "2022-01-10", "")}}, nil, "steps[0].step"},
+		// A record may begin where documentation learnt of the case.
+		{"ValidStartsWithVerdict", &qantar.Case{Number: "1", Steps: []qantar.CaseEvent{step("verdict", "2022-01-10", "")}}, nil, ""},
+		{"ErrStartsWithResumed", &qantar.Case{Number: "1", Steps: []qantar.CaseEvent{step("resumed", "2022-01-10", "")}}, nil, "steps[0].step"},
 		{"ErrVerdictWithoutCourt", &qantar.Case{Number: "1", Steps: []qantar.CaseEvent{
 			step("registered", "2022-01-10", ""), step("verdict", "2022-02-10", "")}}, nil, "steps[1].step"},
 		{"ErrResumedAfterTerminated", &qantar.Case{Number: "1", Steps: []qantar.CaseEvent{

@@ -104,6 +104,16 @@ func (s *Server) apiList(w http.ResponseWriter, r *http.Request) error {
 	if items == nil {
 		items = []qantar.Record{}
 	}
+	if kind == qantar.KindComplaint {
+		views := make([]any, len(items))
+		for i, it := range items {
+			if views[i], err = s.complaintView(r, it.(*qantar.Complaint)); err != nil {
+				return err
+			}
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"items": views, "total": total, "limit": f.Limit, "offset": f.Offset})
+		return nil
+	}
 	writeJSON(w, http.StatusOK, listPage{Items: items, Total: total, Limit: f.Limit, Offset: f.Offset})
 	return nil
 }
@@ -116,6 +126,14 @@ func (s *Server) apiGet(w http.ResponseWriter, r *http.Request) error {
 	rec, err := s.store.Get(r.Context(), kind, id)
 	if err != nil {
 		return err
+	}
+	if c, ok := rec.(*qantar.Complaint); ok {
+		view, err := s.complaintView(r, c)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, view)
+		return nil
 	}
 	writeJSON(w, http.StatusOK, qantar.Visible(actorOf(r), rec))
 	return nil

@@ -9,6 +9,9 @@ func (s *Server) routes(mux *http.ServeMux) {
 	// JSON API: every kind of record.
 	mux.Handle("GET /api/v1/vocabularies", s.api(s.apiVocabularies))
 	mux.Handle("GET /api/v1/search", s.api(s.apiSearch))
+	mux.Handle("GET /api/v1/stats", s.api(s.apiStats))
+	mux.Handle("GET /api/v1/deadline", s.api(s.apiDeadline))
+	mux.Handle("GET /api/v1/units/{id}/command", s.api(s.apiCommand))
 	mux.Handle("GET /api/v1/{kind}", s.api(s.apiList))
 	mux.Handle("POST /api/v1/{kind}", s.api(s.apiCreate))
 	mux.Handle("GET /api/v1/{kind}/{id}", s.api(s.apiGet))

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/law"
 )
 
 // MaxBody is the largest request body accepted (413 beyond).
@@ -21,6 +22,8 @@ type Config struct {
 	Tokens qantar.TokenService
 	Log    Log
 	Search qantar.Searcher // optional
+	// Rules are the jurisdictions' rules (law.DefaultRegistry when nil).
+	Rules  *law.Registry
 	Logger *slog.Logger
 	// Now is the clock (tests set it).
 	Now func() time.Time
@@ -33,7 +36,9 @@ type Server struct {
 	tokens  qantar.TokenService
 	log     Log
 	search  qantar.Searcher
+	rules   *law.Registry
 	logger  *slog.Logger
+	stats   statsCache
 	handler http.Handler
 }
 
@@ -45,7 +50,10 @@ func New(cfg Config) *Server {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	s := &Server{cfg: cfg, store: cfg.Store, tokens: cfg.Tokens, log: cfg.Log, search: cfg.Search, logger: cfg.Logger}
+	if cfg.Rules == nil {
+		cfg.Rules = law.DefaultRegistry()
+	}
+	s := &Server{cfg: cfg, rules: cfg.Rules, store: cfg.Store, tokens: cfg.Tokens, log: cfg.Log, search: cfg.Search, logger: cfg.Logger}
 	mux := http.NewServeMux()
 	s.routes(mux)
 	s.handler = s.secure(s.authenticate(mux))

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/qantar-project/qantar/law"
 	"github.com/qantar-project/qantar/seed"
 	"github.com/qantar-project/qantar/web"
 )
@@ -23,6 +24,7 @@ type serveConfig struct {
 	Addr        string
 	Empty       bool
 	Synchronous string
+	Rules       string // a rules file replacing the embedded ones
 	// ready, when set, receives the listening address (tests use port 0).
 	ready func(addr string)
 }
@@ -34,6 +36,7 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "address to listen on")
 	fs.BoolVar(&cfg.Empty, "empty", false, "do not load the bundled Qantar 2022 dataset into a new database")
 	fs.StringVar(&cfg.Synchronous, "synchronous", "FULL", "SQLite durability: FULL (survives power loss) or NORMAL (survives crashes)")
+	fs.StringVar(&cfg.Rules, "rules", "", "jurisdiction rules file (JSON, see law/rules/README.md) instead of the embedded Kazakh rules")
 	if err := m.parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -45,7 +48,11 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 
 func (m *Main) serve(ctx context.Context, cfg serveConfig) error {
 	log := slog.New(slog.NewTextHandler(m.Stderr, nil))
-	store, err := openAppStore(ctx, storeConfig{DSN: cfg.DB, Synchronous: cfg.Synchronous})
+	rules, err := rulesRegistry(cfg.Rules)
+	if err != nil {
+		return err
+	}
+	store, err := openAppStore(ctx, storeConfig{DSN: cfg.DB, Synchronous: cfg.Synchronous, Checker: law.Checker{Rules: rules}})
 	if err != nil {
 		return err
 	}
@@ -73,7 +80,7 @@ func (m *Main) serve(ctx context.Context, cfg serveConfig) error {
 		}
 	}
 
-	srv := web.New(web.Config{Store: store, Tokens: store, Log: store, Search: store, Logger: log})
+	srv := web.New(web.Config{Store: store, Tokens: store, Log: store, Search: store, Rules: rules, Logger: log})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)

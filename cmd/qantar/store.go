@@ -6,10 +6,24 @@ import (
 	"os"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/law"
 	"github.com/qantar-project/qantar/postgres"
 	"github.com/qantar-project/qantar/sqlite"
 	"github.com/qantar-project/qantar/web"
 )
+
+// rulesRegistry returns the embedded jurisdiction rules, or those of the
+// file at path (--rules). A broken file is refused with the line at fault.
+func rulesRegistry(path string) (*law.Registry, error) {
+	if path == "" {
+		return law.DefaultRegistry(), nil
+	}
+	r, err := law.LoadFile(path)
+	if err != nil {
+		return nil, qantar.Errorf(qantar.EINVALID, "rules file %s: %v", path, err)
+	}
+	return law.NewRegistry(r), nil
+}
 
 // storeConfig is how a subcommand opens its store.
 type storeConfig struct {
@@ -28,7 +42,7 @@ type appStore interface {
 
 // openStore opens the store named by dsn: a postgres:// URL or a SQLite path.
 func openStore(ctx context.Context, m *Main, dsn string) (qantar.Store, func() error, error) {
-	s, err := openAppStore(ctx, storeConfig{DSN: dsn})
+	s, err := openAppStore(ctx, storeConfig{DSN: dsn, Checker: law.Checker{Rules: law.DefaultRegistry()}})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestAccountabilityAPI enters acts, a case with steps and complaints through
+// the API and checks deadlines, statuses and the stats a person counting by
+// hand gets.
+func TestAccountabilityAPI(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "acc.db")
+	base, stop := server(t, db, "--empty")
+	defer func() { stop() }()
+	_, tok, _ := run("token", "create", "--db", db, "--role", "editor", "--name", "acc")
+	c := client{t: t, base: base, token: strings.TrimSpace(tok)}
+	mk := func(kind, body string) int {
+		t.Helper()
+		code, v := c.do("POST", "/api/v1/"+kind, body)
+		if code != 201 {
+			t.Fatalf("create %s %s: %d %v", kind, body, code, v)
+		}
+		return int(v["id"].(float64))
+	}
+	// The lawyer's calculator.
+	code, v := c.do("GET", "/api/v1/deadline?rules=kz&kind=appc-76&from=2024-02-01", "")
+	if code != 200 || !strings.Contains(fmt.Sprint(v["deadline"]), "2024-02-22") {
+		t.Fatalf("deadline: %d %v", code, v)
+	}
+	if code, v := c.do("GET", "/api/v1/deadline?kind=no-such-kind&from=2024-02-01", ""); code != 400 || field(v) != "kind" {
+		t.Fatalf("unknown kind: %d %v", code, v)
+	}
+	if code, v := c.do("GET", "/api/v1/deadline?kind=appc-76&from=2024-02-31", ""); code != 400 || field(v) != "from" {
+		t.Fatalf("impossible date: %d %v", code, v)
+	}
+
+	// Complaints: a minimal one is valid; deadline and status as of a day.
+	for _, tt := range []struct {
+		body, status string
+	}{
+		{`{"kind":"appc-76","filed_on":"2024-02-01"}`, "overdue"},
+		{`{"kind":"appc-76","filed_on":"2024-02-01","responses":[{"received_on":"2024-02-20","outcome":"refused"}]}`, "answered_in_time"},
+		{`{"kind":"appc-76","filed_on":"2024-02-01","responses":[{"received_on":"2024-02-26","outcome":"refused"}]}`, "answered_late"},
+		{`{"kind":"appc-76","filed_on":"2024-02-01","responses":[{"received_on":"2024-02-10","outcome":"secrecy_of_investigation"}]}`, "overdue"},
+	} {
+		id := mk("complaints", tt.body)
+		_, v := c.do("GET", fmt.Sprintf("/api/v1/complaints/%d?as_of=2024-03-01", id), "")
+		if v["deadline"] != "2024-02-22" || v["status"] != tt.status {
+			t.Errorf("%s: deadline %v status %v, want 2024-02-22 %s", tt.body, v["deadline"], v["status"], tt.status)
+		}
+	}
+	if code, v := c.do("POST", "/api/v1/complaints", `{"kind":"no-such-kind","filed_on":"2024-02-01"}`); code != 400 || field(v) != "kind" {
+		t.Fatalf("unknown complaint kind: %d %v", code, v)
+	}
+
+	// Two deaths, one case for the first with a suspect and a conviction.
+	city := mk("places", `{"name":{"en":"Synthetic City"},"kind":"city"}`)
+	v1 := mk("persons", `{"names":[{"value":"Synthetic Victim One"}]}`)
+	v2 := mk("persons", `{"names":[{"value":"Synthetic Victim Two"}],"protection":"confidential"}`)
+	sus := mk("persons", `{"names":[{"value":"Synthetic Officer"}]}`)
+	a1 := mk("acts", fmt.Sprintf(`{"victim_id":%d,"type":"killing_crowd_control","date":"2022-01-05","place_id":%d}`, v1, city))
+	mk("acts", fmt.Sprintf(`{"victim_id":%d,"type":"death_in_custody","date":"2022-01-07","place_id":%d}`, v2, city))
+	mk("acts", fmt.Sprintf(`{"victim_id":%d,"type":"torture","date":"2022-01-07","place_id":%d}`, v2, city))
+	steps := `[{"step":"registered","date":"2022-01-10"},{"step":"investigating","date":"2022-01-11"},{"step":"sent_to_court","date":"2022-06-01"},{"step":"verdict","date":"2022-11-16","verdict":"convicted","sentence":"6 years"}]`
+	mk("cases", fmt.Sprintf(`{"number":"SYN-1","act_ids":[%d],"participants":[{"person_id":%d,"role":"defendant"}],"steps":%s}`, a1, sus, steps))
+	// A step the procedure does not allow is refused, naming it.
+	if code, v := c.do("POST", "/api/v1/cases", `{"number":"SYN-2","steps":[{"step":"registered","date":"2022-01-10"},{"step":"terminated","date":"2022-02-10","ground":"no-such-ground"}]}`); code != 400 || !strings.HasPrefix(field(v), "steps[1]") {
+		t.Fatalf("bad ground: %d %v", code, v)
+	}
+
+	_, st := c.do("GET", "/api/v1/stats?as_of=2024-03-01", "")
+	funnel, _ := st["funnel"].(map[string]any)
+	comp, _ := st["complaints"].(map[string]any)
+	if funnel["deaths"] != 2.0 || funnel["with_case"] != 1.0 || funnel["convicted"] != 1.0 {
+		t.Errorf("funnel %v", funnel)
+	}
+	if comp["total"] != 4.0 || comp["overdue"] != 2.0 || comp["answered_in_time"] != 1.0 || comp["answered_late"] != 1.0 {
+		t.Errorf("complaints %v", comp)
+	}
+	// Before the conviction, the funnel says so.
+	_, st = c.do("GET", "/api/v1/stats?as_of=2022-07-01", "")
+	if f := st["funnel"].(map[string]any); f["convicted"] != 0.0 {
+		t.Errorf("funnel before the verdict: %v", f)
+	}
+	if code, v := c.do("GET", "/api/v1/stats?as_of=yesterday", ""); code != 400 || field(v) != "as_of" {
+		t.Errorf("bad as_of: %d %v", code, v)
+	}
+
+	// deadlines --overdue lists the two overdue complaints.
+	stop()
+	_, stop = server(t, db, "--empty")
+	code, out, _ := run("deadlines", "--db", db, "--overdue", "--as-of", "2024-03-01")
+	if code != 0 || strings.Count(out, "overdue") != 2 {
+		t.Fatalf("deadlines --overdue: %d\n%s", code, out)
+	}
+}

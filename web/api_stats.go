@@ -1,0 +1,246 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/law"
+	"github.com/qantar-project/qantar/report"
+)
+
+// parseDay reads a YYYY-MM-DD query parameter, today when absent.
+func (s *Server) parseDay(r *http.Request, name string) (time.Time, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		now := s.cfg.Now().UTC()
+		return time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC), nil
+	}
+	d, err := qantar.ParseDate(v)
+	if err != nil || !d.HasDay() || d.Precision == qantar.PrecisionExact {
+		return time.Time{}, qantar.FieldErrorf(name, "%q is not a date (YYYY-MM-DD)", v)
+	}
+	return d.Time(), nil
+}
+
+// statsCache keeps computed figures until the log grows: every write adds a
+// leaf, so an unchanged checkpoint means unchanged records.
+type statsCache struct {
+	mu    sync.Mutex
+	key   string
+	stats map[string]*report.Stats
+}
+
+// computeStats returns the accountability figures as of a day.
+func (s *Server) computeStats(r *http.Request, asOf time.Time) (*report.Stats, error) {
+	ctx := r.Context()
+	cp, err := s.log.Checkpoint(ctx)
+	if err != nil {
+		return nil, err
+	}
+	day := asOf.Format("2006-01-02")
+	s.stats.mu.Lock()
+	if s.stats.key != string(cp) {
+		s.stats.key, s.stats.stats = string(cp), map[string]*report.Stats{}
+	}
+	if st, ok := s.stats.stats[day]; ok {
+		s.stats.mu.Unlock()
+		return st, nil
+	}
+	s.stats.mu.Unlock()
+
+	// Aggregate figures are computed over every record, protected or not:
+	// they count, they never name. Breakdowns small enough to single a
+	// person out are the page's business.
+	var in report.Input
+	reader := qantar.System
+	if in.Acts, err = loadTyped[*qantar.Act](ctx, s, qantar.KindAct, reader); err != nil {
+		return nil, err
+	}
+	if in.Cases, err = loadTyped[*qantar.Case](ctx, s, qantar.KindCase, reader); err != nil {
+		return nil, err
+	}
+	if in.Complaints, err = loadTyped[*qantar.Complaint](ctx, s, qantar.KindComplaint, reader); err != nil {
+		return nil, err
+	}
+	if in.Figures, err = loadTyped[*qantar.Figure](ctx, s, qantar.KindFigure, reader); err != nil {
+		return nil, err
+	}
+	if in.Places, err = loadTyped[*qantar.Place](ctx, s, qantar.KindPlace, reader); err != nil {
+		return nil, err
+	}
+	if in.Events, err = loadTyped[*qantar.Event](ctx, s, qantar.KindEvent, reader); err != nil {
+		return nil, err
+	}
+	if in.Involvements, err = loadTyped[*qantar.Involvement](ctx, s, qantar.KindInvolvement, reader); err != nil {
+		return nil, err
+	}
+	in.Minnesota = map[int64][]report.Answer{}
+	for _, a := range in.Acts {
+		for _, m := range a.Minnesota {
+			in.Minnesota[a.ID] = append(in.Minnesota[a.ID], report.Answer{Item: m.Item, Answer: m.Answer, SourceID: m.SourceID, Note: m.Note})
+		}
+	}
+	st := report.Compute(in, asOf, s.rules)
+	s.stats.mu.Lock()
+	if s.stats.key == string(cp) {
+		s.stats.stats[day] = &st
+	}
+	s.stats.mu.Unlock()
+	return &st, nil
+}
+
+func (s *Server) apiStats(w http.ResponseWriter, r *http.Request) error {
+	asOf, err := s.parseDay(r, "as_of")
+	if err != nil {
+		return err
+	}
+	st, err := s.computeStats(r, asOf)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, st)
+	return nil
+}
+
+// deadlineAnswer is the lawyer's calculator's answer.
+type deadlineAnswer struct {
+	Rules    string        `json:"rules"`
+	Kind     string        `json:"kind"`
+	From     string        `json:"from"`
+	Deadline law.Deadline  `json:"deadline"`
+	Verified bool          `json:"verified"`
+	Warning  string        `json:"warning,omitempty"`
+	Extended *law.Deadline `json:"extended,omitempty"`
+}
+
+func (s *Server) apiDeadline(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	code := q.Get("rules")
+	rules, err := s.rules.Get(code)
+	if err != nil {
+		return &qantar.Error{Code: qantar.EINVALID, Field: "rules", Message: qantar.ErrorMessage(err)}
+	}
+	kind := q.Get("kind")
+	if kind == "" {
+		return qantar.FieldErrorf("kind", "is required (one of %v)", rules.KindCodes())
+	}
+	if q.Get("from") == "" {
+		return qantar.FieldErrorf("from", "is required: the day the complaint was received (YYYY-MM-DD)")
+	}
+	from, err := s.parseDay(r, "from")
+	if err != nil {
+		return err
+	}
+	d, err := rules.Deadline(kind, from)
+	if err != nil {
+		if qantar.ErrorField(err) == "" {
+			return &qantar.Error{Code: qantar.ErrorCode(err), Field: "kind", Message: qantar.ErrorMessage(err)}
+		}
+		return err
+	}
+	ans := deadlineAnswer{Rules: code, Kind: kind, From: from.Format("2006-01-02"), Deadline: d, Verified: d.Verified}
+	if ans.Rules == "" {
+		ans.Rules = "kz"
+	}
+	if !d.Verified {
+		ans.Warning = "UNVERIFIED: this limit or a calendar day it depends on is not verified against the law; check before relying on it"
+	}
+	writeJSON(w, http.StatusOK, ans)
+	return nil
+}
+
+func (s *Server) apiCommand(w http.ResponseWriter, r *http.Request) error {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return &qantar.Error{Code: qantar.ENOTFOUND, Field: "id", Message: "a unit id is a positive integer"}
+	}
+	q := r.URL.Query().Get("date")
+	if q == "" {
+		return qantar.FieldErrorf("date", "is required (YYYY-MM-DD, YYYY-MM or YYYY)")
+	}
+	date, err := qantar.ParseDate(q)
+	if err != nil {
+		return qantar.FieldErrorf("date", "%v", err)
+	}
+	ctx, reader := r.Context(), actorOf(r)
+	units, err := loadTyped[*qantar.Unit](ctx, s, qantar.KindUnit, reader)
+	if err != nil {
+		return err
+	}
+	posts, err := loadTyped[*qantar.Post](ctx, s, qantar.KindPost, reader)
+	if err != nil {
+		return err
+	}
+	chain, err := report.CommandChain(units, posts, id, date)
+	if err != nil && qantar.ErrorCode(err) != qantar.ECONFLICT {
+		return err
+	}
+	cits, _, cerr := s.store.List(ctx, qantar.KindCitation, qantar.Filter{Where: map[string]string{"record_kind": string(qantar.KindPost)}, Limit: qantar.MaxLimit, Reader: reader})
+	if cerr != nil {
+		return cerr
+	}
+	var cs []*qantar.Citation
+	for _, c := range cits {
+		cs = append(cs, c.(*qantar.Citation))
+	}
+	report.AttachSources(chain, cs)
+	// Commanders are persons: name them only as the reader may see them.
+	type named struct {
+		report.Level
+		Names map[int64]string `json:"commander_names"`
+	}
+	out := make([]named, len(chain))
+	for i, l := range chain {
+		out[i] = named{Level: l, Names: map[int64]string{}}
+		for _, c := range l.Commanders {
+			if p, err := s.store.Get(ctx, qantar.KindPerson, c.PersonID); err == nil {
+				out[i].Names[c.PersonID] = qantar.Visible(reader, p).(*qantar.Person).PrimaryName()
+			}
+		}
+	}
+	body := map[string]any{"unit_id": id, "date": date.String(), "chain": out}
+	if err != nil {
+		body["warning"] = qantar.ErrorMessage(err)
+	}
+	writeJSON(w, http.StatusOK, body)
+	return nil
+}
+
+// complaintView is a complaint with its deadline and status as of a day.
+func (s *Server) complaintView(r *http.Request, c *qantar.Complaint) (any, error) {
+	asOf, err := s.parseDay(r, "as_of")
+	if err != nil {
+		return nil, err
+	}
+	b, err := json.Marshal(c)
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	st, err := s.rules.Status(c, asOf)
+	if err != nil {
+		m["status"] = "unknown"
+		m["status_note"] = qantar.ErrorMessage(err)
+		return m, nil
+	}
+	m["as_of"] = asOf.Format("2006-01-02")
+	m["deadline"] = st.Deadline.Date.Format("2006-01-02")
+	m["deadline_verified"] = st.Deadline.Verified
+	m["deadline_basis"] = st.Deadline.Basis
+	m["status"] = st.Status
+	if st.EscalatesTo != "" {
+		m["escalates_to"] = st.EscalatesTo
+		m["escalation_from"] = st.EscalationFrom.Format("2006-01-02")
+	}
+	if len(st.Notes) > 0 || !st.Deadline.Verified {
+		m["notes"] = append(append([]string{}, st.Notes...), st.Deadline.Notes...)
+	}
+	return m, nil
+}
