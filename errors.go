@@ -78,20 +78,3 @@ func ErrorField(err error) string {
 	}
 	return ""
 }
-
-// prefixField returns err with its field prefixed ("names[0]" + ".value").
-func prefixField(prefix string, err error) error {
-	var e *Error
-	if errors.As(err, &e) && e.Code == EINVALID {
-		c := *e
-		if c.Field == "" {
-			c.Field = prefix
-		} else if c.Field[0] == '[' {
-			c.Field = prefix + c.Field
-		} else {
-			c.Field = prefix + "." + c.Field
-		}
-		return &c
-	}
-	return err
-}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/sqlite"
@@ -117,4 +118,40 @@ func BenchmarkGet(b *testing.B) {
 		}
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "gets/s")
+}
+
+// BenchmarkVerify1M writes 1,000,000 synthetic record versions in batches of
+// 10,000 (the bulk-import path: each version's leaf, tree nodes and search
+// document in the same transaction), then times `verify` over all of them.
+// Run: go test ./sqlite -run XXX -bench Verify1M -benchtime 1x -timeout 60m
+func BenchmarkVerify1M(b *testing.B) {
+	const total, batch = 1000000, 10000
+	db := benchDB(b, "NORMAL")
+	ctx := context.Background()
+	t0 := time.Now()
+	for start := 0; start < total; start += batch {
+		err := db.InTx(ctx, func(w qantar.Writer) error {
+			for i := start; i < start+batch; i++ {
+				if err := w.Create(ctx, editor, syntheticPerson(i)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(total)/time.Since(t0).Seconds(), "bulk-leaves/s")
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		rep, err := db.Verify(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if !rep.OK() || rep.Leaves != total {
+			b.Fatalf("verify: %d leaves, problems %v", rep.Leaves, rep.Problems)
+		}
+	}
+	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "verify-s")
 }
