@@ -96,3 +96,50 @@ func TestAccountabilityAPI(t *testing.T) {
 		t.Fatalf("deadlines --overdue: %d\n%s", code, out)
 	}
 }
+
+// TestEstimateFromLists links deaths to two list sources and checks the
+// estimate against Chapman's closed form, computed by hand.
+func TestEstimateFromLists(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "est.db")
+	base, stop := server(t, db, "--empty")
+	defer stop()
+	_, tok, _ := run("token", "create", "--db", db, "--role", "editor", "--name", "est")
+	c := client{t: t, base: base, token: strings.TrimSpace(tok)}
+	mk := func(kind, body string) int {
+		t.Helper()
+		code, v := c.do("POST", "/api/v1/"+kind, body)
+		if code != 201 {
+			t.Fatalf("create %s: %d %v", kind, code, v)
+		}
+		return int(v["id"].(float64))
+	}
+	_, v := c.do("GET", "/api/v1/estimate", "")
+	if v["no_estimate"] == nil || v["estimate"] != nil {
+		t.Fatalf("with no lists: %v", v)
+	}
+	a := mk("sources", `{"kind":"list","title":{"en":"Synthetic list A"}}`)
+	b := mk("sources", `{"kind":"list","title":{"en":"Synthetic list B"}}`)
+	// 50 deaths: A names 1–30, B names 21–50; 10 on both.
+	for i := 1; i <= 50; i++ {
+		p := mk("persons", fmt.Sprintf(`{"names":[{"value":"Synthetic Person %d"}]}`, i))
+		act := mk("acts", fmt.Sprintf(`{"victim_id":%d,"type":"killing"}`, p))
+		if i <= 30 {
+			mk("citations", fmt.Sprintf(`{"record_kind":"persons","record_id":%d,"source_id":%d}`, p, a))
+		}
+		if i > 20 {
+			mk("citations", fmt.Sprintf(`{"record_kind":"acts","record_id":%d,"source_id":%d}`, act, b))
+		}
+	}
+	_, v = c.do("GET", "/api/v1/estimate", "")
+	want := 31.0*31.0/11.0 - 1 // Chapman: (n1+1)(n2+1)/(m+1) − 1
+	est, _ := v["estimate"].(float64)
+	if v["method"] != "chapman" || v["observed"] != 50.0 || v["documented_deaths"] != 50.0 || est < want-0.01 || est > want+0.01 {
+		t.Fatalf("estimate %v, want chapman %.2f over 50 observed", v, want)
+	}
+	if lo, hi := v["lower"].(float64), v["upper"].(float64); !(lo <= est && est <= hi) {
+		t.Fatalf("interval [%v, %v] does not hold %v", lo, hi, est)
+	}
+	if code, v := c.do("GET", "/api/v1/estimate?method=magic", ""); code != 400 || field(v) != "method" {
+		t.Fatalf("bad method: %d %v", code, v)
+	}
+}

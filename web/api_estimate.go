@@ -1,0 +1,156 @@
+package web
+
+import (
+	"fmt"
+	"math"
+	"net/http"
+	"sort"
+	"strconv"
+
+	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/mse"
+)
+
+// estimateAnswer is the estimated total of deaths beside the documented and
+// official counts.
+type estimateAnswer struct {
+	Method      string           `json:"method"`
+	Lists       []string         `json:"lists"`
+	ListSources []int64          `json:"list_sources"`
+	Observed    int64            `json:"observed"`
+	Estimate    *float64         `json:"estimate,omitempty"`
+	Lower       *float64         `json:"lower,omitempty"`
+	Upper       *float64         `json:"upper,omitempty"`
+	Interval    string           `json:"interval,omitempty"`
+	Model       string           `json:"model,omitempty"`
+	NoEstimate  string           `json:"no_estimate,omitempty"` // why no number is given
+	Documented  int              `json:"documented_deaths"`
+	Official    []*qantar.Figure `json:"official"`
+	Assumptions []string         `json:"assumptions"`
+}
+
+// mseAssumptions says in plain words what an estimate rests on.
+var mseAssumptions = []string{
+	"Each list is a Source of kind \"list\"; a person is on a list when the list cites the person (a citation of the person or of their act).",
+	"The lists must first be linked: one person recorded once, however many lists name them. Unlinked duplicates inflate the estimate.",
+	"Everyone counted died in the events the lists cover (a closed population), and each person could have been recorded by each list.",
+	"The log-linear model allows for dependence between lists that its interaction terms capture; dependence it does not capture biases the estimate. The latent-class model (LCMCR) allows for people who differ in how likely they were to be recorded.",
+	"The interval is the 95% interval of the method; it does not cover errors in linkage or in the lists themselves.",
+}
+
+// apiEstimate estimates the total number of deaths from the overlap of the
+// lists that recorded them (multiple systems estimation).
+func (s *Server) apiEstimate(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	q := r.URL.Query()
+	method := q.Get("method")
+	sys := qantar.System // counting only; no name leaves this handler
+	lists, _, err := s.store.List(ctx, qantar.KindSource, qantar.Filter{Where: map[string]string{"kind": "list"}, Limit: 62, Reader: sys})
+	if err != nil {
+		return err
+	}
+	acts, err := loadTyped[*qantar.Act](ctx, s, qantar.KindAct, sys)
+	if err != nil {
+		return err
+	}
+	deaths := map[int64]bool{}
+	actVictim := map[int64]int64{}
+	for _, a := range acts {
+		actVictim[a.ID] = a.VictimID
+		if a.IsKilling() {
+			deaths[a.VictimID] = true
+		}
+	}
+	ans := estimateAnswer{Documented: len(deaths), Assumptions: mseAssumptions, Lists: []string{}, ListSources: []int64{}}
+	// Which lists name each dead person.
+	onLists := map[int64]mse.Pattern{}
+	for j, l := range lists {
+		src := l.(*qantar.Source)
+		ans.Lists = append(ans.Lists, src.Title.String())
+		ans.ListSources = append(ans.ListSources, src.ID)
+		cits, _, err := s.store.List(ctx, qantar.KindCitation, qantar.Filter{Where: map[string]string{"source_id": strconv.FormatInt(src.ID, 10)}, Limit: qantar.MaxLimit, Reader: sys})
+		if err != nil {
+			return err
+		}
+		for _, c := range cits {
+			c := c.(*qantar.Citation)
+			pid := int64(0)
+			switch c.RecordKind {
+			case qantar.KindPerson:
+				pid = c.RecordID
+			case qantar.KindAct:
+				pid = actVictim[c.RecordID]
+			}
+			if deaths[pid] {
+				onLists[pid] |= 1 << uint(j)
+			}
+		}
+	}
+	figs, _, err := s.store.List(ctx, qantar.KindFigure, qantar.Filter{Where: map[string]string{"measure": "deaths", "official": "true"}, Sort: "-as_of", Limit: 5, Reader: sys})
+	if err != nil {
+		return err
+	}
+	for _, f := range figs {
+		ans.Official = append(ans.Official, f.(*qantar.Figure))
+	}
+	if len(lists) < 2 {
+		ans.NoEstimate = fmt.Sprintf("an estimate needs at least two lists (Sources of kind \"list\") that cite the dead; there are %d", len(lists))
+		writeJSON(w, http.StatusOK, ans)
+		return nil
+	}
+	t, err := mse.NewTable(ans.Lists)
+	if err != nil {
+		return err
+	}
+	counts := map[mse.Pattern]int64{}
+	for _, p := range onLists {
+		counts[p]++
+	}
+	pats := make([]mse.Pattern, 0, len(counts))
+	for p := range counts {
+		pats = append(pats, p)
+	}
+	sort.Slice(pats, func(i, j int) bool { return pats[i] < pats[j] })
+	for _, p := range pats {
+		if err := t.Add(p, counts[p]); err != nil {
+			return err
+		}
+	}
+	ans.Observed = t.Observed()
+	if method == "" {
+		method = "loglinear"
+		if len(lists) == 2 {
+			method = "chapman"
+		}
+	}
+	m := mse.Method{Name: method, Level: 0.95, Search: mse.SearchOptions{Criterion: "BIC", MaxOrder: 2}}
+	switch method {
+	case "lp", "chapman", "loglinear":
+	case "lcmcr":
+		m.LCMCR = mse.LCMCROptions{Seed: 1, Iterations: 10000, Burnin: 2000}
+	default:
+		return qantar.FieldErrorf("method", "%q is not lp, chapman, loglinear or lcmcr", method)
+	}
+	ans.Method = method
+	res, err := m.Run(t)
+	if err != nil {
+		if qantar.ErrorCode(err) != qantar.EINVALID {
+			return err
+		}
+		ans.NoEstimate = qantar.ErrorMessage(err)
+		writeJSON(w, http.StatusOK, ans)
+		return nil
+	}
+	est, lo, hi := res.Estimate.Estimate, res.Estimate.Lower, res.Estimate.Upper
+	ans.Estimate = &est
+	ans.Lower = &lo
+	if !math.IsInf(hi, 1) {
+		ans.Upper = &hi
+	}
+	ans.Interval = res.Estimate.Interval
+	if res.Search != nil {
+		ans.Model = res.Search.Best.ModelName
+	}
+	writeJSON(w, http.StatusOK, ans)
+	return nil
+}
