@@ -181,6 +181,9 @@ func Fuzzy(queryKey, indexed string) bool {
 	return d <= names.MaxEdits(queryKey)
 }
 
+// Distance is the edit distance between two keys (names.Distance).
+func Distance(a, b string) int { return names.Distance(a, b) }
+
 // MaxEdits is the typo budget of a query key (names.MaxEdits).
 func MaxEdits(key string) int { return names.MaxEdits(key) }
 

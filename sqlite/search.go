@@ -194,19 +194,36 @@ func (db *DB) nearKeys(ctx context.Context, key string) ([]string, error) {
 		return nil, fmt.Errorf("search terms: %w", err)
 	}
 	defer rows.Close()
-	var out []string
+	type near struct {
+		key  string
+		dist int
+	}
+	var found []near
 	n := len(key)
 	for rows.Next() {
 		var t string
 		if err := rows.Scan(&t); err != nil {
 			return nil, err
 		}
-		if t != key && len(t) >= n-2 && len(t) <= n+2 && search.Fuzzy(key, t) {
-			out = append(out, t)
-			if len(out) >= 20 {
-				break
+		if t != key && len(t) >= n-2 && len(t) <= n+2 {
+			if d := search.Distance(key, t); d <= search.MaxEdits(key) {
+				found = append(found, near{t, d})
 			}
 		}
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// The closest keys first; a query expands to at most 20 of them.
+	sort.Slice(found, func(i, j int) bool {
+		if found[i].dist != found[j].dist {
+			return found[i].dist < found[j].dist
+		}
+		return found[i].key < found[j].key
+	})
+	out := make([]string, 0, min(len(found), 20))
+	for _, f := range found[:min(len(found), 20)] {
+		out = append(out, f.key)
+	}
+	return out, nil
 }
