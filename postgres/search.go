@@ -134,9 +134,9 @@ func (db *DB) Search(ctx context.Context, q qantar.SearchQuery) ([]qantar.Search
 		limit = 20
 	}
 	var a args
-	conds := []string{"kind = ANY(" + a.add(kindNames(kinds)) + "::text[])"}
+	conds := []string{"d.kind = ANY(" + a.add(kindNames(kinds)) + "::text[])"}
 	if hidden := hiddenLevels(q.Reader); len(hidden) > 0 {
-		conds = append(conds, "protection <> ALL("+a.add(hidden)+"::text[])")
+		conds = append(conds, "d.protection <> ALL("+a.add(hidden)+"::text[])")
 	}
 	// Per term: its key or the keys within its typo budget, or its stems
 	// as prefixes.
@@ -158,10 +158,10 @@ func (db *DB) Search(ctx context.Context, q qantar.SearchQuery) ([]qantar.Search
 		}
 		var alts []string
 		if len(keys) > 0 {
-			alts = append(alts, "keys @@ "+a.add(strings.Join(keys, " | "))+"::tsquery")
+			alts = append(alts, "d.keys @@ "+a.add(strings.Join(keys, " | "))+"::tsquery")
 		}
 		if len(stems) > 0 {
-			alts = append(alts, "stems @@ "+a.add(strings.Join(stems, " | "))+"::tsquery")
+			alts = append(alts, "d.stems @@ "+a.add(strings.Join(stems, " | "))+"::tsquery")
 		}
 		if len(alts) == 0 {
 			return nil, nil
@@ -171,24 +171,27 @@ func (db *DB) Search(ctx context.Context, q qantar.SearchQuery) ([]qantar.Search
 	}
 	rank := "0"
 	if len(allKeys) > 0 {
-		rank = "ts_rank(keys, " + a.add(strings.Join(allKeys, " | ")) + "::tsquery)"
+		rank = "ts_rank(d.keys, " + a.add(strings.Join(allKeys, " | ")) + "::tsquery)"
 	}
 	if len(allStems) > 0 {
-		rank += " + ts_rank(stems, " + a.add(strings.Join(allStems, " | ")) + "::tsquery)"
+		rank += " + ts_rank(d.stems, " + a.add(strings.Join(allStems, " | ")) + "::tsquery)"
 	}
-	// Take more candidates than asked, then rank them on the full record.
-	rows, err := db.pool.Query(ctx, `SELECT kind, id FROM search_docs WHERE `+strings.Join(conds, " AND ")+
-		` ORDER BY `+rank+` DESC, kind, id LIMIT `+a.add(limit*5), a...)
+	// Take more candidates than asked, with their records in the same
+	// query, then rank them on the full record.
+	rows, err := db.pool.Query(ctx, `SELECT d.kind, d.id, r.data FROM search_docs d
+		JOIN records r ON r.kind = d.kind AND r.id = d.id AND r.deleted_at IS NULL
+		WHERE `+strings.Join(conds, " AND ")+` ORDER BY `+rank+` DESC, d.kind, d.id LIMIT `+a.add(limit*5), a...)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	type hit struct {
 		kind string
 		id   int64
+		data string
 	}
 	hits, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (hit, error) {
 		var h hit
-		return h, r.Scan(&h.kind, &h.id)
+		return h, r.Scan(&h.kind, &h.id, &h.data)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
@@ -196,10 +199,8 @@ func (db *DB) Search(ctx context.Context, q qantar.SearchQuery) ([]qantar.Search
 	var out []qantar.SearchResult
 	for _, h := range hits {
 		kind := qantar.Kind(h.kind)
-		rec, err := db.Get(ctx, kind, h.id)
-		if qantar.ErrorCode(err) == qantar.ENOTFOUND {
-			continue
-		} else if err != nil {
+		rec, err := decodeStored(kind, h.data)
+		if err != nil {
 			return nil, err
 		}
 		if qantar.IsPlaceholder(qantar.Visible(q.Reader, rec)) {
