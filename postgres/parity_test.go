@@ -1,0 +1,94 @@
+package postgres_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/seed"
+	"github.com/qantar-project/qantar/sqlite"
+)
+
+// TestListParity runs the same lists on SQLite and PostgreSQL holding the
+// same data (the bundled dataset, loaded the same way): the same filter
+// strings, typed the way SQLite's json_extract types them, must select the
+// same records in the same order, and the same q the same records.
+func TestListParity(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pg, _ := openTest(t)
+	lite, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "parity.db"), sqlite.Options{Synchronous: "NORMAL"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { lite.Close() })
+	f, _ := seed.Bundled()
+	for _, s := range []qantar.Store{pg, lite} {
+		if _, err := seed.Load(ctx, s, f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		kind qantar.Kind
+		f    qantar.Filter
+	}{
+		{qantar.KindFigure, qantar.Filter{Where: map[string]string{"official": "true"}}},
+		{qantar.KindFigure, qantar.Filter{Where: map[string]string{"official": "1"}}},
+		{qantar.KindFigure, qantar.Filter{Where: map[string]string{"official": "false"}}},
+		{qantar.KindFigure, qantar.Filter{Where: map[string]string{"official": "0"}}},
+		{qantar.KindFigure, qantar.Filter{Where: map[string]string{"value": "238"}}},
+		{qantar.KindFigure, qantar.Filter{Where: map[string]string{"value": "+238"}}},
+		{qantar.KindFigure, qantar.Filter{Where: map[string]string{"value": "0238"}}},
+		{qantar.KindFigure, qantar.Filter{Where: map[string]string{"value": "238.0"}}},
+		{qantar.KindFigure, qantar.Filter{Where: map[string]string{"measure": "deaths"}}},
+		{qantar.KindFigure, qantar.Filter{Sort: "-value"}},
+		{qantar.KindFigure, qantar.Filter{Sort: "as_of"}},
+		{qantar.KindFigure, qantar.Filter{Sort: "-official"}},
+		{qantar.KindFigure, qantar.Filter{Sort: "place_id"}},
+		{qantar.KindFigure, qantar.Filter{Sort: "-event_id"}},
+		{qantar.KindPlace, qantar.Filter{Where: map[string]string{"kind": "city"}, Sort: "-id"}},
+		{qantar.KindPlace, qantar.Filter{Sort: "region_now_id"}},
+		{qantar.KindEvent, qantar.Filter{Sort: "start"}},
+		{qantar.KindEvent, qantar.Filter{Where: map[string]string{"start": "2022"}}},
+		{qantar.KindSource, qantar.Filter{Where: map[string]string{"kind": "news"}, Sort: "-date", Limit: 5, Offset: 1}},
+		{qantar.KindSource, qantar.Filter{Q: "АЛМАТЫ"}},
+		{qantar.KindSource, qantar.Filter{Q: "qandy"}},
+		{qantar.KindEvent, qantar.Filter{Q: "январ"}},
+		{qantar.KindPlace, qantar.Filter{Q: `"ru":`}},
+		{qantar.KindPerson, qantar.Filter{Sort: "birth_date"}},
+		{qantar.KindPerson, qantar.Filter{Where: map[string]string{"protection": "public"}}},
+		{qantar.KindCase, qantar.Filter{Sort: "opened_on", Reader: qantar.System}},
+		{qantar.KindComplaint, qantar.Filter{Sort: "-filed_on"}},
+	}
+	nonEmpty := 0
+	for _, tt := range tests {
+		name := fmt.Sprintf("%s %v q=%q sort=%q", tt.kind, tt.f.Where, tt.f.Q, tt.f.Sort)
+		want, wantTotal, err := lite.List(ctx, tt.kind, tt.f)
+		if err != nil {
+			t.Fatalf("%s: sqlite: %v", name, err)
+		}
+		got, gotTotal, err := pg.List(ctx, tt.kind, tt.f)
+		if err != nil {
+			t.Fatalf("%s: postgres: %v", name, err)
+		}
+		if gotTotal != wantTotal || ids(got) != ids(want) {
+			t.Errorf("%s:\npostgres %d %s\n  sqlite %d %s", name, gotTotal, ids(got), wantTotal, ids(want))
+		}
+		if wantTotal > 0 {
+			nonEmpty++
+		}
+	}
+	if nonEmpty < len(tests)/2 {
+		t.Fatalf("only %d of %d lists found anything: the data does not exercise the filters", nonEmpty, len(tests))
+	}
+}
+
+func ids(recs []qantar.Record) string {
+	out := make([]int64, len(recs))
+	for i, r := range recs {
+		out[i] = r.GetMeta().ID
+	}
+	return fmt.Sprint(out)
+}
