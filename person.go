@@ -26,6 +26,11 @@ type Person struct {
 	Protection string `json:"protection,omitempty"`
 	// Consent records whether the person, or their family, agreed to publication.
 	Consent string `json:"consent,omitempty"`
+	// SameAsID says that this record is the same human being as another
+	// person record: a merge confirmed after record linkage. The record and
+	// the list entries citing it stay; counts follow SameAsID to one person.
+	// Clearing it (a new version) undoes the merge.
+	SameAsID int64 `json:"same_as_id,omitempty"`
 }
 
 // Name is one way a person's name is written.
@@ -106,10 +111,44 @@ func (p *Person) Validate() error {
 	if err := checkTerm("protection", "protection", p.Protection, false); err != nil {
 		return err
 	}
+	if err := checkID("same_as_id", p.SameAsID, false); err != nil {
+		return err
+	}
+	if p.SameAsID != 0 && p.SameAsID == p.ID {
+		return FieldErrorf("same_as_id", "a person cannot be merged into itself")
+	}
 	return checkTerm("consent", "consent", p.Consent, false)
 }
 
-func (p *Person) Refs() []Ref { return ref(nil, "birth_place_id", KindPlace, p.BirthPlace) }
+func (p *Person) Refs() []Ref {
+	return ref(ref(nil, "birth_place_id", KindPlace, p.BirthPlace), "same_as_id", KindPerson, p.SameAsID)
+}
+
+// ResolveSameAs maps each person id to the id of the person it was merged
+// into, following chains of merges; a loop resolves to its smallest id.
+func ResolveSameAs(persons []*Person) map[int64]int64 {
+	next := map[int64]int64{}
+	for _, p := range persons {
+		if p.SameAsID != 0 {
+			next[p.ID] = p.SameAsID
+		}
+	}
+	out := map[int64]int64{}
+	for _, p := range persons {
+		id, seen := p.ID, map[int64]bool{}
+		for next[id] != 0 && !seen[id] {
+			seen[id] = true
+			id = next[id]
+		}
+		if seen[id] { // a loop: take its smallest member
+			for m := range seen {
+				id = min(id, m)
+			}
+		}
+		out[p.ID] = id
+	}
+	return out
+}
 
 func validLangTag(s string) bool {
 	if len(s) < 2 || len(s) > 12 {

@@ -139,3 +139,17 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+func TestResolveSameAs(t *testing.T) {
+	ps := []*qantar.Person{
+		{Meta: qantar.Meta{ID: 1}}, {Meta: qantar.Meta{ID: 2}, SameAsID: 1}, {Meta: qantar.Meta{ID: 3}, SameAsID: 2},
+		{Meta: qantar.Meta{ID: 4}, SameAsID: 5}, {Meta: qantar.Meta{ID: 5}, SameAsID: 4}, {Meta: qantar.Meta{ID: 6}},
+	}
+	got := qantar.ResolveSameAs(ps)
+	want := map[int64]int64{1: 1, 2: 1, 3: 1, 4: 4, 5: 4, 6: 6}
+	for id, w := range want {
+		if got[id] != w {
+			t.Errorf("person %d resolves to %d, want %d", id, got[id], w)
+		}
+	}
+}

@@ -97,7 +97,7 @@ var FilterFields = map[Kind][]string{
 	KindSource:      {"kind", "publisher", "language", "reliability", "date", "external_key"},
 	KindEvent:       {"place_id", "parent_id", "start", "external_key"},
 	KindPlace:       {"kind", "region_then_id", "region_now_id", "external_key"},
-	KindPerson:      {"sex", "protection", "consent", "birth_date", "external_key"},
+	KindPerson:      {"sex", "protection", "consent", "birth_date", "same_as_id", "external_key"},
 	KindUnit:        {"kind", "external_key"},
 	KindPost:        {"person_id", "unit_id", "role", "external_key"},
 	KindAct:         {"victim_id", "event_id", "type", "place_id", "victim_status", "date", "external_key"},

@@ -53,12 +53,24 @@ func (s *Server) apiEstimate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	persons, err := loadTyped[*qantar.Person](ctx, s, qantar.KindPerson, sys)
+	if err != nil {
+		return err
+	}
+	// Persons merged after record linkage count once.
+	same := qantar.ResolveSameAs(persons)
+	one := func(id int64) int64 {
+		if to, ok := same[id]; ok {
+			return to
+		}
+		return id
+	}
 	deaths := map[int64]bool{}
 	actVictim := map[int64]int64{}
 	for _, a := range acts {
-		actVictim[a.ID] = a.VictimID
+		actVictim[a.ID] = one(a.VictimID)
 		if a.IsKilling() {
-			deaths[a.VictimID] = true
+			deaths[one(a.VictimID)] = true
 		}
 	}
 	ans := estimateAnswer{Documented: len(deaths), Assumptions: mseAssumptions, Lists: []string{}, ListSources: []int64{}}
@@ -77,7 +89,7 @@ func (s *Server) apiEstimate(w http.ResponseWriter, r *http.Request) error {
 			pid := int64(0)
 			switch c.RecordKind {
 			case qantar.KindPerson:
-				pid = c.RecordID
+				pid = one(c.RecordID)
 			case qantar.KindAct:
 				pid = actVictim[c.RecordID]
 			}

@@ -78,6 +78,19 @@ func (s *Server) computeStats(r *http.Request, asOf time.Time) (*report.Stats, e
 	if in.Involvements, err = loadTyped[*qantar.Involvement](ctx, s, qantar.KindInvolvement, reader); err != nil {
 		return nil, err
 	}
+	if in.Persons, err = loadTyped[*qantar.Person](ctx, s, qantar.KindPerson, reader); err != nil {
+		return nil, err
+	}
+	// A person merged into another after record linkage is one person:
+	// count their acts under the person they were merged into.
+	same := qantar.ResolveSameAs(in.Persons)
+	for i, a := range in.Acts {
+		if to, ok := same[a.VictimID]; ok && to != a.VictimID {
+			c := *a
+			c.VictimID = to
+			in.Acts[i] = &c
+		}
+	}
 	in.Minnesota = map[int64][]report.Answer{}
 	for _, a := range in.Acts {
 		for _, m := range a.Minnesota {

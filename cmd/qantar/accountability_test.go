@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -142,4 +143,88 @@ func TestEstimateFromLists(t *testing.T) {
 	if code, v := c.do("GET", "/api/v1/estimate?method=magic", ""); code != 400 || field(v) != "method" {
 		t.Fatalf("bad method: %d %v", code, v)
 	}
+}
+
+// TestLinkageAndMerge: two lists name the same dead in different scripts;
+// linkage proposes the merges, a confirmed merge is an ordinary logged
+// update, and the counts then hold each person once.
+func TestLinkageAndMerge(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "link.db")
+	base, stop := server(t, db, "--empty")
+	defer stop()
+	_, tok, _ := run("token", "create", "--db", db, "--role", "editor", "--name", "link")
+	c := client{t: t, base: base, token: strings.TrimSpace(tok)}
+	mk := func(kind, body string) int {
+		t.Helper()
+		code, v := c.do("POST", "/api/v1/"+kind, body)
+		if code != 201 {
+			t.Fatalf("create %s: %d %v", kind, code, v)
+		}
+		return int(v["id"].(float64))
+	}
+	given := []string{"Ерлан", "Айгерім", "Нұрлан", "Дәурен", "Гүлнар", "Бауыржан", "Данияр", "Қайрат", "Марат", "Серік", "Талғат", "Динара"}
+	surn := []string{"Ахметов", "Омарова", "Жұмабаев", "Қасымов", "Бекенова", "Смағұлов", "Төлеуов", "Әбілов", "Мұқанов", "Есенов", "Оспанов", "Садықова"}
+	la := mk("sources", `{"kind":"list","title":{"en":"Synthetic list A"}}`)
+	lb := mk("sources", `{"kind":"list","title":{"en":"Synthetic list B"}}`)
+	both := 0
+	for i := 0; i < len(given); i++ {
+		name := given[i] + " " + surn[i]
+		bd := fmt.Sprintf("19%02d-%02d-%02d", 60+i, 1+i%12, 1+i)
+		pa := mk("persons", fmt.Sprintf(`{"names":[{"value":%q,"lang":"kk"}],"birth_date":%q}`, name, bd))
+		mk("acts", fmt.Sprintf(`{"victim_id":%d,"type":"killing"}`, pa))
+		mk("citations", fmt.Sprintf(`{"record_kind":"persons","record_id":%d,"source_id":%d}`, pa, la))
+		if i%3 != 2 { // two in three are also on list B, written in Latin letters
+			both++
+			pb := mk("persons", fmt.Sprintf(`{"names":[{"value":%q,"lang":"en"}],"birth_date":%q}`, latin(name), bd))
+			mk("acts", fmt.Sprintf(`{"victim_id":%d,"type":"killing"}`, pb))
+			mk("citations", fmt.Sprintf(`{"record_kind":"persons","record_id":%d,"source_id":%d}`, pb, lb))
+		}
+	}
+	code, v := c.do("POST", "/api/v1/linkage", fmt.Sprintf(`{"source_ids":[%d,%d]}`, la, lb))
+	if code != 200 {
+		t.Fatalf("linkage: %d %v", code, v)
+	}
+	merges, _ := v["merges"].([]any)
+	if len(merges) != both {
+		t.Fatalf("linkage proposed %d merges, want %d: %v", len(merges), both, v)
+	}
+	if code, _ := (client{t: t, base: base}).do("POST", "/api/v1/linkage", `{}`); code != 401 {
+		t.Fatalf("anonymous linkage: %d", code)
+	}
+	_, st := c.do("GET", "/api/v1/stats", "")
+	if d := st["funnel"].(map[string]any)["deaths"]; d != float64(len(given)+both) {
+		t.Fatalf("before merging: %v deaths", d)
+	}
+	// Confirm every merge: the later record is the same as the earlier one.
+	for _, m := range merges {
+		es := m.(map[string]any)["entries"].([]any)
+		keep := int(es[0].(map[string]any)["person_id"].(float64))
+		for _, e := range es[1:] {
+			id := int(e.(map[string]any)["person_id"].(float64))
+			_, p := c.do("GET", fmt.Sprintf("/api/v1/persons/%d", id), "")
+			p["same_as_id"] = keep
+			b, _ := json.Marshal(p)
+			if code, v := c.do("PUT", fmt.Sprintf("/api/v1/persons/%d", id), string(b)); code != 200 {
+				t.Fatalf("merge: %d %v", code, v)
+			}
+		}
+	}
+	_, st = c.do("GET", "/api/v1/stats", "")
+	if d := st["funnel"].(map[string]any)["deaths"]; d != float64(len(given)) {
+		t.Fatalf("after merging: %v deaths, want %d", d, len(given))
+	}
+	_, est := c.do("GET", "/api/v1/estimate", "")
+	if est["observed"] != float64(len(given)) {
+		t.Fatalf("estimate observed %v, want %d", est["observed"], len(given))
+	}
+}
+
+// latin writes a Kazakh name in the informal Latin of news reports.
+func latin(s string) string {
+	r := strings.NewReplacer("Ерлан", "Yerlan", "Айгерім", "Aigerim", "Нұрлан", "Nurlan", "Дәурен", "Dauren", "Гүлнар", "Gulnar",
+		"Бауыржан", "Bauyrzhan", "Данияр", "Daniyar", "Қайрат", "Kairat", "Марат", "Marat", "Серік", "Serik", "Талғат", "Talgat",
+		"Динара", "Dinara", "Ахметов", "Akhmetov", "Омарова", "Omarova", "Жұмабаев", "Zhumabayev", "Қасымов", "Kasymov",
+		"Бекенова", "Bekenova", "Смағұлов", "Smagulov", "Төлеуов", "Toleuov", "Әбілов", "Abilov", "Мұқанов", "Mukanov",
+		"Есенов", "Yessenov", "Оспанов", "Ospanov", "Садықова", "Sadykova")
+	return r.Replace(s)
 }
