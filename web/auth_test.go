@@ -218,8 +218,13 @@ func TestEditPerson(t *testing.T) {
 	if !strings.Contains(body, "Synthetic Stale Person") {
 		t.Errorf("the stale form lost what was typed")
 	}
-	if _, body, _ := fx.get(t, nil, where); !strings.Contains(body, "Synthetic Edited Person") || strings.Contains(body, "Stale") {
+	if _, body, _ := fx.get(t, a, where); !strings.Contains(body, "Synthetic Edited Person") || strings.Contains(body, "Stale") {
 		t.Errorf("the first save did not win")
+	}
+	// Anonymous readers see a write within the state key's interval.
+	time.Sleep(300 * time.Millisecond)
+	if _, body, _ := fx.get(t, nil, where); !strings.Contains(body, "Synthetic Edited Person") {
+		t.Errorf("an anonymous reader does not see the edit")
 	}
 	t.Run("JSONFormForOtherKinds", func(t *testing.T) {
 		status, body, _ := fx.post(t, a, "/edit/units/new", url.Values{"json": {`{"name": {"en": "Synthetic Unit"}, "kind": "nope"}`}})

@@ -196,7 +196,7 @@ func TestBrowser(t *testing.T) {
 		mustContain(t, "edited person", html, "Synthetic Browser Person Edited", "version 2")
 		html = submit(t, b, [][2]string{{`input[name="names[0].value"]`, "Synthetic Browser Person Stale"}}, `form.form button[type="submit"]`)
 		mustContain(t, "stale save", html, "Someone else saved this record first", "version 2", "See the current version")
-		mustContain(t, "person after the stale save", page(t, ctx, personURL), "Synthetic Browser Person Edited")
+		mustContain(t, "person after the stale save", page(t, a, personURL), "Synthetic Browser Person Edited")
 	})
 }
 

@@ -226,7 +226,7 @@ type citeLink struct {
 // citations returns the sources cited for a record, by field ("" for the
 // record as a whole).
 func (p *site) citations(ctx context.Context, res *resolver, kind qantar.Kind, id int64) (map[string][]citeLink, error) {
-	recs, _, err := p.srv.store.List(ctx, qantar.KindCitation, qantar.Filter{Reader: res.reader, Limit: qantar.MaxLimit,
+	recs, _, err := p.listCached(ctx, qantar.KindCitation, qantar.Filter{Reader: res.reader, Limit: qantar.MaxLimit,
 		Where: map[string]string{"record_kind": string(kind), "record_id": itoa(id)}})
 	if err != nil {
 		return nil, err

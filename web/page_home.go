@@ -1,12 +1,9 @@
 package web
 
 import (
-	"context"
-	"crypto/sha256"
 	"fmt"
 	"net/http"
 	"sort"
-	"sync"
 	"time"
 
 	"github.com/qantar-project/qantar"
@@ -35,154 +32,24 @@ type change struct {
 	Version int
 }
 
-// homeData is what the home page needs that is expensive to compute: the
-// accountability figures over every record. It is cached until the next
-// write, which the log's checkpoint reveals (every write signs a new one).
-type homeData struct {
-	key      string
-	official *qantar.Figure
-	source   *qantar.Source
-	stats    report.Stats
-	places   map[int64]*qantar.Place
-	latest   []qantar.Record
-}
-
-// homeCache holds the figures and the rendered anonymous page per language.
-type homeCache struct {
-	mu    sync.Mutex
-	data  *homeData
-	pages map[string][]byte
-}
-
-// stateKey changes whenever any record changes.
-func (p *site) stateKey(ctx context.Context) (string, error) {
-	if p.srv.log != nil {
-		cp, err := p.srv.log.Checkpoint(ctx)
-		if err != nil {
-			return "", err
-		}
-		return fmt.Sprintf("%x", sha256.Sum256(cp)), nil
-	}
-	counts, err := p.srv.store.Count(ctx)
-	if err != nil {
-		return "", err
-	}
-	return fmt.Sprint(counts), nil
-}
-
-// homeState returns the cached figures, computing them again after a write.
-// One request computes; the others wait for it rather than repeat it.
-func (p *site) homeState(ctx context.Context) (*homeData, bool, error) {
-	key, err := p.stateKey(ctx)
-	if err != nil {
-		return nil, false, err
-	}
-	c := p.home
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.data != nil && c.data.key == key {
-		return c.data, true, nil
-	}
-	d, err := p.computeHome(ctx, key)
-	if err != nil {
-		return nil, false, err
-	}
-	c.data, c.pages = d, map[string][]byte{}
-	return d, false, nil
-}
-
-// listAll reads every live record of a kind, a page at a time.
-func listAll[T qantar.Record](ctx context.Context, s qantar.Store, kind qantar.Kind, reader qantar.Actor) ([]T, error) {
-	var out []T
-	for off := 0; ; off += qantar.MaxLimit {
-		recs, total, err := s.List(ctx, kind, qantar.Filter{Limit: qantar.MaxLimit, Offset: off, Reader: reader})
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range recs {
-			if v, ok := r.(T); ok {
-				out = append(out, v)
-			}
-		}
-		if len(recs) == 0 || off+len(recs) >= total {
-			return out, nil
-		}
-	}
-}
-
-func (p *site) computeHome(ctx context.Context, key string) (*homeData, error) {
-	s := p.srv.store
-	var in report.Input
-	var err error
-	// The figures count everyone, protected persons included: they are
-	// counts, never names (package report shows none).
-	sys := qantar.System
-	if in.Acts, err = listAll[*qantar.Act](ctx, s, qantar.KindAct, sys); err != nil {
-		return nil, err
-	}
-	if in.Cases, err = listAll[*qantar.Case](ctx, s, qantar.KindCase, sys); err != nil {
-		return nil, err
-	}
-	if in.Complaints, err = listAll[*qantar.Complaint](ctx, s, qantar.KindComplaint, sys); err != nil {
-		return nil, err
-	}
-	if in.Figures, err = listAll[*qantar.Figure](ctx, s, qantar.KindFigure, sys); err != nil {
-		return nil, err
-	}
-	if in.Places, err = listAll[*qantar.Place](ctx, s, qantar.KindPlace, sys); err != nil {
-		return nil, err
-	}
-	if in.Events, err = listAll[*qantar.Event](ctx, s, qantar.KindEvent, sys); err != nil {
-		return nil, err
-	}
-	if in.Involvements, err = listAll[*qantar.Involvement](ctx, s, qantar.KindInvolvement, sys); err != nil {
-		return nil, err
-	}
-	d := &homeData{key: key, places: map[int64]*qantar.Place{}}
-	d.stats = report.Compute(in, p.srv.cfg.Now(), p.rules)
-	for _, pl := range in.Places {
-		d.places[pl.ID] = pl
-	}
-	// The official death toll: the latest official count of deaths for the
-	// whole event, as of the latest date.
-	for _, f := range in.Figures {
-		if f.Measure == "deaths" && f.Official && f.PlaceID == 0 && (d.official == nil || d.official.AsOf.Before(f.AsOf)) {
-			d.official = f
-		}
-	}
-	if d.official != nil {
-		if src, err := s.Get(ctx, qantar.KindSource, d.official.SourceID); err == nil {
-			d.source = src.(*qantar.Source)
-		}
-	}
-	for _, k := range qantar.Kinds {
-		recs, _, err := s.List(ctx, k, qantar.Filter{Sort: "-updated_at", Limit: 10, Reader: sys})
-		if err != nil {
-			return nil, err
-		}
-		d.latest = append(d.latest, recs...)
-	}
-	sort.SliceStable(d.latest, func(i, j int) bool {
-		return d.latest[i].GetMeta().UpdatedAt.After(d.latest[j].GetMeta().UpdatedAt)
-	})
-	return d, nil
-}
-
 func (p *site) index(w http.ResponseWriter, r *http.Request) error {
-	d, _, err := p.homeState(r.Context())
+	reader := actorOf(r)
+	d, err := p.state(r.Context(), reader.ID == "")
 	if err != nil {
 		return err
 	}
-	reader := actorOf(r)
 	lang := pickLang(r)
 	anonymous := reader.ID == ""
-	if anonymous {
-		p.home.mu.Lock()
-		b, ok := p.home.pages[lang]
-		p.home.mu.Unlock()
-		if ok && p.home.data == d {
-			return p.writeCached(w, r, b)
-		}
+	// The rendered page is cached under the figures' state and the current
+	// state: while the figures are recomputed after a write, the page is
+	// rendered again once (its persons looked up afresh below), so that a
+	// person protected a moment ago does not stay on a cached page.
+	p.home.mu.Lock()
+	cacheKey := d.key + "|" + p.home.key + "|" + lang
+	b, ok := p.home.pages[cacheKey]
+	p.home.mu.Unlock()
+	if anonymous && ok {
+		return p.writeCached(w, r, b)
 	}
 	pg := homeView{base: p.newBase(r, ""), Official: d.official, Stats: d.stats}
 	t := pg.T
@@ -197,6 +64,12 @@ func (p *site) index(w http.ResponseWriter, r *http.Request) error {
 			break
 		}
 		v := qantar.Visible(reader, rec)
+		if rec.Kind() == qantar.KindPerson {
+			// Afresh: the figures may be older than the person's protection.
+			if v, err = p.get(r.Context(), reader, qantar.KindPerson, rec.GetMeta().ID); err != nil {
+				continue
+			}
+		}
 		if qantar.IsPlaceholder(v) {
 			continue // not even the time of a change to a protected person
 		}
@@ -211,9 +84,10 @@ func (p *site) index(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p.home.mu.Lock()
-	if p.home.data == d {
-		p.home.pages[lang] = rec.buf
+	if len(p.home.pages) > 32 {
+		clear(p.home.pages)
 	}
+	p.home.pages[cacheKey] = rec.buf
 	p.home.mu.Unlock()
 	return p.writeCached(w, r, rec.buf)
 }

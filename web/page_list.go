@@ -68,7 +68,7 @@ func (p *site) list(kind qantar.Kind) handlerFunc {
 		default:
 			return qantar.FieldErrorf("format", "%q is not csv, json or html", format)
 		}
-		recs, total, err := p.srv.store.List(r.Context(), kind, f)
+		recs, total, err := p.listCached(r.Context(), kind, f)
 		if err != nil {
 			return err
 		}

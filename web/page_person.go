@@ -28,16 +28,17 @@ func (p *site) actRow(ctx context.Context, res *resolver, a *qantar.Act) actRow 
 		Status: t.Term("victim_status", a.VictimStatus)}
 }
 
-// groupActs lists acts matching where, grouped by the record key names.
-func (p *site) groupActs(ctx context.Context, res *resolver, where map[string]string, by func(*qantar.Act) (qantar.Kind, int64)) ([]actGroup, error) {
-	recs, _, err := p.srv.store.List(ctx, qantar.KindAct, qantar.Filter{Where: where, Reader: res.reader, Limit: qantar.MaxLimit, Sort: "date"})
-	if err != nil {
-		return nil, err
-	}
+// maxActs caps the acts a page lists; the victims list pages through all.
+const maxActs = 200
+
+// groupActs groups acts under the record key names, at most maxActs.
+func (p *site) groupActs(ctx context.Context, res *resolver, acts []*qantar.Act, by func(*qantar.Act) (qantar.Kind, int64)) []actGroup {
 	var out []actGroup
 	index := map[int64]int{}
-	for _, rec := range recs {
-		a := rec.(*qantar.Act)
+	for n, a := range acts {
+		if n == maxActs {
+			break
+		}
 		kind, id := by(a)
 		i, ok := index[id]
 		if !ok {
@@ -53,23 +54,40 @@ func (p *site) groupActs(ctx context.Context, res *resolver, where map[string]st
 		}
 		out[i].Acts = append(out[i].Acts, p.actRow(ctx, res, a))
 	}
-	return out, nil
+	return out
+}
+
+// actsOf returns the acts done to a victim (field victim_id) or in an event
+// (event_id), from the cache of every act (see state), oldest first.
+func (p *site) actsOf(ctx context.Context, res *resolver, field string, id int64) ([]*qantar.Act, error) {
+	d, err := p.state(ctx, res.reader.ID == "")
+	if err != nil {
+		return nil, err
+	}
+	if field == "victim_id" {
+		return d.byVictim[id], nil
+	}
+	return d.byEvent[id], nil
 }
 
 // personActs is what was done to a person, by event. A protected person's
 // acts are listed too, so that they are still counted, with nothing that
 // names them.
 func (p *site) personActs(ctx context.Context, res *resolver, id int64) ([]actGroup, error) {
-	return p.groupActs(ctx, res, map[string]string{"victim_id": itoa(id)}, func(a *qantar.Act) (qantar.Kind, int64) {
-		return qantar.KindEvent, a.EventID
-	})
+	acts, err := p.actsOf(ctx, res, "victim_id", id)
+	if err != nil {
+		return nil, err
+	}
+	return p.groupActs(ctx, res, acts, func(a *qantar.Act) (qantar.Kind, int64) { return qantar.KindEvent, a.EventID }), nil
 }
 
 // eventActs is what was done in an event, by victim.
-func (p *site) eventActs(ctx context.Context, res *resolver, id int64) ([]actGroup, error) {
-	return p.groupActs(ctx, res, map[string]string{"event_id": itoa(id)}, func(a *qantar.Act) (qantar.Kind, int64) {
-		return qantar.KindPerson, a.VictimID
-	})
+func (p *site) eventActs(ctx context.Context, res *resolver, id int64) ([]actGroup, int, error) {
+	acts, err := p.actsOf(ctx, res, "event_id", id)
+	if err != nil {
+		return nil, 0, err
+	}
+	return p.groupActs(ctx, res, acts, func(a *qantar.Act) (qantar.Kind, int64) { return qantar.KindPerson, a.VictimID }), len(acts), nil
 }
 
 // involvementRow is a perpetrator's part in an act.
@@ -82,7 +100,7 @@ type involvementRow struct {
 }
 
 func (p *site) involvements(ctx context.Context, res *resolver, where map[string]string) ([]involvementRow, error) {
-	recs, _, err := p.srv.store.List(ctx, qantar.KindInvolvement, qantar.Filter{Where: where, Reader: res.reader, Limit: 500})
+	recs, _, err := p.listCached(ctx, qantar.KindInvolvement, qantar.Filter{Where: where, Reader: res.reader, Limit: 500})
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +133,7 @@ type postRow struct {
 }
 
 func (p *site) posts(ctx context.Context, res *resolver, where map[string]string) ([]postRow, error) {
-	recs, _, err := p.srv.store.List(ctx, qantar.KindPost, qantar.Filter{Where: where, Reader: res.reader, Limit: 500})
+	recs, _, err := p.listCached(ctx, qantar.KindPost, qantar.Filter{Where: where, Reader: res.reader, Limit: 500})
 	if err != nil {
 		return nil, err
 	}

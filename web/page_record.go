@@ -30,6 +30,8 @@ type recordView struct {
 	Children     []link
 	Cited        []citedRow
 	Complaints   []link
+	ActCount     int    // acts in an event
+	AllActs      string // the list of all of them, when the page shows only some
 }
 
 // record returns the handler of a kind's record page.
@@ -86,8 +88,11 @@ func (p *site) kindSections(ctx context.Context, pg *recordView, res *resolver, 
 		}
 		pg.Posts, err = p.posts(ctx, res, map[string]string{"person_id": itoa(x.ID)})
 	case *qantar.Event:
-		if pg.Acts, err = p.eventActs(ctx, res, x.ID); err != nil {
+		if pg.Acts, pg.ActCount, err = p.eventActs(ctx, res, x.ID); err != nil {
 			return err
+		}
+		if pg.ActCount > maxActs {
+			pg.AllActs = "/victims?event_id=" + itoa(x.ID)
 		}
 		pg.Children, err = p.links(ctx, res, qantar.KindEvent, map[string]string{"parent_id": itoa(x.ID)})
 	case *qantar.Case:
@@ -108,7 +113,7 @@ func (p *site) kindSections(ctx context.Context, pg *recordView, res *resolver, 
 
 // links lists the records of a kind that match, as links.
 func (p *site) links(ctx context.Context, res *resolver, kind qantar.Kind, where map[string]string) ([]link, error) {
-	recs, _, err := p.srv.store.List(ctx, kind, qantar.Filter{Where: where, Reader: res.reader, Limit: 200})
+	recs, _, err := p.listCached(ctx, kind, qantar.Filter{Where: where, Reader: res.reader, Limit: 200})
 	if err != nil {
 		return nil, err
 	}

@@ -17,7 +17,7 @@ type citedRow struct {
 
 // cited lists what cites a source.
 func (p *site) cited(ctx context.Context, res *resolver, sourceID int64) ([]citedRow, error) {
-	recs, _, err := p.srv.store.List(ctx, qantar.KindCitation, qantar.Filter{Reader: res.reader, Limit: 500,
+	recs, _, err := p.listCached(ctx, qantar.KindCitation, qantar.Filter{Reader: res.reader, Limit: 500,
 		Where: map[string]string{"source_id": itoa(sourceID)}})
 	if err != nil {
 		return nil, err

@@ -22,7 +22,7 @@ func (p *site) victims(w http.ResponseWriter, r *http.Request) error {
 	}
 	clean(f.Where)
 	f.Sort = "victim_id"
-	recs, total, err := p.srv.store.List(r.Context(), qantar.KindAct, f)
+	recs, total, err := p.listCached(r.Context(), qantar.KindAct, f)
 	if err != nil {
 		return err
 	}

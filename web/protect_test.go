@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/qantar-project/qantar"
 )
@@ -88,4 +89,32 @@ func TestAnonymousNeverSeesProtected(t *testing.T) {
 // in qantar.Visible. Remove this once the API applies it.
 func knownAPILeak(path string) bool {
 	return strings.HasPrefix(path, "/api/v1/citations")
+}
+
+// TestProtectionTakesEffectAtOnce protects a person after the home page and
+// their page were cached; neither may show the name afterwards, even while
+// the figures are being computed again.
+func TestProtectionTakesEffectAtOnce(t *testing.T) {
+	fx := newFixture(t)
+	ctx := context.Background()
+	person := "/persons/" + itoa(fx.ids["public"])
+	for _, p := range []string{"/", "/?lang=ru", person, "/victims"} {
+		if _, body, _ := fx.get(t, nil, p); !strings.Contains(body, "Synthetic Public Victim") && !strings.Contains(body, "Синтетическая Публичная") {
+			t.Fatalf("%s does not show the public person before", p)
+		}
+	}
+	rec, err := fx.db.Get(ctx, qantar.KindPerson, fx.ids["public"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec.(*qantar.Person).Protection = qantar.Restricted
+	if err := fx.db.Update(ctx, qantar.System, rec); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond) // the state is read at most every 250 ms
+	for _, p := range []string{"/", "/?lang=ru", person, "/victims", "/cases/" + itoa(fx.ids["case"])} {
+		if _, body, _ := fx.get(t, nil, p); strings.Contains(body, "Synthetic Public Victim") || strings.Contains(body, "Синтетическая Публичная") {
+			t.Errorf("%s still shows the person after they were protected", p)
+		}
+	}
 }

@@ -36,6 +36,7 @@ type site struct {
 	cop      *http.CrossOriginProtection
 	throttle *throttle
 	home     *homeCache
+	records  recordCache
 	rules    *law.Registry
 	// kinds are the kinds that have pages: all of them.
 	kinds []qantar.Kind
@@ -234,7 +235,7 @@ func pathID(r *http.Request) (int64, error) {
 
 // get returns a record as the reader may see it.
 func (p *site) get(ctx context.Context, reader qantar.Actor, kind qantar.Kind, id int64) (qantar.Record, error) {
-	rec, err := p.srv.store.Get(ctx, kind, id)
+	rec, err := p.getCached(ctx, reader, kind, id)
 	if err != nil {
 		return nil, err
 	}
@@ -253,7 +254,7 @@ func (p *site) visible(ctx context.Context, reader qantar.Actor, rec qantar.Reco
 	if !ok || c.RecordKind != qantar.KindPerson || reader.CanSee(qantar.Confidential) {
 		return rec
 	}
-	target, err := p.srv.store.Get(ctx, qantar.KindPerson, c.RecordID)
+	target, err := p.getCached(ctx, reader, qantar.KindPerson, c.RecordID)
 	if err == nil && !qantar.IsPlaceholder(qantar.Visible(reader, target)) {
 		return rec
 	}
@@ -263,11 +264,13 @@ func (p *site) visible(ctx context.Context, reader qantar.Actor, rec qantar.Reco
 }
 
 // visibleAll passes a page of records through visible.
+// It returns a new slice: recs may be shared by the cache.
 func (p *site) visibleAll(ctx context.Context, reader qantar.Actor, recs []qantar.Record) []qantar.Record {
+	out := make([]qantar.Record, len(recs))
 	for i, rec := range recs {
-		recs[i] = p.visible(ctx, reader, rec)
+		out[i] = p.visible(ctx, reader, rec)
 	}
-	return recs
+	return out
 }
 
 // setLang remembers the reader's language and goes back where they were.
