@@ -1,9 +1,11 @@
 package postgres_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/qantar-project/qantar"
@@ -30,6 +32,32 @@ func TestListParity(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	t.Run("Search", func(t *testing.T) {
+		found := 0
+		for _, q := range []string{"Алматы", "Almaty", "Талдыкорган", "Taldykorgan", "январь", "январских событиях", "Тоқаев", "Tokayev",
+			"Назарбаев", "Жанаозен", "генеральная прокуратура", "убиты", "Qantar", "КНБ", "238"} {
+			for _, reader := range []qantar.Actor{qantar.Anonymous, qantar.System} {
+				sq := qantar.SearchQuery{Q: q, Reader: reader, Limit: 10}
+				want, err := lite.Search(ctx, sq)
+				if err != nil {
+					t.Fatalf("%q: sqlite: %v", q, err)
+				}
+				got, err := pg.Search(ctx, sq)
+				if err != nil {
+					t.Fatalf("%q: postgres: %v", q, err)
+				}
+				// Equal scores are ordered by each index's own rank (bm25,
+				// ts_rank); compare them in one order.
+				if fmt.Sprint(byScore(got)) != fmt.Sprint(byScore(want)) {
+					t.Errorf("search %q as %q:\npostgres %v\n  sqlite %v", q, reader.Role, got, want)
+				}
+				found += len(want)
+			}
+		}
+		if found == 0 {
+			t.Fatal("no query found anything")
+		}
+	})
 	tests := []struct {
 		kind qantar.Kind
 		f    qantar.Filter
@@ -83,6 +111,14 @@ func TestListParity(t *testing.T) {
 	if nonEmpty < len(tests)/2 {
 		t.Fatalf("only %d of %d lists found anything: the data does not exercise the filters", nonEmpty, len(tests))
 	}
+}
+
+func byScore(res []qantar.SearchResult) []qantar.SearchResult {
+	out := slices.Clone(res)
+	slices.SortStableFunc(out, func(a, b qantar.SearchResult) int {
+		return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.ID, b.ID))
+	})
+	return out
 }
 
 func ids(recs []qantar.Record) string {
