@@ -57,7 +57,7 @@ const randomPairs = 400_000
 
 // Defaults.
 const (
-	DefaultMaxBlock   = 30
+	DefaultMaxBlock   = 50
 	DefaultWindow     = 10
 	DefaultThreshold  = 0.5
 	DefaultReviewLow  = 0.2
