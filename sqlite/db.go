@@ -228,6 +228,10 @@ type Tx struct {
 	db  *DB
 	now time.Time
 	log logState
+	// What this transaction already knows, so that a bulk write does not
+	// ask again: the next id of each kind, and records known to be live.
+	nextID map[qantar.Kind]int64
+	live   map[qantar.Ref]bool
 }
 
 func (db *DB) begin(ctx context.Context) (*Tx, error) {
@@ -235,7 +239,8 @@ func (db *DB) begin(ctx context.Context) (*Tx, error) {
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
-	return &Tx{Tx: tx, db: db, now: db.now().UTC().Truncate(time.Microsecond)}, nil
+	return &Tx{Tx: tx, db: db, now: db.now().UTC().Truncate(time.Microsecond),
+		nextID: map[qantar.Kind]int64{}, live: map[qantar.Ref]bool{}}, nil
 }
 
 func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }

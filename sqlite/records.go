@@ -59,21 +59,65 @@ func (db *DB) InTx(ctx context.Context, fn func(w qantar.Writer) error) error {
 	return nil
 }
 
+// atomically runs one write of a transaction under a savepoint: if it
+// fails, none of its rows and none of its log leaves stay, so a caller that
+// goes on after a refused write (an import skipping invalid rows) commits
+// only whole writes.
+func (tx *Tx) atomically(ctx context.Context, fn func() error) error {
+	pending := len(tx.log.pending)
+	if _, err := tx.exec(ctx, qSavepoint); err != nil {
+		return fmt.Errorf("savepoint: %w", err)
+	}
+	if err := fn(); err != nil {
+		tx.log.pending = tx.log.pending[:pending]
+		if _, rerr := tx.exec(ctx, qRollbackTo); rerr != nil {
+			return fmt.Errorf("rollback to savepoint: %w (after %v)", rerr, err)
+		}
+		if _, rerr := tx.exec(ctx, qRelease); rerr != nil {
+			return fmt.Errorf("release savepoint: %w (after %v)", rerr, err)
+		}
+		return err
+	}
+	if _, err := tx.exec(ctx, qRelease); err != nil {
+		return fmt.Errorf("release savepoint: %w", err)
+	}
+	return nil
+}
+
 // Create stores rec as version 1 within the transaction.
 func (tx *Tx) Create(ctx context.Context, actor qantar.Actor, rec qantar.Record) error {
+	return tx.atomically(ctx, func() error { return tx.create(ctx, actor, rec) })
+}
+
+func (tx *Tx) create(ctx context.Context, actor qantar.Actor, rec qantar.Record) error {
 	if err := tx.check(ctx, actor, rec, nil); err != nil {
 		return err
 	}
 	m := rec.GetMeta()
-	if err := tx.queryRow(ctx, qNextID, rec.Kind()).Scan(&m.ID); err != nil {
-		return fmt.Errorf("next id: %w", err)
+	// The next id is read once per kind and transaction, then counted on:
+	// this transaction is the only writer.
+	next, ok := tx.nextID[rec.Kind()]
+	if !ok {
+		if err := tx.queryRow(ctx, qNextID, rec.Kind()).Scan(&next); err != nil {
+			return fmt.Errorf("next id: %w", err)
+		}
 	}
+	m.ID = next
 	m.Version, m.CreatedAt, m.UpdatedAt = 1, tx.now, tx.now
-	return tx.write(ctx, actor, rec, qantar.OpCreate, "", true)
+	if err := tx.write(ctx, actor, rec, qantar.OpCreate, "", true); err != nil {
+		return err
+	}
+	tx.nextID[rec.Kind()] = next + 1
+	tx.live[qantar.Ref{Kind: rec.Kind(), ID: next}] = true
+	return nil
 }
 
 // CreateWithID stores rec with the id it carries; for copies between stores.
 func (tx *Tx) CreateWithID(ctx context.Context, actor qantar.Actor, rec qantar.Record) error {
+	return tx.atomically(ctx, func() error { return tx.createWithID(ctx, actor, rec) })
+}
+
+func (tx *Tx) createWithID(ctx context.Context, actor qantar.Actor, rec qantar.Record) error {
 	if rec.GetMeta().ID <= 0 {
 		return qantar.FieldErrorf("id", "must be positive")
 	}
@@ -82,12 +126,21 @@ func (tx *Tx) CreateWithID(ctx context.Context, actor qantar.Actor, rec qantar.R
 	}
 	m := rec.GetMeta()
 	m.Version, m.CreatedAt, m.UpdatedAt = 1, tx.now, tx.now
-	return tx.write(ctx, actor, rec, qantar.OpCreate, "", true)
+	if err := tx.write(ctx, actor, rec, qantar.OpCreate, "", true); err != nil {
+		return err
+	}
+	delete(tx.nextID, rec.Kind()) // read max(id) again next time
+	tx.live[qantar.Ref{Kind: rec.Kind(), ID: m.ID}] = true
+	return nil
 }
 
 // Update stores rec as the next version of record rec.ID, which must be at
 // version rec.Version.
 func (tx *Tx) Update(ctx context.Context, actor qantar.Actor, rec qantar.Record) error {
+	return tx.atomically(ctx, func() error { return tx.update(ctx, actor, rec) })
+}
+
+func (tx *Tx) update(ctx context.Context, actor qantar.Actor, rec qantar.Record) error {
 	m := rec.GetMeta()
 	cur, err := tx.getLive(ctx, rec.Kind(), m.ID)
 	if err != nil {
@@ -110,6 +163,10 @@ func (tx *Tx) Update(ctx context.Context, actor qantar.Actor, rec qantar.Record)
 
 // Delete records the deletion of record id at the given version, with a reason.
 func (tx *Tx) Delete(ctx context.Context, actor qantar.Actor, kind qantar.Kind, id int64, version int, reason string) error {
+	return tx.atomically(ctx, func() error { return tx.delete(ctx, actor, kind, id, version, reason) })
+}
+
+func (tx *Tx) delete(ctx context.Context, actor qantar.Actor, kind qantar.Kind, id int64, version int, reason string) error {
 	if !actor.CanWrite() {
 		return qantar.Errorf(qantar.EFORBIDDEN, "writing needs the editor or admin role")
 	}
@@ -141,7 +198,11 @@ func (tx *Tx) Delete(ctx context.Context, actor qantar.Actor, kind qantar.Kind, 
 		return fmt.Errorf("check references: %w", err)
 	}
 	m.Version, m.UpdatedAt = m.Version+1, tx.now
-	return tx.write(ctx, actor, cur, qantar.OpDelete, reason, false)
+	if err := tx.write(ctx, actor, cur, qantar.OpDelete, reason, false); err != nil {
+		return err
+	}
+	delete(tx.live, qantar.Ref{Kind: kind, ID: id})
+	return nil
 }
 
 // check validates rec and the records it refers to.
@@ -159,6 +220,10 @@ func (tx *Tx) check(ctx context.Context, actor qantar.Actor, rec qantar.Record, 
 		if r.Kind == rec.Kind() && r.ID == rec.GetMeta().ID && prev != nil {
 			return qantar.FieldErrorf(r.Field, "a record cannot refer to itself")
 		}
+		key := qantar.Ref{Kind: r.Kind, ID: r.ID}
+		if tx.live[key] {
+			continue
+		}
 		var n int
 		if err := tx.queryRow(ctx, qExists, r.Kind, r.ID).Scan(&n); err != nil {
 			return fmt.Errorf("check %s: %w", r.Field, err)
@@ -166,6 +231,7 @@ func (tx *Tx) check(ctx context.Context, actor qantar.Actor, rec qantar.Record, 
 		if n == 0 {
 			return qantar.FieldErrorf(r.Field, "%s/%d does not exist", r.Kind, r.ID)
 		}
+		tx.live[key] = true
 	}
 	if tx.db.checker != nil {
 		if err := tx.db.checker.Check(ctx, rec, prev); err != nil {

@@ -18,8 +18,10 @@ func (tx *Tx) index(ctx context.Context, rec qantar.Record, op qantar.Op) error 
 		return nil
 	}
 	rowid := search.Rowid(rec.Kind(), rec.GetMeta().ID)
-	if _, err := tx.exec(ctx, qDeleteSearch, rowid); err != nil {
-		return fmt.Errorf("search index: %w", err)
+	if op != qantar.OpCreate {
+		if _, err := tx.exec(ctx, qDeleteSearch, rowid); err != nil {
+			return fmt.Errorf("search index: %w", err)
+		}
 	}
 	if op == qantar.OpDelete {
 		return nil

@@ -44,6 +44,7 @@ func Run(t *testing.T, open Opener) {
 		{"ForbiddenWithoutRole", testForbidden},
 		{"InTxAllOrNothing", testInTx},
 		{"ExternalKey", testExternalKey},
+		{"RefusedWriteInsideTx", testRefusedWriteInsideTx},
 		{"ListFilterSortPage", testList},
 		{"ProtectedPersonsHidden", testProtection},
 		{"Tokens", testTokens},
@@ -561,6 +562,42 @@ func testSearchHostile(t *testing.T, s Store) {
 		_, err := s.Search(ctx(), qantar.SearchQuery{Q: q})
 		if err != nil && qantar.ErrorCode(err) != qantar.EINVALID {
 			t.Errorf("query %.20q: %v", q, err)
+		}
+	}
+}
+
+// testRefusedWriteInsideTx: a transaction that goes on after one of its
+// writes was refused commits the others whole, and the refused one not at
+// all (an import with --skip-invalid does this).
+func testRefusedWriteInsideTx(t *testing.T, s Store) {
+	a := person("Первый")
+	a.ExternalKey = "k1"
+	mustCreate(t, s, a)
+	err := s.InTx(ctx(), func(w qantar.Writer) error {
+		b := person("Второй")
+		if err := w.Create(ctx(), editor, b); err != nil {
+			return err
+		}
+		dup := person("Дубликат")
+		dup.ExternalKey = "k1"
+		if err := w.Create(ctx(), editor, dup); qantar.ErrorCode(err) != qantar.ECONFLICT {
+			return fmt.Errorf("duplicate key: %v", err)
+		}
+		return w.Create(ctx(), editor, person("Третий"))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, total, _ := s.List(ctx(), qantar.KindPerson, qantar.Filter{Reader: editor})
+	if total != 3 {
+		t.Fatalf("%d persons, want 3: %v", total, recs)
+	}
+	if v, ok := s.(interface {
+		Verify(context.Context) (*qantar.VerifyReport, error)
+	}); ok {
+		rep, err := v.Verify(ctx())
+		if err != nil || !rep.OK() || rep.Leaves != 3 {
+			t.Fatalf("verify after a refused write: %+v %v", rep, err)
 		}
 	}
 }
