@@ -232,6 +232,10 @@ type Tx struct {
 	// ask again: the next id of each kind, and records known to be live.
 	nextID map[qantar.Kind]int64
 	live   map[qantar.Ref]bool
+	// writing is set once a write has written its first row; broken holds
+	// the error that stopped a write after that, and dooms the transaction.
+	writing bool
+	broken  error
 }
 
 func (db *DB) begin(ctx context.Context) (*Tx, error) {

@@ -22,10 +22,7 @@ const (
 	qDeleteSearch   = `DELETE FROM search_fts WHERE rowid = ?`
 	qGetNode        = `SELECT hash FROM tlog_nodes WHERE level = ? AND idx = ?`
 	qPutNode        = `INSERT INTO tlog_nodes (level, idx, hash) VALUES (?, ?, ?)`
-	qSavepoint      = `SAVEPOINT write`
-	qRollbackTo     = `ROLLBACK TO write`
-	qRelease        = `RELEASE write`
 	qInsertSearch   = `INSERT INTO search_fts (rowid, keys, stems, kind, id, protection) VALUES (?, ?, ?, ?, ?, ?)`
 )
 
-var writeQueries = []string{qNextID, qReferrer, qExists, qInsertRecord, qUpdateRecord, qDeleteRefs, qInsertRef, qInsertVersion, qLogSize, qInsertLeaf, qUpdateLogState, qDeleteSearch, qInsertSearch, qGetNode, qPutNode, qSavepoint, qRollbackTo, qRelease}
+var writeQueries = []string{qNextID, qReferrer, qExists, qInsertRecord, qUpdateRecord, qDeleteRefs, qInsertRef, qInsertVersion, qLogSize, qInsertLeaf, qUpdateLogState, qDeleteSearch, qInsertSearch, qGetNode, qPutNode}

@@ -50,6 +50,9 @@ func (db *DB) InTx(ctx context.Context, fn func(w qantar.Writer) error) error {
 	if err := fn(tx); err != nil {
 		return err
 	}
+	if tx.broken != nil {
+		return fmt.Errorf("transaction failed: %w", tx.broken)
+	}
 	if err := tx.flushLog(ctx); err != nil {
 		return err
 	}
@@ -59,27 +62,21 @@ func (db *DB) InTx(ctx context.Context, fn func(w qantar.Writer) error) error {
 	return nil
 }
 
-// atomically runs one write of a transaction under a savepoint: if it
-// fails, none of its rows and none of its log leaves stay, so a caller that
-// goes on after a refused write (an import skipping invalid rows) commits
-// only whole writes.
+// atomically runs one write of a transaction so that a refused write
+// leaves nothing behind: every check that can refuse it runs before its first
+// row is written, and a failure after that (a failing disk) breaks the whole
+// transaction, which then commits nothing. (A savepoint per write would do
+// the same, but makes FTS5 flush its index at every write.)
 func (tx *Tx) atomically(ctx context.Context, fn func() error) error {
-	pending := len(tx.log.pending)
-	if _, err := tx.exec(ctx, qSavepoint); err != nil {
-		return fmt.Errorf("savepoint: %w", err)
+	if tx.broken != nil {
+		return fmt.Errorf("transaction already failed: %w", tx.broken)
 	}
+	tx.writing = false
 	if err := fn(); err != nil {
-		tx.log.pending = tx.log.pending[:pending]
-		if _, rerr := tx.exec(ctx, qRollbackTo); rerr != nil {
-			return fmt.Errorf("rollback to savepoint: %w (after %v)", rerr, err)
-		}
-		if _, rerr := tx.exec(ctx, qRelease); rerr != nil {
-			return fmt.Errorf("release savepoint: %w (after %v)", rerr, err)
+		if tx.writing {
+			tx.broken = err
 		}
 		return err
-	}
-	if _, err := tx.exec(ctx, qRelease); err != nil {
-		return fmt.Errorf("release savepoint: %w", err)
 	}
 	return nil
 }
@@ -273,12 +270,14 @@ func (tx *Tx) write(ctx context.Context, actor qantar.Actor, rec qantar.Record, 
 	if op == qantar.OpDelete {
 		deleted = formatTime(tx.now)
 	}
+	tx.writing = true // from here on, a failure breaks the transaction
 	if insert {
 		_, err = tx.exec(ctx, qInsertRecord, rec.Kind(), m.ID, m.Version, formatTime(m.CreatedAt), formatTime(m.UpdatedAt), deleted, protection, ext, data)
 	} else {
 		_, err = tx.exec(ctx, qUpdateRecord, m.Version, formatTime(m.UpdatedAt), deleted, protection, ext, data, rec.Kind(), m.ID)
 	}
 	if err != nil {
+		tx.writing = false // a refused row insert wrote nothing
 		if strings.Contains(err.Error(), "UNIQUE constraint failed: records.kind, records.external_key") {
 			return &qantar.Error{Code: qantar.ECONFLICT, Field: "external_key", Message: fmt.Sprintf("another %s already has external key %q", rec.Kind().Singular(), m.ExternalKey)}
 		}
