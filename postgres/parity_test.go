@@ -115,6 +115,11 @@ func TestListParity(t *testing.T) {
 
 func byScore(res []qantar.SearchResult) []qantar.SearchResult {
 	out := slices.Clone(res)
+	for i := range out {
+		// Which of a record's texts gives the snippet follows a map's
+		// order in package search, so snippets are not compared.
+		out[i].Snippet = ""
+	}
 	slices.SortStableFunc(out, func(a, b qantar.SearchResult) int {
 		return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.ID, b.ID))
 	})
