@@ -153,6 +153,9 @@ func TestServeEndToEnd(t *testing.T) {
 	if code, v := anon.do("POST", "/api/v1/persons", `{"names":[{"value":"Аноним"}]}`); code != 401 || field(v) != "Authorization" {
 		t.Fatalf("anonymous write: %d %v", code, v)
 	}
+	if after := anon.counts(); after != before {
+		t.Fatalf("an unauthenticated write changed the store:\n%s\n%s", before, after)
+	}
 	code, p := ed.do("POST", "/api/v1/persons", `{"names":[{"value":"Тоқаев","lang":"kk","script":"Cyrl"}]}`)
 	if code != 201 || p["version"].(float64) != 1 {
 		t.Fatalf("create: %d %v", code, p)
