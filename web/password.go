@@ -54,7 +54,7 @@ func CheckPassword(phc, password string) bool {
 	if _, err := fmt.Sscanf(parts[2], "v=%d", &v); err != nil || v != argon2.Version {
 		return false
 	}
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &threads); err != nil || m == 0 || m > 1<<21 || t == 0 || t > 16 || threads == 0 {
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &threads); err != nil || m == 0 || m > 1<<18 || t == 0 || t > 16 || threads == 0 {
 		return false
 	}
 	enc := base64.RawStdEncoding
