@@ -5,6 +5,17 @@
 // transaction that locks what it changes, and appends to the one Merkle log
 // under a row lock taken just before commit, so that leaves have no gap,
 // fork or duplicate however many servers write.
+//
+// Running several servers: give each the same database URL and the same
+// signing key file (cmd/qantar reads its path from QANTAR_LOG_KEY):
+//
+//	QANTAR_LOG_KEY=/etc/qantar/log.key qantar serve --db postgres://qantar@db/qantar
+//
+// The first server records the key's verifier in the database; a server
+// with another key is refused at open, since its checkpoints would not
+// verify. A search_path parameter in the URL selects a schema (the tests
+// give each test its own). Move an existing SQLite database over with
+// `qantar copy --from qantar.db --to postgres://…`.
 package postgres
 
 import (
