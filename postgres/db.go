@@ -49,13 +49,19 @@ type Options struct {
 	LogKeyPath string
 	// LogOrigin names the log in its checkpoints; default DefaultOrigin.
 	LogOrigin string
-	// MaxConns caps the connection pool (default: pgxpool's, 4 or the CPUs).
+	// MaxConns caps the connection pool (default: DefaultMaxConns, or the
+	// URL's pool_max_conns).
 	MaxConns int32
 	// Now is the clock; tests set it.
 	Now func() time.Time
 	// Checker checks records against jurisdiction rules (may be nil).
 	Checker qantar.Checker
 }
+
+// DefaultMaxConns is the pool size of a server: enough for a surge of
+// readers, few enough that several servers fit in PostgreSQL's default
+// max_connections of 100.
+const DefaultMaxConns = 16
 
 // DefaultOrigin is the log origin when none is configured; the same as the
 // SQLite store's, so that a copied log verifies under the same name.
@@ -100,8 +106,13 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, qantar.Errorf(qantar.EINVALID, "database URL: %v", err)
 	}
-	if opts.MaxConns > 0 {
+	switch {
+	case opts.MaxConns > 0:
 		cfg.MaxConns = opts.MaxConns
+	case !strings.Contains(url, "pool_max_conns="):
+		// pgxpool's default (4 on this size of machine) would queue a
+		// surge's page views behind each other; a URL's pool_max_conns wins.
+		cfg.MaxConns = DefaultMaxConns
 	}
 	db := &DB{now: opts.Now, checker: opts.Checker, origin: opts.LogOrigin}
 	if db.now == nil {
