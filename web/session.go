@@ -76,18 +76,54 @@ func withActor(ctx context.Context, a qantar.Actor) context.Context {
 // sessionActor returns the actor of the request's session cookie, if it has
 // a live one and no token was sent (a token takes precedence).
 func (p *site) sessionActor(r *http.Request) (qantar.Actor, bool) {
-	if p.users == nil || actorOf(r).ID != "" {
+	if actorOf(r).ID != "" {
+		return qantar.Actor{}, false
+	}
+	return p.srv.sessionUser(r, p.users)
+}
+
+// sessionUser returns the actor of a live session cookie. It is what the
+// API's authenticate needs to accept a signed-in browser too (see
+// APISession).
+func (s *Server) sessionUser(r *http.Request, users qantar.UserService) (qantar.Actor, bool) {
+	if users == nil {
 		return qantar.Actor{}, false
 	}
 	c, err := r.Cookie(sessionCookie)
 	if err != nil || c.Value == "" || len(c.Value) > 100 {
 		return qantar.Actor{}, false
 	}
-	_, u, err := p.users.SessionByHash(r.Context(), hashSecret(c.Value), p.srv.cfg.Now())
+	_, u, err := users.SessionByHash(r.Context(), hashSecret(c.Value), s.cfg.Now())
 	if err != nil || u.DisabledAt != nil {
 		return qantar.Actor{}, false
 	}
 	return u.Actor(), true
+}
+
+// apiCrossOrigin guards the API's state-changing requests made with a
+// session cookie (a token cannot be sent by another site's page).
+var apiCrossOrigin = http.NewCrossOriginProtection()
+
+// APISession returns the actor of a signed-in session for the JSON API, or
+// an error for a cross-origin state-changing request carrying the session.
+// server.go's authenticate calls it when no Bearer token was sent:
+//
+//	} else if a, ok, err := s.apiSession(r); err != nil {
+//		s.writeAPIError(w, r, err)
+//		return
+//	} else if ok {
+//		actor = a
+//	}
+func (s *Server) apiSession(r *http.Request) (qantar.Actor, bool, error) {
+	users, _ := s.tokens.(qantar.UserService)
+	a, ok := s.sessionUser(r, users)
+	if !ok {
+		return a, false, nil
+	}
+	if err := apiCrossOrigin.Check(r); err != nil {
+		return qantar.Actor{}, false, qantar.Errorf(qantar.EFORBIDDEN, "cross-origin request refused")
+	}
+	return a, true, nil
 }
 
 func hashSecret(s string) []byte {
