@@ -241,6 +241,28 @@ func TestEditPerson(t *testing.T) {
 			t.Errorf("citing a missing source: status %d", status)
 		}
 	})
+	t.Run("ActFieldsForm", func(t *testing.T) {
+		status, body, _ := fx.post(t, a, "/edit/acts/new", url.Values{"victim_id": {"x"}, "type": {"torture"}})
+		if status != http.StatusBadRequest || !strings.Contains(body, `class="field-error">must be a whole number`) {
+			t.Fatalf("bad victim id: status %d", status)
+		}
+		status, body, _ = fx.post(t, a, "/edit/acts/new", url.Values{"victim_id": {itoa(fx.ids["public"])}, "type": {"torture"},
+			"date": {"2022-31-01"}, "description.ru": {"Синтетическое описание"}})
+		if status != http.StatusBadRequest || !strings.Contains(body, "is not a date") {
+			t.Fatalf("bad date: status %d", status)
+		}
+		status, _, resp := fx.post(t, a, "/edit/acts/new", url.Values{"victim_id": {itoa(fx.ids["public"])}, "type": {"torture"},
+			"date": {"2022-01-05"}, "description.ru": {"Синтетическое описание"}})
+		if status != http.StatusSeeOther {
+			t.Fatalf("create act: status %d", status)
+		}
+		if _, body, _ := fx.get(t, a, resp.Header.Get("Location")+"?lang=ru"); !strings.Contains(body, "Синтетическое описание") {
+			t.Errorf("the act's description is not shown")
+		}
+		if _, body, _ := fx.get(t, a, "/edit"+resp.Header.Get("Location")); !strings.Contains(body, `name="description.ru"`) || !strings.Contains(body, "Синтетическое описание") {
+			t.Errorf("the act's form does not hold its description")
+		}
+	})
 	t.Run("HistoryDiff", func(t *testing.T) {
 		_, body, _ := fx.get(t, a, where+"/history?from=1&to=2")
 		if !strings.Contains(body, "Synthetic Edited Person") || !strings.Contains(body, "Synthetic New Person") {

@@ -22,6 +22,8 @@ type editView struct {
 	Version int
 	// Person form.
 	Person *personForm
+	// Kinds with real fields (formSpecs).
+	Fields []formField
 	// Any other kind: the record's JSON.
 	JSON string
 	// Errors by field name ("names[0].value"); Problem is the summary.
@@ -136,7 +138,7 @@ func (p *site) editSave(kind qantar.Kind) handlerFunc {
 		}
 		rec.GetMeta().ID, rec.GetMeta().Version = id, version
 		pg := p.newEdit(r, rec)
-		if kind != qantar.KindPerson {
+		if pg.JSON != "" {
 			pg.JSON = r.PostFormValue("json")
 		}
 		pg.Problem = qantar.ErrorMessage(err)
@@ -160,6 +162,9 @@ func (p *site) editSave(kind qantar.Kind) handlerFunc {
 // recordFromForm reads a record from the form: a person from its fields,
 // any other kind from its JSON, through the API's strict decoder.
 func (p *site) recordFromForm(kind qantar.Kind, r *http.Request) (qantar.Record, error) {
+	if _, ok := formSpecs[kind]; ok {
+		return fieldsRecord(kind, r)
+	}
 	if kind != qantar.KindPerson {
 		return qantar.DecodeBytes(kind, []byte(r.PostFormValue("json")))
 	}
@@ -210,6 +215,8 @@ func (p *site) newEdit(r *http.Request, rec qantar.Record) editView {
 	}
 	if pr, ok := rec.(*qantar.Person); ok {
 		pg.Person = personFormOf(t, pr)
+	} else if _, ok := formSpecs[rec.Kind()]; ok {
+		pg.Fields = fieldsForm(t, rec)
 	} else {
 		pg.JSON = recordJSON(rec)
 	}
