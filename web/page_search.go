@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 	"strings"
@@ -25,6 +26,49 @@ type searchGroup struct {
 	Total int
 	More  string
 	Hits  []link
+	// Snippets, by hit, when the store's search gives them.
+	Snippets []template.HTML
+}
+
+// searchStore asks the store's multilingual search (names in any spelling
+// and script, stems). Each hit is looked up again through visible, so that
+// only what the reader may see is named, and a snippet is shown only when it
+// is escaped text with <mark> highlights and nothing else.
+func (p *site) searchStore(r *http.Request, searcher qantar.Searcher, pg *searchView) error {
+	reader := actorOf(r)
+	results, err := searcher.Search(r.Context(), qantar.SearchQuery{Q: pg.Q, Limit: 50, Lang: pg.T.Lang, Reader: reader})
+	if err != nil {
+		return err
+	}
+	index := map[qantar.Kind]int{}
+	for _, res := range results {
+		rec, err := p.get(r.Context(), reader, res.Kind, res.ID)
+		if err != nil || qantar.IsPlaceholder(rec) {
+			continue
+		}
+		i, ok := index[res.Kind]
+		if !ok {
+			i = len(pg.Groups)
+			index[res.Kind] = i
+			pg.Groups = append(pg.Groups, searchGroup{Kind: res.Kind, Label: pg.T.KindLabel(res.Kind)})
+		}
+		g := &pg.Groups[i]
+		g.Hits = append(g.Hits, pg.T.linkTo(rec))
+		g.Snippets = append(g.Snippets, safeSnippet(res.Snippet))
+		g.Total++
+		pg.Total++
+	}
+	return nil
+}
+
+// safeSnippet passes a search snippet as HTML only if, without its <mark>
+// tags, it holds no markup at all; otherwise it is dropped.
+func safeSnippet(s string) template.HTML {
+	bare := strings.NewReplacer("<mark>", "", "</mark>", "").Replace(s)
+	if strings.ContainsAny(bare, "<>") {
+		return ""
+	}
+	return template.HTML(s) // #nosec: checked above: escaped text and <mark> only
 }
 
 func (p *site) search(w http.ResponseWriter, r *http.Request) error {
@@ -35,6 +79,12 @@ func (p *site) search(w http.ResponseWriter, r *http.Request) error {
 		pg.Title = pg.T.S("Search: %s", q)
 		if len(q) > qantar.MaxShort {
 			return qantar.FieldErrorf("q", "is longer than %d bytes", qantar.MaxShort)
+		}
+		if searcher, ok := p.srv.store.(qantar.Searcher); ok {
+			if err := p.searchStore(r, searcher, &pg); err != nil {
+				return err
+			}
+			return p.render(w, r, http.StatusOK, "search", pg)
 		}
 		for _, k := range qantar.Kinds {
 			recs, total, err := p.srv.store.List(r.Context(), k, qantar.Filter{Q: q, Limit: 10, Reader: actorOf(r)})

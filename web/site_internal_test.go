@@ -152,3 +152,18 @@ func TestAPISession(t *testing.T) {
 		})
 	}
 }
+
+func TestSafeSnippet(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"Marked", "… the <mark>Almaty</mark> square …", "… the <mark>Almaty</mark> square …"},
+		{"Escaped", "a &lt;b&gt; <mark>c</mark>", "a &lt;b&gt; <mark>c</mark>"},
+		{"ErrScript", "<script>alert(1)</script>", ""},
+		{"ErrOtherTag", "<mark>x</mark><img src=x>", ""},
+		{"ErrBrokenMark", "<mark x>y</mark>", ""},
+	}
+	for _, tc := range tests {
+		if got := string(safeSnippet(tc.in)); got != tc.want {
+			t.Errorf("%s: safeSnippet(%q) = %q, want %q", tc.name, tc.in, got, tc.want)
+		}
+	}
+}
