@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/postgres"
@@ -160,5 +161,54 @@ func TestDeleteRacesReference(t *testing.T) {
 	}
 	if rep, err := a.Verify(ctx); err != nil || !rep.OK() {
 		t.Fatalf("verify: %v %v", rep, err)
+	}
+}
+
+// TestKeyRaceLeavesTxUsable: two servers create records with one external
+// key at once. The one that loses gets ECONFLICT on external_key and its
+// transaction goes on, as on SQLite, with no id lost.
+func TestKeyRaceLeavesTxUsable(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	a, dsn, key := openWithKey(t)
+	b, err := postgres.Open(ctx, dsn, postgres.Options{LogKeyPath: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	inserted := make(chan struct{})
+	errc := make(chan error, 1)
+	go func() {
+		errc <- a.InTx(ctx, func(w qantar.Writer) error {
+			p := &qantar.Person{Meta: qantar.Meta{ExternalKey: "list:1"}, Names: []qantar.Name{{Value: "A"}}}
+			if err := w.Create(ctx, editor, p); err != nil {
+				return err
+			}
+			close(inserted)
+			time.Sleep(300 * time.Millisecond) // b checks the key meanwhile, then waits on the index
+			return nil
+		})
+	}()
+	<-inserted
+	var other *qantar.Person
+	err = b.InTx(ctx, func(w qantar.Writer) error {
+		dup := &qantar.Person{Meta: qantar.Meta{ExternalKey: "list:1"}, Names: []qantar.Name{{Value: "B"}}}
+		if err := w.Create(ctx, editor, dup); qantar.ErrorCode(err) != qantar.ECONFLICT || qantar.ErrorField(err) != "external_key" {
+			return fmt.Errorf("the second create of a key: %v", err)
+		}
+		other = &qantar.Person{Names: []qantar.Name{{Value: "C"}}}
+		return w.Create(ctx, editor, other)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := <-errc; err != nil {
+		t.Fatal(err)
+	}
+	if other.ID != 2 {
+		t.Fatalf("the create after the refused one got id %d, want 2", other.ID)
+	}
+	if rep, err := b.Verify(ctx); err != nil || !rep.OK() || rep.Leaves != 2 {
+		t.Fatalf("verify: %+v %v", rep, err)
 	}
 }

@@ -261,6 +261,8 @@ type Tx struct {
 	db      *DB
 	now     time.Time
 	pending []versionRow
+	// broken is the error that aborted the transaction, if any (guard).
+	broken error
 }
 
 func (db *DB) begin(ctx context.Context) (*Tx, error) {

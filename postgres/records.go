@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/tlog"
 )
@@ -79,6 +80,9 @@ func (db *DB) InTx(ctx context.Context, fn func(w qantar.Writer) error) error {
 	if err := fn(tx); err != nil {
 		return err
 	}
+	if tx.broken != nil {
+		return fmt.Errorf("transaction failed: %w", tx.broken)
+	}
 	if len(tx.pending) > 0 {
 		db.appending.Lock()
 		defer db.appending.Unlock()
@@ -92,8 +96,28 @@ func (db *DB) InTx(ctx context.Context, fn func(w qantar.Writer) error) error {
 	return nil
 }
 
+// guard runs one write of a transaction. PostgreSQL aborts a transaction at
+// its first failed statement; every check that can refuse a write runs
+// before its first row, so a refused write leaves the transaction usable,
+// and any other failure breaks it, as on SQLite: later writes are refused
+// and InTx commits nothing.
+func (tx *Tx) guard(fn func() error) error {
+	if tx.broken != nil {
+		return fmt.Errorf("transaction already failed: %w", tx.broken)
+	}
+	err := fn()
+	if err != nil && qantar.ErrorCode(err) == qantar.EINTERNAL {
+		tx.broken = err
+	}
+	return err
+}
+
 // Create stores rec as version 1 within the transaction.
 func (tx *Tx) Create(ctx context.Context, actor qantar.Actor, rec qantar.Record) error {
+	return tx.guard(func() error { return tx.create(ctx, actor, rec) })
+}
+
+func (tx *Tx) create(ctx context.Context, actor qantar.Actor, rec qantar.Record) error {
 	if err := tx.check(ctx, actor, rec, nil); err != nil {
 		return err
 	}
@@ -113,6 +137,10 @@ func (tx *Tx) Create(ctx context.Context, actor qantar.Actor, rec qantar.Record)
 
 // CreateWithID stores rec with the id it carries; for copies between stores.
 func (tx *Tx) CreateWithID(ctx context.Context, actor qantar.Actor, rec qantar.Record) error {
+	return tx.guard(func() error { return tx.createWithID(ctx, actor, rec) })
+}
+
+func (tx *Tx) createWithID(ctx context.Context, actor qantar.Actor, rec qantar.Record) error {
 	if rec.GetMeta().ID <= 0 {
 		return qantar.FieldErrorf("id", "must be positive")
 	}
@@ -134,6 +162,10 @@ func (tx *Tx) CreateWithID(ctx context.Context, actor qantar.Actor, rec qantar.R
 // Update stores rec as the next version of record rec.ID, which must be at
 // version rec.Version.
 func (tx *Tx) Update(ctx context.Context, actor qantar.Actor, rec qantar.Record) error {
+	return tx.guard(func() error { return tx.update(ctx, actor, rec) })
+}
+
+func (tx *Tx) update(ctx context.Context, actor qantar.Actor, rec qantar.Record) error {
 	m := rec.GetMeta()
 	cur, err := tx.getLive(ctx, rec.Kind(), m.ID, true)
 	if err != nil {
@@ -159,6 +191,10 @@ func (tx *Tx) Update(ctx context.Context, actor qantar.Actor, rec qantar.Record)
 
 // Delete records the deletion of record id at the given version, with a reason.
 func (tx *Tx) Delete(ctx context.Context, actor qantar.Actor, kind qantar.Kind, id int64, version int, reason string) error {
+	return tx.guard(func() error { return tx.delete(ctx, actor, kind, id, version, reason) })
+}
+
+func (tx *Tx) delete(ctx context.Context, actor qantar.Actor, kind qantar.Kind, id int64, version int, reason string) error {
 	if !actor.CanWrite() {
 		return qantar.Errorf(qantar.EFORBIDDEN, "writing needs the editor or admin role")
 	}
@@ -265,6 +301,22 @@ func keyTaken(rec qantar.Record) error {
 	return &qantar.Error{Code: qantar.ECONFLICT, Field: "external_key", Message: fmt.Sprintf("another %s already has external key %q", rec.Kind().Singular(), rec.GetMeta().ExternalKey)}
 }
 
+// refused reports an insert that met a unique index (a key another server
+// took since checkKeyFree, or an id CreateWithID found taken), and gives the
+// id taken by Create back, so that the transaction goes on without a gap.
+func (tx *Tx) refused(ctx context.Context, rec qantar.Record) error {
+	m := rec.GetMeta()
+	if _, err := tx.tx.Exec(ctx, `UPDATE record_ids SET last_id = last_id - 1
+		WHERE kind = $1 AND last_id = $2 AND NOT EXISTS (SELECT 1 FROM records WHERE kind = $1 AND id = $2)`, string(rec.Kind()), m.ID); err != nil {
+		tx.broken = err
+		return fmt.Errorf("next id: %w", err)
+	}
+	if err := tx.checkKeyFree(ctx, rec); err != nil {
+		return err
+	}
+	return qantar.Errorf(qantar.ECONFLICT, "%s/%d already exists", rec.Kind(), m.ID)
+}
+
 // write stores the record row and its references; its version row and log
 // leaf wait for commit (flushLog).
 func (tx *Tx) write(ctx context.Context, actor qantar.Actor, rec qantar.Record, op qantar.Op, reason string, insert bool) error {
@@ -288,18 +340,24 @@ func (tx *Tx) write(ctx context.Context, actor qantar.Actor, rec qantar.Record, 
 	}
 	kind := string(rec.Kind())
 	if insert {
-		_, err = tx.tx.Exec(ctx, `INSERT INTO records (kind, id, version, created_at, updated_at, deleted_at, protection, external_key, data, fold)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, kind, m.ID, m.Version, m.CreatedAt, m.UpdatedAt, deleted, protection, ext, string(data), fold(data))
+		// DO NOTHING, not an error: a failed statement would abort the
+		// whole transaction, and a refused write must leave it usable.
+		var tag pgconn.CommandTag
+		tag, err = tx.tx.Exec(ctx, `INSERT INTO records (kind, id, version, created_at, updated_at, deleted_at, protection, external_key, data, fold)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`, kind, m.ID, m.Version, m.CreatedAt, m.UpdatedAt, deleted, protection, ext, string(data), fold(data))
+		if err == nil && tag.RowsAffected() == 0 {
+			return tx.refused(ctx, rec)
+		}
 	} else {
 		_, err = tx.tx.Exec(ctx, `UPDATE records SET version = $1, updated_at = $2, deleted_at = $3, protection = $4, external_key = $5, data = $6, fold = $7
 			WHERE kind = $8 AND id = $9`, m.Version, m.UpdatedAt, deleted, protection, ext, string(data), fold(data), kind, m.ID)
 	}
 	if err != nil {
+		// A server that took the key since checkKeyFree: the transaction
+		// is aborted, so it is broken too.
+		tx.broken = err
 		if isUnique(err, "records_external_key") {
 			return keyTaken(rec)
-		}
-		if isUnique(err, "records_pkey") {
-			return qantar.Errorf(qantar.ECONFLICT, "%s/%d already exists", rec.Kind(), m.ID)
 		}
 		return fmt.Errorf("write %s/%d: %w", rec.Kind(), m.ID, err)
 	}
