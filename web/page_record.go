@@ -18,6 +18,7 @@ type recordView struct {
 	Protected bool // shown as a placeholder
 	Fields    []field
 	Sources   []citeLink // cited for the record as a whole
+	Sourced   bool       // some source is cited for the record or a field
 	// Filled by kind:
 	Acts         []actGroup
 	Involvements []involvementRow
@@ -68,6 +69,7 @@ func (p *site) record(kind qantar.Kind) handlerFunc {
 			pg.Fields[i].Sources = cites[pg.Fields[i].Name]
 		}
 		pg.Sources = cites[""]
+		pg.Sourced = len(cites) > 0 || kind == qantar.KindSource
 		if err := p.kindSections(r.Context(), &pg, res, rec); err != nil {
 			return err
 		}

@@ -133,6 +133,7 @@ func TestPages(t *testing.T) {
 		{"Home", "/", 200, []string{"238", "deaths documented in Qantar", "Deaths by city"}},
 		{"HomeRussian", "/?lang=ru", 200, []string{"238", "Последние изменения"}},
 		{"PersonPublic", "/persons/" + id("public"), 200, []string{publicName, "Synthetic Police Department", "p. 2"}},
+		{"UnsourcedIsDraft", "/units/" + id("unit"), 200, []string{"it is a draft, not a fact"}},
 		{"PersonProtected", "/persons/" + id("confidential"), 200, []string{"Protected person", "Death in custody"}},
 		{"PersonInRussian", "/persons/" + id("public") + "?lang=ru", 200, []string{"Синтетическая Публичная Жертва"}},
 		{"Case", "/cases/" + id("case"), 200, []string{"SYN-225500031000017", "Procedural timeline", "Protected person", publicName}},
@@ -177,4 +178,11 @@ type testLog struct{ t *testing.T }
 func (l testLog) Write(b []byte) (int, error) {
 	l.t.Log(strings.TrimSpace(string(b)))
 	return len(b), nil
+}
+
+func TestSourcedIsNoDraft(t *testing.T) {
+	fx := newFixture(t)
+	if _, body, _ := fx.get(t, nil, "/persons/"+itoa(fx.ids["public"])); strings.Contains(body, "draft") {
+		t.Errorf("a person with a source cited for their name is called a draft")
+	}
 }
