@@ -263,6 +263,28 @@ func TestEditPerson(t *testing.T) {
 			t.Errorf("the act's form does not hold its description")
 		}
 	})
+	t.Run("Delete", func(t *testing.T) {
+		status, _, resp := fx.post(t, a, "/edit/persons/new", url.Values{"names[0].value": {"Synthetic To Delete"}})
+		if status != http.StatusSeeOther {
+			t.Fatalf("create: %d", status)
+		}
+		loc := resp.Header.Get("Location")
+		if status, body, _ := fx.post(t, a, "/edit"+loc+"/delete", url.Values{"version": {"1"}}); status != http.StatusBadRequest || !strings.Contains(body, "say why") {
+			t.Errorf("delete without a reason: %d", status)
+		}
+		if status, body, _ := fx.post(t, a, "/edit"+loc+"/delete", url.Values{"version": {"7"}, "reason": {"duplicate"}}); status != http.StatusConflict || !strings.Contains(body, "Someone else saved") {
+			t.Errorf("stale delete: %d", status)
+		}
+		if status, _, _ := fx.post(t, a, "/edit"+loc+"/delete", url.Values{"version": {"1"}, "reason": {"duplicate of another record"}}); status != http.StatusSeeOther {
+			t.Fatalf("delete: %d", status)
+		}
+		if status, _, _ := fx.get(t, a, loc); status != http.StatusNotFound {
+			t.Errorf("deleted record still shown: %d", status)
+		}
+		if _, body, _ := fx.get(t, a, loc+"/history"); !strings.Contains(body, "duplicate of another record") {
+			t.Errorf("the history does not keep the deletion's reason")
+		}
+	})
 	t.Run("HistoryDiff", func(t *testing.T) {
 		_, body, _ := fx.get(t, a, where+"/history?from=1&to=2")
 		if !strings.Contains(body, "Synthetic Edited Person") || !strings.Contains(body, "Synthetic New Person") {

@@ -356,3 +356,45 @@ func (p *site) workspace(w http.ResponseWriter, r *http.Request) error {
 	pg.Title, pg.NoIndex = pg.T.S("Workspace"), true
 	return p.render(w, r, http.StatusOK, "workspace", pg)
 }
+
+// deleteRecord records the deletion of a record at the version the editor
+// saw, with their reason; the history stays.
+func (p *site) deleteRecord(kind qantar.Kind) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		actor, err := requireWriter(r)
+		if err != nil {
+			return err
+		}
+		id, err := pathID(r)
+		if err != nil {
+			return err
+		}
+		version, _ := strconv.Atoi(r.PostFormValue("version"))
+		reason := strings.TrimSpace(r.PostFormValue("reason"))
+		if reason == "" {
+			err = qantar.FieldErrorf("reason", "is required: say why the record is deleted")
+		} else {
+			err = p.srv.store.Delete(r.Context(), actor, kind, id, version, reason)
+		}
+		if err == nil {
+			http.Redirect(w, r, recordHref(kind, id)+"/history", http.StatusSeeOther)
+			return nil
+		}
+		code := qantar.ErrorCode(err)
+		if code != qantar.EINVALID && code != qantar.ECONFLICT {
+			return err
+		}
+		rec, gerr := p.srv.store.Get(r.Context(), kind, id)
+		if gerr != nil {
+			return err
+		}
+		pg := p.newEdit(r, rec)
+		pg.Errors["delete."+qantar.ErrorField(err)] = qantar.ErrorMessage(err)
+		pg.Problem = qantar.ErrorMessage(err)
+		if code == qantar.ECONFLICT {
+			pg.Problem = ""
+			pg.Conflict = &conflict{Current: rec.GetMeta().Version, Href: recordHref(kind, id)}
+		}
+		return p.renderEdit(w, r, statusOf[code], pg)
+	}
+}

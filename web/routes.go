@@ -54,6 +54,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 		mux.Handle("GET /edit/"+string(k)+"/{id}", p.page(p.editForm(k)))
 		mux.Handle("POST /edit/"+string(k)+"/{id}", p.page(p.editSave(k)))
 		mux.Handle("POST /edit/"+string(k)+"/{id}/cite", p.page(p.cite(k)))
+		mux.Handle("POST /edit/"+string(k)+"/{id}/delete", p.page(p.deleteRecord(k)))
 	}
 	// Accounts and the audit log, for admins.
 	mux.Handle("GET /admin/users", p.page(p.adminUsers))
