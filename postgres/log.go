@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/tlog"
+	"github.com/transparency-dev/merkle/compact"
 )
 
 // flushLog gives the transaction's versions their leaves and writes the
@@ -51,15 +52,43 @@ func (tx *Tx) flushLog(ctx context.Context) error {
 		kinds, ids, versions, ops = append(kinds, string(v.kind)), append(ids, v.id), append(versions, int32(v.version)), append(ops, string(v.op))
 		actors, reasons, datas, salts = append(actors, v.actor), append(reasons, reason), append(datas, string(v.canonical)), append(salts, v.salt)
 	}
-	if _, err := tx.tx.Exec(ctx, `INSERT INTO tlog_leaves (idx, leaf) SELECT * FROM unnest($1::bigint[], $2::bytea[])`, idxs, encs); err != nil {
+	// Under the lock, three round trips and the commit: the leaves, the
+	// versions and the right border of the tree in one batch; the new
+	// nodes and the signed checkpoint in another.
+	border := compact.RangeNodes(0, uint64(start), nil)
+	b := &pgx.Batch{}
+	b.Queue(`INSERT INTO tlog_leaves (idx, leaf) SELECT * FROM unnest($1::bigint[], $2::bytea[])`, idxs, encs)
+	b.Queue(`INSERT INTO versions (kind, id, version, op, actor, at, reason, data, salt, leaf_index)
+		SELECT k, i, v, o, a, $7, r, d, s, l FROM unnest($1::text[], $2::bigint[], $3::int[], $4::text[], $5::text[], $6::text[], $8::text[], $9::bytea[], $10::bigint[])
+		AS t(k, i, v, o, a, r, d, s, l)`, kinds, ids, versions, ops, actors, reasons, tx.now, datas, salts, idxs)
+	levels, nidxs := nodeArgs(border)
+	b.Queue(nodesQuery, levels, nidxs)
+	br := tx.tx.SendBatch(ctx, b)
+	if _, err := br.Exec(); err != nil {
+		br.Close()
 		return fmt.Errorf("leaves %d..%d: %w", start, start+int64(n)-1, err)
 	}
-	if _, err := tx.tx.Exec(ctx, `INSERT INTO versions (kind, id, version, op, actor, at, reason, data, salt, leaf_index)
-		SELECT k, i, v, o, a, $7, r, d, s, l FROM unnest($1::text[], $2::bigint[], $3::int[], $4::text[], $5::text[], $6::text[], $8::text[], $9::bytea[], $10::bigint[])
-		AS t(k, i, v, o, a, r, d, s, l)`, kinds, ids, versions, ops, actors, reasons, tx.now, datas, salts, idxs); err != nil {
+	if _, err := br.Exec(); err != nil {
+		br.Close()
 		return fmt.Errorf("versions: %w", err)
 	}
-	size, root, err := tlog.Append(ctx, nodeStore{tx.tx}, uint64(start), hashes)
+	rows, err := br.Query()
+	if err != nil {
+		br.Close()
+		return fmt.Errorf("log nodes: %w", err)
+	}
+	hashesOf, err := scanNodes(rows, border)
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	ns := &bufferedNodes{have: make(map[tlog.NodeID][]byte, len(border))}
+	for i, id := range border {
+		ns.have[id] = hashesOf[i]
+	}
+	size, root, err := tlog.Append(ctx, ns, uint64(start), hashes)
 	if err != nil {
 		return fmt.Errorf("log append: %w", err)
 	}
@@ -67,38 +96,50 @@ func (tx *Tx) flushLog(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("sign checkpoint: %w", err)
 	}
-	if _, err := tx.tx.Exec(ctx, `UPDATE tlog_state SET size = $1, root = $2, checkpoint = $3 WHERE id = 1`, int64(size), root, cp); err != nil {
-		return fmt.Errorf("log state: %w", err)
+	b = &pgx.Batch{}
+	if len(ns.put) > 0 {
+		levels, nidxs := nodeArgs(nil)
+		var nhashes [][]byte
+		for _, nd := range ns.put {
+			levels, nidxs, nhashes = append(levels, int32(nd.ID.Level)), append(nidxs, int64(nd.ID.Index)), append(nhashes, nd.Hash)
+		}
+		b.Queue(`INSERT INTO tlog_nodes (level, idx, hash) SELECT * FROM unnest($1::int[], $2::bigint[], $3::bytea[])`, levels, nidxs, nhashes)
+	}
+	b.Queue(`UPDATE tlog_state SET size = $1, root = $2, checkpoint = $3 WHERE id = 1`, int64(size), root, cp)
+	if err := tx.tx.SendBatch(ctx, b).Close(); err != nil {
+		return fmt.Errorf("log nodes and state: %w", err)
 	}
 	tx.pending = nil
 	return nil
 }
 
-// nodeStore is tlog.NodeStore over the tlog_nodes table of a transaction:
-// one query for a batch of nodes, one insert for all the nodes an append
-// completes.
+// nodeStore is tlog.NodeReader (and NodeRangeReader) over the tlog_nodes
+// table of a transaction, for tiles, proofs and verification.
 type nodeStore struct{ q pgx.Tx }
 
-func (ns nodeStore) GetNodes(ctx context.Context, ids []tlog.NodeID) ([][]byte, error) {
+// nodesQuery reads a list of nodes in the order asked, NULL where missing.
+const nodesQuery = `SELECT t.n, h.hash FROM unnest($1::int[], $2::bigint[]) WITH ORDINALITY AS t(l, i, n)
+	LEFT JOIN tlog_nodes h ON h.level = t.l AND h.idx = t.i ORDER BY t.n`
+
+func nodeArgs(ids []tlog.NodeID) ([]int32, []int64) {
 	levels, idxs := make([]int32, len(ids)), make([]int64, len(ids))
 	for i, id := range ids {
 		levels[i], idxs[i] = int32(id.Level), int64(id.Index)
 	}
-	rows, err := ns.q.Query(ctx, `SELECT t.n, h.hash FROM unnest($1::int[], $2::bigint[]) WITH ORDINALITY AS t(l, i, n)
-		LEFT JOIN tlog_nodes h ON h.level = t.l AND h.idx = t.i ORDER BY t.n`, levels, idxs)
-	if err != nil {
-		return nil, fmt.Errorf("log nodes: %w", err)
-	}
+	return levels, idxs
+}
+
+// scanNodes reads nodesQuery's rows; a missing node is an error.
+func scanNodes(rows pgx.Rows, ids []tlog.NodeID) ([][]byte, error) {
+	defer rows.Close()
 	out := make([][]byte, 0, len(ids))
 	for rows.Next() {
 		var n int64
 		var h []byte
 		if err := rows.Scan(&n, &h); err != nil {
-			rows.Close()
 			return nil, err
 		}
 		if h == nil {
-			rows.Close()
 			id := ids[n-1]
 			return nil, fmt.Errorf("log node %d/%d is missing", id.Level, id.Index)
 		}
@@ -108,6 +149,39 @@ func (ns nodeStore) GetNodes(ctx context.Context, ids []tlog.NodeID) ([][]byte, 
 		return nil, fmt.Errorf("log nodes: %w", err)
 	}
 	return out, nil
+}
+
+// bufferedNodes is the tlog.NodeStore of an append: the right border read
+// beforehand, and the new nodes kept to be written in one batch.
+type bufferedNodes struct {
+	have map[tlog.NodeID][]byte
+	put  []tlog.Node
+}
+
+func (bn *bufferedNodes) GetNodes(_ context.Context, ids []tlog.NodeID) ([][]byte, error) {
+	out := make([][]byte, len(ids))
+	for i, id := range ids {
+		h, ok := bn.have[id]
+		if !ok {
+			return nil, fmt.Errorf("log node %d/%d was not read before the append", id.Level, id.Index)
+		}
+		out[i] = h
+	}
+	return out, nil
+}
+
+func (bn *bufferedNodes) PutNodes(_ context.Context, nodes []tlog.Node) error {
+	bn.put = append(bn.put, nodes...)
+	return nil
+}
+
+func (ns nodeStore) GetNodes(ctx context.Context, ids []tlog.NodeID) ([][]byte, error) {
+	levels, idxs := nodeArgs(ids)
+	rows, err := ns.q.Query(ctx, nodesQuery, levels, idxs)
+	if err != nil {
+		return nil, fmt.Errorf("log nodes: %w", err)
+	}
+	return scanNodes(rows, ids)
 }
 
 // GetNodeRange reads the nodes [begin, end) of one level with one range
@@ -132,18 +206,6 @@ func (ns nodeStore) GetNodeRange(ctx context.Context, level uint, begin, end uin
 		out = append(out, h)
 	}
 	return out, rows.Err()
-}
-
-func (ns nodeStore) PutNodes(ctx context.Context, nodes []tlog.Node) error {
-	levels, idxs, hashes := make([]int32, len(nodes)), make([]int64, len(nodes)), make([][]byte, len(nodes))
-	for i, n := range nodes {
-		levels[i], idxs[i], hashes[i] = int32(n.ID.Level), int64(n.ID.Index), n.Hash
-	}
-	if _, err := ns.q.Exec(ctx, `INSERT INTO tlog_nodes (level, idx, hash) SELECT * FROM unnest($1::int[], $2::bigint[], $3::bytea[])`,
-		levels, idxs, hashes); err != nil {
-		return fmt.Errorf("log nodes: %w", err)
-	}
-	return nil
 }
 
 // leafReader is tlog.LeafReader over tlog_leaves.
