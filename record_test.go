@@ -1,6 +1,7 @@
 package qantar_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -151,5 +152,45 @@ func TestResolveSameAs(t *testing.T) {
 		if got[id] != w {
 			t.Errorf("person %d resolves to %d, want %d", id, got[id], w)
 		}
+	}
+}
+
+func TestVisibleWithHidesWhatSourcesSayOfProtectedPersons(t *testing.T) {
+	hiddenP := &qantar.Person{Meta: qantar.Meta{ID: 1, Version: 1}, Names: []qantar.Name{{Value: "Тайный"}}, Protection: qantar.Confidential}
+	publicP := &qantar.Person{Meta: qantar.Meta{ID: 2, Version: 1}, Names: []qantar.Name{{Value: "Открытый"}}}
+	act := &qantar.Act{Meta: qantar.Meta{ID: 5}, VictimID: 1, ActType: "torture", Description: qantar.Text{"ru": "Тайный был избит"}}
+	resolve := func(k qantar.Kind, id int64) (qantar.Record, error) {
+		switch {
+		case k == qantar.KindPerson && id == 1:
+			return hiddenP, nil
+		case k == qantar.KindPerson && id == 2:
+			return publicP, nil
+		case k == qantar.KindAct && id == 5:
+			return act, nil
+		}
+		return nil, qantar.Errorf(qantar.ENOTFOUND, "no")
+	}
+	for _, tt := range []struct {
+		name string
+		rec  qantar.Record
+		leak string
+	}{
+		{"CitationOfPerson", &qantar.Citation{RecordKind: qantar.KindPerson, RecordID: 1, SourceID: 1, Quote: "Тайный задержан"}, "Тайный"},
+		{"CitationOfAct", &qantar.Citation{RecordKind: qantar.KindAct, RecordID: 5, SourceID: 1, Quote: "Тайный избит"}, "Тайный"},
+		{"Act", act, "Тайный"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			for reader, want := range map[string]bool{"": false, qantar.RoleViewer: false, qantar.RoleEditor: true} {
+				got := qantar.VisibleWith(qantar.Actor{Role: reader}, tt.rec, resolve)
+				b, _ := json.Marshal(got)
+				if strings.Contains(string(b), tt.leak) != want {
+					t.Errorf("reader %q: %s", reader, b)
+				}
+			}
+		})
+	}
+	pub := &qantar.Citation{RecordKind: qantar.KindPerson, RecordID: 2, SourceID: 1, Quote: "Открытый"}
+	if got := qantar.VisibleWith(qantar.Anonymous, pub, resolve).(*qantar.Citation); got.Quote == "" {
+		t.Error("a public person's citation lost its quote")
 	}
 }

@@ -49,7 +49,7 @@ func (db *DB) List(ctx context.Context, kind qantar.Kind, f qantar.Filter) ([]qa
 		if err != nil {
 			return nil, 0, err
 		}
-		out = append(out, qantar.Visible(f.Reader, rec))
+		out = append(out, qantar.VisibleWith(f.Reader, rec, func(k qantar.Kind, id int64) (qantar.Record, error) { return db.Get(ctx, k, id) }))
 	}
 	return out, total, rows.Err()
 }

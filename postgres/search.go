@@ -213,7 +213,16 @@ func (db *DB) Search(ctx context.Context, q qantar.SearchQuery) ([]qantar.Search
 		out = append(out, qantar.SearchResult{Kind: kind, ID: h.id, Title: search.Title(rec, q.Lang), Score: score,
 			Snippet: search.Snippet(rec, terms, q.Lang)})
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
+	// Best score first; ties by kind and id, so that every store agrees.
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Score != out[j].Score {
+			return out[i].Score > out[j].Score
+		}
+		if out[i].Kind != out[j].Kind {
+			return out[i].Kind < out[j].Kind
+		}
+		return out[i].ID < out[j].ID
+	})
 	if len(out) > limit {
 		out = out[:limit]
 	}

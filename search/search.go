@@ -56,8 +56,13 @@ func Indexed(kind qantar.Kind) bool {
 func texts(rec qantar.Record) []langText {
 	var out []langText
 	addText := func(t qantar.Text) {
-		for lang, v := range t {
-			out = append(out, langText{lang, v})
+		langs := make([]string, 0, len(t))
+		for lang := range t {
+			langs = append(langs, lang)
+		}
+		sort.Strings(langs) // the same snippet every time
+		for _, lang := range langs {
+			out = append(out, langText{lang, t[lang]})
 		}
 	}
 	switch r := rec.(type) {

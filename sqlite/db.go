@@ -247,7 +247,9 @@ func (db *DB) begin(ctx context.Context) (*Tx, error) {
 		nextID: map[qantar.Kind]int64{}, live: map[qantar.Ref]bool{}}, nil
 }
 
-func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+// formatTime writes a time with a fixed-width fraction, so that times sort
+// as text (RFC 3339 with trimmed zeros does not).
+func formatTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000Z07:00") }
 
 func parseTime(s string) time.Time {
 	t, _ := time.Parse(time.RFC3339Nano, s)

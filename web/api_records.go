@@ -135,7 +135,7 @@ func (s *Server) apiGet(w http.ResponseWriter, r *http.Request) error {
 		writeJSON(w, http.StatusOK, view)
 		return nil
 	}
-	writeJSON(w, http.StatusOK, qantar.Visible(actorOf(r), rec))
+	writeJSON(w, http.StatusOK, s.visible(r, rec))
 	return nil
 }
 
@@ -267,7 +267,7 @@ func (s *Server) apiHistory(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	versions, err = visibleHistory(actorOf(r), kind, versions)
+	versions, err = s.visibleHistory(r, kind, versions)
 	if err != nil {
 		return err
 	}
@@ -275,11 +275,20 @@ func (s *Server) apiHistory(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// visibleHistory passes every version's content through qantar.Visible, so a
-// protected person's old names never reach a reader who may not see them.
-// A record protected in any version is protected in all of them: once a
+// visible passes a record through qantar.VisibleWith, looking up the
+// records its protection depends on in the store.
+func (s *Server) visible(r *http.Request, rec qantar.Record) qantar.Record {
+	return qantar.VisibleWith(actorOf(r), rec, func(k qantar.Kind, id int64) (qantar.Record, error) {
+		return s.store.Get(r.Context(), k, id)
+	})
+}
+
+// visibleHistory passes every version's content through the protection
+// rules, so that no old version shows a reader what the current one hides.
+// A person protected in any version is protected in all of them: once a
 // person asked for protection, their earlier public versions are hidden too.
-func visibleHistory(reader qantar.Actor, kind qantar.Kind, versions []qantar.Version) ([]qantar.Version, error) {
+func (s *Server) visibleHistory(r *http.Request, kind qantar.Kind, versions []qantar.Version) ([]qantar.Version, error) {
+	reader := actorOf(r)
 	recs := make([]qantar.Record, len(versions))
 	hide := false
 	for i, v := range versions {
@@ -295,10 +304,11 @@ func visibleHistory(reader qantar.Actor, kind qantar.Kind, versions []qantar.Ver
 	}
 	out := make([]qantar.Version, len(versions))
 	for i, v := range versions {
-		if hide {
-			p := recs[i].(*qantar.Person)
+		if p, ok := recs[i].(*qantar.Person); ok && hide {
 			p.Protection = qantar.Confidential
 			v.Data, _ = json.Marshal(qantar.Visible(reader, p))
+		} else if vis := s.visible(r, recs[i]); vis != recs[i] {
+			v.Data, _ = json.Marshal(vis)
 		}
 		out[i] = v
 	}

@@ -57,16 +57,8 @@ func (p *site) history(kind qantar.Kind) handlerFunc {
 		if err != nil {
 			return err
 		}
-		if versions, err = visibleHistory(reader, kind, versions); err != nil {
+		if versions, err = p.srv.visibleHistory(r, kind, versions); err != nil {
 			return err
-		}
-		if kind == qantar.KindCitation {
-			for i, v := range versions {
-				c := &qantar.Citation{}
-				if json.Unmarshal(v.Data, c) == nil {
-					versions[i].Data, _ = json.Marshal(p.visible(r.Context(), reader, c))
-				}
-			}
 		}
 		pg := historyView{base: p.newBase(r, "")}
 		t := pg.T

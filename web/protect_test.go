@@ -60,10 +60,6 @@ func TestAnonymousNeverSeesProtected(t *testing.T) {
 				continue // the reader's own query, echoed back
 			}
 			if strings.Contains(strings.ToLower(body), strings.ToLower(s)) {
-				if knownAPILeak(p) {
-					t.Logf("KNOWN LEAK (JSON API, reported): GET %s shows %q", p, s)
-					continue
-				}
 				t.Errorf("GET %s shows %q to an anonymous reader", p, s)
 			}
 		}
@@ -80,15 +76,6 @@ func TestAnonymousNeverSeesProtected(t *testing.T) {
 	if !strings.Contains(body, "Protected person") {
 		t.Errorf("a protected person's page does not show the placeholder")
 	}
-}
-
-// knownAPILeak lists the JSON API answers that still show a citation's quote
-// about a protected person: qantar.Visible decides on persons only, and the
-// API (not part of the pages) serves citations as stored. The pages and
-// downloads hide them (site.visible); the fix for the API is the same rule
-// in qantar.Visible. Remove this once the API applies it.
-func knownAPILeak(path string) bool {
-	return strings.HasPrefix(path, "/api/v1/citations")
 }
 
 // TestProtectionTakesEffectAtOnce protects a person after the home page and

@@ -93,7 +93,8 @@ func (s *Server) secure(next http.Handler) http.Handler {
 type actorKey struct{}
 
 // authenticate puts the request's actor in its context: the token's when a
-// valid Bearer token is sent, else anonymous. A bad token is refused at once
+// valid Bearer token is sent, the account's when a signed-in session cookie
+// is, else anonymous. A bad token is refused at once
 // rather than silently treated as anonymous.
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -110,6 +111,11 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				return
 			}
 			actor = a
+		} else if a, ok, err := s.apiSession(r); err != nil {
+			s.writeAPIError(w, r, err)
+			return
+		} else if ok {
+			actor = a // a signed-in session (cross-origin writes refused)
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), actorKey{}, actor)))
 	})

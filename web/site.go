@@ -242,25 +242,12 @@ func (p *site) get(ctx context.Context, reader qantar.Actor, kind qantar.Kind, i
 	return p.visible(ctx, reader, rec), nil
 }
 
-// visible is qantar.Visible, and for a citation of a person the reader may
-// not see, the citation without its quote, page, field and archive: what a
-// source says about a protected person is as identifying as their name.
-// The citation itself stays, so that it is still counted.
-// TODO(root): this belongs in qantar.Visible, which would need the cited
-// record; the JSON API needs the same rule.
+// visible is qantar.VisibleWith over the cached records: for a person the
+// reader may not see, neither their name nor what sources say of them.
 func (p *site) visible(ctx context.Context, reader qantar.Actor, rec qantar.Record) qantar.Record {
-	rec = qantar.Visible(reader, rec)
-	c, ok := rec.(*qantar.Citation)
-	if !ok || c.RecordKind != qantar.KindPerson || reader.CanSee(qantar.Confidential) {
-		return rec
-	}
-	target, err := p.getCached(ctx, reader, qantar.KindPerson, c.RecordID)
-	if err == nil && !qantar.IsPlaceholder(qantar.Visible(reader, target)) {
-		return rec
-	}
-	cp := *c
-	cp.Quote, cp.Page, cp.TimeCode, cp.ArchiveURL, cp.Field = "", "", "", "", ""
-	return &cp
+	return qantar.VisibleWith(reader, rec, func(k qantar.Kind, id int64) (qantar.Record, error) {
+		return p.getCached(ctx, reader, k, id)
+	})
 }
 
 // visibleAll passes a page of records through visible.
