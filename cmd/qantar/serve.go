@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/law"
 	"github.com/qantar-project/qantar/seed"
 	"github.com/qantar-project/qantar/web"
@@ -73,6 +74,11 @@ func (m *Main) serve(ctx context.Context, cfg serveConfig) error {
 				return err
 			}
 			n, err := seed.Load(ctx, store, f)
+			if qantar.ErrorCode(err) == qantar.ECONFLICT {
+				// Another server on the same database loaded it at the
+				// same moment; loading again finds it all there.
+				n, err = seed.Load(ctx, store, f)
+			}
 			if err != nil {
 				return fmt.Errorf("load bundled data: %w", err)
 			}
