@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"net/http"
@@ -41,21 +42,29 @@ var mseAssumptions = []string{
 // apiEstimate estimates the total number of deaths from the overlap of the
 // lists that recorded them (multiple systems estimation).
 func (s *Server) apiEstimate(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	q := r.URL.Query()
-	method := q.Get("method")
+	ans, err := s.estimate(r.Context(), r.URL.Query().Get("method"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, ans)
+	return nil
+}
+
+// estimate computes what /api/v1/estimate answers, for the API and the
+// dashboard alike. method "" picks chapman for two lists, loglinear otherwise.
+func (s *Server) estimate(ctx context.Context, method string) (*estimateAnswer, error) {
 	sys := qantar.System // counting only; no name leaves this handler
 	lists, _, err := s.store.List(ctx, qantar.KindSource, qantar.Filter{Where: map[string]string{"kind": "list"}, Limit: 62, Reader: sys})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	acts, err := loadTyped[*qantar.Act](ctx, s, qantar.KindAct, sys)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	persons, err := loadTyped[*qantar.Person](ctx, s, qantar.KindPerson, sys)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	// Persons merged after record linkage count once.
 	same := qantar.ResolveSameAs(persons)
@@ -82,7 +91,7 @@ func (s *Server) apiEstimate(w http.ResponseWriter, r *http.Request) error {
 		ans.ListSources = append(ans.ListSources, src.ID)
 		cits, _, err := s.store.List(ctx, qantar.KindCitation, qantar.Filter{Where: map[string]string{"source_id": strconv.FormatInt(src.ID, 10)}, Limit: qantar.MaxLimit, Reader: sys})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, c := range cits {
 			c := c.(*qantar.Citation)
@@ -100,19 +109,18 @@ func (s *Server) apiEstimate(w http.ResponseWriter, r *http.Request) error {
 	}
 	figs, _, err := s.store.List(ctx, qantar.KindFigure, qantar.Filter{Where: map[string]string{"measure": "deaths", "official": "true"}, Sort: "-as_of", Limit: 5, Reader: sys})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, f := range figs {
 		ans.Official = append(ans.Official, f.(*qantar.Figure))
 	}
 	if len(lists) < 2 {
 		ans.NoEstimate = fmt.Sprintf("an estimate needs at least two lists (Sources of kind \"list\") that cite the dead; there are %d", len(lists))
-		writeJSON(w, http.StatusOK, ans)
-		return nil
+		return &ans, nil
 	}
 	t, err := mse.NewTable(ans.Lists)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	counts := map[mse.Pattern]int64{}
 	for _, p := range onLists {
@@ -125,7 +133,7 @@ func (s *Server) apiEstimate(w http.ResponseWriter, r *http.Request) error {
 	sort.Slice(pats, func(i, j int) bool { return pats[i] < pats[j] })
 	for _, p := range pats {
 		if err := t.Add(p, counts[p]); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	ans.Observed = t.Observed()
@@ -141,17 +149,16 @@ func (s *Server) apiEstimate(w http.ResponseWriter, r *http.Request) error {
 	case "lcmcr":
 		m.LCMCR = mse.LCMCROptions{Seed: 1, Iterations: 10000, Burnin: 2000}
 	default:
-		return qantar.FieldErrorf("method", "%q is not lp, chapman, loglinear or lcmcr", method)
+		return nil, qantar.FieldErrorf("method", "%q is not lp, chapman, loglinear or lcmcr", method)
 	}
 	ans.Method = method
 	res, err := m.Run(t)
 	if err != nil {
 		if qantar.ErrorCode(err) != qantar.EINVALID {
-			return err
+			return nil, err
 		}
 		ans.NoEstimate = qantar.ErrorMessage(err)
-		writeJSON(w, http.StatusOK, ans)
-		return nil
+		return &ans, nil
 	}
 	est, lo, hi := res.Estimate.Estimate, res.Estimate.Lower, res.Estimate.Upper
 	ans.Estimate = &est
@@ -163,6 +170,5 @@ func (s *Server) apiEstimate(w http.ResponseWriter, r *http.Request) error {
 	if res.Search != nil {
 		ans.Model = res.Search.Best.ModelName
 	}
-	writeJSON(w, http.StatusOK, ans)
-	return nil
+	return &ans, nil
 }

@@ -35,6 +35,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("POST /lang", p.page(p.setLang))
 	mux.Handle("GET /search", p.page(p.search))
 	mux.Handle("GET /victims", p.page(p.victims))
+	mux.Handle("GET /stats", p.page(p.stats))
 	// Every kind has a list (with ?format=csv|json downloads), a page per
 	// record, and that record's history (?from=&to= compares two versions).
 	for _, k := range p.kinds {

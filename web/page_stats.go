@@ -1,0 +1,244 @@
+package web
+
+import (
+	"context"
+	"html/template"
+	"math"
+	"net/http"
+	"sort"
+	"strconv"
+
+	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/law"
+	"github.com/qantar-project/qantar/report"
+)
+
+// statsView is the accountability dashboard: the same figures as
+// /api/v1/stats and /api/v1/estimate, as of a day, drawn as tables and SVG so
+// that the page needs no JavaScript.
+type statsView struct {
+	base
+	AsOf       string
+	Stats      *report.Stats
+	FunnelSVG  template.HTML
+	ByStatus   []countRow
+	Grounds    []groundRow
+	Addressees []addresseeRow
+	Series     []seriesView
+	Minnesota  []report.ItemCount
+	MinnLabels []string
+	Estimate   estimateView
+}
+
+type countRow struct {
+	Label string
+	Count int
+}
+
+// groundRow is the number of cases ended or suspended on one ground, with the
+// ground's label from the rules; Unverified marks a ground whose source in
+// the law has not been checked, Unknown one the rules do not list.
+type groundRow struct {
+	Step, Code, Label, Basis string
+	Unverified, Unknown      bool
+	Count                    int
+}
+
+type addresseeRow struct {
+	Addressee link
+	Counts    report.ComplaintCounts
+}
+
+type seriesView struct {
+	SVG template.HTML
+}
+
+// estimateView is the estimated total beside the documented and official
+// counts; Reason says why there is no number when there is none.
+type estimateView struct {
+	Method, Interval, Model, Reason string
+	Estimate, Lower, Upper          string
+	HasEstimate, HasUpper           bool
+	Observed                        int64
+	Documented                      int
+	Lists                           []string
+	Official                        []officialRow
+	Assumptions                     []string
+}
+
+type officialRow struct {
+	Value     int64
+	AsOf      string
+	ClaimedBy string
+	Place     string // the area the count covers; "" for the whole event
+	Link      string
+}
+
+func (p *site) stats(w http.ResponseWriter, r *http.Request) error {
+	asOf, err := p.srv.parseDay(r, "as_of")
+	if err != nil {
+		return err
+	}
+	st, err := p.srv.computeStats(r, asOf)
+	if err != nil {
+		return err
+	}
+	ctx, reader, lang := r.Context(), actorOf(r), pickLang(r)
+	pg := statsView{base: p.newBase(r, ""), AsOf: asOf.Format("2006-01-02"), Stats: st}
+	t := pg.T
+	pg.Title = t.S("Accountability dashboard")
+	// The SVG comes from package report, which escapes every text it draws.
+	pg.FunnelSVG = template.HTML(report.FunnelSVG(st.Funnel, lang)) // #nosec: drawn by report, text escaped
+	for step, n := range st.Cases.ByStatus {
+		label := t.S("no step recorded")
+		if step != "none" {
+			label = t.Term("case_step", step)
+		}
+		pg.ByStatus = append(pg.ByStatus, countRow{Label: label, Count: n})
+	}
+	sort.Slice(pg.ByStatus, func(i, j int) bool { return pg.ByStatus[i].Count > pg.ByStatus[j].Count })
+	rules, _ := p.rules.Get("")
+	pg.Grounds = append(groundRows(t, rules, "terminated", law.ListTermination, st.Cases.Terminated),
+		groundRows(t, rules, "interrupted", law.ListInterruption, st.Cases.Interrupted)...)
+	pg.Addressees = p.addresseeRows(ctx, reader, t, st.Complaints.ByAddressee)
+	for _, s := range st.Figures {
+		title := t.Term("figure_measure", s.Measure)
+		if s.PlaceID != 0 {
+			if pl, err := p.get(ctx, reader, qantar.KindPlace, s.PlaceID); err == nil {
+				title += ": " + t.title(pl)
+			}
+		}
+		svg := report.SeriesSVG(s, title, lang, asOf)
+		pg.Series = append(pg.Series, seriesView{SVG: template.HTML(svg)}) // #nosec: drawn by report, text escaped
+	}
+	pg.Minnesota = st.Minnesota
+	for _, m := range st.Minnesota {
+		pg.MinnLabels = append(pg.MinnLabels, m.Labels.In(lang))
+	}
+	if pg.Estimate, err = p.estimateView(ctx, reader, t); err != nil {
+		return err
+	}
+	return p.render(w, r, http.StatusOK, "stats", pg)
+}
+
+// groundRows lists the cases at one step by ground, most first.
+func groundRows(t tr, rules *law.Rules, step, list string, counts map[string]int) []groundRow {
+	var out []groundRow
+	for code, n := range counts {
+		row := groundRow{Step: t.Term("case_step", step), Code: code, Label: code, Count: n, Unknown: true}
+		if code == "unknown" {
+			row.Label = t.S("no ground recorded")
+		} else if rules != nil {
+			if e, ok := rules.Ground(list, code); ok {
+				row.Label, row.Basis, row.Unverified, row.Unknown = e.Labels.In(t.Lang), e.Basis, !e.IsVerified(), false
+			}
+		}
+		out = append(out, row)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Code < out[j].Code
+	})
+	return out
+}
+
+// addresseeRows names each addressee unit as the reader may see it.
+func (p *site) addresseeRows(ctx context.Context, reader qantar.Actor, t tr, by map[string]report.ComplaintCounts) []addresseeRow {
+	var out []addresseeRow
+	for key, c := range by {
+		row := addresseeRow{Addressee: link{Title: t.S("addressee unknown")}, Counts: c}
+		if id, err := strconv.ParseInt(key, 10, 64); err == nil {
+			row.Addressee = link{Title: "#" + key}
+			if u, err := p.get(ctx, reader, qantar.KindUnit, id); err == nil {
+				row.Addressee = t.linkTo(u)
+			}
+		}
+		out = append(out, row)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Counts.Total != out[j].Counts.Total {
+			return out[i].Counts.Total > out[j].Counts.Total
+		}
+		return out[i].Addressee.Title < out[j].Addressee.Title
+	})
+	return out
+}
+
+// estimateView computes the estimate as /api/v1/estimate does (default
+// method). A model that cannot be fitted is a reason shown, not an error.
+func (p *site) estimateView(ctx context.Context, reader qantar.Actor, t tr) (estimateView, error) {
+	ans, err := p.srv.estimate(ctx, "")
+	if err != nil {
+		if qantar.ErrorCode(err) == qantar.EINTERNAL {
+			return estimateView{}, err
+		}
+		return estimateView{Reason: qantar.ErrorMessage(err)}, nil
+	}
+	v := estimateView{Method: ans.Method, Interval: ans.Interval, Model: ans.Model, Reason: ans.NoEstimate,
+		Observed: ans.Observed, Documented: ans.Documented, Lists: ans.Lists}
+	if ans.Estimate != nil {
+		v.HasEstimate = true
+		v.Estimate = t.Num(int(math.Round(*ans.Estimate)))
+		if ans.Lower != nil {
+			v.Lower = t.Num(int(math.Round(*ans.Lower)))
+		}
+		if ans.Upper != nil {
+			v.HasUpper, v.Upper = true, t.Num(int(math.Round(*ans.Upper)))
+		}
+	}
+	for _, f := range ans.Official {
+		row := officialRow{Value: f.Value, AsOf: f.AsOf.String(), ClaimedBy: t.Text(f.ClaimedBy),
+			Link: recordHref(qantar.KindFigure, f.ID)}
+		if f.PlaceID != 0 {
+			if pl, err := p.get(ctx, reader, qantar.KindPlace, f.PlaceID); err == nil {
+				row.Place = t.title(pl)
+			}
+		}
+		v.Official = append(v.Official, row)
+	}
+	for _, a := range ans.Assumptions {
+		v.Assumptions = append(v.Assumptions, assumptionIn(a, t.Lang))
+	}
+	return v, nil
+}
+
+// assumptionIn translates one of mseAssumptions. They are sentences, not
+// labels, and one holds a per cent sign that the catalogue's printf-style
+// lookup would mangle, so they are translated here.
+func assumptionIn(en, lang string) string {
+	tr, ok := assumptionTr[en]
+	switch {
+	case !ok:
+		return en
+	case lang == "ru":
+		return tr[0]
+	case lang == "kk":
+		return tr[1]
+	}
+	return en
+}
+
+var assumptionTr = map[string][2]string{
+	mseAssumptions[0]: {
+		"Каждый список — это источник вида «список»; человек находится в списке, если список ссылается на него (цитата о человеке или о его деянии).",
+		"Әр тізім — «тізім» түріндегі дереккөз; тізім адамға (адам туралы немесе оған қатысты әрекет туралы дәйексөз) сілтейтін болса, адам тізімде бар.",
+	},
+	mseAssumptions[1]: {
+		"Сначала списки нужно связать: один человек записан один раз, сколько бы списков его ни называли. Несвязанные дубликаты завышают оценку.",
+		"Алдымен тізімдерді байланыстыру керек: адамды қанша тізім атаса да, ол бір рет жазылады. Байланыстырылмаған қайталаулар бағалауды көбейтеді.",
+	},
+	mseAssumptions[2]: {
+		"Все учтённые погибли в событиях, которые охватывают списки (замкнутая совокупность), и каждый мог быть записан каждым списком.",
+		"Есептелгендердің бәрі тізімдер қамтитын оқиғаларда қаза тапқан (жабық жиынтық), әр адамды әр тізім жаза алатын еді.",
+	},
+	mseAssumptions[3]: {
+		"Лог-линейная модель учитывает зависимость между списками, которую отражают её члены взаимодействия; неучтённая зависимость смещает оценку. Модель латентных классов (LCMCR) допускает, что люди различались вероятностью попасть в список.",
+		"Лог-сызықтық модель өзара әрекеттесу мүшелері қамтитын тізімдер арасындағы тәуелділікті ескереді; ескерілмеген тәуелділік бағалауды ығыстырады. Жасырын кластар моделі (LCMCR) адамдардың тізімге түсу ықтималдығы әртүрлі болғанын ескереді.",
+	},
+	mseAssumptions[4]: {
+		"Интервал — это 95-процентный интервал метода; он не учитывает ошибки связывания или ошибки самих списков.",
+		"Интервал — әдістің 95 пайыздық интервалы; ол байланыстыру қателерін немесе тізімдердің өз қателерін қамтымайды.",
+	},
+}
