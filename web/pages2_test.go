@@ -1,15 +1,22 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	htmlpkg "html"
+	"io"
 	"math"
+	"mime/multipart"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/web"
 )
 
 func TestStatsPage(t *testing.T) {
@@ -96,4 +103,168 @@ func TestStatsEstimate(t *testing.T) {
 			t.Errorf("no %q on the page", w)
 		}
 	}
+}
+
+// postFile sends a multipart form with an optional file.
+func (fx *fixture) postFile(t *testing.T, c *http.Client, path string, fields map[string]string, fileName string, file []byte) (int, string) {
+	t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for k, v := range fields {
+		mw.WriteField(k, v)
+	}
+	if fileName != "" {
+		fw, _ := mw.CreateFormFile("file", fileName)
+		fw.Write(file)
+	}
+	mw.Close()
+	req, _ := http.NewRequest("POST", fx.srv.URL+path, &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// countPersons is how many persons the store holds.
+func (fx *fixture) countPersons(t *testing.T) int {
+	t.Helper()
+	recs, _, err := fx.db.List(context.Background(), qantar.KindPerson, qantar.Filter{Limit: qantar.MaxLimit, Reader: qantar.System})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(recs)
+}
+
+// hiddenValue reads a hidden field of the page.
+func hiddenValue(body, name string) string {
+	m := regexp.MustCompile(`name="` + name + `" value="([^"]*)"`).FindStringSubmatch(body)
+	if m == nil {
+		return ""
+	}
+	return htmlpkg.UnescapeString(m[1])
+}
+
+func TestImportPage(t *testing.T) {
+	fx := newFixture(t)
+	secret := fx.account(t, "importer", qantar.RoleEditor)
+	ed := client()
+	fx.signIn(t, ed, "importer", secret, time.Now())
+	before := fx.countPersons(t)
+
+	t.Run("ErrAnonymous", func(t *testing.T) {
+		if status, _, h := fx.get(t, nil, "/import"); status != http.StatusSeeOther || !strings.HasPrefix(h.Get("Location"), "/login") {
+			t.Fatalf("status %d, want a redirect to sign in", status)
+		}
+		status, _ := fx.postFile(t, noRedirect(), "/import", map[string]string{"kind": "persons"}, "a.csv", []byte("name\nX\n"))
+		if status != http.StatusUnauthorized {
+			t.Fatalf("anonymous upload: status %d", status)
+		}
+	})
+	t.Run("ErrViewer", func(t *testing.T) {
+		vs := fx.account(t, "viewer-imp", qantar.RoleViewer)
+		v := client()
+		fx.signIn(t, v, "viewer-imp", vs, time.Now())
+		status, _ := fx.postFile(t, v, "/import", map[string]string{"kind": "persons"}, "a.csv", []byte("name\nX\n"))
+		if status != http.StatusForbidden {
+			t.Fatalf("viewer upload: status %d", status)
+		}
+	})
+	t.Run("ErrCrossOrigin", func(t *testing.T) {
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		mw.WriteField("kind", "persons")
+		mw.Close()
+		req, _ := http.NewRequest("POST", fx.srv.URL+"/import", &buf)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		req.Header.Set("Sec-Fetch-Site", "cross-site")
+		resp, err := ed.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusForbidden {
+			t.Fatalf("status %d, want 403", resp.StatusCode)
+		}
+	})
+	t.Run("Form", func(t *testing.T) {
+		status, body, _ := fx.get(t, ed, "/import")
+		if status != http.StatusOK || !strings.Contains(body, `type="file"`) || !strings.Contains(body, `name="skip_invalid"`) {
+			t.Fatalf("status %d\n%s", status, body)
+		}
+	})
+	bad := "external_key,name,birth_date,sex\nsyn-1,Synthetic Import One,1980,male\nsyn-2,Synthetic Import Two,31.02.1990,female\nsyn-3,,1970,female\n"
+	status, body := fx.postFile(t, ed, "/import", map[string]string{"kind": "persons", "dry_run": "1"}, "bad.csv", []byte(bad))
+	if status != http.StatusUnprocessableEntity {
+		t.Fatalf("bad file: status %d\n%s", status, body)
+	}
+	for _, want := range []string{"<td>3</td><td>birth_date</td>", "is not a date", "<td>4</td><td>name</td>", "at least one name is required", "Nothing was written yet."} {
+		if !strings.Contains(body, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	if strings.Contains(body, "Import for real") {
+		t.Errorf("a file with problems may be imported without skipping them")
+	}
+	if n := fx.countPersons(t); n != before {
+		t.Fatalf("the check wrote: %d persons, was %d", n, before)
+	}
+
+	good := "external_key,name,birth_date,sex\nsyn-1,Synthetic Import One,1980,male\nsyn-2,Synthetic Import Two,1990,female\n"
+	status, body = fx.postFile(t, ed, "/import", map[string]string{"kind": "persons", "dry_run": "1"}, "good.csv", []byte(good))
+	if status != http.StatusOK || !strings.Contains(body, "Import for real") {
+		t.Fatalf("good file: status %d\n%s", status, body)
+	}
+	if n := fx.countPersons(t); n != before {
+		t.Fatalf("the check wrote: %d persons, was %d", n, before)
+	}
+	// Confirming posts the kept copy of the same file.
+	data := hiddenValue(body, "data")
+	if data == "" {
+		t.Fatalf("no kept copy of the file in the confirm form")
+	}
+	status, body = fx.postFile(t, ed, "/import", map[string]string{"kind": "persons", "confirm": "1", "filename": hiddenValue(body, "filename"), "data": data}, "", nil)
+	if status != http.StatusOK || !strings.Contains(body, "The rows were written.") {
+		t.Fatalf("confirm: status %d\n%s", status, body)
+	}
+	if n := fx.countPersons(t); n != before+2 {
+		t.Fatalf("%d persons after the import, want %d", n, before+2)
+	}
+	t.Run("SkipInvalid", func(t *testing.T) {
+		bad := strings.ReplaceAll(bad, "syn-", "skip-")
+		status, body := fx.postFile(t, ed, "/import", map[string]string{"kind": "persons", "dry_run": "1", "skip_invalid": "1"}, "bad.csv", []byte(bad))
+		if status != http.StatusUnprocessableEntity || !strings.Contains(body, "Import the valid rows") {
+			t.Fatalf("status %d: no offer to import the valid rows", status)
+		}
+		n := fx.countPersons(t)
+		status, body = fx.postFile(t, ed, "/import", map[string]string{"kind": "persons", "confirm": "1", "skip_invalid": hiddenValue(body, "skip_invalid"), "data": hiddenValue(body, "data")}, "", nil)
+		if status != http.StatusOK || !strings.Contains(body, "The rows were written.") {
+			t.Fatalf("confirm: status %d", status)
+		}
+		if got := fx.countPersons(t); got != n+1 {
+			t.Fatalf("%d persons, want %d: only the one valid row", got, n+1)
+		}
+	})
+	t.Run("ErrDamagedCopy", func(t *testing.T) {
+		status, body := fx.postFile(t, ed, "/import", map[string]string{"kind": "persons", "confirm": "1", "data": "%%%"}, "", nil)
+		if status != http.StatusBadRequest || !strings.Contains(body, "damaged") {
+			t.Fatalf("status %d", status)
+		}
+	})
+	t.Run("ErrBadKind", func(t *testing.T) {
+		status, _ := fx.postFile(t, ed, "/import", map[string]string{"kind": "nonsense"}, "a.csv", []byte(good))
+		if status != http.StatusBadRequest {
+			t.Fatalf("status %d", status)
+		}
+	})
+	t.Run("ErrTooLarge", func(t *testing.T) {
+		big := bytes.Repeat([]byte("x"), web.MaxBody+10)
+		status, body := fx.postFile(t, ed, "/import", map[string]string{"kind": "persons"}, "big.csv", big)
+		if status != http.StatusRequestEntityTooLarge || !strings.Contains(body, "Split the file") {
+			t.Fatalf("status %d", status)
+		}
+	})
 }

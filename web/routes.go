@@ -49,6 +49,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	// The editors' workspace: a form per kind (a person has real fields,
 	// the others their JSON), and citing a source for a record or a field.
 	mux.Handle("GET /edit", p.page(p.workspace))
+	mux.Handle("GET /import", p.page(p.importForm))
+	mux.Handle("POST /import", p.page(p.importPost))
 	for _, k := range p.kinds {
 		mux.Handle("GET /edit/"+string(k)+"/new", p.page(p.editNew(k)))
 		mux.Handle("POST /edit/"+string(k)+"/new", p.page(p.editSave(k)))

@@ -1,0 +1,147 @@
+package web
+
+import (
+	"bytes"
+	"encoding/base64"
+	"io"
+	"net/http"
+	"path"
+	"strings"
+
+	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/csvio"
+)
+
+// The whole request, file and form, must fit the server's MaxBody. The file
+// goes back to the browser base64-encoded in the confirm form, which grows it
+// by a third: only a file that still fits then is kept that way; a larger one
+// has to be chosen again to confirm.
+const importKeepMax = (MaxBody - 64<<10) / 4 * 3
+
+// importView is the import form, and after an upload the dry run's report
+// with a button that imports the same file for real.
+type importView struct {
+	base
+	Kinds       []option
+	Kind        qantar.Kind
+	SkipInvalid bool
+	DryRun      bool
+	Problem     string
+	Report      *csvio.Report
+	FileName    string
+	// Data is the uploaded file, base64, for the confirm form; empty when
+	// the file is too large to send back and must be chosen again.
+	Data      string
+	Reupload  bool
+	LimitKiB  int
+	CanImport bool
+}
+
+func (p *site) newImport(r *http.Request, kind qantar.Kind) importView {
+	pg := importView{base: p.newBase(r, ""), Kind: kind, DryRun: true, LimitKiB: MaxBody >> 10}
+	pg.Title, pg.NoIndex = pg.T.S("Import a CSV file"), true
+	for _, k := range p.kinds {
+		pg.Kinds = append(pg.Kinds, option{Value: string(k), Label: pg.T.KindLabel(k), Selected: k == kind})
+	}
+	return pg
+}
+
+func (p *site) importForm(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requireWriter(r); err != nil {
+		return err
+	}
+	return p.render(w, r, http.StatusOK, "import", p.newImport(r, qantar.KindPerson))
+}
+
+// importPost checks an uploaded file with a dry run and shows every problem;
+// with confirm=1 it imports the file for real. Unticking "dry run" imports
+// at once when the check finds nothing wrong.
+func (p *site) importPost(w http.ResponseWriter, r *http.Request) error {
+	actor, err := requireWriter(r)
+	if err != nil {
+		return err
+	}
+	pg := p.newImport(r, qantar.KindPerson)
+	if err := r.ParseMultipartForm(MaxBody); err != nil {
+		if qantar.ErrorCode(bodyError(err)) == qantar.ETOOLARGE {
+			pg.Problem = pg.T.S("The upload is larger than %d KiB, the most this server accepts. Split the file and import the parts.", pg.LimitKiB)
+			return p.render(w, r, http.StatusRequestEntityTooLarge, "import", pg)
+		}
+		return qantar.FieldErrorf("file", "the form is not a file upload (multipart/form-data): %v", err)
+	}
+	kind := qantar.Kind(r.PostFormValue("kind"))
+	if !containsKind(p.kinds, kind) {
+		return qantar.FieldErrorf("kind", "%q is not a kind of record", kind)
+	}
+	pg = p.newImport(r, kind)
+	pg.SkipInvalid = r.PostFormValue("skip_invalid") == "1"
+	pg.DryRun = r.PostFormValue("dry_run") == "1"
+	confirm := r.PostFormValue("confirm") == "1"
+	data, name, err := uploaded(r)
+	if err != nil {
+		pg.Problem = qantar.ErrorMessage(err)
+		return p.render(w, r, http.StatusBadRequest, "import", pg)
+	}
+	pg.FileName = name
+	opts := csvio.Options{Actor: actor, SkipInvalid: pg.SkipInvalid, DryRun: true}
+	rep, err := csvio.Import(r.Context(), p.srv.store, kind, bytes.NewReader(data), name, opts)
+	if err == nil && (confirm || !pg.DryRun) && (rep.OK() || pg.SkipInvalid) {
+		opts.DryRun = false
+		rep, err = csvio.Import(r.Context(), p.srv.store, kind, bytes.NewReader(data), name, opts)
+	}
+	if err != nil {
+		return err // the store failed; problems with the file are in the report
+	}
+	pg.Report = rep
+	status := http.StatusOK
+	if !rep.Written {
+		pg.CanImport = rep.OK() || (pg.SkipInvalid && rep.Created+rep.Updated > 0)
+		if len(data) <= importKeepMax {
+			pg.Data = base64.StdEncoding.EncodeToString(data)
+		} else {
+			pg.Reupload = true
+		}
+		if !rep.OK() {
+			status = http.StatusUnprocessableEntity
+		}
+	}
+	return p.render(w, r, status, "import", pg)
+}
+
+// uploaded returns the file: the upload, or the base64 copy the confirm
+// form sent back.
+func uploaded(r *http.Request) ([]byte, string, error) {
+	name := path.Base(strings.ReplaceAll(r.PostFormValue("filename"), `\`, "/"))
+	if f, h, err := r.FormFile("file"); err == nil {
+		defer f.Close()
+		b, err := io.ReadAll(f)
+		if err != nil {
+			return nil, "", bodyError(err)
+		}
+		name = path.Base(strings.ReplaceAll(h.Filename, `\`, "/"))
+		if len(b) == 0 {
+			return nil, "", qantar.FieldErrorf("file", "the file %q is empty", name)
+		}
+		return b, name, nil
+	}
+	if v := r.PostFormValue("data"); v != "" {
+		b, err := base64.StdEncoding.DecodeString(v)
+		if err != nil {
+			return nil, "", qantar.FieldErrorf("data", "the kept copy of the file is damaged; choose the file again")
+		}
+		if name == "." || name == "/" {
+			name = "upload.csv"
+		}
+		return b, name, nil
+	}
+	return nil, "", qantar.FieldErrorf("file", "choose a CSV file to import")
+}
+
+func containsKind(ks []qantar.Kind, k qantar.Kind) bool {
+	for _, x := range ks {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
