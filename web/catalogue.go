@@ -331,4 +331,10 @@ var messages = []struct{ en, ru, kk string }{
 	{"The upload is larger than %d KiB, the most this server accepts. Split the file and import the parts.",
 		"Загрузка больше %d КиБ — это предел сервера. Разделите файл и импортируйте части.",
 		"Жүктеу %d КиБ-тан үлкен, бұл сервердің шегі. Файлды бөліп, бөліктерін импорттаңыз."},
+
+	// Duplicate warning when a person is created.
+	{"Persons with a close name already recorded", "Уже записаны люди с похожим именем", "Аты ұқсас адамдар бұрыннан жазылған"},
+	{"Is this one of them? Then edit that record instead. Nothing was saved yet.", "Это один из них? Тогда исправьте ту запись. Пока ничего не сохранено.", "Бұл солардың бірі ме? Онда сол жазбаны өңдеңіз. Әзірге ештеңе сақталған жоқ."},
+	{"Birth year", "Год рождения", "Туған жылы"},
+	{"Save anyway: a different person", "Всё равно сохранить: это другой человек", "Бәрібір сақтау: бұл басқа адам"},
 }

@@ -30,6 +30,9 @@ type editView struct {
 	Errors   map[string]string
 	Problem  string
 	Conflict *conflict
+	// Duplicates are existing persons of a close name, shown before a new
+	// person is saved.
+	Duplicates []dupRow
 	// Citing a source for the record or one of its fields.
 	Cite       citeForm
 	CiteFields []option
@@ -115,6 +118,19 @@ func (p *site) editSave(kind qantar.Kind) handlerFunc {
 		}
 		version, _ := strconv.Atoi(r.PostFormValue("version"))
 		rec, err := p.recordFromForm(kind, r)
+		// Before a new person is saved, persons of a close name are shown
+		// with a "save anyway" button (confirm_duplicate=1).
+		if pr, ok := rec.(*qantar.Person); ok && err == nil && id == 0 && r.PostFormValue("confirm_duplicate") != "1" && pr.Validate() == nil {
+			dups, derr := p.duplicates(r.Context(), actor, p.tr[pickLang(r)], pr)
+			if derr != nil {
+				return derr
+			}
+			if len(dups) > 0 {
+				pg := p.newEdit(r, rec)
+				pg.Duplicates = dups
+				return p.renderEdit(w, r, http.StatusOK, pg)
+			}
+		}
 		if err == nil {
 			m := rec.GetMeta()
 			m.ID, m.Version = id, version

@@ -9,6 +9,8 @@ import (
 	"math"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -267,4 +269,91 @@ func TestImportPage(t *testing.T) {
 			t.Fatalf("status %d", status)
 		}
 	})
+}
+
+// withSearch serves the fixture's store with its search, as `qantar serve`
+// does (the shared fixture has none).
+func (fx *fixture) withSearch(t *testing.T) {
+	fx.site = web.New(web.Config{Store: fx.db, Tokens: fx.db, Log: fx.db, Search: fx.db})
+	fx.srv.Close()
+	fx.srv = httptest.NewServer(fx.site.Handler())
+	t.Cleanup(fx.srv.Close)
+}
+
+func TestDuplicateWarning(t *testing.T) {
+	fx := newFixture(t)
+	fx.withSearch(t)
+	ctx := context.Background()
+	place := &qantar.Place{Name: qantar.Text{"en": "Synthetic Town"}}
+	if err := fx.db.Create(ctx, qantar.System, place); err != nil {
+		t.Fatal(err)
+	}
+	known := &qantar.Person{Names: []qantar.Name{{Value: "Serik Synthetov", Lang: "en"}}, BirthDate: qantar.MustDate("1984-03-02"), BirthPlace: place.ID}
+	if err := fx.db.Create(ctx, qantar.System, known); err != nil {
+		t.Fatal(err)
+	}
+	secret := fx.account(t, "dup-editor", qantar.RoleEditor)
+	ed := client()
+	fx.signIn(t, ed, "dup-editor", secret, time.Now())
+	form := func(name string) url.Values {
+		return url.Values{"names[0].value": {name}, "names[0].lang": {"en"}, "version": {"0"}}
+	}
+	tests := []struct {
+		name, typed string
+		warn        bool
+	}{
+		{"SameName", "Serik Synthetov", true},
+		{"OtherOrderAndCase", "synthetov serik", true},
+		{"Typo", "Serik Syntetov", true},
+		{"Cyrillic", "Серик Синтетов", true},
+		{"OtherName", "Aigerim Unrelatedova", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			before := fx.countPersons(t)
+			status, body, _ := fx.post(t, ed, "/edit/persons/new", form(tc.typed))
+			warned := status == http.StatusOK && strings.Contains(body, `id="duplicates"`)
+			if warned != tc.warn {
+				t.Fatalf("status %d, warned %v, want %v", status, warned, tc.warn)
+			}
+			if !tc.warn {
+				if status != http.StatusSeeOther {
+					t.Fatalf("status %d: not saved", status)
+				}
+				return
+			}
+			for _, want := range []string{recordHrefOf(qantar.KindPerson, known.ID), "Serik Synthetov", "<td>1984</td>", "Synthetic Town",
+				`name="confirm_duplicate" value="1"`, `value="` + tc.typed + `"`} {
+				if !strings.Contains(body, want) {
+					t.Errorf("warning lacks %q", want)
+				}
+			}
+			if n := fx.countPersons(t); n != before {
+				t.Fatalf("saved before confirming: %d persons, was %d", n, before)
+			}
+		})
+	}
+	t.Run("SaveAnyway", func(t *testing.T) {
+		before := fx.countPersons(t)
+		f := form("Serik Synthetov")
+		f.Set("confirm_duplicate", "1")
+		if status, body, _ := fx.post(t, ed, "/edit/persons/new", f); status != http.StatusSeeOther {
+			t.Fatalf("status %d\n%s", status, body)
+		}
+		if n := fx.countPersons(t); n != before+1 {
+			t.Fatalf("%d persons, want %d", n, before+1)
+		}
+	})
+	t.Run("ConfidentialShownToEditor", func(t *testing.T) {
+		// Editors may see confidential persons (qantar.Actor.CanSee), and a
+		// duplicate of one is the costliest: it must be found.
+		_, body, _ := fx.post(t, ed, "/edit/persons/new", form(confidentialName))
+		if !strings.Contains(body, recordHrefOf(qantar.KindPerson, fx.ids["confidential"])+`"`) {
+			t.Fatalf("the warning does not show the confidential person to an editor")
+		}
+	})
+}
+
+func recordHrefOf(k qantar.Kind, id int64) string {
+	return "/" + string(k) + "/" + strconv.FormatInt(id, 10)
 }
