@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -77,11 +78,22 @@ func (s *Server) apiLinkage(w http.ResponseWriter, r *http.Request) error {
 	if req.Threshold <= 0 || req.Threshold >= 1 {
 		return qantar.FieldErrorf("threshold", "must be between 0 and 1")
 	}
+	ans, err := s.link(ctx, actor, req)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, ans)
+	return nil
+}
+
+// link runs record linkage over the persons the lists cite, as the actor
+// sees them; it changes nothing. The API and the review page share it.
+func (s *Server) link(ctx context.Context, actor qantar.Actor, req linkageRequest) (*linkageAnswer, error) {
 	var lists []*qantar.Source
 	if len(req.SourceIDs) == 0 {
 		recs, _, err := s.store.List(ctx, qantar.KindSource, qantar.Filter{Where: map[string]string{"kind": "list"}, Limit: qantar.MaxLimit, Reader: actor})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, rec := range recs {
 			lists = append(lists, rec.(*qantar.Source))
@@ -90,17 +102,17 @@ func (s *Server) apiLinkage(w http.ResponseWriter, r *http.Request) error {
 	for i, id := range req.SourceIDs {
 		rec, err := s.store.Get(ctx, qantar.KindSource, id)
 		if err != nil {
-			return qantar.FieldErrorf(fmt.Sprintf("source_ids[%d]", i), "%s", qantar.ErrorMessage(err))
+			return nil, qantar.FieldErrorf(fmt.Sprintf("source_ids[%d]", i), "%s", qantar.ErrorMessage(err))
 		}
 		src := rec.(*qantar.Source)
 		if src.SourceKind != "list" {
-			return qantar.FieldErrorf(fmt.Sprintf("source_ids[%d]", i), "sources/%d is a %s, not a list", id, src.SourceKind)
+			return nil, qantar.FieldErrorf(fmt.Sprintf("source_ids[%d]", i), "sources/%d is a %s, not a list", id, src.SourceKind)
 		}
 		lists = append(lists, src)
 	}
 	d, err := linkage.NewDataset([]linkage.Field{{Type: linkage.Name, Column: "name"}, {Type: linkage.Date, Column: "birth_date"}})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var entries []linkageEntry
 	ans := linkageAnswer{Merges: []linkageGroup{}, Review: []linkagePair{}}
@@ -109,7 +121,7 @@ func (s *Server) apiLinkage(w http.ResponseWriter, r *http.Request) error {
 		si := d.AddSource(strconv.FormatInt(src.ID, 10))
 		cits, _, err := s.store.List(ctx, qantar.KindCitation, qantar.Filter{Where: map[string]string{"source_id": strconv.FormatInt(src.ID, 10), "record_kind": "persons"}, Limit: qantar.MaxLimit, Reader: actor})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		seen := map[int64]bool{}
 		for _, c := range cits {
@@ -129,19 +141,18 @@ func (s *Server) apiLinkage(w http.ResponseWriter, r *http.Request) error {
 			}
 			e := linkageEntry{PersonID: pid, SourceID: src.ID, Name: p.PrimaryName(), BirthDate: p.BirthDate.String()}
 			if err := d.Add(si, strconv.FormatInt(pid, 10), []string{strings.Join(all, " "), e.BirthDate}); err != nil {
-				return err
+				return nil, err
 			}
 			entries = append(entries, e)
 		}
 	}
 	ans.Entries = len(entries)
 	if len(entries) < 2 {
-		writeJSON(w, http.StatusOK, ans)
-		return nil
+		return &ans, nil
 	}
 	res, err := linkage.Link(ctx, d, linkage.Options{Key: names.Key, Threshold: req.Threshold, ReviewLow: 0.2, ReviewHigh: 0.8})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	ans.Candidates = res.Candidates
 	groups := map[int32][]linkageEntry{}
@@ -169,6 +180,5 @@ func (s *Server) apiLinkage(w http.ResponseWriter, r *http.Request) error {
 			ans.Review = append(ans.Review, linkagePair{A: a, B: b, P: p.P})
 		}
 	}
-	writeJSON(w, http.StatusOK, ans)
-	return nil
+	return &ans, nil
 }

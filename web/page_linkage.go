@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"net/http"
 	"strconv"
 
 	"github.com/qantar-project/qantar"
@@ -65,4 +66,161 @@ func (p *site) duplicates(ctx context.Context, reader qantar.Actor, t tr, pr *qa
 		}
 	}
 	return out, nil
+}
+
+// linkageView lists what record linkage proposes over every list source:
+// groups of person records likely to be one human being, and uncertain pairs
+// side by side. Each pair has a "same person" button; a merge sets
+// same_as_id on the later record, an ordinary logged update, and can be
+// undone the same way.
+type linkageView struct {
+	base
+	Entries, Candidates int
+	Merges              []linkPairView
+	Review              []linkPairView
+	Problem             string
+	Conflict            *conflict
+}
+
+// linkPairView is two records side by side; Later will point at Earlier.
+type linkPairView struct {
+	T              tr
+	Earlier, Later linkSide
+	P              string // the match probability, for review pairs
+	Merged         bool   // Later is already merged into Earlier
+}
+
+type linkSide struct {
+	Person    link
+	Source    link
+	Name      string
+	BirthDate string
+	ID        int64
+	Version   int
+}
+
+func (p *site) linkageReview(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requireWriter(r); err != nil {
+		return err
+	}
+	pg, err := p.newLinkage(r)
+	if err != nil {
+		return err
+	}
+	return p.render(w, r, http.StatusOK, "linkage", pg)
+}
+
+func (p *site) newLinkage(r *http.Request) (linkageView, error) {
+	ctx, actor := r.Context(), actorOf(r)
+	pg := linkageView{base: p.newBase(r, "")}
+	t := pg.T
+	pg.Title, pg.NoIndex = t.S("Record linkage: same person?"), true
+	ans, err := p.srv.link(ctx, actor, linkageRequest{Threshold: 0.5})
+	if err != nil {
+		return pg, err
+	}
+	pg.Entries, pg.Candidates = ans.Entries, ans.Candidates
+	side := func(e linkageEntry) linkSide {
+		s := linkSide{Name: e.Name, BirthDate: e.BirthDate, ID: e.PersonID, Person: link{Title: "#" + itoa(e.PersonID)}}
+		if rec, err := p.get(ctx, actor, qantar.KindPerson, e.PersonID); err == nil {
+			s.Person, s.Version = t.linkTo(rec), rec.GetMeta().Version
+		}
+		if src, err := p.get(ctx, actor, qantar.KindSource, e.SourceID); err == nil {
+			s.Source = t.linkTo(src)
+		}
+		return s
+	}
+	pair := func(a, b linkageEntry) linkPairView {
+		if a.PersonID > b.PersonID {
+			a, b = b, a
+		}
+		v := linkPairView{T: t, Earlier: side(a), Later: side(b)}
+		if rec, err := p.srv.store.Get(ctx, qantar.KindPerson, b.PersonID); err == nil {
+			if pr, ok := rec.(*qantar.Person); ok && pr.SameAsID == a.PersonID {
+				v.Merged = true
+			}
+		}
+		return v
+	}
+	for _, g := range ans.Merges {
+		// Each record of a group against the group's earliest.
+		first := g.Entries[0]
+		for _, e := range g.Entries[1:] {
+			if e.PersonID < first.PersonID {
+				first = e
+			}
+		}
+		for _, e := range g.Entries {
+			if e.PersonID != first.PersonID {
+				pg.Merges = append(pg.Merges, pair(first, e))
+			}
+		}
+	}
+	for _, rp := range ans.Review {
+		v := pair(rp.A, rp.B)
+		v.P = strconv.FormatFloat(rp.P, 'f', 2, 64)
+		pg.Review = append(pg.Review, v)
+	}
+	return pg, nil
+}
+
+// linkageMerge records that the later person is the earlier one (or, with
+// undo=1, that it is not), at the version the editor saw.
+func (p *site) linkageMerge(w http.ResponseWriter, r *http.Request) error {
+	actor, err := requireWriter(r)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return bodyError(err)
+	}
+	id, err := strconv.ParseInt(r.PostFormValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return qantar.FieldErrorf("id", "must be the number of a person")
+	}
+	into, err := strconv.ParseInt(r.PostFormValue("into"), 10, 64)
+	if err != nil || into <= 0 {
+		return qantar.FieldErrorf("into", "must be the number of a person")
+	}
+	version, err := strconv.Atoi(r.PostFormValue("version"))
+	if err != nil || version <= 0 {
+		return qantar.FieldErrorf("version", "must be the version of the person the page showed")
+	}
+	rec, err := p.srv.store.Get(r.Context(), qantar.KindPerson, id)
+	if err != nil {
+		return err
+	}
+	pr := rec.(*qantar.Person)
+	if r.PostFormValue("undo") == "1" {
+		pr.SameAsID = 0
+	} else {
+		pr.SameAsID = into
+	}
+	pr.Version = version
+	err = p.srv.store.Update(r.Context(), actor, pr)
+	if err == nil {
+		http.Redirect(w, r, "/linkage", http.StatusSeeOther)
+		return nil
+	}
+	code := qantar.ErrorCode(err)
+	if code != qantar.ECONFLICT && code != qantar.EINVALID {
+		return err
+	}
+	pg, lerr := p.newLinkage(r)
+	if lerr != nil {
+		return lerr
+	}
+	if code == qantar.ECONFLICT {
+		cur := 0
+		if c, gerr := p.srv.store.Get(r.Context(), qantar.KindPerson, id); gerr == nil {
+			cur = c.GetMeta().Version
+		}
+		pg.Conflict = &conflict{Current: cur, Href: recordHref(qantar.KindPerson, id)}
+	} else {
+		pg.Problem = qantar.ErrorMessage(err)
+		if f := qantar.ErrorField(err); f != "" {
+			pg.Problem = f + ": " + pg.Problem
+		}
+	}
+	return p.render(w, r, statusOf[code], "linkage", pg)
 }

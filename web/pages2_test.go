@@ -357,3 +357,96 @@ func TestDuplicateWarning(t *testing.T) {
 func recordHrefOf(k qantar.Kind, id int64) string {
 	return "/" + string(k) + "/" + strconv.FormatInt(id, 10)
 }
+
+func TestLinkagePage(t *testing.T) {
+	fx := newFixture(t)
+	ctx := context.Background()
+	mk := func(rec qantar.Record) int64 {
+		t.Helper()
+		if err := fx.db.Create(ctx, qantar.System, rec); err != nil {
+			t.Fatal(err)
+		}
+		return rec.GetMeta().ID
+	}
+	la := mk(&qantar.Source{SourceKind: "list", Title: qantar.Text{"en": "Synthetic list A"}})
+	lb := mk(&qantar.Source{SourceKind: "list", Title: qantar.Text{"en": "Synthetic list B"}})
+	given := []string{"Ерлан", "Айгерім", "Нұрлан", "Дәурен", "Гүлнар", "Бауыржан", "Данияр", "Қайрат", "Марат", "Серік", "Талғат", "Динара"}
+	surn := []string{"Ахметов", "Омарова", "Жұмабаев", "Қасымов", "Бекенова", "Смағұлов", "Төлеуов", "Әбілов", "Мұқанов", "Есенов", "Оспанов", "Садықова"}
+	var pairs [][2]int64
+	for i := range given {
+		name := given[i] + " " + surn[i]
+		bd := qantar.MustDate("19" + strconv.Itoa(60+i) + "-0" + strconv.Itoa(1+i%9) + "-1" + strconv.Itoa(i%10))
+		pa := mk(&qantar.Person{Names: []qantar.Name{{Value: name, Lang: "kk"}}, BirthDate: bd})
+		mk(&qantar.Citation{RecordKind: qantar.KindPerson, RecordID: pa, SourceID: la})
+		if i%3 != 2 {
+			pb := mk(&qantar.Person{Names: []qantar.Name{{Value: name, Lang: "kk"}}, BirthDate: bd})
+			mk(&qantar.Citation{RecordKind: qantar.KindPerson, RecordID: pb, SourceID: lb})
+			pairs = append(pairs, [2]int64{pa, pb})
+		}
+	}
+	secret := fx.account(t, "linker", qantar.RoleEditor)
+	ed := client()
+	fx.signIn(t, ed, "linker", secret, time.Now())
+
+	t.Run("ErrAnonymous", func(t *testing.T) {
+		if status, _, _ := fx.get(t, nil, "/linkage"); status != http.StatusSeeOther {
+			t.Fatalf("status %d, want a redirect to sign in", status)
+		}
+		if status, _, _ := fx.post(t, noRedirect(), "/linkage/merge", url.Values{"id": {"1"}, "into": {"2"}, "version": {"1"}}); status != http.StatusUnauthorized {
+			t.Fatalf("anonymous merge: status %d", status)
+		}
+	})
+	status, body, _ := fx.get(t, ed, "/linkage")
+	if status != http.StatusOK {
+		t.Fatalf("status %d\n%s", status, body)
+	}
+	if n := strings.Count(body, ">Same person</button>"); n < len(pairs) {
+		t.Fatalf("%d merge buttons, want at least %d", n, len(pairs))
+	}
+	for _, w := range []string{"Synthetic list A", "Synthetic list B", given[0] + " " + surn[0]} {
+		if !strings.Contains(body, w) {
+			t.Errorf("page lacks %q", w)
+		}
+	}
+	a, b := pairs[0][0], pairs[0][1]
+	form := url.Values{"id": {itoa(b)}, "into": {itoa(a)}, "version": {"1"}}
+	if status, body, _ := fx.post(t, ed, "/linkage/merge", form); status != http.StatusSeeOther {
+		t.Fatalf("merge: status %d\n%s", status, body)
+	}
+	rec, _ := fx.db.Get(ctx, qantar.KindPerson, b)
+	if got := rec.(*qantar.Person).SameAsID; got != a {
+		t.Fatalf("same_as_id %d, want %d", got, a)
+	}
+	if rec.GetMeta().Version != 2 {
+		t.Fatalf("version %d: the merge is not an ordinary update", rec.GetMeta().Version)
+	}
+	t.Run("ErrStale", func(t *testing.T) {
+		status, body, _ := fx.post(t, ed, "/linkage/merge", form)
+		if status != http.StatusConflict || !strings.Contains(body, `id="conflict"`) || !strings.Contains(body, "version 2") {
+			t.Fatalf("status %d", status)
+		}
+	})
+	t.Run("ErrIntoItself", func(t *testing.T) {
+		status, body, _ := fx.post(t, ed, "/linkage/merge", url.Values{"id": {itoa(a)}, "into": {itoa(a)}, "version": {"1"}})
+		if status != http.StatusBadRequest || !strings.Contains(body, "same_as_id") {
+			t.Fatalf("status %d", status)
+		}
+	})
+	t.Run("ErrBadVersion", func(t *testing.T) {
+		if status, _, _ := fx.post(t, ed, "/linkage/merge", url.Values{"id": {itoa(b)}, "into": {itoa(a)}, "version": {"x"}}); status != http.StatusBadRequest {
+			t.Fatalf("status %d", status)
+		}
+	})
+	_, body, _ = fx.get(t, ed, "/linkage")
+	if !strings.Contains(body, "Undo the merge") {
+		t.Fatalf("the merged pair is not shown as merged")
+	}
+	undo := url.Values{"id": {itoa(b)}, "into": {itoa(a)}, "version": {"2"}, "undo": {"1"}}
+	if status, _, _ := fx.post(t, ed, "/linkage/merge", undo); status != http.StatusSeeOther {
+		t.Fatalf("undo: status %d", status)
+	}
+	rec, _ = fx.db.Get(ctx, qantar.KindPerson, b)
+	if rec.(*qantar.Person).SameAsID != 0 || rec.GetMeta().Version != 3 {
+		t.Fatalf("undo: same_as_id %d version %d", rec.(*qantar.Person).SameAsID, rec.GetMeta().Version)
+	}
+}

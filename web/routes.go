@@ -51,6 +51,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /edit", p.page(p.workspace))
 	mux.Handle("GET /import", p.page(p.importForm))
 	mux.Handle("POST /import", p.page(p.importPost))
+	mux.Handle("GET /linkage", p.page(p.linkageReview))
+	mux.Handle("POST /linkage/merge", p.page(p.linkageMerge))
 	for _, k := range p.kinds {
 		mux.Handle("GET /edit/"+string(k)+"/new", p.page(p.editNew(k)))
 		mux.Handle("POST /edit/"+string(k)+"/new", p.page(p.editSave(k)))
