@@ -131,6 +131,15 @@ func (p *site) editSave(kind qantar.Kind) handlerFunc {
 				return p.renderEdit(w, r, http.StatusOK, pg)
 			}
 		}
+		// The person form has no field for a merge (same_as_id, set on the
+		// linkage page): saving the form keeps it rather than undoing it.
+		if pr, ok := rec.(*qantar.Person); ok && err == nil && id != 0 {
+			if cur, gerr := p.srv.store.Get(r.Context(), kind, id); gerr == nil {
+				if cp, ok := cur.(*qantar.Person); ok {
+					pr.SameAsID = cp.SameAsID
+				}
+			}
+		}
 		if err == nil {
 			m := rec.GetMeta()
 			m.ID, m.Version = id, version

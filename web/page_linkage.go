@@ -136,6 +136,9 @@ func (p *site) newLinkage(r *http.Request) (linkageView, error) {
 		}
 		v := linkPairView{T: t, Earlier: side(a), Later: side(b)}
 		if rec, err := p.srv.store.Get(ctx, qantar.KindPerson, b.PersonID); err == nil {
+			// The version the merge will be made at: the store's, not
+			// a cached one, so that a fresh page never gives a 409.
+			v.Later.Version = rec.GetMeta().Version
 			if pr, ok := rec.(*qantar.Person); ok && pr.SameAsID == a.PersonID {
 				v.Merged = true
 			}

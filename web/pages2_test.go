@@ -441,12 +441,21 @@ func TestLinkagePage(t *testing.T) {
 	if !strings.Contains(body, "Undo the merge") {
 		t.Fatalf("the merged pair is not shown as merged")
 	}
-	undo := url.Values{"id": {itoa(b)}, "into": {itoa(a)}, "version": {"2"}, "undo": {"1"}}
+	// Saving the person's form keeps the merge: the form has no such field.
+	edit := url.Values{"names[0].value": {given[0] + " " + surn[0]}, "names[0].lang": {"kk"}, "birth_date": {rec.(*qantar.Person).BirthDate.String()}, "version": {"2"}}
+	if status, body, _ := fx.post(t, ed, "/edit/persons/"+itoa(b), edit); status != http.StatusSeeOther {
+		t.Fatalf("edit: status %d\n%s", status, body)
+	}
+	rec, _ = fx.db.Get(ctx, qantar.KindPerson, b)
+	if rec.(*qantar.Person).SameAsID != a || rec.GetMeta().Version != 3 {
+		t.Fatalf("after editing the form: same_as_id %d version %d, want %d, 3", rec.(*qantar.Person).SameAsID, rec.GetMeta().Version, a)
+	}
+	undo := url.Values{"id": {itoa(b)}, "into": {itoa(a)}, "version": {"3"}, "undo": {"1"}}
 	if status, _, _ := fx.post(t, ed, "/linkage/merge", undo); status != http.StatusSeeOther {
 		t.Fatalf("undo: status %d", status)
 	}
 	rec, _ = fx.db.Get(ctx, qantar.KindPerson, b)
-	if rec.(*qantar.Person).SameAsID != 0 || rec.GetMeta().Version != 3 {
+	if rec.(*qantar.Person).SameAsID != 0 || rec.GetMeta().Version != 4 {
 		t.Fatalf("undo: same_as_id %d version %d", rec.(*qantar.Person).SameAsID, rec.GetMeta().Version)
 	}
 }
