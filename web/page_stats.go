@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
+	"sync"
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/law"
@@ -169,7 +170,7 @@ func (p *site) addresseeRows(ctx context.Context, reader qantar.Actor, t tr, by 
 // estimateView computes the estimate as /api/v1/estimate does (default
 // method). A model that cannot be fitted is a reason shown, not an error.
 func (p *site) estimateView(ctx context.Context, reader qantar.Actor, t tr) (estimateView, error) {
-	ans, err := p.srv.estimate(ctx, "")
+	ans, err := p.cachedEstimate(ctx)
 	if err != nil {
 		if qantar.ErrorCode(err) == qantar.EINTERNAL {
 			return estimateView{}, err
@@ -241,4 +242,36 @@ var assumptionTr = map[string][2]string{
 		"Интервал — это 95-процентный интервал метода; он не учитывает ошибки связывания или ошибки самих списков.",
 		"Интервал — әдістің 95 пайыздық интервалы; ол байланыстыру қателерін немесе тізімдердің өз қателерін қамтымайды.",
 	},
+}
+
+// estimateCache keeps the last estimate under the log's checkpoint: every
+// write adds a leaf, so an unchanged checkpoint means unchanged records, and
+// fitting a model on every view of the dashboard would be wasted work.
+type estimateCache struct {
+	mu  sync.Mutex
+	key string
+	ans *estimateAnswer
+}
+
+func (p *site) cachedEstimate(ctx context.Context) (*estimateAnswer, error) {
+	cp, err := p.srv.log.Checkpoint(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c := &p.estimates
+	c.mu.Lock()
+	if c.key == string(cp) && c.ans != nil {
+		ans := c.ans
+		c.mu.Unlock()
+		return ans, nil
+	}
+	c.mu.Unlock()
+	ans, err := p.srv.estimate(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	c.key, c.ans = string(cp), ans
+	c.mu.Unlock()
+	return ans, nil
 }

@@ -75,6 +75,11 @@ func TestStatsPage(t *testing.T) {
 func TestStatsEstimate(t *testing.T) {
 	fx := newFixture(t)
 	ctx := context.Background()
+	// First without lists: no number, and the reason; the page must not
+	// keep showing it once the lists are there.
+	if _, body, _ := fx.get(t, nil, "/stats"); !strings.Contains(body, "No estimate is given") {
+		t.Fatalf("no reason given for the missing estimate")
+	}
 	for i, victims := range [][]string{{"public", "confidential"}, {"public"}} {
 		src := &qantar.Source{SourceKind: "list", Title: qantar.Text{"en": "Synthetic list " + strconv.Itoa(i+1)}}
 		if err := fx.db.Create(ctx, qantar.System, src); err != nil {

@@ -38,6 +38,8 @@ type site struct {
 	home     *homeCache
 	records  recordCache
 	rules    *law.Registry
+	// estimates keeps the dashboard's estimate until the log grows.
+	estimates estimateCache
 	// kinds are the kinds that have pages: all of them.
 	kinds []qantar.Kind
 }
