@@ -464,3 +464,30 @@ func TestLinkagePage(t *testing.T) {
 		t.Fatalf("undo: same_as_id %d version %d", rec.(*qantar.Person).SameAsID, rec.GetMeta().Version)
 	}
 }
+
+// TestStatsGrounds: case outcomes show the ground's label from the rules,
+// and mark a ground whose source is not verified.
+func TestStatsGrounds(t *testing.T) {
+	fx := newFixture(t)
+	c := &qantar.Case{Number: "SYN-2", OpenedOn: qantar.MustDate("2022-02-01"), ActIDs: []int64{fx.ids["act1"]},
+		Steps: []qantar.CaseEvent{{Step: "registered", Date: qantar.MustDate("2022-02-01")},
+			{Step: "terminated", Date: qantar.MustDate("2023-01-01"), Ground: "cpc-35-1-11"}}}
+	if err := fx.db.Create(context.Background(), qantar.System, c); err != nil {
+		t.Fatal(err)
+	}
+	_, body, _ := fx.get(t, nil, "/stats")
+	row := regexp.MustCompile(`<tr><td>[^<]*</td><td>([^<]*)<span class="muted">\(CPC art\. 35 p\.1 item (\d+)\)</span>( <strong class="unverified">unverified</strong>)?</td><td>1</td></tr>`)
+	got := map[string]string{}
+	for _, m := range row.FindAllStringSubmatch(body, -1) {
+		got[m[2]] = strings.TrimSpace(m[1]) + "|" + m[3]
+	}
+	want := map[string]string{
+		"1":  "No criminal offence took place|",
+		"11": `Death of the person| <strong class="unverified">unverified</strong>`,
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("item %s: got %q, want %q", k, got[k], w)
+		}
+	}
+}
