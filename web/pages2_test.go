@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	htmlpkg "html"
 	"io"
@@ -253,6 +254,30 @@ func TestImportPage(t *testing.T) {
 		}
 		if got := fx.countPersons(t); got != n+1 {
 			t.Fatalf("%d persons, want %d: only the one valid row", got, n+1)
+		}
+	})
+	t.Run("NoDryRun", func(t *testing.T) {
+		// Unticked, a file without problems is imported at once.
+		n := fx.countPersons(t)
+		file := "external_key,name\nnodry-1,Synthetic Direct Import\n"
+		status, body := fx.postFile(t, ed, "/import", map[string]string{"kind": "persons"}, "direct.csv", []byte(file))
+		if status != http.StatusOK || !strings.Contains(body, "The rows were written.") {
+			t.Fatalf("status %d", status)
+		}
+		if got := fx.countPersons(t); got != n+1 {
+			t.Fatalf("%d persons, want %d", got, n+1)
+		}
+	})
+	t.Run("ErrConfirmWithProblems", func(t *testing.T) {
+		// Confirming a file with problems, without skipping them, writes nothing.
+		n := fx.countPersons(t)
+		data := base64.StdEncoding.EncodeToString([]byte(strings.ReplaceAll(bad, "syn-", "conf-")))
+		status, body := fx.postFile(t, ed, "/import", map[string]string{"kind": "persons", "confirm": "1", "data": data}, "", nil)
+		if status != http.StatusUnprocessableEntity || !strings.Contains(body, "Nothing was written yet.") {
+			t.Fatalf("status %d", status)
+		}
+		if got := fx.countPersons(t); got != n {
+			t.Fatalf("%d persons, want %d", got, n)
 		}
 	})
 	t.Run("ErrDamagedCopy", func(t *testing.T) {
