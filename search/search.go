@@ -96,13 +96,18 @@ type langText struct{ lang, text string }
 func DocOf(rec qantar.Record) Doc {
 	d := Doc{Kind: rec.Kind(), ID: rec.GetMeta().ID, Protection: qantar.Protection(rec)}
 	keys, stems := map[string]bool{}, map[string]bool{}
+	// Names are matched by their keys, never by stems: a stemmer cuts a
+	// surname as if it were a word (and costs more than the key).
+	_, isPerson := rec.(*qantar.Person)
 	for _, t := range texts(rec) {
 		for _, w := range words(t.text) {
 			if k := names.Key(w); k != "" {
 				keys[k] = true
 			}
-			for _, s := range stemsOf(w) {
-				stems[s] = true
+			if !isPerson {
+				for _, s := range stemsOf(w) {
+					stems[s] = true
+				}
 			}
 		}
 	}
