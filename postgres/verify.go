@@ -44,22 +44,17 @@ func (db *DB) Verify(ctx context.Context) (*qantar.VerifyReport, error) {
 	// in chunks of leaf indexes beside the leaves, not in one open cursor.
 	vs := versionChunks{tx: tx}
 	root, err := tlog.ScanLeaves(ctx, leafReader{tx}, nodeStore{tx}, cp.Size, func(l tlog.Leaf, _ []byte) error {
-		name := fmt.Sprintf("%s/%d version %d (leaf %d)", l.Kind, l.ID, l.Version, l.Index)
 		v, err := vs.at(ctx, l.Index, cp.Size)
 		if err != nil {
 			return err
 		}
-		switch {
-		case v == nil:
-			rep.Problem("%s: the stored version is missing", name)
-		case string(l.Kind) != v.kind || l.ID != v.id || l.Version != v.version:
-			rep.Problem("leaf %d is %s/%d version %d but the version stored at it is %s/%d version %d", l.Index, l.Kind, l.ID, l.Version, v.kind, v.id, v.version)
-		case string(l.Op) != v.op || l.Actor != v.actor:
-			rep.Problem("%s: its operation or actor was changed", name)
-		case !l.Time.Equal(v.at.Truncate(time.Microsecond)):
-			rep.Problem("%s: its time was changed", name)
-		case !l.Matches(v.data, v.salt):
-			rep.Problem("%s: its stored content does not match the log", name)
+		var sv *tlog.StoredVersion
+		if v != nil {
+			sv = &tlog.StoredVersion{Kind: qantar.Kind(v.kind), ID: v.id, Version: v.version, Op: qantar.Op(v.op),
+				Actor: v.actor, At: v.at, Data: v.data, Salt: v.salt}
+		}
+		if p := tlog.CheckVersion(l, sv); p != "" {
+			rep.Problem("%s", p)
 		}
 		return nil
 	})
@@ -162,39 +157,26 @@ func verifyRecords(ctx context.Context, tx pgx.Tx, rep *qantar.VerifyReport) err
 	}
 	defer rows.Close()
 	for rows.Next() {
+		var r tlog.CurrentRecord
 		var kind, data string
-		var id int64
-		var version int
-		var deleted bool
 		var vdata, op *string
 		var maxv *int64
-		if err := rows.Scan(&kind, &id, &version, &deleted, &data, &vdata, &op, &maxv); err != nil {
+		if err := rows.Scan(&kind, &r.ID, &r.Version, &r.Deleted, &data, &vdata, &op, &maxv); err != nil {
 			return err
 		}
+		r.Kind, r.Data = qantar.Kind(kind), []byte(data)
+		if vdata != nil {
+			r.Logged = []byte(*vdata)
+		}
+		if op != nil {
+			r.LoggedOp = qantar.Op(*op)
+		}
+		if maxv != nil {
+			r.MaxVersion = int(*maxv)
+		}
 		rep.Records++
-		name := fmt.Sprintf("%s/%d", kind, id)
-		if vdata == nil {
-			rep.Problem("%s: its current version %d has no stored version", name, version)
-			continue
-		}
-		if maxv == nil || *maxv != int64(version) {
-			var m int64
-			if maxv != nil {
-				m = *maxv
-			}
-			rep.Problem("%s: the record is at version %d but version %d exists", name, version, m)
-		}
-		if deleted != (op != nil && *op == string(qantar.OpDelete)) {
-			rep.Problem("%s: its deletion state does not match its history", name)
-		}
-		rec, err := decodeStored(qantar.Kind(kind), data)
-		if err != nil {
-			rep.Problem("%s: its stored content does not decode: %v", name, err)
-			continue
-		}
-		canon, err := qantar.Canonical(rec)
-		if err != nil || !bytes.Equal(canon, []byte(*vdata)) {
-			rep.Problem("%s: its current content differs from its logged version %d", name, version)
+		for _, p := range tlog.CheckCurrent(r) {
+			rep.Problem("%s", p)
 		}
 	}
 	return rows.Err()

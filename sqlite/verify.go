@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"encoding/base64"
 	"fmt"
-	"time"
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/tlog"
@@ -69,7 +68,6 @@ func (db *DB) Verify(ctx context.Context) (*qantar.VerifyReport, error) {
 		return nil, err
 	}
 	root, err := tlog.ScanLeaves(ctx, leafReader{tx}, nodeStore{tx}, cp.Size, func(l tlog.Leaf, _ []byte) error {
-		name := fmt.Sprintf("%s/%d version %d (leaf %d)", l.Kind, l.ID, l.Version, l.Index)
 		for cur != nil && cur.leaf.Valid && uint64(cur.leaf.Int64) < l.Index {
 			cur, err = next() // cannot happen with a unique index; be safe
 			if err != nil {
@@ -77,22 +75,16 @@ func (db *DB) Verify(ctx context.Context) (*qantar.VerifyReport, error) {
 			}
 		}
 		if cur == nil || !cur.leaf.Valid || uint64(cur.leaf.Int64) != l.Index {
-			rep.Problem("%s: the stored version is missing", name)
+			rep.Problem("%s", tlog.CheckVersion(l, nil))
 			return nil
 		}
 		v := cur
 		if cur, err = next(); err != nil {
 			return err
 		}
-		switch {
-		case string(l.Kind) != v.kind || l.ID != v.id || l.Version != v.version:
-			rep.Problem("leaf %d is %s/%d version %d but the version stored at it is %s/%d version %d", l.Index, l.Kind, l.ID, l.Version, v.kind, v.id, v.version)
-		case string(l.Op) != v.op || l.Actor != v.actor:
-			rep.Problem("%s: its operation or actor was changed", name)
-		case !l.Time.Equal(parseTime(v.at).Truncate(time.Microsecond)):
-			rep.Problem("%s: its time was changed", name)
-		case !l.Matches(v.data, v.salt):
-			rep.Problem("%s: its stored content does not match the log", name)
+		if p := tlog.CheckVersion(l, &tlog.StoredVersion{Kind: qantar.Kind(v.kind), ID: v.id, Version: v.version,
+			Op: qantar.Op(v.op), Actor: v.actor, At: parseTime(v.at), Data: v.data, Salt: v.salt}); p != "" {
+			rep.Problem("%s", p)
 		}
 		return nil
 	})
@@ -131,37 +123,16 @@ func (db *DB) verifyRecords(ctx context.Context, tx *sql.Tx, rep *qantar.VerifyR
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var kind string
-		var id int64
-		var version int
-		var deleted bool
-		var data []byte
-		var vdata []byte
+		var r tlog.CurrentRecord
 		var op sql.NullString
 		var maxv sql.NullInt64
-		if err := rows.Scan(&kind, &id, &version, &deleted, &data, &vdata, &op, &maxv); err != nil {
+		if err := rows.Scan(&r.Kind, &r.ID, &r.Version, &r.Deleted, &r.Data, &r.Logged, &op, &maxv); err != nil {
 			return err
 		}
+		r.LoggedOp, r.MaxVersion = qantar.Op(op.String), int(maxv.Int64)
 		rep.Records++
-		name := fmt.Sprintf("%s/%d", kind, id)
-		if vdata == nil {
-			rep.Problem("%s: its current version %d has no stored version", name, version)
-			continue
-		}
-		if maxv.Int64 != int64(version) {
-			rep.Problem("%s: the record is at version %d but version %d exists", name, version, maxv.Int64)
-		}
-		if deleted != (op.String == string(qantar.OpDelete)) {
-			rep.Problem("%s: its deletion state does not match its history", name)
-		}
-		rec, err := decodeStored(qantar.Kind(kind), string(data))
-		if err != nil {
-			rep.Problem("%s: its stored content does not decode: %v", name, err)
-			continue
-		}
-		canon, err := qantar.Canonical(rec)
-		if err != nil || !bytes.Equal(canon, vdata) {
-			rep.Problem("%s: its current content differs from its logged version %d", name, version)
+		for _, p := range tlog.CheckCurrent(r) {
+			rep.Problem("%s", p)
 		}
 	}
 	return rows.Err()

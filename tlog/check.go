@@ -1,0 +1,85 @@
+package tlog
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/qantar-project/qantar"
+)
+
+// StoredVersion is one version as a store keeps it, to be checked against
+// the leaf that logs it (`qantar verify --db`, on every store).
+type StoredVersion struct {
+	Kind    qantar.Kind
+	ID      int64
+	Version int
+	Op      qantar.Op
+	Actor   string
+	At      time.Time
+	Data    []byte // the canonical JSON the leaf commits to
+	Salt    []byte // nil for a public version
+}
+
+// CheckVersion returns what is wrong with a stored version against its
+// leaf, naming the record and version, or "" when they agree. A nil v is a
+// version the store no longer has.
+func CheckVersion(l Leaf, v *StoredVersion) string {
+	name := fmt.Sprintf("%s/%d version %d (leaf %d)", l.Kind, l.ID, l.Version, l.Index)
+	switch {
+	case v == nil:
+		return name + ": the stored version is missing"
+	case l.Kind != v.Kind || l.ID != v.ID || l.Version != v.Version:
+		return fmt.Sprintf("leaf %d is %s/%d version %d but the version stored at it is %s/%d version %d",
+			l.Index, l.Kind, l.ID, l.Version, v.Kind, v.ID, v.Version)
+	case l.Op != v.Op || l.Actor != v.Actor:
+		return name + ": its operation or actor was changed"
+	case !l.Time.Equal(v.At.UTC().Truncate(time.Microsecond)):
+		return name + ": its time was changed"
+	case !l.Matches(v.Data, v.Salt):
+		return name + ": its stored content does not match the log"
+	}
+	return ""
+}
+
+// CurrentRecord is a store's current row of a record beside the version
+// row it claims to be.
+type CurrentRecord struct {
+	Kind       qantar.Kind
+	ID         int64
+	Version    int
+	Deleted    bool
+	Data       []byte    // the record's current JSON
+	Logged     []byte    // the canonical JSON of that version; nil when the version row is missing
+	LoggedOp   qantar.Op // that version's operation
+	MaxVersion int       // the highest version stored for the record
+}
+
+// CheckCurrent returns what is wrong with a record's current row against
+// its history: it must be its latest version, deleted exactly when that
+// version is a deletion, and hold that version's content.
+func CheckCurrent(r CurrentRecord) []string {
+	name := fmt.Sprintf("%s/%d", r.Kind, r.ID)
+	if r.Logged == nil {
+		return []string{fmt.Sprintf("%s: its current version %d has no stored version", name, r.Version)}
+	}
+	var out []string
+	if r.MaxVersion != r.Version {
+		out = append(out, fmt.Sprintf("%s: the record is at version %d but version %d exists", name, r.Version, r.MaxVersion))
+	}
+	if r.Deleted != (r.LoggedOp == qantar.OpDelete) {
+		out = append(out, name+": its deletion state does not match its history")
+	}
+	rec, err := qantar.New(r.Kind)
+	if err == nil {
+		err = json.Unmarshal(r.Data, rec)
+	}
+	if err != nil {
+		return append(out, fmt.Sprintf("%s: its stored content does not decode: %v", name, err))
+	}
+	if canon, err := qantar.Canonical(rec); err != nil || !bytes.Equal(canon, r.Logged) {
+		out = append(out, fmt.Sprintf("%s: its current content differs from its logged version %d", name, r.Version))
+	}
+	return out
+}

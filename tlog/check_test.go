@@ -1,0 +1,44 @@
+package tlog_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/tlog"
+)
+
+func TestCheckVersionAndCurrent(t *testing.T) {
+	at := time.Date(2024, 2, 1, 10, 0, 0, 123000, time.UTC)
+	data := []byte(`{"id":3,"version":2,"names":[{"value":"x"}]}`)
+	l := tlog.Leaf{Index: 7, Time: at, Actor: "token:1", Kind: qantar.KindPerson, ID: 3, Version: 2, Op: qantar.OpUpdate,
+		Commitment: tlog.Commit(data, nil)}
+	good := tlog.StoredVersion{Kind: qantar.KindPerson, ID: 3, Version: 2, Op: qantar.OpUpdate, Actor: "token:1", At: at, Data: data}
+	if p := tlog.CheckVersion(l, &good); p != "" {
+		t.Fatalf("a matching version: %s", p)
+	}
+	for name, mutate := range map[string]func(v *tlog.StoredVersion){
+		"content": func(v *tlog.StoredVersion) { v.Data = []byte(`{"id":3,"version":2,"names":[{"value":"y"}]}`) },
+		"actor":   func(v *tlog.StoredVersion) { v.Actor = "system" },
+		"time":    func(v *tlog.StoredVersion) { v.At = at.Add(time.Second) },
+		"id":      func(v *tlog.StoredVersion) { v.ID = 4 },
+	} {
+		v := good
+		mutate(&v)
+		if p := tlog.CheckVersion(l, &v); !strings.Contains(p, "persons/3") {
+			t.Errorf("%s changed: %q", name, p)
+		}
+	}
+	if p := tlog.CheckVersion(l, nil); !strings.Contains(p, "missing") {
+		t.Errorf("missing version: %q", p)
+	}
+	cur := tlog.CurrentRecord{Kind: qantar.KindPerson, ID: 3, Version: 2, Data: data, Logged: data, LoggedOp: qantar.OpUpdate, MaxVersion: 2}
+	if ps := tlog.CheckCurrent(cur); len(ps) != 0 {
+		t.Fatalf("a matching record: %v", ps)
+	}
+	cur.Deleted, cur.MaxVersion = true, 3
+	if ps := tlog.CheckCurrent(cur); len(ps) != 2 {
+		t.Fatalf("deleted and behind: %v", ps)
+	}
+}
