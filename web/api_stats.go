@@ -52,50 +52,9 @@ func (s *Server) computeStats(r *http.Request, asOf time.Time) (*report.Stats, e
 	}
 	s.stats.mu.Unlock()
 
-	// Aggregate figures are computed over every record, protected or not:
-	// they count, they never name. Breakdowns small enough to single a
-	// person out are the page's business.
-	var in report.Input
-	reader := qantar.System
-	if in.Acts, err = loadTyped[*qantar.Act](ctx, s, qantar.KindAct, reader); err != nil {
+	in, _, err := s.reportInput(ctx)
+	if err != nil {
 		return nil, err
-	}
-	if in.Cases, err = loadTyped[*qantar.Case](ctx, s, qantar.KindCase, reader); err != nil {
-		return nil, err
-	}
-	if in.Complaints, err = loadTyped[*qantar.Complaint](ctx, s, qantar.KindComplaint, reader); err != nil {
-		return nil, err
-	}
-	if in.Figures, err = loadTyped[*qantar.Figure](ctx, s, qantar.KindFigure, reader); err != nil {
-		return nil, err
-	}
-	if in.Places, err = loadTyped[*qantar.Place](ctx, s, qantar.KindPlace, reader); err != nil {
-		return nil, err
-	}
-	if in.Events, err = loadTyped[*qantar.Event](ctx, s, qantar.KindEvent, reader); err != nil {
-		return nil, err
-	}
-	if in.Involvements, err = loadTyped[*qantar.Involvement](ctx, s, qantar.KindInvolvement, reader); err != nil {
-		return nil, err
-	}
-	if in.Persons, err = loadTyped[*qantar.Person](ctx, s, qantar.KindPerson, reader); err != nil {
-		return nil, err
-	}
-	// A person merged into another after record linkage is one person:
-	// count their acts under the person they were merged into.
-	same := qantar.ResolveSameAs(in.Persons)
-	for i, a := range in.Acts {
-		if to, ok := same[a.VictimID]; ok && to != a.VictimID {
-			c := *a
-			c.VictimID = to
-			in.Acts[i] = &c
-		}
-	}
-	in.Minnesota = map[int64][]report.Answer{}
-	for _, a := range in.Acts {
-		for _, m := range a.Minnesota {
-			in.Minnesota[a.ID] = append(in.Minnesota[a.ID], report.Answer{Item: m.Item, Answer: m.Answer, SourceID: m.SourceID, Note: m.Note})
-		}
 	}
 	st := report.Compute(in, asOf, s.rules)
 	s.stats.mu.Lock()

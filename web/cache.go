@@ -140,56 +140,18 @@ func (p *site) refresh(ctx context.Context, key string) (*homeData, error) {
 	return d, nil
 }
 
-// listAll reads every live record of a kind, a page at a time.
-func listAll[T qantar.Record](ctx context.Context, s qantar.Store, kind qantar.Kind, reader qantar.Actor) ([]T, error) {
-	var out []T
-	for off := 0; ; off += qantar.MaxLimit {
-		recs, total, err := s.List(ctx, kind, qantar.Filter{Limit: qantar.MaxLimit, Offset: off, Reader: reader})
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range recs {
-			if v, ok := r.(T); ok {
-				out = append(out, v)
-			}
-		}
-		if len(recs) == 0 || off+len(recs) >= total {
-			return out, nil
-		}
-	}
-}
-
 func (p *site) computeHome(ctx context.Context, key string) (*homeData, error) {
 	s := p.srv.store
-	var in report.Input
-	var err error
-	// The figures count everyone, protected persons included: they are
-	// counts, never names (package report shows none).
+	// The same input as /stats (merged persons counted once), so the home
+	// page and the dashboard agree.
+	in, stored, err := p.srv.reportInput(ctx)
+	if err != nil {
+		return nil, err
+	}
 	sys := qantar.System
-	if in.Acts, err = listAll[*qantar.Act](ctx, s, qantar.KindAct, sys); err != nil {
-		return nil, err
-	}
-	if in.Cases, err = listAll[*qantar.Case](ctx, s, qantar.KindCase, sys); err != nil {
-		return nil, err
-	}
-	if in.Complaints, err = listAll[*qantar.Complaint](ctx, s, qantar.KindComplaint, sys); err != nil {
-		return nil, err
-	}
-	if in.Figures, err = listAll[*qantar.Figure](ctx, s, qantar.KindFigure, sys); err != nil {
-		return nil, err
-	}
-	if in.Places, err = listAll[*qantar.Place](ctx, s, qantar.KindPlace, sys); err != nil {
-		return nil, err
-	}
-	if in.Events, err = listAll[*qantar.Event](ctx, s, qantar.KindEvent, sys); err != nil {
-		return nil, err
-	}
-	if in.Involvements, err = listAll[*qantar.Involvement](ctx, s, qantar.KindInvolvement, sys); err != nil {
-		return nil, err
-	}
 	d := &homeData{key: key, byVictim: map[int64][]*qantar.Act{}, byEvent: map[int64][]*qantar.Act{}}
 	d.stats = report.Compute(in, p.srv.cfg.Now(), p.rules)
-	for _, a := range in.Acts {
+	for _, a := range stored {
 		d.byVictim[a.VictimID] = append(d.byVictim[a.VictimID], a)
 		d.byEvent[a.EventID] = append(d.byEvent[a.EventID], a)
 	}
