@@ -135,30 +135,6 @@ func (tx *Tx) create(ctx context.Context, actor qantar.Actor, rec qantar.Record)
 	return tx.write(ctx, actor, rec, qantar.OpCreate, "", true)
 }
 
-// CreateWithID stores rec with the id it carries; for copies between stores.
-func (tx *Tx) CreateWithID(ctx context.Context, actor qantar.Actor, rec qantar.Record) error {
-	return tx.guard(func() error { return tx.createWithID(ctx, actor, rec) })
-}
-
-func (tx *Tx) createWithID(ctx context.Context, actor qantar.Actor, rec qantar.Record) error {
-	if rec.GetMeta().ID <= 0 {
-		return qantar.FieldErrorf("id", "must be positive")
-	}
-	if err := tx.check(ctx, actor, rec, nil); err != nil {
-		return err
-	}
-	if err := tx.checkKeyFree(ctx, rec); err != nil {
-		return err
-	}
-	m := rec.GetMeta()
-	if _, err := tx.tx.Exec(ctx, `INSERT INTO record_ids AS r (kind, last_id) VALUES ($1, $2)
-		ON CONFLICT (kind) DO UPDATE SET last_id = greatest(r.last_id, $2)`, string(rec.Kind()), m.ID); err != nil {
-		return fmt.Errorf("next id: %w", err)
-	}
-	m.Version, m.CreatedAt, m.UpdatedAt = 1, tx.now, tx.now
-	return tx.write(ctx, actor, rec, qantar.OpCreate, "", true)
-}
-
 // Update stores rec as the next version of record rec.ID, which must be at
 // version rec.Version.
 func (tx *Tx) Update(ctx context.Context, actor qantar.Actor, rec qantar.Record) error {
@@ -302,7 +278,7 @@ func keyTaken(rec qantar.Record) error {
 }
 
 // refused reports an insert that met a unique index (a key another server
-// took since checkKeyFree, or an id CreateWithID found taken), and gives the
+// took since checkKeyFree), and gives the
 // id taken by Create back, so that the transaction goes on without a gap.
 func (tx *Tx) refused(ctx context.Context, rec qantar.Record) error {
 	m := rec.GetMeta()

@@ -85,13 +85,12 @@ func (db *DB) signEmpty(ctx context.Context) error {
 	return err
 }
 
-// nodeStore is tlog.NodeStore over the tlog_nodes table of a transaction or
-// of the read pool.
+// nodeStore is tlog.NodeReader over the tlog_nodes table of a read
+// transaction (writes go through writeNodes).
 type nodeStore struct {
 	q interface {
 		QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 		QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-		ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	}
 }
 
@@ -106,15 +105,6 @@ func (ns nodeStore) GetNodes(ctx context.Context, ids []tlog.NodeID) ([][]byte, 
 		}
 	}
 	return out, nil
-}
-
-func (ns nodeStore) PutNodes(ctx context.Context, nodes []tlog.Node) error {
-	for _, n := range nodes {
-		if _, err := ns.q.ExecContext(ctx, `INSERT INTO tlog_nodes (level, idx, hash) VALUES (?, ?, ?)`, int(n.ID.Level), int64(n.ID.Index), n.Hash); err != nil {
-			return fmt.Errorf("log node %d/%d: %w", n.ID.Level, n.ID.Index, err)
-		}
-	}
-	return nil
 }
 
 // writeNodes is tlog.NodeStore inside a write transaction, through the

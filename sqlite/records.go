@@ -109,28 +109,6 @@ func (tx *Tx) create(ctx context.Context, actor qantar.Actor, rec qantar.Record)
 	return nil
 }
 
-// CreateWithID stores rec with the id it carries; for copies between stores.
-func (tx *Tx) CreateWithID(ctx context.Context, actor qantar.Actor, rec qantar.Record) error {
-	return tx.atomically(ctx, func() error { return tx.createWithID(ctx, actor, rec) })
-}
-
-func (tx *Tx) createWithID(ctx context.Context, actor qantar.Actor, rec qantar.Record) error {
-	if rec.GetMeta().ID <= 0 {
-		return qantar.FieldErrorf("id", "must be positive")
-	}
-	if err := tx.check(ctx, actor, rec, nil); err != nil {
-		return err
-	}
-	m := rec.GetMeta()
-	m.Version, m.CreatedAt, m.UpdatedAt = 1, tx.now, tx.now
-	if err := tx.write(ctx, actor, rec, qantar.OpCreate, "", true); err != nil {
-		return err
-	}
-	delete(tx.nextID, rec.Kind()) // read max(id) again next time
-	tx.live[qantar.Ref{Kind: rec.Kind(), ID: m.ID}] = true
-	return nil
-}
-
 // Update stores rec as the next version of record rec.ID, which must be at
 // version rec.Version.
 func (tx *Tx) Update(ctx context.Context, actor qantar.Actor, rec qantar.Record) error {
