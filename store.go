@@ -136,6 +136,30 @@ type Writer interface {
 	GetByExternalKey(ctx context.Context, kind Kind, key string) (Record, error)
 }
 
+// BatchWriter is a Writer with a faster way to create many records, for
+// imports. CreateAll is exactly a Create of each record in order that
+// stops at the first one refused: it returns how many were created and the
+// refused record's error. The records before it are written (within the
+// transaction, as Create would), the refused one and those after it are not.
+type BatchWriter interface {
+	Writer
+	CreateAll(ctx context.Context, actor Actor, recs []Record) (int, error)
+}
+
+// CreateAll creates recs in order through w, in one call when w is a
+// BatchWriter; see BatchWriter for what it returns.
+func CreateAll(ctx context.Context, w Writer, actor Actor, recs []Record) (int, error) {
+	if bw, ok := w.(BatchWriter); ok {
+		return bw.CreateAll(ctx, actor, recs)
+	}
+	for i, rec := range recs {
+		if err := w.Create(ctx, actor, rec); err != nil {
+			return i, err
+		}
+	}
+	return len(recs), nil
+}
+
 // Store keeps records and every version of them. Every write is one
 // transaction that also appends the version's leaf to the log.
 type Store interface {

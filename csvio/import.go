@@ -260,7 +260,9 @@ func (im *importer) writeAll(ctx context.Context) error {
 }
 
 // write writes the rows that are not bad, in order, and returns how many
-// the store refused.
+// the store refused. New records go to the store in batches (through its
+// bulk path when it has one); a row that refers to a row of the current
+// batch waits for the batch to be written.
 func (im *importer) write(ctx context.Context, w qantar.Writer) (int, error) {
 	var total, done int64
 	for _, t := range im.tables {
@@ -272,6 +274,39 @@ func (im *importer) write(ctx context.Context, w qantar.Writer) (int, error) {
 		}
 	}
 	refused := 0
+	refuse := func(r *row, err error) error {
+		if qantar.ErrorCode(err) == qantar.EINTERNAL {
+			return fmt.Errorf("%s line %d: %w", r.t.rep.Name, r.line, err)
+		}
+		refused++
+		field := qantar.ErrorField(err)
+		im.rowProblem(r, r.t.columnFor(field, nil), "", storeMessage(err, field))
+		return nil
+	}
+	var batch []*row
+	inBatch := map[*row]bool{}
+	flush := func() error {
+		for len(batch) > 0 {
+			recs := make([]qantar.Record, len(batch))
+			for i, r := range batch {
+				recs[i] = r.rec
+			}
+			n, err := qantar.CreateAll(ctx, w, im.o.Actor, recs)
+			for _, r := range batch[:n] {
+				r.id, r.outcome = r.rec.GetMeta().ID, outCreated
+			}
+			if err == nil {
+				break
+			}
+			if err := refuse(batch[n], err); err != nil {
+				return err
+			}
+			batch = batch[n+1:]
+		}
+		batch = batch[:0]
+		clear(inBatch)
+		return nil
+	}
 	for _, t := range im.tables {
 		for _, r := range t.rows {
 			if r.bad {
@@ -286,23 +321,39 @@ func (im *importer) write(ctx context.Context, w qantar.Writer) (int, error) {
 				}
 			}
 			done++
-			err := im.writeRow(ctx, w, r)
-			if err == nil {
+			needsFlush := false
+			for _, target := range r.local {
+				needsFlush = needsFlush || inBatch[target]
+			}
+			if needsFlush || len(batch) >= writeBatch {
+				if err := flush(); err != nil {
+					return 0, err
+				}
+			}
+			queued, err := im.writeRow(ctx, w, r)
+			if err != nil {
+				if err := refuse(r, err); err != nil {
+					return 0, err
+				}
 				continue
 			}
-			if qantar.ErrorCode(err) == qantar.EINTERNAL {
-				return 0, fmt.Errorf("%s line %d: %w", t.rep.Name, r.line, err)
+			if queued {
+				batch = append(batch, r)
+				inBatch[r] = true
 			}
-			refused++
-			field := qantar.ErrorField(err)
-			im.rowProblem(r, t.columnFor(field, nil), "", storeMessage(err, field))
 		}
+	}
+	if err := flush(); err != nil {
+		return 0, err
 	}
 	if im.o.Progress != nil {
 		im.o.Progress(Progress{Phase: "write", Done: done, Total: total})
 	}
 	return refused, nil
 }
+
+// writeBatch is how many new records go to the store at once.
+const writeBatch = 2048
 
 // storeMessage words a store error for a row, without repeating the field
 // that the column already names.
@@ -314,7 +365,10 @@ func storeMessage(err error, field string) string {
 	return msg
 }
 
-func (im *importer) writeRow(ctx context.Context, w qantar.Writer, r *row) error {
+// writeRow sets the row's references to rows already written, then updates
+// the record its key names, or leaves it unchanged, or reports it queued for
+// creation (true).
+func (im *importer) writeRow(ctx context.Context, w qantar.Writer, r *row) (bool, error) {
 	for _, p := range refPtrs(r.rec) {
 		target, ok := r.local[p.Field]
 		if !ok {
@@ -322,9 +376,9 @@ func (im *importer) writeRow(ctx context.Context, w qantar.Writer, r *row) error
 		}
 		if target.bad || target.id == 0 {
 			if target.bad {
-				return qantar.FieldErrorf(p.Field, "refers to line %d, which was rejected", target.line)
+				return false, qantar.FieldErrorf(p.Field, "refers to line %d, which was rejected", target.line)
 			}
-			return qantar.FieldErrorf(p.Field, "refers to line %d below it; put that row first", target.line)
+			return false, qantar.FieldErrorf(p.Field, "refers to line %d below it; put that row first", target.line)
 		}
 		*p.P = target.id
 	}
@@ -337,27 +391,23 @@ func (im *importer) writeRow(ctx context.Context, w qantar.Writer, r *row) error
 			m.ID, m.Version = cm.ID, cm.Version
 			same, err := sameContent(r.rec, cur)
 			if err != nil {
-				return err
+				return false, err
 			}
 			if same {
 				r.id, r.outcome = cm.ID, outUnchanged
-				return nil
+				return false, nil
 			}
 			if err := w.Update(ctx, im.o.Actor, r.rec); err != nil {
-				return err
+				return false, err
 			}
 			r.id, r.outcome = m.ID, outUpdated
-			return nil
+			return false, nil
 		case qantar.ErrorCode(err) != qantar.ENOTFOUND:
-			return err
+			return false, err
 		}
 	}
 	m.ID, m.Version = 0, 0
-	if err := w.Create(ctx, im.o.Actor, r.rec); err != nil {
-		return err
-	}
-	r.id, r.outcome = m.ID, outCreated
-	return nil
+	return true, nil
 }
 
 // noteEmptyKinds marks the tables whose kind has no record yet: their keys

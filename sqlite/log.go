@@ -21,11 +21,8 @@ type logState struct {
 // appendLeaf writes the leaf of one version and returns its index. The tree
 // nodes are written once, for all the transaction's leaves, at commit.
 func (tx *Tx) appendLeaf(ctx context.Context, v versionRow) (int64, error) {
-	if !tx.log.loaded {
-		if err := tx.queryRow(ctx, qLogSize).Scan(&tx.log.start); err != nil {
-			return 0, fmt.Errorf("log size: %w", err)
-		}
-		tx.log.loaded = true
+	if err := tx.loadLog(ctx); err != nil {
+		return 0, err
 	}
 	idx := tx.log.start + uint64(len(tx.log.pending))
 	leaf := tlog.Leaf{Index: idx, Time: tx.now, Actor: v.actor, Kind: v.kind, ID: v.id, Version: v.version, Op: v.op,
@@ -39,6 +36,17 @@ func (tx *Tx) appendLeaf(ctx context.Context, v versionRow) (int64, error) {
 	}
 	tx.log.pending = append(tx.log.pending, tlog.LeafHash(enc))
 	return int64(idx), nil
+}
+
+// loadLog reads the log's size once per transaction.
+func (tx *Tx) loadLog(ctx context.Context) error {
+	if !tx.log.loaded {
+		if err := tx.queryRow(ctx, qLogSize).Scan(&tx.log.start); err != nil {
+			return fmt.Errorf("log size: %w", err)
+		}
+		tx.log.loaded = true
+	}
+	return nil
 }
 
 // flushLog writes the tree nodes of the transaction's leaves and the new
@@ -125,9 +133,16 @@ func (ns writeNodes) GetNodes(ctx context.Context, ids []tlog.NodeID) ([][]byte,
 }
 
 func (ns writeNodes) PutNodes(ctx context.Context, nodes []tlog.Node) error {
-	for _, n := range nodes {
-		if _, err := ns.tx.exec(ctx, qPutNode, int(n.ID.Level), int64(n.ID.Index), n.Hash); err != nil {
-			return fmt.Errorf("log node %d/%d: %w", n.ID.Level, n.ID.Index, err)
+	args := make([]any, 0, 3*min(len(nodes), nodesChunk))
+	for len(nodes) > 0 {
+		part := nodes[:min(len(nodes), nodesChunk)]
+		nodes = nodes[len(part):]
+		args = args[:0]
+		for _, n := range part {
+			args = append(args, int(n.ID.Level), int64(n.ID.Index), n.Hash)
+		}
+		if err := ns.tx.insertRows(ctx, nodesPrefix, 3, nodesChunk, args); err != nil {
+			return fmt.Errorf("log nodes %d/%d…: %w", part[0].ID.Level, part[0].ID.Index, err)
 		}
 	}
 	return nil

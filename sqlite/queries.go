@@ -21,8 +21,8 @@ const (
 	qUpdateLogState = `UPDATE tlog_state SET size = ?, root = ?, checkpoint = ? WHERE id = 1`
 	qDeleteSearch   = `DELETE FROM search_fts WHERE rowid = ?`
 	qGetNode        = `SELECT hash FROM tlog_nodes WHERE level = ? AND idx = ?`
-	qPutNode        = `INSERT INTO tlog_nodes (level, idx, hash) VALUES (?, ?, ?)`
 	qInsertSearch   = `INSERT INTO search_fts (rowid, keys, stems, kind, id, protection) VALUES (?, ?, ?, ?, ?, ?)`
 )
 
-var writeQueries = []string{qNextID, qReferrer, qExists, qInsertRecord, qUpdateRecord, qDeleteRefs, qInsertRef, qInsertVersion, qLogSize, qInsertLeaf, qUpdateLogState, qDeleteSearch, qInsertSearch, qGetNode, qPutNode}
+var writeQueries = []string{qNextID, qReferrer, qExists, qInsertRecord, qUpdateRecord, qDeleteRefs, qInsertRef, qInsertVersion, qLogSize, qInsertLeaf, qUpdateLogState, qDeleteSearch, qInsertSearch, qGetNode,
+	qInsertRecords, qInsertVersions, qInsertLeaves, qInsertSearches, qPutNodes}

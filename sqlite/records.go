@@ -99,9 +99,11 @@ func (tx *Tx) create(ctx context.Context, actor qantar.Actor, rec qantar.Record)
 			return fmt.Errorf("next id: %w", err)
 		}
 	}
+	old := *m
 	m.ID = next
 	m.Version, m.CreatedAt, m.UpdatedAt = 1, tx.now, tx.now
 	if err := tx.write(ctx, actor, rec, qantar.OpCreate, "", true); err != nil {
+		*m = old // a refused record is given no id
 		return err
 	}
 	tx.nextID[rec.Kind()] = next + 1

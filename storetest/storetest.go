@@ -45,6 +45,7 @@ func Run(t *testing.T, open Opener) {
 		{"InTxAllOrNothing", testInTx},
 		{"ExternalKey", testExternalKey},
 		{"RefusedWriteInsideTx", testRefusedWriteInsideTx},
+		{"CreateAllAsCreates", testCreateAll},
 		{"ListFilterSortPage", testList},
 		{"ProtectedPersonsHidden", testProtection},
 		{"Tokens", testTokens},
@@ -599,5 +600,134 @@ func testRefusedWriteInsideTx(t *testing.T, s Store) {
 		if err != nil || !rep.OK() || rep.Leaves != 3 {
 			t.Fatalf("verify after a refused write: %+v %v", rep, err)
 		}
+	}
+}
+
+// testCreateAll: a bulk create (qantar.CreateAll, the store's own fast path
+// where it has one) is exactly a Create of each record in order that stops
+// at the first refused: same ids without gaps, same stored JSON, versions,
+// log leaves and search entries, and nothing of the refused record or of
+// those after it.
+func testCreateAll(t *testing.T, s Store) {
+	place := &qantar.Place{Name: qantar.Text{"en": "Synthetic town"}, PlaceKind: "city"}
+	mustCreate(t, s, place)
+	taken := person("Занятый Ключ")
+	taken.ExternalKey = "taken"
+	mustCreate(t, s, taken)
+	mk := func(n int, prefix string) []qantar.Record {
+		var out []qantar.Record
+		for i := range n {
+			p := person(fmt.Sprintf("%s Синтетикалық Адам%d", prefix, i))
+			p.ExternalKey = fmt.Sprintf("%s-%d", prefix, i)
+			p.BirthPlace = place.ID
+			if i%7 == 3 {
+				p.Protection = qantar.Confidential
+			}
+			out = append(out, p)
+			if i%50 == 10 {
+				out = append(out, &qantar.Event{Title: qantar.Text{"en": fmt.Sprintf("Synthetic event %s %d", prefix, i)},
+					Start: qantar.MustDate("2022-01-05"), PlaceID: place.ID})
+			}
+		}
+		return out
+	}
+	first := mk(150, "A")  // more than one chunk, with a tail
+	second := mk(100, "B") // refused at a taken key
+	second[70].GetMeta().ExternalKey = "taken"
+	third := mk(30, "C") // refused by validation
+	third[10].(*qantar.Person).Names = nil
+	missing := mk(5, "D") // refused: a reference to nothing
+	missing[2].(*qantar.Person).BirthPlace = 999
+	err := s.InTx(ctx(), func(w qantar.Writer) error {
+		if n, err := qantar.CreateAll(ctx(), w, editor, first); n != len(first) || err != nil {
+			return fmt.Errorf("first batch: %d of %d, %v", n, len(first), err)
+		}
+		n, err := qantar.CreateAll(ctx(), w, editor, second)
+		if n != 70 || qantar.ErrorCode(err) != qantar.ECONFLICT || qantar.ErrorField(err) != "external_key" {
+			return fmt.Errorf("taken key: %d created, %v", n, err)
+		}
+		n, err = qantar.CreateAll(ctx(), w, editor, third)
+		if n != 10 || qantar.ErrorCode(err) != qantar.EINVALID {
+			return fmt.Errorf("invalid record: %d created, %v", n, err)
+		}
+		n, err = qantar.CreateAll(ctx(), w, editor, missing)
+		if n != 2 || qantar.ErrorField(err) != "birth_place_id" {
+			return fmt.Errorf("missing reference: %d created, %v", n, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var written []qantar.Record
+	written = append(written, first...)
+	written = append(written, second[:70]...)
+	written = append(written, third[:10]...)
+	written = append(written, missing[:2]...)
+	for _, rec := range append(append(second[70:], third[10:]...), missing[2:]...) {
+		if rec.GetMeta().ID != 0 {
+			t.Fatalf("a record not written has id %d", rec.GetMeta().ID)
+		}
+	}
+	next := map[qantar.Kind]int64{qantar.KindPerson: 1, qantar.KindEvent: 0}
+	leaves := map[int64]bool{}
+	for _, rec := range written {
+		m := rec.GetMeta()
+		if next[rec.Kind()]++; m.ID != next[rec.Kind()] || m.Version != 1 || m.CreatedAt.IsZero() {
+			t.Fatalf("%s meta %+v, want id %d version 1", rec.Kind(), *m, next[rec.Kind()])
+		}
+		got, err := s.Get(ctx(), rec.Kind(), m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, _ := json.Marshal(rec)
+		b, _ := json.Marshal(got)
+		if string(a) != string(b) {
+			t.Fatalf("stored\n%s\nwant\n%s", b, a)
+		}
+		h, err := s.History(ctx(), rec.Kind(), m.ID)
+		if err != nil || len(h) != 1 || h[0].Op != qantar.OpCreate || h[0].LeafIndex == nil || h[0].Actor != editor.ID {
+			t.Fatalf("history of %s/%d: %+v %v", rec.Kind(), m.ID, h, err)
+		}
+		canonical, _ := qantar.Canonical(rec)
+		if string(h[0].Data) != string(canonical) {
+			t.Fatalf("version data\n%s\nwant\n%s", h[0].Data, canonical)
+		}
+		if leaves[*h[0].LeafIndex] {
+			t.Fatalf("leaf %d used twice", *h[0].LeafIndex)
+		}
+		leaves[*h[0].LeafIndex] = true
+	}
+	counts, _ := s.Count(ctx())
+	if counts[qantar.KindPerson] != int(next[qantar.KindPerson]) || counts[qantar.KindEvent] != int(next[qantar.KindEvent]) {
+		t.Fatalf("counts %v, want %v", counts, next)
+	}
+	if v, ok := s.(interface {
+		Verify(context.Context) (*qantar.VerifyReport, error)
+	}); ok {
+		rep, err := v.Verify(ctx())
+		if err != nil || !rep.OK() || rep.Leaves != uint64(len(written)+2) {
+			t.Fatalf("verify after bulk creates: %+v %v", rep, err)
+		}
+	}
+	res, err := s.Search(ctx(), qantar.SearchQuery{Q: "Адам149", Reader: editor})
+	if err != nil || len(res) == 0 || res[0].ID != first[len(first)-1].GetMeta().ID {
+		t.Fatalf("search for the last of a bulk create: %+v %v", res, err)
+	}
+	hidden := first[3].GetMeta().ID // confidential
+	found := func(reader qantar.Actor) bool {
+		res, err := s.Search(ctx(), qantar.SearchQuery{Q: "A Адам3", Reader: reader})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range res {
+			if r.Kind == qantar.KindPerson && r.ID == hidden {
+				return true
+			}
+		}
+		return false
+	}
+	if found(qantar.Anonymous) || !found(editor) {
+		t.Fatalf("a confidential person of a bulk create: found by an anonymous reader %v, by an editor %v", found(qantar.Anonymous), found(editor))
 	}
 }

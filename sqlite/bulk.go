@@ -1,0 +1,314 @@
+package sqlite
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/search"
+	"github.com/qantar-project/qantar/tlog"
+)
+
+// The bulk path of CreateAll: records are checked and given their ids one
+// by one, as Create does, on the transaction's goroutine; their encodings
+// (stored JSON, canonical JSON, search document, log leaf and its hash) are
+// made by workers on the other cores while the previous chunk is written;
+// and each chunk is written with one multi-row INSERT per table.
+
+// bulkChunk is how many records one multi-row INSERT writes.
+const bulkChunk = 64
+
+// multiInsert is an INSERT of n rows of cols values each.
+func multiInsert(prefix string, cols, n int) string {
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", cols), ", ") + ")"
+	return prefix + " VALUES " + strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
+}
+
+const (
+	recordsPrefix  = `INSERT INTO records (kind, id, version, created_at, updated_at, deleted_at, protection, external_key, data)`
+	versionsPrefix = `INSERT INTO versions (kind, id, version, op, actor, at, reason, data, salt, leaf_index)`
+	leavesPrefix   = `INSERT INTO tlog_leaves (idx, leaf)`
+	searchPrefix   = `INSERT INTO search_fts (rowid, keys, stems, kind, id, protection)`
+	nodesPrefix    = `INSERT INTO tlog_nodes (level, idx, hash)`
+	nodesChunk     = 256
+)
+
+// The full-chunk statements, prepared at open with the others.
+var (
+	qInsertRecords  = multiInsert(recordsPrefix, 9, bulkChunk)
+	qInsertVersions = multiInsert(versionsPrefix, 10, bulkChunk)
+	qInsertLeaves   = multiInsert(leavesPrefix, 2, bulkChunk)
+	qInsertSearches = multiInsert(searchPrefix, 6, bulkChunk)
+	qPutNodes       = multiInsert(nodesPrefix, 3, nodesChunk)
+)
+
+// insertRows writes len(args)/cols rows with one statement: a prepared one
+// when there are full rows of it, else one made for the count.
+func (tx *Tx) insertRows(ctx context.Context, prefix string, cols, full int, args []any) error {
+	n := len(args) / cols
+	if n == 0 {
+		return nil
+	}
+	var q string
+	switch {
+	case n == full && prefix == recordsPrefix:
+		q = qInsertRecords
+	case n == full && prefix == versionsPrefix:
+		q = qInsertVersions
+	case n == full && prefix == leavesPrefix:
+		q = qInsertLeaves
+	case n == full && prefix == searchPrefix:
+		q = qInsertSearches
+	case n == full && prefix == nodesPrefix:
+		q = qPutNodes
+	default:
+		q = multiInsert(prefix, cols, n)
+	}
+	_, err := tx.exec(ctx, q, args...)
+	return err
+}
+
+// bulkRecord is one record of a bulk create and its encodings.
+type bulkRecord struct {
+	rec        qantar.Record
+	leafIdx    uint64
+	data       []byte
+	canonical  []byte
+	protection string
+	salt       []byte
+	doc        *search.Doc
+	leaf       []byte
+	leafHash   []byte
+	err        error
+}
+
+// encode makes everything of r that needs no database, as write does.
+func (r *bulkRecord) encode(now time.Time, actor string) {
+	if r.data, r.err = json.Marshal(r.rec); r.err != nil {
+		r.err = fmt.Errorf("encode %s: %w", r.rec.Kind(), r.err)
+		return
+	}
+	if r.canonical, r.err = qantar.Canonical(r.rec); r.err != nil {
+		return
+	}
+	r.protection = qantar.Protection(r.rec)
+	if r.protection != qantar.Public {
+		r.salt = tlog.NewSalt()
+	}
+	if search.Indexed(r.rec.Kind()) {
+		d := search.DocOf(r.rec)
+		r.doc = &d
+	}
+	m := r.rec.GetMeta()
+	leaf := tlog.Leaf{Index: r.leafIdx, Time: now, Actor: actor, Kind: r.rec.Kind(), ID: m.ID, Version: m.Version,
+		Op: qantar.OpCreate, Salted: r.salt != nil, Commitment: tlog.Commit(r.canonical, r.salt)}
+	if r.leaf, r.err = leaf.Encode(); r.err != nil {
+		return
+	}
+	r.leafHash = tlog.LeafHash(r.leaf)
+}
+
+// bulkChunkOf is a run of records on its way through the pipeline.
+type bulkChunkOf struct {
+	start int // index of the first record in CreateAll's slice
+	recs  []bulkRecord
+	done  chan struct{}
+}
+
+// CreateAll creates recs in order, as many Creates would, faster: see
+// qantar.BatchWriter.
+func (tx *Tx) CreateAll(ctx context.Context, actor qantar.Actor, recs []qantar.Record) (int, error) {
+	if tx.broken != nil {
+		return 0, fmt.Errorf("transaction already failed: %w", tx.broken)
+	}
+	if len(recs) == 0 {
+		return 0, nil
+	}
+	if err := tx.loadLog(ctx); err != nil {
+		return 0, err
+	}
+	workers := max(1, min(runtime.NumCPU()-1, 4))
+	work := make(chan *bulkChunkOf, workers+1)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			who := actorID(actor)
+			for c := range work {
+				for i := range c.recs {
+					c.recs[i].encode(tx.now, who)
+				}
+				close(c.done)
+			}
+		}()
+	}
+	defer func() {
+		close(work)
+		wg.Wait()
+	}()
+
+	var queue []*bulkChunkOf // checked and sent to the workers, not yet written
+	reserved := uint64(0)    // leaves of the queued chunks
+	var checkErr error
+	next := 0 // the next record to check
+	for {
+		for checkErr == nil && next < len(recs) && len(queue) <= workers {
+			c := &bulkChunkOf{start: next, done: make(chan struct{})}
+			for end := min(next+bulkChunk, len(recs)); next < end; next++ {
+				if err := tx.checkNew(ctx, actor, recs[next]); err != nil {
+					checkErr = err
+					break
+				}
+				c.recs = append(c.recs, bulkRecord{rec: recs[next], leafIdx: tx.log.start + uint64(len(tx.log.pending)) + reserved})
+				reserved++
+			}
+			if len(c.recs) > 0 {
+				queue = append(queue, c)
+				work <- c
+			}
+		}
+		if len(queue) == 0 {
+			break
+		}
+		c := queue[0]
+		queue = queue[1:]
+		<-c.done
+		reserved -= uint64(len(c.recs))
+		// Before giving back what the queued chunks were assigned, wait
+		// for the workers to be done with them.
+		giveBack := func() {
+			for _, q := range queue {
+				<-q.done
+			}
+			tx.unassign(recs[c.start:next])
+		}
+		if err := ctx.Err(); err != nil {
+			giveBack()
+			return c.start, err
+		}
+		ok, err := tx.writeChunk(ctx, actor, c)
+		if err != nil {
+			giveBack()
+			return c.start, err
+		}
+		if !ok {
+			// The store refused a row of the chunk's multi-row INSERT (an
+			// external key already taken, say): give back what was assigned
+			// and create the rest one by one, which names the record refused.
+			giveBack()
+			for i := c.start; i < len(recs); i++ {
+				if err := tx.Create(ctx, actor, recs[i]); err != nil {
+					return i, err
+				}
+			}
+			return len(recs), nil
+		}
+	}
+	return next, checkErr
+}
+
+// checkNew checks rec as Create does and gives it its id, without writing.
+func (tx *Tx) checkNew(ctx context.Context, actor qantar.Actor, rec qantar.Record) error {
+	if err := tx.check(ctx, actor, rec, nil); err != nil {
+		return err
+	}
+	next, ok := tx.nextID[rec.Kind()]
+	if !ok {
+		if err := tx.queryRow(ctx, qNextID, rec.Kind()).Scan(&next); err != nil {
+			return fmt.Errorf("next id: %w", err)
+		}
+	}
+	m := rec.GetMeta()
+	m.ID = next
+	m.Version, m.CreatedAt, m.UpdatedAt = 1, tx.now, tx.now
+	tx.nextID[rec.Kind()] = next + 1
+	tx.live[qantar.Ref{Kind: rec.Kind(), ID: next}] = true
+	return nil
+}
+
+// unassign gives back the ids of checked records that were not written.
+func (tx *Tx) unassign(recs []qantar.Record) {
+	for _, rec := range recs {
+		m := rec.GetMeta()
+		if m.ID == 0 {
+			continue
+		}
+		k := rec.Kind()
+		if n, ok := tx.nextID[k]; !ok || m.ID < n {
+			tx.nextID[k] = m.ID
+		}
+		delete(tx.live, qantar.Ref{Kind: k, ID: m.ID})
+		m.ID, m.Version, m.CreatedAt, m.UpdatedAt = 0, 0, time.Time{}, time.Time{}
+	}
+}
+
+// writeChunk writes a chunk's rows. It returns false, having written
+// nothing, when the records' INSERT is refused; any failure after that
+// breaks the transaction, as in write.
+func (tx *Tx) writeChunk(ctx context.Context, actor qantar.Actor, c *bulkChunkOf) (bool, error) {
+	args := make([]any, 0, 10*len(c.recs))
+	now := formatTime(tx.now)
+	for i := range c.recs {
+		r := &c.recs[i]
+		if r.err != nil {
+			return false, nil
+		}
+		m := r.rec.GetMeta()
+		var ext any
+		if m.ExternalKey != "" {
+			ext = m.ExternalKey
+		}
+		args = append(args, r.rec.Kind(), m.ID, m.Version, now, now, nil, r.protection, ext, r.data)
+	}
+	if err := tx.insertRows(ctx, recordsPrefix, 9, bulkChunk, args); err != nil {
+		return false, nil
+	}
+	fail := func(what string, err error) (bool, error) {
+		tx.broken = fmt.Errorf("%s: %w", what, err)
+		return true, tx.broken
+	}
+	for i := range c.recs {
+		r := &c.recs[i]
+		for _, ref := range r.rec.Refs() {
+			if _, err := tx.exec(ctx, qInsertRef, ref.Kind, ref.ID, r.rec.Kind(), r.rec.GetMeta().ID); err != nil {
+				return fail("refs", err)
+			}
+		}
+	}
+	who := actorID(actor)
+	args = args[:0]
+	for i := range c.recs {
+		r := &c.recs[i]
+		m := r.rec.GetMeta()
+		args = append(args, r.rec.Kind(), m.ID, m.Version, qantar.OpCreate, who, now, nil, r.canonical, r.salt, int64(r.leafIdx))
+	}
+	if err := tx.insertRows(ctx, versionsPrefix, 10, bulkChunk, args); err != nil {
+		return fail("versions", err)
+	}
+	args = args[:0]
+	for i := range c.recs {
+		args = append(args, int64(c.recs[i].leafIdx), c.recs[i].leaf)
+	}
+	if err := tx.insertRows(ctx, leavesPrefix, 2, bulkChunk, args); err != nil {
+		return fail("log leaves", err)
+	}
+	args = args[:0]
+	for i := range c.recs {
+		if d := c.recs[i].doc; d != nil {
+			args = append(args, search.Rowid(d.Kind, d.ID), strings.Join(d.Keys, " "), strings.Join(d.Stems, " "), d.Kind, d.ID, d.Protection)
+		}
+	}
+	if err := tx.insertRows(ctx, searchPrefix, 6, bulkChunk, args); err != nil {
+		return fail("search index", err)
+	}
+	for i := range c.recs {
+		tx.log.pending = append(tx.log.pending, c.recs[i].leafHash)
+	}
+	return true, nil
+}
