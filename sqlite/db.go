@@ -103,7 +103,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	if db.signer, db.verifierKey, err = tlog.LoadOrCreateKey(keyPath, db.origin); err != nil {
 		return nil, fmt.Errorf("log key: %w", err)
 	}
-	if db.write, err = sql.Open("sqlite", dsn()+"&_txlock=immediate"); err != nil {
+	if db.write, err = sql.Open("sqlite", dsn("cache_size(-262144)")+"&_txlock=immediate"); err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	db.write.SetMaxOpenConns(1)
