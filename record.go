@@ -129,32 +129,11 @@ func New(k Kind) (Record, error) {
 // types, trailing data and invalid UTF-8 are errors naming the field. It
 // does not validate; call Validate.
 func Decode(k Kind, r io.Reader) (Record, error) {
-	rec, err := New(k)
+	b, err := io.ReadAll(r)
 	if err != nil {
 		return nil, err
 	}
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
-	var raw json.RawMessage
-	if err := dec.Decode(&raw); err != nil {
-		return nil, jsonError(err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, &Error{Code: EINVALID, Field: "body", Message: "body holds more than one JSON value"}
-	}
-	if !utf8.Valid(raw) {
-		return nil, &Error{Code: EINVALID, Field: "body", Message: "body is not valid UTF-8"}
-	}
-	if err := strictUnmarshal(raw, rec); err != nil {
-		err = jsonError(err)
-		if ErrorField(err) == "" {
-			if f := locateError(k, raw); f != "" {
-				err = &Error{Code: EINVALID, Field: f, Message: ErrorMessage(err)}
-			}
-		}
-		return nil, err
-	}
-	return rec, nil
+	return DecodeBytes(k, b)
 }
 
 func strictUnmarshal(b []byte, v any) error {
@@ -204,7 +183,32 @@ func locateError(k Kind, raw []byte) string {
 }
 
 // DecodeBytes is Decode over a byte slice.
-func DecodeBytes(k Kind, b []byte) (Record, error) { return Decode(k, bytes.NewReader(b)) }
+// It decodes in one pass (a json.Decoder reads the whole value before it
+// fills the record, so malformed JSON is still reported before a wrong type).
+func DecodeBytes(k Kind, b []byte) (Record, error) {
+	rec, err := New(k)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(rec); err != nil {
+		err = jsonError(err)
+		if ErrorField(err) == "" {
+			if f := locateError(k, b); f != "" {
+				err = &Error{Code: EINVALID, Field: f, Message: ErrorMessage(err)}
+			}
+		}
+		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, &Error{Code: EINVALID, Field: "body", Message: "body holds more than one JSON value"}
+	}
+	if !utf8.Valid(b) {
+		return nil, &Error{Code: EINVALID, Field: "body", Message: "body is not valid UTF-8"}
+	}
+	return rec, nil
+}
 
 // jsonError turns encoding/json's errors into field errors.
 func jsonError(err error) error {
