@@ -5,7 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/qantar-project/qantar"
 )
@@ -249,21 +251,98 @@ func (im *importer) convert(t *table, in Row) {
 		}
 		t.hashes[h] = r.line
 	}
-	rec, err := qantar.DecodeBytes(t.kind, b)
+	// Decoding and validating, the larger part of a row's cost, need
+	// nothing of the other rows: the decoders do it, and finishDecodes puts
+	// a problem found there where this row's problems would have been.
+	im.decoders.submit(&decodeJob{r: r, b: b, obj: obj, nameCols: nameCols, pos: len(im.rep.Problems)})
+}
+
+// decodeJob is a converted row on its way through the decoders.
+type decodeJob struct {
+	r        *row
+	b        []byte
+	obj      map[string]any
+	nameCols []string
+	pos      int // where in the report its problem goes
+	rec      qantar.Record
+	col, msg string // the problem, if any
+}
+
+func (j *decodeJob) run() {
+	t := j.r.t
+	rec, err := qantar.DecodeBytes(t.kind, j.b)
 	if err == nil {
 		err = rec.Validate()
 	}
 	if err != nil {
 		field := qantar.ErrorField(err)
-		col := t.columnFor(field, nameCols)
+		j.col = t.columnFor(field, j.nameCols)
 		if field == "" {
-			col = im.findBadList(t, obj)
+			j.col = findBadList(t, j.obj)
 		}
-		im.rowProblem(r, col, "", fieldMessage(err, field))
+		j.msg = fieldMessage(err, field)
 		return
 	}
-	r.rec = rec
-	r.idCheck = true
+	j.rec = rec
+	j.b, j.obj, j.nameCols = nil, nil, nil
+}
+
+// decoders decode and validate rows on every core, in the order given.
+type decoders struct {
+	jobs chan *decodeJob
+	all  []*decodeJob
+	wg   sync.WaitGroup
+}
+
+func newDecoders() *decoders {
+	d := &decoders{jobs: make(chan *decodeJob, 1024)}
+	for range runtime.NumCPU() {
+		d.wg.Add(1)
+		go func() {
+			defer d.wg.Done()
+			for j := range d.jobs {
+				j.run()
+			}
+		}()
+	}
+	return d
+}
+
+func (d *decoders) submit(j *decodeJob) {
+	d.all = append(d.all, j)
+	d.jobs <- j
+}
+
+// stop ends the decoders; it may be called more than once.
+func (d *decoders) stop() {
+	if d.jobs != nil {
+		close(d.jobs)
+		d.wg.Wait()
+		d.jobs = nil
+	}
+}
+
+// finishDecodes waits for the decoders and takes in their results: the
+// decoded records, and each problem at the place of its row in the report.
+func (im *importer) finishDecodes() {
+	im.decoders.stop()
+	old := im.rep.Problems
+	var out []Problem
+	next := 0
+	for _, j := range im.decoders.all {
+		r := j.r
+		if j.rec != nil {
+			r.rec, r.idCheck = j.rec, true
+			continue
+		}
+		out = append(out, old[next:j.pos]...)
+		next = j.pos
+		im.rep.Problems = nil
+		im.rowProblem(r, j.col, "", j.msg)
+		out = append(out, im.rep.Problems...)
+	}
+	im.rep.Problems = append(out, old[next:]...)
+	im.decoders.all = nil
 }
 
 // dedupeNames drops a name that repeats an earlier one's value, so that a
@@ -428,7 +507,7 @@ func fieldMessage(err error, field string) string {
 
 // findBadList finds, for a decode error that names no field (a bad date
 // inside a JSON list), the list column at fault by decoding each alone.
-func (im *importer) findBadList(t *table, obj map[string]any) string {
+func findBadList(t *table, obj map[string]any) string {
 	for _, bc := range t.cols {
 		if bc.col.Type != typeList && bc.col.Type != typeText {
 			continue

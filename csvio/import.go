@@ -56,8 +56,9 @@ func Import(ctx context.Context, st qantar.Store, k qantar.Kind, r io.Reader, na
 // of the store itself; problems with the input are in the report, and when
 // there is any (and SkipInvalid is off) nothing is written.
 func ImportTables(ctx context.Context, st qantar.Store, inputs []Input, o Options) (*Report, error) {
-	im := &importer{st: st, o: o, rep: &Report{DryRun: o.DryRun},
+	im := &importer{st: st, o: o, rep: &Report{DryRun: o.DryRun}, decoders: newDecoders(),
 		keys: map[kindKey]*row{}, ids: map[kindID]*row{}, storeKey: map[kindKey]int64{}, storeID: map[kindID]bool{}}
+	defer im.decoders.stop()
 	for _, in := range inputs {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -66,6 +67,7 @@ func ImportTables(ctx context.Context, st qantar.Store, inputs []Input, o Option
 			return nil, err
 		}
 	}
+	im.finishDecodes()
 	if err := im.checkIDRefs(ctx); err != nil {
 		return nil, err
 	}
@@ -126,6 +128,7 @@ type importer struct {
 	storeID      map[kindID]bool
 	fileProblems int
 	badRows      int
+	decoders     *decoders
 }
 
 func (im *importer) problem(t *table, line int, column, value, msg string) {
