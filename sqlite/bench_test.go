@@ -65,6 +65,28 @@ func BenchmarkCreateBatch(b *testing.B) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "creates/s")
 }
 
+// BenchmarkCreateAll: the same 1,000 records per transaction through the
+// bulk path (Tx.CreateAll), to compare with BenchmarkCreateBatch in one run.
+func BenchmarkCreateAll(b *testing.B) {
+	db := benchDB(b, "NORMAL")
+	ctx := context.Background()
+	b.ResetTimer()
+	for i := 0; i < b.N; i += 1000 {
+		recs := make([]qantar.Record, 0, 1000)
+		for j := i; j < i+1000 && j < b.N; j++ {
+			recs = append(recs, syntheticPerson(j))
+		}
+		err := db.InTx(ctx, func(w qantar.Writer) error {
+			_, err := qantar.CreateAll(ctx, w, editor, recs)
+			return err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "creates/s")
+}
+
 // BenchmarkReferenceInsert is the reference measured in the same run: a bare
 // SQLite insert of the same JSON into a two-column table, one per transaction,
 // through the same driver and pragmas.
