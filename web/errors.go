@@ -33,7 +33,7 @@ type apiError struct {
 func bodyError(err error) error {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
-		return &qantar.Error{Code: qantar.ETOOLARGE, Field: "body", Message: fmt.Sprintf("request body is over %d bytes", MaxBody)}
+		return &qantar.Error{Code: qantar.ETOOLARGE, Field: "body", Message: fmt.Sprintf("request body is over %d bytes", mbe.Limit)}
 	}
 	return err
 }

@@ -12,10 +12,11 @@ import (
 	"github.com/qantar-project/qantar/csvio"
 )
 
-// The whole request, file and form, must fit the server's MaxBody. The file
-// goes back to the browser base64-encoded in the confirm form, which grows it
-// by a third: only a file that still fits then is kept that way; a larger one
-// has to be chosen again to confirm.
+// The whole request, file and form, must fit MaxImportBody. After the dry
+// run, the file goes back to the browser base64-encoded in the confirm form,
+// which grows it by a third: only a small file (up to about 750 KiB, kind to
+// slow links) is kept that way; a larger one has to be chosen again to
+// confirm.
 const importKeepMax = (MaxBody - 64<<10) / 4 * 3
 
 // importView is the import form, and after an upload the dry run's report
@@ -38,7 +39,7 @@ type importView struct {
 }
 
 func (p *site) newImport(r *http.Request, kind qantar.Kind) importView {
-	pg := importView{base: p.newBase(r, ""), Kind: kind, DryRun: true, LimitKiB: MaxBody >> 10}
+	pg := importView{base: p.newBase(r, ""), Kind: kind, DryRun: true, LimitKiB: MaxImportBody >> 10}
 	pg.Title, pg.NoIndex = pg.T.S("Import a CSV file"), true
 	for _, k := range p.kinds {
 		pg.Kinds = append(pg.Kinds, option{Value: string(k), Label: pg.T.KindLabel(k), Selected: k == kind})
@@ -62,6 +63,7 @@ func (p *site) importPost(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	pg := p.newImport(r, qantar.KindPerson)
+	// Up to MaxBody in memory; the rest of a larger file in a temporary file.
 	if err := r.ParseMultipartForm(MaxBody); err != nil {
 		if qantar.ErrorCode(bodyError(err)) == qantar.ETOOLARGE {
 			pg.Problem = pg.T.S("The upload is larger than %d KiB, the most this server accepts. Split the file and import the parts.", pg.LimitKiB)

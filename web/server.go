@@ -13,8 +13,13 @@ import (
 	"github.com/qantar-project/qantar/law"
 )
 
-// MaxBody is the largest request body accepted (413 beyond).
+// MaxBody is the largest request body accepted (413 beyond), except for an
+// upload to the import page.
 const MaxBody = 1 << 20
+
+// MaxImportBody is the largest upload to the import page: lists of a few
+// hundred thousand rows. Larger files go through `qantar import`.
+const MaxImportBody = 64 << 20
 
 // Config is what the server needs, filled in cmd/qantar.
 type Config struct {
@@ -84,10 +89,20 @@ func (s *Server) secure(next http.Handler) http.Handler {
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 		if r.Body != nil {
-			r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
+			r.Body = http.MaxBytesReader(w, r.Body, bodyLimit(r))
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// bodyLimit is the most a request may send: MaxImportBody to the import
+// page (read only after the sender is known to be an editor), MaxBody to
+// everything else.
+func bodyLimit(r *http.Request) int64 {
+	if r.Method == http.MethodPost && r.URL.Path == "/import" {
+		return MaxImportBody
+	}
+	return MaxBody
 }
 
 type actorKey struct{}
