@@ -179,6 +179,14 @@ func (p *site) estimateView(ctx context.Context, reader qantar.Actor, t tr) (est
 	}
 	v := estimateView{Method: ans.Method, Interval: ans.Interval, Model: ans.Model, Reason: ans.NoEstimate,
 		Observed: ans.Observed, Documented: ans.Documented, Lists: ans.Lists}
+	switch {
+	case ans.NoEstimate == "":
+	case len(ans.Lists) < 2:
+		v.Reason = t.S("An estimate needs at least two lists (sources of kind “list”) that cite the dead; there are %d.", len(ans.Lists))
+	default:
+		// The estimator's own words (package mse), in English.
+		v.Reason = t.S("The lists do not support an estimate: %s", ans.NoEstimate)
+	}
 	if ans.Estimate != nil {
 		v.HasEstimate = true
 		v.Estimate = t.Num(int(math.Round(*ans.Estimate)))

@@ -79,8 +79,11 @@ func TestStatsEstimate(t *testing.T) {
 	ctx := context.Background()
 	// First without lists: no number, and the reason; the page must not
 	// keep showing it once the lists are there.
-	if _, body, _ := fx.get(t, nil, "/stats"); !strings.Contains(body, "No estimate is given") {
+	if _, body, _ := fx.get(t, nil, "/stats"); !strings.Contains(body, "No estimate is given") || !strings.Contains(body, "at least two lists") {
 		t.Fatalf("no reason given for the missing estimate")
+	}
+	if _, body, _ := fx.get(t, nil, "/stats?lang=kk"); !strings.Contains(body, "кемінде екі тізім") {
+		t.Fatalf("the reason for the missing estimate is not in Kazakh")
 	}
 	for i, victims := range [][]string{{"public", "confidential"}, {"public"}} {
 		src := &qantar.Source{SourceKind: "list", Title: qantar.Text{"en": "Synthetic list " + strconv.Itoa(i+1)}}
