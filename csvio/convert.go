@@ -166,8 +166,10 @@ func (im *importer) convert(t *table, in Row) {
 			if prev, dup := im.keys[kindKey{t.kind, v}]; dup {
 				err = cellErrorf("external key %q is already on line %d", v, prev.line)
 			} else {
-				r.key = v
-				obj["external_key"] = v
+				// A copy: v shares the memory of the whole line, which
+				// would otherwise be kept for as long as the key is.
+				r.key = strings.Clone(v)
+				obj["external_key"] = r.key
 			}
 		case typeReadOnly:
 		case typeString:
@@ -226,7 +228,6 @@ func (im *importer) convert(t *table, in Row) {
 		nameCols = append(cols, nameCols...)
 		obj["names"], nameCols = dedupeNames(all, nameCols)
 	}
-	r.local = map[string]*row{}
 	for _, kr := range keyRefs {
 		im.resolveKey(r, kr, obj)
 	}
@@ -392,7 +393,7 @@ func (im *importer) resolveKey(r *row, kr keyRef, obj map[string]any) {
 			im.rowProblem(r, kr.bc.header, kr.key, fmt.Sprintf("refers to line %d, which has problems", target.line))
 			return
 		}
-		r.local[c.Field] = target
+		r.setLocal(c.Field, target)
 		obj[c.Field] = int64(1) // a stand-in until the row is written
 		return
 	}
@@ -434,7 +435,7 @@ func (im *importer) checkIDRefs(ctx context.Context) error {
 						if target.bad {
 							im.rowProblem(r, t.columnFor(p.Field, nil), "", fmt.Sprintf("refers to %s %d on line %d, which has problems", p.Kind.Singular(), *p.P, target.line))
 						}
-						r.local[p.Field] = target
+						r.setLocal(p.Field, target)
 						continue
 					}
 				}

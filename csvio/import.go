@@ -110,6 +110,15 @@ type row struct {
 	problems int
 }
 
+// setLocal notes that a reference field of r names another row of the
+// import (most rows have none, so the map is made on the first).
+func (r *row) setLocal(field string, target *row) {
+	if r.local == nil {
+		r.local = map[string]*row{}
+	}
+	r.local[field] = target
+}
+
 const (
 	outNone = iota
 	outCreated
