@@ -114,6 +114,7 @@ func (s *Server) apiList(w http.ResponseWriter, r *http.Request) error {
 		writeJSON(w, http.StatusOK, map[string]any{"items": views, "total": total, "limit": f.Limit, "offset": f.Offset})
 		return nil
 	}
+	s.auditShown(r, items...)
 	writeJSON(w, http.StatusOK, listPage{Items: items, Total: total, Limit: f.Limit, Offset: f.Offset})
 	return nil
 }
@@ -135,7 +136,9 @@ func (s *Server) apiGet(w http.ResponseWriter, r *http.Request) error {
 		writeJSON(w, http.StatusOK, view)
 		return nil
 	}
-	writeJSON(w, http.StatusOK, s.visible(r, rec))
+	vis := s.visible(r, rec)
+	s.auditShown(r, vis)
+	writeJSON(w, http.StatusOK, vis)
 	return nil
 }
 
@@ -301,6 +304,15 @@ func (s *Server) visibleHistory(r *http.Request, kind qantar.Kind, versions []qa
 		}
 		recs[i] = rec
 		hide = hide || !reader.CanSee(qantar.Protection(rec))
+	}
+	if !hide {
+		// Shown in full: note it when any version was protected.
+		for i, rec := range recs {
+			if p := qantar.Protection(rec); p != qantar.Public {
+				s.audit(r, qantar.AuditView, kind, versions[i].ID, p+" (history)")
+				break
+			}
+		}
 	}
 	out := make([]qantar.Version, len(versions))
 	for i, v := range versions {

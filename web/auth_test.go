@@ -321,3 +321,49 @@ func TestAdmin(t *testing.T) {
 		t.Errorf("a disabled account is still signed in")
 	}
 }
+
+// TestAPIViewsAudited: a protected person shown in full through the JSON
+// API (record, list, history) is in the audit log with who saw it, as a
+// page view is; an anonymous reader's placeholder is not a view.
+func TestAPIViewsAudited(t *testing.T) {
+	fx := newFixture(t)
+	ctx := context.Background()
+	_, secret, err := fx.db.CreateToken(ctx, "audited editor", qantar.RoleEditor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := fx.ids["confidential"]
+	views := func() (n int, actors map[string]bool) {
+		entries, _, err := fx.db.ListAudit(ctx, 1000, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		actors = map[string]bool{}
+		for _, e := range entries {
+			if e.Action == qantar.AuditView && e.RecordID == id && e.Kind == qantar.KindPerson {
+				n++
+				actors[e.Actor] = true
+			}
+		}
+		return n, actors
+	}
+	paths := []string{"/api/v1/persons/" + itoa(id), "/api/v1/persons?limit=100", "/api/v1/persons/" + itoa(id) + "/history"}
+	for _, path := range paths {
+		if status, body, _ := fx.get(t, nil, path); status != http.StatusOK || strings.Contains(body, confidentialName) {
+			t.Fatalf("anonymous %s: status %d or the name shown", path, status)
+		}
+	}
+	if n, _ := views(); n != 0 {
+		t.Fatalf("anonymous placeholders were audited as %d views", n)
+	}
+	for i, path := range paths {
+		status, body, _ := fx.get(t, nil, path, "Authorization", "Bearer "+secret)
+		if status != http.StatusOK || !strings.Contains(body, confidentialName) {
+			t.Fatalf("editor %s: status %d, name shown %v", path, status, strings.Contains(body, confidentialName))
+		}
+		n, actors := views()
+		if n != i+1 || len(actors) != 1 || actors[""] {
+			t.Fatalf("after the editor's %s: %d views by %v, want %d by the token", path, n, actors, i+1)
+		}
+	}
+}

@@ -41,6 +41,7 @@ type Server struct {
 	tokens  qantar.TokenService
 	log     Log
 	search  qantar.Searcher
+	users   qantar.UserService // accounts and the audit log; nil if the store keeps none
 	rules   *law.Registry
 	logger  *slog.Logger
 	stats   statsCache
@@ -59,6 +60,13 @@ func New(cfg Config) *Server {
 		cfg.Rules = law.DefaultRegistry()
 	}
 	s := &Server{cfg: cfg, rules: cfg.Rules, store: cfg.Store, tokens: cfg.Tokens, log: cfg.Log, search: cfg.Search, logger: cfg.Logger}
+	// The users service is the token service when the store keeps accounts
+	// too (as the SQLite and PostgreSQL stores do), so that Config needs no
+	// field of its own.
+	s.users, _ = s.tokens.(qantar.UserService)
+	if s.users == nil {
+		s.users, _ = s.store.(qantar.UserService)
+	}
 	mux := http.NewServeMux()
 	s.routes(mux)
 	s.handler = s.secure(s.authenticate(mux))

@@ -163,19 +163,30 @@ func clientAddr(r *http.Request) string {
 // audit appends to the audit log; a failure is logged, not shown, because
 // the reader's action already happened.
 func (p *site) audit(r *http.Request, action string, kind qantar.Kind, id int64, detail string) {
-	if p.users == nil {
+	p.srv.audit(r, action, kind, id, detail)
+}
+
+func (s *Server) audit(r *http.Request, action string, kind qantar.Kind, id int64, detail string) {
+	if s.users == nil {
 		return
 	}
 	a := actorOf(r)
-	e := qantar.AuditEntry{At: p.srv.cfg.Now().UTC(), Actor: a.ID, Action: action, Kind: kind, RecordID: id, Addr: clientAddr(r), Detail: detail}
-	if err := p.users.AppendAudit(r.Context(), e); err != nil {
-		p.srv.logger.Error("audit", "action", action, "err", err)
+	e := qantar.AuditEntry{At: s.cfg.Now().UTC(), Actor: a.ID, Action: action, Kind: kind, RecordID: id, Addr: clientAddr(r), Detail: detail}
+	if err := s.users.AppendAudit(r.Context(), e); err != nil {
+		s.logger.Error("audit", "action", action, "err", err)
 	}
 }
 
 // auditView records that a signed-in reader was shown a protected record.
-func (p *site) auditView(r *http.Request, rec qantar.Record) {
-	if qantar.Protection(rec) != qantar.Public && !qantar.IsPlaceholder(rec) {
-		p.audit(r, qantar.AuditView, rec.Kind(), rec.GetMeta().ID, qantar.Protection(rec))
+func (p *site) auditView(r *http.Request, rec qantar.Record) { p.srv.auditShown(r, rec) }
+
+// auditShown records each restricted or confidential record that a reader
+// was shown in full (a page, an API answer, a list), not as a placeholder:
+// who saw a protected witness is what the audit log is for.
+func (s *Server) auditShown(r *http.Request, recs ...qantar.Record) {
+	for _, rec := range recs {
+		if qantar.Protection(rec) != qantar.Public && !qantar.IsPlaceholder(rec) {
+			s.audit(r, qantar.AuditView, rec.Kind(), rec.GetMeta().ID, qantar.Protection(rec))
+		}
 	}
 }

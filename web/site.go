@@ -44,16 +44,11 @@ type site struct {
 	kinds []qantar.Kind
 }
 
-// newSite parses the templates and indexes the assets. The users service is
-// the token service when the store keeps accounts too (as the SQLite and
-// PostgreSQL stores do), so that web.Config needs no new field.
+// newSite parses the templates and indexes the assets.
 func (s *Server) newSite() *site {
 	p := &site{srv: s, tr: newTranslators(newCatalog()), cop: http.NewCrossOriginProtection(),
 		throttle: newThrottle(s.cfg.Now), home: &homeCache{}, rules: law.DefaultRegistry(), kinds: qantar.Kinds}
-	p.users, _ = s.tokens.(qantar.UserService)
-	if p.users == nil {
-		p.users, _ = s.store.(qantar.UserService)
-	}
+	p.users = s.users
 	var err error
 	if p.assets, err = loadAssets(siteFS); err != nil {
 		panic(err) // embedded at build time: a broken asset is a bug
