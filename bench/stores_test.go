@@ -105,6 +105,41 @@ func eachStore(b *testing.B, fn func(b *testing.B, s store)) {
 	}
 }
 
+// BenchmarkImport: 1,000 records per transaction, as an import writes them:
+// one Create each ("one") against the store's bulk path ("all",
+// qantar.CreateAll), on both stores, in one run.
+func BenchmarkImport(b *testing.B) {
+	eachStore(b, func(b *testing.B, s store) {
+		for _, mode := range []string{"one", "all"} {
+			b.Run(mode, func(b *testing.B) {
+				ctx := context.Background()
+				for i := 0; i < b.N; i += 1000 {
+					recs := make([]qantar.Record, 0, 1000)
+					for j := i; j < min(i+1000, b.N); j++ {
+						recs = append(recs, synthetic(j))
+					}
+					err := s.InTx(ctx, func(w qantar.Writer) error {
+						if mode == "all" {
+							_, err := qantar.CreateAll(ctx, w, editor, recs)
+							return err
+						}
+						for _, rec := range recs {
+							if err := w.Create(ctx, editor, rec); err != nil {
+								return err
+							}
+						}
+						return nil
+					})
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "creates/s")
+			})
+		}
+	})
+}
+
 // BenchmarkCreate: one record per transaction (record, version, refs,
 // search document, log leaf, nodes, signed checkpoint), durable on return.
 func BenchmarkCreate(b *testing.B) {

@@ -100,7 +100,7 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 		return nil, qantar.Errorf(qantar.EINVALID, "a PostgreSQL database is named by a postgres:// URL, not %q", url)
 	}
 	if opts.LogKeyPath == "" {
-		return nil, qantar.Errorf(qantar.EINVALID, "a PostgreSQL store needs the log's signing key file (--log-key, or QANTAR_LOG_KEY): every server on one database signs with the same key")
+		return nil, qantar.Errorf(qantar.EINVALID, "a PostgreSQL store needs the log's signing key file: set QANTAR_LOG_KEY to its path (qantar copy also takes --log-key); every server on one database signs with the same key")
 	}
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
