@@ -28,6 +28,24 @@ type estimateAnswer struct {
 	Documented  int              `json:"documented_deaths"`
 	Official    []*qantar.Figure `json:"official"`
 	Assumptions []string         `json:"assumptions"`
+	// By is "place" when the total adds up estimates made within each
+	// place of death (stratification), with each place's in Strata.
+	By     string          `json:"by,omitempty"`
+	Strata []stratumAnswer `json:"strata,omitempty"`
+}
+
+// stratumAnswer is the estimate within one place of death. PlaceID 0 holds
+// the dead whose place is not recorded.
+type stratumAnswer struct {
+	PlaceID    int64    `json:"place_id"`
+	Place      string   `json:"place"`
+	Observed   int64    `json:"observed"`
+	Estimate   *float64 `json:"estimate,omitempty"`
+	Lower      *float64 `json:"lower,omitempty"`
+	Upper      *float64 `json:"upper,omitempty"`
+	Interval   string   `json:"interval,omitempty"`
+	Model      string   `json:"model,omitempty"`
+	NoEstimate string   `json:"no_estimate,omitempty"`
 }
 
 // mseAssumptions says in plain words what an estimate rests on.
@@ -42,7 +60,12 @@ var mseAssumptions = []string{
 // apiEstimate estimates the total number of deaths from the overlap of the
 // lists that recorded them (multiple systems estimation).
 func (s *Server) apiEstimate(w http.ResponseWriter, r *http.Request) error {
-	ans, err := s.estimate(r.Context(), r.URL.Query().Get("method"))
+	q := r.URL.Query()
+	by := q.Get("by")
+	if by != "" && by != "place" {
+		return qantar.FieldErrorf("by", "%q is not a way to stratify: use by=place, or leave it out for one estimate", by)
+	}
+	ans, err := s.estimateBy(r.Context(), q.Get("method"), by)
 	if err != nil {
 		return err
 	}
@@ -53,6 +76,11 @@ func (s *Server) apiEstimate(w http.ResponseWriter, r *http.Request) error {
 // estimate computes what /api/v1/estimate answers, for the API and the
 // dashboard alike. method "" picks chapman for two lists, loglinear otherwise.
 func (s *Server) estimate(ctx context.Context, method string) (*estimateAnswer, error) {
+	return s.estimateBy(ctx, method, "")
+}
+
+// estimateBy is estimate, stratified by place of death when by is "place".
+func (s *Server) estimateBy(ctx context.Context, method, by string) (*estimateAnswer, error) {
 	sys := qantar.System // counting only; no name leaves this handler
 	lists, _, err := s.store.List(ctx, qantar.KindSource, qantar.Filter{Where: map[string]string{"kind": "list"}, Limit: 62, Reader: sys})
 	if err != nil {
@@ -76,10 +104,30 @@ func (s *Server) estimate(ctx context.Context, method string) (*estimateAnswer, 
 	}
 	deaths := map[int64]bool{}
 	actVictim := map[int64]int64{}
+	placeOf := map[int64]int64{} // the dead → where they were killed (0: not recorded)
+	var eventPlace map[int64]int64
+	if by == "place" {
+		events, err := loadTyped[*qantar.Event](ctx, s, qantar.KindEvent, sys)
+		if err != nil {
+			return nil, err
+		}
+		eventPlace = map[int64]int64{}
+		for _, e := range events {
+			eventPlace[e.ID] = e.PlaceID
+		}
+	}
 	for _, a := range acts {
 		actVictim[a.ID] = one(a.VictimID)
 		if a.IsKilling() {
-			deaths[one(a.VictimID)] = true
+			v := one(a.VictimID)
+			deaths[v] = true
+			if _, ok := placeOf[v]; !ok || placeOf[v] == 0 {
+				pl := a.PlaceID
+				if pl == 0 {
+					pl = eventPlace[a.EventID]
+				}
+				placeOf[v] = pl
+			}
 		}
 	}
 	ans := estimateAnswer{Documented: len(deaths), Assumptions: mseAssumptions, Lists: []string{}, ListSources: []int64{}}
@@ -118,23 +166,9 @@ func (s *Server) estimate(ctx context.Context, method string) (*estimateAnswer, 
 		ans.NoEstimate = fmt.Sprintf("an estimate needs at least two lists (Sources of kind \"list\") that cite the dead; there are %d", len(lists))
 		return &ans, nil
 	}
-	t, err := mse.NewTable(ans.Lists)
+	t, err := overlapTable(ans.Lists, onLists, func(int64) bool { return true })
 	if err != nil {
 		return nil, err
-	}
-	counts := map[mse.Pattern]int64{}
-	for _, p := range onLists {
-		counts[p]++
-	}
-	pats := make([]mse.Pattern, 0, len(counts))
-	for p := range counts {
-		pats = append(pats, p)
-	}
-	sort.Slice(pats, func(i, j int) bool { return pats[i] < pats[j] })
-	for _, p := range pats {
-		if err := t.Add(p, counts[p]); err != nil {
-			return nil, err
-		}
 	}
 	ans.Observed = t.Observed()
 	if method == "" {
@@ -152,6 +186,9 @@ func (s *Server) estimate(ctx context.Context, method string) (*estimateAnswer, 
 		return nil, qantar.FieldErrorf("method", "%q is not lp, chapman, loglinear or lcmcr", method)
 	}
 	ans.Method = method
+	if by == "place" {
+		return s.estimatePlaces(ctx, &ans, m, onLists, placeOf)
+	}
 	res, err := m.Run(t)
 	if err != nil {
 		if qantar.ErrorCode(err) != qantar.EINVALID {
@@ -171,4 +208,103 @@ func (s *Server) estimate(ctx context.Context, method string) (*estimateAnswer, 
 		ans.Model = res.Search.Best.ModelName
 	}
 	return &ans, nil
+}
+
+// overlapTable counts, for the persons keep accepts, how many were recorded
+// by each combination of lists.
+func overlapTable(lists []string, onLists map[int64]mse.Pattern, keep func(person int64) bool) (*mse.Table, error) {
+	t, err := mse.NewTable(lists)
+	if err != nil {
+		return nil, err
+	}
+	counts := map[mse.Pattern]int64{}
+	for pid, p := range onLists {
+		if keep(pid) {
+			counts[p]++
+		}
+	}
+	pats := make([]mse.Pattern, 0, len(counts))
+	for p := range counts {
+		pats = append(pats, p)
+	}
+	sort.Slice(pats, func(i, j int) bool { return pats[i] < pats[j] })
+	for _, p := range pats {
+		if err := t.Add(p, counts[p]); err != nil {
+			return nil, err
+		}
+	}
+	return t, nil
+}
+
+// estimatePlaces estimates within each place of death and adds the places
+// up (mse.Stratified): capture by the lists may differ from city to city,
+// which one pooled table would hide. A place whose table supports no
+// estimate says why, and then there is no total.
+func (s *Server) estimatePlaces(ctx context.Context, ans *estimateAnswer, m mse.Method, onLists map[int64]mse.Pattern, placeOf map[int64]int64) (*estimateAnswer, error) {
+	ans.By = "place"
+	var places []int64
+	seen := map[int64]bool{}
+	for pid := range onLists {
+		if pl := placeOf[pid]; !seen[pl] {
+			seen[pl] = true
+			places = append(places, pl)
+		}
+	}
+	sort.Slice(places, func(i, j int) bool { return places[i] < places[j] })
+	var strata []mse.Stratum
+	failed := ""
+	for _, pl := range places {
+		t, err := overlapTable(ans.Lists, onLists, func(pid int64) bool { return placeOf[pid] == pl })
+		if err != nil {
+			return nil, err
+		}
+		st := stratumAnswer{PlaceID: pl, Observed: t.Observed()}
+		if pl == 0 {
+			st.Place = "place not recorded"
+		} else if rec, err := s.store.Get(ctx, qantar.KindPlace, pl); err == nil {
+			st.Place = rec.(*qantar.Place).Name.String()
+		} else if qantar.ErrorCode(err) != qantar.ENOTFOUND {
+			return nil, err
+		}
+		key := strconv.FormatInt(pl, 10)
+		strata = append(strata, mse.Stratum{Key: key, Values: []string{st.Place}, Table: t})
+		res, err := m.Run(t)
+		switch {
+		case err == nil:
+			est, lo := res.Estimate.Estimate, res.Estimate.Lower
+			st.Estimate, st.Lower, st.Interval = &est, &lo, res.Estimate.Interval
+			if hi := res.Estimate.Upper; !math.IsInf(hi, 1) {
+				st.Upper = &hi
+			}
+			if res.Search != nil {
+				st.Model = res.Search.Best.ModelName
+			}
+		case qantar.ErrorCode(err) == qantar.EINVALID:
+			st.NoEstimate = qantar.ErrorMessage(err)
+			if failed == "" {
+				failed = st.Place
+			}
+		default:
+			return nil, err
+		}
+		ans.Strata = append(ans.Strata, st)
+	}
+	if failed != "" {
+		ans.NoEstimate = fmt.Sprintf("no total by place: the lists support no estimate for %s (see its stratum); pool places or leave out by=place", failed)
+		return ans, nil
+	}
+	res, err := mse.Stratified(strata, m)
+	if err != nil {
+		if qantar.ErrorCode(err) != qantar.EINVALID {
+			return nil, err
+		}
+		ans.NoEstimate = qantar.ErrorMessage(err)
+		return ans, nil
+	}
+	est, lo := res.Total.Estimate, res.Total.Lower
+	ans.Estimate, ans.Lower, ans.Interval = &est, &lo, res.Total.Interval
+	if hi := res.Total.Upper; !math.IsInf(hi, 1) {
+		ans.Upper = &hi
+	}
+	return ans, nil
 }
