@@ -160,6 +160,32 @@ func CreateAll(ctx context.Context, w Writer, actor Actor, recs []Record) (int, 
 	return len(recs), nil
 }
 
+// KeyLookup is a Writer that can fetch the live records of many external
+// keys in one call (an import of a list that was imported before).
+type KeyLookup interface {
+	GetByExternalKeys(ctx context.Context, kind Kind, keys []string) (map[string]Record, error)
+}
+
+// GetByExternalKeys returns the live records of kind that have one of keys,
+// by key; keys that name no live record are absent. It uses w's own batch
+// lookup when w is a KeyLookup.
+func GetByExternalKeys(ctx context.Context, w Writer, kind Kind, keys []string) (map[string]Record, error) {
+	if kl, ok := w.(KeyLookup); ok {
+		return kl.GetByExternalKeys(ctx, kind, keys)
+	}
+	out := map[string]Record{}
+	for _, k := range keys {
+		rec, err := w.GetByExternalKey(ctx, kind, k)
+		switch {
+		case err == nil:
+			out[k] = rec
+		case ErrorCode(err) != ENOTFOUND:
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 // Store keeps records and every version of them. Every write is one
 // transaction that also appends the version's leaf to the log.
 type Store interface {

@@ -320,9 +320,26 @@ func (im *importer) write(ctx context.Context, w qantar.Writer) (int, error) {
 		return nil
 	}
 	for _, t := range im.tables {
-		for _, r := range t.rows {
+		// The records that keyed rows may update, fetched a batch of rows
+		// at a time (a list imported again finds every row's record).
+		var current map[string]qantar.Record
+		fetchedTo := 0
+		for i, r := range t.rows {
 			if r.bad {
 				continue
+			}
+			if r.key != "" && !t.wasEmpty && i >= fetchedTo {
+				fetchedTo = min(i+lookupBatch, len(t.rows))
+				var keys []string
+				for _, o := range t.rows[i:fetchedTo] {
+					if !o.bad && o.key != "" {
+						keys = append(keys, o.key)
+					}
+				}
+				var err error
+				if current, err = qantar.GetByExternalKeys(ctx, w, t.kind, keys); err != nil {
+					return 0, fmt.Errorf("%s: look up external keys: %w", t.rep.Name, err)
+				}
 			}
 			if done%1024 == 0 {
 				if err := ctx.Err(); err != nil {
@@ -342,7 +359,7 @@ func (im *importer) write(ctx context.Context, w qantar.Writer) (int, error) {
 					return 0, err
 				}
 			}
-			queued, err := im.writeRow(ctx, w, r)
+			queued, err := im.writeRow(ctx, w, r, current)
 			if err != nil {
 				if err := refuse(r, err); err != nil {
 					return 0, err
@@ -364,8 +381,12 @@ func (im *importer) write(ctx context.Context, w qantar.Writer) (int, error) {
 	return refused, nil
 }
 
-// writeBatch is how many new records go to the store at once.
-const writeBatch = 2048
+// writeBatch is how many new records go to the store at once;
+// lookupBatch how many rows' external keys are looked up at once.
+const (
+	writeBatch  = 2048
+	lookupBatch = 512
+)
 
 // storeMessage words a store error for a row, without repeating the field
 // that the column already names.
@@ -378,9 +399,9 @@ func storeMessage(err error, field string) string {
 }
 
 // writeRow sets the row's references to rows already written, then updates
-// the record its key names, or leaves it unchanged, or reports it queued for
-// creation (true).
-func (im *importer) writeRow(ctx context.Context, w qantar.Writer, r *row) (bool, error) {
+// the record its key names (in current), or leaves it unchanged, or reports
+// it queued for creation (true).
+func (im *importer) writeRow(ctx context.Context, w qantar.Writer, r *row, current map[string]qantar.Record) (bool, error) {
 	for _, p := range refPtrs(r.rec) {
 		target, ok := r.local[p.Field]
 		if !ok {
@@ -396,9 +417,7 @@ func (im *importer) writeRow(ctx context.Context, w qantar.Writer, r *row) (bool
 	}
 	m := r.rec.GetMeta()
 	if r.key != "" && !r.t.wasEmpty {
-		cur, err := w.GetByExternalKey(ctx, r.t.kind, r.key)
-		switch {
-		case err == nil:
+		if cur, ok := current[r.key]; ok {
 			cm := cur.GetMeta()
 			m.ID, m.Version = cm.ID, cm.Version
 			same, err := sameContent(r.rec, cur)
@@ -414,8 +433,6 @@ func (im *importer) writeRow(ctx context.Context, w qantar.Writer, r *row) (bool
 			}
 			r.id, r.outcome = m.ID, outUpdated
 			return false, nil
-		case qantar.ErrorCode(err) != qantar.ENOTFOUND:
-			return false, err
 		}
 	}
 	m.ID, m.Version = 0, 0

@@ -440,6 +440,36 @@ func getByExternalKey(ctx context.Context, q querier, kind qantar.Kind, key stri
 	return decodeStored(kind, data)
 }
 
+// GetByExternalKeys returns the live records with the given external keys.
+func (tx *Tx) GetByExternalKeys(ctx context.Context, kind qantar.Kind, keys []string) (map[string]qantar.Record, error) {
+	out := map[string]qantar.Record{}
+	if len(keys) == 0 {
+		return out, nil
+	}
+	rows, err := tx.tx.Query(ctx, `SELECT external_key, data FROM records WHERE kind = $1 AND external_key = ANY($2) AND deleted_at IS NULL`, string(kind), keys)
+	if err != nil {
+		tx.broken = err
+		return nil, fmt.Errorf("get %s by keys: %w", kind, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var key, data string
+		if err := rows.Scan(&key, &data); err != nil {
+			return nil, err
+		}
+		rec, err := decodeStored(kind, data)
+		if err != nil {
+			return nil, err
+		}
+		out[key] = rec
+	}
+	if err := rows.Err(); err != nil {
+		tx.broken = err
+		return nil, err
+	}
+	return out, nil
+}
+
 func decodeStored(kind qantar.Kind, data string) (qantar.Record, error) {
 	rec, err := qantar.New(kind)
 	if err != nil {

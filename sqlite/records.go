@@ -329,6 +329,11 @@ func (tx *Tx) GetByExternalKey(ctx context.Context, kind qantar.Kind, key string
 	return getByExternalKey(ctx, tx, kind, key)
 }
 
+// GetByExternalKeys returns the live records with the given external keys.
+func (tx *Tx) GetByExternalKeys(ctx context.Context, kind qantar.Kind, keys []string) (map[string]qantar.Record, error) {
+	return getByExternalKeys(ctx, tx, kind, keys)
+}
+
 // Get returns the current version of a live record.
 func (db *DB) Get(ctx context.Context, kind qantar.Kind, id int64) (qantar.Record, error) {
 	return getRecord(ctx, db.read, kind, id)
@@ -363,6 +368,37 @@ func getByExternalKey(ctx context.Context, q querier, kind qantar.Kind, key stri
 		return nil, fmt.Errorf("get %s by key: %w", kind, err)
 	}
 	return decodeStored(kind, data)
+}
+
+// getByExternalKeys looks the keys up through the external-key index, one
+// key after another in the order of the JSON array that carries them.
+func getByExternalKeys(ctx context.Context, q querier, kind qantar.Kind, keys []string) (map[string]qantar.Record, error) {
+	out := map[string]qantar.Record{}
+	if len(keys) == 0 {
+		return out, nil
+	}
+	arr, err := json.Marshal(keys)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.QueryContext(ctx, `SELECT r.external_key, r.data FROM json_each(?) j CROSS JOIN records r
+		WHERE r.kind = ? AND r.external_key = j.value AND r.external_key IS NOT NULL AND r.deleted_at IS NULL`, string(arr), kind)
+	if err != nil {
+		return nil, fmt.Errorf("get %s by keys: %w", kind, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var key, data string
+		if err := rows.Scan(&key, &data); err != nil {
+			return nil, err
+		}
+		rec, err := decodeStored(kind, data)
+		if err != nil {
+			return nil, err
+		}
+		out[key] = rec
+	}
+	return out, rows.Err()
 }
 
 func decodeStored(kind qantar.Kind, data string) (qantar.Record, error) {

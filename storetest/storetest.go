@@ -46,6 +46,7 @@ func Run(t *testing.T, open Opener) {
 		{"ExternalKey", testExternalKey},
 		{"RefusedWriteInsideTx", testRefusedWriteInsideTx},
 		{"CreateAllAsCreates", testCreateAll},
+		{"ExternalKeysAtOnce", testExternalKeys},
 		{"ListFilterSortPage", testList},
 		{"ProtectedPersonsHidden", testProtection},
 		{"Tokens", testTokens},
@@ -729,5 +730,44 @@ func testCreateAll(t *testing.T, s Store) {
 	}
 	if found(qantar.Anonymous) || !found(editor) {
 		t.Fatalf("a confidential person of a bulk create: found by an anonymous reader %v, by an editor %v", found(qantar.Anonymous), found(editor))
+	}
+}
+
+// testExternalKeys: the batch lookup of external keys (the store's own, or
+// the fallback) finds exactly the live records with those keys.
+func testExternalKeys(t *testing.T, s Store) {
+	var recs []*qantar.Person
+	for i := range 3 {
+		p := person(fmt.Sprintf("Ключевой %d", i))
+		p.ExternalKey = fmt.Sprintf("k%d", i)
+		mustCreate(t, s, p)
+		recs = append(recs, p)
+	}
+	if err := s.Delete(ctx(), editor, qantar.KindPerson, recs[1].ID, 1, "synthetic: entered twice"); err != nil {
+		t.Fatal(err)
+	}
+	err := s.InTx(ctx(), func(w qantar.Writer) error {
+		keys := []string{"k0", "k1", "k2", "nope", "k0", "'; DROP TABLE records; --"}
+		got, err := qantar.GetByExternalKeys(ctx(), w, qantar.KindPerson, keys)
+		if err != nil {
+			return err
+		}
+		if len(got) != 2 || got["k0"] == nil || got["k2"] == nil {
+			return fmt.Errorf("found %v, want k0 and k2", got)
+		}
+		for _, i := range []int{0, 2} {
+			a, _ := json.Marshal(recs[i])
+			b, _ := json.Marshal(got[recs[i].ExternalKey])
+			if string(a) != string(b) {
+				return fmt.Errorf("found\n%s\nwant\n%s", b, a)
+			}
+		}
+		if none, err := qantar.GetByExternalKeys(ctx(), w, qantar.KindEvent, keys); err != nil || len(none) != 0 {
+			return fmt.Errorf("events by the persons' keys: %v %v", none, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
