@@ -139,6 +139,10 @@ var messages = []struct{ en, ru, kk string }{
 	{"the whole record", "вся запись", "бүкіл жазба"},
 	{"Language", "Язык", "Тіл"},
 	{"Script", "Алфавит", "Әліпби"},
+	{"Edit as JSON", "Редактировать как JSON", "JSON ретінде өңдеу"},
+	{"Edit with fields", "Редактировать по полям", "Өрістер арқылы өңдеу"},
+	{"More rows", "Ещё строки", "Қосымша жолдар"},
+	{"Rows left empty are not saved.", "Пустые строки не сохраняются.", "Бос жолдар сақталмайды."},
 
 	// Accounts.
 	{"Name", "Имя", "Аты"},
@@ -265,6 +269,11 @@ var messages = []struct{ en, ru, kk string }{
 	{"Last cited", "Последнее упоминание", "Соңғы аталған"},
 	{"External key", "Внешний ключ", "Сыртқы кілт"},
 	{"Steps", "Этапы", "Кезеңдер"},
+	{"Step", "Этап", "Кезең"},
+	{"Article", "Статья", "Бап"},
+	{"Verdict", "Приговор", "Үкім"},
+	{"Sentence", "Наказание", "Жаза"},
+	{"Since", "С какого числа", "Қай күннен бастап"},
 
 	// The accountability dashboard (/stats).
 	{"Statistics", "Статистика", "Статистика"},

@@ -6,15 +6,18 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/qantar-project/qantar"
 )
 
-// editView is the form that creates or edits a record. A person has real
-// fields; every other kind is edited as its JSON, the API's own format, with
-// the API's validation messages shown next to the field they name.
+// editView is the form that creates or edits a record. A person has a form
+// of its own; the kinds of formSpecs have field forms (lists as rows of
+// inputs); places and units are edited as their JSON, the API's own format.
+// Every form shows the API's validation messages next to the field they
+// name. A kind with a field form can also be edited as JSON (?as=json).
 type editView struct {
 	base
 	Kind    qantar.Kind
@@ -24,8 +27,12 @@ type editView struct {
 	Person *personForm
 	// Kinds with real fields (formSpecs).
 	Fields []formField
-	// Any other kind: the record's JSON.
-	JSON string
+	// HasRows: the form has lists of rows, and a "More rows" button.
+	HasRows bool
+	// Any other kind, or a kind with fields edited as JSON: the record's
+	// JSON. AsJSON marks the latter (the form posts as=json).
+	JSON   string
+	AsJSON bool
 	// Errors by field name ("names[0].value"); Problem is the summary.
 	Errors   map[string]string
 	Problem  string
@@ -64,6 +71,7 @@ type nameRow struct {
 
 type textRow struct {
 	Key, Lang, Value string
+	Error            string // set for field forms (attachErrors)
 }
 
 type citeForm struct {
@@ -117,6 +125,24 @@ func (p *site) editSave(kind qantar.Kind) handlerFunc {
 			return bodyError(err)
 		}
 		version, _ := strconv.Atoi(r.PostFormValue("version"))
+		// A field form's values, its blank rows dropped: what is saved, and
+		// what is shown again if it cannot be.
+		var vals url.Values
+		if _, ok := formSpecs[kind]; ok && r.PostFormValue("as") != "json" {
+			vals = compactRows(kind, r.PostForm)
+			if r.PostFormValue("more") != "" {
+				// "More rows": the same form with more empty rows; nothing
+				// is saved.
+				rec, derr := p.recordFromForm(kind, r)
+				if derr != nil || rec == nil {
+					rec, _ = qantar.New(kind)
+				}
+				rec.GetMeta().ID, rec.GetMeta().Version = id, version
+				pg := p.newEdit(r, rec)
+				pg.Fields = fieldsForm(pg.T, p.rules, kind, vals, extraRows(r.PostForm, vals))
+				return p.renderEdit(w, r, http.StatusOK, pg)
+			}
+		}
 		rec, err := p.recordFromForm(kind, r)
 		// Before a new person is saved, persons of a close name are shown
 		// with a "save anyway" button (confirm_duplicate=1).
@@ -163,7 +189,9 @@ func (p *site) editSave(kind qantar.Kind) handlerFunc {
 		}
 		rec.GetMeta().ID, rec.GetMeta().Version = id, version
 		pg := p.newEdit(r, rec)
-		if pg.JSON != "" {
+		if vals != nil {
+			pg.Fields = fieldsForm(pg.T, p.rules, kind, vals, nil)
+		} else if pg.JSON != "" {
 			pg.JSON = r.PostFormValue("json")
 		}
 		pg.Problem = qantar.ErrorMessage(err)
@@ -184,11 +212,16 @@ func (p *site) editSave(kind qantar.Kind) handlerFunc {
 	}
 }
 
-// recordFromForm reads a record from the form: a person from its fields,
-// any other kind from its JSON, through the API's strict decoder.
+// recordFromForm reads a record from the form: a person from its fields, a
+// kind of formSpecs from its fields (blank rows dropped) unless the form
+// posts as=json, any other kind from its JSON; all through the API's strict
+// decoder.
 func (p *site) recordFromForm(kind qantar.Kind, r *http.Request) (qantar.Record, error) {
-	if _, ok := formSpecs[kind]; ok {
-		return fieldsRecord(kind, r)
+	if err := r.ParseForm(); err != nil {
+		return nil, bodyError(err)
+	}
+	if _, ok := formSpecs[kind]; ok && r.PostFormValue("as") != "json" {
+		return fieldsRecord(kind, compactRows(kind, r.PostForm))
 	}
 	if kind != qantar.KindPerson {
 		return qantar.DecodeBytes(kind, []byte(r.PostFormValue("json")))
@@ -238,12 +271,14 @@ func (p *site) newEdit(r *http.Request, rec qantar.Record) editView {
 	} else {
 		pg.Title = t.S("Edit") + ": " + t.title(rec)
 	}
+	_, hasFields := formSpecs[rec.Kind()]
 	if pr, ok := rec.(*qantar.Person); ok {
 		pg.Person = personFormOf(t, pr)
-	} else if _, ok := formSpecs[rec.Kind()]; ok {
-		pg.Fields = fieldsForm(t, rec)
+	} else if hasFields && r.FormValue("as") != "json" {
+		pg.Fields = fieldsForm(t, p.rules, rec.Kind(), formValues(rec), nil)
 	} else {
 		pg.JSON = recordJSON(rec)
+		pg.AsJSON = hasFields
 	}
 	pg.Kinds = qantar.Kinds
 	pg.CiteFields = []option{{Value: "", Label: t.S("the whole record")}}
@@ -322,6 +357,8 @@ func mustJSON(rec qantar.Record) []byte {
 }
 
 func (p *site) renderEdit(w http.ResponseWriter, r *http.Request, status int, pg editView) error {
+	attachErrors(pg.Fields, pg.Errors)
+	pg.HasRows = hasRows(pg.Fields)
 	return p.render(w, r, status, "edit", pg)
 }
 
