@@ -4,8 +4,11 @@ import (
 	"context"
 	"fmt"
 	stdhtml "html"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"strings"
@@ -13,6 +16,9 @@ import (
 	"time"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/law"
+	"github.com/qantar-project/qantar/sqlite"
+	"github.com/qantar-project/qantar/web"
 )
 
 // The editors' forms of cases and complaints: lists (steps, participants,
@@ -646,5 +652,39 @@ func TestActFormKeepsInputOnDecodeError(t *testing.T) {
 	}
 	if fx.count(t, qantar.KindAct) != n {
 		t.Errorf("an act was created")
+	}
+}
+
+// TestCaseFormRulesErrors: on a server whose store checks the
+// jurisdiction's rules, as `qantar serve` does, a step that needs a ground
+// and has none is refused next to that step's ground, with the input kept.
+func TestCaseFormRulesErrors(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "rules.db"), sqlite.Options{Synchronous: "NORMAL", Checker: law.Checker{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	fx := &fixture{db: db, ids: map[string]int64{}, now: time.Now()}
+	fx.site = web.New(web.Config{Store: db, Tokens: db, Log: db, Logger: slog.New(slog.NewTextHandler(testLog{t}, nil))})
+	fx.srv = httptest.NewServer(fx.site.Handler())
+	t.Cleanup(fx.srv.Close)
+	ed := fx.editor(t, "synthetic-rules-editor", time.Now())
+	form := url.Values{"number": {"SYN-RULES-1"}, "steps[0].step": {"registered"}, "steps[0].date": {"2022-01-10"},
+		"steps[1].step": {"terminated"}, "steps[1].date": {"2022-06-01"}, "steps[1].sentence": {"Synthetic typed"}}
+	status, body, _ := fx.post(t, ed, "/edit/cases/new", form)
+	msg, _ := errorNextTo(t, body, "steps[1].ground")
+	if status != http.StatusBadRequest || !strings.Contains(msg, "needs a ground") {
+		t.Fatalf("a termination without a ground: status %d, message %q", status, msg)
+	}
+	if _, v := errorNextTo(t, body, "steps[1].sentence"); v != "Synthetic typed" {
+		t.Errorf("the input was lost: %q", v)
+	}
+	if fx.count(t, qantar.KindCase) != 0 {
+		t.Errorf("a refused case was stored")
+	}
+	form.Set("steps[1].ground", "cpc-35-1-2")
+	if status, body, _ := fx.post(t, ed, "/edit/cases/new", form); status != http.StatusSeeOther {
+		t.Fatalf("with a ground: status %d\n%s", status, body)
 	}
 }
