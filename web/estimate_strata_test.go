@@ -29,9 +29,9 @@ func TestEstimateByPlace(t *testing.T) {
 	list1 := mk(&qantar.Source{SourceKind: "list", Title: qantar.Text{"en": "Synthetic list A"}})
 	list2 := mk(&qantar.Source{SourceKind: "list", Title: qantar.Text{"en": "Synthetic list B"}})
 	type city struct {
-		name                string
+		name               string
 		both, only1, only2 int
-		byEvent             bool // the act names no place; its event does
+		byEvent            bool // the act names no place; its event does
 	}
 	cities := []city{{"Synthetic City North", 10, 20, 10, false}, {"Synthetic City South", 6, 9, 6, true}}
 	chapman := func(c city) float64 {

@@ -47,7 +47,7 @@ type site struct {
 // newSite parses the templates and indexes the assets.
 func (s *Server) newSite() *site {
 	p := &site{srv: s, tr: newTranslators(newCatalog()), cop: http.NewCrossOriginProtection(),
-		throttle: newThrottle(s.cfg.Now), home: &homeCache{}, rules: law.DefaultRegistry(), kinds: qantar.Kinds}
+		throttle: newThrottle(s.cfg.Now), home: &homeCache{}, rules: s.rules, kinds: qantar.Kinds}
 	p.users = s.users
 	var err error
 	if p.assets, err = loadAssets(siteFS); err != nil {

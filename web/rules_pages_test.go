@@ -1,0 +1,59 @@
+package web_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/qantar-project/qantar/law"
+	"github.com/qantar-project/qantar/web"
+)
+
+// TestPagesUseConfiguredRules: the pages read the jurisdiction rules the
+// server was given (qantar serve --rules), as the API does, not the
+// built-in ones: a relabelled ground shows on the case page.
+func TestPagesUseConfiguredRules(t *testing.T) {
+	fx := newFixture(t)
+	path := "/cases/" + itoa(fx.ids["case"])
+	if _, body, _ := fx.get(t, nil, path); strings.Contains(body, "Synthetic relabelled ground") {
+		t.Fatal("the built-in rules already hold the synthetic label")
+	}
+	custom := *law.Default()
+	custom.TerminationGrounds = append([]law.Entry(nil), custom.TerminationGrounds...)
+	found := false
+	for i := range custom.TerminationGrounds {
+		if custom.TerminationGrounds[i].Code == "cpc-35-1-1" {
+			custom.TerminationGrounds[i].Labels = law.Labels{EN: "Synthetic relabelled ground", RU: "Synthetic relabelled ground", KK: "Synthetic relabelled ground"}
+			found = true
+		}
+	}
+	if !found {
+		t.Fatal("the fixture's ground cpc-35-1-1 is not in the built-in rules")
+	}
+	b, err := json.Marshal(&custom)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules, err := law.Load(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	site := web.New(web.Config{Store: fx.db, Tokens: fx.db, Log: fx.db, Rules: law.NewRegistry(rules)})
+	srv := httptest.NewServer(site.Handler())
+	defer srv.Close()
+	resp, err := noRedirect().Get(srv.URL + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	page, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(page), "Synthetic relabelled ground") {
+		t.Errorf("the case page does not use the configured rules")
+	}
+}
