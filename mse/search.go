@@ -5,6 +5,7 @@ import (
 	"math"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/qantar-project/qantar"
@@ -93,7 +94,7 @@ func Search(t *Table, opts SearchOptions) (*SearchResult, error) {
 }
 
 func (o SearchOptions) spec(t *Table) (searchSpec, error) {
-	s := searchSpec{criterion: o.Criterion, maxOrder: o.MaxOrder, maxModels: o.MaxModels}
+	s := searchSpec{criterion: strings.ToLower(o.Criterion), maxOrder: o.MaxOrder, maxModels: o.MaxModels}
 	switch s.criterion {
 	case "":
 		s.criterion = BIC

@@ -177,7 +177,7 @@ func (s *Server) estimateBy(ctx context.Context, method, by string) (*estimateAn
 			method = "chapman"
 		}
 	}
-	m := mse.Method{Name: method, Level: 0.95, Search: mse.SearchOptions{Criterion: "BIC", MaxOrder: 2}}
+	m := mse.Method{Name: method, Level: 0.95, Search: mse.SearchOptions{Criterion: mse.BIC, MaxOrder: 2}}
 	switch method {
 	case "lp", "chapman", "loglinear":
 	case "lcmcr":

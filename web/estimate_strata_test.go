@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/mse"
 )
 
 // TestEstimateByPlace: /api/v1/estimate?by=place estimates within each
@@ -100,6 +101,20 @@ func TestEstimateByPlace(t *testing.T) {
 		t.Errorf("total %v [%v, %v], want %.4f inside its interval", *ans.Estimate, ans.Lower, ans.Upper, sum)
 	}
 
+	// The dashboard shows the same places, and their sum, in the reader's
+	// language.
+	_, page, _ := fx.get(t, nil, "/stats")
+	for _, want := range []string{`id="estimate-places"`, "Synthetic City North", "Synthetic City South",
+		fmt.Sprintf("<td>%d</td>", int(math.Round(chapman(cities[0])))), fmt.Sprintf("<td>%d</td>", int(math.Round(chapman(cities[1])))),
+		fmt.Sprintf(`<td class="big">%d</td>`, int(math.Round(sum))), "Total of the places"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("/stats lacks %q", want)
+		}
+	}
+	if _, page, _ := fx.get(t, nil, "/stats?lang=ru"); !strings.Contains(page, "По месту гибели") {
+		t.Errorf("/stats in Russian lacks the places' heading")
+	}
+
 	// Without by, one pooled estimate, and no strata.
 	_, pooled, _ := fx.get(t, nil, "/api/v1/estimate?method=chapman")
 	if strings.Contains(pooled, `"strata"`) || !strings.Contains(pooled, `"estimate"`) {
@@ -107,5 +122,65 @@ func TestEstimateByPlace(t *testing.T) {
 	}
 	if status, body, _ := fx.get(t, nil, "/api/v1/estimate?by=month"); status != http.StatusBadRequest || !strings.Contains(body, `"by"`) {
 		t.Errorf("by=month: status %d %s", status, body)
+	}
+}
+
+// TestEstimateThreeLists: with three lists the default method is the
+// log-linear model search, and the API gives its estimate (the app once
+// asked the search for criterion "BIC", which it refused, so three lists
+// never gave a number); the answer matches mse run on the same table.
+func TestEstimateThreeLists(t *testing.T) {
+	fx := newFixture(t)
+	ctx := context.Background()
+	mk := func(rec qantar.Record) int64 {
+		t.Helper()
+		if err := fx.db.Create(ctx, qantar.System, rec); err != nil {
+			t.Fatal(err)
+		}
+		return rec.GetMeta().ID
+	}
+	var lists [3]int64
+	for i := range lists {
+		lists[i] = mk(&qantar.Source{SourceKind: "list", Title: qantar.Text{"en": fmt.Sprintf("Synthetic list %d", i+1)}})
+	}
+	ev := mk(&qantar.Event{Title: qantar.Text{"en": "Synthetic event"}, Start: qantar.MustDate("2022-01-06")})
+	// Pattern (bit i: on list i+1) → people recorded so.
+	counts := map[mse.Pattern]int64{1: 30, 2: 20, 3: 10, 4: 25, 5: 8, 6: 6, 7: 4}
+	tab, err := mse.NewTable([]string{"Synthetic list 1", "Synthetic list 2", "Synthetic list 3"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for p, c := range counts {
+		if err := tab.Add(p, c); err != nil {
+			t.Fatal(err)
+		}
+		for range c {
+			n++
+			person := mk(&qantar.Person{Names: []qantar.Name{{Value: fmt.Sprintf("Synthetic Dead %d", n), Lang: "en"}}})
+			mk(&qantar.Act{VictimID: person, EventID: ev, ActType: "killing_crowd_control", VictimStatus: "dead", Date: qantar.MustDate("2022-01-06")})
+			for i, l := range lists {
+				if p&(1<<i) != 0 {
+					mk(&qantar.Citation{RecordKind: qantar.KindPerson, RecordID: person, SourceID: l})
+				}
+			}
+		}
+	}
+	want, err := (mse.Method{Name: "loglinear", Level: 0.95, Search: mse.SearchOptions{Criterion: mse.BIC, MaxOrder: 2}}).Run(tab)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, body, _ := fx.get(t, nil, "/api/v1/estimate")
+	var ans struct {
+		Method     string   `json:"method"`
+		Estimate   *float64 `json:"estimate"`
+		Model      string   `json:"model"`
+		NoEstimate string   `json:"no_estimate"`
+	}
+	if err := json.Unmarshal([]byte(body), &ans); err != nil {
+		t.Fatal(err)
+	}
+	if ans.Method != "loglinear" || ans.Estimate == nil || math.Abs(*ans.Estimate-want.Estimate.Estimate) > 1e-6 || ans.Model != want.Search.Best.ModelName {
+		t.Fatalf("answer %s, want loglinear %.3f (%s)", body, want.Estimate.Estimate, want.Search.Best.ModelName)
 	}
 }

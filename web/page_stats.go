@@ -65,6 +65,22 @@ type estimateView struct {
 	Lists                           []string
 	Official                        []officialRow
 	Assumptions                     []string
+	// ByPlace is the estimate made within each place of death and added
+	// up (stratified); PlaceTotal is that sum, PlaceReason why there is none.
+	ByPlace                 []placeRow
+	PlaceTotal, PlaceLower  string
+	PlaceUpper, PlaceReason string
+	HasPlaceTotal           bool
+}
+
+// placeRow is one place of death in the stratified estimate.
+type placeRow struct {
+	Place, Link     string
+	Observed        int64
+	Estimate, Lower string
+	Upper           string
+	HasEstimate     bool
+	Reason          string
 }
 
 type officialRow struct {
@@ -210,7 +226,56 @@ func (p *site) estimateView(ctx context.Context, reader qantar.Actor, t tr) (est
 	for _, a := range ans.Assumptions {
 		v.Assumptions = append(v.Assumptions, assumptionIn(a, t.Lang))
 	}
+	if v.HasEstimate {
+		if err := p.placeEstimates(ctx, reader, t, &v); err != nil {
+			return v, err
+		}
+	}
 	return v, nil
+}
+
+// placeEstimates fills the estimate by place of death, when there is more
+// than one place: capture by the lists may differ from city to city.
+func (p *site) placeEstimates(ctx context.Context, reader qantar.Actor, t tr, v *estimateView) error {
+	ans, err := p.cachedEstimateBy(ctx, "place")
+	if err != nil {
+		if qantar.ErrorCode(err) == qantar.EINTERNAL {
+			return err
+		}
+		return nil
+	}
+	if len(ans.Strata) < 2 {
+		return nil
+	}
+	num := func(x *float64) string { return t.Num(int(math.Round(*x))) }
+	for _, st := range ans.Strata {
+		row := placeRow{Observed: st.Observed, Place: t.S("Place not recorded")}
+		if st.PlaceID != 0 {
+			row.Link = recordHref(qantar.KindPlace, st.PlaceID)
+			if pl, err := p.get(ctx, reader, qantar.KindPlace, st.PlaceID); err == nil {
+				row.Place = t.title(pl)
+			}
+		}
+		if st.Estimate != nil {
+			row.HasEstimate, row.Estimate, row.Lower = true, num(st.Estimate), num(st.Lower)
+			if st.Upper != nil {
+				row.Upper = num(st.Upper)
+			}
+		} else {
+			// The estimator's own words (package mse), in English.
+			row.Reason = st.NoEstimate
+		}
+		v.ByPlace = append(v.ByPlace, row)
+	}
+	if ans.Estimate != nil {
+		v.HasPlaceTotal, v.PlaceTotal, v.PlaceLower = true, num(ans.Estimate), num(ans.Lower)
+		if ans.Upper != nil {
+			v.PlaceUpper = num(ans.Upper)
+		}
+	} else {
+		v.PlaceReason = t.S("The lists support no estimate in at least one place, so the places are not added up.")
+	}
+	return nil
 }
 
 // assumptionIn translates one of mseAssumptions. They are sentences, not
@@ -258,28 +323,35 @@ var assumptionTr = map[string][2]string{
 type estimateCache struct {
 	mu  sync.Mutex
 	key string
-	ans *estimateAnswer
+	ans map[string]*estimateAnswer // by stratification ("" or "place")
 }
 
 func (p *site) cachedEstimate(ctx context.Context) (*estimateAnswer, error) {
+	return p.cachedEstimateBy(ctx, "")
+}
+
+func (p *site) cachedEstimateBy(ctx context.Context, by string) (*estimateAnswer, error) {
 	cp, err := p.srv.log.Checkpoint(ctx)
 	if err != nil {
 		return nil, err
 	}
 	c := &p.estimates
 	c.mu.Lock()
-	if c.key == string(cp) && c.ans != nil {
-		ans := c.ans
+	if c.key == string(cp) && c.ans[by] != nil {
+		ans := c.ans[by]
 		c.mu.Unlock()
 		return ans, nil
 	}
 	c.mu.Unlock()
-	ans, err := p.srv.estimate(ctx, "")
+	ans, err := p.srv.estimateBy(ctx, "", by)
 	if err != nil {
 		return nil, err
 	}
 	c.mu.Lock()
-	c.key, c.ans = string(cp), ans
+	if c.key != string(cp) {
+		c.key, c.ans = string(cp), map[string]*estimateAnswer{}
+	}
+	c.ans[by] = ans
 	c.mu.Unlock()
 	return ans, nil
 }
