@@ -63,6 +63,7 @@ type DB struct {
 	verifierKey string
 
 	stmts map[string]*sql.Stmt // read-only after Open
+	group writeGroup           // single writes waiting for a group commit
 }
 
 var _ qantar.Store = (*DB)(nil)

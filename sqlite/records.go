@@ -25,19 +25,25 @@ type versionRow struct {
 	protected bool
 }
 
-// Create stores rec as version 1 of a new record.
+// Create stores rec as version 1 of a new record (in a group commit with
+// the single writes that arrive meanwhile: see group.go). The write's
+// statements run whole once its turn comes, whatever becomes of ctx, so
+// that a caller who gives up cannot break the others' transaction.
 func (db *DB) Create(ctx context.Context, actor qantar.Actor, rec qantar.Record) error {
-	return db.InTx(ctx, func(w qantar.Writer) error { return w.Create(ctx, actor, rec) })
+	run := context.WithoutCancel(ctx)
+	return db.single(ctx, rec, func(tx *Tx) error { return tx.Create(run, actor, rec) })
 }
 
 // Update stores rec as the next version of its record.
 func (db *DB) Update(ctx context.Context, actor qantar.Actor, rec qantar.Record) error {
-	return db.InTx(ctx, func(w qantar.Writer) error { return w.Update(ctx, actor, rec) })
+	run := context.WithoutCancel(ctx)
+	return db.single(ctx, rec, func(tx *Tx) error { return tx.Update(run, actor, rec) })
 }
 
 // Delete records the deletion of a record.
 func (db *DB) Delete(ctx context.Context, actor qantar.Actor, kind qantar.Kind, id int64, version int, reason string) error {
-	return db.InTx(ctx, func(w qantar.Writer) error { return w.Delete(ctx, actor, kind, id, version, reason) })
+	run := context.WithoutCancel(ctx)
+	return db.single(ctx, nil, func(tx *Tx) error { return tx.Delete(run, actor, kind, id, version, reason) })
 }
 
 // InTx runs fn in one write transaction.
