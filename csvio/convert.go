@@ -19,6 +19,7 @@ type table struct {
 	xlsx   bool
 	cols   []boundCol
 	hasID  bool
+	json   bool // a JSON array of records (json.go), not a table of cells
 	rows   []*row
 	hashes map[[16]byte]int // content of keyless rows → line, to find repeats
 	// wasEmpty: the store held no record of this kind when the import began.
@@ -267,9 +268,17 @@ type decodeJob struct {
 	pos      int // where in the report its problem goes
 	rec      qantar.Record
 	col, msg string // the problem, if any
+	// A JSON row (runJSON): hashed asks for the sum of its content, to
+	// find a repeated record once the rows are back in order.
+	json, hashed bool
+	sum          [16]byte
 }
 
 func (j *decodeJob) run() {
+	if j.json {
+		j.runJSON()
+		return
+	}
 	t := j.r.t
 	rec, err := qantar.DecodeBytes(t.kind, j.b)
 	if err == nil {
@@ -332,6 +341,13 @@ func (im *importer) finishDecodes() {
 	next := 0
 	for _, j := range im.decoders.all {
 		r := j.r
+		if j.rec != nil && j.hashed {
+			if prev, dup := r.t.hashes[j.sum]; dup {
+				j.rec, j.col, j.msg = nil, "", fmt.Sprintf("repeats the record on line %d; give each an external_key if both are meant", prev)
+			} else {
+				r.t.hashes[j.sum] = r.line
+			}
+		}
 		if j.rec != nil {
 			r.rec, r.idCheck = j.rec, true
 			continue
@@ -463,8 +479,8 @@ func (im *importer) checkIDRefs(ctx context.Context) error {
 // columnFor returns the header of the column that produced a field named
 // in an error ("birth_date", "title.ru", "names[1].value", "steps[0].date").
 func (t *table) columnFor(field string, nameCols []string) string {
-	if field == "" {
-		return ""
+	if field == "" || t.json {
+		return field
 	}
 	top, rest := field, ""
 	if i := strings.IndexAny(field, ".["); i >= 0 {

@@ -176,6 +176,11 @@ func (im *importer) read(ctx context.Context, in Input) error {
 		return nil
 	}
 	ro := im.o.Read
+	r, isJSON := isJSONInput(in.R, in.Name, ro.Format)
+	if isJSON {
+		return im.readJSON(ctx, t, in, r)
+	}
+	in.R = r
 	if m := im.o.Mapping; m != nil {
 		if ro.Encoding == "" {
 			ro.Encoding = m.Encoding
@@ -292,7 +297,11 @@ func (im *importer) write(ctx context.Context, w qantar.Writer) (int, error) {
 		}
 		refused++
 		field := qantar.ErrorField(err)
-		im.rowProblem(r, r.t.columnFor(field, nil), "", storeMessage(err, field))
+		msg := storeMessage(err, field)
+		if r.t.json {
+			msg = qantar.ErrorMessage(err) // the column is the whole field
+		}
+		im.rowProblem(r, r.t.columnFor(field, nil), "", msg)
 		return nil
 	}
 	var batch []*row
@@ -498,13 +507,14 @@ func (im *importer) finish() {
 }
 
 // ImportDir imports every table of an export directory (persons.csv,
-// cases.xlsx, …) in the order of qantar.Kinds, in one transaction, so that
-// the id columns tie the files together: a reference to an id that a row of
-// the import carries names that row's new record.
+// cases.xlsx, events.json, …) in the order of qantar.Kinds, in one
+// transaction, so that the id columns (a JSON record's id) tie the files
+// together: a reference to an id that a row of the import carries names
+// that row's new record.
 func ImportDir(ctx context.Context, st qantar.Store, dir string, o Options) (*Report, error) {
 	var inputs []Input
 	for _, k := range qantar.Kinds {
-		for _, ext := range []string{".csv", ".tsv", ".xlsx"} {
+		for _, ext := range []string{".csv", ".tsv", ".xlsx", ".json"} {
 			path := filepath.Join(dir, string(k)+ext)
 			f, err := os.Open(path)
 			if errors.Is(err, fs.ErrNotExist) {
@@ -521,7 +531,7 @@ func ImportDir(ctx context.Context, st qantar.Store, dir string, o Options) (*Re
 		}
 	}
 	if len(inputs) == 0 {
-		return nil, qantar.Errorf(qantar.EINVALID, "%s holds no file named after a kind (persons.csv, cases.xlsx, …)", dir)
+		return nil, qantar.Errorf(qantar.EINVALID, "%s holds no file named after a kind (persons.csv, cases.xlsx, events.json, …)", dir)
 	}
 	return ImportTables(ctx, st, inputs, o)
 }

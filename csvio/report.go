@@ -1,6 +1,7 @@
 package csvio
 
 import (
+	"bufio"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -114,9 +115,13 @@ func (r *Report) RejectedRows(i int) int { return len(r.Tables[i].rejected) }
 // WriteRejected writes table i's header and rejected rows, cell for cell as
 // they were read, so that the user can fix them and import that file. A CSV
 // input is written back in its own encoding and delimiter; an XLSX input as
-// UTF-8 CSV with a byte-order mark.
+// UTF-8 CSV with a byte-order mark; a JSON input as a JSON array of the
+// rejected elements, each exactly as the file had it.
 func (r *Report) WriteRejected(w io.Writer, i int) error {
 	t := r.Tables[i]
+	if t.Format == FormatJSON {
+		return writeRejectedJSON(w, t.rejected)
+	}
 	var out io.Writer = w
 	var closer io.Closer
 	delim := ','
@@ -153,6 +158,27 @@ func (r *Report) WriteRejected(w io.Writer, i int) error {
 	}
 	if closer != nil {
 		return closer.Close()
+	}
+	return nil
+}
+
+// writeRejectedJSON writes rejected JSON rows (one cell each: the element)
+// as an array laid out as an export is, one element a line.
+func writeRejectedJSON(w io.Writer, rows []Row) error {
+	bw := bufio.NewWriter(w)
+	bw.WriteString("[")
+	for i, row := range rows {
+		if i > 0 {
+			bw.WriteString(",")
+		}
+		bw.WriteString("\n")
+		if len(row.Cells) > 0 {
+			bw.WriteString(row.Cells[0])
+		}
+	}
+	bw.WriteString("\n]\n")
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write rejected records: %w", err)
 	}
 	return nil
 }
