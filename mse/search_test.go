@@ -3,6 +3,7 @@ package mse
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/stat/distuv"
@@ -110,5 +111,46 @@ func TestSearchTooManyModels(t *testing.T) {
 	tab := expectedTable(t, 10000, []float64{0.3, 0.3, 0.3, 0.3, 0.3}, 0, nil)
 	if _, err := Search(tab, SearchOptions{MaxOrder: 2, MaxModels: 100}); err == nil {
 		t.Error("a search of 1024 models with a limit of 100 ran")
+	}
+}
+
+// TestSearchRefitChosen: a bootstrap that refits the chosen model keeps the
+// search's model and point estimate, gives an interval around it, says how
+// it was made, and serves Stratified.
+func TestSearchRefitChosen(t *testing.T) {
+	tab, err := NewTable([]string{"A", "B", "C"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p, c := range map[Pattern]int64{1: 30, 2: 20, 3: 10, 4: 25, 5: 8, 6: 6, 7: 4} {
+		if err := tab.Add(p, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	plain, err := Search(tab, SearchOptions{Criterion: BIC, FitOptions: FitOptions{Interval: IntervalNone}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	refit, err := Search(tab, SearchOptions{Criterion: BIC, RefitChosen: true, FitOptions: FitOptions{Interval: IntervalBootstrap, Bootstrap: 300, Seed: 7}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := refit.Best
+	if b.ModelName != plain.Best.ModelName || b.Estimate.Estimate != plain.Best.Estimate.Estimate {
+		t.Fatalf("refit: %s %.3f, search: %s %.3f", b.ModelName, b.Estimate.Estimate, plain.Best.ModelName, plain.Best.Estimate.Estimate)
+	}
+	if !(b.Lower <= b.Estimate.Estimate && b.Estimate.Estimate <= b.Upper) || b.Lower == b.Upper || len(b.Replicates) == 0 {
+		t.Fatalf("interval [%v, %v] around %v, %d replicates", b.Lower, b.Upper, b.Estimate.Estimate, len(b.Replicates))
+	}
+	if !strings.Contains(b.Interval, "refitting the chosen model") || strings.Contains(b.Interval, "re-selecting") {
+		t.Fatalf("interval described as %q", b.Interval)
+	}
+	res, err := Stratified([]Stratum{{Key: "a", Table: tab}, {Key: "b", Table: tab}},
+		Method{Name: "loglinear", Level: 0.95, Search: SearchOptions{Criterion: BIC, RefitChosen: true, FitOptions: FitOptions{Bootstrap: 300}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := res.Total.Estimate, 2*plain.Best.Estimate.Estimate; math.Abs(got-want) > 1e-9 {
+		t.Fatalf("stratified total %v, want %v", got, want)
 	}
 }

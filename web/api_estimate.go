@@ -293,6 +293,11 @@ func (s *Server) estimatePlaces(ctx context.Context, ans *estimateAnswer, m mse.
 		ans.NoEstimate = fmt.Sprintf("no total by place: the lists support no estimate for %s (see its stratum); pool places or leave out by=place", failed)
 		return ans, nil
 	}
+	// Each place's bootstrap refits the model its search chose rather than
+	// searching again per replicate: for five lists and ten places that is
+	// seconds instead of many minutes, for an interval that leaves out the
+	// uncertainty of choosing each place's model (its description says so).
+	m.Search.RefitChosen = true
 	res, err := mse.Stratified(strata, m)
 	if err != nil {
 		if qantar.ErrorCode(err) != qantar.EINVALID {
