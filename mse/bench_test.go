@@ -97,3 +97,20 @@ func BenchmarkProfileInterval(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkStratifiedRefit10x5: ten strata of five lists, log-linear with
+// a bootstrap interval that refits each stratum's chosen model (what the
+// application's estimate by place does). The re-selecting bootstrap of the
+// same strata is far slower (minutes; docs/bench/mse.md).
+func BenchmarkStratifiedRefit10x5(b *testing.B) {
+	var strata []Stratum
+	for i := range 10 {
+		strata = append(strata, Stratum{Key: string(rune('a' + i)), Table: benchTable(b, 5, 800+float64(100*i))})
+	}
+	m := Method{Name: "loglinear", Level: 0.95, Search: SearchOptions{Criterion: BIC, MaxOrder: 2, RefitChosen: true}}
+	for b.Loop() {
+		if _, err := Stratified(strata, m); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
