@@ -339,20 +339,39 @@ func (im *importer) convertJSON(t *table, e jsonElem) {
 	}
 	b := make([]byte, 0, len(e.Raw))
 	b = append(b, '{')
-	seen := map[string]string{} // folded name → name as written
-	for _, m := range members {
+	var seen map[string]string // folded name → name as written, for many members
+	if len(members) > 16 {
+		seen = make(map[string]string, len(members))
+	}
+	twice := false
+	for i, m := range members {
 		// encoding/json, and so the API, matches field names without
 		// regard to case: "ID" is id.
 		folded := foldName(m.name)
-		if prev, dup := seen[folded]; dup {
-			if prev == m.name {
-				im.rowProblem(r, m.name, "", "the field is given twice")
-			} else {
-				im.rowProblem(r, m.name, "", fmt.Sprintf("the field is given twice (also as %q)", prev))
+		prev, dup := seen[folded]
+		if seen == nil {
+			for _, o := range members[:i] {
+				if foldName(o.name) == folded {
+					prev, dup = o.name, true
+					break
+				}
+			}
+		} else if !dup {
+			seen[folded] = m.name
+		}
+		if dup {
+			// One such problem an element is enough; as DecodeBytes, which
+			// stops at the first.
+			if !twice {
+				twice = true
+				if prev == m.name {
+					im.rowProblem(r, m.name, "", "the field is given twice")
+				} else {
+					im.rowProblem(r, m.name, "", fmt.Sprintf("the field is given twice (also as %q)", prev))
+				}
 			}
 			continue
 		}
-		seen[folded] = m.name
 		switch folded {
 		case "version", "created_at", "updated_at":
 			continue // the store sets them
@@ -488,7 +507,7 @@ func splitJSONObject(raw []byte) ([]jsonMember, string) {
 			return nil, "a broken JSON object"
 		}
 		m := jsonMember{key: raw[ks:end], long: long}
-		if bytes.IndexByte(m.key, '\\') < 0 {
+		if bytes.IndexByte(m.key, '\\') < 0 && utf8.Valid(m.key) {
 			m.name = string(m.key[1 : len(m.key)-1])
 		} else if json.Unmarshal(m.key, &m.name) != nil {
 			return nil, "a broken JSON object"

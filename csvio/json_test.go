@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/csvio"
@@ -556,5 +557,68 @@ func TestJSONRejectedIsValidJSON(t *testing.T) {
 		if !bytes.Equal(got[i], want[i]) {
 			t.Errorf("rejected element %d is %s, want %s", i, got[i], want[i])
 		}
+	}
+}
+
+// TestJSONFieldGivenTwiceOnce: a field given twice is one problem of its
+// element, however many times it repeats (both ways of looking: few
+// members, many members).
+func TestJSONFieldGivenTwiceOnce(t *testing.T) {
+	db := openDB(t)
+	many := `{"names":[{"value":"Synthetic Many"}]` + strings.Repeat(`,"sex":"male"`, 40) + "}"
+	few := `{"names":[{"value":"Synthetic Few"}],"Sex":"male","sex":"female","SEX":"male"}`
+	rep := importBytes(t, db, qantar.KindPerson, "p.json", []byte("[\n"+many+",\n"+few+"\n]"), csvio.Options{})
+	want := "line 2, column \"sex\": the field is given twice\n" +
+		"line 3, column \"sex\": the field is given twice (also as \"Sex\")\n"
+	if got := problems(rep); got != want {
+		t.Errorf("problems:\n%s\nwant\n%s", got, want)
+	}
+}
+
+// BenchmarkImportPersonsJSON reads and validates the same synthetic persons
+// from CSV and from JSON (as the export writes them), to compare the two
+// readers: the write that follows is the same for both.
+func BenchmarkImportPersonsJSON(b *testing.B) {
+	const n = 20000
+	var c, j bytes.Buffer
+	c.WriteString("external_key,name_ru,sex,birth_date,description_ru\n")
+	j.WriteString("[")
+	sexes := []string{"male", "female", "unknown"}
+	for i := range n {
+		fmt.Fprintf(&c, "SYN-%07d,Синтетический Человек %d,%s,%d-%02d-%02d,запись %d синтетического списка\n",
+			i, i, sexes[i%3], 1940+i%70, 1+i%12, 1+i%28, i)
+		if i > 0 {
+			j.WriteString(",")
+		}
+		fmt.Fprintf(&j, "\n{\"id\":%d,\"version\":1,\"created_at\":\"2024-01-02T03:04:05Z\",\"updated_at\":\"2024-01-02T03:04:05Z\",\"external_key\":\"SYN-%07d\","+
+			"\"names\":[{\"value\":\"Синтетический Человек %d\",\"lang\":\"ru\",\"script\":\"Cyrl\"}],\"sex\":%q,\"birth_date\":\"%d-%02d-%02d\","+
+			"\"description\":{\"ru\":\"запись %d синтетического списка\"},\"protection\":\"public\"}", i+1, i, i, sexes[i%3], 1940+i%70, 1+i%12, 1+i%28, i)
+	}
+	j.WriteString("\n]\n")
+	db := openDB(b)
+	for _, in := range []struct {
+		name string
+		data []byte
+	}{{"persons.csv", c.Bytes()}, {"persons.json", j.Bytes()}} {
+		b.Run(in.name, func(b *testing.B) {
+			var validate time.Duration
+			for range b.N {
+				start := time.Now()
+				var end time.Time
+				progress := func(p csvio.Progress) {
+					if p.Phase == "write" && end.IsZero() {
+						end = time.Now()
+					}
+				}
+				// A dry run: read, validate, then a write that is rolled back.
+				rep, err := csvio.Import(ctx(), db, qantar.KindPerson, bytes.NewReader(in.data), in.name, csvio.Options{Actor: editor, DryRun: true, Progress: progress})
+				if err != nil || !rep.OK() || rep.Created != n {
+					b.Fatalf("created %d: %v %v", rep.Created, err, rep.Problems[:min(3, len(rep.Problems))])
+				}
+				validate += end.Sub(start)
+			}
+			b.ReportMetric(float64(n*b.N)/validate.Seconds(), "validate_rows/s")
+			b.ReportMetric(float64(len(in.data)), "bytes")
+		})
 	}
 }
