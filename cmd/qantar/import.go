@@ -15,7 +15,7 @@ import (
 )
 
 func init() {
-	register(command{name: "import", summary: "import a CSV, TSV or XLSX list (or an export directory), all rows or none", run: runImport})
+	register(command{name: "import", summary: "import a CSV, TSV, XLSX or JSON list (or an export directory), all rows or none", run: runImport})
 }
 
 const importSynopsis = "--kind KIND FILE [--map MAP] [--dry-run] [--skip-invalid]   or   qantar import EXPORT-DIR"
@@ -31,7 +31,7 @@ func runImport(ctx context.Context, m *Main, args []string) error {
 	delim := fs.String("delimiter", "", "delimiter of a CSV file: comma, semicolon, tab (default: detected)")
 	sheet := fs.String("sheet", "", "XLSX sheet to read (default: the first)")
 	reportPath := fs.String("report", "", "where to write the problems as CSV (default: FILE.problems.csv when there are problems)")
-	rejectedPath := fs.String("rejected", "", "with --skip-invalid, where to write the rejected rows (default: FILE.rejected.csv)")
+	rejectedPath := fs.String("rejected", "", "with --skip-invalid, where to write the rejected rows (default: FILE.rejected.csv, or FILE.rejected.json for a JSON file)")
 	pos, err := parseFlagsAnywhere(m, fs, args)
 	if err != nil {
 		return err
@@ -124,11 +124,17 @@ func runImport(ctx context.Context, m *Main, args []string) error {
 		if rep.RejectedRows(i) == 0 {
 			continue
 		}
+		// The rejected rows of a JSON file are a JSON array; of any other,
+		// a CSV table.
+		ext := ".rejected.csv"
+		if t.Format == csvio.FormatJSON {
+			ext = ".rejected.json"
+		}
 		out := *rejectedPath
 		if out == "" || len(rep.Tables) > 1 {
-			out = base + ".rejected.csv"
+			out = base + ext
 			if len(rep.Tables) > 1 {
-				out = filepath.Join(path, strings.TrimSuffix(t.Name, filepath.Ext(t.Name))+".rejected.csv")
+				out = filepath.Join(path, strings.TrimSuffix(t.Name, filepath.Ext(t.Name))+ext)
 			}
 		}
 		if err := writeFileViaTemp(out, func(w io.Writer) error { return rep.WriteRejected(w, i) }); err != nil {
@@ -140,8 +146,11 @@ func runImport(ctx context.Context, m *Main, args []string) error {
 }
 
 func describeImportTable(t *csvio.TableReport) string {
-	if t.Format == csvio.FormatXLSX {
+	switch t.Format {
+	case csvio.FormatXLSX:
 		return "xlsx"
+	case csvio.FormatJSON:
+		return "json, " + t.Encoding
 	}
 	d := map[rune]string{',': "comma", ';': "semicolon", '\t': "tab", '|': "pipe"}[t.Delimiter]
 	return fmt.Sprintf("%s, %s, %s", t.Format, t.Encoding, d)
