@@ -1,7 +1,8 @@
 // Package csvio imports and exports Qantar's records as the tables people
 // really keep: CSV from Excel in Windows-1251 with semicolons, Google Sheets
 // downloads in UTF-8 with a byte-order mark, XLSX workbooks, with column
-// names in English, Russian or Kazakh.
+// names in English, Russian or Kazakh, and the JSON arrays that
+// `qantar export --format json` writes (json.go).
 //
 // An import reads the whole file and validates every row (types,
 // vocabularies, references by id or by external key, duplicates inside the

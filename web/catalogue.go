@@ -324,7 +324,10 @@ var messages = []struct{ en, ru, kk string }{
 
 	// Importing a CSV file (/import).
 	{"Import", "Импорт", "Импорт"},
-	{"Import a CSV file", "Импорт файла CSV", "CSV файлын импорттау"},
+	{"Import a list", "Импорт списка", "Тізімді импорттау"},
+	{"A CSV, TSV or Excel (XLSX) table with a header row, or the JSON of a Qantar export.",
+		"Таблица CSV, TSV или Excel (XLSX) со строкой заголовков или JSON из экспорта Qantar.",
+		"Тақырып жолы бар CSV, TSV немесе Excel (XLSX) кестесі, не Qantar экспортының JSON файлы."},
 	{"Imported", "Импортировано", "Импортталды"},
 	{"Check of the file", "Проверка файла", "Файлды тексеру"},
 	{"Updated", "Обновлено", "Жаңартылды"},

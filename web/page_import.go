@@ -40,7 +40,7 @@ type importView struct {
 
 func (p *site) newImport(r *http.Request, kind qantar.Kind) importView {
 	pg := importView{base: p.newBase(r, ""), Kind: kind, DryRun: true, LimitKiB: MaxImportBody >> 10}
-	pg.Title, pg.NoIndex = pg.T.S("Import a CSV file"), true
+	pg.Title, pg.NoIndex = pg.T.S("Import a list"), true
 	for _, k := range p.kinds {
 		pg.Kinds = append(pg.Kinds, option{Value: string(k), Label: pg.T.KindLabel(k), Selected: k == kind})
 	}
@@ -136,7 +136,7 @@ func uploaded(r *http.Request) ([]byte, string, error) {
 		}
 		return b, name, nil
 	}
-	return nil, "", qantar.FieldErrorf("file", "choose a CSV file to import")
+	return nil, "", qantar.FieldErrorf("file", "choose a file to import (CSV, TSV, XLSX or JSON)")
 }
 
 func containsKind(ks []qantar.Kind, k qantar.Kind) bool {

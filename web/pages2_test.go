@@ -319,6 +319,26 @@ func TestImportPage(t *testing.T) {
 			}
 		}
 	})
+	t.Run("JSON", func(t *testing.T) {
+		// The JSON of an export, as `qantar export --format json` writes it.
+		file := `[
+{"id": 7, "external_key": "SYN-JSON-1", "names": [{"value": "Synthetic Json Person One", "lang": "en"}]},
+{"id": 8, "names": [{"value": "Synthetic Json Person Two", "lang": "en"}], "sex": "female"}
+]`
+		status, body := fx.postFile(t, ed, "/import", map[string]string{"kind": "persons"}, "persons.json", []byte(file))
+		if status != http.StatusOK || !strings.Contains(body, "The rows were written.") {
+			t.Fatalf("status %d: %.400s", status, body)
+		}
+		recs, _, err := fx.db.List(context.Background(), qantar.KindPerson, qantar.Filter{Q: "Synthetic Json Person", Reader: qantar.System})
+		if err != nil || len(recs) != 2 {
+			t.Fatalf("after a JSON import: %d persons named so (%v)", len(recs), err)
+		}
+		bad := `[{"names": [{"value": "Synthetic Json Bad"}], "sex": "robot"}]`
+		status, body = fx.postFile(t, ed, "/import", map[string]string{"kind": "persons"}, "bad.json", []byte(bad))
+		if status != http.StatusUnprocessableEntity || !strings.Contains(body, "sex") {
+			t.Fatalf("a bad JSON element: status %d: %.400s", status, body)
+		}
+	})
 	t.Run("ErrTooLarge", func(t *testing.T) {
 		big := bytes.Repeat([]byte("x"), web.MaxImportBody+10)
 		status, body := fx.postFile(t, ed, "/import", map[string]string{"kind": "persons"}, "big.csv", big)
