@@ -73,13 +73,9 @@ func (s *Server) apiEstimate(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// estimate computes what /api/v1/estimate answers, for the API and the
-// dashboard alike. method "" picks chapman for two lists, loglinear otherwise.
-func (s *Server) estimate(ctx context.Context, method string) (*estimateAnswer, error) {
-	return s.estimateBy(ctx, method, "")
-}
-
-// estimateBy is estimate, stratified by place of death when by is "place".
+// estimateBy computes what /api/v1/estimate answers, for the API and the
+// dashboard alike: one estimate, or with by "place" one per place of death
+// and their sum. method "" picks chapman for two lists, loglinear otherwise.
 func (s *Server) estimateBy(ctx context.Context, method, by string) (*estimateAnswer, error) {
 	sys := qantar.System // counting only; no name leaves this handler
 	lists, _, err := s.store.List(ctx, qantar.KindSource, qantar.Filter{Where: map[string]string{"kind": "list"}, Limit: 62, Reader: sys})
