@@ -20,6 +20,10 @@ import (
 // maxGroup bounds how many writes one commit takes.
 const maxGroup = 256
 
+// failGroup, set by tests only, can fail a group's transaction after its
+// writes ran, as a failing disk would at commit.
+var failGroup func(writes int) error
+
 // groupWrite is one single write waiting for its commit.
 type groupWrite struct {
 	ctx    context.Context
@@ -117,6 +121,9 @@ func (db *DB) commitGroup(batch []*groupWrite) {
 			if tx.broken != nil {
 				return tx.broken
 			}
+		}
+		if failGroup != nil {
+			return failGroup(len(run))
 		}
 		return nil
 	})
