@@ -1,0 +1,462 @@
+// Package publish writes a static mirror of the public site: the pages an
+// anonymous reader sees, in every language, rendered by the site's own
+// handler; the open data; and the tamper-evident log (checkpoint, key,
+// tiles and entry bundles at the paths the site serves them), with a
+// VERIFY.txt that says how to check it and a SHA256SUMS of every file. The
+// mirror is plain files with relative links: any static host, a USB stick
+// or file:// serves it, and `qantar verify --url` checks its log.
+package publish
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/csvio"
+	"github.com/qantar-project/qantar/tlog"
+	"github.com/qantar-project/qantar/web"
+)
+
+// Options says what to publish and how.
+type Options struct {
+	// Site is the site's configuration, as the server's (web.New): Store
+	// and Log are required. Pages are rendered by its handler, in process,
+	// as an anonymous reader.
+	Site web.Config
+	// Origin is the address the mirror will be served at (optional); it is
+	// written into VERIFY.txt so that its commands can be copied as they are.
+	Origin string
+	// Lang is the language of the pages at the mirror's root: en (the
+	// site's default, when empty), ru or kk. The other two are under their
+	// code (kk/, ru/, en/).
+	Lang string
+	// Force replaces a previous mirror in the output directory. A directory
+	// that is not a mirror (no SHA256SUMS and log/checkpoint) is never
+	// replaced.
+	Force bool
+	// Parallel is how many pages are rendered at once; GOMAXPROCS if 0.
+	Parallel int
+}
+
+// Report says what was published.
+type Report struct {
+	Dir        string
+	Langs      []string // every language, the root's first
+	Checkpoint []byte   // the signed checkpoint the mirror is at
+	Size       uint64   // its tree size
+	Pages      int      // distinct pages, each written in every language
+	Files      int      // every file, SHA256SUMS included
+	Bytes      int64
+	Tiles      int // hash tiles
+	Bundles    int // entry bundles
+	Records    map[qantar.Kind]int
+	Check      *CheckReport // the mirror checked before it was put in place
+	Elapsed    time.Duration
+}
+
+// mirrorCSS is the mirror's small addition to the site's style sheet: the
+// language links (the site's switch is a form of buttons).
+const mirrorCSS = "static/mirror.css"
+
+const mirrorStyle = `/* Qantar mirror: the language switch is links here, not buttons. */
+.langs a { border: 1px solid var(--line, #ccc); padding: .1rem .4rem; text-decoration: none; }
+.langs a.current { border-color: var(--accent, #a00); font-weight: 700; }
+footer .mirror { margin: .3rem 0 0; }
+`
+
+// VerifyFile is the plain-text guide to checking a mirror.
+const VerifyFile = "VERIFY.txt"
+
+// mirror is one publication in progress.
+type mirror struct {
+	h         http.Handler
+	langs     []string // the root's language first
+	def       string
+	published string
+	size      uint64
+	w         *files
+}
+
+// prefix is the directory of a language's pages: "" for the root's.
+func (m *mirror) prefix(lang string) string {
+	if lang == m.def {
+		return ""
+	}
+	return lang + "/"
+}
+
+// Publish writes a mirror of the site into out. It writes into a
+// temporary directory beside out and renames it into place only when the
+// mirror is complete and has checked out (its log recomputed, its open
+// data matched against the log), so that a failure or a crash never leaves
+// half a mirror at out: out is then as it was. The database must not
+// change while publishing (the checkpoint is read before and after); if it
+// does, publish again.
+func Publish(ctx context.Context, out string, o Options) (*Report, error) {
+	start := time.Now()
+	st, lg := o.Site.Store, o.Site.Log
+	if st == nil || lg == nil {
+		return nil, errors.New("publish: Options.Site needs a Store and a Log")
+	}
+	if o.Lang == "" {
+		o.Lang = "en"
+	}
+	if !contains(qantar.UILangs, o.Lang) {
+		return nil, qantar.FieldErrorf("lang", "%q is not one of %s", o.Lang, strings.Join(qantar.UILangs, ", "))
+	}
+	if o.Origin != "" {
+		if err := CheckOrigin(o.Origin); err != nil {
+			return nil, err
+		}
+	}
+	if o.Parallel <= 0 {
+		o.Parallel = max(2, runtime.GOMAXPROCS(0))
+	}
+	if err := checkOut(out, o.Force); err != nil {
+		return nil, err
+	}
+	out = filepath.Clean(out)
+	if err := checkOut(out, o.Force); err != nil {
+		return nil, err
+	}
+	parent := filepath.Dir(out)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, fmt.Errorf("publish: %w", err)
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(out)+".publishing-")
+	if err != nil {
+		return nil, fmt.Errorf("publish: %w", err)
+	}
+	placed := false
+	defer func() {
+		if !placed {
+			os.RemoveAll(tmp)
+		}
+	}()
+
+	signed, err := lg.Checkpoint(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("publish: checkpoint: %w", err)
+	}
+	key := lg.LogKey()
+	cp, err := tlog.OpenCheckpoint(signed, key)
+	if err != nil {
+		return nil, fmt.Errorf("publish: the database's own checkpoint does not verify with its key: %w", err)
+	}
+	now := time.Now
+	if o.Site.Now != nil {
+		now = o.Site.Now
+	}
+	m := &mirror{h: web.New(o.Site).Handler(), def: o.Lang, size: cp.Size, w: newFiles(tmp),
+		published: now().UTC().Format("2006-01-02 15:04 UTC")}
+	m.langs = append(m.langs, o.Lang)
+	for _, l := range qantar.UILangs {
+		if l != o.Lang {
+			m.langs = append(m.langs, l)
+		}
+	}
+	rep := &Report{Dir: out, Langs: m.langs, Checkpoint: signed, Size: cp.Size}
+
+	// The log, at the checkpoint just read.
+	if err := m.w.write(strings.TrimPrefix(tlog.PathCheckpoint, "/"), signed); err != nil {
+		return nil, err
+	}
+	if err := m.w.write(strings.TrimPrefix(tlog.PathKey, "/"), []byte(key+"\n")); err != nil {
+		return nil, err
+	}
+	for _, t := range tlog.TilesForSize(cp.Size) {
+		ids := []tlog.TileID{t}
+		if t.Level == 0 {
+			e := t
+			e.Entries = true
+			ids = append(ids, e)
+		}
+		for _, id := range ids {
+			b, err := lg.Tile(ctx, id)
+			if err != nil {
+				return nil, fmt.Errorf("publish: log %s: %w", id.Path(), err)
+			}
+			if err := m.w.write(strings.TrimPrefix(tlog.PathTilePrefix, "/")+id.Path(), b); err != nil {
+				return nil, err
+			}
+			if id.Entries {
+				rep.Bundles++
+			} else {
+				rep.Tiles++
+			}
+		}
+	}
+
+	// The open data: the site's public export of every kind.
+	rep.Records = map[qantar.Kind]int{}
+	dataDir := filepath.Join(tmp, "data")
+	for _, format := range []string{"csv", "json"} {
+		x, err := csvio.Export(ctx, st, dataDir, csvio.ExportOptions{Format: format, Public: true})
+		if err != nil {
+			return nil, fmt.Errorf("publish: open data: %w", err)
+		}
+		rep.Records = x.Counts
+	}
+	if b, err := os.ReadFile(filepath.Join(dataDir, csvio.CheckpointFile)); err == nil && !bytes.Equal(b, signed) {
+		return nil, changed()
+	}
+	if err := m.w.adopt("data"); err != nil {
+		return nil, fmt.Errorf("publish: %w", err)
+	}
+
+	// The pages: the fixed ones, every record's page and history, and then
+	// whatever they link to.
+	records := 0
+	for _, n := range rep.Records {
+		records += n
+	}
+	c := newCrawler(m, 3*(records+int(cp.Size))+1000)
+	for _, p := range []string{"/", "/stats", "/victims"} {
+		c.add(mapURL(nil, p))
+	}
+	for _, k := range qantar.Kinds {
+		c.add(mapURL(nil, "/"+string(k)))
+		err := eachID(ctx, st, k, func(id int64) {
+			c.add(mapURL(nil, fmt.Sprintf("/%s/%d", k, id)))
+			c.add(mapURL(nil, fmt.Sprintf("/%s/%d/history", k, id)))
+		})
+		if err != nil {
+			return nil, fmt.Errorf("publish: list %s: %w", k, err)
+		}
+	}
+	if err := c.run(ctx, o.Parallel); err != nil {
+		return nil, fmt.Errorf("publish: %w", err)
+	}
+	if err := m.writeAbout(ctx, c, rep, key, cp); err != nil {
+		return nil, err
+	}
+	if err := c.run(ctx, o.Parallel); err != nil { // anything only the mirror's page links to
+		return nil, fmt.Errorf("publish: %w", err)
+	}
+	rep.Pages = c.pages
+	if err := m.w.write(mirrorCSS, []byte(mirrorStyle)); err != nil {
+		return nil, err
+	}
+	verify := verifyText(verifyInfo{Published: m.published, Origin: o.Origin, Log: cp.Origin, Size: cp.Size,
+		Root: base64.StdEncoding.EncodeToString(cp.Hash), Key: key, DefaultDir: o.Lang, Langs: m.langs})
+	if err := m.w.write(VerifyFile, []byte(verify)); err != nil {
+		return nil, err
+	}
+
+	// Everything must be of the one state the checkpoint names.
+	after, err := lg.Checkpoint(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("publish: checkpoint: %w", err)
+	}
+	if !bytes.Equal(after, signed) {
+		return nil, changed()
+	}
+	if err := m.w.writeManifest(); err != nil {
+		return nil, fmt.Errorf("publish: %w", err)
+	}
+	rep.Files, rep.Bytes = len(m.w.sums), m.w.bytes
+
+	// Check the mirror as a reader would, before it replaces anything.
+	rep.Check, err = check(ctx, tmp, CheckOptions{VerifierKey: key}, false)
+	if err != nil {
+		return nil, fmt.Errorf("publish: the mirror does not check out: %w", err)
+	}
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return nil, fmt.Errorf("publish: %w", err)
+	}
+	if err := place(tmp, out, o.Force); err != nil {
+		return nil, err
+	}
+	placed = true
+	rep.Elapsed = time.Since(start)
+	return rep, nil
+}
+
+func changed() error {
+	return qantar.Errorf(qantar.ECONFLICT, "the database changed while the mirror was being written; publish again (or publish from a copy)")
+}
+
+// eachID calls fn with the id of every record of kind k that an anonymous
+// reader's list shows (protected persons among them, as placeholders).
+func eachID(ctx context.Context, st qantar.Store, k qantar.Kind, fn func(int64)) error {
+	for offset := 0; ; {
+		recs, total, err := st.List(ctx, k, qantar.Filter{Sort: "id", Limit: qantar.MaxLimit, Offset: offset, Reader: qantar.Anonymous})
+		if err != nil {
+			return err
+		}
+		for _, r := range recs {
+			fn(r.GetMeta().ID)
+		}
+		offset += len(recs)
+		if len(recs) == 0 || offset >= total {
+			return nil
+		}
+	}
+}
+
+// CheckOrigin accepts the address a mirror will be served at: an absolute
+// http or https URL.
+func CheckOrigin(origin string) error {
+	u, err := url.Parse(origin)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return qantar.FieldErrorf("origin", "%q is not the http(s) address of the mirror, such as https://mirror.example.org/qantar", origin)
+	}
+	return nil
+}
+
+// checkOut refuses an output that publishing must not replace: a file, a
+// directory with something in it (unless force, and then only a mirror).
+func checkOut(out string, force bool) error {
+	switch filepath.Base(out) {
+	case ".", "..", string(filepath.Separator):
+		return qantar.FieldErrorf("out", "%q must name the mirror's own directory", out)
+	}
+	fi, err := os.Lstat(out)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return qantar.FieldErrorf("out", "%v", err)
+	}
+	if !fi.IsDir() {
+		return qantar.FieldErrorf("out", "%s exists and is not a directory", out)
+	}
+	entries, err := os.ReadDir(out)
+	if err != nil {
+		return qantar.FieldErrorf("out", "%v", err)
+	}
+	if len(entries) == 0 {
+		return nil
+	}
+	if !force {
+		return qantar.FieldErrorf("out", "%s is not empty; pass --force to replace the mirror in it", out)
+	}
+	if !isMirror(out) {
+		return qantar.FieldErrorf("out", "%s is not empty and holds no mirror (no %s and log/checkpoint): it is not replaced, even with --force", out, Manifest)
+	}
+	return nil
+}
+
+func isMirror(dir string) bool {
+	for _, f := range []string{Manifest, filepath.Join("log", "checkpoint")} {
+		if fi, err := os.Lstat(filepath.Join(dir, f)); err != nil || !fi.Mode().IsRegular() {
+			return false
+		}
+	}
+	return true
+}
+
+// place renames the finished mirror tmp to out. A previous mirror (or an
+// empty directory) at out is first renamed aside, and put back if the
+// rename fails, then removed.
+func place(tmp, out string, force bool) error {
+	if err := checkOut(out, force); err != nil { // again: it may have changed meanwhile
+		return err
+	}
+	if _, err := os.Lstat(out); errors.Is(err, fs.ErrNotExist) {
+		if err := os.Rename(tmp, out); err != nil {
+			return fmt.Errorf("publish: %w", err)
+		}
+		return nil
+	}
+	old := tmp + ".old"
+	if err := os.Rename(out, old); err != nil {
+		return fmt.Errorf("publish: move the previous mirror aside: %w", err)
+	}
+	if err := os.Rename(tmp, out); err != nil {
+		if rerr := os.Rename(old, out); rerr != nil {
+			return fmt.Errorf("publish: %w (and the previous mirror is left at %s: %v)", err, old, rerr)
+		}
+		return fmt.Errorf("publish: %w", err)
+	}
+	if err := os.RemoveAll(old); err != nil {
+		return fmt.Errorf("publish: the mirror is in place, but the previous one is left at %s: %w", old, err)
+	}
+	return nil
+}
+
+// aboutPage is the mirror's own page, in each language: read-only, what
+// data it has, the log, how to check it. It is built in the site's layout
+// (taken from the home page) so that it looks and navigates like the rest.
+var aboutPage = template.Must(template.New("about").Parse(`<h1>{{.Title}}</h1>
+<p class="notice">{{.ReadOnly}}</p>
+<p class="muted">{{.Published}}</p>
+<section><h2>{{.DataTitle}}</h2>
+<p>{{.DataIntro}}</p>
+<table class="list"><tbody>{{range .Data}}
+<tr><th scope="row">{{.Label}}</th><td>{{.Count}}</td><td><a href="{{.CSV}}" download>CSV</a></td><td><a href="{{.JSON}}" download>JSON</a></td></tr>{{end}}
+</tbody></table></section>
+<section><h2>{{.LogTitle}}</h2>
+<dl class="fields">{{range .Log}}<dt>{{.Label}}</dt><dd>{{if .Href}}<a href="{{.Href}}">{{.Value}}</a>{{else}}<code>{{.Value}}</code>{{end}}</dd>
+{{end}}</dl></section>
+<section><h2>{{.HowTitle}}</h2>
+<p>{{.HowIntro}} <a href="{{.Verify}}">{{.VerifyName}}</a></p>
+<p>{{.Sums}} <a href="{{.Manifest}}">{{.ManifestName}}</a></p></section>
+`))
+
+type aboutView struct {
+	Title, ReadOnly, Published, DataTitle, DataIntro, LogTitle, HowTitle, HowIntro, Sums string
+	Verify, VerifyName, Manifest, ManifestName                                           string
+	Data                                                                                 []aboutData
+	Log                                                                                  []aboutField
+}
+
+type aboutData struct{ Label, Count, CSV, JSON string }
+
+type aboutField struct{ Label, Value, Href string }
+
+// writeAbout writes the mirror's page in every language.
+func (m *mirror) writeAbout(ctx context.Context, c *crawler, rep *Report, key string, cp tlog.Checkpoint) error {
+	for _, lang := range m.langs {
+		res := m.get(ctx, "/", lang)
+		if res.Code != http.StatusOK {
+			return fmt.Errorf("publish: GET / (%s): status %d", lang, res.Code)
+		}
+		self := m.path(lang, MirrorPage)
+		v := aboutView{Title: msg(lang, "title"), ReadOnly: msg(lang, "readonly"), Published: msg(lang, "published", m.published),
+			DataTitle: msg(lang, "open data"), DataIntro: msg(lang, "data intro"), LogTitle: msg(lang, "log"),
+			HowTitle: msg(lang, "how"), HowIntro: msg(lang, "how intro"), Sums: msg(lang, "sums"),
+			Verify: relPath(self, VerifyFile), VerifyName: VerifyFile, Manifest: relPath(self, Manifest), ManifestName: Manifest}
+		for _, k := range qantar.Kinds {
+			label := c.titles[lang+"|/"+string(k)]
+			if label == "" {
+				label = string(k)
+			}
+			v.Data = append(v.Data, aboutData{Label: label, Count: msg(lang, "records", rep.Records[k]),
+				CSV: relPath(self, "data/"+string(k)+".csv"), JSON: relPath(self, "data/"+string(k)+".json")})
+		}
+		v.Log = []aboutField{
+			{Label: msg(lang, "log name"), Value: cp.Origin},
+			{Label: msg(lang, "entries"), Value: fmt.Sprint(cp.Size)},
+			{Label: msg(lang, "root"), Value: base64.StdEncoding.EncodeToString(cp.Hash)},
+			{Label: msg(lang, "key"), Value: key, Href: relPath(self, "log/key")},
+			{Label: msg(lang, "checkpoint"), Value: "log/checkpoint", Href: relPath(self, "log/checkpoint")},
+		}
+		var b bytes.Buffer
+		if err := aboutPage.Execute(&b, v); err != nil {
+			return fmt.Errorf("publish: %w", err)
+		}
+		// The home page's layout, with this in its <main>.
+		body, err := m.rewrite(res.Body.Bytes(), page{lang: lang, file: MirrorPage, base: &url.URL{Path: "/"}}, c.add,
+			rewriteOpts{main: b.Bytes(), title: msg(lang, "title") + " — Qantar"})
+		if err != nil {
+			return fmt.Errorf("publish: GET / (%s): %w", lang, err)
+		}
+		if err := m.w.write(self, body); err != nil {
+			return err
+		}
+	}
+	return nil
+}
