@@ -26,6 +26,7 @@ type estimateFlags struct {
 	chains, classes, bootstrap, top      int
 	seed                                 uint64
 	strata                               multiFlag
+	refit                                bool
 }
 
 func runEstimate(ctx context.Context, m *Main, args []string) error {
@@ -37,6 +38,7 @@ func runEstimate(ctx context.Context, m *Main, args []string) error {
 	fs.IntVar(&o.maxOrder, "max-order", 2, "loglinear search: highest order of interaction")
 	fs.StringVar(&o.interval, "interval", "profile", "loglinear: profile (likelihood) or bootstrap (parametric; with a search, every replicate searches again)")
 	fs.IntVar(&o.bootstrap, "bootstrap", 1000, "loglinear: bootstrap replicates")
+	fs.BoolVar(&o.refit, "refit-chosen", false, "loglinear search with a bootstrap interval (as every stratified search has): refit the chosen model in each replicate instead of searching again; far faster, but the interval leaves out the uncertainty of choosing the model")
 	fs.IntVar(&o.top, "top", 20, "loglinear search: models to list in the ranking (0: all)")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the sampler or the bootstrap: the same seed gives the same result")
 	fs.IntVar(&o.iterations, "iterations", 10000, "lcmcr: sweeps kept per chain, before thinning")
@@ -157,7 +159,7 @@ func (o *estimateFlags) method2(set map[string]bool) (mse.Method, error) {
 	}
 	meth.Search = mse.SearchOptions{
 		FitOptions: mse.FitOptions{Interval: o.interval, Bootstrap: o.bootstrap, Seed: o.seed},
-		Criterion:  o.sel, MaxOrder: o.maxOrder,
+		Criterion:  o.sel, MaxOrder: o.maxOrder, RefitChosen: o.refit,
 	}
 	if o.burnin < 0 {
 		return meth, usagef("--burnin %d: want 0 or more", o.burnin)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -161,6 +162,44 @@ func TestEstimateStrata(t *testing.T) {
 	code, out, _ = runEstimateCmd(t, f, "--method", "chapman", "--strata", "id_city")
 	if code != 0 || !strings.Contains(out, "== stratum Taraz") || !strings.Contains(out, "== total of 2 strata") {
 		t.Errorf("text output:\n%s", out)
+	}
+}
+
+// TestEstimateStrataRefitChosen: with three lists by city, a stratified
+// log-linear search with --refit-chosen gives each city the same model and
+// estimate as without it, with intervals that say how they were made.
+func TestEstimateStrataRefitChosen(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("city,A,B,C,count\n")
+	for _, city := range []string{"Synthetic North", "Synthetic South"} {
+		for p, c := range map[string]int{"1,0,0": 30, "0,1,0": 20, "1,1,0": 10, "0,0,1": 25, "1,0,1": 8, "0,1,1": 6, "1,1,1": 4} {
+			fmt.Fprintf(&b, "%s,%s,%d\n", city, p, c)
+		}
+	}
+	f := writeEstimateFixture(t, "overlaps.csv", b.String())
+	code, out, errs := runEstimateCmd(t, f, "--strata", "city", "--refit-chosen", "--bootstrap", "200", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	refit := decodeEstimate(t, out)
+	if !strings.Contains(out, "refitting the chosen model") {
+		t.Errorf("the strata's intervals do not say they refit the chosen model:\n%s", out)
+	}
+	code, out, errs = runEstimateCmd(t, f, "--strata", "city", "--format", "json", "--bootstrap", "200")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	search := decodeEstimate(t, out)
+	if len(refit.Strata) != 2 || len(search.Strata) != 2 {
+		t.Fatalf("strata: %+v / %+v", refit, search)
+	}
+	for i := range refit.Strata {
+		if math.Abs(refit.Strata[i].Estimate-search.Strata[i].Estimate) > 1e-9 {
+			t.Errorf("stratum %d: %v with --refit-chosen, %v without", i, refit.Strata[i].Estimate, search.Strata[i].Estimate)
+		}
+	}
+	if strings.Contains(out, "refitting the chosen model") || math.Abs(refit.Estimate-search.Estimate) > 1e-9 {
+		t.Errorf("totals %v and %v, or the re-selecting run says it refits", refit.Estimate, search.Estimate)
 	}
 }
 
