@@ -72,11 +72,15 @@ func (c *crawler) add(t target) {
 // run renders until nothing is left, on n workers; the first error stops
 // every worker.
 func (c *crawler) run(ctx context.Context, n int) error {
+	c.m.w.start(4)
 	var wg sync.WaitGroup
 	for range n {
 		wg.Go(func() { c.work(ctx) })
 	}
 	wg.Wait()
+	if err := c.m.w.stop(); err != nil && c.err == nil {
+		c.err = err
+	}
 	return c.err
 }
 
@@ -157,7 +161,7 @@ func (c *crawler) visit(ctx context.Context, t task) error {
 		default:
 			body = res.Body.Bytes()
 		}
-		if err := c.m.w.write(c.m.path(lang, t.file), body); err != nil {
+		if err := c.m.w.queue(c.m.path(lang, t.file), body); err != nil {
 			return err
 		}
 	}

@@ -20,13 +20,64 @@ import (
 const Manifest = "SHA256SUMS"
 
 // files writes the mirror's files under its (temporary) root and keeps the
-// SHA-256 of each for the manifest.
+// SHA-256 of each for the manifest. Pages are handed to a few writers
+// (queue), so that rendering goes on while a file is being created.
 type files struct {
 	root  string
 	mu    sync.Mutex
 	dirs  map[string]bool
 	sums  map[string]string // relative path → hex SHA-256
 	bytes int64
+
+	q    chan pending
+	wg   sync.WaitGroup
+	qerr error
+}
+
+type pending struct {
+	rel  string
+	data []byte
+}
+
+// start starts n writers for queue.
+func (w *files) start(n int) {
+	w.q = make(chan pending, 4*n)
+	for range n {
+		w.wg.Go(func() {
+			for p := range w.q {
+				if err := w.write(p.rel, p.data); err != nil {
+					w.mu.Lock()
+					if w.qerr == nil {
+						w.qerr = err
+					}
+					w.mu.Unlock()
+				}
+			}
+		})
+	}
+}
+
+// queue writes a file on a writer; the data must not change afterwards.
+func (w *files) queue(rel string, data []byte) error {
+	w.mu.Lock()
+	err := w.qerr
+	w.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	w.q <- pending{rel, data}
+	return nil
+}
+
+// stop waits for the writers and returns their first error.
+func (w *files) stop() error {
+	if w.q == nil {
+		return nil
+	}
+	close(w.q)
+	w.wg.Wait()
+	w.q = nil
+	return w.qerr
 }
 
 func newFiles(root string) *files {

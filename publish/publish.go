@@ -21,6 +21,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/qantar-project/qantar"
@@ -87,6 +88,7 @@ type mirror struct {
 	published string
 	size      uint64
 	w         *files
+	links     sync.Map // a link from the site's root → its target
 }
 
 // prefix is the directory of a language's pages: "" for the root's.

@@ -61,6 +61,13 @@ func (m *mirror) rewrite(body []byte, pg page, found func(target), o rewriteOpts
 		raw = append(raw[:0], z.Raw()...)
 		switch tt {
 		case html.StartTagToken, html.SelfClosingTagToken:
+			if !linkTags[tagName(raw)] {
+				// No link, nothing to change: most of a page's tags.
+				if skip == "" {
+					out.Write(raw)
+				}
+				continue
+			}
 			tok := z.Token()
 			if skip != "" {
 				if langs && tok.Data == "button" && attrOf(tok, "name") == "lang" && contains(m.langs, attrOf(tok, "value")) {
@@ -173,9 +180,39 @@ func (m *mirror) rewrite(body []byte, pg page, found func(target), o rewriteOpts
 	return out.Bytes(), nil
 }
 
-// link maps one URL of a page.
+// linkTags are the tags rewrite looks into: those that may carry a link
+// (href, src, action, formaction), and those it changes.
+var linkTags = map[string]bool{
+	"a": true, "area": true, "link": true, "img": true, "script": true, "iframe": true, "source": true, "track": true,
+	"video": true, "audio": true, "embed": true, "input": true, "button": true, "use": true, "image": true,
+	"form": true, "main": true, "title": true, "h1": true,
+}
+
+// tagName is the lower-case name of the tag a start tag's raw text opens.
+func tagName(raw []byte) string {
+	i := 1
+	for i < len(raw) && raw[i] != ' ' && raw[i] != '>' && raw[i] != '/' && raw[i] != '\t' && raw[i] != '\n' && raw[i] != '\r' && raw[i] != '\f' {
+		i++
+	}
+	return strings.ToLower(string(raw[1:i]))
+}
+
+// link maps one URL of a page. A path from the site's root maps the same
+// from any page, so it is mapped (and its target queued) once.
 func (m *mirror) link(self string, pg page, ref string, found func(target)) string {
-	t := mapURL(pg.base, ref)
+	var t target
+	rooted := strings.HasPrefix(ref, "/") && !strings.HasPrefix(ref, "//")
+	if v, ok := m.links.Load(ref); rooted && ok {
+		t = v.(target)
+	} else {
+		t = mapURL(pg.base, ref)
+		if rooted {
+			m.links.Store(ref, t)
+		}
+		if found != nil {
+			found(t)
+		}
+	}
 	var to string
 	switch t.kind {
 	case tLeave:
@@ -186,9 +223,6 @@ func (m *mirror) link(self string, pg page, ref string, found func(target)) stri
 		to = t.file
 	case tReadOnly:
 		to, t.frag = m.path(pg.lang, MirrorPage), ""
-	}
-	if found != nil {
-		found(t)
 	}
 	rel := relPath(self, to)
 	if t.frag != "" {

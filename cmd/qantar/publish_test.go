@@ -3,13 +3,17 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/seed"
@@ -25,7 +29,7 @@ func runPublishCmd(t *testing.T, args ...string) (int, string, string) {
 
 // publishDB is a database file with the bundled data and a synthetic
 // confidential person; it returns its path and the log's key.
-func publishDB(t *testing.T) (string, string) {
+func publishDB(t *testing.T, extra int) (string, string) {
 	t.Helper()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "q.db")
@@ -41,13 +45,15 @@ func publishDB(t *testing.T) (string, string) {
 	if _, err := seed.Load(ctx, db, f); err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range []*qantar.Person{
-		{Names: []qantar.Name{{Value: "Synthetic Published Victim"}}},
-		{Names: []qantar.Name{{Value: "Synthetic Hidden Witness"}}, Protection: qantar.Confidential},
-	} {
-		if err := db.Create(ctx, qantar.System, p); err != nil {
-			t.Fatal(err)
-		}
+	recs := []qantar.Record{
+		&qantar.Person{Names: []qantar.Name{{Value: "Synthetic Published Victim"}}},
+		&qantar.Person{Names: []qantar.Name{{Value: "Synthetic Hidden Witness"}}, Protection: qantar.Confidential},
+	}
+	for i := range extra {
+		recs = append(recs, &qantar.Person{Names: []qantar.Name{{Value: fmt.Sprintf("Synthetic Person %d", i)}}})
+	}
+	if _, err := qantar.CreateAll(ctx, db, qantar.System, recs); err != nil {
+		t.Fatal(err)
 	}
 	return path, db.LogKey()
 }
@@ -57,7 +63,7 @@ func publishDB(t *testing.T) (string, string) {
 // refuse once a tile is tampered with; it exits 0, 1 or 2 as the contract
 // says.
 func TestPublishCommand(t *testing.T) {
-	db, key := publishDB(t)
+	db, key := publishDB(t, 0)
 	dir := t.TempDir()
 	out := filepath.Join(dir, "mirror")
 	code, stdout, errOut := runPublishCmd(t, "publish", "--db", db, "--out", out, "--origin", "https://mirror.example.org/qantar")
@@ -162,5 +168,53 @@ func TestPublishCommand(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(filepath.Join(out, "index.html")); !strings.Contains(string(b), `<html lang="kk">`) {
 		t.Error("publish --force --lang kk did not replace the mirror with one in Kazakh at its root")
+	}
+}
+
+// A publish killed midway (SIGKILL: no deferred clean-up runs) leaves the
+// previous mirror as it was, and no new one half-written in its place.
+func TestPublishSIGKILL(t *testing.T) {
+	bin := buildBinary(t)
+	db, key := publishDB(t, 1500)
+	dir := t.TempDir()
+	out := filepath.Join(dir, "mirror")
+	if code, stdout, errOut := runPublishCmd(t, "publish", "--db", db, "--out", out); code != exitOK {
+		t.Fatalf("publish: exit %d\n%s%s", code, stdout, errOut)
+	}
+	before, err := os.ReadFile(filepath.Join(out, "SHA256SUMS"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, target := range []string{out, filepath.Join(dir, "fresh")} {
+		cmd := exec.Command(bin, "publish", "--db", db, "--out", target, "--force")
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		// Kill it once it has written pages into its temporary directory.
+		killed := false
+		for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline) && !killed; time.Sleep(5 * time.Millisecond) {
+			tmps, _ := filepath.Glob(filepath.Join(dir, "."+filepath.Base(target)+".publishing-*", "persons", "*.html"))
+			if len(tmps) > 100 {
+				if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+					t.Fatal(err)
+				}
+				killed = true
+			}
+		}
+		werr := cmd.Wait()
+		if !killed {
+			t.Fatalf("publish to %s ended before it could be killed: %v", target, werr)
+		}
+		if target == out {
+			after, _ := os.ReadFile(filepath.Join(out, "SHA256SUMS"))
+			if !bytes.Equal(before, after) {
+				t.Error("the killed publish changed the previous mirror")
+			}
+			if code, stdout, errOut := runPublishCmd(t, "publish", "--check", out, "--key", key); code != exitOK {
+				t.Errorf("the previous mirror no longer checks out: exit %d\n%s%s", code, stdout, errOut)
+			}
+		} else if _, err := os.Stat(target); !os.IsNotExist(err) {
+			t.Errorf("the killed publish left %s (%v)", target, err)
+		}
 	}
 }
