@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/postgres"
 	"github.com/qantar-project/qantar/seed"
 	"github.com/qantar-project/qantar/sqlite"
 )
@@ -216,5 +217,41 @@ func TestPublishSIGKILL(t *testing.T) {
 		} else if _, err := os.Stat(target); !os.IsNotExist(err) {
 			t.Errorf("the killed publish left %s (%v)", target, err)
 		}
+	}
+}
+
+// On PostgreSQL (when QANTAR_TEST_POSTGRES names one), publish writes the
+// same kind of mirror, which checks out and names no protected person.
+func TestPublishPostgres(t *testing.T) {
+	pg := pgTestURL(t)
+	ctx := context.Background()
+	keyFile := filepath.Join(t.TempDir(), "log.key")
+	t.Setenv("QANTAR_LOG_KEY", keyFile)
+	db, err := postgres.Open(ctx, pg, postgres.Options{LogKeyPath: keyFile})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := seed.Bundled()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := seed.Load(ctx, db, f); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Create(ctx, qantar.System, &qantar.Person{Names: []qantar.Name{{Value: "Synthetic Hidden Witness"}}, Protection: qantar.Restricted}); err != nil {
+		t.Fatal(err)
+	}
+	key := db.LogKey()
+	db.Close()
+	out := filepath.Join(t.TempDir(), "mirror")
+	if code, stdout, errOut := runPublishCmd(t, "publish", "--db", pg, "--out", out); code != exitOK {
+		t.Fatalf("publish from PostgreSQL: exit %d\n%s%s", code, stdout, errOut)
+	}
+	if code, stdout, errOut := runPublishCmd(t, "publish", "--check", out, "--key", key); code != exitOK || !strings.Contains(stdout, "1 about protected persons") {
+		t.Errorf("publish --check: exit %d\n%s%s", code, stdout, errOut)
+	}
+	b, _ := os.ReadFile(filepath.Join(out, "data", "persons.json"))
+	if bytes.Contains(b, []byte("Synthetic Hidden Witness")) || !bytes.Contains(b, []byte("Protected person")) {
+		t.Errorf("data/persons.json:\n%s", b)
 	}
 }
