@@ -36,9 +36,20 @@ var published struct {
 	now  time.Time
 }
 
+// sharedDirs are the shared fixture's directories, removed by TestMain.
+var sharedDirs []string
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for _, d := range sharedDirs {
+		os.RemoveAll(d)
+	}
+	os.Exit(code)
+}
+
 // publishedMirror publishes the fixture once for every test that only
-// reads the mirror. The directory outlives the tests that share it; the
-// last one to run does not remove it, the OS's temporary directory does.
+// reads the mirror. Its directories outlive the test that made them and
+// are removed when every test has run.
 func publishedMirror(t *testing.T) (*fixture, string, *Report) {
 	t.Helper()
 	published.once.Do(func() {
@@ -49,6 +60,7 @@ func publishedMirror(t *testing.T) (*fixture, string, *Report) {
 			published.err = err
 			return
 		}
+		sharedDirs = append(sharedDirs, dir)
 		published.dir = filepath.Join(dir, "mirror")
 		published.now = time.Now()
 		cfg := published.fx.site()
@@ -61,8 +73,8 @@ func publishedMirror(t *testing.T) (*fixture, string, *Report) {
 	return published.fx, published.dir, published.rep
 }
 
-// onceTB is the first test's T, but whose cleanups (the database) run
-// never: the shared fixture lives as long as the test binary.
+// onceTB is the first test's T, but whose cleanups (closing the database)
+// never run: the shared fixture lives as long as the test binary.
 type onceTB struct{ *testing.T }
 
 func (o *onceTB) Cleanup(func()) {}
@@ -72,6 +84,7 @@ func (o *onceTB) TempDir() string {
 	if err != nil {
 		o.Fatal(err)
 	}
+	sharedDirs = append(sharedDirs, d)
 	return d
 }
 
