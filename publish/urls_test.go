@@ -117,7 +117,7 @@ func TestPublishMessages(t *testing.T) {
 		}
 	}
 	v := verifyText(verifyInfo{Published: "2026-01-02 03:04 UTC", Log: "example.org/log", Size: 7, Root: "ROOT=", Key: "example.org/log+1234+KEY", DefaultDir: "en"})
-	for _, want := range []string{"ҚАЗАҚША", "РУССКИЙ", "ENGLISH", "example.org/log+1234+KEY", "ROOT=", "MIRROR-URL", "--records=false",
+	for _, want := range []string{"ҚАЗАҚША", "РУССКИЙ", "ENGLISH", "example.org/log+1234+KEY", "ROOT=", "MIRROR-URL", "--key 'KEY' --save checkpoint.txt",
 		"qantar publish --check DIR", "sha256sum -c SHA256SUMS", "kk/ (қазақша)", "ru/ (по-русски)", "./ (English)"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("VERIFY.txt does not say %q", want)

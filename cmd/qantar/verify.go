@@ -119,46 +119,112 @@ func (m *Main) verifyURL(ctx context.Context, base, oldPath, key, save string, r
 	return nil
 }
 
-// publicRecords pages through every kind of the mirror's public API and
-// yields each visible record's current version with its canonical JSON.
+// publicRecords yields each visible record's current version with its
+// canonical JSON, from the mirror's public API, or, for a static mirror
+// (qantar publish) that has no API, from its open data (data/KIND.json).
+// A citation or act that the mirror shows without details about a
+// protected person (qantar.VisibleWith) is marked Withheld: its content
+// cannot match its leaf, and it is not a sign of tampering.
 func publicRecords(ctx context.Context, client *http.Client, base string) iter.Seq2[tlog.RecordVersion, error] {
 	return func(yield func(tlog.RecordVersion, error) bool) {
-		for _, kind := range qantar.Kinds {
-			for offset := 0; ; offset += qantar.MaxLimit {
-				page, err := fetchPage(ctx, client, fmt.Sprintf("%s/api/v1/%s?limit=%d&offset=%d", base, kind, qantar.MaxLimit, offset))
+		hidden := map[int64]bool{}    // protected persons, shown as placeholders
+		shown := map[int64]bool{}     // persons shown in full
+		victimOf := map[int64]int64{} // acts → their victims
+		// A person the mirror does not show in full (a placeholder, or left
+		// out of open data) is one whose details VisibleWith withholds.
+		withheldPerson := func(id int64) bool { return hidden[id] || !shown[id] }
+		static := false
+		for i, kind := range qantar.Kinds {
+			var items []json.RawMessage
+			if !static {
+				for offset := 0; ; offset += qantar.MaxLimit {
+					page, err := fetchPage(ctx, client, fmt.Sprintf("%s/api/v1/%s?limit=%d&offset=%d", base, kind, qantar.MaxLimit, offset))
+					if errors.Is(err, errNotFound) && i == 0 && offset == 0 {
+						static = true
+						break
+					} else if err != nil {
+						yield(tlog.RecordVersion{}, err)
+						return
+					}
+					items = append(items, page.Items...)
+					if len(page.Items) < qantar.MaxLimit {
+						break
+					}
+				}
+			}
+			if static {
+				var err error
+				if items, err = fetchArray(ctx, client, fmt.Sprintf("%s/data/%s.json", base, kind)); err != nil {
+					yield(tlog.RecordVersion{}, err)
+					return
+				}
+			}
+			for _, raw := range items {
+				rec, err := qantar.New(kind)
 				if err != nil {
 					yield(tlog.RecordVersion{}, err)
 					return
 				}
-				for _, raw := range page.Items {
-					rec, err := qantar.New(kind)
-					if err != nil {
-						yield(tlog.RecordVersion{}, err)
-						return
-					}
-					if err := json.Unmarshal(raw, rec); err != nil {
-						yield(tlog.RecordVersion{}, fmt.Errorf("%s: %w", kind, err))
-						return
-					}
-					if qantar.IsPlaceholder(rec) {
-						continue
-					}
-					canon, err := qantar.Canonical(rec)
-					if err != nil {
-						yield(tlog.RecordVersion{}, err)
-						return
-					}
-					m := rec.GetMeta()
-					if !yield(tlog.RecordVersion{Kind: kind, ID: m.ID, Version: m.Version, Canonical: canon}, nil) {
-						return
+				if err := json.Unmarshal(raw, rec); err != nil {
+					yield(tlog.RecordVersion{}, fmt.Errorf("%s: %w", kind, err))
+					return
+				}
+				m := rec.GetMeta()
+				if qantar.IsPlaceholder(rec) {
+					hidden[m.ID] = true
+					continue
+				}
+				withheld := false
+				switch r := rec.(type) {
+				case *qantar.Person:
+					shown[r.ID] = true
+				case *qantar.Act:
+					victimOf[r.ID] = r.VictimID
+					withheld = withheldPerson(r.VictimID)
+				case *qantar.Citation:
+					switch r.RecordKind {
+					case qantar.KindPerson:
+						withheld = withheldPerson(r.RecordID)
+					case qantar.KindAct:
+						v, ok := victimOf[r.RecordID]
+						withheld = !ok || withheldPerson(v)
 					}
 				}
-				if len(page.Items) < qantar.MaxLimit {
-					break
+				canon, err := qantar.Canonical(rec)
+				if err != nil {
+					yield(tlog.RecordVersion{}, err)
+					return
+				}
+				if !yield(tlog.RecordVersion{Kind: kind, ID: m.ID, Version: m.Version, Canonical: canon, Withheld: withheld}, nil) {
+					return
 				}
 			}
 		}
 	}
+}
+
+// errNotFound is a 404: a static mirror has no API.
+var errNotFound = errors.New("not found")
+
+// fetchArray reads a JSON array (an open data file of a static mirror).
+func fetchArray(ctx context.Context, client *http.Client, u string) ([]json.RawMessage, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("GET %s: %s (a mirror serves either the API or the open data of qantar publish)", u, resp.Status)
+	}
+	var items []json.RawMessage
+	if err := json.NewDecoder(resp.Body).Decode(&items); err != nil {
+		return nil, fmt.Errorf("GET %s: %w", u, err)
+	}
+	return items, nil
 }
 
 type rawPage struct {
@@ -175,6 +241,9 @@ func fetchPage(ctx context.Context, client *http.Client, u string) (*rawPage, er
 		return nil, err
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode == http.StatusNotFound {
+		return nil, fmt.Errorf("GET %s: %s: %w", u, resp.Status, errNotFound)
+	}
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("GET %s: %s", u, resp.Status)
 	}
