@@ -213,8 +213,20 @@ func (im *importer) read(ctx context.Context, in Input) error {
 	}
 	t.rep.Header = head.Cells
 	im.bindColumns(t, head)
+	return readRows(ctx, im, t, in, tab.Next, tab.BytesRead, func(r Row) { im.convert(t, r) })
+}
+
+// readRows reads every row of a table (a CSV, TSV or XLSX table, or a JSON
+// array) through next and converts it, reporting progress and stopping when
+// ctx is done.
+func readRows[R any](ctx context.Context, im *importer, t *table, in Input, next func() (R, error), bytesRead func() int64, convert func(R)) error {
+	progress := func() {
+		if im.o.Progress != nil {
+			im.o.Progress(Progress{Phase: "read", Done: bytesRead(), Total: in.Size})
+		}
+	}
 	for n := 0; ; n++ {
-		r, err := tab.Next()
+		r, err := next()
 		if errors.Is(err, io.EOF) {
 			break
 		} else if err != nil {
@@ -224,16 +236,12 @@ func (im *importer) read(ctx context.Context, in Input) error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			if im.o.Progress != nil {
-				im.o.Progress(Progress{Phase: "read", Done: tab.BytesRead(), Total: in.Size})
-			}
+			progress()
 		}
 		t.rep.Rows++
-		im.convert(t, r)
+		convert(r)
 	}
-	if im.o.Progress != nil {
-		im.o.Progress(Progress{Phase: "read", Done: tab.BytesRead(), Total: in.Size})
-	}
+	progress()
 	return nil
 }
 

@@ -290,28 +290,7 @@ func (im *importer) readJSON(ctx context.Context, t *table, in Input, r io.Reade
 		return im.readError(t, err)
 	}
 	t.rep.Encoding = jt.Encoding
-	for n := 0; ; n++ {
-		e, err := jt.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		} else if err != nil {
-			return im.readError(t, err)
-		}
-		if n%4096 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			if im.o.Progress != nil {
-				im.o.Progress(Progress{Phase: "read", Done: jt.BytesRead(), Total: in.Size})
-			}
-		}
-		t.rep.Rows++
-		im.convertJSON(t, e)
-	}
-	if im.o.Progress != nil {
-		im.o.Progress(Progress{Phase: "read", Done: jt.BytesRead(), Total: in.Size})
-	}
-	return nil
+	return readRows(ctx, im, t, in, jt.Next, jt.BytesRead, func(e jsonElem) { im.convertJSON(t, e) })
 }
 
 // jsonMember is one member of a JSON object.

@@ -208,21 +208,12 @@ var errNotFound = errors.New("not found")
 
 // fetchArray reads a JSON array (an open data file of a static mirror).
 func fetchArray(ctx context.Context, client *http.Client, u string) ([]json.RawMessage, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("GET %s: %s (a mirror serves either the API or the open data of qantar publish)", u, resp.Status)
-	}
 	var items []json.RawMessage
-	if err := json.NewDecoder(resp.Body).Decode(&items); err != nil {
-		return nil, fmt.Errorf("GET %s: %w", u, err)
+	if err := getJSON(ctx, client, u, &items); err != nil {
+		if errors.Is(err, errNotFound) {
+			err = fmt.Errorf("%w (a mirror serves either the API or the open data of qantar publish)", err)
+		}
+		return nil, err
 	}
 	return items, nil
 }
@@ -232,26 +223,34 @@ type rawPage struct {
 }
 
 func fetchPage(ctx context.Context, client *http.Client, u string) (*rawPage, error) {
+	var p rawPage
+	if err := getJSON(ctx, client, u, &p); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// getJSON decodes the JSON at u into v; a 404 is errNotFound.
+func getJSON(ctx context.Context, client *http.Client, u string, v any) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode == http.StatusNotFound {
-		return nil, fmt.Errorf("GET %s: %s: %w", u, resp.Status, errNotFound)
+	switch {
+	case resp.StatusCode == http.StatusNotFound:
+		return fmt.Errorf("GET %s: %s: %w", u, resp.Status, errNotFound)
+	case resp.StatusCode != http.StatusOK:
+		return fmt.Errorf("GET %s: %s", u, resp.Status)
 	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("GET %s: %s", u, resp.Status)
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		return fmt.Errorf("GET %s: %w", u, err)
 	}
-	var p rawPage
-	if err := json.NewDecoder(resp.Body).Decode(&p); err != nil {
-		return nil, fmt.Errorf("GET %s: %w", u, err)
-	}
-	return &p, nil
+	return nil
 }
 
 // writeFileAtomic writes a file through a temporary file and a rename, so a
