@@ -194,3 +194,24 @@ func TestVisibleWithHidesWhatSourcesSayOfProtectedPersons(t *testing.T) {
 		t.Error("a public person's citation lost its quote")
 	}
 }
+
+// TestCheckExternalKey: the external-key rule every store applies before a
+// write, and the actor a version names.
+func TestCheckExternalKey(t *testing.T) {
+	for _, k := range []string{"", "SYN-0001", "строка 17", strings.Repeat("k", 200)} {
+		if err := qantar.CheckExternalKey(k); err != nil {
+			t.Errorf("%q: %v", k, err)
+		}
+	}
+	for _, k := range []string{strings.Repeat("k", 201), "a\tb", "a\x7fb", "line\n2"} {
+		if err := qantar.CheckExternalKey(k); qantar.ErrorField(err) != "external_key" {
+			t.Errorf("%q: %v, want an error on external_key", k, err)
+		}
+	}
+	if got := (qantar.Actor{}).LogID(); got != "anonymous" {
+		t.Errorf("anonymous actor logged as %q", got)
+	}
+	if got := (qantar.Actor{ID: "token:3"}).LogID(); got != "token:3" {
+		t.Errorf("actor logged as %q", got)
+	}
+}

@@ -3,6 +3,7 @@ package qantar
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"time"
 )
 
@@ -33,6 +34,42 @@ var System = Actor{ID: "system", Name: "system", Role: RoleAdmin}
 
 // CanWrite reports whether the actor may create, edit and delete records.
 func (a Actor) CanWrite() bool { return a.Role == RoleEditor || a.Role == RoleAdmin }
+
+// LogID is how a version and its log leaf name the actor: the ID, or
+// "anonymous".
+func (a Actor) LogID() string {
+	if a.ID == "" {
+		return "anonymous"
+	}
+	return a.ID
+}
+
+// CheckExternalKey checks an external key (a list's own row id) as every
+// store does before writing it.
+func CheckExternalKey(k string) error {
+	if len(k) > 200 {
+		return FieldErrorf("external_key", "is longer than 200 bytes")
+	}
+	for _, r := range k {
+		if r < 0x20 || r == 0x7f {
+			return FieldErrorf("external_key", "contains a control character")
+		}
+	}
+	return nil
+}
+
+// DecodeStored reads a record of kind k from the JSON a store wrote, which
+// it trusts (Decode is for input).
+func DecodeStored(k Kind, data string) (Record, error) {
+	rec, err := New(k)
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(data), rec); err != nil {
+		return nil, fmt.Errorf("decode stored %s: %w", k, err)
+	}
+	return rec, nil
+}
 
 // CanSee reports whether the actor may see a record at the given protection
 // level. It is the one function that decides what a reader may see; every

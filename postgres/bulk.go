@@ -66,7 +66,7 @@ func (tx *Tx) clear(ctx context.Context, actor qantar.Actor, chunk []qantar.Reco
 	}
 	n := len(chunk)
 	for i, rec := range chunk {
-		if rec.Validate() != nil || checkExternalKey(rec.GetMeta().ExternalKey) != nil {
+		if rec.Validate() != nil || qantar.CheckExternalKey(rec.GetMeta().ExternalKey) != nil {
 			n = i
 			break
 		}
@@ -195,7 +195,7 @@ func (tx *Tx) writeChunk(ctx context.Context, actor qantar.Actor, chunk []qantar
 		termKinds, terms                 []string
 		termIDs                          []int64
 	)
-	who := actorID(actor)
+	who := actor.LogID()
 	pending := make([]versionRow, 0, n)
 	for _, rec := range chunk {
 		m := rec.GetMeta()

@@ -219,7 +219,7 @@ func (tx *Tx) check(ctx context.Context, actor qantar.Actor, rec qantar.Record, 
 	if err := rec.Validate(); err != nil {
 		return err
 	}
-	if err := checkExternalKey(rec.GetMeta().ExternalKey); err != nil {
+	if err := qantar.CheckExternalKey(rec.GetMeta().ExternalKey); err != nil {
 		return err
 	}
 	for _, r := range rec.Refs() {
@@ -237,18 +237,6 @@ func (tx *Tx) check(ctx context.Context, actor qantar.Actor, rec qantar.Record, 
 	if tx.db.checker != nil {
 		if err := tx.db.checker.Check(ctx, rec, prev); err != nil {
 			return err
-		}
-	}
-	return nil
-}
-
-func checkExternalKey(k string) error {
-	if len(k) > 200 {
-		return qantar.FieldErrorf("external_key", "is longer than 200 bytes")
-	}
-	for _, r := range k {
-		if r < 0x20 || r == 0x7f {
-			return qantar.FieldErrorf("external_key", "contains a control character")
 		}
 	}
 	return nil
@@ -358,7 +346,7 @@ func (tx *Tx) write(ctx context.Context, actor qantar.Actor, rec qantar.Record, 
 	if err := index(ctx, tx.tx, rec, op); err != nil {
 		return err
 	}
-	v := versionRow{kind: rec.Kind(), id: m.ID, version: m.Version, op: op, actor: actorID(actor), reason: reason, canonical: canonical}
+	v := versionRow{kind: rec.Kind(), id: m.ID, version: m.Version, op: op, actor: actor.LogID(), reason: reason, canonical: canonical}
 	if protection != qantar.Public {
 		// A salted commitment, so that the public log never lets anyone
 		// confirm a guessed name of a protected person.
@@ -370,13 +358,6 @@ func (tx *Tx) write(ctx context.Context, actor qantar.Actor, rec qantar.Record, 
 
 // fold lower-cases stored JSON for the q filter, as SQLite's qfold does.
 func fold(data []byte) string { return strings.ToLower(string(data)) }
-
-func actorID(a qantar.Actor) string {
-	if a.ID == "" {
-		return "anonymous"
-	}
-	return a.ID
-}
 
 // querier is a pool or a transaction.
 type querier interface {
@@ -426,7 +407,7 @@ func getRecord(ctx context.Context, q querier, kind qantar.Kind, id int64, forUp
 	if deleted != nil {
 		return nil, qantar.Errorf(qantar.ENOTFOUND, "%s/%d was deleted on %s; its history remains", kind, id, deleted.UTC().Format("2006-01-02"))
 	}
-	return decodeStored(kind, data)
+	return qantar.DecodeStored(kind, data)
 }
 
 func getByExternalKey(ctx context.Context, q querier, kind qantar.Kind, key string) (qantar.Record, error) {
@@ -437,7 +418,7 @@ func getByExternalKey(ctx context.Context, q querier, kind qantar.Kind, key stri
 	} else if err != nil {
 		return nil, fmt.Errorf("get %s by key: %w", kind, err)
 	}
-	return decodeStored(kind, data)
+	return qantar.DecodeStored(kind, data)
 }
 
 // GetByExternalKeys returns the live records with the given external keys.
@@ -457,7 +438,7 @@ func (tx *Tx) GetByExternalKeys(ctx context.Context, kind qantar.Kind, keys []st
 		if err := rows.Scan(&key, &data); err != nil {
 			return nil, err
 		}
-		rec, err := decodeStored(kind, data)
+		rec, err := qantar.DecodeStored(kind, data)
 		if err != nil {
 			return nil, err
 		}
@@ -468,15 +449,4 @@ func (tx *Tx) GetByExternalKeys(ctx context.Context, kind qantar.Kind, keys []st
 		return nil, err
 	}
 	return out, nil
-}
-
-func decodeStored(kind qantar.Kind, data string) (qantar.Record, error) {
-	rec, err := qantar.New(kind)
-	if err != nil {
-		return nil, err
-	}
-	if err := json.Unmarshal([]byte(data), rec); err != nil {
-		return nil, fmt.Errorf("decode stored %s: %w", kind, err)
-	}
-	return rec, nil
 }

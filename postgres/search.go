@@ -83,7 +83,7 @@ func reindexAll(ctx context.Context, tx pgx.Tx) error {
 			return err
 		}
 		for _, data := range datas {
-			rec, err := decodeStored(kind, data)
+			rec, err := qantar.DecodeStored(kind, data)
 			if err != nil {
 				return err
 			}
@@ -199,7 +199,7 @@ func (db *DB) Search(ctx context.Context, q qantar.SearchQuery) ([]qantar.Search
 	var out []qantar.SearchResult
 	for _, h := range hits {
 		kind := qantar.Kind(h.kind)
-		rec, err := decodeStored(kind, h.data)
+		rec, err := qantar.DecodeStored(kind, h.data)
 		if err != nil {
 			return nil, err
 		}

@@ -139,7 +139,7 @@ func (tx *Tx) CreateAll(ctx context.Context, actor qantar.Actor, recs []qantar.R
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			who := actorID(actor)
+			who := actor.LogID()
 			for c := range work {
 				for i := range c.recs {
 					c.recs[i].encode(tx.now, who)
@@ -281,7 +281,7 @@ func (tx *Tx) writeChunk(ctx context.Context, actor qantar.Actor, c *bulkChunkOf
 			}
 		}
 	}
-	who := actorID(actor)
+	who := actor.LogID()
 	args = args[:0]
 	for i := range c.recs {
 		r := &c.recs[i]

@@ -261,7 +261,7 @@ func (db *DB) CopyIn(ctx context.Context, rows func(put func(row any) error) err
 		return err
 	}
 	for _, r := range live {
-		rec, err := decodeStored(qantar.Kind(r.Kind), string(r.Data))
+		rec, err := qantar.DecodeStored(qantar.Kind(r.Kind), string(r.Data))
 		if err != nil {
 			return fmt.Errorf("copy %s/%d: %w", r.Kind, r.ID, err)
 		}

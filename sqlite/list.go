@@ -49,7 +49,7 @@ func (db *DB) List(ctx context.Context, kind qantar.Kind, f qantar.Filter) ([]qa
 		if err := rows.Scan(&data); err != nil {
 			return nil, 0, err
 		}
-		rec, err := decodeStored(kind, data)
+		rec, err := qantar.DecodeStored(kind, data)
 		if err != nil {
 			return nil, 0, err
 		}

@@ -196,7 +196,7 @@ func (tx *Tx) check(ctx context.Context, actor qantar.Actor, rec qantar.Record, 
 	if err := rec.Validate(); err != nil {
 		return err
 	}
-	if err := checkExternalKey(rec.GetMeta().ExternalKey); err != nil {
+	if err := qantar.CheckExternalKey(rec.GetMeta().ExternalKey); err != nil {
 		return err
 	}
 	for _, r := range rec.Refs() {
@@ -219,18 +219,6 @@ func (tx *Tx) check(ctx context.Context, actor qantar.Actor, rec qantar.Record, 
 	if tx.db.checker != nil {
 		if err := tx.db.checker.Check(ctx, rec, prev); err != nil {
 			return err
-		}
-	}
-	return nil
-}
-
-func checkExternalKey(k string) error {
-	if len(k) > 200 {
-		return qantar.FieldErrorf("external_key", "is longer than 200 bytes")
-	}
-	for _, r := range k {
-		if r < 0x20 || r == 0x7f {
-			return qantar.FieldErrorf("external_key", "contains a control character")
 		}
 	}
 	return nil
@@ -285,7 +273,7 @@ func (tx *Tx) write(ctx context.Context, actor qantar.Actor, rec qantar.Record, 
 			}
 		}
 	}
-	v := versionRow{kind: rec.Kind(), id: m.ID, version: m.Version, op: op, actor: actorID(actor), reason: reason,
+	v := versionRow{kind: rec.Kind(), id: m.ID, version: m.Version, op: op, actor: actor.LogID(), reason: reason,
 		canonical: canonical, protected: protection != qantar.Public}
 	if v.protected {
 		// A salted commitment, so that the public log never lets anyone
@@ -307,13 +295,6 @@ func (tx *Tx) write(ctx context.Context, actor qantar.Actor, rec qantar.Record, 
 		return fmt.Errorf("version %s/%d v%d: %w", v.kind, v.id, v.version, err)
 	}
 	return nil
-}
-
-func actorID(a qantar.Actor) string {
-	if a.ID == "" {
-		return "anonymous"
-	}
-	return a.ID
 }
 
 type querier interface {
@@ -362,7 +343,7 @@ func getRecord(ctx context.Context, q querier, kind qantar.Kind, id int64) (qant
 	if deleted.Valid {
 		return nil, qantar.Errorf(qantar.ENOTFOUND, "%s/%d was deleted on %s; its history remains", kind, id, deleted.String[:10])
 	}
-	return decodeStored(kind, data)
+	return qantar.DecodeStored(kind, data)
 }
 
 func getByExternalKey(ctx context.Context, q querier, kind qantar.Kind, key string) (qantar.Record, error) {
@@ -373,7 +354,7 @@ func getByExternalKey(ctx context.Context, q querier, kind qantar.Kind, key stri
 	} else if err != nil {
 		return nil, fmt.Errorf("get %s by key: %w", kind, err)
 	}
-	return decodeStored(kind, data)
+	return qantar.DecodeStored(kind, data)
 }
 
 // getByExternalKeys looks the keys up through the external-key index, one
@@ -398,22 +379,11 @@ func getByExternalKeys(ctx context.Context, q querier, kind qantar.Kind, keys []
 		if err := rows.Scan(&key, &data); err != nil {
 			return nil, err
 		}
-		rec, err := decodeStored(kind, data)
+		rec, err := qantar.DecodeStored(kind, data)
 		if err != nil {
 			return nil, err
 		}
 		out[key] = rec
 	}
 	return out, rows.Err()
-}
-
-func decodeStored(kind qantar.Kind, data string) (qantar.Record, error) {
-	rec, err := qantar.New(kind)
-	if err != nil {
-		return nil, err
-	}
-	if err := json.Unmarshal([]byte(data), rec); err != nil {
-		return nil, fmt.Errorf("decode stored %s: %w", kind, err)
-	}
-	return rec, nil
 }

@@ -61,7 +61,7 @@ func (db *DB) reindex(ctx context.Context) error {
 				rows.Close()
 				return err
 			}
-			rec, err := decodeStored(kind, data)
+			rec, err := qantar.DecodeStored(kind, data)
 			if err != nil {
 				rows.Close()
 				return err
