@@ -19,7 +19,8 @@ type StoredVersion struct {
 	Actor   string
 	At      time.Time
 	Data    []byte // the canonical JSON the leaf commits to
-	Salt    []byte // nil for a public version
+	Reason  string // a deletion's reason, "" for a create or update; a v2 leaf commits to it
+	Salt    []byte // nil for a v1 public version
 }
 
 // CheckVersion returns what is wrong with a stored version against its
@@ -37,7 +38,10 @@ func CheckVersion(l Leaf, v *StoredVersion) string {
 		return name + ": its operation or actor was changed"
 	case !l.Time.Equal(v.At.UTC().Truncate(time.Microsecond)):
 		return name + ": its time was changed"
-	case !l.Matches(v.Data, v.Salt):
+	case !l.Matches(v.Data, v.Reason, v.Salt):
+		if l.Format == LeafV2 && v.Op == qantar.OpDelete {
+			return name + ": its stored content or deletion reason does not match the log"
+		}
 		return name + ": its stored content does not match the log"
 	}
 	return ""
@@ -51,6 +55,7 @@ type CurrentRecord struct {
 	Version    int
 	Deleted    bool
 	Data       []byte    // the record's current JSON
+	Protection string    // the store's protection column of the record, which must be qantar.Protection of Data
 	Logged     []byte    // the canonical JSON of that version; nil when the version row is missing
 	LoggedOp   qantar.Op // that version's operation
 	MaxVersion int       // the highest version stored for the record
@@ -58,7 +63,8 @@ type CurrentRecord struct {
 
 // CheckCurrent returns what is wrong with a record's current row against
 // its history: it must be its latest version, deleted exactly when that
-// version is a deletion, and hold that version's content.
+// version is a deletion, hold that version's content, and have the
+// protection column that content implies.
 func CheckCurrent(r CurrentRecord) []string {
 	name := fmt.Sprintf("%s/%d", r.Kind, r.ID)
 	if r.Logged == nil {
@@ -80,6 +86,11 @@ func CheckCurrent(r CurrentRecord) []string {
 	}
 	if canon, err := qantar.Canonical(rec); err != nil || !bytes.Equal(canon, r.Logged) {
 		out = append(out, fmt.Sprintf("%s: its current content differs from its logged version %d", name, r.Version))
+	}
+	// The column that lists and search filter on decides who sees the
+	// record: it must say what the logged content says.
+	if p := qantar.Protection(rec); r.Protection != p {
+		out = append(out, fmt.Sprintf("%s: its protection column says %q but its content says %q", name, r.Protection, p))
 	}
 	return out
 }

@@ -33,12 +33,51 @@ func TestCheckVersionAndCurrent(t *testing.T) {
 	if p := tlog.CheckVersion(l, nil); !strings.Contains(p, "missing") {
 		t.Errorf("missing version: %q", p)
 	}
-	cur := tlog.CurrentRecord{Kind: qantar.KindPerson, ID: 3, Version: 2, Data: data, Logged: data, LoggedOp: qantar.OpUpdate, MaxVersion: 2}
+	cur := tlog.CurrentRecord{Kind: qantar.KindPerson, ID: 3, Version: 2, Data: data, Logged: data, LoggedOp: qantar.OpUpdate, MaxVersion: 2,
+		Protection: qantar.Protection(&qantar.Person{})}
 	if ps := tlog.CheckCurrent(cur); len(ps) != 0 {
 		t.Fatalf("a matching record: %v", ps)
 	}
 	cur.Deleted, cur.MaxVersion = true, 3
 	if ps := tlog.CheckCurrent(cur); len(ps) != 2 {
 		t.Fatalf("deleted and behind: %v", ps)
+	}
+}
+
+// A v2 leaf commits to a deletion's reason and a salt: changing either in
+// the store is named; and a protection column that disagrees with the
+// content is named.
+func TestCheckVersionV2ReasonAndProtection(t *testing.T) {
+	at := time.Date(2024, 2, 1, 10, 0, 0, 0, time.UTC)
+	data := []byte(`{"id":3,"version":3,"names":[{"value":"x"}],"protection":"confidential"}`)
+	salt := tlog.NewSalt()
+	l := tlog.Leaf{Format: tlog.LeafV2, Index: 9, Time: at, Actor: "user:1", Kind: qantar.KindPerson, ID: 3, Version: 3, Op: qantar.OpDelete,
+		Salted: true, Commitment: tlog.CommitV2(data, "entered twice", salt)}
+	good := tlog.StoredVersion{Kind: qantar.KindPerson, ID: 3, Version: 3, Op: qantar.OpDelete, Actor: "user:1", At: at, Data: data,
+		Reason: "entered twice", Salt: salt}
+	if p := tlog.CheckVersion(l, &good); p != "" {
+		t.Fatalf("a matching version: %s", p)
+	}
+	for name, mutate := range map[string]func(v *tlog.StoredVersion){
+		"reason":    func(v *tlog.StoredVersion) { v.Reason = "asked by the family" },
+		"no reason": func(v *tlog.StoredVersion) { v.Reason = "" },
+		"salt":      func(v *tlog.StoredVersion) { v.Salt = tlog.NewSalt() },
+		"no salt":   func(v *tlog.StoredVersion) { v.Salt = nil },
+		"content":   func(v *tlog.StoredVersion) { v.Data = []byte(`{"id":3,"version":3,"names":[{"value":"x"}]}`) },
+	} {
+		v := good
+		mutate(&v)
+		if p := tlog.CheckVersion(l, &v); !strings.Contains(p, "persons/3 version 3") {
+			t.Errorf("%s changed: %q", name, p)
+		}
+	}
+	cur := tlog.CurrentRecord{Kind: qantar.KindPerson, ID: 3, Version: 3, Deleted: true, Data: data, Logged: data,
+		LoggedOp: qantar.OpDelete, MaxVersion: 3, Protection: qantar.Confidential}
+	if ps := tlog.CheckCurrent(cur); len(ps) != 0 {
+		t.Fatalf("a matching record: %v", ps)
+	}
+	cur.Protection = qantar.Public
+	if ps := tlog.CheckCurrent(cur); len(ps) != 1 || !strings.Contains(ps[0], "protection") {
+		t.Fatalf("protection column changed: %v", ps)
 	}
 }

@@ -22,10 +22,13 @@
 //
 // A Leaf is sequence number, time, actor, record kind, id, version,
 // operation and a commitment to the version's canonical JSON
-// (qantar.Canonical): Commit(json, nil) = SHA-256(json) for a public
-// record; Commit(json, salt) = HMAC-SHA-256(salt, json) for a restricted or
-// confidential one, with a per-version salt from NewSalt kept with the
-// version and never published. Leaf.Encode gives its one canonical text
+// (qantar.Canonical). New leaves are qantar-leaf/v2: CommitV2(json, reason,
+// salt) = HMAC-SHA-256(salt, json || "\n" || reason) for every version,
+// public or not, with a per-version salt from NewSalt kept with the version
+// and served only with a version the reader may see whole. Leaves written
+// before (qantar-leaf/v1) stay valid: Commit(json, nil) = SHA-256(json) for
+// a public record, Commit(json, salt) = HMAC-SHA-256(salt, json) for a
+// protected one. Leaf.Matches checks either. Leaf.Encode gives its one canonical text
 // encoding, DecodeLeaf reads it back strictly, LeafHash is the tree's leaf
 // hash of the encoding. LEAF.md documents the encoding byte by byte.
 //
@@ -33,8 +36,9 @@
 //
 // In the transaction that writes a version, a store:
 //
-//	leaf := tlog.Leaf{Index: size, Time: now.Truncate(time.Microsecond), Actor: actor.ID,
-//		Kind: kind, ID: id, Version: v, Op: op, Salted: salt != nil, Commitment: tlog.Commit(json, salt)}
+//	salt := tlog.NewSalt()               // kept with the version
+//	leaf := tlog.Leaf{Format: tlog.LeafV2, Index: size, Time: now.Truncate(time.Microsecond), Actor: actor.ID,
+//		Kind: kind, ID: id, Version: v, Op: op, Salted: true, Commitment: tlog.CommitV2(json, reason, salt)}
 //	enc, err := leaf.Encode()            // store (index, enc) in its leaves table
 //	size, root, err = tlog.Append(ctx, nodes, size, [][]byte{tlog.LeafHash(enc)})
 //

@@ -18,8 +18,38 @@ import (
 	"github.com/transparency-dev/merkle/rfc6962"
 )
 
-// LeafMagic is the first line of every leaf; a new encoding gets a new one.
-const LeafMagic = "qantar-leaf/v1"
+// LeafFormat is a leaf's encoding version: its magic line and how its
+// commitment is computed. A log holds leaves of several formats; new writes
+// use LeafV2.
+type LeafFormat uint8
+
+const (
+	// LeafV1 (qantar-leaf/v1, the zero value) commits with plain SHA-256
+	// to a public version's canonical JSON and with a salted HMAC to a
+	// protected one's; a deletion's reason is not committed.
+	LeafV1 LeafFormat = iota
+	// LeafV2 (qantar-leaf/v2) commits to every version with a salted HMAC
+	// of its canonical JSON and its reason (Message), whether the version
+	// is public or not: nobody without the salt can test a guess.
+	LeafV2
+)
+
+// The magic first lines of the leaf formats.
+const (
+	LeafMagicV1 = "qantar-leaf/v1"
+	LeafMagicV2 = "qantar-leaf/v2"
+)
+
+// LeafMagic is the first line of the leaves written now.
+const LeafMagic = LeafMagicV2
+
+// Magic returns the format's first line.
+func (f LeafFormat) Magic() string {
+	if f == LeafV2 {
+		return LeafMagicV2
+	}
+	return LeafMagicV1
+}
 
 // TimeFormat is the one form a leaf's time takes: UTC, always six fractional
 // digits. Microseconds, because PostgreSQL keeps no finer time, and a leaf
@@ -34,14 +64,15 @@ const (
 
 // Commitment schemes, written before the commitment's hex digits.
 const (
-	SchemePublic = "sha256"      // SHA-256(canonical JSON): anyone can recompute it
-	SchemeSalted = "hmac-sha256" // HMAC-SHA-256(key = salt, canonical JSON): needs the salt
+	SchemePublic = "sha256"      // v1 only: SHA-256(canonical JSON): anyone can recompute it
+	SchemeSalted = "hmac-sha256" // v1: HMAC-SHA-256(key = salt, canonical JSON); v2: HMAC-SHA-256(key = salt, Message): needs the salt
 )
 
 // Leaf is one record version as the log commits to it. It holds no content,
 // only a commitment to it, so that a public log never tells what a
 // protected record says, nor lets anyone confirm a guess (see Commit).
 type Leaf struct {
+	Format  LeafFormat  // LeafV1 (the zero value) or LeafV2
 	Index   uint64      // position in the log, from 0
 	Time    time.Time   // when the version was written; kept to the microsecond, in UTC
 	Actor   string      // qantar.Actor.ID: "token:3", "user:7", "system"
@@ -50,7 +81,8 @@ type Leaf struct {
 	Version int         // the version written, >= 1
 	Op      qantar.Op   // create, update or delete
 	// Salted says the commitment is HMAC-SHA-256 keyed with a per-version
-	// salt (restricted and confidential records), not plain SHA-256.
+	// salt, not plain SHA-256: in v1 for restricted and confidential
+	// records only, in v2 always (a v2 leaf that is not salted is invalid).
 	Salted     bool
 	Commitment [32]byte
 }
@@ -58,7 +90,7 @@ type Leaf struct {
 // Encode returns the leaf's canonical encoding, nine lines each ending in a
 // newline (LEAF.md has the byte-by-byte description):
 //
-//	qantar-leaf/v1
+//	qantar-leaf/v2          (or qantar-leaf/v1, by Format)
 //	<index>                 decimal, no leading zero
 //	<time>                  TimeFormat, UTC, microseconds
 //	<actor>                 1..256 bytes of UTF-8, no space or control character
@@ -66,7 +98,7 @@ type Leaf struct {
 //	<id>                    decimal, 1..2^63-1, no leading zero
 //	<version>               decimal, 1..2^31-1, no leading zero
 //	<op>                    create | update | delete
-//	<scheme> <commitment>   "sha256" or "hmac-sha256", one space, 64 lowercase hex digits
+//	<scheme> <commitment>   "hmac-sha256" (v1 also "sha256"), one space, 64 lowercase hex digits
 //
 // A text form, so that anyone can read a leaf with a text editor and check a
 // public commitment with sha256sum. Encode fails on a leaf it could not
@@ -79,7 +111,7 @@ func (l Leaf) Encode() ([]byte, error) {
 }
 
 func (l Leaf) appendEncoding(b []byte) []byte {
-	b = append(b, LeafMagic...)
+	b = append(b, l.Format.Magic()...)
 	b = append(b, '\n')
 	b = strconv.AppendUint(b, l.Index, 10)
 	b = append(b, '\n')
@@ -108,6 +140,15 @@ func (l Leaf) appendEncoding(b []byte) []byte {
 // Validate checks every field against the limits Encode documents, naming
 // the field at fault.
 func (l Leaf) Validate() error {
+	switch l.Format {
+	case LeafV1:
+	case LeafV2:
+		if !l.Salted {
+			return qantar.FieldErrorf("leaf.commitment", "a %s leaf always has a salted commitment (%s)", LeafMagicV2, SchemeSalted)
+		}
+	default:
+		return qantar.FieldErrorf("leaf.format", "unknown leaf format %d", l.Format)
+	}
 	if l.Time.IsZero() {
 		return qantar.FieldErrorf("leaf.time", "is required")
 	}
@@ -182,8 +223,13 @@ func DecodeLeaf(b []byte) (Leaf, error) {
 	bad := func(i int, format string, args ...any) error {
 		return qantar.FieldErrorf("leaf."+leafFields[i], "line %d: %s", i+1, fmt.Sprintf(format, args...))
 	}
-	if lines[0] != LeafMagic {
-		return l, bad(0, "want %q, not %q", LeafMagic, clip(lines[0]))
+	switch lines[0] {
+	case LeafMagicV1:
+		l.Format = LeafV1
+	case LeafMagicV2:
+		l.Format = LeafV2
+	default:
+		return l, bad(0, "want %q or %q, not %q", LeafMagicV2, LeafMagicV1, clip(lines[0]))
 	}
 	var err error
 	if l.Index, err = parseDecimal(lines[1], math.MaxUint64); err != nil {
@@ -214,6 +260,8 @@ func DecodeLeaf(b []byte) (Leaf, error) {
 		return l, bad(8, "want %q or %q, a space and 64 hex digits", SchemePublic, SchemeSalted)
 	case scheme == SchemeSalted:
 		l.Salted = true
+	case scheme == SchemePublic && l.Format == LeafV2:
+		return l, bad(8, "scheme %q is not used in %s leaves (want %q)", SchemePublic, LeafMagicV2, SchemeSalted)
 	case scheme != SchemePublic:
 		return l, bad(8, "unknown scheme %q (want %q or %q)", clip(scheme), SchemePublic, SchemeSalted)
 	}
@@ -263,17 +311,42 @@ func clip(s string) string {
 	return s
 }
 
-// Commit returns the commitment to a version's canonical JSON
+// Commit returns the v1 commitment to a version's canonical JSON
 // (qantar.Canonical). With no salt it is SHA-256(json), which anyone holding
 // the public record can recompute. With a salt it is HMAC-SHA-256 keyed with
-// the salt: a keyed hash, so that nobody without the salt (kept with the
-// record, never published) can test a guessed name against the log.
+// the salt: a keyed hash, so that nobody without the salt can test a
+// guessed name against the log. New leaves use CommitV2.
 func Commit(canonicalJSON, salt []byte) [32]byte {
 	if len(salt) == 0 {
 		return sha256.Sum256(canonicalJSON)
 	}
-	m := hmac.New(sha256.New, salt)
-	m.Write(canonicalJSON)
+	return hmacSHA256(salt, canonicalJSON)
+}
+
+// Message is what a v2 leaf commits to: the version's canonical JSON, one
+// line feed (0x0A), then the reason of a deletion in UTF-8 (nothing for a
+// create or an update). Canonical JSON holds no raw line feed (encoding/json
+// escapes one inside a string as \n), so the first line feed ends it and the
+// two parts cannot be shifted into each other.
+func Message(canonicalJSON []byte, reason string) []byte {
+	m := make([]byte, 0, len(canonicalJSON)+1+len(reason))
+	m = append(m, canonicalJSON...)
+	m = append(m, '\n')
+	return append(m, reason...)
+}
+
+// CommitV2 returns the v2 commitment to a version: HMAC-SHA-256 keyed with
+// the version's salt (NewSalt, new for every version, public or not) of
+// Message(canonicalJSON, reason). The salt of a version anyone may see is
+// served with it, so that anyone can recompute the commitment; the salt of
+// a hidden one is not, so that nobody can test a guess against it.
+func CommitV2(canonicalJSON []byte, reason string, salt []byte) [32]byte {
+	return hmacSHA256(salt, Message(canonicalJSON, reason))
+}
+
+func hmacSHA256(key, msg []byte) [32]byte {
+	m := hmac.New(sha256.New, key)
+	m.Write(msg)
 	var c [32]byte
 	m.Sum(c[:0])
 	return c
@@ -282,21 +355,28 @@ func Commit(canonicalJSON, salt []byte) [32]byte {
 // SaltSize is the length of the salts NewSalt makes.
 const SaltSize = 32
 
-// NewSalt returns a fresh random salt for one version of a protected record.
+// NewSalt returns a fresh random salt for one version.
 func NewSalt() []byte {
 	s := make([]byte, SaltSize)
 	rand.Read(s) // never fails: crypto/rand panics rather than return an error
 	return s
 }
 
-// Matches reports whether the leaf commits to this content. salt is the
-// version's salt, nil for a public version; a public leaf never matches
-// salted content and the other way round.
-func (l Leaf) Matches(canonicalJSON, salt []byte) bool {
+// Matches reports whether the leaf commits to this content. reason is the
+// version's reason (a deletion's; "" otherwise), which only a v2 leaf
+// commits to. salt is the version's salt, nil for a v1 public version; a v1
+// public leaf never matches salted content and the other way round, and a
+// v2 leaf never matches without a salt.
+func (l Leaf) Matches(canonicalJSON []byte, reason string, salt []byte) bool {
 	if l.Salted != (len(salt) > 0) {
 		return false
 	}
-	c := Commit(canonicalJSON, salt)
+	var c [32]byte
+	if l.Format == LeafV2 {
+		c = CommitV2(canonicalJSON, reason, salt)
+	} else {
+		c = Commit(canonicalJSON, salt)
+	}
 	return hmac.Equal(c[:], l.Commitment[:])
 }
 

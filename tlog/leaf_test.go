@@ -56,6 +56,10 @@ func TestLeafRoundTrip(t *testing.T) {
 		"UnicodeActor": func(l *Leaf) { l.Actor = "user:Әсел" },
 		"LongActor":    func(l *Leaf) { l.Actor = strings.Repeat("a", MaxActorLen) },
 		"Delete":       func(l *Leaf) { l.Op = qantar.OpDelete; l.Kind = "complaints" },
+		"V2": func(l *Leaf) {
+			l.Format, l.Salted, l.Op = LeafV2, true, qantar.OpDelete
+			l.Commitment = CommitV2([]byte("{}"), "a reason", NewSalt())
+		},
 	}
 	for name, mod := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -130,7 +134,8 @@ func TestDecodeLeafErrors(t *testing.T) {
 		{"ErrExtraLine", ex + "more\n", "leaf"},
 		{"ErrMissingLine", strings.Replace(ex, "create\n", "", 1), "leaf"},
 		{"ErrCRLF", strings.ReplaceAll(ex, "\n", "\r\n"), "leaf.magic"},
-		{"ErrMagic", strings.Replace(ex, "/v1", "/v2", 1), "leaf.magic"},
+		{"ErrMagic", strings.Replace(ex, "/v1", "/v3", 1), "leaf.magic"},
+		{"ErrV2PlainScheme", strings.Replace(ex, "/v1", "/v2", 1), "leaf.commitment"},
 		{"ErrIndexLeadingZero", strings.Replace(ex, "\n0\n", "\n00\n", 1), "leaf.index"},
 		{"ErrIndexSign", strings.Replace(ex, "\n0\n", "\n+0\n", 1), "leaf.index"},
 		{"ErrIndexOverflow", strings.Replace(ex, "\n0\n", "\n18446744073709551616\n", 1), "leaf.index"},
@@ -210,7 +215,7 @@ func TestLeafMatches(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := tt.l.Matches(tt.json, tt.salt); got != tt.want {
+			if got := tt.l.Matches(tt.json, "", tt.salt); got != tt.want {
 				t.Errorf("Matches = %v, want %v", got, tt.want)
 			}
 		})
@@ -245,3 +250,91 @@ func FuzzDecodeLeaf(f *testing.F) {
 		}
 	})
 }
+
+// The v2 example in LEAF.md, byte for byte: a deletion of persons/17 at
+// version 2 with the reason "entered twice", salt 00 01 … 1f.
+const (
+	exampleV2JSON     = `{"id":17,"version":2,"names":[{"value":"Test"}]}`
+	exampleV2Reason   = "entered twice"
+	exampleV2SaltHex  = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+	exampleV2Encoding = "qantar-leaf/v2\n1\n2026-01-06T10:00:00.000000Z\nuser:2\npersons\n17\n2\ndelete\n" +
+		"hmac-sha256 " + exampleV2Commitment + "\n"
+)
+
+func TestLeafV2Example(t *testing.T) {
+	salt, _ := hex.DecodeString(exampleV2SaltHex)
+	l := Leaf{Format: LeafV2, Index: 1, Time: time.Date(2026, 1, 6, 10, 0, 0, 0, time.UTC), Actor: "user:2",
+		Kind: qantar.KindPerson, ID: 17, Version: 2, Op: qantar.OpDelete, Salted: true,
+		Commitment: CommitV2([]byte(exampleV2JSON), exampleV2Reason, salt)}
+	got, err := l.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != exampleV2Encoding {
+		t.Fatalf("Encode =\n%s\nwant\n%s", got, exampleV2Encoding)
+	}
+	d, err := DecodeLeaf(got)
+	if err != nil || d != l {
+		t.Fatalf("DecodeLeaf = %+v, %v; want %+v", d, err, l)
+	}
+	if want := exampleV2JSON + "\n" + exampleV2Reason; string(Message([]byte(exampleV2JSON), exampleV2Reason)) != want {
+		t.Errorf("Message = %q, want %q", Message([]byte(exampleV2JSON), exampleV2Reason), want)
+	}
+	// The v1 example still decodes, as v1.
+	v1, err := DecodeLeaf([]byte(exampleEncoding))
+	if err != nil || v1.Format != LeafV1 || v1.Salted {
+		t.Fatalf("v1 leaf: %+v, %v", v1, err)
+	}
+}
+
+// A v2 leaf commits to the content, the reason and the salt: nothing
+// else matches it, and without the salt nobody can test a guess, not even
+// the exact content (the attack on v1 public leaves: SHA-256 of a guess).
+func TestLeafV2Matches(t *testing.T) {
+	json := []byte(`{"names":[{"value":"Synthetic Name"}],"birth_date":"1990-04-01"}`)
+	salt := NewSalt()
+	l := Leaf{Format: LeafV2, Salted: true, Commitment: CommitV2(json, "duplicate", salt)}
+	if !l.Matches(json, "duplicate", salt) {
+		t.Fatal("the leaf does not match its own content")
+	}
+	for name, c := range map[string]struct {
+		json   []byte
+		reason string
+		salt   []byte
+	}{
+		"OtherReason":       {json, "duplicate ", salt},
+		"NoReason":          {json, "", salt},
+		"ReasonIntoContent": {append(append([]byte(nil), json...), '\n', 'd'), "uplicate", salt},
+		"OtherContent":      {[]byte(`{}`), "duplicate", salt},
+		"WrongSalt":         {json, "duplicate", NewSalt()},
+		"NoSalt":            {json, "duplicate", nil},
+	} {
+		if l.Matches(c.json, c.reason, c.salt) {
+			t.Errorf("%s matches", name)
+		}
+	}
+	// Guessing without the salt: the plain hash of the exact content, or
+	// an HMAC keyed with anything but the salt, is not the commitment.
+	for _, guess := range [][32]byte{Commit(json, nil), Commit(Message(json, "duplicate"), nil), CommitV2(json, "duplicate", nil), CommitV2(json, "duplicate", make([]byte, SaltSize))} {
+		if guess == l.Commitment {
+			t.Error("the commitment is recomputable without the salt")
+		}
+	}
+	// A v2 leaf is always salted: a plain one does not encode, a "sha256"
+	// scheme does not decode.
+	if _, err := (Leaf{Format: LeafV2, Time: time.Now().Truncate(time.Microsecond), Actor: "system", Kind: "persons", ID: 1, Version: 1, Op: qantar.OpCreate}).Encode(); err == nil {
+		t.Error("an unsalted v2 leaf encodes")
+	}
+	plain := strings.Replace(exampleEncoding, "v1", "v2", 1)
+	if _, err := DecodeLeaf([]byte(plain)); err == nil || !strings.Contains(err.Error(), "sha256") {
+		t.Errorf("a v2 leaf with scheme sha256 decodes: %v", err)
+	}
+	if _, err := DecodeLeaf([]byte(strings.Replace(exampleEncoding, "v1", "v3", 1))); err == nil {
+		t.Error("an unknown leaf version decodes")
+	}
+}
+
+// exampleV2Commitment was computed outside Go, as LEAF.md shows:
+//
+//	printf '%s\n%s' "$json" "$reason" | openssl dgst -sha256 -mac HMAC -macopt hexkey:$salt
+const exampleV2Commitment = "084b5654d8a4d33eb70ed3134ff1d0fb0212a5e5c30b35962b10cdc650243db5"

@@ -33,10 +33,12 @@ type RemoteOptions struct {
 	// OldCheckpoint is a signed checkpoint the user kept from earlier; the
 	// current log must extend it. Nil to skip.
 	OldCheckpoint []byte
-	// Records yields record versions the user can see in public (the
-	// current version of each public record, from the mirror's API or
-	// its open data), each with its canonical JSON; every one must be a
-	// public leaf of the log with the same commitment. Nil to skip.
+	// Records yields record versions the user can see in public (each
+	// public record's versions, from the mirror's API or its open data),
+	// each with its canonical JSON and the salt the mirror serves with it;
+	// every one must be a leaf of the log with the same commitment. A
+	// version served without a salt whose leaf is salted is counted as
+	// withheld. Nil to skip.
 	Records iter.Seq2[RecordVersion, error]
 	// Parallel is how many requests are in flight at once; 8 if 0.
 	Parallel int
@@ -48,6 +50,13 @@ type RecordVersion struct {
 	ID        int64
 	Version   int
 	Canonical []byte // qantar.Canonical of the record
+	// Reason is the version's reason as shown: a deletion's, "" otherwise
+	// (a v2 leaf commits to it).
+	Reason string
+	// Salt is the salt served with the version (qantar.Version.Salt,
+	// decoded), nil when none is served: then a salted leaf cannot be
+	// recomputed and the version is counted as withheld.
+	Salt []byte
 	// Withheld: the mirror shows the record without the details that would
 	// identify a protected person (qantar.VisibleWith: the quote of a
 	// citation, an act's description), so it cannot match its leaf; it is
@@ -82,7 +91,7 @@ type Report struct {
 	Tiles         int    // hash tiles fetched and checked
 	Bundles       int    // entry bundles fetched
 	Records       int    // public record versions checked against their leaves
-	Withheld      int    // of those, shown without protected details: only found in the log
+	Withheld      int    // of those, shown without protected details or without a salt: only found in the log
 	Elapsed       time.Duration
 	Problems      []string
 }
@@ -119,7 +128,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	fmt.Fprintf(&b, "records:    %d public versions checked", r.Records)
 	if r.Withheld > 0 {
-		fmt.Fprintf(&b, " (%d shown without details about a protected person: found in the log, content not comparable)", r.Withheld)
+		fmt.Fprintf(&b, " (%d withheld: shown without details about a protected person or without their salt; found in the log, content not comparable)", r.Withheld)
 	}
 	b.WriteString("\n")
 	fmt.Fprintf(&b, "took:       %s\n", r.Elapsed.Round(time.Millisecond))
@@ -233,6 +242,7 @@ type leafKey struct {
 
 type leafVal struct {
 	index  uint64
+	format LeafFormat
 	salted bool
 	c      [32]byte
 }
@@ -244,9 +254,14 @@ func checkRecord(rep *Report, leaves map[leafKey]leafVal, rv RecordVersion, size
 		rep.problem("%s %d version %d is not in the log of size %d (if it was written after the checkpoint was fetched, run again)", rv.Kind, rv.ID, rv.Version, size)
 	case rv.Withheld:
 		rep.Withheld++
-	case lv.salted:
-		rep.problem("%s %d version %d is shown in public but its leaf %d has a salted commitment", rv.Kind, rv.ID, rv.Version, lv.index)
-	case Commit(rv.Canonical, nil) != lv.c:
+	case lv.salted && len(rv.Salt) == 0:
+		// A version whose salt is not served (a protected person, or
+		// something about one): its leaf is there, its content is not
+		// comparable, and that is no sign of tampering.
+		rep.Withheld++
+	case !lv.salted && len(rv.Salt) > 0:
+		rep.problem("%s %d version %d is served with a salt but its leaf %d has a plain SHA-256 commitment", rv.Kind, rv.ID, rv.Version, lv.index)
+	case !(Leaf{Format: lv.format, Salted: lv.salted, Commitment: lv.c}).Matches(rv.Canonical, rv.Reason, rv.Salt):
 		rep.problem("%s %d version %d as shown does not match the commitment in leaf %d: its content was changed after it was logged", rv.Kind, rv.ID, rv.Version, lv.index)
 	}
 }
@@ -339,7 +354,7 @@ func verifyLeaves(ctx context.Context, f *fetcher, parallel int, cp Checkpoint, 
 					k = l.Kind
 					kinds[string(k)] = k
 				}
-				want[leafKey{k, l.ID, l.Version}] = leafVal{index: idx, salted: l.Salted, c: l.Commitment}
+				want[leafKey{k, l.ID, l.Version}] = leafVal{index: idx, format: l.Format, salted: l.Salted, c: l.Commitment}
 			}
 		}
 	}

@@ -46,8 +46,14 @@ func TestVerifyRemote(t *testing.T) {
 	if want := len(TilesForSize(l.Size)); rep.Tiles != want {
 		t.Errorf("checked %d tiles, want %d", rep.Tiles, want)
 	}
-	if rep.Records != len(l.Records) || rep.Salted == 0 || rep.Salted+uint64(rep.Records) != l.Size {
-		t.Errorf("records %d, salted %d, of %d leaves", rep.Records, rep.Salted, l.Size)
+	salted := uint64(0)
+	for i := range l.Size {
+		if lf, _, _ := SyntheticLeaf(i); lf.Salted {
+			salted++
+		}
+	}
+	if rep.Records != len(l.Records) || rep.Salted != salted || rep.Withheld != 0 {
+		t.Errorf("records %d (withheld %d), salted %d (want %d), of %d leaves", rep.Records, rep.Withheld, rep.Salted, salted, l.Size)
 	}
 	if !bytes.Equal(rep.Checkpoint, l.Signed) {
 		t.Error("report does not hold the served checkpoint")
@@ -194,13 +200,32 @@ func TestVerifyRemoteDetects(t *testing.T) {
 			want: "is not in the log",
 		},
 		{
-			name: "ProtectedShownInPublic",
+			name: "SaltedContentChanged",
 			setup: func(l *TestLog) RemoteOptions {
-				leaf, json, _ := SyntheticLeaf(6) // salted
-				rs := []RecordVersion{{Kind: leaf.Kind, ID: leaf.ID, Version: leaf.Version, Canonical: json}}
+				leaf, json, salt := SyntheticLeaf(5) // v2, salt served
+				json = bytes.Replace(json, []byte("Person"), []byte("Persona"), 1)
+				rs := []RecordVersion{{Kind: leaf.Kind, ID: leaf.ID, Version: leaf.Version, Canonical: json, Salt: salt}}
 				return RemoteOptions{VerifierKey: l.VKey, Records: records(rs)}
 			},
-			want: "salted commitment",
+			want: "does not match the commitment",
+		},
+		{
+			name: "SaltedReasonAdded",
+			setup: func(l *TestLog) RemoteOptions {
+				leaf, json, salt := SyntheticLeaf(5)
+				rs := []RecordVersion{{Kind: leaf.Kind, ID: leaf.ID, Version: leaf.Version, Canonical: json, Salt: salt, Reason: "duplicate"}}
+				return RemoteOptions{VerifierKey: l.VKey, Records: records(rs)}
+			},
+			want: "does not match the commitment",
+		},
+		{
+			name: "SaltServedForPlainLeaf",
+			setup: func(l *TestLog) RemoteOptions {
+				leaf, json, _ := SyntheticLeaf(0) // v1, plain SHA-256
+				rs := []RecordVersion{{Kind: leaf.Kind, ID: leaf.ID, Version: leaf.Version, Canonical: json, Salt: NewSalt()}}
+				return RemoteOptions{VerifierKey: l.VKey, Records: records(rs)}
+			},
+			want: "plain SHA-256",
 		},
 	}
 	for _, tt := range tests {
@@ -227,6 +252,26 @@ func TestVerifyRemoteDetects(t *testing.T) {
 				t.Errorf("problems %q do not mention %q", rep.Problems, tt.want)
 			}
 		})
+	}
+}
+
+// A version served without its salt (a protected person's) is counted as
+// withheld, not as tampering; the same version with its salt checks out.
+func TestVerifyRemoteWithheldWithoutSalt(t *testing.T) {
+	l := NewTestLog(t)
+	l.Add(t, 20)
+	srv := l.Serve(t)
+	var rs []RecordVersion
+	for _, i := range []uint64{5, 6, 12, 13} { // v2 and v1 salted leaves
+		leaf, json, _ := SyntheticLeaf(i)
+		rs = append(rs, RecordVersion{Kind: leaf.Kind, ID: leaf.ID, Version: leaf.Version, Canonical: json})
+	}
+	rep, err := VerifyRemote(context.Background(), srv.Client(), srv.URL, RemoteOptions{VerifierKey: l.VKey, Records: records(rs)})
+	if err != nil {
+		t.Fatalf("VerifyRemote: %v (%q)", err, rep.Problems)
+	}
+	if rep.Records != 4 || rep.Withheld != 4 {
+		t.Errorf("records %d, withheld %d; want 4 and 4", rep.Records, rep.Withheld)
 	}
 }
 

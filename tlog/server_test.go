@@ -72,7 +72,9 @@ func (l *TestLog) SameKey(t testing.TB) *TestLog {
 }
 
 // SyntheticLeaf returns the i-th synthetic leaf: a person version whose
-// content is a made-up name; every seventh is salted (protected).
+// content is a made-up name; every seventh is a v1 salted leaf (protected,
+// its salt never served), every seventh but one a v2 leaf (salted, its salt
+// served with it), the others v1 public leaves.
 func SyntheticLeaf(i uint64) (Leaf, []byte, []byte) {
 	id := int64(i/3 + 1)
 	version := int(i%3 + 1)
@@ -82,7 +84,7 @@ func SyntheticLeaf(i uint64) (Leaf, []byte, []byte) {
 	}
 	json := fmt.Appendf(nil, `{"id":%d,"version":%d,"names":[{"value":"Synthetic Person %d"}]}`, id, version, i)
 	var salt []byte
-	if i%7 == 6 {
+	if i%7 == 5 || i%7 == 6 {
 		h := sha256.Sum256(fmt.Appendf(nil, "salt %d", i)) // deterministic, for tests only
 		salt = h[:]
 	}
@@ -96,6 +98,9 @@ func SyntheticLeaf(i uint64) (Leaf, []byte, []byte) {
 		Op:         op,
 		Salted:     salt != nil,
 		Commitment: Commit(json, salt),
+	}
+	if i%7 == 5 {
+		l.Format, l.Commitment = LeafV2, CommitV2(json, "", salt)
 	}
 	return l, json, salt
 }
@@ -114,7 +119,10 @@ func (l *TestLog) Add(t testing.TB, n int) {
 		}
 		l.Leaves = append(l.Leaves, enc)
 		hashes[i] = LeafHash(enc)
-		if salt == nil {
+		switch {
+		case leaf.Format == LeafV2: // public, its salt served
+			l.Records = append(l.Records, RecordVersion{Kind: leaf.Kind, ID: leaf.ID, Version: leaf.Version, Canonical: json, Salt: salt})
+		case salt == nil:
 			l.Records = append(l.Records, RecordVersion{Kind: leaf.Kind, ID: leaf.ID, Version: leaf.Version, Canonical: json})
 		}
 	}
