@@ -107,6 +107,11 @@ type Version struct {
 	Reason    string          `json:"reason,omitempty"`
 	LeafIndex *int64          `json:"leaf_index,omitempty"`
 	Data      json.RawMessage `json:"data,omitempty"`
+	// Salt is the version's log salt, 64 hex digits (tlog/LEAF.md): with
+	// Data and Reason it recomputes the leaf's commitment. A store returns
+	// it for every version that has one; whatever shows a version to a
+	// reader serves it only when the reader may see that version whole.
+	Salt string `json:"salt,omitempty"`
 }
 
 // Filter selects records of one kind for a list.

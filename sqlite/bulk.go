@@ -97,16 +97,17 @@ func (r *bulkRecord) encode(now time.Time, actor string) {
 		return
 	}
 	r.protection = qantar.Protection(r.rec)
-	if r.protection != qantar.Public {
-		r.salt = tlog.NewSalt()
-	}
+	r.salt = tlog.NewSalt() // every version, public or not (LEAF.md, v2)
 	if search.Indexed(r.rec.Kind()) {
 		d := search.DocOf(r.rec)
 		r.doc = &d
 	}
 	m := r.rec.GetMeta()
-	leaf := tlog.Leaf{Index: r.leafIdx, Time: now, Actor: actor, Kind: r.rec.Kind(), ID: m.ID, Version: m.Version,
-		Op: qantar.OpCreate, Salted: r.salt != nil, Commitment: tlog.Commit(r.canonical, r.salt)}
+	leaf, err := newLeaf(r.leafIdx, now, actor, r.rec.Kind(), m.ID, m.Version, qantar.OpCreate, r.canonical, "", r.salt)
+	if err != nil {
+		r.err = err
+		return
+	}
 	if r.leaf, r.err = leaf.Encode(); r.err != nil {
 		return
 	}

@@ -202,7 +202,7 @@ func contains(list []string, s string) bool {
 
 // History returns every version of a record, oldest first.
 func (db *DB) History(ctx context.Context, kind qantar.Kind, id int64) ([]qantar.Version, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT version, op, actor, at, reason, data, leaf_index FROM versions
+	rows, err := db.read.QueryContext(ctx, `SELECT version, op, actor, at, reason, data, salt, leaf_index FROM versions
 		WHERE kind = ? AND id = ? ORDER BY version`, kind, id)
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
@@ -213,11 +213,12 @@ func (db *DB) History(ctx context.Context, kind qantar.Kind, id int64) ([]qantar
 		v := qantar.Version{Kind: kind, ID: id}
 		var at, data string
 		var reason sql.NullString
+		var salt []byte
 		var leaf sql.NullInt64
-		if err := rows.Scan(&v.Version, &v.Op, &v.Actor, &at, &reason, &data, &leaf); err != nil {
+		if err := rows.Scan(&v.Version, &v.Op, &v.Actor, &at, &reason, &data, &salt, &leaf); err != nil {
 			return nil, err
 		}
-		v.At, v.Reason, v.Data = parseTime(at), reason.String, json.RawMessage(data)
+		v.At, v.Reason, v.Data, v.Salt = parseTime(at), reason.String, json.RawMessage(data), fmt.Sprintf("%x", salt) // "" when it has none (a v1 public version)
 		if leaf.Valid {
 			v.LeafIndex = &leaf.Int64
 		}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/tlog"
@@ -25,8 +26,10 @@ func (tx *Tx) appendLeaf(ctx context.Context, v versionRow) (int64, error) {
 		return 0, err
 	}
 	idx := tx.log.start + uint64(len(tx.log.pending))
-	leaf := tlog.Leaf{Index: idx, Time: tx.now, Actor: v.actor, Kind: v.kind, ID: v.id, Version: v.version, Op: v.op,
-		Salted: v.salt != nil, Commitment: tlog.Commit(v.canonical, v.salt)}
+	leaf, err := newLeaf(idx, tx.now, v.actor, v.kind, v.id, v.version, v.op, v.canonical, v.reason, v.salt)
+	if err != nil {
+		return 0, err
+	}
 	enc, err := leaf.Encode()
 	if err != nil {
 		return 0, err
@@ -36,6 +39,18 @@ func (tx *Tx) appendLeaf(ctx context.Context, v versionRow) (int64, error) {
 	}
 	tx.log.pending = append(tx.log.pending, tlog.LeafHash(enc))
 	return int64(idx), nil
+}
+
+// newLeaf is the leaf of a version written now: qantar-leaf/v2, committed
+// with the version's salt to its canonical JSON and reason (tlog/LEAF.md).
+// Every version has a salt; one without is a bug, refused here rather than
+// logged with a commitment anyone could test a guess against.
+func newLeaf(idx uint64, now time.Time, actor string, kind qantar.Kind, id int64, version int, op qantar.Op, canonical []byte, reason string, salt []byte) (tlog.Leaf, error) {
+	if len(salt) != tlog.SaltSize {
+		return tlog.Leaf{}, fmt.Errorf("%s/%d version %d has no salt", kind, id, version)
+	}
+	return tlog.Leaf{Format: tlog.LeafV2, Index: idx, Time: now, Actor: actor, Kind: kind, ID: id, Version: version, Op: op,
+		Salted: true, Commitment: tlog.CommitV2(canonical, reason, salt)}, nil
 }
 
 // loadLog reads the log's size once per transaction.

@@ -275,11 +275,9 @@ func (tx *Tx) write(ctx context.Context, actor qantar.Actor, rec qantar.Record, 
 	}
 	v := versionRow{kind: rec.Kind(), id: m.ID, version: m.Version, op: op, actor: actor.LogID(), reason: reason,
 		canonical: canonical, protected: protection != qantar.Public}
-	if v.protected {
-		// A salted commitment, so that the public log never lets anyone
-		// confirm a guessed name of a protected person.
-		v.salt = tlog.NewSalt()
-	}
+	// A salt for every version, public or not, so that nobody without it
+	// can test a guess against the log (tlog/LEAF.md, v2).
+	v.salt = tlog.NewSalt()
 	if err := tx.index(ctx, rec, op); err != nil {
 		return err
 	}

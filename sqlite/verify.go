@@ -39,7 +39,7 @@ func (db *DB) Verify(ctx context.Context) (*qantar.VerifyReport, error) {
 	rep.Leaves = cp.Size
 
 	// Walk the versions in leaf order beside the leaves.
-	rows, err := tx.QueryContext(ctx, `SELECT kind, id, version, op, actor, at, data, salt, leaf_index FROM versions
+	rows, err := tx.QueryContext(ctx, `SELECT kind, id, version, op, actor, at, reason, data, salt, leaf_index FROM versions
 		ORDER BY leaf_index IS NULL, leaf_index`)
 	if err != nil {
 		return nil, err
@@ -50,6 +50,7 @@ func (db *DB) Verify(ctx context.Context) (*qantar.VerifyReport, error) {
 		id            int64
 		version       int
 		op, actor, at string
+		reason        sql.NullString
 		data, salt    []byte
 		leaf          sql.NullInt64
 	}
@@ -58,7 +59,7 @@ func (db *DB) Verify(ctx context.Context) (*qantar.VerifyReport, error) {
 			return nil, rows.Err()
 		}
 		var v vrow
-		if err := rows.Scan(&v.kind, &v.id, &v.version, &v.op, &v.actor, &v.at, &v.data, &v.salt, &v.leaf); err != nil {
+		if err := rows.Scan(&v.kind, &v.id, &v.version, &v.op, &v.actor, &v.at, &v.reason, &v.data, &v.salt, &v.leaf); err != nil {
 			return nil, err
 		}
 		return &v, nil
@@ -83,7 +84,7 @@ func (db *DB) Verify(ctx context.Context) (*qantar.VerifyReport, error) {
 			return err
 		}
 		if p := tlog.CheckVersion(l, &tlog.StoredVersion{Kind: qantar.Kind(v.kind), ID: v.id, Version: v.version,
-			Op: qantar.Op(v.op), Actor: v.actor, At: parseTime(v.at), Data: v.data, Salt: v.salt}); p != "" {
+			Op: qantar.Op(v.op), Actor: v.actor, At: parseTime(v.at), Data: v.data, Reason: v.reason.String, Salt: v.salt}); p != "" {
 			rep.Problem("%s", p)
 		}
 		return nil
@@ -113,9 +114,10 @@ func (db *DB) Verify(ctx context.Context) (*qantar.VerifyReport, error) {
 	return rep, nil
 }
 
-// verifyRecords checks that each record's current row is its latest version.
+// verifyRecords checks that each record's current row is its latest
+// version, and that its protection column is what its content says.
 func (db *DB) verifyRecords(ctx context.Context, tx *sql.Tx, rep *qantar.VerifyReport) error {
-	rows, err := tx.QueryContext(ctx, `SELECT r.kind, r.id, r.version, r.deleted_at IS NOT NULL, r.data, v.data, v.op,
+	rows, err := tx.QueryContext(ctx, `SELECT r.kind, r.id, r.version, r.deleted_at IS NOT NULL, r.protection, r.data, v.data, v.op,
 		(SELECT max(version) FROM versions m WHERE m.kind = r.kind AND m.id = r.id)
 		FROM records r LEFT JOIN versions v ON v.kind = r.kind AND v.id = r.id AND v.version = r.version`)
 	if err != nil {
@@ -126,10 +128,11 @@ func (db *DB) verifyRecords(ctx context.Context, tx *sql.Tx, rep *qantar.VerifyR
 		var r tlog.CurrentRecord
 		var op sql.NullString
 		var maxv sql.NullInt64
-		if err := rows.Scan(&r.Kind, &r.ID, &r.Version, &r.Deleted, &r.Data, &r.Logged, &op, &maxv); err != nil {
+		var prot sql.NullString
+		if err := rows.Scan(&r.Kind, &r.ID, &r.Version, &r.Deleted, &prot, &r.Data, &r.Logged, &op, &maxv); err != nil {
 			return err
 		}
-		r.LoggedOp, r.MaxVersion = qantar.Op(op.String), int(maxv.Int64)
+		r.LoggedOp, r.MaxVersion, r.Protection = qantar.Op(op.String), int(maxv.Int64), prot.String
 		rep.Records++
 		for _, p := range tlog.CheckCurrent(r) {
 			rep.Problem("%s", p)
