@@ -105,6 +105,11 @@ type UserService interface {
 	// UserByName returns the user of that name; ENOTFOUND if none.
 	UserByName(ctx context.Context, name string) (*User, error)
 	ListUsers(ctx context.Context) ([]*User, error)
+	// UseTOTPStep records that the TOTP code of step signed the user in, in
+	// one compare-and-set: it reports true only if no step as late or later
+	// was used before, so that one code signs in once however many requests
+	// bring it at the same moment. An unknown user is false.
+	UseTOTPStep(ctx context.Context, userID, step int64) (bool, error)
 
 	CreateSession(ctx context.Context, s Session) error
 	// SessionByHash returns the session with that hash and its user;

@@ -233,9 +233,7 @@ func (tx *Tx) writeChunk(ctx context.Context, actor qantar.Actor, chunk []qantar
 			}
 		}
 		v := versionRow{kind: rec.Kind(), id: m.ID, version: 1, op: qantar.OpCreate, actor: who, canonical: canonical}
-		if protection != qantar.Public {
-			v.salt = tlog.NewSalt()
-		}
+		v.salt = tlog.NewSalt() // every version, public or not (LEAF.md, v2)
 		pending = append(pending, v)
 	}
 	tag, err := tx.tx.Exec(ctx, `INSERT INTO records (kind, id, version, created_at, updated_at, deleted_at, protection, external_key, data, fold)

@@ -191,7 +191,7 @@ func contains(list []string, s string) bool {
 
 // History returns every version of a record, oldest first.
 func (db *DB) History(ctx context.Context, kind qantar.Kind, id int64) ([]qantar.Version, error) {
-	rows, err := db.pool.Query(ctx, `SELECT version, op, actor, at, reason, data, leaf_index FROM versions
+	rows, err := db.pool.Query(ctx, `SELECT version, op, actor, at, reason, data, salt, leaf_index FROM versions
 		WHERE kind = $1 AND id = $2 ORDER BY version`, string(kind), id)
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
@@ -203,10 +203,12 @@ func (db *DB) History(ctx context.Context, kind qantar.Kind, id int64) ([]qantar
 		var op, data string
 		var at time.Time
 		var reason *string
-		if err := rows.Scan(&v.Version, &op, &v.Actor, &at, &reason, &data, &v.LeafIndex); err != nil {
+		var salt []byte
+		if err := rows.Scan(&v.Version, &op, &v.Actor, &at, &reason, &data, &salt, &v.LeafIndex); err != nil {
 			return nil, err
 		}
 		v.Op, v.At, v.Data = qantar.Op(op), at.UTC(), json.RawMessage(data)
+		v.Salt = fmt.Sprintf("%x", salt) // "" when it has none (a v1 public version)
 		if reason != nil {
 			v.Reason = *reason
 		}

@@ -347,11 +347,9 @@ func (tx *Tx) write(ctx context.Context, actor qantar.Actor, rec qantar.Record, 
 		return err
 	}
 	v := versionRow{kind: rec.Kind(), id: m.ID, version: m.Version, op: op, actor: actor.LogID(), reason: reason, canonical: canonical}
-	if protection != qantar.Public {
-		// A salted commitment, so that the public log never lets anyone
-		// confirm a guessed name of a protected person.
-		v.salt = tlog.NewSalt()
-	}
+	// A salt for every version, public or not, so that nobody without it
+	// can test a guess against the log (tlog/LEAF.md, v2).
+	v.salt = tlog.NewSalt()
 	tx.pending = append(tx.pending, v)
 	return nil
 }

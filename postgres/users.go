@@ -48,6 +48,16 @@ func (db *DB) UpdateUser(ctx context.Context, u *qantar.User) error {
 	return nil
 }
 
+// UseTOTPStep stores step as the user's last TOTP step if it is later than
+// the one stored, in one statement.
+func (db *DB) UseTOTPStep(ctx context.Context, userID, step int64) (bool, error) {
+	tag, err := db.pool.Exec(ctx, `UPDATE users SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1`, step, userID)
+	if err != nil {
+		return false, fmt.Errorf("use TOTP step: %w", err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
 func scanUser(row pgx.Row) (*qantar.User, error) {
 	var u qantar.User
 	var disabled *time.Time

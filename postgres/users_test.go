@@ -9,6 +9,7 @@ import (
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/postgres"
+	"github.com/qantar-project/qantar/storetest"
 )
 
 // TestUsers is sqlite's TestUsers on PostgreSQL.
@@ -94,4 +95,14 @@ func TestUsers(t *testing.T) {
 			t.Fatalf("audit = %+v %d %v", list, total, err)
 		}
 	})
+}
+
+// TestUseTOTPStep is sqlite's TestUseTOTPStep on PostgreSQL.
+func TestUseTOTPStep(t *testing.T) {
+	db, err := postgres.Open(context.Background(), testURL(t), postgres.Options{LogKeyPath: filepath.Join(t.TempDir(), "k")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	storetest.TOTPStepOnce(t, db)
 }

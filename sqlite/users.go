@@ -54,6 +54,17 @@ func (db *DB) UpdateUser(ctx context.Context, u *qantar.User) error {
 	return nil
 }
 
+// UseTOTPStep stores step as the user's last TOTP step if it is later than
+// the one stored, in one statement.
+func (db *DB) UseTOTPStep(ctx context.Context, userID, step int64) (bool, error) {
+	res, err := db.write.ExecContext(ctx, `UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?`, step, userID, step)
+	if err != nil {
+		return false, fmt.Errorf("use TOTP step: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
 func scanUser(row interface{ Scan(...any) error }) (*qantar.User, error) {
 	var u qantar.User
 	var created string

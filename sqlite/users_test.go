@@ -9,6 +9,7 @@ import (
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/sqlite"
+	"github.com/qantar-project/qantar/storetest"
 )
 
 func openUsers(t *testing.T, now func() time.Time) *sqlite.DB {
@@ -102,4 +103,10 @@ func TestUsers(t *testing.T) {
 			t.Fatalf("audit = %+v %d %v", list, total, err)
 		}
 	})
+}
+
+// TestUseTOTPStep: one TOTP step signs in once, however many requests bring
+// it at the same moment.
+func TestUseTOTPStep(t *testing.T) {
+	storetest.TOTPStepOnce(t, openUsers(t, nil))
 }
