@@ -150,6 +150,7 @@ var messages = []struct{ en, ru, kk string }{
 	{"Code from your authenticator app", "Код из приложения-аутентификатора", "Аутентификатор қосымшасындағы код"},
 	{"Too many failed sign-ins. Try again in %d minutes.", "Слишком много неудачных попыток входа. Попробуйте через %d мин.", "Сәтсіз кіру әрекеттері тым көп. %d минуттан кейін қайталаңыз."},
 	{"Wrong name, password or code.", "Неверное имя, пароль или код.", "Аты, құпиясөз немесе код қате."},
+	{"The server is busy. Try again in a moment.", "Сервер занят. Попробуйте ещё раз чуть позже.", "Сервер бос емес. Сәлден кейін қайталап көріңіз."},
 	{"Account %s created with role %s.", "Учётная запись %s создана с ролью «%s».", "%s есептік жазбасы «%s» рөлімен жасалды."},
 	{"Give this to the person once, to add to their authenticator app; it is not shown again:",
 		"Передайте это человеку один раз, для приложения-аутентификатора; больше это не покажут:",

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -26,49 +28,36 @@ func (p *site) loginForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 // login checks the name, password and, for accounts that have it, the TOTP
-// code; failures are throttled per account and per address and audited.
+// code. Each attempt is reserved with the throttle (per account and per
+// address) before any password is hashed; failures are audited.
 func (p *site) login(w http.ResponseWriter, r *http.Request) error {
 	if p.users == nil {
 		return qantar.Errorf(qantar.ENOTFOUND, "this server has no accounts")
 	}
 	name := strings.TrimSpace(r.PostFormValue("name"))
-	password := r.PostFormValue("password")
-	code := strings.TrimSpace(r.PostFormValue("code"))
 	pg := loginView{base: p.newBase(r, ""), Name: name, Next: localPath(r.PostFormValue("next"))}
 	pg.Title, pg.NoIndex = pg.T.S("Sign in"), true
-	addr := clientAddr(r)
-	if blocked, wait := p.throttle.Blocked(name, addr); blocked {
+	try, wait := p.throttle.Reserve(name, clientAddr(r))
+	if try == nil {
 		pg.Error = pg.T.S("Too many failed sign-ins. Try again in %d minutes.", int(wait.Minutes())+1)
 		return p.render(w, r, http.StatusTooManyRequests, "login", pg)
 	}
-	u, err := p.users.UserByName(r.Context(), name)
-	if err != nil && qantar.ErrorCode(err) != qantar.ENOTFOUND {
+	u, err := p.checkSignIn(r.Context(), name, r.PostFormValue("password"), strings.TrimSpace(r.PostFormValue("code")))
+	if errors.Is(err, errBusy) {
+		try.Cancel()
+		w.Header().Set("Retry-After", "5")
+		pg.Error = pg.T.S("The server is busy. Try again in a moment.")
+		return p.render(w, r, http.StatusServiceUnavailable, "login", pg)
+	} else if err != nil {
+		try.Cancel()
 		return err
 	}
-	ok := false
 	if u == nil {
-		CheckPassword(dummyHash, password) // same time for an unknown name
-	} else if CheckPassword(u.PasswordHash, password) && u.DisabledAt == nil {
-		switch {
-		case u.TOTPSecret != "":
-			if step := checkTOTP(u.TOTPSecret, code, p.srv.cfg.Now(), u.TOTPLastStep); step > 0 {
-				u.TOTPLastStep = step
-				if err := p.users.UpdateUser(r.Context(), u); err != nil {
-					return err
-				}
-				ok = true
-			}
-		case !u.NeedsTOTP():
-			ok = true
-		}
-	}
-	if !ok {
-		p.throttle.Fail(name, addr)
 		p.audit(r, qantar.AuditSignInFailed, "", 0, fmt.Sprintf("name %q", name))
 		pg.Error = pg.T.S("Wrong name, password or code.")
 		return p.render(w, r, http.StatusUnauthorized, "login", pg)
 	}
-	p.throttle.Succeed(name)
+	try.Succeed()
 	if err := p.startSession(r.Context(), w, r, u); err != nil {
 		return err
 	}
@@ -76,6 +65,39 @@ func (p *site) login(w http.ResponseWriter, r *http.Request) error {
 	p.audit(r, qantar.AuditSignIn, "", 0, "")
 	http.Redirect(w, r, pg.Next, http.StatusSeeOther)
 	return nil
+}
+
+// checkSignIn returns the account whose name, password and TOTP code these
+// are; nil when any is wrong or the account is disabled. An unknown name
+// costs the same hash as a wrong password.
+func (p *site) checkSignIn(ctx context.Context, name, password, code string) (*qantar.User, error) {
+	u, err := p.users.UserByName(ctx, name)
+	if err != nil && qantar.ErrorCode(err) != qantar.ENOTFOUND {
+		return nil, err
+	}
+	phc := dummyHash
+	if u != nil {
+		phc = u.PasswordHash
+	}
+	if ok, err := p.hashes.check(ctx, phc, password); err != nil || !ok || u == nil || u.DisabledAt != nil {
+		return nil, err
+	}
+	if u.TOTPSecret == "" {
+		if u.NeedsTOTP() {
+			return nil, nil
+		}
+		return u, nil
+	}
+	step := checkTOTP(u.TOTPSecret, code, p.srv.cfg.Now(), u.TOTPLastStep)
+	if step == 0 {
+		return nil, nil
+	}
+	// The step is taken in one compare-and-set: of concurrent sign-ins
+	// with one code, one wins.
+	if used, err := p.users.UseTOTPStep(ctx, u.ID, step); err != nil || !used {
+		return nil, err
+	}
+	return u, nil
 }
 
 // logout ends the session.

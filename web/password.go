@@ -1,11 +1,16 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -76,3 +81,45 @@ var dummyHash = func() string {
 	h, _ := HashPassword("no account has this password")
 	return h
 }()
+
+// Bounds on the password hashing done at once: each hash holds argonMemory,
+// so a burst of sign-ins waits for a turn (at most hashQueue of them in the
+// gate, each waiting at most hashWait) instead of taking the server's memory.
+const (
+	hashQueue = 64
+	hashWait  = 5 * time.Second
+)
+
+// errBusy is a sign-in that found no turn to hash its password.
+var errBusy = errors.New("too many sign-ins at once")
+
+// hashGate lets a few password checks run at once.
+type hashGate struct {
+	slots  chan struct{}
+	inside atomic.Int64 // hashing or waiting
+}
+
+// newHashGate allows one check per processor, at most 4.
+func newHashGate() *hashGate {
+	return &hashGate{slots: make(chan struct{}, min(max(runtime.GOMAXPROCS(0), 1), 4))}
+}
+
+// check is CheckPassword once a turn is free; errBusy when too many wait
+// or none came in time.
+func (g *hashGate) check(ctx context.Context, phc, password string) (bool, error) {
+	defer g.inside.Add(-1)
+	if g.inside.Add(1) > hashQueue {
+		return false, errBusy
+	}
+	timer := time.NewTimer(hashWait)
+	defer timer.Stop()
+	select {
+	case g.slots <- struct{}{}:
+	case <-timer.C:
+		return false, errBusy
+	case <-ctx.Done():
+		return false, errBusy
+	}
+	defer func() { <-g.slots }()
+	return CheckPassword(phc, password), nil
+}

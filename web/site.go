@@ -35,6 +35,7 @@ type site struct {
 	tr       map[string]tr
 	cop      *http.CrossOriginProtection
 	throttle *throttle
+	hashes   *hashGate
 	home     *homeCache
 	records  recordCache
 	rules    *law.Registry
@@ -47,7 +48,7 @@ type site struct {
 // newSite parses the templates and indexes the assets.
 func (s *Server) newSite() *site {
 	p := &site{srv: s, tr: newTranslators(newCatalog()), cop: http.NewCrossOriginProtection(),
-		throttle: newThrottle(s.cfg.Now), home: &homeCache{}, rules: s.rules, kinds: qantar.Kinds}
+		throttle: newThrottle(s.cfg.Now), hashes: newHashGate(), home: &homeCache{}, rules: s.rules, kinds: qantar.Kinds}
 	p.users = s.users
 	var err error
 	if p.assets, err = loadAssets(siteFS); err != nil {

@@ -84,27 +84,6 @@ func TestPasswordHash(t *testing.T) {
 	}
 }
 
-func TestThrottle(t *testing.T) {
-	now := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
-	th := newThrottle(func() time.Time { return now })
-	for i := 0; i < throttleAccount; i++ {
-		if b, _ := th.Blocked("a", "1.2.3.4"); b {
-			t.Fatalf("blocked after %d failures", i)
-		}
-		th.Fail("a", "1.2.3.4")
-	}
-	if b, _ := th.Blocked("a", "5.6.7.8"); !b {
-		t.Errorf("account not blocked after %d failures", throttleAccount)
-	}
-	if b, _ := th.Blocked("b", "1.2.3.4"); b {
-		t.Errorf("another account from the same address is blocked too early")
-	}
-	now = now.Add(throttleWindow + 1)
-	if b, _ := th.Blocked("a", "1.2.3.4"); b {
-		t.Errorf("still blocked after the window")
-	}
-}
-
 // TestAPISession checks the hook that lets the JSON API accept a signed-in
 // session: the session's actor for a same-origin request, a refusal for a
 // cross-origin write, nothing without a cookie.

@@ -1,11 +1,12 @@
 package web
 
 import (
+	"container/list"
 	"sync"
 	"time"
 )
 
-// Sign-in limits: failures allowed in the window, per account and per
+// Sign-in limits: attempts allowed in the window, per account and per
 // address. An address is shared by many readers behind Tor or a mobile
 // carrier's NAT, so its limit is higher than an account's.
 const (
@@ -15,71 +16,145 @@ const (
 	throttleMaxEntries = 100_000
 )
 
-// throttle counts failed sign-ins in memory. A restart forgets them; one
-// server is the deployment this is built for (several servers behind one
-// database would each keep their own count).
+// throttle counts sign-in attempts in memory. An attempt is reserved before
+// its password is hashed and counts as a failure until it succeeds, so that
+// concurrent tries cannot all pass the check before any is counted. At most
+// max keys are kept: the least recently tried go first (expired ones
+// before any other). A restart forgets them; one server is the deployment
+// this is built for (several servers behind one database would each keep
+// their own count).
 type throttle struct {
-	mu   sync.Mutex
-	now  func() time.Time
-	fail map[string][]time.Time
+	mu    sync.Mutex
+	now   func() time.Time
+	max   int
+	keys  map[string]*list.Element // of *tries
+	order *list.List               // least recently tried first
+}
+
+// tries are the attempts of one key in the window, oldest first.
+type tries struct {
+	key string
+	at  []time.Time
 }
 
 func newThrottle(now func() time.Time) *throttle {
 	if now == nil {
 		now = time.Now
 	}
-	return &throttle{now: now, fail: map[string][]time.Time{}}
+	return &throttle{now: now, max: throttleMaxEntries, keys: map[string]*list.Element{}, order: list.New()}
 }
 
-// recent returns the failures of key still in the window.
-func (t *throttle) recent(key string) []time.Time {
-	cut := t.now().Add(-throttleWindow)
-	list := t.fail[key]
-	i := 0
-	for i < len(list) && list[i].Before(cut) {
-		i++
-	}
-	list = list[i:]
-	if len(list) == 0 {
-		delete(t.fail, key)
-	} else {
-		t.fail[key] = list
-	}
-	return list
+// attempt is one reserved sign-in.
+type attempt struct {
+	t             *throttle
+	account, addr string
+	at            time.Time
 }
 
-// Blocked reports whether the account or the address has used up its
-// failures, and when the oldest of them leaves the window.
-func (t *throttle) Blocked(account, addr string) (bool, time.Duration) {
+// Reserve counts a sign-in attempt against the account and the address, or
+// reports that one of them has used up its attempts and how long until the
+// oldest leaves the window.
+func (t *throttle) Reserve(account, addr string) (*attempt, time.Duration) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	now := t.now()
+	a := &attempt{t: t, account: "a:" + account, addr: "i:" + addr, at: now}
 	for _, k := range []struct {
 		key   string
 		limit int
-	}{{"a:" + account, throttleAccount}, {"i:" + addr, throttleAddress}} {
-		if l := t.recent(k.key); len(l) >= k.limit {
-			return true, l[0].Add(throttleWindow).Sub(t.now())
+	}{{a.account, throttleAccount}, {a.addr, throttleAddress}} {
+		if e := t.live(k.key, now); e != nil && len(e.at) >= k.limit {
+			return nil, e.at[0].Add(throttleWindow).Sub(now)
 		}
 	}
-	return false, 0
+	t.add(a.account, now)
+	t.add(a.addr, now)
+	return a, 0
 }
 
-// Fail records a failed sign-in.
-func (t *throttle) Fail(account, addr string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if len(t.fail) > throttleMaxEntries {
-		// Under a flood of names, forget the oldest state rather than grow.
-		clear(t.fail)
+// Succeed forgets the account's failures and the attempt's count against
+// its address.
+func (a *attempt) Succeed() {
+	a.t.mu.Lock()
+	defer a.t.mu.Unlock()
+	a.t.remove(a.account)
+	a.t.forget(a.addr, a.at)
+}
+
+// Cancel takes back an attempt that was never judged (the server was busy
+// or failed).
+func (a *attempt) Cancel() {
+	a.t.mu.Lock()
+	defer a.t.mu.Unlock()
+	a.t.forget(a.account, a.at)
+	a.t.forget(a.addr, a.at)
+}
+
+// live returns the tries of key still in the window, nil if none.
+func (t *throttle) live(key string, now time.Time) *tries {
+	el, ok := t.keys[key]
+	if !ok {
+		return nil
 	}
-	now := t.now()
-	t.fail["a:"+account] = append(t.recent("a:"+account), now)
-	t.fail["i:"+addr] = append(t.recent("i:"+addr), now)
+	e := el.Value.(*tries)
+	cut := now.Add(-throttleWindow)
+	i := 0
+	for i < len(e.at) && e.at[i].Before(cut) {
+		i++
+	}
+	if e.at = e.at[i:]; len(e.at) == 0 {
+		t.remove(key)
+		return nil
+	}
+	return e
 }
 
-// Succeed forgets an account's failures.
-func (t *throttle) Succeed(account string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	delete(t.fail, "a:"+account)
+// add counts an attempt of key at now, making room first.
+func (t *throttle) add(key string, now time.Time) {
+	if el, ok := t.keys[key]; ok {
+		e := el.Value.(*tries)
+		e.at = append(e.at, now)
+		t.order.MoveToBack(el)
+		return
+	}
+	t.evict(now)
+	t.keys[key] = t.order.PushBack(&tries{key: key, at: []time.Time{now}})
+}
+
+// evict drops keys whose last try left the window, then the least recently
+// tried while there are max of them.
+func (t *throttle) evict(now time.Time) {
+	cut := now.Add(-throttleWindow)
+	for el := t.order.Front(); el != nil; el = t.order.Front() {
+		e := el.Value.(*tries)
+		if t.order.Len() < t.max && !e.at[len(e.at)-1].Before(cut) {
+			return
+		}
+		t.remove(e.key)
+	}
+}
+
+// forget takes one attempt at the time at off key.
+func (t *throttle) forget(key string, at time.Time) {
+	el, ok := t.keys[key]
+	if !ok {
+		return
+	}
+	e := el.Value.(*tries)
+	for i := len(e.at) - 1; i >= 0; i-- {
+		if e.at[i].Equal(at) {
+			e.at = append(e.at[:i], e.at[i+1:]...)
+			break
+		}
+	}
+	if len(e.at) == 0 {
+		t.remove(key)
+	}
+}
+
+func (t *throttle) remove(key string) {
+	if el, ok := t.keys[key]; ok {
+		t.order.Remove(el)
+		delete(t.keys, key)
+	}
 }
