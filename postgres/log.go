@@ -38,8 +38,15 @@ func (tx *Tx) flushLog(ctx context.Context) error {
 	)
 	for i, v := range tx.pending {
 		idx := start + int64(i)
-		leaf := tlog.Leaf{Index: uint64(idx), Time: tx.now, Actor: v.actor, Kind: v.kind, ID: v.id, Version: v.version, Op: v.op,
-			Salted: v.salt != nil, Commitment: tlog.Commit(v.canonical, v.salt)}
+		// qantar-leaf/v2: committed with the version's salt to its
+		// canonical JSON and reason (tlog/LEAF.md). Every version has a
+		// salt; one without is a bug, refused rather than logged with a
+		// commitment anyone could test a guess against.
+		if len(v.salt) != tlog.SaltSize {
+			return fmt.Errorf("%s/%d version %d has no salt", v.kind, v.id, v.version)
+		}
+		leaf := tlog.Leaf{Format: tlog.LeafV2, Index: uint64(idx), Time: tx.now, Actor: v.actor, Kind: v.kind, ID: v.id, Version: v.version, Op: v.op,
+			Salted: true, Commitment: tlog.CommitV2(v.canonical, v.reason, v.salt)}
 		enc, err := leaf.Encode()
 		if err != nil {
 			return err

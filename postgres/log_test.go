@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"encoding/hex"
 	"strings"
 	"testing"
 
@@ -77,6 +78,9 @@ func TestVerifyFindsTampering(t *testing.T) {
 		{"DeleteLeaf", `DELETE FROM tlog_leaves WHERE idx = 3`, "leaf"},
 		{"EditNode", `UPDATE tlog_nodes SET hash = decode(repeat('00', 32), 'hex') WHERE level = 0 AND idx = 5`, "log"},
 		{"UndeleteRecord", `UPDATE records SET deleted_at = NULL WHERE kind = 'persons' AND id = 3`, "persons/3"},
+		{"EditDeleteReason", `UPDATE versions SET reason = 'asked by the family' WHERE kind = 'persons' AND id = 3 AND op = 'delete'`, "persons/3 version 2"},
+		{"EditProtectionColumn", `UPDATE records SET protection = 'public' WHERE kind = 'persons' AND id = 2`, "persons/2: its protection column"},
+		{"EditSalt", `UPDATE versions SET salt = NULL WHERE kind = 'persons' AND id = 1 AND version = 1`, "persons/1 version 1"},
 		{"ForgeCheckpoint", `UPDATE tlog_state SET checkpoint = convert_to(replace(convert_from(checkpoint, 'UTF8'), 'qantar', 'qantor'), 'UTF8')`, "checkpoint"},
 	}
 	for _, tt := range tests {
@@ -127,13 +131,23 @@ func TestProofAndTiles(t *testing.T) {
 	}
 	rec, _ := db.Get(ctx, qantar.KindPerson, 1)
 	canon, _ := qantar.Canonical(rec)
-	if !leaf.Matches(canon, nil) {
-		t.Fatal("the leaf does not commit to the record's content")
+	h, err := db.History(ctx, qantar.KindPerson, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	salt, _ := hex.DecodeString(h[1].Salt)
+	if leaf.Format != tlog.LeafV2 || len(salt) != tlog.SaltSize || !leaf.Matches(canon, "", salt) {
+		t.Fatalf("the leaf does not commit to the record's content with its salt (%q)", h[1].Salt)
+	}
+	// A public version's leaf is salted too: the plain hash of its exact
+	// content is not its commitment.
+	if leaf.Matches(canon, "", nil) || tlog.Commit(canon, nil) == leaf.Commitment {
+		t.Fatal("a public version's commitment can be confirmed without its salt")
 	}
 	cpf, _ := db.Proof(ctx, qantar.KindPerson, 2, 1)
 	cl, _, _ := cpf.Verify(db.LogKey())
 	guess, _ := qantar.Canonical(&qantar.Person{Meta: qantar.Meta{ID: 2, Version: 1}, Names: []qantar.Name{{Value: "Тайный"}}, Protection: qantar.Confidential})
-	if !cl.Salted || cl.Matches(guess, nil) {
+	if !cl.Salted || cl.Matches(guess, "", nil) {
 		t.Fatal("a confidential version's commitment can be confirmed by a guess")
 	}
 	if _, err := db.Proof(ctx, qantar.KindPerson, 1, 9); qantar.ErrorCode(err) != qantar.ENOTFOUND {

@@ -51,7 +51,7 @@ func (db *DB) Verify(ctx context.Context) (*qantar.VerifyReport, error) {
 		var sv *tlog.StoredVersion
 		if v != nil {
 			sv = &tlog.StoredVersion{Kind: qantar.Kind(v.kind), ID: v.id, Version: v.version, Op: qantar.Op(v.op),
-				Actor: v.actor, At: v.at, Data: v.data, Salt: v.salt}
+				Actor: v.actor, At: v.at, Data: v.data, Reason: v.reason, Salt: v.salt}
 		}
 		if p := tlog.CheckVersion(l, sv); p != "" {
 			rep.Problem("%s", p)
@@ -106,6 +106,7 @@ type storedVersion struct {
 	id         int64
 	version    int
 	op, actor  string
+	reason     string
 	at         time.Time
 	data, salt []byte
 }
@@ -123,7 +124,7 @@ const chunk = 4 * tlog.TileWidth
 func (c *versionChunks) at(ctx context.Context, idx, size uint64) (*storedVersion, error) {
 	if c.byLeaf == nil || idx < c.begin || idx >= c.end {
 		c.begin, c.end = idx, min(idx+chunk, size)
-		rows, err := c.tx.Query(ctx, `SELECT kind, id, version, op, actor, at, data, salt, leaf_index FROM versions
+		rows, err := c.tx.Query(ctx, `SELECT kind, id, version, op, actor, at, coalesce(reason, ''), data, salt, leaf_index FROM versions
 			WHERE leaf_index >= $1 AND leaf_index < $2`, int64(c.begin), int64(c.end))
 		if err != nil {
 			return nil, err
@@ -133,7 +134,7 @@ func (c *versionChunks) at(ctx context.Context, idx, size uint64) (*storedVersio
 			var v storedVersion
 			var data string
 			var leaf int64
-			if err := rows.Scan(&v.kind, &v.id, &v.version, &v.op, &v.actor, &v.at, &data, &v.salt, &leaf); err != nil {
+			if err := rows.Scan(&v.kind, &v.id, &v.version, &v.op, &v.actor, &v.at, &v.reason, &data, &v.salt, &leaf); err != nil {
 				rows.Close()
 				return nil, err
 			}
@@ -147,9 +148,10 @@ func (c *versionChunks) at(ctx context.Context, idx, size uint64) (*storedVersio
 	return c.byLeaf[idx], nil
 }
 
-// verifyRecords checks that each record's current row is its latest version.
+// verifyRecords checks that each record's current row is its latest
+// version, and that its protection column is what its content says.
 func verifyRecords(ctx context.Context, tx pgx.Tx, rep *qantar.VerifyReport) error {
-	rows, err := tx.Query(ctx, `SELECT r.kind, r.id, r.version, r.deleted_at IS NOT NULL, r.data, v.data, v.op,
+	rows, err := tx.Query(ctx, `SELECT r.kind, r.id, r.version, r.deleted_at IS NOT NULL, coalesce(r.protection, ''), r.data, v.data, v.op,
 		(SELECT max(version) FROM versions m WHERE m.kind = r.kind AND m.id = r.id)
 		FROM records r LEFT JOIN versions v ON v.kind = r.kind AND v.id = r.id AND v.version = r.version`)
 	if err != nil {
@@ -161,7 +163,7 @@ func verifyRecords(ctx context.Context, tx pgx.Tx, rep *qantar.VerifyReport) err
 		var kind, data string
 		var vdata, op *string
 		var maxv *int64
-		if err := rows.Scan(&kind, &r.ID, &r.Version, &r.Deleted, &data, &vdata, &op, &maxv); err != nil {
+		if err := rows.Scan(&kind, &r.ID, &r.Version, &r.Deleted, &r.Protection, &data, &vdata, &op, &maxv); err != nil {
 			return err
 		}
 		r.Kind, r.Data = qantar.Kind(kind), []byte(data)
