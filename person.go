@@ -22,7 +22,8 @@ type Person struct {
 	BirthDate   Date   `json:"birth_date,omitzero"`
 	BirthPlace  int64  `json:"birth_place_id,omitempty"`
 	Description Text   `json:"description,omitempty"`
-	// Protection is public (default), restricted or confidential.
+	// Protection is public, restricted or confidential; unset, it is decided
+	// by Consent (see ProtectionLevel): restricted unless consent is recorded.
 	Protection string `json:"protection,omitempty"`
 	// Consent records whether the person, or their family, agreed to publication.
 	Consent string `json:"consent,omitempty"`
@@ -66,12 +67,19 @@ func (p *Person) NameIn(lang string) string {
 	return p.PrimaryName()
 }
 
-// ProtectionLevel returns the person's protection, public when unset.
+// ProtectionLevel returns the person's protection. A person is protected
+// until someone decides to publish them: with no level set, they are public
+// only when their consent to publication is recorded (given, or already
+// public on an official list or in the press), and restricted otherwise.
 func (p *Person) ProtectionLevel() string {
-	if p.Protection == "" {
+	if p.Protection != "" {
+		return p.Protection
+	}
+	switch p.Consent {
+	case "given", "public_record":
 		return Public
 	}
-	return p.Protection
+	return Restricted
 }
 
 func (p *Person) Validate() error {

@@ -1,5 +1,10 @@
 package qantar
 
+import (
+	"bytes"
+	"encoding/json"
+)
+
 // ProtectedName is shown in place of a person the reader may not see.
 const ProtectedName = "Protected person"
 
@@ -12,10 +17,37 @@ func Protection(rec Record) string {
 	return Public
 }
 
+// ProjectionRules numbers the rules of Project. Stores keep projections
+// computed with them; raise it whenever Project (or ProtectionLevel) changes,
+// and every store recomputes what it keeps when it next opens.
+const ProjectionRules = 1
+
+// Reader classes: every reader sees one of three projections of a record.
+// Stores keep the first two ready (see Projections), so that a list is
+// matched, filtered, sorted and counted on what its reader may see.
+var (
+	// PublicReader is how anybody without an account sees a record.
+	PublicReader = Anonymous
+	// ViewerReader is how a viewer sees it: restricted persons too.
+	ViewerReader = Actor{ID: "projection:viewer", Role: RoleViewer}
+)
+
+// ClassOf returns the reader whose projection reader sees: PublicReader,
+// ViewerReader, or reader itself when it may see everything.
+func ClassOf(reader Actor) (Actor, bool) {
+	switch {
+	case reader.CanSee(Confidential):
+		return reader, true
+	case reader.CanSee(Restricted):
+		return ViewerReader, false
+	}
+	return PublicReader, false
+}
+
 // Visible returns rec as the reader may see it: the record itself, or, for a
 // person the reader may not see, a placeholder that keeps only the id and
 // version so that their acts are still counted, with no identifying field.
-// Every path that shows a record to someone goes through this function.
+// It knows nothing of other records; Project is the whole rule.
 func Visible(reader Actor, rec Record) Record {
 	p, ok := rec.(*Person)
 	if !ok || reader.CanSee(p.ProtectionLevel()) {
@@ -37,51 +69,188 @@ func IsPlaceholder(rec Record) bool {
 // Resolver finds another record, for the protection rules that depend on it.
 type Resolver func(kind Kind, id int64) (Record, error)
 
-// VisibleWith is Visible, extended to records that speak about a person: for
-// a person the reader may not see, what a source says of them and how they
-// were harmed is as identifying as their name. So a citation of such a person
-// (or of their act) loses its quote, page, time code, archive and field, and
-// their act loses its free-text description, method and checklist notes;
-// both stay, so that they are still counted. A person who cannot be looked up
-// is treated as hidden.
-func VisibleWith(reader Actor, rec Record, resolve Resolver) Record {
+// VisibleWith is Project (the name most callers know).
+func VisibleWith(reader Actor, rec Record, resolve Resolver) Record { return Project(reader, rec, resolve) }
+
+// Project returns rec as the reader may see it; it is the one protection
+// function, and every answer a reader gets (pages, API, lists, their filters
+// and totals, search, downloads, the mirror, exports) is computed from its
+// result only. A person the reader may not see becomes a placeholder; a record
+// about such a person keeps what counts it (ids, type, dates, places) and
+// loses what describes or identifies them:
+//   - an act loses its description, method and checklist notes;
+//   - a post loses its unit, role, title, rank, dates and description;
+//   - an involvement loses its notes;
+//   - a complaint filed by them loses its subject and the notes of its responses;
+//   - a case loses the dates of their participation;
+//   - a citation of any of these loses its quote, page, time code, archive and field.
+//
+// A person who cannot be looked up is treated as hidden.
+func Project(reader Actor, rec Record, resolve Resolver) Record {
 	rec = Visible(reader, rec)
 	if reader.CanSee(Confidential) {
 		return rec
 	}
-	hidden := func(personID int64) bool {
-		p, err := resolve(KindPerson, personID)
-		return err != nil || IsPlaceholder(Visible(reader, p))
-	}
+	h := hider{reader: reader, resolve: resolve}
 	switch r := rec.(type) {
 	case *Citation:
-		victim := int64(0)
-		switch r.RecordKind {
-		case KindPerson:
-			victim = r.RecordID
-		case KindAct:
-			a, err := resolve(KindAct, r.RecordID)
-			if err != nil {
-				victim = -1
-			} else if act, ok := a.(*Act); ok {
-				victim = act.VictimID
-			}
-		}
-		if victim != 0 && (victim < 0 || hidden(victim)) {
+		if h.aboutHidden(r.RecordKind, r.RecordID) {
 			c := *r
 			c.Quote, c.Page, c.TimeCode, c.ArchiveURL, c.Field = "", "", "", "", ""
 			return &c
 		}
 	case *Act:
-		if hidden(r.VictimID) {
-			a := *r
-			a.Description, a.Method = nil, ""
-			a.Minnesota = append([]ChecklistAnswer(nil), r.Minnesota...)
-			for i := range a.Minnesota {
-				a.Minnesota[i].Note = ""
-			}
-			return &a
+		if h.person(r.VictimID) {
+			return redactAct(r)
 		}
+	case *Post:
+		if h.person(r.PersonID) {
+			return &Post{Meta: r.Meta, PersonID: r.PersonID}
+		}
+	case *Involvement:
+		if h.involvement(r) {
+			v := *r
+			v.Notes = nil
+			return &v
+		}
+	case *Complaint:
+		if h.person(r.FilerID) {
+			return redactComplaint(r)
+		}
+	case *Case:
+		return h.redactCase(r)
 	}
 	return rec
+}
+
+func redactAct(r *Act) *Act {
+	a := *r
+	a.Description, a.Method = nil, ""
+	a.Minnesota = append([]ChecklistAnswer(nil), r.Minnesota...)
+	for i := range a.Minnesota {
+		a.Minnesota[i].Note = ""
+	}
+	return &a
+}
+
+func redactComplaint(r *Complaint) *Complaint {
+	c := *r
+	c.Subject = nil
+	c.Responses = append([]Response(nil), r.Responses...)
+	for i := range c.Responses {
+		c.Responses[i].Note = nil
+	}
+	return &c
+}
+
+// hider answers whether a record is about someone the reader may not see.
+type hider struct {
+	reader  Actor
+	resolve Resolver
+}
+
+// person reports whether person id (0: nobody) is hidden from the reader.
+func (h hider) person(id int64) bool {
+	if id == 0 {
+		return false
+	}
+	p, err := h.resolve(KindPerson, id)
+	return err != nil || IsPlaceholder(Visible(h.reader, p))
+}
+
+func (h hider) involvement(v *Involvement) bool {
+	return h.person(v.PersonID) || h.record(KindAct, v.ActID, func(r Record) bool {
+		a, ok := r.(*Act)
+		return ok && h.person(a.VictimID)
+	})
+}
+
+// record resolves kind/id and asks about it; a record that cannot be looked
+// up is treated as about someone hidden.
+func (h hider) record(kind Kind, id int64, about func(Record) bool) bool {
+	r, err := h.resolve(kind, id)
+	return err != nil || about(r)
+}
+
+// aboutHidden reports whether the record kind/id, as a citation names it,
+// is about a person the reader may not see.
+func (h hider) aboutHidden(kind Kind, id int64) bool {
+	switch kind {
+	case KindPerson:
+		return h.person(id)
+	case KindAct:
+		return h.record(kind, id, func(r Record) bool { a, ok := r.(*Act); return ok && h.person(a.VictimID) })
+	case KindPost:
+		return h.record(kind, id, func(r Record) bool { p, ok := r.(*Post); return ok && h.person(p.PersonID) })
+	case KindInvolvement:
+		return h.record(kind, id, func(r Record) bool { v, ok := r.(*Involvement); return ok && h.involvement(v) })
+	case KindComplaint:
+		return h.record(kind, id, func(r Record) bool { c, ok := r.(*Complaint); return ok && h.person(c.FilerID) })
+	}
+	return false
+}
+
+func (h hider) redactCase(r *Case) Record {
+	var c *Case
+	for i, p := range r.Participants {
+		if p.Since.IsZero() || !h.person(p.PersonID) {
+			continue
+		}
+		if c == nil {
+			cc := *r
+			cc.Participants = append([]Participant(nil), r.Participants...)
+			c = &cc
+		}
+		c.Participants[i].Since = Date{}
+	}
+	if c == nil {
+		return r
+	}
+	return c
+}
+
+// KeptByProjection reports whether field (a list filter or sort field of
+// kind, see FilterFields) has the same value in every projection of every
+// record as in the record itself, so that a store may match it on the
+// record's own column and index. A test holds Project to it.
+func KeptByProjection(kind Kind, field string) bool {
+	switch kind {
+	case KindPerson:
+		return field == "protection"
+	case KindPost:
+		return field == "person_id" || field == "external_key"
+	case KindCitation:
+		return field != "field"
+	}
+	return true
+}
+
+// SubjectKinds are the kinds whose change can change how records that refer
+// to them are projected (see Project): a store that keeps projections
+// recomputes those of the records referring to a changed record of these
+// kinds, and of the records referring to those.
+var SubjectKinds = map[Kind]bool{KindPerson: true, KindAct: true, KindPost: true, KindInvolvement: true, KindComplaint: true}
+
+// Projections returns the JSON of rec as PublicReader and ViewerReader see it,
+// for a store to keep beside the record's own JSON (data, as json.Marshal
+// wrote it); each is nil when it is data itself.
+func Projections(rec Record, data []byte, resolve Resolver) (pub, view []byte, err error) {
+	enc := func(reader Actor) ([]byte, error) {
+		p := Project(reader, rec, resolve)
+		if p == rec {
+			return nil, nil
+		}
+		b, err := json.Marshal(p)
+		if err != nil || bytes.Equal(b, data) {
+			return nil, err
+		}
+		return b, nil
+	}
+	if pub, err = enc(PublicReader); err != nil {
+		return nil, nil, err
+	}
+	if view, err = enc(ViewerReader); err != nil {
+		return nil, nil, err
+	}
+	return pub, view, nil
 }

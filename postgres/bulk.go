@@ -192,9 +192,11 @@ func (tx *Tx) writeChunk(ctx context.Context, actor qantar.Actor, chunk []qantar
 		docKinds, docProt, docKeys       []string
 		docStems                         []string
 		docIDs                           []int64
-		termKinds, terms                 []string
+		termKinds, terms, termProt       []string
 		termIDs                          []int64
+		pubs, pubFolds, views, viewFolds []*string
 	)
+	batch := make(map[qantar.Ref]qantar.Record, len(chunk))
 	who := actor.LogID()
 	pending := make([]versionRow, 0, n)
 	for _, rec := range chunk {
@@ -210,6 +212,12 @@ func (tx *Tx) writeChunk(ctx context.Context, actor qantar.Actor, chunk []qantar
 		if err != nil {
 			return err
 		}
+		batch[qantar.Ref{Kind: rec.Kind(), ID: m.ID}] = rec
+		pr, err := tx.projections(ctx, rec, data, batch)
+		if err != nil {
+			return err
+		}
+		pubs, pubFolds, views, viewFolds = append(pubs, pr.pub), append(pubFolds, pr.pubFold), append(views, pr.view), append(viewFolds, pr.viewFold)
 		protection := qantar.Protection(rec)
 		var ext *string
 		if m.ExternalKey != "" {
@@ -229,17 +237,19 @@ func (tx *Tx) writeChunk(ctx context.Context, actor qantar.Actor, chunk []qantar
 			docKinds, docIDs, docProt = append(docKinds, kind), append(docIDs, m.ID), append(docProt, d.Protection)
 			docKeys, docStems = append(docKeys, strings.Join(keys, " ")), append(docStems, strings.Join(lexemes(d.Stems), " "))
 			for _, t := range keys {
-				termKinds, termIDs, terms = append(termKinds, kind), append(termIDs, m.ID), append(terms, t)
+				termKinds, termIDs, terms, termProt = append(termKinds, kind), append(termIDs, m.ID), append(terms, t), append(termProt, d.Protection)
 			}
 		}
 		v := versionRow{kind: rec.Kind(), id: m.ID, version: 1, op: qantar.OpCreate, actor: who, canonical: canonical}
 		v.salt = tlog.NewSalt() // every version, public or not (LEAF.md, v2)
 		pending = append(pending, v)
 	}
-	tag, err := tx.tx.Exec(ctx, `INSERT INTO records (kind, id, version, created_at, updated_at, deleted_at, protection, external_key, data, fold)
-		SELECT k, i, 1, t, t, NULL, p, e, d, f
-		FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[]) AS x(k, i, t, p, e, d, f)
-		ON CONFLICT DO NOTHING`, kinds, ids, times, protections, exts, datas, folds)
+	tag, err := tx.tx.Exec(ctx, `INSERT INTO records (kind, id, version, created_at, updated_at, deleted_at, protection, external_key, data, fold,
+			pub_data, pub_fold, viewer_data, viewer_fold)
+		SELECT k, i, 1, t, t, NULL, p, e, d, f, pd, pf, vd, vf
+		FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[],
+			$8::text[], $9::text[], $10::text[], $11::text[]) AS x(k, i, t, p, e, d, f, pd, pf, vd, vf)
+		ON CONFLICT DO NOTHING`, kinds, ids, times, protections, exts, datas, folds, pubs, pubFolds, views, viewFolds)
 	if err == nil && tag.RowsAffected() != int64(n) {
 		// Another server took a key or an id since the checks: the
 		// transaction cannot tell which record to refuse without undoing
@@ -268,9 +278,9 @@ func (tx *Tx) writeChunk(ctx context.Context, actor qantar.Actor, chunk []qantar
 		}
 	}
 	if len(terms) > 0 {
-		if _, err := tx.tx.Exec(ctx, `INSERT INTO search_keys (term, kind, id)
-			SELECT DISTINCT * FROM unnest($1::text[], $2::text[], $3::bigint[]) ON CONFLICT DO NOTHING`,
-			terms, termKinds, termIDs); err != nil {
+		if _, err := tx.tx.Exec(ctx, `INSERT INTO search_keys (term, kind, id, protection)
+			SELECT DISTINCT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) ON CONFLICT DO NOTHING`,
+			terms, termKinds, termIDs, termProt); err != nil {
 			return fmt.Errorf("search index: %w", err)
 		}
 	}

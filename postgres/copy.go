@@ -277,6 +277,11 @@ func (db *DB) CopyIn(ctx context.Context, rows func(put func(row any) error) err
 		if _, err := tx.Exec(ctx, `DELETE FROM search_docs`); err != nil {
 			return err
 		}
-		return reindexAll(ctx, tx)
+		if err := reindexAll(ctx, tx); err != nil {
+			return err
+		}
+		// What each reader may see is made here, by this binary's rules,
+		// never taken from the source.
+		return (&Tx{tx: tx, db: db}).reprojectRows(ctx)
 	})
 }

@@ -139,6 +139,10 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 		db.pool.Close()
 		return nil, err
 	}
+	if err := db.reprojectAll(ctx); err != nil {
+		db.pool.Close()
+		return nil, err
+	}
 	if err := db.reindex(ctx); err != nil {
 		db.pool.Close()
 		return nil, err

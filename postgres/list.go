@@ -18,7 +18,8 @@ func (db *DB) List(ctx context.Context, kind qantar.Kind, f qantar.Filter) ([]qa
 	if err != nil {
 		return nil, 0, err
 	}
-	order, err := listOrder(kind, f.Sort)
+	doc, _ := docColumns(f.Reader)
+	order, err := listOrder(kind, f.Sort, doc)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -33,7 +34,7 @@ func (db *DB) List(ctx context.Context, kind qantar.Kind, f qantar.Filter) ([]qa
 	if err := db.pool.QueryRow(ctx, `SELECT count(*) FROM records WHERE `+where, a...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count %s: %w", kind, err)
 	}
-	query := `SELECT data FROM records WHERE ` + where + ` ORDER BY ` + order + ` LIMIT ` + a.add(limit) + ` OFFSET ` + a.add(f.Offset)
+	query := `SELECT ` + doc + ` FROM records WHERE ` + where + ` ORDER BY ` + order + ` LIMIT ` + a.add(limit) + ` OFFSET ` + a.add(f.Offset)
 	rows, err := db.pool.Query(ctx, query, a...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list %s: %w", kind, err)
@@ -49,7 +50,7 @@ func (db *DB) List(ctx context.Context, kind qantar.Kind, f qantar.Filter) ([]qa
 		if err != nil {
 			return nil, 0, err
 		}
-		out = append(out, qantar.VisibleWith(f.Reader, rec, func(k qantar.Kind, id int64) (qantar.Record, error) { return db.Get(ctx, k, id) }))
+		out = append(out, rec)
 	}
 	return out, total, rows.Err()
 }
@@ -62,21 +63,18 @@ func (a *args) add(v any) string {
 	return "$" + strconv.Itoa(len(*a))
 }
 
-// listWhere builds the WHERE clause of a list. Fields are checked against
-// qantar.FilterFields, so no name from the request reaches the SQL text.
+// listWhere builds the WHERE clause of a list, over the projection of each
+// record that the reader may see (docColumns): a field that a projection may
+// change is matched on the projection; one that no projection changes
+// (qantar.KeptByProjection) on the record's own column and index. Fields are
+// checked against qantar.FilterFields, so no name from the request reaches
+// the SQL text.
 func listWhere(a *args, kind qantar.Kind, f qantar.Filter) (string, error) {
 	conds := []string{"kind = " + a.add(string(kind))}
 	if !f.WithDeleted {
 		conds = append(conds, "deleted_at IS NULL")
 	}
-	// A reader who may not see protected persons sees them only as
-	// placeholders in a plain list by id; a filter, a search or a sort on a
-	// hidden field must not let anyone single them out.
-	hidden := hiddenLevels(f.Reader)
-	filtered := len(f.Where) > 0 || f.Q != "" || (f.Sort != "" && f.Sort != "id" && f.Sort != "-id")
-	if kind == qantar.KindPerson && len(hidden) > 0 && filtered {
-		conds = append(conds, "protection <> ALL("+a.add(hidden)+"::text[])")
-	}
+	doc, folded := docColumns(f.Reader)
 	allowed := qantar.FilterFields[kind]
 	for field, value := range f.Where {
 		if !contains(allowed, field) {
@@ -85,28 +83,30 @@ func listWhere(a *args, kind qantar.Kind, f qantar.Filter) (string, error) {
 		if len(value) > qantar.MaxShort {
 			return "", qantar.FieldErrorf(field, "filter value is too long")
 		}
-		switch field {
-		case "external_key":
+		switch {
+		case !qantar.KeptByProjection(kind, field):
+			conds = append(conds, filterCond(a, doc, field, value))
+		case field == "external_key":
 			conds = append(conds, "external_key = "+a.add(value))
-		case "protection":
+		case field == "protection":
 			conds = append(conds, "protection = "+a.add(value))
 		default:
-			conds = append(conds, filterCond(a, field, value))
+			conds = append(conds, filterCond(a, "data", field, value))
 		}
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
 		if len(q) > qantar.MaxShort {
 			return "", qantar.FieldErrorf("q", "is longer than %d bytes", qantar.MaxShort)
 		}
-		conds = append(conds, "strpos(fold, "+a.add(jsonFragment(strings.ToLower(q)))+") > 0")
+		conds = append(conds, "strpos("+folded+", "+a.add(jsonFragment(strings.ToLower(q)))+") > 0")
 	}
 	return strings.Join(conds, " AND "), nil
 }
 
 // jsonText and jsonValue are a field of the stored JSON as text (->>, as
 // the expression indexes have it) and as JSON (for its type).
-func jsonText(field string) string  { return "((data::json)->>'" + field + "')" }
-func jsonValue(field string) string { return "((data::json)->'" + field + "')" }
+func jsonText(doc, field string) string  { return "((" + doc + ")::json->>'" + field + "')" }
+func jsonValue(doc, field string) string { return "((" + doc + ")::json->'" + field + "')" }
 
 // filterCond selects the records whose field equals value as SQLite's
 // `json_extract(data, '$.field') = ?` does with sqlite.filterValue: a value
@@ -116,8 +116,8 @@ func jsonValue(field string) string { return "((data::json)->'" + field + "')" }
 // written by encoding/json from integer fields, so their text is the
 // integer's canonical form and a text comparison, which the expression
 // indexes serve, is a numeric one.
-func filterCond(a *args, field, value string) string {
-	text, typ := jsonText(field), "json_typeof("+jsonValue(field)+")"
+func filterCond(a *args, doc, field, value string) string {
+	text, typ := jsonText(doc, field), "json_typeof("+jsonValue(doc, field)+")"
 	if n, err := strconv.ParseInt(value, 10, 64); err == nil {
 		value = strconv.FormatInt(n, 10)
 	} else if value == "true" {
@@ -147,7 +147,7 @@ func jsonFragment(q string) string {
 // listOrder sorts as SQLite sorts json_extract's values: missing and null
 // first, then numbers (true and false as 1 and 0) by value, then text by
 // its bytes (COLLATE "C" is byte order in UTF-8), each way by id after.
-func listOrder(kind qantar.Kind, sort string) (string, error) {
+func listOrder(kind qantar.Kind, sort, doc string) (string, error) {
 	desc := strings.HasPrefix(sort, "-")
 	field := strings.TrimPrefix(sort, "-")
 	dir := " ASC"
@@ -163,21 +163,17 @@ func listOrder(kind qantar.Kind, sort string) (string, error) {
 	if !contains(qantar.FilterFields[kind], field) {
 		return "", qantar.FieldErrorf("sort", "cannot sort %s on %q", kind, field)
 	}
-	text, typ := jsonText(field), "json_typeof("+jsonValue(field)+")"
+	if field == "protection" {
+		return "protection" + dir + ", id" + dir, nil
+	}
+	if qantar.KeptByProjection(kind, field) {
+		doc = "data"
+	}
+	text, typ := jsonText(doc, field), "json_typeof("+jsonValue(doc, field)+")"
 	class := "CASE WHEN " + typ + " IS NULL OR " + typ + " = 'null' THEN 0 WHEN " + typ + " IN ('number', 'boolean') THEN 1 ELSE 2 END"
 	num := "CASE " + typ + " WHEN 'number' THEN " + text + "::numeric WHEN 'boolean' THEN CASE " + text + " WHEN 'true' THEN 1 ELSE 0 END END"
 	str := "(CASE WHEN " + typ + " IN ('string', 'object', 'array') THEN " + text + " END) COLLATE \"C\""
 	return class + dir + ", " + num + dir + ", " + str + dir + ", id" + dir, nil
-}
-
-func hiddenLevels(reader qantar.Actor) []string {
-	var out []string
-	for _, l := range []string{qantar.Restricted, qantar.Confidential} {
-		if !reader.CanSee(l) {
-			out = append(out, l)
-		}
-	}
-	return out
 }
 
 func contains(list []string, s string) bool {

@@ -303,18 +303,26 @@ func (tx *Tx) write(ctx context.Context, actor qantar.Actor, rec qantar.Record, 
 		deleted = &tx.now
 	}
 	kind := string(rec.Kind())
+	pr, err := tx.projections(ctx, rec, data, nil)
+	if err != nil {
+		return err
+	}
 	if insert {
 		// DO NOTHING, not an error: a failed statement would abort the
 		// whole transaction, and a refused write must leave it usable.
 		var tag pgconn.CommandTag
-		tag, err = tx.tx.Exec(ctx, `INSERT INTO records (kind, id, version, created_at, updated_at, deleted_at, protection, external_key, data, fold)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`, kind, m.ID, m.Version, m.CreatedAt, m.UpdatedAt, deleted, protection, ext, string(data), fold(data))
+		tag, err = tx.tx.Exec(ctx, `INSERT INTO records (kind, id, version, created_at, updated_at, deleted_at, protection, external_key, data, fold,
+				pub_data, pub_fold, viewer_data, viewer_fold)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT DO NOTHING`, kind, m.ID, m.Version, m.CreatedAt, m.UpdatedAt, deleted, protection, ext, string(data), fold(data),
+			pr.pub, pr.pubFold, pr.view, pr.viewFold)
 		if err == nil && tag.RowsAffected() == 0 {
 			return tx.refused(ctx, rec)
 		}
 	} else {
-		_, err = tx.tx.Exec(ctx, `UPDATE records SET version = $1, updated_at = $2, deleted_at = $3, protection = $4, external_key = $5, data = $6, fold = $7
-			WHERE kind = $8 AND id = $9`, m.Version, m.UpdatedAt, deleted, protection, ext, string(data), fold(data), kind, m.ID)
+		_, err = tx.tx.Exec(ctx, `UPDATE records SET version = $1, updated_at = $2, deleted_at = $3, protection = $4, external_key = $5, data = $6, fold = $7,
+				pub_data = $10, pub_fold = $11, viewer_data = $12, viewer_fold = $13
+			WHERE kind = $8 AND id = $9`, m.Version, m.UpdatedAt, deleted, protection, ext, string(data), fold(data), kind, m.ID,
+			pr.pub, pr.pubFold, pr.view, pr.viewFold)
 	}
 	if err != nil {
 		// A server that took the key since checkKeyFree: the transaction
@@ -345,6 +353,11 @@ func (tx *Tx) write(ctx context.Context, actor qantar.Actor, rec qantar.Record, 
 	}
 	if err := index(ctx, tx.tx, rec, op); err != nil {
 		return err
+	}
+	if op == qantar.OpUpdate {
+		if err := tx.reprojectReferrers(ctx, rec.Kind(), m.ID, 2); err != nil {
+			return err
+		}
 	}
 	v := versionRow{kind: rec.Kind(), id: m.ID, version: m.Version, op: op, actor: actor.LogID(), reason: reason, canonical: canonical}
 	// A salt for every version, public or not, so that nobody without it

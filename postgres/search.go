@@ -46,7 +46,8 @@ func index(ctx context.Context, tx pgx.Tx, rec qantar.Record, op qantar.Op) erro
 				VALUES ($1, $2, $3, array_to_tsvector($4::text[]), array_to_tsvector($5::text[]))
 				ON CONFLICT (kind, id) DO UPDATE SET protection = excluded.protection, keys = excluded.keys, stems = excluded.stems),
 			gone AS (DELETE FROM search_keys WHERE kind = $1 AND id = $2 AND term <> ALL($4::text[]))
-			INSERT INTO search_keys (term, kind, id) SELECT DISTINCT unnest($4::text[]), $1, $2 ON CONFLICT DO NOTHING`,
+			INSERT INTO search_keys (term, kind, id, protection) SELECT DISTINCT unnest($4::text[]), $1, $2, $3
+			ON CONFLICT (term, kind, id) DO UPDATE SET protection = excluded.protection`,
 			kind, id, d.Protection, keys, lexemes(d.Stems))
 	}
 	if err != nil {
@@ -133,68 +134,14 @@ func (db *DB) Search(ctx context.Context, q qantar.SearchQuery) ([]qantar.Search
 	if limit <= 0 || limit > 100 {
 		limit = 20
 	}
-	var a args
-	conds := []string{"d.kind = ANY(" + a.add(kindNames(kinds)) + "::text[])"}
-	if hidden := hiddenLevels(q.Reader); len(hidden) > 0 {
-		conds = append(conds, "d.protection <> ALL("+a.add(hidden)+"::text[])")
-	}
-	// Per term: its key or the keys within its typo budget, or its stems
-	// as prefixes.
-	var allKeys, allStems []string
-	for _, t := range terms {
-		var keys, stems []string
-		if t.Key != "" && len(t.Key) <= maxLexeme {
-			keys = append(keys, tsLexeme(t.Key))
-			near, err := db.nearKeys(ctx, t.Key)
-			if err != nil {
-				return nil, err
-			}
-			for _, k := range near {
-				keys = append(keys, tsLexeme(k))
-			}
+	levels := visibleLevels(q.Reader)
+	var hits []searchHit
+	for _, level := range levels {
+		h, err := db.searchLevel(ctx, terms, kinds, level, levels, limit*5)
+		if err != nil {
+			return nil, err
 		}
-		for _, s := range lexemes(t.Stems) {
-			stems = append(stems, tsLexeme(s)+":*")
-		}
-		var alts []string
-		if len(keys) > 0 {
-			alts = append(alts, "d.keys @@ "+a.add(strings.Join(keys, " | "))+"::tsquery")
-		}
-		if len(stems) > 0 {
-			alts = append(alts, "d.stems @@ "+a.add(strings.Join(stems, " | "))+"::tsquery")
-		}
-		if len(alts) == 0 {
-			return nil, nil
-		}
-		conds = append(conds, "("+strings.Join(alts, " OR ")+")")
-		allKeys, allStems = append(allKeys, keys...), append(allStems, stems...)
-	}
-	rank := "0"
-	if len(allKeys) > 0 {
-		rank = "ts_rank(d.keys, " + a.add(strings.Join(allKeys, " | ")) + "::tsquery)"
-	}
-	if len(allStems) > 0 {
-		rank += " + ts_rank(d.stems, " + a.add(strings.Join(allStems, " | ")) + "::tsquery)"
-	}
-	// Take more candidates than asked, with their records in the same
-	// query, then rank them on the full record.
-	rows, err := db.pool.Query(ctx, `SELECT d.kind, d.id, r.data FROM search_docs d
-		JOIN records r ON r.kind = d.kind AND r.id = d.id AND r.deleted_at IS NULL
-		WHERE `+strings.Join(conds, " AND ")+` ORDER BY `+rank+` DESC, d.kind, d.id LIMIT `+a.add(limit*5), a...)
-	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
-	}
-	type hit struct {
-		kind string
-		id   int64
-		data string
-	}
-	hits, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (hit, error) {
-		var h hit
-		return h, r.Scan(&h.kind, &h.id, &h.data)
-	})
-	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
+		hits = append(hits, h...)
 	}
 	var out []qantar.SearchResult
 	for _, h := range hits {
@@ -231,14 +178,20 @@ func (db *DB) Search(ctx context.Context, q qantar.SearchQuery) ([]qantar.Search
 
 // nearKeys returns indexed keys within the typo budget of key, looking among
 // the keys that share its first letter, in byte order, as SQLite does.
-func (db *DB) nearKeys(ctx context.Context, key string) ([]string, error) {
+func (db *DB) nearKeys(ctx context.Context, key string, levels []string) ([]string, error) {
 	if search.MaxEdits(key) == 0 {
 		return nil, nil
 	}
 	r := []rune(key)
 	lo := string(r[0])
 	hi := string(r[0] + 1)
-	rows, err := db.pool.Query(ctx, `SELECT DISTINCT term FROM search_keys WHERE term >= $1 AND term < $2 ORDER BY term`, lo, hi)
+	var union []string
+	for _, l := range levels {
+		// The level is one of three constants: each branch reads its
+		// partial index only.
+		union = append(union, `SELECT term FROM search_keys WHERE protection = '`+l+`' AND term >= $1 AND term < $2`)
+	}
+	rows, err := db.pool.Query(ctx, `SELECT DISTINCT term FROM (`+strings.Join(union, " UNION ALL ")+`) t ORDER BY term`, lo, hi)
 	if err != nil {
 		return nil, fmt.Errorf("search terms: %w", err)
 	}
@@ -258,4 +211,86 @@ func (db *DB) nearKeys(ctx context.Context, key string) ([]string, error) {
 		}
 	}
 	return out, rows.Err()
+}
+
+// visibleLevels are the protection levels whose search documents a reader
+// may query: nothing of the others is matched, expanded or timed.
+func visibleLevels(reader qantar.Actor) []string {
+	var out []string
+	for _, l := range []string{qantar.Public, qantar.Restricted, qantar.Confidential} {
+		if reader.CanSee(l) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+type searchHit struct {
+	kind string
+	id   int64
+	data string
+}
+
+// searchLevel returns up to n best candidates among the documents of one
+// protection level, with their records; near keys come from the levels the
+// reader may see.
+func (db *DB) searchLevel(ctx context.Context, terms []search.Term, kinds []qantar.Kind, level string, levels []string, n int) ([]searchHit, error) {
+	var a args
+	// The level is a constant, written as a literal so that the planner
+	// reads only that level's partial indexes.
+	conds := []string{"d.kind = ANY(" + a.add(kindNames(kinds)) + "::text[])", "d.protection = '" + level + "'"}
+	// Per term: its key or the keys within its typo budget, or its stems
+	// as prefixes.
+	var allKeys, allStems []string
+	for _, t := range terms {
+		var keys, stems []string
+		if t.Key != "" && len(t.Key) <= maxLexeme {
+			keys = append(keys, tsLexeme(t.Key))
+			near, err := db.nearKeys(ctx, t.Key, levels)
+			if err != nil {
+				return nil, err
+			}
+			for _, k := range near {
+				keys = append(keys, tsLexeme(k))
+			}
+		}
+		for _, s := range lexemes(t.Stems) {
+			stems = append(stems, tsLexeme(s)+":*")
+		}
+		var alts []string
+		if len(keys) > 0 {
+			alts = append(alts, "d.keys @@ "+a.add(strings.Join(keys, " | "))+"::tsquery")
+		}
+		if len(stems) > 0 {
+			alts = append(alts, "d.stems @@ "+a.add(strings.Join(stems, " | "))+"::tsquery")
+		}
+		if len(alts) == 0 {
+			return nil, nil
+		}
+		conds = append(conds, "("+strings.Join(alts, " OR ")+")")
+		allKeys, allStems = append(allKeys, keys...), append(allStems, stems...)
+	}
+	rank := "0"
+	if len(allKeys) > 0 {
+		rank = "ts_rank(d.keys, " + a.add(strings.Join(allKeys, " | ")) + "::tsquery)"
+	}
+	if len(allStems) > 0 {
+		rank += " + ts_rank(d.stems, " + a.add(strings.Join(allStems, " | ")) + "::tsquery)"
+	}
+	// Take more candidates than asked, with their records in the same
+	// query, then rank them on the full record.
+	rows, err := db.pool.Query(ctx, `SELECT d.kind, d.id, r.data FROM search_docs d
+		JOIN records r ON r.kind = d.kind AND r.id = d.id AND r.deleted_at IS NULL
+		WHERE `+strings.Join(conds, " AND ")+` ORDER BY `+rank+` DESC, d.kind, d.id LIMIT `+a.add(n), a...)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	hits, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (searchHit, error) {
+		var h searchHit
+		return h, r.Scan(&h.kind, &h.id, &h.data)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	return hits, nil
 }

@@ -30,21 +30,23 @@ func multiInsert(prefix string, cols, n int) string {
 }
 
 const (
-	recordsPrefix  = `INSERT INTO records (kind, id, version, created_at, updated_at, deleted_at, protection, external_key, data)`
+	recordsPrefix  = `INSERT INTO records (kind, id, version, created_at, updated_at, deleted_at, protection, external_key, data, pub_data, viewer_data)`
 	versionsPrefix = `INSERT INTO versions (kind, id, version, op, actor, at, reason, data, salt, leaf_index)`
 	leavesPrefix   = `INSERT INTO tlog_leaves (idx, leaf)`
-	searchPrefix   = `INSERT INTO search_fts (rowid, keys, stems, kind, id, protection)`
 	nodesPrefix    = `INSERT INTO tlog_nodes (level, idx, hash)`
 	nodesChunk     = 256
 )
 
 // The full-chunk statements, prepared at open with the others.
 var (
-	qInsertRecords  = multiInsert(recordsPrefix, 9, bulkChunk)
+	qInsertRecords  = multiInsert(recordsPrefix, 11, bulkChunk)
 	qInsertVersions = multiInsert(versionsPrefix, 10, bulkChunk)
 	qInsertLeaves   = multiInsert(leavesPrefix, 2, bulkChunk)
-	qInsertSearches = multiInsert(searchPrefix, 6, bulkChunk)
 	qPutNodes       = multiInsert(nodesPrefix, 3, nodesChunk)
+	// multiInserts is each prefix's full statement (the search tables' are
+	// added with them, in queries.go).
+	multiInserts = map[string]string{recordsPrefix: qInsertRecords, versionsPrefix: qInsertVersions,
+		leavesPrefix: qInsertLeaves, nodesPrefix: qPutNodes}
 )
 
 // insertRows writes len(args)/cols rows with one statement: a prepared one
@@ -54,19 +56,8 @@ func (tx *Tx) insertRows(ctx context.Context, prefix string, cols, full int, arg
 	if n == 0 {
 		return nil
 	}
-	var q string
-	switch {
-	case n == full && prefix == recordsPrefix:
-		q = qInsertRecords
-	case n == full && prefix == versionsPrefix:
-		q = qInsertVersions
-	case n == full && prefix == leavesPrefix:
-		q = qInsertLeaves
-	case n == full && prefix == searchPrefix:
-		q = qInsertSearches
-	case n == full && prefix == nodesPrefix:
-		q = qPutNodes
-	default:
+	q, ok := multiInserts[prefix]
+	if n != full || !ok {
 		q = multiInsert(prefix, cols, n)
 	}
 	_, err := tx.exec(ctx, q, args...)
@@ -253,21 +244,27 @@ func (tx *Tx) unassign(recs []qantar.Record) {
 // nothing, when the records' INSERT is refused; any failure after that
 // breaks the transaction, as in write.
 func (tx *Tx) writeChunk(ctx context.Context, actor qantar.Actor, c *bulkChunkOf) (bool, error) {
-	args := make([]any, 0, 10*len(c.recs))
+	args := make([]any, 0, 11*len(c.recs))
 	now := formatTime(tx.now)
+	batch := make(map[qantar.Ref]qantar.Record, len(c.recs))
 	for i := range c.recs {
 		r := &c.recs[i]
 		if r.err != nil {
 			return false, nil
 		}
 		m := r.rec.GetMeta()
+		batch[qantar.Ref{Kind: r.rec.Kind(), ID: m.ID}] = r.rec
 		var ext any
 		if m.ExternalKey != "" {
 			ext = m.ExternalKey
 		}
-		args = append(args, r.rec.Kind(), m.ID, m.Version, now, now, nil, r.protection, ext, r.data)
+		pub, view, err := tx.projections(ctx, r.rec, r.data, batch)
+		if err != nil {
+			return false, err
+		}
+		args = append(args, r.rec.Kind(), m.ID, m.Version, now, now, nil, r.protection, ext, r.data, pub, view)
 	}
-	if err := tx.insertRows(ctx, recordsPrefix, 9, bulkChunk, args); err != nil {
+	if err := tx.insertRows(ctx, recordsPrefix, 11, bulkChunk, args); err != nil {
 		return false, nil
 	}
 	fail := func(what string, err error) (bool, error) {
@@ -299,14 +296,16 @@ func (tx *Tx) writeChunk(ctx context.Context, actor qantar.Actor, c *bulkChunkOf
 	if err := tx.insertRows(ctx, leavesPrefix, 2, bulkChunk, args); err != nil {
 		return fail("log leaves", err)
 	}
-	args = args[:0]
-	for i := range c.recs {
-		if d := c.recs[i].doc; d != nil {
-			args = append(args, search.Rowid(d.Kind, d.ID), strings.Join(d.Keys, " "), strings.Join(d.Stems, " "), d.Kind, d.ID, d.Protection)
+	for level := range searchTables {
+		args = args[:0]
+		for i := range c.recs {
+			if d := c.recs[i].doc; d != nil && d.Protection == level {
+				args = append(args, search.Rowid(d.Kind, d.ID), strings.Join(d.Keys, " "), strings.Join(d.Stems, " "), d.Kind, d.ID, d.Protection)
+			}
 		}
-	}
-	if err := tx.insertRows(ctx, searchPrefix, 6, bulkChunk, args); err != nil {
-		return fail("search index", err)
+		if err := tx.insertRows(ctx, searchPrefix[level], 6, bulkChunk, args); err != nil {
+			return fail("search index", err)
+		}
 	}
 	for i := range c.recs {
 		tx.log.pending = append(tx.log.pending, c.recs[i].leafHash)

@@ -269,6 +269,11 @@ func (db *DB) CopyIn(ctx context.Context, rows func(put func(row any) error) err
 			return err
 		}
 	}
+	// What each reader may see is made here, by this binary's rules, never
+	// taken from the source.
+	if err := tx.reprojectRows(ctx); err != nil {
+		return err
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}

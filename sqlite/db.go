@@ -121,6 +121,10 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		db.write.Close()
 		return nil, err
 	}
+	if err := db.reprojectAll(ctx); err != nil {
+		db.write.Close()
+		return nil, err
+	}
 	if err := db.reindex(ctx); err != nil {
 		db.write.Close()
 		return nil, err

@@ -18,7 +18,8 @@ func (db *DB) List(ctx context.Context, kind qantar.Kind, f qantar.Filter) ([]qa
 	if err != nil {
 		return nil, 0, err
 	}
-	order, err := listOrder(kind, f.Sort)
+	doc := docColumn(f.Reader)
+	order, err := listOrder(kind, f.Sort, doc)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -37,7 +38,7 @@ func (db *DB) List(ctx context.Context, kind qantar.Kind, f qantar.Filter) ([]qa
 	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM `+from+` WHERE `+where, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count %s: %w", kind, err)
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT data FROM `+from+` WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`,
+	rows, err := db.read.QueryContext(ctx, `SELECT `+doc+` FROM `+from+` WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`,
 		append(args, limit, f.Offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list %s: %w", kind, err)
@@ -53,7 +54,7 @@ func (db *DB) List(ctx context.Context, kind qantar.Kind, f qantar.Filter) ([]qa
 		if err != nil {
 			return nil, 0, err
 		}
-		out = append(out, qantar.VisibleWith(f.Reader, rec, func(k qantar.Kind, id int64) (qantar.Record, error) { return db.Get(ctx, k, id) }))
+		out = append(out, rec)
 	}
 	return out, total, rows.Err()
 }
@@ -85,8 +86,12 @@ func indexFor(kind qantar.Kind, where map[string]string) string {
 	return ""
 }
 
-// listWhere builds the WHERE clause of a list. Fields are checked against
-// qantar.FilterFields, so no name from the request reaches the SQL text.
+// listWhere builds the WHERE clause of a list, over the projection of each
+// record that the reader may see (docColumn): a field that a projection may
+// change is matched on the projection; one that no projection changes
+// (qantar.KeptByProjection) on the record's own column and index. Fields are
+// checked against qantar.FilterFields, so no name from the request reaches
+// the SQL text.
 func listWhere(kind qantar.Kind, f qantar.Filter) (string, []any, error) {
 	if _, err := qantar.ParseKind(string(kind)); err != nil {
 		return "", nil, err
@@ -98,17 +103,7 @@ func listWhere(kind qantar.Kind, f qantar.Filter) (string, []any, error) {
 	if !f.WithDeleted {
 		conds = append(conds, "deleted_at IS NULL")
 	}
-	// A reader who may not see protected persons sees them only as
-	// placeholders in a plain list by id; a filter, a search or a sort on a
-	// hidden field must not let anyone single them out.
-	hidden := hiddenLevels(f.Reader)
-	filtered := len(f.Where) > 0 || f.Q != "" || (f.Sort != "" && f.Sort != "id" && f.Sort != "-id")
-	if kind == qantar.KindPerson && len(hidden) > 0 && filtered {
-		conds = append(conds, "protection NOT IN ("+placeholders(len(hidden))+")")
-		for _, h := range hidden {
-			args = append(args, h)
-		}
-	}
+	doc := docColumn(f.Reader)
 	allowed := qantar.FilterFields[kind]
 	for field, value := range f.Where {
 		if !contains(allowed, field) {
@@ -117,11 +112,14 @@ func listWhere(kind qantar.Kind, f qantar.Filter) (string, []any, error) {
 		if len(value) > qantar.MaxShort {
 			return "", nil, qantar.FieldErrorf(field, "filter value is too long")
 		}
-		switch field {
-		case "external_key":
+		switch {
+		case !qantar.KeptByProjection(kind, field):
+			conds = append(conds, "json_extract("+doc+", '$."+field+"') = ?")
+			args = append(args, filterValue(value))
+		case field == "external_key":
 			conds = append(conds, "external_key = ?")
 			args = append(args, value)
-		case "protection":
+		case field == "protection":
 			conds = append(conds, "protection = ?")
 			args = append(args, value)
 		default:
@@ -133,7 +131,7 @@ func listWhere(kind qantar.Kind, f qantar.Filter) (string, []any, error) {
 		if len(q) > qantar.MaxShort {
 			return "", nil, qantar.FieldErrorf("q", "is longer than %d bytes", qantar.MaxShort)
 		}
-		conds = append(conds, "instr(qfold(data), ?) > 0")
+		conds = append(conds, "instr(qfold("+doc+"), ?) > 0")
 		args = append(args, jsonFragment(strings.ToLower(q)))
 	}
 	return strings.Join(conds, " AND "), args, nil
@@ -160,7 +158,7 @@ func filterValue(v string) any {
 	return v
 }
 
-func listOrder(kind qantar.Kind, sort string) (string, error) {
+func listOrder(kind qantar.Kind, sort, doc string) (string, error) {
 	desc := strings.HasPrefix(sort, "-")
 	field := strings.TrimPrefix(sort, "-")
 	dir := " ASC"
@@ -176,17 +174,13 @@ func listOrder(kind qantar.Kind, sort string) (string, error) {
 	if !contains(qantar.FilterFields[kind], field) {
 		return "", qantar.FieldErrorf("sort", "cannot sort %s on %q", kind, field)
 	}
-	return "json_extract(data, '$." + field + "')" + dir + ", id" + dir, nil
-}
-
-func hiddenLevels(reader qantar.Actor) []string {
-	var out []string
-	for _, l := range []string{qantar.Restricted, qantar.Confidential} {
-		if !reader.CanSee(l) {
-			out = append(out, l)
-		}
+	if field == "protection" {
+		return "protection" + dir + ", id" + dir, nil
 	}
-	return out
+	if qantar.KeptByProjection(kind, field) {
+		doc = "data"
+	}
+	return "json_extract(" + doc + ", '$." + field + "')" + dir + ", id" + dir, nil
 }
 
 func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?,", n), ",") }

@@ -1,5 +1,7 @@
 package sqlite
 
+import "github.com/qantar-project/qantar"
+
 // The statements of the write path, prepared once on the write connection
 // when the database opens: parsing SQL costs more than running them.
 const (
@@ -8,9 +10,9 @@ const (
 		JOIN records x ON x.kind = r.from_kind AND x.id = r.from_id AND x.deleted_at IS NULL
 		WHERE r.to_kind = ? AND r.to_id = ? AND NOT (r.from_kind = ? AND r.from_id = ?) LIMIT 1`
 	qExists       = `SELECT count(*) FROM records WHERE kind = ? AND id = ? AND deleted_at IS NULL`
-	qInsertRecord = `INSERT INTO records (kind, id, version, created_at, updated_at, deleted_at, protection, external_key, data)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	qUpdateRecord = `UPDATE records SET version = ?, updated_at = ?, deleted_at = ?, protection = ?, external_key = ?, data = ?
+	qInsertRecord = `INSERT INTO records (kind, id, version, created_at, updated_at, deleted_at, protection, external_key, data, pub_data, viewer_data)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	qUpdateRecord = `UPDATE records SET version = ?, updated_at = ?, deleted_at = ?, protection = ?, external_key = ?, data = ?, pub_data = ?, viewer_data = ?
 			WHERE kind = ? AND id = ?`
 	qDeleteRefs    = `DELETE FROM refs WHERE from_kind = ? AND from_id = ?`
 	qInsertRef     = `INSERT OR IGNORE INTO refs (to_kind, to_id, from_kind, from_id) VALUES (?, ?, ?, ?)`
@@ -19,10 +21,28 @@ const (
 	qLogSize        = `SELECT size FROM tlog_state WHERE id = 1`
 	qInsertLeaf     = `INSERT INTO tlog_leaves (idx, leaf) VALUES (?, ?)`
 	qUpdateLogState = `UPDATE tlog_state SET size = ?, root = ?, checkpoint = ? WHERE id = 1`
-	qDeleteSearch   = `DELETE FROM search_fts WHERE rowid = ?`
 	qGetNode        = `SELECT hash FROM tlog_nodes WHERE level = ? AND idx = ?`
-	qInsertSearch   = `INSERT INTO search_fts (rowid, keys, stems, kind, id, protection) VALUES (?, ?, ?, ?, ?, ?)`
 )
 
-var writeQueries = []string{qNextID, qReferrer, qExists, qInsertRecord, qUpdateRecord, qDeleteRefs, qInsertRef, qInsertVersion, qLogSize, qInsertLeaf, qUpdateLogState, qDeleteSearch, qInsertSearch, qGetNode,
-	qInsertRecords, qInsertVersions, qInsertLeaves, qInsertSearches, qPutNodes}
+// The search index has one table per protection level (migration 006).
+var (
+	searchTables = map[string]string{qantar.Public: "search_fts", qantar.Restricted: "search_fts_restricted", qantar.Confidential: "search_fts_confidential"}
+	// searchTerms are their vocabularies, for near keys.
+	searchTerms   = map[string]string{qantar.Public: "search_terms", qantar.Restricted: "search_terms_restricted", qantar.Confidential: "search_terms_confidential"}
+	qDeleteSearch = map[string]string{}
+	qInsertSearch = map[string]string{}
+	searchPrefix  = map[string]string{}
+)
+
+var writeQueries = []string{qNextID, qReferrer, qExists, qInsertRecord, qUpdateRecord, qDeleteRefs, qInsertRef, qInsertVersion, qLogSize, qInsertLeaf, qUpdateLogState, qGetNode,
+	qInsertRecords, qInsertVersions, qInsertLeaves, qPutNodes}
+
+func init() {
+	for level, table := range searchTables {
+		qDeleteSearch[level] = `DELETE FROM ` + table + ` WHERE rowid = ?`
+		qInsertSearch[level] = `INSERT INTO ` + table + ` (rowid, keys, stems, kind, id, protection) VALUES (?, ?, ?, ?, ?, ?)`
+		searchPrefix[level] = `INSERT INTO ` + table + ` (rowid, keys, stems, kind, id, protection)`
+		multiInserts[searchPrefix[level]] = multiInsert(searchPrefix[level], 6, bulkChunk)
+		writeQueries = append(writeQueries, qDeleteSearch[level], qInsertSearch[level], multiInserts[searchPrefix[level]])
+	}
+}

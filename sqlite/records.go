@@ -244,11 +244,15 @@ func (tx *Tx) write(ctx context.Context, actor qantar.Actor, rec qantar.Record, 
 	if op == qantar.OpDelete {
 		deleted = formatTime(tx.now)
 	}
+	pub, view, err := tx.projections(ctx, rec, data, nil)
+	if err != nil {
+		return err
+	}
 	tx.writing = true // from here on, a failure breaks the transaction
 	if insert {
-		_, err = tx.exec(ctx, qInsertRecord, rec.Kind(), m.ID, m.Version, formatTime(m.CreatedAt), formatTime(m.UpdatedAt), deleted, protection, ext, data)
+		_, err = tx.exec(ctx, qInsertRecord, rec.Kind(), m.ID, m.Version, formatTime(m.CreatedAt), formatTime(m.UpdatedAt), deleted, protection, ext, data, pub, view)
 	} else {
-		_, err = tx.exec(ctx, qUpdateRecord, m.Version, formatTime(m.UpdatedAt), deleted, protection, ext, data, rec.Kind(), m.ID)
+		_, err = tx.exec(ctx, qUpdateRecord, m.Version, formatTime(m.UpdatedAt), deleted, protection, ext, data, pub, view, rec.Kind(), m.ID)
 	}
 	if err != nil {
 		tx.writing = false // a refused row insert wrote nothing
@@ -280,6 +284,11 @@ func (tx *Tx) write(ctx context.Context, actor qantar.Actor, rec qantar.Record, 
 	v.salt = tlog.NewSalt()
 	if err := tx.index(ctx, rec, op); err != nil {
 		return err
+	}
+	if op == qantar.OpUpdate {
+		if err := tx.reprojectReferrers(ctx, rec.Kind(), m.ID, 2); err != nil {
+			return err
+		}
 	}
 	leaf, err := tx.appendLeaf(ctx, v)
 	if err != nil {

@@ -19,15 +19,17 @@ func (tx *Tx) index(ctx context.Context, rec qantar.Record, op qantar.Op) error 
 	}
 	rowid := search.Rowid(rec.Kind(), rec.GetMeta().ID)
 	if op != qantar.OpCreate {
-		if _, err := tx.exec(ctx, qDeleteSearch, rowid); err != nil {
-			return fmt.Errorf("search index: %w", err)
+		for _, q := range qDeleteSearch {
+			if _, err := tx.exec(ctx, q, rowid); err != nil {
+				return fmt.Errorf("search index: %w", err)
+			}
 		}
 	}
 	if op == qantar.OpDelete {
 		return nil
 	}
 	d := search.DocOf(rec)
-	if _, err := tx.exec(ctx, qInsertSearch,
+	if _, err := tx.exec(ctx, qInsertSearch[d.Protection],
 		rowid, strings.Join(d.Keys, " "), strings.Join(d.Stems, " "), d.Kind, d.ID, d.Protection); err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}
@@ -38,7 +40,8 @@ func (tx *Tx) index(ctx context.Context, rec qantar.Record, op qantar.Op) error 
 // database made before the index, or an index dropped by hand.
 func (db *DB) reindex(ctx context.Context) error {
 	var need bool
-	if err := db.write.QueryRowContext(ctx, `SELECT NOT EXISTS (SELECT 1 FROM search_fts) AND EXISTS (SELECT 1 FROM records WHERE deleted_at IS NULL)`).Scan(&need); err != nil {
+	if err := db.write.QueryRowContext(ctx, `SELECT NOT EXISTS (SELECT 1 FROM search_fts) AND NOT EXISTS (SELECT 1 FROM search_fts_restricted)
+		AND NOT EXISTS (SELECT 1 FROM search_fts_confidential) AND EXISTS (SELECT 1 FROM records WHERE deleted_at IS NULL)`).Scan(&need); err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}
 	if !need {
@@ -98,63 +101,18 @@ func (db *DB) Search(ctx context.Context, q qantar.SearchQuery) ([]qantar.Search
 	if limit <= 0 || limit > 100 {
 		limit = 20
 	}
-	// One FTS5 expression per term: its key, the keys within its typo
-	// budget, or its stems as prefixes. Every string is quoted, so nothing a
-	// reader types is FTS syntax.
-	var clauses []string
-	for _, t := range terms {
-		alts := []string{}
-		if t.Key != "" {
-			alts = append(alts, "keys:"+search.Quote(t.Key))
-			near, err := db.nearKeys(ctx, t.Key)
-			if err != nil {
-				return nil, err
-			}
-			for _, k := range near {
-				alts = append(alts, "keys:"+search.Quote(k))
-			}
-		}
-		for _, s := range t.Stems {
-			alts = append(alts, "stems:"+search.Quote(s)+"*")
-		}
-		clauses = append(clauses, "("+strings.Join(alts, " OR ")+")")
-	}
-	match := strings.Join(clauses, " AND ")
-	args := []any{match}
-	kindIn := make([]string, len(kinds))
-	for i, k := range kinds {
-		kindIn[i] = "?"
-		args = append(args, string(k))
-	}
-	cond := "kind IN (" + strings.Join(kindIn, ",") + ")"
-	if hidden := hiddenLevels(q.Reader); len(hidden) > 0 {
-		cond += " AND protection NOT IN (" + placeholders(len(hidden)) + ")"
-		for _, h := range hidden {
-			args = append(args, h)
-		}
-	}
-	// Take more candidates than asked, then rank them on the full record.
-	args = append(args, limit*5)
-	rows, err := db.read.QueryContext(ctx, `SELECT kind, id FROM search_fts WHERE search_fts MATCH ? AND `+cond+` ORDER BY rank LIMIT ?`, args...)
+	levels := visibleLevels(q.Reader)
+	match, err := db.matchExpr(ctx, terms, levels)
 	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
+		return nil, err
 	}
-	type hit struct {
-		kind qantar.Kind
-		id   int64
-	}
-	var hits []hit
-	for rows.Next() {
-		var h hit
-		if err := rows.Scan(&h.kind, &h.id); err != nil {
-			rows.Close()
+	var hits []searchHit
+	for _, level := range levels {
+		h, err := db.searchTable(ctx, level, match, kinds, limit*5)
+		if err != nil {
 			return nil, err
 		}
-		hits = append(hits, h)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
+		hits = append(hits, h...)
 	}
 	var out []qantar.SearchResult
 	for _, h := range hits {
@@ -193,14 +151,18 @@ func (db *DB) Search(ctx context.Context, q qantar.SearchQuery) ([]qantar.Search
 // nearKeys returns indexed keys within the typo budget of key, looking among
 // the keys that share its first letter (a typo in the first letter is rare,
 // and this keeps the scan small).
-func (db *DB) nearKeys(ctx context.Context, key string) ([]string, error) {
+func (db *DB) nearKeys(ctx context.Context, key string, levels []string) ([]string, error) {
 	if search.MaxEdits(key) == 0 {
 		return nil, nil
 	}
 	r := []rune(key)
 	lo := string(r[0])
 	hi := string(r[0] + 1)
-	rows, err := db.read.QueryContext(ctx, `SELECT term FROM search_terms WHERE term >= ? AND term < ?`, lo, hi)
+	var union []string
+	for _, l := range levels {
+		union = append(union, `SELECT term FROM `+searchTerms[l]+` WHERE term >= ?1 AND term < ?2`)
+	}
+	rows, err := db.read.QueryContext(ctx, strings.Join(union, " UNION "), lo, hi)
 	if err != nil {
 		return nil, fmt.Errorf("search terms: %w", err)
 	}
@@ -237,4 +199,71 @@ func (db *DB) nearKeys(ctx context.Context, key string) ([]string, error) {
 		out = append(out, f.key)
 	}
 	return out, nil
+}
+
+// visibleLevels are the protection levels whose search tables a reader may
+// query: nothing of the others is matched, expanded or timed.
+func visibleLevels(reader qantar.Actor) []string {
+	var out []string
+	for _, l := range []string{qantar.Public, qantar.Restricted, qantar.Confidential} {
+		if reader.CanSee(l) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// matchExpr is the FTS5 expression of a query: one clause per term, of its
+// key, the keys within its typo budget (among the levels' terms), or its
+// stems as prefixes. Every string is quoted, so nothing a reader types is
+// FTS syntax.
+func (db *DB) matchExpr(ctx context.Context, terms []search.Term, levels []string) (string, error) {
+	var clauses []string
+	for _, t := range terms {
+		alts := []string{}
+		if t.Key != "" {
+			alts = append(alts, "keys:"+search.Quote(t.Key))
+			near, err := db.nearKeys(ctx, t.Key, levels)
+			if err != nil {
+				return "", err
+			}
+			for _, k := range near {
+				alts = append(alts, "keys:"+search.Quote(k))
+			}
+		}
+		for _, s := range t.Stems {
+			alts = append(alts, "stems:"+search.Quote(s)+"*")
+		}
+		clauses = append(clauses, "("+strings.Join(alts, " OR ")+")")
+	}
+	return strings.Join(clauses, " AND "), nil
+}
+
+type searchHit struct {
+	kind qantar.Kind
+	id   int64
+}
+
+// searchTable returns up to n best matches of one level's table.
+func (db *DB) searchTable(ctx context.Context, level, match string, kinds []qantar.Kind, n int) ([]searchHit, error) {
+	table := searchTables[level]
+	args := []any{match}
+	for _, k := range kinds {
+		args = append(args, string(k))
+	}
+	args = append(args, n)
+	rows, err := db.read.QueryContext(ctx, `SELECT kind, id FROM `+table+` WHERE `+table+` MATCH ? AND kind IN (`+placeholders(len(kinds))+`) ORDER BY rank LIMIT ?`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	defer rows.Close()
+	var hits []searchHit
+	for rows.Next() {
+		var h searchHit
+		if err := rows.Scan(&h.kind, &h.id); err != nil {
+			return nil, err
+		}
+		hits = append(hits, h)
+	}
+	return hits, rows.Err()
 }

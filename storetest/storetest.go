@@ -53,6 +53,10 @@ func Run(t *testing.T, open Opener) {
 		{"ConcurrentEditors", testConcurrentEditors},
 		{"SearchAcrossScripts", testSearch},
 		{"SearchHostileQueries", testSearchHostile},
+		{"ProjectedLists", testProjectedLists},
+		{"ProjectionFollowsPerson", testProjectionFollows},
+		{"DefaultRestricted", testDefaultRestricted},
+		{"SearchIgnoresHidden", testSearchIgnoresHidden},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -64,8 +68,10 @@ func Run(t *testing.T, open Opener) {
 
 func ctx() context.Context { return context.Background() }
 
+// person is a person whom someone decided to publish (a person with no
+// protection set is restricted: see testDefaultRestricted).
 func person(name string) *qantar.Person {
-	return &qantar.Person{Names: []qantar.Name{{Value: name, Lang: "ru", Script: "Cyrl"}}}
+	return &qantar.Person{Names: []qantar.Name{{Value: name, Lang: "ru", Script: "Cyrl"}}, Protection: qantar.Public}
 }
 
 func mustCreate(t *testing.T, s Store, rec qantar.Record) {
@@ -506,7 +512,7 @@ func testConcurrentEditors(t *testing.T, s Store) {
 // testSearch: a query in any script or scheme finds the record written in
 // another; protected persons are found only by readers allowed to see them.
 func testSearch(t *testing.T, s Store) {
-	tokayev := &qantar.Person{Names: []qantar.Name{{Value: "Қасым-Жомарт Тоқаев", Lang: "kk", Script: "Cyrl"}}}
+	tokayev := &qantar.Person{Names: []qantar.Name{{Value: "Қасым-Жомарт Тоқаев", Lang: "kk", Script: "Cyrl"}}, Protection: qantar.Public}
 	mustCreate(t, s, tokayev)
 	other := person("Нұрсұлтан Назарбаев")
 	mustCreate(t, s, other)
