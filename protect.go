@@ -70,7 +70,9 @@ func IsPlaceholder(rec Record) bool {
 type Resolver func(kind Kind, id int64) (Record, error)
 
 // VisibleWith is Project (the name most callers know).
-func VisibleWith(reader Actor, rec Record, resolve Resolver) Record { return Project(reader, rec, resolve) }
+func VisibleWith(reader Actor, rec Record, resolve Resolver) Record {
+	return Project(reader, rec, resolve)
+}
 
 // Project returns rec as the reader may see it; it is the one protection
 // function, and every answer a reader gets (pages, API, lists, their filters
