@@ -19,6 +19,10 @@ type RecordProof struct {
 	TreeSize   uint64   `json:"tree_size"`
 	Proof      [][]byte `json:"proof"`      // audit path, leaf to root, base64 each
 	Checkpoint string   `json:"checkpoint"` // the signed checkpoint note
+	// Salt is the version's salt, 64 hex digits, served only to a reader
+	// who may see the version whole: with the version's canonical JSON and
+	// reason it recomputes the leaf's commitment (LEAF.md). Empty otherwise.
+	Salt string `json:"salt,omitempty"`
 }
 
 // NewRecordProof builds the proof for the leaf at index, encoded as leaf,

@@ -290,6 +290,13 @@ func (s *Server) visible(r *http.Request, rec qantar.Record) qantar.Record {
 // rules, so that no old version shows a reader what the current one hides.
 // A person protected in any version is protected in all of them: once a
 // person asked for protection, their earlier public versions are hidden too.
+//
+// A version keeps its log salt (qantar.Version.Salt, with which anyone can
+// recompute its leaf's commitment and so test a guess against it) only if
+// the reader sees it whole: its projection for the reader is the version
+// itself, and so is the projection of the record's latest version. Once a
+// record, or the person it is about, is hidden from the reader, none of its
+// versions' salts are served any more.
 func (s *Server) visibleHistory(r *http.Request, kind qantar.Kind, versions []qantar.Version) ([]qantar.Version, error) {
 	reader := actorOf(r)
 	recs := make([]qantar.Record, len(versions))
@@ -314,13 +321,23 @@ func (s *Server) visibleHistory(r *http.Request, kind qantar.Kind, versions []qa
 			}
 		}
 	}
+	whole := false // the reader sees the latest version whole
+	if n := len(recs); n > 0 && !hide {
+		whole = s.visible(r, recs[n-1]) == recs[n-1]
+	}
 	out := make([]qantar.Version, len(versions))
 	for i, v := range versions {
+		shown := false
 		if p, ok := recs[i].(*qantar.Person); ok && hide {
 			p.Protection = qantar.Confidential
 			v.Data, _ = json.Marshal(qantar.Visible(reader, p))
 		} else if vis := s.visible(r, recs[i]); vis != recs[i] {
 			v.Data, _ = json.Marshal(vis)
+		} else {
+			shown = true
+		}
+		if !shown || !whole {
+			v.Salt = ""
 		}
 		out[i] = v
 	}

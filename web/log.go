@@ -71,13 +71,24 @@ func (s *Server) apiProof(w http.ResponseWriter, r *http.Request) error {
 		return qantar.FieldErrorf("version", "is required: a positive version number")
 	}
 	// The record must be visible to the reader; the leaf itself reveals no
-	// content (a protected record's commitment is salted).
+	// content (its commitment is salted).
 	if rec, err := s.store.Get(r.Context(), kind, id); err == nil && qantar.IsPlaceholder(qantar.Visible(actorOf(r), rec)) {
 		return qantar.Errorf(qantar.ENOTFOUND, "%s/%d has no public version %d", kind, id, v)
 	}
 	p, err := s.log.Proof(r.Context(), kind, id, v)
 	if err != nil {
 		return err
+	}
+	// The version's salt, with which its commitment can be recomputed,
+	// only when the reader sees the version whole (visibleHistory decides).
+	if versions, err := s.store.History(r.Context(), kind, id); err == nil {
+		if versions, err = s.visibleHistory(r, kind, versions); err == nil {
+			for _, hv := range versions {
+				if hv.Version == v {
+					p.Salt = hv.Salt
+				}
+			}
+		}
 	}
 	writeJSON(w, http.StatusOK, p)
 	return nil
