@@ -88,3 +88,16 @@ func TestThrottleReservesBeforeHash(t *testing.T) {
 		t.Fatalf("%d tries checked (answers by status %v); want at most 5, the rest 429", checked, got)
 	}
 }
+
+// TestSignInNextStaysOnSite: after signing in, a next that a browser would
+// read as another site sends the reader home instead.
+func TestSignInNextStaysOnSite(t *testing.T) {
+	fx := newAccountsFixture(t, nil)
+	fx.account(t, "viewer-next", qantar.RoleViewer)
+	for _, next := range []string{"/\t/evil.example", "/%09/evil.example", "/\\evil.example", "//evil.example"} {
+		status, _, resp := fx.post(t, client(), "/login", url.Values{"name": {"viewer-next"}, "password": {testPassword}, "next": {next}})
+		if loc := resp.Header.Get("Location"); status != http.StatusSeeOther || loc != "/" {
+			t.Errorf("next %q: status %d, Location %q; want 303 to /", next, status, loc)
+		}
+	}
+}

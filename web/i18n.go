@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/qantar-project/qantar"
 	"golang.org/x/text/language"
@@ -114,15 +113,6 @@ func isUILang(l string) bool {
 
 // langName is each language's name in itself, for the switch.
 var langName = map[string]string{"kk": "Қазақша", "ru": "Русский", "en": "English"}
-
-// localPath accepts only a path on this site as a place to go back to, so
-// that the language switch cannot be used to send readers elsewhere.
-func localPath(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
-		return "/"
-	}
-	return p
-}
 
 // actionLabels name the audit log's actions (catalogue keys).
 var actionLabels = map[string]string{
