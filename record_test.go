@@ -157,7 +157,7 @@ func TestResolveSameAs(t *testing.T) {
 
 func TestVisibleWithHidesWhatSourcesSayOfProtectedPersons(t *testing.T) {
 	hiddenP := &qantar.Person{Meta: qantar.Meta{ID: 1, Version: 1}, Names: []qantar.Name{{Value: "Тайный"}}, Protection: qantar.Confidential}
-	publicP := &qantar.Person{Meta: qantar.Meta{ID: 2, Version: 1}, Names: []qantar.Name{{Value: "Открытый"}}}
+	publicP := &qantar.Person{Meta: qantar.Meta{ID: 2, Version: 1}, Names: []qantar.Name{{Value: "Открытый"}}, Protection: qantar.Public}
 	act := &qantar.Act{Meta: qantar.Meta{ID: 5}, VictimID: 1, ActType: "torture", Description: qantar.Text{"ru": "Тайный был избит"}}
 	resolve := func(k qantar.Kind, id int64) (qantar.Record, error) {
 		switch {

@@ -77,7 +77,7 @@ func newFixture(tb testing.TB, extra int) *fixture {
 		}
 		fx.ids[key] = rec.GetMeta().ID
 	}
-	mk("public", &qantar.Person{Names: []qantar.Name{{Value: publicName, Lang: "en"}, {Value: "Синтетическая Публичная Жертва", Lang: "ru", Script: "Cyrl"}}, Sex: "male"})
+	mk("public", &qantar.Person{Protection: qantar.Public, Names: []qantar.Name{{Value: publicName, Lang: "en"}, {Value: "Синтетическая Публичная Жертва", Lang: "ru", Script: "Cyrl"}}, Sex: "male"})
 	mk("secret", &qantar.Person{Names: []qantar.Name{{Value: "Synthetic Earlier Name Aigerim", Lang: "en"}},
 		Protection: qantar.Confidential, Meta: qantar.Meta{ExternalKey: "synthetic-secret-key-17"}})
 	mk("restricted", &qantar.Person{Names: []qantar.Name{{Value: "Synthetic Restricted Witness"}}, Protection: qantar.Restricted})
@@ -120,7 +120,7 @@ func newFixture(tb testing.TB, extra int) *fixture {
 	// of them, which runs over several pages.
 	var batch []qantar.Record
 	for i := range manyVictims {
-		batch = append(batch, &qantar.Person{Names: []qantar.Name{{Value: fmt.Sprintf(eventVictims, i), Lang: "en"}}})
+		batch = append(batch, &qantar.Person{Protection: qantar.Public, Names: []qantar.Name{{Value: fmt.Sprintf(eventVictims, i), Lang: "en"}}})
 	}
 	if _, err := qantar.CreateAll(ctx, db, qantar.System, batch); err != nil {
 		tb.Fatal(err)

@@ -201,12 +201,18 @@ func TestEditPerson(t *testing.T) {
 		t.Fatalf("create: status %d", status)
 	}
 	where := resp.Header.Get("Location")
-	if _, body, _ := fx.get(t, nil, where+"?lang=ru"); !strings.Contains(body, "Синтетический Новый") {
+	if _, body, _ := fx.get(t, a, where+"?lang=ru"); !strings.Contains(body, "Синтетический Новый") {
 		t.Fatalf("created person not shown in Russian at %s", where)
+	}
+	// Nobody chose a protection level: the person is restricted until an
+	// editor publishes them.
+	if _, body, _ := fx.get(t, nil, where+"?lang=ru"); strings.Contains(body, "Синтетический Новый") || strings.Contains(body, "Synthetic New Person") {
+		t.Fatalf("a person created through the form without a protection level is shown to everyone at %s", where)
 	}
 	edit := "/edit" + where
 	// Both open the form at version 1; a saves first, b's save is stale.
-	form := url.Values{"names[0].value": {"Synthetic Edited Person"}, "version": {"1"}}
+	// a publishes the person: a decision, taken in the form.
+	form := url.Values{"names[0].value": {"Synthetic Edited Person"}, "protection": {"public"}, "version": {"1"}}
 	if status, body, _ := fx.post(t, a, edit, form); status != http.StatusSeeOther {
 		t.Fatalf("edit: status %d\n%s", status, body)
 	}

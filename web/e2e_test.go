@@ -139,7 +139,7 @@ func TestBrowser(t *testing.T) {
 		mustContain(t, "home", page(t, ctx, base+"/"), "238", "deaths documented in Qantar", "<svg")
 		mustContain(t, "person", page(t, ctx, base+"/persons/"+itoa(fx.ids["public"])), publicName, "Killing in crowd control")
 		mustContain(t, "case", page(t, ctx, base+"/cases/"+itoa(fx.ids["case"])), "SYN-225500031000017", "Procedural timeline", "2023-03-01")
-		mustContain(t, "complaint", page(t, ctx, base+"/complaints/"+itoa(fx.ids["complaint"])), "Deadline and status", "Synthetic complaint")
+		mustContain(t, "complaint", page(t, ctx, base+"/complaints/"+itoa(fx.ids["complaint"])), "Deadline and status")
 		screenshot(t, ctx, base+"/", "home.png")
 		screenshot(t, ctx, base+"/cases/"+itoa(fx.ids["case"]), "case.png")
 		screenshot(t, ctx, base+"/persons/"+itoa(fx.ids["public"])+"?lang=kk", "person-kk.png")

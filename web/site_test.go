@@ -68,7 +68,7 @@ func newFixture(t *testing.T) *fixture {
 	ev := events[0].GetMeta().ID
 	srcs, _, _ := db.List(ctx, qantar.KindSource, qantar.Filter{Limit: 1, Reader: qantar.System})
 	src := srcs[0].GetMeta().ID
-	mk("public", &qantar.Person{Names: []qantar.Name{{Value: publicName, Lang: "en"}, {Value: "Синтетическая Публичная Жертва", Lang: "ru"}}, Sex: "male"})
+	mk("public", &qantar.Person{Protection: qantar.Public, Names: []qantar.Name{{Value: publicName, Lang: "en"}, {Value: "Синтетическая Публичная Жертва", Lang: "ru"}}, Sex: "male"})
 	mk("confidential", &qantar.Person{Names: []qantar.Name{{Value: confidentialName, Lang: "en"}, {Value: confidentialRu, Lang: "ru"}},
 		Protection: qantar.Confidential, Description: qantar.Text{"en": confidentialName + " was a witness"}})
 	mk("restricted", &qantar.Person{Names: []qantar.Name{{Value: restrictedName}}, Protection: qantar.Restricted})
@@ -137,7 +137,7 @@ func TestPages(t *testing.T) {
 		{"PersonProtected", "/persons/" + id("confidential"), 200, []string{"Protected person", "Death in custody"}},
 		{"PersonInRussian", "/persons/" + id("public") + "?lang=ru", 200, []string{"Синтетическая Публичная Жертва"}},
 		{"Case", "/cases/" + id("case"), 200, []string{"SYN-225500031000017", "Procedural timeline", "Protected person", publicName}},
-		{"Complaint", "/complaints/" + id("complaint"), 200, []string{"Deadline and status", "deadline", "Synthetic complaint"}},
+		{"Complaint", "/complaints/" + id("complaint"), 200, []string{"Deadline and status", "deadline"}},
 		{"Unit", "/units/" + id("unit"), 200, []string{"Posts over time", publicName}},
 		{"Victims", "/victims", 200, []string{publicName, "Protected person"}},
 		{"ListPersons", "/persons?sex=male", 200, []string{publicName}},
@@ -158,6 +158,11 @@ func TestPages(t *testing.T) {
 			for _, w := range tc.want {
 				if !strings.Contains(body, w) {
 					t.Errorf("page lacks %q", w)
+				}
+			}
+			for _, hidden := range []string{confidentialName, confidentialRu, restrictedName, "Synthetic complaint"} {
+				if strings.Contains(body, hidden) {
+					t.Errorf("an anonymous reader's page shows %q", hidden)
 				}
 			}
 			if strings.Contains(body, "<script") {

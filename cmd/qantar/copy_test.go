@@ -73,7 +73,7 @@ func sourceDB(t *testing.T) (string, string) {
 	if _, err := seed.Load(ctx, db, f); err != nil {
 		t.Fatal(err)
 	}
-	p := &qantar.Person{Names: []qantar.Name{{Value: "Синтетический Первый"}}}
+	p := &qantar.Person{Protection: qantar.Public, Names: []qantar.Name{{Value: "Синтетический Первый"}}}
 	must(t, db.Create(ctx, copyEditor, p))
 	p.Names[0].Value = "Синтетический Второй"
 	must(t, db.Update(ctx, copyEditor, p))

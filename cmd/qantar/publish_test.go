@@ -47,11 +47,11 @@ func publishDB(t *testing.T, extra int) (string, string) {
 		t.Fatal(err)
 	}
 	recs := []qantar.Record{
-		&qantar.Person{Names: []qantar.Name{{Value: "Synthetic Published Victim"}}},
+		&qantar.Person{Protection: qantar.Public, Names: []qantar.Name{{Value: "Synthetic Published Victim"}}},
 		&qantar.Person{Names: []qantar.Name{{Value: "Synthetic Hidden Witness"}}, Protection: qantar.Confidential},
 	}
 	for i := range extra {
-		recs = append(recs, &qantar.Person{Names: []qantar.Name{{Value: fmt.Sprintf("Synthetic Person %d", i)}}})
+		recs = append(recs, &qantar.Person{Protection: qantar.Public, Names: []qantar.Name{{Value: fmt.Sprintf("Synthetic Person %d", i)}}})
 	}
 	if _, err := qantar.CreateAll(ctx, db, qantar.System, recs); err != nil {
 		t.Fatal(err)
