@@ -162,8 +162,23 @@ func check(ctx context.Context, src string, o CheckOptions, withFiles bool) (*Ch
 // shown without what identifies them (qantar.VisibleWith): the placeholder
 // itself, their acts and what sources say of them; those are counted, not
 // checked.
+//
+// Each version's salt comes from VersionsFile, which also holds the earlier
+// versions the public sees whole: those are checked too, from the data and
+// salt it shows. A version without a salt there is counted as withheld.
 func openData(ctx context.Context, mr mirrorReader, rep *CheckReport) iter.Seq2[tlog.RecordVersion, error] {
 	return func(yield func(tlog.RecordVersion, error) bool) {
+		versions, err := readVersions(ctx, mr)
+		if err != nil {
+			yield(tlog.RecordVersion{}, err)
+			return
+		}
+		salted, err := saltedVersions(versions)
+		if err != nil {
+			yield(tlog.RecordVersion{}, err)
+			return
+		}
+		current := map[versionKey]bool{}
 		hidden := map[int64]bool{} // placeholder persons
 		acts := map[int64]bool{}   // act id → its victim is hidden
 		for _, kind := range qantar.Kinds {
@@ -214,13 +229,51 @@ func openData(ctx context.Context, mr mirrorReader, rep *CheckReport) iter.Seq2[
 					yield(tlog.RecordVersion{}, fmt.Errorf("%s: record %d: %w", name, n, err))
 					return
 				}
+				k := versionKey{rv.Kind, rv.ID, rv.Version}
+				current[k] = true
+				if sv, ok := salted[k]; ok {
+					rv.Salt, rv.Reason = sv.Salt, sv.Reason
+				}
 				rep.Records++
 				if !yield(rv, nil) {
 					return
 				}
 			}
 		}
+		// The earlier versions the public sees whole, as VersionsFile shows them.
+		for _, v := range versions {
+			k := versionKey{v.Kind, v.ID, v.Version}
+			if current[k] {
+				continue
+			}
+			sv := salted[k]
+			rep.Records++
+			if !yield(sv, nil) {
+				return
+			}
+		}
 	}
+}
+
+type versionKey struct {
+	kind    qantar.Kind
+	id      int64
+	version int
+}
+
+// saltedVersions decodes the salts of VersionsFile, each with its version's
+// data and reason, by version.
+func saltedVersions(vs []qantar.Version) (map[versionKey]tlog.RecordVersion, error) {
+	out := make(map[versionKey]tlog.RecordVersion, len(vs))
+	for _, v := range vs {
+		salt, err := hex.DecodeString(v.Salt)
+		if err != nil || len(salt) == 0 {
+			return nil, fmt.Errorf("%s: %s %d version %d: salt %q is not hex", VersionsFile, v.Kind, v.ID, v.Version, clip(v.Salt))
+		}
+		out[versionKey{v.Kind, v.ID, v.Version}] = tlog.RecordVersion{Kind: v.Kind, ID: v.ID, Version: v.Version,
+			Canonical: v.Data, Reason: v.Reason, Salt: salt}
+	}
+	return out, nil
 }
 
 // checkFiles checks every file of SHA256SUMS, on a few workers.

@@ -217,6 +217,9 @@ func Publish(ctx context.Context, out string, o Options) (*Report, error) {
 	if err := m.w.adopt("data"); err != nil {
 		return nil, fmt.Errorf("publish: %w", err)
 	}
+	if err := m.writeVersions(ctx, st); err != nil {
+		return nil, err
+	}
 
 	// The pages: the fixed ones, every record's page and history, and then
 	// whatever they link to.

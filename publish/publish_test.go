@@ -291,6 +291,9 @@ func TestPublishVerifies(t *testing.T) {
 		{"record", "data/persons.json", func(b []byte) []byte {
 			return bytes.Replace(b, []byte(publicName), []byte("Synthetic Other Name"), 1)
 		}, "does not match the commitment"},
+		{"earlier version", VersionsFile, func(b []byte) []byte {
+			return bytes.Replace(b, []byte(`"sex":"male"`), []byte(`"sex":"female"`), 1)
+		}, "does not match the commitment"},
 		{"page", "persons/" + itoa(fx.ids["public"]) + ".html", func(b []byte) []byte {
 			return bytes.Replace(b, []byte(publicName), []byte("Synthetic Other Name"), 1)
 		}, "does not match its SHA-256"},
