@@ -1,6 +1,7 @@
 package csvio
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -35,6 +36,44 @@ func Neutralize(s string) string {
 		return "'" + s
 	}
 	return s
+}
+
+// Cell is a JSON value as a CSV cell, the one rule of every export (the
+// CLI's and the site's downloads): a string neutralised, a number as written
+// (a spreadsheet reads "-43.2" as a number, not a formula; a string that
+// only starts like one, "-2+3+cmd|' /C calc'!A0", is a string), true or
+// false, null as nothing, anything else as its JSON, neutralised. v is a
+// value decoded with json.Decoder.UseNumber, or a json.RawMessage.
+func Cell(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return Neutralize(x)
+	case json.Number:
+		return x.String()
+	case bool:
+		return strconv.FormatBool(x)
+	case json.RawMessage:
+		return rawCell(x)
+	}
+	b, _ := json.Marshal(v)
+	return Neutralize(string(b))
+}
+
+// rawCell is Cell of a JSON text: a scalar by its value, an object or an
+// array as written.
+func rawCell(raw json.RawMessage) string {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if dec.Decode(&v) == nil {
+		switch v.(type) {
+		case nil, string, json.Number, bool:
+			return Cell(v)
+		}
+	}
+	return Neutralize(string(raw))
 }
 
 // Unneutralize undoes Neutralize: an apostrophe before a formula character

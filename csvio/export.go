@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 
 	"github.com/qantar-project/qantar"
 	"github.com/xuri/excelize/v2"
@@ -283,19 +282,7 @@ func recordCells(rec qantar.Record, cols []Column) ([]string, error) {
 				cells[i] = string(lb)
 			}
 		default:
-			switch x := v.(type) {
-			case string:
-				cells[i] = Neutralize(x)
-			case json.Number:
-				// Numbers are left as they are: a spreadsheet reads "-43.2"
-				// as a number, not a formula.
-				cells[i] = x.String()
-			case bool:
-				cells[i] = strconv.FormatBool(x)
-			default:
-				lb, _ := json.Marshal(x)
-				cells[i] = Neutralize(string(lb))
-			}
+			cells[i] = Cell(v)
 		}
 	}
 	return cells, nil

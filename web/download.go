@@ -6,9 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/csvio"
 )
 
 // download answers a list as a CSV or JSON file: the same records, filters
@@ -53,8 +53,8 @@ func (p *site) download(w http.ResponseWriter, r *http.Request, kind qantar.Kind
 }
 
 // recordsCSV writes records as CSV: one column per top-level JSON field in
-// the order first seen, nested values as JSON. A cell that a spreadsheet
-// would run as a formula is prefixed with an apostrophe.
+// the order first seen, nested values as JSON, each cell made by csvio.Cell
+// as in `qantar export` (nothing a spreadsheet would run as a formula).
 func recordsCSV(recs []qantar.Record) ([]byte, error) {
 	var cols []string
 	seen := map[string]bool{}
@@ -91,15 +91,9 @@ func recordsCSV(recs []qantar.Record) ([]byte, error) {
 	for _, rw := range rows {
 		out := make([]string, len(cols))
 		for j, c := range cols {
-			raw, ok := rw[c]
-			if !ok {
-				continue
+			if raw, ok := rw[c]; ok {
+				out[j] = csvio.Cell(raw)
 			}
-			var s string
-			if json.Unmarshal(raw, &s) != nil {
-				s = string(raw)
-			}
-			out[j] = neutralise(s)
 		}
 		if err := cw.Write(out); err != nil {
 			return nil, err
@@ -107,16 +101,4 @@ func recordsCSV(recs []qantar.Record) ([]byte, error) {
 	}
 	cw.Flush()
 	return buf.Bytes(), cw.Error()
-}
-
-// neutralise keeps a spreadsheet from running a cell as a formula (OWASP
-// "CSV injection").
-func neutralise(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		if _, err := fmt.Sscanf(s, "%g", new(float64)); err == nil && s[0] == '-' {
-			return s // a negative number
-		}
-		return "'" + s
-	}
-	return s
 }
