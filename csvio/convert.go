@@ -24,6 +24,17 @@ type table struct {
 	hashes map[[16]byte]int // content of keyless rows → line, to find repeats
 	// wasEmpty: the store held no record of this kind when the import began.
 	wasEmpty bool
+	// protection is the level given to persons whose row sets none.
+	protection string
+}
+
+// decided gives a person whose row sets no protection level the import's
+// (Options.Protection); without one, the person stays protected until
+// someone decides (qantar.Person.ProtectionLevel).
+func (t *table) decided(rec qantar.Record) {
+	if p, ok := rec.(*qantar.Person); ok && p.Protection == "" {
+		p.Protection = t.protection
+	}
 }
 
 // boundCol is a file's column bound to a column of the kind.
@@ -282,6 +293,7 @@ func (j *decodeJob) run() {
 	t := j.r.t
 	rec, err := qantar.DecodeBytes(t.kind, j.b)
 	if err == nil {
+		t.decided(rec)
 		err = rec.Validate()
 	}
 	if err != nil {

@@ -37,6 +37,10 @@ type Options struct {
 	SkipInvalid bool
 	// Progress, if set, is called as rows are read and written.
 	Progress func(Progress)
+	// Protection, if set, is the level of every person whose row sets
+	// none; without it such a person is restricted until an editor
+	// publishes them (or their consent to publication is recorded).
+	Protection string
 }
 
 // Progress is how far an import is: Phase "read" counts bytes of the input
@@ -164,7 +168,7 @@ func (im *importer) rowProblem(r *row, column, value, msg string) {
 
 // read reads and converts every row of one input.
 func (im *importer) read(ctx context.Context, in Input) error {
-	t := &table{kind: in.Kind, rep: &TableReport{Name: in.Name, Kind: in.Kind}}
+	t := &table{kind: in.Kind, rep: &TableReport{Name: in.Name, Kind: in.Kind}, protection: im.o.Protection}
 	im.tables = append(im.tables, t)
 	im.rep.Tables = append(im.rep.Tables, t.rep)
 	if _, ok := kindSpecs[in.Kind]; !ok {
@@ -495,8 +499,10 @@ func (im *importer) finish() {
 				t.rep.rejected = append(t.rep.rejected, Row{Line: r.line, Cells: r.cells})
 			case r.outcome == outCreated:
 				t.rep.Created++
+				t.rep.countProtected(r.rec)
 			case r.outcome == outUpdated:
 				t.rep.Updated++
+				t.rep.countProtected(r.rec)
 			case r.outcome == outUnchanged:
 				t.rep.Unchanged++
 			}
@@ -505,11 +511,12 @@ func (im *importer) finish() {
 		im.rep.Updated += t.rep.Updated
 		im.rep.Unchanged += t.rep.Unchanged
 		im.rep.Rejected += t.rep.Rejected
+		im.rep.Protected += t.rep.Protected
 	}
 	if !im.rep.Written && !im.rep.DryRun {
-		im.rep.Created, im.rep.Updated, im.rep.Unchanged = 0, 0, 0
+		im.rep.Created, im.rep.Updated, im.rep.Unchanged, im.rep.Protected = 0, 0, 0, 0
 		for _, t := range im.tables {
-			t.rep.Created, t.rep.Updated, t.rep.Unchanged = 0, 0, 0
+			t.rep.Created, t.rep.Updated, t.rep.Unchanged, t.rep.Protected = 0, 0, 0, 0
 		}
 	}
 }

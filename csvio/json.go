@@ -587,6 +587,7 @@ func (j *decodeJob) runJSON() {
 	}
 	rec, err := qantar.DecodeBytes(t.kind, j.b)
 	if err == nil {
+		t.decided(rec)
 		err = rec.Validate()
 	}
 	if err != nil {

@@ -50,6 +50,9 @@ type Report struct {
 	// Created, Updated and Unchanged count rows written (or, for a dry run,
 	// that would be); Rejected counts rows with a problem.
 	Created, Updated, Unchanged, Rejected int
+	// Protected counts the persons written who are not public: restricted
+	// or confidential until an editor publishes them.
+	Protected int
 	// Written is true when the import committed its rows.
 	Written bool
 	DryRun  bool
@@ -65,7 +68,15 @@ type TableReport struct {
 	Header                                []string
 	Rows                                  int // data rows read
 	Created, Updated, Unchanged, Rejected int
+	Protected                             int // persons written who are not public
 	rejected                              []Row
+}
+
+// countProtected counts rec if it is a person who is not public.
+func (t *TableReport) countProtected(rec qantar.Record) {
+	if p, ok := rec.(*qantar.Person); ok && p.ProtectionLevel() != qantar.Public {
+		t.Protected++
+	}
 }
 
 // OK reports whether the import found no problem.

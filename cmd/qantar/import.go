@@ -31,6 +31,7 @@ func runImport(ctx context.Context, m *Main, args []string) error {
 	delim := fs.String("delimiter", "", "delimiter of a CSV file: comma, semicolon, tab (default: detected)")
 	sheet := fs.String("sheet", "", "XLSX sheet to read (default: the first)")
 	reportPath := fs.String("report", "", "where to write the problems as CSV (default: FILE.problems.csv when there are problems)")
+	protection := fs.String("protection", "", "protection level of every person whose row sets none: public, restricted or confidential (default: restricted until an editor publishes them, unless the row records consent)")
 	rejectedPath := fs.String("rejected", "", "with --skip-invalid, where to write the rejected rows (default: FILE.rejected.csv, or FILE.rejected.json for a JSON file)")
 	pos, err := parseFlagsAnywhere(m, fs, args)
 	if err != nil {
@@ -40,7 +41,12 @@ func runImport(ctx context.Context, m *Main, args []string) error {
 		return usagef("give one FILE (or export directory) to import")
 	}
 	path := pos[0]
-	o := csvio.Options{DryRun: *dryRun, SkipInvalid: *skip, Actor: importActor(m)}
+	switch *protection {
+	case "", qantar.Public, qantar.Restricted, qantar.Confidential:
+	default:
+		return usagef("--protection %q: give public, restricted or confidential", *protection)
+	}
+	o := csvio.Options{DryRun: *dryRun, SkipInvalid: *skip, Actor: importActor(m), Protection: *protection}
 	o.Read.Encoding, o.Read.Sheet = *enc, *sheet
 	if o.Read.Delimiter, err = csvio.ParseDelimiter(*delim); err != nil {
 		return usagef("%v", err)
@@ -94,6 +100,12 @@ func runImport(ctx context.Context, m *Main, args []string) error {
 	for _, t := range rep.Tables {
 		fmt.Fprintf(m.Stdout, "%s: %d rows read (%s); %d created, %d updated, %d unchanged, %d rejected\n",
 			t.Name, t.Rows, describeImportTable(t), t.Created, t.Updated, t.Unchanged, t.Rejected)
+	}
+	switch {
+	case rep.Protected == 1:
+		fmt.Fprintln(m.Stdout, "1 person is protected (restricted or confidential) until an editor publishes them")
+	case rep.Protected > 1:
+		fmt.Fprintf(m.Stdout, "%d persons are protected (restricted or confidential) until an editor publishes them\n", rep.Protected)
 	}
 	if rep.OK() {
 		if rep.DryRun {

@@ -146,3 +146,34 @@ func TestExportCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestImportProtectsUntilDecided: persons imported without a protection
+// level are restricted, and the summary says how many; --protection sets the
+// level of rows that give none, a row's own level wins; an unknown level is
+// a usage error that writes nothing.
+func TestImportProtectsUntilDecided(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "q.db")
+	list := writeFile(t, filepath.Join(dir, "victims.csv"), []byte("external_key,name,birth_date,protection,consent\n"+
+		"v1,Synthetic Undecided,1990,,\nv2,Synthetic Consented,1991,,given\nv3,Synthetic Hidden,1992,confidential,\n"))
+	code, out, errOut := runQantar(t, "import", "--db", db, "--kind", "person", list)
+	if code != 0 || !strings.Contains(out, "2 persons are protected (restricted or confidential) until an editor publishes them") {
+		t.Fatalf("import: exit %d\n%s%s", code, out, errOut)
+	}
+	code, out, _ = runQantar(t, "export", "--db", db, "--format", "csv", "--public", "--out", filepath.Join(dir, "pub"))
+	if code != 0 {
+		t.Fatalf("export: %d %s", code, out)
+	}
+	pub, _ := os.ReadFile(filepath.Join(dir, "pub", "persons.csv"))
+	if strings.Contains(string(pub), "Synthetic Undecided") || strings.Contains(string(pub), "Synthetic Hidden") || !strings.Contains(string(pub), "Synthetic Consented") {
+		t.Errorf("public export after an import without levels:\n%s", pub)
+	}
+	other := writeFile(t, filepath.Join(dir, "other.csv"), []byte("external_key,name,protection\no1,Synthetic Flagged,\no2,Synthetic Own,restricted\n"))
+	if code, out, errOut := runQantar(t, "import", "--db", db, "--kind", "person", "--protection", "bogus", other); code != 2 || !strings.Contains(errOut, "--protection") {
+		t.Fatalf("bad level: exit %d\n%s%s", code, out, errOut)
+	}
+	if code, out, errOut := runQantar(t, "import", "--db", db, "--kind", "person", "--protection", "public", other); code != 0 ||
+		!strings.Contains(out, "2 created") || !strings.Contains(out, "1 person is protected") {
+		t.Fatalf("--protection public: exit %d\n%s%s", code, out, errOut)
+	}
+}
