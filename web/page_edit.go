@@ -296,7 +296,7 @@ func (p *site) newEdit(r *http.Request, rec qantar.Record) editView {
 
 func personFormOf(t tr, pr *qantar.Person) *personForm {
 	f := &personForm{BirthDate: pr.BirthDate.String(), Sex: vocabOptions(t, "sex", pr.Sex),
-		Protection: vocabOptions(t, "protection", pr.Protection), Consent: vocabOptions(t, "consent", pr.Consent)}
+		Protection: protectionOptions(t, pr.Protection), Consent: vocabOptions(t, "consent", pr.Consent)}
 	if pr.BirthPlace != 0 {
 		f.BirthPlace = itoa(pr.BirthPlace)
 	}
@@ -312,6 +312,14 @@ func personFormOf(t tr, pr *qantar.Person) *personForm {
 }
 
 // vocabOptions is a select of a vocabulary, with an empty choice first.
+// protectionOptions are vocabOptions of protection, whose empty choice says
+// what it means: restricted until someone decides.
+func protectionOptions(t tr, current string) []option {
+	out := vocabOptions(t, "protection", current)
+	out[0].Label = t.S("Not decided yet: restricted until an editor publishes")
+	return out
+}
+
 func vocabOptions(t tr, vocab, current string) []option {
 	out := []option{{Value: "", Label: "—"}}
 	for _, code := range qantar.VocabCodes(vocab) {

@@ -36,6 +36,9 @@ type importView struct {
 	Reupload  bool
 	LimitKiB  int
 	CanImport bool
+	// Protection is the level of persons whose row sets none.
+	Protection       string
+	ProtectionChoice []option
 }
 
 func (p *site) newImport(r *http.Request, kind qantar.Kind) importView {
@@ -44,6 +47,7 @@ func (p *site) newImport(r *http.Request, kind qantar.Kind) importView {
 	for _, k := range p.kinds {
 		pg.Kinds = append(pg.Kinds, option{Value: string(k), Label: pg.T.KindLabel(k), Selected: k == kind})
 	}
+	pg.ProtectionChoice = protectionOptions(pg.T, "")
 	return pg
 }
 
@@ -79,13 +83,18 @@ func (p *site) importPost(w http.ResponseWriter, r *http.Request) error {
 	pg.SkipInvalid = r.PostFormValue("skip_invalid") == "1"
 	pg.DryRun = r.PostFormValue("dry_run") == "1"
 	confirm := r.PostFormValue("confirm") == "1"
+	pg.Protection = r.PostFormValue("protection")
+	if _, ok := qantar.LookupTerm("protection", pg.Protection); pg.Protection != "" && !ok {
+		return qantar.FieldErrorf("protection", "%q is not a protection level", pg.Protection)
+	}
+	pg.ProtectionChoice = protectionOptions(pg.T, pg.Protection)
 	data, name, err := uploaded(r)
 	if err != nil {
 		pg.Problem = qantar.ErrorMessage(err)
 		return p.render(w, r, http.StatusBadRequest, "import", pg)
 	}
 	pg.FileName = name
-	opts := csvio.Options{Actor: actor, SkipInvalid: pg.SkipInvalid, DryRun: true}
+	opts := csvio.Options{Actor: actor, SkipInvalid: pg.SkipInvalid, DryRun: true, Protection: pg.Protection}
 	rep, err := csvio.Import(r.Context(), p.srv.store, kind, bytes.NewReader(data), name, opts)
 	if err == nil && (confirm || !pg.DryRun) && (rep.OK() || pg.SkipInvalid) {
 		opts.DryRun = false

@@ -245,6 +245,27 @@ func TestImportPage(t *testing.T) {
 	if n := fx.countPersons(t); n != before+2 {
 		t.Fatalf("%d persons after the import, want %d", n, before+2)
 	}
+	t.Run("ProtectedUntilDecided", func(t *testing.T) {
+		// The two persons just imported set no level: they are protected,
+		// the report says so, and nobody anonymous sees them.
+		if !strings.Contains(body, "Persons protected until an editor publishes them") {
+			t.Errorf("the report does not say that the imported persons are protected")
+		}
+		if _, page, _ := fx.get(t, nil, "/persons"); strings.Contains(page, "Synthetic Import One") {
+			t.Errorf("an imported person with no protection level is public")
+		}
+		list := "external_key,name\npub-1,Synthetic Chosen Public\n"
+		status, page := fx.postFile(t, ed, "/import", map[string]string{"kind": "persons", "protection": "public"}, "pub.csv", []byte(list))
+		if status != http.StatusOK || !strings.Contains(page, "The rows were written.") || strings.Contains(page, "Persons protected until") {
+			t.Fatalf("import with protection public: status %d", status)
+		}
+		if _, page, _ := fx.get(t, nil, "/persons?q=Synthetic+Chosen"); !strings.Contains(page, "Synthetic Chosen Public") {
+			t.Errorf("a person imported as public is not shown")
+		}
+		if status, _ := fx.postFile(t, ed, "/import", map[string]string{"kind": "persons", "protection": "secret"}, "x.csv", []byte(list)); status != http.StatusBadRequest {
+			t.Errorf("an unknown protection level: status %d", status)
+		}
+	})
 	t.Run("SkipInvalid", func(t *testing.T) {
 		bad := strings.ReplaceAll(bad, "syn-", "skip-")
 		status, body := fx.postFile(t, ed, "/import", map[string]string{"kind": "persons", "dry_run": "1", "skip_invalid": "1"}, "bad.csv", []byte(bad))
