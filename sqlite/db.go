@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"net/url"
 	"runtime"
 	"sort"
@@ -44,6 +45,8 @@ type Options struct {
 	LogKeyPath string
 	// LogOrigin names the log in its checkpoints; default DefaultOrigin.
 	LogOrigin string
+	// Logger receives warnings at open (default slog.Default()).
+	Logger *slog.Logger
 }
 
 // DefaultOrigin is the log origin when none is configured. A public
@@ -96,6 +99,12 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	if db.origin == "" {
 		db.origin = DefaultOrigin
 	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if err := createPrivate(path, opts.Logger); err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
 	keyPath := opts.LogKeyPath
 	if keyPath == "" {
 		keyPath = path + ".logkey"
@@ -143,6 +152,10 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	}
 	db.read.SetMaxOpenConns(n)
 	db.read.SetMaxIdleConns(n)
+	if err := privateSidecars(path); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
 	return db, nil
 }
 

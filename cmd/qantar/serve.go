@@ -53,7 +53,7 @@ func (m *Main) serve(ctx context.Context, cfg serveConfig) error {
 	if err != nil {
 		return err
 	}
-	store, err := openAppStore(ctx, storeConfig{DSN: cfg.DB, Synchronous: cfg.Synchronous, Checker: law.Checker{Rules: rules}})
+	store, err := openAppStore(ctx, storeConfig{DSN: cfg.DB, Synchronous: cfg.Synchronous, Checker: law.Checker{Rules: rules}, Logger: log})
 	if err != nil {
 		return err
 	}

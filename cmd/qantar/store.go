@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 
 	"github.com/qantar-project/qantar"
@@ -30,6 +31,7 @@ type storeConfig struct {
 	DSN         string
 	Synchronous string
 	Checker     qantar.Checker
+	Logger      *slog.Logger // warnings at open (default slog.Default())
 }
 
 // appStore is what the binary needs of a store: records, tokens and closing.
@@ -60,7 +62,7 @@ func openAppStore(ctx context.Context, cfg storeConfig) (appStore, error) {
 		}
 		return db, nil
 	}
-	db, err := sqlite.Open(ctx, cfg.DSN, sqlite.Options{Synchronous: cfg.Synchronous, Checker: cfg.Checker})
+	db, err := sqlite.Open(ctx, cfg.DSN, sqlite.Options{Synchronous: cfg.Synchronous, Checker: cfg.Checker, Logger: cfg.Logger})
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", cfg.DSN, err)
 	}
