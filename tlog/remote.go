@@ -128,7 +128,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	fmt.Fprintf(&b, "records:    %d public versions checked", r.Records)
 	if r.Withheld > 0 {
-		fmt.Fprintf(&b, " (%d withheld: shown without details about a protected person or without their salt; found in the log, content not comparable)", r.Withheld)
+		fmt.Fprintf(&b, " (%d shown without details about a protected person or without their salt: found in the log, content not comparable)", r.Withheld)
 	}
 	b.WriteString("\n")
 	fmt.Fprintf(&b, "took:       %s\n", r.Elapsed.Round(time.Millisecond))

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/publish"
 	"github.com/qantar-project/qantar/tlog"
 )
 
@@ -125,8 +127,34 @@ func (m *Main) verifyURL(ctx context.Context, base, oldPath, key, save string, r
 // A citation or act that the mirror shows without details about a
 // protected person (qantar.VisibleWith) is marked Withheld: its content
 // cannot match its leaf, and it is not a sign of tampering.
+//
+// Every version comes with the salt the mirror serves for it (the API's
+// history of the record, or a static mirror's data/versions.json), and the
+// earlier versions served with a salt are yielded too, from the data the
+// history shows: every version the public sees whole is checked against its
+// leaf. A version served without a salt is counted as withheld.
 func publicRecords(ctx context.Context, client *http.Client, base string) iter.Seq2[tlog.RecordVersion, error] {
 	return func(yield func(tlog.RecordVersion, error) bool) {
+		// A static mirror's salts, read once it is known to be static.
+		var staticVersions []qantar.Version
+		type vkey struct {
+			kind    qantar.Kind
+			id      int64
+			version int
+		}
+		staticSalts := map[vkey]qantar.Version{}
+		current := map[vkey]bool{}
+		// salted turns a served version into what the log check needs.
+		salted := func(v qantar.Version) (tlog.RecordVersion, error) {
+			rv := tlog.RecordVersion{Kind: v.Kind, ID: v.ID, Version: v.Version, Canonical: v.Data, Reason: v.Reason}
+			if v.Salt != "" {
+				var err error
+				if rv.Salt, err = hex.DecodeString(v.Salt); err != nil {
+					return rv, fmt.Errorf("%s %d version %d: salt %q is not hex", v.Kind, v.ID, v.Version, v.Salt)
+				}
+			}
+			return rv, nil
+		}
 		hidden := map[int64]bool{}    // protected persons, shown as placeholders
 		shown := map[int64]bool{}     // persons shown in full
 		victimOf := map[int64]int64{} // acts → their victims
@@ -157,6 +185,16 @@ func publicRecords(ctx context.Context, client *http.Client, base string) iter.S
 				if items, err = fetchArray(ctx, client, fmt.Sprintf("%s/data/%s.json", base, kind)); err != nil {
 					yield(tlog.RecordVersion{}, err)
 					return
+				}
+				if i == 0 {
+					err := getJSON(ctx, client, base+"/"+publish.VersionsFile, &staticVersions)
+					if err != nil && !errors.Is(err, errNotFound) { // a mirror made before salts has none
+						yield(tlog.RecordVersion{}, err)
+						return
+					}
+					for _, v := range staticVersions {
+						staticSalts[vkey{v.Kind, v.ID, v.Version}] = v
+					}
 				}
 			}
 			for _, raw := range items {
@@ -195,9 +233,58 @@ func publicRecords(ctx context.Context, client *http.Client, base string) iter.S
 					yield(tlog.RecordVersion{}, err)
 					return
 				}
-				if !yield(tlog.RecordVersion{Kind: kind, ID: m.ID, Version: m.Version, Canonical: canon, Withheld: withheld}, nil) {
+				rv := tlog.RecordVersion{Kind: kind, ID: m.ID, Version: m.Version, Canonical: canon, Withheld: withheld}
+				current[vkey{kind, m.ID, m.Version}] = true
+				var earlier []qantar.Version
+				switch {
+				case withheld:
+				case static:
+					if v, ok := staticSalts[vkey{kind, m.ID, m.Version}]; ok {
+						sv, err := salted(v)
+						if err != nil {
+							yield(tlog.RecordVersion{}, err)
+							return
+						}
+						rv.Salt, rv.Reason = sv.Salt, sv.Reason
+					}
+				default:
+					var h struct{ Versions []qantar.Version }
+					if err := getJSON(ctx, client, fmt.Sprintf("%s/api/v1/%s/%d/history", base, kind, m.ID), &h); err != nil {
+						yield(tlog.RecordVersion{}, err)
+						return
+					}
+					for _, v := range h.Versions {
+						if v.Version == m.Version {
+							sv, err := salted(v)
+							if err != nil {
+								yield(tlog.RecordVersion{}, err)
+								return
+							}
+							rv.Salt, rv.Reason = sv.Salt, sv.Reason
+						} else if v.Salt != "" {
+							earlier = append(earlier, v)
+						}
+					}
+				}
+				if !yield(rv, nil) {
 					return
 				}
+				for _, v := range earlier {
+					sv, err := salted(v)
+					if !yield(sv, err) || err != nil {
+						return
+					}
+				}
+			}
+		}
+		// A static mirror's earlier versions, as data/versions.json shows them.
+		for _, v := range staticVersions {
+			if current[vkey{v.Kind, v.ID, v.Version}] {
+				continue
+			}
+			sv, err := salted(v)
+			if !yield(sv, err) || err != nil {
+				return
 			}
 		}
 	}
