@@ -201,8 +201,8 @@ func TestEditPerson(t *testing.T) {
 		t.Fatalf("create: status %d", status)
 	}
 	where := resp.Header.Get("Location")
-	if _, body, _ := fx.get(t, a, where+"?lang=ru"); !strings.Contains(body, "Синтетический Новый") {
-		t.Fatalf("created person not shown in Russian at %s", where)
+	if _, body, _ := fx.get(t, a, where+"?lang=ru"); !strings.Contains(body, "Синтетический Новый") || !strings.Contains(body, "Никто не решал опубликовать") {
+		t.Fatalf("created person not shown in Russian, or not said to be undecided, at %s", where)
 	}
 	// Nobody chose a protection level: the person is restricted until an
 	// editor publishes them.
@@ -229,8 +229,8 @@ func TestEditPerson(t *testing.T) {
 	}
 	// Anonymous readers see a write within the state key's interval.
 	time.Sleep(300 * time.Millisecond)
-	if _, body, _ := fx.get(t, nil, where); !strings.Contains(body, "Synthetic Edited Person") {
-		t.Errorf("an anonymous reader does not see the edit")
+	if _, body, _ := fx.get(t, nil, where); !strings.Contains(body, "Synthetic Edited Person") || !strings.Contains(body, "decided by an editor on") {
+		t.Errorf("an anonymous reader does not see the edit, or who published the person")
 	}
 	t.Run("JSONFormForOtherKinds", func(t *testing.T) {
 		status, body, _ := fx.post(t, a, "/edit/units/new", url.Values{"json": {`{"name": {"en": "Synthetic Unit"}, "kind": "nope"}`}})

@@ -31,6 +31,7 @@ type recordView struct {
 	Children     []link
 	Cited        []citedRow
 	Complaints   []link
+	Decision     string // who decided a person's protection, and when
 	ActCount     int    // acts in an event
 	AllActs      string // the list of all of them, when the page shows only some
 }
@@ -82,6 +83,7 @@ func (p *site) kindSections(ctx context.Context, pg *recordView, res *resolver, 
 	var err error
 	switch x := rec.(type) {
 	case *qantar.Person:
+		pg.Decision = p.protectionDecision(ctx, pg.T, res.reader, x.ID)
 		if pg.Acts, err = p.personActs(ctx, res, x.ID); err != nil {
 			return err
 		}
