@@ -101,3 +101,74 @@ func TestSignInNextStaysOnSite(t *testing.T) {
 		}
 	}
 }
+
+// sessionCookieOf returns the session cookie an answer sets, or nil.
+func sessionCookieOf(resp *http.Response) *http.Cookie {
+	for _, c := range resp.Cookies() {
+		if c.Name == "qantar_session" {
+			return c
+		}
+	}
+	return nil
+}
+
+// TestSecureCookie: the session cookie is Secure when the site's origin is
+// https, or when a trusted proxy says the reader came over https; a proxy's
+// word is ignored unless it is trusted.
+func TestSecureCookie(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		cfg    web.Config
+		header []string
+		want   bool
+	}{
+		{"HTTPSOrigin", web.Config{Origin: "https://qantar.example.org"}, nil, true},
+		{"HTTPOrigin", web.Config{Origin: "http://127.0.0.1:8080"}, nil, false},
+		{"TrustedProxy", web.Config{TrustProxy: true}, []string{"X-Forwarded-Proto", "https"}, true},
+		{"TrustedProxyPlainHTTP", web.Config{TrustProxy: true}, []string{"X-Forwarded-Proto", "http"}, false},
+		{"UntrustedProxy", web.Config{}, []string{"X-Forwarded-Proto", "https"}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fx := newAccountsFixture(t, func(c *web.Config) { c.Origin, c.TrustProxy = tc.cfg.Origin, tc.cfg.TrustProxy })
+			fx.account(t, "viewer-secure", qantar.RoleViewer)
+			status, _, resp := fx.post(t, client(), "/login", url.Values{"name": {"viewer-secure"}, "password": {testPassword}}, tc.header...)
+			c := sessionCookieOf(resp)
+			if status != http.StatusSeeOther || c == nil {
+				t.Fatalf("sign-in: status %d, cookie %v", status, c)
+			}
+			if c.Secure != tc.want {
+				t.Errorf("session cookie Secure = %v, want %v", c.Secure, tc.want)
+			}
+		})
+	}
+}
+
+// TestNoStoreWhenAuthenticated: every answer to a request with a session
+// cookie or a token is uncacheable (pages, API, log), also where the handler
+// would let it be cached; an anonymous one keeps its own caching.
+func TestNoStoreWhenAuthenticated(t *testing.T) {
+	fx := newAccountsFixture(t, nil)
+	fx.account(t, "viewer-cache", qantar.RoleViewer)
+	_, token, err := fx.db.CreateToken(context.Background(), "cache", qantar.RoleViewer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, resp := fx.post(t, client(), "/login", url.Values{"name": {"viewer-cache"}, "password": {testPassword}})
+	c := sessionCookieOf(resp)
+	if c == nil {
+		t.Fatal("no session cookie")
+	}
+	if cc := resp.Header.Get("Cache-Control"); cc != "no-store" {
+		t.Errorf("the sign-in answer that sets the cookie has Cache-Control %q", cc)
+	}
+	for _, path := range []string{"/api/v1/persons", "/api/v1/persons/999", "/log/checkpoint", "/", "/persons"} {
+		for _, h := range [][]string{{"Cookie", "qantar_session=" + c.Value}, {"Authorization", "Bearer " + token}} {
+			if _, _, hdr := fx.get(t, nil, path, h...); hdr.Get("Cache-Control") != "no-store" {
+				t.Errorf("%s with %s: Cache-Control %q, want no-store", path, h[0], hdr.Get("Cache-Control"))
+			}
+		}
+	}
+	if _, _, hdr := fx.get(t, nil, "/log/checkpoint"); hdr.Get("Cache-Control") == "no-store" {
+		t.Errorf("an anonymous answer is no-store too: the test cannot tell")
+	}
+}

@@ -32,6 +32,12 @@ type Config struct {
 	Logger *slog.Logger
 	// Now is the clock (tests set it).
 	Now func() time.Time
+	// Origin is the site's address as readers reach it
+	// ("https://qantar.example.org"); an https origin makes cookies Secure.
+	Origin string
+	// TrustProxy honours X-Forwarded-Proto from the reverse proxy in front:
+	// set it only when every request comes through that proxy.
+	TrustProxy bool
 }
 
 // Server is the HTTP server.
@@ -69,7 +75,7 @@ func New(cfg Config) *Server {
 	}
 	mux := http.NewServeMux()
 	s.routes(mux)
-	s.handler = s.secure(s.authenticate(mux))
+	s.handler = s.secure(noStore(s.authenticate(mux)))
 	return s
 }
 

@@ -132,7 +132,8 @@ func hashSecret(s string) []byte {
 }
 
 // startSession stores a new session and sets its cookie: HttpOnly, Secure
-// when served over TLS, SameSite=Lax.
+// when the reader's connection is HTTPS (secureRequest), SameSite=Lax; the
+// answer that carries it is not stored by any cache.
 func (p *site) startSession(ctx context.Context, w http.ResponseWriter, r *http.Request, u *qantar.User) error {
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
@@ -145,7 +146,8 @@ func (p *site) startSession(ctx context.Context, w http.ResponseWriter, r *http.
 		return err
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: secret, Path: "/", MaxAge: int(SessionTTL / time.Second),
-		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
+		HttpOnly: true, Secure: p.srv.secureRequest(r), SameSite: http.SameSiteLaxMode})
+	w.Header().Set("Cache-Control", "no-store")
 	return nil
 }
 

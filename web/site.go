@@ -265,7 +265,7 @@ func (p *site) setLang(w http.ResponseWriter, r *http.Request) error {
 		return qantar.FieldErrorf("lang", "%q is not one of kk, ru, en", lang)
 	}
 	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
-		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
+		HttpOnly: true, Secure: p.srv.secureRequest(r), SameSite: http.SameSiteLaxMode})
 	next := localPath(r.PostFormValue("next"))
 	// A ?lang= left in the address would override the new choice.
 	if u, err := url.Parse(next); err == nil {

@@ -26,25 +26,43 @@ type serveConfig struct {
 	Empty       bool
 	Synchronous string
 	Rules       string // a rules file replacing the embedded ones
+	Origin      string // the site's address as readers reach it (web.Config.Origin)
+	TrustProxy  bool   // honour the reverse proxy's X-Forwarded-Proto
 	// ready, when set, receives the listening address (tests use port 0).
 	ready func(addr string)
 }
 
 func runServe(ctx context.Context, m *Main, args []string) error {
-	fs := m.newFlags("serve", "[--db qantar.db] [--addr 127.0.0.1:8080] [--empty]")
+	cfg, err := m.serveFlags(args)
+	if err != nil {
+		return err
+	}
+	return m.serve(ctx, cfg)
+}
+
+// serveFlags reads serve's flags into its configuration.
+func (m *Main) serveFlags(args []string) (serveConfig, error) {
+	fs := m.newFlags("serve", "[--db qantar.db] [--addr 127.0.0.1:8080] [--empty] [--origin https://host] [--trust-proxy]")
 	cfg := serveConfig{}
 	fs.StringVar(&cfg.DB, "db", "qantar.db", "database: a SQLite file path, or a postgres:// URL")
 	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "address to listen on")
 	fs.BoolVar(&cfg.Empty, "empty", false, "do not load the bundled Qantar 2022 dataset into a new database")
 	fs.StringVar(&cfg.Synchronous, "synchronous", "FULL", "SQLite durability: FULL (survives power loss) or NORMAL (survives crashes)")
 	fs.StringVar(&cfg.Rules, "rules", "", "jurisdiction rules file (JSON, see law/rules/README.md) instead of the embedded Kazakh rules")
+	fs.StringVar(&cfg.Origin, "origin", "", "the site's address as readers reach it, e.g. https://qantar.example.org (https makes cookies Secure)")
+	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", false, "honour X-Forwarded-Proto from the reverse proxy in front (only if every request comes through it)")
 	if err := m.parseFlags(fs, args); err != nil {
-		return err
+		return cfg, err
 	}
 	if fs.NArg() > 0 {
-		return usagef("unexpected argument %q", fs.Arg(0))
+		return cfg, usagef("unexpected argument %q", fs.Arg(0))
 	}
-	return m.serve(ctx, cfg)
+	if cfg.Origin != "" {
+		if err := web.CheckOrigin(cfg.Origin); err != nil {
+			return cfg, usagef("--origin: %v", err)
+		}
+	}
+	return cfg, nil
 }
 
 func (m *Main) serve(ctx context.Context, cfg serveConfig) error {
@@ -86,7 +104,8 @@ func (m *Main) serve(ctx context.Context, cfg serveConfig) error {
 		}
 	}
 
-	srv := web.New(web.Config{Store: store, Tokens: store, Log: store, Search: store, Rules: rules, Logger: log})
+	srv := web.New(web.Config{Store: store, Tokens: store, Log: store, Search: store, Rules: rules, Logger: log,
+		Origin: cfg.Origin, TrustProxy: cfg.TrustProxy})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)

@@ -18,14 +18,21 @@ import (
 // and a function that stops it and waits for it to finish.
 func server(t *testing.T, db string, extra ...string) (string, func()) {
 	t.Helper()
+	return serverWith(t, serveConfig{DB: db, Synchronous: "NORMAL", Empty: contains(extra, "--empty")})
+}
+
+// serverWith is server with a configuration of the test's own; its address
+// is always 127.0.0.1:0.
+func serverWith(t *testing.T, cfg serveConfig) (string, func()) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	addrc := make(chan string, 1)
 	var out safeBuffer
 	m := &Main{Stdout: &out, Stderr: &out}
 	done := make(chan error, 1)
 	go func() {
-		done <- m.serve(ctx, serveConfig{DB: db, Addr: "127.0.0.1:0", Synchronous: "NORMAL", Empty: contains(extra, "--empty"),
-			ready: func(a string) { addrc <- a }})
+		cfg.Addr, cfg.ready = "127.0.0.1:0", func(a string) { addrc <- a }
+		done <- m.serve(ctx, cfg)
 	}()
 	select {
 	case a := <-addrc:
