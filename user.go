@@ -99,7 +99,8 @@ type UserService interface {
 	// name is ECONFLICT.
 	CreateUser(ctx context.Context, u *User) error
 	// UpdateUser stores a user's role, password hash, TOTP secret and step,
-	// and disabled time.
+	// and disabled time. The step is never lowered: a copy of the user read
+	// before a sign-in cannot make that sign-in's code good again.
 	UpdateUser(ctx context.Context, u *User) error
 	UserByID(ctx context.Context, id int64) (*User, error)
 	// UserByName returns the user of that name; ENOTFOUND if none.

@@ -37,7 +37,7 @@ func (db *DB) UpdateUser(ctx context.Context, u *qantar.User) error {
 	if err := u.Validate(); err != nil {
 		return err
 	}
-	tag, err := db.pool.Exec(ctx, `UPDATE users SET role = $1, password_hash = $2, totp_secret = $3, totp_last_step = $4, disabled_at = $5
+	tag, err := db.pool.Exec(ctx, `UPDATE users SET role = $1, password_hash = $2, totp_secret = $3, totp_last_step = GREATEST(totp_last_step, $4), disabled_at = $5
 		WHERE id = $6`, u.Role, u.PasswordHash, u.TOTPSecret, u.TOTPLastStep, u.DisabledAt, u.ID)
 	if err != nil {
 		return fmt.Errorf("update user: %w", err)

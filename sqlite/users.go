@@ -43,7 +43,7 @@ func (db *DB) UpdateUser(ctx context.Context, u *qantar.User) error {
 	if u.DisabledAt != nil {
 		disabled = formatTime(*u.DisabledAt)
 	}
-	res, err := db.write.ExecContext(ctx, `UPDATE users SET role = ?, password_hash = ?, totp_secret = ?, totp_last_step = ?, disabled_at = ?
+	res, err := db.write.ExecContext(ctx, `UPDATE users SET role = ?, password_hash = ?, totp_secret = ?, totp_last_step = max(totp_last_step, ?), disabled_at = ?
 		WHERE id = ?`, u.Role, u.PasswordHash, u.TOTPSecret, u.TOTPLastStep, disabled, u.ID)
 	if err != nil {
 		return fmt.Errorf("update user: %w", err)

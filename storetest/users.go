@@ -9,7 +9,8 @@ import (
 )
 
 // TOTPStepOnce checks a store's UseTOTPStep: of many concurrent uses of one
-// step exactly one wins, and a step no later than the last used never does.
+// step exactly one wins, a step no later than the last used never does, and
+// UpdateUser never lowers it.
 // Each store's users test calls it with a store of its own.
 func TOTPStepOnce(t *testing.T, users qantar.UserService) {
 	u := &qantar.User{Name: "totp-once", Role: qantar.RoleEditor, PasswordHash: "$argon2id$x", TOTPSecret: "JBSWY3DPEHPK3PXP"}
@@ -41,6 +42,12 @@ func TOTPStepOnce(t *testing.T, users qantar.UserService) {
 		if ok, err := users.UseTOTPStep(ctx(), tc.id, tc.step); err != nil || ok != tc.want {
 			t.Errorf("UseTOTPStep(user %d, step %d) = %v, %v; want %v", tc.id, tc.step, ok, err, tc.want)
 		}
+	}
+	// An update from a copy read before those steps were used (an admin's
+	// change of role) keeps the last step.
+	u.Role = qantar.RoleAdmin
+	if err := users.UpdateUser(ctx(), u); err != nil {
+		t.Fatal(err)
 	}
 	if got, err := users.UserByID(ctx(), u.ID); err != nil || got.TOTPLastStep != step+1 {
 		t.Errorf("last step stored = %v, %v; want %d", got, err, step+1)
