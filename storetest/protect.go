@@ -213,7 +213,7 @@ func nearNames(base string, n int) []string {
 	seen := map[string]bool{key: true}
 	var out []string
 	r := []rune(base)
-	for _, l := range []rune("абвгдезиклмнопрстуфхыэюя") {
+	for _, l := range "абвгдезиклмнопрстуфхыэюя" {
 		for _, cand := range []string{base + string(l), string(r[:len(r)-1]) + string(l)} {
 			k := names.Key(cand)
 			if !seen[k] && search.Distance(key, k) == 1 {

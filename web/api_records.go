@@ -128,7 +128,9 @@ func (s *Server) apiGet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if c, ok := rec.(*qantar.Complaint); ok {
+	// Everything below sees only the reader's projection.
+	vis := s.visible(r, rec)
+	if c, ok := vis.(*qantar.Complaint); ok {
 		view, err := s.complaintView(r, c)
 		if err != nil {
 			return err
@@ -136,7 +138,6 @@ func (s *Server) apiGet(w http.ResponseWriter, r *http.Request) error {
 		writeJSON(w, http.StatusOK, view)
 		return nil
 	}
-	vis := s.visible(r, rec)
 	s.auditShown(r, vis)
 	writeJSON(w, http.StatusOK, vis)
 	return nil
