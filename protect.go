@@ -3,6 +3,7 @@ package qantar
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 )
 
 // ProtectedName is shown in place of a person the reader may not see.
@@ -255,4 +256,23 @@ func Projections(rec Record, data []byte, resolve Resolver) (pub, view []byte, e
 		return nil, nil, err
 	}
 	return pub, view, nil
+}
+
+// ProjectionProblem says how a store's kept projections of rec (pub and view,
+// nil when the record itself) differ from what Projections makes of it now;
+// "" when they agree. verify uses it: an edited projection column would show
+// readers what they may not see.
+func ProjectionProblem(rec Record, data, pub, view []byte, resolve Resolver) string {
+	p, v, err := Projections(rec, data, resolve)
+	if err != nil {
+		return err.Error()
+	}
+	name := fmt.Sprintf("%s/%d", rec.Kind(), rec.GetMeta().ID)
+	switch {
+	case !bytes.Equal(p, pub):
+		return name + ": what anonymous readers are shown of it is not its projection"
+	case !bytes.Equal(v, view):
+		return name + ": what viewers are shown of it is not its projection"
+	}
+	return ""
 }

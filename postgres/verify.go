@@ -97,6 +97,9 @@ func (db *DB) Verify(ctx context.Context) (*qantar.VerifyReport, error) {
 	if err := verifyRecords(ctx, tx, rep); err != nil {
 		return nil, err
 	}
+	if err := verifyProjections(ctx, tx, rep); err != nil {
+		return nil, err
+	}
 	return rep, nil
 }
 

@@ -83,6 +83,8 @@ func TestVerifyFindsTampering(t *testing.T) {
 		{"UndeleteRecord", `UPDATE records SET deleted_at = NULL WHERE kind = 'persons' AND id = 3`, "persons/3"},
 		{"EditDeleteReason", `UPDATE versions SET reason = 'asked by the family' WHERE kind = 'persons' AND id = 3 AND op = 'delete'`, "persons/3 version 2"},
 		{"EditProtectionColumn", `UPDATE records SET protection = 'public' WHERE kind = 'persons' AND id = 2`, "persons/2: its protection column"},
+		{"ClearPublicProjection", `UPDATE records SET pub_data = NULL WHERE kind = 'persons' AND id = 2`, "persons/2: what anonymous readers are shown"},
+		{"EditViewerProjection", `UPDATE records SET viewer_data = data WHERE kind = 'persons' AND id = 2`, "persons/2: what viewers are shown"},
 		{"EditSalt", `UPDATE versions SET salt = NULL WHERE kind = 'persons' AND id = 1 AND version = 1`, "persons/1 version 1"},
 	}
 	for _, tt := range tests {
