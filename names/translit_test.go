@@ -6,7 +6,8 @@ import (
 )
 
 // The letter tables below are typed from the sources cited in
-// shared/domain/kazakhstan.md §5, not generated from the package's tables:
+// the project's domain notes on Kazakhstan (§5; testdata/README.md names
+// them), not generated from the package's tables:
 // Cyrillic letters in alphabetical order, one Latin form each.
 var cyrillicLetters = strings.Fields("а ә б в г ғ д е ё ж з и й к қ л м н ң о ө п р с т у ұ ү ф х һ ц ч ш щ ъ ы і ь э ю я")
 

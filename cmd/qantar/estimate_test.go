@@ -30,21 +30,15 @@ func writeEstimateFixture(t *testing.T, name, content string) string {
 	return p
 }
 
-// sharedMSE finds ../shared/data/mse by walking up, or skips.
-func sharedMSE(t *testing.T, file string) string {
+// testdataMSE is the path of a published overlap table in testdata/
+// (testdata/README.md names its source).
+func testdataMSE(t *testing.T, file string) string {
 	t.Helper()
-	dir, _ := os.Getwd()
-	for {
-		p := filepath.Join(dir, "shared", "data", "mse", file)
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("reference data shared/data/mse not found; skipping")
-		}
-		dir = parent
+	p := filepath.Join("testdata", file)
+	if _, err := os.Stat(p); err != nil {
+		t.Fatalf("reference data: %v", err)
 	}
+	return p
 }
 
 type estimateJSON struct {
@@ -99,7 +93,7 @@ func TestEstimateTwoListsJSON(t *testing.T) {
 }
 
 func TestEstimatePublishedKosovo(t *testing.T) {
-	f := sharedMSE(t, "kosovo1999_4list.csv")
+	f := testdataMSE(t, "kosovo1999_4list.csv")
 	code, out, errs := runEstimateCmd(t, "--method", "loglinear", "--select", "bic", "--max-order", "3", "--format", "json", f)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
@@ -118,7 +112,7 @@ func TestEstimatePublishedKosovo(t *testing.T) {
 }
 
 func TestEstimatePublishedLCMCR(t *testing.T) {
-	f := sharedMSE(t, "ph_manila_police.csv")
+	f := testdataMSE(t, "ph_manila_police.csv")
 	code, out, errs := runEstimateCmd(t, f, "--method", "lcmcr", "--seed", "4", "--iterations", "20000", "--burnin", "5000", "--format", "json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)

@@ -8,52 +8,31 @@ import (
 	"testing"
 )
 
-// sharedFile finds a file under shared/ (the reference data and domain notes
-// kept beside the repository, not in it) by walking up from the package
-// directory, and skips the test when it is absent.
-func sharedFile(t testing.TB, rel string) string {
+// readTable reads a CSV or TSV reference file of testdata/ (testdata/README.md
+// names its source), header included.
+func readTable(t testing.TB, name string, comma rune) [][]string {
 	t.Helper()
-	dir, err := os.Getwd()
+	f, err := os.Open(filepath.Join("testdata", name))
 	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		p := filepath.Join(dir, "shared", rel)
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skipf("shared/%s not found above the package directory", rel)
-		}
-		dir = parent
-	}
-}
-
-// readTable reads a CSV or TSV file of the shared directory, header included.
-func readTable(t testing.TB, rel string, comma rune) [][]string {
-	t.Helper()
-	f, err := os.Open(sharedFile(t, rel))
-	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("reference data: %v", err)
 	}
 	defer f.Close()
 	r := csv.NewReader(f)
 	r.Comma = comma
 	rows, err := r.ReadAll()
 	if err != nil {
-		t.Fatalf("%s: %v", rel, err)
+		t.Fatalf("%s: %v", name, err)
 	}
 	if len(rows) < 2 {
-		t.Fatalf("%s: no data rows", rel)
+		t.Fatalf("%s: no data rows", name)
 	}
 	return rows
 }
 
 // TestKazakhLatin2021TSV checks every letter of the 2021 table in
-// shared/domain/kazakh_latin_2021.tsv, upper and lower case.
+// testdata/kazakh_latin_2021.tsv, upper and lower case.
 func TestKazakhLatin2021TSV(t *testing.T) {
-	rows := readTable(t, "domain/kazakh_latin_2021.tsv", '\t')
+	rows := readTable(t, "kazakh_latin_2021.tsv", '\t')
 	if strings.Join(rows[0], ",") != "cyrillic,latin" {
 		t.Fatalf("header %q, want cyrillic, latin", rows[0])
 	}
@@ -67,11 +46,11 @@ func TestKazakhLatin2021TSV(t *testing.T) {
 	}
 }
 
-// TestRussianSamples runs the iuliia test vectors of shared/data/translit:
+// TestRussianSamples runs the iuliia test vectors of testdata/ru_samples.csv:
 // the schemes this package implements must give the vector exactly; every
 // vector, of any scheme, must give the Cyrillic text's key.
 func TestRussianSamples(t *testing.T) {
-	rows := readTable(t, "data/translit/ru_samples.csv", ',')
+	rows := readTable(t, "ru_samples.csv", ',')
 	exact := map[string]Scheme{
 		"icao_doc_9303": ICAO9303,
 		"wikipedia":     Informal,
