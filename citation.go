@@ -13,7 +13,13 @@ type Citation struct {
 	TimeCode   string `json:"time_code,omitempty"`
 	ArchiveURL string `json:"archive_url,omitempty"`
 	Confidence string `json:"confidence,omitempty"`
-	Quote      string `json:"quote,omitempty"`
+	// Quote is the source's own words, never a paraphrase: what Qantar says
+	// of the source (a summary, why it is cited, a caveat) goes in Note.
+	Quote string `json:"quote,omitempty"`
+	// Note is Qantar's words about the citation. A citation of a record that
+	// protection may hide (SubjectKinds: persons, acts, posts, involvements,
+	// complaints) carries none: Project does not yet clear it.
+	Note Text `json:"note,omitempty"`
 }
 
 func (*Citation) Kind() Kind { return KindCitation }
@@ -48,7 +54,13 @@ func (c *Citation) Validate() error {
 	if err := checkTerm("confidence", "confidence", c.Confidence, false); err != nil {
 		return err
 	}
-	return checkString("quote", c.Quote, MaxLong)
+	if err := checkString("quote", c.Quote, MaxLong); err != nil {
+		return err
+	}
+	if !c.Note.IsEmpty() && SubjectKinds[c.RecordKind] {
+		return FieldErrorf("note", "a citation of %s carries no note (what it says could describe a protected person); use quote", c.RecordKind)
+	}
+	return c.Note.validate("note", MaxLong, false)
 }
 
 func (c *Citation) Refs() []Ref {

@@ -1,5 +1,7 @@
 package qantar
 
+import "fmt"
+
 // Event is something that happened at a place and time, possibly part of a
 // larger event: "January events" → "Almaty, 5 January, Republic Square".
 type Event struct {
@@ -39,11 +41,19 @@ func (e *Event) Refs() []Ref {
 
 // Place is a city, a region, a square. Regions are redrawn (Kazakhstan made
 // three new regions in June 2022), so a place keeps both its region at the
-// time of the events and its region today.
+// time of the events and its region today; and places are renamed
+// (Kapshagay became Konayev in 2022), so a place may list its names with the
+// days each was in use.
 type Place struct {
 	Meta
-	// Name in kk, ru, en and kk-Latn (the 2021 Kazakh Latin alphabet).
-	Name           Text     `json:"name"`
+	// Name in kk, ru, en and kk-Latn (the 2021 Kazakh Latin alphabet): the
+	// name Qantar shows.
+	Name Text `json:"name"`
+	// Names are the place's names over time, oldest first, each with the
+	// first and last day it was in use (either may be unknown). A place
+	// that existed only for a period (a region before it was split) gives
+	// that period here too.
+	Names          []PlaceName `json:"names,omitempty"`
 	PlaceKind      string   `json:"kind,omitempty"`
 	RegionThenID   int64    `json:"region_then_id,omitempty"`
 	RegionNowID    int64    `json:"region_now_id,omitempty"`
@@ -53,10 +63,51 @@ type Place struct {
 	Notes          Text     `json:"notes,omitempty"`
 }
 
+// PlaceName is a name valid for a period: From is the first day it was in
+// use, To the last (inclusive); a zero From or To is not known or open.
+type PlaceName struct {
+	Name Text `json:"name"`
+	From Date `json:"from,omitzero"`
+	To   Date `json:"to,omitzero"`
+}
+
 func (*Place) Kind() Kind { return KindPlace }
+
+// NameOn returns the place's name in use on day d: the first of Names whose
+// period holds d, or Name when none does.
+func (p *Place) NameOn(d Date) Text {
+	for _, n := range p.Names {
+		if (n.From.IsZero() || !d.Before(n.From)) && (n.To.IsZero() || !n.To.Before(d)) {
+			return n.Name
+		}
+	}
+	return p.Name
+}
+
+func (p *Place) validateNames() error {
+	if len(p.Names) > MaxList {
+		return FieldErrorf("names", "has %d names; the limit is %d", len(p.Names), MaxList)
+	}
+	for i, n := range p.Names {
+		f := fmt.Sprintf("names[%d]", i)
+		if err := n.Name.validate(f+".name", MaxShort, true); err != nil {
+			return err
+		}
+		if n.To.Before(n.From) {
+			return FieldErrorf(f+".to", "%s is before the first day %s", n.To, n.From)
+		}
+		if i > 0 && !n.From.IsZero() && n.From.Before(p.Names[i-1].From) {
+			return FieldErrorf(f+".from", "names are listed oldest first: %s is before %s", n.From, p.Names[i-1].From)
+		}
+	}
+	return nil
+}
 
 func (p *Place) Validate() error {
 	if err := p.Name.validate("name", MaxShort, true); err != nil {
+		return err
+	}
+	if err := p.validateNames(); err != nil {
 		return err
 	}
 	if err := checkTerm("kind", "place_kind", p.PlaceKind, false); err != nil {

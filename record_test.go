@@ -70,6 +70,17 @@ func TestValidate(t *testing.T) {
 		{"ComplaintMonthOnly", &qantar.Complaint{ComplaintKind: "appc-76", FiledOn: qantar.MustDate("2024-02")}, "filed_on"},
 		{"FigureNeedsSource", &qantar.Figure{Measure: "deaths", Value: 238, ClaimedBy: qantar.Text{"en": "GPO"}, AsOf: qantar.MustDate("2022-08")}, "source_id"},
 		{"CitationOfCitation", &qantar.Citation{RecordKind: qantar.KindCitation, RecordID: 1, SourceID: 1}, "record_kind"},
+		{"CitationNote", &qantar.Citation{RecordKind: qantar.KindEvent, RecordID: 1, SourceID: 1, Note: qantar.Text{"en": "a paraphrase"}}, ""},
+		{"CitationNoteBadLang", &qantar.Citation{RecordKind: qantar.KindEvent, RecordID: 1, SourceID: 1, Note: qantar.Text{"xx": "n"}}, "note.xx"},
+		{"CitationNoteOfPerson", &qantar.Citation{RecordKind: qantar.KindPerson, RecordID: 1, SourceID: 1, Note: qantar.Text{"en": "describes them"}}, "note"},
+		{"CitationNoteOfAct", &qantar.Citation{RecordKind: qantar.KindAct, RecordID: 1, SourceID: 1, Note: qantar.Text{"en": "describes them"}}, "note"},
+		{"PlaceNames", &qantar.Place{Name: qantar.Text{"en": "Konayev"}, Names: []qantar.PlaceName{
+			{Name: qantar.Text{"en": "Kapshagay"}, To: qantar.MustDate("2022-05-03")}, {Name: qantar.Text{"en": "Konayev"}, From: qantar.MustDate("2022-05-04")}}}, ""},
+		{"PlaceNameEmpty", &qantar.Place{Name: qantar.Text{"en": "p"}, Names: []qantar.PlaceName{{To: qantar.MustDate("2022-05-03")}}}, "names[0].name"},
+		{"PlaceNameToBeforeFrom", &qantar.Place{Name: qantar.Text{"en": "p"}, Names: []qantar.PlaceName{
+			{Name: qantar.Text{"en": "p"}, From: qantar.MustDate("2022-06-08"), To: qantar.MustDate("2022-06-07")}}}, "names[0].to"},
+		{"PlaceNamesOutOfOrder", &qantar.Place{Name: qantar.Text{"en": "p"}, Names: []qantar.PlaceName{
+			{Name: qantar.Text{"en": "b"}, From: qantar.MustDate("2022-06-08")}, {Name: qantar.Text{"en": "a"}, From: qantar.MustDate("1993")}}}, "names[1].from"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -84,6 +95,21 @@ func TestValidate(t *testing.T) {
 				t.Fatalf("got %v (field %q), want field %q", err, qantar.ErrorField(err), tt.field)
 			}
 		})
+	}
+}
+
+// TestPlaceNameOn: the name in use on a day, from the names with periods.
+func TestPlaceNameOn(t *testing.T) {
+	p := &qantar.Place{Name: qantar.Text{"en": "Konayev (Kapshagay)"}, Names: []qantar.PlaceName{
+		{Name: qantar.Text{"en": "Kapshagay"}, To: qantar.MustDate("2022-05-03")},
+		{Name: qantar.Text{"en": "Konayev"}, From: qantar.MustDate("2022-05-04")}}}
+	for day, want := range map[string]string{"2022-01-05": "Kapshagay", "2022-05-03": "Kapshagay", "2022-05-04": "Konayev", "2025-01-01": "Konayev"} {
+		if got := p.NameOn(qantar.MustDate(day)).String(); got != want {
+			t.Errorf("%s: %q, want %q", day, got, want)
+		}
+	}
+	if got := (&qantar.Place{Name: qantar.Text{"en": "Almaty"}}).NameOn(qantar.MustDate("2022-01-05")).String(); got != "Almaty" {
+		t.Errorf("no names: %q", got)
 	}
 }
 

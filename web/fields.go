@@ -144,6 +144,9 @@ func (t tr) rawValue(name string, raw json.RawMessage) (string, string) {
 		return t.S("no"), ""
 	}
 	if name == "names" {
+		if v, ok := t.placeNames(raw); ok {
+			return v, ""
+		}
 		var names []qantar.Name
 		if json.Unmarshal(raw, &names) == nil {
 			parts := make([]string, len(names))
@@ -166,6 +169,28 @@ func (t tr) rawValue(name string, raw json.RawMessage) (string, string) {
 		return strings.Join(list, ", "), ""
 	}
 	return string(raw), ""
+}
+
+// placeNames writes a place's names over time, "Kapshagay (…–2022-05-03);
+// Konayev (2022-05-04–…)", each in the reader's language; ok is false when
+// raw is not a list of names with periods.
+func (t tr) placeNames(raw json.RawMessage) (string, bool) {
+	var names []qantar.PlaceName
+	if json.Unmarshal(raw, &names) != nil || len(names) == 0 || names[0].Name.IsEmpty() {
+		return "", false
+	}
+	day := func(d qantar.Date) string {
+		if d.IsZero() {
+			return "…"
+		}
+		return t.Date(d)
+	}
+	parts := make([]string, len(names))
+	for i, n := range names {
+		v, _ := n.Name.In(t.Lang)
+		parts[i] = v + " (" + day(n.From) + "–" + day(n.To) + ")"
+	}
+	return strings.Join(parts, "; "), true
 }
 
 // resolver names referenced records once per request, as the reader may
