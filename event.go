@@ -54,13 +54,13 @@ type Place struct {
 	// that existed only for a period (a region before it was split) gives
 	// that period here too.
 	Names          []PlaceName `json:"names,omitempty"`
-	PlaceKind      string   `json:"kind,omitempty"`
-	RegionThenID   int64    `json:"region_then_id,omitempty"`
-	RegionNowID    int64    `json:"region_now_id,omitempty"`
-	Lat            *float64 `json:"lat,omitempty"`
-	Lon            *float64 `json:"lon,omitempty"`
-	CoordPrecision string   `json:"coord_precision,omitempty"`
-	Notes          Text     `json:"notes,omitempty"`
+	PlaceKind      string      `json:"kind,omitempty"`
+	RegionThenID   int64       `json:"region_then_id,omitempty"`
+	RegionNowID    int64       `json:"region_now_id,omitempty"`
+	Lat            *float64    `json:"lat,omitempty"`
+	Lon            *float64    `json:"lon,omitempty"`
+	CoordPrecision string      `json:"coord_precision,omitempty"`
+	Notes          Text        `json:"notes,omitempty"`
 }
 
 // PlaceName is a name valid for a period: From is the first day it was in
