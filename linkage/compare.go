@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/qantar-project/qantar/names"
 )
 
 // A comparator compares one field of two records and says how well they
@@ -48,7 +50,6 @@ type nameCmp struct {
 	joined []string  // the tokens joined without spaces, for names of several words
 	toks   [][]int32 // the same tokens, as numbers into tokens
 	tokens []string  // each distinct token once
-	ascii  []bool    // whether each token is ASCII, as nearly all keys are
 	counts map[string]int32
 	tf     []float32 // term-frequency adjustment of an exact agreement, per record
 	cache  simCache
@@ -88,7 +89,6 @@ func (c *nameCmp) prepare(values []string) int {
 				id = int32(len(c.tokens))
 				ids[tok] = id
 				c.tokens = append(c.tokens, tok)
-				c.ascii = append(c.ascii, isASCII(tok))
 			}
 			c.toks[i][t] = id
 		}
@@ -166,10 +166,10 @@ func (c *nameCmp) compare(i, j int32) int {
 		var joined float64
 		if same && len(a) > 1 {
 			// Names split or joined differently: "Abdul Aziz" / "Abdulaziz".
-			joined = jaroWinkler(c.joined[i], c.joined[j])
+			joined = names.JaroWinkler(c.joined[i], c.joined[j])
 		} else if !same && len(a) == 1 && len(b) == 2 {
 			t, u, v := c.tokens[a[0]], c.tokens[b[0]], c.tokens[b[1]]
-			joined = math.Max(jaroWinkler(t, u+v), jaroWinkler(t, v+u))
+			joined = math.Max(names.JaroWinkler(t, u+v), names.JaroWinkler(t, v+u))
 		}
 		if joined > sim {
 			sim, same = joined, true
@@ -203,10 +203,8 @@ func (c *nameCmp) tokenSim(x, y int32) float64 {
 		if tx[0] == ty[0] {
 			s = 0.85 // an initial agrees with the name
 		}
-	case c.ascii[x] && c.ascii[y]:
-		s = jwBytes([]byte(tx), []byte(ty))
 	default:
-		s = jaroWinkler(tx, ty)
+		s = names.JaroWinkler(tx, ty)
 	}
 	return c.cache.put(x, y, s)
 }
@@ -316,7 +314,7 @@ func (c *textCmp) compare(i, j int32) int {
 	if a == b {
 		return 3
 	}
-	s := levenshteinSim(a, b, 0.6)
+	s := textSim(a, b, 0.6)
 	if s < 0.85 && (c.sorted[i] != "" || c.sorted[j] != "") {
 		sa, sb := c.sorted[i], c.sorted[j]
 		if sa == "" {
@@ -325,7 +323,7 @@ func (c *textCmp) compare(i, j int32) int {
 		if sb == "" {
 			sb = b
 		}
-		s = math.Max(s, levenshteinSim(sa, sb, 0.6))
+		s = math.Max(s, textSim(sa, sb, 0.6))
 	}
 	switch {
 	case s >= 0.85:

@@ -4,32 +4,11 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/qantar-project/qantar/names"
 )
 
-func TestJaroWinkler(t *testing.T) {
-	for _, tc := range []struct {
-		name, a, b string
-		want       float64
-	}{
-		{"Transposition", "martha", "marhta", 0.9611},
-		{"Dwayne", "dwayne", "duane", 0.84},
-		{"Dixon", "dixon", "dicksonx", 0.8133},
-		{"Equal", "nurlan", "nurlan", 1},
-		{"Disjoint", "abc", "xyz", 0},
-		{"Empty", "", "abc", 0},
-		{"Cyrillic", "нурлан", "нурлaн", 0.9},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := jaroWinkler(tc.a, tc.b); math.Abs(got-tc.want) > 0.001 && tc.name != "Cyrillic" {
-				t.Errorf("jaroWinkler(%q, %q) = %.4f, want %.4f", tc.a, tc.b, got, tc.want)
-			} else if tc.name == "Cyrillic" && (got < 0.85 || got >= 1) {
-				t.Errorf("jaroWinkler(%q, %q) = %.4f, want in [0.85, 1)", tc.a, tc.b, got)
-			}
-		})
-	}
-}
-
-func TestLevenshteinSim(t *testing.T) {
+func TestTextSim(t *testing.T) {
 	for _, tc := range []struct {
 		name, a, b string
 		min, want  float64
@@ -40,16 +19,16 @@ func TestLevenshteinSim(t *testing.T) {
 		{"Runes", "алматы", "алмата", 0, 1 - 1.0/6},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := levenshteinSim(tc.a, tc.b, tc.min); math.Abs(got-tc.want) > 1e-9 {
-				t.Errorf("levenshteinSim(%q, %q, %g) = %.4f, want %.4f", tc.a, tc.b, tc.min, got, tc.want)
+			if got := textSim(tc.a, tc.b, tc.min); math.Abs(got-tc.want) > 1e-9 {
+				t.Errorf("textSim(%q, %q, %g) = %.4f, want %.4f", tc.a, tc.b, tc.min, got, tc.want)
 			}
 		})
 	}
 }
 
-// TestDefaultKeySpellings: spellings of one name, in either script and
-// any common transliteration, share a key.
-func TestDefaultKeySpellings(t *testing.T) {
+// TestNameKeySpellings: spellings of one name, in either script and any
+// common transliteration, share the key linkage uses by default.
+func TestNameKeySpellings(t *testing.T) {
 	for _, tc := range []struct {
 		name      string
 		spellings []string
@@ -64,26 +43,26 @@ func TestDefaultKeySpellings(t *testing.T) {
 		{"Punctuation", []string{"Ким-Ли", "Kim Li", "kim, li"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			want := DefaultKey(tc.spellings[0])
+			want := names.Key(tc.spellings[0])
 			for _, s := range tc.spellings[1:] {
-				if got := DefaultKey(s); got != want {
-					t.Errorf("DefaultKey(%q) = %q, want %q (as for %q)", s, got, want, tc.spellings[0])
+				if got := names.Key(s); got != want {
+					t.Errorf("Key(%q) = %q, want %q (as for %q)", s, got, want, tc.spellings[0])
 				}
 			}
 		})
 	}
 }
 
-func TestDefaultKeyDistinguishes(t *testing.T) {
+func TestNameKeyDistinguishes(t *testing.T) {
 	for _, p := range [][2]string{{"Нурлан", "Ерлан"}, {"Иванов", "Иванова"}, {"Kim", "Kima"}, {"Серик", "Сарсен"}} {
-		if DefaultKey(p[0]) == DefaultKey(p[1]) {
-			t.Errorf("DefaultKey(%q) = DefaultKey(%q) = %q", p[0], p[1], DefaultKey(p[0]))
+		if names.Key(p[0]) == names.Key(p[1]) {
+			t.Errorf("Key(%q) = names.Key(%q) = %q", p[0], p[1], names.Key(p[0]))
 		}
 	}
 }
 
 func compareNames(a, b string) int {
-	c := &nameCmp{key: DefaultKey}
+	c := &nameCmp{key: names.Key}
 	c.prepare([]string{a, b})
 	return c.compare(0, 1)
 }
@@ -200,7 +179,7 @@ func TestOtherLevels(t *testing.T) {
 		{"NumberUnreadable", Number, "forty", "42", -1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c := newComparator(tc.typ, DefaultKey)
+			c := newComparator(tc.typ, names.Key)
 			c.prepare([]string{tc.a, tc.b})
 			if got := c.compare(0, 1); got != tc.want {
 				t.Errorf("compare(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.want)
@@ -230,7 +209,7 @@ func TestWordPairKeys(t *testing.T) {
 		{"OneWord", "Нурлан", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c := &nameCmp{key: DefaultKey}
+			c := &nameCmp{key: names.Key}
 			c.prepare([]string{tc.in})
 			got := c.wordPairKeys(nil, 0)
 			if strings.Join(got, "|") != strings.Join(tc.want, "|") {

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/qantar-project/qantar/names"
 )
 
 func FuzzParseDate(f *testing.F) {
@@ -25,19 +27,19 @@ func FuzzParseDate(f *testing.F) {
 	})
 }
 
-func FuzzDefaultKey(f *testing.F) {
+func FuzzNameKey(f *testing.F) {
 	for _, s := range []string{"Абдуллаев Нурлан", "Jūmabaeva", "O'Brien", "  ", "ЁЁЁ", "\xff\xfe", "İstanbul"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		k := DefaultKey(s)
+		k := names.Key(s)
 		if strings.Contains(k, "  ") || strings.TrimSpace(k) != k {
-			t.Fatalf("DefaultKey(%q) = %q: stray spaces", s, k)
+			t.Fatalf("Key(%q) = %q: stray spaces", s, k)
 		}
 		if utf8.ValidString(s) && !utf8.ValidString(k) {
-			t.Fatalf("DefaultKey(%q) = %q: not UTF-8", s, k)
+			t.Fatalf("Key(%q) = %q: not UTF-8", s, k)
 		}
-		c := &nameCmp{key: DefaultKey}
+		c := &nameCmp{key: names.Key}
 		c.prepare([]string{s, s})
 		if l := c.compare(0, 1); k != "" && l != 4 {
 			t.Fatalf("%q does not agree exactly with itself: %d", s, l)

@@ -6,12 +6,14 @@ import (
 	"math"
 	"runtime"
 	"sync"
+
+	"github.com/qantar-project/qantar/names"
 )
 
 // Options configure a linkage run. The zero value of every field means its
 // default (see the constants below).
 type Options struct {
-	// Key is the match key of names; DefaultKey when nil.
+	// Key is the match key of names; names.Key when nil.
 	Key KeyFunc
 	// Rules are the blocking rules (at most 32); by default one per name
 	// field, another on pairs of its words when names have several, one per
@@ -68,7 +70,7 @@ const (
 
 func (o *Options) defaults() error {
 	if o.Key == nil {
-		o.Key = DefaultKey
+		o.Key = names.Key
 	}
 	set := func(v *int, d int) {
 		if *v == 0 {

@@ -122,7 +122,7 @@ func (m *Main) parseLinkFlags(args []string) (*linkConfig, error) {
 	fs.IntVar(&c.maxCluster, "max-cluster", linkage.DefaultMaxCluster, "the most records one person may hold")
 	fs.Float64Var(&c.chainMin, "chain-min", linkage.DefaultChainMin, "a link does not join two groups if a pair across them has a match probability under this (negative: off)")
 	fs.BoolVar(&c.noTF, "no-tf", false, "do not adjust for common names")
-	fs.StringVar(&c.nameKey, "name-key", "names", "match key of names: names (package names: Kazakh and Russian transliterations, patronymics) or simple (linkage's own fold)")
+	fs.StringVar(&c.nameKey, "name-key", "names", "match key of names: names (package names: Kazakh and Russian transliterations, patronymics; the only key)")
 	fs.BoolVar(&c.quiet, "quiet", false, "no progress or summary on standard error")
 	rest := args
 	for {
@@ -187,10 +187,9 @@ func (m *Main) parseLinkFlags(args []string) (*linkConfig, error) {
 	switch c.nameKey {
 	case "names":
 		key = names.Key
-	case "simple":
-		key = linkage.DefaultKey
 	default:
-		return nil, usagef("--name-key %q: want names or simple", c.nameKey)
+		// "simple", linkage's own fold, is gone: linkage uses names' keys.
+		return nil, usagef("--name-key %q: want names", c.nameKey)
 	}
 	c.opts = linkage.Options{
 		Key:      key,
