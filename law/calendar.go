@@ -125,7 +125,8 @@ func (c *Calendar) compile() (calendarTable, error) {
 		name string
 		days []CalendarDay
 		off  bool
-	}{{"holidays", c.Holidays, true}, {"moved_days_off", c.MovedDaysOff, true}, {"moved_working_days", c.MovedWorkingDays, false}}
+	}{{"holidays", c.Holidays, true}, {"moved_days_off", c.MovedDaysOff, true}, {"moved_working_days", c.MovedWorkingDays, false},
+		{"unsettled_days", c.UnsettledDays, false}}
 	for _, l := range lists {
 		for i, d := range l.days {
 			path := fmt.Sprintf("calendar.%s[%d]", l.name, i)
@@ -154,8 +155,11 @@ func (c *Calendar) compile() (calendarTable, error) {
 				return t, loadErrorf(path+".date", "%s is a %s, already a day off", d.Date, when.Weekday())
 			}
 			f := dayFlags(0)
-			if l.off {
+			switch {
+			case l.off:
 				f = dayOff
+			case l.name == "unsettled_days":
+				f = t.days[daysBetween(t.from, when)] | dayUnverified
 			}
 			if d.Verified != nil && !*d.Verified {
 				f |= dayUnverified

@@ -8,33 +8,13 @@ import (
 	"time"
 )
 
-// sharedFile finds a file under the shared directory (../shared from the
-// repository) by walking up from the package directory.
-func sharedFile(t testing.TB, rel string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		p := filepath.Join(dir, "shared", rel)
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skipf("shared/%s not found above the package directory", rel)
-		}
-		dir = parent
-	}
-}
-
 // TestCalendarMatchesSharedCSV checks the embedded calendar against the
-// researched list of holidays and transfers, and then checks every APPC
+// researched list of holidays and transfers (a copy of
+// shared/domain/kazakhstan_holidays.csv in testdata, see its README), and then checks every APPC
 // deadline from every day of 2022-2027 against a naive count over that list:
 // two independent routes to the same dates.
 func TestCalendarMatchesSharedCSV(t *testing.T) {
-	f, err := os.Open(sharedFile(t, "domain/kazakhstan_holidays.csv"))
+	f, err := os.Open(filepath.Join("testdata", "kazakhstan_holidays.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -42,6 +42,9 @@ func (r *Rules) compile() error {
 		if err := sourced(path, c.Basis, c.Source, c.Verified); err != nil {
 			return err
 		}
+		if err := compileEdition(path+".edition", c.Edition); err != nil {
+			return err
+		}
 		c.unverifiedNote = "the way this period is counted is not verified: " + c.Description
 		r.counting[c.Code] = c
 	}
@@ -123,7 +126,45 @@ func (r *Rules) checkLimit(path string, l *Limit) error {
 	if l.From == "" {
 		return loadErrorf(path+".from", "is required: say what the period runs from")
 	}
-	return sourced(path, l.Basis, "-", l.Verified)
+	if l.Starts != "" && l.Starts != StartsExtensionDecision {
+		return loadErrorf(path+".starts", "%q is not a starting event (%s, or none)", l.Starts, StartsExtensionDecision)
+	}
+	if err := sourced(path, l.Basis, "-", l.Verified); err != nil {
+		return err
+	}
+	if err := compileEdition(path+".edition", l.Edition); err != nil {
+		return err
+	}
+	return r.checkEarlier(path, l)
+}
+
+// checkEarlier checks a limit's earlier editions: each a limit of its own
+// whose edition says when it was in force.
+func (r *Rules) checkEarlier(path string, l *Limit) error {
+	if len(l.Earlier) > 0 && l.Edition == nil {
+		return loadErrorf(path+".edition", "a limit with earlier editions says which edition it is")
+	}
+	for i := range l.Earlier {
+		e := &l.Earlier[i]
+		p := fmt.Sprintf("%s.earlier[%d]", path, i)
+		if len(e.Earlier) > 0 {
+			return loadErrorf(p+".earlier", "list every edition in the newest limit's earlier")
+		}
+		if e.Edition == nil || e.Edition.Applies() == "" || e.Edition.To == "" {
+			return loadErrorf(p+".edition", "an earlier edition needs its dates: from (or checked_from) and to")
+		}
+		if err := r.checkLimit(p, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func compileEdition(path string, e *Edition) error {
+	if e == nil {
+		return nil
+	}
+	return e.compile(path)
 }
 
 func (r *Rules) checkSteps() error {
@@ -180,6 +221,9 @@ func entries(list string, es []Entry) (map[string]*Entry, error) {
 			return nil, loadErrorf(path+".labels.en", "is required")
 		}
 		if err := sourced(path, e.Basis, e.Source, e.Verified); err != nil {
+			return nil, err
+		}
+		if err := compileEdition(path+".edition", e.Edition); err != nil {
 			return nil, err
 		}
 		m[e.Code] = e

@@ -22,26 +22,42 @@ type Deadline struct {
 	Basis    string // the provision of law
 	Source   string // where it was read
 	Extended bool   // the extension limit was used
+	// Edition is the text of the law the limit was taken from, when the
+	// rules name it (nil otherwise).
+	Edition  *EditionUsed
 	Verified bool
 	Notes    []string
+}
+
+// EditionUsed is the edition a deadline was counted with: its text, the
+// first day it is known to apply (From) and its last day in force (To, ""
+// while in force), and whether it is known to be in force on the day the
+// deadline runs from (InForce false: the text of that day is not recorded,
+// and this one was used for want of it).
+type EditionUsed struct {
+	Text    string `json:"text"`
+	From    string `json:"from,omitempty"`
+	To      string `json:"to,omitempty"`
+	InForce bool   `json:"in_force"`
 }
 
 // MarshalJSON writes dates as YYYY-MM-DD, the way a lawyer reads them.
 func (d Deadline) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
-		Kind     string   `json:"kind"`
-		From     string   `json:"from"`
-		Date     string   `json:"date"`
-		Days     int      `json:"days"`
-		Unit     string   `json:"unit"`
-		Counting string   `json:"counting"`
-		Basis    string   `json:"basis"`
-		Source   string   `json:"source"`
-		Extended bool     `json:"extended,omitempty"`
-		Verified bool     `json:"verified"`
-		Notes    []string `json:"notes,omitempty"`
+		Kind     string       `json:"kind"`
+		From     string       `json:"from"`
+		Date     string       `json:"date"`
+		Days     int          `json:"days"`
+		Unit     string       `json:"unit"`
+		Counting string       `json:"counting"`
+		Basis    string       `json:"basis"`
+		Source   string       `json:"source"`
+		Extended bool         `json:"extended,omitempty"`
+		Edition  *EditionUsed `json:"edition,omitempty"`
+		Verified bool         `json:"verified"`
+		Notes    []string     `json:"notes,omitempty"`
 	}{d.Kind, d.From.Format(time.DateOnly), d.Date.Format(time.DateOnly), d.Days, d.Unit, d.Counting,
-		d.Basis, d.Source, d.Extended, d.Verified, d.Notes})
+		d.Basis, d.Source, d.Extended, d.Edition, d.Verified, d.Notes})
 }
 
 // Deadline returns the day by which the addressee of a complaint of this
@@ -110,13 +126,22 @@ func (r *Rules) KindCodes() []string {
 	return out
 }
 
-// count applies a limit from a day. The starting day is never counted
-// (CPC art. 48; APPC art. 76: the next day is day 1).
+// count applies a limit from a day, with the edition of the law in force on
+// that day. The starting day is never counted (CPC art. 48; APPC art. 76:
+// the next day is day 1).
 func (r *Rules) count(k *ComplaintKind, l *Limit, from time.Time) Deadline {
 	from = day(from)
+	l, editionNote := l.editionOn(from)
 	rule := r.counting[l.Counting]
 	d := Deadline{Kind: k.Code, From: from, Days: l.Days, Unit: l.Unit, Counting: l.Counting,
 		Basis: l.Basis, Source: k.Source, Verified: true}
+	if e := l.Edition; e != nil {
+		d.Edition = &EditionUsed{Text: e.Text, From: e.Applies(), To: e.To, InForce: editionNote == ""}
+	}
+	if editionNote != "" {
+		d.Verified = false
+		d.Notes = append(d.Notes, editionNote)
+	}
 	if !l.IsVerified() {
 		d.Verified = false
 		d.Notes = append(d.Notes, l.unverifiedNote)

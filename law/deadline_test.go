@@ -21,41 +21,50 @@ func d(s string) time.Time {
 func TestDeadlineKZ(t *testing.T) {
 	tests := []struct {
 		name, kind, from, want string
-		verified               bool
+		// flag: "" verified; "edition" flagged only because the day is
+		// before the edition of the law the rules carry; "other" flagged
+		// for the limit or the calendar.
+		flag string
 	}{
 		// APPC art. 76: 15 working days, the day after registration is day 1.
-		{"Appc76PlainWeeks", "appc-76", "2024-02-01", "2024-02-22", true},
+		{"Appc76PlainWeeks", "appc-76", "2024-02-01", "2024-02-22", "edition"},
 		// Nauryz 21-23 Mar 2024 (Thu-Sat) and its carry-over Mon 25 Mar.
-		{"Appc76NauryzWeek", "appc-76", "2024-03-18", "2024-04-11", true},
+		{"Appc76NauryzWeek", "appc-76", "2024-03-18", "2024-04-11", "edition"},
 		// Year end 2024: 1-2 Jan holidays, Fri 3 Jan moved day off, Sun 5 Jan
 		// a working day by transfer, 7 Jan Orthodox Christmas.
-		{"Appc76YearEndSundayWorking", "appc-76", "2024-12-30", "2025-01-23", true},
+		{"Appc76YearEndSundayWorking", "appc-76", "2024-12-30", "2025-01-23", "edition"},
 		// May 2024: Wed 1 May, Sat 4 May made a working day (day 3), Tue 7
 		// May, Wed 8 May moved day off, Thu 9 May.
-		{"Appc76MayTransfer2024", "appc-76", "2024-04-30", "2024-05-24", true},
+		{"Appc76MayTransfer2024", "appc-76", "2024-04-30", "2024-05-24", "edition"},
 		// Kurban Ait on Sun 16 Jun 2024 carried no day off: Mon 17 Jun worked.
-		{"Appc76KurbanAitSunday", "appc-76", "2024-06-14", "2024-07-05", true},
+		{"Appc76KurbanAitSunday", "appc-76", "2024-06-14", "2024-07-05", "edition"},
 		// APPC art. 99: 20 working days; Republic Day Sat 25 Oct 2025,
 		// carried to Mon 27 Oct.
-		{"Appc91RepublicDayCarryOver", "appc-91", "2025-10-20", "2025-11-18", true},
+		{"Appc91RepublicDayCarryOver", "appc-91", "2025-10-20", "2025-11-18", "edition"},
 		// CPC art. 48: calendar days; a last day on a non-working day moves.
-		{"Cpc106LastDayOnNewYear", "cpc-106", "2022-12-29", "2023-01-04", true},
-		{"Cpc106LastDayOnTransferredSunday", "cpc-106", "2025-01-02", "2025-01-05", true},
-		{"Cpc106LastDayOnWorkingSaturday", "cpc-106", "2022-03-02", "2022-03-05", true},
-		{"Cpc106LastDayOnMovedDayOff", "cpc-106", "2022-03-04", "2022-03-09", true},
-		{"Cpc106HolidaysInsideDoNotCount", "cpc-106", "2022-03-06", "2022-03-09", true},
-		{"Cpc107LastDayOnWeekend", "cpc-107", "2024-02-07", "2024-02-12", true},
+		{"Cpc106LastDayOnNewYear", "cpc-106", "2022-12-29", "2023-01-04", "edition"},
+		{"Cpc106LastDayOnTransferredSunday", "cpc-106", "2025-01-02", "2025-01-05", "edition"},
+		{"Cpc106LastDayOnWorkingSaturday", "cpc-106", "2022-03-02", "2022-03-05", "edition"},
+		{"Cpc106LastDayOnMovedDayOff", "cpc-106", "2022-03-04", "2022-03-09", "edition"},
+		{"Cpc106HolidaysInsideDoNotCount", "cpc-106", "2022-03-06", "2022-03-09", "edition"},
+		{"Cpc107LastDayOnWeekend", "cpc-107", "2024-02-07", "2024-02-12", "edition"},
 		// Limits whose source is not verified give a date marked unverified.
-		{"Cpc105Unverified", "cpc-105", "2024-02-01", "2024-02-08", false},
-		{"Info401Unverified", "info-401", "2024-02-01", "2024-02-16", false},
+		{"Cpc105Unverified", "cpc-105", "2024-02-01", "2024-02-08", "other"},
+		{"Info401Unverified", "info-401", "2024-02-01", "2024-02-16", "other"},
 		// Outside 2022-2027 the calendar knows weekends only: flagged.
-		{"BeforeCalendar", "appc-76", "2021-12-01", "2021-12-22", false},
-		{"AfterCalendar", "appc-76", "2028-02-01", "2028-02-22", false},
+		{"BeforeCalendar", "appc-76", "2021-12-01", "2021-12-22", "other"},
+		{"AfterCalendar", "appc-76", "2028-02-01", "2028-02-22", "other"},
 		// 2027 transfers are not yet published: provisional, flagged.
-		{"Provisional2027", "appc-76", "2027-02-01", "2027-02-22", false},
+		{"Provisional2027", "appc-76", "2027-02-01", "2027-02-22", "other"},
 		// A count that ends in a covered year is still flagged when it starts
 		// in an uncovered one; 3-4 Jan 2022 are carry-overs, 7 Jan a holiday.
-		{"CrossesIntoCalendar", "appc-76", "2021-12-27", "2022-01-20", false},
+		{"CrossesIntoCalendar", "appc-76", "2021-12-27", "2022-01-20", "other"},
+		// From the day the edition carried is known to apply: verified.
+		{"Appc76AfterEdition", "appc-76", "2026-02-02", "2026-02-23", ""},
+		{"Cpc106AfterEdition", "cpc-106", "2025-09-01", "2025-09-04", ""},
+		// 31 Aug 2026 is a working day on a partly verified source:
+		// 15 working days from 10 Aug 2026 end on it, flagged.
+		{"UnsettledDay2026", "appc-76", "2026-08-10", "2026-08-31", "other"},
 	}
 	r := Default()
 	for _, tc := range tests {
@@ -67,8 +76,14 @@ func TestDeadlineKZ(t *testing.T) {
 			if g := got.Date.Format(time.DateOnly); g != tc.want {
 				t.Errorf("deadline = %s, want %s", g, tc.want)
 			}
-			if got.Verified != tc.verified {
-				t.Errorf("verified = %v, want %v (notes %q)", got.Verified, tc.verified, got.Notes)
+			if got.Verified != (tc.flag == "") {
+				t.Errorf("verified = %v, want %v (notes %q)", got.Verified, tc.flag == "", got.Notes)
+			}
+			if tc.flag == "edition" && (len(got.Notes) != 1 || !strings.HasPrefix(got.Notes[0], "the text of ") || got.Edition == nil || got.Edition.InForce) {
+				t.Errorf("want only the edition flagged, got notes %q edition %+v", got.Notes, got.Edition)
+			}
+			if tc.flag == "" && (got.Edition == nil || !got.Edition.InForce) {
+				t.Errorf("edition %+v, want one in force", got.Edition)
 			}
 			if !got.Verified && len(got.Notes) == 0 {
 				t.Error("an unverified deadline must say why")
@@ -111,7 +126,7 @@ func TestFilingAndExtendedDeadline(t *testing.T) {
 	r := Default()
 	// CPC art. 106 p.5: 15 сутки to file; 2024-02-16 is a Friday.
 	f, err := r.FilingDeadline("cpc-106", d("2024-02-01"))
-	if err != nil || f.Date.Format(time.DateOnly) != "2024-02-16" || !f.Verified {
+	if err != nil || f.Date.Format(time.DateOnly) != "2024-02-16" || f.Verified || f.Edition == nil || f.Edition.InForce {
 		t.Errorf("cpc-106 filing = %v %v %v", f.Date, f.Verified, err)
 	}
 	// APPC art. 92: 3 months; 31 Jan + 3 months = 30 Apr 2024 (Tuesday).
@@ -119,10 +134,10 @@ func TestFilingAndExtendedDeadline(t *testing.T) {
 	if err != nil || f.Date.Format(time.DateOnly) != "2024-04-30" {
 		t.Errorf("appc-91 filing = %v %v", f.Date, err)
 	}
-	// APPC art. 76 extension: 2 months from 2024-02-01 = 2024-04-01 (Mon);
-	// unverified, because the start of the 2 months is not verified.
-	e, err := r.ExtendedDeadline("appc-76", d("2024-02-01"))
-	if err != nil || e.Date.Format(time.DateOnly) != "2024-04-01" || e.Verified || !e.Extended {
+	// APPC art. 76 extension: 2 months from the decision, 2026-02-02 =
+	// 2026-04-02 (Thu); verified: the edition read applies from 2025-12-17.
+	e, err := r.ExtendedDeadline("appc-76", d("2026-02-02"))
+	if err != nil || e.Date.Format(time.DateOnly) != "2026-04-02" || !e.Verified || !e.Extended {
 		t.Errorf("appc-76 extension = %v verified=%v extended=%v %v", e.Date, e.Verified, e.Extended, err)
 	}
 }

@@ -80,6 +80,10 @@ type Calendar struct {
 	Holidays         []CalendarDay `json:"holidays"`
 	MovedDaysOff     []CalendarDay `json:"moved_days_off"`
 	MovedWorkingDays []CalendarDay `json:"moved_working_days"`
+	// UnsettledDays are days whose status rests on a partly verified
+	// source: each keeps its weekday's status (a weekday works, a weekend
+	// day does not) and flags every count that depends on it.
+	UnsettledDays []CalendarDay `json:"unsettled_days,omitempty"`
 }
 
 // CalendarDay is one listed day. Verified defaults to true: the calendar
@@ -104,6 +108,8 @@ type CountingRule struct {
 	Basis        string `json:"basis"`
 	Source       string `json:"source"`
 	Verified     *bool  `json:"verified"`
+	// Edition is the text of the law the rule was read from.
+	Edition *Edition `json:"edition,omitempty"`
 
 	unverifiedNote string
 }
@@ -125,9 +131,24 @@ type Limit struct {
 	Basis    string `json:"basis"`
 	Verified *bool  `json:"verified"`
 	Note     string `json:"note,omitempty"`
+	// Starts names a starting event other than the day a caller gives:
+	// StartsExtensionDecision for an extension that runs from the day it
+	// was decided (APPC art. 76 p.3).
+	Starts string `json:"starts,omitempty"`
+	// Edition is the text of the law the limit was read from; Earlier are
+	// the limits of earlier texts, each with its own edition's dates. A
+	// deadline is counted with the one in force on the day it runs from.
+	Edition *Edition `json:"edition,omitempty"`
+	Earlier []Limit  `json:"earlier,omitempty"`
 
 	unverifiedNote string // built once at load, said by every unverified deadline
 }
+
+// StartsExtensionDecision: the period runs from the day the extension was
+// decided. Qantar knows the day the response recording it was received,
+// which is that day or later, so the deadline it gives is the latest the
+// law allows, and says so.
+const StartsExtensionDecision = "extension_decision"
 
 // ComplaintKind is a kind of complaint with the time the addressee has to
 // answer it (Limit), the longest it may take once it has recorded an
@@ -148,12 +169,13 @@ type ComplaintKind struct {
 // Entry is a coded item of law: a termination or interruption ground, a
 // criminal-code article.
 type Entry struct {
-	Code     string `json:"code"`
-	Labels   Labels `json:"labels"`
-	Basis    string `json:"basis"`
-	Source   string `json:"source"`
-	Verified *bool  `json:"verified"`
-	Note     string `json:"note,omitempty"`
+	Code     string   `json:"code"`
+	Labels   Labels   `json:"labels"`
+	Basis    string   `json:"basis"`
+	Source   string   `json:"source"`
+	Verified *bool    `json:"verified"`
+	Note     string   `json:"note,omitempty"`
+	Edition  *Edition `json:"edition,omitempty"`
 }
 
 // IsVerified reports whether the entry's source was verified.

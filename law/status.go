@@ -71,18 +71,7 @@ func (r *Rules) Status(c *qantar.Complaint, asOf time.Time) (ComplaintStatus, er
 			return ComplaintStatus{}, qantar.FieldErrorf(fmt.Sprintf("responses[%d].received_on", i), "%s is before the complaint was filed (%s)", resp.ReceivedOn, c.FiledOn)
 		}
 	}
-	for _, resp := range c.Responses {
-		got := resp.ReceivedOn.Time()
-		if resp.Outcome != "extended" || got.After(asOf) || got.After(d.Date) || d.Extended {
-			continue
-		}
-		ext, err := r.ExtendedDeadline(c.ComplaintKind, filed)
-		if err != nil {
-			st.Notes = append(st.Notes, fmt.Sprintf("an extension was recorded on %s, but the %s rules allow none for %s", resp.ReceivedOn, r.Jurisdiction, c.ComplaintKind))
-			continue
-		}
-		d = ext
-	}
+	d, st.Notes = r.extend(c, d, filed, asOf)
 	st.Deadline = d
 	for i, resp := range c.Responses {
 		got := resp.ReceivedOn.Time()
@@ -120,4 +109,32 @@ func (r *Rules) Status(c *qantar.Complaint, asOf time.Time) (ComplaintStatus, er
 		st.EscalationFrom = time.Time{}
 	}
 	return st, nil
+}
+
+// extend applies a recorded extension: a response of outcome "extended"
+// received by asOf and by the original deadline moves the deadline to the
+// kind's extension limit, counted from the filing or, when the law counts it
+// from the decision to extend, from the day the notice was received.
+func (r *Rules) extend(c *qantar.Complaint, d Deadline, filed, asOf time.Time) (Deadline, []string) {
+	var notes []string
+	for _, resp := range c.Responses {
+		got := resp.ReceivedOn.Time()
+		if resp.Outcome != "extended" || got.After(asOf) || got.After(d.Date) || d.Extended {
+			continue
+		}
+		extFrom := filed
+		if k := r.kinds[c.ComplaintKind]; k.Extension != nil && k.Extension.Starts == StartsExtensionDecision {
+			extFrom = got
+		}
+		ext, err := r.ExtendedDeadline(c.ComplaintKind, extFrom)
+		if err == nil && !extFrom.Equal(filed) {
+			ext.Notes = append(ext.Notes, fmt.Sprintf("the extension runs from the day it was decided; Qantar counts from the day the notice of it was received (%s), so this is the latest day the law allows", resp.ReceivedOn))
+		}
+		if err != nil {
+			notes = append(notes, fmt.Sprintf("an extension was recorded on %s, but the %s rules allow none for %s", resp.ReceivedOn, r.Jurisdiction, c.ComplaintKind))
+			continue
+		}
+		d = ext
+	}
+	return d, notes
 }

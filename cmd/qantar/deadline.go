@@ -127,10 +127,24 @@ func runDeadline(ctx context.Context, m *Main, args []string) error {
 	fmt.Fprintf(m.Stdout, "%s %s: %d %s counted from %s, the day of %s; %s; counting rule %s\n", what, d.Date.Format("Mon 2 Jan 2006"),
 		d.Days, deadlineUnitWords(d.Unit), d.From.Format(time.DateOnly), lim.From, d.Basis, d.Counting)
 	fmt.Fprintf(m.Stdout, "source: %s\n", d.Source)
+	if e := d.Edition; e != nil {
+		fmt.Fprintf(m.Stdout, "edition: %s%s\n", e.Text, editionDates(e))
+	}
 	for _, n := range d.Notes {
 		fmt.Fprintf(m.Stdout, "UNVERIFIED: %s\n", n)
 	}
 	return nil
+}
+
+// editionDates says from when an edition applies: " (in force from X to Y)".
+func editionDates(e *law.EditionUsed) string {
+	switch {
+	case e.From == "":
+		return " (from when it applies is not recorded)"
+	case e.To != "":
+		return fmt.Sprintf(" (applies %s to %s)", e.From, e.To)
+	}
+	return fmt.Sprintf(" (applies from %s)", e.From)
 }
 
 func deadlineUnitWords(u string) string {

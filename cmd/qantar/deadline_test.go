@@ -25,10 +25,12 @@ func TestDeadlineCommand(t *testing.T) {
 		firstLine string // of standard output
 		errHas    string // in standard error
 	}{
-		{"Appc76", []string{"deadline", "--kind", "appc-76", "--from", "2024-02-01"}, 0, "2024-02-22", ""},
-		{"Positional", []string{"deadline", "appc-76", "2024-02-01"}, 0, "2024-02-22", ""},
-		{"FlagsAfterPositional", []string{"deadline", "cpc-106", "--from", "2024-02-01", "--filing"}, 0, "2024-02-16", ""},
-		{"Extended", []string{"deadline", "--kind", "cpc-106", "--from", "2024-02-01", "--extended"}, 0, "2024-02-12", ""},
+		{"Appc76", []string{"deadline", "--kind", "appc-76", "--from", "2026-02-02"}, 0, "2026-02-23", ""},
+		// Before the edition of the APPC the rules carry (checked from 2025-12-17): flagged.
+		{"Appc76BeforeEdition", []string{"deadline", "--kind", "appc-76", "--from", "2024-02-01"}, 0, "2024-02-22 UNVERIFIED", ""},
+		{"Positional", []string{"deadline", "appc-76", "2026-02-02"}, 0, "2026-02-23", ""},
+		{"FlagsAfterPositional", []string{"deadline", "cpc-106", "--from", "2026-02-02", "--filing"}, 0, "2026-02-17", ""},
+		{"Extended", []string{"deadline", "--kind", "cpc-106", "--from", "2026-02-02", "--extended"}, 0, "2026-02-12", ""},
 		{"UnverifiedLimit", []string{"deadline", "--kind", "info-401", "--from", "2024-02-01"}, 0, "2024-02-16 UNVERIFIED", ""},
 		{"UnverifiedCalendar", []string{"deadline", "--kind", "appc-76", "--from", "2030-02-01"}, 0, "2030-02-22 UNVERIFIED", ""},
 		{"ErrUnknownKind", []string{"deadline", "--kind", "appc-77", "--from", "2024-02-01"}, 1, "", "appc-77"},
@@ -53,6 +55,9 @@ func TestDeadlineCommand(t *testing.T) {
 			if tc.firstLine != "" && strings.HasPrefix(tc.firstLine, "20") && !strings.HasSuffix(tc.firstLine, "UNVERIFIED") && strings.Contains(out, "UNVERIFIED") {
 				t.Errorf("a verified deadline is marked unverified: %q", out)
 			}
+			if tc.code == 0 && !strings.Contains(strings.Join(tc.args, " "), "info-401") && strings.HasPrefix(tc.firstLine, "20") && !strings.Contains(out, "\nedition: ") {
+				t.Errorf("the edition of the law is not named: %q", out)
+			}
 			if !strings.Contains(errs, tc.errHas) {
 				t.Errorf("stderr %q does not say %q", errs, tc.errHas)
 			}
@@ -61,18 +66,22 @@ func TestDeadlineCommand(t *testing.T) {
 }
 
 func TestDeadlineCommandJSON(t *testing.T) {
-	code, out, errs := runDeadlineCmd(t, "deadline", "--kind", "appc-76", "--from", "2024-02-01", "--json")
+	code, out, errs := runDeadlineCmd(t, "deadline", "--kind", "appc-76", "--from", "2026-02-02", "--json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 	var v struct {
 		Date     string `json:"date"`
 		Verified bool   `json:"verified"`
+		Edition  struct {
+			Text    string `json:"text"`
+			InForce bool   `json:"in_force"`
+		} `json:"edition"`
 	}
 	if err := json.Unmarshal([]byte(out), &v); err != nil {
 		t.Fatal(err)
 	}
-	if v.Date != "2024-02-22" || !v.Verified {
+	if v.Date != "2026-02-23" || !v.Verified || !strings.Contains(v.Edition.Text, "241-VIII") || !v.Edition.InForce {
 		t.Errorf("got %+v", v)
 	}
 }
