@@ -276,3 +276,51 @@ func ProjectionProblem(rec Record, data, pub, view []byte, resolve Resolver) str
 	}
 	return ""
 }
+
+// Reprojector is what ReprojectReferrers needs of a store's transaction.
+type Reprojector interface {
+	// Referrers lists the live records that refer to kind/id.
+	Referrers(kind Kind, id int64) ([]Ref, error)
+	// Reproject makes again the kept protection and projections of one
+	// live record.
+	Reproject(kind Kind, id int64) error
+}
+
+// ReprojectAfter makes again, after kind/id changed, the projections of the
+// records that refer to it and of those that refer to them (a citation of an
+// act of a person): the one rule of which records a change can reveal or
+// hide, for every store.
+func ReprojectAfter(p Reprojector, kind Kind, id int64) error {
+	return reprojectReferrers(p, kind, id, 2)
+}
+
+func reprojectReferrers(p Reprojector, kind Kind, id int64, depth int) error {
+	if !SubjectKinds[kind] || depth == 0 {
+		return nil
+	}
+	from, err := p.Referrers(kind, id)
+	if err != nil {
+		return fmt.Errorf("referrers of %s/%d: %w", kind, id, err)
+	}
+	for _, r := range from {
+		if err := p.Reproject(r.Kind, r.ID); err != nil {
+			return err
+		}
+		if err := reprojectReferrers(p, r.Kind, r.ID, depth-1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// VisibleLevels are the protection levels whose records a reader may see
+// whole, least protected first: a store's search reads only their indexes.
+func VisibleLevels(reader Actor) []string {
+	var out []string
+	for _, l := range []string{Public, Restricted, Confidential} {
+		if reader.CanSee(l) {
+			out = append(out, l)
+		}
+	}
+	return out
+}

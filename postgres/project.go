@@ -57,35 +57,27 @@ func (tx *Tx) projections(ctx context.Context, rec qantar.Record, data []byte, b
 	return out, nil
 }
 
-// reprojectReferrers makes again the projections of the live records that
-// refer to kind/id, and of those that refer to them, after kind/id changed.
-func (tx *Tx) reprojectReferrers(ctx context.Context, kind qantar.Kind, id int64, depth int) error {
-	if !qantar.SubjectKinds[kind] || depth == 0 {
-		return nil
-	}
-	rows, err := tx.tx.Query(ctx, `SELECT r.from_kind, r.from_id FROM refs r
+// txProjector gives qantar.ReprojectAfter the transaction's referrers and
+// reprojection.
+type txProjector struct {
+	ctx context.Context
+	tx  *Tx
+}
+
+func (p txProjector) Referrers(kind qantar.Kind, id int64) ([]qantar.Ref, error) {
+	rows, err := p.tx.tx.Query(p.ctx, `SELECT r.from_kind, r.from_id FROM refs r
 		JOIN records x ON x.kind = r.from_kind AND x.id = r.from_id AND x.deleted_at IS NULL
 		WHERE r.to_kind = $1 AND r.to_id = $2 AND NOT (r.from_kind = $1 AND r.from_id = $2)`, string(kind), id)
 	if err != nil {
-		return fmt.Errorf("referrers: %w", err)
+		return nil, err
 	}
-	from, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (qantar.Ref, error) {
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (qantar.Ref, error) {
 		var ref qantar.Ref
 		return ref, r.Scan(&ref.Kind, &ref.ID)
 	})
-	if err != nil {
-		return fmt.Errorf("referrers: %w", err)
-	}
-	for _, r := range from {
-		if err := tx.reproject(ctx, r.Kind, r.ID); err != nil {
-			return err
-		}
-		if err := tx.reprojectReferrers(ctx, r.Kind, r.ID, depth-1); err != nil {
-			return err
-		}
-	}
-	return nil
 }
+
+func (p txProjector) Reproject(kind qantar.Kind, id int64) error { return p.tx.reproject(p.ctx, kind, id) }
 
 // reproject makes again the protection and projections of one live record.
 func (tx *Tx) reproject(ctx context.Context, kind qantar.Kind, id int64) error {

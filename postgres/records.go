@@ -355,7 +355,7 @@ func (tx *Tx) write(ctx context.Context, actor qantar.Actor, rec qantar.Record, 
 		return err
 	}
 	if op == qantar.OpUpdate {
-		if err := tx.reprojectReferrers(ctx, rec.Kind(), m.ID, 2); err != nil {
+		if err := qantar.ReprojectAfter(txProjector{ctx, tx}, rec.Kind(), m.ID); err != nil {
 			return err
 		}
 	}

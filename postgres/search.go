@@ -134,7 +134,7 @@ func (db *DB) Search(ctx context.Context, q qantar.SearchQuery) ([]qantar.Search
 	if limit <= 0 || limit > 100 {
 		limit = 20
 	}
-	levels := visibleLevels(q.Reader)
+	levels := qantar.VisibleLevels(q.Reader)
 	var hits []searchHit
 	for _, level := range levels {
 		h, err := db.searchLevel(ctx, terms, kinds, level, levels, limit*5)
@@ -211,18 +211,6 @@ func (db *DB) nearKeys(ctx context.Context, key string, levels []string) ([]stri
 		}
 	}
 	return out, rows.Err()
-}
-
-// visibleLevels are the protection levels whose search documents a reader
-// may query: nothing of the others is matched, expanded or timed.
-func visibleLevels(reader qantar.Actor) []string {
-	var out []string
-	for _, l := range []string{qantar.Public, qantar.Restricted, qantar.Confidential} {
-		if reader.CanSee(l) {
-			out = append(out, l)
-		}
-	}
-	return out
 }
 
 type searchHit struct {

@@ -53,42 +53,33 @@ func nullBytes(b []byte) any {
 	return string(b)
 }
 
-// reprojectReferrers makes again the projections of the live records that
-// refer to kind/id, and of those that refer to them (a citation of an act of
-// a person), after kind/id changed.
-func (tx *Tx) reprojectReferrers(ctx context.Context, kind qantar.Kind, id int64, depth int) error {
-	if !qantar.SubjectKinds[kind] || depth == 0 {
-		return nil
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT r.from_kind, r.from_id FROM refs r
+// txProjector gives qantar.ReprojectAfter the transaction's referrers and
+// reprojection.
+type txProjector struct {
+	ctx context.Context
+	tx  *Tx
+}
+
+func (p txProjector) Referrers(kind qantar.Kind, id int64) ([]qantar.Ref, error) {
+	rows, err := p.tx.QueryContext(p.ctx, `SELECT r.from_kind, r.from_id FROM refs r
 		JOIN records x ON x.kind = r.from_kind AND x.id = r.from_id AND x.deleted_at IS NULL
 		WHERE r.to_kind = ? AND r.to_id = ? AND NOT (r.from_kind = ? AND r.from_id = ?)`, kind, id, kind, id)
 	if err != nil {
-		return fmt.Errorf("referrers: %w", err)
+		return nil, err
 	}
+	defer rows.Close()
 	var from []qantar.Ref
 	for rows.Next() {
 		var r qantar.Ref
 		if err := rows.Scan(&r.Kind, &r.ID); err != nil {
-			rows.Close()
-			return err
+			return nil, err
 		}
 		from = append(from, r)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	for _, r := range from {
-		if err := tx.reproject(ctx, r.Kind, r.ID); err != nil {
-			return err
-		}
-		if err := tx.reprojectReferrers(ctx, r.Kind, r.ID, depth-1); err != nil {
-			return err
-		}
-	}
-	return nil
+	return from, rows.Err()
 }
+
+func (p txProjector) Reproject(kind qantar.Kind, id int64) error { return p.tx.reproject(p.ctx, kind, id) }
 
 // reproject makes again the protection and projections of one live record.
 func (tx *Tx) reproject(ctx context.Context, kind qantar.Kind, id int64) error {

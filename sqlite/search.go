@@ -101,7 +101,7 @@ func (db *DB) Search(ctx context.Context, q qantar.SearchQuery) ([]qantar.Search
 	if limit <= 0 || limit > 100 {
 		limit = 20
 	}
-	levels := visibleLevels(q.Reader)
+	levels := qantar.VisibleLevels(q.Reader)
 	match, err := db.matchExpr(ctx, terms, levels)
 	if err != nil {
 		return nil, err
@@ -199,18 +199,6 @@ func (db *DB) nearKeys(ctx context.Context, key string, levels []string) ([]stri
 		out = append(out, f.key)
 	}
 	return out, nil
-}
-
-// visibleLevels are the protection levels whose search tables a reader may
-// query: nothing of the others is matched, expanded or timed.
-func visibleLevels(reader qantar.Actor) []string {
-	var out []string
-	for _, l := range []string{qantar.Public, qantar.Restricted, qantar.Confidential} {
-		if reader.CanSee(l) {
-			out = append(out, l)
-		}
-	}
-	return out
 }
 
 // matchExpr is the FTS5 expression of a query: one clause per term, of its
