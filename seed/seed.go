@@ -127,3 +127,31 @@ func resolve(raw json.RawMessage, ids map[string]int64) ([]byte, error) {
 	}
 	return json.Marshal(v)
 }
+
+// Decode decodes a dataset file without a store, for checks that read it
+// whole: each entry through the same decoding and validation as Load, with
+// its external key set and "@key" references resolved to stand-in ids (the
+// entry's position, from 1), which are the records' own ids too.
+func (f File) Decode() ([]qantar.Record, error) {
+	ids := map[string]int64{}
+	out := make([]qantar.Record, 0, len(f.Records))
+	for i, e := range f.Records {
+		where := fmt.Sprintf("entry %d (%s)", i+1, e.Key)
+		if _, dup := ids[e.Key]; dup || e.Key == "" {
+			return nil, qantar.Errorf(qantar.EINVALID, "%s: a key is required, once", where)
+		}
+		body, err := resolve(e.Record, ids)
+		if err != nil {
+			return nil, qantar.Errorf(qantar.EINVALID, "%s: %v", where, err)
+		}
+		rec, err := qantar.DecodeBytes(e.Kind, body)
+		if err != nil {
+			return nil, qantar.Errorf(qantar.EINVALID, "%s: %s: %s", where, qantar.ErrorField(err), qantar.ErrorMessage(err))
+		}
+		ids[e.Key] = int64(i + 1)
+		m := rec.GetMeta()
+		m.ID, m.ExternalKey = int64(i+1), KeyPrefix+e.Key
+		out = append(out, rec)
+	}
+	return out, nil
+}

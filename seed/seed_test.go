@@ -2,8 +2,12 @@ package seed_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/qantar-project/qantar"
@@ -65,5 +69,47 @@ func TestLoadRollsBackOnError(t *testing.T) {
 	counts, _ := db.Count(ctx)
 	if counts[qantar.KindSource] != 0 {
 		t.Fatal("partial load left records behind")
+	}
+}
+
+// TestQuotesAreTheSourcesWords: the archived article (testdata, see its
+// README) is the one the bundled source's SHA-256 names, and every quote
+// the bundled data takes from it is in it word for word ("..." marking a
+// cut).
+func TestQuotesAreTheSourcesWords(t *testing.T) {
+	text, err := os.ReadFile(filepath.Join("testdata", "lost-illusions.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := seed.Bundled()
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := f.Decode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var src int64
+	quotes := 0
+	for _, r := range recs {
+		if s, ok := r.(*qantar.Source); ok && s.ExternalKey == seed.KeyPrefix+"src:lost-illusions" {
+			src = s.ID
+			if sum := sha256.Sum256(text); hex.EncodeToString(sum[:]) != s.SHA256 {
+				t.Fatalf("the archived text does not match the source's sha256 %s", s.SHA256)
+			}
+		}
+		c, ok := r.(*qantar.Citation)
+		if !ok || c.SourceID != src || src == 0 || c.Quote == "" {
+			continue
+		}
+		for _, part := range strings.Split(c.Quote, " ... ") {
+			quotes++
+			if !strings.Contains(string(text), part) {
+				t.Errorf("%s: %q is not in the article", c.ExternalKey, part)
+			}
+		}
+	}
+	if quotes < 2 {
+		t.Fatalf("checked %d quotes; the bundled data has at least 2 from the article", quotes)
 	}
 }
