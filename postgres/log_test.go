@@ -71,7 +71,7 @@ func TestVerifyFindsTampering(t *testing.T) {
 		{"EditCurrentRecord", `UPDATE records SET data = replace(data, 'Публичный Второй', 'Подменённый') WHERE kind = 'persons'`, "persons/1"},
 		{"EditVersionContent", `UPDATE versions SET data = replace(data, 'Публичный', 'Подменённый') WHERE kind = 'persons' AND id = 1 AND version = 1`, "persons/1 version 1"},
 		{"DeleteVersionRow", `DELETE FROM versions WHERE kind = 'persons' AND id = 1 AND version = 1`, "persons/1 version 1"},
-		{"EditFigure", `UPDATE versions SET data = replace(data, '"value":238', '"value":23') WHERE kind = 'figures' AND id = 9`, "figures/9"},
+		{"EditFigure", `UPDATE versions SET data = replace(data, '"value":238', '"value":23') WHERE kind = 'figures' AND data LIKE '%"value":238,%'`, "figures/"},
 		{"ChangeActor", `UPDATE versions SET actor = 'system' WHERE kind = 'persons' AND id = 1 AND version = 2`, "persons/1 version 2"},
 		{"ChangeTime", `UPDATE versions SET at = at + interval '1 second' WHERE kind = 'persons' AND id = 1 AND version = 2`, "persons/1 version 2"},
 		{"MoveVersionOffLog", `UPDATE versions SET leaf_index = NULL WHERE kind = 'persons' AND id = 1 AND version = 2`, "persons/1 version 2"},

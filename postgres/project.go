@@ -77,7 +77,9 @@ func (p txProjector) Referrers(kind qantar.Kind, id int64) ([]qantar.Ref, error)
 	})
 }
 
-func (p txProjector) Reproject(kind qantar.Kind, id int64) error { return p.tx.reproject(p.ctx, kind, id) }
+func (p txProjector) Reproject(kind qantar.Kind, id int64) error {
+	return p.tx.reproject(p.ctx, kind, id)
+}
 
 // reproject makes again the protection and projections of one live record.
 func (tx *Tx) reproject(ctx context.Context, kind qantar.Kind, id int64) error {
