@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/sys/unix"
+	"golang.org/x/term"
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/web"
@@ -152,28 +152,14 @@ func (m *Main) readPassword() (string, error) {
 	return line, nil
 }
 
-func isTerminal(f *os.File) bool {
-	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
-	return err == nil
-}
+func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
 
-// readNoEcho reads a line from a terminal with echo off, restoring it after.
+// readNoEcho reads a line from a terminal with echo off, restoring it after
+// (golang.org/x/term: termios on Unix, the console mode on Windows).
 func readNoEcho(f *os.File) (string, error) {
-	fd := int(f.Fd())
-	old, err := unix.IoctlGetTermios(fd, unix.TCGETS)
+	b, err := term.ReadPassword(int(f.Fd()))
 	if err != nil {
 		return "", err
 	}
-	raw := *old
-	raw.Lflag &^= unix.ECHO
-	raw.Lflag |= unix.ICANON | unix.ISIG
-	if err := unix.IoctlSetTermios(fd, unix.TCSETS, &raw); err != nil {
-		return "", err
-	}
-	defer unix.IoctlSetTermios(fd, unix.TCSETS, old)
-	line, err := bufio.NewReader(f).ReadString('\n')
-	if err != nil && err != io.EOF {
-		return "", err
-	}
-	return strings.TrimRight(line, "\r\n"), nil
+	return strings.TrimRight(string(b), "\r\n"), nil
 }
