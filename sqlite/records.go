@@ -130,12 +130,8 @@ func (tx *Tx) update(ctx context.Context, actor qantar.Actor, rec qantar.Record)
 		return err
 	}
 	cm := cur.GetMeta()
-	if m.Version == 0 {
-		return qantar.FieldErrorf("version", "is required: name the version you edited (the current one is %d)", cm.Version)
-	}
-	if m.Version != cm.Version {
-		return &qantar.Error{Code: qantar.ECONFLICT, Field: "version",
-			Message: fmt.Sprintf("%s/%d was changed by someone else: you edited version %d, the current version is %d", rec.Kind(), m.ID, m.Version, cm.Version)}
+	if err := qantar.CheckVersion(rec.Kind(), m.ID, m.Version, cm.Version, false); err != nil {
+		return err
 	}
 	if err := tx.check(ctx, actor, rec, cur); err != nil {
 		return err
@@ -150,33 +146,26 @@ func (tx *Tx) Delete(ctx context.Context, actor qantar.Actor, kind qantar.Kind, 
 }
 
 func (tx *Tx) delete(ctx context.Context, actor qantar.Actor, kind qantar.Kind, id int64, version int, reason string) error {
-	if !actor.CanWrite() {
-		return qantar.Errorf(qantar.EFORBIDDEN, "writing needs the editor or admin role")
+	if err := qantar.CheckWriter(actor); err != nil {
+		return err
 	}
-	reason = strings.TrimSpace(reason)
-	if reason == "" {
-		return qantar.FieldErrorf("reason", "is required: a deletion is recorded with its reason")
-	}
-	if len(reason) > qantar.MaxShort*4 {
-		return qantar.FieldErrorf("reason", "is longer than %d bytes", qantar.MaxShort*4)
+	reason, err := qantar.CleanDeleteReason(reason)
+	if err != nil {
+		return err
 	}
 	cur, err := tx.getLive(ctx, kind, id)
 	if err != nil {
 		return err
 	}
 	m := cur.GetMeta()
-	if version == 0 {
-		return qantar.FieldErrorf("version", "is required: name the version you are deleting (the current one is %d)", m.Version)
-	}
-	if version != m.Version {
-		return &qantar.Error{Code: qantar.ECONFLICT, Field: "version",
-			Message: fmt.Sprintf("%s/%d was changed by someone else: you saw version %d, the current version is %d", kind, id, version, m.Version)}
+	if err := qantar.CheckVersion(kind, id, version, m.Version, true); err != nil {
+		return err
 	}
 	var fromKind string
 	var fromID int64
 	err = tx.queryRow(ctx, qReferrer, kind, id, kind, id).Scan(&fromKind, &fromID)
 	if err == nil {
-		return qantar.Errorf(qantar.ECONFLICT, "%s/%d is still referred to by %s/%d; change or delete that first", kind, id, fromKind, fromID)
+		return qantar.StillReferred(kind, id, qantar.Ref{Kind: qantar.Kind(fromKind), ID: fromID})
 	} else if !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("check references: %w", err)
 	}
@@ -190,19 +179,10 @@ func (tx *Tx) delete(ctx context.Context, actor qantar.Actor, kind qantar.Kind, 
 
 // check validates rec and the records it refers to.
 func (tx *Tx) check(ctx context.Context, actor qantar.Actor, rec qantar.Record, prev qantar.Record) error {
-	if !actor.CanWrite() {
-		return qantar.Errorf(qantar.EFORBIDDEN, "writing needs the editor or admin role")
-	}
-	if err := rec.Validate(); err != nil {
-		return err
-	}
-	if err := qantar.CheckExternalKey(rec.GetMeta().ExternalKey); err != nil {
+	if err := qantar.CheckWrite(actor, rec, prev); err != nil {
 		return err
 	}
 	for _, r := range rec.Refs() {
-		if r.Kind == rec.Kind() && r.ID == rec.GetMeta().ID && prev != nil {
-			return qantar.FieldErrorf(r.Field, "a record cannot refer to itself")
-		}
 		key := qantar.Ref{Kind: r.Kind, ID: r.ID}
 		if tx.live[key] {
 			continue
