@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"time"
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/law"
@@ -14,6 +15,12 @@ type complaintStatus struct {
 	Deadline string
 	Basis    string
 	Verified bool
+	// Edition is the text of the law the deadline was counted with (rules
+	// data, in English like Basis); EditionWhen says, in the reader's
+	// language, from when it applies and whether it is known to be in force
+	// on the day the deadline runs from.
+	Edition     string
+	EditionWhen []string
 	Notes    []string
 	Error    string
 }
@@ -39,6 +46,9 @@ func (p *site) complaintSections(ctx context.Context, pg *recordView, res *resol
 			cs.Deadline = st.Deadline.Date.Format("2006-01-02")
 		}
 		cs.Basis, cs.Verified = st.Deadline.Basis, st.Deadline.Verified
+		if e := st.Deadline.Edition; e != nil {
+			cs.Edition, cs.EditionWhen = e.Text, editionWhen(t, e, st.Deadline.From)
+		}
 		cs.Notes = append(append(cs.Notes, st.Deadline.Notes...), st.Notes...)
 	}
 	pg.Complaint = cs
@@ -50,6 +60,25 @@ func (p *site) complaintSections(ctx context.Context, pg *recordView, res *resol
 		}
 		pg.Responses = append(pg.Responses, row)
 	}
+}
+
+// editionWhen says from when an edition applies and, when it is not known
+// to be in force on the day the deadline runs from, that the text of that
+// day is not recorded.
+func editionWhen(t tr, e *law.EditionUsed, from time.Time) []string {
+	var out []string
+	switch {
+	case e.From == "":
+		out = append(out, t.S("from when it applies is not recorded"))
+	case e.To != "":
+		out = append(out, t.S("in force from %s to %s", e.From, e.To))
+	default:
+		out = append(out, t.S("applies from %s", e.From))
+	}
+	if !e.InForce {
+		out = append(out, t.S("not known to be in force on %s: the text in force that day is not recorded", from.Format(time.DateOnly)))
+	}
+	return out
 }
 
 // statusLabel is the English label (a catalogue key) of a law status.

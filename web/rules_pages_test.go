@@ -57,3 +57,24 @@ func TestPagesUseConfiguredRules(t *testing.T) {
 		t.Errorf("the case page does not use the configured rules")
 	}
 }
+
+// TestComplaintPageNamesEdition: the complaint page says which edition of
+// the law its deadline was counted with, and, in the reader's language,
+// that the text in force on the filing day is not recorded (the fixture is a
+// cpc-105 complaint of 2023; the rules carry the 2025 text of art. 105).
+func TestComplaintPageNamesEdition(t *testing.T) {
+	fx := newFixture(t)
+	path := "/complaints/" + itoa(fx.ids["complaint"])
+	for lang, want := range map[string][]string{
+		"en": {"Edition of the law used", "not known to be in force on 2023-03-15"},
+		"ru": {"Использованная редакция закона", "неизвестно, действовала ли она на 2023-03-15"},
+		"kk": {"Қолданылған заң редакциясы", "2023-03-15 күні күшінде болғаны белгісіз"},
+	} {
+		_, body, _ := fx.get(t, nil, path+"?lang="+lang)
+		for _, w := range append(want, "Law 210-VIII of 16.07.2025") {
+			if !strings.Contains(body, w) {
+				t.Errorf("%s: the complaint page does not say %q", lang, w)
+			}
+		}
+	}
+}

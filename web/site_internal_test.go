@@ -146,3 +146,21 @@ func TestSafeSnippet(t *testing.T) {
 		}
 	}
 }
+
+// TestPlaceNamesShown: a place's names over time read as names with their
+// periods in the reader's language; a person's names are not taken for them.
+func TestPlaceNamesShown(t *testing.T) {
+	trs := newTranslators(newCatalog())
+	raw := []byte(`[{"name": {"en": "Kapshagay", "ru": "Капчагай"}, "to": "2022-05-03"}, {"name": {"en": "Konayev", "ru": "Конаев"}, "from": "2022-05-04"}]`)
+	for lang, want := range map[string][]string{"en": {"Kapshagay (…–", "Konayev ("}, "ru": {"Капчагай (…–", "Конаев ("}} {
+		got, _ := trs[lang].rawValue("names", raw)
+		for _, w := range want {
+			if !strings.Contains(got, w) || !strings.Contains(got, "2022") {
+				t.Errorf("%s: %q does not show %q with its period", lang, got, w)
+			}
+		}
+	}
+	if got, _ := trs["en"].rawValue("names", []byte(`[{"value": "Тоқаев", "lang": "kk"}]`)); got != "Тоқаев (kk)" {
+		t.Errorf("a person's names read %q", got)
+	}
+}
