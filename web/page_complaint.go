@@ -21,8 +21,8 @@ type complaintStatus struct {
 	// on the day the deadline runs from.
 	Edition     string
 	EditionWhen []string
-	Notes    []string
-	Error    string
+	Notes       []string
+	Error       string
 }
 
 type responseRow struct {
