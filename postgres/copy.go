@@ -9,71 +9,6 @@ import (
 	"github.com/qantar-project/qantar"
 )
 
-// The rows of a copy between stores (`qantar copy`), field for field the
-// types of package sqlite, so that cmd/qantar converts one into the other.
-// Users and the audit log travel as qantar.User and qantar.AuditEntry;
-// sessions do not travel (people sign in again).
-type (
-	// CopyState is the log's size, root and latest signed checkpoint.
-	CopyState struct {
-		Size       int64
-		Root       []byte
-		Checkpoint []byte
-	}
-	// CopyToken is an API token with the hash of its secret.
-	CopyToken struct {
-		ID        int64
-		Name      string
-		Role      string
-		Hash      []byte
-		CreatedAt time.Time
-		RevokedAt *time.Time
-	}
-	// CopyRecord is the current row of a record.
-	CopyRecord struct {
-		Kind        string
-		ID          int64
-		Version     int
-		CreatedAt   time.Time
-		UpdatedAt   time.Time
-		DeletedAt   *time.Time
-		Protection  string
-		ExternalKey string
-		Data        []byte
-	}
-	// CopyVersion is one version of a record, with its salt and leaf.
-	CopyVersion struct {
-		Kind      string
-		ID        int64
-		Version   int
-		Op        string
-		Actor     string
-		At        time.Time
-		Reason    string
-		Data      []byte
-		Salt      []byte
-		LeafIndex *int64
-	}
-	// CopyRef is one reference between records.
-	CopyRef struct {
-		ToKind   string
-		ToID     int64
-		FromKind string
-		FromID   int64
-	}
-	// CopyLeaf is one encoded log leaf.
-	CopyLeaf struct {
-		Index int64
-		Leaf  []byte
-	}
-	// CopyNode is one stored tree node.
-	CopyNode struct {
-		Level int
-		Index int64
-		Hash  []byte
-	}
-)
-
 // CopyOut reads every table in one repeatable-read snapshot and passes each
 // row to fn, in the order of sqlite.DB.CopyOut.
 func (db *DB) CopyOut(ctx context.Context, fn func(row any) error) error {
@@ -82,7 +17,7 @@ func (db *DB) CopyOut(ctx context.Context, fn func(row any) error) error {
 		return err
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
-	var st CopyState
+	var st qantar.CopyState
 	if err := tx.QueryRow(ctx, `SELECT size, root, checkpoint FROM tlog_state WHERE id = 1`).Scan(&st.Size, &st.Root, &st.Checkpoint); err != nil {
 		return fmt.Errorf("log state: %w", err)
 	}
@@ -95,7 +30,7 @@ func (db *DB) CopyOut(ctx context.Context, fn func(row any) error) error {
 	}
 	tables := []table{
 		{`SELECT id, name, role, hash, created_at, revoked_at FROM tokens ORDER BY id`, func(rows pgx.Rows) (any, error) {
-			var t CopyToken
+			var t qantar.CopyToken
 			err := rows.Scan(&t.ID, &t.Name, &t.Role, &t.Hash, &t.CreatedAt, &t.RevokedAt)
 			t.CreatedAt, t.RevokedAt = t.CreatedAt.UTC(), utcPtr(t.RevokedAt)
 			return &t, err
@@ -109,7 +44,7 @@ func (db *DB) CopyOut(ctx context.Context, fn func(row any) error) error {
 			return &e, err
 		}},
 		{`SELECT kind, id, version, created_at, updated_at, deleted_at, protection, external_key, data FROM records ORDER BY kind, id`, func(rows pgx.Rows) (any, error) {
-			var r CopyRecord
+			var r qantar.CopyRecord
 			var ext *string
 			var data string
 			err := rows.Scan(&r.Kind, &r.ID, &r.Version, &r.CreatedAt, &r.UpdatedAt, &r.DeletedAt, &r.Protection, &ext, &data)
@@ -120,11 +55,11 @@ func (db *DB) CopyOut(ctx context.Context, fn func(row any) error) error {
 			return &r, err
 		}},
 		{`SELECT to_kind, to_id, from_kind, from_id FROM refs ORDER BY to_kind, to_id, from_kind, from_id`, func(rows pgx.Rows) (any, error) {
-			var r CopyRef
+			var r qantar.CopyRef
 			return &r, rows.Scan(&r.ToKind, &r.ToID, &r.FromKind, &r.FromID)
 		}},
 		{`SELECT kind, id, version, op, actor, at, reason, data, salt, leaf_index FROM versions ORDER BY kind, id, version`, func(rows pgx.Rows) (any, error) {
-			var v CopyVersion
+			var v qantar.CopyVersion
 			var reason *string
 			var data string
 			err := rows.Scan(&v.Kind, &v.ID, &v.Version, &v.Op, &v.Actor, &v.At, &reason, &data, &v.Salt, &v.LeafIndex)
@@ -135,11 +70,11 @@ func (db *DB) CopyOut(ctx context.Context, fn func(row any) error) error {
 			return &v, err
 		}},
 		{`SELECT idx, leaf FROM tlog_leaves ORDER BY idx`, func(rows pgx.Rows) (any, error) {
-			var l CopyLeaf
+			var l qantar.CopyLeaf
 			return &l, rows.Scan(&l.Index, &l.Leaf)
 		}},
 		{`SELECT level, idx, hash FROM tlog_nodes ORDER BY level, idx`, func(rows pgx.Rows) (any, error) {
-			var n CopyNode
+			var n qantar.CopyNode
 			return &n, rows.Scan(&n.Level, &n.Index, &n.Hash)
 		}},
 	}
@@ -229,10 +164,10 @@ func (db *DB) CopyIn(ctx context.Context, rows func(put func(row any) error) err
 		}
 		put := func(row any) error {
 			switch r := row.(type) {
-			case *CopyState:
+			case *qantar.CopyState:
 				_, err := tx.Exec(ctx, `UPDATE tlog_state SET size = $1, root = $2, checkpoint = $3 WHERE id = 1`, r.Size, r.Root, r.Checkpoint)
 				return err
-			case *CopyToken:
+			case *qantar.CopyToken:
 				return add("tokens", []string{"id", "name", "role", "hash", "created_at", "revoked_at"},
 					[]any{r.ID, r.Name, r.Role, r.Hash, r.CreatedAt, r.RevokedAt})
 			case *qantar.User:
@@ -241,17 +176,17 @@ func (db *DB) CopyIn(ctx context.Context, rows func(put func(row any) error) err
 			case *qantar.AuditEntry:
 				return add("audit", []string{"id", "at", "actor", "action", "kind", "record_id", "addr", "detail"},
 					[]any{r.ID, r.At, r.Actor, r.Action, string(r.Kind), r.RecordID, r.Addr, r.Detail})
-			case *CopyRecord:
+			case *qantar.CopyRecord:
 				return add("records", []string{"kind", "id", "version", "created_at", "updated_at", "deleted_at", "protection", "external_key", "data", "fold"},
 					[]any{r.Kind, r.ID, int32(r.Version), r.CreatedAt, r.UpdatedAt, r.DeletedAt, r.Protection, nullString(r.ExternalKey), string(r.Data), fold(r.Data)})
-			case *CopyRef:
+			case *qantar.CopyRef:
 				return add("refs", []string{"to_kind", "to_id", "from_kind", "from_id"}, []any{r.ToKind, r.ToID, r.FromKind, r.FromID})
-			case *CopyVersion:
+			case *qantar.CopyVersion:
 				return add("versions", []string{"kind", "id", "version", "op", "actor", "at", "reason", "data", "salt", "leaf_index"},
 					[]any{r.Kind, r.ID, int32(r.Version), r.Op, r.Actor, r.At, nullString(r.Reason), string(r.Data), r.Salt, r.LeafIndex})
-			case *CopyLeaf:
+			case *qantar.CopyLeaf:
 				return add("tlog_leaves", []string{"idx", "leaf"}, []any{r.Index, r.Leaf})
-			case *CopyNode:
+			case *qantar.CopyNode:
 				return add("tlog_nodes", []string{"level", "idx", "hash"}, []any{int32(r.Level), r.Index, r.Hash})
 			}
 			return fmt.Errorf("copy: a row of type %T", row)

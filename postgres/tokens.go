@@ -2,53 +2,21 @@ package postgres
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/qantar-project/qantar"
 )
 
-// TokenPrefix starts every token secret, as in the SQLite store: secrets
-// and their hashes are made the same way in both, so that a token copied
-// between stores (qantar copy) keeps working.
-const TokenPrefix = "qtr_"
-
-// newTokenSecret returns a random token secret and the hash that is stored.
-func newTokenSecret() (secret string, hash []byte) {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		panic(err) // crypto/rand does not fail on supported platforms
-	}
-	secret = TokenPrefix + base64.RawURLEncoding.EncodeToString(b)
-	return secret, hashTokenSecret(secret)
-}
-
-// hashTokenSecret returns the SHA-256 of a secret. Secrets are random and
-// long, so a plain hash (not a password hash) is enough.
-func hashTokenSecret(secret string) []byte {
-	h := sha256.Sum256([]byte(secret))
-	return h[:]
-}
-
 // CreateToken stores a new token and returns it with its secret.
 func (db *DB) CreateToken(ctx context.Context, name, role string) (qantar.Token, string, error) {
-	name = strings.TrimSpace(name)
-	if name == "" {
-		return qantar.Token{}, "", qantar.FieldErrorf("name", "is required")
+	name, err := qantar.CheckNewToken(name, role)
+	if err != nil {
+		return qantar.Token{}, "", err
 	}
-	if len(name) > 200 {
-		return qantar.Token{}, "", qantar.FieldErrorf("name", "is longer than 200 bytes")
-	}
-	if !contains(qantar.Roles, role) {
-		return qantar.Token{}, "", qantar.FieldErrorf("role", "%q is not a role (viewer, editor, admin)", role)
-	}
-	secret, hash := newTokenSecret()
+	secret, hash := qantar.NewTokenSecret()
 	now := db.now().UTC().Truncate(time.Microsecond)
 	var id int64
 	if err := db.pool.QueryRow(ctx, `INSERT INTO tokens (name, role, hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
@@ -63,14 +31,14 @@ func (db *DB) Authenticate(ctx context.Context, secret string) (qantar.Actor, er
 	var id int64
 	var name, role string
 	var revoked *time.Time
-	err := db.pool.QueryRow(ctx, `SELECT id, name, role, revoked_at FROM tokens WHERE hash = $1`, hashTokenSecret(secret)).
+	err := db.pool.QueryRow(ctx, `SELECT id, name, role, revoked_at FROM tokens WHERE hash = $1`, qantar.HashTokenSecret(secret)).
 		Scan(&id, &name, &role, &revoked)
 	if errors.Is(err, pgx.ErrNoRows) || revoked != nil {
 		return qantar.Actor{}, qantar.Errorf(qantar.EUNAUTHORIZED, "unknown or revoked token")
 	} else if err != nil {
 		return qantar.Actor{}, fmt.Errorf("authenticate: %w", err)
 	}
-	return qantar.Actor{ID: fmt.Sprintf("token:%d", id), Name: name, Role: role}, nil
+	return qantar.TokenActor(id, name, role), nil
 }
 
 // RevokeToken revokes a token; its past writes keep its id.

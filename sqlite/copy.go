@@ -10,73 +10,6 @@ import (
 	"github.com/qantar-project/qantar/search"
 )
 
-// The rows of a copy between stores (`qantar copy`): every table that holds
-// what a store knows, as it is stored, so that the copy has the same
-// history, the same leaves and the same signed checkpoint. Package postgres
-// declares the same types, field for field, so that cmd/qantar converts one
-// into the other. Users and the audit log travel as qantar.User and
-// qantar.AuditEntry; sessions do not travel (people sign in again).
-type (
-	// CopyState is the log's size, root and latest signed checkpoint.
-	CopyState struct {
-		Size       int64
-		Root       []byte
-		Checkpoint []byte
-	}
-	// CopyToken is an API token with the hash of its secret.
-	CopyToken struct {
-		ID        int64
-		Name      string
-		Role      string
-		Hash      []byte
-		CreatedAt time.Time
-		RevokedAt *time.Time
-	}
-	// CopyRecord is the current row of a record.
-	CopyRecord struct {
-		Kind        string
-		ID          int64
-		Version     int
-		CreatedAt   time.Time
-		UpdatedAt   time.Time
-		DeletedAt   *time.Time
-		Protection  string
-		ExternalKey string
-		Data        []byte
-	}
-	// CopyVersion is one version of a record, with its salt and leaf.
-	CopyVersion struct {
-		Kind      string
-		ID        int64
-		Version   int
-		Op        string
-		Actor     string
-		At        time.Time
-		Reason    string
-		Data      []byte
-		Salt      []byte
-		LeafIndex *int64
-	}
-	// CopyRef is one reference between records.
-	CopyRef struct {
-		ToKind   string
-		ToID     int64
-		FromKind string
-		FromID   int64
-	}
-	// CopyLeaf is one encoded log leaf.
-	CopyLeaf struct {
-		Index int64
-		Leaf  []byte
-	}
-	// CopyNode is one stored tree node.
-	CopyNode struct {
-		Level int
-		Index int64
-		Hash  []byte
-	}
-)
-
 // CopyOut reads every table in one snapshot and passes each row to fn, the
 // log state first, then tokens, users, audit, records, refs, versions,
 // leaves and nodes, each table in key order.
@@ -86,7 +19,7 @@ func (db *DB) CopyOut(ctx context.Context, fn func(row any) error) error {
 		return err
 	}
 	defer tx.Rollback()
-	var st CopyState
+	var st qantar.CopyState
 	if err := tx.QueryRowContext(ctx, `SELECT size, root, checkpoint FROM tlog_state WHERE id = 1`).Scan(&st.Size, &st.Root, &st.Checkpoint); err != nil {
 		return fmt.Errorf("log state: %w", err)
 	}
@@ -99,7 +32,7 @@ func (db *DB) CopyOut(ctx context.Context, fn func(row any) error) error {
 	}
 	tables := []table{
 		{`SELECT id, name, role, hash, created_at, revoked_at FROM tokens ORDER BY id`, func(rows *sql.Rows) (any, error) {
-			var t CopyToken
+			var t qantar.CopyToken
 			var created string
 			var revoked sql.NullString
 			err := rows.Scan(&t.ID, &t.Name, &t.Role, &t.Hash, &created, &revoked)
@@ -115,7 +48,7 @@ func (db *DB) CopyOut(ctx context.Context, fn func(row any) error) error {
 			return &e, err
 		}},
 		{`SELECT kind, id, version, created_at, updated_at, deleted_at, protection, external_key, data FROM records ORDER BY kind, id`, func(rows *sql.Rows) (any, error) {
-			var r CopyRecord
+			var r qantar.CopyRecord
 			var created, updated string
 			var deleted, ext sql.NullString
 			err := rows.Scan(&r.Kind, &r.ID, &r.Version, &created, &updated, &deleted, &r.Protection, &ext, &r.Data)
@@ -123,11 +56,11 @@ func (db *DB) CopyOut(ctx context.Context, fn func(row any) error) error {
 			return &r, err
 		}},
 		{`SELECT to_kind, to_id, from_kind, from_id FROM refs ORDER BY to_kind, to_id, from_kind, from_id`, func(rows *sql.Rows) (any, error) {
-			var r CopyRef
+			var r qantar.CopyRef
 			return &r, rows.Scan(&r.ToKind, &r.ToID, &r.FromKind, &r.FromID)
 		}},
 		{`SELECT kind, id, version, op, actor, at, reason, data, salt, leaf_index FROM versions ORDER BY kind, id, version`, func(rows *sql.Rows) (any, error) {
-			var v CopyVersion
+			var v qantar.CopyVersion
 			var at string
 			var reason sql.NullString
 			var leaf sql.NullInt64
@@ -139,11 +72,11 @@ func (db *DB) CopyOut(ctx context.Context, fn func(row any) error) error {
 			return &v, err
 		}},
 		{`SELECT idx, leaf FROM tlog_leaves ORDER BY idx`, func(rows *sql.Rows) (any, error) {
-			var l CopyLeaf
+			var l qantar.CopyLeaf
 			return &l, rows.Scan(&l.Index, &l.Leaf)
 		}},
 		{`SELECT level, idx, hash FROM tlog_nodes ORDER BY level, idx`, func(rows *sql.Rows) (any, error) {
-			var n CopyNode
+			var n qantar.CopyNode
 			return &n, rows.Scan(&n.Level, &n.Index, &n.Hash)
 		}},
 	}
@@ -213,13 +146,13 @@ func (db *DB) CopyIn(ctx context.Context, rows func(put func(row any) error) err
 	if n > 0 {
 		return qantar.Errorf(qantar.ECONFLICT, "%s is not empty: a copy goes only into a new database", db.path)
 	}
-	var live []CopyRecord
+	var live []qantar.CopyRecord
 	put := func(row any) error {
 		var err error
 		switch r := row.(type) {
-		case *CopyState:
+		case *qantar.CopyState:
 			_, err = tx.ExecContext(ctx, `UPDATE tlog_state SET size = ?, root = ?, checkpoint = ? WHERE id = 1`, r.Size, r.Root, r.Checkpoint)
-		case *CopyToken:
+		case *qantar.CopyToken:
 			_, err = tx.ExecContext(ctx, `INSERT INTO tokens (id, name, role, hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)`,
 				r.ID, r.Name, r.Role, r.Hash, formatTime(r.CreatedAt), nullTimeArg(r.RevokedAt))
 		case *qantar.User:
@@ -228,26 +161,26 @@ func (db *DB) CopyIn(ctx context.Context, rows func(put func(row any) error) err
 		case *qantar.AuditEntry:
 			_, err = tx.ExecContext(ctx, `INSERT INTO audit (id, at, actor, action, kind, record_id, addr, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 				r.ID, formatTime(r.At), r.Actor, r.Action, string(r.Kind), r.RecordID, r.Addr, r.Detail)
-		case *CopyRecord:
+		case *qantar.CopyRecord:
 			// data is bound as []byte, as the store's own writes bind it.
 			_, err = tx.ExecContext(ctx, `INSERT INTO records (kind, id, version, created_at, updated_at, deleted_at, protection, external_key, data)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.Kind, r.ID, r.Version, formatTime(r.CreatedAt), formatTime(r.UpdatedAt),
 				nullTimeArg(r.DeletedAt), r.Protection, nullString(r.ExternalKey), r.Data)
 			if r.DeletedAt == nil && search.Indexed(qantar.Kind(r.Kind)) {
-				live = append(live, CopyRecord{Kind: r.Kind, ID: r.ID, Data: r.Data})
+				live = append(live, qantar.CopyRecord{Kind: r.Kind, ID: r.ID, Data: r.Data})
 			}
-		case *CopyRef:
+		case *qantar.CopyRef:
 			_, err = tx.ExecContext(ctx, `INSERT INTO refs (to_kind, to_id, from_kind, from_id) VALUES (?, ?, ?, ?)`, r.ToKind, r.ToID, r.FromKind, r.FromID)
-		case *CopyVersion:
+		case *qantar.CopyVersion:
 			var leaf any
 			if r.LeafIndex != nil {
 				leaf = *r.LeafIndex
 			}
 			_, err = tx.ExecContext(ctx, `INSERT INTO versions (kind, id, version, op, actor, at, reason, data, salt, leaf_index)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.Kind, r.ID, r.Version, r.Op, r.Actor, formatTime(r.At), nullString(r.Reason), r.Data, r.Salt, leaf)
-		case *CopyLeaf:
+		case *qantar.CopyLeaf:
 			_, err = tx.ExecContext(ctx, `INSERT INTO tlog_leaves (idx, leaf) VALUES (?, ?)`, r.Index, r.Leaf)
-		case *CopyNode:
+		case *qantar.CopyNode:
 			_, err = tx.ExecContext(ctx, `INSERT INTO tlog_nodes (level, idx, hash) VALUES (?, ?, ?)`, r.Level, r.Index, r.Hash)
 		default:
 			return fmt.Errorf("copy: a row of type %T", row)

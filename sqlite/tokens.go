@@ -2,51 +2,20 @@ package sqlite
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/base64"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/qantar-project/qantar"
 )
 
-// TokenPrefix starts every token secret, so that a leaked one is easy to
-// recognise in logs and by secret scanners.
-const TokenPrefix = "qtr_"
-
-// NewTokenSecret returns a random token secret and the hash that is stored.
-func NewTokenSecret() (secret string, hash []byte) {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		panic(err) // crypto/rand does not fail on supported platforms
-	}
-	secret = TokenPrefix + base64.RawURLEncoding.EncodeToString(b)
-	return secret, HashTokenSecret(secret)
-}
-
-// HashTokenSecret returns the SHA-256 of a secret. Secrets are random and
-// long, so a plain hash (not a password hash) is enough.
-func HashTokenSecret(secret string) []byte {
-	h := sha256.Sum256([]byte(secret))
-	return h[:]
-}
-
 // CreateToken stores a new token and returns it with its secret.
 func (db *DB) CreateToken(ctx context.Context, name, role string) (qantar.Token, string, error) {
-	name = strings.TrimSpace(name)
-	if name == "" {
-		return qantar.Token{}, "", qantar.FieldErrorf("name", "is required")
+	name, err := qantar.CheckNewToken(name, role)
+	if err != nil {
+		return qantar.Token{}, "", err
 	}
-	if len(name) > 200 {
-		return qantar.Token{}, "", qantar.FieldErrorf("name", "is longer than 200 bytes")
-	}
-	if !contains(qantar.Roles, role) {
-		return qantar.Token{}, "", qantar.FieldErrorf("role", "%q is not a role (viewer, editor, admin)", role)
-	}
-	secret, hash := NewTokenSecret()
+	secret, hash := qantar.NewTokenSecret()
 	now := db.now().UTC()
 	res, err := db.write.ExecContext(ctx, `INSERT INTO tokens (name, role, hash, created_at) VALUES (?, ?, ?, ?)`, name, role, hash, formatTime(now))
 	if err != nil {
@@ -61,14 +30,14 @@ func (db *DB) Authenticate(ctx context.Context, secret string) (qantar.Actor, er
 	var id int64
 	var name, role string
 	var revoked sql.NullString
-	err := db.read.QueryRowContext(ctx, `SELECT id, name, role, revoked_at FROM tokens WHERE hash = ?`, HashTokenSecret(secret)).
+	err := db.read.QueryRowContext(ctx, `SELECT id, name, role, revoked_at FROM tokens WHERE hash = ?`, qantar.HashTokenSecret(secret)).
 		Scan(&id, &name, &role, &revoked)
 	if errors.Is(err, sql.ErrNoRows) || revoked.Valid {
 		return qantar.Actor{}, qantar.Errorf(qantar.EUNAUTHORIZED, "unknown or revoked token")
 	} else if err != nil {
 		return qantar.Actor{}, fmt.Errorf("authenticate: %w", err)
 	}
-	return qantar.Actor{ID: fmt.Sprintf("token:%d", id), Name: name, Role: role}, nil
+	return qantar.TokenActor(id, name, role), nil
 }
 
 // RevokeToken revokes a token; its past writes keep its id.

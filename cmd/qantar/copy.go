@@ -139,19 +139,12 @@ func (m *Main) copyStores(ctx context.Context, from, to, pgKey string) error {
 		}
 		return qantar.Errorf(qantar.EINVALID, "the source does not verify (%d problems); nothing was copied", len(before.Problems)+before.Dropped)
 	}
-	conv := func(row any) any { return row }
-	switch {
-	case isPostgres(from) && !isPostgres(to):
-		conv = toSQLite
-	case !isPostgres(from) && isPostgres(to):
-		conv = toPostgres
-	}
 	counts := map[string]int{}
 	err = dst.CopyIn(ctx, func(put func(any) error) error {
 		return src.CopyOut(ctx, func(row any) error {
 			t := fmt.Sprintf("%T", row)
 			counts[t[strings.LastIndexByte(t, '.')+1:]]++
-			return put(conv(row))
+			return put(row)
 		})
 	})
 	if err != nil {
@@ -217,44 +210,3 @@ func copyKeyFile(from, to string) error {
 	return nil
 }
 
-// toPostgres and toSQLite convert the copy rows of one store into the
-// other's; the types are the same field for field.
-func toPostgres(row any) any {
-	switch r := row.(type) {
-	case *sqlite.CopyState:
-		return (*postgres.CopyState)(r)
-	case *sqlite.CopyToken:
-		return (*postgres.CopyToken)(r)
-	case *sqlite.CopyRecord:
-		return (*postgres.CopyRecord)(r)
-	case *sqlite.CopyVersion:
-		return (*postgres.CopyVersion)(r)
-	case *sqlite.CopyRef:
-		return (*postgres.CopyRef)(r)
-	case *sqlite.CopyLeaf:
-		return (*postgres.CopyLeaf)(r)
-	case *sqlite.CopyNode:
-		return (*postgres.CopyNode)(r)
-	}
-	return row
-}
-
-func toSQLite(row any) any {
-	switch r := row.(type) {
-	case *postgres.CopyState:
-		return (*sqlite.CopyState)(r)
-	case *postgres.CopyToken:
-		return (*sqlite.CopyToken)(r)
-	case *postgres.CopyRecord:
-		return (*sqlite.CopyRecord)(r)
-	case *postgres.CopyVersion:
-		return (*sqlite.CopyVersion)(r)
-	case *postgres.CopyRef:
-		return (*sqlite.CopyRef)(r)
-	case *postgres.CopyLeaf:
-		return (*sqlite.CopyLeaf)(r)
-	case *postgres.CopyNode:
-		return (*sqlite.CopyNode)(r)
-	}
-	return row
-}
