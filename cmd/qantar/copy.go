@@ -209,4 +209,3 @@ func copyKeyFile(from, to string) error {
 	}
 	return nil
 }
-
