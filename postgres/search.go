@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -143,37 +142,15 @@ func (db *DB) Search(ctx context.Context, q qantar.SearchQuery) ([]qantar.Search
 		}
 		hits = append(hits, h...)
 	}
-	var out []qantar.SearchResult
+	recs := make([]qantar.Record, 0, len(hits))
 	for _, h := range hits {
-		kind := qantar.Kind(h.kind)
-		rec, err := qantar.DecodeStored(kind, h.data)
+		rec, err := qantar.DecodeStored(qantar.Kind(h.kind), h.data)
 		if err != nil {
 			return nil, err
 		}
-		if qantar.IsPlaceholder(qantar.Visible(q.Reader, rec)) {
-			continue
-		}
-		score := search.Score(rec, terms)
-		if score == 0 {
-			continue
-		}
-		out = append(out, qantar.SearchResult{Kind: kind, ID: h.id, Title: search.Title(rec, q.Lang), Score: score,
-			Snippet: search.Snippet(rec, terms, q.Lang)})
+		recs = append(recs, rec)
 	}
-	// Best score first; ties by kind and id, so that every store agrees.
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Score != out[j].Score {
-			return out[i].Score > out[j].Score
-		}
-		if out[i].Kind != out[j].Kind {
-			return out[i].Kind < out[j].Kind
-		}
-		return out[i].ID < out[j].ID
-	})
-	if len(out) > limit {
-		out = out[:limit]
-	}
-	return out, nil
+	return search.Rank(q.Reader, recs, terms, q.Lang, limit), nil
 }
 
 // nearKeys returns indexed keys within the typo budget of key, looking among

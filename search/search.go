@@ -364,3 +364,36 @@ func tokenize(text string) []token {
 	}
 	return out
 }
+
+// Rank turns the candidate records a store found into the reader's results:
+// each as the reader may see it (a placeholder is never a result), scored on
+// the query's terms, best first, ties by kind and id so that every store
+// agrees, at most limit.
+func Rank(reader qantar.Actor, recs []qantar.Record, terms []Term, lang string, limit int) []qantar.SearchResult {
+	var out []qantar.SearchResult
+	for _, rec := range recs {
+		if qantar.IsPlaceholder(qantar.Visible(reader, rec)) {
+			continue
+		}
+		score := Score(rec, terms)
+		if score == 0 {
+			continue
+		}
+		m := rec.GetMeta()
+		out = append(out, qantar.SearchResult{Kind: rec.Kind(), ID: m.ID, Title: Title(rec, lang), Score: score,
+			Snippet: Snippet(rec, terms, lang)})
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Score != out[j].Score {
+			return out[i].Score > out[j].Score
+		}
+		if out[i].Kind != out[j].Kind {
+			return out[i].Kind < out[j].Kind
+		}
+		return out[i].ID < out[j].ID
+	})
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out
+}
