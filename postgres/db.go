@@ -24,6 +24,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -56,6 +57,17 @@ type Options struct {
 	Now func() time.Time
 	// Checker checks records against jurisdiction rules (may be nil).
 	Checker qantar.Checker
+	// ReadOnly opens the database for reading only, as verify and backup
+	// do: every session is default_transaction_read_only, nothing is
+	// written at open (no migration, no key recorded, no checkpoint, no
+	// projection or index backfill), the key file must already exist, and
+	// a database whose schema is older than this binary's is refused
+	// rather than migrated.
+	ReadOnly bool
+	// Repair opens a database whose log has leaves but no checkpoint, which
+	// Open otherwise refuses, so that RepairCheckpoint can sign one
+	// (qantar repair). Nothing is signed at open.
+	Repair bool
 }
 
 // DefaultMaxConns is the pool size of a server: enough for a surge of
@@ -64,7 +76,9 @@ type Options struct {
 const DefaultMaxConns = 16
 
 // DefaultOrigin is the log origin when none is configured; the same as the
-// SQLite store's, so that a copied log verifies under the same name.
+// SQLite store's, so that a copied log verifies under the same name. A log
+// keeps the origin it was first signed with (its checkpoint names it):
+// Open refuses another.
 const DefaultOrigin = "qantar.local/log"
 
 // DB is the PostgreSQL store.
@@ -76,6 +90,8 @@ type DB struct {
 	origin      string
 	signer      note.Signer
 	verifierKey string
+	readOnly    bool
+	repair      bool
 
 	// appending lets one transaction of this process at a time wait for
 	// the log lock, so that a burst of writers queues here, cheaply, and
@@ -114,38 +130,53 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 		// surge's page views behind each other; a URL's pool_max_conns wins.
 		cfg.MaxConns = DefaultMaxConns
 	}
-	db := &DB{now: opts.Now, checker: opts.Checker, origin: opts.LogOrigin}
+	if opts.ReadOnly {
+		cfg.ConnConfig.RuntimeParams["default_transaction_read_only"] = "on"
+	}
+	db := &DB{now: opts.Now, checker: opts.Checker, readOnly: opts.ReadOnly, repair: opts.Repair}
 	if db.now == nil {
 		db.now = time.Now
-	}
-	if db.origin == "" {
-		db.origin = DefaultOrigin
-	}
-	if db.signer, db.verifierKey, err = tlog.LoadOrCreateKey(opts.LogKeyPath, db.origin); err != nil {
-		return nil, fmt.Errorf("log key: %w", err)
 	}
 	if db.pool, err = pgxpool.NewWithConfig(ctx, cfg); err != nil {
 		return nil, fmt.Errorf("open %s: %w", redact(url), err)
 	}
-	if err := db.pool.Ping(ctx); err != nil {
-		db.pool.Close()
-		return nil, fmt.Errorf("open %s: %w", redact(url), err)
-	}
-	if err := db.migrate(ctx); err != nil {
+	fail := func(err error) (*DB, error) {
 		db.pool.Close()
 		return nil, err
+	}
+	if err := db.pool.Ping(ctx); err != nil {
+		return fail(fmt.Errorf("open %s: %w", redact(url), err))
+	}
+	if opts.ReadOnly {
+		if err := db.checkSchema(ctx); err != nil {
+			return fail(err)
+		}
+		if _, err := os.Stat(opts.LogKeyPath); err != nil {
+			return fail(qantar.Errorf(qantar.EINVALID, "no log key at %s: a read-only check needs the key the log was signed with (it is never created here)", opts.LogKeyPath))
+		}
+	} else if err := db.migrate(ctx); err != nil {
+		return fail(err)
+	}
+	if db.origin, err = db.logOrigin(ctx, opts.LogOrigin, opts.LogKeyPath); err != nil {
+		return fail(err)
+	}
+	if db.signer, db.verifierKey, err = tlog.LoadOrCreateKey(opts.LogKeyPath, db.origin); err != nil {
+		return fail(fmt.Errorf("log key: %w", err))
+	}
+	if opts.ReadOnly {
+		if err := db.checkKey(ctx); err != nil {
+			return fail(err)
+		}
+		return db, nil
 	}
 	if err := db.claimLog(ctx); err != nil {
-		db.pool.Close()
-		return nil, err
+		return fail(err)
 	}
 	if err := db.reprojectAll(ctx); err != nil {
-		db.pool.Close()
-		return nil, err
+		return fail(err)
 	}
 	if err := db.reindex(ctx); err != nil {
-		db.pool.Close()
-		return nil, err
+		return fail(err)
 	}
 	return db, nil
 }
@@ -246,7 +277,10 @@ func (db *DB) claimLog(ctx context.Context) error {
 			return nil
 		}
 		if size != 0 {
-			return fmt.Errorf("log of size %d has no checkpoint", size)
+			if db.repair {
+				return nil // RepairCheckpoint signs it, explicitly
+			}
+			return fmt.Errorf("log of size %d has no checkpoint: check it with `qantar verify --db`; `qantar repair` may sign a new one, saying why", size)
 		}
 		signed, err := tlog.SignCheckpoint(db.signer, tlog.Checkpoint{Origin: db.origin, Size: 0, Hash: tlog.EmptyRoot()})
 		if err != nil {

@@ -47,10 +47,23 @@ type Options struct {
 	LogOrigin string
 	// Logger receives warnings at open (default slog.Default()).
 	Logger *slog.Logger
+	// ReadOnly opens the database for reading only, as verify and backup
+	// do: the file is opened with mode=ro and every connection with
+	// query_only, nothing is written at open (no migration, no checkpoint,
+	// no projection or index backfill), the key file must already exist,
+	// and a database whose schema is older than this binary's is refused
+	// rather than migrated. Writes through the DB fail.
+	ReadOnly bool
+	// Repair opens a database whose log has leaves but no checkpoint, which
+	// Open otherwise refuses, so that RepairCheckpoint can sign one
+	// (qantar repair). Nothing is signed at open.
+	Repair bool
 }
 
 // DefaultOrigin is the log origin when none is configured. A public
-// deployment sets its own, such as "example.org/qantar".
+// deployment sets its own, such as "example.org/qantar". A log keeps the
+// origin it was first signed with (its checkpoint names it): Open refuses
+// another.
 const DefaultOrigin = "qantar.local/log"
 
 // DB is the SQLite store.
@@ -64,6 +77,9 @@ type DB struct {
 	origin      string
 	signer      note.Signer
 	verifierKey string
+
+	readOnly bool // Options.ReadOnly
+	repair   bool // Options.Repair
 
 	stmts map[string]*sql.Stmt // read-only after Open
 	group writeGroup           // single writes waiting for a group commit
@@ -84,6 +100,9 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	if sync != "FULL" && sync != "NORMAL" {
 		return nil, qantar.Errorf(qantar.EINVALID, "synchronous must be FULL or NORMAL, not %q", opts.Synchronous)
 	}
+	if opts.ReadOnly {
+		return openReadOnly(ctx, path, sync, opts)
+	}
 	pragmas := []string{"journal_mode(WAL)", "foreign_keys(1)", "busy_timeout(10000)", "synchronous(" + sync + ")"}
 	dsn := func(extra ...string) string {
 		q := url.Values{}
@@ -92,12 +111,9 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		}
 		return "file:" + path + "?" + q.Encode()
 	}
-	db := &DB{path: path, now: opts.Now, checker: opts.Checker, origin: opts.LogOrigin}
+	db := &DB{path: path, now: opts.Now, checker: opts.Checker, repair: opts.Repair}
 	if db.now == nil {
 		db.now = time.Now
-	}
-	if db.origin == "" {
-		db.origin = DefaultOrigin
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
@@ -110,9 +126,6 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		keyPath = path + ".logkey"
 	}
 	var err error
-	if db.signer, db.verifierKey, err = tlog.LoadOrCreateKey(keyPath, db.origin); err != nil {
-		return nil, fmt.Errorf("log key: %w", err)
-	}
 	if db.write, err = sql.Open("sqlite", dsn("cache_size(-262144)")+"&_txlock=immediate"); err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
@@ -125,6 +138,14 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	if err := db.migrate(ctx); err != nil {
 		db.write.Close()
 		return nil, err
+	}
+	if db.origin, err = logOrigin(ctx, db.write, opts.LogOrigin, keyPath); err != nil {
+		db.write.Close()
+		return nil, err
+	}
+	if db.signer, db.verifierKey, err = tlog.LoadOrCreateKey(keyPath, db.origin); err != nil {
+		db.write.Close()
+		return nil, fmt.Errorf("log key: %w", err)
 	}
 	if err := db.signEmpty(ctx); err != nil {
 		db.write.Close()

@@ -98,7 +98,10 @@ func (db *DB) signEmpty(ctx context.Context) error {
 		return nil
 	}
 	if size != 0 {
-		return fmt.Errorf("log of size %d has no checkpoint", size)
+		if db.repair {
+			return nil // RepairCheckpoint signs it, explicitly
+		}
+		return fmt.Errorf("log of size %d has no checkpoint: check it with `qantar verify --db`; `qantar repair` may sign a new one, saying why", size)
 	}
 	signed, err := tlog.SignCheckpoint(db.signer, tlog.Checkpoint{Origin: db.origin, Size: 0, Hash: tlog.EmptyRoot()})
 	if err != nil {

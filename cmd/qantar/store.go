@@ -32,6 +32,14 @@ type storeConfig struct {
 	Synchronous string
 	Checker     qantar.Checker
 	Logger      *slog.Logger // warnings at open (default slog.Default())
+	// ReadOnly opens without writing anything (verify, backup): a database
+	// whose schema is older than this binary's is refused, not migrated.
+	ReadOnly bool
+	// Repair opens a log that has leaves but no checkpoint (qantar repair).
+	Repair bool
+	// LogOrigin names the log of a new database; an existing one keeps its
+	// own, and a different one is refused.
+	LogOrigin string
 }
 
 // appStore is what the binary needs of a store: records, tokens and closing.
@@ -56,13 +64,15 @@ func openAppStore(ctx context.Context, cfg storeConfig) (appStore, error) {
 		// Every server on one database signs the log with the same key; a
 		// database has no directory to keep it beside, so its path comes
 		// from the environment, for every subcommand alike.
-		db, err := postgres.Open(ctx, cfg.DSN, postgres.Options{LogKeyPath: os.Getenv("QANTAR_LOG_KEY"), Checker: cfg.Checker})
+		db, err := postgres.Open(ctx, cfg.DSN, postgres.Options{LogKeyPath: os.Getenv("QANTAR_LOG_KEY"), Checker: cfg.Checker,
+			ReadOnly: cfg.ReadOnly, Repair: cfg.Repair, LogOrigin: cfg.LogOrigin})
 		if err != nil {
 			return nil, fmt.Errorf("open PostgreSQL: %w", err)
 		}
 		return db, nil
 	}
-	db, err := sqlite.Open(ctx, cfg.DSN, sqlite.Options{Synchronous: cfg.Synchronous, Checker: cfg.Checker, Logger: cfg.Logger})
+	db, err := sqlite.Open(ctx, cfg.DSN, sqlite.Options{Synchronous: cfg.Synchronous, Checker: cfg.Checker, Logger: cfg.Logger,
+		ReadOnly: cfg.ReadOnly, Repair: cfg.Repair, LogOrigin: cfg.LogOrigin})
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", cfg.DSN, err)
 	}

@@ -1,0 +1,104 @@
+package postgres
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/tlog"
+)
+
+// ReadOnly reports whether the DB was opened with Options.ReadOnly.
+func (db *DB) ReadOnly() bool { return db.readOnly }
+
+// checkSchema refuses a database that lacks any of this binary's
+// migrations: a read-only open cannot migrate it.
+func (db *DB) checkSchema(ctx context.Context) error {
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	rows, err := db.pool.Query(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		var pe *pgconn.PgError
+		if errors.As(err, &pe) && pe.Code == "42P01" {
+			return qantar.Errorf(qantar.EINVALID, "this database (schema) is not a Qantar database: it has no schema_migrations table")
+		}
+		return fmt.Errorf("schema: %w", err)
+	}
+	have, err := pgx.CollectRows(rows, pgx.RowTo[int32])
+	if err != nil {
+		return fmt.Errorf("schema: %w", err)
+	}
+	applied := map[int]bool{}
+	for _, v := range have {
+		applied[int(v)] = true
+	}
+	var missing []string
+	for _, name := range names {
+		base := strings.TrimPrefix(name, "migrations/")
+		num, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
+		if err != nil {
+			return fmt.Errorf("migration %s: name must start with a number", base)
+		}
+		if !applied[num] {
+			missing = append(missing, strconv.Itoa(num))
+		}
+	}
+	if len(missing) > 0 {
+		return qantar.Errorf(qantar.EINVALID, "the database's schema is older than this binary's (migrations %s not applied); a read-only check does not migrate: back it up, then run `qantar migrate` (migrations only go forward), or check it with the binary that wrote it",
+			strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+// logOrigin is the name of the log in the database: the origin of its
+// stored checkpoint, which a log keeps for life. want, when set, must be
+// that origin. A database without a checkpoint (a new one) takes want, or
+// the name of an existing key file, or DefaultOrigin.
+func (db *DB) logOrigin(ctx context.Context, want, keyPath string) (string, error) {
+	var cp []byte
+	if err := db.pool.QueryRow(ctx, `SELECT checkpoint FROM tlog_state WHERE id = 1`).Scan(&cp); err != nil {
+		return "", fmt.Errorf("log state: %w", err)
+	}
+	if cp != nil {
+		origin, _, _ := bytes.Cut(cp, []byte("\n"))
+		if want != "" && want != string(origin) {
+			return "", qantar.Errorf(qantar.EINVALID, "this database's log is named %q, the origin it was first signed with, and a log keeps its name for life; the origin %q would need a new log: start a new database, or give the log its own name (qantar serve --log-origin %s)",
+				string(origin), want, string(origin))
+		}
+		return string(origin), nil
+	}
+	if want != "" {
+		return want, nil
+	}
+	if b, err := os.ReadFile(keyPath); err == nil {
+		if signer, _, err := tlog.ParseSignerKey(strings.TrimSpace(string(b))); err == nil {
+			return signer.Name(), nil
+		}
+	}
+	return DefaultOrigin, nil
+}
+
+// checkKey refuses, without writing, a key other than the one recorded in
+// the database.
+func (db *DB) checkKey(ctx context.Context) error {
+	var key *string
+	if err := db.pool.QueryRow(ctx, `SELECT verifier_key FROM tlog_state WHERE id = 1`).Scan(&key); err != nil {
+		return fmt.Errorf("log state: %w", err)
+	}
+	if key != nil && *key != db.verifierKey {
+		return qantar.Errorf(qantar.EINVALID, "this database's log is signed with the key %q, not with the key file's %q", *key, db.verifierKey)
+	}
+	return nil
+}
