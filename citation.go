@@ -16,9 +16,8 @@ type Citation struct {
 	// Quote is the source's own words, never a paraphrase: what Qantar says
 	// of the source (a summary, why it is cited, a caveat) goes in Note.
 	Quote string `json:"quote,omitempty"`
-	// Note is Qantar's words about the citation. A citation of a record that
-	// protection may hide (SubjectKinds: persons, acts, posts, involvements,
-	// complaints) carries none: Project does not yet clear it.
+	// Note is Qantar's words about the citation; Project withholds it, as the
+	// quote, from readers who may not see the person it is about.
 	Note Text `json:"note,omitempty"`
 }
 
@@ -56,9 +55,6 @@ func (c *Citation) Validate() error {
 	}
 	if err := checkString("quote", c.Quote, MaxLong); err != nil {
 		return err
-	}
-	if !c.Note.IsEmpty() && SubjectKinds[c.RecordKind] {
-		return FieldErrorf("note", "a citation of %s carries no note (what it says could describe a protected person); use quote", c.RecordKind)
 	}
 	return c.Note.validate("note", MaxLong, false)
 }

@@ -21,7 +21,7 @@ func Protection(rec Record) string {
 // ProjectionRules numbers the rules of Project. Stores keep projections
 // computed with them; raise it whenever Project (or ProtectionLevel) changes,
 // and every store recomputes what it keeps when it next opens.
-const ProjectionRules = 1
+const ProjectionRules = 2
 
 // Reader classes: every reader sees one of three projections of a record.
 // Stores keep the first two ready (see Projections), so that a list is
@@ -86,7 +86,7 @@ func VisibleWith(reader Actor, rec Record, resolve Resolver) Record {
 //   - an involvement loses its notes;
 //   - a complaint filed by them loses its subject and the notes of its responses;
 //   - a case loses the dates of their participation;
-//   - a citation of any of these loses its quote, page, time code, archive and field.
+//   - a citation of any of these loses its quote, note, page, time code, archive and field.
 //
 // A person who cannot be looked up is treated as hidden.
 func Project(reader Actor, rec Record, resolve Resolver) Record {
@@ -99,7 +99,7 @@ func Project(reader Actor, rec Record, resolve Resolver) Record {
 	case *Citation:
 		if h.aboutHidden(r.RecordKind, r.RecordID) {
 			c := *r
-			c.Quote, c.Page, c.TimeCode, c.ArchiveURL, c.Field = "", "", "", "", ""
+			c.Quote, c.Page, c.TimeCode, c.ArchiveURL, c.Field, c.Note = "", "", "", "", "", nil
 			return &c
 		}
 	case *Act:

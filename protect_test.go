@@ -76,7 +76,8 @@ func randomWorld(rng *rand.Rand, level string) (world, []qantar.Record) {
 	kinds := []qantar.Kind{qantar.KindPerson, qantar.KindAct, qantar.KindPost, qantar.KindInvolvement, qantar.KindComplaint}
 	for i := int64(1); i <= 60; i++ {
 		c := &qantar.Citation{Meta: qantar.Meta{ID: i, Version: 1}, RecordKind: kinds[rng.IntN(len(kinds))], RecordID: 1 + rng.Int64N(2),
-			SourceID: 1, Field: "description", Page: secret, Quote: secret, ArchiveURL: "https://a.example/" + secret, Confidence: "high"}
+			SourceID: 1, Field: "description", Page: secret, Quote: secret, ArchiveURL: "https://a.example/" + secret, Confidence: "high",
+			Note: qantar.Text{"ru": "заметка " + secret}}
 		w.add(c)
 		out = append(out, c)
 	}

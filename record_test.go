@@ -72,8 +72,6 @@ func TestValidate(t *testing.T) {
 		{"CitationOfCitation", &qantar.Citation{RecordKind: qantar.KindCitation, RecordID: 1, SourceID: 1}, "record_kind"},
 		{"CitationNote", &qantar.Citation{RecordKind: qantar.KindEvent, RecordID: 1, SourceID: 1, Note: qantar.Text{"en": "a paraphrase"}}, ""},
 		{"CitationNoteBadLang", &qantar.Citation{RecordKind: qantar.KindEvent, RecordID: 1, SourceID: 1, Note: qantar.Text{"xx": "n"}}, "note.xx"},
-		{"CitationNoteOfPerson", &qantar.Citation{RecordKind: qantar.KindPerson, RecordID: 1, SourceID: 1, Note: qantar.Text{"en": "describes them"}}, "note"},
-		{"CitationNoteOfAct", &qantar.Citation{RecordKind: qantar.KindAct, RecordID: 1, SourceID: 1, Note: qantar.Text{"en": "describes them"}}, "note"},
 		{"PlaceNames", &qantar.Place{Name: qantar.Text{"en": "Konayev"}, Names: []qantar.PlaceName{
 			{Name: qantar.Text{"en": "Kapshagay"}, To: qantar.MustDate("2022-05-03")}, {Name: qantar.Text{"en": "Konayev"}, From: qantar.MustDate("2022-05-04")}}}, ""},
 		{"PlaceNameEmpty", &qantar.Place{Name: qantar.Text{"en": "p"}, Names: []qantar.PlaceName{{To: qantar.MustDate("2022-05-03")}}}, "names[0].name"},

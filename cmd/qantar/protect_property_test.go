@@ -118,7 +118,8 @@ func buildPropWorld(t *testing.T, st propStore, rng *rand.Rand) *secrets {
 				cw = at(invLevel)
 			}
 			mk(&qantar.Citation{RecordKind: about.Kind(), RecordID: about.GetMeta().ID, SourceID: src.ID, Field: "description",
-				Quote: cw("citation.quote"), Page: cw("citation.page"), ArchiveURL: "https://archive.example/" + cw("citation.archive_url")})
+				Quote: cw("citation.quote"), Page: cw("citation.page"), ArchiveURL: "https://archive.example/" + cw("citation.archive_url"),
+				Note: qantar.Text{"en": cw("citation.note")}})
 		}
 	}
 	return sec
