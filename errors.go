@@ -7,6 +7,8 @@ package qantar
 import (
 	"errors"
 	"fmt"
+	"net"
+	"syscall"
 )
 
 // Error codes. Each maps to one HTTP status and one CLI exit code at the
@@ -18,7 +20,19 @@ const (
 	EUNAUTHORIZED = "unauthorized" // no or bad credentials: 401
 	EFORBIDDEN    = "forbidden"    // credentials without the right: 403
 	ETOOLARGE     = "too_large"    // body or file over the limit: 413
-	EINTERNAL     = "internal"     // a bug or a failed disk: 500, logged, shown generically
+	EINTERNAL     = "internal"     // a bug: 500, logged, shown generically
+
+	// The storage cannot take the request now; nothing was written, and the
+	// same request may succeed later: 503 with Retry-After, logged.
+	ESTORAGEFULL = "storage_full"         // the disk or the database's quota is full
+	EUNAVAILABLE = "database_unavailable" // the database is read-only, unreachable, locked or restarting
+)
+
+// Messages of the storage codes, in words a person can act on (the web
+// pages show them in the reader's language: web/catalogue.go).
+const (
+	MsgStorageFull = "The server's storage is full, so nothing can be saved right now. Nothing you sent was saved; please try again later. The problem is recorded in the server's log for its administrators."
+	MsgUnavailable = "The database is unavailable right now. Nothing was saved; please try again in a minute."
 )
 
 // Error is an error a user can act on: a code, a message in plain words and,
@@ -46,14 +60,17 @@ func FieldErrorf(field, format string, args ...any) *Error {
 	return &Error{Code: EINVALID, Field: field, Message: fmt.Sprintf(format, args...)}
 }
 
-// ErrorCode returns the code of the first *Error in err's chain, EINTERNAL for
-// any other error, and "" for nil.
+// ErrorCode returns the code of the first *Error in err's chain, the
+// storage code of a storage failure (StorageCode), EINTERNAL for any other
+// error, and "" for nil.
 func ErrorCode(err error) string {
 	var e *Error
 	if err == nil {
 		return ""
 	} else if errors.As(err, &e) {
 		return e.Code
+	} else if code := StorageCode(err); code != "" {
+		return code
 	}
 	return EINTERNAL
 }
@@ -67,7 +84,58 @@ func ErrorMessage(err error) string {
 	} else if errors.As(err, &e) {
 		return e.Message
 	}
+	switch StorageCode(err) {
+	case ESTORAGEFULL:
+		return MsgStorageFull
+	case EUNAVAILABLE:
+		return MsgUnavailable
+	}
 	return "internal error"
+}
+
+// StorageCode is the one place that tells a storage failure from a bug:
+// ESTORAGEFULL or EUNAVAILABLE for an error of the disk, of SQLite or of
+// PostgreSQL that says the storage cannot take the request now, "" for any
+// other. It reads the drivers' errors through the methods they export
+// (SQLite's Code() int, PostgreSQL's SQLState() string), so that this
+// package imports no driver.
+func StorageCode(err error) string {
+	if err == nil {
+		return ""
+	}
+	var lite interface{ Code() int } // modernc.org/sqlite's *Error
+	if errors.As(err, &lite) {
+		switch lite.Code() & 0xff { // the primary code of an extended one
+		case 13: // SQLITE_FULL
+			return ESTORAGEFULL
+		case 8, 14, 10, 5, 6, 26: // READONLY, CANTOPEN, IOERR, BUSY, LOCKED, NOTADB
+			return EUNAVAILABLE
+		}
+	}
+	var pg interface{ SQLState() string } // pgconn's *PgError
+	if errors.As(err, &pg) {
+		switch state := pg.SQLState(); {
+		case state == "53100": // disk_full
+			return ESTORAGEFULL
+		case len(state) == 5 && state[:2] == "08", // connection exception
+			state == "57P01", state == "57P02", state == "57P03", // shutting down, crashed, starting
+			state == "53300", // too_many_connections
+			state == "25006": // read_only_sql_transaction (a standby)
+			return EUNAVAILABLE
+		}
+	}
+	switch {
+	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
+		return ESTORAGEFULL
+	case errors.Is(err, syscall.EROFS), errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET),
+		errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
+		return EUNAVAILABLE
+	}
+	var op *net.OpError
+	if errors.As(err, &op) {
+		return EUNAVAILABLE // the database server did not answer
+	}
+	return ""
 }
 
 // ErrorField returns the field named by err, if any.

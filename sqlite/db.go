@@ -54,6 +54,10 @@ type Options struct {
 	// and a database whose schema is older than this binary's is refused
 	// rather than migrated. Writes through the DB fail.
 	ReadOnly bool
+	// MaxPages caps the database's size in pages (SQLite's max_page_count;
+	// 0: no cap but the disk's): a quota, past which writes answer
+	// ESTORAGEFULL.
+	MaxPages int64
 	// Repair opens a database whose log has leaves but no checkpoint, which
 	// Open otherwise refuses, so that RepairCheckpoint can sign one
 	// (qantar repair). Nothing is signed at open.
@@ -126,7 +130,11 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		keyPath = path + ".logkey"
 	}
 	var err error
-	if db.write, err = sql.Open("sqlite", dsn("cache_size(-262144)")+"&_txlock=immediate"); err != nil {
+	writePragmas := []string{"cache_size(-262144)"}
+	if opts.MaxPages > 0 {
+		writePragmas = append(writePragmas, fmt.Sprintf("max_page_count(%d)", opts.MaxPages))
+	}
+	if db.write, err = sql.Open("sqlite", dsn(writePragmas...)+"&_txlock=immediate"); err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	db.write.SetMaxOpenConns(1)

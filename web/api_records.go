@@ -12,14 +12,6 @@ import (
 	"github.com/qantar-project/qantar"
 )
 
-func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
-	if _, err := s.store.Count(r.Context()); err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-	return nil
-}
-
 func (s *Server) apiNotFound(w http.ResponseWriter, r *http.Request) error {
 	return qantar.Errorf(qantar.ENOTFOUND, "no such API endpoint: %s %s", r.Method, r.URL.Path)
 }

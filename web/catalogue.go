@@ -192,6 +192,14 @@ var messages = []struct{ en, ru, kk string }{
 	{"Request Entity Too Large", "Запрос слишком большой", "Сұрау тым үлкен"},
 	{"Internal Server Error", "Внутренняя ошибка", "Ішкі қате"},
 	{"Too Many Requests", "Слишком много запросов", "Сұраулар тым көп"},
+	{"Service Unavailable", "Сервис недоступен", "Қызмет қолжетімсіз"},
+	// The storage codes' messages (qantar.MsgStorageFull, qantar.MsgUnavailable).
+	{"The server's storage is full, so nothing can be saved right now. Nothing you sent was saved; please try again later. The problem is recorded in the server's log for its administrators.",
+		"Хранилище сервера заполнено, поэтому сейчас ничего нельзя сохранить. Отправленное вами не сохранено; попробуйте позже. Проблема записана в журнал сервера для администраторов.",
+		"Сервердің жады толып қалды, сондықтан қазір ештеңе сақтау мүмкін емес. Сіз жіберген ештеңе сақталған жоқ; кейінірек қайталап көріңіз. Мәселе әкімшілерге арналған сервер журналына жазылды."},
+	{"The database is unavailable right now. Nothing was saved; please try again in a minute.",
+		"База данных сейчас недоступна. Ничего не сохранено; попробуйте ещё раз через минуту.",
+		"Дерекқор қазір қолжетімсіз. Ештеңе сақталған жоқ; бір минуттан кейін қайталап көріңіз."},
 
 	// Kinds.
 	{"Source", "Источник", "Дереккөз"},

@@ -18,6 +18,28 @@ var statusOf = map[string]int{
 	qantar.EFORBIDDEN:    http.StatusForbidden,
 	qantar.ETOOLARGE:     http.StatusRequestEntityTooLarge,
 	qantar.EINTERNAL:     http.StatusInternalServerError,
+	qantar.ESTORAGEFULL:  http.StatusServiceUnavailable,
+	qantar.EUNAVAILABLE:  http.StatusServiceUnavailable,
+}
+
+// retryAfter is how many seconds a client is asked to wait after each
+// storage code: a database restarting is back in seconds, a full disk
+// needs a person.
+var retryAfter = map[string]string{
+	qantar.ESTORAGEFULL: "300",
+	qantar.EUNAVAILABLE: "10",
+}
+
+// storageError logs a storage failure for the operator and sets
+// Retry-After; it reports whether err was one.
+func (s *Server) storageError(w http.ResponseWriter, r *http.Request, err error, code string) bool {
+	after, ok := retryAfter[code]
+	if !ok {
+		return false
+	}
+	s.logger.Error("storage failure", "code", code, "method", r.Method, "path", r.URL.Path, "err", err)
+	w.Header().Set("Retry-After", after)
+	return true
 }
 
 // apiError is the JSON body of every error answer.
@@ -44,6 +66,7 @@ func (s *Server) writeAPIError(w http.ResponseWriter, r *http.Request, err error
 	if code == qantar.EINTERNAL {
 		s.logger.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
+	s.storageError(w, r, err, code)
 	var body apiError
 	body.Error.Code, body.Error.Message, body.Error.Field = code, qantar.ErrorMessage(err), qantar.ErrorField(err)
 	if code == qantar.EUNAUTHORIZED {

@@ -180,7 +180,10 @@ func (p *site) editSave(kind qantar.Kind) handlerFunc {
 			return nil
 		}
 		code := qantar.ErrorCode(err)
-		if code != qantar.EINVALID && code != qantar.ECONFLICT && code != qantar.ETOOLARGE {
+		// A full disk or an unavailable database: the form again with what
+		// was typed, so that nothing typed is lost, and a message saying so.
+		storage := p.srv.storageError(w, r, err, code)
+		if !storage && code != qantar.EINVALID && code != qantar.ECONFLICT && code != qantar.ETOOLARGE {
 			return err
 		}
 		// Show the form again with what was typed, and the error.
@@ -195,6 +198,9 @@ func (p *site) editSave(kind qantar.Kind) handlerFunc {
 			pg.JSON = r.PostFormValue("json")
 		}
 		pg.Problem = qantar.ErrorMessage(err)
+		if storage {
+			pg.Problem = pg.T.S(pg.Problem)
+		}
 		if f := qantar.ErrorField(err); f != "" {
 			pg.Errors[f] = qantar.ErrorMessage(err)
 			pg.Problem = f + ": " + pg.Problem

@@ -4,7 +4,9 @@ import "net/http"
 
 // routes lists every route of the server.
 func (s *Server) routes(mux *http.ServeMux) {
-	mux.Handle("GET /healthz", s.api(s.healthz))
+	// Health: liveness (the process answers) and readiness (writes work).
+	mux.Handle("GET /healthz", http.HandlerFunc(s.healthz))
+	mux.Handle("GET /readyz", http.HandlerFunc(s.readyz))
 
 	// JSON API: every kind of record.
 	mux.Handle("GET /api/v1/vocabularies", s.api(s.apiVocabularies))

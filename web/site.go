@@ -207,6 +207,9 @@ func (p *site) renderError(w http.ResponseWriter, r *http.Request, err error) {
 	status := statusOf[code]
 	pg := errorView{base: p.newBase(r, ""), Status: status, Code: code, Message: qantar.ErrorMessage(err)}
 	pg.Title = pg.T.S(http.StatusText(status))
+	if p.srv.storageError(w, r, err, code) {
+		pg.Message = pg.T.S(pg.Message) // the storage codes' messages are in the catalogue
+	}
 	if code == qantar.EUNAUTHORIZED && r.Method == http.MethodGet {
 		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 		return
