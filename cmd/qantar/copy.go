@@ -168,7 +168,6 @@ func (m *Main) copyStores(ctx context.Context, from, to, pgKey string) error {
 	return nil
 }
 
-
 // openCopyStore opens either store with the options a copy needs.
 func openCopyStore(ctx context.Context, dsn, pgKey string) (copyStore, error) {
 	if postgres.IsURL(dsn) {
