@@ -57,6 +57,7 @@ func Run(t *testing.T, open Opener) {
 		{"ProjectionFollowsPerson", testProjectionFollows},
 		{"DefaultRestricted", testDefaultRestricted},
 		{"SearchIgnoresHidden", testSearchIgnoresHidden},
+		{"RecordsAt", testRecordsAt},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,102 @@
+package storetest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/tlog"
+)
+
+// testRecordsAt holds qantar.AtReader: the records as a checkpoint of a
+// given size committed to them, whatever was written since.
+func testRecordsAt(t *testing.T, s Store) {
+	at, ok := s.(qantar.AtReader)
+	if !ok {
+		t.Fatal("the store does not read records at a log size (qantar.AtReader)")
+	}
+	a, b := person("Ранний"), person("Удалённый")
+	mustCreate(t, s, a)
+	mustCreate(t, s, b)
+	then := jsonOf(t, listAll(t, s))
+	n := headSize(t, s)
+	pn, err := at.LogAt(ctx(), n)
+	if err != nil || pn.Size != n || pn.Time.IsZero() {
+		t.Fatalf("LogAt(%d) = %+v, %v", n, pn, err)
+	}
+	if head, err := at.LogAt(ctx(), -1); err != nil || !bytes.Equal(head.Root, pn.Root) {
+		t.Fatalf("LogAt(-1) = %+v, %v; want the root of size %d", head, err, n)
+	}
+	// Edit one, delete the other, add a third.
+	a.Names[0].Value = "Поздний"
+	if err := s.Update(ctx(), editor, a); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Delete(ctx(), editor, qantar.KindPerson, b.ID, b.Version, "test"); err != nil {
+		t.Fatal(err)
+	}
+	mustCreate(t, s, person("Новый"))
+	recs, err := at.RecordsAt(ctx(), qantar.KindPerson, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := jsonOf(t, recs); got != then {
+		t.Fatalf("records at %d:\n got %s\nwant %s", n, got, then)
+	}
+	if recs, err = at.RecordsAt(ctx(), qantar.KindPerson, headSize(t, s)); err != nil || jsonOf(t, recs) != jsonOf(t, listAll(t, s)) {
+		t.Fatalf("records at the head differ from the live records: %v\n got %s\nwant %s", err, jsonOf(t, recs), jsonOf(t, listAll(t, s)))
+	}
+	if recs, err := at.RecordsAt(ctx(), qantar.KindPerson, n-1); err != nil || len(recs) != 1 || recs[0].GetMeta().ID != a.ID {
+		t.Fatalf("records at %d: %v, %v; want only the first person", n-1, recs, err)
+	}
+	if later, err := at.LogAt(ctx(), n); err != nil || !bytes.Equal(later.Root, pn.Root) || !later.Time.Equal(pn.Time) {
+		t.Fatalf("LogAt(%d) changed after writes: %+v then %+v, %v", n, pn, later, err)
+	}
+	if _, err := at.RecordsAt(ctx(), qantar.KindPerson, headSize(t, s)+1); qantar.ErrorCode(err) != qantar.ENOTFOUND {
+		t.Fatalf("records beyond the log: %v, want ENOTFOUND", err)
+	}
+	if _, err := at.LogAt(ctx(), headSize(t, s)+1); qantar.ErrorCode(err) != qantar.ENOTFOUND {
+		t.Fatalf("log beyond its size: %v, want ENOTFOUND", err)
+	}
+}
+
+// headSize is the size of the store's latest checkpoint, read from its note.
+func headSize(t *testing.T, s Store) int64 {
+	t.Helper()
+	lg, ok := s.(interface {
+		Checkpoint(ctx context.Context) ([]byte, error)
+	})
+	if !ok {
+		t.Fatal("the store serves no checkpoint")
+	}
+	signed, err := lg.Checkpoint(ctx())
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, _, _ := bytes.Cut(signed, []byte("\n\n"))
+	cp, err := tlog.ParseCheckpoint(append(text, '\n'))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return int64(cp.Size)
+}
+
+func listAll(t *testing.T, s Store) []qantar.Record {
+	t.Helper()
+	recs, _, err := s.List(ctx(), qantar.KindPerson, qantar.Filter{Reader: qantar.System, Limit: qantar.MaxLimit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}
+
+func jsonOf(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
