@@ -74,8 +74,8 @@ func (db *DB) logOrigin(ctx context.Context, want, keyPath string) (string, erro
 	if cp != nil {
 		origin, _, _ := bytes.Cut(cp, []byte("\n"))
 		if want != "" && want != string(origin) {
-			return "", qantar.Errorf(qantar.EINVALID, "this database's log is named %q, the origin it was first signed with, and a log keeps its name for life; the origin %q would need a new log: start a new database, or give the log its own name (qantar serve --log-origin %s)",
-				string(origin), want, string(origin))
+			return "", qantar.Errorf(qantar.EINVALID, "this database's log is named %q, the origin it was first signed with, and a log keeps its name for life; the origin %q would need a new log, in a new database",
+				string(origin), want)
 		}
 		return string(origin), nil
 	}
