@@ -155,3 +155,26 @@ func TestReadOnlyNeedsKey(t *testing.T) {
 		t.Error("a read-only open created a key")
 	}
 }
+
+// A log keeps the origin of its first checkpoint: reopening without one
+// keeps it, and another one is refused.
+func TestLogKeepsItsOrigin(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "o.db")
+	db, err := sqlite.Open(ctx, path, sqlite.Options{LogOrigin: "a.example.org/log"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	db, err = sqlite.Open(ctx, path, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k := db.LogKey(); !strings.HasPrefix(k, "a.example.org/log+") {
+		t.Errorf("key %q", k)
+	}
+	db.Close()
+	if _, err := sqlite.Open(ctx, path, sqlite.Options{LogOrigin: "b.example.org/log"}); err == nil || !strings.Contains(err.Error(), "keeps its name") {
+		t.Fatalf("err = %v", err)
+	}
+}
