@@ -248,8 +248,9 @@ func TestEditPerson(t *testing.T) {
 		}
 	})
 	t.Run("ActFieldsForm", func(t *testing.T) {
+		// Not an id: a name, looked up (refs.go), that names no one.
 		status, body, _ := fx.post(t, a, "/edit/acts/new", url.Values{"victim_id": {"x"}, "type": {"torture"}})
-		if status != http.StatusBadRequest || !strings.Contains(body, `class="field-error">must be a whole number`) {
+		if status != http.StatusUnprocessableEntity || !strings.Contains(body, `class="field-error">Nothing found by the name “x”`) {
 			t.Fatalf("bad victim id: status %d", status)
 		}
 		status, body, _ = fx.post(t, a, "/edit/acts/new", url.Values{"victim_id": {itoa(fx.ids["public"])}, "type": {"torture"},

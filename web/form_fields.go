@@ -127,6 +127,9 @@ type formField struct {
 	// Error is the validation message for this field, set just before
 	// rendering (attachErrors).
 	Error string
+	// Ref: a reference input's choices, the offer to create a record, or
+	// the record its id names (refs.go).
+	Ref *refState
 }
 
 // formRow is one item of a list: its inputs share the key "steps[1]".
@@ -476,6 +479,10 @@ func (b *formBuilder) field(sp formSpec, key, label string) formField {
 	switch sp.Type {
 	case "number":
 		f.InputMode = "numeric"
+		if _, ok := refKindOf(b.kind, key); ok || (b.kind == qantar.KindCitation && key == "record_id") {
+			// A name in any script, or an id.
+			f.InputMode, f.Placeholder = "text", b.t.S("a name or #id")
+		}
 	case "date":
 		f.Placeholder = "2022, 2022-01, 2022-01-05"
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -40,8 +41,12 @@ type editView struct {
 	// Duplicates are existing persons of a close name, shown before a new
 	// person is saved.
 	Duplicates []dupRow
+	// refs: what the form's reference inputs came to (refs.go), shown
+	// beside them by renderEdit.
+	refs *refOutcome
 	// Citing a source for the record or one of its fields.
 	Cite       citeForm
+	CiteRef    *refState
 	CiteFields []option
 	Confidence []option
 	Kinds      []qantar.Kind
@@ -54,13 +59,15 @@ type conflict struct {
 }
 
 type personForm struct {
-	Names       []nameRow
-	Sex         []option
-	BirthDate   string
-	BirthPlace  string
-	Description []textRow
-	Protection  []option
-	Consent     []option
+	Names      []nameRow
+	Sex        []option
+	BirthDate  string
+	BirthPlace string
+	// BirthPlaceRef: the choices for a typed name, or the place an id names.
+	BirthPlaceRef *refState
+	Description   []textRow
+	Protection    []option
+	Consent       []option
 }
 
 type nameRow struct {
@@ -108,7 +115,10 @@ func (p *site) editForm(kind qantar.Kind) handlerFunc {
 	}
 }
 
-// editSave creates (no id) or updates a record from the form.
+// editSave creates (no id) or updates a record from the form. Reference
+// inputs may hold names: they are resolved first (refs.go), and a name of
+// several records, or of none, shows the form again with the choices and
+// nothing saved.
 func (p *site) editSave(kind qantar.Kind) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		actor, err := requireWriter(r)
@@ -126,96 +136,198 @@ func (p *site) editSave(kind qantar.Kind) handlerFunc {
 		}
 		version, _ := strconv.Atoi(r.PostFormValue("version"))
 		// A field form's values, its blank rows dropped: what is saved, and
-		// what is shown again if it cannot be.
-		var vals url.Values
+		// what is shown again if it cannot be. The person form and JSON are
+		// read from the posted form itself.
+		form, vals := r.PostForm, url.Values(nil)
 		if _, ok := formSpecs[kind]; ok && r.PostFormValue("as") != "json" {
 			vals = compactRows(kind, r.PostForm)
+			form = vals
 			if r.PostFormValue("more") != "" {
-				// "More rows": the same form with more empty rows; nothing
-				// is saved.
-				rec, derr := p.recordFromForm(kind, r)
-				if derr != nil || rec == nil {
-					rec, _ = qantar.New(kind)
-				}
-				rec.GetMeta().ID, rec.GetMeta().Version = id, version
-				pg := p.newEdit(r, rec)
-				pg.Fields = fieldsForm(pg.T, p.rules, kind, vals, extraRows(r.PostForm, vals))
-				return p.renderEdit(w, r, http.StatusOK, pg)
+				return p.editMore(w, r, kind, id, version, vals)
 			}
 		}
-		rec, err := p.recordFromForm(kind, r)
-		// Before a new person is saved, persons of a close name are shown
-		// with a "save anyway" button (confirm_duplicate=1).
-		if pr, ok := rec.(*qantar.Person); ok && err == nil && id == 0 && r.PostFormValue("confirm_duplicate") != "1" && pr.Validate() == nil {
-			dups, derr := p.duplicates(r.Context(), actor, p.tr[pickLang(r)], pr)
-			if derr != nil {
-				return derr
-			}
-			if len(dups) > 0 {
-				pg := p.newEdit(r, rec)
-				pg.Duplicates = dups
-				return p.renderEdit(w, r, http.StatusOK, pg)
-			}
+		res := p.newResolver(p.tr[pickLang(r)], actor)
+		refs, err := p.formRefs(r.Context(), res, kind, form)
+		if err != nil {
+			return err
 		}
-		// The person form has no field for a merge (same_as_id, set on the
-		// linkage page): saving the form keeps it rather than undoing it.
-		if pr, ok := rec.(*qantar.Person); ok && err == nil && id != 0 {
-			if cur, gerr := p.srv.store.Get(r.Context(), kind, id); gerr == nil {
+		if refs.Waiting {
+			return p.editAgain(w, r, kind, id, version, vals, refs, nil)
+		}
+		build := func() (qantar.Record, error) {
+			if vals != nil {
+				return fieldsRecord(kind, vals)
+			}
+			return p.recordFromForm(kind, r)
+		}
+		if done, err := p.checkDuplicates(w, r, actor, kind, id, form, refs, build); done || err != nil {
+			return err
+		}
+		rec, err := p.storeRecord(r.Context(), actor, pickLang(r), kind, id, version, form, refs, build)
+		if err == nil {
+			http.Redirect(w, r, recordHref(kind, rec.GetMeta().ID), http.StatusSeeOther)
+			return nil
+		}
+		return p.editAgain(w, r, kind, id, version, vals, refs, err)
+	}
+}
+
+// editMore is the same form with more empty rows ("More rows"); nothing is
+// saved.
+func (p *site) editMore(w http.ResponseWriter, r *http.Request, kind qantar.Kind, id int64, version int, vals url.Values) error {
+	rec, derr := p.recordFromForm(kind, r)
+	if derr != nil || rec == nil {
+		rec, _ = qantar.New(kind)
+	}
+	rec.GetMeta().ID, rec.GetMeta().Version = id, version
+	pg := p.newEdit(r, rec)
+	pg.Fields = fieldsForm(pg.T, p.rules, kind, vals, extraRows(r.PostForm, vals))
+	return p.renderEdit(w, r, http.StatusOK, pg)
+}
+
+// formRefs resolves the reference inputs of a form: a fields form's, or a
+// person's birth place.
+func (p *site) formRefs(ctx context.Context, res *resolver, kind qantar.Kind, form url.Values) (*refOutcome, error) {
+	if kind != qantar.KindPerson {
+		if _, ok := formSpecs[kind]; !ok || form.Get("as") == "json" {
+			return &refOutcome{States: map[string]*refState{}}, nil
+		}
+		return p.resolveRefs(ctx, res, kind, form)
+	}
+	out := &refOutcome{States: map[string]*refState{}}
+	return out, p.resolveOne(ctx, res, qantar.KindPlace, "birth_place_id", form, out)
+}
+
+// checkDuplicates shows, before a new person is saved, persons of a close
+// name with a "save anyway" button (confirm_duplicate=1); done is true when
+// it did. A birth place still to be created is left out of the check.
+func (p *site) checkDuplicates(w http.ResponseWriter, r *http.Request, actor qantar.Actor, kind qantar.Kind, id int64,
+	form url.Values, refs *refOutcome, build func() (qantar.Record, error)) (bool, error) {
+	if kind != qantar.KindPerson || id != 0 || r.PostFormValue("confirm_duplicate") == "1" {
+		return false, nil
+	}
+	typed := holdCreates(form, refs.Creates)
+	rec, err := build()
+	restoreCreates(form, typed)
+	pr, ok := rec.(*qantar.Person)
+	if err != nil || !ok || pr.Validate() != nil {
+		return false, nil
+	}
+	dups, err := p.duplicates(r.Context(), actor, p.tr[pickLang(r)], pr)
+	if err != nil || len(dups) == 0 {
+		return false, err
+	}
+	pg := p.newEdit(r, rec)
+	pg.Duplicates = dups
+	pg.refs = refs
+	return true, p.renderEdit(w, r, http.StatusOK, pg)
+}
+
+// holdCreates blanks the inputs whose records are still to be created,
+// returning what they held; restoreCreates puts it back.
+func holdCreates(form url.Values, creates []pendingCreate) map[string]string {
+	typed := map[string]string{}
+	for _, c := range creates {
+		typed[c.Key] = form.Get(c.Key)
+		form.Set(c.Key, "")
+	}
+	return typed
+}
+
+func restoreCreates(form url.Values, typed map[string]string) {
+	for k, v := range typed {
+		form.Set(k, v)
+	}
+}
+
+// storeRecord creates or updates the record the form holds. Places and
+// units to be made from a name are created first, in the same transaction,
+// so that the record and they are saved together or not at all.
+func (p *site) storeRecord(ctx context.Context, actor qantar.Actor, lang string, kind qantar.Kind, id int64, version int,
+	form url.Values, refs *refOutcome, build func() (qantar.Record, error)) (qantar.Record, error) {
+	var rec qantar.Record
+	save := func(wr qantar.Writer) error {
+		var err error
+		if rec, err = build(); err != nil {
+			return err
+		}
+		m := rec.GetMeta()
+		m.ID, m.Version = id, version
+		if id == 0 {
+			return wr.Create(ctx, actor, rec)
+		}
+		// The person form has no field for a merge (same_as_id, set on
+		// the linkage page): saving the form keeps it rather than undoing it.
+		if pr, ok := rec.(*qantar.Person); ok {
+			if cur, gerr := wr.Get(ctx, kind, id); gerr == nil {
 				if cp, ok := cur.(*qantar.Person); ok {
 					pr.SameAsID = cp.SameAsID
 				}
 			}
 		}
-		if err == nil {
-			m := rec.GetMeta()
-			m.ID, m.Version = id, version
-			if id == 0 {
-				err = p.srv.store.Create(r.Context(), actor, rec)
-			} else {
-				err = p.srv.store.Update(r.Context(), actor, rec)
-			}
-		}
-		if err == nil {
-			http.Redirect(w, r, recordHref(kind, rec.GetMeta().ID), http.StatusSeeOther)
-			return nil
-		}
-		code := qantar.ErrorCode(err)
-		// A full disk or an unavailable database: the form again with what
-		// was typed, so that nothing typed is lost, and a message saying so.
-		storage := p.srv.storageError(w, r, err, code)
-		if !storage && code != qantar.EINVALID && code != qantar.ECONFLICT && code != qantar.ETOOLARGE {
+		return wr.Update(ctx, actor, rec)
+	}
+	if len(refs.Creates) == 0 {
+		err := save(p.srv.store)
+		return rec, err
+	}
+	typed := holdCreates(form, refs.Creates)
+	defer restoreCreates(form, typed)
+	err := p.srv.store.InTx(ctx, func(wr qantar.Writer) error {
+		if err := createPending(ctx, wr, actor, lang, refs.Creates, form); err != nil {
 			return err
 		}
-		// Show the form again with what was typed, and the error.
-		if rec == nil {
-			rec, _ = qantar.New(kind)
-		}
-		rec.GetMeta().ID, rec.GetMeta().Version = id, version
-		pg := p.newEdit(r, rec)
-		if vals != nil {
-			pg.Fields = fieldsForm(pg.T, p.rules, kind, vals, nil)
-		} else if pg.JSON != "" {
-			pg.JSON = r.PostFormValue("json")
-		}
-		pg.Problem = qantar.ErrorMessage(err)
-		if storage {
-			pg.Problem = pg.T.S(pg.Problem)
-		}
-		if f := qantar.ErrorField(err); f != "" {
-			pg.Errors[f] = qantar.ErrorMessage(err)
-			pg.Problem = f + ": " + pg.Problem
-		}
-		status := statusOf[code]
-		if code == qantar.ECONFLICT {
-			pg.Problem = ""
-			if cur, gerr := p.srv.store.Get(r.Context(), kind, id); gerr == nil {
-				pg.Conflict = &conflict{Current: cur.GetMeta().Version, Href: recordHref(kind, id)}
-			} else {
-				pg.Problem = qantar.ErrorMessage(err)
-			}
-		}
-		return p.renderEdit(w, r, status, pg)
+		return save(wr)
+	})
+	return rec, err
+}
+
+// editAgain shows the form again with what was typed: for the choices of
+// a reference input (err nil), or with the error that kept it from being
+// saved.
+func (p *site) editAgain(w http.ResponseWriter, r *http.Request, kind qantar.Kind, id int64, version int,
+	vals url.Values, refs *refOutcome, err error) error {
+	code := qantar.ErrorCode(err)
+	// A full disk or an unavailable database: the form again with what
+	// was typed, so that nothing typed is lost, and a message saying so.
+	storage := err != nil && p.srv.storageError(w, r, err, code)
+	if err != nil && !storage && code != qantar.EINVALID && code != qantar.ECONFLICT && code != qantar.ETOOLARGE {
+		return err
 	}
+	rec, _ := p.recordFromForm(kind, r)
+	if rec == nil {
+		rec, _ = qantar.New(kind)
+	}
+	rec.GetMeta().ID, rec.GetMeta().Version = id, version
+	pg := p.newEdit(r, rec)
+	pg.refs = refs
+	if vals != nil {
+		pg.Fields = fieldsForm(pg.T, p.rules, kind, vals, nil)
+	} else if pg.JSON != "" {
+		pg.JSON = r.PostFormValue("json")
+	}
+	if err == nil {
+		pg.Problem = pg.T.S("Some names need a choice before saving. Nothing was saved yet.")
+		return p.renderEdit(w, r, http.StatusUnprocessableEntity, pg)
+	}
+	pg.Problem = qantar.ErrorMessage(err)
+	if storage {
+		pg.Problem = pg.T.S(pg.Problem)
+	}
+	if f := qantar.ErrorField(err); f != "" {
+		pg.Errors[f] = qantar.ErrorMessage(err)
+		pg.Problem = f + ": " + pg.Problem
+	}
+	status := statusOf[code]
+	if code == qantar.ECONFLICT {
+		pg.Problem = ""
+		if cur, gerr := p.srv.store.Get(r.Context(), kind, id); gerr == nil {
+			pg.Conflict = &conflict{Current: cur.GetMeta().Version, Href: recordHref(kind, id)}
+		} else {
+			pg.Problem = qantar.ErrorMessage(err)
+		}
+	}
+	return p.renderEdit(w, r, status, pg)
 }
 
 // recordFromForm reads a record from the form: a person from its fields, a
@@ -371,6 +483,12 @@ func mustJSON(rec qantar.Record) []byte {
 }
 
 func (p *site) renderEdit(w http.ResponseWriter, r *http.Request, status int, pg editView) error {
+	res := p.newResolver(pg.T, actorOf(r))
+	showRefs(pg.T, pg.Kind, pg.Fields, pg.refs, pg.Errors)
+	p.nameRefs(r.Context(), res, pg.Kind, pg.Fields)
+	if pg.Person != nil {
+		p.personRef(r.Context(), res, pg.Person, pg.refs, pg.Errors)
+	}
 	attachErrors(pg.Fields, pg.Errors)
 	pg.HasRows = hasRows(pg.Fields)
 	return p.render(w, r, status, "edit", pg)
@@ -391,9 +509,13 @@ func (p *site) cite(kind qantar.Kind) handlerFunc {
 		if err != nil {
 			return err
 		}
-		cf := citeForm{SourceID: r.PostFormValue("source_id"), Field: r.PostFormValue("field"), Page: r.PostFormValue("page"),
-			TimeCode: r.PostFormValue("time_code"), ArchiveURL: r.PostFormValue("archive_url"),
-			Confidence: r.PostFormValue("confidence"), Quote: r.PostFormValue("quote")}
+		if err := r.ParseForm(); err != nil {
+			return bodyError(err)
+		}
+		if shown, err := p.citeSource(w, r, actor, rec); shown || err != nil {
+			return err
+		}
+		cf := citeFormOf(r)
 		c := &qantar.Citation{RecordKind: kind, RecordID: id, Field: cf.Field, Page: cf.Page, TimeCode: cf.TimeCode,
 			ArchiveURL: cf.ArchiveURL, Confidence: cf.Confidence, Quote: cf.Quote}
 		c.SourceID, err = strconv.ParseInt(strings.TrimSpace(cf.SourceID), 10, 64)
@@ -416,6 +538,32 @@ func (p *site) cite(kind qantar.Kind) handlerFunc {
 		pg.Problem = qantar.ErrorField(err) + ": " + qantar.ErrorMessage(err)
 		return p.renderEdit(w, r, http.StatusBadRequest, pg)
 	}
+}
+
+// citeSource resolves a source named in the citation form as the form's
+// references are; shown is true when the form was shown again to choose.
+func (p *site) citeSource(w http.ResponseWriter, r *http.Request, actor qantar.Actor, rec qantar.Record) (bool, error) {
+	refs := &refOutcome{States: map[string]*refState{}}
+	typed := r.PostFormValue("source_id")
+	if err := p.resolveOne(r.Context(), p.newResolver(p.tr[pickLang(r)], actor), qantar.KindSource, "source_id", r.PostForm, refs); err != nil {
+		return false, err
+	}
+	st := refs.States["source_id"]
+	if st == nil {
+		return false, nil
+	}
+	pg := p.newEdit(r, rec)
+	pg.Cite = citeFormOf(r)
+	pg.Cite.SourceID, pg.CiteRef = typed, st
+	pg.Errors["cite.source_id"] = refMessage(pg.T, qantar.KindSource, st)
+	return true, p.renderEdit(w, r, http.StatusUnprocessableEntity, pg)
+}
+
+// citeFormOf is the posted citation form.
+func citeFormOf(r *http.Request) citeForm {
+	return citeForm{SourceID: r.PostFormValue("source_id"), Field: r.PostFormValue("field"), Page: r.PostFormValue("page"),
+		TimeCode: r.PostFormValue("time_code"), ArchiveURL: r.PostFormValue("archive_url"),
+		Confidence: r.PostFormValue("confidence"), Quote: r.PostFormValue("quote")}
 }
 
 // workspaceView is the editors' start page: what can be created.

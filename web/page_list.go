@@ -26,6 +26,9 @@ type listView struct {
 	Filters []filterInput
 	Sorts   []option
 	Sort    string
+	// Refs: the records the list is filtered on by name, and the filters
+	// whose name needs a choice (refs_list.go).
+	Refs *listRefs
 }
 
 // row is one record in a list.
@@ -61,19 +64,30 @@ func (p *site) list(kind qantar.Kind) handlerFunc {
 			return err
 		}
 		clean(f.Where)
+		lang := p.tr[pickLang(r)]
+		refs, err := p.resolveFilters(r.Context(), p.newResolver(lang, f.Reader), r.URL.Path, r.URL.Query(), kind, f.Where)
+		if err != nil {
+			return err
+		}
 		switch format := r.URL.Query().Get("format"); format {
 		case "csv", "json":
+			if len(refs.Waiting) > 0 {
+				return qantar.FieldErrorf(refs.Waiting[0].Field, "%s", refs.Waiting[0].Message)
+			}
 			return p.download(w, r, kind, f, format)
 		case "", "html":
 		default:
 			return qantar.FieldErrorf("format", "%q is not csv, json or html", format)
 		}
-		recs, total, err := p.listCached(r.Context(), kind, f)
-		if err != nil {
-			return err
+		var recs []qantar.Record
+		var total int
+		if len(refs.Waiting) == 0 {
+			if recs, total, err = p.listCached(r.Context(), kind, f); err != nil {
+				return err
+			}
 		}
 		recs = p.visibleAll(r.Context(), f.Reader, recs)
-		pg := listView{base: p.newBase(r, ""), Kind: kind, Total: total, Sort: f.Sort}
+		pg := listView{base: p.newBase(r, ""), Kind: kind, Total: total, Sort: f.Sort, Refs: refs}
 		t := pg.T
 		pg.Title = t.KindLabel(kind)
 		res := p.newResolver(t, actorOf(r))
@@ -93,12 +107,25 @@ func (p *site) list(kind qantar.Kind) handlerFunc {
 			pg.Next = pageURL(r.URL.Path, q, f.Offset+f.Limit)
 		}
 		pg.CSV, pg.JSON = formatURL(r.URL.Path, q, "csv"), formatURL(r.URL.Path, q, "json")
-		pg.Filters = filterInputs(t, kind, f.Where, actorOf(r))
+		pg.Filters = filterInputs(t, kind, shownFilters(f.Where, refs), actorOf(r))
 		for _, s := range append([]string{"id", "-id", "-updated_at"}, sortFields(kind)...) {
 			pg.Sorts = append(pg.Sorts, option{Value: s, Label: sortLabel(t, s), Selected: s == f.Sort})
 		}
 		return p.render(w, r, http.StatusOK, "list", pg)
 	}
+}
+
+// shownFilters are the filter inputs' values: as typed for those given by
+// name.
+func shownFilters(where map[string]string, refs *listRefs) map[string]string {
+	out := map[string]string{}
+	for k, v := range where {
+		out[k] = v
+	}
+	for k, v := range refs.Shown {
+		out[k] = v
+	}
+	return out
 }
 
 // clean drops empty filters, which an HTML form sends for fields left blank.
