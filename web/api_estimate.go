@@ -32,6 +32,11 @@ type estimateAnswer struct {
 	// place of death (stratification), with each place's in Strata.
 	By     string          `json:"by,omitempty"`
 	Strata []stratumAnswer `json:"strata,omitempty"`
+	// Seed is the seed of the method's random draws (bootstrap, LCMCR),
+	// and CodeVersion the version of the code that computed the estimate:
+	// with the records at a checkpoint, what it takes to compute it again.
+	Seed        uint64 `json:"seed"`
+	CodeVersion string `json:"code_version"`
 }
 
 // stratumAnswer is the estimate within one place of death. PlaceID 0 holds
@@ -73,103 +78,137 @@ func (s *Server) apiEstimate(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// estimateBy computes what /api/v1/estimate answers, for the API and the
-// dashboard alike: one estimate, or with by "place" one per place of death
-// and their sum. method "" picks chapman for two lists, loglinear otherwise.
+// estimateBy computes what /api/v1/estimate answers from the live records,
+// for the API and the dashboard alike: one estimate, or with by "place" one
+// per place of death and their sum. method "" picks chapman for two lists,
+// loglinear otherwise.
 func (s *Server) estimateBy(ctx context.Context, method, by string) (*estimateAnswer, error) {
-	sys := qantar.System // counting only; no name leaves this handler
-	lists, _, err := s.store.List(ctx, qantar.KindSource, qantar.Filter{Where: map[string]string{"kind": "list"}, Limit: 62, Reader: sys})
+	return estimateFrom(ctx, memoSource(s.liveSource()), method, by)
+}
+
+// deathIndex is who died (persons merged after record linkage count once),
+// each act's victim, and where each of the dead was killed (0: not recorded).
+type deathIndex struct {
+	deaths    map[int64]bool
+	actVictim map[int64]int64
+	placeOf   map[int64]int64
+	one       func(int64) int64
+}
+
+func loadDeaths(ctx context.Context, src recordSource, by string) (*deathIndex, error) {
+	acts, err := sourceTyped[*qantar.Act](ctx, src, qantar.KindAct)
 	if err != nil {
 		return nil, err
 	}
-	acts, err := loadTyped[*qantar.Act](ctx, s, qantar.KindAct, sys)
+	persons, err := sourceTyped[*qantar.Person](ctx, src, qantar.KindPerson)
 	if err != nil {
 		return nil, err
 	}
-	persons, err := loadTyped[*qantar.Person](ctx, s, qantar.KindPerson, sys)
-	if err != nil {
-		return nil, err
-	}
-	// Persons merged after record linkage count once.
 	same := qantar.ResolveSameAs(persons)
-	one := func(id int64) int64 {
-		if to, ok := same[id]; ok {
-			return to
-		}
-		return id
-	}
-	deaths := map[int64]bool{}
-	actVictim := map[int64]int64{}
-	placeOf := map[int64]int64{} // the dead → where they were killed (0: not recorded)
-	var eventPlace map[int64]int64
+	d := &deathIndex{deaths: map[int64]bool{}, actVictim: map[int64]int64{}, placeOf: map[int64]int64{},
+		one: func(id int64) int64 {
+			if to, ok := same[id]; ok {
+				return to
+			}
+			return id
+		}}
+	eventPlace := map[int64]int64{}
 	if by == "place" {
-		events, err := loadTyped[*qantar.Event](ctx, s, qantar.KindEvent, sys)
+		events, err := sourceTyped[*qantar.Event](ctx, src, qantar.KindEvent)
 		if err != nil {
 			return nil, err
 		}
-		eventPlace = map[int64]int64{}
 		for _, e := range events {
 			eventPlace[e.ID] = e.PlaceID
 		}
 	}
 	for _, a := range acts {
-		actVictim[a.ID] = one(a.VictimID)
-		if a.IsKilling() {
-			v := one(a.VictimID)
-			deaths[v] = true
-			if _, ok := placeOf[v]; !ok || placeOf[v] == 0 {
-				pl := a.PlaceID
-				if pl == 0 {
-					pl = eventPlace[a.EventID]
-				}
-				placeOf[v] = pl
+		v := d.one(a.VictimID)
+		d.actVictim[a.ID] = v
+		if !a.IsKilling() {
+			continue
+		}
+		d.deaths[v] = true
+		if pl, ok := d.placeOf[v]; !ok || pl == 0 {
+			pl = a.PlaceID
+			if pl == 0 {
+				pl = eventPlace[a.EventID]
 			}
+			d.placeOf[v] = pl
 		}
 	}
-	ans := estimateAnswer{Documented: len(deaths), Assumptions: mseAssumptions, Lists: []string{}, ListSources: []int64{}}
-	// Which lists name each dead person.
-	onLists := map[int64]mse.Pattern{}
-	for j, l := range lists {
-		src := l.(*qantar.Source)
-		ans.Lists = append(ans.Lists, src.Title.String())
-		ans.ListSources = append(ans.ListSources, src.ID)
-		cits, _, err := s.store.List(ctx, qantar.KindCitation, qantar.Filter{Where: map[string]string{"source_id": strconv.FormatInt(src.ID, 10)}, Limit: qantar.MaxLimit, Reader: sys})
-		if err != nil {
-			return nil, err
+	return d, nil
+}
+
+// maxLists is the most lists an estimate takes (an mse.Pattern's bits).
+const maxLists = 62
+
+// onLists names the lists (the first maxLists sources of kind "list") in
+// ans and returns which of them cite each of the dead.
+func onLists(ctx context.Context, src recordSource, ans *estimateAnswer, d *deathIndex) (map[int64]mse.Pattern, error) {
+	sources, err := sourceTyped[*qantar.Source](ctx, src, qantar.KindSource)
+	if err != nil {
+		return nil, err
+	}
+	cits, err := sourceTyped[*qantar.Citation](ctx, src, qantar.KindCitation)
+	if err != nil {
+		return nil, err
+	}
+	bySource := map[int64][]*qantar.Citation{}
+	for _, c := range cits {
+		bySource[c.SourceID] = append(bySource[c.SourceID], c)
+	}
+	out := map[int64]mse.Pattern{}
+	for _, l := range sources {
+		if l.SourceKind != "list" || len(ans.Lists) == maxLists {
+			continue
 		}
-		for _, c := range cits {
-			c := c.(*qantar.Citation)
+		j := len(ans.Lists)
+		ans.Lists = append(ans.Lists, l.Title.String())
+		ans.ListSources = append(ans.ListSources, l.ID)
+		for _, c := range bySource[l.ID] {
 			pid := int64(0)
 			switch c.RecordKind {
 			case qantar.KindPerson:
-				pid = one(c.RecordID)
+				pid = d.one(c.RecordID)
 			case qantar.KindAct:
-				pid = actVictim[c.RecordID]
+				pid = d.actVictim[c.RecordID]
 			}
-			if deaths[pid] {
-				onLists[pid] |= 1 << uint(j)
+			if d.deaths[pid] {
+				out[pid] |= 1 << uint(j)
 			}
 		}
 	}
-	figs, _, err := s.store.List(ctx, qantar.KindFigure, qantar.Filter{Where: map[string]string{"measure": "deaths", "official": "true"}, Sort: "-as_of", Limit: 5, Reader: sys})
+	return out, nil
+}
+
+// officialDeaths is the five latest official counts of deaths.
+func officialDeaths(ctx context.Context, src recordSource) ([]*qantar.Figure, error) {
+	figs, err := sourceTyped[*qantar.Figure](ctx, src, qantar.KindFigure)
 	if err != nil {
 		return nil, err
 	}
+	var out []*qantar.Figure
 	for _, f := range figs {
-		ans.Official = append(ans.Official, f.(*qantar.Figure))
+		if f.Measure == "deaths" && f.Official {
+			out = append(out, f)
+		}
 	}
-	if len(lists) < 2 {
-		ans.NoEstimate = fmt.Sprintf("an estimate needs at least two lists (Sources of kind \"list\") that cite the dead; there are %d", len(lists))
-		return &ans, nil
-	}
-	t, err := overlapTable(ans.Lists, onLists, func(int64) bool { return true })
-	if err != nil {
-		return nil, err
-	}
-	ans.Observed = t.Observed()
+	sort.SliceStable(out, func(i, j int) bool {
+		if a, b := out[i].AsOf.String(), out[j].AsOf.String(); a != b {
+			return a > b
+		}
+		return out[i].ID > out[j].ID
+	})
+	return out[:min(len(out), 5)], nil
+}
+
+// estimateMethod is the method an estimate runs: chapman for two lists and
+// loglinear for more when none is asked for.
+func estimateMethod(method string, lists int) (mse.Method, error) {
 	if method == "" {
 		method = "loglinear"
-		if len(lists) == 2 {
+		if lists == 2 {
 			method = "chapman"
 		}
 	}
@@ -179,11 +218,45 @@ func (s *Server) estimateBy(ctx context.Context, method, by string) (*estimateAn
 	case "lcmcr":
 		m.LCMCR = mse.LCMCROptions{Seed: 1, Iterations: 10000, Burnin: 2000}
 	default:
-		return nil, qantar.FieldErrorf("method", "%q is not lp, chapman, loglinear or lcmcr", method)
+		return m, qantar.FieldErrorf("method", "%q is not lp, chapman, loglinear or lcmcr", method)
 	}
-	ans.Method = method
+	return m, nil
+}
+
+// estimateFrom computes the estimate from the records src gives.
+func estimateFrom(ctx context.Context, src recordSource, method, by string) (*estimateAnswer, error) {
+	d, err := loadDeaths(ctx, src, by)
+	if err != nil {
+		return nil, err
+	}
+	ans := estimateAnswer{Documented: len(d.deaths), Assumptions: mseAssumptions, Lists: []string{}, ListSources: []int64{},
+		CodeVersion: CodeVersion()}
+	on, err := onLists(ctx, src, &ans, d)
+	if err != nil {
+		return nil, err
+	}
+	if ans.Official, err = officialDeaths(ctx, src); err != nil {
+		return nil, err
+	}
+	if len(ans.Lists) < 2 {
+		ans.NoEstimate = fmt.Sprintf("an estimate needs at least two lists (Sources of kind \"list\") that cite the dead; there are %d", len(ans.Lists))
+		return &ans, nil
+	}
+	t, err := overlapTable(ans.Lists, on, func(int64) bool { return true })
+	if err != nil {
+		return nil, err
+	}
+	ans.Observed = t.Observed()
+	m, err := estimateMethod(method, len(ans.Lists))
+	if err != nil {
+		return nil, err
+	}
+	ans.Method, ans.Seed = m.Name, m.Search.Seed
+	if m.Name == "lcmcr" {
+		ans.Seed = m.LCMCR.Seed
+	}
 	if by == "place" {
-		return s.estimatePlaces(ctx, &ans, m, onLists, placeOf)
+		return estimatePlaces(ctx, src, &ans, m, on, d.placeOf)
 	}
 	res, err := m.Run(t)
 	if err != nil {
@@ -236,20 +309,28 @@ func overlapTable(lists []string, onLists map[int64]mse.Pattern, keep func(perso
 // up (mse.Stratified): capture by the lists may differ from city to city,
 // which one pooled table would hide. A place whose table supports no
 // estimate says why, and then there is no total.
-func (s *Server) estimatePlaces(ctx context.Context, ans *estimateAnswer, m mse.Method, onLists map[int64]mse.Pattern, placeOf map[int64]int64) (*estimateAnswer, error) {
+func estimatePlaces(ctx context.Context, src recordSource, ans *estimateAnswer, m mse.Method, onLists map[int64]mse.Pattern, placeOf map[int64]int64) (*estimateAnswer, error) {
 	ans.By = "place"
-	var places []int64
+	places, err := sourceTyped[*qantar.Place](ctx, src, qantar.KindPlace)
+	if err != nil {
+		return nil, err
+	}
+	placeName := map[int64]string{}
+	for _, p := range places {
+		placeName[p.ID] = p.Name.String()
+	}
+	var ids []int64
 	seen := map[int64]bool{}
 	for pid := range onLists {
 		if pl := placeOf[pid]; !seen[pl] {
 			seen[pl] = true
-			places = append(places, pl)
+			ids = append(ids, pl)
 		}
 	}
-	sort.Slice(places, func(i, j int) bool { return places[i] < places[j] })
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	var strata []mse.Stratum
 	failed := ""
-	for _, pl := range places {
+	for _, pl := range ids {
 		t, err := overlapTable(ans.Lists, onLists, func(pid int64) bool { return placeOf[pid] == pl })
 		if err != nil {
 			return nil, err
@@ -257,10 +338,8 @@ func (s *Server) estimatePlaces(ctx context.Context, ans *estimateAnswer, m mse.
 		st := stratumAnswer{PlaceID: pl, Observed: t.Observed()}
 		if pl == 0 {
 			st.Place = "place not recorded"
-		} else if rec, err := s.store.Get(ctx, qantar.KindPlace, pl); err == nil {
-			st.Place = rec.(*qantar.Place).Name.String()
-		} else if qantar.ErrorCode(err) != qantar.ENOTFOUND {
-			return nil, err
+		} else {
+			st.Place = placeName[pl]
 		}
 		key := strconv.FormatInt(pl, 10)
 		strata = append(strata, mse.Stratum{Key: key, Values: []string{st.Place}, Table: t})

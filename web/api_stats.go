@@ -1,7 +1,9 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"sync"
@@ -26,51 +28,76 @@ func (s *Server) parseDay(r *http.Request, name string) (time.Time, error) {
 	return d.Time(), nil
 }
 
-// statsCache keeps computed figures until the log grows: every write adds a
-// leaf, so an unchanged checkpoint means unchanged records.
+// parseOptionalDay reads a YYYY-MM-DD query parameter; zero when absent.
+func (s *Server) parseOptionalDay(r *http.Request, name string) (time.Time, error) {
+	if r.URL.Query().Get(name) == "" {
+		return time.Time{}, nil
+	}
+	return s.parseDay(r, name)
+}
+
+// parseSize reads a log size query parameter; -1 (the latest checkpoint)
+// when absent.
+func parseSize(r *http.Request, name string) (int64, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return -1, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 {
+		return 0, qantar.FieldErrorf(name, "%q is not a size of the log (a whole number of leaves)", v)
+	}
+	return n, nil
+}
+
+// statsCache keeps computed figures by checkpoint and day: the records at a
+// checkpoint never change.
 type statsCache struct {
 	mu    sync.Mutex
-	key   string
-	stats map[string]*report.Stats
+	stats map[string]*PinnedStats
 }
 
-// computeStats returns the accountability figures as of a day.
-func (s *Server) computeStats(r *http.Request, asOf time.Time) (*report.Stats, error) {
-	ctx := r.Context()
-	cp, err := s.log.Checkpoint(ctx)
+// pinnedStats returns the figures at a log size (negative: the latest
+// checkpoint) as of a day (zero: the day of the checkpoint's last leaf).
+func (s *Server) pinnedStats(ctx context.Context, size int64, asOf time.Time) (*PinnedStats, error) {
+	p, src, err := s.logAt(ctx, size)
 	if err != nil {
 		return nil, err
 	}
-	day := asOf.Format("2006-01-02")
-	s.stats.mu.Lock()
-	if s.stats.key != string(cp) {
-		s.stats.key, s.stats.stats = string(cp), map[string]*report.Stats{}
+	if asOf.IsZero() {
+		asOf = checkpointDay(p)
 	}
-	if st, ok := s.stats.stats[day]; ok {
-		s.stats.mu.Unlock()
+	key := fmt.Sprintf("%d %x %s", p.Size, p.Root, asOf.Format(time.DateOnly))
+	s.stats.mu.Lock()
+	st, ok := s.stats.stats[key]
+	s.stats.mu.Unlock()
+	if ok {
 		return st, nil
 	}
-	s.stats.mu.Unlock()
-
-	in, _, err := s.reportInput(ctx)
-	if err != nil {
+	if st, err = statsFrom(ctx, src, s.rules, p, asOf); err != nil {
 		return nil, err
 	}
-	st := report.Compute(in, asOf, s.rules)
 	s.stats.mu.Lock()
-	if s.stats.key == string(cp) {
-		s.stats.stats[day] = &st
+	if s.stats.stats == nil || len(s.stats.stats) >= 32 {
+		s.stats.stats = map[string]*PinnedStats{}
 	}
+	s.stats.stats[key] = st
 	s.stats.mu.Unlock()
-	return &st, nil
+	return st, nil
 }
 
+// apiStats answers every published figure at a checkpoint (at=SIZE, the
+// latest by default), as of the day of its last leaf unless as_of says.
 func (s *Server) apiStats(w http.ResponseWriter, r *http.Request) error {
-	asOf, err := s.parseDay(r, "as_of")
+	asOf, err := s.parseOptionalDay(r, "as_of")
 	if err != nil {
 		return err
 	}
-	st, err := s.computeStats(r, asOf)
+	size, err := parseSize(r, "at")
+	if err != nil {
+		return err
+	}
+	st, err := s.pinnedStats(r.Context(), size, asOf)
 	if err != nil {
 		return err
 	}

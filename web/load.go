@@ -44,31 +44,35 @@ func loadTyped[T qantar.Record](ctx context.Context, s *Server, kind qantar.Kind
 // that other person, and the Minnesota answers by act. It also returns the
 // acts as stored, for pages that group them by the victim record.
 func (s *Server) reportInput(ctx context.Context) (report.Input, []*qantar.Act, error) {
+	return reportInputFrom(ctx, s.liveSource())
+}
+
+// reportInputFrom is reportInput from the records src gives.
+func reportInputFrom(ctx context.Context, src recordSource) (report.Input, []*qantar.Act, error) {
 	var in report.Input
 	var err error
-	sys := qantar.System
-	if in.Acts, err = loadTyped[*qantar.Act](ctx, s, qantar.KindAct, sys); err != nil {
+	if in.Acts, err = sourceTyped[*qantar.Act](ctx, src, qantar.KindAct); err != nil {
 		return in, nil, err
 	}
-	if in.Cases, err = loadTyped[*qantar.Case](ctx, s, qantar.KindCase, sys); err != nil {
+	if in.Cases, err = sourceTyped[*qantar.Case](ctx, src, qantar.KindCase); err != nil {
 		return in, nil, err
 	}
-	if in.Complaints, err = loadTyped[*qantar.Complaint](ctx, s, qantar.KindComplaint, sys); err != nil {
+	if in.Complaints, err = sourceTyped[*qantar.Complaint](ctx, src, qantar.KindComplaint); err != nil {
 		return in, nil, err
 	}
-	if in.Figures, err = loadTyped[*qantar.Figure](ctx, s, qantar.KindFigure, sys); err != nil {
+	if in.Figures, err = sourceTyped[*qantar.Figure](ctx, src, qantar.KindFigure); err != nil {
 		return in, nil, err
 	}
-	if in.Places, err = loadTyped[*qantar.Place](ctx, s, qantar.KindPlace, sys); err != nil {
+	if in.Places, err = sourceTyped[*qantar.Place](ctx, src, qantar.KindPlace); err != nil {
 		return in, nil, err
 	}
-	if in.Events, err = loadTyped[*qantar.Event](ctx, s, qantar.KindEvent, sys); err != nil {
+	if in.Events, err = sourceTyped[*qantar.Event](ctx, src, qantar.KindEvent); err != nil {
 		return in, nil, err
 	}
-	if in.Involvements, err = loadTyped[*qantar.Involvement](ctx, s, qantar.KindInvolvement, sys); err != nil {
+	if in.Involvements, err = sourceTyped[*qantar.Involvement](ctx, src, qantar.KindInvolvement); err != nil {
 		return in, nil, err
 	}
-	if in.Persons, err = loadTyped[*qantar.Person](ctx, s, qantar.KindPerson, sys); err != nil {
+	if in.Persons, err = sourceTyped[*qantar.Person](ctx, src, qantar.KindPerson); err != nil {
 		return in, nil, err
 	}
 	stored := in.Acts

@@ -23,6 +23,12 @@ type complaintStatus struct {
 	EditionWhen []string
 	Notes       []string
 	Error       string
+	// DaysOverdue counts the days without an answer past the deadline, to
+	// AsOf, the day of the checkpoint (Checkpoint, its size) the status was
+	// computed at: the same day for every reader, and for the mirror.
+	DaysOverdue int
+	AsOf        string
+	Checkpoint  string
 }
 
 type responseRow struct {
@@ -36,8 +42,15 @@ type responseRow struct {
 // complaintSections fills a complaint's deadline, status and responses.
 func (p *site) complaintSections(ctx context.Context, pg *recordView, res *resolver, c *qantar.Complaint) {
 	t := res.t
-	st, err := p.rules.Status(c, p.srv.cfg.Now())
 	cs := &complaintStatus{}
+	lp, _, err := p.srv.logAt(ctx, -1)
+	var st law.ComplaintStatus
+	if err == nil {
+		day := checkpointDay(lp)
+		cs.AsOf, cs.Checkpoint = day.Format(time.DateOnly), itoa(lp.Size)
+		st, err = p.rules.Status(c, day)
+		cs.DaysOverdue, _ = daysOverdue(st, day)
+	}
 	if err != nil {
 		cs.Error = qantar.ErrorMessage(err)
 	} else {

@@ -2,12 +2,14 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"html/template"
 	"math"
 	"net/http"
 	"sort"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/law"
@@ -19,8 +21,16 @@ import (
 // that the page needs no JavaScript.
 type statsView struct {
 	base
-	AsOf       string
-	Stats      *report.Stats
+	AsOf  string
+	Stats *PinnedStats
+	// Checkpoint is the log the figures were computed at; From, when the
+	// reader asked (?from=SIZE), an earlier one, and Moves how each number
+	// changed since.
+	Checkpoint CheckpointRef
+	From       *CheckpointRef
+	FromSize   string
+	Moves      []moveRow
+	Overdue    []overdueRow
 	FunnelSVG  template.HTML
 	ByStatus   []countRow
 	Grounds    []groundRow
@@ -59,6 +69,8 @@ type seriesView struct {
 type estimateView struct {
 	Method, Interval, Model, Reason string
 	Estimate, Lower, Upper          string
+	Seed                            uint64
+	CodeVersion                     string
 	HasEstimate, HasUpper           bool
 	Observed                        int64
 	Documented                      int
@@ -92,18 +104,22 @@ type officialRow struct {
 }
 
 func (p *site) stats(w http.ResponseWriter, r *http.Request) error {
-	asOf, err := p.srv.parseDay(r, "as_of")
-	if err != nil {
-		return err
-	}
-	st, err := p.srv.computeStats(r, asOf)
+	asOf, err := p.srv.parseOptionalDay(r, "as_of")
 	if err != nil {
 		return err
 	}
 	ctx, reader, lang := r.Context(), actorOf(r), pickLang(r)
-	pg := statsView{base: p.newBase(r, ""), AsOf: asOf.Format("2006-01-02"), Stats: st}
+	st, err := p.srv.pinnedStats(ctx, -1, asOf)
+	if err != nil {
+		return err
+	}
+	day, _ := time.Parse(time.DateOnly, st.AsOf)
+	pg := statsView{base: p.newBase(r, ""), AsOf: st.AsOf, Stats: st, Checkpoint: st.Checkpoint}
 	t := pg.T
 	pg.Title = t.S("Accountability dashboard")
+	if err := p.statsMoves(r, &pg); err != nil {
+		return err
+	}
 	// The SVG comes from package report, which escapes every text it draws.
 	pg.FunnelSVG = template.HTML(report.FunnelSVG(st.Funnel, lang)) // #nosec: drawn by report, text escaped
 	for step, n := range st.Cases.ByStatus {
@@ -118,6 +134,7 @@ func (p *site) stats(w http.ResponseWriter, r *http.Request) error {
 	pg.Grounds = append(groundRows(t, rules, "terminated", law.ListTermination, st.Cases.Terminated),
 		groundRows(t, rules, "interrupted", law.ListInterruption, st.Cases.Interrupted)...)
 	pg.Addressees = p.addresseeRows(ctx, reader, t, st.Complaints.ByAddressee)
+	pg.Overdue = p.overdueRows(ctx, reader, t, st.Unanswered)
 	for _, s := range st.Figures {
 		title := t.Term("figure_measure", s.Measure)
 		if s.PlaceID != 0 {
@@ -125,14 +142,14 @@ func (p *site) stats(w http.ResponseWriter, r *http.Request) error {
 				title += ": " + t.title(pl)
 			}
 		}
-		svg := report.SeriesSVG(s, title, lang, asOf)
+		svg := report.SeriesSVG(s, title, lang, day)
 		pg.Series = append(pg.Series, seriesView{SVG: template.HTML(svg)}) // #nosec: drawn by report, text escaped
 	}
 	pg.Minnesota = st.Minnesota
 	for _, m := range st.Minnesota {
 		pg.MinnLabels = append(pg.MinnLabels, m.Labels.In(lang))
 	}
-	if pg.Estimate, err = p.estimateView(ctx, reader, t); err != nil {
+	if pg.Estimate, err = p.estimateView(ctx, reader, t, st); err != nil {
 		return err
 	}
 	return p.render(w, r, http.StatusOK, "stats", pg)
@@ -185,16 +202,11 @@ func (p *site) addresseeRows(ctx context.Context, reader qantar.Actor, t tr, by 
 
 // estimateView computes the estimate as /api/v1/estimate does (default
 // method). A model that cannot be fitted is a reason shown, not an error.
-func (p *site) estimateView(ctx context.Context, reader qantar.Actor, t tr) (estimateView, error) {
-	ans, err := p.cachedEstimate(ctx)
-	if err != nil {
-		if qantar.ErrorCode(err) == qantar.EINTERNAL {
-			return estimateView{}, err
-		}
-		return estimateView{Reason: qantar.ErrorMessage(err)}, nil
-	}
+func (p *site) estimateView(ctx context.Context, reader qantar.Actor, t tr, st *PinnedStats) (estimateView, error) {
+	ans := st.Estimate
 	v := estimateView{Method: ans.Method, Interval: ans.Interval, Model: ans.Model, Reason: ans.NoEstimate,
-		Observed: ans.Observed, Documented: ans.Documented, Lists: ans.Lists}
+		Observed: ans.Observed, Documented: ans.Documented, Lists: ans.Lists,
+		Seed: ans.Seed, CodeVersion: ans.CodeVersion}
 	switch {
 	case ans.NoEstimate == "":
 	case len(ans.Lists) < 2:
@@ -227,7 +239,7 @@ func (p *site) estimateView(ctx context.Context, reader qantar.Actor, t tr) (est
 		v.Assumptions = append(v.Assumptions, assumptionIn(a, t.Lang))
 	}
 	if v.HasEstimate {
-		if err := p.placeEstimates(ctx, reader, t, &v); err != nil {
+		if err := p.placeEstimates(ctx, reader, t, &v, st.Checkpoint.Size); err != nil {
 			return v, err
 		}
 	}
@@ -236,8 +248,8 @@ func (p *site) estimateView(ctx context.Context, reader qantar.Actor, t tr) (est
 
 // placeEstimates fills the estimate by place of death, when there is more
 // than one place: capture by the lists may differ from city to city.
-func (p *site) placeEstimates(ctx context.Context, reader qantar.Actor, t tr, v *estimateView) error {
-	ans, err := p.cachedEstimateBy(ctx, "place")
+func (p *site) placeEstimates(ctx context.Context, reader qantar.Actor, t tr, v *estimateView, size int64) error {
+	ans, err := p.cachedEstimateBy(ctx, size, "place")
 	if err != nil {
 		if qantar.ErrorCode(err) == qantar.EINTERNAL {
 			return err
@@ -317,39 +329,38 @@ var assumptionTr = map[string][2]string{
 	},
 }
 
-// estimateCache keeps the last estimate under the log's checkpoint: every
-// write adds a leaf, so an unchanged checkpoint means unchanged records, and
-// fitting a model on every view of the dashboard would be wasted work.
+// estimateCache keeps the last checkpoint's estimates: the records at a
+// checkpoint never change, and fitting a model on every view of the
+// dashboard would be wasted work.
 type estimateCache struct {
 	mu  sync.Mutex
 	key string
 	ans map[string]*estimateAnswer // by stratification ("" or "place")
 }
 
-func (p *site) cachedEstimate(ctx context.Context) (*estimateAnswer, error) {
-	return p.cachedEstimateBy(ctx, "")
-}
-
-func (p *site) cachedEstimateBy(ctx context.Context, by string) (*estimateAnswer, error) {
-	cp, err := p.srv.log.Checkpoint(ctx)
+// cachedEstimateBy is the estimate, stratified by "by", from the records at
+// a log size.
+func (p *site) cachedEstimateBy(ctx context.Context, size int64, by string) (*estimateAnswer, error) {
+	lp, src, err := p.srv.logAt(ctx, size)
 	if err != nil {
 		return nil, err
 	}
+	key := fmt.Sprintf("%d %x", lp.Size, lp.Root)
 	c := &p.estimates
 	c.mu.Lock()
-	if c.key == string(cp) && c.ans[by] != nil {
+	if c.key == key && c.ans[by] != nil {
 		ans := c.ans[by]
 		c.mu.Unlock()
 		return ans, nil
 	}
 	c.mu.Unlock()
-	ans, err := p.srv.estimateBy(ctx, "", by)
+	ans, err := estimateFrom(ctx, src, "", by)
 	if err != nil {
 		return nil, err
 	}
 	c.mu.Lock()
-	if c.key != string(cp) {
-		c.key, c.ans = string(cp), map[string]*estimateAnswer{}
+	if c.key != key {
+		c.key, c.ans = key, map[string]*estimateAnswer{}
 	}
 	c.ans[by] = ans
 	c.mu.Unlock()

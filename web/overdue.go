@@ -1,0 +1,75 @@
+package web
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/law"
+)
+
+// UnansweredComplaint is a complaint past its deadline without an answer,
+// with the days it has waited since, counted to the day of the checkpoint
+// the figures were computed at.
+type UnansweredComplaint struct {
+	ID          int64  `json:"id"`
+	Kind        string `json:"kind"`
+	Deadline    string `json:"deadline"`
+	DaysOverdue int    `json:"days_overdue"`
+}
+
+// daysOverdue is how many days a complaint has gone without an answer past
+// its deadline as of a day; false when it is not overdue.
+func daysOverdue(st law.ComplaintStatus, asOf time.Time) (int, bool) {
+	if st.Status != law.StatusOverdue || st.Deadline.Date.IsZero() {
+		return 0, false
+	}
+	y, m, d := st.Deadline.Date.Date()
+	deadline := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	y, m, d = asOf.Date()
+	day := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	n := int(day.Sub(deadline).Hours() / 24)
+	return n, n > 0
+}
+
+// unanswered lists the overdue complaints of src as of a day, longest
+// waiting first.
+func unanswered(ctx context.Context, src recordSource, rules *law.Registry, asOf time.Time) ([]UnansweredComplaint, error) {
+	cs, err := sourceTyped[*qantar.Complaint](ctx, src, qantar.KindComplaint)
+	if err != nil {
+		return nil, err
+	}
+	out := []UnansweredComplaint{}
+	for _, c := range cs {
+		st, err := rules.Status(c, asOf)
+		if err != nil {
+			continue // no deadline to be late for; the dashboard counts these apart
+		}
+		if n, ok := daysOverdue(st, asOf); ok {
+			out = append(out, UnansweredComplaint{ID: c.ID, Kind: c.ComplaintKind, Deadline: st.Deadline.Date.Format(time.DateOnly), DaysOverdue: n})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].DaysOverdue > out[j].DaysOverdue })
+	return out, nil
+}
+
+// overdueRow is one unanswered complaint on a page, named as the reader may
+// see it.
+type overdueRow struct {
+	Complaint link
+	Deadline  string
+	Days      int
+}
+
+func (p *site) overdueRows(ctx context.Context, reader qantar.Actor, t tr, list []UnansweredComplaint) []overdueRow {
+	var out []overdueRow
+	for _, u := range list {
+		row := overdueRow{Complaint: link{Title: "#" + itoa(u.ID), Href: recordHref(qantar.KindComplaint, u.ID)}, Deadline: u.Deadline, Days: u.DaysOverdue}
+		if c, err := p.get(ctx, reader, qantar.KindComplaint, u.ID); err == nil {
+			row.Complaint = t.linkTo(c)
+		}
+		out = append(out, row)
+	}
+	return out
+}
