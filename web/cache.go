@@ -22,9 +22,11 @@ type homeData struct {
 	official *qantar.Figure
 	source   *qantar.Source
 	stats    report.Stats
-	latest   []qantar.Record
-	byVictim map[int64][]*qantar.Act
-	byEvent  map[int64][]*qantar.Act
+	// checkpoint is the log the figures were computed at (PinnedStats).
+	checkpoint CheckpointRef
+	latest     []qantar.Record
+	byVictim   map[int64][]*qantar.Act
+	byEvent    map[int64][]*qantar.Act
 }
 
 // homeCache holds the current homeData and the rendered anonymous home page
@@ -150,7 +152,12 @@ func (p *site) computeHome(ctx context.Context, key string) (*homeData, error) {
 	}
 	sys := qantar.System
 	d := &homeData{key: key, byVictim: map[int64][]*qantar.Act{}, byEvent: map[int64][]*qantar.Act{}}
-	d.stats = report.Compute(in, p.srv.cfg.Now(), p.rules)
+	// The figures are the dashboard's, pinned to the latest checkpoint.
+	st, err := p.srv.pinnedStats(ctx, -1, time.Time{})
+	if err != nil {
+		return nil, err
+	}
+	d.stats, d.checkpoint = st.Stats, st.Checkpoint
 	for _, a := range stored {
 		d.byVictim[a.VictimID] = append(d.byVictim[a.VictimID], a)
 		d.byEvent[a.EventID] = append(d.byEvent[a.EventID], a)

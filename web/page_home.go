@@ -18,6 +18,7 @@ type homeView struct {
 	Official       *qantar.Figure
 	OfficialSource link
 	Stats          report.Stats
+	Checkpoint     CheckpointRef
 	ByCity         barChart
 	ByDate         barChart
 	Deaths         timeChart
@@ -51,7 +52,7 @@ func (p *site) index(w http.ResponseWriter, r *http.Request) error {
 	if anonymous && ok {
 		return p.writeCached(w, r, b)
 	}
-	pg := homeView{base: p.newBase(r, ""), Official: d.official, Stats: d.stats}
+	pg := homeView{base: p.newBase(r, ""), Official: d.official, Stats: d.stats, Checkpoint: d.checkpoint}
 	t := pg.T
 	pg.Title = t.S("Qantar: documenting the January 2022 events")
 	if d.source != nil {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -68,6 +69,7 @@ func testStatsAtCheckpoint(t *testing.T, dsn string) {
 		t.Errorf("the complaint page does not count %d days without an answer at checkpoint %d:\n%s", wantDays, n, page)
 	}
 
+	statsMirror(t, dsn, published, n, complaint.ID)
 	statsEdits(t, db, complaint)
 	now := httpGet(t, srv.URL+"/api/v1/stats")
 	if now == published || strings.Contains(now, fmt.Sprintf(`"id":%d,`, complaint.ID)) {
@@ -90,6 +92,32 @@ func testStatsAtCheckpoint(t *testing.T, dsn string) {
 	}
 	if code, _, _ := runPublishCmd(t, "stats", "--db", dsn, "--at", "100000000"); code != exitProblem {
 		t.Errorf("stats beyond the log: exit %d, want %d", code, exitProblem)
+	}
+}
+
+// statsMirror publishes a mirror and finds the same figures in it, named by
+// their checkpoint, and the complaint's days without an answer.
+func statsMirror(t *testing.T, dsn, published string, n, complaint int64) {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "mirror")
+	if code, stdout, errOut := runPublishCmd(t, "publish", "--db", dsn, "--out", out); code != exitOK {
+		t.Fatalf("publish: exit %d\n%s%s", code, stdout, errOut)
+	}
+	read := func(name string) string {
+		b, err := os.ReadFile(filepath.Join(out, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	if got := read("data/stats.json"); got != published {
+		t.Errorf("the mirror's data/stats.json is not the published JSON:\n%s", got)
+	}
+	if page := read("stats.html"); !strings.Contains(page, fmt.Sprintf("Computed at checkpoint %d of the log", n)) {
+		t.Errorf("the mirror's stats page does not name checkpoint %d", n)
+	}
+	if page := read(fmt.Sprintf("complaints/%d.html", complaint)); !strings.Contains(page, "Days without an answer") {
+		t.Errorf("the mirror's complaint page does not count the days without an answer")
 	}
 }
 
