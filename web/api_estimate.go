@@ -305,19 +305,28 @@ func overlapTable(lists []string, onLists map[int64]mse.Pattern, keep func(perso
 	return t, nil
 }
 
+// placeNames names each place of src.
+func placeNames(ctx context.Context, src recordSource) (map[int64]string, error) {
+	places, err := sourceTyped[*qantar.Place](ctx, src, qantar.KindPlace)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]string{}
+	for _, p := range places {
+		out[p.ID] = p.Name.String()
+	}
+	return out, nil
+}
+
 // estimatePlaces estimates within each place of death and adds the places
 // up (mse.Stratified): capture by the lists may differ from city to city,
 // which one pooled table would hide. A place whose table supports no
 // estimate says why, and then there is no total.
 func estimatePlaces(ctx context.Context, src recordSource, ans *estimateAnswer, m mse.Method, onLists map[int64]mse.Pattern, placeOf map[int64]int64) (*estimateAnswer, error) {
 	ans.By = "place"
-	places, err := sourceTyped[*qantar.Place](ctx, src, qantar.KindPlace)
+	placeName, err := placeNames(ctx, src)
 	if err != nil {
 		return nil, err
-	}
-	placeName := map[int64]string{}
-	for _, p := range places {
-		placeName[p.ID] = p.Name.String()
 	}
 	var ids []int64
 	seen := map[int64]bool{}
@@ -335,11 +344,9 @@ func estimatePlaces(ctx context.Context, src recordSource, ans *estimateAnswer, 
 		if err != nil {
 			return nil, err
 		}
-		st := stratumAnswer{PlaceID: pl, Observed: t.Observed()}
+		st := stratumAnswer{PlaceID: pl, Observed: t.Observed(), Place: placeName[pl]}
 		if pl == 0 {
 			st.Place = "place not recorded"
-		} else {
-			st.Place = placeName[pl]
 		}
 		key := strconv.FormatInt(pl, 10)
 		strata = append(strata, mse.Stratum{Key: key, Values: []string{st.Place}, Table: t})

@@ -83,12 +83,8 @@ func testStatsAtCheckpoint(t *testing.T, dsn string) {
 		t.Errorf("the stats page does not show how the figures moved since %d:\n%s", n, moved)
 	}
 
-	code, out, errOut := runPublishCmd(t, "stats", "--db", dsn, "--at", fmt.Sprint(n), "--format", "json")
-	if code != exitOK {
-		t.Fatalf("stats: exit %d: %s", code, errOut)
-	}
-	if out != published {
-		t.Fatalf("qantar stats --at %d is not the published JSON:\n%s\nwant\n%s", n, out, published)
+	if code, out, errOut := runPublishCmd(t, "stats", "--db", dsn, "--at", fmt.Sprint(n), "--format", "json"); code != exitOK || out != published {
+		t.Fatalf("qantar stats --at %d: exit %d, %s\n%s\nwant the published JSON\n%s", n, code, errOut, out, published)
 	}
 	if code, _, _ := runPublishCmd(t, "stats", "--db", dsn, "--at", "100000000"); code != exitProblem {
 		t.Errorf("stats beyond the log: exit %d, want %d", code, exitProblem)
