@@ -282,6 +282,9 @@ func crawlAPI(c *crawler, st propStore) {
 	for _, w := range c.hidden {
 		c.same("/api/v1/search?q="+w, "/api/v1/search?q="+absent)
 	}
+	for _, p := range []string{"/api/v1/stats", "/api/v1/estimate", "/api/v1/vocabularies"} {
+		c.get(p)
+	}
 	for _, rec := range everyRecord(c.t, st) {
 		checkFilters(c, rec)
 		base := "/api/v1/" + string(rec.Kind()) + "/" + strconv.FormatInt(rec.GetMeta().ID, 10)
