@@ -28,7 +28,7 @@ var fieldLabels = map[string]string{
 	"place_id": "Place", "victim_status": "Victim's status", "act_id": "Act", "person_id": "Person",
 	"unit_id": "Unit", "degree": "Degree", "confidence": "Confidence", "notes": "Notes",
 	"number": "Number", "jurisdiction": "Jurisdiction", "authority_id": "Authority", "articles": "Articles",
-	"opened_on": "Opened on", "summary": "Summary", "kind": "Kind", "filed_on": "Filed on",
+	"opened_on": "Opened on", "summary": "Summary", "kind": "Kind", "filed_on": "Filed on", "deadline": "Deadline", "status": "Status",
 	"filer_id": "Filed by", "filer_role": "Filer's role", "addressee_id": "Addressee", "case_id": "Case",
 	"escalates_id": "Escalates", "subject": "Subject", "record_kind": "Record kind", "record_id": "Record",
 	"field": "Field", "source_id": "Source", "page": "Page", "time_code": "Time code",

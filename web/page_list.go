@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/qantar-project/qantar"
 )
@@ -160,7 +161,7 @@ var listColumns = map[qantar.Kind][]string{
 	qantar.KindPerson:      {"sex", "birth_date"},
 	qantar.KindEvent:       {"start", "end", "place_id"},
 	qantar.KindCase:        {"opened_on", "authority_id", "articles"},
-	qantar.KindComplaint:   {"kind", "addressee_id", "case_id"},
+	qantar.KindComplaint:   {"kind", "filed_on", "addressee_id", "case_id", "deadline", "status"},
 	qantar.KindUnit:        {"kind"},
 	qantar.KindSource:      {"kind", "publisher", "date"},
 	qantar.KindFigure:      {"claimed_by", "as_of", "official", "source_id"},
@@ -186,6 +187,9 @@ func (p *site) listRow(ctx context.Context, res *resolver, rec qantar.Record, co
 			byName["record_id"] = field{Link: &l}
 		}
 		byName["record_kind"] = field{Value: res.t.KindOne(c.RecordKind)}
+	}
+	if c, ok := rec.(*qantar.Complaint); ok {
+		p.complaintListCells(ctx, res.t, c, byName)
 	}
 	for _, c := range cols {
 		f := byName[c]
@@ -242,4 +246,28 @@ func sortLabel(t tr, s string) string {
 		return t.S(labelOf(s[1:])) + " ↓"
 	}
 	return t.S(labelOf(s)) + " ↑"
+}
+
+// complaintListCells adds a complaint's deadline and status, with the days
+// it has waited past the deadline, as of the day of the latest checkpoint
+// (as its page says them).
+func (p *site) complaintListCells(ctx context.Context, t tr, c *qantar.Complaint, byName map[string]field) {
+	lp, _, err := p.srv.logAt(ctx, -1)
+	if err != nil {
+		return
+	}
+	day := checkpointDay(lp)
+	st, err := p.rules.Status(c, day)
+	if err != nil {
+		byName["status"] = field{Value: t.S("unknown")}
+		return
+	}
+	if !st.Deadline.Date.IsZero() {
+		byName["deadline"] = field{Value: st.Deadline.Date.Format(time.DateOnly)}
+	}
+	status := t.S(statusLabel(st.Status))
+	if n, ok := daysOverdue(st, day); ok {
+		status += " · " + t.S("Days without an answer") + ": " + t.Num(n)
+	}
+	byName["status"] = field{Value: status}
 }
