@@ -70,3 +70,9 @@ func (db *DB) PageCount(ctx context.Context) (int64, error) {
 	err := db.read.QueryRowContext(ctx, "PRAGMA page_count").Scan(&n)
 	return n, err
 }
+
+// PoolStat is the read pool's use, for /metrics.
+func (db *DB) PoolStat() (inUse, idle, max int32) {
+	st := db.read.Stats()
+	return int32(st.InUse), int32(st.Idle), int32(st.MaxOpenConnections)
+}

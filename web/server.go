@@ -6,6 +6,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -38,6 +39,10 @@ type Config struct {
 	// TrustProxy honours X-Forwarded-Proto from the reverse proxy in front:
 	// set it only when every request comes through that proxy.
 	TrustProxy bool
+	// MetricsFrom are the addresses that may read /metrics and
+	// /debug/pprof/ without an admin token (DefaultMetricsFrom, loopback,
+	// when nil; none when empty). Anyone else gets a 404.
+	MetricsFrom []netip.Prefix
 }
 
 // Server is the HTTP server.
@@ -52,6 +57,9 @@ type Server struct {
 	logger  *slog.Logger
 	stats   statsCache
 	handler http.Handler
+
+	metrics     *metrics
+	metricsFrom []netip.Prefix
 }
 
 // New returns a server; Handler serves it.
@@ -73,9 +81,14 @@ func New(cfg Config) *Server {
 	if s.users == nil {
 		s.users, _ = s.store.(qantar.UserService)
 	}
+	s.metricsFrom = cfg.MetricsFrom
+	if s.metricsFrom == nil {
+		s.metricsFrom = DefaultMetricsFrom
+	}
+	s.metrics = newMetrics(cfg.Now())
 	mux := http.NewServeMux()
 	s.routes(mux)
-	s.handler = s.secure(noStore(s.authenticate(mux)))
+	s.handler = s.observe(s.secure(noStore(s.authenticate(capturePattern(mux)))))
 	return s
 }
 

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/qantar-project/qantar"
@@ -25,9 +26,10 @@ type serveConfig struct {
 	Addr        string
 	Empty       bool
 	Synchronous string
-	Rules       string // a rules file replacing the embedded ones
-	Origin      string // the site's address as readers reach it (web.Config.Origin)
-	TrustProxy  bool   // honour the reverse proxy's X-Forwarded-Proto
+	Rules       string         // a rules file replacing the embedded ones
+	Origin      string         // the site's address as readers reach it (web.Config.Origin)
+	TrustProxy  bool           // honour the reverse proxy's X-Forwarded-Proto
+	MetricsFrom []netip.Prefix // who may read /metrics without a token (web.Config.MetricsFrom)
 	// ready, when set, receives the listening address (tests use port 0).
 	ready func(addr string)
 }
@@ -42,8 +44,9 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 
 // serveFlags reads serve's flags into its configuration.
 func (m *Main) serveFlags(args []string) (serveConfig, error) {
-	fs := m.newFlags("serve", "[--db qantar.db] [--addr 127.0.0.1:8080] [--empty] [--origin https://host] [--trust-proxy]")
+	fs := m.newFlags("serve", "[--db qantar.db] [--addr 127.0.0.1:8080] [--empty] [--origin https://host] [--trust-proxy] [--metrics-from CIDR,...]")
 	cfg := serveConfig{}
+	var err error
 	fs.StringVar(&cfg.DB, "db", "qantar.db", "database: a SQLite file path, or a postgres:// URL")
 	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "address to listen on")
 	fs.BoolVar(&cfg.Empty, "empty", false, "do not load the bundled Qantar 2022 dataset into a new database")
@@ -51,11 +54,15 @@ func (m *Main) serveFlags(args []string) (serveConfig, error) {
 	fs.StringVar(&cfg.Rules, "rules", "", "jurisdiction rules file (JSON, see law/rules/README.md) instead of the embedded Kazakh rules")
 	fs.StringVar(&cfg.Origin, "origin", "", "the site's address as readers reach it, e.g. https://qantar.example.org (https makes cookies Secure)")
 	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", false, "honour X-Forwarded-Proto from the reverse proxy in front (only if every request comes through it)")
+	metricsFrom := fs.String("metrics-from", "127.0.0.0/8,::1/128", "addresses or CIDR prefixes, comma-separated, that may read /metrics and /debug/pprof/ without an admin token (\"none\": only with one); a request through a proxy (X-Forwarded-For) never counts as from an address")
 	if err := m.parseFlags(fs, args); err != nil {
 		return cfg, err
 	}
 	if fs.NArg() > 0 {
 		return cfg, usagef("unexpected argument %q", fs.Arg(0))
+	}
+	if cfg.MetricsFrom, err = web.ParseMetricsFrom(*metricsFrom); err != nil {
+		return cfg, usagef("--metrics-from: %v", err)
 	}
 	if cfg.Origin != "" {
 		if err := web.CheckOrigin(cfg.Origin); err != nil {
@@ -105,7 +112,7 @@ func (m *Main) serve(ctx context.Context, cfg serveConfig) error {
 	}
 
 	srv := web.New(web.Config{Store: store, Tokens: store, Log: store, Search: store, Rules: rules, Logger: log,
-		Origin: cfg.Origin, TrustProxy: cfg.TrustProxy})
+		Origin: cfg.Origin, TrustProxy: cfg.TrustProxy, MetricsFrom: cfg.MetricsFrom})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
