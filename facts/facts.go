@@ -89,6 +89,14 @@ func places(where string, p *qantar.Place, fields map[string]bool) []Problem {
 }
 
 // ownSource reports whether a record refers to a source itself.
+// NeedsSource reports whether records of kind state facts, and so are
+// drafts until a source backs them (see OwnSource and citations).
+func NeedsSource(kind qantar.Kind) bool { return factKinds[kind] }
+
+// OwnSource reports whether a record names a source of its own: a figure's
+// source_id, a case step's, a response's, a checklist answer's.
+func OwnSource(r qantar.Record) bool { return ownSource(r) }
+
 func ownSource(r qantar.Record) bool {
 	for _, ref := range r.Refs() {
 		if ref.Kind == qantar.KindSource {

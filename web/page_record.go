@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/facts"
 )
 
 // recordView shows one record: its fields, each with its sources, and what
@@ -70,7 +71,8 @@ func (p *site) record(kind qantar.Kind) handlerFunc {
 			pg.Fields[i].Sources = cites[pg.Fields[i].Name]
 		}
 		pg.Sources = cites[""]
-		pg.Sourced = len(cites) > 0 || kind == qantar.KindSource
+		// A draft is a record that states a fact no source backs yet.
+		pg.Sourced = len(cites) > 0 || !facts.NeedsSource(kind) || facts.OwnSource(rec)
 		if err := p.kindSections(r.Context(), &pg, res, rec); err != nil {
 			return err
 		}
