@@ -305,7 +305,7 @@ func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
 	}
 	if ps, ok := s.store.(PoolStater); ok {
 		inUse, idle, maxConns := ps.PoolStat()
-		header(b, "qantar_db_pool_connections", "gauge", "Database connections of the read pool, by state: in_use, idle, max.")
+		header(b, "qantar_db_pool_connections", "gauge", "Database connections of the pool (SQLite: its read pool), by state: in_use, idle, max.")
 		fmt.Fprintf(b, "qantar_db_pool_connections{state=\"in_use\"} %d\n", inUse)
 		fmt.Fprintf(b, "qantar_db_pool_connections{state=\"idle\"} %d\n", idle)
 		fmt.Fprintf(b, "qantar_db_pool_connections{state=\"max\"} %d\n", maxConns)
