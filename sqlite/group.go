@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 
 	"github.com/qantar-project/qantar"
 )
@@ -39,6 +40,40 @@ type writeGroup struct {
 	mu    sync.Mutex
 	queue []*groupWrite
 	busy  bool
+
+	// sizes counts commits by how many single writes they held, bucketed
+	// by groupBounds (non-cumulative); sum is the writes they held.
+	sizes [len(groupBounds)]atomic.Uint64
+	sum   atomic.Uint64
+}
+
+// groupBounds are the upper bounds of the group-commit size histogram (the
+// last is maxGroup).
+var groupBounds = [...]int{1, 2, 4, 8, 16, 32, 64, 128, maxGroup}
+
+// GroupCommitStat is the histogram of group-commit sizes, for /metrics:
+// the bucket bounds, the commits whose size was at most each bound
+// (cumulative), the writes they held and the number of commits.
+func (db *DB) GroupCommitStat() (bounds []int, cumulative []uint64, writes, commits uint64) {
+	g := &db.group
+	var c uint64
+	for i, b := range groupBounds {
+		c += g.sizes[i].Load()
+		bounds = append(bounds, b)
+		cumulative = append(cumulative, c)
+	}
+	return bounds, cumulative, g.sum.Load(), c
+}
+
+// countGroup records a commit of n single writes.
+func (g *writeGroup) countGroup(n int) {
+	for i, b := range groupBounds {
+		if n <= b {
+			g.sizes[i].Add(1)
+			break
+		}
+	}
+	g.sum.Add(uint64(n))
 }
 
 // single runs fn as one write: in a group commit with the writes that
@@ -105,6 +140,9 @@ func (db *DB) commitGroup(batch []*groupWrite) {
 			*gw.rec.GetMeta() = gw.meta
 		}
 		gw.result <- db.InTx(context.WithoutCancel(gw.ctx), func(w qantar.Writer) error { return gw.fn(w.(*Tx)) })
+	}
+	if len(run) > 0 {
+		db.group.countGroup(len(run))
 	}
 	switch len(run) {
 	case 0:

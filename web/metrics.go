@@ -56,6 +56,13 @@ type PoolStater interface {
 	PoolStat() (inUse, idle, max int32)
 }
 
+// GroupCommitStater is a store that commits single writes in groups and
+// counts their sizes (sqlite.DB is): bucket bounds, cumulative counts,
+// writes held and commits.
+type GroupCommitStater interface {
+	GroupCommitStat() (bounds []int, cumulative []uint64, writes, commits uint64)
+}
+
 // latencyBuckets are the upper bounds, in seconds, of the request latency
 // histogram.
 var latencyBuckets = []float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}
@@ -309,6 +316,16 @@ func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(b, "qantar_db_pool_connections{state=\"in_use\"} %d\n", inUse)
 		fmt.Fprintf(b, "qantar_db_pool_connections{state=\"idle\"} %d\n", idle)
 		fmt.Fprintf(b, "qantar_db_pool_connections{state=\"max\"} %d\n", maxConns)
+	}
+	if gs, ok := s.store.(GroupCommitStater); ok {
+		bounds, cum, writes, commits := gs.GroupCommitStat()
+		header(b, "qantar_db_group_commit_size", "histogram", "Single writes committed together in one transaction (group commit).")
+		for i, le := range bounds {
+			fmt.Fprintf(b, "qantar_db_group_commit_size_bucket{le=\"%d\"} %d\n", le, cum[i])
+		}
+		fmt.Fprintf(b, "qantar_db_group_commit_size_bucket{le=\"+Inf\"} %d\n", commits)
+		fmt.Fprintf(b, "qantar_db_group_commit_size_sum %d\n", writes)
+		fmt.Fprintf(b, "qantar_db_group_commit_size_count %d\n", commits)
 	}
 	header(b, "qantar_goroutines", "gauge", "Goroutines of the server process.")
 	fmt.Fprintf(b, "qantar_goroutines %d\n", runtime.NumGoroutine())

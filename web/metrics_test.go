@@ -403,6 +403,12 @@ func TestMetricsCountRequests(t *testing.T) {
 	if n, _ := find(samples, "qantar_log_size", nil); n < 1 {
 		t.Errorf("log size %v after a write", n)
 	}
+	if n, ok := find(samples, "qantar_db_group_commit_size_count", nil); !ok || n < 1 {
+		t.Errorf("group commits %v (found %v) after a write", n, ok)
+	}
+	if n, ok := find(samples, "qantar_db_group_commit_size_bucket", map[string]string{"le": "1"}); !ok || n < 1 {
+		t.Errorf("group commits of one write %v (found %v) after a lone write", n, ok)
+	}
 	if _, ok := find(samples, "qantar_log_checkpoint_age_seconds", nil); !ok {
 		t.Error("no checkpoint age after a write")
 	}
