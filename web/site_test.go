@@ -133,7 +133,7 @@ func TestPages(t *testing.T) {
 		{"Home", "/", 200, []string{"238", "deaths documented in Qantar", "Deaths by city"}},
 		{"HomeRussian", "/?lang=ru", 200, []string{"238", "Последние изменения"}},
 		{"PersonPublic", "/persons/" + id("public"), 200, []string{publicName, "Synthetic Police Department", "p. 2"}},
-		{"UnsourcedIsDraft", "/units/" + id("unit"), 200, []string{"it is a draft, not a fact"}},
+		{"UnsourcedIsDraft", "/acts/" + id("act1"), 200, []string{"it is a draft, not a fact"}},
 		{"PersonProtected", "/persons/" + id("confidential"), 200, []string{"Protected person", "Death in custody"}},
 		{"PersonInRussian", "/persons/" + id("public") + "?lang=ru", 200, []string{"Синтетическая Публичная Жертва"}},
 		{"Case", "/cases/" + id("case"), 200, []string{"SYN-225500031000017", "Procedural timeline", "Protected person", publicName}},
