@@ -48,8 +48,10 @@ type Options struct {
 	// database server has no file system beside it, and every server on
 	// one database must sign with the same key. Generated if absent.
 	LogKeyPath string
-	// LogOrigin names the log in its checkpoints; default DefaultOrigin.
-	LogOrigin string
+	// LogOrigin names the log in its checkpoints, and must be the name of
+	// an existing log; NewLogOrigin names only a log not signed yet (see
+	// tlog.ChooseOrigin).
+	LogOrigin, NewLogOrigin string
 	// MaxConns caps the connection pool (default: DefaultMaxConns, or the
 	// URL's pool_max_conns).
 	MaxConns int32
@@ -75,11 +77,8 @@ type Options struct {
 // max_connections of 100.
 const DefaultMaxConns = 16
 
-// DefaultOrigin is the log origin when none is configured; the same as the
-// SQLite store's, so that a copied log verifies under the same name. A log
-// keeps the origin it was first signed with (its checkpoint names it):
-// Open refuses another.
-const DefaultOrigin = "qantar.local/log"
+// DefaultOrigin is the log's name when nobody chose one (tlog.DefaultOrigin).
+const DefaultOrigin = tlog.DefaultOrigin
 
 // DB is the PostgreSQL store.
 type DB struct {
@@ -157,7 +156,7 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 	} else if err := db.migrate(ctx); err != nil {
 		return fail(err)
 	}
-	if db.origin, err = db.logOrigin(ctx, opts.LogOrigin, opts.LogKeyPath); err != nil {
+	if db.origin, err = db.logOrigin(ctx, opts.LogOrigin, opts.NewLogOrigin, opts.LogKeyPath); err != nil {
 		return fail(err)
 	}
 	if db.signer, db.verifierKey, err = tlog.LoadOrCreateKey(opts.LogKeyPath, db.origin); err != nil {

@@ -1,12 +1,10 @@
 package postgres
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -62,32 +60,13 @@ func (db *DB) checkSchema(ctx context.Context) error {
 	return nil
 }
 
-// logOrigin is the name of the log in the database: the origin of its
-// stored checkpoint, which a log keeps for life. want, when set, must be
-// that origin. A database without a checkpoint (a new one) takes want, or
-// the name of an existing key file, or DefaultOrigin.
-func (db *DB) logOrigin(ctx context.Context, want, keyPath string) (string, error) {
+// logOrigin is the name of the log in the database (tlog.ChooseOrigin).
+func (db *DB) logOrigin(ctx context.Context, want, forNew, keyPath string) (string, error) {
 	var cp []byte
 	if err := db.pool.QueryRow(ctx, `SELECT checkpoint FROM tlog_state WHERE id = 1`).Scan(&cp); err != nil {
 		return "", fmt.Errorf("log state: %w", err)
 	}
-	if cp != nil {
-		origin, _, _ := bytes.Cut(cp, []byte("\n"))
-		if want != "" && want != string(origin) {
-			return "", qantar.Errorf(qantar.EINVALID, "this database's log is named %q, the origin it was first signed with, and a log keeps its name for life; the origin %q would need a new log, in a new database",
-				string(origin), want)
-		}
-		return string(origin), nil
-	}
-	if want != "" {
-		return want, nil
-	}
-	if b, err := os.ReadFile(keyPath); err == nil {
-		if signer, _, err := tlog.ParseSignerKey(strings.TrimSpace(string(b))); err == nil {
-			return signer.Name(), nil
-		}
-	}
-	return DefaultOrigin, nil
+	return tlog.ChooseOrigin(cp, want, forNew, keyPath)
 }
 
 // checkKey refuses, without writing, a key other than the one recorded in

@@ -43,8 +43,10 @@ type Options struct {
 	// LogKeyPath is the file of the log's signing key, kept outside the
 	// database; default: the database path + ".logkey". Generated if absent.
 	LogKeyPath string
-	// LogOrigin names the log in its checkpoints; default DefaultOrigin.
-	LogOrigin string
+	// LogOrigin names the log in its checkpoints, and must be the name of
+	// an existing log; NewLogOrigin names only a log not signed yet (see
+	// tlog.ChooseOrigin).
+	LogOrigin, NewLogOrigin string
 	// Logger receives warnings at open (default slog.Default()).
 	Logger *slog.Logger
 	// ReadOnly opens the database for reading only, as verify and backup
@@ -64,11 +66,8 @@ type Options struct {
 	Repair bool
 }
 
-// DefaultOrigin is the log origin when none is configured. A public
-// deployment sets its own, such as "example.org/qantar". A log keeps the
-// origin it was first signed with (its checkpoint names it): Open refuses
-// another.
-const DefaultOrigin = "qantar.local/log"
+// DefaultOrigin is the log's name when nobody chose one (tlog.DefaultOrigin).
+const DefaultOrigin = tlog.DefaultOrigin
 
 // DB is the SQLite store.
 type DB struct {
@@ -147,7 +146,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		db.write.Close()
 		return nil, err
 	}
-	if db.origin, err = logOrigin(ctx, db.write, opts.LogOrigin, keyPath); err != nil {
+	if db.origin, err = logOrigin(ctx, db.write, opts.LogOrigin, opts.NewLogOrigin, keyPath); err != nil {
 		db.write.Close()
 		return nil, err
 	}

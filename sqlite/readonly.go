@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -79,7 +78,7 @@ func openReadOnly(ctx context.Context, path, sync string, opts Options) (*DB, er
 	if _, err := os.Stat(keyPath); err != nil {
 		return fail(qantar.Errorf(qantar.EINVALID, "no log key at %s: a read-only check needs the key the log was signed with (it is never created here)", keyPath))
 	}
-	if db.origin, err = logOrigin(ctx, db.read, opts.LogOrigin, keyPath); err != nil {
+	if db.origin, err = logOrigin(ctx, db.read, opts.LogOrigin, opts.NewLogOrigin, keyPath); err != nil {
 		return fail(err)
 	}
 	if db.signer, db.verifierKey, err = tlog.LoadOrCreateKey(keyPath, db.origin); err != nil {
@@ -156,30 +155,11 @@ func checkSchema(ctx context.Context, q rowQuerier, path string) error {
 	return nil
 }
 
-// logOrigin is the name of the log in the database: the origin of its
-// stored checkpoint, which a log keeps for life. want, when set, must be
-// that origin. A database without a checkpoint (a new one) takes want, or
-// the name of an existing key file, or DefaultOrigin.
-func logOrigin(ctx context.Context, q rowQuerier, want, keyPath string) (string, error) {
+// logOrigin is the name of the log in the database (tlog.ChooseOrigin).
+func logOrigin(ctx context.Context, q rowQuerier, want, forNew, keyPath string) (string, error) {
 	var cp []byte
 	if err := q.QueryRowContext(ctx, `SELECT checkpoint FROM tlog_state WHERE id = 1`).Scan(&cp); err != nil {
 		return "", fmt.Errorf("log state: %w", err)
 	}
-	if cp != nil {
-		origin, _, _ := bytes.Cut(cp, []byte("\n"))
-		if want != "" && want != string(origin) {
-			return "", qantar.Errorf(qantar.EINVALID, "this database's log is named %q, the origin it was first signed with, and a log keeps its name for life; the origin %q would need a new log, in a new database",
-				string(origin), want)
-		}
-		return string(origin), nil
-	}
-	if want != "" {
-		return want, nil
-	}
-	if b, err := os.ReadFile(keyPath); err == nil {
-		if signer, _, err := tlog.ParseSignerKey(strings.TrimSpace(string(b))); err == nil {
-			return signer.Name(), nil
-		}
-	}
-	return DefaultOrigin, nil
+	return tlog.ChooseOrigin(cp, want, forNew, keyPath)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/law"
 	"github.com/qantar-project/qantar/seed"
+	"github.com/qantar-project/qantar/tlog"
 	"github.com/qantar-project/qantar/web"
 )
 
@@ -28,6 +29,7 @@ type serveConfig struct {
 	Synchronous string
 	Rules       string         // a rules file replacing the embedded ones
 	Origin      string         // the site's address as readers reach it (web.Config.Origin)
+	LogOrigin   string         // the log's name, if given; else a new log is named after Origin
 	TrustProxy  bool           // honour the reverse proxy's X-Forwarded-Proto
 	MetricsFrom []netip.Prefix // who may read /metrics without a token (web.Config.MetricsFrom)
 	// ready, when set, receives the listening address (tests use port 0).
@@ -44,7 +46,7 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 
 // serveFlags reads serve's flags into its configuration.
 func (m *Main) serveFlags(args []string) (serveConfig, error) {
-	fs := m.newFlags("serve", "[--db qantar.db] [--addr 127.0.0.1:8080] [--empty] [--origin https://host] [--trust-proxy] [--metrics-from CIDR,...]")
+	fs := m.newFlags("serve", "[--db qantar.db] [--addr 127.0.0.1:8080] [--empty] [--origin https://host] [--log-origin host/log] [--trust-proxy] [--metrics-from CIDR,...]")
 	cfg := serveConfig{}
 	var err error
 	fs.StringVar(&cfg.DB, "db", "qantar.db", "database: a SQLite file path, or a postgres:// URL")
@@ -53,6 +55,7 @@ func (m *Main) serveFlags(args []string) (serveConfig, error) {
 	fs.StringVar(&cfg.Synchronous, "synchronous", "FULL", "SQLite durability: FULL (survives power loss) or NORMAL (survives crashes)")
 	fs.StringVar(&cfg.Rules, "rules", "", "jurisdiction rules file (JSON, see law/rules/README.md) instead of the embedded Kazakh rules")
 	fs.StringVar(&cfg.Origin, "origin", "", "the site's address as readers reach it, e.g. https://qantar.example.org (https makes cookies Secure)")
+	fs.StringVar(&cfg.LogOrigin, "log-origin", "", "the log's name, e.g. qantar.example.org/log (default: the host of --origin and /log for a new database; a log keeps its first name for life, and another is refused)")
 	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", false, "honour X-Forwarded-Proto from the reverse proxy in front (only if every request comes through it)")
 	metricsFrom := fs.String("metrics-from", "127.0.0.0/8,::1/128", "addresses or CIDR prefixes, comma-separated, that may read /metrics and /debug/pprof/ without an admin token (\"none\": only with one); a request through a proxy (X-Forwarded-For) never counts as from an address")
 	if err := m.parseFlags(fs, args); err != nil {
@@ -78,7 +81,8 @@ func (m *Main) serve(ctx context.Context, cfg serveConfig) error {
 	if err != nil {
 		return err
 	}
-	store, err := openAppStore(ctx, storeConfig{DSN: cfg.DB, Synchronous: cfg.Synchronous, Checker: law.Checker{Rules: rules}, Logger: log})
+	store, err := openAppStore(ctx, storeConfig{DSN: cfg.DB, Synchronous: cfg.Synchronous, Checker: law.Checker{Rules: rules}, Logger: log,
+		LogOrigin: cfg.LogOrigin, NewLogOrigin: tlog.OriginOfSite(cfg.Origin)})
 	if err != nil {
 		return err
 	}

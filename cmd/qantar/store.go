@@ -38,8 +38,9 @@ type storeConfig struct {
 	// Repair opens a log that has leaves but no checkpoint (qantar repair).
 	Repair bool
 	// LogOrigin names the log of a new database; an existing one keeps its
-	// own, and a different one is refused.
-	LogOrigin string
+	// own, and a different one is refused. NewLogOrigin names only a new
+	// database's log (tlog.ChooseOrigin).
+	LogOrigin, NewLogOrigin string
 }
 
 // appStore is what the binary needs of a store: records, tokens and closing.
@@ -65,14 +66,14 @@ func openAppStore(ctx context.Context, cfg storeConfig) (appStore, error) {
 		// database has no directory to keep it beside, so its path comes
 		// from the environment, for every subcommand alike.
 		db, err := postgres.Open(ctx, cfg.DSN, postgres.Options{LogKeyPath: os.Getenv("QANTAR_LOG_KEY"), Checker: cfg.Checker,
-			ReadOnly: cfg.ReadOnly, Repair: cfg.Repair, LogOrigin: cfg.LogOrigin})
+			ReadOnly: cfg.ReadOnly, Repair: cfg.Repair, LogOrigin: cfg.LogOrigin, NewLogOrigin: cfg.NewLogOrigin})
 		if err != nil {
 			return nil, fmt.Errorf("open PostgreSQL: %w", err)
 		}
 		return db, nil
 	}
 	db, err := sqlite.Open(ctx, cfg.DSN, sqlite.Options{Synchronous: cfg.Synchronous, Checker: cfg.Checker, Logger: cfg.Logger,
-		ReadOnly: cfg.ReadOnly, Repair: cfg.Repair, LogOrigin: cfg.LogOrigin})
+		ReadOnly: cfg.ReadOnly, Repair: cfg.Repair, LogOrigin: cfg.LogOrigin, NewLogOrigin: cfg.NewLogOrigin})
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", cfg.DSN, err)
 	}

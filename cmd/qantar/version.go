@@ -1,17 +1,20 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"runtime/debug"
 )
 
 func init() {
-	register(command{name: "version", summary: "print the version of this binary", run: runVersion})
+	register(command{name: "version", summary: "print the version of this binary, and with --log the name and key of a database's log", run: runVersion})
 }
 
 func runVersion(ctx context.Context, m *Main, args []string) error {
-	fs := m.newFlags("version", "")
+	fs := m.newFlags("version", "[--log --db qantar.db]")
+	showLog := fs.Bool("log", false, "also print the log's name (origin) and public key, for witnesses and readers")
+	db := fs.String("db", "qantar.db", "database: a SQLite file path, or a postgres:// URL (with --log; opened read-only)")
 	if err := m.parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -20,5 +23,19 @@ func runVersion(ctx context.Context, m *Main, args []string) error {
 		v = bi.Main.Version
 	}
 	fmt.Fprintf(m.Stdout, "qantar %s\n", v)
+	if !*showLog {
+		return nil
+	}
+	st, err := openAppStore(ctx, storeConfig{DSN: *db, ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	cp, err := st.Checkpoint(ctx)
+	if err != nil {
+		return err
+	}
+	origin, _, _ := bytes.Cut(cp, []byte("\n"))
+	fmt.Fprintf(m.Stdout, "log:        %s\nkey:        %s\n", origin, st.LogKey())
 	return nil
 }
