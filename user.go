@@ -76,8 +76,9 @@ const (
 	AuditSignInFailed = "sign_in_failed"
 	AuditSignOut      = "sign_out"
 	AuditExport       = "export"
-	AuditView         = "view_protected" // a restricted or confidential record was shown
-	AuditUser         = "user"           // an account was created or changed
+	AuditView         = "view_protected"    // a restricted or confidential record was shown
+	AuditUser         = "user"              // an account was created or changed
+	AuditRepair       = "repair_checkpoint" // the log's checkpoint was re-signed (qantar repair)
 )
 
 // AuditEntry is one line of the audit log that admins read: who did what,
@@ -124,4 +125,13 @@ type UserService interface {
 	AppendAudit(ctx context.Context, e AuditEntry) error
 	// ListAudit returns entries newest first, and how many there are.
 	ListAudit(ctx context.Context, limit, offset int) ([]AuditEntry, int, error)
+}
+
+// CheckRepairReason refuses a repair of the log that does not say why: the
+// reason is recorded in the audit log.
+func CheckRepairReason(why string) error {
+	if strings.TrimSpace(why) == "" {
+		return Errorf(EINVALID, "say why the checkpoint is re-signed")
+	}
+	return nil
 }

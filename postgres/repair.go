@@ -3,15 +3,11 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/tlog"
 )
-
-// AuditRepair is the audit action of a re-signed checkpoint.
-const AuditRepair = "repair_checkpoint"
 
 // RepairCheckpoint signs a new checkpoint of the log as its leaves stand,
 // when the stored one is missing or does not verify with the log key, and
@@ -20,8 +16,8 @@ const AuditRepair = "repair_checkpoint"
 // tree disagree. It returns the new signed checkpoint, or nil when the
 // stored one verifies and there is nothing to repair.
 func (db *DB) RepairCheckpoint(ctx context.Context, why string) ([]byte, error) {
-	if strings.TrimSpace(why) == "" {
-		return nil, qantar.Errorf(qantar.EINVALID, "say why the checkpoint is re-signed")
+	if err := qantar.CheckRepairReason(why); err != nil {
+		return nil, err
 	}
 	if db.readOnly {
 		return nil, qantar.Errorf(qantar.EINVALID, "the database is open read-only")
@@ -59,7 +55,7 @@ func (db *DB) RepairCheckpoint(ctx context.Context, why string) ([]byte, error) 
 		if old == nil {
 			state = "missing"
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO audit (at, actor, action, detail) VALUES ($1, $2, $3, $4)`, db.now().UTC(), qantar.System.ID, AuditRepair,
+		if _, err := tx.Exec(ctx, `INSERT INTO audit (at, actor, action, detail) VALUES ($1, $2, $3, $4)`, db.now().UTC(), qantar.System.ID, qantar.AuditRepair,
 			fmt.Sprintf("re-signed the checkpoint of %d leaves (the stored one was %s): %s", size, state, why)); err != nil {
 			return fmt.Errorf("audit: %w", err)
 		}

@@ -116,23 +116,11 @@ func tsLexeme(s string) string {
 // in which candidates beyond five times the limit are cut differs (ts_rank
 // here, bm25 there).
 func (db *DB) Search(ctx context.Context, q qantar.SearchQuery) ([]qantar.SearchResult, error) {
-	terms, err := search.Parse(q.Q)
+	plan, err := search.PlanOf(q)
 	if err != nil {
 		return nil, err
 	}
-	kinds := q.Kinds
-	if len(kinds) == 0 {
-		kinds = qantar.SearchKinds
-	}
-	for _, k := range kinds {
-		if !search.Indexed(k) {
-			return nil, qantar.FieldErrorf("kind", "%s are not searched (kinds: persons, events, places, units, sources, cases)", k)
-		}
-	}
-	limit := q.Limit
-	if limit <= 0 || limit > 100 {
-		limit = 20
-	}
+	terms, kinds, limit := plan.Terms, plan.Kinds, plan.Limit
 	levels := qantar.VisibleLevels(q.Reader)
 	var hits []searchHit
 	for _, level := range levels {

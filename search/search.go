@@ -397,3 +397,33 @@ func Rank(reader qantar.Actor, recs []qantar.Record, terms []Term, lang string, 
 	}
 	return out
 }
+
+// Plan is a query as a store runs it: its terms, the kinds it searches and
+// how many results it returns.
+type Plan struct {
+	Terms []Term
+	Kinds []qantar.Kind
+	Limit int
+}
+
+// PlanOf checks a reader's query and gives what a store needs to run it: a
+// query that cannot be parsed, or a kind that is not searched, is refused.
+func PlanOf(q qantar.SearchQuery) (Plan, error) {
+	terms, err := Parse(q.Q)
+	if err != nil {
+		return Plan{}, err
+	}
+	p := Plan{Terms: terms, Kinds: q.Kinds, Limit: q.Limit}
+	if len(p.Kinds) == 0 {
+		p.Kinds = qantar.SearchKinds
+	}
+	for _, k := range p.Kinds {
+		if !Indexed(k) {
+			return Plan{}, qantar.FieldErrorf("kind", "%s are not searched (kinds: persons, events, places, units, sources, cases)", k)
+		}
+	}
+	if p.Limit <= 0 || p.Limit > 100 {
+		p.Limit = 20
+	}
+	return p, nil
+}

@@ -63,33 +63,9 @@ func (db *DB) RecordsAt(ctx context.Context, kind qantar.Kind, size int64) ([]qa
 func (db *DB) LogAt(ctx context.Context, size int64) (qantar.LogPoint, error) {
 	var p qantar.LogPoint
 	err := db.readSnapshot(ctx, func(tx *sql.Tx, cp tlog.Checkpoint, _ []byte) error {
-		if size < 0 {
-			size = int64(cp.Size)
-		}
-		if uint64(size) > cp.Size {
-			return qantar.Errorf(qantar.ENOTFOUND, "the log has no checkpoint of size %d (its size is %d)", size, cp.Size)
-		}
-		root, err := tlog.Root(ctx, nodeStore{tx}, uint64(size))
-		if err != nil {
-			return err
-		}
-		p = qantar.LogPoint{Size: size, Root: root}
-		if size == 0 {
-			return nil
-		}
-		leaves, err := leafReader{tx}.GetLeaves(ctx, uint64(size-1), uint64(size))
-		if err != nil {
-			return err
-		}
-		if len(leaves) != 1 {
-			return fmt.Errorf("log leaf %d is missing", size-1)
-		}
-		leaf, err := tlog.DecodeLeaf(leaves[0])
-		if err != nil {
-			return fmt.Errorf("log leaf %d: %w", size-1, err)
-		}
-		p.Time = leaf.Time.UTC()
-		return nil
+		var err error
+		p, err = tlog.PointAt(ctx, nodeStore{tx}, leafReader{tx}, cp, size)
+		return err
 	})
 	return p, err
 }

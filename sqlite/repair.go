@@ -3,14 +3,10 @@ package sqlite
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/tlog"
 )
-
-// AuditRepair is the audit action of a re-signed checkpoint.
-const AuditRepair = "repair_checkpoint"
 
 // RepairCheckpoint signs a new checkpoint of the log as its leaves stand,
 // when the stored one is missing or does not verify with the log key, and
@@ -19,8 +15,8 @@ const AuditRepair = "repair_checkpoint"
 // returns the new signed checkpoint, or nil when the stored one verifies
 // and there is nothing to repair.
 func (db *DB) RepairCheckpoint(ctx context.Context, why string) ([]byte, error) {
-	if strings.TrimSpace(why) == "" {
-		return nil, qantar.Errorf(qantar.EINVALID, "say why the checkpoint is re-signed")
+	if err := qantar.CheckRepairReason(why); err != nil {
+		return nil, err
 	}
 	if db.readOnly {
 		return nil, qantar.Errorf(qantar.EINVALID, "the database is open read-only")
@@ -56,7 +52,7 @@ func (db *DB) RepairCheckpoint(ctx context.Context, why string) ([]byte, error) 
 	}
 	detail := fmt.Sprintf("re-signed the checkpoint of %d leaves (the stored one was %s): %s", size, map[bool]string{true: "missing", false: "invalid"}[old == nil], why)
 	if _, err := tx.ExecContext(ctx, `INSERT INTO audit (at, actor, action, detail) VALUES (?, ?, ?, ?)`,
-		formatTime(db.now()), qantar.System.ID, AuditRepair, detail); err != nil {
+		formatTime(db.now()), qantar.System.ID, qantar.AuditRepair, detail); err != nil {
 		return nil, fmt.Errorf("audit: %w", err)
 	}
 	if err := tx.Commit(); err != nil {

@@ -84,23 +84,11 @@ func (db *DB) reindex(ctx context.Context) error {
 // Search finds the records whose words match every word of the query in any
 // script or spelling, within a typo or two for names, ranked best first.
 func (db *DB) Search(ctx context.Context, q qantar.SearchQuery) ([]qantar.SearchResult, error) {
-	terms, err := search.Parse(q.Q)
+	plan, err := search.PlanOf(q)
 	if err != nil {
 		return nil, err
 	}
-	kinds := q.Kinds
-	if len(kinds) == 0 {
-		kinds = qantar.SearchKinds
-	}
-	for _, k := range kinds {
-		if !search.Indexed(k) {
-			return nil, qantar.FieldErrorf("kind", "%s are not searched (kinds: persons, events, places, units, sources, cases)", k)
-		}
-	}
-	limit := q.Limit
-	if limit <= 0 || limit > 100 {
-		limit = 20
-	}
+	terms, kinds, limit := plan.Terms, plan.Kinds, plan.Limit
 	levels := qantar.VisibleLevels(q.Reader)
 	match, err := db.matchExpr(ctx, terms, levels)
 	if err != nil {

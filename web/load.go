@@ -25,17 +25,9 @@ func (s *Server) loadAll(ctx context.Context, kind qantar.Kind, reader qantar.Ac
 
 // loadTyped is loadAll with the records as their Go type.
 func loadTyped[T qantar.Record](ctx context.Context, s *Server, kind qantar.Kind, reader qantar.Actor) ([]T, error) {
-	recs, err := s.loadAll(ctx, kind, reader)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]T, 0, len(recs))
-	for _, r := range recs {
-		if t, ok := r.(T); ok {
-			out = append(out, t)
-		}
-	}
-	return out, nil
+	return sourceTyped[T](ctx, func(ctx context.Context, k qantar.Kind) ([]qantar.Record, error) {
+		return s.loadAll(ctx, k, reader)
+	}, kind)
 }
 
 // reportInput reads what the accountability figures are computed from: every

@@ -95,7 +95,7 @@ func TestVerifyDBReadOnlyAndRepair(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(audit) != 1 || audit[0].Action != sqlite.AuditRepair || !strings.Contains(audit[0].Detail, "drill 7") {
+	if len(audit) != 1 || audit[0].Action != qantar.AuditRepair || !strings.Contains(audit[0].Detail, "drill 7") {
 		t.Fatalf("audit = %+v", audit)
 	}
 	code, out, _ = runQantar(t, "repair", "--db", path, "--why", "again")
