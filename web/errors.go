@@ -1,6 +1,8 @@
 package web
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -60,7 +62,24 @@ func bodyError(err error) error {
 	return err
 }
 
+// StatusClientClosed is the status recorded (in the access log and
+// /metrics) for a request whose client left before its answer was ready:
+// nginx's 499. Nothing is written to the client, who is gone.
+const StatusClientClosed = 499
+
+// clientGone reports whether err is the request's own context being
+// cancelled: the client closed the connection. That is no fault of the
+// server and is not logged as one.
+func clientGone(r *http.Request, err error) bool {
+	return errors.Is(err, context.Canceled) && r.Context().Err() != nil
+}
+
 func (s *Server) writeAPIError(w http.ResponseWriter, r *http.Request, err error) {
+	if clientGone(r, err) {
+		s.logger.Debug("client left", "method", r.Method, "path", r.URL.Path, "err", err)
+		w.WriteHeader(StatusClientClosed)
+		return
+	}
 	err = bodyError(err)
 	code := qantar.ErrorCode(err)
 	if code == qantar.EINTERNAL {
@@ -75,10 +94,41 @@ func (s *Server) writeAPIError(w http.ResponseWriter, r *http.Request, err error
 	writeJSON(w, statusOf[code], body)
 }
 
+// internalBody is the answer when an answer cannot be encoded.
+var internalBody = []byte(`{"error":{"code":"` + qantar.EINTERNAL + `","message":"internal error"}}` + "\n")
+
+// writeJSON encodes v and only then sends status and body, so that a value
+// that does not encode (a NaN, a cycle) is answered with a clean 500 rather
+// than a success status with half a body. The encoding error is handed to
+// the access log (observe), which logs it as an internal error.
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(true)
+	body := internalBody
+	if err := enc.Encode(v); err != nil {
+		noteError(w, fmt.Errorf("encode the JSON answer: %w", err))
+		status = http.StatusInternalServerError
+	} else {
+		body = buf.Bytes()
+	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(true)
-	_ = enc.Encode(v)
+	_, _ = w.Write(body)
+}
+
+// noteError records err on the request's statusWriter (observe's), found
+// through the writers that wrap it, for the access log to report.
+func noteError(w http.ResponseWriter, err error) {
+	for w != nil {
+		if sw, ok := w.(*statusWriter); ok {
+			sw.err = err
+			return
+		}
+		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			return
+		}
+		w = u.Unwrap()
+	}
 }

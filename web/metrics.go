@@ -149,6 +149,7 @@ type statusWriter struct {
 	http.ResponseWriter
 	status int
 	n      int64
+	err    error // an internal error met after the handler chose its answer (writeJSON)
 }
 
 func (w *statusWriter) WriteHeader(status int) {
@@ -192,6 +193,9 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			status = http.StatusOK
 		}
 		s.metrics.observe(route, r.Method, status, d, sw.n)
+		if sw.err != nil {
+			s.logger.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", sw.err)
+		}
 		s.logger.Info("request", "method", r.Method, "route", route, "status", status,
 			"duration_ms", float64(d.Microseconds())/1000, "bytes", sw.n)
 	})
