@@ -23,10 +23,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
-	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -35,6 +32,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/migrate"
 	"github.com/qantar-project/qantar/tlog"
 	"golang.org/x/mod/sumdb/note"
 )
@@ -200,11 +198,10 @@ func (db *DB) Close() error {
 // one transaction under an advisory lock, so that servers starting together
 // on a new database migrate it once.
 func (db *DB) migrate(ctx context.Context) error {
-	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	ms, err := migrations()
 	if err != nil {
 		return err
 	}
-	sort.Strings(names)
 	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		// The lock is per schema, so that tests in their own schemas of one
 		// database do not wait for each other.
@@ -215,32 +212,50 @@ func (db *DB) migrate(ctx context.Context) error {
 			version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)`); err != nil {
 			return fmt.Errorf("migrate: %w", err)
 		}
-		for _, name := range names {
-			base := strings.TrimPrefix(name, "migrations/")
-			num, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
-			if err != nil {
-				return fmt.Errorf("migration %s: name must start with a number", base)
-			}
-			var n int
-			if err := tx.QueryRow(ctx, `SELECT count(*) FROM schema_migrations WHERE version = $1`, num).Scan(&n); err != nil {
-				return fmt.Errorf("migrate: %w", err)
-			} else if n > 0 {
-				continue
-			}
-			body, err := migrationFS.ReadFile(name)
-			if err != nil {
-				return err
-			}
-			if _, err := tx.Exec(ctx, string(body)); err != nil {
-				return fmt.Errorf("migration %s: %w", base, err)
-			}
-			if _, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
-				num, base, db.now().UTC()); err != nil {
-				return fmt.Errorf("migration %s: %w", base, err)
-			}
-		}
-		return nil
+		return migrate.Run(ctx, ms, migrator{tx: tx, now: db.now})
 	})
+}
+
+// migrations returns the embedded migrations, in order.
+func migrations() ([]migrate.Migration, error) { return migrate.Load(migrationFS, "migrations") }
+
+// migrator is the migrating transaction as a migrate.Target: every
+// migration lands in it, under its lock.
+type migrator struct {
+	tx  pgx.Tx
+	now func() time.Time
+}
+
+func (m migrator) Applied(ctx context.Context) (map[int]bool, error) {
+	return appliedVersions(ctx, m.tx)
+}
+
+func (m migrator) Apply(ctx context.Context, mg migrate.Migration) error {
+	if _, err := m.tx.Exec(ctx, mg.SQL); err != nil {
+		return err
+	}
+	_, err := m.tx.Exec(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
+		mg.Version, mg.Name, m.now().UTC())
+	return err
+}
+
+// appliedVersions returns the versions schema_migrations records.
+func appliedVersions(ctx context.Context, q interface {
+	Query(context.Context, string, ...any) (pgx.Rows, error)
+}) (map[int]bool, error) {
+	rows, err := q.Query(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return nil, err
+	}
+	have, err := pgx.CollectRows(rows, pgx.RowTo[int32])
+	if err != nil {
+		return nil, err
+	}
+	applied := map[int]bool{}
+	for _, v := range have {
+		applied[int(v)] = true
+	}
+	return applied, nil
 }
 
 // Migrations returns the applied migrations' names, in order.

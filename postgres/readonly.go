@@ -4,14 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
-	"sort"
-	"strconv"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/migrate"
 	"github.com/qantar-project/qantar/tlog"
 )
 
@@ -21,12 +18,11 @@ func (db *DB) ReadOnly() bool { return db.readOnly }
 // checkSchema refuses a database that lacks any of this binary's
 // migrations: a read-only open cannot migrate it.
 func (db *DB) checkSchema(ctx context.Context) error {
-	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	ms, err := migrations()
 	if err != nil {
 		return err
 	}
-	sort.Strings(names)
-	rows, err := db.pool.Query(ctx, `SELECT version FROM schema_migrations`)
+	applied, err := appliedVersions(ctx, db.pool)
 	if err != nil {
 		var pe *pgconn.PgError
 		if errors.As(err, &pe) && pe.Code == "42P01" {
@@ -34,26 +30,7 @@ func (db *DB) checkSchema(ctx context.Context) error {
 		}
 		return fmt.Errorf("schema: %w", err)
 	}
-	have, err := pgx.CollectRows(rows, pgx.RowTo[int32])
-	if err != nil {
-		return fmt.Errorf("schema: %w", err)
-	}
-	applied := map[int]bool{}
-	for _, v := range have {
-		applied[int(v)] = true
-	}
-	var missing []string
-	for _, name := range names {
-		base := strings.TrimPrefix(name, "migrations/")
-		num, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
-		if err != nil {
-			return fmt.Errorf("migration %s: name must start with a number", base)
-		}
-		if !applied[num] {
-			missing = append(missing, strconv.Itoa(num))
-		}
-	}
-	if len(missing) > 0 {
+	if missing := migrate.Missing(ms, applied); len(missing) > 0 {
 		return qantar.Errorf(qantar.EINVALID, "the database's schema is older than this binary's (migrations %s not applied); a read-only check does not migrate: back it up, then run `qantar migrate` (migrations only go forward), or check it with the binary that wrote it",
 			strings.Join(missing, ", "))
 	}

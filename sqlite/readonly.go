@@ -10,12 +10,11 @@ import (
 	"net/url"
 	"os"
 	"runtime"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/migrate"
 	"github.com/qantar-project/qantar/tlog"
 )
 
@@ -96,59 +95,22 @@ type rowQuerier interface {
 // ReadOnly reports whether the DB was opened with Options.ReadOnly.
 func (db *DB) ReadOnly() bool { return db.readOnly }
 
-// migrationNumbers returns the numbers of the embedded migrations, in order.
-func migrationNumbers() ([]int, error) {
-	names, err := fs.Glob(migrationFS, "migrations/*.sql")
-	if err != nil {
-		return nil, err
-	}
-	var nums []int
-	for _, name := range names {
-		base := strings.TrimPrefix(name, "migrations/")
-		num, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
-		if err != nil {
-			return nil, fmt.Errorf("migration %s: name must start with a number", base)
-		}
-		nums = append(nums, num)
-	}
-	sort.Ints(nums)
-	return nums, nil
-}
-
 // checkSchema refuses a database that lacks any of this binary's
 // migrations: a read-only open cannot migrate it, and reading an older
 // schema with newer queries would give wrong answers.
 func checkSchema(ctx context.Context, q rowQuerier, path string) error {
-	want, err := migrationNumbers()
+	ms, err := migrations()
 	if err != nil {
 		return err
 	}
-	rows, err := q.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	have, err := appliedVersions(ctx, q)
 	if err != nil {
 		if strings.Contains(err.Error(), "no such table") {
 			return qantar.Errorf(qantar.EINVALID, "%s is not a Qantar database (it has no schema_migrations table)", path)
 		}
 		return fmt.Errorf("schema of %s: %w", path, err)
 	}
-	defer rows.Close()
-	have := map[int]bool{}
-	for rows.Next() {
-		var v int
-		if err := rows.Scan(&v); err != nil {
-			return err
-		}
-		have[v] = true
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	var missing []string
-	for _, n := range want {
-		if !have[n] {
-			missing = append(missing, strconv.Itoa(n))
-		}
-	}
-	if len(missing) > 0 {
+	if missing := migrate.Missing(ms, have); len(missing) > 0 {
 		return qantar.Errorf(qantar.EINVALID, "the schema of %s is older than this binary's (migrations %s not applied); a read-only check does not migrate: back it up, then run `qantar migrate --db %s` (migrations only go forward), or check it with the binary that wrote it",
 			path, strings.Join(missing, ", "), path)
 	}
