@@ -26,6 +26,8 @@ type table struct {
 	wasEmpty bool
 	// protection is the level given to persons whose row sets none.
 	protection string
+	// owned: the fields the table's columns give (keepUnowned).
+	owned map[string]bool
 }
 
 // decided gives a person whose row sets no protection level the import's

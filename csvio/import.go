@@ -2,6 +2,7 @@ package csvio
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -439,6 +440,13 @@ func (im *importer) writeRow(ctx context.Context, w qantar.Writer, r *row, curre
 	m := r.rec.GetMeta()
 	if r.key != "" && !r.t.wasEmpty {
 		if cur, ok := current[r.key]; ok {
+			if !r.t.json {
+				rec, err := keepUnowned(r.t, r.rec, cur)
+				if err != nil {
+					return false, err
+				}
+				r.rec, m = rec, rec.GetMeta()
+			}
 			cm := cur.GetMeta()
 			m.ID, m.Version = cm.ID, cm.Version
 			same, err := sameContent(r.rec, cur)
@@ -458,6 +466,49 @@ func (im *importer) writeRow(ctx context.Context, w qantar.Writer, r *row, curre
 	}
 	m.ID, m.Version = 0, 0
 	return true, nil
+}
+
+// keepUnowned is the record a table's row makes of the record it updates:
+// the fields the table has columns for as the row gives them (an empty cell
+// clears its field), every other field as it is (a merge confirmed since,
+// an editor's decision to publish, a note), so that a list imported again
+// changes nothing an editor did. A JSON export carries every field and
+// replaces the record whole.
+func keepUnowned(t *table, rec, cur qantar.Record) (qantar.Record, error) {
+	if t.owned == nil {
+		t.owned = map[string]bool{}
+		for _, bc := range t.cols {
+			if bc.col.Field != "" {
+				t.owned[bc.col.Field] = true
+			}
+		}
+		t.owned["external_key"] = true
+	}
+	var row, kept map[string]json.RawMessage
+	b, err := json.Marshal(rec)
+	if err == nil {
+		err = json.Unmarshal(b, &row)
+	}
+	if err == nil {
+		b, err = json.Marshal(cur)
+	}
+	if err == nil {
+		err = json.Unmarshal(b, &kept)
+	}
+	if err != nil {
+		return nil, err
+	}
+	for f := range t.owned {
+		if v, ok := row[f]; ok {
+			kept[f] = v
+		} else {
+			delete(kept, f)
+		}
+	}
+	if b, err = json.Marshal(kept); err != nil {
+		return nil, err
+	}
+	return qantar.DecodeBytes(t.kind, b)
 }
 
 // noteEmptyKinds marks the tables whose kind has no record yet: their keys

@@ -18,7 +18,7 @@ func init() {
 	register(command{name: "import", summary: "import a CSV, TSV, XLSX or JSON list (or an export directory), all rows or none", run: runImport})
 }
 
-const importSynopsis = "--kind KIND FILE [--map MAP] [--dry-run] [--skip-invalid]   or   qantar import EXPORT-DIR"
+const importSynopsis = "--kind KIND FILE [--map MAP] [--dry-run] [--skip-invalid]   or   qantar import --list NAME FILE   or   qantar import EXPORT-DIR"
 
 func runImport(ctx context.Context, m *Main, args []string) error {
 	fs := m.newFlags("import", importSynopsis)
@@ -32,6 +32,9 @@ func runImport(ctx context.Context, m *Main, args []string) error {
 	sheet := fs.String("sheet", "", "XLSX sheet to read (default: the first)")
 	reportPath := fs.String("report", "", "where to write the problems as CSV (default: FILE.problems.csv when there are problems)")
 	protection := fs.String("protection", "", "protection level of every person whose row sets none: public, restricted or confidential (default: restricted until an editor publishes them, unless the row records consent)")
+	listName := fs.String("list", "", "FILE is a list kept by a source called NAME: each row a person on it, with a death act when the row gives a date, place or circumstances of death, cited to the list with the row's number (the list's source is created on first import, found again after)")
+	listKey := fs.String("list-key", "", "with --list, or instead of it: the external key of the list's existing source")
+	actType := fs.String("act-type", "", "with --list: the type of each row's death act (default: killing, \"other or unclear\")")
 	rejectedPath := fs.String("rejected", "", "with --skip-invalid, where to write the rejected rows (default: FILE.rejected.csv, or FILE.rejected.json for a JSON file)")
 	pos, err := parseFlagsAnywhere(m, fs, args)
 	if err != nil {
@@ -66,8 +69,15 @@ func runImport(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return qantar.Errorf(qantar.EINVALID, "%v", err)
 	}
+	list := *listName != "" || *listKey != ""
+	if list && (fi.IsDir() || *kindName != "") {
+		return usagef("--list imports one FILE as a list; it takes no --kind")
+	}
+	if *actType != "" && !qantar.IsKilling(*actType) {
+		return usagef("--act-type %q: a list's death act is one of the act types that end a life (%s)", *actType, strings.Join(killingTypes(), ", "))
+	}
 	var kind qantar.Kind
-	if !fi.IsDir() {
+	if !fi.IsDir() && !list {
 		if *kindName == "" {
 			return usagef("--kind is required for a file (person, event, act, case, complaint, …)")
 		}
@@ -91,15 +101,24 @@ func runImport(ctx context.Context, m *Main, args []string) error {
 			return qantar.Errorf(qantar.EINVALID, "%v", err)
 		}
 		defer f.Close()
-		rep, err = csvio.ImportTables(ctx, st, []csvio.Input{{Kind: kind, Name: filepath.Base(path), R: f, Size: fi.Size()}}, o)
+		in := csvio.Input{Kind: kind, Name: filepath.Base(path), R: f, Size: fi.Size()}
+		if list {
+			rep, err = csvio.ImportList(ctx, st, in, csvio.List{Name: *listName, Key: *listKey, ActType: *actType}, o)
+		} else {
+			rep, err = csvio.ImportTables(ctx, st, []csvio.Input{in}, o)
+		}
 	}
 	bar.done()
 	if err != nil {
 		return err
 	}
 	for _, t := range rep.Tables {
+		name := t.Name
+		if list {
+			name += ", " + string(t.Kind)
+		}
 		fmt.Fprintf(m.Stdout, "%s: %d rows read (%s); %d created, %d updated, %d unchanged, %d rejected\n",
-			t.Name, t.Rows, describeImportTable(t), t.Created, t.Updated, t.Unchanged, t.Rejected)
+			name, t.Rows, describeImportTable(t), t.Created, t.Updated, t.Unchanged, t.Rejected)
 	}
 	switch {
 	case rep.Protected == 1:
@@ -155,6 +174,17 @@ func runImport(ctx context.Context, m *Main, args []string) error {
 		fmt.Fprintf(m.Stderr, "%d rejected rows of %s written, unchanged, to %s\n", t.Rejected, t.Name, out)
 	}
 	return qantar.Errorf(qantar.EINVALID, "%d rows imported, %d rejected", rep.Created+rep.Updated+rep.Unchanged, rep.Rejected)
+}
+
+// killingTypes lists the act types that end a life.
+func killingTypes() []string {
+	var out []string
+	for _, c := range qantar.VocabCodes("act_type") {
+		if qantar.IsKilling(c) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 func describeImportTable(t *csvio.TableReport) string {
