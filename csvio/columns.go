@@ -264,9 +264,16 @@ var aliases = map[qantar.Kind]map[string]string{
 		"примечание": "description", "ескертпе": "description", "место рождения": "birth_place_id",
 	},
 	"": {
-		"№": "external_key", "n": "external_key", "no": "external_key", "№ п/п": "external_key", "key": "external_key",
-		"ключ": "external_key", "кілт": "external_key", "реттік нөмір": "external_key",
+		"key": "external_key", "ключ": "external_key", "кілт": "external_key",
 	},
+}
+
+// rowNumber reports whether a header names the rows' numbers (№, № п/п):
+// a number is a key within one list only, so a plain import does not take
+// it for an external key, which would make another list's row 5 update
+// this one's.
+func rowNumber(h string) bool {
+	return listHeaderIndex[normHeader(h)] == roleNumber
 }
 
 // normHeader makes headers comparable: case, spaces, ё, underscores and a

@@ -81,6 +81,10 @@ func (im *importer) bindColumns(t *table, head Row) {
 				continue
 			}
 		} else if c, ok = idx[normHeader(h)]; !ok {
+			if rowNumber(h) {
+				im.fileProblem(t, head.Line, fmt.Sprintf("column %q numbers the rows of a list, and a number is a key within its list only: import the file as a list (qantar import --list NAME), or map the column to external_key or to \"-\" with a mapping file (--map)", h))
+				continue
+			}
 			if h == "" {
 				// An unnamed column is fine while it is empty; convert
 				// reports a value in it.

@@ -183,3 +183,18 @@ func TestImportListSplitNamesAndMapping(t *testing.T) {
 		t.Fatalf("person: %+v", p)
 	}
 }
+
+// A № column in a plain import is not taken for an external key: another
+// list numbered from 1 would otherwise update this one's persons.
+func TestPlainImportRefusesRowNumbers(t *testing.T) {
+	db := openDB(t)
+	rep, err := csvio.Import(ctx(), db, qantar.KindPerson, strings.NewReader("№;ФИО\n1;Иванов Иван\n"), "p.csv", csvio.Options{Actor: editor})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	rep.WriteText(&b, 5)
+	if rep.Written || !strings.Contains(b.String(), "--list") {
+		t.Fatalf("want the № column refused with a word on --list:\n%s", b.String())
+	}
+}
