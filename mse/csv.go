@@ -7,8 +7,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-
-	"github.com/qantar-project/qantar"
 )
 
 // Stratum is the table of one stratum (a city, a period) of a CSV file. Key
@@ -35,7 +33,7 @@ func ReadCSV(r io.Reader, strata []string) ([]Stratum, error) {
 	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
-		return nil, qantar.Errorf(qantar.EINVALID, "empty file: want a header row naming the lists")
+		return nil, errorf("empty file: want a header row naming the lists")
 	} else if err != nil {
 		return nil, csvError(err)
 	}
@@ -51,10 +49,10 @@ func ReadCSV(r io.Reader, strata []string) ([]Stratum, error) {
 		h = strings.TrimSpace(h)
 		header[i] = h
 		if h == "" {
-			return nil, qantar.Errorf(qantar.EINVALID, "line 1, column %d: empty column name", i+1)
+			return nil, errorf("line 1, column %d: empty column name", i+1)
 		}
 		if j, dup := seen[h]; dup {
-			return nil, qantar.Errorf(qantar.EINVALID, "line 1: column name %q is used by columns %d and %d", h, j+1, i+1)
+			return nil, errorf("line 1: column name %q is used by columns %d and %d", h, j+1, i+1)
 		}
 		seen[h] = i
 		switch {
@@ -69,11 +67,11 @@ func ReadCSV(r io.Reader, strata []string) ([]Stratum, error) {
 	}
 	for _, s := range strata {
 		if _, ok := seen[s]; !ok {
-			return nil, qantar.Errorf(qantar.EINVALID, "strata column %q is not in the header (%s)", s, strings.Join(header, ","))
+			return nil, errorf("strata column %q is not in the header (%s)", s, strings.Join(header, ","))
 		}
 	}
 	if len(lists) > MaxLists {
-		return nil, qantar.Errorf(qantar.EINVALID, "line 1: %d list columns, at most %d are supported", len(lists), MaxLists)
+		return nil, errorf("line 1: %d list columns, at most %d are supported", len(lists), MaxLists)
 	}
 	// Strata columns in the order the user named them, not file order.
 	strataCols = strataCols[:0]
@@ -104,7 +102,7 @@ func ReadCSV(r io.Reader, strata []string) ([]Stratum, error) {
 				if len(strata) == 0 {
 					hint = " (if it is a stratum, name it with --strata)"
 				}
-				return nil, qantar.Errorf(qantar.EINVALID, "line %d, column %q: %q is not 0 or 1%s", line, header[c], v, hint)
+				return nil, errorf("line %d, column %q: %q is not 0 or 1%s", line, header[c], v, hint)
 			}
 		}
 		n := int64(1)
@@ -112,11 +110,11 @@ func ReadCSV(r io.Reader, strata []string) ([]Stratum, error) {
 			v := strings.TrimSpace(rec[countCol])
 			n, err = strconv.ParseInt(v, 10, 64)
 			if err != nil || n < 0 {
-				return nil, qantar.Errorf(qantar.EINVALID, "line %d, column %q: %q is not a whole number of people (0 or more)", line, header[countCol], v)
+				return nil, errorf("line %d, column %q: %q is not a whole number of people (0 or more)", line, header[countCol], v)
 			}
 		}
 		if p == 0 && n > 0 {
-			return nil, qantar.Errorf(qantar.EINVALID, "line %d: a record on none of the lists (every list column is 0)", line)
+			return nil, errorf("line %d: a record on none of the lists (every list column is 0)", line)
 		}
 		values := make([]string, len(strataCols))
 		for i, c := range strataCols {
@@ -135,14 +133,14 @@ func ReadCSV(r io.Reader, strata []string) ([]Stratum, error) {
 		}
 		tab := out[i].Table
 		if tab.counts[p] > (1<<62)-n {
-			return nil, qantar.Errorf(qantar.EINVALID, "line %d: counts too large", line)
+			return nil, errorf("line %d: counts too large", line)
 		}
 		if err := tab.Add(p, n); err != nil {
-			return nil, qantar.Errorf(qantar.EINVALID, "line %d: %s", line, qantar.ErrorMessage(err))
+			return nil, errorf("line %d: %s", line, messageOf(err))
 		}
 	}
 	if rows == 0 {
-		return nil, qantar.Errorf(qantar.EINVALID, "no data rows after the header")
+		return nil, errorf("no data rows after the header")
 	}
 	return out, nil
 }
@@ -150,7 +148,7 @@ func ReadCSV(r io.Reader, strata []string) ([]Stratum, error) {
 // Merge adds up the tables of several strata over the same lists.
 func Merge(strata []Stratum) (*Table, error) {
 	if len(strata) == 0 {
-		return nil, qantar.Errorf(qantar.EINVALID, "no strata to merge")
+		return nil, errorf("no strata to merge")
 	}
 	t, err := NewTable(strata[0].Table.lists)
 	if err != nil {
@@ -158,7 +156,7 @@ func Merge(strata []Stratum) (*Table, error) {
 	}
 	for _, s := range strata {
 		if strings.Join(s.Table.lists, "\x00") != strings.Join(t.lists, "\x00") {
-			return nil, qantar.Errorf(qantar.EINVALID, "stratum %q has other lists (%s) than the first (%s)", s.Key, strings.Join(s.Table.lists, ","), strings.Join(t.lists, ","))
+			return nil, errorf("stratum %q has other lists (%s) than the first (%s)", s.Key, strings.Join(s.Table.lists, ","), strings.Join(t.lists, ","))
 		}
 		for p, c := range s.Table.counts {
 			t.counts[p] += c
@@ -181,9 +179,9 @@ func csvError(err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
 		if errors.Is(pe.Err, csv.ErrFieldCount) {
-			return qantar.Errorf(qantar.EINVALID, "line %d: wrong number of columns (the header has a different number)", pe.Line)
+			return errorf("line %d: wrong number of columns (the header has a different number)", pe.Line)
 		}
-		return qantar.Errorf(qantar.EINVALID, "line %d, column %d: %v", pe.Line, pe.Column, pe.Err)
+		return errorf("line %d, column %d: %v", pe.Line, pe.Column, pe.Err)
 	}
 	return fmt.Errorf("reading CSV: %w", err)
 }

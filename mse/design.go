@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/qantar-project/qantar"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/optimize/convex/lp"
 )
@@ -33,7 +32,7 @@ type design struct {
 func newDesign(t *Table, m Model) (*design, error) {
 	k := t.K()
 	if k > MaxLogLinearLists {
-		return nil, qantar.Errorf(qantar.EINVALID, "%d lists: log-linear models handle at most %d (use lcmcr)", k, MaxLogLinearLists)
+		return nil, errorf("%d lists: log-linear models handle at most %d (use lcmcr)", k, MaxLogLinearLists)
 	}
 	d := &design{cols: make([]Pattern, 0, 1+k+len(m.terms))}
 	d.cols = append(d.cols, 0)

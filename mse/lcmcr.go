@@ -7,7 +7,6 @@ import (
 	"sort"
 	"sync"
 
-	"github.com/qantar-project/qantar"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -49,17 +48,17 @@ func (o LCMCROptions) normalize() (LCMCROptions, error) {
 	}
 	switch {
 	case o.K < 1 || o.K > 1000:
-		return o, qantar.Errorf(qantar.EINVALID, "latent classes K=%d: want 1 to 1000", o.K)
+		return o, errorf("latent classes K=%d: want 1 to 1000", o.K)
 	case o.Iterations < 1:
-		return o, qantar.Errorf(qantar.EINVALID, "iterations %d: want 1 or more", o.Iterations)
+		return o, errorf("iterations %d: want 1 or more", o.Iterations)
 	case o.Thin < 1:
-		return o, qantar.Errorf(qantar.EINVALID, "thinning %d: want 1 or more", o.Thin)
+		return o, errorf("thinning %d: want 1 or more", o.Thin)
 	case o.Iterations/o.Thin < 4:
-		return o, qantar.Errorf(qantar.EINVALID, "%d iterations thinned by %d keep fewer than 4 samples", o.Iterations, o.Thin)
+		return o, errorf("%d iterations thinned by %d keep fewer than 4 samples", o.Iterations, o.Thin)
 	case o.Chains < 1 || o.Chains > 64:
-		return o, qantar.Errorf(qantar.EINVALID, "chains %d: want 1 to 64", o.Chains)
+		return o, errorf("chains %d: want 1 to 64", o.Chains)
 	case !(o.AlphaShape > 0) || !(o.AlphaRate > 0):
-		return o, qantar.Errorf(qantar.EINVALID, "the Gamma prior on α needs a positive shape and rate")
+		return o, errorf("the Gamma prior on α needs a positive shape and rate")
 	}
 	return o, nil
 }

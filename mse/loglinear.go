@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"math"
 	"strings"
-
-	"github.com/qantar-project/qantar"
 )
 
 // Status says whether a log-linear model gives an estimate on a table.
@@ -60,14 +58,14 @@ func (e *NotEstimableError) Error() string {
 	}
 }
 
-// Unwrap lets errors.Is find ErrNoMLE or ErrNotIdentifiable, and
-// qantar.ErrorCode find EINVALID.
+// Unwrap lets errors.Is find ErrNoMLE or ErrNotIdentifiable, and errors.As
+// an *Error (the input gives no estimate).
 func (e *NotEstimableError) Unwrap() []error {
 	sentinel := ErrNoMLE
 	if e.Status == NotIdentifiable {
 		sentinel = ErrNotIdentifiable
 	}
-	return []error{sentinel, &qantar.Error{Code: qantar.EINVALID, Message: e.Error()}}
+	return []error{sentinel, &Error{Message: e.Error()}}
 }
 
 // Fit is a log-linear model fitted to a table. Estimate is the number
@@ -119,13 +117,13 @@ func (o FitOptions) normalize() (FitOptions, error) {
 		o.Interval = IntervalProfile
 	case IntervalProfile, IntervalBootstrap, IntervalNone:
 	default:
-		return o, qantar.Errorf(qantar.EINVALID, "interval %q: want profile, bootstrap or none", o.Interval)
+		return o, errorf("interval %q: want profile, bootstrap or none", o.Interval)
 	}
 	if o.Bootstrap == 0 {
 		o.Bootstrap = 1000
 	}
 	if o.Bootstrap < 0 {
-		return o, qantar.Errorf(qantar.EINVALID, "bootstrap replicates %d: want a positive number", o.Bootstrap)
+		return o, errorf("bootstrap replicates %d: want a positive number", o.Bootstrap)
 	}
 	return o, nil
 }
@@ -159,15 +157,15 @@ func checkLogLinear(t *Table, m Model) error {
 		return err
 	}
 	if t.K() > MaxLogLinearLists {
-		return qantar.Errorf(qantar.EINVALID, "%d lists: log-linear models handle at most %d (use lcmcr)", t.K(), MaxLogLinearLists)
+		return errorf("%d lists: log-linear models handle at most %d (use lcmcr)", t.K(), MaxLogLinearLists)
 	}
 	all := Pattern(1)<<uint(t.K()) - 1
 	for _, term := range m.terms {
 		if term&^all != 0 {
-			return qantar.Errorf(qantar.EINVALID, "model %s names a list beyond the table's %d lists", m.Numbers(), t.K())
+			return errorf("model %s names a list beyond the table's %d lists", m.Numbers(), t.K())
 		}
 		if term == all {
-			return qantar.Errorf(qantar.EINVALID, "model %s: the interaction of all %d lists cannot be estimated, it is confounded with the unrecorded cell", m.Name(t.lists), t.K())
+			return errorf("model %s: the interaction of all %d lists cannot be estimated, it is confounded with the unrecorded cell", m.Name(t.lists), t.K())
 		}
 	}
 	return nil

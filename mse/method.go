@@ -3,8 +3,6 @@ package mse
 import (
 	"math"
 	"math/rand/v2"
-
-	"github.com/qantar-project/qantar"
 )
 
 // Method names an estimator and its options, so that callers (the command
@@ -66,7 +64,7 @@ func (m Method) Run(t *Table) (*Result, error) {
 		}
 		return &Result{Estimate: &p.Estimate, Posterior: p}, nil
 	}
-	return nil, qantar.Errorf(qantar.EINVALID, "method %q: want lp, chapman, loglinear or lcmcr", m.Name)
+	return nil, errorf("method %q: want lp, chapman, loglinear or lcmcr", m.Name)
 }
 
 // draws returns draws of the population from the sampling or posterior

@@ -5,8 +5,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-
-	"github.com/qantar-project/qantar"
 )
 
 // Model is a hierarchical Poisson log-linear model over k lists: every main
@@ -148,7 +146,7 @@ func ParseModel(s string, lists []string) (Model, error) {
 	for _, item := range strings.Split(s, ",") {
 		item = strings.TrimSpace(item)
 		if item == "" {
-			return Model{}, qantar.Errorf(qantar.EINVALID, "model %q: empty term", s)
+			return Model{}, errorf("model %q: empty term", s)
 		}
 		var t Pattern
 		for _, e := range strings.Split(item, ":") {
@@ -157,15 +155,15 @@ func ParseModel(s string, lists []string) (Model, error) {
 			if !ok {
 				n, err := strconv.Atoi(e)
 				if err != nil {
-					return Model{}, qantar.Errorf(qantar.EINVALID, "model term %q: no list is named %q (lists: %s)", item, e, strings.Join(lists, ", "))
+					return Model{}, errorf("model term %q: no list is named %q (lists: %s)", item, e, strings.Join(lists, ", "))
 				}
 				if n < 1 || n > len(lists) {
-					return Model{}, qantar.Errorf(qantar.EINVALID, "model term %q: there is no list %d; the table has %d lists", item, n, len(lists))
+					return Model{}, errorf("model term %q: there is no list %d; the table has %d lists", item, n, len(lists))
 				}
 				j = n - 1
 			}
 			if t.Has(j) {
-				return Model{}, qantar.Errorf(qantar.EINVALID, "model term %q names list %s twice", item, lists[j])
+				return Model{}, errorf("model term %q names list %s twice", item, lists[j])
 			}
 			t |= 1 << uint(j)
 		}
@@ -173,7 +171,7 @@ func ParseModel(s string, lists []string) (Model, error) {
 	}
 	m := NewModel(terms...)
 	if len(lists) < 64 && m.Order() >= len(lists) {
-		return Model{}, qantar.Errorf(qantar.EINVALID, "model %q: the interaction of all %d lists cannot be estimated, it is confounded with the unrecorded cell", s, len(lists))
+		return Model{}, errorf("model %q: the interaction of all %d lists cannot be estimated, it is confounded with the unrecorded cell", s, len(lists))
 	}
 	return m, nil
 }

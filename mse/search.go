@@ -7,8 +7,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-
-	"github.com/qantar-project/qantar"
 )
 
 // Criteria for Search.
@@ -108,13 +106,13 @@ func (o SearchOptions) spec(t *Table) (searchSpec, error) {
 		s.criterion = BIC
 	case AIC, BIC:
 	default:
-		return s, qantar.Errorf(qantar.EINVALID, "criterion %q: want aic or bic", s.criterion)
+		return s, errorf("criterion %q: want aic or bic", s.criterion)
 	}
 	if s.maxOrder == 0 {
 		s.maxOrder = 2
 	}
 	if s.maxOrder < 1 {
-		return s, qantar.Errorf(qantar.EINVALID, "maximum order %d: want 1 or more", s.maxOrder)
+		return s, errorf("maximum order %d: want 1 or more", s.maxOrder)
 	}
 	if s.maxOrder > t.K()-1 {
 		s.maxOrder = t.K() - 1 // the k-way term is never estimable
@@ -191,7 +189,7 @@ func search(t *Table, s searchSpec) (*SearchResult, error) {
 		return ra.Params < rb.Params
 	})
 	if len(res.Ranking) == 0 {
-		return nil, qantar.Errorf(qantar.EINVALID, "none of the %d models searched gives an estimate on this table (the first: %s)", len(models), (&NotEstimableError{Model: res.Excluded[0].Name, Status: res.Excluded[0].Status, Detail: res.Excluded[0].Detail}).Error())
+		return nil, errorf("none of the %d models searched gives an estimate on this table (the first: %s)", len(models), (&NotEstimableError{Model: res.Excluded[0].Name, Status: res.Excluded[0].Status, Detail: res.Excluded[0].Detail}).Error())
 	}
 	best, err := fitModel(t, res.Ranking[0].Model, warm)
 	if err != nil {
@@ -255,7 +253,7 @@ func hierarchicalModels(k, maxOrder, limit int) ([]Model, error) {
 	}
 	walk(0)
 	if tooMany {
-		return nil, qantar.Errorf(qantar.EINVALID, "more than %d hierarchical models over %d lists up to order %d: lower the maximum order, or fit a given model", limit, k, maxOrder)
+		return nil, errorf("more than %d hierarchical models over %d lists up to order %d: lower the maximum order, or fit a given model", limit, k, maxOrder)
 	}
 	return models, nil
 }

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"math"
 	"sort"
-
-	"github.com/qantar-project/qantar"
 )
 
 // StratumResult is the estimate of one stratum.
@@ -34,7 +32,7 @@ type StratifiedResult struct {
 // interval, the only one whose draws can be added up.
 func Stratified(strata []Stratum, m Method) (*StratifiedResult, error) {
 	if len(strata) == 0 {
-		return nil, qantar.Errorf(qantar.EINVALID, "no strata")
+		return nil, errorf("no strata")
 	}
 	if m.Name == "loglinear" {
 		m.Search.Interval = IntervalBootstrap
@@ -86,8 +84,8 @@ func Stratified(strata []Stratum, m Method) (*StratifiedResult, error) {
 }
 
 func prefixStratum(key string, err error) error {
-	if qantar.ErrorCode(err) == qantar.EINVALID {
-		return qantar.Errorf(qantar.EINVALID, "stratum %q: %s", key, qantar.ErrorMessage(err))
+	if m, ok := Message(err); ok {
+		return errorf("stratum %q: %s", key, m)
 	}
 	return fmt.Errorf("stratum %q: %w", key, err)
 }

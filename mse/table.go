@@ -5,8 +5,6 @@ import (
 	"math/bits"
 	"sort"
 	"strings"
-
-	"github.com/qantar-project/qantar"
 )
 
 // MaxLists is the most lists a Table holds: a pattern is a 64-bit mask.
@@ -40,15 +38,15 @@ type Table struct {
 // distinct and non-empty; they are how models and reports refer to lists.
 func NewTable(lists []string) (*Table, error) {
 	if len(lists) > MaxLists {
-		return nil, qantar.Errorf(qantar.EINVALID, "%d lists: at most %d are supported", len(lists), MaxLists)
+		return nil, errorf("%d lists: at most %d are supported", len(lists), MaxLists)
 	}
 	seen := make(map[string]bool, len(lists))
 	for i, name := range lists {
 		if strings.TrimSpace(name) == "" {
-			return nil, qantar.Errorf(qantar.EINVALID, "list %d has no name", i+1)
+			return nil, errorf("list %d has no name", i+1)
 		}
 		if seen[name] {
-			return nil, qantar.Errorf(qantar.EINVALID, "list name %q is used twice", name)
+			return nil, errorf("list name %q is used twice", name)
 		}
 		seen[name] = true
 	}
@@ -58,14 +56,14 @@ func NewTable(lists []string) (*Table, error) {
 // Add adds n people recorded by exactly the lists of p.
 func (t *Table) Add(p Pattern, n int64) error {
 	if n < 0 {
-		return qantar.Errorf(qantar.EINVALID, "count %d for pattern %s is negative", n, t.PatternString(p))
+		return errorf("count %d for pattern %s is negative", n, t.PatternString(p))
 	}
 	if len(t.lists) < 64 && p>>uint(len(t.lists)) != 0 {
-		return qantar.Errorf(qantar.EINVALID, "pattern %#x names a list beyond the %d lists", uint64(p), len(t.lists))
+		return errorf("pattern %#x names a list beyond the %d lists", uint64(p), len(t.lists))
 	}
 	if p == 0 {
 		if n > 0 {
-			return qantar.Errorf(qantar.EINVALID, "%d people recorded by no list: the unrecorded cannot be counted", n)
+			return errorf("%d people recorded by no list: the unrecorded cannot be counted", n)
 		}
 		return nil
 	}
@@ -146,10 +144,10 @@ func (t *Table) PatternString(p Pattern) string {
 // nothing about the others, and makes every model degenerate).
 func (t *Table) check() error {
 	if len(t.lists) < 2 {
-		return qantar.Errorf(qantar.EINVALID, "%d list: multiple systems estimation needs at least two lists", len(t.lists))
+		return errorf("%d list: multiple systems estimation needs at least two lists", len(t.lists))
 	}
 	if t.Observed() == 0 {
-		return qantar.Errorf(qantar.EINVALID, "the table records nobody")
+		return errorf("the table records nobody")
 	}
 	var empty []string
 	for j, name := range t.lists {
@@ -158,7 +156,7 @@ func (t *Table) check() error {
 		}
 	}
 	if len(empty) > 0 {
-		return qantar.Errorf(qantar.EINVALID, "list %s records nobody: every record is on the other lists, so the table holds no overlap to estimate from (drop the empty list)", strings.Join(empty, ", "))
+		return errorf("list %s records nobody: every record is on the other lists, so the table holds no overlap to estimate from (drop the empty list)", strings.Join(empty, ", "))
 	}
 	return nil
 }

@@ -3,7 +3,6 @@ package mse
 import (
 	"math"
 
-	"github.com/qantar-project/qantar"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -32,7 +31,7 @@ func checkLevel(level float64) (float64, error) {
 		return DefaultLevel, nil
 	}
 	if !(level > 0 && level < 1) {
-		return 0, qantar.Errorf(qantar.EINVALID, "interval level %v: want a number between 0 and 1, such as 0.95", level)
+		return 0, errorf("interval level %v: want a number between 0 and 1, such as 0.95", level)
 	}
 	return level, nil
 }
@@ -41,14 +40,14 @@ func checkLevel(level float64) (float64, error) {
 // two lists that overlap.
 func twoLists(t *Table, method string) (n1, n2, m float64, err error) {
 	if t.K() != 2 {
-		return 0, 0, 0, qantar.Errorf(qantar.EINVALID, "%s takes exactly two lists; this table has %d (use loglinear or lcmcr)", method, t.K())
+		return 0, 0, 0, errorf("%s takes exactly two lists; this table has %d (use loglinear or lcmcr)", method, t.K())
 	}
 	if err := t.check(); err != nil {
 		return 0, 0, 0, err
 	}
 	n1, n2, m = float64(t.ListTotal(0)), float64(t.ListTotal(1)), float64(t.Count(3))
 	if m == 0 {
-		return 0, 0, 0, qantar.Errorf(qantar.EINVALID, "lists %s and %s never overlap: with no one on both, two lists give no estimate", t.lists[0], t.lists[1])
+		return 0, 0, 0, errorf("lists %s and %s never overlap: with no one on both, two lists give no estimate", t.lists[0], t.lists[1])
 	}
 	return n1, n2, m, nil
 }

@@ -260,10 +260,11 @@ func estimateFrom(ctx context.Context, src recordSource, method, by string) (*es
 	}
 	res, err := m.Run(t)
 	if err != nil {
-		if qantar.ErrorCode(err) != qantar.EINVALID {
+		msg, ok := mse.Message(err)
+		if !ok {
 			return nil, err
 		}
-		ans.NoEstimate = qantar.ErrorMessage(err)
+		ans.NoEstimate = msg
 		return &ans, nil
 	}
 	est, lo, hi := res.Estimate.Estimate, res.Estimate.Lower, res.Estimate.Upper
@@ -284,7 +285,7 @@ func estimateFrom(ctx context.Context, src recordSource, method, by string) (*es
 func overlapTable(lists []string, onLists map[int64]mse.Pattern, keep func(person int64) bool) (*mse.Table, error) {
 	t, err := mse.NewTable(lists)
 	if err != nil {
-		return nil, err
+		return nil, fromLibrary(err)
 	}
 	counts := map[mse.Pattern]int64{}
 	for pid, p := range onLists {
@@ -299,7 +300,7 @@ func overlapTable(lists []string, onLists map[int64]mse.Pattern, keep func(perso
 	sort.Slice(pats, func(i, j int) bool { return pats[i] < pats[j] })
 	for _, p := range pats {
 		if err := t.Add(p, counts[p]); err != nil {
-			return nil, err
+			return nil, fromLibrary(err)
 		}
 	}
 	return t, nil
@@ -316,6 +317,13 @@ func placeNames(ctx context.Context, src recordSource) (map[int64]string, error)
 		out[p.ID] = p.Name.String()
 	}
 	return out, nil
+}
+
+// isMSEInput reports whether err is mse's word that the input gives no
+// estimate.
+func isMSEInput(err error) bool {
+	_, ok := mse.Message(err)
+	return ok
 }
 
 // estimatePlaces estimates within each place of death and adds the places
@@ -361,8 +369,8 @@ func estimatePlaces(ctx context.Context, src recordSource, ans *estimateAnswer, 
 			if res.Search != nil {
 				st.Model = res.Search.Best.ModelName
 			}
-		case qantar.ErrorCode(err) == qantar.EINVALID:
-			st.NoEstimate = qantar.ErrorMessage(err)
+		case isMSEInput(err):
+			st.NoEstimate, _ = mse.Message(err)
 			if failed == "" {
 				failed = st.Place
 			}
@@ -382,10 +390,11 @@ func estimatePlaces(ctx context.Context, src recordSource, ans *estimateAnswer, 
 	m.Search.RefitChosen = true
 	res, err := mse.Stratified(strata, m)
 	if err != nil {
-		if qantar.ErrorCode(err) != qantar.EINVALID {
+		msg, ok := mse.Message(err)
+		if !ok {
 			return nil, err
 		}
-		ans.NoEstimate = qantar.ErrorMessage(err)
+		ans.NoEstimate = msg
 		return ans, nil
 	}
 	est, lo := res.Total.Estimate, res.Total.Lower

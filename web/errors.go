@@ -9,6 +9,7 @@ import (
 	"net/http"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/mse"
 )
 
 // statusOf is the one table from error code to HTTP status.
@@ -74,13 +75,24 @@ func clientGone(r *http.Request, err error) bool {
 	return errors.Is(err, context.Canceled) && r.Context().Err() != nil
 }
 
+// fromLibrary translates the errors of the libraries below web that have
+// no codes of their own into the code they are to a reader: mse's input
+// errors (no estimate from this table or these options) are EINVALID, with
+// their message as it is.
+func fromLibrary(err error) error {
+	if m, ok := mse.Message(err); ok {
+		return &qantar.Error{Code: qantar.EINVALID, Message: m}
+	}
+	return err
+}
+
 func (s *Server) writeAPIError(w http.ResponseWriter, r *http.Request, err error) {
 	if clientGone(r, err) {
 		s.logger.Debug("client left", "method", r.Method, "path", r.URL.Path, "err", err)
 		w.WriteHeader(StatusClientClosed)
 		return
 	}
-	err = bodyError(err)
+	err = fromLibrary(bodyError(err))
 	code := qantar.ErrorCode(err)
 	if code == qantar.EINTERNAL {
 		s.logger.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)

@@ -16,7 +16,19 @@ import (
 )
 
 func init() {
-	register(command{name: "estimate", summary: "estimate how many people no list recorded (multiple systems estimation)", run: runEstimate})
+	register(command{name: "estimate", summary: "estimate how many people no list recorded (multiple systems estimation)", run: func(ctx context.Context, m *Main, args []string) error {
+		return fromMSE(runEstimate(ctx, m, args))
+	}})
+}
+
+// fromMSE translates mse's errors, which have no codes, into the command's:
+// an input that gives no estimate is an invalid input (exit status 1),
+// its message as it was.
+func fromMSE(err error) error {
+	if _, ok := mse.Message(err); ok {
+		return qantar.Errorf(qantar.EINVALID, "%s", err.Error())
+	}
+	return err
 }
 
 // estimateFlags are the options of qantar estimate.
@@ -93,7 +105,11 @@ func runEstimate(ctx context.Context, m *Main, args []string) error {
 	}
 	strata, err := mse.ReadCSV(r, strataCols)
 	if err != nil {
-		return qantar.Errorf(qantar.EINVALID, "%s: %s", files[0], qantar.ErrorMessage(err))
+		msg, ok := mse.Message(err)
+		if !ok {
+			msg = err.Error()
+		}
+		return qantar.Errorf(qantar.EINVALID, "%s: %s", files[0], msg)
 	}
 	if set["model"] {
 		mod, err := mse.ParseModel(o.model, strata[0].Table.Lists())
