@@ -4,9 +4,8 @@ import (
 	"net/http"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/locale"
 	"golang.org/x/text/language"
-	"golang.org/x/text/message"
-	"golang.org/x/text/message/catalog"
 )
 
 // The interface languages, in the order the switch shows them. The first one
@@ -18,37 +17,30 @@ var langMatcher = language.NewMatcher(uiTags)
 // langCookie remembers the reader's choice of language.
 const langCookie = "lang"
 
-// newCatalog builds the x/text catalogue from the one table in catalogue.go.
-func newCatalog() *catalog.Builder {
-	b := catalog.NewBuilder(catalog.Fallback(language.English))
-	for _, m := range messages {
-		_ = b.SetString(language.English, m.en, m.en)
-		_ = b.SetString(language.Russian, m.en, m.ru)
-		_ = b.SetString(language.Kazakh, m.en, m.kk)
-	}
-	return b
-}
+// newCatalog returns the interface's catalogue: package locale, the
+// translations/{kk,ru,en}.json files embedded in the binary.
+func newCatalog() *locale.Catalogue { return locale.Default() }
 
 // tr translates the interface into one language. Record content is not
 // translated: it is shown in the reader's language when a version exists
 // (qantar.Text.In, Person.NameIn).
 type tr struct {
 	Lang string
-	p    *message.Printer
+	p    locale.Printer
 }
 
-func newTranslators(cat catalog.Catalog) map[string]tr {
+func newTranslators(cat *locale.Catalogue) map[string]tr {
 	out := map[string]tr{}
-	for _, t := range uiTags {
-		base, _ := t.Base()
-		out[base.String()] = tr{Lang: base.String(), p: message.NewPrinter(t, message.Catalog(cat))}
+	for _, l := range locale.Langs {
+		out[l] = tr{Lang: l, p: cat.Printer(l)}
 	}
 	return out
 }
 
 // S translates an interface string (the English text is the key) and
-// formats its arguments.
-func (t tr) S(key string, args ...any) string { return t.p.Sprintf(key, args...) }
+// formats its arguments; where the catalogue has plural forms, the first
+// argument is the count that chooses one.
+func (t tr) S(key string, args ...any) string { return t.p.S(key, args...) }
 
 // Term returns the label of a vocabulary code in the reader's language, the
 // code itself when the vocabulary does not know it (a jurisdiction's ground).
@@ -73,7 +65,7 @@ func (t tr) Text(x qantar.Text) string { s, _ := x.In(t.Lang); return s }
 func (t tr) TextLang(x qantar.Text) string { _, l := x.In(t.Lang); return l }
 
 // Num writes an integer with the language's digit grouping.
-func (t tr) Num(n any) string { return t.p.Sprintf("%d", n) }
+func (t tr) Num(n any) string { return t.p.Num(n) }
 
 // Date writes a date as recorded ("2022-01-05", "~2022-01"), or "unknown".
 func (t tr) Date(d qantar.Date) string {
