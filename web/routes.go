@@ -25,6 +25,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /api/v1/stats", s.api(s.apiStats))
 	mux.Handle("GET /api/v1/deadline", s.api(s.apiDeadline))
 	mux.Handle("GET /api/v1/estimate", s.api(s.apiEstimate))
+	mux.Handle("GET /api/v1/lists/compare", s.api(s.apiListsCompare))
 	mux.Handle("POST /api/v1/linkage", s.api(s.apiLinkage))
 	mux.Handle("GET /api/v1/units/{id}/command", s.api(s.apiCommand))
 	mux.Handle("GET /api/v1/{kind}", s.api(s.apiList))

@@ -1,0 +1,63 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+
+	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/lists"
+)
+
+// membership loads who is on which list from src (all records, so that
+// merges resolve and counts are true; names are projected per reader by
+// lists.Compare).
+func membership(ctx context.Context, src recordSource) (*lists.Membership, error) {
+	var r lists.Records
+	var err error
+	if r.Sources, err = sourceTyped[*qantar.Source](ctx, src, qantar.KindSource); err != nil {
+		return nil, err
+	}
+	if r.Citations, err = sourceTyped[*qantar.Citation](ctx, src, qantar.KindCitation); err != nil {
+		return nil, err
+	}
+	if r.Persons, err = sourceTyped[*qantar.Person](ctx, src, qantar.KindPerson); err != nil {
+		return nil, err
+	}
+	if r.Acts, err = sourceTyped[*qantar.Act](ctx, src, qantar.KindAct); err != nil {
+		return nil, err
+	}
+	return lists.Load(r), nil
+}
+
+// listParam reads a list's id from the query: a source of kind list.
+func listParam(m *lists.Membership, r *http.Request, name string) (int64, error) {
+	v := r.URL.Query().Get(name)
+	id, err := strconv.ParseInt(v, 10, 64)
+	if v == "" || err != nil || id <= 0 {
+		return 0, qantar.FieldErrorf(name, "give the id of a list (a source of kind list)")
+	}
+	if _, ok := m.List(id); !ok {
+		return 0, qantar.FieldErrorf(name, "sources/%d is not a list", id)
+	}
+	return id, nil
+}
+
+// apiListsCompare says who is on list a and not on list b, and the
+// reverse: people the reader may not see are counted, not named.
+func (s *Server) apiListsCompare(w http.ResponseWriter, r *http.Request) error {
+	m, err := membership(r.Context(), memoSource(s.liveSource()))
+	if err != nil {
+		return err
+	}
+	a, err := listParam(m, r, "a")
+	if err != nil {
+		return err
+	}
+	b, err := listParam(m, r, "b")
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, m.Compare(actorOf(r), a, b))
+	return nil
+}

@@ -1,0 +1,61 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/qantar-project/qantar"
+)
+
+// The comparison of two lists counts a confidential person on a list and
+// never names them to an anonymous reader.
+func TestListsCompareCountsProtectedNamesNone(t *testing.T) {
+	fx := newFixture(t)
+	ctx := context.Background()
+	mk := func(rec qantar.Record) int64 {
+		t.Helper()
+		if err := fx.db.Create(ctx, qantar.System, rec); err != nil {
+			t.Fatal(err)
+		}
+		return rec.GetMeta().ID
+	}
+	a := mk(&qantar.Source{SourceKind: "list", Title: qantar.Text{"en": "Synthetic list A"}})
+	b := mk(&qantar.Source{SourceKind: "list", Title: qantar.Text{"en": "Synthetic list B"}})
+	mk(&qantar.Citation{RecordKind: qantar.KindPerson, RecordID: fx.ids["public"], SourceID: a})
+	mk(&qantar.Citation{RecordKind: qantar.KindAct, RecordID: fx.ids["act2"], SourceID: a})
+	mk(&qantar.Citation{RecordKind: qantar.KindPerson, RecordID: fx.ids["restricted"], SourceID: b})
+	code, body, _ := fx.get(t, nil, "/api/v1/lists/compare?a="+itoa(a)+"&b="+itoa(b))
+	if code != 200 {
+		t.Fatalf("%d %s", code, body)
+	}
+	for _, secret := range []string{confidentialName, confidentialRu, restrictedName} {
+		if strings.Contains(body, secret) {
+			t.Fatalf("a protected name in the answer: %s", body)
+		}
+	}
+	var c struct {
+		OnA   int `json:"on_a"`
+		OnlyA struct {
+			Count, Protected int
+			Named            []struct{ Name string }
+		} `json:"only_on_a"`
+		OnlyB struct{ Count, Protected int } `json:"only_on_b"`
+	}
+	if err := json.Unmarshal([]byte(body), &c); err != nil {
+		t.Fatal(err)
+	}
+	if c.OnA != 2 || c.OnlyA.Count != 2 || c.OnlyA.Protected != 1 || len(c.OnlyA.Named) != 1 || c.OnlyA.Named[0].Name != publicName {
+		t.Fatalf("only on A: %s", body)
+	}
+	if c.OnlyB.Count != 1 || c.OnlyB.Protected != 1 {
+		t.Fatalf("only on B: %s", body)
+	}
+	srcs, _, _ := fx.db.List(ctx, qantar.KindSource, qantar.Filter{Where: map[string]string{"kind": "news"}, Limit: 1, Reader: qantar.System})
+	for _, q := range []string{"a=" + itoa(a), "a=" + itoa(a) + "&b=x", "a=" + itoa(a) + "&b=" + itoa(srcs[0].GetMeta().ID)} {
+		if code, body, _ := fx.get(t, nil, "/api/v1/lists/compare?"+q); code != 400 {
+			t.Fatalf("%s: %d %s, want 400", q, code, body)
+		}
+	}
+}
