@@ -118,17 +118,17 @@ func ImportList(ctx context.Context, st qantar.Store, in Input, l List, o Option
 // listImport is a list on its way in: which of the file's columns mean
 // what, and the tables its rows become.
 type listImport struct {
-	im      *importer
-	l       List
-	name    string // the file
-	key     string // the list Source's external key
-	srcID   int64  // the list Source, when it exists
-	col     map[string]int
-	header  map[string]string
-	width   int
-	numbers map[string]int // row number → line
-	places  map[string][]int64
-	created map[string]bool // new places, by key
+	im                            *importer
+	l                             List
+	name                          string // the file
+	key                           string // the list Source's external key
+	srcID                         int64  // the list Source, when it exists
+	col                           map[string]int
+	header                        map[string]string
+	width                         int
+	numbers                       map[string]int // row number → line
+	places                        map[string][]int64
+	created                       map[string]bool // new places, by key
 	src, place, person, act, cite *table
 }
 
