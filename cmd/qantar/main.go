@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"sort"
@@ -149,3 +150,42 @@ type multiFlag []string
 
 func (f *multiFlag) String() string     { return strings.Join(*f, ",") }
 func (f *multiFlag) Set(v string) error { *f = append(*f, v); return nil }
+
+// logConfig is how a command that logs writes its log: one slog handler on
+// standard error, configured once here from --log-level and --log-format
+// and passed down (web.Config.Logger, storeConfig.Logger, the HTTP
+// server's error log). The zero value is info, text.
+type logConfig struct {
+	Level  slog.Level
+	Format string // "text" or "json"; "" is text
+}
+
+// logFlags adds --log-level and --log-format to a command that logs.
+func logFlags(fs *flag.FlagSet, lc *logConfig) {
+	fs.Func("log-level", "least severe log lines written: debug, info, warn or error (default info)", func(v string) error {
+		l, ok := logLevels[strings.ToLower(v)]
+		if !ok {
+			return fmt.Errorf("%q: want debug, info, warn or error", v)
+		}
+		lc.Level = l
+		return nil
+	})
+	fs.Func("log-format", "log lines as text (key=value) or json (one object a line) (default text)", func(v string) error {
+		if v != "text" && v != "json" {
+			return fmt.Errorf("%q: want text or json", v)
+		}
+		lc.Format = v
+		return nil
+	})
+}
+
+var logLevels = map[string]slog.Level{"debug": slog.LevelDebug, "info": slog.LevelInfo, "warn": slog.LevelWarn, "error": slog.LevelError}
+
+// logger is the one logger of a command, on its standard error.
+func (m *Main) logger(lc logConfig) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: lc.Level}
+	if lc.Format == "json" {
+		return slog.New(slog.NewJSONHandler(m.Stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(m.Stderr, opts))
+}

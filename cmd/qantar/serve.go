@@ -32,6 +32,7 @@ type serveConfig struct {
 	LogOrigin   string         // the log's name, if given; else a new log is named after Origin
 	TrustProxy  bool           // honour the reverse proxy's X-Forwarded-Proto
 	MetricsFrom []netip.Prefix // who may read /metrics without a token (web.Config.MetricsFrom)
+	Log         logConfig      // --log-level, --log-format
 	// ready, when set, receives the listening address (tests use port 0).
 	ready func(addr string)
 }
@@ -46,7 +47,7 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 
 // serveFlags reads serve's flags into its configuration.
 func (m *Main) serveFlags(args []string) (serveConfig, error) {
-	fs := m.newFlags("serve", "[--db qantar.db] [--addr 127.0.0.1:8080] [--empty] [--origin https://host] [--log-origin host/log] [--trust-proxy] [--metrics-from CIDR,...]")
+	fs := m.newFlags("serve", "[--db qantar.db] [--addr 127.0.0.1:8080] [--empty] [--origin https://host] [--log-origin host/log] [--trust-proxy] [--metrics-from CIDR,...] [--log-level info] [--log-format text|json]")
 	cfg := serveConfig{}
 	var err error
 	fs.StringVar(&cfg.DB, "db", "qantar.db", "database: a SQLite file path, or a postgres:// URL")
@@ -58,6 +59,7 @@ func (m *Main) serveFlags(args []string) (serveConfig, error) {
 	fs.StringVar(&cfg.LogOrigin, "log-origin", "", "the log's name, e.g. qantar.example.org/log (default: the host of --origin and /log for a new database; a log keeps its first name for life, and another is refused)")
 	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", false, "honour X-Forwarded-Proto from the reverse proxy in front (only if every request comes through it)")
 	metricsFrom := fs.String("metrics-from", "127.0.0.0/8,::1/128", "addresses or CIDR prefixes, comma-separated, that may read /metrics and /debug/pprof/ without an admin token (\"none\": only with one); a request through a proxy (X-Forwarded-For) never counts as from an address")
+	logFlags(fs, &cfg.Log)
 	if err := m.parseFlags(fs, args); err != nil {
 		return cfg, err
 	}
@@ -76,7 +78,7 @@ func (m *Main) serveFlags(args []string) (serveConfig, error) {
 }
 
 func (m *Main) serve(ctx context.Context, cfg serveConfig) error {
-	log := slog.New(slog.NewTextHandler(m.Stderr, nil))
+	log := m.logger(cfg.Log)
 	rules, err := rulesRegistry(cfg.Rules)
 	if err != nil {
 		return err
