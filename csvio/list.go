@@ -91,6 +91,11 @@ func ListRoles() []string {
 		roleDeathDate, roleDeathPlace, roleCircumstances, roleNote}
 }
 
+// ListRole is the column of a list a header names by itself, or "".
+func ListRole(header string) string {
+	return listHeaderIndex[normHeader(header)]
+}
+
 // ImportList imports a file that is a list (see List).
 func ImportList(ctx context.Context, st qantar.Store, in Input, l List, o Options) (*Report, error) {
 	if o.SkipInvalid {
@@ -166,6 +171,7 @@ func (im *importer) readList(ctx context.Context, in Input, l List) error {
 	} else if err != nil {
 		return im.readError(fileT, err)
 	}
+	fileT.rep.Header = head.Cells
 	if !li.bindList(fileT, head) {
 		return nil
 	}

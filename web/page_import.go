@@ -39,7 +39,25 @@ type importView struct {
 	// Protection is the level of persons whose row sets none.
 	Protection       string
 	ProtectionChoice []option
+	// A list (Kind "list"): its existing source or a new one's name, and
+	// what each of the file's columns means, to choose after a check.
+	IsList    bool
+	Lists     []option
+	ListName  string
+	ListKey   string
+	Columns   []listColumn
+	RoleNames []option
 }
+
+// listColumn is a column of a list's file and the meaning chosen for it.
+type listColumn struct {
+	Index  int
+	Header string
+	Roles  []option
+}
+
+// kindList is the import form's choice of a list of persons.
+const kindList = "list"
 
 func (p *site) newImport(r *http.Request, kind qantar.Kind) importView {
 	pg := importView{base: p.newBase(r, ""), Kind: kind, DryRun: true, LimitKiB: MaxImportBody >> 10}
@@ -48,6 +66,7 @@ func (p *site) newImport(r *http.Request, kind qantar.Kind) importView {
 		pg.Kinds = append(pg.Kinds, option{Value: string(k), Label: pg.T.KindLabel(k), Selected: k == kind})
 	}
 	pg.ProtectionChoice = protectionOptions(pg.T, "")
+	pg.Kinds = append([]option{{Value: kindList, Label: pg.T.S("A list of persons (a victims' list)"), Selected: kind == kindList}}, pg.Kinds...)
 	return pg
 }
 
@@ -55,7 +74,11 @@ func (p *site) importForm(w http.ResponseWriter, r *http.Request) error {
 	if _, err := requireWriter(r); err != nil {
 		return err
 	}
-	return p.render(w, r, http.StatusOK, "import", p.newImport(r, qantar.KindPerson))
+	pg := p.newImport(r, qantar.KindPerson)
+	if err := p.listChoice(r, &pg); err != nil {
+		return err
+	}
+	return p.render(w, r, http.StatusOK, "import", pg)
 }
 
 // importPost checks an uploaded file with a dry run and shows every problem;
@@ -76,6 +99,9 @@ func (p *site) importPost(w http.ResponseWriter, r *http.Request) error {
 		return qantar.FieldErrorf("file", "the form is not a file upload (multipart/form-data): %v", err)
 	}
 	kind := qantar.Kind(r.PostFormValue("kind"))
+	if kind == kindList {
+		return p.importListPost(w, r, actor)
+	}
 	if !containsKind(p.kinds, kind) {
 		return qantar.FieldErrorf("kind", "%q is not a kind of record", kind)
 	}
