@@ -53,9 +53,27 @@ type nameCmp struct {
 	counts map[string]int32
 	tf     []float32 // term-frequency adjustment of an exact agreement, per record
 	cache  simCache
+	// parts holds each name's words in the order written, initials told
+	// from full words, when some name of the column has an initial (nil
+	// otherwise); initialed says which names have one.
+	parts     [][]names.Part
+	initialed []bool
 }
 
-var nameLevelNames = []string{"disagree", "weak", "close", "very close", "exact"}
+// The agreement levels of a name. An initial agrees with a full name only
+// as far as one letter can: a pair that agrees by way of initials has a
+// level of its own, whose m and u EM estimates like any other's, and is
+// never "close", "very close" or "exact".
+const (
+	nameDisagree = iota
+	nameWeak
+	nameInitials
+	nameClose
+	nameVeryClose
+	nameExact
+)
+
+var nameLevelNames = []string{"disagree", "weak", "initials", "close", "very close", "exact"}
 
 func (c *nameCmp) levelNames() []string { return nameLevelNames }
 
@@ -99,6 +117,7 @@ func (c *nameCmp) prepare(values []string) int {
 	}
 	c.cache = newSimCache(len(c.tokens))
 	c.termFrequencies()
+	c.prepareInitials(values)
 	return 0
 }
 
@@ -138,9 +157,20 @@ func (c *nameCmp) compare(i, j int32) int {
 	if ka == "" || kb == "" {
 		return -1
 	}
-	if ka == kb {
-		return 4
+	if c.initialed != nil && (c.initialed[i] || c.initialed[j]) {
+		if c.initialsAgree(i, j) {
+			return nameInitials
+		}
+		return min(c.compareWords(i, j), nameWeak)
 	}
+	if ka == kb {
+		return nameExact
+	}
+	return c.compareWords(i, j)
+}
+
+// compareWords compares two names word by word on their keys.
+func (c *nameCmp) compareWords(i, j int32) int {
 	a, b := c.toks[i], c.toks[j]
 	if len(a) > len(b) {
 		a, b = b, a
@@ -177,13 +207,13 @@ func (c *nameCmp) compare(i, j int32) int {
 	}
 	switch {
 	case same && sim >= 0.94, !same && len(a) >= 2 && exact == len(a):
-		return 3
+		return nameVeryClose
 	case sim >= 0.88 && (same || len(a) >= 2):
-		return 2
+		return nameClose
 	case sim >= 0.70:
-		return 1
+		return nameWeak
 	}
-	return 0
+	return nameDisagree
 }
 
 // tokenSim is the similarity of two name words: 1 if equal, 0.85 for an

@@ -35,42 +35,56 @@ func (f Field) Columns() []string { return strings.Split(f.Column, "+") }
 // missing column, a row of the wrong length, an empty or repeated identifier
 // or a value that is not UTF-8 is an *InputError naming the line.
 func (d *Dataset) ReadCSV(name string, r io.Reader, idColumn string) error {
-	fail := func(line int, format string, args ...any) error {
-		return &InputError{File: name, Line: line, Msg: fmt.Sprintf(format, args...)}
-	}
 	cr := csv.NewReader(r)
 	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if err == io.EOF {
-		return fail(0, "file is empty: want a header row naming the columns")
+		return &InputError{File: name, Msg: "file is empty: want a header row naming the columns"}
 	} else if err != nil {
 		return csvError(name, err)
 	}
+	header = append([]string(nil), header...)
+	return d.ReadTable(name, header, idColumn, func() (int, []string, error) {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return 0, nil, io.EOF
+		} else if err != nil {
+			return 0, nil, csvError(name, err)
+		}
+		line, _ := cr.FieldPos(0)
+		return line, rec, nil
+	})
+}
+
+// ReadTable adds the records of one list as source name, from a table
+// already opened by the caller (any format, encoding and delimiter): the
+// header names the columns, next returns each row with its line and
+// io.EOF after the last. A row shorter than the header has empty cells at
+// its end (a spreadsheet leaves them out). Faults are *InputErrors naming
+// the line, as for ReadCSV; an error of next that is not one is wrapped.
+func (d *Dataset) ReadTable(name string, header []string, idColumn string, next func() (line int, cells []string, err error)) error {
+	fail := func(line int, format string, args ...any) error {
+		return &InputError{File: name, Line: line, Msg: fmt.Sprintf(format, args...)}
+	}
+	hs := make([]string, len(header))
 	col := map[string]int{}
 	for i, h := range header {
 		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
 		if _, dup := col[h]; dup {
 			return fail(1, "column %q appears twice in the header", h)
 		}
-		col[h] = i
-	}
-	known := func() string {
-		hs := make([]string, len(header))
-		for i, h := range header {
-			hs[i] = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
-		}
-		return strings.Join(hs, ", ")
+		col[h], hs[i] = i, h
 	}
 	idIdx, ok := col[idColumn]
 	if !ok {
-		return fail(1, "no identifier column %q (the columns are: %s)", idColumn, known())
+		return fail(1, "no identifier column %q (the columns are: %s)", idColumn, strings.Join(hs, ", "))
 	}
 	fieldCols := make([][]int, len(d.Fields))
 	for f, fd := range d.Fields {
 		for _, c := range fd.Columns() {
 			i, ok := col[c]
 			if !ok {
-				return fail(1, "no column %q for the %s field (the columns are: %s)", c, fd.Type, known())
+				return fail(1, "no column %q for the %s field (the columns are: %s)", c, fd.Type, strings.Join(hs, ", "))
 			}
 			fieldCols[f] = append(fieldCols[f], i)
 		}
@@ -78,21 +92,29 @@ func (d *Dataset) ReadCSV(name string, r io.Reader, idColumn string) error {
 	src := d.AddSource(name)
 	firstLine := map[string]int{}
 	values := make([]string, len(d.Fields))
-	parts := []string{}
 	for {
-		rec, err := cr.Read()
+		line, rec, err := next()
 		if err == io.EOF {
-			break
+			return nil
 		} else if err != nil {
-			return csvError(name, err)
+			var ie *InputError
+			if errors.As(err, &ie) {
+				return err
+			}
+			return &InputError{File: name, Line: line, Msg: err.Error()}
 		}
-		line, _ := cr.FieldPos(0)
+		cell := func(i int) string {
+			if i < len(rec) {
+				return strings.TrimSpace(rec[i])
+			}
+			return ""
+		}
 		for i, v := range rec {
-			if !utf8.ValidString(v) {
-				return fail(line, "column %q is not valid UTF-8 (convert the file to UTF-8 first)", strings.TrimSpace(header[i]))
+			if !utf8.ValidString(v) && i < len(hs) {
+				return fail(line, "column %q is not valid UTF-8 (convert the file to UTF-8 first)", hs[i])
 			}
 		}
-		id := strings.TrimSpace(rec[idIdx])
+		id := cell(idIdx)
 		if id == "" {
 			return fail(line, "empty identifier in column %q", idColumn)
 		}
@@ -101,25 +123,36 @@ func (d *Dataset) ReadCSV(name string, r io.Reader, idColumn string) error {
 		}
 		firstLine[id] = line
 		for f, cols := range fieldCols {
-			parts = parts[:0]
-			for _, c := range cols {
-				parts = append(parts, strings.TrimSpace(rec[c]))
-			}
-			sep := " "
-			if d.Fields[f].Type == Date {
-				sep = "-"
-			}
-			v := strings.Join(parts, sep)
-			if strings.Trim(v, sep) == "" {
-				v = ""
-			}
-			values[f] = v
+			values[f] = joinCells(d.Fields[f].Type, cols, cell)
 		}
 		if err := d.Add(src, id, values); err != nil {
 			return fail(line, "%v", err)
 		}
 	}
-	return nil
+}
+
+// joinCells joins the cells of a field read from several columns: words of
+// a name with a space, parts of a date with a hyphen; all empty is empty.
+func joinCells(t FieldType, cols []int, cell func(int) string) string {
+	sep := " "
+	if t == Date {
+		sep = "-"
+	}
+	if len(cols) == 1 {
+		if v := cell(cols[0]); strings.Trim(v, sep) != "" {
+			return v
+		}
+		return ""
+	}
+	parts := make([]string, len(cols))
+	for i, c := range cols {
+		parts[i] = cell(c)
+	}
+	v := strings.Join(parts, sep)
+	if strings.Trim(v, sep) == "" {
+		return ""
+	}
+	return v
 }
 
 // csvError turns the csv package's errors (ragged rows, stray quotes) into

@@ -107,3 +107,20 @@ func TestLinkRepeatable(t *testing.T) {
 		t.Errorf("prior %g, then %g", a.Model.Lambda, b.Model.Lambda)
 	}
 }
+
+// TestInitialsLevel: names with initials (a tenth of the synthetic
+// records) agree at a level of their own, whose weight EM estimates: it
+// is evidence for a match, but less than a full name's agreement.
+func TestInitialsLevel(t *testing.T) {
+	_, res := linkSynthetic(t, 3000, 2)
+	f := res.Model.Fields[0]
+	if f.Column != "full_name" || len(f.Levels) != len(nameLevelNames) || f.Levels[nameInitials] != "initials" {
+		t.Fatalf("name field model %+v has no initials level", f)
+	}
+	w := func(l int) float64 { return res.Model.Weight(0, l) }
+	t.Logf("weights: disagree %.2f, weak %.2f, initials %.2f, close %.2f, very close %.2f, exact %.2f",
+		w(nameDisagree), w(nameWeak), w(nameInitials), w(nameClose), w(nameVeryClose), w(nameExact))
+	if !(w(nameInitials) > 0 && w(nameInitials) < w(nameExact) && w(nameInitials) < w(nameVeryClose)) {
+		t.Errorf("initials weight %.2f: want positive and under very close (%.2f) and exact (%.2f)", w(nameInitials), w(nameVeryClose), w(nameExact))
+	}
+}
