@@ -76,7 +76,7 @@ var listRoles = map[string][]string{
 var listHeaderIndex = func() map[string]string {
 	idx := map[string]string{}
 	for role, hs := range listRoles {
-		idx[role] = role
+		idx[normHeader(role)] = role
 		for _, h := range hs {
 			idx[normHeader(h)] = role
 		}
@@ -143,8 +143,7 @@ func (im *importer) readList(ctx context.Context, in Input, l List) error {
 		li.l.ActType = "killing"
 	}
 	fileT := li.newTable(qantar.KindPerson) // problems with the file as a whole
-	im.tables = im.tables[:0]
-	im.rep.Tables = im.rep.Tables[:0]
+	im.tables, im.rep.Tables = []*table{fileT}, []*TableReport{fileT.rep}
 	ro := im.o.Read
 	if m := im.o.Mapping; m != nil {
 		if ro.Encoding == "" {
