@@ -2,13 +2,13 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/search"
+	"github.com/qantar-project/qantar/storekit"
 	"github.com/qantar-project/qantar/tlog"
 )
 
@@ -204,11 +204,7 @@ func (tx *Tx) writeChunk(ctx context.Context, actor qantar.Actor, chunk []qantar
 		m.ID = next[rec.Kind()]
 		next[rec.Kind()]++
 		m.Version, m.CreatedAt, m.UpdatedAt = 1, tx.now, tx.now
-		data, err := json.Marshal(rec)
-		if err != nil {
-			return fmt.Errorf("encode %s: %w", rec.Kind(), err)
-		}
-		canonical, err := qantar.Canonical(rec)
+		data, canonical, err := storekit.Encode(rec)
 		if err != nil {
 			return err
 		}

@@ -33,6 +33,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/migrate"
+	"github.com/qantar-project/qantar/storekit"
 	"github.com/qantar-project/qantar/tlog"
 	"golang.org/x/mod/sumdb/note"
 )
@@ -287,17 +288,8 @@ func (db *DB) claimLog(ctx context.Context) error {
 				return fmt.Errorf("log state: %w", err)
 			}
 		}
-		if cp != nil {
-			return nil
-		}
-		if size != 0 {
-			if db.repair {
-				return nil // RepairCheckpoint signs it, explicitly
-			}
-			return fmt.Errorf("log of size %d has no checkpoint: check it with `qantar verify --db`; `qantar repair` may sign a new one, saying why", size)
-		}
-		signed, err := tlog.SignCheckpoint(db.signer, tlog.Checkpoint{Origin: db.origin, Size: 0, Hash: tlog.EmptyRoot()})
-		if err != nil {
+		signed, err := storekit.FirstCheckpoint(storekit.Signer{Key: db.signer, Origin: db.origin}, size, cp, db.repair)
+		if err != nil || signed == nil {
 			return err
 		}
 		_, err = tx.Exec(ctx, `UPDATE tlog_state SET root = $1, checkpoint = $2 WHERE id = 1`, tlog.EmptyRoot(), signed)

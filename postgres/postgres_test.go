@@ -86,7 +86,7 @@ var engine = storetest.Engine{
 		return storetest.Place{Addr: testURL(t), Key: filepath.Join(t.TempDir(), "log.key")}
 	},
 	Open: func(ctx context.Context, p storetest.Place, o storetest.Options) (storetest.EngineStore, error) {
-		db, err := postgres.Open(ctx, p.Addr, postgres.Options{LogKeyPath: p.Key, MaxConns: 2, Now: o.Now, ReadOnly: o.ReadOnly, LogOrigin: o.LogOrigin})
+		db, err := postgres.Open(ctx, p.Addr, postgres.Options{LogKeyPath: p.Key, MaxConns: 2, Now: o.Now, ReadOnly: o.ReadOnly, Repair: o.Repair, LogOrigin: o.LogOrigin})
 		if err != nil {
 			return nil, err
 		}

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/storekit"
 	"github.com/qantar-project/qantar/tlog"
 )
 
@@ -265,11 +265,7 @@ func (tx *Tx) refused(ctx context.Context, rec qantar.Record) error {
 // leaf wait for commit (flushLog).
 func (tx *Tx) write(ctx context.Context, actor qantar.Actor, rec qantar.Record, op qantar.Op, reason string, insert bool) error {
 	m := rec.GetMeta()
-	data, err := json.Marshal(rec)
-	if err != nil {
-		return fmt.Errorf("encode %s: %w", rec.Kind(), err)
-	}
-	canonical, err := qantar.Canonical(rec)
+	data, canonical, err := storekit.Encode(rec)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/storekit"
 	"github.com/qantar-project/qantar/tlog"
 )
 
@@ -23,44 +24,41 @@ func (db *DB) RepairCheckpoint(ctx context.Context, why string) ([]byte, error) 
 		return nil, qantar.Errorf(qantar.EINVALID, "the database is open read-only")
 	}
 	var signed []byte
-	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		var size, leaves int64
-		var old []byte
-		if err := tx.QueryRow(ctx, `SELECT size, checkpoint FROM tlog_state WHERE id = 1 FOR UPDATE`).Scan(&size, &old); err != nil {
-			return fmt.Errorf("log state: %w", err)
-		}
-		if old != nil {
-			if _, err := tlog.OpenCheckpoint(old, db.verifierKey); err == nil {
-				return nil
-			}
-		}
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM tlog_leaves`).Scan(&leaves); err != nil {
-			return fmt.Errorf("log leaves: %w", err)
-		}
-		if size != leaves {
-			return qantar.Errorf(qantar.EINVALID, "the log's size is %d but it holds %d leaves: repair only re-signs the leaves as they stand, and will not guess which is right", size, leaves)
-		}
-		root, err := tlog.ScanLeaves(ctx, leafReader{tx}, nodeStore{tx}, uint64(size), nil)
-		if err != nil {
-			return qantar.Errorf(qantar.EINVALID, "the log itself is damaged, and repair will not sign it: %v", err)
-		}
-		cp, err := tlog.SignCheckpoint(db.signer, tlog.Checkpoint{Origin: db.origin, Size: uint64(size), Hash: root})
-		if err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `UPDATE tlog_state SET root = $1, checkpoint = $2 WHERE id = 1`, root, cp); err != nil {
-			return fmt.Errorf("log state: %w", err)
-		}
-		state := "invalid"
-		if old == nil {
-			state = "missing"
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO audit (at, actor, action, detail) VALUES ($1, $2, $3, $4)`, db.now().UTC(), qantar.System.ID, qantar.AuditRepair,
-			fmt.Sprintf("re-signed the checkpoint of %d leaves (the stored one was %s): %s", size, state, why)); err != nil {
-			return fmt.Errorf("audit: %w", err)
-		}
-		signed = cp
-		return nil
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) (err error) {
+		signed, err = storekit.Repair(ctx, repairLog{db, tx}, storekit.Signer{Key: db.signer, Origin: db.origin}, db.verifierKey, why)
+		return err
 	})
 	return signed, err
+}
+
+// repairLog is the log in a write transaction, for storekit.Repair; its
+// state is read under the log lock.
+type repairLog struct {
+	db *DB
+	tx pgx.Tx
+}
+
+func (r repairLog) Tree() (tlog.LeafReader, tlog.NodeReader) {
+	return leafReader{r.tx}, nodeStore{r.tx}
+}
+
+func (r repairLog) State(ctx context.Context) (size int64, cp []byte, err error) {
+	err = r.tx.QueryRow(ctx, `SELECT size, checkpoint FROM tlog_state WHERE id = 1 FOR UPDATE`).Scan(&size, &cp)
+	return size, cp, err
+}
+
+func (r repairLog) Leaves(ctx context.Context) (n int64, err error) {
+	err = r.tx.QueryRow(ctx, `SELECT count(*) FROM tlog_leaves`).Scan(&n)
+	return n, err
+}
+
+func (r repairLog) Save(ctx context.Context, root, cp []byte, detail string) error {
+	if _, err := r.tx.Exec(ctx, `UPDATE tlog_state SET root = $1, checkpoint = $2 WHERE id = 1`, root, cp); err != nil {
+		return fmt.Errorf("log state: %w", err)
+	}
+	if _, err := r.tx.Exec(ctx, `INSERT INTO audit (at, actor, action, detail) VALUES ($1, $2, $3, $4)`,
+		r.db.now().UTC(), qantar.System.ID, qantar.AuditRepair, detail); err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/storekit"
 	"github.com/qantar-project/qantar/tlog"
 )
 
@@ -94,17 +95,8 @@ func (db *DB) signEmpty(ctx context.Context) error {
 	if err := db.write.QueryRowContext(ctx, `SELECT size, checkpoint FROM tlog_state WHERE id = 1`).Scan(&size, &cp); err != nil {
 		return fmt.Errorf("log state: %w", err)
 	}
-	if cp != nil {
-		return nil
-	}
-	if size != 0 {
-		if db.repair {
-			return nil // RepairCheckpoint signs it, explicitly
-		}
-		return fmt.Errorf("log of size %d has no checkpoint: check it with `qantar verify --db`; `qantar repair` may sign a new one, saying why", size)
-	}
-	signed, err := tlog.SignCheckpoint(db.signer, tlog.Checkpoint{Origin: db.origin, Size: 0, Hash: tlog.EmptyRoot()})
-	if err != nil {
+	signed, err := storekit.FirstCheckpoint(storekit.Signer{Key: db.signer, Origin: db.origin}, size, cp, db.repair)
+	if err != nil || signed == nil {
 		return err
 	}
 	_, err = db.write.ExecContext(ctx, `UPDATE tlog_state SET root = ?, checkpoint = ? WHERE id = 1 AND checkpoint IS NULL`, tlog.EmptyRoot(), signed)

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/storekit"
 	"github.com/qantar-project/qantar/tlog"
 )
 
@@ -207,11 +208,7 @@ func (tx *Tx) check(ctx context.Context, actor qantar.Actor, rec qantar.Record, 
 // write stores the record row, its version row, its references and its log leaf.
 func (tx *Tx) write(ctx context.Context, actor qantar.Actor, rec qantar.Record, op qantar.Op, reason string, insert bool) error {
 	m := rec.GetMeta()
-	data, err := json.Marshal(rec)
-	if err != nil {
-		return fmt.Errorf("encode %s: %w", rec.Kind(), err)
-	}
-	canonical, err := qantar.Canonical(rec)
+	data, canonical, err := storekit.Encode(rec)
 	if err != nil {
 		return err
 	}

@@ -2,9 +2,11 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/storekit"
 	"github.com/qantar-project/qantar/tlog"
 )
 
@@ -26,37 +28,43 @@ func (db *DB) RepairCheckpoint(ctx context.Context, why string) ([]byte, error) 
 		return nil, fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback()
-	var size, leaves int64
-	var old []byte
-	if err := tx.QueryRowContext(ctx, `SELECT size, checkpoint, (SELECT count(*) FROM tlog_leaves) FROM tlog_state WHERE id = 1`).Scan(&size, &old, &leaves); err != nil {
-		return nil, fmt.Errorf("log state: %w", err)
-	}
-	if old != nil {
-		if _, err := tlog.OpenCheckpoint(old, db.verifierKey); err == nil {
-			return nil, nil
-		}
-	}
-	if size != leaves {
-		return nil, qantar.Errorf(qantar.EINVALID, "the log's size is %d but it holds %d leaves: repair only re-signs the leaves as they stand, and will not guess which is right", size, leaves)
-	}
-	root, err := tlog.ScanLeaves(ctx, leafReader{tx}, nodeStore{tx}, uint64(size), nil)
-	if err != nil {
-		return nil, qantar.Errorf(qantar.EINVALID, "the log itself is damaged, and repair will not sign it: %v", err)
-	}
-	signed, err := tlog.SignCheckpoint(db.signer, tlog.Checkpoint{Origin: db.origin, Size: uint64(size), Hash: root})
-	if err != nil {
+	signed, err := storekit.Repair(ctx, repairLog{db, tx}, storekit.Signer{Key: db.signer, Origin: db.origin}, db.verifierKey, why)
+	if err != nil || signed == nil {
 		return nil, err
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE tlog_state SET root = ?, checkpoint = ? WHERE id = 1`, root, signed); err != nil {
-		return nil, fmt.Errorf("log state: %w", err)
-	}
-	detail := fmt.Sprintf("re-signed the checkpoint of %d leaves (the stored one was %s): %s", size, map[bool]string{true: "missing", false: "invalid"}[old == nil], why)
-	if _, err := tx.ExecContext(ctx, `INSERT INTO audit (at, actor, action, detail) VALUES (?, ?, ?, ?)`,
-		formatTime(db.now()), qantar.System.ID, qantar.AuditRepair, detail); err != nil {
-		return nil, fmt.Errorf("audit: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
 	return signed, nil
+}
+
+// repairLog is the log in a write transaction, for storekit.Repair.
+type repairLog struct {
+	db *DB
+	tx *sql.Tx
+}
+
+func (r repairLog) Tree() (tlog.LeafReader, tlog.NodeReader) {
+	return leafReader{r.tx}, nodeStore{r.tx}
+}
+
+func (r repairLog) State(ctx context.Context) (size int64, cp []byte, err error) {
+	err = r.tx.QueryRowContext(ctx, `SELECT size, checkpoint FROM tlog_state WHERE id = 1`).Scan(&size, &cp)
+	return size, cp, err
+}
+
+func (r repairLog) Leaves(ctx context.Context) (n int64, err error) {
+	err = r.tx.QueryRowContext(ctx, `SELECT count(*) FROM tlog_leaves`).Scan(&n)
+	return n, err
+}
+
+func (r repairLog) Save(ctx context.Context, root, cp []byte, detail string) error {
+	if _, err := r.tx.ExecContext(ctx, `UPDATE tlog_state SET root = ?, checkpoint = ? WHERE id = 1`, root, cp); err != nil {
+		return fmt.Errorf("log state: %w", err)
+	}
+	if _, err := r.tx.ExecContext(ctx, `INSERT INTO audit (at, actor, action, detail) VALUES (?, ?, ?, ?)`,
+		formatTime(r.db.now()), qantar.System.ID, qantar.AuditRepair, detail); err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	return nil
 }

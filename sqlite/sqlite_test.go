@@ -37,7 +37,7 @@ var engine = storetest.Engine{
 		return storetest.Place{Addr: path, Key: path + ".logkey"}
 	},
 	Open: func(ctx context.Context, p storetest.Place, o storetest.Options) (storetest.EngineStore, error) {
-		db, err := sqlite.Open(ctx, p.Addr, sqlite.Options{Synchronous: "NORMAL", Now: o.Now, ReadOnly: o.ReadOnly, LogOrigin: o.LogOrigin})
+		db, err := sqlite.Open(ctx, p.Addr, sqlite.Options{Synchronous: "NORMAL", Now: o.Now, ReadOnly: o.ReadOnly, Repair: o.Repair, LogOrigin: o.LogOrigin})
 		if err != nil {
 			return nil, err
 		}

@@ -39,6 +39,7 @@ type Place struct{ Addr, Key string }
 type Options struct {
 	Now       func() time.Time // the clock (nil: the real one)
 	ReadOnly  bool
+	Repair    bool
 	LogOrigin string
 }
 
@@ -50,6 +51,7 @@ type EngineStore interface {
 	Proof(ctx context.Context, kind qantar.Kind, id int64, version int) (*tlog.RecordProof, error)
 	Tile(ctx context.Context, t tlog.TileID) ([]byte, error)
 	LogKey() string
+	RepairCheckpoint(ctx context.Context, why string) ([]byte, error)
 	Close() error
 }
 
@@ -73,6 +75,7 @@ func RunEngine(t *testing.T, e Engine) {
 		{"ReadOnlyRefusesOlderSchema", testReadOnlyRefusesOlderSchema},
 		{"ReadOnlyNeedsKey", testReadOnlyNeedsKey},
 		{"LogKeepsItsOrigin", testLogKeepsItsOrigin},
+		{"RepairCheckpoint", testRepairCheckpoint},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -130,3 +130,37 @@ func testLogKeepsItsOrigin(t *testing.T, e Engine) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// testRepairCheckpoint: a log that lost its checkpoint opens only for
+// repair, which signs its leaves as they stand once, with a reason; a log
+// whose size and leaves disagree is not signed.
+func testRepairCheckpoint(t *testing.T, e Engine) {
+	p := written(t, e)
+	e.Exec(t, p, "UPDATE tlog_state SET checkpoint = NULL")
+	if db, err := e.Open(ctx(), p, Options{}); err == nil {
+		db.Close()
+		t.Fatal("a log without a checkpoint opened without repair")
+	}
+	db := openEngine(t, e, p, Options{Repair: true})
+	if _, err := db.RepairCheckpoint(ctx(), ""); err == nil {
+		t.Error("repaired without a reason")
+	}
+	signed, err := db.RepairCheckpoint(ctx(), "checkpoint row lost in a drill")
+	if err != nil || signed == nil {
+		t.Fatalf("repair = %q, %v", signed, err)
+	}
+	if rep, err := db.Verify(ctx()); err != nil || !rep.OK() {
+		t.Fatalf("after repair: %v %v", rep, err)
+	}
+	if again, err := db.RepairCheckpoint(ctx(), "again"); err != nil || again != nil {
+		t.Fatalf("second repair = %q, %v; want nothing to repair", again, err)
+	}
+	if list, _, err := db.ListAudit(ctx(), 10, 0); err != nil || len(list) != 1 || list[0].Action != qantar.AuditRepair ||
+		!strings.Contains(list[0].Detail, "checkpoint row lost in a drill") || !strings.Contains(list[0].Detail, "missing") {
+		t.Fatalf("audit = %+v, %v", list, err)
+	}
+	e.Exec(t, p, "UPDATE tlog_state SET checkpoint = NULL, size = size + 1")
+	if _, err := db.RepairCheckpoint(ctx(), "size off by one"); qantar.ErrorCode(err) != qantar.EINVALID {
+		t.Fatalf("repair of a log whose size is not its leaves: %v", err)
+	}
+}

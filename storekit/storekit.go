@@ -1,0 +1,106 @@
+// Package storekit is what both stores do alike around their own SQL: the
+// decisions about a log's first checkpoint and its repair, and the rows of
+// a write, so that sqlite and postgres differ only in how they read and
+// write (locking, transactions, placeholders, drivers).
+package storekit
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/tlog"
+	"golang.org/x/mod/sumdb/note"
+)
+
+// Signer is a log's key and name.
+type Signer struct {
+	Key    note.Signer
+	Origin string
+}
+
+// FirstCheckpoint is what a store signs at open given its log's stored size
+// and checkpoint: nil when it has a checkpoint, or when it has leaves but
+// none and repair is set (RepairCheckpoint signs that one, explicitly); the
+// signed empty tree when the log is new; an error when it has leaves but
+// no checkpoint.
+func FirstCheckpoint(s Signer, size int64, cp []byte, repair bool) ([]byte, error) {
+	if cp != nil {
+		return nil, nil
+	}
+	if size != 0 {
+		if repair {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("log of size %d has no checkpoint: check it with `qantar verify --db`; `qantar repair` may sign a new one, saying why", size)
+	}
+	return tlog.SignCheckpoint(s.Key, tlog.Checkpoint{Origin: s.Origin, Size: 0, Hash: tlog.EmptyRoot()})
+}
+
+// RepairLog is a log as RepairCheckpoint sees it, inside the store's
+// writing transaction (and under its lock).
+type RepairLog interface {
+	// Tree returns the stored leaves and nodes.
+	Tree() (tlog.LeafReader, tlog.NodeReader)
+	// State returns the stored size and checkpoint (nil when none).
+	State(ctx context.Context) (size int64, cp []byte, err error)
+	// Leaves counts the stored leaves.
+	Leaves(ctx context.Context) (int64, error)
+	// Save stores the new root and checkpoint and an audit entry (action
+	// qantar.AuditRepair, actor qantar.System) with detail.
+	Save(ctx context.Context, root, cp []byte, detail string) error
+}
+
+// Repair signs a new checkpoint of the log as its leaves stand, when the
+// stored one is missing or does not verify with verifierKey, and records
+// why. It rewrites no leaf, node or version: it refuses when the leaves,
+// the stored size and the tree disagree. It returns the new signed
+// checkpoint, or nil when the stored one verifies.
+func Repair(ctx context.Context, l RepairLog, s Signer, verifierKey, why string) ([]byte, error) {
+	size, old, err := l.State(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("log state: %w", err)
+	}
+	if old != nil {
+		if _, err := tlog.OpenCheckpoint(old, verifierKey); err == nil {
+			return nil, nil
+		}
+	}
+	leaves, err := l.Leaves(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("log leaves: %w", err)
+	}
+	if size != leaves {
+		return nil, qantar.Errorf(qantar.EINVALID, "the log's size is %d but it holds %d leaves: repair only re-signs the leaves as they stand, and will not guess which is right", size, leaves)
+	}
+	lr, nr := l.Tree()
+	root, err := tlog.ScanLeaves(ctx, lr, nr, uint64(size), nil)
+	if err != nil {
+		return nil, qantar.Errorf(qantar.EINVALID, "the log itself is damaged, and repair will not sign it: %v", err)
+	}
+	signed, err := tlog.SignCheckpoint(s.Key, tlog.Checkpoint{Origin: s.Origin, Size: uint64(size), Hash: root})
+	if err != nil {
+		return nil, err
+	}
+	state := "invalid"
+	if old == nil {
+		state = "missing"
+	}
+	if err := l.Save(ctx, root, signed, fmt.Sprintf("re-signed the checkpoint of %d leaves (the stored one was %s): %s", size, state, why)); err != nil {
+		return nil, err
+	}
+	return signed, nil
+}
+
+// Encode returns a record's stored JSON and its canonical JSON (what its
+// log leaf commits to).
+func Encode(rec qantar.Record) (data, canonical []byte, err error) {
+	if data, err = json.Marshal(rec); err != nil {
+		return nil, nil, fmt.Errorf("encode %s: %w", rec.Kind(), err)
+	}
+	if canonical, err = qantar.Canonical(rec); err != nil {
+		return nil, nil, err
+	}
+	return data, canonical, nil
+}
