@@ -4,11 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/storekit"
 )
 
 // List returns one page of live records of a kind and the number that match.
@@ -77,7 +80,7 @@ func listWhere(a *args, kind qantar.Kind, f qantar.Filter) (string, error) {
 	doc, folded := docColumns(f.Reader)
 	allowed := qantar.FilterFields[kind]
 	for field, value := range f.Where {
-		if !contains(allowed, field) {
+		if !slices.Contains(allowed, field) {
 			return "", qantar.FieldErrorf(field, "cannot filter %s on %q (fields: %s)", kind, field, strings.Join(allowed, ", "))
 		}
 		if len(value) > qantar.MaxShort {
@@ -148,41 +151,19 @@ func jsonFragment(q string) string {
 // first, then numbers (true and false as 1 and 0) by value, then text by
 // its bytes (COLLATE "C" is byte order in UTF-8), each way by id after.
 func listOrder(kind qantar.Kind, sort, doc string) (string, error) {
-	desc := strings.HasPrefix(sort, "-")
-	field := strings.TrimPrefix(sort, "-")
-	dir := " ASC"
-	if desc {
-		dir = " DESC"
+	s, err := storekit.SortOf(kind, sort)
+	if err != nil || s.Column != "" {
+		return s.Then(s.Column), err
 	}
-	switch field {
-	case "", "id":
-		return "id" + dir, nil
-	case "created_at", "updated_at", "version":
-		return field + dir + ", id" + dir, nil
-	}
-	if !contains(qantar.FilterFields[kind], field) {
-		return "", qantar.FieldErrorf("sort", "cannot sort %s on %q", kind, field)
-	}
-	if field == "protection" {
-		return "protection" + dir + ", id" + dir, nil
-	}
-	if qantar.KeptByProjection(kind, field) {
+	if s.Data {
 		doc = "data"
 	}
+	dir, field := s.Dir, s.Field
 	text, typ := jsonText(doc, field), "json_typeof("+jsonValue(doc, field)+")"
 	class := "CASE WHEN " + typ + " IS NULL OR " + typ + " = 'null' THEN 0 WHEN " + typ + " IN ('number', 'boolean') THEN 1 ELSE 2 END"
 	num := "CASE " + typ + " WHEN 'number' THEN " + text + "::numeric WHEN 'boolean' THEN CASE " + text + " WHEN 'true' THEN 1 ELSE 0 END END"
 	str := "(CASE WHEN " + typ + " IN ('string', 'object', 'array') THEN " + text + " END) COLLATE \"C\""
 	return class + dir + ", " + num + dir + ", " + str + dir + ", id" + dir, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // History returns every version of a record, oldest first.
@@ -225,18 +206,15 @@ func (db *DB) Count(ctx context.Context) (map[qantar.Kind]int, error) {
 	if err != nil {
 		return nil, fmt.Errorf("count: %w", err)
 	}
-	defer rows.Close()
 	out := map[qantar.Kind]int{}
 	for _, k := range qantar.Kinds {
 		out[k] = 0
 	}
-	for rows.Next() {
-		var k string
-		var n int
-		if err := rows.Scan(&k, &n); err != nil {
-			return nil, err
-		}
+	var k string
+	var n int
+	_, err = pgx.ForEachRow(rows, []any{&k, &n}, func() error {
 		out[qantar.Kind(k)] = n
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }

@@ -59,20 +59,17 @@ func (db *DB) ListTokens(ctx context.Context) ([]qantar.Token, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list tokens: %w", err)
 	}
-	defer rows.Close()
-	var out []qantar.Token
-	for rows.Next() {
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (qantar.Token, error) {
 		var t qantar.Token
 		var revoked *time.Time
-		if err := rows.Scan(&t.ID, &t.Name, &t.Role, &t.CreatedAt, &revoked); err != nil {
-			return nil, err
+		if err := r.Scan(&t.ID, &t.Name, &t.Role, &t.CreatedAt, &revoked); err != nil {
+			return t, err
 		}
 		t.CreatedAt = t.CreatedAt.UTC()
 		if revoked != nil {
 			r := revoked.UTC()
 			t.RevokedAt = &r
 		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+		return t, nil
+	})
 }

@@ -100,16 +100,7 @@ func (db *DB) ListUsers(ctx context.Context) ([]*qantar.User, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list users: %w", err)
 	}
-	defer rows.Close()
-	var out []*qantar.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (*qantar.User, error) { return scanUser(r) })
 }
 
 // CreateSession stores a session.

@@ -5,11 +5,13 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/storekit"
 )
 
 // List returns one page of live records of a kind and the number that match.
@@ -106,7 +108,7 @@ func listWhere(kind qantar.Kind, f qantar.Filter) (string, []any, error) {
 	doc := docColumn(f.Reader)
 	allowed := qantar.FilterFields[kind]
 	for field, value := range f.Where {
-		if !contains(allowed, field) {
+		if !slices.Contains(allowed, field) {
 			return "", nil, qantar.FieldErrorf(field, "cannot filter %s on %q (fields: %s)", kind, field, strings.Join(allowed, ", "))
 		}
 		if len(value) > qantar.MaxShort {
@@ -159,40 +161,17 @@ func filterValue(v string) any {
 }
 
 func listOrder(kind qantar.Kind, sort, doc string) (string, error) {
-	desc := strings.HasPrefix(sort, "-")
-	field := strings.TrimPrefix(sort, "-")
-	dir := " ASC"
-	if desc {
-		dir = " DESC"
+	s, err := storekit.SortOf(kind, sort)
+	if err != nil || s.Column != "" {
+		return s.Then(s.Column), err
 	}
-	switch field {
-	case "", "id":
-		return "id" + dir, nil
-	case "created_at", "updated_at", "version":
-		return field + dir + ", id" + dir, nil
-	}
-	if !contains(qantar.FilterFields[kind], field) {
-		return "", qantar.FieldErrorf("sort", "cannot sort %s on %q", kind, field)
-	}
-	if field == "protection" {
-		return "protection" + dir + ", id" + dir, nil
-	}
-	if qantar.KeptByProjection(kind, field) {
+	if s.Data {
 		doc = "data"
 	}
-	return "json_extract(" + doc + ", '$." + field + "')" + dir + ", id" + dir, nil
+	return s.Then("json_extract(" + doc + ", '$." + s.Field + "')"), nil
 }
 
 func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?,", n), ",") }
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
 
 // History returns every version of a record, oldest first.
 func (db *DB) History(ctx context.Context, kind qantar.Kind, id int64) ([]qantar.Version, error) {

@@ -8,6 +8,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/tlog"
@@ -103,4 +105,45 @@ func Encode(rec qantar.Record) (data, canonical []byte, err error) {
 		return nil, nil, err
 	}
 	return data, canonical, nil
+}
+
+// Sort is how a list is sorted (Filter.Sort: a field, "-" before it for
+// descending), as both stores read it.
+type Sort struct {
+	Dir    string // " ASC" or " DESC"
+	Column string // a column of the records table, or "" for a JSON field
+	Field  string // the JSON field when Column is ""
+	Data   bool   // the field is read from data, not the reader's projection
+}
+
+// SortOf checks a sort of kind's records and says on what it sorts.
+func SortOf(kind qantar.Kind, sort string) (Sort, error) {
+	s := Sort{Dir: " ASC", Field: strings.TrimPrefix(sort, "-")}
+	if strings.HasPrefix(sort, "-") {
+		s.Dir = " DESC"
+	}
+	switch s.Field {
+	case "", "id":
+		s.Column = "id"
+		return s, nil
+	case "created_at", "updated_at", "version":
+		s.Column = s.Field
+		return s, nil
+	}
+	if !slices.Contains(qantar.FilterFields[kind], s.Field) {
+		return Sort{}, qantar.FieldErrorf("sort", "cannot sort %s on %q", kind, s.Field)
+	}
+	if s.Field == "protection" {
+		s.Column = s.Field
+	}
+	s.Data = qantar.KeptByProjection(kind, s.Field)
+	return s, nil
+}
+
+// Then returns the ORDER BY of a sort by expr, ties broken by id.
+func (s Sort) Then(expr string) string {
+	if expr == "id" {
+		return "id" + s.Dir
+	}
+	return expr + s.Dir + ", id" + s.Dir
 }
