@@ -42,8 +42,10 @@ type estimateFlags struct {
 }
 
 func runEstimate(ctx context.Context, m *Main, args []string) error {
-	fs := m.newFlags("estimate", "FILE.csv [flags]")
+	fs := m.newFlags("estimate", "FILE.csv [flags]   or   qantar estimate --db D [--method M] [--by place]")
 	var o estimateFlags
+	db := fs.String("db", "", "estimate from the lists in this database (its Sources of kind list), as the site's /api/v1/estimate does, instead of a FILE")
+	by := fs.String("by", "", "with --db: place, to estimate within each place of death and add the estimates up")
 	fs.StringVar(&o.method, "method", "loglinear", "lp, chapman, loglinear or lcmcr")
 	fs.StringVar(&o.model, "model", "", "loglinear: the model's interactions by list number or name, e.g. 1:2,2:3 or EXH:ABA (\"main\": independence); without it, a search")
 	fs.StringVar(&o.sel, "select", "", "loglinear: search all hierarchical models and choose by aic or bic (default bic)")
@@ -74,6 +76,16 @@ func runEstimate(ctx context.Context, m *Main, args []string) error {
 		}
 		files = append(files, fs.Arg(0))
 		args = fs.Args()[1:]
+	}
+	if *db != "" {
+		if len(files) > 0 {
+			return usagef("give --db or a FILE, not both")
+		}
+		method := ""
+		if set["method"] {
+			method = o.method
+		}
+		return runEstimateDB(ctx, m, *db, method, *by)
 	}
 	if len(files) != 1 {
 		return usagef("want one FILE.csv (or - for standard input), got %d", len(files))
