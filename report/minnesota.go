@@ -5,6 +5,7 @@ import (
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/law"
+	"github.com/qantar-project/qantar/locale"
 )
 
 // Item is one question of the Minnesota Protocol checklist, asked of every
@@ -19,16 +20,22 @@ type Item struct {
 
 // MinnesotaItems lists the checklist in the order it is shown.
 var MinnesotaItems = []Item{
-	{"investigation_prompt", law.Labels{EN: "An investigation was opened promptly", RU: "Расследование начато незамедлительно", KK: "Тергеу дереу басталды"}},
-	{"autopsy_performed", law.Labels{EN: "An autopsy was performed", RU: "Проведено вскрытие", KK: "Мәйітті сот-медициналық ашу жүргізілді"}},
-	{"autopsy_report_to_family", law.Labels{EN: "The autopsy report was given to the family", RU: "Заключение о вскрытии выдано семье", KK: "Мәйітті ашу қорытындысы отбасына берілді"}},
-	{"remains_returned", law.Labels{EN: "The body was returned to the family", RU: "Тело возвращено семье", KK: "Мәйіт отбасына қайтарылды"}},
-	{"family_victim_status", law.Labels{EN: "The family was recognised as victims in the case", RU: "Родственники признаны потерпевшими по делу", KK: "Туыстары іс бойынша жәбірленуші деп танылды"}},
-	{"family_informed", law.Labels{EN: "The family was informed of progress", RU: "Семью информируют о ходе расследования", KK: "Отбасына тергеу барысы туралы хабарланады"}},
-	{"independent_body", law.Labels{EN: "Investigated by a body independent of the units involved", RU: "Расследует орган, независимый от причастных подразделений", KK: "Қатысы бар бөлімшелерден тәуелсіз орган тергейді"}},
-	{"perpetrators_identified", law.Labels{EN: "The perpetrators were identified", RU: "Виновные установлены", KK: "Кінәлілер анықталды"}},
-	{"command_examined", law.Labels{EN: "The chain of command was examined", RU: "Проверена цепочка командования", KK: "Басқару тізбегі тексерілді"}},
-	{"findings_public", law.Labels{EN: "The findings were made public", RU: "Выводы опубликованы", KK: "Қорытындылар жарияланды"}},
+	{"investigation_prompt", labels("An investigation was opened promptly")},
+	{"autopsy_performed", labels("An autopsy was performed")},
+	{"autopsy_report_to_family", labels("The autopsy report was given to the family")},
+	{"remains_returned", labels("The body was returned to the family")},
+	{"family_victim_status", labels("The family was recognised as victims in the case")},
+	{"family_informed", labels("The family was informed of progress")},
+	{"independent_body", labels("Investigated by a body independent of the units involved")},
+	{"perpetrators_identified", labels("The perpetrators were identified")},
+	{"command_examined", labels("The chain of command was examined")},
+	{"findings_public", labels("The findings were made public")},
+}
+
+// labels gives a catalogue key's text in kk, ru and en, for the JSON answers
+// that carry all three.
+func labels(key string) law.Labels {
+	return law.Labels{EN: locale.For("en").S(key), RU: locale.For("ru").S(key), KK: locale.For("kk").S(key)}
 }
 
 // Answers to a checklist item.

@@ -1,12 +1,11 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
-	"sort"
 	"time"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/chart"
 	"github.com/qantar-project/qantar/report"
 )
 
@@ -19,9 +18,9 @@ type homeView struct {
 	OfficialSource link
 	Stats          report.Stats
 	Checkpoint     CheckpointRef
-	ByCity         barChart
-	ByDate         barChart
-	Deaths         timeChart
+	ByCity         chart.Bars
+	ByDate         chart.Bars
+	Deaths         chart.Time
 	Latest         []change
 }
 
@@ -111,61 +110,3 @@ type bufferWriter struct {
 func (b *bufferWriter) Header() http.Header         { return b.header }
 func (b *bufferWriter) WriteHeader(int)             {}
 func (b *bufferWriter) Write(p []byte) (int, error) { b.buf = append(b.buf, p...); return len(p), nil }
-
-// cityChart shows deaths by city, most first.
-func (p *site) cityChart(t tr, d *homeData) barChart {
-	var bars []bar
-	for _, c := range d.stats.ByCity {
-		if c.Funnel.Deaths == 0 {
-			continue
-		}
-		label := t.S("place unknown")
-		href := ""
-		if c.PlaceID != 0 {
-			label, href = t.Text(c.Name), recordHref(qantar.KindPlace, c.PlaceID)
-		}
-		bars = append(bars, bar{Label: label, Value: c.Funnel.Deaths, Href: href})
-	}
-	sort.SliceStable(bars, func(i, j int) bool { return bars[i].Value > bars[j].Value })
-	return newBarChart(t.S("Deaths by city"), bars, 15)
-}
-
-// dateChart shows deaths by date, in date order.
-func dateChart(t tr, st report.Stats) barChart {
-	var bars []bar
-	for _, d := range st.ByDate {
-		if d.Funnel.Deaths == 0 {
-			continue
-		}
-		label := d.Date
-		if label == "unknown" {
-			label = t.S("date unknown")
-		}
-		bars = append(bars, bar{Label: label, Value: d.Funnel.Deaths})
-	}
-	return newBarChart(t.S("Deaths by date"), bars, 31)
-}
-
-// deathsChart shows the claimed death tolls over time beside the count
-// documented here.
-func deathsChart(t tr, st report.Stats) timeChart {
-	for _, s := range st.Figures {
-		if s.Measure != "deaths" || s.PlaceID != 0 {
-			continue
-		}
-		var vals []timeValue
-		for _, pt := range s.Points {
-			d, err := qantar.ParseDate(pt.AsOf)
-			if err != nil {
-				continue
-			}
-			vals = append(vals, timeValue{At: d.Time(), Value: pt.Value, Official: pt.Official,
-				Label: fmt.Sprintf("%s: %s (%s)", pt.AsOf, t.Num(int(pt.Value)), t.Text(pt.ClaimedBy)),
-				Href:  recordHref(qantar.KindFigure, pt.FigureID)})
-		}
-		c := newTimeChart(t.S("Death toll over time"), vals, s.Documented)
-		c.Official, c.Independent, c.DocumentedLabel = t.S("official count"), t.S("independent count"), t.S("documented in Qantar")
-		return c
-	}
-	return timeChart{}
-}

@@ -3,15 +3,14 @@ package web
 import (
 	"context"
 	"fmt"
-	"html/template"
 	"math"
 	"net/http"
 	"sort"
 	"strconv"
 	"sync"
-	"time"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/chart"
 	"github.com/qantar-project/qantar/law"
 	"github.com/qantar-project/qantar/report"
 )
@@ -31,11 +30,11 @@ type statsView struct {
 	FromSize   string
 	Moves      []moveRow
 	Overdue    []overdueRow
-	FunnelSVG  template.HTML
+	Funnel     chart.Bars
 	ByStatus   []countRow
 	Grounds    []groundRow
 	Addressees []addresseeRow
-	Series     []seriesView
+	Series     []chart.Time
 	Minnesota  []report.ItemCount
 	MinnLabels []string
 	Estimate   estimateView
@@ -58,10 +57,6 @@ type groundRow struct {
 type addresseeRow struct {
 	Addressee link
 	Counts    report.ComplaintCounts
-}
-
-type seriesView struct {
-	SVG template.HTML
 }
 
 // estimateView is the estimated total beside the documented and official
@@ -113,15 +108,13 @@ func (p *site) stats(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	day, _ := time.Parse(time.DateOnly, st.AsOf)
 	pg := statsView{base: p.newBase(r, ""), AsOf: st.AsOf, Stats: st, Checkpoint: st.Checkpoint}
 	t := pg.T
 	pg.Title = t.S("Accountability dashboard")
 	if err := p.statsMoves(r, &pg); err != nil {
 		return err
 	}
-	// The SVG comes from package report, which escapes every text it draws.
-	pg.FunnelSVG = template.HTML(report.FunnelSVG(st.Funnel, lang)) // #nosec: drawn by report, text escaped
+	pg.Funnel = report.FunnelChart(st.Funnel, lang)
 	for step, n := range st.Cases.ByStatus {
 		label := t.S("no step recorded")
 		if step != "none" {
@@ -142,8 +135,7 @@ func (p *site) stats(w http.ResponseWriter, r *http.Request) error {
 				title += ": " + t.title(pl)
 			}
 		}
-		svg := report.SeriesSVG(s, title, lang, day)
-		pg.Series = append(pg.Series, seriesView{SVG: template.HTML(svg)}) // #nosec: drawn by report, text escaped
+		pg.Series = append(pg.Series, report.SeriesChart(s, title, lang, figureHref))
 	}
 	pg.Minnesota = st.Minnesota
 	for _, m := range st.Minnesota {
