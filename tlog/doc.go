@@ -63,16 +63,18 @@
 // malformed path or input (400), ENOTFOUND for a tile or leaf the tree does
 // not have (404); any other error is the store's.
 //
-// # Verifying (proof.go, remote.go)
+// # Verifying (proof.go; remote verification in tlog/client)
 //
 // ScanLeaves recomputes the root from a store's leaves (and compares the
 // stored tile nodes) for `qantar verify --db`, calling back for each leaf
 // so that the store can check it against its record version (Leaf.Matches);
 // a Builder or RebuildRoot does the same over any stream of leaves.
 // RecordProof.Verify checks one version's inclusion proof offline.
-// VerifyRemote checks a mirror over HTTP as a third party would: signature,
-// every tile and bundle, the root, an old checkpoint as a prefix, and the
-// public records' commitments (RemoteOptions.Records, RecordVersionOf).
+// Package tlog/client checks a mirror over HTTP as a third party would:
+// signature, every tile and bundle, the root, an old checkpoint as a
+// prefix (keeping the evidence of a fork), and the public records'
+// commitments. (remote.go is its old copy, left until package publish
+// moves to it.)
 //
 // A store may also implement NodeRangeReader, which ReadTile then uses to
 // read a tile's 256 nodes with one range scan.

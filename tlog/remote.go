@@ -1,5 +1,13 @@
 package tlog
 
+// This file is the old home of remote verification, kept only while
+// package publish still calls VerifyRemote: its home is now tlog/client
+// (client.Verify, which also keeps the evidence of a fork). Do not use it
+// in new code; delete this file and remote_test.go once publish/check.go
+// and publish_test.go use tlog/client (tlog.VerifyRemote → client.Verify,
+// RemoteOptions → client.Options, Report, VerificationError, RecordVersion,
+// RecordVersionOf and MaxProblems → client's).
+
 import (
 	"bytes"
 	"context"
@@ -13,14 +21,6 @@ import (
 	"time"
 
 	"github.com/qantar-project/qantar"
-)
-
-// The paths a Qantar server or static mirror serves its log at, under its
-// base URL.
-const (
-	PathCheckpoint = "/log/checkpoint"
-	PathKey        = "/log/key"
-	PathTilePrefix = "/log/" // + TileID.Path()
 )
 
 // RemoteOptions says what a third party holds when it checks a mirror.

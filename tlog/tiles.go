@@ -25,6 +25,14 @@ const TileWidth = 1 << TileHeight
 // MaxTileLevel is the highest level a tile path may name (the spec's limit).
 const MaxTileLevel = 63
 
+// The paths a Qantar server or static mirror serves its log at, under its
+// base URL.
+const (
+	PathCheckpoint = "/log/checkpoint"
+	PathKey        = "/log/key"
+	PathTilePrefix = "/log/" // + TileID.Path()
+)
+
 // TileID names a hash tile (tile/<L>/<N>[.p/<W>]) or an entry bundle
 // (tile/entries/<N>[.p/<W>]).
 type TileID struct {

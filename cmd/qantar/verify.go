@@ -16,7 +16,7 @@ import (
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/publish"
-	"github.com/qantar-project/qantar/tlog"
+	tlogclient "github.com/qantar-project/qantar/tlog/client"
 )
 
 func init() {
@@ -34,7 +34,7 @@ func runVerify(ctx context.Context, m *Main, args []string) error {
 	base := fs.String("url", "", "base URL of a Qantar server or mirror to verify as a third party")
 	old := fs.String("checkpoint", "", "a signed checkpoint kept from earlier; the log must extend it (--url)")
 	key := fs.String("key", "", "the log's note verifier key, obtained out of band (--url; default: fetched from the mirror)")
-	save := fs.String("save", "", "write the verified checkpoint to this file, to check against next time (--url)")
+	save := fs.String("save", "", "write the verified checkpoint to this file, to check against next time; if the log contradicts --checkpoint, write the evidence of the fork there instead (--url)")
 	records := fs.Bool("records", true, "check every public record's current version against its leaf (--url)")
 	if err := m.parseFlags(fs, args); err != nil {
 		return err
@@ -95,22 +95,25 @@ func (m *Main) verifyURL(ctx context.Context, base, oldPath, key, save string, r
 		return usagef("--url must be an http or https URL, not %q", base)
 	}
 	base = strings.TrimSuffix(base, "/")
-	opts := tlog.RemoteOptions{VerifierKey: key}
+	opts := tlogclient.Options{VerifierKey: key}
 	if oldPath != "" {
 		if opts.OldCheckpoint, err = os.ReadFile(oldPath); err != nil {
 			return qantar.Errorf(qantar.EINVALID, "read --checkpoint: %v", err)
 		}
 	}
-	client := &http.Client{Timeout: 60 * time.Second}
+	hc := &http.Client{Timeout: 60 * time.Second}
 	if records {
-		opts.Records = publicRecords(ctx, client, base)
+		opts.Records = publicRecords(ctx, hc, base)
 	}
-	rep, err := tlog.VerifyRemote(ctx, client, base, opts)
+	rep, err := tlogclient.Verify(ctx, hc, base, opts)
 	if rep != nil {
 		rep.WriteText(m.Stdout)
 	}
-	var ve *tlog.VerificationError
+	var ve *tlogclient.VerificationError
 	if errors.As(err, &ve) {
+		if err := m.saveEvidence(err, save); err != nil {
+			return err
+		}
 		return qantar.Errorf(qantar.EINVALID, "verification failed")
 	} else if err != nil {
 		return qantar.Errorf(qantar.EINVALID, "cannot read %s: %v", base, err)
@@ -120,6 +123,26 @@ func (m *Main) verifyURL(ctx context.Context, base, oldPath, key, save string, r
 			return err
 		}
 	}
+	return nil
+}
+
+// saveEvidence writes the evidence of a fork that err carries to path
+// (--save), in place of the checkpoint that would have been kept: both
+// signed checkpoints and the consistency proof (client.Evidence), what a
+// third party needs to show that the log signed two histories.
+func (m *Main) saveEvidence(err error, path string) error {
+	var ie *tlogclient.InconsistencyError
+	if path == "" || !errors.As(err, &ie) {
+		return nil
+	}
+	b, err := ie.Evidence.Marshal()
+	if err != nil {
+		return err
+	}
+	if err := writeFileAtomic(path, b); err != nil {
+		return fmt.Errorf("write the evidence of the fork: %w", err)
+	}
+	fmt.Fprintf(m.Stdout, "evidence:   %s\n            written to %s (both signed checkpoints and the consistency proof): keep it, and show it to others\n", ie.Evidence.Summary(), path)
 	return nil
 }
 
@@ -135,8 +158,8 @@ func (m *Main) verifyURL(ctx context.Context, base, oldPath, key, save string, r
 // earlier versions served with a salt are yielded too, from the data the
 // history shows: every version the public sees whole is checked against its
 // leaf. A version served without a salt is counted as withheld.
-func publicRecords(ctx context.Context, client *http.Client, base string) iter.Seq2[tlog.RecordVersion, error] {
-	return func(yield func(tlog.RecordVersion, error) bool) {
+func publicRecords(ctx context.Context, hc *http.Client, base string) iter.Seq2[tlogclient.RecordVersion, error] {
+	return func(yield func(tlogclient.RecordVersion, error) bool) {
 		// A static mirror's salts, read once it is known to be static.
 		var staticVersions []qantar.Version
 		type vkey struct {
@@ -147,8 +170,8 @@ func publicRecords(ctx context.Context, client *http.Client, base string) iter.S
 		staticSalts := map[vkey]qantar.Version{}
 		current := map[vkey]bool{}
 		// salted turns a served version into what the log check needs.
-		salted := func(v qantar.Version) (tlog.RecordVersion, error) {
-			rv := tlog.RecordVersion{Kind: v.Kind, ID: v.ID, Version: v.Version, Canonical: v.Data, Reason: v.Reason}
+		salted := func(v qantar.Version) (tlogclient.RecordVersion, error) {
+			rv := tlogclient.RecordVersion{Kind: v.Kind, ID: v.ID, Version: v.Version, Canonical: v.Data, Reason: v.Reason}
 			if v.Salt != "" {
 				var err error
 				if rv.Salt, err = hex.DecodeString(v.Salt); err != nil {
@@ -168,12 +191,12 @@ func publicRecords(ctx context.Context, client *http.Client, base string) iter.S
 			var items []json.RawMessage
 			if !static {
 				for offset := 0; ; offset += qantar.MaxLimit {
-					page, err := fetchPage(ctx, client, fmt.Sprintf("%s/api/v1/%s?limit=%d&offset=%d", base, kind, qantar.MaxLimit, offset))
+					page, err := fetchPage(ctx, hc, fmt.Sprintf("%s/api/v1/%s?limit=%d&offset=%d", base, kind, qantar.MaxLimit, offset))
 					if errors.Is(err, errNotFound) && i == 0 && offset == 0 {
 						static = true
 						break
 					} else if err != nil {
-						yield(tlog.RecordVersion{}, err)
+						yield(tlogclient.RecordVersion{}, err)
 						return
 					}
 					items = append(items, page.Items...)
@@ -184,14 +207,14 @@ func publicRecords(ctx context.Context, client *http.Client, base string) iter.S
 			}
 			if static {
 				var err error
-				if items, err = fetchArray(ctx, client, fmt.Sprintf("%s/data/%s.json", base, kind)); err != nil {
-					yield(tlog.RecordVersion{}, err)
+				if items, err = fetchArray(ctx, hc, fmt.Sprintf("%s/data/%s.json", base, kind)); err != nil {
+					yield(tlogclient.RecordVersion{}, err)
 					return
 				}
 				if i == 0 {
-					err := getJSON(ctx, client, base+"/"+publish.VersionsFile, &staticVersions)
+					err := getJSON(ctx, hc, base+"/"+publish.VersionsFile, &staticVersions)
 					if err != nil && !errors.Is(err, errNotFound) { // a mirror made before salts has none
-						yield(tlog.RecordVersion{}, err)
+						yield(tlogclient.RecordVersion{}, err)
 						return
 					}
 					for _, v := range staticVersions {
@@ -202,11 +225,11 @@ func publicRecords(ctx context.Context, client *http.Client, base string) iter.S
 			for _, raw := range items {
 				rec, err := qantar.New(kind)
 				if err != nil {
-					yield(tlog.RecordVersion{}, err)
+					yield(tlogclient.RecordVersion{}, err)
 					return
 				}
 				if err := json.Unmarshal(raw, rec); err != nil {
-					yield(tlog.RecordVersion{}, fmt.Errorf("%s: %w", kind, err))
+					yield(tlogclient.RecordVersion{}, fmt.Errorf("%s: %w", kind, err))
 					return
 				}
 				m := rec.GetMeta()
@@ -232,10 +255,10 @@ func publicRecords(ctx context.Context, client *http.Client, base string) iter.S
 				}
 				canon, err := qantar.Canonical(rec)
 				if err != nil {
-					yield(tlog.RecordVersion{}, err)
+					yield(tlogclient.RecordVersion{}, err)
 					return
 				}
-				rv := tlog.RecordVersion{Kind: kind, ID: m.ID, Version: m.Version, Canonical: canon, Withheld: withheld}
+				rv := tlogclient.RecordVersion{Kind: kind, ID: m.ID, Version: m.Version, Canonical: canon, Withheld: withheld}
 				current[vkey{kind, m.ID, m.Version}] = true
 				var earlier []qantar.Version
 				switch {
@@ -244,22 +267,22 @@ func publicRecords(ctx context.Context, client *http.Client, base string) iter.S
 					if v, ok := staticSalts[vkey{kind, m.ID, m.Version}]; ok {
 						sv, err := salted(v)
 						if err != nil {
-							yield(tlog.RecordVersion{}, err)
+							yield(tlogclient.RecordVersion{}, err)
 							return
 						}
 						rv.Salt, rv.Reason = sv.Salt, sv.Reason
 					}
 				default:
 					var h struct{ Versions []qantar.Version }
-					if err := getJSON(ctx, client, fmt.Sprintf("%s/api/v1/%s/%d/history", base, kind, m.ID), &h); err != nil {
-						yield(tlog.RecordVersion{}, err)
+					if err := getJSON(ctx, hc, fmt.Sprintf("%s/api/v1/%s/%d/history", base, kind, m.ID), &h); err != nil {
+						yield(tlogclient.RecordVersion{}, err)
 						return
 					}
 					for _, v := range h.Versions {
 						if v.Version == m.Version {
 							sv, err := salted(v)
 							if err != nil {
-								yield(tlog.RecordVersion{}, err)
+								yield(tlogclient.RecordVersion{}, err)
 								return
 							}
 							rv.Salt, rv.Reason = sv.Salt, sv.Reason
@@ -296,9 +319,9 @@ func publicRecords(ctx context.Context, client *http.Client, base string) iter.S
 var errNotFound = errors.New("not found")
 
 // fetchArray reads a JSON array (an open data file of a static mirror).
-func fetchArray(ctx context.Context, client *http.Client, u string) ([]json.RawMessage, error) {
+func fetchArray(ctx context.Context, hc *http.Client, u string) ([]json.RawMessage, error) {
 	var items []json.RawMessage
-	if err := getJSON(ctx, client, u, &items); err != nil {
+	if err := getJSON(ctx, hc, u, &items); err != nil {
 		if errors.Is(err, errNotFound) {
 			err = fmt.Errorf("%w (a mirror serves either the API or the open data of qantar publish)", err)
 		}
@@ -311,21 +334,21 @@ type rawPage struct {
 	Items []json.RawMessage `json:"items"`
 }
 
-func fetchPage(ctx context.Context, client *http.Client, u string) (*rawPage, error) {
+func fetchPage(ctx context.Context, hc *http.Client, u string) (*rawPage, error) {
 	var p rawPage
-	if err := getJSON(ctx, client, u, &p); err != nil {
+	if err := getJSON(ctx, hc, u, &p); err != nil {
 		return nil, err
 	}
 	return &p, nil
 }
 
 // getJSON decodes the JSON at u into v; a 404 is errNotFound.
-func getJSON(ctx context.Context, client *http.Client, u string, v any) error {
+func getJSON(ctx context.Context, hc *http.Client, u string, v any) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return err
 	}
-	resp, err := client.Do(req)
+	resp, err := hc.Do(req)
 	if err != nil {
 		return err
 	}
