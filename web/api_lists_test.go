@@ -58,4 +58,18 @@ func TestListsCompareCountsProtectedNamesNone(t *testing.T) {
 			t.Fatalf("%s: %d %s, want 400", q, code, body)
 		}
 	}
+	// The page, in Russian, without JavaScript: counts, the public name,
+	// the protected counted and not named.
+	code, body, _ = fx.get(t, nil, "/lists/compare?lang=ru&a="+itoa(a)+"&b="+itoa(b))
+	if code != 200 || !strings.Contains(body, publicName) || !strings.Contains(body, "защищённое лицо") {
+		t.Fatalf("page: %d\n%s", code, body)
+	}
+	for _, secret := range []string{confidentialName, confidentialRu, restrictedName} {
+		if strings.Contains(body, secret) {
+			t.Fatalf("a protected name on the page")
+		}
+	}
+	if code, _, _ := fx.get(t, nil, "/lists/compare?a="+itoa(a)); code != 400 {
+		t.Fatalf("one list: %d, want 400", code)
+	}
 }

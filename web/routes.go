@@ -66,6 +66,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /import", p.page(p.importForm))
 	mux.Handle("POST /import", p.page(p.importPost))
 	mux.Handle("GET /linkage", p.page(p.linkageReview))
+	mux.Handle("GET /lists/compare", p.page(p.listsCompare))
 	mux.Handle("POST /linkage/merge", p.page(p.linkageMerge))
 	for _, k := range p.kinds {
 		mux.Handle("GET /edit/"+string(k)+"/new", p.page(p.editNew(k)))

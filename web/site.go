@@ -110,7 +110,7 @@ func parseTemplates(fsys fs.FS, funcs template.FuncMap) (map[string]*template.Te
 // pageNames are the page templates the handlers render; parseTemplates
 // refuses a file that is not one of them, and TestTemplatesUsed checks that
 // each is rendered by a handler.
-var pageNames = []string{"audit", "edit", "error", "history", "home", "import", "linkage", "list", "login", "record", "search", "stats", "users", "victims", "workspace"}
+var pageNames = []string{"audit", "edit", "error", "history", "home", "import", "linkage", "list", "lists", "login", "record", "search", "stats", "users", "victims", "workspace"}
 
 // base is what every page carries: the translator, the reader, the path (for
 // the language switch) and the title.
