@@ -160,151 +160,23 @@ func (m *Main) saveEvidence(err error, path string) error {
 // leaf. A version served without a salt is counted as withheld.
 func publicRecords(ctx context.Context, hc *http.Client, base string) iter.Seq2[tlogclient.RecordVersion, error] {
 	return func(yield func(tlogclient.RecordVersion, error) bool) {
-		// A static mirror's salts, read once it is known to be static.
-		var staticVersions []qantar.Version
-		type vkey struct {
-			kind    qantar.Kind
-			id      int64
-			version int
-		}
-		staticSalts := map[vkey]qantar.Version{}
-		current := map[vkey]bool{}
-		// salted turns a served version into what the log check needs.
-		salted := func(v qantar.Version) (tlogclient.RecordVersion, error) {
-			rv := tlogclient.RecordVersion{Kind: v.Kind, ID: v.ID, Version: v.Version, Canonical: v.Data, Reason: v.Reason}
-			if v.Salt != "" {
-				var err error
-				if rv.Salt, err = hex.DecodeString(v.Salt); err != nil {
-					return rv, fmt.Errorf("%s %d version %d: salt %q is not hex", v.Kind, v.ID, v.Version, v.Salt)
-				}
-			}
-			return rv, nil
-		}
-		hidden := map[int64]bool{}    // protected persons, shown as placeholders
-		shown := map[int64]bool{}     // persons shown in full
-		victimOf := map[int64]int64{} // acts → their victims
-		// A person the mirror does not show in full (a placeholder, or left
-		// out of open data) is one whose details VisibleWith withholds.
-		withheldPerson := func(id int64) bool { return hidden[id] || !shown[id] }
-		static := false
+		w := &publicWalk{ctx: ctx, hc: hc, base: base, staticSalts: map[vkey]qantar.Version{}, current: map[vkey]bool{},
+			hidden: map[int64]bool{}, shown: map[int64]bool{}, victimOf: map[int64]int64{}}
 		for i, kind := range qantar.Kinds {
-			var items []json.RawMessage
-			if !static {
-				for offset := 0; ; offset += qantar.MaxLimit {
-					page, err := fetchPage(ctx, hc, fmt.Sprintf("%s/api/v1/%s?limit=%d&offset=%d", base, kind, qantar.MaxLimit, offset))
-					if errors.Is(err, errNotFound) && i == 0 && offset == 0 {
-						static = true
-						break
-					} else if err != nil {
-						yield(tlogclient.RecordVersion{}, err)
-						return
-					}
-					items = append(items, page.Items...)
-					if len(page.Items) < qantar.MaxLimit {
-						break
-					}
-				}
-			}
-			if static {
-				var err error
-				if items, err = fetchArray(ctx, hc, fmt.Sprintf("%s/data/%s.json", base, kind)); err != nil {
-					yield(tlogclient.RecordVersion{}, err)
-					return
-				}
-				if i == 0 {
-					err := getJSON(ctx, hc, base+"/"+publish.VersionsFile, &staticVersions)
-					if err != nil && !errors.Is(err, errNotFound) { // a mirror made before salts has none
-						yield(tlogclient.RecordVersion{}, err)
-						return
-					}
-					for _, v := range staticVersions {
-						staticSalts[vkey{v.Kind, v.ID, v.Version}] = v
-					}
-				}
+			items, err := w.items(i, kind)
+			if err != nil {
+				yield(tlogclient.RecordVersion{}, err)
+				return
 			}
 			for _, raw := range items {
-				rec, err := qantar.New(kind)
-				if err != nil {
-					yield(tlogclient.RecordVersion{}, err)
+				if !w.record(kind, raw, yield) {
 					return
-				}
-				if err := json.Unmarshal(raw, rec); err != nil {
-					yield(tlogclient.RecordVersion{}, fmt.Errorf("%s: %w", kind, err))
-					return
-				}
-				m := rec.GetMeta()
-				if qantar.IsPlaceholder(rec) {
-					hidden[m.ID] = true
-					continue
-				}
-				withheld := false
-				switch r := rec.(type) {
-				case *qantar.Person:
-					shown[r.ID] = true
-				case *qantar.Act:
-					victimOf[r.ID] = r.VictimID
-					withheld = withheldPerson(r.VictimID)
-				case *qantar.Citation:
-					switch r.RecordKind {
-					case qantar.KindPerson:
-						withheld = withheldPerson(r.RecordID)
-					case qantar.KindAct:
-						v, ok := victimOf[r.RecordID]
-						withheld = !ok || withheldPerson(v)
-					}
-				}
-				canon, err := qantar.Canonical(rec)
-				if err != nil {
-					yield(tlogclient.RecordVersion{}, err)
-					return
-				}
-				rv := tlogclient.RecordVersion{Kind: kind, ID: m.ID, Version: m.Version, Canonical: canon, Withheld: withheld}
-				current[vkey{kind, m.ID, m.Version}] = true
-				var earlier []qantar.Version
-				switch {
-				case withheld:
-				case static:
-					if v, ok := staticSalts[vkey{kind, m.ID, m.Version}]; ok {
-						sv, err := salted(v)
-						if err != nil {
-							yield(tlogclient.RecordVersion{}, err)
-							return
-						}
-						rv.Salt, rv.Reason = sv.Salt, sv.Reason
-					}
-				default:
-					var h struct{ Versions []qantar.Version }
-					if err := getJSON(ctx, hc, fmt.Sprintf("%s/api/v1/%s/%d/history", base, kind, m.ID), &h); err != nil {
-						yield(tlogclient.RecordVersion{}, err)
-						return
-					}
-					for _, v := range h.Versions {
-						if v.Version == m.Version {
-							sv, err := salted(v)
-							if err != nil {
-								yield(tlogclient.RecordVersion{}, err)
-								return
-							}
-							rv.Salt, rv.Reason = sv.Salt, sv.Reason
-						} else if v.Salt != "" {
-							earlier = append(earlier, v)
-						}
-					}
-				}
-				if !yield(rv, nil) {
-					return
-				}
-				for _, v := range earlier {
-					sv, err := salted(v)
-					if !yield(sv, err) || err != nil {
-						return
-					}
 				}
 			}
 		}
 		// A static mirror's earlier versions, as data/versions.json shows them.
-		for _, v := range staticVersions {
-			if current[vkey{v.Kind, v.ID, v.Version}] {
+		for _, v := range w.staticVersions {
+			if w.current[vkey{v.Kind, v.ID, v.Version}] {
 				continue
 			}
 			sv, err := salted(v)
@@ -313,6 +185,163 @@ func publicRecords(ctx context.Context, hc *http.Client, base string) iter.Seq2[
 			}
 		}
 	}
+}
+
+type vkey struct {
+	kind    qantar.Kind
+	id      int64
+	version int
+}
+
+// publicWalk is publicRecords' state over one mirror.
+type publicWalk struct {
+	ctx  context.Context
+	hc   *http.Client
+	base string
+	// A static mirror's salts, read once it is known to be static.
+	static         bool
+	staticVersions []qantar.Version
+	staticSalts    map[vkey]qantar.Version
+	current        map[vkey]bool
+	hidden         map[int64]bool  // protected persons, shown as placeholders
+	shown          map[int64]bool  // persons shown in full
+	victimOf       map[int64]int64 // acts → their victims
+}
+
+// salted turns a served version into what the log check needs.
+func salted(v qantar.Version) (tlogclient.RecordVersion, error) {
+	rv := tlogclient.RecordVersion{Kind: v.Kind, ID: v.ID, Version: v.Version, Canonical: v.Data, Reason: v.Reason}
+	if v.Salt != "" {
+		var err error
+		if rv.Salt, err = hex.DecodeString(v.Salt); err != nil {
+			return rv, fmt.Errorf("%s %d version %d: salt %q is not hex", v.Kind, v.ID, v.Version, v.Salt)
+		}
+	}
+	return rv, nil
+}
+
+// withheldPerson: a person the mirror does not show in full (a
+// placeholder, or left out of open data) is one whose details VisibleWith
+// withholds.
+func (w *publicWalk) withheldPerson(id int64) bool { return w.hidden[id] || !w.shown[id] }
+
+// items reads the records of a kind, the i-th of qantar.Kinds: from the
+// API, or, once the API answers 404 for the first, from the open data.
+func (w *publicWalk) items(i int, kind qantar.Kind) ([]json.RawMessage, error) {
+	var items []json.RawMessage
+	if !w.static {
+		for offset := 0; ; offset += qantar.MaxLimit {
+			page, err := fetchPage(w.ctx, w.hc, fmt.Sprintf("%s/api/v1/%s?limit=%d&offset=%d", w.base, kind, qantar.MaxLimit, offset))
+			if errors.Is(err, errNotFound) && i == 0 && offset == 0 {
+				w.static = true
+				break
+			} else if err != nil {
+				return nil, err
+			}
+			items = append(items, page.Items...)
+			if len(page.Items) < qantar.MaxLimit {
+				return items, nil
+			}
+		}
+	}
+	items, err := fetchArray(w.ctx, w.hc, fmt.Sprintf("%s/data/%s.json", w.base, kind))
+	if err != nil {
+		return nil, err
+	}
+	if i == 0 {
+		err := getJSON(w.ctx, w.hc, w.base+"/"+publish.VersionsFile, &w.staticVersions)
+		if err != nil && !errors.Is(err, errNotFound) { // a mirror made before salts has none
+			return nil, err
+		}
+		for _, v := range w.staticVersions {
+			w.staticSalts[vkey{v.Kind, v.ID, v.Version}] = v
+		}
+	}
+	return items, nil
+}
+
+// withheld reports whether the mirror shows rec without details about a
+// protected person, noting who is shown.
+func (w *publicWalk) withheld(rec qantar.Record) bool {
+	switch r := rec.(type) {
+	case *qantar.Person:
+		w.shown[r.ID] = true
+	case *qantar.Act:
+		w.victimOf[r.ID] = r.VictimID
+		return w.withheldPerson(r.VictimID)
+	case *qantar.Citation:
+		switch r.RecordKind {
+		case qantar.KindPerson:
+			return w.withheldPerson(r.RecordID)
+		case qantar.KindAct:
+			v, ok := w.victimOf[r.RecordID]
+			return !ok || w.withheldPerson(v)
+		}
+	}
+	return false
+}
+
+// record yields one served record's current version, with its salt, and
+// the earlier versions its history serves with a salt; false to stop.
+func (w *publicWalk) record(kind qantar.Kind, raw json.RawMessage, yield func(tlogclient.RecordVersion, error) bool) bool {
+	fail := func(err error) bool { yield(tlogclient.RecordVersion{}, err); return false }
+	rec, err := qantar.New(kind)
+	if err != nil {
+		return fail(err)
+	}
+	if err := json.Unmarshal(raw, rec); err != nil {
+		return fail(fmt.Errorf("%s: %w", kind, err))
+	}
+	m := rec.GetMeta()
+	if qantar.IsPlaceholder(rec) {
+		w.hidden[m.ID] = true
+		return true
+	}
+	withheld := w.withheld(rec)
+	canon, err := qantar.Canonical(rec)
+	if err != nil {
+		return fail(err)
+	}
+	rv := tlogclient.RecordVersion{Kind: kind, ID: m.ID, Version: m.Version, Canonical: canon, Withheld: withheld}
+	w.current[vkey{kind, m.ID, m.Version}] = true
+	var earlier []qantar.Version
+	switch {
+	case withheld:
+	case w.static:
+		if v, ok := w.staticSalts[vkey{kind, m.ID, m.Version}]; ok {
+			sv, err := salted(v)
+			if err != nil {
+				return fail(err)
+			}
+			rv.Salt, rv.Reason = sv.Salt, sv.Reason
+		}
+	default:
+		var h struct{ Versions []qantar.Version }
+		if err := getJSON(w.ctx, w.hc, fmt.Sprintf("%s/api/v1/%s/%d/history", w.base, kind, m.ID), &h); err != nil {
+			return fail(err)
+		}
+		for _, v := range h.Versions {
+			if v.Version == m.Version {
+				sv, err := salted(v)
+				if err != nil {
+					return fail(err)
+				}
+				rv.Salt, rv.Reason = sv.Salt, sv.Reason
+			} else if v.Salt != "" {
+				earlier = append(earlier, v)
+			}
+		}
+	}
+	if !yield(rv, nil) {
+		return false
+	}
+	for _, v := range earlier {
+		sv, err := salted(v)
+		if !yield(sv, err) || err != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // errNotFound is a 404: a static mirror has no API.
