@@ -9,6 +9,8 @@ import (
 	"io/fs"
 	"regexp"
 	"slices"
+	"strconv"
+	"strings"
 
 	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/message/catalog"
@@ -73,7 +75,7 @@ func Load(fsys fs.FS) (*Catalogue, error) {
 }
 
 // build makes the x/text catalogue: plain texts as strings, plural entries
-// as a selection on the first argument.
+// as a selection on the count (CountArg).
 func (c *Catalogue) build() (catalog.Catalog, error) {
 	b := catalog.NewBuilder(catalog.Fallback(Tag(Fallback)))
 	for _, lang := range Langs {
@@ -90,7 +92,7 @@ func (c *Catalogue) build() (catalog.Catalog, error) {
 			for _, f := range Forms(lang) {
 				cases = append(cases, f, e.Forms[f])
 			}
-			if err := b.Set(tag, k, plural.Selectf(1, "%d", cases...)); err != nil {
+			if err := b.Set(tag, k, plural.Selectf(CountArg(k), "%d", cases...)); err != nil {
 				return nil, fmt.Errorf("%s %q: %w", lang, k, err)
 			}
 		}
@@ -161,6 +163,23 @@ func parseEntry(raw json.RawMessage, lang string) (Entry, error) {
 // verb matches a fmt verb (with flags, width, precision or an argument
 // index), and %% which is none.
 var verb = regexp.MustCompile(`%(?:%|[-+# 0]*(?:\[\d+\])?\d*(?:\.\d+)?[a-zA-Z])`)
+
+// CountArg returns which argument (from 1) chooses a plural form of key:
+// the first integer verb (%d) of the key, or the first argument when it
+// has none.
+func CountArg(key string) int {
+	pos := 0
+	for _, v := range verbs(key) {
+		pos++
+		if i := strings.Index(v, "["); i >= 0 {
+			pos, _ = strconv.Atoi(v[i+1 : strings.Index(v, "]")])
+		}
+		if strings.HasSuffix(v, "d") {
+			return pos
+		}
+	}
+	return 1
+}
 
 func verbs(s string) []string {
 	var out []string

@@ -8,7 +8,8 @@
 // that code and templates ask for (t.S("Events"), {{.T.S "Events"}}); en.json
 // holds every key and is the list of them. A value is either the text, with
 // the fmt verbs of the key in the same order, or, where a count is shown, an
-// object of CLDR plural forms chosen by the first argument:
+// object of CLDR plural forms chosen by the count, the key's first %d
+// (CountArg):
 //
 //	"%d records": {"one": "%d запись", "few": "%d записи", "many": "%d записей", "other": "%d записи"}
 //
@@ -142,7 +143,7 @@ type Printer struct {
 func (p Printer) Lang() string { return p.lang }
 
 // S returns the text of key in the printer's language, formatted with args
-// (the first of them chooses a plural form). A key the catalogue lacks is
+// (the count, the key's first %d, chooses a plural form). A key the catalogue lacks is
 // formatted as it is; a test keeps every key the code uses in the catalogue.
 func (p Printer) S(key string, args ...any) string { return p.p.Sprintf(key, args...) }
 

@@ -124,3 +124,11 @@ func TestTranslated(t *testing.T) {
 		}
 	}
 }
+
+func TestCountArg(t *testing.T) {
+	for key, want := range map[string]int{"%d records": 1, "Published %s; %d entries": 2, "%[2]s: %[1]d": 1, "%s": 1, "none": 1} {
+		if got := CountArg(key); got != want {
+			t.Errorf("CountArg(%q) = %d, want %d", key, got, want)
+		}
+	}
+}

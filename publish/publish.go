@@ -430,24 +430,30 @@ func (m *mirror) writeAbout(ctx context.Context, c *crawler, rep *Report, key st
 			return fmt.Errorf("publish: GET / (%s): status %d", lang, res.Code)
 		}
 		self := m.path(lang, MirrorPage)
-		v := aboutView{Title: msg(lang, "title"), ReadOnly: msg(lang, "readonly"), Published: msg(lang, "published", m.published),
-			DataTitle: msg(lang, "open data"), DataIntro: msg(lang, "data intro"), LogTitle: msg(lang, "log"),
-			HowTitle: msg(lang, "how"), HowIntro: msg(lang, "how intro"), Sums: msg(lang, "sums"),
+		v := aboutView{
+			Title:     msg(lang, "About this mirror"),
+			ReadOnly:  msg(lang, "This is a read-only copy of the public Qantar site, as an anonymous reader sees it. Search, sign-in, filters, sorting and editing work only on the live site."),
+			Published: msg(lang, "Published: %s.", m.published),
+			DataTitle: msg(lang, "Open data"),
+			DataIntro: msg(lang, "Every kind of record, as the public site shows it: protected persons are placeholders with no identifying detail."),
+			LogTitle:  msg(lang, "The tamper-evident log"),
+			HowTitle:  msg(lang, "How to check this mirror"), HowIntro: msg(lang, "Step-by-step instructions in three languages:"),
+			Sums:   msg(lang, "The SHA-256 of every file:"),
 			Verify: relPath(self, VerifyFile), VerifyName: VerifyFile, Manifest: relPath(self, Manifest), ManifestName: Manifest}
 		for _, k := range qantar.Kinds {
 			label := c.titles[lang+"|/"+string(k)]
 			if label == "" {
 				label = string(k)
 			}
-			v.Data = append(v.Data, aboutData{Label: label, Count: msg(lang, "records", rep.Records[k]),
+			v.Data = append(v.Data, aboutData{Label: label, Count: msg(lang, "%d records", rep.Records[k]),
 				CSV: relPath(self, "data/"+string(k)+".csv"), JSON: relPath(self, "data/"+string(k)+".json")})
 		}
 		v.Log = []aboutField{
-			{Label: msg(lang, "log name"), Value: cp.Origin},
-			{Label: msg(lang, "entries"), Value: fmt.Sprint(cp.Size)},
-			{Label: msg(lang, "root"), Value: base64.StdEncoding.EncodeToString(cp.Hash)},
-			{Label: msg(lang, "key"), Value: key, Href: relPath(self, "log/key")},
-			{Label: msg(lang, "checkpoint"), Value: "log/checkpoint", Href: relPath(self, "log/checkpoint")},
+			{Label: msg(lang, "Log"), Value: cp.Origin},
+			{Label: msg(lang, "Entries"), Value: fmt.Sprint(cp.Size)},
+			{Label: msg(lang, "Root hash"), Value: base64.StdEncoding.EncodeToString(cp.Hash)},
+			{Label: msg(lang, "Public key"), Value: key, Href: relPath(self, "log/key")},
+			{Label: msg(lang, "Signed checkpoint"), Value: "log/checkpoint", Href: relPath(self, "log/checkpoint")},
 		}
 		var b bytes.Buffer
 		if err := aboutPage.Execute(&b, v); err != nil {
@@ -455,7 +461,7 @@ func (m *mirror) writeAbout(ctx context.Context, c *crawler, rep *Report, key st
 		}
 		// The home page's layout, with this in its <main>.
 		body, err := m.rewrite(res.Body.Bytes(), page{lang: lang, file: MirrorPage, base: &url.URL{Path: "/"}}, c.add,
-			rewriteOpts{main: b.Bytes(), title: msg(lang, "title") + " — Qantar"})
+			rewriteOpts{main: b.Bytes(), title: msg(lang, "About this mirror") + " — Qantar"})
 		if err != nil {
 			return fmt.Errorf("publish: GET / (%s): %w", lang, err)
 		}

@@ -152,8 +152,9 @@ func (m *mirror) rewrite(body []byte, pg page, found func(target), o rewriteOpts
 			case "head":
 				fmt.Fprintf(&out, `<link rel="stylesheet" href="%s">`+"\n", html.EscapeString(relPath(self, mirrorCSS)))
 			case "footer":
-				fmt.Fprintf(&out, `<p class="mirror">%s <a href="%s">%s</a></p>`+"\n", html.EscapeString(msg(pg.lang, "footer", m.published, m.size)),
-					html.EscapeString(relPath(self, m.path(pg.lang, MirrorPage))), html.EscapeString(msg(pg.lang, "about")))
+				footer := msg(pg.lang, "Read-only mirror, published %s; log checkpoint: %d entries.", m.published, m.size)
+				fmt.Fprintf(&out, `<p class="mirror">%s <a href="%s">%s</a></p>`+"\n", html.EscapeString(footer),
+					html.EscapeString(relPath(self, m.path(pg.lang, MirrorPage))), html.EscapeString(msg(pg.lang, "About this mirror and how to check it")))
 			case "h1":
 				inH1 = false
 			}

@@ -3,78 +3,14 @@ package publish
 import (
 	"fmt"
 	"strings"
+
+	"github.com/qantar-project/qantar/locale"
 )
 
-// The mirror's own strings, in the site's three languages. They are few
-// and say what the site itself never has to: that this copy is read-only
-// and how to check it. (web's catalogue is the site's; a test checks that
-// every string here has all three languages.)
-var messages = map[string]struct{ en, ru, kk string }{
-	"footer": {
-		"Read-only mirror, published %s; log checkpoint: %d entries.",
-		"Зеркало только для чтения, опубликовано %s; контрольная точка журнала: %d записей.",
-		"Тек оқуға арналған айна, %s жарияланды; журналдың бақылау нүктесі: %d жазба.",
-	},
-	"about": {
-		"About this mirror and how to check it",
-		"Об этом зеркале и как его проверить",
-		"Осы айна туралы және оны қалай тексеруге болады",
-	},
-	"title": {"About this mirror", "Об этом зеркале", "Осы айна туралы"},
-	"readonly": {
-		"This is a read-only copy of the public Qantar site, as an anonymous reader sees it. Search, sign-in, filters, sorting and editing work only on the live site.",
-		"Это копия публичного сайта Qantar только для чтения, в том виде, в каком его видит анонимный читатель. Поиск, вход, фильтры, сортировка и редактирование работают только на самом сайте.",
-		"Бұл — Qantar ашық сайтының анонимді оқырман көретін түріндегі, тек оқуға арналған көшірмесі. Іздеу, кіру, сүзгілер, сұрыптау және өңдеу тек сайттың өзінде жұмыс істейді.",
-	},
-	"published": {"Published: %s.", "Опубликовано: %s.", "Жарияланған уақыты: %s."},
-	"open data": {"Open data", "Открытые данные", "Ашық деректер"},
-	"data intro": {
-		"Every kind of record, as the public site shows it: protected persons are placeholders with no identifying detail.",
-		"Все виды записей в том виде, в каком их показывает публичный сайт: защищённые лица заменены заглушками без идентифицирующих сведений.",
-		"Жазбалардың барлық түрі ашық сайтта көрсетілгендей: қорғалған адамдардың орнында ешбір анықтайтын мәліметсіз белгі тұр.",
-	},
-	"records":    {"%d records", "записей: %d", "%d жазба"},
-	"log":        {"The tamper-evident log", "Защищённый от подделки журнал", "Қолдан өзгертуден қорғалған журнал"},
-	"log name":   {"Log", "Журнал", "Журнал"},
-	"entries":    {"Entries", "Записей", "Жазбалар саны"},
-	"root":       {"Root hash", "Корневой хеш", "Түбір хеші"},
-	"key":        {"Public key", "Открытый ключ", "Ашық кілт"},
-	"checkpoint": {"Signed checkpoint", "Подписанная контрольная точка", "Қол қойылған бақылау нүктесі"},
-	"how": {
-		"How to check this mirror",
-		"Как проверить это зеркало",
-		"Бұл айнаны қалай тексеруге болады",
-	},
-	"how intro": {
-		"Step-by-step instructions in three languages:",
-		"Пошаговая инструкция на трёх языках:",
-		"Үш тілдегі қадамдық нұсқаулық:",
-	},
-	"sums": {
-		"The SHA-256 of every file:",
-		"SHA-256 каждого файла:",
-		"Әр файлдың SHA-256 хеші:",
-	},
-}
-
-// msg returns a mirror string in lang, formatted with args.
-func msg(lang, key string, args ...any) string {
-	m, ok := messages[key]
-	if !ok {
-		panic("publish: no message " + key) // a bug: every key is in the table
-	}
-	s := m.en
-	switch lang {
-	case "ru":
-		s = m.ru
-	case "kk":
-		s = m.kk
-	}
-	if len(args) > 0 {
-		s = fmt.Sprintf(s, args...)
-	}
-	return s
-}
+// msg returns a string of the mirror's own (that this copy is read-only,
+// how to check it) in lang, formatted with args: like the site's, it is in
+// the catalogue of package locale, the English text the key.
+func msg(lang, key string, args ...any) string { return locale.For(lang).S(key, args...) }
 
 // verifyInfo is what VERIFY.txt states about the mirror.
 type verifyInfo struct {

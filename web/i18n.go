@@ -38,8 +38,8 @@ func newTranslators(cat *locale.Catalogue) map[string]tr {
 }
 
 // S translates an interface string (the English text is the key) and
-// formats its arguments; where the catalogue has plural forms, the first
-// argument is the count that chooses one.
+// formats its arguments; where the catalogue has plural forms, the key's
+// first %d is the count that chooses one.
 func (t tr) S(key string, args ...any) string { return t.p.S(key, args...) }
 
 // Term returns the label of a vocabulary code in the reader's language, the

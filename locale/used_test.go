@@ -1,0 +1,61 @@
+package locale
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"testing"
+)
+
+// users are the packages that take their words from the catalogue, and the
+// calls through which they do: t.S("…") and p.S("…") (web, report), msg(lang,
+// "…") (publish), labels("…") (report), {{.T.S "…"}} in web's templates.
+var (
+	users   = []string{"../web", "../report", "../publish", "../chart", "../law"}
+	goCalls = regexp.MustCompile(`(?:\.S\(|\bmsg\([a-z.]+,\s*|\blabels\()("(?:[^"\\]|\\.)*")`)
+	tmplKey = regexp.MustCompile(`\.T\.S ("(?:[^"\\]|\\.)*")`)
+)
+
+// TestKeysUsedExist holds every literal key that code and templates ask the
+// catalogue for to being in it (and so, by Load, in kk, ru and en). Keys
+// passed in variables (field labels, kinds, roles) are checked by the tests
+// of the packages that hold them.
+func TestKeysUsedExist(t *testing.T) {
+	c := Default()
+	n := 0
+	check := func(file string, re *regexp.Regexp) {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+			key, err := strconv.Unquote(m[1])
+			if err != nil {
+				t.Errorf("%s: %s: %v", file, m[1], err)
+				continue
+			}
+			n++
+			if !c.Has(key) {
+				t.Errorf("%s: %q is not in the catalogue (locale/translations)", file, key)
+			}
+		}
+	}
+	for _, dir := range users {
+		files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+		for _, f := range files {
+			if filepath.Ext(f) == ".go" && !isTest(f) {
+				check(f, goCalls)
+			}
+		}
+	}
+	templates, _ := filepath.Glob("../web/templates/*.html")
+	for _, f := range templates {
+		check(f, tmplKey)
+	}
+	if n < 300 {
+		t.Errorf("only %d uses found: has the code moved?", n)
+	}
+}
+
+func isTest(f string) bool { return len(f) > 8 && f[len(f)-8:] == "_test.go" }
