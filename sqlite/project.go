@@ -30,10 +30,18 @@ func docColumn(reader qantar.Actor) string {
 // (records of a bulk create not yet written).
 func (tx *Tx) resolver(ctx context.Context, batch map[qantar.Ref]qantar.Record) qantar.Resolver {
 	return func(k qantar.Kind, id int64) (qantar.Record, error) {
-		if r, ok := batch[qantar.Ref{Kind: k, ID: id}]; ok {
+		ref := qantar.Ref{Kind: k, ID: id}
+		if r, ok := batch[ref]; ok {
 			return r, nil
 		}
-		return tx.getLive(ctx, k, id)
+		r, err := tx.getLive(ctx, k, id)
+		if err == nil && batch != nil {
+			// A chunk's records are projected one after another and
+			// nothing it refers to changes meanwhile: the next record
+			// about the same person finds it here.
+			batch[ref] = r
+		}
+		return r, err
 	}
 }
 
