@@ -21,7 +21,7 @@ import (
 	"sync"
 
 	"github.com/qantar-project/qantar"
-	"github.com/qantar-project/qantar/tlog"
+	logclient "github.com/qantar-project/qantar/tlog/client"
 )
 
 // CheckOptions says what the reader checking a mirror holds.
@@ -39,7 +39,7 @@ type CheckOptions struct {
 // CheckReport is what Check found.
 type CheckReport struct {
 	Source string
-	Log    *tlog.Report // the log, recomputed from its tiles and bundles
+	Log    *logclient.Report // the log, recomputed from its tiles and bundles
 	Files  int          // files checked against SHA256SUMS
 	// Records are the public records of data/*.json checked against their
 	// leaves; Redacted those shown without what identifies a protected
@@ -53,9 +53,9 @@ type CheckReport struct {
 func (r *CheckReport) OK() bool { return len(r.Problems) == 0 && r.Log != nil && r.Log.OK() }
 
 func (r *CheckReport) problem(format string, args ...any) {
-	if len(r.Problems) < tlog.MaxProblems {
+	if len(r.Problems) < logclient.MaxProblems {
 		r.Problems = append(r.Problems, fmt.Sprintf(format, args...))
-	} else if len(r.Problems) == tlog.MaxProblems {
+	} else if len(r.Problems) == logclient.MaxProblems {
 		r.Problems = append(r.Problems, "(further problems not listed)")
 	}
 }
@@ -110,7 +110,7 @@ func (e *CheckError) Error() string {
 // Check checks a mirror as its reader would, with nothing but the mirror
 // and the key: src is its directory (offline: a copy on a USB stick) or its
 // http(s) URL. It recomputes the log from its tiles and entry bundles and
-// checks the signed checkpoint (tlog.VerifyRemote), checks that every
+// checks the signed checkpoint (client.Verify (tlog/client)), checks that every
 // public record of the open data is the leaf the log committed to, and
 // that every file matches SHA256SUMS (and, for a directory, that no file is
 // missing from it). The HTML pages are not signed: SHA256SUMS shows only
@@ -138,10 +138,10 @@ func check(ctx context.Context, src string, o CheckOptions, withFiles bool) (*Ch
 
 	// The log, through the same check as a mirror on the web.
 	client, base := mr.client()
-	opts := tlog.RemoteOptions{VerifierKey: o.VerifierKey, OldCheckpoint: o.OldCheckpoint, Records: openData(ctx, mr, rep)}
-	lrep, err := tlog.VerifyRemote(ctx, client, base, opts)
+	opts := logclient.Options{VerifierKey: o.VerifierKey, OldCheckpoint: o.OldCheckpoint, Records: openData(ctx, mr, rep)}
+	lrep, err := logclient.Verify(ctx, client, base, opts)
 	rep.Log = lrep
-	var ve *tlog.VerificationError
+	var ve *logclient.VerificationError
 	if err != nil && !errors.As(err, &ve) {
 		return rep, fmt.Errorf("read the mirror: %w", err)
 	}
@@ -166,16 +166,16 @@ func check(ctx context.Context, src string, o CheckOptions, withFiles bool) (*Ch
 // Each version's salt comes from VersionsFile, which also holds the earlier
 // versions the public sees whole: those are checked too, from the data and
 // salt it shows. A version without a salt there is counted as withheld.
-func openData(ctx context.Context, mr mirrorReader, rep *CheckReport) iter.Seq2[tlog.RecordVersion, error] {
-	return func(yield func(tlog.RecordVersion, error) bool) {
+func openData(ctx context.Context, mr mirrorReader, rep *CheckReport) iter.Seq2[logclient.RecordVersion, error] {
+	return func(yield func(logclient.RecordVersion, error) bool) {
 		versions, err := readVersions(ctx, mr)
 		if err != nil {
-			yield(tlog.RecordVersion{}, err)
+			yield(logclient.RecordVersion{}, err)
 			return
 		}
 		salted, err := saltedVersions(versions)
 		if err != nil {
-			yield(tlog.RecordVersion{}, err)
+			yield(logclient.RecordVersion{}, err)
 			return
 		}
 		current := map[versionKey]bool{}
@@ -185,12 +185,12 @@ func openData(ctx context.Context, mr mirrorReader, rep *CheckReport) iter.Seq2[
 			name := "data/" + string(kind) + ".json"
 			b, err := mr.read(ctx, name)
 			if err != nil {
-				yield(tlog.RecordVersion{}, err)
+				yield(logclient.RecordVersion{}, err)
 				return
 			}
 			dec := json.NewDecoder(bytes.NewReader(b))
 			if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
-				yield(tlog.RecordVersion{}, fmt.Errorf("%s: not a JSON array", name))
+				yield(logclient.RecordVersion{}, fmt.Errorf("%s: not a JSON array", name))
 				return
 			}
 			for n := 1; dec.More(); n++ {
@@ -199,7 +199,7 @@ func openData(ctx context.Context, mr mirrorReader, rep *CheckReport) iter.Seq2[
 					err = dec.Decode(rec)
 				}
 				if err != nil {
-					yield(tlog.RecordVersion{}, fmt.Errorf("%s: record %d: %w", name, n, err))
+					yield(logclient.RecordVersion{}, fmt.Errorf("%s: record %d: %w", name, n, err))
 					return
 				}
 				redacted := false
@@ -224,9 +224,9 @@ func openData(ctx context.Context, mr mirrorReader, rep *CheckReport) iter.Seq2[
 					rep.Redacted++
 					continue
 				}
-				rv, err := tlog.RecordVersionOf(rec)
+				rv, err := logclient.RecordVersionOf(rec)
 				if err != nil {
-					yield(tlog.RecordVersion{}, fmt.Errorf("%s: record %d: %w", name, n, err))
+					yield(logclient.RecordVersion{}, fmt.Errorf("%s: record %d: %w", name, n, err))
 					return
 				}
 				k := versionKey{rv.Kind, rv.ID, rv.Version}
@@ -263,14 +263,14 @@ type versionKey struct {
 
 // saltedVersions decodes the salts of VersionsFile, each with its version's
 // data and reason, by version.
-func saltedVersions(vs []qantar.Version) (map[versionKey]tlog.RecordVersion, error) {
-	out := make(map[versionKey]tlog.RecordVersion, len(vs))
+func saltedVersions(vs []qantar.Version) (map[versionKey]logclient.RecordVersion, error) {
+	out := make(map[versionKey]logclient.RecordVersion, len(vs))
 	for _, v := range vs {
 		salt, err := hex.DecodeString(v.Salt)
 		if err != nil || len(salt) == 0 {
 			return nil, fmt.Errorf("%s: %s %d version %d: salt %q is not hex", VersionsFile, v.Kind, v.ID, v.Version, clip(v.Salt))
 		}
-		out[versionKey{v.Kind, v.ID, v.Version}] = tlog.RecordVersion{Kind: v.Kind, ID: v.ID, Version: v.Version,
+		out[versionKey{v.Kind, v.ID, v.Version}] = logclient.RecordVersion{Kind: v.Kind, ID: v.ID, Version: v.Version,
 			Canonical: v.Data, Reason: v.Reason, Salt: salt}
 	}
 	return out, nil
@@ -357,7 +357,7 @@ func checkFiles(ctx context.Context, mr mirrorReader, rep *CheckReport) error {
 // mirrorReader reads a mirror's files by their path in it.
 type mirrorReader interface {
 	read(ctx context.Context, name string) ([]byte, error)
-	// client and base are for tlog.VerifyRemote.
+	// client and base are for client.Verify (tlog/client).
 	client() (*http.Client, string)
 }
 

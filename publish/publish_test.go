@@ -20,7 +20,7 @@ import (
 	"time"
 
 	"github.com/qantar-project/qantar"
-	"github.com/qantar-project/qantar/tlog"
+	logclient "github.com/qantar-project/qantar/tlog/client"
 	"github.com/qantar-project/qantar/web"
 	"golang.org/x/net/html"
 )
@@ -243,7 +243,7 @@ func TestPublishNoProtectedData(t *testing.T) {
 }
 
 // (c) The mirror, served by a plain static file server (here at a
-// sub-path), passes tlog.VerifyRemote with its open data checked against
+// sub-path), passes client.Verify (tlog/client) with its open data checked against
 // the log, and Check, from the URL and offline from the directory; a
 // tampered tile, record or page is caught.
 func TestPublishVerifies(t *testing.T) {
@@ -256,7 +256,7 @@ func TestPublishVerifies(t *testing.T) {
 		return srv.URL + "/some/path"
 	}
 	base := serve(t, dir)
-	lrep, err := tlog.VerifyRemote(ctx, nil, base, tlog.RemoteOptions{VerifierKey: key})
+	lrep, err := logclient.Verify(ctx, nil, base, logclient.Options{VerifierKey: key})
 	if err != nil {
 		t.Fatalf("VerifyRemote: %v", err)
 	}
@@ -321,8 +321,8 @@ func TestPublishVerifies(t *testing.T) {
 				t.Errorf("report does not say %q:\n%s", tc.want, text.String())
 			}
 			if strings.HasPrefix(tc.file, "log/") {
-				_, err := tlog.VerifyRemote(ctx, nil, serve(t, cp), tlog.RemoteOptions{VerifierKey: key})
-				var ve *tlog.VerificationError
+				_, err := logclient.Verify(ctx, nil, serve(t, cp), logclient.Options{VerifierKey: key})
+				var ve *logclient.VerificationError
 				if !errors.As(err, &ve) {
 					t.Errorf("VerifyRemote of a tampered %s: %v, want a VerificationError", tc.file, err)
 				}
