@@ -40,7 +40,7 @@ type CheckOptions struct {
 type CheckReport struct {
 	Source string
 	Log    *logclient.Report // the log, recomputed from its tiles and bundles
-	Files  int          // files checked against SHA256SUMS
+	Files  int               // files checked against SHA256SUMS
 	// Records are the public records of data/*.json checked against their
 	// leaves; Redacted those shown without what identifies a protected
 	// person (a placeholder, its acts and citations), which the log cannot
