@@ -13,7 +13,7 @@ import "github.com/qantar-project/qantar/names"
 
 // initialsMinSim is how close, in Jaro-Winkler similarity of keys, the full
 // words of the two names must be (a typo in the surname passes).
-const initialsMinSim = 0.9
+const initialsMinSim = 0.94
 
 // prepareInitials parses the names of the column when some of them have
 // initials; otherwise it keeps nothing.

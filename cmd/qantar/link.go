@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/csvio"
 	"github.com/qantar-project/qantar/linkage"
 	"github.com/qantar-project/qantar/names"
 )
@@ -25,7 +27,8 @@ func init() {
 	})
 }
 
-const linkSynopsis = "FILE.csv [FILE2.csv …] --id COLUMN --field TYPE:COLUMN … [--link-only] [--threshold P] [--out clusters.csv] [--pairs pairs.csv] [--review review.csv]"
+const linkSynopsis = "FILE.csv [FILE2.csv …] --id COLUMN --field TYPE:COLUMN … [--link-only] [--threshold P] [--out clusters.csv] [--pairs pairs.csv] [--review review.csv]\n" +
+	"       qantar link --db D [--list ID …] [--apply --min-probability P] [--out clusters.csv] [--review review.csv]"
 
 // linkConfig is what the flags of qantar link say.
 type linkConfig struct {
@@ -43,12 +46,19 @@ type linkConfig struct {
 	threshold, chainMin float64
 	linkOnly, noTF      bool
 	nameKey             string
+	read                csvio.ReadOptions
+	encoding, delimiter string
+	sheet               string
+	db                  linkDBConfig
 }
 
 func runLink(ctx context.Context, m *Main, args []string) error {
 	c, err := m.parseLinkFlags(args)
 	if err != nil {
 		return err
+	}
+	if c.db.dsn != "" {
+		return runLinkDB(ctx, m, c)
 	}
 	start := time.Now()
 	progress := newProgress(m.Stderr, c.quiet)
@@ -58,7 +68,7 @@ func runLink(ctx context.Context, m *Main, args []string) error {
 	}
 	for _, path := range c.files {
 		progress.stage("reading " + path)
-		if err := readList(d, path, c.id); err != nil {
+		if err := readList(d, path, c.id, c.read); err != nil {
 			return err
 		}
 	}
@@ -105,25 +115,7 @@ func (m *Main) parseLinkFlags(args []string) (*linkConfig, error) {
 	c := &linkConfig{}
 	fs := m.newFlags("link", linkSynopsis)
 	var fields multiFlag
-	fs.StringVar(&c.id, "id", "", "the column that identifies a record within its file (required)")
-	fs.Var(&fields, "field", "a field to compare, as TYPE:COLUMN (repeat); TYPE is name, date, text, exact or number; "+
-		"join columns with + (name:given+surname, date:year+month+day)")
-	fs.BoolVar(&c.linkOnly, "link-only", false, "link records across files without deduplicating within one")
-	fs.Float64Var(&c.threshold, "threshold", linkage.DefaultThreshold, "match probability from which a pair is linked")
-	fs.StringVar(&c.reviewBand, "review-band", fmt.Sprintf("%g,%g", linkage.DefaultReviewLow, linkage.DefaultReviewHigh),
-		"LOW,HIGH: pairs with LOW ≤ probability < HIGH go to review")
-	fs.StringVar(&c.out, "out", "", "write file,record_id,cluster_id to this file (default: standard output)")
-	fs.StringVar(&c.pairs, "pairs", "", "write the scored pairs (probability ≥ the review band's low end) to this file")
-	fs.StringVar(&c.review, "review", "", "write the pairs to review, with both records' values, to this file")
-	fs.Var(&c.blocks, "block", "a blocking rule: COLUMN[,COLUMN…] of compared fields; a date field with :year for its year, a name field with :pairs for pairs of its words (repeat; default: every name and date field, and finely splitting others)")
-	fs.StringVar(&c.labels, "labels", "", "CSV of judged pairs (file_a,record_id_a,file_b,record_id_b,match) to refine the model")
-	fs.IntVar(&c.maxBlock, "max-block", linkage.DefaultMaxBlock, "blocks larger than this are compared within a sliding window")
-	fs.IntVar(&c.window, "window", linkage.DefaultWindow, "the sliding window for large blocks")
-	fs.IntVar(&c.maxCluster, "max-cluster", linkage.DefaultMaxCluster, "the most records one person may hold")
-	fs.Float64Var(&c.chainMin, "chain-min", linkage.DefaultChainMin, "a link does not join two groups if a pair across them has a match probability under this (negative: off)")
-	fs.BoolVar(&c.noTF, "no-tf", false, "do not adjust for common names")
-	fs.StringVar(&c.nameKey, "name-key", "names", "match key of names: names (package names: Kazakh and Russian transliterations, patronymics; the only key)")
-	fs.BoolVar(&c.quiet, "quiet", false, "no progress or summary on standard error")
+	c.defineFlags(fs, &fields)
 	rest := args
 	for {
 		if err := m.parseFlags(fs, rest); err != nil {
@@ -135,34 +127,6 @@ func (m *Main) parseLinkFlags(args []string) (*linkConfig, error) {
 		}
 		c.files = append(c.files, rest[0])
 		rest = rest[1:]
-	}
-	if len(c.files) == 0 {
-		return nil, usagef("no input file (usage: qantar link %s)", linkSynopsis)
-	}
-	if c.id == "" {
-		return nil, usagef("--id is required: the column that identifies each record")
-	}
-	if len(fields) == 0 {
-		return nil, usagef("at least one --field TYPE:COLUMN is required")
-	}
-	seen := map[string]string{}
-	for _, f := range c.files {
-		base := filepath.Base(f)
-		if other, dup := seen[base]; dup {
-			return nil, usagef("%s and %s have the same base name, which the output uses to say where a record is from", other, f)
-		}
-		seen[base] = f
-	}
-	for _, spec := range fields {
-		typ, col, ok := strings.Cut(spec, ":")
-		if !ok || col == "" {
-			return nil, usagef("--field %q: want TYPE:COLUMN, such as name:surname", spec)
-		}
-		t, err := linkage.ParseFieldType(typ)
-		if err != nil {
-			return nil, usagef("--field %q: %v", spec, err)
-		}
-		c.fields = append(c.fields, linkage.Field{Type: t, Column: col})
 	}
 	lo, hi, ok := strings.Cut(c.reviewBand, ",")
 	low, err1 := strconv.ParseFloat(strings.TrimSpace(lo), 64)
@@ -176,28 +140,95 @@ func (m *Main) parseLinkFlags(args []string) (*linkConfig, error) {
 	if c.maxBlock < 2 || c.window < 1 || c.maxCluster < 2 {
 		return nil, usagef("--max-block and --max-cluster must be at least 2, --window at least 1")
 	}
-	for _, p := range []string{c.out, c.pairs, c.review} {
-		for _, in := range c.files {
-			if p != "" && sameFile(p, in) {
-				return nil, usagef("output %s would overwrite input %s", p, in)
-			}
-		}
-	}
-	var key linkage.KeyFunc
-	switch c.nameKey {
-	case "names":
-		key = names.Key
-	default:
-		// "simple", linkage's own fold, is gone: linkage uses names' keys.
-		return nil, usagef("--name-key %q: want names", c.nameKey)
-	}
 	c.opts = linkage.Options{
-		Key:      key,
 		LinkOnly: c.linkOnly, Threshold: c.threshold, ReviewLow: low, ReviewHigh: high,
 		MaxBlock: c.maxBlock, Window: c.window, MaxCluster: c.maxCluster, ChainMin: c.chainMin,
 		NoTermFrequencies: c.noTF,
 	}
-	return c, nil
+	if c.db.dsn != "" {
+		return c, c.checkDB(fields)
+	}
+	return c, c.checkFiles(fields)
+}
+
+// defineFlags declares the flags of qantar link.
+func (c *linkConfig) defineFlags(fs *flag.FlagSet, fields *multiFlag) {
+	fs.StringVar(&c.id, "id", "", "the column that identifies a record within its file (required with files)")
+	fs.Var(fields, "field", "a field to compare, as TYPE:COLUMN (repeat); TYPE is name, date, text, exact or number; "+
+		"join columns with + (name:given+surname, date:year+month+day)")
+	fs.BoolVar(&c.linkOnly, "link-only", false, "link records across files without deduplicating within one")
+	fs.Float64Var(&c.threshold, "threshold", linkage.DefaultThreshold, "match probability from which a pair is linked")
+	fs.StringVar(&c.reviewBand, "review-band", fmt.Sprintf("%g,%g", linkage.DefaultReviewLow, linkage.DefaultReviewHigh),
+		"LOW,HIGH: pairs with LOW ≤ probability < HIGH go to review")
+	fs.StringVar(&c.out, "out", "", "write file,record_id,cluster_id to this file (default: standard output; with --db, the lists' persons: file is the list, record_id the person); qantar estimate reads it")
+	fs.StringVar(&c.pairs, "pairs", "", "write the scored pairs (probability ≥ the review band's low end) to this file")
+	fs.StringVar(&c.review, "review", "", "write the pairs to review, with both records' values, to this file")
+	fs.Var(&c.blocks, "block", "a blocking rule: COLUMN[,COLUMN…] of compared fields; a date field with :year for its year, a name field with :pairs for pairs of its words (repeat; default: every name and date field, and finely splitting others)")
+	fs.StringVar(&c.labels, "labels", "", "CSV of judged pairs (file_a,record_id_a,file_b,record_id_b,match) to refine the model")
+	fs.IntVar(&c.maxBlock, "max-block", linkage.DefaultMaxBlock, "blocks larger than this are compared within a sliding window")
+	fs.IntVar(&c.window, "window", linkage.DefaultWindow, "the sliding window for large blocks")
+	fs.IntVar(&c.maxCluster, "max-cluster", linkage.DefaultMaxCluster, "the most records one person may hold")
+	fs.Float64Var(&c.chainMin, "chain-min", linkage.DefaultChainMin, "a link does not join two groups if a pair across them has a match probability under this (negative: off)")
+	fs.BoolVar(&c.noTF, "no-tf", false, "do not adjust for common names")
+	fs.StringVar(&c.nameKey, "name-key", "names", "match key of names: names (package names: Kazakh and Russian transliterations, patronymics; the only key)")
+	fs.StringVar(&c.encoding, "encoding", "", "encoding of CSV files: utf-8, utf-16 or windows-1251 (default: detected, as import does)")
+	fs.StringVar(&c.delimiter, "delimiter", "", "delimiter of CSV files: comma, semicolon, tab or pipe (default: detected)")
+	fs.StringVar(&c.sheet, "sheet", "", "XLSX sheet to read (default: the first)")
+	fs.BoolVar(&c.quiet, "quiet", false, "no progress or summary on standard error")
+	c.db.defineFlags(fs)
+}
+
+// checkFiles checks the flags of a run over files.
+func (c *linkConfig) checkFiles(fields multiFlag) error {
+	if len(c.files) == 0 {
+		return usagef("no input file (usage: qantar link %s)", linkSynopsis)
+	}
+	if c.db.apply || c.db.minP != 0 || len(c.db.lists) > 0 {
+		return usagef("--apply, --min-probability and --list need --db")
+	}
+	if c.id == "" {
+		return usagef("--id is required: the column that identifies each record")
+	}
+	if len(fields) == 0 {
+		return usagef("at least one --field TYPE:COLUMN is required")
+	}
+	seen := map[string]string{}
+	for _, f := range c.files {
+		base := filepath.Base(f)
+		if other, dup := seen[base]; dup {
+			return usagef("%s and %s have the same base name, which the output uses to say where a record is from", other, f)
+		}
+		seen[base] = f
+	}
+	for _, spec := range fields {
+		typ, col, ok := strings.Cut(spec, ":")
+		if !ok || col == "" {
+			return usagef("--field %q: want TYPE:COLUMN, such as name:surname", spec)
+		}
+		t, err := linkage.ParseFieldType(typ)
+		if err != nil {
+			return usagef("--field %q: %v", spec, err)
+		}
+		c.fields = append(c.fields, linkage.Field{Type: t, Column: col})
+	}
+	for _, p := range []string{c.out, c.pairs, c.review} {
+		for _, in := range c.files {
+			if p != "" && sameFile(p, in) {
+				return usagef("output %s would overwrite input %s", p, in)
+			}
+		}
+	}
+	if c.nameKey != "names" {
+		// "simple", linkage's own fold, is gone: linkage uses names' keys.
+		return usagef("--name-key %q: want names", c.nameKey)
+	}
+	c.opts.Key = names.Key
+	c.read = csvio.ReadOptions{Encoding: c.encoding, Sheet: c.sheet}
+	var err error
+	if c.read.Delimiter, err = csvio.ParseDelimiter(c.delimiter); err != nil {
+		return usagef("--delimiter: %v", err)
+	}
+	return nil
 }
 
 func sameFile(a, b string) bool {
@@ -209,14 +240,38 @@ func sameFile(a, b string) bool {
 	return os.SameFile(ia, ib)
 }
 
-// readList reads one input file into d under its base name.
-func readList(d *linkage.Dataset, path, id string) error {
+// readList reads one input file into d under its base name, in any
+// format, encoding and delimiter that qantar import reads (csvio.OpenTable).
+func readList(d *linkage.Dataset, path, id string, o csvio.ReadOptions) error {
+	name := filepath.Base(path)
 	f, err := os.Open(path)
 	if err != nil {
 		return qantar.Errorf(qantar.EINVALID, "%v", err)
 	}
 	defer f.Close()
-	if err := d.ReadCSV(filepath.Base(path), f, id); err != nil {
+	t, err := csvio.OpenTable(f, path, o)
+	if err != nil {
+		return qantar.Errorf(qantar.EINVALID, "%s: %v", name, err)
+	}
+	defer t.Close()
+	head, err := t.Next()
+	if err == io.EOF {
+		return qantar.Errorf(qantar.EINVALID, "%s: file is empty: want a header row naming the columns", name)
+	} else if err != nil {
+		return qantar.Errorf(qantar.EINVALID, "%s: %v", name, err)
+	}
+	header := append([]string(nil), head.Cells...)
+	err = d.ReadTable(name, header, id, func() (int, []string, error) {
+		r, err := t.Next()
+		// A spreadsheet leaves empty cells out at the end of a row; a CSV
+		// row of another length than the header is a mistake.
+		if err == nil && (len(r.Cells) > len(header) || t.Format != csvio.FormatXLSX && len(r.Cells) != len(header)) {
+			err = &linkage.InputError{File: name, Line: r.Line,
+				Msg: fmt.Sprintf("row has a different number of columns than the header (%d, the header has %d)", len(r.Cells), len(header))}
+		}
+		return r.Line, r.Cells, err
+	})
+	if err != nil {
 		var ie *linkage.InputError
 		if errors.As(err, &ie) {
 			return qantar.Errorf(qantar.EINVALID, "%s", ie.Error())
