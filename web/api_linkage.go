@@ -6,13 +6,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/qantar-project/qantar"
-	"github.com/qantar-project/qantar/linkage"
-	"github.com/qantar-project/qantar/names"
+	"github.com/qantar-project/qantar/linkdb"
 )
 
 // linkageRequest asks which persons named by some lists are the same people.
@@ -21,12 +18,14 @@ type linkageRequest struct {
 	Threshold float64 `json:"threshold"`  // posterior match probability; 0.5 when 0
 }
 
-// linkageEntry is one person as a list names them.
+// linkageEntry is one person as a list names them, or a victim entered by
+// hand (source_id 0, hand_entered true).
 type linkageEntry struct {
-	PersonID  int64  `json:"person_id"`
-	SourceID  int64  `json:"source_id"`
-	Name      string `json:"name"`
-	BirthDate string `json:"birth_date,omitempty"`
+	PersonID    int64  `json:"person_id"`
+	SourceID    int64  `json:"source_id"`
+	HandEntered bool   `json:"hand_entered,omitempty"`
+	Name        string `json:"name"`
+	BirthDate   string `json:"birth_date,omitempty"`
 }
 
 // linkageGroup is a set of distinct person records that linkage says are
@@ -43,11 +42,12 @@ type linkagePair struct {
 }
 
 type linkageAnswer struct {
-	Lists      []int64        `json:"lists"`
-	Entries    int            `json:"entries"`
-	Candidates int            `json:"candidates"`
-	Merges     []linkageGroup `json:"merges"`
-	Review     []linkagePair  `json:"review"`
+	Lists       []int64        `json:"lists"`
+	Entries     int            `json:"entries"`
+	HandEntered int            `json:"hand_entered"`
+	Candidates  int            `json:"candidates"`
+	Merges      []linkageGroup `json:"merges"`
+	Review      []linkagePair  `json:"review"`
 }
 
 // apiLinkage links the persons cited by list sources, for editors: every
@@ -86,99 +86,38 @@ func (s *Server) apiLinkage(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// link runs record linkage over the persons the lists cite, as the actor
-// sees them; it changes nothing. The API and the review page share it.
+// link runs record linkage (package linkdb) over the persons the lists
+// cite and the victims entered by hand, as the actor sees them; it changes
+// nothing. The API and the review page share it.
 func (s *Server) link(ctx context.Context, actor qantar.Actor, req linkageRequest) (*linkageAnswer, error) {
-	var lists []*qantar.Source
-	if len(req.SourceIDs) == 0 {
-		recs, _, err := s.store.List(ctx, qantar.KindSource, qantar.Filter{Where: map[string]string{"kind": "list"}, Limit: qantar.MaxLimit, Reader: actor})
-		if err != nil {
-			return nil, err
-		}
-		for _, rec := range recs {
-			lists = append(lists, rec.(*qantar.Source))
-		}
-	}
-	for i, id := range req.SourceIDs {
-		rec, err := s.store.Get(ctx, qantar.KindSource, id)
-		if err != nil {
-			return nil, qantar.FieldErrorf(fmt.Sprintf("source_ids[%d]", i), "%s", qantar.ErrorMessage(err))
-		}
-		src := rec.(*qantar.Source)
-		if src.SourceKind != "list" {
-			return nil, qantar.FieldErrorf(fmt.Sprintf("source_ids[%d]", i), "sources/%d is a %s, not a list", id, src.SourceKind)
-		}
-		lists = append(lists, src)
-	}
-	d, err := linkage.NewDataset([]linkage.Field{{Type: linkage.Name, Column: "name"}, {Type: linkage.Date, Column: "birth_date"}})
+	res, err := linkdb.Link(ctx, s.store, actor, linkdb.Options{Lists: req.SourceIDs, Threshold: req.Threshold, ReviewLow: 0.2, ReviewHigh: 0.8})
 	if err != nil {
+		if f := qantar.ErrorField(err); strings.HasPrefix(f, "lists[") {
+			return nil, qantar.FieldErrorf("source_ids"+strings.TrimPrefix(f, "lists"), "%s", qantar.ErrorMessage(err))
+		}
 		return nil, err
 	}
-	var entries []linkageEntry
-	ans := linkageAnswer{Merges: []linkageGroup{}, Review: []linkagePair{}}
-	for _, src := range lists {
+	ans := linkageAnswer{Lists: []int64{}, Merges: []linkageGroup{}, Review: []linkagePair{}, Entries: len(res.Entries), Candidates: res.Candidates}
+	for _, src := range res.Lists {
 		ans.Lists = append(ans.Lists, src.ID)
-		si := d.AddSource(strconv.FormatInt(src.ID, 10))
-		cits, _, err := s.store.List(ctx, qantar.KindCitation, qantar.Filter{Where: map[string]string{"source_id": strconv.FormatInt(src.ID, 10), "record_kind": "persons"}, Limit: qantar.MaxLimit, Reader: actor})
-		if err != nil {
-			return nil, err
-		}
-		seen := map[int64]bool{}
-		for _, c := range cits {
-			pid := c.(*qantar.Citation).RecordID
-			if seen[pid] {
-				continue
-			}
-			seen[pid] = true
-			rec, err := s.store.Get(ctx, qantar.KindPerson, pid)
-			if err != nil {
-				continue // deleted since it was cited
-			}
-			p := qantar.Visible(actor, rec).(*qantar.Person)
-			var all []string
-			for _, n := range p.Names {
-				all = append(all, n.Value)
-			}
-			e := linkageEntry{PersonID: pid, SourceID: src.ID, Name: p.PrimaryName(), BirthDate: p.BirthDate.String()}
-			if err := d.Add(si, strconv.FormatInt(pid, 10), []string{strings.Join(all, " "), e.BirthDate}); err != nil {
-				return nil, err
-			}
-			entries = append(entries, e)
+	}
+	entry := func(e linkdb.Entry) linkageEntry {
+		return linkageEntry{PersonID: e.PersonID, SourceID: e.SourceID, HandEntered: e.HandEntered, Name: e.Name, BirthDate: e.BirthDate}
+	}
+	for _, e := range res.Entries {
+		if e.HandEntered {
+			ans.HandEntered++
 		}
 	}
-	ans.Entries = len(entries)
-	if len(entries) < 2 {
-		return &ans, nil
-	}
-	res, err := linkage.Link(ctx, d, linkage.Options{Key: names.Key, Threshold: req.Threshold, ReviewLow: 0.2, ReviewHigh: 0.8})
-	if err != nil {
-		return nil, err
-	}
-	ans.Candidates = res.Candidates
-	groups := map[int32][]linkageEntry{}
-	for i, c := range res.Cluster {
-		groups[c] = append(groups[c], entries[i])
-	}
-	keys := make([]int, 0, len(groups))
-	for c := range groups {
-		keys = append(keys, int(c))
-	}
-	sort.Ints(keys)
-	for _, c := range keys {
-		g := groups[int32(c)]
-		distinct := map[int64]bool{}
-		for _, e := range g {
-			distinct[e.PersonID] = true
+	for _, g := range res.Merges {
+		var lg linkageGroup
+		for _, e := range g.Entries {
+			lg.Entries = append(lg.Entries, entry(e))
 		}
-		if len(distinct) > 1 {
-			ans.Merges = append(ans.Merges, linkageGroup{Entries: g})
-		}
+		ans.Merges = append(ans.Merges, lg)
 	}
 	for _, p := range res.Review {
-		a, b := entries[p.A], entries[p.B]
-		if a.PersonID != b.PersonID {
-			ans.Review = append(ans.Review, linkagePair{A: a, B: b, P: p.P})
-		}
+		ans.Review = append(ans.Review, linkagePair{A: entry(p.A), B: entry(p.B), P: p.P})
 	}
 	return &ans, nil
 }

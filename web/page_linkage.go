@@ -76,6 +76,7 @@ func (p *site) duplicates(ctx context.Context, reader qantar.Actor, t tr, pr *qa
 type linkageView struct {
 	base
 	Entries, Candidates int
+	HandEntered         int // victims entered by hand, compared with the lists' persons
 	Merges              []linkPairView
 	Review              []linkPairView
 	Problem             string
@@ -97,6 +98,8 @@ type linkSide struct {
 	BirthDate string
 	ID        int64
 	Version   int
+	// HandEntered says the person was entered by hand, not from a list.
+	HandEntered bool
 }
 
 func (p *site) linkageReview(w http.ResponseWriter, r *http.Request) error {
@@ -119,11 +122,14 @@ func (p *site) newLinkage(r *http.Request) (linkageView, error) {
 	if err != nil {
 		return pg, err
 	}
-	pg.Entries, pg.Candidates = ans.Entries, ans.Candidates
+	pg.Entries, pg.Candidates, pg.HandEntered = ans.Entries, ans.Candidates, ans.HandEntered
 	side := func(e linkageEntry) linkSide {
-		s := linkSide{Name: e.Name, BirthDate: e.BirthDate, ID: e.PersonID, Person: link{Title: "#" + itoa(e.PersonID)}}
+		s := linkSide{Name: e.Name, BirthDate: e.BirthDate, ID: e.PersonID, Person: link{Title: "#" + itoa(e.PersonID)}, HandEntered: e.HandEntered}
 		if rec, err := p.get(ctx, actor, qantar.KindPerson, e.PersonID); err == nil {
 			s.Person, s.Version = t.linkTo(rec), rec.GetMeta().Version
+		}
+		if e.SourceID == 0 {
+			return s
 		}
 		if src, err := p.get(ctx, actor, qantar.KindSource, e.SourceID); err == nil {
 			s.Source = t.linkTo(src)

@@ -1,0 +1,57 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/qantar-project/qantar"
+)
+
+// TestLinkageHandEntered: /linkage compares the victims an editor entered
+// by hand (a person and an act, on no list) with the persons of the lists,
+// across scripts, and says which record was entered by hand.
+func TestLinkageHandEntered(t *testing.T) {
+	fx := newFixture(t)
+	ctx := context.Background()
+	mk := func(rec qantar.Record) int64 {
+		t.Helper()
+		if err := fx.db.Create(ctx, qantar.System, rec); err != nil {
+			t.Fatal(err)
+		}
+		return rec.GetMeta().ID
+	}
+	list := mk(&qantar.Source{SourceKind: "list", Title: qantar.Text{"en": "Synthetic press list"}})
+	given := []string{"Erlan", "Aigerim", "Nurlan", "Dauren", "Gulnar", "Bauyrzhan", "Daniyar", "Kairat"}
+	givenKk := []string{"Ерлан", "Айгерім", "Нұрлан", "Дәурен", "Гүлнар", "Бауыржан", "Данияр", "Қайрат"}
+	surn := []string{"Akhmetov", "Omarova", "Zhumabaev", "Kasymov", "Bekenova", "Smagulov", "Toleuov", "Abilov"}
+	surnKk := []string{"Ахметов", "Омарова", "Жұмабаев", "Қасымов", "Бекенова", "Смағұлов", "Төлеуов", "Әбілов"}
+	var hand []int64
+	for i := range given {
+		bd := qantar.MustDate("19" + itoa(int64(60+i)) + "-0" + itoa(int64(1+i)) + "-1" + itoa(int64(i)))
+		pl := mk(&qantar.Person{Names: []qantar.Name{{Value: given[i] + " " + surn[i], Lang: "en"}}, BirthDate: bd})
+		mk(&qantar.Citation{RecordKind: qantar.KindPerson, RecordID: pl, SourceID: list})
+		if i%2 == 0 {
+			ph := mk(&qantar.Person{Names: []qantar.Name{{Value: surnKk[i] + " " + givenKk[i], Lang: "kk"}}, BirthDate: bd})
+			mk(&qantar.Act{VictimID: ph, ActType: "killing_crowd_control", Date: qantar.MustDate("2022-01-05")})
+			hand = append(hand, ph)
+		}
+	}
+	secret := fx.account(t, "linker", qantar.RoleEditor)
+	ed := client()
+	fx.signIn(t, ed, "linker", secret, time.Now())
+	status, body, _ := fx.get(t, ed, "/linkage")
+	if status != http.StatusOK {
+		t.Fatalf("status %d\n%s", status, body)
+	}
+	if !strings.Contains(body, `id="hand-entered"`) || !strings.Contains(body, "Entered by hand") {
+		t.Errorf("the page does not say which victims were entered by hand")
+	}
+	for _, id := range hand {
+		if !strings.Contains(body, `name="id" value="`+itoa(id)+`"`) {
+			t.Errorf("no merge proposed for persons/%d, entered by hand", id)
+		}
+	}
+}
