@@ -115,6 +115,9 @@ func runEstimate(ctx context.Context, m *Main, args []string) error {
 			}
 		}
 	}
+	if r, err = clusterTable(r, files[0]); err != nil {
+		return err
+	}
 	strata, err := mse.ReadCSV(r, strataCols)
 	if err != nil {
 		msg, ok := mse.Message(err)
