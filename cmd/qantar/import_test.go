@@ -60,7 +60,7 @@ func TestImportCommand(t *testing.T) {
 		{"SecondRunChangesNothing", []string{"import", list, "--db", db, "--kind", "persons", "--map", mapFile}, 0,
 			"0 created, 0 updated, 2 unchanged", "", ""},
 		{"UnknownColumnNamesIt", []string{"import", "--db", db, "--kind", "person", list}, 1,
-			"", `line 1: column "Номер" is not a column of persons`, ""},
+			"", `line 1: column "Номер" numbers the rows of a list`, ""},
 		{"KindRequired", []string{"import", "--db", db, list}, 2, "", "--kind is required", ""},
 		{"UnknownKind", []string{"import", "--db", db, "--kind", "victim", list}, 2, "", `unknown kind "victim"`, ""},
 		{"Help", []string{"import", "--help"}, 0, "Usage: qantar import", "", ""},
