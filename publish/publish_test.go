@@ -258,11 +258,11 @@ func TestPublishVerifies(t *testing.T) {
 	base := serve(t, dir)
 	lrep, err := logclient.Verify(ctx, nil, base, logclient.Options{VerifierKey: key})
 	if err != nil {
-		t.Fatalf("VerifyRemote: %v", err)
+		t.Fatalf("client.Verify: %v", err)
 	}
 	cp, _ := fx.db.Checkpoint(ctx)
 	if !bytes.Equal(lrep.Checkpoint, cp) || lrep.Size != rep.Size || lrep.Leaves != rep.Size {
-		t.Errorf("VerifyRemote saw size %d (%d leaves), the database is at %d", lrep.Size, lrep.Leaves, rep.Size)
+		t.Errorf("client.Verify saw size %d (%d leaves), the database is at %d", lrep.Size, lrep.Leaves, rep.Size)
 	}
 	for _, src := range []string{base, dir} {
 		crep, err := Check(ctx, src, CheckOptions{VerifierKey: key})
@@ -324,7 +324,7 @@ func TestPublishVerifies(t *testing.T) {
 				_, err := logclient.Verify(ctx, nil, serve(t, cp), logclient.Options{VerifierKey: key})
 				var ve *logclient.VerificationError
 				if !errors.As(err, &ve) {
-					t.Errorf("VerifyRemote of a tampered %s: %v, want a VerificationError", tc.file, err)
+					t.Errorf("client.Verify of a tampered %s: %v, want a VerificationError", tc.file, err)
 				}
 			}
 		})

@@ -71,7 +71,6 @@ func millionLeafLog(b *testing.B) *TestLog {
 		for bigLog.Size < million {
 			bigLog.Add(b, 100_000)
 		}
-		bigLog.Records = nil // only needed with records; see BenchmarkVerifyRemote
 	})
 	return bigLog
 }
@@ -110,25 +109,6 @@ func BenchmarkSHA256Leaves1M(b *testing.B) {
 	for b.Loop() {
 		for _, enc := range l.Leaves {
 			sha256.Sum256(enc)
-		}
-	}
-	reportRate(b, b.N*million, "leaves/s")
-}
-
-// BenchmarkVerifyRemote1M is `qantar verify --url` against a mirror of
-// 1,000,000 leaves on this machine (loopback HTTP): every bundle and tile
-// fetched and checked, and an old checkpoint.
-func BenchmarkVerifyRemote1M(b *testing.B) {
-	l := millionLeafLog(b)
-	srv := l.Serve(b)
-	ctx := context.Background()
-	for b.Loop() {
-		rep, err := VerifyRemote(ctx, srv.Client(), srv.URL, RemoteOptions{VerifierKey: l.VKey})
-		if err != nil {
-			b.Fatal(err)
-		}
-		if rep.Leaves != million {
-			b.Fatalf("verified %d leaves", rep.Leaves)
 		}
 	}
 	reportRate(b, b.N*million, "leaves/s")

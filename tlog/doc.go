@@ -73,8 +73,7 @@
 // Package tlog/client checks a mirror over HTTP as a third party would:
 // signature, every tile and bundle, the root, an old checkpoint as a
 // prefix (keeping the evidence of a fork), and the public records'
-// commitments. (remote.go is its old copy, left until package publish
-// moves to it.)
+// commitments.
 //
 // A store may also implement NodeRangeReader, which ReadTile then uses to
 // read a tile's 256 nodes with one range scan.

@@ -31,9 +31,6 @@ type TestLog struct {
 	VKey   string
 	Size   uint64
 	Signed []byte // latest signed checkpoint
-	// Records holds the canonical JSON of each public leaf's version,
-	// by leaf index, as the mirror's API would show them.
-	Records []RecordVersion
 	// Mutate, if set, may change a response body before it is served.
 	Mutate func(path string, body []byte) []byte
 }
@@ -112,19 +109,13 @@ func (l *TestLog) Add(t testing.TB, n int) {
 	defer l.mu.Unlock()
 	hashes := make([][]byte, n)
 	for i := range hashes {
-		leaf, json, salt := SyntheticLeaf(l.Size + uint64(i))
+		leaf, _, _ := SyntheticLeaf(l.Size + uint64(i))
 		enc, err := leaf.Encode()
 		if err != nil {
 			t.Fatal(err)
 		}
 		l.Leaves = append(l.Leaves, enc)
 		hashes[i] = LeafHash(enc)
-		switch {
-		case leaf.Format == LeafV2: // public, its salt served
-			l.Records = append(l.Records, RecordVersion{Kind: leaf.Kind, ID: leaf.ID, Version: leaf.Version, Canonical: json, Salt: salt})
-		case salt == nil:
-			l.Records = append(l.Records, RecordVersion{Kind: leaf.Kind, ID: leaf.ID, Version: leaf.Version, Canonical: json})
-		}
 	}
 	size, _, err := Append(context.Background(), l.Nodes, l.Size, hashes)
 	if err != nil {

@@ -238,7 +238,7 @@ func (m *MemStore) PutNodes(_ context.Context, nodes []Node) error {
 
 // Builder computes the root of a tree leaf by leaf in O(log n) memory, for
 // verifiers that stream over every leaf: `qantar verify --db` and
-// VerifyRemote. The zero Builder is not usable; call NewBuilder.
+// tlog/client. The zero Builder is not usable; call NewBuilder.
 type Builder struct {
 	r     *compact.Range
 	visit compact.VisitFn
