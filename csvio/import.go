@@ -61,16 +61,28 @@ func Import(ctx context.Context, st qantar.Store, k qantar.Kind, r io.Reader, na
 // of the store itself; problems with the input are in the report, and when
 // there is any (and SkipInvalid is off) nothing is written.
 func ImportTables(ctx context.Context, st qantar.Store, inputs []Input, o Options) (*Report, error) {
+	return runImport(ctx, st, o, func(im *importer) error {
+		for _, in := range inputs {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := im.read(ctx, in); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// runImport reads the input through read, then checks the references by
+// id and, when nothing is wrong (or SkipInvalid), writes in one
+// transaction: the one course of every import.
+func runImport(ctx context.Context, st qantar.Store, o Options, read func(*importer) error) (*Report, error) {
 	im := &importer{st: st, o: o, rep: &Report{DryRun: o.DryRun}, decoders: newDecoders(),
 		keys: map[kindKey]*row{}, ids: map[kindID]*row{}, storeKey: map[kindKey]int64{}, storeID: map[kindID]bool{}}
 	defer im.decoders.stop()
-	for _, in := range inputs {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		if err := im.read(ctx, in); err != nil {
-			return nil, err
-		}
+	if err := read(im); err != nil {
+		return nil, err
 	}
 	im.finishDecodes()
 	if err := im.checkIDRefs(ctx); err != nil {
@@ -180,27 +192,14 @@ func (im *importer) read(ctx context.Context, in Input) error {
 		im.fileProblem(t, 0, qantar.ErrorMessage(err))
 		return nil
 	}
-	ro := im.o.Read
-	r, isJSON := isJSONInput(in.R, in.Name, ro.Format)
+	r, isJSON := isJSONInput(in.R, in.Name, im.o.Read.Format)
 	if isJSON {
 		return im.readJSON(ctx, t, in, r)
 	}
 	in.R = r
-	if m := im.o.Mapping; m != nil {
-		if ro.Encoding == "" {
-			ro.Encoding = m.Encoding
-		}
-		if ro.Sheet == "" {
-			ro.Sheet = m.Sheet
-		}
-		if ro.Delimiter == 0 && m.Delimiter != "" {
-			d, err := ParseDelimiter(m.Delimiter)
-			if err != nil {
-				im.fileProblem(t, 0, err.Error())
-				return nil
-			}
-			ro.Delimiter = d
-		}
+	ro, ok := im.readOptions(t)
+	if !ok {
+		return nil
 	}
 	tab, err := OpenTable(in.R, in.Name, ro)
 	if err != nil {
@@ -219,6 +218,32 @@ func (im *importer) read(ctx context.Context, in Input) error {
 	t.rep.Header = head.Cells
 	im.bindColumns(t, head)
 	return readRows(ctx, im, t, in, tab.Next, tab.BytesRead, func(r Row) { im.convert(t, r) })
+}
+
+// readOptions are the options a table is read with: the import's, with
+// what its mapping says where they say nothing. A bad delimiter in the
+// mapping is a problem with the file (false).
+func (im *importer) readOptions(t *table) (ReadOptions, bool) {
+	ro := im.o.Read
+	m := im.o.Mapping
+	if m == nil {
+		return ro, true
+	}
+	if ro.Encoding == "" {
+		ro.Encoding = m.Encoding
+	}
+	if ro.Sheet == "" {
+		ro.Sheet = m.Sheet
+	}
+	if ro.Delimiter == 0 && m.Delimiter != "" {
+		d, err := ParseDelimiter(m.Delimiter)
+		if err != nil {
+			im.fileProblem(t, 0, err.Error())
+			return ro, false
+		}
+		ro.Delimiter = d
+	}
+	return ro, true
 }
 
 // readRows reads every row of a table (a CSV, TSV or XLSX table, or a JSON

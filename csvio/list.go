@@ -101,23 +101,7 @@ func ImportList(ctx context.Context, st qantar.Store, in Input, l List, o Option
 	if o.SkipInvalid {
 		return nil, qantar.Errorf(qantar.EINVALID, "a list is imported whole or not at all: correct the rows named in the report instead of skipping them")
 	}
-	im := &importer{st: st, o: o, rep: &Report{DryRun: o.DryRun}, decoders: newDecoders(),
-		keys: map[kindKey]*row{}, ids: map[kindID]*row{}, storeKey: map[kindKey]int64{}, storeID: map[kindID]bool{}}
-	defer im.decoders.stop()
-	if err := im.readList(ctx, in, l); err != nil {
-		return nil, err
-	}
-	im.finishDecodes()
-	if im.fileProblems == 0 && im.badRows == 0 {
-		if err := im.noteEmptyKinds(ctx); err != nil {
-			return nil, err
-		}
-		if err := im.writeAll(ctx); err != nil {
-			return nil, err
-		}
-	}
-	im.finish()
-	return im.rep, nil
+	return runImport(ctx, st, o, func(im *importer) error { return im.readList(ctx, in, l) })
 }
 
 // listImport is a list on its way in: which of the file's columns mean
@@ -144,19 +128,9 @@ func (im *importer) readList(ctx context.Context, in Input, l List) error {
 	}
 	fileT := li.newTable(qantar.KindPerson) // problems with the file as a whole
 	im.tables, im.rep.Tables = []*table{fileT}, []*TableReport{fileT.rep}
-	ro := im.o.Read
-	if m := im.o.Mapping; m != nil {
-		if ro.Encoding == "" {
-			ro.Encoding = m.Encoding
-		}
-		if ro.Delimiter == 0 && m.Delimiter != "" {
-			d, err := ParseDelimiter(m.Delimiter)
-			if err != nil {
-				im.fileProblem(fileT, 0, err.Error())
-				return nil
-			}
-			ro.Delimiter = d
-		}
+	ro, ok := im.readOptions(fileT)
+	if !ok {
+		return nil
 	}
 	tab, err := OpenTable(in.R, in.Name, ro)
 	if err != nil {

@@ -14,13 +14,7 @@ import (
 func TestListsCompareCountsProtectedNamesNone(t *testing.T) {
 	fx := newFixture(t)
 	ctx := context.Background()
-	mk := func(rec qantar.Record) int64 {
-		t.Helper()
-		if err := fx.db.Create(ctx, qantar.System, rec); err != nil {
-			t.Fatal(err)
-		}
-		return rec.GetMeta().ID
-	}
+	mk := func(rec qantar.Record) int64 { return fx.create(t, rec) }
 	a := mk(&qantar.Source{SourceKind: "list", Title: qantar.Text{"en": "Synthetic list A"}})
 	b := mk(&qantar.Source{SourceKind: "list", Title: qantar.Text{"en": "Synthetic list B"}})
 	mk(&qantar.Citation{RecordKind: qantar.KindPerson, RecordID: fx.ids["public"], SourceID: a})

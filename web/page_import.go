@@ -129,20 +129,27 @@ func (p *site) importPost(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err // the store failed; problems with the file are in the report
 	}
+	return p.render(w, r, pg.show(rep, data), "import", pg)
+}
+
+// show puts a check's or an import's report on the page and, when nothing
+// was written yet, keeps the file for the confirm form (or asks for it
+// again when it is too large to keep); it returns the page's status.
+func (pg *importView) show(rep *csvio.Report, data []byte) int {
 	pg.Report = rep
-	status := http.StatusOK
-	if !rep.Written {
-		pg.CanImport = rep.OK() || (pg.SkipInvalid && rep.Created+rep.Updated > 0)
-		if len(data) <= importKeepMax {
-			pg.Data = base64.StdEncoding.EncodeToString(data)
-		} else {
-			pg.Reupload = true
-		}
-		if !rep.OK() {
-			status = http.StatusUnprocessableEntity
-		}
+	if rep.Written {
+		return http.StatusOK
 	}
-	return p.render(w, r, status, "import", pg)
+	pg.CanImport = rep.OK() || (pg.SkipInvalid && rep.Created+rep.Updated > 0)
+	if len(data) <= importKeepMax {
+		pg.Data = base64.StdEncoding.EncodeToString(data)
+	} else {
+		pg.Reupload = true
+	}
+	if !rep.OK() {
+		return http.StatusUnprocessableEntity
+	}
+	return http.StatusOK
 }
 
 // uploaded returns the file: the upload, or the base64 copy the confirm

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"encoding/base64"
 	"net/http"
 	"strconv"
 
@@ -73,20 +72,8 @@ func (p *site) importListPost(w http.ResponseWriter, r *http.Request, actor qant
 	if err != nil {
 		return err
 	}
-	pg.Report = rep
+	status := pg.show(rep, data)
 	pg.Columns = fileColumns(pg, rep, opts.Mapping)
-	status := http.StatusOK
-	if !rep.Written {
-		pg.CanImport = rep.OK()
-		if len(data) <= importKeepMax {
-			pg.Data = base64.StdEncoding.EncodeToString(data)
-		} else {
-			pg.Reupload = true
-		}
-		if !rep.OK() {
-			status = http.StatusUnprocessableEntity
-		}
-	}
 	return p.render(w, r, status, "import", pg)
 }
 

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -15,14 +14,7 @@ import (
 // across scripts, and says which record was entered by hand.
 func TestLinkageHandEntered(t *testing.T) {
 	fx := newFixture(t)
-	ctx := context.Background()
-	mk := func(rec qantar.Record) int64 {
-		t.Helper()
-		if err := fx.db.Create(ctx, qantar.System, rec); err != nil {
-			t.Fatal(err)
-		}
-		return rec.GetMeta().ID
-	}
+	mk := func(rec qantar.Record) int64 { return fx.create(t, rec) }
 	list := mk(&qantar.Source{SourceKind: "list", Title: qantar.Text{"en": "Synthetic press list"}})
 	given := []string{"Erlan", "Aigerim", "Nurlan", "Dauren", "Gulnar", "Bauyrzhan", "Daniyar", "Kairat"}
 	givenKk := []string{"Ерлан", "Айгерім", "Нұрлан", "Дәурен", "Гүлнар", "Бауыржан", "Данияр", "Қайрат"}

@@ -99,6 +99,15 @@ func newFixture(t *testing.T) *fixture {
 	return fx
 }
 
+// create writes a record as the system and returns its id.
+func (fx *fixture) create(t *testing.T, rec qantar.Record) int64 {
+	t.Helper()
+	if err := fx.db.Create(context.Background(), qantar.System, rec); err != nil {
+		t.Fatal(err)
+	}
+	return rec.GetMeta().ID
+}
+
 // get fetches a path with the client (nil: anonymous) and returns the body.
 func (fx *fixture) get(t *testing.T, c *http.Client, path string, header ...string) (int, string, http.Header) {
 	t.Helper()
