@@ -2,8 +2,11 @@
 // "list" names (a citation of the person, or of an act of which they are the
 // victim), counted once after the merges record linkage confirmed
 // (same_as_id), and what two lists have and lack of each other. It works on
-// records already loaded, so the live site, a checkpoint's pinned figures
-// and the command line compute the same answer.
+// records already loaded and projected for their reader (qantar.Project), so
+// that an answer is computed from what that reader may see only: a person
+// they may not see is a placeholder, counted under its own id (a merge it
+// is part of is not followed, since that would tell whom it was merged
+// with), never named.
 package lists
 
 import (
@@ -12,10 +15,8 @@ import (
 	"github.com/qantar-project/qantar"
 )
 
-// Records are the records the membership is computed from, all of them
-// (protected persons included, so that merges resolve and counts are
-// true); what a reader may see of each person is decided by Compare's
-// reader.
+// Records are the records the membership is computed from, as one reader
+// sees them.
 type Records struct {
 	Sources   []*qantar.Source
 	Citations []*qantar.Citation
@@ -130,26 +131,26 @@ type Comparison struct {
 	OnlyB Side  `json:"only_on_b"`
 }
 
-// Compare says who is on list a and not on b, and the reverse, as reader
-// may see them: a person the reader may not see is counted, not named.
-func (m *Membership) Compare(reader qantar.Actor, a, b int64) Comparison {
+// Compare says who is on list a and not on b, and the reverse: a person
+// the records' reader may not see is counted, not named.
+func (m *Membership) Compare(a, b int64) Comparison {
 	c := Comparison{A: a, B: b, OnA: len(m.On[a]), OnB: len(m.On[b])}
 	for id := range m.On[a] {
 		if m.On[b][id] {
 			c.Both++
 		}
 	}
-	c.OnlyA = m.side(reader, m.On[a], m.On[b])
-	c.OnlyB = m.side(reader, m.On[b], m.On[a])
+	c.OnlyA = m.side(m.On[a], m.On[b])
+	c.OnlyB = m.side(m.On[b], m.On[a])
 	return c
 }
 
-func (m *Membership) side(reader qantar.Actor, on, not map[int64]bool) Side {
+func (m *Membership) side(on, not map[int64]bool) Side {
 	s := Side{Named: []Entry{}}
 	for id := range on {
 		if !not[id] {
 			s.Count++
-			p := qantar.Visible(reader, m.Person[id]).(*qantar.Person)
+			p := m.Person[id]
 			if qantar.IsPlaceholder(p) {
 				s.Protected++
 				continue

@@ -9,10 +9,12 @@ import (
 	"github.com/qantar-project/qantar/lists"
 )
 
-// membership loads who is on which list from src (all records, so that
-// merges resolve and counts are true; names are projected per reader by
-// lists.Compare).
-func membership(ctx context.Context, src recordSource) (*lists.Membership, error) {
+// membership loads who is on which list as reader sees the records: the
+// answer is computed from their projection only (package lists).
+func (s *Server) membership(ctx context.Context, reader qantar.Actor) (*lists.Membership, error) {
+	src := memoSource(func(ctx context.Context, kind qantar.Kind) ([]qantar.Record, error) {
+		return s.loadAll(ctx, kind, reader)
+	})
 	var r lists.Records
 	var err error
 	if r.Sources, err = sourceTyped[*qantar.Source](ctx, src, qantar.KindSource); err != nil {
@@ -46,7 +48,7 @@ func listParam(m *lists.Membership, r *http.Request, name string) (int64, error)
 // apiListsCompare says who is on list a and not on list b, and the
 // reverse: people the reader may not see are counted, not named.
 func (s *Server) apiListsCompare(w http.ResponseWriter, r *http.Request) error {
-	m, err := membership(r.Context(), memoSource(s.liveSource()))
+	m, err := s.membership(r.Context(), actorOf(r))
 	if err != nil {
 		return err
 	}
@@ -58,6 +60,6 @@ func (s *Server) apiListsCompare(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, m.Compare(actorOf(r), a, b))
+	writeJSON(w, http.StatusOK, m.Compare(a, b))
 	return nil
 }

@@ -39,7 +39,7 @@ func (p *site) listsCompare(w http.ResponseWriter, r *http.Request) error {
 	ctx, reader := r.Context(), actorOf(r)
 	pg := listsView{base: p.newBase(r, "")}
 	pg.Title = pg.T.S("Lists compared")
-	m, err := membership(ctx, memoSource(p.srv.liveSource()))
+	m, err := p.srv.membership(ctx, reader)
 	if err != nil {
 		return err
 	}
@@ -64,7 +64,7 @@ func (p *site) listsCompare(w http.ResponseWriter, r *http.Request) error {
 	case pg.NameA == "" || pg.NameB == "":
 		pg.Problem, status = pg.T.S("Choose two lists."), http.StatusBadRequest
 	default:
-		c := m.Compare(reader, a, b)
+		c := m.Compare(a, b)
 		pg.Cmp = &c
 		pg.OnlyA = listSide{T: pg.T, Title: pg.T.S("On %s, not on %s: %d", pg.NameA, pg.NameB, c.OnlyA.Count),
 			Entries: p.listEntries(r, pg.T, c.OnlyA), Protected: c.OnlyA.Protected}
