@@ -3,7 +3,7 @@ package web
 import (
 	"bytes"
 	"net/http"
-	"strconv"
+	"strings"
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/csvio"
@@ -82,17 +82,10 @@ func (p *site) importListPost(w http.ResponseWriter, r *http.Request, actor qant
 // form sent back (head.N).
 func chosenMapping(r *http.Request) *csvio.Mapping {
 	m := &csvio.Mapping{Columns: map[string]string{}}
-	for i := 0; i < 200; i++ {
-		n := strconv.Itoa(i)
-		head, role := r.PostFormValue("head."+n), r.PostFormValue("col."+n)
-		if head == "" && role == "" {
-			if i > 0 && r.PostFormValue("head."+strconv.Itoa(i+1)) == "" {
-				break
-			}
-			continue
-		}
-		if role != "" && head != "" {
-			m.Columns[head] = role
+	for k, v := range r.PostForm {
+		n, ok := strings.CutPrefix(k, "col.")
+		if head := r.PostForm.Get("head." + n); ok && head != "" && len(v) > 0 && v[0] != "" {
+			m.Columns[head] = v[0]
 		}
 	}
 	if len(m.Columns) == 0 {

@@ -70,6 +70,9 @@ func runImport(ctx context.Context, m *Main, args []string) error {
 		return qantar.Errorf(qantar.EINVALID, "%v", err)
 	}
 	list := *listName != "" || *listKey != ""
+	if *actType != "" && !list {
+		return usagef("--act-type is for a list (--list NAME)")
+	}
 	if list && (fi.IsDir() || *kindName != "") {
 		return usagef("--list imports one FILE as a list; it takes no --kind")
 	}

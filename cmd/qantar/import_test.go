@@ -62,6 +62,9 @@ func TestImportCommand(t *testing.T) {
 		{"UnknownColumnNamesIt", []string{"import", "--db", db, "--kind", "person", list}, 1,
 			"", `line 1: column "Номер" numbers the rows of a list`, ""},
 		{"KindRequired", []string{"import", "--db", db, list}, 2, "", "--kind is required", ""},
+		{"ListTakesNoKind", []string{"import", "--db", db, "--kind", "person", "--list", "L", list}, 2, "", "it takes no --kind", ""},
+		{"ActTypeIsForLists", []string{"import", "--db", db, "--kind", "person", "--act-type", "killing", list}, 2, "", "--act-type is for a list", ""},
+		{"ActTypeEndsALife", []string{"import", "--db", db, "--list", "L", "--act-type", "torture", list}, 2, "", "act types that end a life", ""},
 		{"UnknownKind", []string{"import", "--db", db, "--kind", "victim", list}, 2, "", `unknown kind "victim"`, ""},
 		{"Help", []string{"import", "--help"}, 0, "Usage: qantar import", "", ""},
 	}
