@@ -86,13 +86,12 @@ func (s *Server) estimateBy(ctx context.Context, method, by string) (*estimateAn
 	return estimateFrom(ctx, memoSource(s.liveSource()), method, by)
 }
 
-// deathIndex is who died (persons merged after record linkage count once),
-// each act's victim, and where each of the dead was killed (0: not recorded).
+// deathIndex is who died (persons merged after record linkage count once)
+// and where each of the dead was killed (0: not recorded).
 type deathIndex struct {
-	deaths    map[int64]bool
-	actVictim map[int64]int64
-	placeOf   map[int64]int64
-	one       func(int64) int64
+	deaths  map[int64]bool
+	placeOf map[int64]int64
+	one     func(int64) int64
 }
 
 func loadDeaths(ctx context.Context, src recordSource, by string) (*deathIndex, error) {
@@ -105,7 +104,7 @@ func loadDeaths(ctx context.Context, src recordSource, by string) (*deathIndex, 
 		return nil, err
 	}
 	same := qantar.ResolveSameAs(persons)
-	d := &deathIndex{deaths: map[int64]bool{}, actVictim: map[int64]int64{}, placeOf: map[int64]int64{},
+	d := &deathIndex{deaths: map[int64]bool{}, placeOf: map[int64]int64{},
 		one: func(id int64) int64 {
 			if to, ok := same[id]; ok {
 				return to
@@ -124,7 +123,6 @@ func loadDeaths(ctx context.Context, src recordSource, by string) (*deathIndex, 
 	}
 	for _, a := range acts {
 		v := d.one(a.VictimID)
-		d.actVictim[a.ID] = v
 		if !a.IsKilling() {
 			continue
 		}
@@ -144,36 +142,22 @@ func loadDeaths(ctx context.Context, src recordSource, by string) (*deathIndex, 
 const maxLists = 62
 
 // onLists names the lists (the first maxLists sources of kind "list") in
-// ans and returns which of them cite each of the dead.
+// ans and returns which of them name each of the dead (package lists: a
+// citation of the person or of their act, merges followed).
 func onLists(ctx context.Context, src recordSource, ans *estimateAnswer, d *deathIndex) (map[int64]mse.Pattern, error) {
-	sources, err := sourceTyped[*qantar.Source](ctx, src, qantar.KindSource)
+	m, err := membership(ctx, src)
 	if err != nil {
 		return nil, err
-	}
-	cits, err := sourceTyped[*qantar.Citation](ctx, src, qantar.KindCitation)
-	if err != nil {
-		return nil, err
-	}
-	bySource := map[int64][]*qantar.Citation{}
-	for _, c := range cits {
-		bySource[c.SourceID] = append(bySource[c.SourceID], c)
 	}
 	out := map[int64]mse.Pattern{}
-	for _, l := range sources {
-		if l.SourceKind != "list" || len(ans.Lists) == maxLists {
-			continue
+	for _, l := range m.Lists {
+		if len(ans.Lists) == maxLists {
+			break
 		}
 		j := len(ans.Lists)
 		ans.Lists = append(ans.Lists, l.Title.String())
 		ans.ListSources = append(ans.ListSources, l.ID)
-		for _, c := range bySource[l.ID] {
-			pid := int64(0)
-			switch c.RecordKind {
-			case qantar.KindPerson:
-				pid = d.one(c.RecordID)
-			case qantar.KindAct:
-				pid = d.actVictim[c.RecordID]
-			}
+		for pid := range m.On[l.ID] {
 			if d.deaths[pid] {
 				out[pid] |= 1 << uint(j)
 			}

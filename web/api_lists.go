@@ -12,9 +12,13 @@ import (
 // membership loads who is on which list as reader sees the records: the
 // answer is computed from their projection only (package lists).
 func (s *Server) membership(ctx context.Context, reader qantar.Actor) (*lists.Membership, error) {
-	src := memoSource(func(ctx context.Context, kind qantar.Kind) ([]qantar.Record, error) {
+	return membership(ctx, memoSource(func(ctx context.Context, kind qantar.Kind) ([]qantar.Record, error) {
 		return s.loadAll(ctx, kind, reader)
-	})
+	}))
+}
+
+// membership loads who is on which list from the records src gives.
+func membership(ctx context.Context, src recordSource) (*lists.Membership, error) {
 	var r lists.Records
 	var err error
 	if r.Sources, err = sourceTyped[*qantar.Source](ctx, src, qantar.KindSource); err != nil {
