@@ -162,9 +162,7 @@ func (im *importer) readList(ctx context.Context, in Input, l List) error {
 
 // newTable makes a table of the import that its rows fill.
 func (li *listImport) newTable(k qantar.Kind) *table {
-	t := &table{kind: k, rep: &TableReport{Name: li.name, Kind: k}, protection: li.im.o.Protection}
-	t.hashes = map[[16]byte]int{}
-	return t
+	return &table{kind: k, rep: &TableReport{Name: li.name, Kind: k}, protection: li.im.o.Protection}
 }
 
 // bindList matches the header to the roles, through the mapping first.
@@ -552,8 +550,7 @@ func (li *listImport) placeCells(in Row, cells []string) bool {
 	case len(ids) > 1:
 		return false
 	case k == "":
-		x[xPlaceKey] = "" // nothing to name: the date check reports it
-		return true
+		return true // no letters or digits ("—", "?"): the place is not known
 	}
 	x[xPlaceKey] = "place:" + k
 	if !li.created[k] {
