@@ -114,6 +114,7 @@ type listImport struct {
 	srcID                         int64  // the list Source, when it exists
 	col                           map[string]int
 	header                        map[string]string
+	order                         []string // the roles bound, in the file's order of columns
 	width                         int
 	numbers                       map[string]int // row number → line
 	places                        map[string][]int64
@@ -199,6 +200,10 @@ func (li *listImport) bindList(t *table, head Row) bool {
 		}
 		li.col[role], li.header[role] = i, h
 	}
+	for r := range li.col {
+		li.order = append(li.order, r)
+	}
+	sort.Slice(li.order, func(i, j int) bool { return li.col[li.order[i]] < li.col[li.order[j]] })
 	_, name := li.col[roleName]
 	_, surname := li.col[roleSurname]
 	if !name && !surname {
@@ -519,13 +524,8 @@ func (li *listImport) citeRow(in Row, cells []string, kind, recKey, citeKey stri
 // quote is the row as the list wrote it: each non-empty cell after its
 // column's name.
 func (li *listImport) quote(in Row) string {
-	roles := make([]string, 0, len(li.col))
-	for r := range li.col {
-		roles = append(roles, r)
-	}
-	sort.Slice(roles, func(i, j int) bool { return li.col[roles[i]] < li.col[roles[j]] })
 	var parts []string
-	for _, r := range roles {
+	for _, r := range li.order {
 		if v := li.cell(in, r); v != "" {
 			parts = append(parts, li.header[r]+": "+v)
 		}
