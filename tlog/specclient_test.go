@@ -4,7 +4,7 @@ package tlog_test
 // asks: it uses no Qantar package to read the log, only net/http, the
 // signed-note reference code (golang.org/x/mod/sumdb/note) and Go's checksum
 // database tile code (golang.org/x/mod/sumdb/tlog), which shares nothing
-// with transparency-dev/merkle. The server side is tlog's test server.
+// with transparency-dev/merkle. The server side is tlogtest.
 
 import (
 	"bytes"
@@ -17,7 +17,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/qantar-project/qantar/tlog"
+	"github.com/qantar-project/qantar/tlog/tlogtest"
 	"golang.org/x/mod/sumdb/note"
 	sumdb "golang.org/x/mod/sumdb/tlog"
 )
@@ -102,7 +102,7 @@ func rfc6962Root(hashes [][32]byte) [32]byte {
 }
 
 func TestSpecOnlyClient(t *testing.T) {
-	log := tlog.NewTestLog(t)
+	log := tlogtest.New(t)
 	log.Add(t, 700)
 	oldSigned := log.Signed
 	log.Add(t, 66000-700)

@@ -5,9 +5,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -16,9 +13,8 @@ import (
 	"golang.org/x/mod/sumdb/note"
 )
 
-// This file is a small log server for tests, laid out as the real server
-// will be (<base>/log/checkpoint, /log/key, /log/tile/...). Its names are
-// exported so that the spec-only client in package tlog_test can start one.
+// This file is a synthetic log for tlog's own tests. Tests from outside the
+// package, and the ones that serve a log over HTTP, use package tlogtest.
 
 // TestLog is a synthetic log: leaves in memory, a MemStore of nodes, a
 // signing key, and the signed checkpoint of its current size.
@@ -31,8 +27,6 @@ type TestLog struct {
 	VKey   string
 	Size   uint64
 	Signed []byte // latest signed checkpoint
-	// Mutate, if set, may change a response body before it is served.
-	Mutate func(path string, body []byte) []byte
 }
 
 type memLeaves [][]byte
@@ -135,53 +129,4 @@ func (l *TestLog) sign(t testing.TB) {
 		t.Fatal(err)
 	}
 	l.Signed = signed
-}
-
-// ServeHTTP serves the log as the real server will, mapping tlog's errors
-// to 400 and 404.
-func (l *TestLog) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	var body []byte
-	var err error
-	switch p := r.URL.Path; {
-	case p == PathCheckpoint:
-		body = l.Signed
-	case p == PathKey:
-		body = []byte(l.VKey + "\n")
-	case strings.HasPrefix(p, PathTilePrefix+"tile/"):
-		var t TileID
-		if t, err = ParseTilePath(strings.TrimPrefix(p, PathTilePrefix)); err == nil {
-			if t.Entries {
-				body, err = ReadBundle(r.Context(), l.Leaves, t, l.Size)
-			} else {
-				body, err = ReadTile(r.Context(), l.Nodes, t, l.Size)
-			}
-		}
-	default:
-		http.NotFound(w, r)
-		return
-	}
-	if err != nil {
-		status := http.StatusInternalServerError
-		switch qantar.ErrorCode(err) {
-		case qantar.EINVALID:
-			status = http.StatusBadRequest
-		case qantar.ENOTFOUND:
-			status = http.StatusNotFound
-		}
-		http.Error(w, err.Error(), status)
-		return
-	}
-	if l.Mutate != nil {
-		body = l.Mutate(r.URL.Path, append([]byte(nil), body...))
-	}
-	w.Write(body)
-}
-
-// Serve starts an httptest server for the log, closed with the test.
-func (l *TestLog) Serve(t testing.TB) *httptest.Server {
-	srv := httptest.NewServer(l)
-	t.Cleanup(srv.Close)
-	return srv
 }
