@@ -23,21 +23,29 @@ import (
 // writeSyntheticPersons writes n clearly synthetic persons as a UTF-8 CSV
 // with the columns a victim list has.
 func writeSyntheticPersons(b *testing.B, path string, n int) {
+	sexes := []string{"male", "female", "unknown"}
+	writeSynthetic(b, path, "external_key,name_ru,name_latn,sex,birth_date,description_ru", n, func(w io.Writer, i int) {
+		fmt.Fprintf(w, "SYN-%07d,Синтетический Человек %d,Synthetic Person %d,%s,%02d.%02d.%d,запись %d синтетического списка\n",
+			i, i, i, sexes[i%3], 1+i%28, 1+i%12, 1940+i%70, i)
+	})
+}
+
+// writeSynthetic writes a CSV file of a header and n rows, row i written
+// by row.
+func writeSynthetic(b *testing.B, path, header string, n int, row func(w io.Writer, i int)) {
 	f, err := os.Create(path)
 	if err != nil {
 		b.Fatal(err)
 	}
+	defer f.Close()
 	w := bufio.NewWriterSize(f, 1<<20)
-	w.WriteString("external_key,name_ru,name_latn,sex,birth_date,description_ru\n")
-	sexes := []string{"male", "female", "unknown"}
+	w.WriteString(header + "\n")
 	for i := 0; i < n; i++ {
-		fmt.Fprintf(w, "SYN-%07d,Синтетический Человек %d,Synthetic Person %d,%s,%02d.%02d.%d,запись %d синтетического списка\n",
-			i, i, i, sexes[i%3], 1+i%28, 1+i%12, 1940+i%70, i)
+		row(w, i)
 	}
 	if err := w.Flush(); err != nil {
 		b.Fatal(err)
 	}
-	f.Close()
 }
 
 // BenchmarkImportPersons imports QANTAR_BENCH_ROWS (default 20000)

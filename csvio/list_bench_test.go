@@ -1,9 +1,9 @@
 package csvio_test
 
 import (
-	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -18,21 +18,11 @@ import (
 
 // writeSyntheticList writes n clearly synthetic rows of a victims' list.
 func writeSyntheticList(b *testing.B, path string, n int) {
-	f, err := os.Create(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	w := bufio.NewWriterSize(f, 1<<20)
-	w.WriteString("№,ФИО,Дата рождения,Пол,Дата гибели,Место гибели\n")
 	places := []string{"Алматы", "Талдыкорган", "Тараз", "Шымкент"}
-	for i := 0; i < n; i++ {
+	writeSynthetic(b, path, "№,ФИО,Дата рождения,Пол,Дата гибели,Место гибели", n, func(w io.Writer, i int) {
 		fmt.Fprintf(w, "%d,Синтетический Человек %d,%02d.%02d.%d,%s,%02d.01.2022,%s\n",
 			i+1, i, 1+i%28, 1+i%12, 1940+i%70, []string{"М", "Ж"}[i%2], 4+i%8, places[i%4])
-	}
-	if err := w.Flush(); err != nil {
-		b.Fatal(err)
-	}
-	f.Close()
+	})
 }
 
 // BenchmarkImportList imports QANTAR_BENCH_ROWS (default 20000) synthetic
