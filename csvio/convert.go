@@ -82,7 +82,7 @@ func (im *importer) bindColumns(t *table, head Row) {
 			}
 		} else if c, ok = idx[normHeader(h)]; !ok {
 			if rowNumber(h) {
-				im.fileProblem(t, head.Line, fmt.Sprintf("column %q numbers the rows of a list, and a number is a key within its list only: import the file as a list (qantar import --list NAME), or map the column to external_key or to \"-\" with a mapping file (--map)", h))
+				im.fileProblemf(t, head.Line, "column %q numbers the rows of a list, and a number is a key within its list only: import the file as a list (--list NAME, or a list of persons on the import page), or map the column to external_key or to \"-\" with a mapping file (--map)", h)
 				continue
 			}
 			if h == "" {

@@ -165,6 +165,24 @@ func (im *importer) problem(t *table, line int, column, value, msg string) {
 	im.rep.Problems = append(im.rep.Problems, Problem{File: name, Line: line, Column: column, Value: value, Message: msg})
 }
 
+// fileProblemf and rowProblemf report a problem whose words are a key of
+// the catalogue (see Problem.Format).
+func (im *importer) fileProblemf(t *table, line int, format string, args ...any) {
+	im.fileProblem(t, line, fmt.Sprintf(format, args...))
+	im.keyed(format, args)
+}
+
+func (im *importer) rowProblemf(r *row, column, value, format string, args ...any) {
+	im.rowProblem(r, column, value, fmt.Sprintf(format, args...))
+	im.keyed(format, args)
+}
+
+// keyed gives the problem just reported its catalogue key.
+func (im *importer) keyed(format string, args []any) {
+	p := &im.rep.Problems[len(im.rep.Problems)-1]
+	p.Format, p.Args = format, args
+}
+
 func (im *importer) fileProblem(t *table, line int, msg string) {
 	im.fileProblems++
 	im.problem(t, line, "", "", msg)

@@ -140,7 +140,7 @@ func (im *importer) readList(ctx context.Context, in Input, l List) error {
 	defer tab.Close()
 	head, err := tab.Next()
 	if errors.Is(err, io.EOF) {
-		im.fileProblem(fileT, 0, "the file is empty: the first line must name the columns")
+		im.fileProblemf(fileT, 0, "the file is empty: the first line must name the columns")
 		return nil
 	} else if err != nil {
 		return im.readError(fileT, err)
@@ -184,18 +184,18 @@ func (li *listImport) bindList(t *table, head Row) bool {
 		}
 		if ok {
 			if role, ok = listHeaderIndex[normHeader(role)]; !ok {
-				im.fileProblem(t, head.Line, fmt.Sprintf("the mapping maps column %q to %q, which is not a column of a list (%s)", h, mapping[normHeader(h)], strings.Join(ListRoles(), ", ")))
+				im.fileProblemf(t, head.Line, "the mapping maps column %q to %q, which is not a column of a list (%s)", h, mapping[normHeader(h)], strings.Join(ListRoles(), ", "))
 				continue
 			}
 		} else if role, ok = listHeaderIndex[normHeader(h)]; !ok {
 			if h == "" {
 				continue
 			}
-			im.fileProblem(t, head.Line, fmt.Sprintf("column %q is not a column of a list (%s); map it to one with a mapping file (--map), or to \"-\" to leave it out", h, strings.Join(ListRoles(), ", ")))
+			im.fileProblemf(t, head.Line, "column %q is not a column of a list (%s); choose what it means, or leave it out", h, strings.Join(ListRoles(), ", "))
 			continue
 		}
 		if prev, dup := li.header[role]; dup {
-			im.fileProblem(t, head.Line, fmt.Sprintf("columns %q and %q both mean %s", prev, h, role))
+			im.fileProblemf(t, head.Line, "columns %q and %q both mean %s", prev, h, role)
 			continue
 		}
 		li.col[role], li.header[role] = i, h
@@ -207,7 +207,7 @@ func (li *listImport) bindList(t *table, head Row) bool {
 	_, name := li.col[roleName]
 	_, surname := li.col[roleSurname]
 	if !name && !surname {
-		im.fileProblem(t, head.Line, "a list needs a column of names (ФИО, Аты-жөні, Name) or of surnames (Фамилия, Тегі, Surname)")
+		im.fileProblemf(t, head.Line, "a list needs a column of names (ФИО, Аты-жөні, Name) or of surnames (Фамилия, Тегі, Surname)")
 	}
 	return im.fileProblems == 0
 }
@@ -217,7 +217,7 @@ func (li *listImport) findSource(ctx context.Context, t *table, line int) error 
 	li.key = li.l.Key
 	if li.key == "" {
 		if strings.TrimSpace(li.l.Name) == "" {
-			li.im.fileProblem(t, line, "name the list (its title), or give the external key of its source")
+			li.im.fileProblemf(t, line, "name the list (its title), or give the external key of its source")
 			return nil
 		}
 		li.key = ListKey(li.l.Name)
@@ -231,13 +231,13 @@ func (li *listImport) findSource(ctx context.Context, t *table, line int) error 
 	case err == nil:
 		src := rec.(*qantar.Source)
 		if src.SourceKind != "list" {
-			li.im.fileProblem(t, line, fmt.Sprintf("sources/%d (key %q) is a source of kind %s, not a list", src.ID, li.key, src.SourceKind))
+			li.im.fileProblemf(t, line, "sources/%d (key %q) is a source of kind %s, not a list", src.ID, li.key, src.SourceKind)
 		}
 		li.srcID = src.ID
 	case qantar.ErrorCode(err) != qantar.ENOTFOUND:
 		return err
 	case strings.TrimSpace(li.l.Name) == "":
-		li.im.fileProblem(t, line, fmt.Sprintf("no source has the key %q; give the list's name to create it", li.key))
+		li.im.fileProblemf(t, line, "no source has the key %q; give the list's name to create it", li.key)
 	}
 	return nil
 }
@@ -432,7 +432,7 @@ func (li *listImport) convertRow(in Row) {
 		return
 	}
 	if prev, dup := li.numbers[key]; dup {
-		li.badLine(in, li.headerOr(roleNumber, ""), number, fmt.Sprintf("row %s is already on line %d", number, prev))
+		li.badLine(in, li.headerOr(roleNumber, ""), number, "row %s is already on line %d", number, prev)
 		return
 	}
 	li.numbers[key] = in.Line
@@ -457,7 +457,8 @@ func (li *listImport) convertRow(in Row) {
 	im.convert(li.act, Row{Line: in.Line, Cells: cells})
 	if !ok {
 		r := li.act.rows[len(li.act.rows)-1]
-		im.rowProblem(r, li.header[roleDeathPlace], li.cell(in, roleDeathPlace), li.ambiguous(li.cell(in, roleDeathPlace)))
+		v := li.cell(in, roleDeathPlace)
+		im.rowProblemf(r, li.header[roleDeathPlace], v, "%q names several places (%s); write the place's name so that it names one", v, li.ambiguous(v))
 	}
 	li.cite.rep.Rows++
 	li.citeRow(in, cells, "acts", x[xActKey], x[xActKey]+"/cite")
@@ -479,10 +480,10 @@ func (li *listImport) rowKey(in Row, number string) string {
 }
 
 // badLine reports a problem of a row that becomes no record.
-func (li *listImport) badLine(in Row, column, value, msg string) {
+func (li *listImport) badLine(in Row, column, value, format string, args ...any) {
 	r := &row{t: li.person, line: in.Line}
 	li.person.rows = append(li.person.rows, r)
-	li.im.rowProblem(r, column, value, msg)
+	li.im.rowProblemf(r, column, value, format, args...)
 }
 
 // fullName is the row's name, or its surname, given name and patronymic
@@ -571,13 +572,13 @@ func (li *listImport) placeCells(in Row, cells []string) bool {
 	return true
 }
 
-// ambiguous says which places a name could mean.
+// ambiguous lists the places a name could mean.
 func (li *listImport) ambiguous(v string) string {
 	var ids []string
 	for _, id := range li.places[names.Key(v)] {
 		ids = append(ids, fmt.Sprintf("places/%d", id))
 	}
-	return fmt.Sprintf("%q names several places (%s); write the place's name so that it names one, or map the column to its id", v, strings.Join(ids, ", "))
+	return strings.Join(ids, ", ")
 }
 
 // langOf guesses the language of a name from its letters: Kazakh letters

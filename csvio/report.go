@@ -22,6 +22,11 @@ type Problem struct {
 	Column  string
 	Value   string
 	Message string
+	// Format and Args, when Format is set, are the message as a key of
+	// the interface's catalogue (package locale) and its arguments, so that
+	// a page can say it in the reader's language; Message is its English.
+	Format string `json:"-"`
+	Args   []any  `json:"-"`
 }
 
 // String writes the problem as `line 17, column "Дата рождения": "31.02.1990" is not a date`.

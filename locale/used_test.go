@@ -10,10 +10,12 @@ import (
 
 // users are the packages that take their words from the catalogue, and the
 // calls through which they do: t.S("…") and p.S("…") (web, report), msg(lang,
-// "…") (publish), labels("…") (report), {{.T.S "…"}} in web's templates.
+// "…") (publish), labels("…") (report), an import's keyed problems
+// (fileProblemf, rowProblemf, badLine: the first non-empty literal), {{.T.S
+// "…"}} in web's templates.
 var (
-	users   = []string{"../web", "../report", "../publish", "../chart", "../law"}
-	goCalls = regexp.MustCompile(`(?:\.S\(|\bmsg\([a-z.]+,\s*|\blabels\()("(?:[^"\\]|\\.)*")`)
+	users   = []string{"../web", "../report", "../publish", "../chart", "../law", "../csvio"}
+	goCalls = regexp.MustCompile(`(?:\.S\(|\bmsg\([a-z.]+,\s*|\blabels\(|(?:Problemf|\bbadLine)\((?:[^"\n]|"")*)("(?:[^"\\]|\\.)+")`)
 	tmplKey = regexp.MustCompile(`\.T\.S ("(?:[^"\\]|\\.)*")`)
 )
 

@@ -123,3 +123,12 @@ func fileColumns(pg importView, rep *csvio.Report, m *csvio.Mapping) []listColum
 	}
 	return out
 }
+
+// Problem says an import's problem in the reader's language when its words
+// are a key of the catalogue, in English otherwise.
+func (t tr) Problem(p csvio.Problem) string {
+	if p.Format != "" {
+		return t.S(p.Format, p.Args...)
+	}
+	return p.Message
+}

@@ -28,6 +28,9 @@ func TestImportListPage(t *testing.T) {
 	if !strings.Contains(body, `<option value="death_date" selected>Дата гибели</option>`) {
 		t.Errorf("the known column's meaning is not chosen in Russian")
 	}
+	if !strings.Contains(body, "столбец &#34;Погибший&#34; не относится к столбцам списка") {
+		t.Errorf("the problem is not said in Russian")
+	}
 	// The editor says that "Погибший" is the full name.
 	fields = map[string]string{"kind": "list", "dry_run": "1", "list_name": "Синтетический список", "filename": "list.csv",
 		"data": hiddenValue(body, "data"), "head.0": "№", "col.0": "number", "head.1": "Погибший", "col.1": "name", "head.2": "Дата гибели", "col.2": "death_date"}
