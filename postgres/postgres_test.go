@@ -27,6 +27,9 @@ func testURL(t testing.TB) string {
 	t.Helper()
 	base := os.Getenv("QANTAR_TEST_POSTGRES")
 	if base == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("QANTAR_TEST_POSTGRES is not set under CI: the PostgreSQL tests would not run")
+		}
 		t.Skip("QANTAR_TEST_POSTGRES is not set")
 	}
 	ctx := context.Background()

@@ -25,6 +25,9 @@ func pgTestURL(t *testing.T) string {
 	t.Helper()
 	base := os.Getenv("QANTAR_TEST_POSTGRES")
 	if base == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("QANTAR_TEST_POSTGRES is not set under CI: the PostgreSQL tests would not run")
+		}
 		t.Skip("QANTAR_TEST_POSTGRES is not set")
 	}
 	ctx := context.Background()
