@@ -15,13 +15,37 @@ import (
 // translate an *Error into theirs (an invalid request, exit status 1).
 type Error struct {
 	Message string
+	// Format and Args are Message before it was formatted: Format is the
+	// English text with its fmt verbs, a key of the interface catalogue
+	// (package locale), so that a page can say it in the reader's language
+	// (In). An argument may itself be an *Error, said the same way.
+	Format string
+	Args   []any
 }
 
 func (e *Error) Error() string { return e.Message }
 
-// errorf returns an *Error with a formatted message.
+// In says e through say, a catalogue lookup such as a locale Printer's S:
+// say(Format, Args...), each argument that is an *Error said first. An
+// Error without a Format is its Message.
+func (e *Error) In(say func(format string, args ...any) string) string {
+	if e.Format == "" {
+		return e.Message
+	}
+	args := make([]any, len(e.Args))
+	for i, a := range e.Args {
+		if inner, ok := a.(*Error); ok {
+			a = inner.In(say)
+		}
+		args[i] = a
+	}
+	return say(e.Format, args...)
+}
+
+// errorf returns an *Error with a formatted message, keeping its format
+// and arguments.
 func errorf(format string, args ...any) *Error {
-	return &Error{Message: fmt.Sprintf(format, args...)}
+	return &Error{Message: fmt.Sprintf(format, args...), Format: format, Args: args}
 }
 
 // messageOf is err's message for a person: an *Error's own, else err's text.

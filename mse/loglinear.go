@@ -47,14 +47,23 @@ type NotEstimableError struct {
 	Model  string
 	Status Status
 	Detail string
+	detail *Error // Detail before formatting, when the package made it
 }
 
-func (e *NotEstimableError) Error() string {
+func (e *NotEstimableError) Error() string { return e.message().Message }
+
+// message is the error as an *Error, its detail kept as an argument to be
+// said in a reader's language.
+func (e *NotEstimableError) message() *Error {
+	var detail any = e.Detail
+	if e.detail != nil {
+		detail = e.detail
+	}
 	switch e.Status {
 	case NotIdentifiable:
-		return fmt.Sprintf("model %s: the estimate is not identifiable: %s; no number can be given for this model", e.Model, e.Detail)
+		return errorf("model %s: the estimate is not identifiable: %s; no number can be given for this model", e.Model, detail)
 	default:
-		return fmt.Sprintf("model %s: the maximum likelihood estimate does not exist (the estimate is not finite): %s; no number can be given for this model", e.Model, e.Detail)
+		return errorf("model %s: the maximum likelihood estimate does not exist (the estimate is not finite): %s; no number can be given for this model", e.Model, detail)
 	}
 }
 
@@ -65,7 +74,11 @@ func (e *NotEstimableError) Unwrap() []error {
 	if e.Status == NotIdentifiable {
 		sentinel = ErrNotIdentifiable
 	}
-	return []error{sentinel, &Error{Message: e.Error()}}
+	return []error{sentinel, e.message()}
+}
+
+func notEstimable(model string, status Status, detail *Error) *NotEstimableError {
+	return &NotEstimableError{Model: model, Status: status, Detail: detail.Message, detail: detail}
 }
 
 // Fit is a log-linear model fitted to a table. Estimate is the number
@@ -180,16 +193,16 @@ func fitModel(t *Table, m Model, warm []float64) (*Fit, error) {
 	}
 	name := m.Name(t.lists)
 	if !d.fullRank() {
-		return nil, &NotEstimableError{Model: name, Status: NotIdentifiable,
-			Detail: fmt.Sprintf("lists that never overlap (%s) leave %d cells for %d parameters that they cannot all determine", termNames(d.empty, t.lists), len(d.cells), len(d.cols))}
+		return nil, notEstimable(name, NotIdentifiable,
+			errorf("lists that never overlap (%s) leave %d cells for %d parameters that they cannot all determine", termNames(d.empty, t.lists), len(d.cells), len(d.cols)))
 	}
 	ok, err := d.mleExists()
 	if err != nil {
 		return nil, fmt.Errorf("model %s: checking that the estimate exists: %w", name, err)
 	}
 	if !ok {
-		return nil, &NotEstimableError{Model: name, Status: NoMLE,
-			Detail: fmt.Sprintf("the zero cells %s cannot be fitted by a positive table with the model's margins", zeroCells(t, d))}
+		return nil, notEstimable(name, NoMLE,
+			errorf("the zero cells %s cannot be fitted by a positive table with the model's margins", zeroCells(t, d)))
 	}
 	pf := d.fit(warm)
 	if !pf.converged {

@@ -41,6 +41,7 @@ type Ranked struct {
 	Status    Status
 	Detail    string // why a model gives no estimate
 	Criterion float64
+	detail    *Error // Detail before formatting
 }
 
 // SearchResult is the outcome of a search: the chosen model fitted with its
@@ -154,7 +155,7 @@ func search(t *Table, s searchSpec) (*SearchResult, error) {
 						r.Criterion = r.AIC
 					}
 				case errors.As(err, &ne):
-					r.Status, r.Detail = ne.Status, ne.Detail
+					r.Status, r.Detail, r.detail = ne.Status, ne.Detail, ne.detail
 					r.Criterion = math.Inf(1)
 				default:
 					fits[i] = err
@@ -189,7 +190,9 @@ func search(t *Table, s searchSpec) (*SearchResult, error) {
 		return ra.Params < rb.Params
 	})
 	if len(res.Ranking) == 0 {
-		return nil, errorf("none of the %d models searched gives an estimate on this table (the first: %s)", len(models), (&NotEstimableError{Model: res.Excluded[0].Name, Status: res.Excluded[0].Status, Detail: res.Excluded[0].Detail}).Error())
+		x := res.Excluded[0]
+		first := &NotEstimableError{Model: x.Name, Status: x.Status, Detail: x.Detail, detail: x.detail}
+		return nil, errorf("none of the %d models searched gives an estimate on this table (the first: %s)", len(models), first.message())
 	}
 	best, err := fitModel(t, res.Ranking[0].Model, warm)
 	if err != nil {

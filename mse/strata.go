@@ -1,6 +1,7 @@
 package mse
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -84,8 +85,9 @@ func Stratified(strata []Stratum, m Method) (*StratifiedResult, error) {
 }
 
 func prefixStratum(key string, err error) error {
-	if m, ok := Message(err); ok {
-		return errorf("stratum %q: %s", key, m)
+	var e *Error
+	if errors.As(err, &e) {
+		return errorf("stratum %q: %s", key, e)
 	}
 	return fmt.Errorf("stratum %q: %w", key, err)
 }
