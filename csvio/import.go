@@ -81,6 +81,13 @@ func runImport(ctx context.Context, st qantar.Store, o Options, read func(*impor
 	im := &importer{st: st, o: o, rep: &Report{DryRun: o.DryRun}, decoders: newDecoders(),
 		keys: map[kindKey]*row{}, ids: map[kindID]*row{}, storeKey: map[kindKey]int64{}, storeID: map[kindID]bool{}}
 	defer im.decoders.stop()
+	if cp, ok := st.(Checkpointer); ok {
+		b, err := cp.Checkpoint(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("checkpoint: %w", err)
+		}
+		im.origin = qantar.OriginOf(b)
+	}
 	if err := read(im); err != nil {
 		return nil, err
 	}
@@ -155,6 +162,10 @@ type importer struct {
 	fileProblems int
 	badRows      int
 	decoders     *decoders
+	// origin is the store's log origin: a key that is the global identity
+	// of one of its own records (an export of this database imported
+	// back) names that record.
+	origin string
 }
 
 func (im *importer) problem(t *table, line int, column, value, msg string) {
@@ -402,7 +413,7 @@ func (im *importer) write(ctx context.Context, w qantar.Writer) (int, error) {
 					}
 				}
 				var err error
-				if current, err = qantar.GetByExternalKeys(ctx, w, t.kind, keys); err != nil {
+				if current, err = im.lookupKeys(ctx, w, t.kind, keys); err != nil {
 					return 0, fmt.Errorf("%s: look up external keys: %w", t.rep.Name, err)
 				}
 			}
@@ -444,6 +455,37 @@ func (im *importer) write(ctx context.Context, w qantar.Writer) (int, error) {
 		im.o.Progress(Progress{Phase: "write", Done: done, Total: total})
 	}
 	return refused, nil
+}
+
+// lookupKeys returns the live records that keys name: by external key, or,
+// for a key that is the global identity of a record of this database, by
+// its id.
+func (im *importer) lookupKeys(ctx context.Context, w qantar.Writer, kind qantar.Kind, keys []string) (map[string]qantar.Record, error) {
+	current, err := qantar.GetByExternalKeys(ctx, w, kind, keys)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range keys {
+		id, ok := im.ownID(kind, k)
+		if _, found := current[k]; found || !ok {
+			continue
+		}
+		rec, err := w.Get(ctx, kind, id)
+		switch {
+		case err == nil:
+			current[k] = rec
+		case qantar.ErrorCode(err) != qantar.ENOTFOUND:
+			return nil, err
+		}
+	}
+	return current, nil
+}
+
+// ownID is the id of the record of this database whose global identity
+// key is.
+func (im *importer) ownID(kind qantar.Kind, key string) (int64, bool) {
+	origin, k, id, ok := qantar.ParseGlobalKey(key)
+	return id, ok && im.origin != "" && origin == im.origin && k == kind
 }
 
 // writeBatch is how many new records go to the store at once;
@@ -492,6 +534,9 @@ func (im *importer) writeRow(ctx context.Context, w qantar.Writer, r *row, curre
 			}
 			cm := cur.GetMeta()
 			m.ID, m.Version = cm.ID, cm.Version
+			if _, own := im.ownID(r.t.kind, r.key); own {
+				m.ExternalKey = cm.ExternalKey // its identity here is its id
+			}
 			same, err := sameContent(r.rec, cur)
 			if err != nil {
 				return false, err

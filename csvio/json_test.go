@@ -477,7 +477,7 @@ func TestJSONExportImportRoundTrip(t *testing.T) {
 	seed(t, src)
 	check := func(t *testing.T, src qantar.Store) (string, qantar.Store) {
 		t.Helper()
-		want := translated(t, src)
+		want := asExported(t, src)
 		dir := t.TempDir()
 		if _, err := csvio.Export(ctx(), src, dir, csvio.ExportOptions{Format: "json"}); err != nil {
 			t.Fatal(err)
