@@ -59,15 +59,3 @@ func (db *DB) RecordsAt(ctx context.Context, kind qantar.Kind, size int64) ([]qa
 	})
 	return out, err
 }
-
-// LogAt returns the root and the time of the last leaf of the log at a
-// size (qantar.AtReader); a negative size is the latest checkpoint's.
-func (db *DB) LogAt(ctx context.Context, size int64) (qantar.LogPoint, error) {
-	var p qantar.LogPoint
-	err := db.readSnapshot(ctx, func(tx pgx.Tx, cp tlog.Checkpoint, _ []byte) error {
-		var err error
-		p, err = tlog.PointAt(ctx, nodeStore{tx}, leafReader{tx}, cp, size)
-		return err
-	})
-	return p, err
-}

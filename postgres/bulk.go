@@ -6,10 +6,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/search"
 	"github.com/qantar-project/qantar/storekit"
-	"github.com/qantar-project/qantar/tlog"
 )
 
 // The bulk path of CreateAll: a chunk of records is checked with one query
@@ -163,23 +163,9 @@ func (tx *Tx) clear(ctx context.Context, actor qantar.Actor, chunk []qantar.Reco
 // references and search documents; versions and leaves wait for commit, as
 // for Create.
 func (tx *Tx) writeChunk(ctx context.Context, actor qantar.Actor, chunk []qantar.Record) error {
-	// Ids: one counter update per kind, in the order of the records.
-	count := map[qantar.Kind]int64{}
-	var order []qantar.Kind
-	for _, rec := range chunk {
-		if count[rec.Kind()] == 0 {
-			order = append(order, rec.Kind())
-		}
-		count[rec.Kind()]++
-	}
-	next := map[qantar.Kind]int64{}
-	for _, k := range order {
-		var last int64
-		if err := tx.tx.QueryRow(ctx, `INSERT INTO record_ids AS r (kind, last_id) VALUES ($1, $2)
-			ON CONFLICT (kind) DO UPDATE SET last_id = r.last_id + $2 RETURNING last_id`, string(k), count[k]).Scan(&last); err != nil {
-			return fmt.Errorf("next id: %w", err)
-		}
-		next[k] = last - count[k] + 1
+	next, err := tx.chunkIDs(ctx, chunk)
+	if err != nil {
+		return err
 	}
 	n := len(chunk)
 	var (
@@ -189,16 +175,12 @@ func (tx *Tx) writeChunk(ctx context.Context, actor qantar.Actor, chunk []qantar
 		exts                             []*string
 		refTo, refFrom                   []string
 		refToID, refFromID               []int64
-		docKinds, docProt, docKeys       []string
-		docStems                         []string
-		docIDs                           []int64
-		termKinds, terms, termProt       []string
-		termIDs                          []int64
 		pubs, pubFolds, views, viewFolds []*string
 	)
 	batch := make(map[qantar.Ref]qantar.Record, len(chunk))
 	who := actor.LogID()
-	pending := make([]versionRow, 0, n)
+	pending := make([]storekit.Version, 0, n)
+	var index chunkIndex
 	for _, rec := range chunk {
 		m := rec.GetMeta()
 		m.ID = next[rec.Kind()]
@@ -227,18 +209,8 @@ func (tx *Tx) writeChunk(ctx context.Context, actor qantar.Actor, chunk []qantar
 			refTo, refToID = append(refTo, string(r.Kind)), append(refToID, r.ID)
 			refFrom, refFromID = append(refFrom, kind), append(refFromID, m.ID)
 		}
-		if search.Indexed(rec.Kind()) {
-			d := search.DocOf(rec)
-			keys := lexemes(d.Keys)
-			docKinds, docIDs, docProt = append(docKinds, kind), append(docIDs, m.ID), append(docProt, d.Protection)
-			docKeys, docStems = append(docKeys, strings.Join(keys, " ")), append(docStems, strings.Join(lexemes(d.Stems), " "))
-			for _, t := range keys {
-				termKinds, termIDs, terms, termProt = append(termKinds, kind), append(termIDs, m.ID), append(terms, t), append(termProt, d.Protection)
-			}
-		}
-		v := versionRow{kind: rec.Kind(), id: m.ID, version: 1, op: qantar.OpCreate, actor: who, canonical: canonical}
-		v.salt = tlog.NewSalt() // every version, public or not (LEAF.md, v2)
-		pending = append(pending, v)
+		index.add(rec)
+		pending = append(pending, storekit.NewVersion(rec, qantar.OpCreate, who, "", canonical))
 	}
 	tag, err := tx.tx.Exec(ctx, `INSERT INTO records (kind, id, version, created_at, updated_at, deleted_at, protection, external_key, data, fold,
 			pub_data, pub_fold, viewer_data, viewer_fold)
@@ -264,22 +236,77 @@ func (tx *Tx) writeChunk(ctx context.Context, actor qantar.Actor, chunk []qantar
 			return fmt.Errorf("refs: %w", err)
 		}
 	}
-	if len(docKinds) > 0 {
-		if _, err := tx.tx.Exec(ctx, `INSERT INTO search_docs (kind, id, protection, keys, stems)
+	if err := index.write(ctx, tx.tx); err != nil {
+		return err
+	}
+	tx.pending = append(tx.pending, pending...)
+	return nil
+}
+
+// chunkIDs takes the ids of a chunk's records: one counter update per kind,
+// in the order of the records; it returns each kind's first.
+func (tx *Tx) chunkIDs(ctx context.Context, chunk []qantar.Record) (map[qantar.Kind]int64, error) {
+	count := map[qantar.Kind]int64{}
+	var order []qantar.Kind
+	for _, rec := range chunk {
+		if count[rec.Kind()] == 0 {
+			order = append(order, rec.Kind())
+		}
+		count[rec.Kind()]++
+	}
+	next := map[qantar.Kind]int64{}
+	for _, k := range order {
+		var last int64
+		if err := tx.tx.QueryRow(ctx, `INSERT INTO record_ids AS r (kind, last_id) VALUES ($1, $2)
+			ON CONFLICT (kind) DO UPDATE SET last_id = r.last_id + $2 RETURNING last_id`, string(k), count[k]).Scan(&last); err != nil {
+			return nil, fmt.Errorf("next id: %w", err)
+		}
+		next[k] = last - count[k] + 1
+	}
+	return next, nil
+}
+
+// chunkIndex is the search documents and keys of a chunk's records, as
+// columns for unnest.
+type chunkIndex struct {
+	docKinds, docProt, docKeys, docStems []string
+	docIDs                               []int64
+	termKinds, terms, termProt           []string
+	termIDs                              []int64
+}
+
+// add adds rec's document and keys, when its kind is searched.
+func (ix *chunkIndex) add(rec qantar.Record) {
+	if !search.Indexed(rec.Kind()) {
+		return
+	}
+	kind, id := string(rec.Kind()), rec.GetMeta().ID
+	d := search.DocOf(rec)
+	keys := lexemes(d.Keys)
+	ix.docKinds, ix.docIDs, ix.docProt = append(ix.docKinds, kind), append(ix.docIDs, id), append(ix.docProt, d.Protection)
+	ix.docKeys, ix.docStems = append(ix.docKeys, strings.Join(keys, " ")), append(ix.docStems, strings.Join(lexemes(d.Stems), " "))
+	for _, t := range keys {
+		ix.termKinds, ix.termIDs, ix.terms, ix.termProt = append(ix.termKinds, kind), append(ix.termIDs, id), append(ix.terms, t), append(ix.termProt, d.Protection)
+	}
+}
+
+// write inserts the documents and keys.
+func (ix *chunkIndex) write(ctx context.Context, q pgx.Tx) error {
+	if len(ix.docKinds) > 0 {
+		if _, err := q.Exec(ctx, `INSERT INTO search_docs (kind, id, protection, keys, stems)
 			SELECT k, i, p, array_to_tsvector(string_to_array(ks, ' ')), array_to_tsvector(string_to_array(ss, ' '))
 			FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[]) AS x(k, i, p, ks, ss)
 			ON CONFLICT (kind, id) DO UPDATE SET protection = excluded.protection, keys = excluded.keys, stems = excluded.stems`,
-			docKinds, docIDs, docProt, docKeys, docStems); err != nil {
+			ix.docKinds, ix.docIDs, ix.docProt, ix.docKeys, ix.docStems); err != nil {
 			return fmt.Errorf("search index: %w", err)
 		}
 	}
-	if len(terms) > 0 {
-		if _, err := tx.tx.Exec(ctx, `INSERT INTO search_keys (term, kind, id, protection)
+	if len(ix.terms) > 0 {
+		if _, err := q.Exec(ctx, `INSERT INTO search_keys (term, kind, id, protection)
 			SELECT DISTINCT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) ON CONFLICT DO NOTHING`,
-			terms, termKinds, termIDs, termProt); err != nil {
+			ix.terms, ix.termKinds, ix.termIDs, ix.termProt); err != nil {
 			return fmt.Errorf("search index: %w", err)
 		}
 	}
-	tx.pending = append(tx.pending, pending...)
 	return nil
 }

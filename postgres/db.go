@@ -81,6 +81,8 @@ const DefaultOrigin = tlog.DefaultOrigin
 
 // DB is the PostgreSQL store.
 type DB struct {
+	storekit.Log // tiles, proofs and points of the log, through view
+
 	pool    *pgxpool.Pool
 	now     func() time.Time
 	checker qantar.Checker
@@ -132,6 +134,7 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 		cfg.ConnConfig.RuntimeParams["default_transaction_read_only"] = "on"
 	}
 	db := &DB{now: opts.Now, checker: opts.Checker, readOnly: opts.ReadOnly, repair: opts.Repair}
+	db.Log = storekit.Log{View: db.view}
 	if db.now == nil {
 		db.now = time.Now
 	}
@@ -304,7 +307,7 @@ type Tx struct {
 	tx      pgx.Tx
 	db      *DB
 	now     time.Time
-	pending []versionRow
+	pending []storekit.Version
 	// broken is the error that aborted the transaction, if any (guard).
 	broken error
 }

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/storekit"
 	"github.com/qantar-project/qantar/tlog"
 	"github.com/transparency-dev/merkle/compact"
 )
@@ -26,48 +28,19 @@ func (tx *Tx) flushLog(ctx context.Context) error {
 		return fmt.Errorf("log size: %w", err)
 	}
 	n := len(tx.pending)
-	idxs := make([]int64, n)
-	encs := make([][]byte, n)
-	hashes := make([][]byte, n)
-	var (
-		kinds, ops, actors, datas []string
-		ids                       []int64
-		versions                  []int32
-		reasons                   []*string
-		salts                     [][]byte
-	)
-	for i, v := range tx.pending {
-		idx := start + int64(i)
-		// qantar-leaf/v2: committed with the version's salt to its
-		// canonical JSON and reason (tlog/LEAF.md). Every version has a
-		// salt; one without is a bug, refused rather than logged with a
-		// commitment anyone could test a guess against.
-		if len(v.salt) != tlog.SaltSize {
-			return fmt.Errorf("%s/%d version %d has no salt", v.kind, v.id, v.version)
-		}
-		leaf := tlog.Leaf{Format: tlog.LeafV2, Index: uint64(idx), Time: tx.now, Actor: v.actor, Kind: v.kind, ID: v.id, Version: v.version, Op: v.op,
-			Salted: true, Commitment: tlog.CommitV2(v.canonical, v.reason, v.salt)}
-		enc, err := leaf.Encode()
-		if err != nil {
-			return err
-		}
-		idxs[i], encs[i], hashes[i] = idx, enc, tlog.LeafHash(enc)
-		var reason *string
-		if v.reason != "" {
-			reason = &v.reason
-		}
-		kinds, ids, versions, ops = append(kinds, string(v.kind)), append(ids, v.id), append(versions, int32(v.version)), append(ops, string(v.op))
-		actors, reasons, datas, salts = append(actors, v.actor), append(reasons, reason), append(datas, string(v.canonical)), append(salts, v.salt)
+	rows, err := versionColumns(tx.pending, start, tx.now)
+	if err != nil {
+		return err
 	}
 	// Under the lock, three round trips and the commit: the leaves, the
 	// versions and the right border of the tree in one batch; the new
 	// nodes and the signed checkpoint in another.
 	border := compact.RangeNodes(0, uint64(start), nil)
 	b := &pgx.Batch{}
-	b.Queue(`INSERT INTO tlog_leaves (idx, leaf) SELECT * FROM unnest($1::bigint[], $2::bytea[])`, idxs, encs)
+	b.Queue(`INSERT INTO tlog_leaves (idx, leaf) SELECT * FROM unnest($1::bigint[], $2::bytea[])`, rows.idxs, rows.encs)
 	b.Queue(`INSERT INTO versions (kind, id, version, op, actor, at, reason, data, salt, leaf_index)
 		SELECT k, i, v, o, a, $7, r, d, s, l FROM unnest($1::text[], $2::bigint[], $3::int[], $4::text[], $5::text[], $6::text[], $8::text[], $9::bytea[], $10::bigint[])
-		AS t(k, i, v, o, a, r, d, s, l)`, kinds, ids, versions, ops, actors, reasons, tx.now, datas, salts, idxs)
+		AS t(k, i, v, o, a, r, d, s, l)`, rows.kinds, rows.ids, rows.versions, rows.ops, rows.actors, rows.reasons, tx.now, rows.datas, rows.salts, rows.idxs)
 	levels, nidxs := nodeArgs(border)
 	b.Queue(nodesQuery, levels, nidxs)
 	br := tx.tx.SendBatch(ctx, b)
@@ -79,12 +52,12 @@ func (tx *Tx) flushLog(ctx context.Context) error {
 		br.Close()
 		return fmt.Errorf("versions: %w", err)
 	}
-	rows, err := br.Query()
+	nodeRows, err := br.Query()
 	if err != nil {
 		br.Close()
 		return fmt.Errorf("log nodes: %w", err)
 	}
-	hashesOf, err := scanNodes(rows, border)
+	hashesOf, err := scanNodes(nodeRows, border)
 	if cerr := br.Close(); err == nil {
 		err = cerr
 	}
@@ -95,7 +68,7 @@ func (tx *Tx) flushLog(ctx context.Context) error {
 	for i, id := range border {
 		ns.have[id] = hashesOf[i]
 	}
-	size, root, err := tlog.Append(ctx, ns, uint64(start), hashes)
+	size, root, err := tlog.Append(ctx, ns, uint64(start), rows.hashes)
 	if err != nil {
 		return fmt.Errorf("log append: %w", err)
 	}
@@ -118,6 +91,37 @@ func (tx *Tx) flushLog(ctx context.Context) error {
 	}
 	tx.pending = nil
 	return nil
+}
+
+// versionRows are the columns of a transaction's versions and their
+// leaves, for unnest.
+type versionRows struct {
+	idxs                      []int64
+	encs, hashes, salts       [][]byte
+	kinds, ops, actors, datas []string
+	ids                       []int64
+	versions                  []int32
+	reasons                   []*string
+}
+
+// versionColumns gives the versions their leaves from index start on.
+func versionColumns(pending []storekit.Version, start int64, now time.Time) (*versionRows, error) {
+	r := &versionRows{}
+	for i, v := range pending {
+		idx := start + int64(i)
+		enc, err := v.Leaf(uint64(idx), now)
+		if err != nil {
+			return nil, err
+		}
+		r.idxs, r.encs, r.hashes = append(r.idxs, idx), append(r.encs, enc), append(r.hashes, tlog.LeafHash(enc))
+		var reason *string
+		if v.Reason != "" {
+			reason = &v.Reason
+		}
+		r.kinds, r.ids, r.versions, r.ops = append(r.kinds, string(v.Kind)), append(r.ids, v.ID), append(r.versions, int32(v.Version)), append(r.ops, string(v.Op))
+		r.actors, r.reasons, r.datas, r.salts = append(r.actors, v.Actor), append(r.reasons, reason), append(r.datas, string(v.Canonical)), append(r.salts, v.Salt)
+	}
+	return r, nil
 }
 
 // nodeStore is tlog.NodeReader (and NodeRangeReader) over the tlog_nodes
@@ -224,25 +228,7 @@ func (lr leafReader) GetLeaves(ctx context.Context, begin, end uint64) ([][]byte
 		return nil, fmt.Errorf("leaves: %w", err)
 	}
 	defer rows.Close()
-	out := make([][]byte, 0, end-begin)
-	for rows.Next() {
-		var idx int64
-		var leaf []byte
-		if err := rows.Scan(&idx, &leaf); err != nil {
-			return nil, err
-		}
-		if uint64(idx) != begin+uint64(len(out)) {
-			return nil, fmt.Errorf("log leaf %d is missing", begin+uint64(len(out)))
-		}
-		out = append(out, leaf)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if uint64(len(out)) != end-begin {
-		return nil, fmt.Errorf("log leaf %d is missing", begin+uint64(len(out)))
-	}
-	return out, nil
+	return storekit.Consecutive(rows, begin, end, "log leaf")
 }
 
 // LogKey returns the log's note verifier key.
@@ -270,49 +256,29 @@ func (db *DB) readSnapshot(ctx context.Context, fn func(tx pgx.Tx, cp tlog.Check
 	if err := tx.QueryRow(ctx, `SELECT checkpoint FROM tlog_state WHERE id = 1`).Scan(&signed); err != nil {
 		return fmt.Errorf("checkpoint: %w", err)
 	}
-	cp, err := tlog.OpenCheckpoint(signed, db.verifierKey)
+	cp, err := storekit.OpenStored(signed, db.verifierKey)
 	if err != nil {
-		return fmt.Errorf("stored checkpoint: %w", err)
+		return err
 	}
 	return fn(tx, cp, signed)
 }
 
-// Tile returns a hash tile or entry bundle (C2SP tlog-tiles) of the latest
-// checkpoint's tree.
-func (db *DB) Tile(ctx context.Context, t tlog.TileID) ([]byte, error) {
-	var out []byte
-	err := db.readSnapshot(ctx, func(tx pgx.Tx, cp tlog.Checkpoint, _ []byte) error {
-		var err error
-		if t.Entries {
-			out, err = tlog.ReadBundle(ctx, leafReader{tx}, t, cp.Size)
-		} else {
-			out, err = tlog.ReadTile(ctx, nodeStore{tx}, t, cp.Size)
-		}
-		return err
-	})
-	return out, err
+// snapshot is storekit.Snapshot over a read transaction.
+type snapshot struct{ tx pgx.Tx }
+
+func (s snapshot) Tree() (tlog.LeafReader, tlog.NodeReader) { return leafReader{s.tx}, nodeStore{s.tx} }
+
+func (s snapshot) LeafIndex(ctx context.Context, kind qantar.Kind, id int64, version int) (*int64, bool, error) {
+	var idx *int64
+	err := s.tx.QueryRow(ctx, `SELECT leaf_index FROM versions WHERE kind = $1 AND id = $2 AND version = $3`, string(kind), id, version).Scan(&idx)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, false, nil
+	}
+	return idx, err == nil, err
 }
 
-// Proof returns the inclusion proof of one record version.
-func (db *DB) Proof(ctx context.Context, kind qantar.Kind, id int64, version int) (*tlog.RecordProof, error) {
-	var p *tlog.RecordProof
-	err := db.readSnapshot(ctx, func(tx pgx.Tx, cp tlog.Checkpoint, signed []byte) error {
-		var idx *int64
-		err := tx.QueryRow(ctx, `SELECT leaf_index FROM versions WHERE kind = $1 AND id = $2 AND version = $3`, string(kind), id, version).Scan(&idx)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return qantar.Errorf(qantar.ENOTFOUND, "%s/%d has no version %d", kind, id, version)
-		} else if err != nil {
-			return err
-		}
-		if idx == nil {
-			return qantar.Errorf(qantar.ENOTFOUND, "%s/%d version %d has no log leaf", kind, id, version)
-		}
-		leaves, err := leafReader{tx}.GetLeaves(ctx, uint64(*idx), uint64(*idx)+1)
-		if err != nil {
-			return err
-		}
-		p, err = tlog.NewRecordProof(ctx, nodeStore{tx}, uint64(*idx), leaves[0], cp, signed)
-		return err
-	})
-	return p, err
+// view is storekit.Log's View: readSnapshot with its transaction as a
+// storekit.Snapshot.
+func (db *DB) view(ctx context.Context, fn func(s storekit.Snapshot, cp tlog.Checkpoint, signed []byte) error) error {
+	return db.readSnapshot(ctx, func(tx pgx.Tx, cp tlog.Checkpoint, signed []byte) error { return fn(snapshot{tx}, cp, signed) })
 }

@@ -11,20 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/storekit"
-	"github.com/qantar-project/qantar/tlog"
 )
-
-// versionRow is one row of the versions table, as written at commit.
-type versionRow struct {
-	kind      qantar.Kind
-	id        int64
-	version   int
-	op        qantar.Op
-	actor     string
-	reason    string
-	canonical []byte
-	salt      []byte
-}
 
 // maxTries bounds how often a single write is run again after a deadlock.
 const maxTries = 5
@@ -335,10 +322,7 @@ func (tx *Tx) write(ctx context.Context, actor qantar.Actor, rec qantar.Record, 
 			return err
 		}
 	}
-	v := versionRow{kind: rec.Kind(), id: m.ID, version: m.Version, op: op, actor: actor.LogID(), reason: reason, canonical: canonical}
-	// A salt for every version, public or not, so that nobody without it
-	// can test a guess against the log (tlog/LEAF.md, v2).
-	v.salt = tlog.NewSalt()
+	v := storekit.NewVersion(rec, op, actor.LogID(), reason, canonical)
 	tx.pending = append(tx.pending, v)
 	return nil
 }

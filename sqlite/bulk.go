@@ -11,6 +11,7 @@ import (
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/search"
+	"github.com/qantar-project/qantar/storekit"
 	"github.com/qantar-project/qantar/tlog"
 )
 
@@ -93,13 +94,9 @@ func (r *bulkRecord) encode(now time.Time, actor string) {
 		d := search.DocOf(r.rec)
 		r.doc = &d
 	}
-	m := r.rec.GetMeta()
-	leaf, err := newLeaf(r.leafIdx, now, actor, r.rec.Kind(), m.ID, m.Version, qantar.OpCreate, r.canonical, "", r.salt)
-	if err != nil {
-		r.err = err
-		return
-	}
-	if r.leaf, r.err = leaf.Encode(); r.err != nil {
+	v := storekit.Version{Kind: r.rec.Kind(), ID: r.rec.GetMeta().ID, Version: r.rec.GetMeta().Version, Op: qantar.OpCreate, Actor: actor,
+		Canonical: r.canonical, Salt: r.salt}
+	if r.leaf, r.err = v.Leaf(r.leafIdx, now); r.err != nil {
 		return
 	}
 	r.leafHash = tlog.LeafHash(r.leaf)

@@ -18,6 +18,7 @@ import (
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/migrate"
+	"github.com/qantar-project/qantar/storekit"
 	"github.com/qantar-project/qantar/tlog"
 	"golang.org/x/mod/sumdb/note"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -69,6 +70,8 @@ const DefaultOrigin = tlog.DefaultOrigin
 
 // DB is the SQLite store.
 type DB struct {
+	storekit.Log // tiles, proofs and points of the log, through view
+
 	path    string
 	write   *sql.DB // exactly one connection: SQLite has one writer at a time
 	read    *sql.DB
@@ -113,6 +116,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		return "file:" + path + "?" + q.Encode()
 	}
 	db := &DB{path: path, now: opts.Now, checker: opts.Checker, repair: opts.Repair}
+	db.Log = storekit.Log{View: db.view}
 	if db.now == nil {
 		db.now = time.Now
 	}

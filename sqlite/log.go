@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/storekit"
@@ -22,16 +21,12 @@ type logState struct {
 
 // appendLeaf writes the leaf of one version and returns its index. The tree
 // nodes are written once, for all the transaction's leaves, at commit.
-func (tx *Tx) appendLeaf(ctx context.Context, v versionRow) (int64, error) {
+func (tx *Tx) appendLeaf(ctx context.Context, v storekit.Version) (int64, error) {
 	if err := tx.loadLog(ctx); err != nil {
 		return 0, err
 	}
 	idx := tx.log.start + uint64(len(tx.log.pending))
-	leaf, err := newLeaf(idx, tx.now, v.actor, v.kind, v.id, v.version, v.op, v.canonical, v.reason, v.salt)
-	if err != nil {
-		return 0, err
-	}
-	enc, err := leaf.Encode()
+	enc, err := v.Leaf(idx, tx.now)
 	if err != nil {
 		return 0, err
 	}
@@ -40,18 +35,6 @@ func (tx *Tx) appendLeaf(ctx context.Context, v versionRow) (int64, error) {
 	}
 	tx.log.pending = append(tx.log.pending, tlog.LeafHash(enc))
 	return int64(idx), nil
-}
-
-// newLeaf is the leaf of a version written now: qantar-leaf/v2, committed
-// with the version's salt to its canonical JSON and reason (tlog/LEAF.md).
-// Every version has a salt; one without is a bug, refused here rather than
-// logged with a commitment anyone could test a guess against.
-func newLeaf(idx uint64, now time.Time, actor string, kind qantar.Kind, id int64, version int, op qantar.Op, canonical []byte, reason string, salt []byte) (tlog.Leaf, error) {
-	if len(salt) != tlog.SaltSize {
-		return tlog.Leaf{}, fmt.Errorf("%s/%d version %d has no salt", kind, id, version)
-	}
-	return tlog.Leaf{Format: tlog.LeafV2, Index: idx, Time: now, Actor: actor, Kind: kind, ID: id, Version: version, Op: op,
-		Salted: true, Commitment: tlog.CommitV2(canonical, reason, salt)}, nil
 }
 
 // loadLog reads the log's size once per transaction.
@@ -167,25 +150,7 @@ func (lr leafReader) GetLeaves(ctx context.Context, begin, end uint64) ([][]byte
 		return nil, fmt.Errorf("leaves: %w", err)
 	}
 	defer rows.Close()
-	out := make([][]byte, 0, end-begin)
-	for rows.Next() {
-		var idx int64
-		var leaf []byte
-		if err := rows.Scan(&idx, &leaf); err != nil {
-			return nil, err
-		}
-		if uint64(idx) != begin+uint64(len(out)) {
-			return nil, fmt.Errorf("log leaf %d is missing", begin+uint64(len(out)))
-		}
-		out = append(out, leaf)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if uint64(len(out)) != end-begin {
-		return nil, fmt.Errorf("log leaf %d is missing", begin+uint64(len(out)))
-	}
-	return out, nil
+	return storekit.Consecutive(rows, begin, end, "log leaf")
 }
 
 // LogKey returns the log's note verifier key.
@@ -212,49 +177,31 @@ func (db *DB) readSnapshot(ctx context.Context, fn func(tx *sql.Tx, cp tlog.Chec
 	if err := tx.QueryRowContext(ctx, `SELECT checkpoint FROM tlog_state WHERE id = 1`).Scan(&signed); err != nil {
 		return fmt.Errorf("checkpoint: %w", err)
 	}
-	cp, err := tlog.OpenCheckpoint(signed, db.verifierKey)
+	cp, err := storekit.OpenStored(signed, db.verifierKey)
 	if err != nil {
-		return fmt.Errorf("stored checkpoint: %w", err)
+		return err
 	}
 	return fn(tx, cp, signed)
 }
 
-// Tile returns a hash tile or entry bundle (C2SP tlog-tiles) of the latest
-// checkpoint's tree.
-func (db *DB) Tile(ctx context.Context, t tlog.TileID) ([]byte, error) {
-	var out []byte
-	err := db.readSnapshot(ctx, func(tx *sql.Tx, cp tlog.Checkpoint, _ []byte) error {
-		var err error
-		if t.Entries {
-			out, err = tlog.ReadBundle(ctx, leafReader{tx}, t, cp.Size)
-		} else {
-			out, err = tlog.ReadTile(ctx, nodeStore{tx}, t, cp.Size)
-		}
-		return err
-	})
-	return out, err
+// snapshot is storekit.Snapshot over a read transaction.
+type snapshot struct{ tx *sql.Tx }
+
+func (s snapshot) Tree() (tlog.LeafReader, tlog.NodeReader) { return leafReader{s.tx}, nodeStore{s.tx} }
+
+func (s snapshot) LeafIndex(ctx context.Context, kind qantar.Kind, id int64, version int) (*int64, bool, error) {
+	var idx sql.NullInt64
+	err := s.tx.QueryRowContext(ctx, `SELECT leaf_index FROM versions WHERE kind = ? AND id = ? AND version = ?`, kind, id, version).Scan(&idx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, nil
+	} else if err != nil || !idx.Valid {
+		return nil, err == nil, err
+	}
+	return &idx.Int64, true, nil
 }
 
-// Proof returns the inclusion proof of one record version.
-func (db *DB) Proof(ctx context.Context, kind qantar.Kind, id int64, version int) (*tlog.RecordProof, error) {
-	var p *tlog.RecordProof
-	err := db.readSnapshot(ctx, func(tx *sql.Tx, cp tlog.Checkpoint, signed []byte) error {
-		var idx sql.NullInt64
-		err := tx.QueryRowContext(ctx, `SELECT leaf_index FROM versions WHERE kind = ? AND id = ? AND version = ?`, kind, id, version).Scan(&idx)
-		if errors.Is(err, sql.ErrNoRows) {
-			return qantar.Errorf(qantar.ENOTFOUND, "%s/%d has no version %d", kind, id, version)
-		} else if err != nil {
-			return err
-		}
-		if !idx.Valid {
-			return qantar.Errorf(qantar.ENOTFOUND, "%s/%d version %d has no log leaf", kind, id, version)
-		}
-		leaves, err := leafReader{tx}.GetLeaves(ctx, uint64(idx.Int64), uint64(idx.Int64)+1)
-		if err != nil {
-			return err
-		}
-		p, err = tlog.NewRecordProof(ctx, nodeStore{tx}, uint64(idx.Int64), leaves[0], cp, signed)
-		return err
-	})
-	return p, err
+// view is storekit.Log's View: readSnapshot with its transaction as a
+// storekit.Snapshot.
+func (db *DB) view(ctx context.Context, fn func(s storekit.Snapshot, cp tlog.Checkpoint, signed []byte) error) error {
+	return db.readSnapshot(ctx, func(tx *sql.Tx, cp tlog.Checkpoint, signed []byte) error { return fn(snapshot{tx}, cp, signed) })
 }

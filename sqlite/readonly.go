@@ -15,6 +15,7 @@ import (
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/migrate"
+	"github.com/qantar-project/qantar/storekit"
 	"github.com/qantar-project/qantar/tlog"
 )
 
@@ -40,6 +41,7 @@ func openReadOnly(ctx context.Context, path, sync string, opts Options) (*DB, er
 	}
 	dsn := "file:" + path + "?" + q.Encode()
 	db := &DB{path: path, now: opts.Now, checker: opts.Checker, readOnly: true}
+	db.Log = storekit.Log{View: db.view}
 	if db.now == nil {
 		db.now = time.Now
 	}

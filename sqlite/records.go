@@ -10,21 +10,7 @@ import (
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/storekit"
-	"github.com/qantar-project/qantar/tlog"
 )
-
-// versionRow is one row of the versions table, as written.
-type versionRow struct {
-	kind      qantar.Kind
-	id        int64
-	version   int
-	op        qantar.Op
-	actor     string
-	reason    string
-	canonical []byte
-	salt      []byte
-	protected bool
-}
 
 // Create stores rec as version 1 of a new record (in a group commit with
 // the single writes that arrive meanwhile: see group.go). The write's
@@ -254,11 +240,7 @@ func (tx *Tx) write(ctx context.Context, actor qantar.Actor, rec qantar.Record, 
 			}
 		}
 	}
-	v := versionRow{kind: rec.Kind(), id: m.ID, version: m.Version, op: op, actor: actor.LogID(), reason: reason,
-		canonical: canonical, protected: protection != qantar.Public}
-	// A salt for every version, public or not, so that nobody without it
-	// can test a guess against the log (tlog/LEAF.md, v2).
-	v.salt = tlog.NewSalt()
+	v := storekit.NewVersion(rec, op, actor.LogID(), reason, canonical)
 	if err := tx.index(ctx, rec, op); err != nil {
 		return err
 	}
@@ -275,8 +257,8 @@ func (tx *Tx) write(ctx context.Context, actor qantar.Actor, rec qantar.Record, 
 	if reason != "" {
 		reasonArg = reason
 	}
-	if _, err := tx.exec(ctx, qInsertVersion, v.kind, v.id, v.version, v.op, v.actor, formatTime(tx.now), reasonArg, canonical, v.salt, leaf); err != nil {
-		return fmt.Errorf("version %s/%d v%d: %w", v.kind, v.id, v.version, err)
+	if _, err := tx.exec(ctx, qInsertVersion, v.Kind, v.ID, v.Version, v.Op, v.Actor, formatTime(tx.now), reasonArg, canonical, v.Salt, leaf); err != nil {
+		return fmt.Errorf("version %s/%d v%d: %w", v.Kind, v.ID, v.Version, err)
 	}
 	return nil
 }

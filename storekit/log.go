@@ -1,0 +1,154 @@
+package storekit
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/tlog"
+)
+
+// Version is one row of the versions table as a write makes it: what its
+// log leaf commits to.
+type Version struct {
+	Kind      qantar.Kind
+	ID        int64
+	Version   int
+	Op        qantar.Op
+	Actor     string
+	Reason    string
+	Canonical []byte
+	Salt      []byte
+}
+
+// NewVersion is the version row of rec written by actor, with a fresh
+// salt: every version has one, public or not, so that nobody without it
+// can test a guess against the log (tlog/LEAF.md, v2).
+func NewVersion(rec qantar.Record, op qantar.Op, actor, reason string, canonical []byte) Version {
+	m := rec.GetMeta()
+	return Version{Kind: rec.Kind(), ID: m.ID, Version: m.Version, Op: op, Actor: actor, Reason: reason,
+		Canonical: canonical, Salt: tlog.NewSalt()}
+}
+
+// Leaf is the encoded leaf of version v at index idx, written now:
+// qantar-leaf/v2, committed with the version's salt to its canonical JSON
+// and reason (tlog/LEAF.md). A version without a salt is a bug, refused
+// here rather than logged with a commitment anyone could test a guess
+// against.
+func (v Version) Leaf(idx uint64, now time.Time) ([]byte, error) {
+	if len(v.Salt) != tlog.SaltSize {
+		return nil, fmt.Errorf("%s/%d version %d has no salt", v.Kind, v.ID, v.Version)
+	}
+	leaf := tlog.Leaf{Format: tlog.LeafV2, Index: idx, Time: now, Actor: v.Actor, Kind: v.Kind, ID: v.ID, Version: v.Version, Op: v.Op,
+		Salted: true, Commitment: tlog.CommitV2(v.Canonical, v.Reason, v.Salt)}
+	return leaf.Encode()
+}
+
+// Rows is what both drivers' result rows offer (database/sql's and pgx's).
+type Rows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// Consecutive reads rows of (index, bytes) that must be exactly begin,
+// begin+1, … end-1, as leaves and tile nodes are; what names a missing one
+// ("log leaf", "log node 3/…").
+func Consecutive(rows Rows, begin, end uint64, what string) ([][]byte, error) {
+	out := make([][]byte, 0, end-begin)
+	for rows.Next() {
+		var idx int64
+		var b []byte
+		if err := rows.Scan(&idx, &b); err != nil {
+			return nil, err
+		}
+		if uint64(idx) != begin+uint64(len(out)) {
+			return nil, fmt.Errorf("%s %d is missing", what, begin+uint64(len(out)))
+		}
+		out = append(out, b)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if uint64(len(out)) != end-begin {
+		return nil, fmt.Errorf("%s %d is missing", what, begin+uint64(len(out)))
+	}
+	return out, nil
+}
+
+// Snapshot is the log as one read transaction sees it.
+type Snapshot interface {
+	// Tree returns the stored leaves and nodes.
+	Tree() (tlog.LeafReader, tlog.NodeReader)
+	// LeafIndex returns the leaf index of a version (nil when it has
+	// none); found is false when there is no such version.
+	LeafIndex(ctx context.Context, kind qantar.Kind, id int64, version int) (idx *int64, found bool, err error)
+}
+
+// OpenStored opens the stored checkpoint of a snapshot.
+func OpenStored(signed []byte, verifierKey string) (tlog.Checkpoint, error) {
+	cp, err := tlog.OpenCheckpoint(signed, verifierKey)
+	if err != nil {
+		return tlog.Checkpoint{}, fmt.Errorf("stored checkpoint: %w", err)
+	}
+	return cp, nil
+}
+
+// Log is what a store serves of its log from one read snapshot: tiles,
+// proofs and points. A store embeds it, with its View.
+type Log struct {
+	// View runs fn over one read snapshot of the log, with its checkpoint
+	// opened (cp) and as signed.
+	View func(ctx context.Context, fn func(s Snapshot, cp tlog.Checkpoint, signed []byte) error) error
+}
+
+// Tile returns a hash tile or entry bundle (C2SP tlog-tiles) of the latest
+// checkpoint's tree.
+func (l Log) Tile(ctx context.Context, t tlog.TileID) (out []byte, err error) {
+	err = l.View(ctx, func(s Snapshot, cp tlog.Checkpoint, _ []byte) error {
+		lr, nr := s.Tree()
+		if t.Entries {
+			out, err = tlog.ReadBundle(ctx, lr, t, cp.Size)
+		} else {
+			out, err = tlog.ReadTile(ctx, nr, t, cp.Size)
+		}
+		return err
+	})
+	return out, err
+}
+
+// Proof returns the inclusion proof of one record version.
+func (l Log) Proof(ctx context.Context, kind qantar.Kind, id int64, version int) (p *tlog.RecordProof, err error) {
+	err = l.View(ctx, func(s Snapshot, cp tlog.Checkpoint, signed []byte) error {
+		idx, found, err := s.LeafIndex(ctx, kind, id, version)
+		if err != nil {
+			return err
+		}
+		if !found {
+			return qantar.Errorf(qantar.ENOTFOUND, "%s/%d has no version %d", kind, id, version)
+		}
+		if idx == nil {
+			return qantar.Errorf(qantar.ENOTFOUND, "%s/%d version %d has no log leaf", kind, id, version)
+		}
+		lr, nr := s.Tree()
+		leaves, err := lr.GetLeaves(ctx, uint64(*idx), uint64(*idx)+1)
+		if err != nil {
+			return err
+		}
+		p, err = tlog.NewRecordProof(ctx, nr, uint64(*idx), leaves[0], cp, signed)
+		return err
+	})
+	return p, err
+}
+
+// LogAt returns the root and the time of the last leaf of the log at a
+// size (qantar.AtReader); a negative size is the latest checkpoint's.
+func (l Log) LogAt(ctx context.Context, size int64) (p qantar.LogPoint, err error) {
+	err = l.View(ctx, func(s Snapshot, cp tlog.Checkpoint, _ []byte) error {
+		lr, nr := s.Tree()
+		p, err = tlog.PointAt(ctx, nr, lr, cp, size)
+		return err
+	})
+	return p, err
+}
