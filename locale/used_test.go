@@ -11,12 +11,19 @@ import (
 // users are the packages that take their words from the catalogue, and the
 // calls through which they do: t.S("…") and p.S("…") (web, report), msg(lang,
 // "…") (publish), labels("…") (report), an import's keyed problems
-// (fileProblemf, rowProblemf, badLine: the first non-empty literal), {{.T.S
-// "…"}} in web's templates.
+// (fileProblemf, rowProblemf, badLine: the first non-empty literal), the
+// estimate's reasons for giving no number (reasonf in web, errorf in mse,
+// whose *Error a page says through the catalogue), {{.T.S "…"}} in web's
+// templates.
 var (
 	users   = []string{"../web", "../report", "../publish", "../chart", "../law", "../csvio"}
-	goCalls = regexp.MustCompile(`(?:\.S\(|\bmsg\([a-z.]+,\s*|\blabels\(|(?:Problemf|\bbadLine)\((?:[^"\n]|"")*)("(?:[^"\\]|\\.)+")`)
+	goCalls = regexp.MustCompile(`(?:\.S\(|\bmsg\([a-z.]+,\s*|\blabels\(|\breasonf\(|(?:Problemf|\bbadLine)\((?:[^"\n]|"")*)("(?:[^"\\]|\\.)+")`)
 	tmplKey = regexp.MustCompile(`\.T\.S ("(?:[^"\\]|\\.)*")`)
+	// mseCalls are mse's errors, every one of which can reach the
+	// estimate on the stats page but those of csv.go, which reads a file
+	// only the command line takes.
+	mseCalls   = regexp.MustCompile(`\berrorf\(("(?:[^"\\]|\\.)+")`)
+	mseCLIOnly = map[string]bool{"csv.go": true}
 )
 
 // TestKeysUsedExist holds every literal key that code and templates ask the
@@ -49,6 +56,12 @@ func TestKeysUsedExist(t *testing.T) {
 			if filepath.Ext(f) == ".go" && !isTest(f) {
 				check(f, goCalls)
 			}
+		}
+	}
+	mse, _ := filepath.Glob("../mse/*.go")
+	for _, f := range mse {
+		if !isTest(f) && !mseCLIOnly[filepath.Base(f)] {
+			check(f, mseCalls)
 		}
 	}
 	templates, _ := filepath.Glob("../web/templates/*.html")

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -37,20 +38,45 @@ type estimateAnswer struct {
 	// with the records at a checkpoint, what it takes to compute it again.
 	Seed        uint64 `json:"seed"`
 	CodeVersion string `json:"code_version"`
+	// why is NoEstimate as a catalogue key with its arguments, for the
+	// pages to say in the reader's language; the JSON keeps the English.
+	why *mse.Error
 }
 
 // stratumAnswer is the estimate within one place of death. PlaceID 0 holds
 // the dead whose place is not recorded.
 type stratumAnswer struct {
-	PlaceID    int64    `json:"place_id"`
-	Place      string   `json:"place"`
-	Observed   int64    `json:"observed"`
-	Estimate   *float64 `json:"estimate,omitempty"`
-	Lower      *float64 `json:"lower,omitempty"`
-	Upper      *float64 `json:"upper,omitempty"`
-	Interval   string   `json:"interval,omitempty"`
-	Model      string   `json:"model,omitempty"`
-	NoEstimate string   `json:"no_estimate,omitempty"`
+	PlaceID    int64      `json:"place_id"`
+	Place      string     `json:"place"`
+	Observed   int64      `json:"observed"`
+	Estimate   *float64   `json:"estimate,omitempty"`
+	Lower      *float64   `json:"lower,omitempty"`
+	Upper      *float64   `json:"upper,omitempty"`
+	Interval   string     `json:"interval,omitempty"`
+	Model      string     `json:"model,omitempty"`
+	NoEstimate string     `json:"no_estimate,omitempty"`
+	why        *mse.Error // NoEstimate as a catalogue key, for the pages
+}
+
+// reasonf is a reason of the web's own for giving no number: its English
+// text (the API's no_estimate) with the catalogue key and arguments that
+// say it on a page.
+func reasonf(format string, args ...any) *mse.Error {
+	return &mse.Error{Message: fmt.Sprintf(format, args...), Format: format, Args: args}
+}
+
+// noEstimate says why there is no number: in English and, for the pages,
+// keyed.
+func (a *estimateAnswer) noEstimate(why *mse.Error) { a.NoEstimate, a.why = why.Message, why }
+
+// mseReason is the *mse.Error in err's chain, or nil when it holds none
+// (a failure of the machine, not a reason).
+func mseReason(err error) *mse.Error {
+	var e *mse.Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return nil
 }
 
 // mseAssumptions says in plain words what an estimate rests on.
@@ -223,7 +249,7 @@ func estimateFrom(ctx context.Context, src recordSource, method, by string) (*es
 		return nil, err
 	}
 	if len(ans.Lists) < 2 {
-		ans.NoEstimate = fmt.Sprintf("an estimate needs at least two lists (Sources of kind \"list\") that cite the dead; there are %d", len(ans.Lists))
+		ans.noEstimate(reasonf("an estimate needs at least two lists (Sources of kind \"list\") that cite the dead; there are %d", len(ans.Lists)))
 		return &ans, nil
 	}
 	t, err := overlapTable(ans.Lists, on, func(int64) bool { return true })
@@ -244,11 +270,11 @@ func estimateFrom(ctx context.Context, src recordSource, method, by string) (*es
 	}
 	res, err := m.Run(t)
 	if err != nil {
-		msg, ok := mse.Message(err)
-		if !ok {
+		why := mseReason(err)
+		if why == nil {
 			return nil, err
 		}
-		ans.NoEstimate = msg
+		ans.noEstimate(why)
 		return &ans, nil
 	}
 	est, lo, hi := res.Estimate.Estimate, res.Estimate.Lower, res.Estimate.Upper
@@ -303,13 +329,6 @@ func placeNames(ctx context.Context, src recordSource) (map[int64]string, error)
 	return out, nil
 }
 
-// isMSEInput reports whether err is mse's word that the input gives no
-// estimate.
-func isMSEInput(err error) bool {
-	_, ok := mse.Message(err)
-	return ok
-}
-
 // estimatePlaces estimates within each place of death and adds the places
 // up (mse.Stratified): capture by the lists may differ from city to city,
 // which one pooled table would hide. A place whose table supports no
@@ -353,8 +372,9 @@ func estimatePlaces(ctx context.Context, src recordSource, ans *estimateAnswer, 
 			if res.Search != nil {
 				st.Model = res.Search.Best.ModelName
 			}
-		case isMSEInput(err):
-			st.NoEstimate, _ = mse.Message(err)
+		case mseReason(err) != nil:
+			st.why = mseReason(err)
+			st.NoEstimate = st.why.Message
 			if failed == "" {
 				failed = st.Place
 			}
@@ -364,7 +384,7 @@ func estimatePlaces(ctx context.Context, src recordSource, ans *estimateAnswer, 
 		ans.Strata = append(ans.Strata, st)
 	}
 	if failed != "" {
-		ans.NoEstimate = fmt.Sprintf("no total by place: the lists support no estimate for %s (see its stratum); pool places or leave out by=place", failed)
+		ans.noEstimate(reasonf("no total by place: the lists support no estimate for %s (see its stratum); pool places or leave out by=place", failed))
 		return ans, nil
 	}
 	// Each place's bootstrap refits the model its search chose rather than
@@ -374,11 +394,11 @@ func estimatePlaces(ctx context.Context, src recordSource, ans *estimateAnswer, 
 	m.Search.RefitChosen = true
 	res, err := mse.Stratified(strata, m)
 	if err != nil {
-		msg, ok := mse.Message(err)
-		if !ok {
+		why := mseReason(err)
+		if why == nil {
 			return nil, err
 		}
-		ans.NoEstimate = msg
+		ans.noEstimate(why)
 		return ans, nil
 	}
 	est, lo := res.Total.Estimate, res.Total.Lower

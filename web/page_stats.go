@@ -12,6 +12,7 @@ import (
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/chart"
 	"github.com/qantar-project/qantar/law"
+	"github.com/qantar-project/qantar/mse"
 	"github.com/qantar-project/qantar/report"
 )
 
@@ -204,8 +205,7 @@ func (p *site) estimateView(ctx context.Context, reader qantar.Actor, t tr, st *
 	case len(ans.Lists) < 2:
 		v.Reason = t.S("An estimate needs at least two lists (sources of kind “list”) that cite the dead; there are %d.", len(ans.Lists))
 	default:
-		// The estimator's own words (package mse), in English.
-		v.Reason = t.S("The lists do not support an estimate: %s", ans.NoEstimate)
+		v.Reason = t.S("The lists do not support an estimate: %s", t.reason(ans.NoEstimate, ans.why))
 	}
 	if ans.Estimate != nil {
 		v.HasEstimate = true
@@ -266,8 +266,7 @@ func (p *site) placeEstimates(ctx context.Context, reader qantar.Actor, t tr, v 
 				row.Upper = num(st.Upper)
 			}
 		} else {
-			// The estimator's own words (package mse), in English.
-			row.Reason = st.NoEstimate
+			row.Reason = t.reason(st.NoEstimate, st.why)
 		}
 		v.ByPlace = append(v.ByPlace, row)
 	}
@@ -280,6 +279,16 @@ func (p *site) placeEstimates(ctx context.Context, reader qantar.Actor, t tr, v 
 		v.PlaceReason = t.S("The lists support no estimate in at least one place, so the places are not added up.")
 	}
 	return nil
+}
+
+// reason says why no number is given in the reader's language: the
+// estimator's words (why, an *mse.Error or the web's own, reasonf) through
+// the catalogue, or en as it is when they were not kept.
+func (t tr) reason(en string, why *mse.Error) string {
+	if why == nil {
+		return en
+	}
+	return why.In(t.S)
 }
 
 // assumptionIn translates one of mseAssumptions. They are sentences, not
