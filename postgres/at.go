@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/tlog"
 )
@@ -29,11 +28,11 @@ func (db *DB) RecordsAt(ctx context.Context, kind qantar.Kind, size int64) ([]qa
 		return nil, err
 	}
 	var out []qantar.Record
-	err := db.readSnapshot(ctx, func(tx pgx.Tx, cp tlog.Checkpoint, _ []byte) error {
+	err := db.ReadSnapshot(ctx, func(s snapshot, cp tlog.Checkpoint, _ []byte) error {
 		if size < 0 || uint64(size) > cp.Size {
 			return qantar.Errorf(qantar.ENOTFOUND, "the log has no checkpoint of size %d (its size is %d)", size, cp.Size)
 		}
-		rows, err := tx.Query(ctx, qRecordsAt, string(kind), size)
+		rows, err := s.q.Query(ctx, qRecordsAt, string(kind), size)
 		if err != nil {
 			return fmt.Errorf("records at %d: %w", size, err)
 		}

@@ -81,7 +81,7 @@ const DefaultOrigin = tlog.DefaultOrigin
 
 // DB is the PostgreSQL store.
 type DB struct {
-	storekit.Log // tiles, proofs and points of the log, through view
+	storekit.Log[snapshot] // key, checkpoint, tiles, proofs and points of the log, through view
 
 	pool    *pgxpool.Pool
 	now     func() time.Time
@@ -134,7 +134,6 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 		cfg.ConnConfig.RuntimeParams["default_transaction_read_only"] = "on"
 	}
 	db := &DB{now: opts.Now, checker: opts.Checker, readOnly: opts.ReadOnly, repair: opts.Repair}
-	db.Log = storekit.Log{View: db.view}
 	if db.now == nil {
 		db.now = time.Now
 	}
@@ -164,6 +163,7 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 	if db.signer, db.verifierKey, err = tlog.LoadOrCreateKey(opts.LogKeyPath, db.origin); err != nil {
 		return fail(fmt.Errorf("log key: %w", err))
 	}
+	db.Log = storekit.Log[snapshot]{Key: db.verifierKey, Latest: snapshot{db.pool}, Begin: db.beginRead}
 	if opts.ReadOnly {
 		if err := db.checkKey(ctx); err != nil {
 			return fail(err)

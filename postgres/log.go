@@ -126,7 +126,7 @@ func versionColumns(pending []storekit.Version, start int64, now time.Time) (*ve
 
 // nodeStore is tlog.NodeReader (and NodeRangeReader) over the tlog_nodes
 // table of a transaction, for tiles, proofs and verification.
-type nodeStore struct{ q pgx.Tx }
+type nodeStore struct{ q querier }
 
 // nodesQuery reads a list of nodes in the order asked, NULL where missing.
 const nodesQuery = `SELECT t.n, h.hash FROM unnest($1::int[], $2::bigint[]) WITH ORDINALITY AS t(l, i, n)
@@ -231,54 +231,33 @@ func (lr leafReader) GetLeaves(ctx context.Context, begin, end uint64) ([][]byte
 	return storekit.Consecutive(rows, begin, end, "log leaf")
 }
 
-// LogKey returns the log's note verifier key.
-func (db *DB) LogKey() string { return db.verifierKey }
+// snapshot is storekit.Snapshot over a read transaction (or the read
+// pool).
+type snapshot struct{ q querier }
 
-// Checkpoint returns the latest signed checkpoint.
-func (db *DB) Checkpoint(ctx context.Context) ([]byte, error) {
-	var cp []byte
-	if err := db.pool.QueryRow(ctx, `SELECT checkpoint FROM tlog_state WHERE id = 1`).Scan(&cp); err != nil {
-		return nil, fmt.Errorf("checkpoint: %w", err)
-	}
-	return cp, nil
-}
-
-// readSnapshot runs fn in one read-only repeatable-read transaction, so that
-// what it reads of the checkpoint, nodes and leaves agrees while other
-// servers append.
-func (db *DB) readSnapshot(ctx context.Context, fn func(tx pgx.Tx, cp tlog.Checkpoint, signed []byte) error) error {
+// beginRead is storekit.Log's Begin.
+// (A read-only, repeatable-read transaction: what it reads agrees while
+// other servers append.)
+func (db *DB) beginRead(ctx context.Context) (snapshot, func(), error) {
 	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {
-		return err
+		return snapshot{}, nil, err
 	}
-	defer tx.Rollback(context.WithoutCancel(ctx))
-	var signed []byte
-	if err := tx.QueryRow(ctx, `SELECT checkpoint FROM tlog_state WHERE id = 1`).Scan(&signed); err != nil {
-		return fmt.Errorf("checkpoint: %w", err)
-	}
-	cp, err := storekit.OpenStored(signed, db.verifierKey)
-	if err != nil {
-		return err
-	}
-	return fn(tx, cp, signed)
+	return snapshot{tx}, func() { tx.Rollback(context.WithoutCancel(ctx)) }, nil
 }
 
-// snapshot is storekit.Snapshot over a read transaction.
-type snapshot struct{ tx pgx.Tx }
+func (s snapshot) Tree() (tlog.LeafReader, tlog.NodeReader) { return leafReader{s.q}, nodeStore{s.q} }
 
-func (s snapshot) Tree() (tlog.LeafReader, tlog.NodeReader) { return leafReader{s.tx}, nodeStore{s.tx} }
+func (s snapshot) Signed(ctx context.Context) (cp []byte, err error) {
+	err = s.q.QueryRow(ctx, `SELECT checkpoint FROM tlog_state WHERE id = 1`).Scan(&cp)
+	return cp, err
+}
 
 func (s snapshot) LeafIndex(ctx context.Context, kind qantar.Kind, id int64, version int) (*int64, bool, error) {
 	var idx *int64
-	err := s.tx.QueryRow(ctx, `SELECT leaf_index FROM versions WHERE kind = $1 AND id = $2 AND version = $3`, string(kind), id, version).Scan(&idx)
+	err := s.q.QueryRow(ctx, `SELECT leaf_index FROM versions WHERE kind = $1 AND id = $2 AND version = $3`, string(kind), id, version).Scan(&idx)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, false, nil
 	}
 	return idx, err == nil, err
-}
-
-// view is storekit.Log's View: readSnapshot with its transaction as a
-// storekit.Snapshot.
-func (db *DB) view(ctx context.Context, fn func(s storekit.Snapshot, cp tlog.Checkpoint, signed []byte) error) error {
-	return db.readSnapshot(ctx, func(tx pgx.Tx, cp tlog.Checkpoint, signed []byte) error { return fn(snapshot{tx}, cp, signed) })
 }

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"github.com/qantar-project/qantar"
@@ -28,11 +27,11 @@ func (db *DB) RecordsAt(ctx context.Context, kind qantar.Kind, size int64) ([]qa
 		return nil, err
 	}
 	var out []qantar.Record
-	err := db.readSnapshot(ctx, func(tx *sql.Tx, cp tlog.Checkpoint, _ []byte) error {
+	err := db.ReadSnapshot(ctx, func(s snapshot, cp tlog.Checkpoint, _ []byte) error {
 		if size < 0 || uint64(size) > cp.Size {
 			return qantar.Errorf(qantar.ENOTFOUND, "the log has no checkpoint of size %d (its size is %d)", size, cp.Size)
 		}
-		rows, err := tx.QueryContext(ctx, qRecordsAt, kind, size, kind)
+		rows, err := s.q.QueryContext(ctx, qRecordsAt, kind, size, kind)
 		if err != nil {
 			return fmt.Errorf("records at %d: %w", size, err)
 		}

@@ -70,7 +70,7 @@ const DefaultOrigin = tlog.DefaultOrigin
 
 // DB is the SQLite store.
 type DB struct {
-	storekit.Log // tiles, proofs and points of the log, through view
+	storekit.Log[snapshot] // key, checkpoint, tiles, proofs and points of the log, through view
 
 	path    string
 	write   *sql.DB // exactly one connection: SQLite has one writer at a time
@@ -116,7 +116,6 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		return "file:" + path + "?" + q.Encode()
 	}
 	db := &DB{path: path, now: opts.Now, checker: opts.Checker, repair: opts.Repair}
-	db.Log = storekit.Log{View: db.view}
 	if db.now == nil {
 		db.now = time.Now
 	}
@@ -186,6 +185,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	db.Log = storekit.Log[snapshot]{Key: db.verifierKey, Latest: snapshot{db.read}, Begin: db.beginRead}
 	return db, nil
 }
 

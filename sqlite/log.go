@@ -153,55 +153,33 @@ func (lr leafReader) GetLeaves(ctx context.Context, begin, end uint64) ([][]byte
 	return storekit.Consecutive(rows, begin, end, "log leaf")
 }
 
-// LogKey returns the log's note verifier key.
-func (db *DB) LogKey() string { return db.verifierKey }
+// snapshot is storekit.Snapshot over a read transaction (or the read
+// pool).
+type snapshot struct{ q querier }
 
-// Checkpoint returns the latest signed checkpoint.
-func (db *DB) Checkpoint(ctx context.Context) ([]byte, error) {
-	var cp []byte
-	if err := db.read.QueryRowContext(ctx, `SELECT checkpoint FROM tlog_state WHERE id = 1`).Scan(&cp); err != nil {
-		return nil, fmt.Errorf("checkpoint: %w", err)
-	}
-	return cp, nil
-}
-
-// readSnapshot runs fn in one read transaction, so that what it reads of the
-// checkpoint, nodes and leaves agrees.
-func (db *DB) readSnapshot(ctx context.Context, fn func(tx *sql.Tx, cp tlog.Checkpoint, signed []byte) error) error {
+// beginRead is storekit.Log's Begin.
+func (db *DB) beginRead(ctx context.Context) (snapshot, func(), error) {
 	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
-		return err
+		return snapshot{}, nil, err
 	}
-	defer tx.Rollback()
-	var signed []byte
-	if err := tx.QueryRowContext(ctx, `SELECT checkpoint FROM tlog_state WHERE id = 1`).Scan(&signed); err != nil {
-		return fmt.Errorf("checkpoint: %w", err)
-	}
-	cp, err := storekit.OpenStored(signed, db.verifierKey)
-	if err != nil {
-		return err
-	}
-	return fn(tx, cp, signed)
+	return snapshot{tx}, func() { tx.Rollback() }, nil
 }
 
-// snapshot is storekit.Snapshot over a read transaction.
-type snapshot struct{ tx *sql.Tx }
+func (s snapshot) Tree() (tlog.LeafReader, tlog.NodeReader) { return leafReader{s.q}, nodeStore{s.q} }
 
-func (s snapshot) Tree() (tlog.LeafReader, tlog.NodeReader) { return leafReader{s.tx}, nodeStore{s.tx} }
+func (s snapshot) Signed(ctx context.Context) (cp []byte, err error) {
+	err = s.q.QueryRowContext(ctx, `SELECT checkpoint FROM tlog_state WHERE id = 1`).Scan(&cp)
+	return cp, err
+}
 
 func (s snapshot) LeafIndex(ctx context.Context, kind qantar.Kind, id int64, version int) (*int64, bool, error) {
 	var idx sql.NullInt64
-	err := s.tx.QueryRowContext(ctx, `SELECT leaf_index FROM versions WHERE kind = ? AND id = ? AND version = ?`, kind, id, version).Scan(&idx)
+	err := s.q.QueryRowContext(ctx, `SELECT leaf_index FROM versions WHERE kind = ? AND id = ? AND version = ?`, kind, id, version).Scan(&idx)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	} else if err != nil || !idx.Valid {
 		return nil, err == nil, err
 	}
 	return &idx.Int64, true, nil
-}
-
-// view is storekit.Log's View: readSnapshot with its transaction as a
-// storekit.Snapshot.
-func (db *DB) view(ctx context.Context, fn func(s storekit.Snapshot, cp tlog.Checkpoint, signed []byte) error) error {
-	return db.readSnapshot(ctx, func(tx *sql.Tx, cp tlog.Checkpoint, signed []byte) error { return fn(snapshot{tx}, cp, signed) })
 }

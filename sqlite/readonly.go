@@ -41,7 +41,6 @@ func openReadOnly(ctx context.Context, path, sync string, opts Options) (*DB, er
 	}
 	dsn := "file:" + path + "?" + q.Encode()
 	db := &DB{path: path, now: opts.Now, checker: opts.Checker, readOnly: true}
-	db.Log = storekit.Log{View: db.view}
 	if db.now == nil {
 		db.now = time.Now
 	}
@@ -85,6 +84,7 @@ func openReadOnly(ctx context.Context, path, sync string, opts Options) (*DB, er
 	if db.signer, db.verifierKey, err = tlog.LoadOrCreateKey(keyPath, db.origin); err != nil {
 		return fail(fmt.Errorf("log key: %w", err))
 	}
+	db.Log = storekit.Log[snapshot]{Key: db.verifierKey, Latest: snapshot{db.read}, Begin: db.beginRead}
 	return db, nil
 }
 

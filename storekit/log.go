@@ -77,36 +77,65 @@ func Consecutive(rows Rows, begin, end uint64, what string) ([][]byte, error) {
 	return out, nil
 }
 
-// Snapshot is the log as one read transaction sees it.
+// Snapshot is the log as a store reads it: in one read transaction, or
+// from its pool for the latest checkpoint alone.
 type Snapshot interface {
 	// Tree returns the stored leaves and nodes.
 	Tree() (tlog.LeafReader, tlog.NodeReader)
+	// Signed returns the stored signed checkpoint.
+	Signed(ctx context.Context) ([]byte, error)
 	// LeafIndex returns the leaf index of a version (nil when it has
 	// none); found is false when there is no such version.
 	LeafIndex(ctx context.Context, kind qantar.Kind, id int64, version int) (idx *int64, found bool, err error)
 }
 
-// OpenStored opens the stored checkpoint of a snapshot.
-func OpenStored(signed []byte, verifierKey string) (tlog.Checkpoint, error) {
-	cp, err := tlog.OpenCheckpoint(signed, verifierKey)
+// Log is what a store serves of its log: its key, checkpoint, tiles,
+// proofs and points, each read from one snapshot S. A store embeds it.
+type Log[S Snapshot] struct {
+	// Key is the log's note verifier key.
+	Key string
+	// Latest reads outside any transaction (the checkpoint alone).
+	Latest S
+	// Begin begins a read transaction that sees one state of the log, and
+	// returns how to end it.
+	Begin func(ctx context.Context) (S, func(), error)
+}
+
+// LogKey returns the log's note verifier key.
+func (l Log[S]) LogKey() string { return l.Key }
+
+// Checkpoint returns the latest signed checkpoint.
+func (l Log[S]) Checkpoint(ctx context.Context) ([]byte, error) {
+	cp, err := l.Latest.Signed(ctx)
 	if err != nil {
-		return tlog.Checkpoint{}, fmt.Errorf("stored checkpoint: %w", err)
+		return nil, fmt.Errorf("checkpoint: %w", err)
 	}
 	return cp, nil
 }
 
-// Log is what a store serves of its log from one read snapshot: tiles,
-// proofs and points. A store embeds it, with its View.
-type Log struct {
-	// View runs fn over one read snapshot of the log, with its checkpoint
-	// opened (cp) and as signed.
-	View func(ctx context.Context, fn func(s Snapshot, cp tlog.Checkpoint, signed []byte) error) error
+// ReadSnapshot runs fn in one read transaction, so that what it reads of
+// the checkpoint (cp opened, signed as stored), nodes and leaves agrees.
+func (l Log[S]) ReadSnapshot(ctx context.Context, fn func(s S, cp tlog.Checkpoint, signed []byte) error) error {
+	s, end, err := l.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer end()
+	signed, err := s.Signed(ctx)
+	if err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	cp, err := tlog.OpenCheckpoint(signed, l.Key)
+	if err != nil {
+		return fmt.Errorf("stored checkpoint: %w", err)
+	}
+	return fn(s, cp, signed)
 }
 
 // Tile returns a hash tile or entry bundle (C2SP tlog-tiles) of the latest
 // checkpoint's tree.
-func (l Log) Tile(ctx context.Context, t tlog.TileID) (out []byte, err error) {
-	err = l.View(ctx, func(s Snapshot, cp tlog.Checkpoint, _ []byte) error {
+func (l Log[S]) Tile(ctx context.Context, t tlog.TileID) (out []byte, err error) {
+	err = l.ReadSnapshot(ctx, func(s S, cp tlog.Checkpoint, _ []byte) error {
 		lr, nr := s.Tree()
 		if t.Entries {
 			out, err = tlog.ReadBundle(ctx, lr, t, cp.Size)
@@ -119,8 +148,8 @@ func (l Log) Tile(ctx context.Context, t tlog.TileID) (out []byte, err error) {
 }
 
 // Proof returns the inclusion proof of one record version.
-func (l Log) Proof(ctx context.Context, kind qantar.Kind, id int64, version int) (p *tlog.RecordProof, err error) {
-	err = l.View(ctx, func(s Snapshot, cp tlog.Checkpoint, signed []byte) error {
+func (l Log[S]) Proof(ctx context.Context, kind qantar.Kind, id int64, version int) (p *tlog.RecordProof, err error) {
+	err = l.ReadSnapshot(ctx, func(s S, cp tlog.Checkpoint, signed []byte) error {
 		idx, found, err := s.LeafIndex(ctx, kind, id, version)
 		if err != nil {
 			return err
@@ -144,8 +173,8 @@ func (l Log) Proof(ctx context.Context, kind qantar.Kind, id int64, version int)
 
 // LogAt returns the root and the time of the last leaf of the log at a
 // size (qantar.AtReader); a negative size is the latest checkpoint's.
-func (l Log) LogAt(ctx context.Context, size int64) (p qantar.LogPoint, err error) {
-	err = l.View(ctx, func(s Snapshot, cp tlog.Checkpoint, _ []byte) error {
+func (l Log[S]) LogAt(ctx context.Context, size int64) (p qantar.LogPoint, err error) {
+	err = l.ReadSnapshot(ctx, func(s S, cp tlog.Checkpoint, _ []byte) error {
 		lr, nr := s.Tree()
 		p, err = tlog.PointAt(ctx, nr, lr, cp, size)
 		return err
