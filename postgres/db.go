@@ -103,6 +103,7 @@ type DB struct {
 
 var _ qantar.Store = (*DB)(nil)
 var _ qantar.TokenService = (*DB)(nil)
+var _ qantar.AtReader = (*DB)(nil)
 
 // IsURL reports whether dsn names a PostgreSQL database rather than a file.
 func IsURL(dsn string) bool {

@@ -3,12 +3,10 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/qantar-project/qantar"
-	"github.com/qantar-project/qantar/tlog"
 )
-
-var _ qantar.AtReader = (*DB)(nil)
 
 // qRecordsAt reads the latest version below a log size of each record of a
 // kind, with the time of its first version.
@@ -20,39 +18,21 @@ const qRecordsAt = `SELECT v.op, v.data, v.at,
 	WHERE v.kind = ?
 	ORDER BY v.id`
 
-// RecordsAt returns the records of a kind as they were when the log had size
-// leaves (qantar.AtReader).
-func (db *DB) RecordsAt(ctx context.Context, kind qantar.Kind, size int64) ([]qantar.Record, error) {
-	if _, err := qantar.New(kind); err != nil {
-		return nil, err
+// VersionsAt is storekit.Snapshot's.
+func (s snapshot) VersionsAt(ctx context.Context, kind qantar.Kind, size int64, each func(op qantar.Op, data string, created, at time.Time) error) error {
+	rows, err := s.q.QueryContext(ctx, qRecordsAt, kind, size, kind)
+	if err != nil {
+		return fmt.Errorf("records at %d: %w", size, err)
 	}
-	var out []qantar.Record
-	err := db.ReadSnapshot(ctx, func(s snapshot, cp tlog.Checkpoint, _ []byte) error {
-		if size < 0 || uint64(size) > cp.Size {
-			return qantar.Errorf(qantar.ENOTFOUND, "the log has no checkpoint of size %d (its size is %d)", size, cp.Size)
+	defer rows.Close()
+	for rows.Next() {
+		var op, data, at, created string
+		if err := rows.Scan(&op, &data, &at, &created); err != nil {
+			return err
 		}
-		rows, err := s.q.QueryContext(ctx, qRecordsAt, kind, size, kind)
-		if err != nil {
-			return fmt.Errorf("records at %d: %w", size, err)
+		if err := each(qantar.Op(op), data, parseTime(created), parseTime(at)); err != nil {
+			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var op, data, at, created string
-			if err := rows.Scan(&op, &data, &at, &created); err != nil {
-				return err
-			}
-			if qantar.Op(op) == qantar.OpDelete {
-				continue
-			}
-			rec, err := qantar.DecodeStored(kind, data)
-			if err != nil {
-				return err
-			}
-			m := rec.GetMeta()
-			m.CreatedAt, m.UpdatedAt = parseTime(created), parseTime(at)
-			out = append(out, rec)
-		}
-		return rows.Err()
-	})
-	return out, err
+	}
+	return rows.Err()
 }

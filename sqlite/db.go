@@ -91,6 +91,7 @@ type DB struct {
 
 var _ qantar.Store = (*DB)(nil)
 var _ qantar.TokenService = (*DB)(nil)
+var _ qantar.AtReader = (*DB)(nil)
 
 // Open opens (creating if needed) the database at path and migrates it.
 func Open(ctx context.Context, path string, opts Options) (*DB, error) {

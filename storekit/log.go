@@ -87,6 +87,10 @@ type Snapshot interface {
 	// LeafIndex returns the leaf index of a version (nil when it has
 	// none); found is false when there is no such version.
 	LeafIndex(ctx context.Context, kind qantar.Kind, id int64, version int) (idx *int64, found bool, err error)
+	// VersionsAt calls each with the latest version below leaf size of
+	// every record of kind, in the order of ids, and the time of its
+	// first version.
+	VersionsAt(ctx context.Context, kind qantar.Kind, size int64, each func(op qantar.Op, data string, created, at time.Time) error) error
 }
 
 // Log is what a store serves of its log: its key, checkpoint, tiles,
@@ -180,4 +184,32 @@ func (l Log[S]) LogAt(ctx context.Context, size int64) (p qantar.LogPoint, err e
 		return err
 	})
 	return p, err
+}
+
+// RecordsAt returns the records of a kind as they were when the log had size
+// leaves (qantar.AtReader).
+func (l Log[S]) RecordsAt(ctx context.Context, kind qantar.Kind, size int64) ([]qantar.Record, error) {
+	if _, err := qantar.New(kind); err != nil {
+		return nil, err
+	}
+	var out []qantar.Record
+	err := l.ReadSnapshot(ctx, func(s S, cp tlog.Checkpoint, _ []byte) error {
+		if size < 0 || uint64(size) > cp.Size {
+			return qantar.Errorf(qantar.ENOTFOUND, "the log has no checkpoint of size %d (its size is %d)", size, cp.Size)
+		}
+		return s.VersionsAt(ctx, kind, size, func(op qantar.Op, data string, created, at time.Time) error {
+			if op == qantar.OpDelete {
+				return nil
+			}
+			rec, err := qantar.DecodeStored(kind, data)
+			if err != nil {
+				return err
+			}
+			m := rec.GetMeta()
+			m.CreatedAt, m.UpdatedAt = created, at
+			out = append(out, rec)
+			return nil
+		})
+	})
+	return out, err
 }
