@@ -205,7 +205,8 @@ func (p *site) estimateView(ctx context.Context, reader qantar.Actor, t tr, st *
 	case len(ans.Lists) < 2:
 		v.Reason = t.S("An estimate needs at least two lists (sources of kind “list”) that cite the dead; there are %d.", len(ans.Lists))
 	default:
-		v.Reason = t.S("The lists do not support an estimate: %s", t.reason(ans.NoEstimate, ans.why))
+		// The page says "No estimate is given: " before it.
+		v.Reason = t.reason(ans.NoEstimate, ans.why)
 	}
 	if ans.Estimate != nil {
 		v.HasEstimate = true
