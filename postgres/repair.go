@@ -17,11 +17,8 @@ import (
 // tree disagree. It returns the new signed checkpoint, or nil when the
 // stored one verifies and there is nothing to repair.
 func (db *DB) RepairCheckpoint(ctx context.Context, why string) ([]byte, error) {
-	if err := qantar.CheckRepairReason(why); err != nil {
+	if err := storekit.CheckRepair(why, db.readOnly); err != nil {
 		return nil, err
-	}
-	if db.readOnly {
-		return nil, qantar.Errorf(qantar.EINVALID, "the database is open read-only")
 	}
 	var signed []byte
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) (err error) {

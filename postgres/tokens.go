@@ -8,15 +8,15 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/storekit"
 )
 
 // CreateToken stores a new token and returns it with its secret.
 func (db *DB) CreateToken(ctx context.Context, name, role string) (qantar.Token, string, error) {
-	name, err := qantar.CheckNewToken(name, role)
+	name, secret, hash, err := storekit.NewToken(name, role)
 	if err != nil {
 		return qantar.Token{}, "", err
 	}
-	secret, hash := qantar.NewTokenSecret()
 	now := db.now().UTC().Truncate(time.Microsecond)
 	var id int64
 	if err := db.pool.QueryRow(ctx, `INSERT INTO tokens (name, role, hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
@@ -33,24 +33,13 @@ func (db *DB) Authenticate(ctx context.Context, secret string) (qantar.Actor, er
 	var revoked *time.Time
 	err := db.pool.QueryRow(ctx, `SELECT id, name, role, revoked_at FROM tokens WHERE hash = $1`, qantar.HashTokenSecret(secret)).
 		Scan(&id, &name, &role, &revoked)
-	if errors.Is(err, pgx.ErrNoRows) || revoked != nil {
-		return qantar.Actor{}, qantar.Errorf(qantar.EUNAUTHORIZED, "unknown or revoked token")
-	} else if err != nil {
-		return qantar.Actor{}, fmt.Errorf("authenticate: %w", err)
-	}
-	return qantar.TokenActor(id, name, role), nil
+	return storekit.Authenticated(id, name, role, revoked != nil, errors.Is(err, pgx.ErrNoRows), err)
 }
 
 // RevokeToken revokes a token; its past writes keep its id.
 func (db *DB) RevokeToken(ctx context.Context, id int64) error {
 	tag, err := db.pool.Exec(ctx, `UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL`, db.now().UTC(), id)
-	if err != nil {
-		return fmt.Errorf("revoke token: %w", err)
-	}
-	if tag.RowsAffected() == 0 {
-		return qantar.Errorf(qantar.ENOTFOUND, "no active token %d", id)
-	}
-	return nil
+	return storekit.Changed(tag.RowsAffected(), err, "revoke token", qantar.Errorf(qantar.ENOTFOUND, "no active token %d", id))
 }
 
 // ListTokens lists every token, without secrets.
@@ -65,11 +54,7 @@ func (db *DB) ListTokens(ctx context.Context) ([]qantar.Token, error) {
 		if err := r.Scan(&t.ID, &t.Name, &t.Role, &t.CreatedAt, &revoked); err != nil {
 			return t, err
 		}
-		t.CreatedAt = t.CreatedAt.UTC()
-		if revoked != nil {
-			r := revoked.UTC()
-			t.RevokedAt = &r
-		}
+		t.CreatedAt, t.RevokedAt = t.CreatedAt.UTC(), storekit.UTC(revoked)
 		return t, nil
 	})
 }

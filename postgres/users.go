@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/storekit"
 )
 
 var _ qantar.UserService = (*DB)(nil)
@@ -24,7 +25,7 @@ func (db *DB) CreateUser(ctx context.Context, u *qantar.User) error {
 		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, u.Name, u.Role, u.PasswordHash, u.TOTPSecret, u.TOTPLastStep, now).Scan(&u.ID)
 	if err != nil {
 		if isUnique(err, "") {
-			return &qantar.Error{Code: qantar.ECONFLICT, Field: "name", Message: fmt.Sprintf("a user named %q already exists", u.Name)}
+			return storekit.NameTaken(u.Name)
 		}
 		return fmt.Errorf("create user: %w", err)
 	}
@@ -39,13 +40,7 @@ func (db *DB) UpdateUser(ctx context.Context, u *qantar.User) error {
 	}
 	tag, err := db.pool.Exec(ctx, `UPDATE users SET role = $1, password_hash = $2, totp_secret = $3, totp_last_step = GREATEST(totp_last_step, $4), disabled_at = $5
 		WHERE id = $6`, u.Role, u.PasswordHash, u.TOTPSecret, u.TOTPLastStep, u.DisabledAt, u.ID)
-	if err != nil {
-		return fmt.Errorf("update user: %w", err)
-	}
-	if tag.RowsAffected() == 0 {
-		return qantar.Errorf(qantar.ENOTFOUND, "no user %d", u.ID)
-	}
-	return nil
+	return storekit.Changed(tag.RowsAffected(), err, "update user", qantar.Errorf(qantar.ENOTFOUND, "no user %d", u.ID))
 }
 
 // UseTOTPStep stores step as the user's last TOTP step if it is later than
@@ -64,34 +59,20 @@ func scanUser(row pgx.Row) (*qantar.User, error) {
 	if err := row.Scan(&u.ID, &u.Name, &u.Role, &u.PasswordHash, &u.TOTPSecret, &u.TOTPLastStep, &u.CreatedAt, &disabled); err != nil {
 		return nil, err
 	}
-	u.CreatedAt = u.CreatedAt.UTC()
-	if disabled != nil {
-		t := disabled.UTC()
-		u.DisabledAt = &t
-	}
+	u.CreatedAt, u.DisabledAt = u.CreatedAt.UTC(), storekit.UTC(disabled)
 	return &u, nil
 }
 
 // UserByID returns a user by id.
 func (db *DB) UserByID(ctx context.Context, id int64) (*qantar.User, error) {
 	u, err := scanUser(db.pool.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, qantar.Errorf(qantar.ENOTFOUND, "no user %d", id)
-	} else if err != nil {
-		return nil, fmt.Errorf("user %d: %w", id, err)
-	}
-	return u, nil
+	return storekit.Found(u, err, errors.Is(err, pgx.ErrNoRows), qantar.Errorf(qantar.ENOTFOUND, "no user %d", id), fmt.Sprintf("user %d", id))
 }
 
 // UserByName returns a user by name.
 func (db *DB) UserByName(ctx context.Context, name string) (*qantar.User, error) {
 	u, err := scanUser(db.pool.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE name = $1`, name))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, qantar.Errorf(qantar.ENOTFOUND, "no user named %q", name)
-	} else if err != nil {
-		return nil, fmt.Errorf("user %q: %w", name, err)
-	}
-	return u, nil
+	return storekit.Found(u, err, errors.Is(err, pgx.ErrNoRows), qantar.Errorf(qantar.ENOTFOUND, "no user named %q", name), fmt.Sprintf("user %q", name))
 }
 
 // ListUsers lists every user by name, in byte order as SQLite sorts.
@@ -105,8 +86,8 @@ func (db *DB) ListUsers(ctx context.Context) ([]*qantar.User, error) {
 
 // CreateSession stores a session.
 func (db *DB) CreateSession(ctx context.Context, s qantar.Session) error {
-	if len(s.Hash) == 0 || s.UserID <= 0 {
-		return qantar.Errorf(qantar.EINVALID, "a session needs a hash and a user")
+	if err := storekit.CheckSession(s); err != nil {
+		return err
 	}
 	_, err := db.pool.Exec(ctx, `INSERT INTO sessions (hash, user_id, created_at, expires_at, addr) VALUES ($1, $2, $3, $4, $5)`,
 		s.Hash, s.UserID, s.CreatedAt, s.ExpiresAt, s.Addr)
@@ -127,8 +108,8 @@ func (db *DB) SessionByHash(ctx context.Context, hash []byte, now time.Time) (qa
 		return s, nil, fmt.Errorf("session: %w", err)
 	}
 	s.CreatedAt, s.ExpiresAt = s.CreatedAt.UTC(), s.ExpiresAt.UTC()
-	if !now.Before(s.ExpiresAt) {
-		return s, nil, qantar.Errorf(qantar.EUNAUTHORIZED, "the session expired; sign in again")
+	if err := storekit.LiveSession(s, now); err != nil {
+		return s, nil, err
 	}
 	u, err := db.UserByID(ctx, s.UserID)
 	if err != nil {
@@ -168,15 +149,13 @@ func (db *DB) AppendAudit(ctx context.Context, e qantar.AuditEntry) error {
 
 // ListAudit returns audit entries newest first.
 func (db *DB) ListAudit(ctx context.Context, limit, offset int) ([]qantar.AuditEntry, int, error) {
-	if limit <= 0 || limit > qantar.MaxLimit {
-		limit = qantar.MaxLimit
-	}
+	limit, offset = storekit.AuditLimit(limit, offset)
 	var total int
 	if err := db.pool.QueryRow(ctx, `SELECT count(*) FROM audit`).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("audit: %w", err)
 	}
 	rows, err := db.pool.Query(ctx, `SELECT id, at, actor, action, kind, record_id, addr, detail FROM audit
-		ORDER BY id DESC LIMIT $1 OFFSET $2`, limit, max(offset, 0))
+		ORDER BY id DESC LIMIT $1 OFFSET $2`, limit, offset)
 	if err != nil {
 		return nil, 0, fmt.Errorf("audit: %w", err)
 	}

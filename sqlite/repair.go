@@ -17,11 +17,8 @@ import (
 // returns the new signed checkpoint, or nil when the stored one verifies
 // and there is nothing to repair.
 func (db *DB) RepairCheckpoint(ctx context.Context, why string) ([]byte, error) {
-	if err := qantar.CheckRepairReason(why); err != nil {
+	if err := storekit.CheckRepair(why, db.readOnly); err != nil {
 		return nil, err
-	}
-	if db.readOnly {
-		return nil, qantar.Errorf(qantar.EINVALID, "the database is open read-only")
 	}
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {

@@ -5,17 +5,18 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/storekit"
 )
 
 // CreateToken stores a new token and returns it with its secret.
 func (db *DB) CreateToken(ctx context.Context, name, role string) (qantar.Token, string, error) {
-	name, err := qantar.CheckNewToken(name, role)
+	name, secret, hash, err := storekit.NewToken(name, role)
 	if err != nil {
 		return qantar.Token{}, "", err
 	}
-	secret, hash := qantar.NewTokenSecret()
 	now := db.now().UTC()
 	res, err := db.write.ExecContext(ctx, `INSERT INTO tokens (name, role, hash, created_at) VALUES (?, ?, ?, ?)`, name, role, hash, formatTime(now))
 	if err != nil {
@@ -32,24 +33,13 @@ func (db *DB) Authenticate(ctx context.Context, secret string) (qantar.Actor, er
 	var revoked sql.NullString
 	err := db.read.QueryRowContext(ctx, `SELECT id, name, role, revoked_at FROM tokens WHERE hash = ?`, qantar.HashTokenSecret(secret)).
 		Scan(&id, &name, &role, &revoked)
-	if errors.Is(err, sql.ErrNoRows) || revoked.Valid {
-		return qantar.Actor{}, qantar.Errorf(qantar.EUNAUTHORIZED, "unknown or revoked token")
-	} else if err != nil {
-		return qantar.Actor{}, fmt.Errorf("authenticate: %w", err)
-	}
-	return qantar.TokenActor(id, name, role), nil
+	return storekit.Authenticated(id, name, role, revoked.Valid, errors.Is(err, sql.ErrNoRows), err)
 }
 
 // RevokeToken revokes a token; its past writes keep its id.
 func (db *DB) RevokeToken(ctx context.Context, id int64) error {
 	res, err := db.write.ExecContext(ctx, `UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`, formatTime(db.now()), id)
-	if err != nil {
-		return fmt.Errorf("revoke token: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return qantar.Errorf(qantar.ENOTFOUND, "no active token %d", id)
-	}
-	return nil
+	return storekit.Changed(affected(res, err), err, "revoke token", qantar.Errorf(qantar.ENOTFOUND, "no active token %d", id))
 }
 
 // ListTokens lists every token, without secrets.
@@ -67,12 +57,26 @@ func (db *DB) ListTokens(ctx context.Context) ([]qantar.Token, error) {
 		if err := rows.Scan(&t.ID, &t.Name, &t.Role, &created, &revoked); err != nil {
 			return nil, err
 		}
-		t.CreatedAt = parseTime(created)
-		if revoked.Valid {
-			r := parseTime(revoked.String)
-			t.RevokedAt = &r
-		}
+		t.CreatedAt, t.RevokedAt = parseTime(created), parseNullTime(revoked)
 		out = append(out, t)
 	}
 	return out, rows.Err()
+}
+
+// affected is how many rows a statement changed (none when it failed).
+func affected(res sql.Result, err error) int64 {
+	if err != nil {
+		return 0
+	}
+	n, _ := res.RowsAffected()
+	return n
+}
+
+// parseNullTime is a stored time that may be NULL.
+func parseNullTime(s sql.NullString) *time.Time {
+	if !s.Valid {
+		return nil
+	}
+	t := parseTime(s.String)
+	return &t
 }

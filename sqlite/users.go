@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/storekit"
 )
 
 var _ qantar.UserService = (*DB)(nil)
@@ -25,7 +26,7 @@ func (db *DB) CreateUser(ctx context.Context, u *qantar.User) error {
 		VALUES (?, ?, ?, ?, ?, ?)`, u.Name, u.Role, u.PasswordHash, u.TOTPSecret, u.TOTPLastStep, formatTime(now))
 	if err != nil {
 		if strings.Contains(err.Error(), "UNIQUE") {
-			return &qantar.Error{Code: qantar.ECONFLICT, Field: "name", Message: fmt.Sprintf("a user named %q already exists", u.Name)}
+			return storekit.NameTaken(u.Name)
 		}
 		return fmt.Errorf("create user: %w", err)
 	}
@@ -45,13 +46,7 @@ func (db *DB) UpdateUser(ctx context.Context, u *qantar.User) error {
 	}
 	res, err := db.write.ExecContext(ctx, `UPDATE users SET role = ?, password_hash = ?, totp_secret = ?, totp_last_step = max(totp_last_step, ?), disabled_at = ?
 		WHERE id = ?`, u.Role, u.PasswordHash, u.TOTPSecret, u.TOTPLastStep, disabled, u.ID)
-	if err != nil {
-		return fmt.Errorf("update user: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return qantar.Errorf(qantar.ENOTFOUND, "no user %d", u.ID)
-	}
-	return nil
+	return storekit.Changed(affected(res, err), err, "update user", qantar.Errorf(qantar.ENOTFOUND, "no user %d", u.ID))
 }
 
 // UseTOTPStep stores step as the user's last TOTP step if it is later than
@@ -72,34 +67,20 @@ func scanUser(row interface{ Scan(...any) error }) (*qantar.User, error) {
 	if err := row.Scan(&u.ID, &u.Name, &u.Role, &u.PasswordHash, &u.TOTPSecret, &u.TOTPLastStep, &created, &disabled); err != nil {
 		return nil, err
 	}
-	u.CreatedAt = parseTime(created)
-	if disabled.Valid {
-		t := parseTime(disabled.String)
-		u.DisabledAt = &t
-	}
+	u.CreatedAt, u.DisabledAt = parseTime(created), parseNullTime(disabled)
 	return &u, nil
 }
 
 // UserByID returns a user by id.
 func (db *DB) UserByID(ctx context.Context, id int64) (*qantar.User, error) {
 	u, err := scanUser(db.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, qantar.Errorf(qantar.ENOTFOUND, "no user %d", id)
-	} else if err != nil {
-		return nil, fmt.Errorf("user %d: %w", id, err)
-	}
-	return u, nil
+	return storekit.Found(u, err, errors.Is(err, sql.ErrNoRows), qantar.Errorf(qantar.ENOTFOUND, "no user %d", id), fmt.Sprintf("user %d", id))
 }
 
 // UserByName returns a user by name.
 func (db *DB) UserByName(ctx context.Context, name string) (*qantar.User, error) {
 	u, err := scanUser(db.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE name = ?`, name))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, qantar.Errorf(qantar.ENOTFOUND, "no user named %q", name)
-	} else if err != nil {
-		return nil, fmt.Errorf("user %q: %w", name, err)
-	}
-	return u, nil
+	return storekit.Found(u, err, errors.Is(err, sql.ErrNoRows), qantar.Errorf(qantar.ENOTFOUND, "no user named %q", name), fmt.Sprintf("user %q", name))
 }
 
 // ListUsers lists every user by name.
@@ -122,8 +103,8 @@ func (db *DB) ListUsers(ctx context.Context) ([]*qantar.User, error) {
 
 // CreateSession stores a session.
 func (db *DB) CreateSession(ctx context.Context, s qantar.Session) error {
-	if len(s.Hash) == 0 || s.UserID <= 0 {
-		return qantar.Errorf(qantar.EINVALID, "a session needs a hash and a user")
+	if err := storekit.CheckSession(s); err != nil {
+		return err
 	}
 	_, err := db.write.ExecContext(ctx, `INSERT INTO sessions (hash, user_id, created_at, expires_at, addr) VALUES (?, ?, ?, ?, ?)`,
 		s.Hash, s.UserID, formatTime(s.CreatedAt), formatTime(s.ExpiresAt), s.Addr)
@@ -145,8 +126,8 @@ func (db *DB) SessionByHash(ctx context.Context, hash []byte, now time.Time) (qa
 		return s, nil, fmt.Errorf("session: %w", err)
 	}
 	s.CreatedAt, s.ExpiresAt = parseTime(created), parseTime(expires)
-	if !now.Before(s.ExpiresAt) {
-		return s, nil, qantar.Errorf(qantar.EUNAUTHORIZED, "the session expired; sign in again")
+	if err := storekit.LiveSession(s, now); err != nil {
+		return s, nil, err
 	}
 	u, err := db.UserByID(ctx, s.UserID)
 	if err != nil {
@@ -186,15 +167,13 @@ func (db *DB) AppendAudit(ctx context.Context, e qantar.AuditEntry) error {
 
 // ListAudit returns audit entries newest first.
 func (db *DB) ListAudit(ctx context.Context, limit, offset int) ([]qantar.AuditEntry, int, error) {
-	if limit <= 0 || limit > qantar.MaxLimit {
-		limit = qantar.MaxLimit
-	}
+	limit, offset = storekit.AuditLimit(limit, offset)
 	var total int
 	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM audit`).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("audit: %w", err)
 	}
 	rows, err := db.read.QueryContext(ctx, `SELECT id, at, actor, action, kind, record_id, addr, detail FROM audit
-		ORDER BY id DESC LIMIT ? OFFSET ?`, limit, max(offset, 0))
+		ORDER BY id DESC LIMIT ? OFFSET ?`, limit, offset)
 	if err != nil {
 		return nil, 0, fmt.Errorf("audit: %w", err)
 	}
