@@ -43,19 +43,11 @@ func (db *DB) List(ctx context.Context, kind qantar.Kind, f qantar.Filter) ([]qa
 		return nil, 0, fmt.Errorf("list %s: %w", kind, err)
 	}
 	defer rows.Close()
-	var out []qantar.Record
-	for rows.Next() {
-		var data string
-		if err := rows.Scan(&data); err != nil {
-			return nil, 0, err
-		}
-		rec, err := qantar.DecodeStored(kind, data)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, rec)
+	out, err := storekit.DecodeAll(rows, kind)
+	if err != nil {
+		return nil, 0, err
 	}
-	return out, total, rows.Err()
+	return out, total, nil
 }
 
 // args collects query arguments and names their placeholders.

@@ -404,20 +404,9 @@ func (tx *Tx) GetByExternalKeys(ctx context.Context, kind qantar.Kind, keys []st
 		return nil, fmt.Errorf("get %s by keys: %w", kind, err)
 	}
 	defer rows.Close()
-	for rows.Next() {
-		var key, data string
-		if err := rows.Scan(&key, &data); err != nil {
-			return nil, err
-		}
-		rec, err := qantar.DecodeStored(kind, data)
-		if err != nil {
-			return nil, err
-		}
-		out[key] = rec
+	out, err = storekit.DecodeKeyed(rows, kind)
+	if rerr := rows.Err(); rerr != nil {
+		tx.broken = rerr // a failed read, not a record that does not decode
 	}
-	if err := rows.Err(); err != nil {
-		tx.broken = err
-		return nil, err
-	}
-	return out, nil
+	return out, err
 }

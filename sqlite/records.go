@@ -340,16 +340,5 @@ func getByExternalKeys(ctx context.Context, q querier, kind qantar.Kind, keys []
 		return nil, fmt.Errorf("get %s by keys: %w", kind, err)
 	}
 	defer rows.Close()
-	for rows.Next() {
-		var key, data string
-		if err := rows.Scan(&key, &data); err != nil {
-			return nil, err
-		}
-		rec, err := qantar.DecodeStored(kind, data)
-		if err != nil {
-			return nil, err
-		}
-		out[key] = rec
-	}
-	return out, rows.Err()
+	return storekit.DecodeKeyed(rows, kind)
 }

@@ -147,3 +147,38 @@ func (s Sort) Then(expr string) string {
 	}
 	return expr + s.Dir + ", id" + s.Dir
 }
+
+// DecodeAll decodes rows of one column, a stored record of kind each.
+func DecodeAll(rows Rows, kind qantar.Kind) ([]qantar.Record, error) {
+	var out []qantar.Record
+	for rows.Next() {
+		var data string
+		if err := rows.Scan(&data); err != nil {
+			return nil, err
+		}
+		rec, err := qantar.DecodeStored(kind, data)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rec)
+	}
+	return out, rows.Err()
+}
+
+// DecodeKeyed decodes rows of (external key, stored record of kind) into a
+// map by key.
+func DecodeKeyed(rows Rows, kind qantar.Kind) (map[string]qantar.Record, error) {
+	out := map[string]qantar.Record{}
+	for rows.Next() {
+		var key, data string
+		if err := rows.Scan(&key, &data); err != nil {
+			return nil, err
+		}
+		rec, err := qantar.DecodeStored(kind, data)
+		if err != nil {
+			return nil, err
+		}
+		out[key] = rec
+	}
+	return out, rows.Err()
+}
