@@ -12,7 +12,14 @@ import (
 // English (fmt.Sprintf) it is the message, at every depth of nesting.
 func TestErrorIn(t *testing.T) {
 	apart := tableOf(t, "A,B,C", "100 5", "010 4", "001 3")
-	s2, _ := ParseModel("[12][13][23]", apart.Lists())
+	indep, err := ParseModel("main", apart.Lists())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ab, err := ParseModel("1:2", apart.Lists())
+	if err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		name   string
 		run    func() error
@@ -21,11 +28,14 @@ func TestErrorIn(t *testing.T) {
 	}{
 		{"two lists apart", func() error { _, err := Chapman(tableOf(t, "A,B", "10 5", "01 4"), 0.95); return err },
 			"lists %s and %s never overlap: with no one on both, two lists give no estimate", 1},
+		// The search's first model is main effects, a name in words.
 		{"no model", func() error {
 			_, err := Search(apart, SearchOptions{Criterion: BIC, MaxOrder: 2})
 			return err
-		}, "none of the %d models searched gives an estimate on this table (the first: %s)", 3},
-		{"a given model", func() error { _, err := FitLogLinear(apart, s2, FitOptions{}); return err },
+		}, "none of the %d models searched gives an estimate on this table (the first: %s)", 4},
+		{"main effects", func() error { _, err := FitLogLinear(apart, indep, FitOptions{}); return err },
+			"model %s: the maximum likelihood estimate does not exist (the estimate is not finite): %s; no number can be given for this model", 3},
+		{"a model of list names", func() error { _, err := FitLogLinear(apart, ab, FitOptions{}); return err },
 			"model %s: the maximum likelihood estimate does not exist (the estimate is not finite): %s; no number can be given for this model", 2},
 		{"a stratum", func() error {
 			_, err := Stratified([]Stratum{{Key: "north", Table: tableOf(t, "A,B", "10 5", "01 4")}}, Method{Name: "chapman", Level: 0.95})

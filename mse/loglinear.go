@@ -55,15 +55,18 @@ func (e *NotEstimableError) Error() string { return e.message().Message }
 // message is the error as an *Error, its detail kept as an argument to be
 // said in a reader's language.
 func (e *NotEstimableError) message() *Error {
-	var detail any = e.Detail
+	var model, detail any = e.Model, e.Detail
+	if e.Model == MainEffects {
+		model = errorf("main effects") // a name in words, said as a key
+	}
 	if e.detail != nil {
 		detail = e.detail
 	}
 	switch e.Status {
 	case NotIdentifiable:
-		return errorf("model %s: the estimate is not identifiable: %s; no number can be given for this model", e.Model, detail)
+		return errorf("model %s: the estimate is not identifiable: %s; no number can be given for this model", model, detail)
 	default:
-		return errorf("model %s: the maximum likelihood estimate does not exist (the estimate is not finite): %s; no number can be given for this model", e.Model, detail)
+		return errorf("model %s: the maximum likelihood estimate does not exist (the estimate is not finite): %s; no number can be given for this model", model, detail)
 	}
 }
 

@@ -89,12 +89,16 @@ func (m Model) Order() int {
 // the intercept.
 func (m Model) Params(k int) int { return 1 + k + len(m.terms) }
 
+// MainEffects is the name of the independence model (Name), the one name
+// of a model in English words: a page says it through the catalogue.
+const MainEffects = "main effects"
+
 // Name writes the model by its generating terms with the list names
-// ("EXH:ABA,OSCE:HRW"), or "main effects" for the independence model.
+// ("EXH:ABA,OSCE:HRW"), or MainEffects for the independence model.
 func (m Model) Name(lists []string) string {
 	g := m.Generators()
 	if len(g) == 0 {
-		return "main effects"
+		return MainEffects
 	}
 	parts := make([]string, len(g))
 	for i, t := range g {

@@ -200,6 +200,9 @@ func (p *site) estimateView(ctx context.Context, reader qantar.Actor, t tr, st *
 	v := estimateView{Method: ans.Method, Interval: ans.Interval, Model: ans.Model, Reason: ans.NoEstimate,
 		Observed: ans.Observed, Documented: ans.Documented, Lists: ans.Lists,
 		Seed: ans.Seed, CodeVersion: ans.CodeVersion}
+	if v.Model == mse.MainEffects { // the one model named in words
+		v.Model = t.S("main effects only")
+	}
 	switch {
 	case ans.NoEstimate == "":
 	case len(ans.Lists) < 2:
