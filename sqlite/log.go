@@ -166,7 +166,7 @@ func (db *DB) beginRead(ctx context.Context) (snapshot, func(), error) {
 	return snapshot{tx}, func() { tx.Rollback() }, nil
 }
 
-func (s snapshot) Tree() (tlog.LeafReader, tlog.NodeReader) { return leafReader{s.q}, nodeStore{s.q} }
+func (s snapshot) Tree() (tlog.LeafReader, tlog.NodeReader) { return leafReader(s), nodeStore{s.q} }
 
 func (s snapshot) Signed(ctx context.Context) (cp []byte, err error) {
 	err = s.q.QueryRowContext(ctx, `SELECT checkpoint FROM tlog_state WHERE id = 1`).Scan(&cp)
