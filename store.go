@@ -129,6 +129,33 @@ type Filter struct {
 	Reader Actor
 	// WithDeleted includes deleted records (for exports of the full history).
 	WithDeleted bool
+	// After, when set, keeps the records whose id is greater, in the order
+	// of ids, and the total is not counted (-1): how ListAll reads a whole
+	// kind a page at a time without the cost of an offset.
+	After int64
+}
+
+// ListAll returns every live record of a kind that f selects, as f.Reader
+// sees them, in the order of ids, reading a page at a time after the last id
+// (f's Sort, Limit, Offset and After are its own).
+func ListAll(ctx context.Context, st Store, kind Kind, f Filter) ([]Record, error) {
+	f.Sort, f.Limit, f.Offset, f.After = "id", MaxLimit, 0, 0
+	var out []Record
+	for {
+		page, _, err := st.List(ctx, kind, f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page...)
+		if len(page) < MaxLimit {
+			return out, nil
+		}
+		last := page[len(page)-1].GetMeta().ID
+		if last <= f.After {
+			return nil, fmt.Errorf("list %s: the store does not read after id %d", kind, f.After)
+		}
+		f.After = last
+	}
 }
 
 // MaxLimit caps a list page.

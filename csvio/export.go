@@ -228,11 +228,13 @@ func exportKind(ctx context.Context, st qantar.Store, k qantar.Kind, w io.Writer
 		}
 	}
 	n := 0
-	for offset := 0; ; {
+	// A page at a time after the last id, so that a large export costs no
+	// offset.
+	for after := int64(0); ; {
 		if err := ctx.Err(); err != nil {
 			return 0, err
 		}
-		recs, total, err := st.List(ctx, k, qantar.Filter{Sort: "id", Limit: qantar.MaxLimit, Offset: offset, Reader: reader})
+		recs, _, err := st.List(ctx, k, qantar.Filter{Sort: "id", Limit: qantar.MaxLimit, After: after, Reader: reader})
 		if err != nil {
 			return 0, err
 		}
@@ -246,10 +248,14 @@ func exportKind(ctx context.Context, st qantar.Store, k qantar.Kind, w io.Writer
 			}
 			n++
 		}
-		offset += len(recs)
-		if len(recs) == 0 || offset >= total {
+		if len(recs) < qantar.MaxLimit {
 			break
 		}
+		last := recs[len(recs)-1].GetMeta().ID
+		if last <= after {
+			return 0, fmt.Errorf("list %s: the store does not read after id %d", k, after)
+		}
+		after = last
 	}
 	if err := finish(); err != nil {
 		return 0, err

@@ -246,33 +246,29 @@ func (li *listImport) findSource(ctx context.Context, t *table, line int) error 
 // script-independent key, so that a place written in any script is found.
 func (li *listImport) loadPlaces(ctx context.Context) error {
 	li.places = map[string][]int64{}
-	for off := 0; ; off += qantar.MaxLimit {
-		recs, _, err := li.im.st.List(ctx, qantar.KindPlace, qantar.Filter{Limit: qantar.MaxLimit, Offset: off, Reader: li.im.o.Actor})
-		if err != nil {
-			return err
-		}
-		for _, rec := range recs {
-			p := rec.(*qantar.Place)
-			seen := map[string]bool{}
-			add := func(s string) {
-				if k := names.Key(s); k != "" && !seen[k] {
-					seen[k] = true
-					li.places[k] = append(li.places[k], p.ID)
-				}
+	recs, err := qantar.ListAll(ctx, li.im.st, qantar.KindPlace, qantar.Filter{Reader: li.im.o.Actor})
+	if err != nil {
+		return err
+	}
+	for _, rec := range recs {
+		p := rec.(*qantar.Place)
+		seen := map[string]bool{}
+		add := func(s string) {
+			if k := names.Key(s); k != "" && !seen[k] {
+				seen[k] = true
+				li.places[k] = append(li.places[k], p.ID)
 			}
-			for _, v := range p.Name {
+		}
+		for _, v := range p.Name {
+			add(v)
+		}
+		for _, n := range p.Names {
+			for _, v := range n.Name {
 				add(v)
 			}
-			for _, n := range p.Names {
-				for _, v := range n.Name {
-					add(v)
-				}
-			}
-		}
-		if len(recs) < qantar.MaxLimit {
-			return nil
 		}
 	}
+	return nil
 }
 
 // Cells a list row gains beyond the file's own, for the columns of the

@@ -141,17 +141,11 @@ func File(f seed.File) ([]Problem, error) {
 func Store(ctx context.Context, s qantar.Store) ([]Problem, error) {
 	var recs []qantar.Record
 	for _, k := range qantar.Kinds {
-		for off := 0; ; {
-			page, _, err := s.List(ctx, k, qantar.Filter{Reader: qantar.System, Limit: 1000, Offset: off})
-			if err != nil {
-				return nil, fmt.Errorf("listing %s: %w", k, err)
-			}
-			recs = append(recs, page...)
-			off += len(page)
-			if len(page) < 1000 {
-				break
-			}
+		page, err := qantar.ListAll(ctx, s, k, qantar.Filter{Reader: qantar.System})
+		if err != nil {
+			return nil, fmt.Errorf("listing %s: %w", k, err)
 		}
+		recs = append(recs, page...)
 	}
 	return Records(recs), nil
 }

@@ -155,17 +155,7 @@ func nameValue(p *qantar.Person) string {
 }
 
 // all returns every live record of kind that the actor may read, as the
-// actor sees it (the store's projection for the actor), page by page.
+// actor sees it (the store's projection for the actor).
 func all(ctx context.Context, s qantar.Store, actor qantar.Actor, kind qantar.Kind, where map[string]string) ([]qantar.Record, error) {
-	var out []qantar.Record
-	for offset := 0; ; offset += qantar.MaxLimit {
-		page, total, err := s.List(ctx, kind, qantar.Filter{Where: where, Limit: qantar.MaxLimit, Offset: offset, Reader: actor})
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page...)
-		if len(page) < qantar.MaxLimit || len(out) >= total {
-			return out, nil
-		}
-	}
+	return qantar.ListAll(ctx, s, kind, qantar.Filter{Where: where, Reader: actor})
 }

@@ -33,9 +33,11 @@ func (db *DB) List(ctx context.Context, kind qantar.Kind, f qantar.Filter) ([]qa
 	if f.Offset < 0 {
 		return nil, 0, qantar.FieldErrorf("offset", "must not be negative")
 	}
-	var total int
-	if err := db.pool.QueryRow(ctx, `SELECT count(*) FROM records WHERE `+where, a...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count %s: %w", kind, err)
+	total := -1
+	if f.After == 0 {
+		if err := db.pool.QueryRow(ctx, `SELECT count(*) FROM records WHERE `+where, a...).Scan(&total); err != nil {
+			return nil, 0, fmt.Errorf("count %s: %w", kind, err)
+		}
 	}
 	query := `SELECT ` + doc + ` FROM records WHERE ` + where + ` ORDER BY ` + order + ` LIMIT ` + a.add(limit) + ` OFFSET ` + a.add(f.Offset)
 	rows, err := db.pool.Query(ctx, query, a...)
@@ -94,6 +96,9 @@ func listWhere(a *args, kind qantar.Kind, f qantar.Filter) (string, error) {
 			return "", qantar.FieldErrorf("q", "is longer than %d bytes", qantar.MaxShort)
 		}
 		conds = append(conds, "strpos("+folded+", "+a.add(jsonFragment(strings.ToLower(q)))+") > 0")
+	}
+	if f.After > 0 {
+		conds = append(conds, "id > "+a.add(f.After))
 	}
 	return strings.Join(conds, " AND "), nil
 }

@@ -296,19 +296,14 @@ func changed() error {
 // eachID calls fn with the id of every record of kind k that an anonymous
 // reader's list shows (protected persons among them, as placeholders).
 func eachID(ctx context.Context, st qantar.Store, k qantar.Kind, fn func(int64)) error {
-	for offset := 0; ; {
-		recs, total, err := st.List(ctx, k, qantar.Filter{Sort: "id", Limit: qantar.MaxLimit, Offset: offset, Reader: qantar.Anonymous})
-		if err != nil {
-			return err
-		}
-		for _, r := range recs {
-			fn(r.GetMeta().ID)
-		}
-		offset += len(recs)
-		if len(recs) == 0 || offset >= total {
-			return nil
-		}
+	recs, err := qantar.ListAll(ctx, st, k, qantar.Filter{Reader: qantar.Anonymous})
+	if err != nil {
+		return err
 	}
+	for _, r := range recs {
+		fn(r.GetMeta().ID)
+	}
+	return nil
 }
 
 // CheckOrigin accepts the address a mirror will be served at: an absolute

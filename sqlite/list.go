@@ -36,9 +36,11 @@ func (db *DB) List(ctx context.Context, kind qantar.Kind, f qantar.Filter) ([]qa
 	if idx := indexFor(kind, f.Where); idx != "" {
 		from += " INDEXED BY " + idx
 	}
-	var total int
-	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM `+from+` WHERE `+where, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count %s: %w", kind, err)
+	total := -1
+	if f.After == 0 {
+		if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM `+from+` WHERE `+where, args...).Scan(&total); err != nil {
+			return nil, 0, fmt.Errorf("count %s: %w", kind, err)
+		}
 	}
 	rows, err := db.read.QueryContext(ctx, `SELECT `+doc+` FROM `+from+` WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`,
 		append(args, limit, f.Offset)...)
@@ -127,6 +129,10 @@ func listWhere(kind qantar.Kind, f qantar.Filter) (string, []any, error) {
 		}
 		conds = append(conds, "instr(qfold("+doc+"), ?) > 0")
 		args = append(args, jsonFragment(strings.ToLower(q)))
+	}
+	if f.After > 0 {
+		conds = append(conds, "id > ?")
+		args = append(args, f.After)
 	}
 	return strings.Join(conds, " AND "), args, nil
 }

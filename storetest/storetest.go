@@ -58,6 +58,7 @@ func Run(t *testing.T, open Opener) {
 		{"DefaultRestricted", testDefaultRestricted},
 		{"SearchIgnoresHidden", testSearchIgnoresHidden},
 		{"RecordsAt", testRecordsAt},
+		{"ListAll", testListAll},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -10,17 +10,7 @@ import (
 // loadAll returns every live record of a kind, page by page, as the reader
 // may see them.
 func (s *Server) loadAll(ctx context.Context, kind qantar.Kind, reader qantar.Actor) ([]qantar.Record, error) {
-	var out []qantar.Record
-	for offset := 0; ; offset += qantar.MaxLimit {
-		page, total, err := s.store.List(ctx, kind, qantar.Filter{Limit: qantar.MaxLimit, Offset: offset, Reader: reader})
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page...)
-		if len(page) < qantar.MaxLimit || len(out) >= total {
-			return out, nil
-		}
-	}
+	return qantar.ListAll(ctx, s.store, kind, qantar.Filter{Reader: reader})
 }
 
 // loadTyped is loadAll with the records as their Go type.
