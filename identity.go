@@ -11,10 +11,12 @@ import (
 //
 //	qantar.example.org/log/persons/17
 //
-// Exports write it as the external key of every record that has none, so
-// that importing an export is idempotent (twice into one database changes
-// nothing the second time) and a record keeps where it came from; importing
-// an export into the database it came from finds each record by its id.
+// An export names its origin in its checkpoint.txt; importing the export
+// keys every record that has no external key by its global identity, so
+// that importing it is idempotent (twice into one database changes nothing
+// the second time) and a record keeps where it came from; importing an
+// export into the database it came from finds each record by its id.
+// Exported records are left as logged, so that they check against the log.
 
 // GlobalKey is the global identity of record id of kind in the log origin.
 func GlobalKey(origin string, kind Kind, id int64) string {

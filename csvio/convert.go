@@ -249,6 +249,10 @@ func (im *importer) convert(t *table, in Row) {
 	for _, kr := range keyRefs {
 		im.resolveKey(r, kr, obj)
 	}
+	if k := im.fromKey(r); k != "" {
+		r.key = k
+		obj["external_key"] = k
+	}
 	if r.key != "" {
 		im.keys[kindKey{t.kind, r.key}] = r
 	}

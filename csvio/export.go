@@ -27,9 +27,6 @@ type ExportOptions struct {
 	Lang string
 	// Kinds to export; every kind by default.
 	Kinds []qantar.Kind
-	// origin is the store's log origin: a record without an external key
-	// is exported with its global identity as one (qantar.GlobalKey).
-	origin string
 }
 
 // Checkpointer is a store that can name the state of its log; an export
@@ -84,7 +81,6 @@ func Export(ctx context.Context, st qantar.Store, dir string, o ExportOptions) (
 			return nil, fmt.Errorf("checkpoint: %w", err)
 		}
 	}
-	o.origin = qantar.OriginOf(before)
 	rep := &ExportReport{Counts: map[qantar.Kind]int{}, Checkpoint: hasCP}
 	var temps, finals []string
 	defer func() {
@@ -239,11 +235,7 @@ func exportKind(ctx context.Context, st qantar.Store, k qantar.Kind, w io.Writer
 			return 0, err
 		}
 		for _, rec := range recs {
-			rec = qantar.Visible(reader, rec)
-			if m := rec.GetMeta(); m.ExternalKey == "" && o.origin != "" {
-				m.ExternalKey = qantar.GlobalKey(o.origin, k, m.ID)
-			}
-			if err := emit(rec); err != nil {
+			if err := emit(qantar.Visible(reader, rec)); err != nil {
 				return 0, err
 			}
 			n++

@@ -42,6 +42,12 @@ type Options struct {
 	// none; without it such a person is restricted until an editor
 	// publishes them (or their consent to publication is recorded).
 	Protection string
+	// From is the log origin of the database the input was exported from
+	// (ImportDir reads it from the export's checkpoint.txt): a row with an
+	// id and no external key is keyed by its global identity there
+	// (qantar.GlobalKey), so that importing an export again changes nothing
+	// and the records keep where they came from.
+	From string
 }
 
 // Progress is how far an import is: Phase "read" counts bytes of the input
@@ -481,6 +487,15 @@ func (im *importer) lookupKeys(ctx context.Context, w qantar.Writer, kind qantar
 	return current, nil
 }
 
+// fromKey is the key of a row that has an id and no external key in an
+// export of a database whose origin is known: its global identity there.
+func (im *importer) fromKey(r *row) string {
+	if r.key != "" || r.srcID <= 0 || im.o.From == "" {
+		return ""
+	}
+	return qantar.GlobalKey(im.o.From, r.t.kind, r.srcID)
+}
+
 // ownID is the id of the record of this database whose global identity
 // key is.
 func (im *importer) ownID(kind qantar.Kind, key string) (int64, bool) {
@@ -686,6 +701,9 @@ func ImportDir(ctx context.Context, st qantar.Store, dir string, o Options) (*Re
 	}
 	if len(inputs) == 0 {
 		return nil, qantar.Errorf(qantar.EINVALID, "%s holds no file named after a kind (persons.csv, cases.xlsx, events.json, …)", dir)
+	}
+	if cp, err := os.ReadFile(filepath.Join(dir, CheckpointFile)); err == nil && o.From == "" {
+		o.From = qantar.OriginOf(cp)
 	}
 	return ImportTables(ctx, st, inputs, o)
 }

@@ -396,6 +396,15 @@ func (im *importer) convertJSON(t *table, e jsonElem) {
 		b = append(b, ':')
 		b = append(b, m.value...)
 	}
+	if k := im.fromKey(r); k != "" {
+		r.key = k
+		kb, _ := json.Marshal(k)
+		if len(b) > 1 {
+			b = append(b, ',')
+		}
+		b = append(b, `"external_key":`...)
+		b = append(b, kb...)
+	}
 	b = append(b, '}')
 	if r.key != "" {
 		im.keys[kindKey{t.kind, r.key}] = r
