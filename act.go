@@ -18,6 +18,9 @@ type Act struct {
 	// Minnesota holds cited answers to the Minnesota Protocol checklist
 	// for a death (items are listed by package report).
 	Minnesota []ChecklistAnswer `json:"minnesota,omitempty"`
+	// Istanbul holds cited answers to the Istanbul Protocol checklist for
+	// torture or ill-treatment (items are listed by package report).
+	Istanbul []ChecklistAnswer `json:"istanbul,omitempty"`
 }
 
 // ChecklistAnswer answers one checklist item: yes, no or unknown, with the
@@ -50,11 +53,22 @@ func (a *Act) Validate() error {
 	if err := checkTerm("victim_status", "victim_status", a.VictimStatus, false); err != nil {
 		return err
 	}
-	if len(a.Minnesota) > 100 {
-		return FieldErrorf("minnesota", "too many answers")
+	if err := checkChecklist("minnesota", a.Minnesota); err != nil {
+		return err
 	}
-	for i, m := range a.Minnesota {
-		f := fmt.Sprintf("minnesota[%d]", i)
+	if err := checkChecklist("istanbul", a.Istanbul); err != nil {
+		return err
+	}
+	return a.Description.validate("description", MaxLong, false)
+}
+
+// checkChecklist checks the cited answers of one checklist of an act.
+func checkChecklist(field string, answers []ChecklistAnswer) error {
+	if len(answers) > 100 {
+		return FieldErrorf(field, "too many answers")
+	}
+	for i, m := range answers {
+		f := fmt.Sprintf("%s[%d]", field, i)
 		if err := checkCode(f+".item", m.Item); err != nil {
 			return err
 		}
@@ -71,13 +85,16 @@ func (a *Act) Validate() error {
 			return err
 		}
 	}
-	return a.Description.validate("description", MaxLong, false)
+	return nil
 }
 
 func (a *Act) Refs() []Ref {
 	refs := ref(ref(ref(nil, "victim_id", KindPerson, a.VictimID), "event_id", KindEvent, a.EventID), "place_id", KindPlace, a.PlaceID)
 	for i, m := range a.Minnesota {
 		refs = ref(refs, fmt.Sprintf("minnesota[%d].source_id", i), KindSource, m.SourceID)
+	}
+	for i, m := range a.Istanbul {
+		refs = ref(refs, fmt.Sprintf("istanbul[%d].source_id", i), KindSource, m.SourceID)
 	}
 	return refs
 }

@@ -21,7 +21,7 @@ func Protection(rec Record) string {
 // ProjectionRules numbers the rules of Project. Stores keep projections
 // computed with them; raise it whenever Project (or ProtectionLevel) changes,
 // and every store recomputes what it keeps when it next opens.
-const ProjectionRules = 2
+const ProjectionRules = 3
 
 // Reader classes: every reader sees one of three projections of a record.
 // Stores keep the first two ready (see Projections), so that a list is
@@ -81,7 +81,8 @@ func VisibleWith(reader Actor, rec Record, resolve Resolver) Record {
 // result only. A person the reader may not see becomes a placeholder; a record
 // about such a person keeps what counts it (ids, type, dates, places) and
 // loses what describes or identifies them:
-//   - an act loses its description, method and checklist notes;
+//   - an act loses its description, method and the notes of its checklists
+//     (Minnesota, Istanbul);
 //   - a post loses its unit, role, title, rank, dates and description;
 //   - an involvement loses its notes;
 //   - a complaint filed by them loses its subject and the notes of its responses;
@@ -132,6 +133,10 @@ func redactAct(r *Act) *Act {
 	a.Minnesota = append([]ChecklistAnswer(nil), r.Minnesota...)
 	for i := range a.Minnesota {
 		a.Minnesota[i].Note = ""
+	}
+	a.Istanbul = append([]ChecklistAnswer(nil), r.Istanbul...)
+	for i := range a.Istanbul {
+		a.Istanbul[i].Note = ""
 	}
 	return &a
 }
