@@ -28,7 +28,7 @@ func (c *Citation) Validate() error {
 		return FieldErrorf("record_kind", "is required")
 	}
 	if _, err := ParseKind(string(c.RecordKind)); err != nil {
-		return FieldErrorf("record_kind", "%s", ErrorMessage(err))
+		return WithField(err, "record_kind")
 	}
 	if c.RecordKind == KindCitation {
 		return FieldErrorf("record_kind", "a citation cannot cite a citation")

@@ -38,7 +38,7 @@ func ParseDate(s string) (Date, error) {
 		d.Estimate = true
 		s = s[1:]
 	}
-	bad := fmt.Errorf("%q is not a date (want YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM)", s)
+	bad := Errorf(EINVALID, "%q is not a date (want YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM)", s)
 	num := func(p string, n int) (int, bool) {
 		if len(p) != n {
 			return 0, false
@@ -65,7 +65,7 @@ func ParseDate(s string) (Date, error) {
 		}
 		t := time.Date(d.Year, time.Month(d.Month), d.Day, 0, 0, 0, 0, time.UTC)
 		if t.Day() != d.Day {
-			return Date{}, fmt.Errorf("%q is not a date: %s has no day %d", s, time.Month(d.Month), d.Day)
+			return Date{}, Errorf(EINVALID, "%q is not a date: %s has no day %d", s, Word(time.Month(d.Month).String()), d.Day)
 		}
 		d.Precision = PrecisionDay
 	}
@@ -175,7 +175,7 @@ func (d Date) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
 func (d *Date) UnmarshalJSON(b []byte) error {
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
-		return fmt.Errorf("a date must be a string such as \"2022-01-05\"")
+		return Errorf(EINVALID, "a date must be a string such as \"2022-01-05\"")
 	}
 	v, err := ParseDate(s)
 	if err != nil {

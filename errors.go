@@ -41,7 +41,28 @@ type Error struct {
 	Code    string
 	Message string
 	Field   string
+	// Format and Args are the message before formatting: Format is the
+	// English text and the key under which the interface's catalogue
+	// (package locale) holds its kk and ru, so that a page or an import
+	// report says it in the reader's language (see Key).
+	Format string
+	Args   []any
 }
+
+// Key returns the message as a catalogue key and its arguments.
+func (e *Error) Key() (string, []any) { return e.Format, e.Args }
+
+// Word is an argument of a message that is itself a catalogue key (a
+// kind's name, a field's label): a printer says it in its language.
+type Word string
+
+// Key returns the word as a catalogue key.
+func (w Word) Key() (string, []any) { return string(w), nil }
+
+// Keyed is a message the interface's catalogue can say in any language:
+// *Error, Word, and the errors of packages that report problems the same
+// way (an import's cells).
+type Keyed interface{ Key() (string, []any) }
 
 func (e *Error) Error() string {
 	if e.Field != "" {
@@ -52,12 +73,31 @@ func (e *Error) Error() string {
 
 // Errorf returns an *Error with the given code and a formatted message.
 func Errorf(code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Format: format, Args: args}
 }
 
 // FieldErrorf returns an EINVALID error naming the field at fault.
 func FieldErrorf(field, format string, args ...any) *Error {
-	return &Error{Code: EINVALID, Field: field, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: EINVALID, Field: field, Message: fmt.Sprintf(format, args...), Format: format, Args: args}
+}
+
+// fieldError returns an error of any code naming the field at fault.
+func fieldError(code, field, format string, args ...any) *Error {
+	e := Errorf(code, format, args...)
+	e.Field = field
+	return e
+}
+
+// WithField returns err as bad input (EINVALID) at field: a copy of its
+// *Error with its words kept, or an error with err's text.
+func WithField(err error, field string) *Error {
+	var e *Error
+	if !errors.As(err, &e) {
+		return FieldErrorf(field, "%s", err.Error())
+	}
+	c := *e
+	c.Code, c.Field = EINVALID, field
+	return &c
 }
 
 // ErrorCode returns the code of the first *Error in err's chain, the

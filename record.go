@@ -216,17 +216,17 @@ func jsonError(err error) error {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
-		return &Error{Code: EINVALID, Field: "body", Message: fmt.Sprintf("malformed JSON at byte %d: %v", syn.Offset, syn)}
+		return FieldErrorf("body", "malformed JSON at byte %d: %v", syn.Offset, syn)
 	case errors.As(err, &typ):
 		field := typ.Field
 		if field == "" {
 			field = "body"
 		}
-		return FieldErrorf(field, "must be %s, not %s", jsonTypeName(typ.Type.String()), typ.Value)
+		return FieldErrorf(field, "must be %s, not %s", Word(jsonTypeName(typ.Type.String())), Word(jsonValueName(typ.Value)))
 	case errors.Is(err, io.EOF):
-		return &Error{Code: EINVALID, Field: "body", Message: "empty body: a JSON object is required"}
+		return FieldErrorf("body", "empty body: a JSON object is required")
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return &Error{Code: EINVALID, Field: "body", Message: "malformed JSON: unexpected end of input"}
+		return FieldErrorf("body", "malformed JSON: unexpected end of input")
 	}
 	msg := err.Error()
 	if f, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
@@ -234,7 +234,18 @@ func jsonError(err error) error {
 	}
 	// Errors from a field's own UnmarshalJSON (a date, a text) carry no field
 	// name in encoding/json v1; report them with the message we wrote.
+	var own *Error
+	if errors.As(err, &own) {
+		return Errorf(EINVALID, "invalid value: %s", own) // said in the reader's language
+	}
 	return Errorf(EINVALID, "invalid value: %s", strings.TrimPrefix(msg, "json: "))
+}
+
+// jsonValueName names the kind of a JSON value as encoding/json describes
+// it ("number -5" is a number).
+func jsonValueName(v string) string {
+	kind, _, _ := strings.Cut(v, " ")
+	return kind
 }
 
 func jsonTypeName(t string) string {

@@ -2,7 +2,6 @@ package qantar
 
 import (
 	"encoding/json"
-	"fmt"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -30,7 +29,7 @@ func (t *Text) UnmarshalJSON(b []byte) error {
 	}
 	var m map[string]string
 	if err := json.Unmarshal(b, &m); err != nil {
-		return fmt.Errorf("must be a string or an object of language to text")
+		return Errorf(EINVALID, "must be a string or an object of language to text")
 	}
 	*t = m
 	return nil

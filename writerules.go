@@ -1,7 +1,6 @@
 package qantar
 
 import (
-	"fmt"
 	"strings"
 )
 
@@ -21,16 +20,15 @@ func CheckWriter(actor Actor) error {
 // current version: edited 0 is a missing version, any other stale one a
 // conflict that changes nothing. deleting chooses the words.
 func CheckVersion(kind Kind, id int64, edited, current int, deleting bool) error {
-	what, saw := "edited", "edited"
-	if deleting {
-		what, saw = "are deleting", "saw"
-	}
-	if edited == 0 {
-		return FieldErrorf("version", "is required: name the version you %s (the current one is %d)", what, current)
-	}
-	if edited != current {
-		return &Error{Code: ECONFLICT, Field: "version",
-			Message: fmt.Sprintf("%s/%d was changed by someone else: you %s version %d, the current version is %d", kind, id, saw, edited, current)}
+	switch {
+	case edited == 0 && deleting:
+		return FieldErrorf("version", "is required: name the version you are deleting (the current one is %d)", current)
+	case edited == 0:
+		return FieldErrorf("version", "is required: name the version you edited (the current one is %d)", current)
+	case edited != current && deleting:
+		return fieldError(ECONFLICT, "version", "%s/%d was changed by someone else: you saw version %d, the current version is %d", kind, id, edited, current)
+	case edited != current:
+		return fieldError(ECONFLICT, "version", "%s/%d was changed by someone else: you edited version %d, the current version is %d", kind, id, edited, current)
 	}
 	return nil
 }

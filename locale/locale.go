@@ -145,7 +145,37 @@ func (p Printer) Lang() string { return p.lang }
 // S returns the text of key in the printer's language, formatted with args
 // (the count, the key's first %d, chooses a plural form). A key the catalogue lacks is
 // formatted as it is; a test keeps every key the code uses in the catalogue.
-func (p Printer) S(key string, args ...any) string { return p.p.Sprintf(key, args...) }
+//
+// An argument that is itself a message of the catalogue (a Keyed: a word
+// such as a kind's name, or an error that names its key) is said in the
+// printer's language first.
+func (p Printer) S(key string, args ...any) string { return p.p.Sprintf(key, p.said(args)...) }
+
+// Keyed is a message the catalogue can say: its key (its English words)
+// and the arguments of that key. The root package's errors and words are
+// Keyed; so are an import's cell problems.
+type Keyed interface{ Key() (string, []any) }
+
+// said returns args with each Keyed said in the printer's language.
+func (p Printer) said(args []any) []any {
+	var out []any
+	for i, a := range args {
+		k, ok := a.(Keyed)
+		if !ok {
+			continue
+		}
+		if out == nil {
+			out = append([]any(nil), args...)
+		}
+		if key, kargs := k.Key(); key != "" {
+			out[i] = p.S(key, kargs...)
+		}
+	}
+	if out == nil {
+		return args
+	}
+	return out
+}
 
 // Num writes an integer with the language's digit grouping.
 func (p Printer) Num(n any) string { return p.p.Sprintf("%d", n) }
