@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/storekit"
 )
 
 // CopyOut reads every table in one repeatable-read snapshot and passes each
@@ -35,7 +36,7 @@ func (db *DB) CopyOut(ctx context.Context, fn func(row any) error) error {
 			t.CreatedAt, t.RevokedAt = t.CreatedAt.UTC(), utcPtr(t.RevokedAt)
 			return &t, err
 		}},
-		{`SELECT ` + userColumns + ` FROM users ORDER BY id`, func(rows pgx.Rows) (any, error) { return scanUser(rows) }},
+		{`SELECT ` + storekit.UserColumns + ` FROM users ORDER BY id`, func(rows pgx.Rows) (any, error) { return storekit.ScanUser(rows) }},
 		{`SELECT id, at, actor, action, kind, record_id, addr, detail FROM audit ORDER BY id`, func(rows pgx.Rows) (any, error) {
 			var e qantar.AuditEntry
 			var kind string

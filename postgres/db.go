@@ -82,6 +82,7 @@ const DefaultOrigin = tlog.DefaultOrigin
 // DB is the PostgreSQL store.
 type DB struct {
 	storekit.Log[snapshot] // key, checkpoint, tiles, proofs and points of the log, through view
+	storekit.Accounts      // tokens, users, sessions and audit
 
 	pool    *pgxpool.Pool
 	now     func() time.Time
@@ -104,6 +105,7 @@ type DB struct {
 var _ qantar.Store = (*DB)(nil)
 var _ qantar.TokenService = (*DB)(nil)
 var _ qantar.AtReader = (*DB)(nil)
+var _ qantar.UserService = (*DB)(nil)
 
 // IsURL reports whether dsn names a PostgreSQL database rather than a file.
 func IsURL(dsn string) bool {
@@ -165,6 +167,7 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 		return fail(fmt.Errorf("log key: %w", err))
 	}
 	db.Log = storekit.Log[snapshot]{Key: db.verifierKey, Latest: snapshot{db.pool}, Begin: db.beginRead}
+	db.Accounts = storekit.Accounts{SQL: conn{db.pool}, Now: db.now}
 	if opts.ReadOnly {
 		if err := db.checkKey(ctx); err != nil {
 			return fail(err)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/search"
+	"github.com/qantar-project/qantar/storekit"
 )
 
 // CopyOut reads every table in one snapshot and passes each row to fn, the
@@ -39,7 +40,7 @@ func (db *DB) CopyOut(ctx context.Context, fn func(row any) error) error {
 			t.CreatedAt, t.RevokedAt = parseTime(created), nullTime(revoked)
 			return &t, err
 		}},
-		{`SELECT ` + userColumns + ` FROM users ORDER BY id`, func(rows *sql.Rows) (any, error) { return scanUser(rows) }},
+		{`SELECT ` + storekit.UserColumns + ` FROM users ORDER BY id`, func(rows *sql.Rows) (any, error) { return storekit.ScanUser(rows) }},
 		{`SELECT id, at, actor, action, kind, record_id, addr, detail FROM audit ORDER BY id`, func(rows *sql.Rows) (any, error) {
 			var e qantar.AuditEntry
 			var at, kind string
@@ -156,7 +157,7 @@ func (db *DB) CopyIn(ctx context.Context, rows func(put func(row any) error) err
 			_, err = tx.ExecContext(ctx, `INSERT INTO tokens (id, name, role, hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)`,
 				r.ID, r.Name, r.Role, r.Hash, formatTime(r.CreatedAt), nullTimeArg(r.RevokedAt))
 		case *qantar.User:
-			_, err = tx.ExecContext(ctx, `INSERT INTO users (`+userColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			_, err = tx.ExecContext(ctx, `INSERT INTO users (`+storekit.UserColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 				r.ID, r.Name, r.Role, r.PasswordHash, r.TOTPSecret, r.TOTPLastStep, formatTime(r.CreatedAt), nullTimeArg(r.DisabledAt))
 		case *qantar.AuditEntry:
 			_, err = tx.ExecContext(ctx, `INSERT INTO audit (id, at, actor, action, kind, record_id, addr, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -71,6 +71,7 @@ const DefaultOrigin = tlog.DefaultOrigin
 // DB is the SQLite store.
 type DB struct {
 	storekit.Log[snapshot] // key, checkpoint, tiles, proofs and points of the log, through view
+	storekit.Accounts      // tokens, users, sessions and audit
 
 	path    string
 	write   *sql.DB // exactly one connection: SQLite has one writer at a time
@@ -92,6 +93,7 @@ type DB struct {
 var _ qantar.Store = (*DB)(nil)
 var _ qantar.TokenService = (*DB)(nil)
 var _ qantar.AtReader = (*DB)(nil)
+var _ qantar.UserService = (*DB)(nil)
 
 // Open opens (creating if needed) the database at path and migrates it.
 func Open(ctx context.Context, path string, opts Options) (*DB, error) {
@@ -187,6 +189,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	db.Log = storekit.Log[snapshot]{Key: db.verifierKey, Latest: snapshot{db.read}, Begin: db.beginRead}
+	db.Accounts = storekit.Accounts{SQL: conn{db.write, db.read}, Now: db.now}
 	return db, nil
 }
 

@@ -85,6 +85,7 @@ func openReadOnly(ctx context.Context, path, sync string, opts Options) (*DB, er
 		return fail(fmt.Errorf("log key: %w", err))
 	}
 	db.Log = storekit.Log[snapshot]{Key: db.verifierKey, Latest: snapshot{db.read}, Begin: db.beginRead}
+	db.Accounts = storekit.Accounts{SQL: conn{db.write, db.read}, Now: db.now}
 	return db, nil
 }
 

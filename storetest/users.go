@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"bytes"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -85,6 +86,8 @@ func testUsers(t *testing.T, e Engine) {
 		}
 	})
 	t.Run("UpdateAndFind", func(t *testing.T) { testUpdateAndFindUser(t, db, u, now) })
+	t.Run("StepNeverBack", func(t *testing.T) { testStepNeverBack(t, db, u) })
+	t.Run("ListByteOrder", func(t *testing.T) { testListUsersOrder(t, e) })
 	t.Run("Sessions", func(t *testing.T) {
 		h := bytes.Repeat([]byte{7}, 32)
 		if err := db.CreateSession(ctx(), qantar.Session{Hash: h, UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
@@ -140,5 +143,44 @@ func testUpdateAndFindUser(t *testing.T, db EngineStore, u *qantar.User, now tim
 	list, err := db.ListUsers(ctx())
 	if err != nil || len(list) != 1 {
 		t.Fatalf("list = %v, %v", list, err)
+	}
+}
+
+// testStepNeverBack: an update that carries an older TOTP step than the
+// one stored keeps the stored one (a replayed code stays refused).
+func testStepNeverBack(t *testing.T, db EngineStore, u *qantar.User) {
+	stored, err := db.UserByID(ctx(), u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := *stored
+	old.TOTPLastStep = stored.TOTPLastStep - 1
+	if err := db.UpdateUser(ctx(), &old); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := db.UserByID(ctx(), u.ID); err != nil || got.TOTPLastStep != stored.TOTPLastStep {
+		t.Fatalf("after an update with step %d: %+v, %v; want step %d kept", old.TOTPLastStep, got, err, stored.TOTPLastStep)
+	}
+}
+
+// testListUsersOrder: users are listed by name in byte order on every
+// engine (capitals before small letters, Latin before Cyrillic).
+func testListUsersOrder(t *testing.T, e Engine) {
+	db := openEngine(t, e, e.New(t), Options{})
+	for _, name := range []string{"Ерлан", "bolat", "Zarina", "aigerim", "Айгерим"} {
+		if err := db.CreateUser(ctx(), &qantar.User{Name: name, Role: qantar.RoleViewer, PasswordHash: "h"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	list, err := db.ListUsers(ctx())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, u := range list {
+		got = append(got, u.Name)
+	}
+	if want := []string{"Zarina", "aigerim", "bolat", "Айгерим", "Ерлан"}; !slices.Equal(got, want) {
+		t.Fatalf("ListUsers = %q, want %q", got, want)
 	}
 }
