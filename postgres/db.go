@@ -166,8 +166,8 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 	if db.signer, db.verifierKey, err = tlog.LoadOrCreateKey(opts.LogKeyPath, db.origin); err != nil {
 		return fail(fmt.Errorf("log key: %w", err))
 	}
-	db.Log = storekit.Log[snapshot]{Key: db.verifierKey, Latest: snapshot{db.pool}, Begin: db.beginRead}
-	db.Accounts = storekit.Accounts{SQL: conn{db.pool}, Now: db.now}
+	db.Log = storekit.Log[snapshot]{Key: db.verifierKey, Latest: newSnapshot(db.pool), Begin: db.beginRead}
+	db.Accounts = storekit.Accounts{SQL: newConn(db.pool), Now: db.now}
 	if opts.ReadOnly {
 		if err := db.checkKey(ctx); err != nil {
 			return fail(err)

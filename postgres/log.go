@@ -2,12 +2,10 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/storekit"
 	"github.com/qantar-project/qantar/tlog"
 	"github.com/transparency-dev/merkle/compact"
@@ -219,21 +217,14 @@ func (ns nodeStore) GetNodeRange(ctx context.Context, level uint, begin, end uin
 	return out, rows.Err()
 }
 
-// leafReader is tlog.LeafReader over tlog_leaves.
-type leafReader struct{ q querier }
-
-func (lr leafReader) GetLeaves(ctx context.Context, begin, end uint64) ([][]byte, error) {
-	rows, err := lr.q.Query(ctx, `SELECT idx, leaf FROM tlog_leaves WHERE idx >= $1 AND idx < $2 ORDER BY idx`, int64(begin), int64(end))
-	if err != nil {
-		return nil, fmt.Errorf("leaves: %w", err)
-	}
-	defer rows.Close()
-	return storekit.Consecutive(rows, begin, end, "log leaf")
+// snapshot is storekit.Snapshot over a read transaction (or the pool): the
+// reads both stores share, and PostgreSQL's node reader.
+type snapshot struct {
+	storekit.Reads
+	q querier
 }
 
-// snapshot is storekit.Snapshot over a read transaction (or the read
-// pool).
-type snapshot struct{ q querier }
+func newSnapshot(q querier) snapshot { return snapshot{storekit.Reads{R: reader{q}}, q} }
 
 // beginRead is storekit.Log's Begin.
 // (A read-only, repeatable-read transaction: what it reads agrees while
@@ -243,21 +234,7 @@ func (db *DB) beginRead(ctx context.Context) (snapshot, func(), error) {
 	if err != nil {
 		return snapshot{}, nil, err
 	}
-	return snapshot{tx}, func() { tx.Rollback(context.WithoutCancel(ctx)) }, nil
+	return newSnapshot(tx), func() { tx.Rollback(context.WithoutCancel(ctx)) }, nil
 }
 
-func (s snapshot) Tree() (tlog.LeafReader, tlog.NodeReader) { return leafReader(s), nodeStore(s) }
-
-func (s snapshot) Signed(ctx context.Context) (cp []byte, err error) {
-	err = s.q.QueryRow(ctx, `SELECT checkpoint FROM tlog_state WHERE id = 1`).Scan(&cp)
-	return cp, err
-}
-
-func (s snapshot) LeafIndex(ctx context.Context, kind qantar.Kind, id int64, version int) (*int64, bool, error) {
-	var idx *int64
-	err := s.q.QueryRow(ctx, `SELECT leaf_index FROM versions WHERE kind = $1 AND id = $2 AND version = $3`, string(kind), id, version).Scan(&idx)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, false, nil
-	}
-	return idx, err == nil, err
-}
+func (s snapshot) Tree() (tlog.LeafReader, tlog.NodeReader) { return s.Reads, nodeStore{s.q} }

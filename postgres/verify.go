@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/storekit"
 	"github.com/qantar-project/qantar/tlog"
 )
 
@@ -43,7 +44,7 @@ func (db *DB) Verify(ctx context.Context) (*qantar.VerifyReport, error) {
 	// One connection runs one query at a time, so the versions are read
 	// in chunks of leaf indexes beside the leaves, not in one open cursor.
 	vs := versionChunks{tx: tx}
-	root, err := tlog.ScanLeaves(ctx, leafReader{tx}, nodeStore{tx}, cp.Size, func(l tlog.Leaf, _ []byte) error {
+	root, err := tlog.ScanLeaves(ctx, storekit.Reads{R: reader{tx}}, nodeStore{tx}, cp.Size, func(l tlog.Leaf, _ []byte) error {
 		v, err := vs.at(ctx, l.Index, cp.Size)
 		if err != nil {
 			return err

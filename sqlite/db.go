@@ -188,8 +188,8 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	db.Log = storekit.Log[snapshot]{Key: db.verifierKey, Latest: snapshot{db.read}, Begin: db.beginRead}
-	db.Accounts = storekit.Accounts{SQL: conn{db.write, db.read}, Now: db.now}
+	db.Log = storekit.Log[snapshot]{Key: db.verifierKey, Latest: newSnapshot(db.read), Begin: db.beginRead}
+	db.Accounts = storekit.Accounts{SQL: conn{reader{db.read}, db.write}, Now: db.now}
 	return db, nil
 }
 

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/storekit"
 	"github.com/qantar-project/qantar/tlog"
 )
@@ -141,21 +140,14 @@ func (ns writeNodes) PutNodes(ctx context.Context, nodes []tlog.Node) error {
 	return nil
 }
 
-// leafReader is tlog.LeafReader over tlog_leaves.
-type leafReader struct{ q querier }
-
-func (lr leafReader) GetLeaves(ctx context.Context, begin, end uint64) ([][]byte, error) {
-	rows, err := lr.q.QueryContext(ctx, `SELECT idx, leaf FROM tlog_leaves WHERE idx >= ? AND idx < ? ORDER BY idx`, int64(begin), int64(end))
-	if err != nil {
-		return nil, fmt.Errorf("leaves: %w", err)
-	}
-	defer rows.Close()
-	return storekit.Consecutive(rows, begin, end, "log leaf")
+// snapshot is storekit.Snapshot over a read transaction (or the read
+// pool): the reads both stores share, and SQLite's node reader.
+type snapshot struct {
+	storekit.Reads
+	q querier
 }
 
-// snapshot is storekit.Snapshot over a read transaction (or the read
-// pool).
-type snapshot struct{ q querier }
+func newSnapshot(q querier) snapshot { return snapshot{storekit.Reads{R: reader{q}}, q} }
 
 // beginRead is storekit.Log's Begin.
 func (db *DB) beginRead(ctx context.Context) (snapshot, func(), error) {
@@ -163,23 +155,7 @@ func (db *DB) beginRead(ctx context.Context) (snapshot, func(), error) {
 	if err != nil {
 		return snapshot{}, nil, err
 	}
-	return snapshot{tx}, func() { tx.Rollback() }, nil
+	return newSnapshot(tx), func() { tx.Rollback() }, nil
 }
 
-func (s snapshot) Tree() (tlog.LeafReader, tlog.NodeReader) { return leafReader(s), nodeStore{s.q} }
-
-func (s snapshot) Signed(ctx context.Context) (cp []byte, err error) {
-	err = s.q.QueryRowContext(ctx, `SELECT checkpoint FROM tlog_state WHERE id = 1`).Scan(&cp)
-	return cp, err
-}
-
-func (s snapshot) LeafIndex(ctx context.Context, kind qantar.Kind, id int64, version int) (*int64, bool, error) {
-	var idx sql.NullInt64
-	err := s.q.QueryRowContext(ctx, `SELECT leaf_index FROM versions WHERE kind = ? AND id = ? AND version = ?`, kind, id, version).Scan(&idx)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, false, nil
-	} else if err != nil || !idx.Valid {
-		return nil, err == nil, err
-	}
-	return &idx.Int64, true, nil
-}
+func (s snapshot) Tree() (tlog.LeafReader, tlog.NodeReader) { return s.Reads, nodeStore{s.q} }

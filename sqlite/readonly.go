@@ -84,8 +84,8 @@ func openReadOnly(ctx context.Context, path, sync string, opts Options) (*DB, er
 	if db.signer, db.verifierKey, err = tlog.LoadOrCreateKey(keyPath, db.origin); err != nil {
 		return fail(fmt.Errorf("log key: %w", err))
 	}
-	db.Log = storekit.Log[snapshot]{Key: db.verifierKey, Latest: snapshot{db.read}, Begin: db.beginRead}
-	db.Accounts = storekit.Accounts{SQL: conn{db.write, db.read}, Now: db.now}
+	db.Log = storekit.Log[snapshot]{Key: db.verifierKey, Latest: newSnapshot(db.read), Begin: db.beginRead}
+	db.Accounts = storekit.Accounts{SQL: conn{reader{db.read}, db.write}, Now: db.now}
 	return db, nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/storekit"
 	"github.com/qantar-project/qantar/tlog"
 )
 
@@ -68,7 +69,7 @@ func (db *DB) Verify(ctx context.Context) (*qantar.VerifyReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	root, err := tlog.ScanLeaves(ctx, leafReader{tx}, nodeStore{tx}, cp.Size, func(l tlog.Leaf, _ []byte) error {
+	root, err := tlog.ScanLeaves(ctx, storekit.Reads{R: reader{tx}}, nodeStore{tx}, cp.Size, func(l tlog.Leaf, _ []byte) error {
 		for cur != nil && cur.leaf.Valid && uint64(cur.leaf.Int64) < l.Index {
 			cur, err = next() // cannot happen with a unique index; be safe
 			if err != nil {

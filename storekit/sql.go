@@ -13,18 +13,23 @@ import (
 // a time is stored) is asked of the store here, and nothing else: locking,
 // group commit, search and bulk writes stay each store's own.
 type SQL interface {
+	Reader
 	// Exec runs a statement and returns how many rows it changed.
 	Exec(ctx context.Context, query string, args ...any) (int64, error)
+	// Unique reports whether err is a unique constraint's refusal.
+	Unique(err error) bool
+	// Time is t as the store writes it into a time column.
+	Time(t time.Time) any
+}
+
+// Reader is the reading half of SQL: a read transaction, or a pool.
+type Reader interface {
 	// Query runs a query; the caller closes its rows.
 	Query(ctx context.Context, query string, args ...any) (Cursor, error)
 	// QueryRow runs a query of at most one row.
 	QueryRow(ctx context.Context, query string, args ...any) Row
 	// NoRows reports whether err says that QueryRow found no row.
 	NoRows(err error) bool
-	// Unique reports whether err is a unique constraint's refusal.
-	Unique(err error) bool
-	// Time is t as the store writes it into a time column.
-	Time(t time.Time) any
 }
 
 // Row is one row of a query (database/sql's *Row, pgx's Row).

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/tlog"
@@ -52,6 +53,41 @@ type RepairLog interface {
 	// Save stores the new root and checkpoint and an audit entry (action
 	// qantar.AuditRepair, actor qantar.System) with detail.
 	Save(ctx context.Context, root, cp []byte, detail string) error
+}
+
+// TxLog is RepairLog over a store's write transaction: its statements, its
+// node reader, and the lock its read of the log state takes (" FOR UPDATE"
+// on PostgreSQL; none on SQLite, whose one writer holds the database).
+type TxLog struct {
+	SQL   SQL
+	Nodes tlog.NodeReader
+	Lock  string
+	Now   time.Time
+}
+
+// Tree is RepairLog's.
+func (l TxLog) Tree() (tlog.LeafReader, tlog.NodeReader) { return Reads{l.SQL}, l.Nodes }
+
+// State is RepairLog's.
+func (l TxLog) State(ctx context.Context) (size int64, cp []byte, err error) {
+	err = l.SQL.QueryRow(ctx, `SELECT size, checkpoint FROM tlog_state WHERE id = 1`+l.Lock).Scan(&size, &cp)
+	return size, cp, err
+}
+
+// Leaves is RepairLog's.
+func (l TxLog) Leaves(ctx context.Context) (n int64, err error) {
+	err = l.SQL.QueryRow(ctx, `SELECT count(*) FROM tlog_leaves`).Scan(&n)
+	return n, err
+}
+
+// Save is RepairLog's.
+func (l TxLog) Save(ctx context.Context, root, cp []byte, detail string) error {
+	if _, err := l.SQL.Exec(ctx, `UPDATE tlog_state SET root = $1, checkpoint = $2 WHERE id = 1`, root, cp); err != nil {
+		return fmt.Errorf("log state: %w", err)
+	}
+	_, err := l.SQL.Exec(ctx, `INSERT INTO audit (at, actor, action, detail) VALUES ($1, $2, $3, $4)`,
+		l.SQL.Time(l.Now), qantar.System.ID, qantar.AuditRepair, detail)
+	return wrap(err, "audit")
 }
 
 // Repair signs a new checkpoint of the log as its leaves stand, when the
