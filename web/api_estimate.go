@@ -11,6 +11,7 @@ import (
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/mse"
+	"github.com/qantar-project/qantar/web/httpx"
 )
 
 // estimateAnswer is the estimated total of deaths beside the documented and
@@ -100,7 +101,7 @@ func (s *Server) apiEstimate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, ans)
+	httpx.WriteJSON(w, http.StatusOK, ans)
 	return nil
 }
 
@@ -295,7 +296,7 @@ func estimateFrom(ctx context.Context, src recordSource, method, by string) (*es
 func overlapTable(lists []string, onLists map[int64]mse.Pattern, keep func(person int64) bool) (*mse.Table, error) {
 	t, err := mse.NewTable(lists)
 	if err != nil {
-		return nil, fromLibrary(err)
+		return nil, httpx.FromLibrary(err)
 	}
 	counts := map[mse.Pattern]int64{}
 	for pid, p := range onLists {
@@ -310,7 +311,7 @@ func overlapTable(lists []string, onLists map[int64]mse.Pattern, keep func(perso
 	sort.Slice(pats, func(i, j int) bool { return pats[i] < pats[j] })
 	for _, p := range pats {
 		if err := t.Add(p, counts[p]); err != nil {
-			return nil, fromLibrary(err)
+			return nil, httpx.FromLibrary(err)
 		}
 	}
 	return t, nil

@@ -10,6 +10,7 @@ import (
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/linkdb"
+	"github.com/qantar-project/qantar/web/httpx"
 )
 
 // linkageRequest asks which persons named by some lists are the same people.
@@ -63,7 +64,7 @@ func (s *Server) apiLinkage(w http.ResponseWriter, r *http.Request) error {
 	var req linkageRequest
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
-		return bodyError(err)
+		return httpx.BodyError(err)
 	}
 	if len(strings.TrimSpace(string(body))) > 0 {
 		dec := json.NewDecoder(strings.NewReader(string(body)))
@@ -82,7 +83,7 @@ func (s *Server) apiLinkage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, ans)
+	httpx.WriteJSON(w, http.StatusOK, ans)
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/lists"
+	"github.com/qantar-project/qantar/web/httpx"
 )
 
 // membership loads who is on which list as reader sees the records: the
@@ -52,7 +53,7 @@ func listParam(m *lists.Membership, r *http.Request, name string) (int64, error)
 // apiListsCompare says who is on list a and not on list b, and the
 // reverse: people the reader may not see are counted, not named.
 func (s *Server) apiListsCompare(w http.ResponseWriter, r *http.Request) error {
-	m, err := s.membership(r.Context(), actorOf(r))
+	m, err := s.membership(r.Context(), httpx.ActorOf(r))
 	if err != nil {
 		return err
 	}
@@ -64,6 +65,6 @@ func (s *Server) apiListsCompare(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, m.Compare(a, b))
+	httpx.WriteJSON(w, http.StatusOK, m.Compare(a, b))
 	return nil
 }

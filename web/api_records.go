@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/web/httpx"
 )
 
 func (s *Server) apiNotFound(w http.ResponseWriter, r *http.Request) error {
@@ -17,7 +18,7 @@ func (s *Server) apiNotFound(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiVocabularies(w http.ResponseWriter, r *http.Request) error {
-	writeJSON(w, http.StatusOK, qantar.Vocabularies)
+	httpx.WriteJSON(w, http.StatusOK, qantar.Vocabularies)
 	return nil
 }
 
@@ -54,7 +55,7 @@ type listPage struct {
 // parseFilter reads limit, offset, sort, q and field filters from a query.
 func parseFilter(r *http.Request, kind qantar.Kind) (qantar.Filter, error) {
 	q := r.URL.Query()
-	f := qantar.Filter{Where: map[string]string{}, Limit: 50, Reader: actorOf(r)}
+	f := qantar.Filter{Where: map[string]string{}, Limit: 50, Reader: httpx.ActorOf(r)}
 	var err error
 	for key, vals := range q {
 		v := vals[0]
@@ -103,11 +104,11 @@ func (s *Server) apiList(w http.ResponseWriter, r *http.Request) error {
 				return err
 			}
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"items": views, "total": total, "limit": f.Limit, "offset": f.Offset})
+		httpx.WriteJSON(w, http.StatusOK, map[string]any{"items": views, "total": total, "limit": f.Limit, "offset": f.Offset})
 		return nil
 	}
-	s.auditShown(r, items...)
-	writeJSON(w, http.StatusOK, listPage{Items: items, Total: total, Limit: f.Limit, Offset: f.Offset})
+	s.auth.AuditShown(r, items...)
+	httpx.WriteJSON(w, http.StatusOK, listPage{Items: items, Total: total, Limit: f.Limit, Offset: f.Offset})
 	return nil
 }
 
@@ -127,17 +128,17 @@ func (s *Server) apiGet(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, view)
+		httpx.WriteJSON(w, http.StatusOK, view)
 		return nil
 	}
-	s.auditShown(r, vis)
-	writeJSON(w, http.StatusOK, vis)
+	s.auth.AuditShown(r, vis)
+	httpx.WriteJSON(w, http.StatusOK, vis)
 	return nil
 }
 
 // requireWriter refuses a write from an anonymous or read-only actor.
 func requireWriter(r *http.Request) (qantar.Actor, error) {
-	a := actorOf(r)
+	a := httpx.ActorOf(r)
 	if a.ID == "" {
 		return a, &qantar.Error{Code: qantar.EUNAUTHORIZED, Field: "Authorization", Message: "writing needs a token (Authorization: Bearer <token>) or a signed-in session"}
 	}
@@ -154,7 +155,7 @@ func decodeBody(r *http.Request, kind qantar.Kind) (qantar.Record, error) {
 	}
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
-		return nil, bodyError(err)
+		return nil, httpx.BodyError(err)
 	}
 	return qantar.DecodeBytes(kind, body)
 }
@@ -179,7 +180,7 @@ func (s *Server) apiCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/"+string(kind)+"/"+strconv.FormatInt(rec.GetMeta().ID, 10))
-	writeJSON(w, http.StatusCreated, rec)
+	httpx.WriteJSON(w, http.StatusCreated, rec)
 	return nil
 }
 
@@ -204,7 +205,7 @@ func (s *Server) apiUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.Update(r.Context(), actor, rec); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, rec)
+	httpx.WriteJSON(w, http.StatusOK, rec)
 	return nil
 }
 
@@ -226,7 +227,7 @@ func (s *Server) apiDelete(w http.ResponseWriter, r *http.Request) error {
 	var req deleteRequest
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
-		return bodyError(err)
+		return httpx.BodyError(err)
 	}
 	if len(strings.TrimSpace(string(body))) > 0 {
 		dec := json.NewDecoder(strings.NewReader(string(body)))
@@ -250,7 +251,7 @@ func (s *Server) apiDelete(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.Delete(r.Context(), actor, kind, id, req.Version, req.Reason); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"kind": kind, "id": id, "version": req.Version + 1, "deleted": true})
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"kind": kind, "id": id, "version": req.Version + 1, "deleted": true})
 	return nil
 }
 
@@ -267,14 +268,14 @@ func (s *Server) apiHistory(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"kind": kind, "id": id, "versions": versions})
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"kind": kind, "id": id, "versions": versions})
 	return nil
 }
 
 // visible passes a record through qantar.VisibleWith, looking up the
 // records its protection depends on in the store.
 func (s *Server) visible(r *http.Request, rec qantar.Record) qantar.Record {
-	return qantar.VisibleWith(actorOf(r), rec, func(k qantar.Kind, id int64) (qantar.Record, error) {
+	return qantar.VisibleWith(httpx.ActorOf(r), rec, func(k qantar.Kind, id int64) (qantar.Record, error) {
 		return s.store.Get(r.Context(), k, id)
 	})
 }
@@ -291,7 +292,7 @@ func (s *Server) visible(r *http.Request, rec qantar.Record) qantar.Record {
 // record, or the person it is about, is hidden from the reader, none of its
 // versions' salts are served any more.
 func (s *Server) visibleHistory(r *http.Request, kind qantar.Kind, versions []qantar.Version) ([]qantar.Version, error) {
-	reader := actorOf(r)
+	reader := httpx.ActorOf(r)
 	recs := make([]qantar.Record, len(versions))
 	hide := false
 	for i, v := range versions {
@@ -309,7 +310,7 @@ func (s *Server) visibleHistory(r *http.Request, kind qantar.Kind, versions []qa
 		// Shown in full: note it when any version was protected.
 		for i, rec := range recs {
 			if p := qantar.Protection(rec); p != qantar.Public {
-				s.audit(r, qantar.AuditView, kind, versions[i].ID, p+" (history)")
+				s.auth.Audit(r, qantar.AuditView, kind, versions[i].ID, p+" (history)")
 				break
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/web/httpx"
 )
 
 // searchPage is the JSON answer of a search.
@@ -17,7 +18,7 @@ type searchPage struct {
 // parseSearch reads q, kind (comma-separated) and limit.
 func parseSearch(r *http.Request, lang string) (qantar.SearchQuery, error) {
 	v := r.URL.Query()
-	q := qantar.SearchQuery{Q: v.Get("q"), Reader: actorOf(r), Lang: lang, Limit: 20}
+	q := qantar.SearchQuery{Q: v.Get("q"), Reader: httpx.ActorOf(r), Lang: lang, Limit: 20}
 	if kinds := v.Get("kind"); kinds != "" {
 		for _, k := range strings.Split(kinds, ",") {
 			kind, err := qantar.ParseKind(strings.TrimSpace(k))
@@ -52,6 +53,6 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) error {
 	if res == nil {
 		res = []qantar.SearchResult{}
 	}
-	writeJSON(w, http.StatusOK, searchPage{Query: q.Q, Results: res})
+	httpx.WriteJSON(w, http.StatusOK, searchPage{Query: q.Q, Results: res})
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/law"
 	"github.com/qantar-project/qantar/report"
+	"github.com/qantar-project/qantar/web/httpx"
 )
 
 // parseDay reads a YYYY-MM-DD query parameter, today when absent.
@@ -101,7 +102,7 @@ func (s *Server) apiStats(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, st)
+	httpx.WriteJSON(w, http.StatusOK, st)
 	return nil
 }
 
@@ -148,7 +149,7 @@ func (s *Server) apiDeadline(w http.ResponseWriter, r *http.Request) error {
 	if !d.Verified {
 		ans.Warning = "UNVERIFIED: this limit or a calendar day it depends on is not verified against the law; check before relying on it"
 	}
-	writeJSON(w, http.StatusOK, ans)
+	httpx.WriteJSON(w, http.StatusOK, ans)
 	return nil
 }
 
@@ -165,7 +166,7 @@ func (s *Server) apiCommand(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return qantar.FieldErrorf("date", "%v", err)
 	}
-	ctx, reader := r.Context(), actorOf(r)
+	ctx, reader := r.Context(), httpx.ActorOf(r)
 	units, err := loadTyped[*qantar.Unit](ctx, s, qantar.KindUnit, reader)
 	if err != nil {
 		return err
@@ -205,7 +206,7 @@ func (s *Server) apiCommand(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		body["warning"] = qantar.ErrorMessage(err)
 	}
-	writeJSON(w, http.StatusOK, body)
+	httpx.WriteJSON(w, http.StatusOK, body)
 	return nil
 }
 

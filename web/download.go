@@ -9,6 +9,7 @@ import (
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/csvio"
+	"github.com/qantar-project/qantar/web/httpx"
 )
 
 // download answers a list as a CSV or JSON file: the same records, filters
@@ -23,10 +24,10 @@ func (p *site) download(w http.ResponseWriter, r *http.Request, kind qantar.Kind
 		return err
 	}
 	recs = p.visibleAll(r.Context(), f.Reader, recs)
-	if actorOf(r).ID != "" {
+	if httpx.ActorOf(r).ID != "" {
 		// Exports by accounts are audited; anonymous downloads hold public
 		// data only, and their readers' addresses are not kept.
-		p.audit(r, qantar.AuditExport, kind, 0, fmt.Sprintf("%s %s", format, r.URL.RawQuery))
+		p.srv.auth.Audit(r, qantar.AuditExport, kind, 0, fmt.Sprintf("%s %s", format, r.URL.RawQuery))
 	}
 	name := fmt.Sprintf("qantar-%s-%d.%s", kind, f.Offset, format)
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
@@ -35,7 +36,7 @@ func (p *site) download(w http.ResponseWriter, r *http.Request, kind qantar.Kind
 		if recs == nil {
 			recs = []qantar.Record{}
 		}
-		writeJSON(w, http.StatusOK, struct {
+		httpx.WriteJSON(w, http.StatusOK, struct {
 			Items  []qantar.Record `json:"items"`
 			Total  int             `json:"total"`
 			Limit  int             `json:"limit"`

@@ -12,11 +12,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/qantar-project/qantar/web/httpx"
 )
 
 // testAPI serves h as an API route behind the access log, logging at debug
 // level into the returned buffer.
-func testAPI(h handlerFunc) (http.Handler, *bytes.Buffer) {
+func testAPI(h httpx.HandlerFunc) (http.Handler, *bytes.Buffer) {
 	var logs bytes.Buffer
 	s := &Server{logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})), metrics: newMetrics(time.Now())}
 	return s.observe(s.api(h)), &logs
@@ -27,7 +29,7 @@ func testAPI(h handlerFunc) (http.Handler, *bytes.Buffer) {
 // error is logged once as an internal error.
 func TestWriteJSONEncodesFirst(t *testing.T) {
 	h, logs := testAPI(func(w http.ResponseWriter, r *http.Request) error {
-		writeJSON(w, http.StatusOK, map[string]any{"estimate": math.NaN()})
+		httpx.WriteJSON(w, http.StatusOK, map[string]any{"estimate": math.NaN()})
 		return nil
 	})
 	w := httptest.NewRecorder()
@@ -35,7 +37,7 @@ func TestWriteJSONEncodesFirst(t *testing.T) {
 	if w.Code != http.StatusInternalServerError {
 		t.Fatalf("status %d, want 500; body %q", w.Code, w.Body)
 	}
-	var body apiError
+	var body httpx.APIError
 	if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil || body.Error.Code != "internal" || body.Error.Message != "internal error" {
 		t.Errorf("body %q (%v), want the internal error", w.Body, err)
 	}
@@ -51,7 +53,7 @@ func TestWriteJSONEncodesFirst(t *testing.T) {
 
 	// An answer that encodes is sent whole with its status.
 	h, logs = testAPI(func(w http.ResponseWriter, r *http.Request) error {
-		writeJSON(w, http.StatusCreated, map[string]int{"id": 7})
+		httpx.WriteJSON(w, http.StatusCreated, map[string]int{"id": 7})
 		return nil
 	})
 	w = httptest.NewRecorder()
@@ -74,8 +76,8 @@ func TestClientLeftIsNoError(t *testing.T) {
 	cancel()
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/api/v1/stats", nil).WithContext(ctx))
-	if w.Code != StatusClientClosed || w.Body.Len() != 0 {
-		t.Errorf("status %d, body %q; want %d and nothing", w.Code, w.Body, StatusClientClosed)
+	if w.Code != httpx.StatusClientClosed || w.Body.Len() != 0 {
+		t.Errorf("status %d, body %q; want %d and nothing", w.Code, w.Body, httpx.StatusClientClosed)
 	}
 	if strings.Contains(logs.String(), "level=ERROR") || !strings.Contains(logs.String(), "level=DEBUG msg=\"client left\"") ||
 		!strings.Contains(logs.String(), "status=499") {

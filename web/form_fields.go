@@ -11,6 +11,7 @@ import (
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/law"
+	"github.com/qantar-project/qantar/web/httpx"
 )
 
 // formSpec describes the real fields of a kind's form. Each input is named
@@ -492,7 +493,7 @@ func (b *formBuilder) field(sp formSpec, key, label string) formField {
 		// ("und", "kk-Latn"), so that saving loses none.
 		for _, l := range qantar.TextLangs {
 			v := b.vals.Get(key + "." + l)
-			if v != "" || isUILang(l) {
+			if v != "" || httpx.IsUILang(l) {
 				f.Texts = append(f.Texts, textRow{Key: key + "." + l, Lang: l, Value: v})
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/web/httpx"
 )
 
 // Readier is a store that can tell whether writes work now, by trying one
@@ -31,7 +32,7 @@ type healthStatus struct {
 // the database, so that a supervisor does not restart a server whose disk
 // is full (restarting would not help; /readyz says what would).
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, healthStatus{Status: "ok"})
+	httpx.WriteJSON(w, http.StatusOK, healthStatus{Status: "ok"})
 }
 
 // readyz is readiness: whether a write would work now. It tries one that
@@ -48,11 +49,11 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		_, err = s.store.Count(ctx)
 	}
 	if err == nil {
-		writeJSON(w, http.StatusOK, healthStatus{Status: "ok"})
+		httpx.WriteJSON(w, http.StatusOK, healthStatus{Status: "ok"})
 		return
 	}
 	code := qantar.ErrorCode(err)
-	if _, storage := retryAfter[code]; !storage && ctx.Err() != nil {
+	if _, storage := httpx.RetryAfter(code); !storage && ctx.Err() != nil {
 		code = qantar.EUNAVAILABLE // no answer in time: locked or unreachable
 	}
 	st := healthStatus{Status: "unavailable", Code: code}
@@ -69,10 +70,10 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		st.Detail = qe.Message
 	}
 	s.logger.Warn("not ready", "code", code, "err", err)
-	if after, ok := retryAfter[code]; ok {
-		w.Header().Set("Retry-After", after)
-	} else {
-		w.Header().Set("Retry-After", retryAfter[qantar.EUNAVAILABLE])
+	after, ok := httpx.RetryAfter(code)
+	if !ok {
+		after, _ = httpx.RetryAfter(qantar.EUNAVAILABLE)
 	}
-	writeJSON(w, http.StatusServiceUnavailable, st)
+	w.Header().Set("Retry-After", after)
+	httpx.WriteJSON(w, http.StatusServiceUnavailable, st)
 }

@@ -1,21 +1,9 @@
 package web
 
 import (
-	"net/http"
-
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/locale"
-	"golang.org/x/text/language"
 )
-
-// The interface languages, in the order the switch shows them. The first one
-// the matcher knows is its fallback.
-var uiTags = []language.Tag{language.English, language.Russian, language.Kazakh}
-
-var langMatcher = language.NewMatcher(uiTags)
-
-// langCookie remembers the reader's choice of language.
-const langCookie = "lang"
 
 // newCatalog returns the interface's catalogue: package locale, the
 // translations/{kk,ru,en}.json files embedded in the binary.
@@ -73,34 +61,6 @@ func (t tr) Date(d qantar.Date) string {
 		return t.S("unknown")
 	}
 	return d.String()
-}
-
-// pickLang decides the interface language: ?lang= on the URL (so that a link
-// can be shared in one language), else the remembered choice, else the
-// browser's Accept-Language.
-func pickLang(r *http.Request) string {
-	if l := r.URL.Query().Get("lang"); isUILang(l) {
-		return l
-	}
-	if c, err := r.Cookie(langCookie); err == nil && isUILang(c.Value) {
-		return c.Value
-	}
-	tags, _, _ := language.ParseAcceptLanguage(r.Header.Get("Accept-Language"))
-	t, _, _ := langMatcher.Match(tags...)
-	base, _ := t.Base()
-	if isUILang(base.String()) {
-		return base.String()
-	}
-	return "en"
-}
-
-func isUILang(l string) bool {
-	for _, u := range qantar.UILangs {
-		if l == u {
-			return true
-		}
-	}
-	return false
 }
 
 // langName is each language's name in itself, for the switch.

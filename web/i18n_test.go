@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/web/httpx"
 )
 
 // TestCatalogueComplete checks that every interface string the templates and
@@ -92,12 +93,12 @@ func TestPickLang(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			r := httptest.NewRequest("GET", "/"+tc.query, nil)
 			if tc.cookie != "" {
-				r.Header.Set("Cookie", langCookie+"="+tc.cookie)
+				r.Header.Set("Cookie", httpx.LangCookie+"="+tc.cookie)
 			}
 			if tc.accept != "" {
 				r.Header.Set("Accept-Language", tc.accept)
 			}
-			if got := pickLang(r); got != tc.want {
+			if got := httpx.PickLang(r); got != tc.want {
 				t.Errorf("pickLang = %q, want %q", got, tc.want)
 			}
 		})

@@ -7,6 +7,7 @@ import (
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/tlog"
+	"github.com/qantar-project/qantar/web/httpx"
 )
 
 // Log is the read side of the Merkle log that the server publishes.
@@ -72,7 +73,7 @@ func (s *Server) apiProof(w http.ResponseWriter, r *http.Request) error {
 	}
 	// The record must be visible to the reader; the leaf itself reveals no
 	// content (its commitment is salted).
-	if rec, err := s.store.Get(r.Context(), kind, id); err == nil && qantar.IsPlaceholder(qantar.Visible(actorOf(r), rec)) {
+	if rec, err := s.store.Get(r.Context(), kind, id); err == nil && qantar.IsPlaceholder(qantar.Visible(httpx.ActorOf(r), rec)) {
 		return qantar.Errorf(qantar.ENOTFOUND, "%s/%d has no public version %d", kind, id, v)
 	}
 	p, err := s.log.Proof(r.Context(), kind, id, v)
@@ -90,6 +91,6 @@ func (s *Server) apiProof(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
-	writeJSON(w, http.StatusOK, p)
+	httpx.WriteJSON(w, http.StatusOK, p)
 	return nil
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/tlog"
+	"github.com/qantar-project/qantar/web/httpx"
 )
 
 // DefaultMetricsFrom is who may read /metrics without a token: loopback.
@@ -171,6 +172,9 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the connection's writer.
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
+// NoteError keeps err for the access log (httpx.NoteError).
+func (w *statusWriter) NoteError(err error) { w.err = err }
+
 // observe counts every request for /metrics and writes its access log
 // line: method, route pattern (never the path or query, which may hold a
 // searched name), status, duration and bytes. The reader's address is not
@@ -207,7 +211,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 // address: behind a proxy on the same machine every reader comes from
 // loopback.
 func (s *Server) metricsAllowed(r *http.Request) bool {
-	if actorOf(r).Role == qantar.RoleAdmin {
+	if httpx.ActorOf(r).Role == qantar.RoleAdmin {
 		return true
 	}
 	if r.Header.Get("X-Forwarded-For") != "" || r.Header.Get("Forwarded") != "" || r.Header.Get("X-Real-IP") != "" {

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/web/httpx"
 )
 
 // usersView is the admins' page of accounts.
@@ -22,7 +23,7 @@ type usersView struct {
 
 // requireAdmin refuses anyone but an admin.
 func (p *site) requireAdmin(r *http.Request) (qantar.Actor, error) {
-	a := actorOf(r)
+	a := httpx.ActorOf(r)
 	if a.ID == "" {
 		return a, qantar.Errorf(qantar.EUNAUTHORIZED, "sign in as an admin")
 	}
@@ -70,14 +71,14 @@ func (p *site) adminAddUser(w http.ResponseWriter, r *http.Request) error {
 		if c := qantar.ErrorCode(err); c != qantar.EINVALID && c != qantar.ECONFLICT {
 			return err
 		}
-		status = statusOf[qantar.ErrorCode(err)]
+		status = httpx.Status(qantar.ErrorCode(err))
 		pg, _ = p.usersPage(r)
 		pg.Name, pg.Problem = name, qantar.ErrorMessage(err)
 		if f := qantar.ErrorField(err); f != "" {
 			pg.Problem = pg.T.S(labelOf(f)) + ": " + pg.Problem
 		}
 	} else {
-		p.audit(r, qantar.AuditUser, "", 0, "created "+u.Name+" as "+u.Role)
+		p.srv.auth.Audit(r, qantar.AuditUser, "", 0, "created "+u.Name+" as "+u.Role)
 		pg, _ = p.usersPage(r)
 		pg.Created, pg.TOTPURL, pg.Secret = u, url, u.TOTPSecret
 	}
@@ -92,7 +93,7 @@ func (p *site) adminUpdateUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	id, err := pathID(r)
+	id, err := httpx.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -123,7 +124,7 @@ func (p *site) adminUpdateUser(w http.ResponseWriter, r *http.Request) error {
 	if err := p.users.DeleteUserSessions(r.Context(), u.ID); err != nil {
 		return err
 	}
-	p.audit(r, qantar.AuditUser, "", 0, r.PostFormValue("action")+" "+u.Name+" ("+u.Role+")")
+	p.srv.auth.Audit(r, qantar.AuditUser, "", 0, r.PostFormValue("action")+" "+u.Name+" ("+u.Role+")")
 	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/web/httpx"
 )
 
 // editView is the form that creates or edits a record. A person has a form
@@ -86,7 +87,7 @@ type citeForm struct {
 }
 
 // editNew shows an empty form of a kind.
-func (p *site) editNew(kind qantar.Kind) handlerFunc {
+func (p *site) editNew(kind qantar.Kind) httpx.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		if _, err := requireWriter(r); err != nil {
 			return err
@@ -97,12 +98,12 @@ func (p *site) editNew(kind qantar.Kind) handlerFunc {
 }
 
 // editForm shows the form of an existing record at its current version.
-func (p *site) editForm(kind qantar.Kind) handlerFunc {
+func (p *site) editForm(kind qantar.Kind) httpx.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		if _, err := requireWriter(r); err != nil {
 			return err
 		}
-		id, err := pathID(r)
+		id, err := httpx.PathID(r)
 		if err != nil {
 			return err
 		}
@@ -110,7 +111,7 @@ func (p *site) editForm(kind qantar.Kind) handlerFunc {
 		if err != nil {
 			return err
 		}
-		p.auditView(r, rec)
+		p.srv.auth.AuditShown(r, rec)
 		return p.renderEdit(w, r, http.StatusOK, p.newEdit(r, rec))
 	}
 }
@@ -119,7 +120,7 @@ func (p *site) editForm(kind qantar.Kind) handlerFunc {
 // inputs may hold names: they are resolved first (refs.go), and a name of
 // several records, or of none, shows the form again with the choices and
 // nothing saved.
-func (p *site) editSave(kind qantar.Kind) handlerFunc {
+func (p *site) editSave(kind qantar.Kind) httpx.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		actor, err := requireWriter(r)
 		if err != nil {
@@ -127,12 +128,12 @@ func (p *site) editSave(kind qantar.Kind) handlerFunc {
 		}
 		var id int64
 		if r.PathValue("id") != "" {
-			if id, err = pathID(r); err != nil {
+			if id, err = httpx.PathID(r); err != nil {
 				return err
 			}
 		}
 		if err := r.ParseForm(); err != nil {
-			return bodyError(err)
+			return httpx.BodyError(err)
 		}
 		version, _ := strconv.Atoi(r.PostFormValue("version"))
 		// A field form's values, its blank rows dropped: what is saved, and
@@ -146,7 +147,7 @@ func (p *site) editSave(kind qantar.Kind) handlerFunc {
 				return p.editMore(w, r, kind, id, version, vals)
 			}
 		}
-		res := p.newResolver(p.tr[pickLang(r)], actor)
+		res := p.newResolver(p.tr[httpx.PickLang(r)], actor)
 		refs, err := p.formRefs(r.Context(), res, kind, form)
 		if err != nil {
 			return err
@@ -163,7 +164,7 @@ func (p *site) editSave(kind qantar.Kind) handlerFunc {
 		if done, err := p.checkDuplicates(w, r, actor, kind, id, form, refs, build); done || err != nil {
 			return err
 		}
-		rec, err := p.storeRecord(r.Context(), actor, pickLang(r), kind, id, version, form, refs, build)
+		rec, err := p.storeRecord(r.Context(), actor, httpx.PickLang(r), kind, id, version, form, refs, build)
 		if err == nil {
 			http.Redirect(w, r, recordHref(kind, rec.GetMeta().ID), http.StatusSeeOther)
 			return nil
@@ -213,7 +214,7 @@ func (p *site) checkDuplicates(w http.ResponseWriter, r *http.Request, actor qan
 	if err != nil || !ok || pr.Validate() != nil {
 		return false, nil
 	}
-	dups, err := p.duplicates(r.Context(), actor, p.tr[pickLang(r)], pr)
+	dups, err := p.duplicates(r.Context(), actor, p.tr[httpx.PickLang(r)], pr)
 	if err != nil || len(dups) == 0 {
 		return false, err
 	}
@@ -290,7 +291,7 @@ func (p *site) editAgain(w http.ResponseWriter, r *http.Request, kind qantar.Kin
 	code := qantar.ErrorCode(err)
 	// A full disk or an unavailable database: the form again with what
 	// was typed, so that nothing typed is lost, and a message saying so.
-	storage := err != nil && p.srv.storageError(w, r, err, code)
+	storage := err != nil && httpx.StorageError(w, r, p.srv.logger, err, code)
 	if err != nil && !storage && code != qantar.EINVALID && code != qantar.ECONFLICT && code != qantar.ETOOLARGE {
 		return err
 	}
@@ -318,7 +319,7 @@ func (p *site) editAgain(w http.ResponseWriter, r *http.Request, kind qantar.Kin
 		pg.Errors[f] = qantar.ErrorMessage(err)
 		pg.Problem = f + ": " + pg.Problem
 	}
-	status := statusOf[code]
+	status := httpx.Status(code)
 	if code == qantar.ECONFLICT {
 		pg.Problem = ""
 		if cur, gerr := p.srv.store.Get(r.Context(), kind, id); gerr == nil {
@@ -336,7 +337,7 @@ func (p *site) editAgain(w http.ResponseWriter, r *http.Request, kind qantar.Kin
 // decoder.
 func (p *site) recordFromForm(kind qantar.Kind, r *http.Request) (qantar.Record, error) {
 	if err := r.ParseForm(); err != nil {
-		return nil, bodyError(err)
+		return nil, httpx.BodyError(err)
 	}
 	if _, ok := formSpecs[kind]; ok && r.PostFormValue("as") != "json" {
 		return fieldsRecord(kind, compactRows(kind, r.PostForm))
@@ -483,7 +484,7 @@ func mustJSON(rec qantar.Record) []byte {
 }
 
 func (p *site) renderEdit(w http.ResponseWriter, r *http.Request, status int, pg editView) error {
-	res := p.newResolver(pg.T, actorOf(r))
+	res := p.newResolver(pg.T, httpx.ActorOf(r))
 	showRefs(pg.T, pg.Kind, pg.Fields, pg.refs, pg.Errors)
 	p.nameRefs(r.Context(), res, pg.Kind, pg.Fields)
 	if pg.Person != nil {
@@ -495,13 +496,13 @@ func (p *site) renderEdit(w http.ResponseWriter, r *http.Request, status int, pg
 }
 
 // cite attaches a citation to a record or one of its fields.
-func (p *site) cite(kind qantar.Kind) handlerFunc {
+func (p *site) cite(kind qantar.Kind) httpx.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		actor, err := requireWriter(r)
 		if err != nil {
 			return err
 		}
-		id, err := pathID(r)
+		id, err := httpx.PathID(r)
 		if err != nil {
 			return err
 		}
@@ -510,7 +511,7 @@ func (p *site) cite(kind qantar.Kind) handlerFunc {
 			return err
 		}
 		if err := r.ParseForm(); err != nil {
-			return bodyError(err)
+			return httpx.BodyError(err)
 		}
 		if shown, err := p.citeSource(w, r, actor, rec); shown || err != nil {
 			return err
@@ -545,7 +546,7 @@ func (p *site) cite(kind qantar.Kind) handlerFunc {
 func (p *site) citeSource(w http.ResponseWriter, r *http.Request, actor qantar.Actor, rec qantar.Record) (bool, error) {
 	refs := &refOutcome{States: map[string]*refState{}}
 	typed := r.PostFormValue("source_id")
-	if err := p.resolveOne(r.Context(), p.newResolver(p.tr[pickLang(r)], actor), qantar.KindSource, "source_id", r.PostForm, refs); err != nil {
+	if err := p.resolveOne(r.Context(), p.newResolver(p.tr[httpx.PickLang(r)], actor), qantar.KindSource, "source_id", r.PostForm, refs); err != nil {
 		return false, err
 	}
 	st := refs.States["source_id"]
@@ -583,13 +584,13 @@ func (p *site) workspace(w http.ResponseWriter, r *http.Request) error {
 
 // deleteRecord records the deletion of a record at the version the editor
 // saw, with their reason; the history stays.
-func (p *site) deleteRecord(kind qantar.Kind) handlerFunc {
+func (p *site) deleteRecord(kind qantar.Kind) httpx.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		actor, err := requireWriter(r)
 		if err != nil {
 			return err
 		}
-		id, err := pathID(r)
+		id, err := httpx.PathID(r)
 		if err != nil {
 			return err
 		}
@@ -619,6 +620,6 @@ func (p *site) deleteRecord(kind qantar.Kind) handlerFunc {
 			pg.Problem = ""
 			pg.Conflict = &conflict{Current: rec.GetMeta().Version, Href: recordHref(kind, id)}
 		}
-		return p.renderEdit(w, r, statusOf[code], pg)
+		return p.renderEdit(w, r, httpx.Status(code), pg)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/web/httpx"
 )
 
 // historyView lists every version of a record, each passed through the same
@@ -42,13 +43,13 @@ type fieldChange struct {
 
 // history returns the handler of a kind's history page; with ?from=&to= it
 // shows what changed between the two versions.
-func (p *site) history(kind qantar.Kind) handlerFunc {
+func (p *site) history(kind qantar.Kind) httpx.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := pathID(r)
+		id, err := httpx.PathID(r)
 		if err != nil {
 			return err
 		}
-		reader := actorOf(r)
+		reader := httpx.ActorOf(r)
 		rec, err := p.get(r.Context(), reader, kind, id)
 		if err != nil && qantar.ErrorCode(err) != qantar.ENOTFOUND {
 			return err
@@ -65,7 +66,7 @@ func (p *site) history(kind qantar.Kind) handlerFunc {
 		pg.Record = link{Href: recordHref(kind, id), Title: t.KindOne(kind) + " #" + itoa(id)}
 		if rec != nil {
 			pg.Record = t.linkTo(rec)
-			p.auditView(r, rec)
+			p.srv.auth.AuditShown(r, rec)
 		}
 		pg.Title = t.S("History of %s", pg.Record.Title)
 		for i, v := range versions {

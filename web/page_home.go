@@ -7,6 +7,7 @@ import (
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/chart"
 	"github.com/qantar-project/qantar/report"
+	"github.com/qantar-project/qantar/web/httpx"
 )
 
 // homeView shows the headline figures: the official death toll with its
@@ -33,12 +34,12 @@ type change struct {
 }
 
 func (p *site) index(w http.ResponseWriter, r *http.Request) error {
-	reader := actorOf(r)
+	reader := httpx.ActorOf(r)
 	d, err := p.state(r.Context(), reader.ID == "")
 	if err != nil {
 		return err
 	}
-	lang := pickLang(r)
+	lang := httpx.PickLang(r)
 	anonymous := reader.ID == ""
 	// The rendered page is cached under the figures' state and the current
 	// state: while the figures are recomputed after a write, the page is
@@ -96,7 +97,7 @@ func (p *site) writeCached(w http.ResponseWriter, r *http.Request, b []byte) err
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-cache")
-	h.Set("Content-Language", pickLang(r))
+	h.Set("Content-Language", httpx.PickLang(r))
 	_, err := w.Write(b)
 	return err
 }

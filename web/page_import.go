@@ -10,6 +10,7 @@ import (
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/csvio"
+	"github.com/qantar-project/qantar/web/httpx"
 )
 
 // The whole request, file and form, must fit MaxImportBody. After the dry
@@ -92,7 +93,7 @@ func (p *site) importPost(w http.ResponseWriter, r *http.Request) error {
 	pg := p.newImport(r, qantar.KindPerson)
 	// Up to MaxBody in memory; the rest of a larger file in a temporary file.
 	if err := r.ParseMultipartForm(MaxBody); err != nil {
-		if qantar.ErrorCode(bodyError(err)) == qantar.ETOOLARGE {
+		if qantar.ErrorCode(httpx.BodyError(err)) == qantar.ETOOLARGE {
 			pg.Problem = pg.T.S("The upload is larger than %d KiB, the most this server accepts. Split the file and import the parts.", pg.LimitKiB)
 			return p.render(w, r, http.StatusRequestEntityTooLarge, "import", pg)
 		}
@@ -160,7 +161,7 @@ func uploaded(r *http.Request) ([]byte, string, error) {
 		defer f.Close()
 		b, err := io.ReadAll(f)
 		if err != nil {
-			return nil, "", bodyError(err)
+			return nil, "", httpx.BodyError(err)
 		}
 		name = path.Base(strings.ReplaceAll(h.Filename, `\`, "/"))
 		if len(b) == 0 {

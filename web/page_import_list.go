@@ -7,11 +7,12 @@ import (
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/csvio"
+	"github.com/qantar-project/qantar/web/httpx"
 )
 
 // listChoice offers the lists already imported, by title.
 func (p *site) listChoice(r *http.Request, pg *importView) error {
-	srcs, _, err := p.srv.store.List(r.Context(), qantar.KindSource, qantar.Filter{Where: map[string]string{"kind": "list"}, Limit: qantar.MaxLimit, Reader: actorOf(r)})
+	srcs, _, err := p.srv.store.List(r.Context(), qantar.KindSource, qantar.Filter{Where: map[string]string{"kind": "list"}, Limit: qantar.MaxLimit, Reader: httpx.ActorOf(r)})
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/web/httpx"
 )
 
 // dupRow is an existing person whose name matches one being created: what
@@ -114,7 +115,7 @@ func (p *site) linkageReview(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (p *site) newLinkage(r *http.Request) (linkageView, error) {
-	ctx, actor := r.Context(), actorOf(r)
+	ctx, actor := r.Context(), httpx.ActorOf(r)
 	pg := linkageView{base: p.newBase(r, "")}
 	t := pg.T
 	pg.Title, pg.NoIndex = t.S("Record linkage: same person?"), true
@@ -181,7 +182,7 @@ func (p *site) linkageMerge(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if err := r.ParseForm(); err != nil {
-		return bodyError(err)
+		return httpx.BodyError(err)
 	}
 	id, err := strconv.ParseInt(r.PostFormValue("id"), 10, 64)
 	if err != nil || id <= 0 {
@@ -231,5 +232,5 @@ func (p *site) linkageMerge(w http.ResponseWriter, r *http.Request) error {
 			pg.Problem = f + ": " + pg.Problem
 		}
 	}
-	return p.render(w, r, statusOf[code], "linkage", pg)
+	return p.render(w, r, httpx.Status(code), "linkage", pg)
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/web/httpx"
 )
 
 // listView is one page of a kind's records, filtered and sorted by the
@@ -58,14 +59,14 @@ type option struct {
 }
 
 // list returns the handler of a kind's list page and its downloads.
-func (p *site) list(kind qantar.Kind) handlerFunc {
+func (p *site) list(kind qantar.Kind) httpx.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		f, err := parseFilter(r, kind)
 		if err != nil {
 			return err
 		}
 		clean(f.Where)
-		lang := p.tr[pickLang(r)]
+		lang := p.tr[httpx.PickLang(r)]
 		refs, err := p.resolveFilters(r.Context(), p.newResolver(lang, f.Reader), r.URL.Path, r.URL.Query(), kind, f.Where)
 		if err != nil {
 			return err
@@ -91,7 +92,7 @@ func (p *site) list(kind qantar.Kind) handlerFunc {
 		pg := listView{base: p.newBase(r, ""), Kind: kind, Total: total, Sort: f.Sort, Refs: refs}
 		t := pg.T
 		pg.Title = t.KindLabel(kind)
-		res := p.newResolver(t, actorOf(r))
+		res := p.newResolver(t, httpx.ActorOf(r))
 		cols := listColumns[kind]
 		for _, c := range cols {
 			pg.Columns = append(pg.Columns, t.S(labelOf(c)))
@@ -108,7 +109,7 @@ func (p *site) list(kind qantar.Kind) handlerFunc {
 			pg.Next = pageURL(r.URL.Path, q, f.Offset+f.Limit)
 		}
 		pg.CSV, pg.JSON = formatURL(r.URL.Path, q, "csv"), formatURL(r.URL.Path, q, "json")
-		pg.Filters = filterInputs(t, kind, shownFilters(f.Where, refs), actorOf(r))
+		pg.Filters = filterInputs(t, kind, shownFilters(f.Where, refs), httpx.ActorOf(r))
 		for _, s := range append([]string{"id", "-id", "-updated_at"}, sortFields(kind)...) {
 			pg.Sorts = append(pg.Sorts, option{Value: s, Label: sortLabel(t, s), Selected: s == f.Sort})
 		}

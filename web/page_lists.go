@@ -6,6 +6,7 @@ import (
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/lists"
+	"github.com/qantar-project/qantar/web/httpx"
 )
 
 // listsView compares two lists: who is on one and not on the other, people
@@ -36,7 +37,7 @@ type listEntry struct {
 }
 
 func (p *site) listsCompare(w http.ResponseWriter, r *http.Request) error {
-	ctx, reader := r.Context(), actorOf(r)
+	ctx, reader := r.Context(), httpx.ActorOf(r)
 	pg := listsView{base: p.newBase(r, "")}
 	pg.Title = pg.T.S("Lists compared")
 	m, err := p.srv.membership(ctx, reader)
@@ -80,7 +81,7 @@ func (p *site) listEntries(r *http.Request, t tr, s lists.Side) []listEntry {
 	for _, e := range s.Named {
 		le := listEntry{Person: link{Title: e.Name, Href: "/persons/" + itoa(e.PersonID)}, DeathDate: e.DeathDate}
 		if e.PlaceID != 0 {
-			if rec, err := p.get(r.Context(), actorOf(r), qantar.KindPlace, e.PlaceID); err == nil {
+			if rec, err := p.get(r.Context(), httpx.ActorOf(r), qantar.KindPlace, e.PlaceID); err == nil {
 				le.Place = t.Text(rec.(*qantar.Place).Name)
 			}
 		}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/facts"
+	"github.com/qantar-project/qantar/web/httpx"
 )
 
 // recordView shows one record: its fields, each with its sources, and what
@@ -38,20 +39,20 @@ type recordView struct {
 }
 
 // record returns the handler of a kind's record page.
-func (p *site) record(kind qantar.Kind) handlerFunc {
+func (p *site) record(kind qantar.Kind) httpx.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := pathID(r)
+		id, err := httpx.PathID(r)
 		if err != nil {
 			return err
 		}
-		reader := actorOf(r)
+		reader := httpx.ActorOf(r)
 		pg := recordView{base: p.newBase(r, ""), Kind: kind, ID: id}
 		res := p.newResolver(pg.T, reader)
 		rec, err := p.get(r.Context(), reader, kind, id)
 		if err != nil {
 			return err
 		}
-		p.auditView(r, rec)
+		p.srv.auth.AuditShown(r, rec)
 		pg.Title, pg.Version = pg.T.title(rec), rec.GetMeta().Version
 		pg.Protected = qantar.IsPlaceholder(rec)
 		if pg.Protected {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/web/httpx"
 )
 
 // searchView shows the records of every kind that match a query. Matching
@@ -35,7 +36,7 @@ type searchGroup struct {
 // only what the reader may see is named, and a snippet is shown only when it
 // is escaped text with <mark> highlights and nothing else.
 func (p *site) searchStore(r *http.Request, searcher qantar.Searcher, pg *searchView) error {
-	reader := actorOf(r)
+	reader := httpx.ActorOf(r)
 	results, err := searcher.Search(r.Context(), qantar.SearchQuery{Q: pg.Q, Limit: 50, Lang: pg.T.Lang, Reader: reader})
 	if err != nil {
 		return err
@@ -87,7 +88,7 @@ func (p *site) search(w http.ResponseWriter, r *http.Request) error {
 			return p.render(w, r, http.StatusOK, "search", pg)
 		}
 		for _, k := range qantar.Kinds {
-			recs, total, err := p.srv.store.List(r.Context(), k, qantar.Filter{Q: q, Limit: 10, Reader: actorOf(r)})
+			recs, total, err := p.srv.store.List(r.Context(), k, qantar.Filter{Q: q, Limit: 10, Reader: httpx.ActorOf(r)})
 			if err != nil {
 				return err
 			}

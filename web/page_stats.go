@@ -14,6 +14,7 @@ import (
 	"github.com/qantar-project/qantar/law"
 	"github.com/qantar-project/qantar/mse"
 	"github.com/qantar-project/qantar/report"
+	"github.com/qantar-project/qantar/web/httpx"
 )
 
 // statsView is the accountability dashboard: the same figures as
@@ -104,7 +105,7 @@ func (p *site) stats(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ctx, reader, lang := r.Context(), actorOf(r), pickLang(r)
+	ctx, reader, lang := r.Context(), httpx.ActorOf(r), httpx.PickLang(r)
 	st, err := p.srv.pinnedStats(ctx, -1, asOf)
 	if err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/web/httpx"
 )
 
 // victimsView lists acts grouped by the person they were done to.
@@ -28,7 +29,7 @@ func (p *site) victims(w http.ResponseWriter, r *http.Request) error {
 	}
 	pg := victimsView{base: p.newBase(r, ""), Total: total}
 	pg.Title = pg.T.S("Victims")
-	res := p.newResolver(pg.T, actorOf(r))
+	res := p.newResolver(pg.T, httpx.ActorOf(r))
 	for _, rec := range recs {
 		a := rec.(*qantar.Act)
 		if n := len(pg.Groups); n == 0 || pg.Groups[n-1].Head.Href != recordHref(qantar.KindPerson, a.VictimID) {

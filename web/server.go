@@ -12,6 +12,8 @@ import (
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/law"
+	"github.com/qantar-project/qantar/web/auth"
+	"github.com/qantar-project/qantar/web/httpx"
 )
 
 // MaxBody is the largest request body accepted (413 beyond), except for an
@@ -58,6 +60,7 @@ type Server struct {
 	stats   statsCache
 	handler http.Handler
 
+	auth        *auth.Service
 	metrics     *metrics
 	metricsFrom []netip.Prefix
 }
@@ -81,6 +84,7 @@ func New(cfg Config) *Server {
 	if s.users == nil {
 		s.users, _ = s.store.(qantar.UserService)
 	}
+	s.auth = auth.New(s.users, cfg.Now, cfg.Logger, httpx.Transport{Origin: cfg.Origin, TrustProxy: cfg.TrustProxy})
 	s.metricsFrom = cfg.MetricsFrom
 	if s.metricsFrom == nil {
 		s.metricsFrom = DefaultMetricsFrom
@@ -95,16 +99,12 @@ func New(cfg Config) *Server {
 // Handler returns the server's root handler.
 func (s *Server) Handler() http.Handler { return s.handler }
 
-// handlerFunc is a handler that returns its error; errorHandler writes it.
-type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+// api adapts a handler whose errors are answered as JSON.
+func (s *Server) api(h httpx.HandlerFunc) http.Handler { return httpx.API(s.logger, h) }
 
-// api adapts a handlerFunc whose errors are answered as JSON.
-func (s *Server) api(h handlerFunc) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := h(w, r); err != nil {
-			s.writeAPIError(w, r, err)
-		}
-	})
+// writeAPIError answers err as JSON.
+func (s *Server) writeAPIError(w http.ResponseWriter, r *http.Request, err error) {
+	httpx.WriteAPIError(w, r, s.logger, err)
 }
 
 // secure sets the headers every response carries and bounds request bodies.
@@ -132,8 +132,6 @@ func bodyLimit(r *http.Request) int64 {
 	return MaxBody
 }
 
-type actorKey struct{}
-
 // authenticate puts the request's actor in its context: the token's when a
 // valid Bearer token is sent, the account's when a signed-in session cookie
 // is, else anonymous. A bad token is refused at once
@@ -153,18 +151,25 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				return
 			}
 			actor = a
-		} else if a, ok, err := s.apiSession(r); err != nil {
+		} else if a, ok, err := s.auth.APISession(r, apiUsers(s.tokens)); err != nil {
 			s.writeAPIError(w, r, err)
 			return
 		} else if ok {
 			actor = a // a signed-in session (cross-origin writes refused)
 		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), actorKey{}, actor)))
+		next.ServeHTTP(w, r.WithContext(httpx.WithActor(r.Context(), actor)))
 	})
 }
 
-// actorOf returns the request's actor.
-func actorOf(r *http.Request) qantar.Actor {
-	a, _ := r.Context().Value(actorKey{}).(qantar.Actor)
-	return a
+// apiUsers are the accounts whose sessions the API accepts: the token
+// service's, when it keeps accounts too.
+func apiUsers(tokens qantar.TokenService) qantar.UserService {
+	users, _ := tokens.(qantar.UserService)
+	return users
+}
+
+// NewAccount creates a user with an argon2id password hash and, for an
+// editor or admin, a TOTP secret (auth.NewAccount).
+func NewAccount(ctx context.Context, users qantar.UserService, name, role, password string) (*qantar.User, string, error) {
+	return auth.NewAccount(ctx, users, name, role, password)
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/law"
+	"github.com/qantar-project/qantar/web/httpx"
 )
 
 //go:embed templates/*.html static/*
@@ -34,8 +35,6 @@ type site struct {
 	assets   *assets
 	tr       map[string]tr
 	cop      *http.CrossOriginProtection
-	throttle *throttle
-	hashes   *hashGate
 	home     *homeCache
 	records  recordCache
 	rules    *law.Registry
@@ -48,7 +47,7 @@ type site struct {
 // newSite parses the templates and indexes the assets.
 func (s *Server) newSite() *site {
 	p := &site{srv: s, tr: newTranslators(newCatalog()), cop: http.NewCrossOriginProtection(),
-		throttle: newThrottle(s.cfg.Now), hashes: newHashGate(), home: &homeCache{}, rules: s.rules, kinds: qantar.Kinds}
+		home: &homeCache{}, rules: s.rules, kinds: qantar.Kinds}
 	p.users = s.users
 	var err error
 	if p.assets, err = loadAssets(siteFS); err != nil {
@@ -140,8 +139,8 @@ func (b base) IsAdmin() bool { return b.Actor.Role == qantar.RoleAdmin }
 
 // newBase fills the common part of a page.
 func (p *site) newBase(r *http.Request, title string) base {
-	lang := pickLang(r)
-	b := base{T: p.tr[lang], Actor: actorOf(r), Title: title, Path: r.URL.RequestURI()}
+	lang := httpx.PickLang(r)
+	b := base{T: p.tr[lang], Actor: httpx.ActorOf(r), Title: title, Path: r.URL.RequestURI()}
 	for _, l := range qantar.UILangs {
 		b.Langs = append(b.Langs, langLink{Code: l, Name: langName[l], Current: l == lang})
 	}
@@ -162,13 +161,13 @@ func (p *site) render(w http.ResponseWriter, r *http.Request, status int, name s
 	p.rendered.Store(name, true)
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
-	if actorOf(r).ID != "" {
+	if httpx.ActorOf(r).ID != "" {
 		// Pages for a signed-in reader may hold protected data: never cache.
 		h.Set("Cache-Control", "private, no-store")
 	} else {
 		h.Set("Cache-Control", "no-cache")
 	}
-	h.Set("Content-Language", pickLang(r))
+	h.Set("Content-Language", httpx.PickLang(r))
 	w.WriteHeader(status)
 	_, err := w.Write(buf.Bytes())
 	return err
@@ -185,9 +184,9 @@ type errorView struct {
 // page adapts a page handler: it signs in the session's reader, refuses
 // cross-origin state-changing requests, and renders errors as a page through
 // the same error-code→status table as the API.
-func (p *site) page(h handlerFunc) http.Handler {
+func (p *site) page(h httpx.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r = p.withSession(w, r)
+		r = p.srv.auth.WithSession(r)
 		if err := p.cop.Check(r); err != nil {
 			p.renderError(w, r, qantar.Errorf(qantar.EFORBIDDEN, "cross-origin request refused"))
 			return
@@ -199,15 +198,15 @@ func (p *site) page(h handlerFunc) http.Handler {
 }
 
 func (p *site) renderError(w http.ResponseWriter, r *http.Request, err error) {
-	err = bodyError(err)
+	err = httpx.BodyError(err)
 	code := qantar.ErrorCode(err)
 	if code == qantar.EINTERNAL {
 		p.srv.logger.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
-	status := statusOf[code]
+	status := httpx.Status(code)
 	pg := errorView{base: p.newBase(r, ""), Status: status, Code: code, Message: qantar.ErrorMessage(err)}
 	pg.Title = pg.T.S(http.StatusText(status))
-	if p.srv.storageError(w, r, err, code) {
+	if httpx.StorageError(w, r, p.srv.logger, err, code) {
 		pg.Message = pg.T.S(pg.Message) // the storage codes' messages are in the catalogue
 	}
 	if code == qantar.EUNAUTHORIZED && r.Method == http.MethodGet {
@@ -223,15 +222,6 @@ func (p *site) renderError(w http.ResponseWriter, r *http.Request, err error) {
 // recordHref is the page of a record.
 func recordHref(kind qantar.Kind, id int64) string {
 	return "/" + string(kind) + "/" + strconv.FormatInt(id, 10)
-}
-
-// pathID parses the {id} path value.
-func pathID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, &qantar.Error{Code: qantar.ENOTFOUND, Field: "id", Message: "a record id is a positive integer"}
-	}
-	return id, nil
 }
 
 // get returns a record as the reader may see it.
@@ -264,12 +254,12 @@ func (p *site) visibleAll(ctx context.Context, reader qantar.Actor, recs []qanta
 // setLang remembers the reader's language and goes back where they were.
 func (p *site) setLang(w http.ResponseWriter, r *http.Request) error {
 	lang := r.PostFormValue("lang")
-	if !isUILang(lang) {
+	if !httpx.IsUILang(lang) {
 		return qantar.FieldErrorf("lang", "%q is not one of kk, ru, en", lang)
 	}
-	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
+	http.SetCookie(w, &http.Cookie{Name: httpx.LangCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
 		HttpOnly: true, Secure: p.srv.secureRequest(r), SameSite: http.SameSiteLaxMode})
-	next := localPath(r.PostFormValue("next"))
+	next := httpx.LocalPath(r.PostFormValue("next"))
 	// A ?lang= left in the address would override the new choice.
 	if u, err := url.Parse(next); err == nil {
 		q := u.Query()

@@ -5,6 +5,9 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/qantar-project/qantar/web/auth"
+	"github.com/qantar-project/qantar/web/httpx"
 )
 
 // CheckOrigin checks a site's origin as `qantar serve --origin` takes it:
@@ -18,15 +21,10 @@ func CheckOrigin(origin string) error {
 	return nil
 }
 
-// secureRequest reports whether the reader's connection is HTTPS, so that
-// the cookies of the answer are Secure: served over TLS, a site whose
-// origin is https, or a trusted proxy's X-Forwarded-Proto: https.
+// secureRequest reports whether the reader's connection is HTTPS
+// (httpx.Transport.Secure).
 func (s *Server) secureRequest(r *http.Request) bool {
-	if r.TLS != nil || strings.HasPrefix(strings.ToLower(s.cfg.Origin), "https://") {
-		return true
-	}
-	proto, _, _ := strings.Cut(r.Header.Get("X-Forwarded-Proto"), ",")
-	return s.cfg.TrustProxy && strings.EqualFold(strings.TrimSpace(proto), "https")
+	return httpx.Transport{Origin: s.cfg.Origin, TrustProxy: s.cfg.TrustProxy}.Secure(r)
 }
 
 // noStore makes every answer to a request that carries credentials (a
@@ -35,16 +33,11 @@ func (s *Server) secureRequest(r *http.Request) bool {
 // reader may see.
 func noStore(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("Authorization") != "" || hasSessionCookie(r) {
+		if r.Header.Get("Authorization") != "" || auth.HasSessionCookie(r) {
 			w = &noStoreWriter{ResponseWriter: w}
 		}
 		next.ServeHTTP(w, r)
 	})
-}
-
-func hasSessionCookie(r *http.Request) bool {
-	c, err := r.Cookie(sessionCookie)
-	return err == nil && c.Value != ""
 }
 
 // noStoreWriter sets Cache-Control: no-store as the answer's header is

@@ -1,4 +1,4 @@
-package web
+package httpx
 
 import (
 	"net/url"
@@ -31,8 +31,8 @@ func TestNext(t *testing.T) {
 		{"/\x00", "/"},
 		{"/%zz", "/"},
 	} {
-		if got := localPath(tc.in); got != tc.want {
-			t.Errorf("localPath(%q) = %q, want %q", tc.in, got, tc.want)
+		if got := LocalPath(tc.in); got != tc.want {
+			t.Errorf("LocalPath(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }
@@ -45,14 +45,14 @@ func FuzzNext(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		p := localPath(s)
+		p := LocalPath(s)
 		browser := strings.NewReplacer("\t", "", "\r", "", "\n", "", "\\", "/").Replace(p)
 		un, _ := url.PathUnescape(browser)
 		if !strings.HasPrefix(browser, "/") || strings.HasPrefix(browser, "//") || strings.HasPrefix(un, "//") {
-			t.Fatalf("localPath(%q) = %q leaves the site", s, p)
+			t.Fatalf("LocalPath(%q) = %q leaves the site", s, p)
 		}
 		if u, err := url.Parse(p); err != nil || u.Host != "" || u.Scheme != "" {
-			t.Fatalf("localPath(%q) = %q: parses to %v, %v", s, p, u, err)
+			t.Fatalf("LocalPath(%q) = %q: parses to %v, %v", s, p, u, err)
 		}
 	})
 }

@@ -1,17 +1,17 @@
-package web
+package httpx
 
 import (
 	"net/url"
 	"strings"
 )
 
-// localPath returns p if it is a path on this site as a browser will read
+// LocalPath returns p if it is a path on this site as a browser will read
 // it, else "/": the one check of a place to send a reader back to (after
 // signing in, after switching language). A browser drops TAB, CR and LF
 // anywhere in a URL and reads a backslash as a slash, so "/\t/evil.example"
 // and "/\\evil.example" lead to another site; such characters are refused
 // raw or percent-encoded, as is anything with a scheme or a host.
-func localPath(p string) string {
+func LocalPath(p string) string {
 	if len(p) > 2048 {
 		return "/"
 	}

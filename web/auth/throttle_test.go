@@ -1,4 +1,4 @@
-package web
+package auth
 
 import (
 	"context"
@@ -89,8 +89,8 @@ func TestHashGate(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	if _, err := g.check(ctx, dummyHash, "x"); err != errBusy {
-		t.Fatalf("check with no free turn: %v, want errBusy", err)
+	if _, err := g.check(ctx, dummyHash, "x"); err != ErrBusy {
+		t.Fatalf("check with no free turn: %v, want ErrBusy", err)
 	}
 	<-g.slots
 	if ok, err := g.check(context.Background(), dummyHash, "no account has this password"); !ok || err != nil {

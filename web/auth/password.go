@@ -1,4 +1,4 @@
-package web
+package auth
 
 import (
 	"context"
@@ -90,8 +90,8 @@ const (
 	hashWait  = 5 * time.Second
 )
 
-// errBusy is a sign-in that found no turn to hash its password.
-var errBusy = errors.New("too many sign-ins at once")
+// ErrBusy is a sign-in that found no turn to hash its password.
+var ErrBusy = errors.New("too many sign-ins at once")
 
 // hashGate lets a few password checks run at once.
 type hashGate struct {
@@ -104,21 +104,21 @@ func newHashGate() *hashGate {
 	return &hashGate{slots: make(chan struct{}, min(max(runtime.GOMAXPROCS(0), 1), 4))}
 }
 
-// check is CheckPassword once a turn is free; errBusy when too many wait
+// check is CheckPassword once a turn is free; ErrBusy when too many wait
 // or none came in time.
 func (g *hashGate) check(ctx context.Context, phc, password string) (bool, error) {
 	defer g.inside.Add(-1)
 	if g.inside.Add(1) > hashQueue {
-		return false, errBusy
+		return false, ErrBusy
 	}
 	timer := time.NewTimer(hashWait)
 	defer timer.Stop()
 	select {
 	case g.slots <- struct{}{}:
 	case <-timer.C:
-		return false, errBusy
+		return false, ErrBusy
 	case <-ctx.Done():
-		return false, errBusy
+		return false, ErrBusy
 	}
 	defer func() { <-g.slots }()
 	return CheckPassword(phc, password), nil

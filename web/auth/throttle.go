@@ -1,4 +1,4 @@
-package web
+package auth
 
 import (
 	"container/list"
@@ -44,8 +44,8 @@ func newThrottle(now func() time.Time) *throttle {
 	return &throttle{now: now, max: throttleMaxEntries, keys: map[string]*list.Element{}, order: list.New()}
 }
 
-// attempt is one reserved sign-in.
-type attempt struct {
+// Attempt is one reserved sign-in.
+type Attempt struct {
 	t             *throttle
 	account, addr string
 	at            time.Time
@@ -54,11 +54,11 @@ type attempt struct {
 // Reserve counts a sign-in attempt against the account and the address, or
 // reports that one of them has used up its attempts and how long until the
 // oldest leaves the window.
-func (t *throttle) Reserve(account, addr string) (*attempt, time.Duration) {
+func (t *throttle) Reserve(account, addr string) (*Attempt, time.Duration) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	now := t.now()
-	a := &attempt{t: t, account: "a:" + account, addr: "i:" + addr, at: now}
+	a := &Attempt{t: t, account: "a:" + account, addr: "i:" + addr, at: now}
 	for _, k := range []struct {
 		key   string
 		limit int
@@ -74,7 +74,7 @@ func (t *throttle) Reserve(account, addr string) (*attempt, time.Duration) {
 
 // Succeed forgets the account's failures and the attempt's count against
 // its address.
-func (a *attempt) Succeed() {
+func (a *Attempt) Succeed() {
 	a.t.mu.Lock()
 	defer a.t.mu.Unlock()
 	a.t.remove(a.account)
@@ -83,7 +83,7 @@ func (a *attempt) Succeed() {
 
 // Cancel takes back an attempt that was never judged (the server was busy
 // or failed).
-func (a *attempt) Cancel() {
+func (a *Attempt) Cancel() {
 	a.t.mu.Lock()
 	defer a.t.mu.Unlock()
 	a.t.forget(a.account, a.at)
