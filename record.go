@@ -196,16 +196,16 @@ func DecodeBytes(k Kind, b []byte) (Record, error) {
 		err = jsonError(err)
 		if ErrorField(err) == "" {
 			if f := locateError(k, b); f != "" {
-				err = &Error{Code: EINVALID, Field: f, Message: ErrorMessage(err)}
+				err = WithField(err, f)
 			}
 		}
 		return nil, err
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return nil, &Error{Code: EINVALID, Field: "body", Message: "body holds more than one JSON value"}
+		return nil, FieldErrorf("body", "body holds more than one JSON value")
 	}
 	if !utf8.Valid(b) {
-		return nil, &Error{Code: EINVALID, Field: "body", Message: "body is not valid UTF-8"}
+		return nil, FieldErrorf("body", "body is not valid UTF-8")
 	}
 	return rec, nil
 }

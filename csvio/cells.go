@@ -14,15 +14,6 @@ import (
 	"github.com/qantar-project/qantar"
 )
 
-// cellError is a problem with one cell; its message quotes the value.
-type cellError struct{ msg string }
-
-func (e *cellError) Error() string { return e.msg }
-
-func cellErrorf(format string, args ...any) *cellError {
-	return &cellError{fmt.Sprintf(format, args...)}
-}
-
 // formulaStart lists the characters that make a spreadsheet treat a cell
 // as a formula (OWASP's "CSV injection" list).
 const formulaStart = "=+-@\t\r"
@@ -128,9 +119,8 @@ func parseCellDate(v string, xlsx bool) (string, error) {
 	}
 	d, err := qantar.ParseDate(est + iso)
 	if err != nil {
-		msg := err.Error()
-		if _, reason, ok := strings.Cut(msg, ": "); ok && strings.Contains(reason, "has no day") {
-			return "", cellErrorf("%q is not a date: %s", v, reason)
+		if f, a := qantarKey(err); len(a) == 3 && strings.HasSuffix(f, "has no day %d") {
+			return "", cellErrorf(f, v, a[1], a[2]) // the cell as written, not as read
 		}
 		return "", cellErrorf("%q is not a date (write YYYY-MM-DD, DD.MM.YYYY, MM.YYYY or YYYY)", v)
 	}
@@ -222,7 +212,7 @@ func parseCellVocab(v, vocab string) (string, error) {
 	if code, ok := vocabIndex[vocab][normValue(v)]; ok {
 		return code, nil
 	}
-	return "", cellErrorf("%q is not a known %s (one of %s)", v, strings.ReplaceAll(vocab, "_", " "),
+	return "", cellErrorf("%q is not a known %s (one of %s)", v, qantar.Word(strings.ReplaceAll(vocab, "_", " ")),
 		strings.Join(qantar.VocabCodes(vocab), ", "))
 }
 

@@ -77,7 +77,7 @@ func (im *importer) bindColumns(t *table, head Row) {
 				c, ok = idx[normHeader(to)]
 			}
 			if !ok {
-				im.fileProblem(t, head.Line, fmt.Sprintf("the mapping maps column %q to %q, which is not a column of %s", h, to, t.kind))
+				im.fileProblemf(t, head.Line, "the mapping maps column %q to %q, which is not a column of %s", h, to, qantar.Word(t.kind))
 				continue
 			}
 		} else if c, ok = idx[normHeader(h)]; !ok {
@@ -91,11 +91,11 @@ func (im *importer) bindColumns(t *table, head Row) {
 				t.cols = append(t.cols, boundCol{idx: i, header: fmt.Sprintf("#%d", i+1), col: Column{Type: -1}})
 				continue
 			}
-			im.fileProblem(t, head.Line, fmt.Sprintf("column %q is not a column of %s; map it to one with a mapping file (--map), or to \"-\" to leave it out", h, t.kind))
+			im.fileProblemf(t, head.Line, "column %q is not a column of %s; map it to one with a mapping file (--map), or to \"-\" to leave it out", h, qantar.Word(t.kind))
 			continue
 		}
 		if prev, dup := seen[c.Name]; dup {
-			im.fileProblem(t, head.Line, fmt.Sprintf("columns %q and %q both mean %s", prev, h, c.Name))
+			im.fileProblemf(t, head.Line, "columns %q and %q both mean %s", prev, h, c.Name)
 			continue
 		}
 		seen[c.Name] = h
@@ -148,7 +148,7 @@ func (im *importer) convert(t *table, in Row) {
 		}
 		raw := in.Cells[bc.idx]
 		if len(raw) > MaxCellBytes {
-			im.rowProblem(r, bc.header, "", fmt.Sprintf("the cell is longer than %d KiB", MaxCellBytes>>10))
+			im.rowProblemf(r, bc.header, "", "the cell is longer than %d KiB", MaxCellBytes>>10)
 			continue
 		}
 		v := Unneutralize(raw)
@@ -231,7 +231,7 @@ func (im *importer) convert(t *table, in Row) {
 			nameCols = append(nameCols, bc.header)
 		}
 		if err != nil {
-			im.rowProblem(r, bc.header, v, err.Error())
+			im.rowProblemErr(r, bc.header, v, err)
 		}
 	}
 	for f, m := range texts {
@@ -261,7 +261,7 @@ func (im *importer) convert(t *table, in Row) {
 	}
 	b, err := json.Marshal(obj)
 	if err != nil {
-		im.rowProblem(r, "", "", "cannot encode the row: "+err.Error())
+		im.rowProblemf(r, "", "", "cannot encode the row: %s", err)
 		return
 	}
 	if t.hashes != nil && r.key == "" {
@@ -269,7 +269,7 @@ func (im *importer) convert(t *table, in Row) {
 		var h [16]byte
 		copy(h[:], sum[:])
 		if prev, dup := t.hashes[h]; dup {
-			im.rowProblem(r, "", "", fmt.Sprintf("repeats line %d; give each row an external key if both are meant", prev))
+			im.rowProblemf(r, "", "", "repeats line %d; give each row an external key if both are meant", prev)
 			return
 		}
 		t.hashes[h] = r.line
@@ -288,7 +288,8 @@ type decodeJob struct {
 	nameCols []string
 	pos      int // where in the report its problem goes
 	rec      qantar.Record
-	col, msg string // the problem, if any
+	col      string // the problem's column, and its words
+	msg      words
 	// A JSON row (runJSON): hashed asks for the sum of its content, to
 	// find a repeated record once the rows are back in order.
 	json, hashed bool
@@ -312,7 +313,7 @@ func (j *decodeJob) run() {
 		if field == "" {
 			j.col = findBadList(t, j.obj)
 		}
-		j.msg = fieldMessage(err, field)
+		j.msg = fieldWords(err, field, ".[")
 		return
 	}
 	j.rec = rec
@@ -365,7 +366,7 @@ func (im *importer) finishDecodes() {
 		r := j.r
 		if j.rec != nil && j.hashed {
 			if prev, dup := r.t.hashes[j.sum]; dup {
-				j.rec, j.col, j.msg = nil, "", fmt.Sprintf("repeats the record on line %d; give each an external_key if both are meant", prev)
+				j.rec, j.col, j.msg = nil, "", wordsf("repeats the record on line %d; give each an external_key if both are meant", prev)
 			} else {
 				r.t.hashes[j.sum] = r.line
 			}
@@ -377,7 +378,7 @@ func (im *importer) finishDecodes() {
 		out = append(out, old[next:j.pos]...)
 		next = j.pos
 		im.rep.Problems = nil
-		im.rowProblem(r, j.col, "", j.msg)
+		im.rowWords(r, j.col, "", j.msg)
 		out = append(out, im.rep.Problems...)
 	}
 	im.rep.Problems = append(out, old[next:]...)
@@ -413,7 +414,7 @@ func dedupeNames(names []any, cols []string) ([]any, []string) {
 func (im *importer) resolveKey(r *row, kr keyRef, obj map[string]any) {
 	c := kr.bc.col
 	if _, both := obj[c.Field]; both {
-		im.rowProblem(r, kr.bc.header, kr.key, fmt.Sprintf("give %s or %s, not both", c.Field, c.Name))
+		im.rowProblemf(r, kr.bc.header, kr.key, "give %s or %s, not both", c.Field, c.Name)
 		return
 	}
 	kind := c.Ref
@@ -421,14 +422,14 @@ func (im *importer) resolveKey(r *row, kr keyRef, obj map[string]any) {
 		rk, _ := obj["record_kind"].(string)
 		k, err := qantar.ParseKind(rk)
 		if err != nil {
-			im.rowProblem(r, kr.bc.header, kr.key, "record_kind must name the kind of record the key belongs to")
+			im.rowProblemf(r, kr.bc.header, kr.key, "record_kind must name the kind of record the key belongs to")
 			return
 		}
 		kind = k
 	}
 	if target, ok := im.keys[kindKey{kind, kr.key}]; ok {
 		if target.bad {
-			im.rowProblem(r, kr.bc.header, kr.key, fmt.Sprintf("refers to line %d, which has problems", target.line))
+			im.rowProblemf(r, kr.bc.header, kr.key, "refers to line %d, which has problems", target.line)
 			return
 		}
 		r.setLocal(c.Field, target)
@@ -443,13 +444,13 @@ func (im *importer) resolveKey(r *row, kr keyRef, obj map[string]any) {
 			id = rec.GetMeta().ID
 		case qantar.ErrorCode(err) == qantar.ENOTFOUND:
 		default:
-			im.rowProblem(r, kr.bc.header, kr.key, "cannot look the key up: "+qantar.ErrorMessage(err))
+			im.rowProblemf(r, kr.bc.header, kr.key, "cannot look the key up: %s", errWords(err))
 			return
 		}
 		im.storeKey[kindKey{kind, kr.key}] = id
 	}
 	if id == 0 {
-		im.rowProblem(r, kr.bc.header, kr.key, fmt.Sprintf("no %s has external key %q, in the database or on an earlier line", kind.Singular(), kr.key))
+		im.rowProblemf(r, kr.bc.header, kr.key, "no %s has external key %q, in the database or on an earlier line", qantar.Word(kind.Singular()), kr.key)
 		return
 	}
 	obj[c.Field] = id
@@ -471,7 +472,7 @@ func (im *importer) checkIDRefs(ctx context.Context) error {
 				if t.hasID {
 					if target, ok := im.ids[kindID{p.Kind, *p.P}]; ok {
 						if target.bad {
-							im.rowProblem(r, t.columnFor(p.Field, nil), "", fmt.Sprintf("refers to %s %d on line %d, which has problems", p.Kind.Singular(), *p.P, target.line))
+							im.rowProblemf(r, t.columnFor(p.Field, nil), "", "refers to %s %d on line %d, which has problems", qantar.Word(p.Kind.Singular()), *p.P, target.line)
 						}
 						r.setLocal(p.Field, target)
 						continue
@@ -490,7 +491,7 @@ func (im *importer) checkIDRefs(ctx context.Context) error {
 					im.storeID[kindID{p.Kind, *p.P}] = ok
 				}
 				if !ok {
-					im.rowProblem(r, t.columnFor(p.Field, nil), "", fmt.Sprintf("%s %d does not exist", p.Kind.Singular(), *p.P))
+					im.rowProblemf(r, t.columnFor(p.Field, nil), "", "%s %d does not exist", qantar.Word(p.Kind.Singular()), *p.P)
 				}
 			}
 		}
@@ -532,16 +533,6 @@ func (t *table) columnFor(field string, nameCols []string) string {
 		}
 	}
 	return top
-}
-
-// fieldMessage is the error's message, with the inner part of the field
-// when the column alone does not say it ("names[1].lang").
-func fieldMessage(err error, field string) string {
-	msg := qantar.ErrorMessage(err)
-	if strings.ContainsAny(field, ".[") {
-		return field + ": " + msg
-	}
-	return msg
 }
 
 // findBadList finds, for a decode error that names no field (a bad date

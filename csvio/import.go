@@ -9,7 +9,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/qantar-project/qantar"
 )
@@ -174,44 +173,55 @@ type importer struct {
 	origin string
 }
 
-func (im *importer) problem(t *table, line int, column, value, msg string) {
+func (im *importer) problem(t *table, line int, column, value string, w words) {
 	name := ""
 	if t != nil {
 		name = t.rep.Name
 	}
-	im.rep.Problems = append(im.rep.Problems, Problem{File: name, Line: line, Column: column, Value: value, Message: msg})
+	im.rep.Problems = append(im.rep.Problems, Problem{File: name, Line: line, Column: column, Value: value,
+		Message: w.String(), Format: w.format, Args: w.args})
 }
 
 // fileProblemf and rowProblemf report a problem whose words are a key of
-// the catalogue (see Problem.Format).
+// the catalogue (see Problem.Format); fileProblemErr and rowProblemErr one
+// that an error says.
 func (im *importer) fileProblemf(t *table, line int, format string, args ...any) {
-	im.fileProblem(t, line, fmt.Sprintf(format, args...))
-	im.keyed(format, args)
+	im.fileWords(t, line, wordsf(format, args...))
 }
 
 func (im *importer) rowProblemf(r *row, column, value, format string, args ...any) {
-	im.rowProblem(r, column, value, fmt.Sprintf(format, args...))
-	im.keyed(format, args)
+	im.rowWords(r, column, value, wordsf(format, args...))
 }
 
-// keyed gives the problem just reported its catalogue key.
-func (im *importer) keyed(format string, args []any) {
-	p := &im.rep.Problems[len(im.rep.Problems)-1]
-	p.Format, p.Args = format, args
+func (im *importer) fileProblemErr(t *table, line int, err error) {
+	im.fileWords(t, line, errWords(err))
 }
 
+func (im *importer) rowProblemErr(r *row, column, value string, err error) {
+	im.rowWords(r, column, value, errWords(err))
+}
+
+// fileProblem and rowProblem report a problem in words no catalogue holds.
 func (im *importer) fileProblem(t *table, line int, msg string) {
-	im.fileProblems++
-	im.problem(t, line, "", "", msg)
+	im.fileWords(t, line, wordsf("%s", msg))
 }
 
 func (im *importer) rowProblem(r *row, column, value, msg string) {
+	im.rowWords(r, column, value, wordsf("%s", msg))
+}
+
+func (im *importer) fileWords(t *table, line int, w words) {
+	im.fileProblems++
+	im.problem(t, line, "", "", w)
+}
+
+func (im *importer) rowWords(r *row, column, value string, w words) {
 	if !r.bad {
 		r.bad = true
 		im.badRows++
 	}
 	r.problems++
-	im.problem(r.t, r.line, column, value, msg)
+	im.problem(r.t, r.line, column, value, w)
 }
 
 // read reads and converts every row of one input.
@@ -222,9 +232,9 @@ func (im *importer) read(ctx context.Context, in Input) error {
 	if _, ok := kindSpecs[in.Kind]; !ok {
 		_, err := qantar.ParseKind(string(in.Kind))
 		if err == nil {
-			err = fmt.Errorf("%s cannot be imported", in.Kind)
+			err = cellErrorf("%s cannot be imported", qantar.Word(string(in.Kind)))
 		}
-		im.fileProblem(t, 0, qantar.ErrorMessage(err))
+		im.fileProblemErr(t, 0, err)
 		return nil
 	}
 	r, isJSON := isJSONInput(in.R, in.Name, im.o.Read.Format)
@@ -245,7 +255,7 @@ func (im *importer) read(ctx context.Context, in Input) error {
 	t.xlsx = tab.Format == FormatXLSX
 	head, err := tab.Next()
 	if errors.Is(err, io.EOF) {
-		im.fileProblem(t, 0, "the file is empty: the first line must name the columns")
+		im.fileProblemf(t, 0, "the file is empty: the first line must name the columns")
 		return nil
 	} else if err != nil {
 		return im.readError(t, err)
@@ -273,7 +283,7 @@ func (im *importer) readOptions(t *table) (ReadOptions, bool) {
 	if ro.Delimiter == 0 && m.Delimiter != "" {
 		d, err := ParseDelimiter(m.Delimiter)
 		if err != nil {
-			im.fileProblem(t, 0, err.Error())
+			im.fileProblemErr(t, 0, err)
 			return ro, false
 		}
 		ro.Delimiter = d
@@ -313,7 +323,7 @@ func readRows[R any](ctx context.Context, im *importer, t *table, in Input, next
 func (im *importer) readError(t *table, err error) error {
 	var fe *FileError
 	if errors.As(err, &fe) {
-		im.fileProblem(t, fe.Line, fe.Msg)
+		im.fileWords(t, fe.Line, errWords(fe))
 		return nil
 	}
 	return err
@@ -370,11 +380,11 @@ func (im *importer) write(ctx context.Context, w qantar.Writer) (int, error) {
 		}
 		refused++
 		field := qantar.ErrorField(err)
-		msg := storeMessage(err, field)
+		msg := fieldWords(err, field, "[")
 		if r.t.json {
-			msg = qantar.ErrorMessage(err) // the column is the whole field
+			msg = errWords(err) // the column is the whole field
 		}
-		im.rowProblem(r, r.t.columnFor(field, nil), "", msg)
+		im.rowWords(r, r.t.columnFor(field, nil), "", msg)
 		return nil
 	}
 	var batch []*row
@@ -509,16 +519,6 @@ const (
 	writeBatch  = 2048
 	lookupBatch = 512
 )
-
-// storeMessage words a store error for a row, without repeating the field
-// that the column already names.
-func storeMessage(err error, field string) string {
-	msg := qantar.ErrorMessage(err)
-	if field != "" && strings.Contains(field, "[") {
-		return field + ": " + msg
-	}
-	return msg
-}
 
 // writeRow sets the row's references to rows already written, then updates
 // the record its key names (in current), or leaves it unchanged, or reports

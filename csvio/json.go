@@ -84,7 +84,7 @@ func openJSON(r io.Reader, o ReadOptions) (*jsonTable, error) {
 	switch strings.ToLower(strings.ReplaceAll(o.Encoding, "_", "-")) {
 	case "", "utf-8", "utf8", "utf-8-bom", "utf8-bom":
 	default:
-		return nil, &FileError{Msg: fmt.Sprintf("a JSON file is read as UTF-8; encoding %q does not apply to it", o.Encoding)}
+		return nil, fileErrorf(0, "a JSON file is read as UTF-8; encoding %q does not apply to it", o.Encoding)
 	}
 	counter := &countingReader{r: io.LimitReader(r, o.MaxBytes+1), max: o.MaxBytes}
 	br := bufio.NewReaderSize(counter, 64<<10)
@@ -95,7 +95,7 @@ func openJSON(r io.Reader, o ReadOptions) (*jsonTable, error) {
 		enc = EncUTF8BOM
 		br.Discard(3)
 	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
-		return nil, &FileError{Msg: "the file is in UTF-16; a JSON file must be in UTF-8: save it as UTF-8 and import it again"}
+		return nil, fileErrorf(0, "the file is in UTF-16; a JSON file must be in UTF-8: save it as UTF-8 and import it again")
 	}
 	src := &jsonSource{r: br, max: MaxRecordBytes, line: 1}
 	return &jsonTable{Encoding: enc, dec: json.NewDecoder(src), src: src, counter: counter}, nil
@@ -117,7 +117,7 @@ func (t *jsonTable) Next() (jsonElem, error) {
 		tok, err := t.dec.Token()
 		if errors.Is(err, io.EOF) {
 			t.done = true
-			return jsonElem{}, &FileError{Msg: "the file is empty: a JSON array of records, [{…}, {…}], is expected"}
+			return jsonElem{}, fileErrorf(0, "the file is empty: a JSON array of records, [{…}, {…}], is expected")
 		} else if err != nil {
 			return jsonElem{}, t.fail(err)
 		}
@@ -179,9 +179,9 @@ func (t *jsonTable) fail(err error) error {
 		return &FileError{Msg: strings.TrimPrefix(err.Error(), errTooLarge.Error()+": ")}
 	case errors.Is(err, errRecordTooLarge):
 		if lead == len(pending) {
-			return &FileError{Line: t.src.lineAt(pos), Msg: fmt.Sprintf("more than %d MiB of space without a record", MaxRecordBytes>>20)}
+			return fileErrorf(t.src.lineAt(pos), "more than %d MiB of space without a record", MaxRecordBytes>>20)
 		}
-		return &FileError{Line: startLine(), Msg: fmt.Sprintf("the record that begins on this line is longer than %d MiB; is this an export of records?", MaxRecordBytes>>20)}
+		return fileErrorf(startLine(), "the record that begins on this line is longer than %d MiB; is this an export of records?", MaxRecordBytes>>20)
 	case errors.As(err, &se):
 		// The decoder's offsets count only some of what it read; find the
 		// byte at fault by decoding what it holds again from where it
@@ -196,7 +196,7 @@ func (t *jsonTable) fail(err error) error {
 		}
 		return &FileError{Line: t.src.lineAt(at), Msg: "malformed JSON: " + jsonSyntaxMessage(se)}
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return &FileError{Line: startLine(), Msg: "the file ends inside the record that begins on this line"}
+		return fileErrorf(startLine(), "the file ends inside the record that begins on this line")
 	case errors.Is(err, io.EOF):
 		return &FileError{Line: t.src.lineAt(max(t.src.n-1, 0)), Msg: "the file ends before the array of records is closed with ]"}
 	}
@@ -282,7 +282,7 @@ func (im *importer) readJSON(ctx context.Context, t *table, in Input, r io.Reade
 	t.hashes = map[[16]byte]int{}
 	t.rep.Format = FormatJSON
 	if im.o.Mapping != nil {
-		im.fileProblem(t, 0, "a mapping names the columns of a table; a JSON file names its fields as the API does, so it takes no mapping")
+		im.fileProblemf(t, 0, "a mapping names the columns of a table; a JSON file names its fields as the API does, so it takes no mapping")
 		return nil
 	}
 	jt, err := openJSON(r, im.o.Read)
@@ -313,7 +313,7 @@ func (im *importer) convertJSON(t *table, e jsonElem) {
 	}
 	members, what := splitJSONObject(e.Raw)
 	if what != "" {
-		im.rowProblem(r, "", "", fmt.Sprintf("the element is %s, not a record: each element of the array must be a JSON object, {…}", what))
+		im.rowProblemf(r, "", "", "the element is %s, not a record: each element of the array must be a JSON object, {…}", qantar.Word(what))
 		return
 	}
 	b := make([]byte, 0, len(e.Raw))
@@ -344,9 +344,9 @@ func (im *importer) convertJSON(t *table, e jsonElem) {
 			if !twice {
 				twice = true
 				if prev == m.name {
-					im.rowProblem(r, m.name, "", "the field is given twice")
+					im.rowProblemf(r, m.name, "", "the field is given twice")
 				} else {
-					im.rowProblem(r, m.name, "", fmt.Sprintf("the field is given twice (also as %q)", prev))
+					im.rowProblemf(r, m.name, "", "the field is given twice (also as %q)", prev)
 				}
 			}
 			continue
@@ -356,19 +356,19 @@ func (im *importer) convertJSON(t *table, e jsonElem) {
 			continue // the store sets them
 		}
 		if m.long {
-			im.rowProblem(r, m.name, "", fmt.Sprintf("holds a string longer than %d KiB", MaxCellBytes>>10))
+			im.rowProblemf(r, m.name, "", "holds a string longer than %d KiB", MaxCellBytes>>10)
 			continue
 		}
 		switch folded {
 		case "id":
 			id, err := jsonID(m.value)
 			if err != nil {
-				im.rowProblem(r, m.name, "", err.Error())
+				im.rowProblemErr(r, m.name, "", err)
 			} else if id > 0 {
 				r.srcID = id
 				t.hasID = true
 				if prev, dup := im.ids[kindID{t.kind, id}]; dup {
-					im.rowProblem(r, m.name, "", fmt.Sprintf("id %d is already on line %d", id, prev.line))
+					im.rowProblemf(r, m.name, "", "id %d is already on line %d", id, prev.line)
 				} else {
 					im.ids[kindID{t.kind, id}] = r
 				}
@@ -377,14 +377,14 @@ func (im *importer) convertJSON(t *table, e jsonElem) {
 		case "external_key":
 			var key *string
 			if err := json.Unmarshal(m.value, &key); err != nil {
-				im.rowProblem(r, m.name, "", "must be a string, not "+jsonKind(m.value))
+				im.rowProblemf(r, m.name, "", "must be a string, not %s", qantar.Word(jsonKind(m.value)))
 				continue
 			}
 			if key == nil || *key == "" {
 				continue
 			}
 			if prev, dup := im.keys[kindKey{t.kind, *key}]; dup {
-				im.rowProblem(r, m.name, "", fmt.Sprintf("external key %q is already on line %d", clip(*key, 80), prev.line))
+				im.rowProblemf(r, m.name, "", "external key %q is already on line %d", clip(*key, 80), prev.line)
 				continue
 			}
 			r.key = *key
@@ -443,7 +443,7 @@ func jsonID(v []byte) (int64, error) {
 	}
 	id, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || id < 0 {
-		return 0, fmt.Errorf("%s is not a record id (a positive whole number)", clip(s, 40))
+		return 0, cellErrorf("%s is not a record id (a positive whole number)", clip(s, 40))
 	}
 	return id, nil
 }
@@ -591,7 +591,7 @@ func skipJSONValue(b []byte, i int) (int, bool) {
 func (j *decodeJob) runJSON() {
 	t := j.r.t
 	if !utf8.Valid(j.b) {
-		j.msg = "the record is not valid UTF-8"
+		j.msg = wordsf("the record is not valid UTF-8")
 		return
 	}
 	rec, err := qantar.DecodeBytes(t.kind, j.b)
@@ -603,13 +603,13 @@ func (j *decodeJob) runJSON() {
 		if f := qantar.ErrorField(err); f != "body" {
 			j.col = f
 		}
-		j.msg = qantar.ErrorMessage(err)
+		j.msg = errWords(err)
 		return
 	}
 	if j.hashed {
 		c, err := qantar.Canonical(rec)
 		if err != nil {
-			j.msg = "cannot encode the record: " + err.Error()
+			j.msg = wordsf("cannot encode the record: %s", err)
 			return
 		}
 		j.sum = hash16(c)

@@ -48,13 +48,13 @@ func ParseMapping(r io.Reader) (*Mapping, error) {
 		return nil, fmt.Errorf("read mapping: %w", err)
 	}
 	if len(b) > MaxMappingBytes {
-		return nil, &FileError{Msg: "the mapping file is larger than 1 MiB"}
+		return nil, fileErrorf(0, "the mapping file is larger than 1 MiB")
 	}
 	b = bytes.TrimPrefix(b, []byte{0xEF, 0xBB, 0xBF})
 	var raw map[string]any
 	if t := bytes.TrimSpace(b); len(t) > 0 && t[0] == '{' {
 		if err := json.Unmarshal(t, &raw); err != nil {
-			return nil, &FileError{Msg: "mapping: " + err.Error()}
+			return nil, fileErrorf(0, "mapping: %v", err)
 		}
 	} else if raw, err = parseYAMLMap(b); err != nil {
 		return nil, err
@@ -68,26 +68,26 @@ func ParseMapping(r io.Reader) (*Mapping, error) {
 		case "columns", "values":
 			obj, ok := v.(map[string]any)
 			if !ok {
-				return nil, &FileError{Msg: fmt.Sprintf("mapping: %q must be a map", k)}
+				return nil, fileErrorf(0, "mapping: %q must be a map", k)
 			}
 			for col, val := range obj {
 				if k == "columns" {
 					s, ok := val.(string)
 					if !ok {
-						return nil, &FileError{Msg: fmt.Sprintf("mapping: column %q must map to a column name", col)}
+						return nil, fileErrorf(0, "mapping: column %q must map to a column name", col)
 					}
 					m.Columns[col] = s
 					continue
 				}
 				vm, ok := val.(map[string]any)
 				if !ok {
-					return nil, &FileError{Msg: fmt.Sprintf("mapping: values of %q must be a map", col)}
+					return nil, fileErrorf(0, "mapping: values of %q must be a map", col)
 				}
 				m.Values[col] = map[string]string{}
 				for from, to := range vm {
 					s, ok := to.(string)
 					if !ok {
-						return nil, &FileError{Msg: fmt.Sprintf("mapping: value %q of %q must map to a string", from, col)}
+						return nil, fileErrorf(0, "mapping: value %q of %q must map to a string", from, col)
 					}
 					m.Values[col][from] = s
 				}
@@ -95,7 +95,7 @@ func ParseMapping(r io.Reader) (*Mapping, error) {
 		case "encoding", "delimiter", "sheet":
 			s, ok := v.(string)
 			if !ok {
-				return nil, &FileError{Msg: fmt.Sprintf("mapping: %q must be a string", k)}
+				return nil, fileErrorf(0, "mapping: %q must be a string", k)
 			}
 			switch k {
 			case "encoding":
@@ -106,7 +106,7 @@ func ParseMapping(r io.Reader) (*Mapping, error) {
 				m.Sheet = s
 			}
 		default:
-			return nil, &FileError{Msg: fmt.Sprintf("mapping: unknown key %q (want columns, values, encoding, delimiter, sheet)", k)}
+			return nil, fileErrorf(0, "mapping: unknown key %q (want columns, values, encoding, delimiter, sheet)", k)
 		}
 	}
 	return m, nil
@@ -126,7 +126,7 @@ func ParseDelimiter(s string) (rune, error) {
 	case "|", "pipe":
 		return '|', nil
 	}
-	return 0, &FileError{Msg: fmt.Sprintf("delimiter %q is not supported (want comma, semicolon, tab or pipe)", s)}
+	return 0, fileErrorf(0, "delimiter %q is not supported (want comma, semicolon, tab or pipe)", s)
 }
 
 // parseYAMLMap reads nested "key: value" maps. It is the small subset of
@@ -151,12 +151,12 @@ func parseYAMLMap(b []byte) (map[string]any, error) {
 			continue
 		}
 		if strings.HasPrefix(trimmed, "\t") || strings.Contains(raw[:len(raw)-len(trimmed)], "\t") {
-			return nil, &FileError{Line: line, Msg: "mapping: indent with spaces, not tabs"}
+			return nil, fileErrorf(line, "mapping: indent with spaces, not tabs")
 		}
 		indent := len(raw) - len(trimmed)
 		key, val, err := splitYAMLLine(trimmed)
 		if err != nil {
-			return nil, &FileError{Line: line, Msg: "mapping: " + err.Error()}
+			return nil, fileErrorf(line, "mapping: %v", err)
 		}
 		if pendingKey != "" {
 			if indent > pendingIndent {
@@ -172,11 +172,11 @@ func parseYAMLMap(b []byte) (map[string]any, error) {
 			stack = stack[:len(stack)-1]
 		}
 		if indent != stack[len(stack)-1].indent && len(stack) > 1 {
-			return nil, &FileError{Line: line, Msg: "mapping: the indentation does not match the lines above"}
+			return nil, fileErrorf(line, "mapping: the indentation does not match the lines above")
 		}
 		top := stack[len(stack)-1].m
 		if _, dup := top[key]; dup {
-			return nil, &FileError{Line: line, Msg: fmt.Sprintf("mapping: %q is given twice", key)}
+			return nil, fileErrorf(line, "mapping: %q is given twice", key)
 		}
 		if val == nil {
 			pendingKey, pendingIndent = key, indent
@@ -186,7 +186,7 @@ func parseYAMLMap(b []byte) (map[string]any, error) {
 		top[key] = *val
 	}
 	if err := sc.Err(); err != nil {
-		return nil, &FileError{Msg: "mapping: " + err.Error()}
+		return nil, fileErrorf(0, "mapping: %v", err)
 	}
 	if pendingKey != "" {
 		stack[len(stack)-1].m[pendingKey] = ""

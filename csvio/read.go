@@ -111,6 +111,20 @@ func (t *Table) Close() error {
 type FileError struct {
 	Line int
 	Msg  string
+	w    words // Msg as a catalogue key, when it was made by fileErrorf
+}
+
+func fileErrorf(line int, format string, args ...any) *FileError {
+	w := wordsf(format, args...)
+	return &FileError{Line: line, Msg: w.String(), w: w}
+}
+
+// Key is the message as a catalogue key (locale.Keyed).
+func (e *FileError) Key() (string, []any) {
+	if e.w.format == "" {
+		return "%s", []any{e.Msg}
+	}
+	return e.w.Key()
 }
 
 func (e *FileError) Error() string {
@@ -154,7 +168,7 @@ func OpenTable(r io.Reader, filename string, o ReadOptions) (*Table, error) {
 		}
 		t, err = openCSV(br, head, o)
 	default:
-		return nil, &FileError{Msg: fmt.Sprintf("unknown format %q (want csv, tsv or xlsx)", o.Format)}
+		return nil, fileErrorf(0, "unknown format %q (want csv, tsv or xlsx)", o.Format)
 	}
 	if err != nil {
 		return nil, err
@@ -169,7 +183,7 @@ func openCSV(br *bufio.Reader, head []byte, o ReadOptions) (*Table, error) {
 		return nil, err
 	}
 	if _, err := br.Discard(skip); err != nil {
-		return nil, &FileError{Msg: "cannot read the file: " + err.Error()}
+		return nil, fileErrorf(0, "cannot read the file: %v", err)
 	}
 	var text io.Reader = br
 	if dec != nil {
@@ -183,7 +197,7 @@ func openCSV(br *bufio.Reader, head []byte, o ReadOptions) (*Table, error) {
 		delim = detectDelimiter(sample)
 	}
 	if delim != ',' && delim != ';' && delim != '\t' && delim != '|' {
-		return nil, &FileError{Msg: fmt.Sprintf("delimiter %q is not supported (want comma, semicolon, tab or |)", delim)}
+		return nil, fileErrorf(0, "delimiter %q is not supported (want comma, semicolon, tab or |)", delim)
 	}
 	cr := csv.NewReader(tb)
 	cr.Comma = delim
@@ -214,17 +228,17 @@ func openCSV(br *bufio.Reader, head []byte, o ReadOptions) (*Table, error) {
 			return Row{}, &FileError{Line: pe.StartLine, Msg: csvMessage(pe)}
 		case errors.Is(err, errLineTooLong):
 			done = true
-			return Row{}, &FileError{Line: lr.line, Msg: fmt.Sprintf("the line is longer than %d MiB; is this a table?", MaxLineBytes>>20)}
+			return Row{}, fileErrorf(lr.line, "the line is longer than %d MiB; is this a table?", MaxLineBytes>>20)
 		case errors.Is(err, errTooLarge):
 			done = true
 			return Row{}, &FileError{Msg: err.Error()}
 		default:
 			done = true
-			return Row{}, &FileError{Line: lr.line, Msg: "cannot read the file: " + err.Error()}
+			return Row{}, fileErrorf(lr.line, "cannot read the file: %v", err)
 		}
 		if len(rec) > MaxColumns {
 			done = true
-			return Row{}, &FileError{Line: line, Msg: fmt.Sprintf("has %d columns; the limit is %d", len(rec), MaxColumns)}
+			return Row{}, fileErrorf(line, "has %d columns; the limit is %d", len(rec), MaxColumns)
 		}
 		return Row{Line: line, Cells: rec}, nil
 	}
@@ -283,7 +297,7 @@ func pickEncoding(name string, head []byte) (string, encoding.Encoding, int, err
 	case "windows-1251", "cp1251", "win1251", "1251":
 		detected, bom = EncCP1251, 0
 	default:
-		return "", nil, 0, &FileError{Msg: fmt.Sprintf("unknown encoding %q (want utf-8, utf-16 or windows-1251)", name)}
+		return "", nil, 0, fileErrorf(0, "unknown encoding %q (want utf-8, utf-16 or windows-1251)", name)
 	}
 	switch detected {
 	case EncUTF16LE:
@@ -421,7 +435,7 @@ func (c *countingReader) Read(p []byte) (int, error) {
 func openXLSX(r io.Reader, o ReadOptions) (t *Table, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			t, err = nil, &FileError{Msg: fmt.Sprintf("not a readable XLSX file (%v)", p)}
+			t, err = nil, fileErrorf(0, "not a readable XLSX file (%v)", p)
 		}
 	}()
 	data, err := io.ReadAll(r)
@@ -429,45 +443,45 @@ func openXLSX(r io.Reader, o ReadOptions) (t *Table, err error) {
 		if errors.Is(err, errTooLarge) {
 			return nil, &FileError{Msg: err.Error()}
 		}
-		return nil, &FileError{Msg: "cannot read the file: " + err.Error()}
+		return nil, fileErrorf(0, "cannot read the file: %v", err)
 	}
 	// A quick check of the zip directory gives a clearer message for a
 	// truncated file than excelize does.
 	if _, err := zip.NewReader(bytes.NewReader(data), int64(len(data))); err != nil {
-		return nil, &FileError{Msg: "not a readable XLSX file (truncated or not a zip archive: " + err.Error() + ")"}
+		return nil, fileErrorf(0, "not a readable XLSX file (truncated or not a zip archive: %v)", err)
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
 		UnzipSizeLimit:    min(o.MaxBytes*8, 4<<30),
 		UnzipXMLSizeLimit: 64 << 20,
 	})
 	if err != nil {
-		return nil, &FileError{Msg: "not a readable XLSX file: " + err.Error()}
+		return nil, fileErrorf(0, "not a readable XLSX file: %v", err)
 	}
 	sheet := o.Sheet
 	if sheet == "" {
 		sheets := f.GetSheetList()
 		if len(sheets) == 0 {
 			f.Close()
-			return nil, &FileError{Msg: "the workbook has no sheet"}
+			return nil, fileErrorf(0, "the workbook has no sheet")
 		}
 		sheet = sheets[0]
 	}
 	rows, err := f.Rows(sheet)
 	if err != nil {
 		f.Close()
-		return nil, &FileError{Msg: fmt.Sprintf("sheet %q: %v", sheet, err)}
+		return nil, fileErrorf(0, "sheet %q: %v", sheet, err)
 	}
 	t = &Table{Format: FormatXLSX}
 	line := 0
 	t.next = func() (row Row, err error) {
 		defer func() {
 			if p := recover(); p != nil {
-				row, err = Row{}, &FileError{Line: line, Msg: fmt.Sprintf("not a readable XLSX row (%v)", p)}
+				row, err = Row{}, fileErrorf(line, "not a readable XLSX row (%v)", p)
 			}
 		}()
 		if !rows.Next() {
 			if err := rows.Error(); err != nil {
-				return Row{}, &FileError{Line: line + 1, Msg: "cannot read the sheet: " + err.Error()}
+				return Row{}, fileErrorf(line+1, "cannot read the sheet: %v", err)
 			}
 			return Row{}, io.EOF
 		}
@@ -476,10 +490,10 @@ func openXLSX(r io.Reader, o ReadOptions) (t *Table, err error) {
 		// columns convert; formatted values ("01-05-22") would be ambiguous.
 		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
-			return Row{}, &FileError{Line: line, Msg: "cannot read the row: " + err.Error()}
+			return Row{}, fileErrorf(line, "cannot read the row: %v", err)
 		}
 		if len(cells) > MaxColumns {
-			return Row{}, &FileError{Line: line, Msg: fmt.Sprintf("has %d columns; the limit is %d", len(cells), MaxColumns)}
+			return Row{}, fileErrorf(line, "has %d columns; the limit is %d", len(cells), MaxColumns)
 		}
 		return Row{Line: line, Cells: cells}, nil
 	}
