@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/base64"
 	"errors"
@@ -8,7 +10,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
+	"filippo.io/age"
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/postgres"
 	"github.com/qantar-project/qantar/sqlite"
@@ -16,23 +20,31 @@ import (
 )
 
 func init() {
-	register(command{name: "backup", summary: "write a consistent copy of a SQLite database while it serves, and verify the copy's log before saying done", run: runBackup})
-	register(command{name: "restore", summary: "put a backup in place as a new database, refusing one whose log does not verify or a target that holds data", run: runRestore})
+	register(command{name: "backup", summary: "write a consistent copy of a SQLite database while it serves, verify the copy's log before saying done, and encrypt it with age to the organisation's recipients", run: runBackup})
+	register(command{name: "restore", summary: "put a backup (plain, or age-encrypted) in place as a new database, refusing one whose log does not verify or a target that holds data", run: runRestore})
 }
+
+// ageSuffix ends the name of an encrypted backup.
+const ageSuffix = ".age"
 
 // runBackup copies a live SQLite database with VACUUM INTO (writers go
 // on), verifies the copy with the log key, and only then moves it into
-// place and prints the checkpoint it holds (also written to FILE.checkpoint).
+// place (or, with recipients, encrypts it with age to FILE.age and removes
+// the plaintext) and prints the checkpoint it holds (also written to
+// FILE.checkpoint, or FILE.age.checkpoint).
 //
 // A PostgreSQL database is not backed up here: use its own tools
 // (pg_dump, or base backups with WAL archiving), or `qantar copy --from
 // postgres://… --to FILE.db`, which writes a SQLite copy that this command's
 // restore and verify accept.
 func runBackup(ctx context.Context, m *Main, args []string) error {
-	fs := m.newFlags("backup", "--db D --out FILE")
+	fs := m.newFlags("backup", "--db D --out FILE [--recipient age1… | --recipients-file F]")
 	db := dbFlag(fs)
-	out := fs.String("out", "", "the backup file to write (must not exist)")
+	out := fs.String("out", "", "the backup file to write (must not exist); with recipients, FILE.age")
 	keyPath := fs.String("log-key", "", "the log's key file (default: the database path + .logkey)")
+	var recipients multiFlag
+	fs.Var(&recipients, "recipient", "encrypt the backup with age to this public key (age1…); repeat for several")
+	recipientsFile := fs.String("recipients-file", "", "encrypt the backup with age to every public key in this file (one a line, # comments)")
 	if err := m.parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -45,41 +57,148 @@ func runBackup(ctx context.Context, m *Main, args []string) error {
 	if postgres.IsURL(*db) {
 		return qantar.Errorf(qantar.EINVALID, "qantar backup copies SQLite databases; back up PostgreSQL with pg_dump or base backups, or take a SQLite copy with `qantar copy --from %s --to FILE.db` (then `qantar verify --db FILE.db`)", redactDSN(*db))
 	}
+	recips, err := backupRecipients(recipients, *recipientsFile)
+	if err != nil {
+		return err
+	}
+	final := *out
+	if recips != nil && !strings.HasSuffix(final, ageSuffix) {
+		final += ageSuffix
+	}
 	if err := m.checkExists(*db); err != nil {
 		return err
 	}
-	if _, err := os.Stat(*out); err == nil {
-		return qantar.Errorf(qantar.EINVALID, "%s exists: a backup never overwrites a file", *out)
+	if _, err := os.Stat(final); err == nil {
+		return qantar.Errorf(qantar.EINVALID, "%s exists: a backup never overwrites a file", final)
 	}
 	key := *keyPath
 	if key == "" {
 		key = *db + ".logkey"
 	}
-	src, err := sqlite.Open(ctx, *db, sqlite.Options{ReadOnly: true, LogKeyPath: key})
+	cp, rep, err := backupVerified(ctx, *db, key, final, recips)
 	if err != nil {
-		return fmt.Errorf("open %s: %w", *db, err)
+		return err
+	}
+	if err := writeFileAtomic(final+".checkpoint", cp); err != nil {
+		return err
+	}
+	what := "verified"
+	if recips != nil {
+		what = fmt.Sprintf("verified, then encrypted with age to %d recipients", len(recips))
+	}
+	fmt.Fprintf(m.Stdout, "backup %s: %s, %d leaves, %d records, root %s\ncheckpoint (also in %s.checkpoint):\n%s",
+		final, what, rep.Leaves, rep.Records, base64.StdEncoding.EncodeToString(rep.Root), final, cp)
+	fmt.Fprintf(m.Stdout, "the log key is not in the backup: keep %s apart, as safely\n", key)
+	return nil
+}
+
+// backupVerified copies the database at db to a private temporary file
+// beside final, verifies the copy, and puts it at final: moved there, or,
+// with recipients, encrypted there with age. The plaintext copy is
+// removed whatever happens (unless it was moved into place).
+func backupVerified(ctx context.Context, db, key, final string, recips []age.Recipient) ([]byte, *qantar.VerifyReport, error) {
+	src, err := sqlite.Open(ctx, db, sqlite.Options{ReadOnly: true, LogKeyPath: key})
+	if err != nil {
+		return nil, nil, fmt.Errorf("open %s: %w", db, err)
 	}
 	defer src.Close()
-	tmp := filepath.Join(filepath.Dir(*out), "."+filepath.Base(*out)+".partial")
-	os.Remove(tmp)
-	defer os.Remove(tmp)
+	tmp := filepath.Join(filepath.Dir(final), "."+filepath.Base(final)+".partial")
+	removeSQLiteFiles(tmp)
+	defer removeSQLiteFiles(tmp)
 	if err := src.BackupTo(ctx, tmp); err != nil {
-		return err
+		return nil, nil, err
 	}
 	cp, rep, err := verifyCopy(ctx, tmp, key)
 	if err != nil {
+		return nil, nil, err
+	}
+	if recips == nil {
+		err = os.Rename(tmp, final)
+	} else {
+		err = encryptFile(tmp, final, recips)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return cp, rep, nil
+}
+
+// removeSQLiteFiles removes a database file and the journal files SQLite
+// may have made beside it.
+func removeSQLiteFiles(path string) {
+	for _, s := range []string{"", "-wal", "-shm", "-journal"} {
+		os.Remove(path + s)
+	}
+}
+
+// backupRecipients reads the age recipients of --recipient and
+// --recipients-file; nil when there are none (a plain backup).
+func backupRecipients(flags []string, file string) ([]age.Recipient, error) {
+	var out []age.Recipient
+	for _, r := range flags {
+		rs, err := age.ParseRecipients(strings.NewReader(strings.TrimSpace(r)))
+		if err != nil {
+			return nil, qantar.Errorf(qantar.EINVALID, "--recipient %q is not an age public key (age1…): %v", r, err)
+		}
+		out = append(out, rs...)
+	}
+	if file != "" {
+		f, err := os.Open(file)
+		if err != nil {
+			return nil, qantar.Errorf(qantar.EINVALID, "--recipients-file: %v", err)
+		}
+		defer f.Close()
+		rs, err := age.ParseRecipients(f)
+		if err != nil {
+			return nil, qantar.Errorf(qantar.EINVALID, "--recipients-file %s: %v (want one age public key, age1…, a line)", file, err)
+		}
+		out = append(out, rs...)
+	}
+	return out, nil
+}
+
+// encryptFile encrypts plain with age to the recipients into a new file
+// to (mode 0600), through a temporary file beside it, synced before it is
+// renamed into place.
+func encryptFile(plain, to string, recips []age.Recipient) (err error) {
+	in, err := os.Open(plain)
+	if err != nil {
 		return err
 	}
-	if err := os.Rename(tmp, *out); err != nil {
+	defer in.Close()
+	tmp := filepath.Join(filepath.Dir(to), "."+filepath.Base(to)+".encrypting")
+	os.Remove(tmp)
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
 		return err
 	}
-	if err := writeFileAtomic(*out+".checkpoint", cp); err != nil {
+	defer func() {
+		if f != nil {
+			f.Close()
+		}
+		if err != nil {
+			os.Remove(tmp)
+		}
+	}()
+	w, err := age.Encrypt(f, recips...)
+	if err != nil {
+		return fmt.Errorf("encrypt: %w", err)
+	}
+	if _, err := io.Copy(w, in); err != nil {
+		return fmt.Errorf("encrypt: %w", err)
+	}
+	if err := w.Close(); err != nil {
+		return fmt.Errorf("encrypt: %w", err)
+	}
+	if err := f.Sync(); err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "backup %s: verified, %d leaves, %d records, root %s\ncheckpoint (also in %s.checkpoint):\n%s",
-		*out, rep.Leaves, rep.Records, base64.StdEncoding.EncodeToString(rep.Root), *out, cp)
-	fmt.Fprintf(m.Stdout, "the log key is not in the backup: keep %s apart, as safely\n", key)
-	return nil
+	err = f.Close()
+	f = nil
+	if err != nil {
+		return err
+	}
+	return os.Rename(tmp, to)
 }
 
 // verifyCopy opens a copy read-only with the log key and verifies it,
@@ -123,12 +242,15 @@ func verifyCopy(ctx context.Context, path, key string) ([]byte, *qantar.VerifyRe
 }
 
 // runRestore verifies a backup with the log key and copies it into place as
-// a new SQLite database.
+// a new SQLite database; an encrypted backup (FILE.age) is decrypted with
+// the identity first, into a private temporary file that is verified and
+// then moved into place.
 func runRestore(ctx context.Context, m *Main, args []string) error {
-	fs := m.newFlags("restore", "--from FILE --db D [--log-key K]")
+	fs := m.newFlags("restore", "--from FILE[.age] --db D [--identity KEYFILE] [--log-key K]")
 	from := fs.String("from", "", "the backup file (written by qantar backup or qantar copy)")
 	db := fs.String("db", "", "the SQLite database to create (must not exist, or be empty)")
 	keyPath := fs.String("log-key", "", "the log's key file (default: the database path + .logkey, which must be in place)")
+	identity := fs.String("identity", "", "the age identity file (AGE-SECRET-KEY-1…) that opens an encrypted backup")
 	if err := m.parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -153,21 +275,8 @@ func runRestore(ctx context.Context, m *Main, args []string) error {
 	if _, err := os.Stat(key); err != nil {
 		return qantar.Errorf(qantar.EINVALID, "no log key at %s: put the log's key file back first (it is kept apart from backups), or name it with --log-key", key)
 	}
-	cp, rep, err := verifyCopy(ctx, *from, key)
+	cp, rep, err := restoreVerified(ctx, *from, *db, key, *identity)
 	if err != nil {
-		return fmt.Errorf("the backup %s: %w", *from, err)
-	}
-	tmp := filepath.Join(filepath.Dir(*db), "."+filepath.Base(*db)+".restoring")
-	os.Remove(tmp)
-	defer os.Remove(tmp)
-	if err := copyFilePrivate(*from, tmp); err != nil {
-		return err
-	}
-	// What was put in place is what was verified.
-	if _, _, err := verifyCopy(ctx, tmp, key); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, *db); err != nil {
 		return err
 	}
 	if *keyPath != "" && *keyPath != *db+".logkey" {
@@ -175,6 +284,114 @@ func runRestore(ctx context.Context, m *Main, args []string) error {
 	}
 	fmt.Fprintf(m.Stdout, "restored %s from %s: verified, %d leaves, %d records\ncheckpoint:\n%s", *db, *from, rep.Leaves, rep.Records, cp)
 	return nil
+}
+
+// restoreVerified puts the backup from at db through a private temporary
+// file beside db (decrypted with the identity file when one is named),
+// verifying what is put in place; nothing is left at db, or beside it,
+// when it fails.
+func restoreVerified(ctx context.Context, from, db, key, identity string) ([]byte, *qantar.VerifyReport, error) {
+	tmp := filepath.Join(filepath.Dir(db), "."+filepath.Base(db)+".restoring")
+	removeSQLiteFiles(tmp)
+	defer removeSQLiteFiles(tmp)
+	encrypted, err := isAgeFile(from)
+	if err != nil {
+		return nil, nil, err
+	}
+	switch {
+	case identity != "":
+		if err := decryptFile(from, tmp, identity); err != nil {
+			return nil, nil, err
+		}
+	case encrypted:
+		return nil, nil, qantar.Errorf(qantar.EINVALID, "%s is encrypted with age: name the identity file that opens it with --identity", from)
+	default:
+		if _, _, err := verifyCopy(ctx, from, key); err != nil {
+			return nil, nil, fmt.Errorf("the backup %s: %w", from, err)
+		}
+		if err := copyFilePrivate(from, tmp); err != nil {
+			return nil, nil, err
+		}
+	}
+	// What is put in place is what was verified.
+	cp, rep, err := verifyCopy(ctx, tmp, key)
+	if err != nil {
+		return nil, nil, fmt.Errorf("the backup %s: %w", from, err)
+	}
+	if err := os.Rename(tmp, db); err != nil {
+		return nil, nil, err
+	}
+	return cp, rep, nil
+}
+
+// ageHeader begins every age-encrypted file.
+const ageHeader = "age-encryption.org/v1\n"
+
+// isAgeFile reports whether path begins as an age-encrypted file (the
+// binary format; an armored one is not written by backup).
+func isAgeFile(path string) (bool, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return false, qantar.Errorf(qantar.EINVALID, "the backup: %v", err)
+	}
+	defer f.Close()
+	head := make([]byte, len(ageHeader))
+	n, _ := io.ReadFull(f, head)
+	return bytes.Equal(head[:n], []byte(ageHeader)), nil
+}
+
+// decryptFile decrypts the age file from with the identities in
+// identityFile into a new file to (mode 0600), synced. A wrong identity, a
+// file that is not age's and a damaged or altered ciphertext each get
+// their own error; to is removed on any of them.
+func decryptFile(from, to, identityFile string) (err error) {
+	ids, err := readIdentities(identityFile)
+	if err != nil {
+		return err
+	}
+	in, err := os.Open(from)
+	if err != nil {
+		return qantar.Errorf(qantar.EINVALID, "the backup: %v", err)
+	}
+	defer in.Close()
+	r, err := age.Decrypt(bufio.NewReader(in), ids...)
+	var noMatch *age.NoIdentityMatchError
+	switch {
+	case errors.As(err, &noMatch):
+		return qantar.Errorf(qantar.EINVALID, "the identity in %s does not open %s: the backup was encrypted to other recipients (nothing was restored)", identityFile, from)
+	case err != nil:
+		return qantar.Errorf(qantar.EINVALID, "%s is not an age-encrypted backup, or its header is damaged (%v); nothing was restored", from, err)
+	}
+	out, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := out.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			os.Remove(to)
+		}
+	}()
+	if _, err := io.Copy(out, r); err != nil {
+		return qantar.Errorf(qantar.EINVALID, "%s is damaged or was altered after it was written (%v); nothing was restored", from, err)
+	}
+	return out.Sync()
+}
+
+// readIdentities reads an age identity file (as age-keygen writes it).
+func readIdentities(path string) ([]age.Identity, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, qantar.Errorf(qantar.EINVALID, "--identity: %v", err)
+	}
+	defer f.Close()
+	ids, err := age.ParseIdentities(f)
+	if err != nil {
+		return nil, qantar.Errorf(qantar.EINVALID, "--identity %s: %v (want an age identity file, AGE-SECRET-KEY-1…, as age-keygen writes)", path, err)
+	}
+	return ids, nil
 }
 
 // copyFilePrivate copies a file to a new one of mode 0600, synced.
