@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 
@@ -9,33 +8,6 @@ import (
 	"github.com/qantar-project/qantar/lists"
 	"github.com/qantar-project/qantar/web/httpx"
 )
-
-// membership loads who is on which list as reader sees the records: the
-// answer is computed from their projection only (package lists).
-func (s *Server) membership(ctx context.Context, reader qantar.Actor) (*lists.Membership, error) {
-	return membership(ctx, memoSource(func(ctx context.Context, kind qantar.Kind) ([]qantar.Record, error) {
-		return s.loadAll(ctx, kind, reader)
-	}))
-}
-
-// membership loads who is on which list from the records src gives.
-func membership(ctx context.Context, src recordSource) (*lists.Membership, error) {
-	var r lists.Records
-	var err error
-	if r.Sources, err = sourceTyped[*qantar.Source](ctx, src, qantar.KindSource); err != nil {
-		return nil, err
-	}
-	if r.Citations, err = sourceTyped[*qantar.Citation](ctx, src, qantar.KindCitation); err != nil {
-		return nil, err
-	}
-	if r.Persons, err = sourceTyped[*qantar.Person](ctx, src, qantar.KindPerson); err != nil {
-		return nil, err
-	}
-	if r.Acts, err = sourceTyped[*qantar.Act](ctx, src, qantar.KindAct); err != nil {
-		return nil, err
-	}
-	return lists.Load(r), nil
-}
 
 // listParam reads a list's id from the query: a source of kind list.
 func listParam(m *lists.Membership, r *http.Request, name string) (int64, error) {
@@ -53,7 +25,7 @@ func listParam(m *lists.Membership, r *http.Request, name string) (int64, error)
 // apiListsCompare says who is on list a and not on list b, and the
 // reverse: people the reader may not see are counted, not named.
 func (s *Server) apiListsCompare(w http.ResponseWriter, r *http.Request) error {
-	m, err := s.membership(r.Context(), httpx.ActorOf(r))
+	m, err := s.figures.Membership(r.Context(), httpx.ActorOf(r))
 	if err != nil {
 		return err
 	}

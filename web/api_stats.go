@@ -1,17 +1,15 @@
 package web
 
 import (
-	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/law"
 	"github.com/qantar-project/qantar/report"
+	"github.com/qantar-project/qantar/web/figures"
 	"github.com/qantar-project/qantar/web/httpx"
 )
 
@@ -51,42 +49,6 @@ func parseSize(r *http.Request, name string) (int64, error) {
 	return n, nil
 }
 
-// statsCache keeps computed figures by checkpoint and day: the records at a
-// checkpoint never change.
-type statsCache struct {
-	mu    sync.Mutex
-	stats map[string]*PinnedStats
-}
-
-// pinnedStats returns the figures at a log size (negative: the latest
-// checkpoint) as of a day (zero: the day of the checkpoint's last leaf).
-func (s *Server) pinnedStats(ctx context.Context, size int64, asOf time.Time) (*PinnedStats, error) {
-	p, src, err := s.logAt(ctx, size)
-	if err != nil {
-		return nil, err
-	}
-	if asOf.IsZero() {
-		asOf = checkpointDay(p)
-	}
-	key := fmt.Sprintf("%d %x %s", p.Size, p.Root, asOf.Format(time.DateOnly))
-	s.stats.mu.Lock()
-	st, ok := s.stats.stats[key]
-	s.stats.mu.Unlock()
-	if ok {
-		return st, nil
-	}
-	if st, err = statsFrom(ctx, src, s.rules, p, asOf); err != nil {
-		return nil, err
-	}
-	s.stats.mu.Lock()
-	if s.stats.stats == nil || len(s.stats.stats) >= 32 {
-		s.stats.stats = map[string]*PinnedStats{}
-	}
-	s.stats.stats[key] = st
-	s.stats.mu.Unlock()
-	return st, nil
-}
-
 // apiStats answers every published figure at a checkpoint (at=SIZE, the
 // latest by default), as of the day of its last leaf unless as_of says.
 func (s *Server) apiStats(w http.ResponseWriter, r *http.Request) error {
@@ -98,7 +60,7 @@ func (s *Server) apiStats(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	st, err := s.pinnedStats(r.Context(), size, asOf)
+	st, err := s.figures.Pinned(r.Context(), size, asOf)
 	if err != nil {
 		return err
 	}
@@ -167,11 +129,11 @@ func (s *Server) apiCommand(w http.ResponseWriter, r *http.Request) error {
 		return qantar.FieldErrorf("date", "%v", err)
 	}
 	ctx, reader := r.Context(), httpx.ActorOf(r)
-	units, err := loadTyped[*qantar.Unit](ctx, s, qantar.KindUnit, reader)
+	units, err := figures.LoadTyped[*qantar.Unit](ctx, s.figures, qantar.KindUnit, reader)
 	if err != nil {
 		return err
 	}
-	posts, err := loadTyped[*qantar.Post](ctx, s, qantar.KindPost, reader)
+	posts, err := figures.LoadTyped[*qantar.Post](ctx, s.figures, qantar.KindPost, reader)
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/report"
+	"github.com/qantar-project/qantar/web/figures"
 )
 
 // homeData is what is expensive to compute over every record: the
@@ -22,8 +23,8 @@ type homeData struct {
 	official *qantar.Figure
 	source   *qantar.Source
 	stats    report.Stats
-	// checkpoint is the log the figures were computed at (PinnedStats).
-	checkpoint CheckpointRef
+	// checkpoint is the log the figures were computed at (figures.PinnedStats).
+	checkpoint figures.CheckpointRef
 	latest     []qantar.Record
 	byVictim   map[int64][]*qantar.Act
 	byEvent    map[int64][]*qantar.Act
@@ -146,14 +147,14 @@ func (p *site) computeHome(ctx context.Context, key string) (*homeData, error) {
 	s := p.srv.store
 	// The same input as /stats (merged persons counted once), so the home
 	// page and the dashboard agree.
-	in, stored, err := p.srv.reportInput(ctx)
+	in, stored, err := p.srv.figures.ReportInput(ctx)
 	if err != nil {
 		return nil, err
 	}
 	sys := qantar.System
 	d := &homeData{key: key, byVictim: map[int64][]*qantar.Act{}, byEvent: map[int64][]*qantar.Act{}}
 	// The figures are the dashboard's, pinned to the latest checkpoint.
-	st, err := p.srv.pinnedStats(ctx, -1, time.Time{})
+	st, err := p.srv.figures.Pinned(ctx, -1, time.Time{})
 	if err != nil {
 		return nil, err
 	}

@@ -83,7 +83,7 @@ func (s *Server) apiProof(w http.ResponseWriter, r *http.Request) error {
 	// The version's salt, with which its commitment can be recomputed,
 	// only when the reader sees the version whole (visibleHistory decides).
 	if versions, err := s.store.History(r.Context(), kind, id); err == nil {
-		if versions, err = s.visibleHistory(r, kind, versions); err == nil {
+		if versions, err = s.figures.VisibleHistory(r, kind, versions); err == nil {
 			for _, hv := range versions {
 				if hv.Version == v {
 					p.Salt = hv.Salt

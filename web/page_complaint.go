@@ -6,6 +6,7 @@ import (
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/law"
+	"github.com/qantar-project/qantar/web/figures"
 )
 
 // complaintStatus is where a complaint stands today under its
@@ -43,13 +44,13 @@ type responseRow struct {
 func (p *site) complaintSections(ctx context.Context, pg *recordView, res *resolver, c *qantar.Complaint) {
 	t := res.t
 	cs := &complaintStatus{}
-	lp, _, err := p.srv.logAt(ctx, -1)
+	lp, _, err := p.srv.figures.LogAt(ctx, -1)
 	var st law.ComplaintStatus
 	if err == nil {
-		day := checkpointDay(lp)
+		day := figures.CheckpointDay(lp)
 		cs.AsOf, cs.Checkpoint = day.Format(time.DateOnly), itoa(lp.Size)
 		st, err = p.rules.Status(c, day)
-		cs.DaysOverdue, _ = daysOverdue(st, day)
+		cs.DaysOverdue, _ = figures.DaysOverdue(st, day)
 	}
 	if err != nil {
 		cs.Error = qantar.ErrorMessage(err)

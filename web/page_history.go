@@ -58,7 +58,7 @@ func (p *site) history(kind qantar.Kind) httpx.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		if versions, err = p.srv.visibleHistory(r, kind, versions); err != nil {
+		if versions, err = p.srv.figures.VisibleHistory(r, kind, versions); err != nil {
 			return err
 		}
 		pg := historyView{base: p.newBase(r, "")}

@@ -7,6 +7,7 @@ import (
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/chart"
 	"github.com/qantar-project/qantar/report"
+	"github.com/qantar-project/qantar/web/figures"
 	"github.com/qantar-project/qantar/web/httpx"
 )
 
@@ -18,7 +19,7 @@ type homeView struct {
 	Official       *qantar.Figure
 	OfficialSource link
 	Stats          report.Stats
-	Checkpoint     CheckpointRef
+	Checkpoint     figures.CheckpointRef
 	ByCity         chart.Bars
 	ByDate         chart.Bars
 	Deaths         chart.Time

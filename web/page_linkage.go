@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/web/figures"
 	"github.com/qantar-project/qantar/web/httpx"
 )
 
@@ -119,12 +120,12 @@ func (p *site) newLinkage(r *http.Request) (linkageView, error) {
 	pg := linkageView{base: p.newBase(r, "")}
 	t := pg.T
 	pg.Title, pg.NoIndex = t.S("Record linkage: same person?"), true
-	ans, err := p.srv.link(ctx, actor, linkageRequest{Threshold: 0.5})
+	ans, err := p.srv.figures.Link(ctx, actor, figures.LinkageRequest{Threshold: 0.5})
 	if err != nil {
 		return pg, err
 	}
 	pg.Entries, pg.Candidates, pg.HandEntered = ans.Entries, ans.Candidates, ans.HandEntered
-	side := func(e linkageEntry) linkSide {
+	side := func(e figures.LinkageEntry) linkSide {
 		s := linkSide{Name: e.Name, BirthDate: e.BirthDate, ID: e.PersonID, Person: link{Title: "#" + itoa(e.PersonID)}, HandEntered: e.HandEntered}
 		if rec, err := p.get(ctx, actor, qantar.KindPerson, e.PersonID); err == nil {
 			s.Person, s.Version = t.linkTo(rec), rec.GetMeta().Version
@@ -137,7 +138,7 @@ func (p *site) newLinkage(r *http.Request) (linkageView, error) {
 		}
 		return s
 	}
-	pair := func(a, b linkageEntry) linkPairView {
+	pair := func(a, b figures.LinkageEntry) linkPairView {
 		if a.PersonID > b.PersonID {
 			a, b = b, a
 		}

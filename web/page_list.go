@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/web/figures"
 	"github.com/qantar-project/qantar/web/httpx"
 )
 
@@ -253,11 +254,11 @@ func sortLabel(t tr, s string) string {
 // it has waited past the deadline, as of the day of the latest checkpoint
 // (as its page says them).
 func (p *site) complaintListCells(ctx context.Context, t tr, c *qantar.Complaint, byName map[string]field) {
-	lp, _, err := p.srv.logAt(ctx, -1)
+	lp, _, err := p.srv.figures.LogAt(ctx, -1)
 	if err != nil {
 		return
 	}
-	day := checkpointDay(lp)
+	day := figures.CheckpointDay(lp)
 	st, err := p.rules.Status(c, day)
 	if err != nil {
 		byName["status"] = field{Value: t.S("unknown")}
@@ -267,7 +268,7 @@ func (p *site) complaintListCells(ctx context.Context, t tr, c *qantar.Complaint
 		byName["deadline"] = field{Value: st.Deadline.Date.Format(time.DateOnly)}
 	}
 	status := t.S(statusLabel(st.Status))
-	if n, ok := daysOverdue(st, day); ok {
+	if n, ok := figures.DaysOverdue(st, day); ok {
 		status += " · " + t.S("Days without an answer") + ": " + t.Num(n)
 	}
 	byName["status"] = field{Value: status}

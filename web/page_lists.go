@@ -40,7 +40,7 @@ func (p *site) listsCompare(w http.ResponseWriter, r *http.Request) error {
 	ctx, reader := r.Context(), httpx.ActorOf(r)
 	pg := listsView{base: p.newBase(r, "")}
 	pg.Title = pg.T.S("Lists compared")
-	m, err := p.srv.membership(ctx, reader)
+	m, err := p.srv.figures.Membership(ctx, reader)
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/qantar-project/qantar/law"
 	"github.com/qantar-project/qantar/mse"
 	"github.com/qantar-project/qantar/report"
+	"github.com/qantar-project/qantar/web/figures"
 	"github.com/qantar-project/qantar/web/httpx"
 )
 
@@ -23,12 +24,12 @@ import (
 type statsView struct {
 	base
 	AsOf  string
-	Stats *PinnedStats
+	Stats *figures.PinnedStats
 	// Checkpoint is the log the figures were computed at; From, when the
 	// reader asked (?from=SIZE), an earlier one, and Moves how each number
 	// changed since.
-	Checkpoint CheckpointRef
-	From       *CheckpointRef
+	Checkpoint figures.CheckpointRef
+	From       *figures.CheckpointRef
 	FromSize   string
 	Moves      []moveRow
 	Overdue    []overdueRow
@@ -106,7 +107,7 @@ func (p *site) stats(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx, reader, lang := r.Context(), httpx.ActorOf(r), httpx.PickLang(r)
-	st, err := p.srv.pinnedStats(ctx, -1, asOf)
+	st, err := p.srv.figures.Pinned(ctx, -1, asOf)
 	if err != nil {
 		return err
 	}
@@ -196,7 +197,7 @@ func (p *site) addresseeRows(ctx context.Context, reader qantar.Actor, t tr, by 
 
 // estimateView computes the estimate as /api/v1/estimate does (default
 // method). A model that cannot be fitted is a reason shown, not an error.
-func (p *site) estimateView(ctx context.Context, reader qantar.Actor, t tr, st *PinnedStats) (estimateView, error) {
+func (p *site) estimateView(ctx context.Context, reader qantar.Actor, t tr, st *figures.PinnedStats) (estimateView, error) {
 	ans := st.Estimate
 	v := estimateView{Method: ans.Method, Interval: ans.Interval, Model: ans.Model, Reason: ans.NoEstimate,
 		Observed: ans.Observed, Documented: ans.Documented, Lists: ans.Lists,
@@ -210,7 +211,7 @@ func (p *site) estimateView(ctx context.Context, reader qantar.Actor, t tr, st *
 		v.Reason = t.S("An estimate needs at least two lists (sources of kind “list”) that cite the dead; there are %d.", len(ans.Lists))
 	default:
 		// The page says "No estimate is given: " before it.
-		v.Reason = t.reason(ans.NoEstimate, ans.why)
+		v.Reason = t.reason(ans.NoEstimate, ans.Why)
 	}
 	if ans.Estimate != nil {
 		v.HasEstimate = true
@@ -271,7 +272,7 @@ func (p *site) placeEstimates(ctx context.Context, reader qantar.Actor, t tr, v 
 				row.Upper = num(st.Upper)
 			}
 		} else {
-			row.Reason = t.reason(st.NoEstimate, st.why)
+			row.Reason = t.reason(st.NoEstimate, st.Why)
 		}
 		v.ByPlace = append(v.ByPlace, row)
 	}
@@ -296,7 +297,7 @@ func (t tr) reason(en string, why *mse.Error) string {
 	return why.In(t.S)
 }
 
-// assumptionIn translates one of mseAssumptions. They are sentences, not
+// assumptionIn translates one of figures.Assumptions. They are sentences, not
 // labels, and one holds a per cent sign that the catalogue's printf-style
 // lookup would mangle, so they are translated here.
 func assumptionIn(en, lang string) string {
@@ -313,23 +314,23 @@ func assumptionIn(en, lang string) string {
 }
 
 var assumptionTr = map[string][2]string{
-	mseAssumptions[0]: {
+	figures.Assumptions[0]: {
 		"Каждый список — это источник вида «список»; человек находится в списке, если список ссылается на него (цитата о человеке или о его деянии).",
 		"Әр тізім — «тізім» түріндегі дереккөз; тізім адамға (адам туралы немесе оған қатысты әрекет туралы дәйексөз) сілтейтін болса, адам тізімде бар.",
 	},
-	mseAssumptions[1]: {
+	figures.Assumptions[1]: {
 		"Сначала списки нужно связать: один человек записан один раз, сколько бы списков его ни называли. Несвязанные дубликаты завышают оценку.",
 		"Алдымен тізімдерді байланыстыру керек: адамды қанша тізім атаса да, ол бір рет жазылады. Байланыстырылмаған қайталаулар бағалауды көбейтеді.",
 	},
-	mseAssumptions[2]: {
+	figures.Assumptions[2]: {
 		"Все учтённые погибли в событиях, которые охватывают списки (замкнутая совокупность), и каждый мог быть записан каждым списком.",
 		"Есептелгендердің бәрі тізімдер қамтитын оқиғаларда қаза тапқан (жабық жиынтық), әр адамды әр тізім жаза алатын еді.",
 	},
-	mseAssumptions[3]: {
+	figures.Assumptions[3]: {
 		"Лог-линейная модель учитывает зависимость между списками, которую отражают её члены взаимодействия; неучтённая зависимость смещает оценку. Модель латентных классов (LCMCR) допускает, что люди различались вероятностью попасть в список.",
 		"Лог-сызықтық модель өзара әрекеттесу мүшелері қамтитын тізімдер арасындағы тәуелділікті ескереді; ескерілмеген тәуелділік бағалауды ығыстырады. Жасырын кластар моделі (LCMCR) адамдардың тізімге түсу ықтималдығы әртүрлі болғанын ескереді.",
 	},
-	mseAssumptions[4]: {
+	figures.Assumptions[4]: {
 		"Интервал — это 95-процентный интервал метода; он не учитывает ошибки связывания или ошибки самих списков.",
 		"Интервал — әдістің 95 пайыздық интервалы; ол байланыстыру қателерін немесе тізімдердің өз қателерін қамтымайды.",
 	},
@@ -341,13 +342,13 @@ var assumptionTr = map[string][2]string{
 type estimateCache struct {
 	mu  sync.Mutex
 	key string
-	ans map[string]*estimateAnswer // by stratification ("" or "place")
+	ans map[string]*figures.EstimateAnswer // by stratification ("" or "place")
 }
 
 // cachedEstimateBy is the estimate, stratified by "by", from the records at
 // a log size.
-func (p *site) cachedEstimateBy(ctx context.Context, size int64, by string) (*estimateAnswer, error) {
-	lp, src, err := p.srv.logAt(ctx, size)
+func (p *site) cachedEstimateBy(ctx context.Context, size int64, by string) (*figures.EstimateAnswer, error) {
+	lp, src, err := p.srv.figures.LogAt(ctx, size)
 	if err != nil {
 		return nil, err
 	}
@@ -360,13 +361,13 @@ func (p *site) cachedEstimateBy(ctx context.Context, size int64, by string) (*es
 		return ans, nil
 	}
 	c.mu.Unlock()
-	ans, err := estimateFrom(ctx, src, "", by)
+	ans, err := figures.EstimateFrom(ctx, src, "", by)
 	if err != nil {
 		return nil, err
 	}
 	c.mu.Lock()
 	if c.key != key {
-		c.key, c.ans = key, map[string]*estimateAnswer{}
+		c.key, c.ans = key, map[string]*figures.EstimateAnswer{}
 	}
 	c.ans[by] = ans
 	c.mu.Unlock()

@@ -13,6 +13,7 @@ import (
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/law"
 	"github.com/qantar-project/qantar/web/auth"
+	"github.com/qantar-project/qantar/web/figures"
 	"github.com/qantar-project/qantar/web/httpx"
 )
 
@@ -57,7 +58,7 @@ type Server struct {
 	users   qantar.UserService // accounts and the audit log; nil if the store keeps none
 	rules   *law.Registry
 	logger  *slog.Logger
-	stats   statsCache
+	figures *figures.Figures
 	handler http.Handler
 
 	auth        *auth.Service
@@ -85,6 +86,7 @@ func New(cfg Config) *Server {
 		s.users, _ = s.store.(qantar.UserService)
 	}
 	s.auth = auth.New(s.users, cfg.Now, cfg.Logger, httpx.Transport{Origin: cfg.Origin, TrustProxy: cfg.TrustProxy})
+	s.figures = figures.New(cfg.Store, cfg.Log, cfg.Rules, cfg.Now, s.auth)
 	s.metricsFrom = cfg.MetricsFrom
 	if s.metricsFrom == nil {
 		s.metricsFrom = DefaultMetricsFrom

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/qantar-project/qantar/web/figures"
 )
 
 // moveRow is how one published figure moved between two checkpoints.
@@ -25,7 +27,7 @@ func (p *site) statsMoves(r *http.Request, pg *statsView) error {
 	if err != nil {
 		return err
 	}
-	from, err := p.srv.pinnedStats(r.Context(), size, time.Time{})
+	from, err := p.srv.figures.Pinned(r.Context(), size, time.Time{})
 	if err != nil {
 		return err
 	}
@@ -35,7 +37,7 @@ func (p *site) statsMoves(r *http.Request, pg *statsView) error {
 }
 
 // moveRows lists the published figures at a and at b.
-func moveRows(t tr, a, b *PinnedStats) []moveRow {
+func moveRows(t tr, a, b *figures.PinnedStats) []moveRow {
 	nums := []struct {
 		label string
 		a, b  int

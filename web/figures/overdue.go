@@ -1,4 +1,4 @@
-package web
+package figures
 
 import (
 	"context"
@@ -19,9 +19,9 @@ type UnansweredComplaint struct {
 	DaysOverdue int    `json:"days_overdue"`
 }
 
-// daysOverdue is how many days a complaint has gone without an answer past
+// DaysOverdue is how many days a complaint has gone without an answer past
 // its deadline as of a day; false when it is not overdue.
-func daysOverdue(st law.ComplaintStatus, asOf time.Time) (int, bool) {
+func DaysOverdue(st law.ComplaintStatus, asOf time.Time) (int, bool) {
 	if st.Status != law.StatusOverdue || st.Deadline.Date.IsZero() {
 		return 0, false
 	}
@@ -35,8 +35,8 @@ func daysOverdue(st law.ComplaintStatus, asOf time.Time) (int, bool) {
 
 // unanswered lists the overdue complaints of src as of a day, longest
 // waiting first.
-func unanswered(ctx context.Context, src recordSource, rules *law.Registry, asOf time.Time) ([]UnansweredComplaint, error) {
-	cs, err := sourceTyped[*qantar.Complaint](ctx, src, qantar.KindComplaint)
+func unanswered(ctx context.Context, src Source, rules *law.Registry, asOf time.Time) ([]UnansweredComplaint, error) {
+	cs, err := Typed[*qantar.Complaint](ctx, src, qantar.KindComplaint)
 	if err != nil {
 		return nil, err
 	}
@@ -46,30 +46,10 @@ func unanswered(ctx context.Context, src recordSource, rules *law.Registry, asOf
 		if err != nil {
 			continue // no deadline to be late for; the dashboard counts these apart
 		}
-		if n, ok := daysOverdue(st, asOf); ok {
+		if n, ok := DaysOverdue(st, asOf); ok {
 			out = append(out, UnansweredComplaint{ID: c.ID, Kind: c.ComplaintKind, Deadline: st.Deadline.Date.Format(time.DateOnly), DaysOverdue: n})
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].DaysOverdue > out[j].DaysOverdue })
 	return out, nil
-}
-
-// overdueRow is one unanswered complaint on a page, named as the reader may
-// see it.
-type overdueRow struct {
-	Complaint link
-	Deadline  string
-	Days      int
-}
-
-func (p *site) overdueRows(ctx context.Context, reader qantar.Actor, t tr, list []UnansweredComplaint) []overdueRow {
-	var out []overdueRow
-	for _, u := range list {
-		row := overdueRow{Complaint: link{Title: "#" + itoa(u.ID), Href: recordHref(qantar.KindComplaint, u.ID)}, Deadline: u.Deadline, Days: u.DaysOverdue}
-		if c, err := p.get(ctx, reader, qantar.KindComplaint, u.ID); err == nil {
-			row.Complaint = t.linkTo(c)
-		}
-		out = append(out, row)
-	}
-	return out
 }

@@ -1,4 +1,4 @@
-package web
+package figures
 
 import (
 	"context"
@@ -12,29 +12,28 @@ import (
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/law"
 	"github.com/qantar-project/qantar/report"
-	"github.com/qantar-project/qantar/tlog"
 )
 
-// recordSource gives every live record of a kind, protected or not (figures
+// Source gives every live record of a kind, protected or not (figures
 // count, they never name), in id order: the live store, or the records as a
 // checkpoint committed to them.
-type recordSource func(ctx context.Context, kind qantar.Kind) ([]qantar.Record, error)
+type Source func(ctx context.Context, kind qantar.Kind) ([]qantar.Record, error)
 
-func (s *Server) liveSource() recordSource {
+func (f *Figures) Live() Source {
 	return func(ctx context.Context, kind qantar.Kind) ([]qantar.Record, error) {
-		return s.loadAll(ctx, kind, qantar.System)
+		return f.LoadAll(ctx, kind, qantar.System)
 	}
 }
 
-// atSource is the records at a log size.
-func atSource(at qantar.AtReader, size int64) recordSource {
+// At is the records at a log size.
+func At(at qantar.AtReader, size int64) Source {
 	return func(ctx context.Context, kind qantar.Kind) ([]qantar.Record, error) {
 		return at.RecordsAt(ctx, kind, size)
 	}
 }
 
-// memoSource reads each kind once.
-func memoSource(src recordSource) recordSource {
+// Memo reads each kind once.
+func Memo(src Source) Source {
 	var mu sync.Mutex
 	seen := map[qantar.Kind][]qantar.Record{}
 	return func(ctx context.Context, kind qantar.Kind) ([]qantar.Record, error) {
@@ -51,8 +50,8 @@ func memoSource(src recordSource) recordSource {
 	}
 }
 
-// sourceTyped is a source's records as their Go type.
-func sourceTyped[T qantar.Record](ctx context.Context, src recordSource, kind qantar.Kind) ([]T, error) {
+// Typed is a source's records as their Go type.
+func Typed[T qantar.Record](ctx context.Context, src Source, kind qantar.Kind) ([]T, error) {
 	recs, err := src(ctx, kind)
 	if err != nil {
 		return nil, err
@@ -108,7 +107,7 @@ func checkpointRef(p qantar.LogPoint) CheckpointRef {
 type PinnedStats struct {
 	report.Stats
 	Checkpoint CheckpointRef   `json:"as_of_checkpoint"`
-	Estimate   *estimateAnswer `json:"estimate"`
+	Estimate   *EstimateAnswer `json:"estimate"`
 	// Unanswered is every complaint past its deadline without an answer,
 	// with its days overdue as of the figures' day.
 	Unanswered []UnansweredComplaint `json:"unanswered_past_deadline"`
@@ -123,22 +122,22 @@ func StatsAt(ctx context.Context, at qantar.AtReader, rules *law.Registry, size 
 	if err != nil {
 		return nil, err
 	}
-	return statsFrom(ctx, memoSource(atSource(at, p.Size)), rules, p, asOf)
+	return statsFrom(ctx, Memo(At(at, p.Size)), rules, p, asOf)
 }
 
-func statsFrom(ctx context.Context, src recordSource, rules *law.Registry, p qantar.LogPoint, asOf time.Time) (*PinnedStats, error) {
+func statsFrom(ctx context.Context, src Source, rules *law.Registry, p qantar.LogPoint, asOf time.Time) (*PinnedStats, error) {
 	if rules == nil {
 		rules = law.DefaultRegistry()
 	}
 	if asOf.IsZero() {
-		asOf = checkpointDay(p)
+		asOf = CheckpointDay(p)
 	}
 	in, _, err := reportInputFrom(ctx, src)
 	if err != nil {
 		return nil, err
 	}
 	st := &PinnedStats{Stats: report.Compute(in, asOf, rules), Checkpoint: checkpointRef(p)}
-	if st.Estimate, err = estimateFrom(ctx, src, "", ""); err != nil {
+	if st.Estimate, err = EstimateFrom(ctx, src, "", ""); err != nil {
 		return nil, err
 	}
 	if st.Unanswered, err = unanswered(ctx, src, rules, asOf); err != nil {
@@ -147,8 +146,8 @@ func statsFrom(ctx context.Context, src recordSource, rules *law.Registry, p qan
 	return st, nil
 }
 
-// checkpointDay is the day of a checkpoint's last leaf (UTC).
-func checkpointDay(p qantar.LogPoint) time.Time {
+// CheckpointDay is the day of a checkpoint's last leaf (UTC).
+func CheckpointDay(p qantar.LogPoint) time.Time {
 	y, m, d := p.Time.UTC().Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
@@ -158,27 +157,4 @@ func EncodeStats(w io.Writer, st *PinnedStats) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(true)
 	return enc.Encode(st)
-}
-
-// logAt is the log at a size, from the store when it reads records at a
-// size; otherwise (a store that does not) the latest checkpoint, with the
-// server's clock for its time.
-func (s *Server) logAt(ctx context.Context, size int64) (qantar.LogPoint, recordSource, error) {
-	if at, ok := s.store.(qantar.AtReader); ok {
-		p, err := at.LogAt(ctx, size)
-		return p, memoSource(atSource(at, p.Size)), err
-	}
-	signed, err := s.log.Checkpoint(ctx)
-	if err != nil {
-		return qantar.LogPoint{}, nil, err
-	}
-	cp, err := tlog.OpenCheckpoint(signed, s.log.LogKey())
-	if err != nil {
-		return qantar.LogPoint{}, nil, err
-	}
-	if size >= 0 && uint64(size) != cp.Size {
-		return qantar.LogPoint{}, nil, qantar.Errorf(qantar.ENOTFOUND, "this store keeps only the records of its latest checkpoint (size %d)", cp.Size)
-	}
-	p := qantar.LogPoint{Size: int64(cp.Size), Root: cp.Hash, Time: s.cfg.Now().UTC()}
-	return p, memoSource(s.liveSource()), nil
 }

@@ -1,4 +1,4 @@
-package web
+package figures
 
 import (
 	"context"
@@ -11,8 +11,7 @@ import (
 // Estimate is what GET /api/v1/estimate?method=&by= answers, computed from
 // the live records of st: qantar estimate --db prints the same JSON.
 func Estimate(ctx context.Context, st qantar.Store, method, by string) (any, error) {
-	s := &Server{store: st}
-	return estimateFrom(ctx, memoSource(s.liveSource()), method, by)
+	return EstimateFrom(ctx, Memo(New(st, nil, nil, nil, nil).Live()), method, by)
 }
 
 // EncodeEstimate writes an estimate as the API does.
