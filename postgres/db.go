@@ -83,6 +83,7 @@ const DefaultOrigin = tlog.DefaultOrigin
 type DB struct {
 	storekit.Log[snapshot] // key, checkpoint, tiles, proofs and points of the log, through view
 	storekit.Accounts      // tokens, users, sessions and audit
+	storekit.Lists         // lists, histories and counts of records
 
 	pool    *pgxpool.Pool
 	now     func() time.Time
@@ -168,6 +169,7 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 	}
 	db.Log = storekit.Log[snapshot]{Key: db.verifierKey, Latest: newSnapshot(db.pool), Begin: db.beginRead}
 	db.Accounts = storekit.Accounts{SQL: newConn(db.pool), Now: db.now}
+	db.Lists = storekit.Lists{R: reader{db.pool}, L: lister{}}
 	if opts.ReadOnly {
 		if err := db.checkKey(ctx); err != nil {
 			return fail(err)

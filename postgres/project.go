@@ -12,17 +12,17 @@ import (
 // every record row keeps the JSON each class of reader may see of it, and a
 // list reads, matches, filters, sorts and counts only its reader's column.
 
-// docColumns are the SQL expressions of the JSON a reader may see of a row
-// and of its folded text.
-func docColumns(reader qantar.Actor) (doc, folded string) {
+// foldColumn is the SQL expression of the folded text of what a reader
+// may see of a row (beside storekit.DocColumn, its JSON).
+func foldColumn(reader qantar.Actor) string {
 	class, all := qantar.ClassOf(reader)
 	switch {
 	case all:
-		return "data", "fold"
+		return "fold"
 	case class.Role == qantar.RoleViewer:
-		return "coalesce(viewer_data, data)", "coalesce(viewer_fold, fold)"
+		return "coalesce(viewer_fold, fold)"
 	}
-	return "coalesce(pub_data, data)", "coalesce(pub_fold, fold)"
+	return "coalesce(pub_fold, fold)"
 }
 
 // projection is what a row keeps of a record's projections.

@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/search"
+	"github.com/qantar-project/qantar/storekit"
 )
 
 var _ qantar.Searcher = (*DB)(nil)
@@ -188,10 +189,10 @@ type searchHit struct {
 // protection level, with their records; near keys come from the levels the
 // reader may see.
 func (db *DB) searchLevel(ctx context.Context, terms []search.Term, kinds []qantar.Kind, level string, levels []string, n int) ([]searchHit, error) {
-	var a args
+	var a storekit.Args
 	// The level is a constant, written as a literal so that the planner
 	// reads only that level's partial indexes.
-	conds := []string{"d.kind = ANY(" + a.add(kindNames(kinds)) + "::text[])", "d.protection = '" + level + "'"}
+	conds := []string{"d.kind = ANY(" + a.Add(kindNames(kinds)) + "::text[])", "d.protection = '" + level + "'"}
 	// Per term: its key or the keys within its typo budget, or its stems
 	// as prefixes.
 	var allKeys, allStems []string
@@ -212,10 +213,10 @@ func (db *DB) searchLevel(ctx context.Context, terms []search.Term, kinds []qant
 		}
 		var alts []string
 		if len(keys) > 0 {
-			alts = append(alts, "d.keys @@ "+a.add(strings.Join(keys, " | "))+"::tsquery")
+			alts = append(alts, "d.keys @@ "+a.Add(strings.Join(keys, " | "))+"::tsquery")
 		}
 		if len(stems) > 0 {
-			alts = append(alts, "d.stems @@ "+a.add(strings.Join(stems, " | "))+"::tsquery")
+			alts = append(alts, "d.stems @@ "+a.Add(strings.Join(stems, " | "))+"::tsquery")
 		}
 		if len(alts) == 0 {
 			return nil, nil
@@ -225,16 +226,16 @@ func (db *DB) searchLevel(ctx context.Context, terms []search.Term, kinds []qant
 	}
 	rank := "0"
 	if len(allKeys) > 0 {
-		rank = "ts_rank(d.keys, " + a.add(strings.Join(allKeys, " | ")) + "::tsquery)"
+		rank = "ts_rank(d.keys, " + a.Add(strings.Join(allKeys, " | ")) + "::tsquery)"
 	}
 	if len(allStems) > 0 {
-		rank += " + ts_rank(d.stems, " + a.add(strings.Join(allStems, " | ")) + "::tsquery)"
+		rank += " + ts_rank(d.stems, " + a.Add(strings.Join(allStems, " | ")) + "::tsquery)"
 	}
 	// Take more candidates than asked, with their records in the same
 	// query, then rank them on the full record.
 	rows, err := db.pool.Query(ctx, `SELECT d.kind, d.id, r.data FROM search_docs d
 		JOIN records r ON r.kind = d.kind AND r.id = d.id AND r.deleted_at IS NULL
-		WHERE `+strings.Join(conds, " AND ")+` ORDER BY `+rank+` DESC, d.kind, d.id LIMIT `+a.add(n), a...)
+		WHERE `+strings.Join(conds, " AND ")+` ORDER BY `+rank+` DESC, d.kind, d.id LIMIT `+a.Add(n), a...)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}

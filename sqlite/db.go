@@ -72,6 +72,7 @@ const DefaultOrigin = tlog.DefaultOrigin
 type DB struct {
 	storekit.Log[snapshot] // key, checkpoint, tiles, proofs and points of the log, through view
 	storekit.Accounts      // tokens, users, sessions and audit
+	storekit.Lists         // lists, histories and counts of records
 
 	path    string
 	write   *sql.DB // exactly one connection: SQLite has one writer at a time
@@ -190,6 +191,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	}
 	db.Log = storekit.Log[snapshot]{Key: db.verifierKey, Latest: newSnapshot(db.read), Begin: db.beginRead}
 	db.Accounts = storekit.Accounts{SQL: conn{reader{db.read}, db.write}, Now: db.now}
+	db.Lists = storekit.Lists{R: reader{db.read}, L: lister{}}
 	return db, nil
 }
 

@@ -1,11 +1,6 @@
 package sqlite
 
 import (
-	"context"
-	"database/sql"
-	"encoding/json"
-	"fmt"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -14,45 +9,28 @@ import (
 	"github.com/qantar-project/qantar/storekit"
 )
 
-// List returns one page of live records of a kind and the number that match.
-func (db *DB) List(ctx context.Context, kind qantar.Kind, f qantar.Filter) ([]qantar.Record, int, error) {
-	where, args, err := listWhere(kind, f)
-	if err != nil {
-		return nil, 0, err
+// lister is storekit.Lister in SQLite's SQL: JSON through json_extract,
+// text search over qfold, and the index of a list's filters named.
+type lister struct{}
+
+// From names the index that serves a list's filters, if one does.
+func (lister) From(kind qantar.Kind, where map[string]string) string {
+	if idx := indexFor(kind, where); idx != "" {
+		return "records INDEXED BY " + idx
 	}
-	doc := docColumn(f.Reader)
-	order, err := listOrder(kind, f.Sort, doc)
-	if err != nil {
-		return nil, 0, err
-	}
-	limit := f.Limit
-	if limit <= 0 || limit > qantar.MaxLimit {
-		limit = qantar.MaxLimit
-	}
-	if f.Offset < 0 {
-		return nil, 0, qantar.FieldErrorf("offset", "must not be negative")
-	}
-	from := "records"
-	if idx := indexFor(kind, f.Where); idx != "" {
-		from += " INDEXED BY " + idx
-	}
-	total := -1
-	if f.After == 0 {
-		if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM `+from+` WHERE `+where, args...).Scan(&total); err != nil {
-			return nil, 0, fmt.Errorf("count %s: %w", kind, err)
-		}
-	}
-	rows, err := db.read.QueryContext(ctx, `SELECT `+doc+` FROM `+from+` WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`,
-		append(args, limit, f.Offset)...)
-	if err != nil {
-		return nil, 0, fmt.Errorf("list %s: %w", kind, err)
-	}
-	defer rows.Close()
-	out, err := storekit.DecodeAll(rows, kind)
-	if err != nil {
-		return nil, 0, err
-	}
-	return out, total, nil
+	return "records"
+}
+
+func (lister) Equals(a *storekit.Args, doc, field, value string) string {
+	return "json_extract(" + doc + ", '$." + field + "') = " + a.Add(filterValue(value))
+}
+
+func (lister) Contains(a *storekit.Args, reader qantar.Actor, fragment string) string {
+	return "instr(qfold(" + storekit.DocColumn(reader) + "), " + a.Add(fragment) + ") > 0"
+}
+
+func (lister) SortBy(s storekit.Sort, doc string) string {
+	return s.Then("json_extract(" + doc + ", '$." + s.Field + "')")
 }
 
 // fieldIndexes names the expression index of each (kind, field) that lists
@@ -82,68 +60,6 @@ func indexFor(kind qantar.Kind, where map[string]string) string {
 	return ""
 }
 
-// listWhere builds the WHERE clause of a list, over the projection of each
-// record that the reader may see (docColumn): a field that a projection may
-// change is matched on the projection; one that no projection changes
-// (qantar.KeptByProjection) on the record's own column and index. Fields are
-// checked against qantar.FilterFields, so no name from the request reaches
-// the SQL text.
-func listWhere(kind qantar.Kind, f qantar.Filter) (string, []any, error) {
-	if _, err := qantar.ParseKind(string(kind)); err != nil {
-		return "", nil, err
-	}
-	// The kind is written as a literal (it is one of qantar.Kinds), so that
-	// SQLite can use the partial indexes of that kind.
-	conds := []string{"kind = '" + string(kind) + "'"}
-	var args []any
-	if !f.WithDeleted {
-		conds = append(conds, "deleted_at IS NULL")
-	}
-	doc := docColumn(f.Reader)
-	allowed := qantar.FilterFields[kind]
-	for field, value := range f.Where {
-		if !slices.Contains(allowed, field) {
-			return "", nil, qantar.FieldErrorf(field, "cannot filter %s on %q (fields: %s)", kind, field, strings.Join(allowed, ", "))
-		}
-		if len(value) > qantar.MaxShort {
-			return "", nil, qantar.FieldErrorf(field, "filter value is too long")
-		}
-		switch {
-		case !qantar.KeptByProjection(kind, field):
-			conds = append(conds, "json_extract("+doc+", '$."+field+"') = ?")
-			args = append(args, filterValue(value))
-		case field == "external_key":
-			conds = append(conds, "external_key = ?")
-			args = append(args, value)
-		case field == "protection":
-			conds = append(conds, "protection = ?")
-			args = append(args, value)
-		default:
-			conds = append(conds, "json_extract(data, '$."+field+"') = ?")
-			args = append(args, filterValue(value))
-		}
-	}
-	if q := strings.TrimSpace(f.Q); q != "" {
-		if len(q) > qantar.MaxShort {
-			return "", nil, qantar.FieldErrorf("q", "is longer than %d bytes", qantar.MaxShort)
-		}
-		conds = append(conds, "instr(qfold("+doc+"), ?) > 0")
-		args = append(args, jsonFragment(strings.ToLower(q)))
-	}
-	if f.After > 0 {
-		conds = append(conds, "id > ?")
-		args = append(args, f.After)
-	}
-	return strings.Join(conds, " AND "), args, nil
-}
-
-// jsonFragment escapes q as it appears inside a JSON string, so that a plain
-// substring match over the stored JSON finds it.
-func jsonFragment(q string) string {
-	b, _ := json.Marshal(q)
-	return string(b[1 : len(b)-1])
-}
-
 // filterValue types a filter value as SQLite's json_extract returns it.
 func filterValue(v string) any {
 	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
@@ -158,70 +74,4 @@ func filterValue(v string) any {
 	return v
 }
 
-func listOrder(kind qantar.Kind, sort, doc string) (string, error) {
-	s, err := storekit.SortOf(kind, sort)
-	if err != nil || s.Column != "" {
-		return s.Then(s.Column), err
-	}
-	if s.Data {
-		doc = "data"
-	}
-	return s.Then("json_extract(" + doc + ", '$." + s.Field + "')"), nil
-}
-
 func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?,", n), ",") }
-
-// History returns every version of a record, oldest first.
-func (db *DB) History(ctx context.Context, kind qantar.Kind, id int64) ([]qantar.Version, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT version, op, actor, at, reason, data, salt, leaf_index FROM versions
-		WHERE kind = ? AND id = ? ORDER BY version`, kind, id)
-	if err != nil {
-		return nil, fmt.Errorf("history: %w", err)
-	}
-	defer rows.Close()
-	var out []qantar.Version
-	for rows.Next() {
-		v := qantar.Version{Kind: kind, ID: id}
-		var at, data string
-		var reason sql.NullString
-		var salt []byte
-		var leaf sql.NullInt64
-		if err := rows.Scan(&v.Version, &v.Op, &v.Actor, &at, &reason, &data, &salt, &leaf); err != nil {
-			return nil, err
-		}
-		v.At, v.Reason, v.Data, v.Salt = parseTime(at), reason.String, json.RawMessage(data), fmt.Sprintf("%x", salt) // "" when it has none (a v1 public version)
-		if leaf.Valid {
-			v.LeafIndex = &leaf.Int64
-		}
-		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if len(out) == 0 {
-		return nil, qantar.Errorf(qantar.ENOTFOUND, "%s/%d does not exist", kind, id)
-	}
-	return out, nil
-}
-
-// Count returns the number of live records of each kind.
-func (db *DB) Count(ctx context.Context) (map[qantar.Kind]int, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT kind, count(*) FROM records WHERE deleted_at IS NULL GROUP BY kind`)
-	if err != nil {
-		return nil, fmt.Errorf("count: %w", err)
-	}
-	defer rows.Close()
-	out := map[qantar.Kind]int{}
-	for _, k := range qantar.Kinds {
-		out[k] = 0
-	}
-	for rows.Next() {
-		var k string
-		var n int
-		if err := rows.Scan(&k, &n); err != nil {
-			return nil, err
-		}
-		out[qantar.Kind(k)] = n
-	}
-	return out, rows.Err()
-}

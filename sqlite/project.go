@@ -14,18 +14,6 @@ import (
 // the projections of the records that refer to it are made again in the
 // same transaction.
 
-// docColumn is the SQL expression of the JSON a reader may see of a row.
-func docColumn(reader qantar.Actor) string {
-	class, all := qantar.ClassOf(reader)
-	switch {
-	case all:
-		return "data"
-	case class.Role == qantar.RoleViewer:
-		return "coalesce(viewer_data, data)"
-	}
-	return "coalesce(pub_data, data)"
-}
-
 // resolver looks records up within the transaction, and first among batch
 // (records of a bulk create not yet written).
 func (tx *Tx) resolver(ctx context.Context, batch map[qantar.Ref]qantar.Record) qantar.Resolver {

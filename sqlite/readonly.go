@@ -86,6 +86,7 @@ func openReadOnly(ctx context.Context, path, sync string, opts Options) (*DB, er
 	}
 	db.Log = storekit.Log[snapshot]{Key: db.verifierKey, Latest: newSnapshot(db.read), Begin: db.beginRead}
 	db.Accounts = storekit.Accounts{SQL: conn{reader{db.read}, db.write}, Now: db.now}
+	db.Lists = storekit.Lists{R: reader{db.read}, L: lister{}}
 	return db, nil
 }
 

@@ -1,0 +1,213 @@
+package storekit
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/qantar-project/qantar"
+)
+
+// Lister is what a store says of a list's SQL where the engines differ:
+// how a JSON field is compared and sorted, how folded text is searched,
+// and which table (or index) a list reads.
+type Lister interface {
+	// From is what a list of kind with these filters reads: "records", or
+	// the table with the index that serves the filters.
+	From(kind qantar.Kind, where map[string]string) string
+	// Equals is the condition that a JSON field of doc equals a filter
+	// value (given as text, typed as the engine compares it).
+	Equals(a *Args, doc, field, value string) string
+	// Contains is the condition that the folded text of what reader may
+	// see of a record contains fragment.
+	Contains(a *Args, reader qantar.Actor, fragment string) string
+	// SortBy is the ORDER BY of a sort on a JSON field of doc.
+	SortBy(s Sort, doc string) string
+}
+
+// Args collects a query's arguments and names their placeholders ($1, $2
+// …, which both engines read).
+type Args []any
+
+// Add adds an argument and returns its placeholder.
+func (a *Args) Add(v any) string {
+	*a = append(*a, v)
+	return "$" + strconv.Itoa(len(*a))
+}
+
+// DocColumn is the SQL expression of the JSON a reader may see of a row.
+func DocColumn(reader qantar.Actor) string {
+	class, all := qantar.ClassOf(reader)
+	switch {
+	case all:
+		return "data"
+	case class.Role == qantar.RoleViewer:
+		return "coalesce(viewer_data, data)"
+	}
+	return "coalesce(pub_data, data)"
+}
+
+// Lists are a store's List, History and Count, over its read pool. A store
+// embeds them.
+type Lists struct {
+	R Reader
+	L Lister
+}
+
+// List returns one page of live records of a kind and the number that
+// match (-1 when the filter reads after an id).
+func (l Lists) List(ctx context.Context, kind qantar.Kind, f qantar.Filter) ([]qantar.Record, int, error) {
+	var a Args
+	where, err := ListWhere(&a, l.L, kind, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	doc := DocColumn(f.Reader)
+	order, err := listOrder(l.L, kind, f.Sort, doc)
+	if err != nil {
+		return nil, 0, err
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > qantar.MaxLimit {
+		limit = qantar.MaxLimit
+	}
+	if f.Offset < 0 {
+		return nil, 0, qantar.FieldErrorf("offset", "must not be negative")
+	}
+	from := l.L.From(kind, f.Where)
+	total := -1
+	if f.After == 0 {
+		if err := l.R.QueryRow(ctx, `SELECT count(*) FROM `+from+` WHERE `+where, a...).Scan(&total); err != nil {
+			return nil, 0, fmt.Errorf("count %s: %w", kind, err)
+		}
+	}
+	query := `SELECT ` + doc + ` FROM ` + from + ` WHERE ` + where + ` ORDER BY ` + order + ` LIMIT ` + a.Add(limit) + ` OFFSET ` + a.Add(f.Offset)
+	rows, err := l.R.Query(ctx, query, a...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list %s: %w", kind, err)
+	}
+	defer rows.Close()
+	out, err := DecodeAll(rows, kind)
+	if err != nil {
+		return nil, 0, err
+	}
+	return out, total, nil
+}
+
+// ListWhere builds the WHERE clause of a list, over the projection of each
+// record that the reader may see (DocColumn): a field that a projection
+// may change is matched on the projection; one that no projection changes
+// (qantar.KeptByProjection) on the record's own column and index. Fields
+// are checked against qantar.FilterFields, so no name from the request
+// reaches the SQL text.
+func ListWhere(a *Args, l Lister, kind qantar.Kind, f qantar.Filter) (string, error) {
+	if _, err := qantar.ParseKind(string(kind)); err != nil {
+		return "", err
+	}
+	// The kind is written as a literal (it is one of qantar.Kinds), so that
+	// SQLite can use the partial indexes of that kind.
+	conds := []string{"kind = '" + string(kind) + "'"}
+	if !f.WithDeleted {
+		conds = append(conds, "deleted_at IS NULL")
+	}
+	doc := DocColumn(f.Reader)
+	allowed := qantar.FilterFields[kind]
+	for field, value := range f.Where {
+		if !slices.Contains(allowed, field) {
+			return "", qantar.FieldErrorf(field, "cannot filter %s on %q (fields: %s)", kind, field, strings.Join(allowed, ", "))
+		}
+		if len(value) > qantar.MaxShort {
+			return "", qantar.FieldErrorf(field, "filter value is too long")
+		}
+		switch {
+		case !qantar.KeptByProjection(kind, field):
+			conds = append(conds, l.Equals(a, doc, field, value))
+		case field == "external_key", field == "protection":
+			conds = append(conds, field+" = "+a.Add(value))
+		default:
+			conds = append(conds, l.Equals(a, "data", field, value))
+		}
+	}
+	if q := strings.TrimSpace(f.Q); q != "" {
+		if len(q) > qantar.MaxShort {
+			return "", qantar.FieldErrorf("q", "is longer than %d bytes", qantar.MaxShort)
+		}
+		conds = append(conds, l.Contains(a, f.Reader, jsonFragment(strings.ToLower(q))))
+	}
+	if f.After > 0 {
+		conds = append(conds, "id > "+a.Add(f.After))
+	}
+	return strings.Join(conds, " AND "), nil
+}
+
+// jsonFragment escapes q as it appears inside a JSON string, so that a plain
+// substring match over the stored JSON finds it.
+func jsonFragment(q string) string {
+	b, _ := json.Marshal(q)
+	return string(b[1 : len(b)-1])
+}
+
+// listOrder is the ORDER BY of a list's sort.
+func listOrder(l Lister, kind qantar.Kind, sort, doc string) (string, error) {
+	s, err := SortOf(kind, sort)
+	if err != nil || s.Column != "" {
+		return s.Then(s.Column), err
+	}
+	if s.Data {
+		doc = "data"
+	}
+	return l.SortBy(s, doc), nil
+}
+
+// History returns every version of a record, oldest first.
+func (l Lists) History(ctx context.Context, kind qantar.Kind, id int64) ([]qantar.Version, error) {
+	rows, err := l.R.Query(ctx, `SELECT version, op, actor, at, reason, data, salt, leaf_index FROM versions
+		WHERE kind = $1 AND id = $2 ORDER BY version`, string(kind), id)
+	if err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	var out []qantar.Version
+	var v qantar.Version
+	var op, data string
+	var at Time
+	var reason *string
+	var salt []byte
+	err = Each(rows, []any{&v.Version, &op, &v.Actor, &at, &reason, &data, &salt, &v.LeafIndex}, func() error {
+		w := v
+		w.Kind, w.ID, w.Op, w.At, w.Data = kind, id, qantar.Op(op), at.T, json.RawMessage(data)
+		w.Salt = fmt.Sprintf("%x", salt) // "" when it has none (a v1 public version)
+		if reason != nil {
+			w.Reason = *reason
+		}
+		out = append(out, w)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, qantar.Errorf(qantar.ENOTFOUND, "%s/%d does not exist", kind, id)
+	}
+	return out, nil
+}
+
+// Count returns the number of live records of each kind.
+func (l Lists) Count(ctx context.Context) (map[qantar.Kind]int, error) {
+	rows, err := l.R.Query(ctx, `SELECT kind, count(*) FROM records WHERE deleted_at IS NULL GROUP BY kind`)
+	if err != nil {
+		return nil, fmt.Errorf("count: %w", err)
+	}
+	out := map[qantar.Kind]int{}
+	for _, k := range qantar.Kinds {
+		out[k] = 0
+	}
+	var k string
+	var n int
+	return out, Each(rows, []any{&k, &n}, func() error {
+		out[qantar.Kind(k)] = n
+		return nil
+	})
+}
