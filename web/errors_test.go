@@ -21,7 +21,7 @@ import (
 func testAPI(h httpx.HandlerFunc) (http.Handler, *bytes.Buffer) {
 	var logs bytes.Buffer
 	s := &Server{logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})), metrics: newMetrics(time.Now())}
-	return s.observe(s.api(h)), &logs
+	return s.observe(httpx.API(s.logger, h)), &logs
 }
 
 // TestWriteJSONEncodesFirst: an answer that does not encode is a clean 500

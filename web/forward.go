@@ -7,12 +7,15 @@ import (
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/law"
+	"github.com/qantar-project/qantar/web/api"
 	"github.com/qantar-project/qantar/web/figures"
 )
 
 // The figures' types and functions as the commands and the mirror name
 // them (package figures computes them).
 type (
+	// Log is the read side of the Merkle log that the server publishes.
+	Log = api.Log
 	// PinnedStats is the JSON of /api/v1/stats.
 	PinnedStats = figures.PinnedStats
 	// CheckpointRef names the checkpoint a figure was computed at.

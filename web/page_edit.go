@@ -89,7 +89,7 @@ type citeForm struct {
 // editNew shows an empty form of a kind.
 func (p *site) editNew(kind qantar.Kind) httpx.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		if _, err := requireWriter(r); err != nil {
+		if _, err := httpx.RequireWriter(r); err != nil {
 			return err
 		}
 		rec, _ := qantar.New(kind)
@@ -100,7 +100,7 @@ func (p *site) editNew(kind qantar.Kind) httpx.HandlerFunc {
 // editForm shows the form of an existing record at its current version.
 func (p *site) editForm(kind qantar.Kind) httpx.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		if _, err := requireWriter(r); err != nil {
+		if _, err := httpx.RequireWriter(r); err != nil {
 			return err
 		}
 		id, err := httpx.PathID(r)
@@ -122,7 +122,7 @@ func (p *site) editForm(kind qantar.Kind) httpx.HandlerFunc {
 // nothing saved.
 func (p *site) editSave(kind qantar.Kind) httpx.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		actor, err := requireWriter(r)
+		actor, err := httpx.RequireWriter(r)
 		if err != nil {
 			return err
 		}
@@ -498,7 +498,7 @@ func (p *site) renderEdit(w http.ResponseWriter, r *http.Request, status int, pg
 // cite attaches a citation to a record or one of its fields.
 func (p *site) cite(kind qantar.Kind) httpx.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		actor, err := requireWriter(r)
+		actor, err := httpx.RequireWriter(r)
 		if err != nil {
 			return err
 		}
@@ -574,7 +574,7 @@ type workspaceView struct {
 }
 
 func (p *site) workspace(w http.ResponseWriter, r *http.Request) error {
-	if _, err := requireWriter(r); err != nil {
+	if _, err := httpx.RequireWriter(r); err != nil {
 		return err
 	}
 	pg := workspaceView{base: p.newBase(r, ""), Kinds: qantar.Kinds}
@@ -586,7 +586,7 @@ func (p *site) workspace(w http.ResponseWriter, r *http.Request) error {
 // saw, with their reason; the history stays.
 func (p *site) deleteRecord(kind qantar.Kind) httpx.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		actor, err := requireWriter(r)
+		actor, err := httpx.RequireWriter(r)
 		if err != nil {
 			return err
 		}

@@ -72,7 +72,7 @@ func (p *site) newImport(r *http.Request, kind qantar.Kind) importView {
 }
 
 func (p *site) importForm(w http.ResponseWriter, r *http.Request) error {
-	if _, err := requireWriter(r); err != nil {
+	if _, err := httpx.RequireWriter(r); err != nil {
 		return err
 	}
 	pg := p.newImport(r, qantar.KindPerson)
@@ -86,7 +86,7 @@ func (p *site) importForm(w http.ResponseWriter, r *http.Request) error {
 // with confirm=1 it imports the file for real. Unticking "dry run" imports
 // at once when the check finds nothing wrong.
 func (p *site) importPost(w http.ResponseWriter, r *http.Request) error {
-	actor, err := requireWriter(r)
+	actor, err := httpx.RequireWriter(r)
 	if err != nil {
 		return err
 	}

@@ -105,7 +105,7 @@ type linkSide struct {
 }
 
 func (p *site) linkageReview(w http.ResponseWriter, r *http.Request) error {
-	if _, err := requireWriter(r); err != nil {
+	if _, err := httpx.RequireWriter(r); err != nil {
 		return err
 	}
 	pg, err := p.newLinkage(r)
@@ -178,7 +178,7 @@ func (p *site) newLinkage(r *http.Request) (linkageView, error) {
 // linkageMerge records that the later person is the earlier one (or, with
 // undo=1, that it is not), at the version the editor saw.
 func (p *site) linkageMerge(w http.ResponseWriter, r *http.Request) error {
-	actor, err := requireWriter(r)
+	actor, err := httpx.RequireWriter(r)
 	if err != nil {
 		return err
 	}

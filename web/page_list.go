@@ -62,7 +62,7 @@ type option struct {
 // list returns the handler of a kind's list page and its downloads.
 func (p *site) list(kind qantar.Kind) httpx.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		f, err := parseFilter(r, kind)
+		f, err := httpx.ParseFilter(r, kind)
 		if err != nil {
 			return err
 		}

@@ -102,7 +102,7 @@ type officialRow struct {
 }
 
 func (p *site) stats(w http.ResponseWriter, r *http.Request) error {
-	asOf, err := p.srv.parseOptionalDay(r, "as_of")
+	asOf, err := httpx.ParseOptionalDay(r, "as_of")
 	if err != nil {
 		return err
 	}

@@ -17,7 +17,7 @@ type victimsView struct {
 }
 
 func (p *site) victims(w http.ResponseWriter, r *http.Request) error {
-	f, err := parseFilter(r, qantar.KindAct)
+	f, err := httpx.ParseFilter(r, qantar.KindAct)
 	if err != nil {
 		return err
 	}

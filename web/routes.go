@@ -19,28 +19,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /debug/pprof/symbol", s.guarded(http.HandlerFunc(pprof.Symbol)))
 	mux.Handle("GET /debug/pprof/trace", s.guarded(http.HandlerFunc(pprof.Trace)))
 
-	// JSON API: every kind of record.
-	mux.Handle("GET /api/v1/vocabularies", s.api(s.apiVocabularies))
-	mux.Handle("GET /api/v1/search", s.api(s.apiSearch))
-	mux.Handle("GET /api/v1/stats", s.api(s.apiStats))
-	mux.Handle("GET /api/v1/deadline", s.api(s.apiDeadline))
-	mux.Handle("GET /api/v1/estimate", s.api(s.apiEstimate))
-	mux.Handle("GET /api/v1/lists/compare", s.api(s.apiListsCompare))
-	mux.Handle("POST /api/v1/linkage", s.api(s.apiLinkage))
-	mux.Handle("GET /api/v1/units/{id}/command", s.api(s.apiCommand))
-	mux.Handle("GET /api/v1/{kind}", s.api(s.apiList))
-	mux.Handle("POST /api/v1/{kind}", s.api(s.apiCreate))
-	mux.Handle("GET /api/v1/{kind}/{id}", s.api(s.apiGet))
-	mux.Handle("PUT /api/v1/{kind}/{id}", s.api(s.apiUpdate))
-	mux.Handle("DELETE /api/v1/{kind}/{id}", s.api(s.apiDelete))
-	mux.Handle("GET /api/v1/{kind}/{id}/history", s.api(s.apiHistory))
-	mux.Handle("GET /api/v1/{kind}/{id}/proof", s.api(s.apiProof))
-
-	// The Merkle log: C2SP tlog-checkpoint and tlog-tiles.
-	mux.Handle("GET /log/checkpoint", s.api(s.logCheckpoint))
-	mux.Handle("GET /log/key", s.api(s.logKey))
-	mux.Handle("GET /log/tile/{path...}", s.api(s.logTile))
-	mux.Handle("/api/", s.api(s.apiNotFound))
+	// The JSON API and the log (package api).
+	s.api.Routes(mux)
 
 	// PAGES BEGIN: the public site and the editors' workspace.
 	p := s.newSite()

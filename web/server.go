@@ -12,6 +12,7 @@ import (
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/law"
+	"github.com/qantar-project/qantar/web/api"
 	"github.com/qantar-project/qantar/web/auth"
 	"github.com/qantar-project/qantar/web/figures"
 	"github.com/qantar-project/qantar/web/httpx"
@@ -59,6 +60,7 @@ type Server struct {
 	rules   *law.Registry
 	logger  *slog.Logger
 	figures *figures.Figures
+	api     *api.Server
 	handler http.Handler
 
 	auth        *auth.Service
@@ -87,6 +89,8 @@ func New(cfg Config) *Server {
 	}
 	s.auth = auth.New(s.users, cfg.Now, cfg.Logger, httpx.Transport{Origin: cfg.Origin, TrustProxy: cfg.TrustProxy})
 	s.figures = figures.New(cfg.Store, cfg.Log, cfg.Rules, cfg.Now, s.auth)
+	s.api = api.New(api.Config{Store: cfg.Store, Log: cfg.Log, Search: cfg.Search, Rules: cfg.Rules, Logger: cfg.Logger,
+		Now: cfg.Now, Figures: s.figures, Auth: s.auth})
 	s.metricsFrom = cfg.MetricsFrom
 	if s.metricsFrom == nil {
 		s.metricsFrom = DefaultMetricsFrom
@@ -100,9 +104,6 @@ func New(cfg Config) *Server {
 
 // Handler returns the server's root handler.
 func (s *Server) Handler() http.Handler { return s.handler }
-
-// api adapts a handler whose errors are answered as JSON.
-func (s *Server) api(h httpx.HandlerFunc) http.Handler { return httpx.API(s.logger, h) }
 
 // writeAPIError answers err as JSON.
 func (s *Server) writeAPIError(w http.ResponseWriter, r *http.Request, err error) {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/qantar-project/qantar/web/figures"
+	"github.com/qantar-project/qantar/web/httpx"
 )
 
 // moveRow is how one published figure moved between two checkpoints.
@@ -23,7 +24,7 @@ func (p *site) statsMoves(r *http.Request, pg *statsView) error {
 	if r.URL.Query().Get("from") == "" {
 		return nil
 	}
-	size, err := parseSize(r, "from")
+	size, err := httpx.ParseSize(r, "from")
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"encoding/json"
@@ -52,41 +52,12 @@ type listPage struct {
 	Offset int             `json:"offset"`
 }
 
-// parseFilter reads limit, offset, sort, q and field filters from a query.
-func parseFilter(r *http.Request, kind qantar.Kind) (qantar.Filter, error) {
-	q := r.URL.Query()
-	f := qantar.Filter{Where: map[string]string{}, Limit: 50, Reader: httpx.ActorOf(r)}
-	var err error
-	for key, vals := range q {
-		v := vals[0]
-		switch key {
-		case "limit":
-			if f.Limit, err = strconv.Atoi(v); err != nil || f.Limit < 1 || f.Limit > qantar.MaxLimit {
-				return f, qantar.FieldErrorf("limit", "must be an integer from 1 to %d", qantar.MaxLimit)
-			}
-		case "offset":
-			if f.Offset, err = strconv.Atoi(v); err != nil || f.Offset < 0 {
-				return f, qantar.FieldErrorf("offset", "must be a non-negative integer")
-			}
-		case "sort":
-			f.Sort = v
-		case "q":
-			f.Q = v
-		case "as_of", "format", "lang":
-			// read by the handlers that use them
-		default:
-			f.Where[key] = v
-		}
-	}
-	return f, nil
-}
-
 func (s *Server) apiList(w http.ResponseWriter, r *http.Request) error {
 	kind, err := pathKind(r)
 	if err != nil {
 		return err
 	}
-	f, err := parseFilter(r, kind)
+	f, err := httpx.ParseFilter(r, kind)
 	if err != nil {
 		return err
 	}
@@ -136,18 +107,6 @@ func (s *Server) apiGet(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// requireWriter refuses a write from an anonymous or read-only actor.
-func requireWriter(r *http.Request) (qantar.Actor, error) {
-	a := httpx.ActorOf(r)
-	if a.ID == "" {
-		return a, &qantar.Error{Code: qantar.EUNAUTHORIZED, Field: "Authorization", Message: "writing needs a token (Authorization: Bearer <token>) or a signed-in session"}
-	}
-	if !a.CanWrite() {
-		return a, qantar.Errorf(qantar.EFORBIDDEN, "role %q may not write; an editor or admin token is needed", a.Role)
-	}
-	return a, nil
-}
-
 // decodeBody reads a record of kind from the request body.
 func decodeBody(r *http.Request, kind qantar.Kind) (qantar.Record, error) {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
@@ -161,7 +120,7 @@ func decodeBody(r *http.Request, kind qantar.Kind) (qantar.Record, error) {
 }
 
 func (s *Server) apiCreate(w http.ResponseWriter, r *http.Request) error {
-	actor, err := requireWriter(r)
+	actor, err := httpx.RequireWriter(r)
 	if err != nil {
 		return err
 	}
@@ -185,7 +144,7 @@ func (s *Server) apiCreate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiUpdate(w http.ResponseWriter, r *http.Request) error {
-	actor, err := requireWriter(r)
+	actor, err := httpx.RequireWriter(r)
 	if err != nil {
 		return err
 	}
@@ -216,7 +175,7 @@ type deleteRequest struct {
 }
 
 func (s *Server) apiDelete(w http.ResponseWriter, r *http.Request) error {
-	actor, err := requireWriter(r)
+	actor, err := httpx.RequireWriter(r)
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"encoding/json"
@@ -17,7 +17,7 @@ import (
 // uncertain pairs side by side. It changes nothing; a confirmed merge is an
 // ordinary, logged update of the person (same_as_id), undone by clearing it.
 func (s *Server) apiLinkage(w http.ResponseWriter, r *http.Request) error {
-	actor, err := requireWriter(r)
+	actor, err := httpx.RequireWriter(r)
 	if err != nil {
 		return err
 	}

@@ -1,10 +1,9 @@
-package web
+package api
 
 import (
 	"encoding/json"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/law"
@@ -13,50 +12,14 @@ import (
 	"github.com/qantar-project/qantar/web/httpx"
 )
 
-// parseDay reads a YYYY-MM-DD query parameter, today when absent.
-func (s *Server) parseDay(r *http.Request, name string) (time.Time, error) {
-	v := r.URL.Query().Get(name)
-	if v == "" {
-		now := s.cfg.Now().UTC()
-		return time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC), nil
-	}
-	d, err := qantar.ParseDate(v)
-	if err != nil || !d.HasDay() || d.Precision == qantar.PrecisionExact {
-		return time.Time{}, qantar.FieldErrorf(name, "%q is not a date (YYYY-MM-DD)", v)
-	}
-	return d.Time(), nil
-}
-
-// parseOptionalDay reads a YYYY-MM-DD query parameter; zero when absent.
-func (s *Server) parseOptionalDay(r *http.Request, name string) (time.Time, error) {
-	if r.URL.Query().Get(name) == "" {
-		return time.Time{}, nil
-	}
-	return s.parseDay(r, name)
-}
-
-// parseSize reads a log size query parameter; -1 (the latest checkpoint)
-// when absent.
-func parseSize(r *http.Request, name string) (int64, error) {
-	v := r.URL.Query().Get(name)
-	if v == "" {
-		return -1, nil
-	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil || n < 0 {
-		return 0, qantar.FieldErrorf(name, "%q is not a size of the log (a whole number of leaves)", v)
-	}
-	return n, nil
-}
-
 // apiStats answers every published figure at a checkpoint (at=SIZE, the
 // latest by default), as of the day of its last leaf unless as_of says.
 func (s *Server) apiStats(w http.ResponseWriter, r *http.Request) error {
-	asOf, err := s.parseOptionalDay(r, "as_of")
+	asOf, err := httpx.ParseOptionalDay(r, "as_of")
 	if err != nil {
 		return err
 	}
-	size, err := parseSize(r, "at")
+	size, err := httpx.ParseSize(r, "at")
 	if err != nil {
 		return err
 	}
@@ -93,7 +56,7 @@ func (s *Server) apiDeadline(w http.ResponseWriter, r *http.Request) error {
 	if q.Get("from") == "" {
 		return qantar.FieldErrorf("from", "is required: the day the complaint was received (YYYY-MM-DD)")
 	}
-	from, err := s.parseDay(r, "from")
+	from, err := httpx.ParseDay(r, "from", s.cfg.Now())
 	if err != nil {
 		return err
 	}
@@ -174,7 +137,7 @@ func (s *Server) apiCommand(w http.ResponseWriter, r *http.Request) error {
 
 // complaintView is a complaint with its deadline and status as of a day.
 func (s *Server) complaintView(r *http.Request, c *qantar.Complaint) (any, error) {
-	asOf, err := s.parseDay(r, "as_of")
+	asOf, err := httpx.ParseDay(r, "as_of", s.cfg.Now())
 	if err != nil {
 		return nil, err
 	}
