@@ -108,38 +108,16 @@ func (m *mirror) prefix(lang string) string {
 // does, publish again.
 func Publish(ctx context.Context, out string, o Options) (*Report, error) {
 	start := time.Now()
-	st, lg := o.Site.Store, o.Site.Log
-	if st == nil || lg == nil {
-		return nil, errors.New("publish: Options.Site needs a Store and a Log")
+	if err := o.check(); err != nil {
+		return nil, err
 	}
-	if o.Lang == "" {
-		o.Lang = "en"
-	}
-	if !contains(qantar.UILangs, o.Lang) {
-		return nil, qantar.FieldErrorf("lang", "%q is not one of %s", o.Lang, strings.Join(qantar.UILangs, ", "))
-	}
-	if o.Origin != "" {
-		if err := CheckOrigin(o.Origin); err != nil {
-			return nil, err
-		}
-	}
-	if o.Parallel <= 0 {
-		o.Parallel = max(2, runtime.GOMAXPROCS(0))
-	}
-	if err := checkOut(out, o.Force); err != nil {
+	if err := checkOut(out, o.Force); err != nil { // as given, and cleaned below
 		return nil, err
 	}
 	out = filepath.Clean(out)
-	if err := checkOut(out, o.Force); err != nil {
-		return nil, err
-	}
-	parent := filepath.Dir(out)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return nil, fmt.Errorf("publish: %w", err)
-	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(out)+".publishing-")
+	tmp, err := tempBeside(out, o.Force)
 	if err != nil {
-		return nil, fmt.Errorf("publish: %w", err)
+		return nil, err
 	}
 	placed := false
 	defer func() {
@@ -147,7 +125,7 @@ func Publish(ctx context.Context, out string, o Options) (*Report, error) {
 			os.RemoveAll(tmp)
 		}
 	}()
-
+	lg := o.Site.Log
 	signed, err := lg.Checkpoint(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("publish: checkpoint: %w", err)
@@ -157,122 +135,20 @@ func Publish(ctx context.Context, out string, o Options) (*Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("publish: the database's own checkpoint does not verify with its key: %w", err)
 	}
-	now := time.Now
-	if o.Site.Now != nil {
-		now = o.Site.Now
-	}
-	m := &mirror{h: web.New(o.Site).Handler(), def: o.Lang, size: cp.Size, w: newFiles(tmp),
-		published: now().UTC().Format("2006-01-02 15:04 UTC")}
-	m.langs = append(m.langs, o.Lang)
-	for _, l := range qantar.UILangs {
-		if l != o.Lang {
-			m.langs = append(m.langs, l)
-		}
-	}
+	m := newMirror(o, tmp, cp.Size)
 	rep := &Report{Dir: out, Langs: m.langs, Checkpoint: signed, Size: cp.Size}
-
-	// The log, at the checkpoint just read.
-	if err := m.w.write(strings.TrimPrefix(tlog.PathCheckpoint, "/"), signed); err != nil {
+	if err := m.writeLog(ctx, lg, signed, key, rep); err != nil {
 		return nil, err
 	}
-	if err := m.w.write(strings.TrimPrefix(tlog.PathKey, "/"), []byte(key+"\n")); err != nil {
+	if err := m.writeOpenData(ctx, o.Site.Store, tmp, signed, rep); err != nil {
 		return nil, err
 	}
-	for _, t := range tlog.TilesForSize(cp.Size) {
-		ids := []tlog.TileID{t}
-		if t.Level == 0 {
-			e := t
-			e.Entries = true
-			ids = append(ids, e)
-		}
-		for _, id := range ids {
-			b, err := lg.Tile(ctx, id)
-			if err != nil {
-				return nil, fmt.Errorf("publish: log %s: %w", id.Path(), err)
-			}
-			if err := m.w.write(strings.TrimPrefix(tlog.PathTilePrefix, "/")+id.Path(), b); err != nil {
-				return nil, err
-			}
-			if id.Entries {
-				rep.Bundles++
-			} else {
-				rep.Tiles++
-			}
-		}
-	}
-
-	// The open data: the site's public export of every kind.
-	rep.Records = map[qantar.Kind]int{}
-	dataDir := filepath.Join(tmp, "data")
-	for _, format := range []string{"csv", "json"} {
-		x, err := csvio.Export(ctx, st, dataDir, csvio.ExportOptions{Format: format, Public: true})
-		if err != nil {
-			return nil, fmt.Errorf("publish: open data: %w", err)
-		}
-		rep.Records = x.Counts
-	}
-	if b, err := os.ReadFile(filepath.Join(dataDir, csvio.CheckpointFile)); err == nil && !bytes.Equal(b, signed) {
-		return nil, changed()
-	}
-	if err := m.w.adopt("data"); err != nil {
-		return nil, fmt.Errorf("publish: %w", err)
-	}
-	if err := m.writeVersions(ctx, st); err != nil {
+	if err := m.writePages(ctx, o, rep, key, cp); err != nil {
 		return nil, err
 	}
-
-	// The pages: the fixed ones, every record's page and history, and then
-	// whatever they link to.
-	records := 0
-	for _, n := range rep.Records {
-		records += n
-	}
-	c := newCrawler(m, 3*(records+int(cp.Size))+1000)
-	for _, p := range []string{"/", "/stats", "/victims"} {
-		c.add(mapURL(nil, p))
-	}
-	for _, k := range qantar.Kinds {
-		c.add(mapURL(nil, "/"+string(k)))
-		err := eachID(ctx, st, k, func(id int64) {
-			c.add(mapURL(nil, fmt.Sprintf("/%s/%d", k, id)))
-			c.add(mapURL(nil, fmt.Sprintf("/%s/%d/history", k, id)))
-		})
-		if err != nil {
-			return nil, fmt.Errorf("publish: list %s: %w", k, err)
-		}
-	}
-	if err := c.run(ctx, o.Parallel); err != nil {
-		return nil, fmt.Errorf("publish: %w", err)
-	}
-	if err := m.writeAbout(ctx, c, rep, key, cp); err != nil {
+	if err := m.seal(ctx, lg, signed, rep); err != nil {
 		return nil, err
 	}
-	if err := c.run(ctx, o.Parallel); err != nil { // anything only the mirror's page links to
-		return nil, fmt.Errorf("publish: %w", err)
-	}
-	rep.Pages = c.pages
-	if err := m.w.write(mirrorCSS, []byte(mirrorStyle)); err != nil {
-		return nil, err
-	}
-	verify := verifyText(verifyInfo{Published: m.published, Origin: o.Origin, Log: cp.Origin, Size: cp.Size,
-		Root: base64.StdEncoding.EncodeToString(cp.Hash), Key: key, DefaultDir: o.Lang, Langs: m.langs})
-	if err := m.w.write(VerifyFile, []byte(verify)); err != nil {
-		return nil, err
-	}
-
-	// Everything must be of the one state the checkpoint names.
-	after, err := lg.Checkpoint(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("publish: checkpoint: %w", err)
-	}
-	if !bytes.Equal(after, signed) {
-		return nil, changed()
-	}
-	if err := m.w.writeManifest(); err != nil {
-		return nil, fmt.Errorf("publish: %w", err)
-	}
-	rep.Files, rep.Bytes = len(m.w.sums), m.w.bytes
-
 	// Check the mirror as a reader would, before it replaces anything.
 	rep.Check, err = check(ctx, tmp, CheckOptions{VerifierKey: key}, false)
 	if err != nil {
@@ -287,6 +163,174 @@ func Publish(ctx context.Context, out string, o Options) (*Report, error) {
 	placed = true
 	rep.Elapsed = time.Since(start)
 	return rep, nil
+}
+
+// check refuses options that cannot publish, and fills in the defaults.
+func (o *Options) check() error {
+	if o.Site.Store == nil || o.Site.Log == nil {
+		return errors.New("publish: Options.Site needs a Store and a Log")
+	}
+	if o.Lang == "" {
+		o.Lang = "en"
+	}
+	if !contains(qantar.UILangs, o.Lang) {
+		return qantar.FieldErrorf("lang", "%q is not one of %s", o.Lang, strings.Join(qantar.UILangs, ", "))
+	}
+	if o.Origin != "" {
+		if err := CheckOrigin(o.Origin); err != nil {
+			return err
+		}
+	}
+	if o.Parallel <= 0 {
+		o.Parallel = max(2, runtime.GOMAXPROCS(0))
+	}
+	return nil
+}
+
+// tempBeside makes the temporary directory a mirror of out is written in,
+// beside out, after checking that out may be replaced.
+func tempBeside(out string, force bool) (string, error) {
+	if err := checkOut(out, force); err != nil {
+		return "", err
+	}
+	parent := filepath.Dir(out)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return "", fmt.Errorf("publish: %w", err)
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(out)+".publishing-")
+	if err != nil {
+		return "", fmt.Errorf("publish: %w", err)
+	}
+	return tmp, nil
+}
+
+// newMirror is a publication into tmp of the site at a log size.
+func newMirror(o Options, tmp string, size uint64) *mirror {
+	now := time.Now
+	if o.Site.Now != nil {
+		now = o.Site.Now
+	}
+	m := &mirror{h: web.New(o.Site).Handler(), def: o.Lang, size: size, w: newFiles(tmp),
+		published: now().UTC().Format("2006-01-02 15:04 UTC")}
+	m.langs = append(m.langs, o.Lang)
+	for _, l := range qantar.UILangs {
+		if l != o.Lang {
+			m.langs = append(m.langs, l)
+		}
+	}
+	return m
+}
+
+// writeLog writes the log at the checkpoint just read: the checkpoint, the
+// key, and every hash tile and entry bundle of its tree.
+func (m *mirror) writeLog(ctx context.Context, lg web.Log, signed []byte, key string, rep *Report) error {
+	if err := m.w.write(strings.TrimPrefix(tlog.PathCheckpoint, "/"), signed); err != nil {
+		return err
+	}
+	if err := m.w.write(strings.TrimPrefix(tlog.PathKey, "/"), []byte(key+"\n")); err != nil {
+		return err
+	}
+	for _, t := range tlog.TilesForSize(m.size) {
+		ids := []tlog.TileID{t}
+		if t.Level == 0 {
+			e := t
+			e.Entries = true
+			ids = append(ids, e)
+		}
+		for _, id := range ids {
+			b, err := lg.Tile(ctx, id)
+			if err != nil {
+				return fmt.Errorf("publish: log %s: %w", id.Path(), err)
+			}
+			if err := m.w.write(strings.TrimPrefix(tlog.PathTilePrefix, "/")+id.Path(), b); err != nil {
+				return err
+			}
+			if id.Entries {
+				rep.Bundles++
+			} else {
+				rep.Tiles++
+			}
+		}
+	}
+	return nil
+}
+
+// writeOpenData writes the site's public export of every kind, at the
+// checkpoint signed, and the versions of each record.
+func (m *mirror) writeOpenData(ctx context.Context, st qantar.Store, tmp string, signed []byte, rep *Report) error {
+	rep.Records = map[qantar.Kind]int{}
+	dataDir := filepath.Join(tmp, "data")
+	for _, format := range []string{"csv", "json"} {
+		x, err := csvio.Export(ctx, st, dataDir, csvio.ExportOptions{Format: format, Public: true})
+		if err != nil {
+			return fmt.Errorf("publish: open data: %w", err)
+		}
+		rep.Records = x.Counts
+	}
+	if b, err := os.ReadFile(filepath.Join(dataDir, csvio.CheckpointFile)); err == nil && !bytes.Equal(b, signed) {
+		return changed()
+	}
+	if err := m.w.adopt("data"); err != nil {
+		return fmt.Errorf("publish: %w", err)
+	}
+	return m.writeVersions(ctx, st)
+}
+
+// writePages writes the pages: the fixed ones, every record's page and
+// history, and then whatever they link to; the mirror's own page, style
+// and VERIFY.txt.
+func (m *mirror) writePages(ctx context.Context, o Options, rep *Report, key string, cp tlog.Checkpoint) error {
+	records := 0
+	for _, n := range rep.Records {
+		records += n
+	}
+	c := newCrawler(m, 3*(records+int(cp.Size))+1000)
+	for _, p := range []string{"/", "/stats", "/victims"} {
+		c.add(mapURL(nil, p))
+	}
+	for _, k := range qantar.Kinds {
+		c.add(mapURL(nil, "/"+string(k)))
+		err := eachID(ctx, o.Site.Store, k, func(id int64) {
+			c.add(mapURL(nil, fmt.Sprintf("/%s/%d", k, id)))
+			c.add(mapURL(nil, fmt.Sprintf("/%s/%d/history", k, id)))
+		})
+		if err != nil {
+			return fmt.Errorf("publish: list %s: %w", k, err)
+		}
+	}
+	if err := c.run(ctx, o.Parallel); err != nil {
+		return fmt.Errorf("publish: %w", err)
+	}
+	if err := m.writeAbout(ctx, c, rep, key, cp); err != nil {
+		return err
+	}
+	if err := c.run(ctx, o.Parallel); err != nil { // anything only the mirror's page links to
+		return fmt.Errorf("publish: %w", err)
+	}
+	rep.Pages = c.pages
+	if err := m.w.write(mirrorCSS, []byte(mirrorStyle)); err != nil {
+		return err
+	}
+	verify := verifyText(verifyInfo{Published: m.published, Origin: o.Origin, Log: cp.Origin, Size: cp.Size,
+		Root: base64.StdEncoding.EncodeToString(cp.Hash), Key: key, DefaultDir: o.Lang, Langs: m.langs})
+	return m.w.write(VerifyFile, []byte(verify))
+}
+
+// seal checks that everything written is of the one state the checkpoint
+// names, and writes the manifest.
+func (m *mirror) seal(ctx context.Context, lg web.Log, signed []byte, rep *Report) error {
+	after, err := lg.Checkpoint(ctx)
+	if err != nil {
+		return fmt.Errorf("publish: checkpoint: %w", err)
+	}
+	if !bytes.Equal(after, signed) {
+		return changed()
+	}
+	if err := m.w.writeManifest(); err != nil {
+		return fmt.Errorf("publish: %w", err)
+	}
+	rep.Files, rep.Bytes = len(m.w.sums), m.w.bytes
+	return nil
 }
 
 func changed() error {

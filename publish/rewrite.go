@@ -39,17 +39,10 @@ type rewriteOpts struct {
 // It works token by token (x/net/html's tokenizer) and copies every other
 // token as the site wrote it, so that the page stays the site's page.
 func (m *mirror) rewrite(body []byte, pg page, found func(target), o rewriteOpts) ([]byte, error) {
-	self := m.path(pg.lang, pg.file)
+	r := &rewriter{m: m, pg: pg, self: m.path(pg.lang, pg.file), found: found, o: o}
+	r.out.Grow(len(body) + 512)
 	z := html.NewTokenizer(bytes.NewReader(body))
-	var out bytes.Buffer
-	out.Grow(len(body) + 512)
 	var raw []byte
-	skip := ""      // the element whose end tag ends what is left out
-	langs := false  // in the language switch
-	var code string // the language of the button being read
-	type langLink struct{ code, name string }
-	var links []langLink
-	inH1 := false
 	for {
 		tt := z.Next()
 		if tt == html.ErrorToken {
@@ -59,126 +52,171 @@ func (m *mirror) rewrite(body []byte, pg page, found func(target), o rewriteOpts
 			return nil, z.Err()
 		}
 		raw = append(raw[:0], z.Raw()...)
+		keep := false
 		switch tt {
 		case html.StartTagToken, html.SelfClosingTagToken:
-			if !linkTags[tagName(raw)] {
-				// No link, nothing to change: most of a page's tags.
-				if skip == "" {
-					out.Write(raw)
-				}
-				continue
-			}
-			tok := z.Token()
-			if skip != "" {
-				if langs && tok.Data == "button" && attrOf(tok, "name") == "lang" && contains(m.langs, attrOf(tok, "value")) {
-					code = attrOf(tok, "value")
-					links = append(links, langLink{code: code})
-				}
-				continue
-			}
-			switch tok.Data {
-			case "form":
-				skip, langs = "form", hasClassTok(tok, "langs")
-				continue
-			case "main":
-				if o.main != nil {
-					out.Write(raw)
-					skip = "main"
-					continue
-				}
-			case "title":
-				if o.title != "" {
-					out.Write(raw)
-					skip = "title"
-					continue
-				}
-			case "h1":
-				inH1 = o.h1 != nil && *o.h1 == ""
-			}
-			changed := false
-			for i, a := range tok.Attr {
-				switch a.Key {
-				case "href", "src", "action", "formaction":
-					if v := m.link(self, pg, a.Val, found); v != a.Val {
-						tok.Attr[i].Val, changed = v, true
-					}
-				}
-			}
-			if changed {
-				out.WriteString(tok.String())
-			} else {
-				out.Write(raw)
-			}
-			continue
+			r.startTag(z, raw)
 		case html.EndTagToken:
-			name, _ := z.TagName()
-			tag := string(name)
-			if skip != "" {
-				if tag == "button" {
-					code = ""
-				}
-				if tag != skip {
-					continue
-				}
-				switch skip {
-				case "form":
-					if langs {
-						out.WriteString(`<nav class="langs">`)
-						for i, l := range links {
-							if i > 0 {
-								out.WriteByte(' ')
-							}
-							cur := ""
-							if l.code == pg.lang {
-								cur = ` class="current" aria-current="true"`
-							}
-							fmt.Fprintf(&out, `<a href="%s" hreflang="%s" lang="%s"%s>%s</a>`, html.EscapeString(relPath(self, m.path(l.code, pg.file))),
-								l.code, l.code, cur, html.EscapeString(strings.TrimSpace(l.name)))
-						}
-						out.WriteString(`</nav>`)
-					}
-					skip, langs, links = "", false, nil
-					continue
-				case "main":
-					out.Write(o.main)
-				case "title":
-					out.WriteString(html.EscapeString(o.title))
-				}
-				skip = ""
-				out.Write(raw)
-				continue
-			}
-			switch tag {
-			case "head":
-				fmt.Fprintf(&out, `<link rel="stylesheet" href="%s">`+"\n", html.EscapeString(relPath(self, mirrorCSS)))
-			case "footer":
-				footer := msg(pg.lang, "Read-only mirror, published %s; log checkpoint: %d entries.", m.published, m.size)
-				fmt.Fprintf(&out, `<p class="mirror">%s <a href="%s">%s</a></p>`+"\n", html.EscapeString(footer),
-					html.EscapeString(relPath(self, m.path(pg.lang, MirrorPage))), html.EscapeString(msg(pg.lang, "About this mirror and how to check it")))
-			case "h1":
-				inH1 = false
-			}
+			keep = r.endTag(z, raw)
 		case html.TextToken:
-			if skip != "" {
-				if langs && len(links) > 0 && code != "" {
-					links[len(links)-1].name += string(z.Text())
-				}
-				continue
-			}
-			if inH1 {
-				*o.h1 += string(html.UnescapeString(string(raw)))
-			}
+			keep = r.text(z, raw)
 		default:
-			if skip != "" {
-				continue
+			keep = r.skip == ""
+		}
+		if keep {
+			r.out.Write(raw)
+		}
+	}
+	if r.skip != "" {
+		return nil, fmt.Errorf("<%s> is not closed", r.skip)
+	}
+	return r.out.Bytes(), nil
+}
+
+// rewriter is one page being rewritten, token by token.
+type rewriter struct {
+	m     *mirror
+	pg    page
+	self  string // the page's file in the mirror
+	found func(target)
+	o     rewriteOpts
+	out   bytes.Buffer
+	skip  string     // the element whose end tag ends what is left out
+	langs bool       // in the language switch
+	code  string     // the language of the button being read
+	links []langLink // the language switch's languages, read so far
+	inH1  bool
+}
+
+// langLink is a language of the switch: its code and its name.
+type langLink struct{ code, name string }
+
+// startTag writes a start tag: as it is, with its links rewritten, or not
+// at all when it is left out.
+func (r *rewriter) startTag(z *html.Tokenizer, raw []byte) {
+	if !linkTags[tagName(raw)] {
+		// No link, nothing to change: most of a page's tags.
+		if r.skip == "" {
+			r.out.Write(raw)
+		}
+		return
+	}
+	tok := z.Token()
+	if r.skip != "" {
+		if r.langs && tok.Data == "button" && attrOf(tok, "name") == "lang" && contains(r.m.langs, attrOf(tok, "value")) {
+			r.code = attrOf(tok, "value")
+			r.links = append(r.links, langLink{code: r.code})
+		}
+		return
+	}
+	switch tok.Data {
+	case "form":
+		r.skip, r.langs = "form", hasClassTok(tok, "langs")
+		return
+	case "main", "title":
+		if (tok.Data == "main" && r.o.main != nil) || (tok.Data == "title" && r.o.title != "") {
+			r.out.Write(raw)
+			r.skip = tok.Data
+			return
+		}
+	case "h1":
+		r.inH1 = r.o.h1 != nil && *r.o.h1 == ""
+	}
+	changed := false
+	for i, a := range tok.Attr {
+		switch a.Key {
+		case "href", "src", "action", "formaction":
+			if v := r.m.link(r.self, r.pg, a.Val, r.found); v != a.Val {
+				tok.Attr[i].Val, changed = v, true
 			}
 		}
-		out.Write(raw)
 	}
-	if skip != "" {
-		return nil, fmt.Errorf("<%s> is not closed", skip)
+	if changed {
+		r.out.WriteString(tok.String())
+	} else {
+		r.out.Write(raw)
 	}
-	return out.Bytes(), nil
+}
+
+// endTag writes what an end tag ends or adds (the language links, the
+// mirror's style and footer line); keep says to write the tag itself.
+func (r *rewriter) endTag(z *html.Tokenizer, raw []byte) (keep bool) {
+	name, _ := z.TagName()
+	tag := string(name)
+	if r.skip != "" {
+		r.endSkipped(tag, raw)
+		return false
+	}
+	switch tag {
+	case "head":
+		fmt.Fprintf(&r.out, `<link rel="stylesheet" href="%s">`+"\n", html.EscapeString(relPath(r.self, mirrorCSS)))
+	case "footer":
+		footer := msg(r.pg.lang, "Read-only mirror, published %s; log checkpoint: %d entries.", r.m.published, r.m.size)
+		fmt.Fprintf(&r.out, `<p class="mirror">%s <a href="%s">%s</a></p>`+"\n", html.EscapeString(footer),
+			html.EscapeString(relPath(r.self, r.m.path(r.pg.lang, MirrorPage))), html.EscapeString(msg(r.pg.lang, "About this mirror and how to check it")))
+	case "h1":
+		r.inH1 = false
+	}
+	return true
+}
+
+// endSkipped reads an end tag inside what is left out: the end of the
+// language switch writes its links, the end of a replaced <main> or
+// <title> writes what replaces it.
+func (r *rewriter) endSkipped(tag string, raw []byte) {
+	if tag == "button" {
+		r.code = ""
+	}
+	if tag != r.skip {
+		return
+	}
+	switch r.skip {
+	case "form":
+		if r.langs {
+			r.writeLangs()
+		}
+		r.skip, r.langs, r.links = "", false, nil
+		return
+	case "main":
+		r.out.Write(r.o.main)
+	case "title":
+		r.out.WriteString(html.EscapeString(r.o.title))
+	}
+	r.skip = ""
+	r.out.Write(raw)
+}
+
+// writeLangs writes the language switch as a link per language to this
+// same page in it.
+func (r *rewriter) writeLangs() {
+	r.out.WriteString(`<nav class="langs">`)
+	for i, l := range r.links {
+		if i > 0 {
+			r.out.WriteByte(' ')
+		}
+		cur := ""
+		if l.code == r.pg.lang {
+			cur = ` class="current" aria-current="true"`
+		}
+		fmt.Fprintf(&r.out, `<a href="%s" hreflang="%s" lang="%s"%s>%s</a>`, html.EscapeString(relPath(r.self, r.m.path(l.code, r.pg.file))),
+			l.code, l.code, cur, html.EscapeString(strings.TrimSpace(l.name)))
+	}
+	r.out.WriteString(`</nav>`)
+}
+
+// text writes a text token unless it is left out; inside the language
+// switch it is a language's name.
+func (r *rewriter) text(z *html.Tokenizer, raw []byte) (keep bool) {
+	if r.skip != "" {
+		if r.langs && len(r.links) > 0 && r.code != "" {
+			r.links[len(r.links)-1].name += string(z.Text())
+		}
+		return false
+	}
+	if r.inH1 {
+		*r.o.h1 += string(html.UnescapeString(string(raw)))
+	}
+	return true
 }
 
 // linkTags are the tags rewrite looks into: those that may carry a link
