@@ -31,6 +31,48 @@ func ReadCSV(r io.Reader, strata []string) ([]Stratum, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = 0
 	cr.ReuseRecord = true
+	cols, err := readHeader(cr, strata)
+	if err != nil {
+		return nil, err
+	}
+	g := strataOf{index: map[string]int{}}
+	rows := 0
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			return nil, csvError(err)
+		}
+		line, _ := cr.FieldPos(0)
+		rows++
+		p, n, values, err := cols.row(rec, line)
+		if err != nil {
+			return nil, err
+		}
+		if err := g.add(cols.lists, values, p, n, line); err != nil {
+			return nil, err
+		}
+	}
+	if rows == 0 {
+		return nil, errorf("no data rows after the header")
+	}
+	return g.out, nil
+}
+
+// csvColumns are what a CSV file's header says of its columns.
+type csvColumns struct {
+	header     []string
+	count      int   // the count column, -1 when none
+	listCols   []int // the list columns, in file order
+	strataCols []int // the strata columns, in the order the user named them
+	lists      []string
+	strata     []string
+}
+
+// readHeader reads the header row and checks it names each column once,
+// every stratum asked for, and not too many lists.
+func readHeader(cr *csv.Reader, strata []string) (*csvColumns, error) {
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
 		return nil, errorf("empty file: want a header row naming the lists")
@@ -41,9 +83,7 @@ func ReadCSV(r io.Reader, strata []string) ([]Stratum, error) {
 	if len(header) > 0 {
 		header[0] = strings.TrimPrefix(header[0], "\ufeff")
 	}
-	countCol := -1
-	var listCols, strataCols []int
-	var lists []string
+	c := &csvColumns{header: header, count: -1, strata: strata}
 	seen := map[string]int{}
 	for i, h := range header {
 		h = strings.TrimSpace(h)
@@ -57,12 +97,11 @@ func ReadCSV(r io.Reader, strata []string) ([]Stratum, error) {
 		seen[h] = i
 		switch {
 		case strings.EqualFold(h, "count"):
-			countCol = i
+			c.count = i
 		case contains(strata, h):
-			strataCols = append(strataCols, i)
 		default:
-			listCols = append(listCols, i)
-			lists = append(lists, h)
+			c.listCols = append(c.listCols, i)
+			c.lists = append(c.lists, h)
 		}
 	}
 	for _, s := range strata {
@@ -70,79 +109,76 @@ func ReadCSV(r io.Reader, strata []string) ([]Stratum, error) {
 			return nil, errorf("strata column %q is not in the header (%s)", s, strings.Join(header, ","))
 		}
 	}
-	if len(lists) > MaxLists {
-		return nil, errorf("line 1: %d list columns, at most %d are supported", len(lists), MaxLists)
+	if len(c.lists) > MaxLists {
+		return nil, errorf("line 1: %d list columns, at most %d are supported", len(c.lists), MaxLists)
 	}
-	// Strata columns in the order the user named them, not file order.
-	strataCols = strataCols[:0]
 	for _, s := range strata {
-		strataCols = append(strataCols, seen[s])
+		c.strataCols = append(c.strataCols, seen[s])
 	}
+	return c, nil
+}
 
-	var out []Stratum
-	index := map[string]int{}
-	rows := 0
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		} else if err != nil {
-			return nil, csvError(err)
-		}
-		line, _ := cr.FieldPos(0)
-		rows++
-		var p Pattern
-		for j, c := range listCols {
-			switch v := strings.TrimSpace(rec[c]); v {
-			case "1":
-				p |= 1 << uint(j)
-			case "0":
-			default:
-				hint := ""
-				if len(strata) == 0 {
-					hint = " (if it is a stratum, name it with --strata)"
-				}
-				return nil, errorf("line %d, column %q: %q is not 0 or 1%s", line, header[c], v, hint)
+// row reads one data row: its pattern of lists, how many people it counts,
+// and its strata's values.
+func (c *csvColumns) row(rec []string, line int) (p Pattern, n int64, values []string, err error) {
+	for j, col := range c.listCols {
+		switch v := strings.TrimSpace(rec[col]); v {
+		case "1":
+			p |= 1 << uint(j)
+		case "0":
+		default:
+			hint := ""
+			if len(c.strata) == 0 {
+				hint = " (if it is a stratum, name it with --strata)"
 			}
-		}
-		n := int64(1)
-		if countCol >= 0 {
-			v := strings.TrimSpace(rec[countCol])
-			n, err = strconv.ParseInt(v, 10, 64)
-			if err != nil || n < 0 {
-				return nil, errorf("line %d, column %q: %q is not a whole number of people (0 or more)", line, header[countCol], v)
-			}
-		}
-		if p == 0 && n > 0 {
-			return nil, errorf("line %d: a record on none of the lists (every list column is 0)", line)
-		}
-		values := make([]string, len(strataCols))
-		for i, c := range strataCols {
-			values[i] = strings.TrimSpace(rec[c])
-		}
-		key := strings.Join(values, " / ")
-		i, ok := index[key]
-		if !ok {
-			t, err := NewTable(lists)
-			if err != nil {
-				return nil, err
-			}
-			i = len(out)
-			index[key] = i
-			out = append(out, Stratum{Key: key, Values: values, Table: t})
-		}
-		tab := out[i].Table
-		if tab.counts[p] > (1<<62)-n {
-			return nil, errorf("line %d: counts too large", line)
-		}
-		if err := tab.Add(p, n); err != nil {
-			return nil, errorf("line %d: %s", line, messageOf(err))
+			return 0, 0, nil, errorf("line %d, column %q: %q is not 0 or 1%s", line, c.header[col], v, hint)
 		}
 	}
-	if rows == 0 {
-		return nil, errorf("no data rows after the header")
+	n = 1
+	if c.count >= 0 {
+		v := strings.TrimSpace(rec[c.count])
+		n, err = strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			return 0, 0, nil, errorf("line %d, column %q: %q is not a whole number of people (0 or more)", line, c.header[c.count], v)
+		}
 	}
-	return out, nil
+	if p == 0 && n > 0 {
+		return 0, 0, nil, errorf("line %d: a record on none of the lists (every list column is 0)", line)
+	}
+	values = make([]string, len(c.strataCols))
+	for i, col := range c.strataCols {
+		values[i] = strings.TrimSpace(rec[col])
+	}
+	return p, n, values, nil
+}
+
+// strataOf gathers rows into strata, in the order the strata first appear.
+type strataOf struct {
+	out   []Stratum
+	index map[string]int
+}
+
+// add counts n people of pattern p in the stratum of values.
+func (g *strataOf) add(lists, values []string, p Pattern, n int64, line int) error {
+	key := strings.Join(values, " / ")
+	i, ok := g.index[key]
+	if !ok {
+		t, err := NewTable(lists)
+		if err != nil {
+			return err
+		}
+		i = len(g.out)
+		g.index[key] = i
+		g.out = append(g.out, Stratum{Key: key, Values: values, Table: t})
+	}
+	tab := g.out[i].Table
+	if tab.counts[p] > (1<<62)-n {
+		return errorf("line %d: counts too large", line)
+	}
+	if err := tab.Add(p, n); err != nil {
+		return errorf("line %d: %s", line, messageOf(err))
+	}
+	return nil
 }
 
 // Merge adds up the tables of several strata over the same lists.

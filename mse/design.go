@@ -289,43 +289,60 @@ func (d *design) mleExists() (bool, error) {
 	if len(zero) == 0 {
 		return true, nil
 	}
-	p := len(d.cols)
-	rows := func(idx []int) *mat.Dense {
-		x := mat.NewDense(len(idx), p, nil)
-		for r, i := range idx {
-			for _, a := range d.active[d.start[i]:d.start[i+1]] {
-				x.Set(r, int(a), 1)
-			}
-		}
-		return x
+	null, err := d.undetermined(pos)
+	if err != nil || null == nil {
+		return err == nil, err
 	}
-	var null *mat.Dense
+	return d.zeroCellsFeasible(null, zero)
+}
+
+// rows is the design matrix of the cells idx.
+func (d *design) rows(idx []int) *mat.Dense {
+	x := mat.NewDense(len(idx), len(d.cols), nil)
+	for r, i := range idx {
+		for _, a := range d.active[d.start[i]:d.start[i+1]] {
+			x.Set(r, int(a), 1)
+		}
+	}
+	return x
+}
+
+// undetermined returns a basis V (by columns) of the parameter directions
+// that the positive cells pos leave undetermined, nil when they determine
+// every parameter.
+func (d *design) undetermined(pos []int) (*mat.Dense, error) {
+	p := len(d.cols)
 	if len(pos) == 0 {
-		null = mat.NewDense(p, p, nil)
+		null := mat.NewDense(p, p, nil)
 		for a := 0; a < p; a++ {
 			null.Set(a, a, 1)
 		}
-	} else {
-		var svd mat.SVD
-		if !svd.Factorize(rows(pos), mat.SVDFullV) {
-			return false, fmt.Errorf("singular value decomposition failed")
-		}
-		vals := svd.Values(nil)
-		r := 0
-		for _, v := range vals {
-			if v > 1e-9*vals[0] {
-				r++
-			}
-		}
-		if r == p {
-			return true, nil
-		}
-		var v mat.Dense
-		svd.VTo(&v)
-		null = mat.DenseCopyOf(v.Slice(0, p, r, p))
+		return null, nil
 	}
+	var svd mat.SVD
+	if !svd.Factorize(d.rows(pos), mat.SVDFullV) {
+		return nil, fmt.Errorf("singular value decomposition failed")
+	}
+	vals := svd.Values(nil)
+	r := 0
+	for _, v := range vals {
+		if v > 1e-9*vals[0] {
+			r++
+		}
+	}
+	if r == p {
+		return nil, nil
+	}
+	var v mat.Dense
+	svd.VTo(&v)
+	return mat.DenseCopyOf(v.Slice(0, p, r, p)), nil
+}
+
+// zeroCellsFeasible solves the linear program on the zero cells: is there
+// ν_Z ≥ 1 with Vᵀ X_Zᵀ ν_Z = 0, V being null?
+func (d *design) zeroCellsFeasible(null *mat.Dense, zero []int) (bool, error) {
 	var a mat.Dense
-	a.Mul(null.T(), rows(zero).T()) // (p−r) × |Z|
+	a.Mul(null.T(), d.rows(zero).T()) // (p−r) × |Z|
 	// Keep an orthonormal basis of a's row space: Simplex wants full row
 	// rank, and a zero cell whose column vanishes is unconstrained.
 	var svd mat.SVD
@@ -358,7 +375,12 @@ func (d *design) mleExists() (bool, error) {
 		// on them satisfies all, and ν ≥ 1 is impossible.
 		return false, nil
 	}
-	// Wᵀ(1 + u) = 0 with u ≥ 0, over the constrained cells.
+	return simplexFeasible(&w, keep, cols)
+}
+
+// simplexFeasible solves Wᵀ(1 + u) = 0 with u ≥ 0, over the constrained
+// cells cols and the kept directions keep.
+func simplexFeasible(w *mat.Dense, keep, cols []int) (bool, error) {
 	lpA := mat.NewDense(len(keep), len(cols), nil)
 	b := make([]float64, len(keep))
 	for r, i := range keep {
