@@ -22,44 +22,6 @@ func (s *Server) routes(mux *http.ServeMux) {
 	// The JSON API and the log (package api).
 	s.api.Routes(mux)
 
-	// PAGES BEGIN: the public site and the editors' workspace.
-	p := s.newSite()
-	mux.Handle("GET /{$}", p.page(p.index))
-	mux.Handle("GET /static/{sum}/{name}", p.page(p.static))
-	mux.Handle("POST /lang", p.page(p.setLang))
-	mux.Handle("GET /search", p.page(p.search))
-	mux.Handle("GET /victims", p.page(p.victims))
-	mux.Handle("GET /stats", p.page(p.stats))
-	// Every kind has a list (with ?format=csv|json downloads), a page per
-	// record, and that record's history (?from=&to= compares two versions).
-	for _, k := range p.kinds {
-		mux.Handle("GET /"+string(k), p.page(p.list(k)))
-		mux.Handle("GET /"+string(k)+"/{id}", p.page(p.record(k)))
-		mux.Handle("GET /"+string(k)+"/{id}/history", p.page(p.history(k)))
-	}
-	mux.Handle("GET /login", p.page(p.loginForm))
-	mux.Handle("POST /login", p.page(p.login))
-	mux.Handle("POST /logout", p.page(p.logout))
-	// The editors' workspace: a form per kind (a person has real fields,
-	// the others their JSON), and citing a source for a record or a field.
-	mux.Handle("GET /edit", p.page(p.workspace))
-	mux.Handle("GET /import", p.page(p.importForm))
-	mux.Handle("POST /import", p.page(p.importPost))
-	mux.Handle("GET /linkage", p.page(p.linkageReview))
-	mux.Handle("GET /lists/compare", p.page(p.listsCompare))
-	mux.Handle("POST /linkage/merge", p.page(p.linkageMerge))
-	for _, k := range p.kinds {
-		mux.Handle("GET /edit/"+string(k)+"/new", p.page(p.editNew(k)))
-		mux.Handle("POST /edit/"+string(k)+"/new", p.page(p.editSave(k)))
-		mux.Handle("GET /edit/"+string(k)+"/{id}", p.page(p.editForm(k)))
-		mux.Handle("POST /edit/"+string(k)+"/{id}", p.page(p.editSave(k)))
-		mux.Handle("POST /edit/"+string(k)+"/{id}/cite", p.page(p.cite(k)))
-		mux.Handle("POST /edit/"+string(k)+"/{id}/delete", p.page(p.deleteRecord(k)))
-	}
-	// Accounts and the audit log, for admins.
-	mux.Handle("GET /admin/users", p.page(p.adminUsers))
-	mux.Handle("POST /admin/users", p.page(p.adminAddUser))
-	mux.Handle("POST /admin/users/{id}", p.page(p.adminUpdateUser))
-	mux.Handle("GET /admin/audit", p.page(p.adminAudit))
-	// PAGES END
+	// The public site and the editors' workspace (package site).
+	s.site.Routes(mux)
 }

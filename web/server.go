@@ -16,15 +16,15 @@ import (
 	"github.com/qantar-project/qantar/web/auth"
 	"github.com/qantar-project/qantar/web/figures"
 	"github.com/qantar-project/qantar/web/httpx"
+	"github.com/qantar-project/qantar/web/site"
 )
 
 // MaxBody is the largest request body accepted (413 beyond), except for an
-// upload to the import page.
-const MaxBody = 1 << 20
+// upload to the import page (httpx.MaxBody).
+const MaxBody = httpx.MaxBody
 
-// MaxImportBody is the largest upload to the import page: lists of a few
-// hundred thousand rows. Larger files go through `qantar import`.
-const MaxImportBody = 64 << 20
+// MaxImportBody is the largest upload to the import page (httpx.MaxImportBody).
+const MaxImportBody = httpx.MaxImportBody
 
 // Config is what the server needs, filled in cmd/qantar.
 type Config struct {
@@ -61,6 +61,7 @@ type Server struct {
 	logger  *slog.Logger
 	figures *figures.Figures
 	api     *api.Server
+	site    *site.Site
 	handler http.Handler
 
 	auth        *auth.Service
@@ -91,6 +92,8 @@ func New(cfg Config) *Server {
 	s.figures = figures.New(cfg.Store, cfg.Log, cfg.Rules, cfg.Now, s.auth)
 	s.api = api.New(api.Config{Store: cfg.Store, Log: cfg.Log, Search: cfg.Search, Rules: cfg.Rules, Logger: cfg.Logger,
 		Now: cfg.Now, Figures: s.figures, Auth: s.auth})
+	s.site = site.New(site.Config{Store: cfg.Store, Log: cfg.Log, Search: cfg.Search, Rules: cfg.Rules, Logger: cfg.Logger,
+		Now: cfg.Now, Figures: s.figures, Auth: s.auth, Transport: httpx.Transport{Origin: cfg.Origin, TrustProxy: cfg.TrustProxy}})
 	s.metricsFrom = cfg.MetricsFrom
 	if s.metricsFrom == nil {
 		s.metricsFrom = DefaultMetricsFrom
@@ -130,9 +133,9 @@ func (s *Server) secure(next http.Handler) http.Handler {
 // everything else.
 func bodyLimit(r *http.Request) int64 {
 	if r.Method == http.MethodPost && r.URL.Path == "/import" {
-		return MaxImportBody
+		return httpx.MaxImportBody
 	}
-	return MaxBody
+	return httpx.MaxBody
 }
 
 // authenticate puts the request's actor in its context: the token's when a

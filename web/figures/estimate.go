@@ -58,10 +58,10 @@ type StratumAnswer struct {
 	Why        *mse.Error `json:"-"` // NoEstimate as a catalogue key, for the pages
 }
 
-// Reasonf is a reason of the web's own for giving no number: its English
+// reasonf is a reason of the web's own for giving no number: its English
 // text (the API's no_estimate) with the catalogue key and arguments that
 // say it on a page.
-func Reasonf(format string, args ...any) *mse.Error {
+func reasonf(format string, args ...any) *mse.Error {
 	return &mse.Error{Message: fmt.Sprintf(format, args...), Format: format, Args: args}
 }
 
@@ -233,7 +233,7 @@ func EstimateFrom(ctx context.Context, src Source, method, by string) (*Estimate
 		return nil, err
 	}
 	if len(ans.Lists) < 2 {
-		ans.noEstimate(Reasonf("an estimate needs at least two lists (Sources of kind \"list\") that cite the dead; there are %d", len(ans.Lists)))
+		ans.noEstimate(reasonf("an estimate needs at least two lists (Sources of kind \"list\") that cite the dead; there are %d", len(ans.Lists)))
 		return &ans, nil
 	}
 	t, err := overlapTable(ans.Lists, on, func(int64) bool { return true })
@@ -368,7 +368,7 @@ func estimatePlaces(ctx context.Context, src Source, ans *EstimateAnswer, m mse.
 		ans.Strata = append(ans.Strata, st)
 	}
 	if failed != "" {
-		ans.noEstimate(Reasonf("no total by place: the lists support no estimate for %s (see its stratum); pool places or leave out by=place", failed))
+		ans.noEstimate(reasonf("no total by place: the lists support no estimate for %s (see its stratum); pool places or leave out by=place", failed))
 		return ans, nil
 	}
 	// Each place's bootstrap refits the model its search chose rather than

@@ -11,6 +11,14 @@ import (
 	"golang.org/x/text/language"
 )
 
+// MaxBody is the largest request body accepted (413 beyond), except for an
+// upload to the import page.
+const MaxBody = 1 << 20
+
+// MaxImportBody is the largest upload to the import page: lists of a few
+// hundred thousand rows. Larger files go through `qantar import`.
+const MaxImportBody = 64 << 20
+
 type actorKey struct{}
 
 // ActorOf returns the request's actor (anonymous when none was set).

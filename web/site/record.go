@@ -1,0 +1,132 @@
+package site
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/facts"
+	"github.com/qantar-project/qantar/web/httpx"
+)
+
+// recordView shows one record: its fields, each with its sources, and what
+// its kind adds (a person's acts, a case's timeline, a complaint's deadline,
+// a unit's posts, a source's citations).
+type recordView struct {
+	base
+	Kind      qantar.Kind
+	ID        int64
+	Version   int
+	Protected bool // shown as a placeholder
+	Fields    []field
+	Sources   []citeLink // cited for the record as a whole
+	Sourced   bool       // some source is cited for the record or a field
+	// Filled by kind:
+	Acts         []actGroup
+	Involvements []involvementRow
+	Posts        []postRow
+	Timeline     []stepRow
+	Participants []participantRow
+	CaseActs     []link
+	Complaint    *complaintStatus
+	Responses    []responseRow
+	Children     []link
+	Cited        []citedRow
+	Complaints   []link
+	Decision     string // who decided a person's protection, and when
+	ActCount     int    // acts in an event
+	AllActs      string // the list of all of them, when the page shows only some
+}
+
+// record returns the handler of a kind's record page.
+func (p *Site) record(kind qantar.Kind) httpx.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := httpx.PathID(r)
+		if err != nil {
+			return err
+		}
+		reader := httpx.ActorOf(r)
+		pg := recordView{base: p.newBase(r, ""), Kind: kind, ID: id}
+		res := p.newResolver(pg.T, reader)
+		rec, err := p.get(r.Context(), reader, kind, id)
+		if err != nil {
+			return err
+		}
+		p.auth.AuditShown(r, rec)
+		pg.Title, pg.Version = pg.T.title(rec), rec.GetMeta().Version
+		pg.Protected = qantar.IsPlaceholder(rec)
+		if pg.Protected {
+			// Nothing but the placeholder: not its sources, not its fields.
+			pg.Acts, err = p.personActs(r.Context(), res, id)
+			if err != nil {
+				return err
+			}
+			return p.render(w, r, http.StatusOK, "record", pg)
+		}
+		cites, err := p.citations(r.Context(), res, kind, id)
+		if err != nil {
+			return err
+		}
+		pg.Fields = p.fieldsOf(r.Context(), pg.T, reader, rec, res)
+		for i := range pg.Fields {
+			pg.Fields[i].Sources = cites[pg.Fields[i].Name]
+		}
+		pg.Sources = cites[""]
+		// A draft is a record that states a fact no source backs yet.
+		pg.Sourced = len(cites) > 0 || !facts.NeedsSource(kind) || facts.OwnSource(rec)
+		if err := p.kindSections(r.Context(), &pg, res, rec); err != nil {
+			return err
+		}
+		return p.render(w, r, http.StatusOK, "record", pg)
+	}
+}
+
+// kindSections fills what a kind adds to its page.
+func (p *Site) kindSections(ctx context.Context, pg *recordView, res *resolver, rec qantar.Record) error {
+	var err error
+	switch x := rec.(type) {
+	case *qantar.Person:
+		pg.Decision = p.protectionDecision(ctx, pg.T, res.reader, x.ID)
+		if pg.Acts, err = p.personActs(ctx, res, x.ID); err != nil {
+			return err
+		}
+		if pg.Involvements, err = p.involvements(ctx, res, map[string]string{"person_id": itoa(x.ID)}); err != nil {
+			return err
+		}
+		pg.Posts, err = p.posts(ctx, res, map[string]string{"person_id": itoa(x.ID)})
+	case *qantar.Event:
+		if pg.Acts, pg.ActCount, err = p.eventActs(ctx, res, x.ID); err != nil {
+			return err
+		}
+		if pg.ActCount > maxActs {
+			pg.AllActs = "/victims?event_id=" + itoa(x.ID)
+		}
+		pg.Children, err = p.links(ctx, res, qantar.KindEvent, map[string]string{"parent_id": itoa(x.ID)})
+	case *qantar.Case:
+		p.caseSections(ctx, pg, res, x)
+		pg.Complaints, err = p.links(ctx, res, qantar.KindComplaint, map[string]string{"case_id": itoa(x.ID)})
+	case *qantar.Complaint:
+		p.complaintSections(ctx, pg, res, x)
+		pg.Complaints, err = p.links(ctx, res, qantar.KindComplaint, map[string]string{"escalates_id": itoa(x.ID)})
+	case *qantar.Unit:
+		pg.Posts, err = p.posts(ctx, res, map[string]string{"unit_id": itoa(x.ID)})
+	case *qantar.Act:
+		pg.Involvements, err = p.involvements(ctx, res, map[string]string{"act_id": itoa(x.ID)})
+	case *qantar.Source:
+		pg.Cited, err = p.cited(ctx, res, x.ID)
+	}
+	return err
+}
+
+// links lists the records of a kind that match, as links.
+func (p *Site) links(ctx context.Context, res *resolver, kind qantar.Kind, where map[string]string) ([]link, error) {
+	recs, _, err := p.listCached(ctx, kind, qantar.Filter{Where: where, Reader: res.reader, Limit: 200})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]link, len(recs))
+	for i, rec := range recs {
+		out[i] = res.t.linkTo(rec)
+	}
+	return out, nil
+}

@@ -1,0 +1,42 @@
+package site
+
+import (
+	"context"
+
+	"github.com/qantar-project/qantar"
+)
+
+// citedRow is a record that cites a source.
+type citedRow struct {
+	Record link
+	Kind   string
+	Field  string
+	Page   string
+	Quote  string
+}
+
+// cited lists what cites a source.
+func (p *Site) cited(ctx context.Context, res *resolver, sourceID int64) ([]citedRow, error) {
+	recs, _, err := p.listCached(ctx, qantar.KindCitation, qantar.Filter{Reader: res.reader, Limit: 500,
+		Where: map[string]string{"source_id": itoa(sourceID)}})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]citedRow, 0, len(recs))
+	for _, rec := range recs {
+		c := rec.(*qantar.Citation)
+		target := res.get(ctx, c.RecordKind, c.RecordID)
+		row := citedRow{Kind: res.t.KindOne(c.RecordKind), Field: c.Field, Page: c.Page}
+		if target != nil {
+			row.Record = res.t.linkTo(target)
+		}
+		// A citation of a protected person says nothing more than that.
+		if target == nil || !qantar.IsPlaceholder(target) {
+			row.Quote = c.Quote
+		} else {
+			row.Field, row.Page = "", ""
+		}
+		out = append(out, row)
+	}
+	return out, nil
+}
