@@ -623,49 +623,14 @@ func testCreateAll(t *testing.T, s Store) {
 	taken := person("Занятый Ключ")
 	taken.ExternalKey = "taken"
 	mustCreate(t, s, taken)
-	mk := func(n int, prefix string) []qantar.Record {
-		var out []qantar.Record
-		for i := range n {
-			p := person(fmt.Sprintf("%s Синтетикалық Адам%d", prefix, i))
-			p.ExternalKey = fmt.Sprintf("%s-%d", prefix, i)
-			p.BirthPlace = place.ID
-			if i%7 == 3 {
-				p.Protection = qantar.Confidential
-			}
-			out = append(out, p)
-			if i%50 == 10 {
-				out = append(out, &qantar.Event{Title: qantar.Text{"en": fmt.Sprintf("Synthetic event %s %d", prefix, i)},
-					Start: qantar.MustDate("2022-01-05"), PlaceID: place.ID})
-			}
-		}
-		return out
-	}
-	first := mk(150, "A")  // more than one chunk, with a tail
-	second := mk(100, "B") // refused at a taken key
+	first := bulkRecords(150, "A", place.ID)  // more than one chunk, with a tail
+	second := bulkRecords(100, "B", place.ID) // refused at a taken key
 	second[70].GetMeta().ExternalKey = "taken"
-	third := mk(30, "C") // refused by validation
+	third := bulkRecords(30, "C", place.ID) // refused by validation
 	third[10].(*qantar.Person).Names = nil
-	missing := mk(5, "D") // refused: a reference to nothing
+	missing := bulkRecords(5, "D", place.ID) // refused: a reference to nothing
 	missing[2].(*qantar.Person).BirthPlace = 999
-	err := s.InTx(ctx(), func(w qantar.Writer) error {
-		if n, err := qantar.CreateAll(ctx(), w, editor, first); n != len(first) || err != nil {
-			return fmt.Errorf("first batch: %d of %d, %v", n, len(first), err)
-		}
-		n, err := qantar.CreateAll(ctx(), w, editor, second)
-		if n != 70 || qantar.ErrorCode(err) != qantar.ECONFLICT || qantar.ErrorField(err) != "external_key" {
-			return fmt.Errorf("taken key: %d created, %v", n, err)
-		}
-		n, err = qantar.CreateAll(ctx(), w, editor, third)
-		if n != 10 || qantar.ErrorCode(err) != qantar.EINVALID {
-			return fmt.Errorf("invalid record: %d created, %v", n, err)
-		}
-		n, err = qantar.CreateAll(ctx(), w, editor, missing)
-		if n != 2 || qantar.ErrorField(err) != "birth_place_id" {
-			return fmt.Errorf("missing reference: %d created, %v", n, err)
-		}
-		return nil
-	})
-	if err != nil {
+	if err := s.InTx(ctx(), func(w qantar.Writer) error { return createBatches(w, first, second, third, missing) }); err != nil {
 		t.Fatal(err)
 	}
 	var written []qantar.Record
@@ -678,6 +643,63 @@ func testCreateAll(t *testing.T, s Store) {
 			t.Fatalf("a record not written has id %d", rec.GetMeta().ID)
 		}
 	}
+	checkCreatedInOrder(t, s, written)
+	if v, ok := s.(interface {
+		Verify(context.Context) (*qantar.VerifyReport, error)
+	}); ok {
+		rep, err := v.Verify(ctx())
+		if err != nil || !rep.OK() || rep.Leaves != uint64(len(written)+2) {
+			t.Fatalf("verify after bulk creates: %+v %v", rep, err)
+		}
+	}
+	checkBulkSearch(t, s, first)
+}
+
+// bulkRecords are n synthetic persons born in place (every seventh
+// confidential), with an event now and then, keyed by prefix.
+func bulkRecords(n int, prefix string, place int64) []qantar.Record {
+	var out []qantar.Record
+	for i := range n {
+		p := person(fmt.Sprintf("%s Синтетикалық Адам%d", prefix, i))
+		p.ExternalKey = fmt.Sprintf("%s-%d", prefix, i)
+		p.BirthPlace = place
+		if i%7 == 3 {
+			p.Protection = qantar.Confidential
+		}
+		out = append(out, p)
+		if i%50 == 10 {
+			out = append(out, &qantar.Event{Title: qantar.Text{"en": fmt.Sprintf("Synthetic event %s %d", prefix, i)},
+				Start: qantar.MustDate("2022-01-05"), PlaceID: place})
+		}
+	}
+	return out
+}
+
+// createBatches creates the four batches of testCreateAll, each stopping
+// where it must.
+func createBatches(w qantar.Writer, first, second, third, missing []qantar.Record) error {
+	if n, err := qantar.CreateAll(ctx(), w, editor, first); n != len(first) || err != nil {
+		return fmt.Errorf("first batch: %d of %d, %v", n, len(first), err)
+	}
+	n, err := qantar.CreateAll(ctx(), w, editor, second)
+	if n != 70 || qantar.ErrorCode(err) != qantar.ECONFLICT || qantar.ErrorField(err) != "external_key" {
+		return fmt.Errorf("taken key: %d created, %v", n, err)
+	}
+	n, err = qantar.CreateAll(ctx(), w, editor, third)
+	if n != 10 || qantar.ErrorCode(err) != qantar.EINVALID {
+		return fmt.Errorf("invalid record: %d created, %v", n, err)
+	}
+	n, err = qantar.CreateAll(ctx(), w, editor, missing)
+	if n != 2 || qantar.ErrorField(err) != "birth_place_id" {
+		return fmt.Errorf("missing reference: %d created, %v", n, err)
+	}
+	return nil
+}
+
+// checkCreatedInOrder: the records written have ids without gaps, their
+// stored JSON, one version each with its own leaf, and the counts.
+func checkCreatedInOrder(t *testing.T, s Store, written []qantar.Record) {
+	t.Helper()
 	next := map[qantar.Kind]int64{qantar.KindPerson: 1, qantar.KindEvent: 0}
 	leaves := map[int64]bool{}
 	for _, rec := range written {
@@ -711,14 +733,12 @@ func testCreateAll(t *testing.T, s Store) {
 	if counts[qantar.KindPerson] != int(next[qantar.KindPerson]) || counts[qantar.KindEvent] != int(next[qantar.KindEvent]) {
 		t.Fatalf("counts %v, want %v", counts, next)
 	}
-	if v, ok := s.(interface {
-		Verify(context.Context) (*qantar.VerifyReport, error)
-	}); ok {
-		rep, err := v.Verify(ctx())
-		if err != nil || !rep.OK() || rep.Leaves != uint64(len(written)+2) {
-			t.Fatalf("verify after bulk creates: %+v %v", rep, err)
-		}
-	}
+}
+
+// checkBulkSearch: the records of a bulk create are searchable, a
+// confidential one only by those who may see it.
+func checkBulkSearch(t *testing.T, s Store, first []qantar.Record) {
+	t.Helper()
 	res, err := s.Search(ctx(), qantar.SearchQuery{Q: "Адам149", Reader: editor})
 	if err != nil || len(res) == 0 || res[0].ID != first[len(first)-1].GetMeta().ID {
 		t.Fatalf("search for the last of a bulk create: %+v %v", res, err)
