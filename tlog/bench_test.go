@@ -1,4 +1,4 @@
-package tlog
+package tlog_test
 
 import (
 	"context"
@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+
+	"github.com/qantar-project/qantar/tlog"
+	"github.com/qantar-project/qantar/tlog/tlogtest"
 )
 
 // Figures and the command that produced them are in docs/bench/tlog.md.
 
-func reportRate(b *testing.B, leaves int, unit string) {
+func rate(b *testing.B, leaves int, unit string) {
 	b.ReportMetric(float64(leaves)/b.Elapsed().Seconds(), unit)
 }
 
@@ -18,16 +21,19 @@ func BenchmarkAppend(b *testing.B) {
 	ctx := context.Background()
 	for _, batch := range []int{1, 1000} {
 		b.Run(fmt.Sprintf("batch=%d", batch), func(b *testing.B) {
-			hashes := hashAll(testLeaves(batch))
-			ns := &MemStore{}
+			hashes := make([][]byte, batch)
+			for i := range hashes {
+				hashes[i] = tlog.LeafHash(fmt.Appendf(nil, "leaf %d", i))
+			}
+			ns := &tlog.MemStore{}
 			size := uint64(0)
 			for b.Loop() {
 				var err error
-				if size, _, err = Append(ctx, ns, size, hashes); err != nil {
+				if size, _, err = tlog.Append(ctx, ns, size, hashes); err != nil {
 					b.Fatal(err)
 				}
 			}
-			reportRate(b, b.N*batch, "leaves/s")
+			rate(b, b.N*batch, "leaves/s")
 		})
 	}
 }
@@ -37,37 +43,37 @@ func BenchmarkAppend(b *testing.B) {
 func BenchmarkAppendEncoded(b *testing.B) {
 	ctx := context.Background()
 	const batch = 1000
-	ns := &MemStore{}
+	ns := &tlog.MemStore{}
 	size := uint64(0)
 	hashes := make([][]byte, batch)
 	for b.Loop() {
 		for i := range hashes {
-			l, _, _ := SyntheticLeaf(size + uint64(i))
+			l, _, _ := tlogtest.SyntheticLeaf(size + uint64(i))
 			enc, err := l.Encode()
 			if err != nil {
 				b.Fatal(err)
 			}
-			hashes[i] = LeafHash(enc)
+			hashes[i] = tlog.LeafHash(enc)
 		}
 		var err error
-		if size, _, err = Append(ctx, ns, size, hashes); err != nil {
+		if size, _, err = tlog.Append(ctx, ns, size, hashes); err != nil {
 			b.Fatal(err)
 		}
 	}
-	reportRate(b, b.N*batch, "leaves/s")
+	rate(b, b.N*batch, "leaves/s")
 }
 
 const million = 1_000_000
 
 var (
 	bigLogOnce sync.Once
-	bigLog     *TestLog
+	bigLog     *tlogtest.Log
 )
 
 // millionLeafLog builds, once per run, a 1,000,000-leaf log in memory.
-func millionLeafLog(b *testing.B) *TestLog {
+func millionLeafLog(b *testing.B) *tlogtest.Log {
 	bigLogOnce.Do(func() {
-		bigLog = NewTestLog(b)
+		bigLog = tlogtest.New(b)
 		for bigLog.Size < million {
 			bigLog.Add(b, 100_000)
 		}
@@ -82,24 +88,24 @@ func BenchmarkScanLeaves1M(b *testing.B) {
 	l := millionLeafLog(b)
 	ctx := context.Background()
 	for b.Loop() {
-		if _, err := ScanLeaves(ctx, l.Leaves, l.Nodes, l.Size, nil); err != nil {
+		if _, err := tlog.ScanLeaves(ctx, l.Leaves, l.Nodes, l.Size, nil); err != nil {
 			b.Fatal(err)
 		}
 	}
-	reportRate(b, b.N*million, "leaves/s")
+	rate(b, b.N*million, "leaves/s")
 }
 
 // BenchmarkBuilder1M is the root alone, over encoded leaves.
 func BenchmarkBuilder1M(b *testing.B) {
 	l := millionLeafLog(b)
 	for b.Loop() {
-		bl := NewBuilder(nil)
+		bl := tlog.NewBuilder(nil)
 		for _, enc := range l.Leaves {
 			bl.AddLeaf(enc)
 		}
 		_ = bl.Root()
 	}
-	reportRate(b, b.N*million, "leaves/s")
+	rate(b, b.N*million, "leaves/s")
 }
 
 // BenchmarkSHA256Leaves1M is the reference: just the SHA-256 of each leaf,
@@ -111,11 +117,11 @@ func BenchmarkSHA256Leaves1M(b *testing.B) {
 			sha256.Sum256(enc)
 		}
 	}
-	reportRate(b, b.N*million, "leaves/s")
+	rate(b, b.N*million, "leaves/s")
 }
 
 func BenchmarkLeafEncode(b *testing.B) {
-	l, _, _ := SyntheticLeaf(123456)
+	l, _, _ := tlogtest.SyntheticLeaf(123456)
 	for b.Loop() {
 		if _, err := l.Encode(); err != nil {
 			b.Fatal(err)
@@ -124,10 +130,10 @@ func BenchmarkLeafEncode(b *testing.B) {
 }
 
 func BenchmarkLeafDecode(b *testing.B) {
-	l, _, _ := SyntheticLeaf(123456)
+	l, _, _ := tlogtest.SyntheticLeaf(123456)
 	enc, _ := l.Encode()
 	for b.Loop() {
-		if _, err := DecodeLeaf(enc); err != nil {
+		if _, err := tlog.DecodeLeaf(enc); err != nil {
 			b.Fatal(err)
 		}
 	}

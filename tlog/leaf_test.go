@@ -225,32 +225,6 @@ func TestLeafMatches(t *testing.T) {
 	}
 }
 
-func FuzzDecodeLeaf(f *testing.F) {
-	f.Add([]byte(exampleEncoding))
-	for i := range uint64(8) {
-		l, _, _ := SyntheticLeaf(i)
-		enc, _ := l.Encode()
-		f.Add(enc)
-	}
-	f.Add([]byte("qantar-leaf/v1\n\n\n\n\n\n\n\n\n"))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		l, err := DecodeLeaf(b)
-		if err != nil {
-			if qantar.ErrorCode(err) != qantar.EINVALID {
-				t.Fatalf("error %v has code %q", err, qantar.ErrorCode(err))
-			}
-			return
-		}
-		enc, err := l.Encode()
-		if err != nil {
-			t.Fatalf("decoded leaf does not encode: %v", err)
-		}
-		if !bytes.Equal(enc, b) {
-			t.Fatalf("decoded %q but re-encodes as %q", b, enc)
-		}
-	})
-}
-
 // The v2 example in LEAF.md, byte for byte: a deletion of persons/17 at
 // version 2 with the reason "entered twice", salt 00 01 … 1f.
 const (

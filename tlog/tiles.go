@@ -256,6 +256,18 @@ type LeafReader interface {
 	GetLeaves(ctx context.Context, begin, end uint64) ([][]byte, error)
 }
 
+// MemLeaves are encoded leaves in memory, a LeafReader: for tests, as
+// MemStore is for nodes.
+type MemLeaves [][]byte
+
+// GetLeaves implements LeafReader.
+func (m MemLeaves) GetLeaves(_ context.Context, begin, end uint64) ([][]byte, error) {
+	if begin > end || end > uint64(len(m)) {
+		return nil, fmt.Errorf("leaves [%d, %d) not stored (have %d)", begin, end, len(m))
+	}
+	return m[begin:end], nil
+}
+
 // ReadBundle returns an entry bundle: the encoded leaves of the tile's 256
 // (or Width) indexes, each after its two-byte length.
 func ReadBundle(ctx context.Context, lr LeafReader, t TileID, treeSize uint64) ([]byte, error) {

@@ -240,7 +240,7 @@ func TestReadTileAndBundle(t *testing.T) {
 	if len(tile) != 44*HashSize || !bytes.Equal(tile[:HashSize], LeafHash(leaves[256])) {
 		t.Errorf("partial tile 0/001.p/44 does not hold the hashes of leaves 256..299")
 	}
-	bundle, err := ReadBundle(ctx, memLeaves(leaves), TileID{Entries: true, Index: 1, Width: 44}, 300)
+	bundle, err := ReadBundle(ctx, MemLeaves(leaves), TileID{Entries: true, Index: 1, Width: 44}, 300)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -257,7 +257,7 @@ func TestReadTileAndBundle(t *testing.T) {
 		code string
 	}{
 		{"ErrBundleAsTile", func() error { _, err := ReadTile(ctx, ns, TileID{Entries: true, Width: 1}, 300); return err }(), qantar.EINVALID},
-		{"ErrTileAsBundle", func() error { _, err := ReadBundle(ctx, memLeaves(leaves), TileID{Width: 1}, 300); return err }(), qantar.EINVALID},
+		{"ErrTileAsBundle", func() error { _, err := ReadBundle(ctx, MemLeaves(leaves), TileID{Width: 1}, 300); return err }(), qantar.EINVALID},
 		{"ErrBeyondTree", func() error { _, err := ReadTile(ctx, ns, TileID{Index: 1, Width: 256}, 300); return err }(), qantar.ENOTFOUND},
 		{"ErrBadWidth", func() error { _, err := ReadTile(ctx, ns, TileID{Width: 0}, 300); return err }(), qantar.EINVALID},
 	} {

@@ -42,15 +42,7 @@ type Log struct {
 }
 
 // Leaves are encoded leaves in memory: a tlog.LeafReader.
-type Leaves [][]byte
-
-// GetLeaves implements tlog.LeafReader.
-func (m Leaves) GetLeaves(_ context.Context, begin, end uint64) ([][]byte, error) {
-	if begin > end || end > uint64(len(m)) {
-		return nil, fmt.Errorf("leaves [%d, %d) not stored (have %d)", begin, end, len(m))
-	}
-	return m[begin:end], nil
-}
+type Leaves = tlog.MemLeaves
 
 // New returns an empty log with a fresh key.
 func New(t testing.TB) *Log {
