@@ -250,7 +250,7 @@ func BenchmarkLoadPerson(b *testing.B) {
 	ts, ids := benchServer(b)
 	hot := ids[:100]
 	for _, id := range hot {
-		resp, err := http.Get(ts.URL + "/persons/" + itoa(id))
+		resp, err := http.Get(ts.URL + "/persons/" + strconv.FormatInt(id, 10))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -258,7 +258,7 @@ func BenchmarkLoadPerson(b *testing.B) {
 	}
 	b.ResetTimer()
 	for range b.N {
-		rps, p99, n := load(b, func(i int) string { return ts.URL + "/persons/" + itoa(hot[i%len(hot)]) })
+		rps, p99, n := load(b, func(i int) string { return ts.URL + "/persons/" + strconv.FormatInt(hot[i%len(hot)], 10) })
 		b.ReportMetric(rps, "req/s")
 		b.ReportMetric(float64(p99.Microseconds())/1000, "p99-ms")
 		b.Logf("person page (100 persons, cached): %d requests, %.0f req/s, p99 %v", n, rps, p99)
@@ -273,7 +273,7 @@ func BenchmarkLoadPersonCold(b *testing.B) {
 	next.Store(1)
 	b.ResetTimer()
 	for range b.N {
-		rps, p99, n := load(b, func(int) string { return ts.URL + "/persons/" + itoa(next.Add(1)%benchPersons+1000) })
+		rps, p99, n := load(b, func(int) string { return ts.URL + "/persons/" + strconv.FormatInt(next.Add(1)%benchPersons+1000, 10) })
 		b.ReportMetric(rps, "req/s")
 		b.ReportMetric(float64(p99.Microseconds())/1000, "p99-ms")
 		b.Logf("person page (each a different person, not cached): %d requests, %.0f req/s, p99 %v", n, rps, p99)
