@@ -129,22 +129,16 @@ func (tx *Tx) Update(ctx context.Context, actor qantar.Actor, rec qantar.Record)
 }
 
 func (tx *Tx) update(ctx context.Context, actor qantar.Actor, rec qantar.Record) error {
-	m := rec.GetMeta()
-	cur, err := tx.getLive(ctx, rec.Kind(), m.ID, true)
-	if err != nil {
+	get := func() (qantar.Record, error) { return tx.getLive(ctx, rec.Kind(), rec.GetMeta().ID, true) }
+	check := func(cur qantar.Record) error {
+		if err := tx.check(ctx, actor, rec, cur); err != nil {
+			return err
+		}
+		return tx.checkKeyFree(ctx, rec)
+	}
+	if err := storekit.Updating(rec, tx.now, get, check); err != nil {
 		return err
 	}
-	cm := cur.GetMeta()
-	if err := qantar.CheckVersion(rec.Kind(), m.ID, m.Version, cm.Version, false); err != nil {
-		return err
-	}
-	if err := tx.check(ctx, actor, rec, cur); err != nil {
-		return err
-	}
-	if err := tx.checkKeyFree(ctx, rec); err != nil {
-		return err
-	}
-	m.Version, m.CreatedAt, m.UpdatedAt = cm.Version+1, cm.CreatedAt, tx.now
 	return tx.write(ctx, actor, rec, qantar.OpUpdate, "", false)
 }
 
@@ -154,59 +148,31 @@ func (tx *Tx) Delete(ctx context.Context, actor qantar.Actor, kind qantar.Kind, 
 }
 
 func (tx *Tx) delete(ctx context.Context, actor qantar.Actor, kind qantar.Kind, id int64, version int, reason string) error {
-	if err := qantar.CheckWriter(actor); err != nil {
-		return err
-	}
-	reason, err := qantar.CleanDeleteReason(reason)
-	if err != nil {
-		return err
-	}
-	cur, err := tx.getLive(ctx, kind, id, true)
-	if err != nil {
-		return err
-	}
-	m := cur.GetMeta()
-	if err := qantar.CheckVersion(kind, id, version, m.Version, true); err != nil {
-		return err
-	}
-	// The row lock taken above waits for any writer that checked this
+	get := func() (qantar.Record, error) { return tx.getLive(ctx, kind, id, true) }
+	// The row lock taken by get waits for any writer that checked this
 	// record as a reference (FOR SHARE in check) to commit, so its refs
 	// rows are seen here.
-	var fromKind string
-	var fromID int64
-	err = tx.tx.QueryRow(ctx, `SELECT r.from_kind, r.from_id FROM refs r
-		JOIN records x ON x.kind = r.from_kind AND x.id = r.from_id AND x.deleted_at IS NULL
-		WHERE r.to_kind = $1 AND r.to_id = $2 AND NOT (r.from_kind = $1 AND r.from_id = $2) LIMIT 1`, string(kind), id).Scan(&fromKind, &fromID)
-	if err == nil {
-		return qantar.StillReferred(kind, id, qantar.Ref{Kind: qantar.Kind(fromKind), ID: fromID})
-	} else if !errors.Is(err, pgx.ErrNoRows) {
-		return fmt.Errorf("check references: %w", err)
+	referrer := func() (*qantar.Ref, error) {
+		return storekit.Referrer(tx.tx.QueryRow(ctx, storekit.QReferrer, string(kind), id), reader{}.NoRows)
 	}
-	m.Version, m.UpdatedAt = m.Version+1, tx.now
+	cur, reason, err := storekit.Deleting(actor, kind, id, version, reason, tx.now, get, referrer)
+	if err != nil {
+		return err
+	}
 	return tx.write(ctx, actor, cur, qantar.OpDelete, reason, false)
 }
 
 // check validates rec and the records it refers to. Each referenced row is
 // locked FOR SHARE to commit, so that no other server deletes it meanwhile.
 func (tx *Tx) check(ctx context.Context, actor qantar.Actor, rec qantar.Record, prev qantar.Record) error {
-	if err := qantar.CheckWrite(actor, rec, prev); err != nil {
-		return err
-	}
-	for _, r := range rec.Refs() {
+	return storekit.Check(ctx, actor, rec, prev, tx.db.checker, func(r qantar.Ref) (bool, error) {
 		var n int
 		err := tx.tx.QueryRow(ctx, `SELECT 1 FROM records WHERE kind = $1 AND id = $2 AND deleted_at IS NULL FOR SHARE`, string(r.Kind), r.ID).Scan(&n)
 		if errors.Is(err, pgx.ErrNoRows) {
-			return qantar.FieldErrorf(r.Field, "%s/%d does not exist", r.Kind, r.ID)
-		} else if err != nil {
-			return fmt.Errorf("check %s: %w", r.Field, err)
+			return false, nil
 		}
-	}
-	if tx.db.checker != nil {
-		if err := tx.db.checker.Check(ctx, rec, prev); err != nil {
-			return err
-		}
-	}
-	return nil
+		return err == nil, err
+	})
 }
 
 // checkKeyFree reports a taken external key before the write: a failed
@@ -221,15 +187,11 @@ func (tx *Tx) checkKeyFree(ctx context.Context, rec qantar.Record) error {
 	var n int
 	err := tx.tx.QueryRow(ctx, `SELECT 1 FROM records WHERE kind = $1 AND external_key = $2 AND id <> $3`, string(rec.Kind()), m.ExternalKey, m.ID).Scan(&n)
 	if err == nil {
-		return keyTaken(rec)
+		return storekit.KeyTaken(rec)
 	} else if !errors.Is(err, pgx.ErrNoRows) {
 		return fmt.Errorf("check external key: %w", err)
 	}
 	return nil
-}
-
-func keyTaken(rec qantar.Record) error {
-	return &qantar.Error{Code: qantar.ECONFLICT, Field: "external_key", Message: fmt.Sprintf("another %s already has external key %q", rec.Kind().Singular(), rec.GetMeta().ExternalKey)}
 }
 
 // refused reports an insert that met a unique index (a key another server
@@ -245,7 +207,7 @@ func (tx *Tx) refused(ctx context.Context, rec qantar.Record) error {
 	if err := tx.checkKeyFree(ctx, rec); err != nil {
 		return err
 	}
-	return qantar.Errorf(qantar.ECONFLICT, "%s/%d already exists", rec.Kind(), m.ID)
+	return storekit.Exists(rec)
 }
 
 // write stores the record row and its references; its version row and log
@@ -292,7 +254,7 @@ func (tx *Tx) write(ctx context.Context, actor qantar.Actor, rec qantar.Record, 
 		// is aborted, so it is broken too.
 		tx.broken = err
 		if isUnique(err, "records_external_key") {
-			return keyTaken(rec)
+			return storekit.KeyTaken(rec)
 		}
 		return fmt.Errorf("write %s/%d: %w", rec.Kind(), m.ID, err)
 	}
@@ -363,33 +325,15 @@ func (db *DB) GetByExternalKey(ctx context.Context, kind qantar.Kind, key string
 }
 
 func getRecord(ctx context.Context, q querier, kind qantar.Kind, id int64, forUpdate bool) (qantar.Record, error) {
-	var data string
-	var deleted *time.Time
-	query := `SELECT data, deleted_at FROM records WHERE kind = $1 AND id = $2`
+	lock := ""
 	if forUpdate {
-		query += ` FOR UPDATE`
+		lock = " FOR UPDATE"
 	}
-	err := q.QueryRow(ctx, query, string(kind), id).Scan(&data, &deleted)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, qantar.Errorf(qantar.ENOTFOUND, "%s/%d does not exist", kind, id)
-	} else if err != nil {
-		return nil, fmt.Errorf("get %s/%d: %w", kind, id, err)
-	}
-	if deleted != nil {
-		return nil, qantar.Errorf(qantar.ENOTFOUND, "%s/%d was deleted on %s; its history remains", kind, id, deleted.UTC().Format("2006-01-02"))
-	}
-	return qantar.DecodeStored(kind, data)
+	return storekit.GetRecord(ctx, reader{q}, kind, id, lock)
 }
 
 func getByExternalKey(ctx context.Context, q querier, kind qantar.Kind, key string) (qantar.Record, error) {
-	var data string
-	err := q.QueryRow(ctx, `SELECT data FROM records WHERE kind = $1 AND external_key = $2 AND deleted_at IS NULL`, string(kind), key).Scan(&data)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, qantar.Errorf(qantar.ENOTFOUND, "no %s has external key %q", kind.Singular(), key)
-	} else if err != nil {
-		return nil, fmt.Errorf("get %s by key: %w", kind, err)
-	}
-	return qantar.DecodeStored(kind, data)
+	return storekit.GetByExternalKey(ctx, reader{q}, kind, key)
 }
 
 // GetByExternalKeys returns the live records with the given external keys.

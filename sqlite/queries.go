@@ -1,14 +1,15 @@
 package sqlite
 
-import "github.com/qantar-project/qantar"
+import (
+	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/storekit"
+)
 
 // The statements of the write path, prepared once on the write connection
 // when the database opens: parsing SQL costs more than running them.
 const (
-	qNextID   = `SELECT coalesce(max(id), 0) + 1 FROM records WHERE kind = ?`
-	qReferrer = `SELECT r.from_kind, r.from_id FROM refs r
-		JOIN records x ON x.kind = r.from_kind AND x.id = r.from_id AND x.deleted_at IS NULL
-		WHERE r.to_kind = ? AND r.to_id = ? AND NOT (r.from_kind = ? AND r.from_id = ?) LIMIT 1`
+	qNextID       = `SELECT coalesce(max(id), 0) + 1 FROM records WHERE kind = ?`
+	qReferrer     = storekit.QReferrer
 	qExists       = `SELECT count(*) FROM records WHERE kind = ? AND id = ? AND deleted_at IS NULL`
 	qInsertRecord = `INSERT INTO records (kind, id, version, created_at, updated_at, deleted_at, protection, external_key, data, pub_data, viewer_data)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`

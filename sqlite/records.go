@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -111,19 +110,11 @@ func (tx *Tx) Update(ctx context.Context, actor qantar.Actor, rec qantar.Record)
 }
 
 func (tx *Tx) update(ctx context.Context, actor qantar.Actor, rec qantar.Record) error {
-	m := rec.GetMeta()
-	cur, err := tx.getLive(ctx, rec.Kind(), m.ID)
-	if err != nil {
+	get := func() (qantar.Record, error) { return tx.getLive(ctx, rec.Kind(), rec.GetMeta().ID) }
+	check := func(cur qantar.Record) error { return tx.check(ctx, actor, rec, cur) }
+	if err := storekit.Updating(rec, tx.now, get, check); err != nil {
 		return err
 	}
-	cm := cur.GetMeta()
-	if err := qantar.CheckVersion(rec.Kind(), m.ID, m.Version, cm.Version, false); err != nil {
-		return err
-	}
-	if err := tx.check(ctx, actor, rec, cur); err != nil {
-		return err
-	}
-	m.Version, m.CreatedAt, m.UpdatedAt = cm.Version+1, cm.CreatedAt, tx.now
 	return tx.write(ctx, actor, rec, qantar.OpUpdate, "", false)
 }
 
@@ -133,30 +124,14 @@ func (tx *Tx) Delete(ctx context.Context, actor qantar.Actor, kind qantar.Kind, 
 }
 
 func (tx *Tx) delete(ctx context.Context, actor qantar.Actor, kind qantar.Kind, id int64, version int, reason string) error {
-	if err := qantar.CheckWriter(actor); err != nil {
-		return err
+	get := func() (qantar.Record, error) { return tx.getLive(ctx, kind, id) }
+	referrer := func() (*qantar.Ref, error) {
+		return storekit.Referrer(tx.queryRow(ctx, qReferrer, kind, id), reader{}.NoRows)
 	}
-	reason, err := qantar.CleanDeleteReason(reason)
+	cur, reason, err := storekit.Deleting(actor, kind, id, version, reason, tx.now, get, referrer)
 	if err != nil {
 		return err
 	}
-	cur, err := tx.getLive(ctx, kind, id)
-	if err != nil {
-		return err
-	}
-	m := cur.GetMeta()
-	if err := qantar.CheckVersion(kind, id, version, m.Version, true); err != nil {
-		return err
-	}
-	var fromKind string
-	var fromID int64
-	err = tx.queryRow(ctx, qReferrer, kind, id, kind, id).Scan(&fromKind, &fromID)
-	if err == nil {
-		return qantar.StillReferred(kind, id, qantar.Ref{Kind: qantar.Kind(fromKind), ID: fromID})
-	} else if !errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("check references: %w", err)
-	}
-	m.Version, m.UpdatedAt = m.Version+1, tx.now
 	if err := tx.write(ctx, actor, cur, qantar.OpDelete, reason, false); err != nil {
 		return err
 	}
@@ -164,31 +139,20 @@ func (tx *Tx) delete(ctx context.Context, actor qantar.Actor, kind qantar.Kind, 
 	return nil
 }
 
-// check validates rec and the records it refers to.
+// check validates rec and the records it refers to (known live in the
+// transaction, or read).
 func (tx *Tx) check(ctx context.Context, actor qantar.Actor, rec qantar.Record, prev qantar.Record) error {
-	if err := qantar.CheckWrite(actor, rec, prev); err != nil {
-		return err
-	}
-	for _, r := range rec.Refs() {
-		key := qantar.Ref{Kind: r.Kind, ID: r.ID}
-		if tx.live[key] {
-			continue
+	return storekit.Check(ctx, actor, rec, prev, tx.db.checker, func(r qantar.Ref) (bool, error) {
+		if tx.live[r] {
+			return true, nil
 		}
 		var n int
-		if err := tx.queryRow(ctx, qExists, r.Kind, r.ID).Scan(&n); err != nil {
-			return fmt.Errorf("check %s: %w", r.Field, err)
+		if err := tx.queryRow(ctx, qExists, r.Kind, r.ID).Scan(&n); err != nil || n == 0 {
+			return false, err
 		}
-		if n == 0 {
-			return qantar.FieldErrorf(r.Field, "%s/%d does not exist", r.Kind, r.ID)
-		}
-		tx.live[key] = true
-	}
-	if tx.db.checker != nil {
-		if err := tx.db.checker.Check(ctx, rec, prev); err != nil {
-			return err
-		}
-	}
-	return nil
+		tx.live[r] = true
+		return true, nil
+	})
 }
 
 // write stores the record row, its version row, its references and its log leaf.
@@ -198,18 +162,14 @@ func (tx *Tx) write(ctx context.Context, actor qantar.Actor, rec qantar.Record, 
 	if err != nil {
 		return err
 	}
-	protection := qantar.Protection(rec)
-	var ext any
-	if m.ExternalKey != "" {
-		ext = m.ExternalKey
-	}
-	var deleted any
-	if op == qantar.OpDelete {
-		deleted = formatTime(tx.now)
-	}
 	pub, view, err := tx.projections(ctx, rec, data, nil)
 	if err != nil {
 		return err
+	}
+	protection, ext := qantar.Protection(rec), nullString(m.ExternalKey)
+	var deleted any
+	if op == qantar.OpDelete {
+		deleted = formatTime(tx.now)
 	}
 	tx.writing = true // from here on, a failure breaks the transaction
 	if insert {
@@ -220,10 +180,10 @@ func (tx *Tx) write(ctx context.Context, actor qantar.Actor, rec qantar.Record, 
 	if err != nil {
 		tx.writing = false // a refused row insert wrote nothing
 		if strings.Contains(err.Error(), "UNIQUE constraint failed: records.kind, records.external_key") {
-			return &qantar.Error{Code: qantar.ECONFLICT, Field: "external_key", Message: fmt.Sprintf("another %s already has external key %q", rec.Kind().Singular(), m.ExternalKey)}
+			return storekit.KeyTaken(rec)
 		}
 		if strings.Contains(err.Error(), "UNIQUE constraint failed") {
-			return qantar.Errorf(qantar.ECONFLICT, "%s/%d already exists", rec.Kind(), m.ID)
+			return storekit.Exists(rec)
 		}
 		return fmt.Errorf("write %s/%d: %w", rec.Kind(), m.ID, err)
 	}
@@ -298,29 +258,11 @@ func (db *DB) GetByExternalKey(ctx context.Context, kind qantar.Kind, key string
 }
 
 func getRecord(ctx context.Context, q querier, kind qantar.Kind, id int64) (qantar.Record, error) {
-	var data string
-	var deleted sql.NullString
-	err := q.QueryRowContext(ctx, `SELECT data, deleted_at FROM records WHERE kind = ? AND id = ?`, kind, id).Scan(&data, &deleted)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, qantar.Errorf(qantar.ENOTFOUND, "%s/%d does not exist", kind, id)
-	} else if err != nil {
-		return nil, fmt.Errorf("get %s/%d: %w", kind, id, err)
-	}
-	if deleted.Valid {
-		return nil, qantar.Errorf(qantar.ENOTFOUND, "%s/%d was deleted on %s; its history remains", kind, id, deleted.String[:10])
-	}
-	return qantar.DecodeStored(kind, data)
+	return storekit.GetRecord(ctx, reader{q}, kind, id, "")
 }
 
 func getByExternalKey(ctx context.Context, q querier, kind qantar.Kind, key string) (qantar.Record, error) {
-	var data string
-	err := q.QueryRowContext(ctx, `SELECT data FROM records WHERE kind = ? AND external_key = ? AND deleted_at IS NULL`, kind, key).Scan(&data)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, qantar.Errorf(qantar.ENOTFOUND, "no %s has external key %q", kind.Singular(), key)
-	} else if err != nil {
-		return nil, fmt.Errorf("get %s by key: %w", kind, err)
-	}
-	return qantar.DecodeStored(kind, data)
+	return storekit.GetByExternalKey(ctx, reader{q}, kind, key)
 }
 
 // getByExternalKeys looks the keys up through the external-key index, one
