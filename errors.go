@@ -7,6 +7,7 @@ package qantar
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"syscall"
 )
@@ -168,7 +169,11 @@ func StorageCode(err error) string {
 	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
 		return ESTORAGEFULL
 	case errors.Is(err, syscall.EROFS), errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET),
-		errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
+		errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH),
+		// The database server's connection ended mid-answer (a crash, a cut
+		// network): request bodies are decoded into EINVALID errors, so an
+		// unexpected end that reaches here is the database's.
+		errors.Is(err, io.ErrUnexpectedEOF):
 		return EUNAVAILABLE
 	}
 	var op *net.OpError
