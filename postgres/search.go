@@ -117,78 +117,29 @@ func tsLexeme(s string) string {
 // in which candidates beyond five times the limit are cut differs (ts_rank
 // here, bm25 there).
 func (db *DB) Search(ctx context.Context, q qantar.SearchQuery) ([]qantar.SearchResult, error) {
-	plan, err := search.PlanOf(q)
-	if err != nil {
-		return nil, err
-	}
-	terms, kinds, limit := plan.Terms, plan.Kinds, plan.Limit
-	levels := qantar.VisibleLevels(q.Reader)
-	var hits []searchHit
-	for _, level := range levels {
-		h, err := db.searchLevel(ctx, terms, kinds, level, levels, limit*5)
-		if err != nil {
-			return nil, err
-		}
-		hits = append(hits, h...)
-	}
-	recs := make([]qantar.Record, 0, len(hits))
-	for _, h := range hits {
-		rec, err := qantar.DecodeStored(qantar.Kind(h.kind), h.data)
-		if err != nil {
-			return nil, err
-		}
-		recs = append(recs, rec)
-	}
-	return search.Rank(q.Reader, recs, terms, q.Lang, limit), nil
+	return storekit.Search(ctx, q, func(p search.Plan, levels []string) (storekit.LevelSearch, error) {
+		return func(level string, n int) ([]qantar.Record, error) {
+			return db.searchLevel(ctx, p.Terms, p.Kinds, level, levels, n)
+		}, nil
+	})
 }
 
-// nearKeys returns indexed keys within the typo budget of key, looking among
-// the keys that share its first letter, in byte order, as SQLite does.
+// nearKeys returns indexed keys within the typo budget of key among the
+// levels' keys (storekit.NearKeys).
 func (db *DB) nearKeys(ctx context.Context, key string, levels []string) ([]string, error) {
-	if search.MaxEdits(key) == 0 {
-		return nil, nil
-	}
-	r := []rune(key)
-	lo := string(r[0])
-	hi := string(r[0] + 1)
 	var union []string
 	for _, l := range levels {
 		// The level is one of three constants: each branch reads its
 		// partial index only.
 		union = append(union, `SELECT term FROM search_keys WHERE protection = '`+l+`' AND term >= $1 AND term < $2`)
 	}
-	rows, err := db.pool.Query(ctx, `SELECT DISTINCT term FROM (`+strings.Join(union, " UNION ALL ")+`) t ORDER BY term`, lo, hi)
-	if err != nil {
-		return nil, fmt.Errorf("search terms: %w", err)
-	}
-	defer rows.Close()
-	var out []string
-	n := len(key)
-	for rows.Next() {
-		var t string
-		if err := rows.Scan(&t); err != nil {
-			return nil, err
-		}
-		if t != key && len(t) >= n-2 && len(t) <= n+2 && search.Fuzzy(key, t) {
-			out = append(out, t)
-			if len(out) >= 20 {
-				break
-			}
-		}
-	}
-	return out, rows.Err()
-}
-
-type searchHit struct {
-	kind string
-	id   int64
-	data string
+	return storekit.NearKeys(ctx, reader{db.pool}, key, `SELECT DISTINCT term FROM (`+strings.Join(union, " UNION ALL ")+`) t`)
 }
 
 // searchLevel returns up to n best candidates among the documents of one
 // protection level, with their records; near keys come from the levels the
 // reader may see.
-func (db *DB) searchLevel(ctx context.Context, terms []search.Term, kinds []qantar.Kind, level string, levels []string, n int) ([]searchHit, error) {
+func (db *DB) searchLevel(ctx context.Context, terms []search.Term, kinds []qantar.Kind, level string, levels []string, n int) ([]qantar.Record, error) {
 	var a storekit.Args
 	// The level is a constant, written as a literal so that the planner
 	// reads only that level's partial indexes.
@@ -239,12 +190,16 @@ func (db *DB) searchLevel(ctx context.Context, terms []search.Term, kinds []qant
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
-	hits, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (searchHit, error) {
-		var h searchHit
-		return h, r.Scan(&h.kind, &h.id, &h.data)
+	var recs []qantar.Record
+	var kind, data string
+	var id int64
+	err = storekit.Each(rows, []any{&kind, &id, &data}, func() error {
+		rec, err := qantar.DecodeStored(qantar.Kind(kind), data)
+		recs = append(recs, rec)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
-	return hits, nil
+	return recs, nil
 }

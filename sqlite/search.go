@@ -3,11 +3,11 @@ package sqlite
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/search"
+	"github.com/qantar-project/qantar/storekit"
 )
 
 var _ qantar.Searcher = (*DB)(nil)
@@ -84,88 +84,23 @@ func (db *DB) reindex(ctx context.Context) error {
 // Search finds the records whose words match every word of the query in any
 // script or spelling, within a typo or two for names, ranked best first.
 func (db *DB) Search(ctx context.Context, q qantar.SearchQuery) ([]qantar.SearchResult, error) {
-	plan, err := search.PlanOf(q)
-	if err != nil {
-		return nil, err
-	}
-	terms, kinds, limit := plan.Terms, plan.Kinds, plan.Limit
-	levels := qantar.VisibleLevels(q.Reader)
-	match, err := db.matchExpr(ctx, terms, levels)
-	if err != nil {
-		return nil, err
-	}
-	var hits []searchHit
-	for _, level := range levels {
-		h, err := db.searchTable(ctx, level, match, kinds, limit*5)
-		if err != nil {
-			return nil, err
+	return storekit.Search(ctx, q, func(p search.Plan, levels []string) (storekit.LevelSearch, error) {
+		match, err := db.matchExpr(ctx, p.Terms, levels)
+		level := func(level string, n int) ([]qantar.Record, error) {
+			return db.searchTable(ctx, level, match, p.Kinds, n)
 		}
-		hits = append(hits, h...)
-	}
-	recs := make([]qantar.Record, 0, len(hits))
-	for _, h := range hits {
-		rec, err := db.Get(ctx, h.kind, h.id)
-		if qantar.ErrorCode(err) == qantar.ENOTFOUND {
-			continue
-		} else if err != nil {
-			return nil, err
-		}
-		recs = append(recs, rec)
-	}
-	return search.Rank(q.Reader, recs, terms, q.Lang, limit), nil
+		return level, err
+	})
 }
 
-// nearKeys returns indexed keys within the typo budget of key, looking among
-// the keys that share its first letter (a typo in the first letter is rare,
-// and this keeps the scan small).
+// nearKeys returns indexed keys within the typo budget of key among the
+// levels' terms (storekit.NearKeys).
 func (db *DB) nearKeys(ctx context.Context, key string, levels []string) ([]string, error) {
-	if search.MaxEdits(key) == 0 {
-		return nil, nil
-	}
-	r := []rune(key)
-	lo := string(r[0])
-	hi := string(r[0] + 1)
 	var union []string
 	for _, l := range levels {
-		union = append(union, `SELECT term FROM `+searchTerms[l]+` WHERE term >= ?1 AND term < ?2`)
+		union = append(union, `SELECT term FROM `+searchTerms[l]+` WHERE term >= $1 AND term < $2`)
 	}
-	rows, err := db.read.QueryContext(ctx, strings.Join(union, " UNION "), lo, hi)
-	if err != nil {
-		return nil, fmt.Errorf("search terms: %w", err)
-	}
-	defer rows.Close()
-	type near struct {
-		key  string
-		dist int
-	}
-	var found []near
-	n := len(key)
-	for rows.Next() {
-		var t string
-		if err := rows.Scan(&t); err != nil {
-			return nil, err
-		}
-		if t != key && len(t) >= n-2 && len(t) <= n+2 {
-			if d := search.Distance(key, t); d <= search.MaxEdits(key) {
-				found = append(found, near{t, d})
-			}
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	// The closest keys first; a query expands to at most 20 of them.
-	sort.Slice(found, func(i, j int) bool {
-		if found[i].dist != found[j].dist {
-			return found[i].dist < found[j].dist
-		}
-		return found[i].key < found[j].key
-	})
-	out := make([]string, 0, min(len(found), 20))
-	for _, f := range found[:min(len(found), 20)] {
-		out = append(out, f.key)
-	}
-	return out, nil
+	return storekit.NearKeys(ctx, reader{db.read}, key, strings.Join(union, " UNION "))
 }
 
 // matchExpr is the FTS5 expression of a query: one clause per term, of its
@@ -194,13 +129,9 @@ func (db *DB) matchExpr(ctx context.Context, terms []search.Term, levels []strin
 	return strings.Join(clauses, " AND "), nil
 }
 
-type searchHit struct {
-	kind qantar.Kind
-	id   int64
-}
-
-// searchTable returns up to n best matches of one level's table.
-func (db *DB) searchTable(ctx context.Context, level, match string, kinds []qantar.Kind, n int) ([]searchHit, error) {
+// searchTable returns the records of up to n best matches of one level's
+// table.
+func (db *DB) searchTable(ctx context.Context, level, match string, kinds []qantar.Kind, n int) ([]qantar.Record, error) {
 	table := searchTables[level]
 	args := []any{match}
 	for _, k := range kinds {
@@ -211,14 +142,22 @@ func (db *DB) searchTable(ctx context.Context, level, match string, kinds []qant
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
-	defer rows.Close()
-	var hits []searchHit
-	for rows.Next() {
-		var h searchHit
-		if err := rows.Scan(&h.kind, &h.id); err != nil {
+	var refs []qantar.Ref
+	var r qantar.Ref
+	if err := storekit.Each(cursor{rows}, []any{&r.Kind, &r.ID}, func() error { refs = append(refs, r); return nil }); err != nil {
+		return nil, err
+	}
+	// The records, read after the index's rows are closed; one deleted
+	// meanwhile is left out.
+	recs := make([]qantar.Record, 0, len(refs))
+	for _, r := range refs {
+		rec, err := db.Get(ctx, r.Kind, r.ID)
+		if qantar.ErrorCode(err) == qantar.ENOTFOUND {
+			continue
+		} else if err != nil {
 			return nil, err
 		}
-		hits = append(hits, h)
+		recs = append(recs, rec)
 	}
-	return hits, rows.Err()
+	return recs, nil
 }
