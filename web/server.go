@@ -1,5 +1,9 @@
-// Package web serves Qantar over HTTP: the JSON API under /api/v1/, the
-// public pages and the editors' workspace. routes.go lists every route.
+// Package web serves Qantar over HTTP. It is the composition root: Config
+// from cmd/qantar, the middleware every answer goes through, the operators'
+// routes (health, /metrics, pprof), and the packages below it put together:
+// api (the JSON API and the log), site (the pages), auth (accounts, sessions,
+// audit), figures (what both compute from the records), httpx (what both
+// share about HTTP). routes.go lists the routes; api and site list theirs.
 package web
 
 import (
@@ -49,22 +53,21 @@ type Config struct {
 	MetricsFrom []netip.Prefix
 }
 
-// Server is the HTTP server.
+// Server is the HTTP server: the composition root that hands one store,
+// one accounts service and one Figures to the API (package api) and the
+// pages (package site), and wraps both in the middleware every answer goes
+// through (observe, secure, noStore, authenticate).
 type Server struct {
 	cfg     Config
 	store   qantar.Store
 	tokens  qantar.TokenService
 	log     Log
-	search  qantar.Searcher
-	users   qantar.UserService // accounts and the audit log; nil if the store keeps none
-	rules   *law.Registry
 	logger  *slog.Logger
-	figures *figures.Figures
+	auth    *auth.Service
 	api     *api.Server
 	site    *site.Site
 	handler http.Handler
 
-	auth        *auth.Service
 	metrics     *metrics
 	metricsFrom []netip.Prefix
 }
@@ -80,20 +83,21 @@ func New(cfg Config) *Server {
 	if cfg.Rules == nil {
 		cfg.Rules = law.DefaultRegistry()
 	}
-	s := &Server{cfg: cfg, rules: cfg.Rules, store: cfg.Store, tokens: cfg.Tokens, log: cfg.Log, search: cfg.Search, logger: cfg.Logger}
+	s := &Server{cfg: cfg, store: cfg.Store, tokens: cfg.Tokens, log: cfg.Log, logger: cfg.Logger}
 	// The users service is the token service when the store keeps accounts
 	// too (as the SQLite and PostgreSQL stores do), so that Config needs no
 	// field of its own.
-	s.users, _ = s.tokens.(qantar.UserService)
-	if s.users == nil {
-		s.users, _ = s.store.(qantar.UserService)
+	users, _ := cfg.Tokens.(qantar.UserService)
+	if users == nil {
+		users, _ = cfg.Store.(qantar.UserService)
 	}
-	s.auth = auth.New(s.users, cfg.Now, cfg.Logger, httpx.Transport{Origin: cfg.Origin, TrustProxy: cfg.TrustProxy})
-	s.figures = figures.New(cfg.Store, cfg.Log, cfg.Rules, cfg.Now, s.auth)
+	transport := httpx.Transport{Origin: cfg.Origin, TrustProxy: cfg.TrustProxy}
+	s.auth = auth.New(users, cfg.Now, cfg.Logger, transport)
+	fig := figures.New(cfg.Store, cfg.Log, cfg.Rules, cfg.Now, s.auth)
 	s.api = api.New(api.Config{Store: cfg.Store, Log: cfg.Log, Search: cfg.Search, Rules: cfg.Rules, Logger: cfg.Logger,
-		Now: cfg.Now, Figures: s.figures, Auth: s.auth})
+		Now: cfg.Now, Figures: fig, Auth: s.auth})
 	s.site = site.New(site.Config{Store: cfg.Store, Log: cfg.Log, Search: cfg.Search, Rules: cfg.Rules, Logger: cfg.Logger,
-		Now: cfg.Now, Figures: s.figures, Auth: s.auth, Transport: httpx.Transport{Origin: cfg.Origin, TrustProxy: cfg.TrustProxy}})
+		Now: cfg.Now, Figures: fig, Auth: s.auth, Transport: transport})
 	s.metricsFrom = cfg.MetricsFrom
 	if s.metricsFrom == nil {
 		s.metricsFrom = DefaultMetricsFrom

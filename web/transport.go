@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/qantar-project/qantar/web/auth"
-	"github.com/qantar-project/qantar/web/httpx"
 )
 
 // CheckOrigin checks a site's origin as `qantar serve --origin` takes it:
@@ -19,12 +18,6 @@ func CheckOrigin(origin string) error {
 		return fmt.Errorf("origin %q is not of the form https://host[:port]", origin)
 	}
 	return nil
-}
-
-// secureRequest reports whether the reader's connection is HTTPS
-// (httpx.Transport.Secure).
-func (s *Server) secureRequest(r *http.Request) bool {
-	return httpx.Transport{Origin: s.cfg.Origin, TrustProxy: s.cfg.TrustProxy}.Secure(r)
 }
 
 // noStore makes every answer to a request that carries credentials (a

@@ -79,8 +79,12 @@ func mseReason(err error) *mse.Error {
 	return nil
 }
 
-// Assumptions says in plain words what an estimate rests on.
-var Assumptions = []string{
+// Assumptions says in plain words what an estimate rests on: the
+// sentences of every answer's assumptions, in their order.
+func Assumptions() []string { return append([]string(nil), mseAssumptions...) }
+
+// mseAssumptions are the Assumptions.
+var mseAssumptions = []string{
 	"Each list is a Source of kind \"list\"; a person is on a list when the list cites the person (a citation of the person or of their act).",
 	"The lists must first be linked: one person recorded once, however many lists name them. Unlinked duplicates inflate the estimate.",
 	"Everyone counted died in the events the lists cover (a closed population), and each person could have been recorded by each list.",
@@ -223,7 +227,7 @@ func EstimateFrom(ctx context.Context, src Source, method, by string) (*Estimate
 	if err != nil {
 		return nil, err
 	}
-	ans := EstimateAnswer{Documented: len(d.deaths), Assumptions: Assumptions, Lists: []string{}, ListSources: []int64{},
+	ans := EstimateAnswer{Documented: len(d.deaths), Assumptions: Assumptions(), Lists: []string{}, ListSources: []int64{},
 		CodeVersion: CodeVersion()}
 	on, err := onLists(ctx, src, &ans, d)
 	if err != nil {
