@@ -255,9 +255,23 @@ func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	b := bufio.NewWriter(w)
 	defer b.Flush()
-	m := s.metrics
+	s.metrics.writeRequests(b)
+	s.writeLogMetrics(ctx, b)
+	s.writeStoreMetrics(b)
+	header(b, "qantar_goroutines", "gauge", "Goroutines of the server process.")
+	fmt.Fprintf(b, "qantar_goroutines %d\n", runtime.NumGoroutine())
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	header(b, "qantar_heap_bytes", "gauge", "Bytes of allocated heap objects.")
+	fmt.Fprintf(b, "qantar_heap_bytes %d\n", ms.HeapAlloc)
+	header(b, "qantar_start_time_seconds", "gauge", "Unix time the server started.")
+	fmt.Fprintf(b, "qantar_start_time_seconds %d\n", s.metrics.start.Unix())
+}
 
+// writeRequests writes the counts of the requests answered and in flight.
+func (m *metrics) writeRequests(b *bufio.Writer) {
 	m.mu.Lock()
+	defer m.mu.Unlock()
 	keys := make([]requestKey, 0, len(m.requests))
 	for k := range m.requests {
 		keys = append(keys, k)
@@ -302,12 +316,12 @@ func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
 	for _, o := range []string{"error", "ok"} {
 		fmt.Fprintf(b, "qantar_http_write_requests_total{outcome=%s} %d\n", quote(o), m.writes[o])
 	}
-	m.mu.Unlock()
-
 	header(b, "qantar_http_requests_in_flight", "gauge", "HTTP requests being answered now.")
 	fmt.Fprintf(b, "qantar_http_requests_in_flight %d\n", m.inFlight.Load())
+}
 
-	// The log: its size and how old its latest checkpoint's last leaf is.
+// writeLogMetrics writes the log's size and how old its latest checkpoint is.
+func (s *Server) writeLogMetrics(ctx context.Context, b *bufio.Writer) {
 	if p, ok := s.latestLog(ctx); ok {
 		header(b, "qantar_log_size", "gauge", "Leaves (record versions) in the Merkle log's latest checkpoint.")
 		fmt.Fprintf(b, "qantar_log_size %d\n", p.Size)
@@ -318,6 +332,11 @@ func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
 			fmt.Fprintf(b, "qantar_log_checkpoint_age_seconds %s\n", formatFloat(s.cfg.Now().Sub(p.Time).Seconds()))
 		}
 	}
+}
+
+// writeStoreMetrics writes the database pool's and group commit's figures,
+// for a store that keeps them.
+func (s *Server) writeStoreMetrics(b *bufio.Writer) {
 	if ps, ok := s.store.(PoolStater); ok {
 		inUse, idle, maxConns := ps.PoolStat()
 		header(b, "qantar_db_pool_connections", "gauge", "Database connections of the pool (SQLite: its read pool), by state: in_use, idle, max.")
@@ -335,14 +354,6 @@ func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(b, "qantar_db_group_commit_size_sum %d\n", writes)
 		fmt.Fprintf(b, "qantar_db_group_commit_size_count %d\n", commits)
 	}
-	header(b, "qantar_goroutines", "gauge", "Goroutines of the server process.")
-	fmt.Fprintf(b, "qantar_goroutines %d\n", runtime.NumGoroutine())
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	header(b, "qantar_heap_bytes", "gauge", "Bytes of allocated heap objects.")
-	fmt.Fprintf(b, "qantar_heap_bytes %d\n", ms.HeapAlloc)
-	header(b, "qantar_start_time_seconds", "gauge", "Unix time the server started.")
-	fmt.Fprintf(b, "qantar_start_time_seconds %d\n", m.start.Unix())
 }
 
 // latestLog is the log at its latest checkpoint, or false when it cannot be
