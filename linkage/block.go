@@ -22,6 +22,16 @@ type Rule struct {
 	// "Sultanjaksilikova Kamila Iurievna" and "Kamila Sultanjksilikova"
 	// that a window over all the Kamilas would miss.
 	WordPairs bool
+	// Initials keys a name field by each of its words (of two letters or
+	// more) with the first letter of each other word ("ivanov a"), so that
+	// "Иванов А.Б." meets "Ivanov Askhat Bolatovich".
+	Initials bool
+	// Lacking limits the rule to pairs of which one record lacks what
+	// tighter rules key on: a year in a date field, or full words in a name
+	// (it gives initials). Such a rule finds what the others cannot, at
+	// the cost of only the sparse records' pairs; it runs no EM session of
+	// its own (its pairs are chosen by what they lack).
+	Lacking bool
 }
 
 // RuleReport says what one blocking rule did.
@@ -43,8 +53,15 @@ func (r Rule) describe(d *Dataset) string {
 		if r.WordPairs && d.Fields[f].Type == Name {
 			parts[i] += "(word pairs)"
 		}
+		if r.Initials && d.Fields[f].Type == Name {
+			parts[i] += "(word and initials)"
+		}
 	}
-	return strings.Join(parts, " & ")
+	s := strings.Join(parts, " & ")
+	if r.Lacking {
+		s += ", pairs with a record lacking a year or a full name"
+	}
+	return s
 }
 
 // defaultRules blocks on every name field (by word, and by pairs of words
@@ -122,6 +139,8 @@ func keysOf(dst []string, r Rule, d *Dataset, cmps []comparator, i int32, scratc
 			}
 		} else if nc, ok := cmps[f].(*nameCmp); ok && r.WordPairs {
 			ks = nc.wordPairKeys(scratch[:0], i)
+		} else if ok && r.Initials {
+			ks = nc.initialKeys(scratch[:0], i)
 		} else {
 			ks = cmps[f].blockKeys(scratch[:0], i)
 		}
@@ -197,36 +216,20 @@ func block(ctx context.Context, d *Dataset, cmps []comparator, rules []Rule, o *
 			}
 		}
 		rep := RuleReport{Rule: r.describe(d)}
+		var lacking []bool
+		if r.Lacking {
+			lacking = lackingRecords(d, cmps)
+		}
+		keep := func(a, b int32) bool {
+			return (!o.LinkOnly || d.src[a] != d.src[b]) && (lacking == nil || lacking[a] || lacking[b])
+		}
 		var pairs []uint64
 		for _, m := range blocks {
-			if len(m) < 2 {
+			if len(m) < 2 || lacking != nil && !anyOf(lacking, m) {
 				continue
 			}
 			rep.Blocks++
-			if len(m) <= o.MaxBlock {
-				for x := 0; x < len(m); x++ {
-					for y := x + 1; y < len(m); y++ {
-						if !o.LinkOnly || d.src[m[x]] != d.src[m[y]] {
-							pairs = append(pairs, pairKey(m[x], m[y]))
-						}
-					}
-				}
-				continue
-			}
-			rep.Oversized++
-			sort.Slice(m, func(x, y int) bool {
-				if order[m[x]] != order[m[y]] {
-					return order[m[x]] < order[m[y]]
-				}
-				return m[x] < m[y]
-			})
-			for x := 0; x < len(m); x++ {
-				for y := x + 1; y < len(m) && y <= x+o.Window; y++ {
-					if !o.LinkOnly || d.src[m[x]] != d.src[m[y]] {
-						pairs = append(pairs, pairKey(m[x], m[y]))
-					}
-				}
-			}
+			pairs = blockPairs(pairs, m, order, keep, o, &rep)
 		}
 		blocks = nil
 		slices.Sort(pairs)
@@ -238,6 +241,66 @@ func block(ctx context.Context, d *Dataset, cmps []comparator, rules []Rule, o *
 		reports = append(reports, rep)
 	}
 	return union, masks, reports, nil
+}
+
+// blockPairs appends the pairs of one block: all of them, or, in a block
+// over the size cap, those within a window in the order of the records'
+// names.
+func blockPairs(pairs []uint64, m []int32, order []string, keep func(a, b int32) bool, o *Options, rep *RuleReport) []uint64 {
+	if len(m) <= o.MaxBlock {
+		for x := 0; x < len(m); x++ {
+			for y := x + 1; y < len(m); y++ {
+				if keep(m[x], m[y]) {
+					pairs = append(pairs, pairKey(m[x], m[y]))
+				}
+			}
+		}
+		return pairs
+	}
+	rep.Oversized++
+	sort.Slice(m, func(x, y int) bool {
+		if order[m[x]] != order[m[y]] {
+			return order[m[x]] < order[m[y]]
+		}
+		return m[x] < m[y]
+	})
+	for x := 0; x < len(m); x++ {
+		for y := x + 1; y < len(m) && y <= x+o.Window; y++ {
+			if keep(m[x], m[y]) {
+				pairs = append(pairs, pairKey(m[x], m[y]))
+			}
+		}
+	}
+	return pairs
+}
+
+// lackingRecords says which records lack what tighter rules key on: a
+// year in some date field, or full words in some name field (the name has
+// an initial).
+func lackingRecords(d *Dataset, cmps []comparator) []bool {
+	out := make([]bool, d.Len())
+	for _, c := range cmps {
+		switch c := c.(type) {
+		case *dateCmp:
+			for i, p := range c.d {
+				out[i] = out[i] || p.y == 0
+			}
+		case *nameCmp:
+			for i := range c.initialed {
+				out[i] = out[i] || c.initialed[i]
+			}
+		}
+	}
+	return out
+}
+
+func anyOf(set []bool, m []int32) bool {
+	for _, i := range m {
+		if set[i] {
+			return true
+		}
+	}
+	return false
 }
 
 // mergeSorted returns the sorted union of two sorted, duplicate-free slices

@@ -276,7 +276,11 @@ func newFit(cmps []comparator, u0 [][]float64, active []bool, fixU bool) *emFit 
 // that could see it, weighted by the matches each found. This keeps EM from
 // taking a cluster of non-matches that share a birth date (frequent in a
 // long list) for matches. A field that every rule blocks on gets m from one
-// EM over all the pairs with u free.
+// EM over all the pairs with u fixed too (with u free, a short list whose
+// candidate pairs are all one person each gives EM nothing to tell matches
+// from non-matches by, and it linked nothing); the refit below then weighs
+// those pairs among all possible pairs. Rules limited to lacking records
+// run no session (see Rule.Lacking).
 //
 // The prior λ is then the share of matches among all possible pairs, found
 // by EM over the blocked pairs with m and u fixed, the pairs never compared
@@ -298,7 +302,7 @@ func estimate(d *Dataset, cmps []comparator, pt patterns, rules []Rule, all patt
 		for _, f := range rule.Fields {
 			active[f] = false
 		}
-		if !slices.Contains(active, true) || len(byRule[r]) == 0 {
+		if rule.Lacking || !slices.Contains(active, true) || len(byRule[r]) == 0 {
 			continue
 		}
 		e := newFit(cmps, u0, active, true)
@@ -321,7 +325,7 @@ func estimate(d *Dataset, cmps []comparator, pt patterns, rules []Rule, all patt
 			for f := range active {
 				active[f] = true
 			}
-			global = newFit(cmps, u0, active, false)
+			global = newFit(cmps, u0, active, true)
 			global.run(pt, all, 200, 1e-9)
 		}
 	}

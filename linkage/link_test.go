@@ -241,3 +241,60 @@ func TestRuleOnYear(t *testing.T) {
 		t.Errorf("got %d candidates, rules %+v; want 1 pair from born(year)", res.Candidates, res.Rules)
 	}
 }
+
+// A rule on a name's words and initials, limited to records lacking a
+// year of birth or full names, pairs "Иванов А.Б." with the full names
+// that share the surname and an initial, and nothing else: two records
+// with full names and years are left to tighter rules.
+func TestRuleOnInitialsLacking(t *testing.T) {
+	d := people(t, [][2]string{
+		{"Иванов А.Б.", ""},                        // initials, no year: keys "ivanov a", "ivanov b"
+		{"Ivanov Askhat Bolatovich", "1985-01-05"}, // "ivanov a", "ivanov b", "ashat i", ...: pairs with the first
+		{"Иванов Асхат", "1985-01-05"},             // "ivanov a", "ashat i": pairs with the first, not the second (both full, dated)
+		{"Петров Асхат", ""},                       // no year, but "petrov a" and "ashat p" are nobody else's keys
+		{"Ivanov Serik", "1990"},                   // "ivanov s", "serik i": no initial of the first's
+	})
+	count := func(r Rule) int {
+		res, err := Link(context.Background(), d, Options{Rules: []Rule{r}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Candidates
+	}
+	if n := count(Rule{Fields: []int{0}, Initials: true, Lacking: true}); n != 2 {
+		t.Errorf("%d candidate pairs, want 2: the initials with each full Ivanov A.", n)
+	}
+	if n := count(Rule{Fields: []int{0}, Initials: true}); n != 3 {
+		t.Errorf("without Lacking: %d candidate pairs, want 3 (the two full Ivanov A. too)", n)
+	}
+	r := Rule{Fields: []int{0}, Initials: true, Lacking: true}
+	if want := "name(word and initials), pairs with a record lacking a year or a full name"; r.describe(d) != want {
+		t.Errorf("rule %q, want %q", r.describe(d), want)
+	}
+}
+
+// When every rule blocks on the name and the birth date, no EM session can
+// see them, and on a short list every candidate pair may be one person: an
+// EM with u free then cannot tell matches from non-matches and linked
+// nothing. With u fixed at its random-pair estimate it links them all.
+func TestFieldsEveryRuleBlocksOn(t *testing.T) {
+	given := []string{"Ерлан", "Айгерім", "Нұрлан", "Дәурен", "Гүлнар", "Бауыржан", "Данияр", "Қайрат", "Марат", "Серік", "Талғат", "Динара"}
+	surn := []string{"Ахметов", "Омарова", "Жұмабаев", "Қасымов", "Бекенова", "Смағұлов", "Төлеуов", "Әбілов", "Мұқанов", "Есенов", "Оспанов", "Садықова"}
+	var a, b [][2]string
+	for i := range given {
+		born := fmt.Sprintf("19%02d-%02d-%02d", 60+i, 1+i%12, 1+i)
+		a = append(a, [2]string{given[i] + " " + surn[i], born})
+		if i%3 != 2 {
+			b = append(b, [2]string{surn[i] + " " + given[i], born})
+		}
+	}
+	d := people(t, a, b)
+	rules := []Rule{{Fields: []int{0, 1}, WordPairs: true, Year: true}, {Fields: []int{0, 1}}}
+	res, err := Link(context.Background(), d, Options{Rules: rules})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Candidates != len(b) || res.Clusters != len(a) {
+		t.Errorf("%d candidates, %d persons; want %d and %d", res.Candidates, res.Clusters, len(b), len(a))
+	}
+}

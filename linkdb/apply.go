@@ -44,9 +44,13 @@ func Apply(ctx context.Context, s qantar.Store, actor qantar.Actor, res *Result,
 		return nil, qantar.Errorf(qantar.EFORBIDDEN, "confirming merges needs an editor")
 	}
 	comps := components(res.Linked, minP)
+	known := make(map[int64]Entry, len(res.Entries))
+	for _, e := range res.Entries {
+		known[e.PersonID] = e
+	}
 	var plan []Merge
 	for _, c := range comps {
-		m, err := planComponent(ctx, s, c)
+		m, err := planComponent(ctx, s, c, known)
 		if err != nil {
 			return nil, err
 		}
@@ -134,9 +138,17 @@ func components(pairs []Pair, minP float64) []component {
 // planComponent says which persons of a component to merge into which:
 // each member's record at the end of its chain of merges (its canonical
 // record) that is not the group's first canonical record is merged into it.
-func planComponent(ctx context.Context, s qantar.Store, c component) ([]Merge, error) {
+// What linkage read of a person (known) spares reading it again: a person
+// merged into nobody is its own canonical record, and a person at its first
+// version has no merge an editor undid. Apply's transaction checks again
+// that nobody merged them meanwhile.
+func planComponent(ctx context.Context, s qantar.Store, c component, known map[int64]Entry) ([]Merge, error) {
 	canon := map[int64]int64{}
 	for _, id := range c.ids {
+		if e, ok := known[id]; ok && e.SameAsID == 0 {
+			canon[id] = id
+			continue
+		}
 		r, err := canonical(ctx, s, id)
 		if err != nil {
 			return nil, err
@@ -158,12 +170,14 @@ func planComponent(ctx context.Context, s qantar.Store, c component) ([]Merge, e
 		}
 		done[r] = true
 		m := Merge{PersonID: r, Into: target, P: c.best[id]}
-		undone, err := undoneBefore(ctx, s, r, c.ids, target)
-		if err != nil {
-			return nil, err
-		}
-		if undone {
-			m.Skipped = "an editor undid this merge before"
+		if e, ok := known[r]; !ok || e.version != 1 {
+			undone, err := undoneBefore(ctx, s, r, c.ids, target)
+			if err != nil {
+				return nil, err
+			}
+			if undone {
+				m.Skipped = "an editor undid this merge before"
+			}
 		}
 		out = append(out, m)
 	}

@@ -2,6 +2,7 @@ package linkdb
 
 import (
 	"context"
+	"strconv"
 	"strings"
 
 	"github.com/qantar-project/qantar"
@@ -125,16 +126,20 @@ func sortByRank(ls []int64, rank map[int64]int) {
 // entry returns the entry of person pid and its values for the fields.
 func (v *victims) entry(pid int64) (Entry, []string) {
 	p := v.persons[pid]
-	e := Entry{PersonID: pid, Lists: v.lists[pid], Name: p.PrimaryName(), BirthDate: p.BirthDate.String(), SameAsID: p.SameAsID}
+	e := Entry{PersonID: pid, Lists: v.lists[pid], Name: p.PrimaryName(), BirthDate: p.BirthDate.String(), SameAsID: p.SameAsID, version: p.Version}
 	if len(e.Lists) > 0 {
 		e.SourceID = e.Lists[0]
 	} else {
 		e.HandEntered = true
 	}
+	place := ""
 	if a, ok := v.acts[pid]; ok {
 		e.DeathDate = a.Date.String()
+		if a.PlaceID != 0 {
+			place = strconv.FormatInt(a.PlaceID, 10)
+		}
 	}
-	return e, []string{nameValue(p), e.BirthDate, p.Sex}
+	return e, []string{nameValue(p), e.BirthDate, p.Sex, e.DeathDate, place}
 }
 
 // nameValue is every way the person's name is written, each spelling once

@@ -165,7 +165,7 @@ func printDBLinkage(w io.Writer, res *linkdb.Result, merges []linkdb.Merge, appl
 	}
 	fmt.Fprintf(w, "%d pairs to review (also on /linkage)\n", len(res.Review))
 	for _, p := range res.Review {
-		fmt.Fprintf(w, "review (p=%.3f): %s\n    and %s\n", p.P, entryLabel(res, p.A), entryLabel(res, p.B))
+		fmt.Fprintf(w, "review (p=%.3f): %s\n    and %s\n    because %s\n", p.P, entryLabel(res, p.A), entryLabel(res, p.B), p.Reason())
 	}
 }
 
@@ -208,7 +208,7 @@ func listNames(lists []*qantar.Source) map[int64]string {
 func writeDBReview(w io.Writer, res *linkdb.Result) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"person_a", "name_a", "birth_date_a", "death_date_a", "lists_a",
-		"person_b", "name_b", "birth_date_b", "death_date_b", "lists_b", "probability"})
+		"person_b", "name_b", "birth_date_b", "death_date_b", "lists_b", "probability", "agreement"})
 	lists := func(e linkdb.Entry) string {
 		if e.HandEntered {
 			return "entered by hand"
@@ -221,7 +221,7 @@ func writeDBReview(w io.Writer, res *linkdb.Result) error {
 	}
 	for _, p := range res.Review {
 		cw.Write([]string{strconv.FormatInt(p.A.PersonID, 10), p.A.Name, p.A.BirthDate, p.A.DeathDate, lists(p.A),
-			strconv.FormatInt(p.B.PersonID, 10), p.B.Name, p.B.BirthDate, p.B.DeathDate, lists(p.B), strconv.FormatFloat(p.P, 'f', 4, 64)})
+			strconv.FormatInt(p.B.PersonID, 10), p.B.Name, p.B.BirthDate, p.B.DeathDate, lists(p.B), strconv.FormatFloat(p.P, 'f', 4, 64), p.Reason()})
 	}
 	cw.Flush()
 	return cw.Error()
