@@ -2,14 +2,12 @@ package site
 
 import (
 	"io/fs"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"testing"
 
 	"github.com/qantar-project/qantar"
-	"github.com/qantar-project/qantar/web/httpx"
 )
 
 // TestCatalogueComplete checks that every interface string the templates and
@@ -75,32 +73,5 @@ func TestTranslate(t *testing.T) {
 	}
 	if got := trs["ru"].Term("act_type", "torture"); got == "" || got == "torture" {
 		t.Errorf("vocabulary label in Russian = %q", got)
-	}
-}
-
-func TestPickLang(t *testing.T) {
-	tests := []struct {
-		name, query, cookie, accept, want string
-	}{
-		{"Default", "", "", "", "en"},
-		{"AcceptRussian", "", "", "ru-RU,ru;q=0.9,en;q=0.5", "ru"},
-		{"AcceptKazakh", "", "", "kk-KZ,kk;q=0.9", "kk"},
-		{"CookieWins", "", "kk", "ru", "kk"},
-		{"QueryWins", "?lang=ru", "kk", "en", "ru"},
-		{"BadCookieIgnored", "", "xx", "ru", "ru"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			r := httptest.NewRequest("GET", "/"+tc.query, nil)
-			if tc.cookie != "" {
-				r.Header.Set("Cookie", httpx.LangCookie+"="+tc.cookie)
-			}
-			if tc.accept != "" {
-				r.Header.Set("Accept-Language", tc.accept)
-			}
-			if got := httpx.PickLang(r); got != tc.want {
-				t.Errorf("pickLang = %q, want %q", got, tc.want)
-			}
-		})
 	}
 }
