@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/qantar-project/qantar"
@@ -18,95 +17,7 @@ func (db *DB) CopyOut(ctx context.Context, fn func(row any) error) error {
 		return err
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
-	var st qantar.CopyState
-	if err := tx.QueryRow(ctx, `SELECT size, root, checkpoint FROM tlog_state WHERE id = 1`).Scan(&st.Size, &st.Root, &st.Checkpoint); err != nil {
-		return fmt.Errorf("log state: %w", err)
-	}
-	if err := fn(&st); err != nil {
-		return err
-	}
-	type table struct {
-		query string
-		scan  func(rows pgx.Rows) (any, error)
-	}
-	tables := []table{
-		{`SELECT id, name, role, hash, created_at, revoked_at FROM tokens ORDER BY id`, func(rows pgx.Rows) (any, error) {
-			var t qantar.CopyToken
-			err := rows.Scan(&t.ID, &t.Name, &t.Role, &t.Hash, &t.CreatedAt, &t.RevokedAt)
-			t.CreatedAt, t.RevokedAt = t.CreatedAt.UTC(), utcPtr(t.RevokedAt)
-			return &t, err
-		}},
-		{`SELECT ` + storekit.UserColumns + ` FROM users ORDER BY id`, func(rows pgx.Rows) (any, error) { return storekit.ScanUser(rows) }},
-		{`SELECT id, at, actor, action, kind, record_id, addr, detail FROM audit ORDER BY id`, func(rows pgx.Rows) (any, error) {
-			var e qantar.AuditEntry
-			var kind string
-			err := rows.Scan(&e.ID, &e.At, &e.Actor, &e.Action, &kind, &e.RecordID, &e.Addr, &e.Detail)
-			e.At, e.Kind = e.At.UTC(), qantar.Kind(kind)
-			return &e, err
-		}},
-		{`SELECT kind, id, version, created_at, updated_at, deleted_at, protection, external_key, data FROM records ORDER BY kind, id`, func(rows pgx.Rows) (any, error) {
-			var r qantar.CopyRecord
-			var ext *string
-			var data string
-			err := rows.Scan(&r.Kind, &r.ID, &r.Version, &r.CreatedAt, &r.UpdatedAt, &r.DeletedAt, &r.Protection, &ext, &data)
-			r.CreatedAt, r.UpdatedAt, r.DeletedAt, r.Data = r.CreatedAt.UTC(), r.UpdatedAt.UTC(), utcPtr(r.DeletedAt), []byte(data)
-			if ext != nil {
-				r.ExternalKey = *ext
-			}
-			return &r, err
-		}},
-		{`SELECT to_kind, to_id, from_kind, from_id FROM refs ORDER BY to_kind, to_id, from_kind, from_id`, func(rows pgx.Rows) (any, error) {
-			var r qantar.CopyRef
-			return &r, rows.Scan(&r.ToKind, &r.ToID, &r.FromKind, &r.FromID)
-		}},
-		{`SELECT kind, id, version, op, actor, at, reason, data, salt, leaf_index FROM versions ORDER BY kind, id, version`, func(rows pgx.Rows) (any, error) {
-			var v qantar.CopyVersion
-			var reason *string
-			var data string
-			err := rows.Scan(&v.Kind, &v.ID, &v.Version, &v.Op, &v.Actor, &v.At, &reason, &data, &v.Salt, &v.LeafIndex)
-			v.At, v.Data = v.At.UTC(), []byte(data)
-			if reason != nil {
-				v.Reason = *reason
-			}
-			return &v, err
-		}},
-		{`SELECT idx, leaf FROM tlog_leaves ORDER BY idx`, func(rows pgx.Rows) (any, error) {
-			var l qantar.CopyLeaf
-			return &l, rows.Scan(&l.Index, &l.Leaf)
-		}},
-		{`SELECT level, idx, hash FROM tlog_nodes ORDER BY level, idx`, func(rows pgx.Rows) (any, error) {
-			var n qantar.CopyNode
-			return &n, rows.Scan(&n.Level, &n.Index, &n.Hash)
-		}},
-	}
-	for _, t := range tables {
-		rows, err := tx.Query(ctx, t.query)
-		if err != nil {
-			return fmt.Errorf("copy: %w", err)
-		}
-		for rows.Next() {
-			row, err := t.scan(rows)
-			if err == nil {
-				err = fn(row)
-			}
-			if err != nil {
-				rows.Close()
-				return err
-			}
-		}
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("copy: %w", err)
-		}
-	}
-	return nil
-}
-
-func utcPtr(t *time.Time) *time.Time {
-	if t == nil {
-		return nil
-	}
-	u := t.UTC()
-	return &u
+	return storekit.CopyOut(ctx, reader{tx}, fn)
 }
 
 func nullString(s string) any {

@@ -315,11 +315,6 @@ func (db *DB) begin(ctx context.Context) (*Tx, error) {
 // as text (RFC 3339 with trimmed zeros does not).
 func formatTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000Z07:00") }
 
-func parseTime(s string) time.Time {
-	t, _ := time.Parse(time.RFC3339Nano, s)
-	return t
-}
-
 // prepare prepares the write path's statements on the write connection. It
 // runs at open, while no transaction holds the one connection: preparing
 // later, inside a transaction, would wait for that connection forever.

@@ -90,6 +90,18 @@ func (l TxLog) Save(ctx context.Context, root, cp []byte, detail string) error {
 	return wrap(err, "audit")
 }
 
+// CheckRepair refuses a repair without a reason or of a database open
+// read-only.
+func CheckRepair(why string, readOnly bool) error {
+	if err := qantar.CheckRepairReason(why); err != nil {
+		return err
+	}
+	if readOnly {
+		return qantar.Errorf(qantar.EINVALID, "the database is open read-only")
+	}
+	return nil
+}
+
 // Repair signs a new checkpoint of the log as its leaves stand, when the
 // stored one is missing or does not verify with verifierKey, and records
 // why. It rewrites no leaf, node or version: it refuses when the leaves,
