@@ -35,7 +35,9 @@ type Config struct {
 	Store  qantar.Store
 	Tokens qantar.TokenService
 	Log    Log
-	Search qantar.Searcher // optional
+	// Search is the full-text search of the API and the pages: the
+	// store's own when nil and the store searches.
+	Search qantar.Searcher
 	// Rules are the jurisdictions' rules (law.DefaultRegistry when nil).
 	Rules  *law.Registry
 	Logger *slog.Logger
@@ -82,6 +84,11 @@ func New(cfg Config) *Server {
 	}
 	if cfg.Rules == nil {
 		cfg.Rules = law.DefaultRegistry()
+	}
+	if cfg.Search == nil {
+		// The one place that decides the search of the API and the pages
+		// alike: the configured one, else the store's own.
+		cfg.Search, _ = cfg.Store.(qantar.Searcher)
 	}
 	s := &Server{cfg: cfg, store: cfg.Store, tokens: cfg.Tokens, log: cfg.Log, logger: cfg.Logger}
 	// The users service is the token service when the store keeps accounts

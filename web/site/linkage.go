@@ -27,7 +27,7 @@ const maxDuplicates = 10
 // typo or two). A name the search cannot parse is skipped: the warning is a
 // help, never a reason to refuse the save.
 func (p *Site) duplicates(ctx context.Context, reader qantar.Actor, t tr, pr *qantar.Person) ([]dupRow, error) {
-	if p.searchIndex == nil {
+	if p.searcher() == nil {
 		return nil, nil
 	}
 	seen := map[int64]bool{}
@@ -36,7 +36,7 @@ func (p *Site) duplicates(ctx context.Context, reader qantar.Actor, t tr, pr *qa
 		if i == 3 || len(out) == maxDuplicates {
 			break
 		}
-		res, err := p.searchIndex.Search(ctx, qantar.SearchQuery{Q: n.Value, Kinds: []qantar.Kind{qantar.KindPerson},
+		res, err := p.searcher().Search(ctx, qantar.SearchQuery{Q: n.Value, Kinds: []qantar.Kind{qantar.KindPerson},
 			Limit: maxDuplicates, Lang: t.Lang, Reader: reader})
 		if err != nil {
 			if qantar.ErrorCode(err) == qantar.EINVALID {

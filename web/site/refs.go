@@ -81,14 +81,9 @@ func isID(v string) (int64, bool) {
 	return n, err == nil
 }
 
-// searcher is the search of /search: the configured one, else the store's.
-func (p *Site) searcher() qantar.Searcher {
-	if p.searchIndex != nil {
-		return p.searchIndex
-	}
-	s, _ := p.store.(qantar.Searcher)
-	return s
-}
+// searcher is the search of the pages (Config.Search), nil when the server
+// has none.
+func (p *Site) searcher() qantar.Searcher { return p.searchIndex }
 
 // findByName returns the records of kind a reader may see that a typed
 // name means, best first: the one whose whole name is what was typed when

@@ -51,7 +51,7 @@ type Config struct {
 type Site struct {
 	store       qantar.Store
 	log         figures.Checkpointer
-	searchIndex qantar.Searcher // nil: the search page asks the store
+	searchIndex qantar.Searcher // nil: no search (the root gives the store's)
 	logger      *slog.Logger
 	now         func() time.Time
 	figures     *figures.Figures
