@@ -104,37 +104,23 @@ type ItemCount struct {
 // each victim to their killing acts; answers holds the answers by act id.
 func CountMinnesota(deaths map[int64][]int64, answers map[int64][]Answer) []ItemCount {
 	out := make([]ItemCount, len(MinnesotaItems))
-	pos := map[string]int{}
 	for i, it := range MinnesotaItems {
 		out[i] = ItemCount{Item: it.Code, Labels: it.Labels}
-		pos[it.Code] = i
 	}
-	yes := make([]bool, len(MinnesotaItems))
-	no := make([]bool, len(MinnesotaItems))
 	for _, acts := range deaths {
-		clear(yes)
-		clear(no)
+		var all []qantar.ChecklistAnswer // every act of the death answers for it
 		for _, act := range acts {
 			for _, a := range answers[act] {
-				i, ok := pos[a.Item]
-				if !ok || a.SourceID == 0 {
-					continue
-				}
-				switch a.Answer {
-				case AnswerYes:
-					yes[i] = true
-				case AnswerNo:
-					no[i] = true
-				}
+				all = append(all, qantar.ChecklistAnswer(a))
 			}
 		}
-		for i := range out {
-			switch {
-			case yes[i] && no[i]:
+		for i, st := range ItemStates(MinnesotaItems, all) {
+			switch st.State {
+			case StateDisputed:
 				out[i].Disputed++
-			case yes[i]:
+			case StateYes:
 				out[i].Yes++
-			case no[i]:
+			case StateNo:
 				out[i].No++
 			default:
 				out[i].Unknown++
