@@ -2,11 +2,11 @@ package site_test
 
 import (
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/web/htmltest"
 )
 
 // TestLinkageHandEntered: /linkage compares the victims an editor entered
@@ -38,11 +38,17 @@ func TestLinkageHandEntered(t *testing.T) {
 	if status != http.StatusOK {
 		t.Fatalf("status %d\n%s", status, body)
 	}
-	if !strings.Contains(body, `id="hand-entered"`) || !strings.Contains(body, "Entered by hand") {
-		t.Errorf("the page does not say which victims were entered by hand")
+	doc := htmltest.Parse(t, body)
+	// Those entered here and the fixture's three victims (act1..act3).
+	if got, want := htmltest.Text(htmltest.One(t, doc, "p#hand-entered")), "Victims entered by hand, compared with the lists: "+itoa(int64(len(hand)+3)); got != want {
+		t.Errorf("the page says %q, want %q", got, want)
+	}
+	proposed := map[string]bool{}
+	for _, in := range htmltest.All(t, doc, `form input[type=hidden][name=id]`) {
+		proposed[htmltest.Attr(in, "value")] = true
 	}
 	for _, id := range hand {
-		if !strings.Contains(body, `name="id" value="`+itoa(id)+`"`) {
+		if !proposed[itoa(id)] {
 			t.Errorf("no merge proposed for persons/%d, entered by hand", id)
 		}
 	}
