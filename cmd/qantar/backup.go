@@ -306,14 +306,11 @@ func restoreVerified(ctx context.Context, from, db, key, identity string) ([]byt
 	case encrypted:
 		return nil, nil, qantar.Errorf(qantar.EINVALID, "%s is encrypted with age: name the identity file that opens it with --identity", from)
 	default:
-		if _, _, err := verifyCopy(ctx, from, key); err != nil {
-			return nil, nil, fmt.Errorf("the backup %s: %w", from, err)
-		}
 		if err := copyFilePrivate(from, tmp); err != nil {
-			return nil, nil, err
+			return nil, nil, qantar.Errorf(qantar.EINVALID, "the backup: %v", err)
 		}
 	}
-	// What is put in place is what was verified.
+	// What is put in place is what was verified: the private copy.
 	cp, rep, err := verifyCopy(ctx, tmp, key)
 	if err != nil {
 		return nil, nil, fmt.Errorf("the backup %s: %w", from, err)

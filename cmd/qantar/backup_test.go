@@ -18,18 +18,12 @@ import (
 	"github.com/qantar-project/qantar/tlog"
 )
 
-// A backup taken while writers go on restores to a database that verifies
-// and holds every write acknowledged before the backup began, and every
-// write whose leaf is under the backup's checkpoint.
-func TestBackupDuringWritesRestores(t *testing.T) {
+// writeWhile starts four writers of synthetic persons on db and returns,
+// once at least n writes were acknowledged, the ids acknowledged so far,
+// and a function that stops the writers and waits for them.
+func writeWhile(t *testing.T, db *sqlite.DB, n int) ([]int64, func()) {
+	t.Helper()
 	ctx := context.Background()
-	dir := t.TempDir()
-	path := filepath.Join(dir, "live.db")
-	db, err := sqlite.Open(ctx, path, sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	var mu sync.Mutex
 	acked := map[int64]bool{} // person ids whose Create returned
 	var stop atomic.Bool
@@ -50,26 +44,40 @@ func TestBackupDuringWritesRestores(t *testing.T) {
 			}
 		}()
 	}
-	// Let the writers write, then back up while they go on.
 	for {
 		mu.Lock()
-		n := len(acked)
+		k := len(acked)
 		mu.Unlock()
-		if n >= 200 {
+		if k >= n {
 			break
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
 	mu.Lock()
+	defer mu.Unlock()
 	before := make([]int64, 0, len(acked))
 	for id := range acked {
 		before = append(before, id)
 	}
-	mu.Unlock()
+	return before, func() { stop.Store(true); wg.Wait() }
+}
+
+// A backup taken while writers go on restores to a database that verifies
+// and holds every write acknowledged before the backup began, and every
+// write whose leaf is under the backup's checkpoint.
+func TestBackupDuringWritesRestores(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "live.db")
+	db, err := sqlite.Open(ctx, path, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	before, stop := writeWhile(t, db, 200)
 	out := filepath.Join(dir, "backup.db")
 	code, stdout, stderr := runQantar(t, "backup", "--db", path, "--out", out)
-	stop.Store(true)
-	wg.Wait()
+	stop()
 	if code != exitOK || !strings.Contains(stdout, "verified") {
 		t.Fatalf("backup: exit %d\n%s%s", code, stdout, stderr)
 	}
@@ -99,8 +107,7 @@ func TestBackupDuringWritesRestores(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, target+".logkey", key)
-	must(t, os.Chmod(target+".logkey", 0o600))
+	writeKey(t, target+".logkey", key)
 	if code, stdout, stderr := runQantar(t, "restore", "--from", out, "--db", target); code != exitOK {
 		t.Fatalf("restore: exit %d\n%s%s", code, stdout, stderr)
 	}
@@ -134,15 +141,20 @@ func TestBackupDuringWritesRestores(t *testing.T) {
 		t.Errorf("checkpoint of %d leaves, fewer than the %d writes acknowledged before", cp.Size, len(before))
 	}
 
-	// A second restore onto a database that holds data is refused, and a
-	// backup whose log does not verify is refused.
+	checkRestoreRefuses(t, out, target, key)
+}
+
+// checkRestoreRefuses: a second restore onto a database that holds data
+// is refused, and a backup whose log does not verify is refused, leaving
+// no database.
+func checkRestoreRefuses(t *testing.T, out, target string, key []byte) {
+	t.Helper()
 	if code, _, stderr := runQantar(t, "restore", "--from", out, "--db", target); code != exitProblem || !strings.Contains(stderr, "not empty") {
 		t.Fatalf("restore over data: exit %d %s", code, stderr)
 	}
 	sqlExec(t, out, `UPDATE versions SET data = replace(data, 'Synthetic', 'Altered') WHERE leaf_index = 0`)
 	other := filepath.Join(t.TempDir(), "other.db")
-	writeFile(t, other+".logkey", key)
-	must(t, os.Chmod(other+".logkey", 0o600))
+	writeKey(t, other+".logkey", key)
 	if code, _, stderr := runQantar(t, "restore", "--from", out, "--db", other); code != exitProblem || !strings.Contains(stderr, "does not verify") {
 		t.Fatalf("restore of a tampered backup: exit %d %s", code, stderr)
 	}
