@@ -143,35 +143,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	}
 	db.write.SetMaxOpenConns(1)
 	db.write.SetConnMaxIdleTime(0)
-	if err := db.write.PingContext(ctx); err != nil {
-		db.write.Close()
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
-	if err := db.migrate(ctx); err != nil {
-		db.write.Close()
-		return nil, err
-	}
-	if db.origin, err = logOrigin(ctx, db.write, opts.LogOrigin, opts.NewLogOrigin, keyPath); err != nil {
-		db.write.Close()
-		return nil, err
-	}
-	if db.signer, db.verifierKey, err = tlog.LoadOrCreateKey(keyPath, db.origin); err != nil {
-		db.write.Close()
-		return nil, fmt.Errorf("log key: %w", err)
-	}
-	if err := db.signEmpty(ctx); err != nil {
-		db.write.Close()
-		return nil, err
-	}
-	if err := db.reprojectAll(ctx); err != nil {
-		db.write.Close()
-		return nil, err
-	}
-	if err := db.reindex(ctx); err != nil {
-		db.write.Close()
-		return nil, err
-	}
-	if err := db.prepare(ctx); err != nil {
+	if err := db.startWriter(ctx, opts, keyPath); err != nil {
 		db.write.Close()
 		return nil, err
 	}
@@ -193,6 +165,31 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	db.Accounts = storekit.Accounts{SQL: conn{reader{db.read}, db.write}, Now: db.now}
 	db.Lists = storekit.Lists{R: reader{db.read}, L: lister{}}
 	return db, nil
+}
+
+// startWriter readies the database on the write connection: migrated, its
+// log named, keyed and signed, its projections and search index whole, and
+// the write path's statements prepared.
+func (db *DB) startWriter(ctx context.Context, opts Options, keyPath string) error {
+	if err := db.write.PingContext(ctx); err != nil {
+		return fmt.Errorf("open %s: %w", db.path, err)
+	}
+	if err := db.migrate(ctx); err != nil {
+		return err
+	}
+	var err error
+	if db.origin, err = logOrigin(ctx, db.write, opts.LogOrigin, opts.NewLogOrigin, keyPath); err != nil {
+		return err
+	}
+	if db.signer, db.verifierKey, err = tlog.LoadOrCreateKey(keyPath, db.origin); err != nil {
+		return fmt.Errorf("log key: %w", err)
+	}
+	for _, step := range []func(context.Context) error{db.signEmpty, db.reprojectAll, db.reindex, db.prepare} {
+		if err := step(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Close closes both pools; in-flight transactions finish first.
