@@ -111,6 +111,21 @@ func (r *Rules) Status(c *qantar.Complaint, asOf time.Time) (ComplaintStatus, er
 	return st, nil
 }
 
+// DaysOverdue is how many days a complaint has gone without an answer past
+// its deadline as of a day; false when it is not overdue. It is the one count
+// of days overdue: the site, the figures and the reminders use it.
+func (st ComplaintStatus) DaysOverdue(asOf time.Time) (int, bool) {
+	if st.Status != StatusOverdue || st.Deadline.Date.IsZero() {
+		return 0, false
+	}
+	y, m, d := st.Deadline.Date.Date()
+	deadline := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	y, m, d = asOf.Date()
+	day := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	n := int(day.Sub(deadline).Hours() / 24)
+	return n, n > 0
+}
+
 // extend applies a recorded extension: a response of outcome "extended"
 // received by asOf and by the original deadline moves the deadline to the
 // kind's extension limit, counted from the filing or, when the law counts it

@@ -20,17 +20,9 @@ type UnansweredComplaint struct {
 }
 
 // DaysOverdue is how many days a complaint has gone without an answer past
-// its deadline as of a day; false when it is not overdue.
+// its deadline as of a day; false when it is not overdue (law's count).
 func DaysOverdue(st law.ComplaintStatus, asOf time.Time) (int, bool) {
-	if st.Status != law.StatusOverdue || st.Deadline.Date.IsZero() {
-		return 0, false
-	}
-	y, m, d := st.Deadline.Date.Date()
-	deadline := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-	y, m, d = asOf.Date()
-	day := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-	n := int(day.Sub(deadline).Hours() / 24)
-	return n, n > 0
+	return st.DaysOverdue(asOf)
 }
 
 // unanswered lists the overdue complaints of src as of a day, longest
