@@ -31,7 +31,7 @@ type testWitness struct {
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
-func startWitness(t *testing.T, name string, logKeys ...string) *testWitness {
+func startWitness(t testing.TB, name string, logKeys ...string) *testWitness {
 	t.Helper()
 	dir := t.TempDir()
 	s, err := LoadOrCreateKey(filepath.Join(dir, "witness.key"), name)
@@ -65,7 +65,7 @@ func policyText(logKey string, q string, witnesses ...*testWitness) string {
 	return b.String()
 }
 
-func mustPolicy(t *testing.T, text string) *Policy {
+func mustPolicy(t testing.TB, text string) *Policy {
 	t.Helper()
 	p, err := ParsePolicy(strings.NewReader(text))
 	if err != nil {
@@ -81,7 +81,7 @@ func logTiles(l *tlogtest.Log) func(ctx context.Context, t tlog.TileID) ([]byte,
 	}
 }
 
-func newCosigner(t *testing.T, l *tlogtest.Log, p *Policy) *Cosigner {
+func newCosigner(t testing.TB, l *tlogtest.Log, p *Policy) *Cosigner {
 	t.Helper()
 	c, err := NewCosigner(CosignerConfig{Policy: p, LogKey: l.VKey, Proof: TileProofs(logTiles(l)), Logger: quiet()})
 	if err != nil {
@@ -92,7 +92,7 @@ func newCosigner(t *testing.T, l *tlogtest.Log, p *Policy) *Cosigner {
 
 // post sends a raw add-checkpoint body and returns the status, content
 // type and body of the answer.
-func post(t *testing.T, url string, body []byte) (int, string, string) {
+func post(t testing.TB, url string, body []byte) (int, string, string) {
 	t.Helper()
 	resp, err := http.Post(url+"/add-checkpoint", "text/plain", bytes.NewReader(body))
 	if err != nil {
@@ -115,7 +115,7 @@ func addBody(old uint64, proof [][]byte, signed []byte) []byte {
 	return b.Bytes()
 }
 
-func otherKey(t *testing.T, name string) *Signer {
+func otherKey(t testing.TB, name string) *Signer {
 	t.Helper()
 	skey, _, err := GenerateKey(rand.Reader, name)
 	if err != nil {
@@ -132,7 +132,7 @@ func itoa(n uint64) string { return strconv.FormatUint(n, 10) }
 
 func b64(h []byte) string { return base64.StdEncoding.EncodeToString(h) }
 
-func startHTTP(t *testing.T, h http.Handler) string {
+func startHTTP(t testing.TB, h http.Handler) string {
 	t.Helper()
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)

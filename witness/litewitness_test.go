@@ -34,7 +34,7 @@ type litewitness struct {
 // buildTools builds litewitness and witnessctl from the module cache at
 // the versions go.mod pins. A failure says why, and fails the test: the
 // interoperability check is part of the suite, never skipped.
-func buildTools(t *testing.T) string {
+func buildTools(t testing.TB) string {
 	t.Helper()
 	dir := t.TempDir()
 	for _, tool := range []string{"litewitness", "witnessctl"} {
@@ -49,7 +49,7 @@ func buildTools(t *testing.T) string {
 
 // startAgent serves an ssh-agent holding key on a Unix socket, as
 // litewitness takes its key from one.
-func startAgent(t *testing.T, key ed25519.PrivateKey) string {
+func startAgent(t testing.TB, key ed25519.PrivateKey) string {
 	t.Helper()
 	dir, err := os.MkdirTemp("", "lw") // short: a socket path has a length limit
 	if err != nil {
@@ -80,7 +80,7 @@ func startAgent(t *testing.T, key ed25519.PrivateKey) string {
 
 // startLitewitness configures a litewitness database for the log and
 // starts litewitness, named name, with a new key.
-func startLitewitness(t *testing.T, tools, name string, l *tlogtest.Log) *litewitness {
+func startLitewitness(t testing.TB, tools, name string, l *tlogtest.Log) *litewitness {
 	t.Helper()
 	pub, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
@@ -220,5 +220,37 @@ func TestLitewitness(t *testing.T) {
 	}
 	if !bytes.Equal(both.Witnessed(), before) {
 		t.Error("the quorum of both moved without litewitness")
+	}
+}
+
+// BenchmarkAddCheckpoint: one add-checkpoint round trip (a log one leaf
+// larger each time, its proof read from tiles, the cosignature verified)
+// to the built-in witness, with litewitness as the reference in the same
+// run. Both keep their state in SQLite and sync each advance.
+func BenchmarkAddCheckpoint(b *testing.B) {
+	tools := buildTools(b)
+	for _, which := range []string{"qantar", "litewitness"} {
+		b.Run(which, func(b *testing.B) {
+			l := tlogtest.New(b)
+			var p *Policy
+			if which == "qantar" {
+				w := startWitness(b, "w1.example", l.VKey)
+				p = mustPolicy(b, policyText(l.VKey, "quorum w1", w))
+			} else {
+				lw := startLitewitness(b, tools, "lw.example", l)
+				p = mustPolicy(b, "log "+l.VKey+"\nwitness lw "+lw.VKey+" "+lw.URL+"\nquorum lw\n")
+			}
+			c := newCosigner(b, l, p)
+			l.Add(b, 1000)
+			ctx := context.Background()
+			for b.Loop() {
+				b.StopTimer()
+				l.Add(b, 1)
+				b.StartTimer()
+				if _, err := c.Cosign(ctx, l.Signed); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
