@@ -179,8 +179,7 @@ func openData(ctx context.Context, mr mirrorReader, rep *CheckReport) iter.Seq2[
 			return
 		}
 		current := map[versionKey]bool{}
-		hidden := map[int64]bool{} // placeholder persons
-		acts := map[int64]bool{}   // act id → its victim is hidden
+		red := redactions{hidden: map[int64]bool{}, acts: map[int64]bool{}}
 		for _, kind := range qantar.Kinds {
 			name := "data/" + string(kind) + ".json"
 			b, err := mr.read(ctx, name)
@@ -202,25 +201,7 @@ func openData(ctx context.Context, mr mirrorReader, rep *CheckReport) iter.Seq2[
 					yield(logclient.RecordVersion{}, fmt.Errorf("%s: record %d: %w", name, n, err))
 					return
 				}
-				redacted := false
-				switch r := rec.(type) {
-				case *qantar.Person:
-					if qantar.IsPlaceholder(r) {
-						hidden[r.ID], redacted = true, true
-					}
-				case *qantar.Act:
-					acts[r.ID] = hidden[r.VictimID]
-					redacted = hidden[r.VictimID]
-				case *qantar.Citation:
-					switch r.RecordKind {
-					case qantar.KindPerson:
-						redacted = hidden[r.RecordID]
-					case qantar.KindAct:
-						h, known := acts[r.RecordID]
-						redacted = h || !known
-					}
-				}
-				if redacted {
+				if red.redacted(rec) {
 					rep.Redacted++
 					continue
 				}
@@ -253,6 +234,37 @@ func openData(ctx context.Context, mr mirrorReader, rep *CheckReport) iter.Seq2[
 			}
 		}
 	}
+}
+
+// redactions are what the open data shows without what identifies a
+// person, in the order of qantar.Kinds.
+type redactions struct {
+	hidden map[int64]bool // placeholder persons
+	acts   map[int64]bool // act id → its victim is hidden
+}
+
+// redacted says whether rec is shown without what identifies a person
+// (and so cannot be checked), noting the persons and acts that are.
+func (red redactions) redacted(rec qantar.Record) bool {
+	switch r := rec.(type) {
+	case *qantar.Person:
+		if qantar.IsPlaceholder(r) {
+			red.hidden[r.ID] = true
+			return true
+		}
+	case *qantar.Act:
+		red.acts[r.ID] = red.hidden[r.VictimID]
+		return red.hidden[r.VictimID]
+	case *qantar.Citation:
+		switch r.RecordKind {
+		case qantar.KindPerson:
+			return red.hidden[r.RecordID]
+		case qantar.KindAct:
+			h, known := red.acts[r.RecordID]
+			return h || !known
+		}
+	}
+	return false
 }
 
 type versionKey struct {
