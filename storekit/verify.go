@@ -102,42 +102,43 @@ func verifyStrays(ctx context.Context, r Reader, size uint64, rep *qantar.Verify
 	return nil
 }
 
-// versionChunks reads versions by ranges of leaf index, a tile's worth at
-// a time, for a scan of the leaves in order.
+// versionChunks reads versions by ranges of leaf index, four tiles' worth
+// at a time, for a scan of the leaves in order.
 type versionChunks struct {
-	r          Reader
-	begin, end uint64
-	byLeaf     map[uint64]*tlog.StoredVersion
+	r      Reader
+	begin  uint64
+	byLeaf []*tlog.StoredVersion // the version of leaf begin+i, nil when none
 }
 
 const chunk = 4 * tlog.TileWidth
 
 func (c *versionChunks) at(ctx context.Context, idx, size uint64) (*tlog.StoredVersion, error) {
-	if c.byLeaf != nil && idx >= c.begin && idx < c.end {
-		return c.byLeaf[idx], nil
+	if c.byLeaf != nil && idx >= c.begin && idx < c.begin+uint64(len(c.byLeaf)) {
+		return c.byLeaf[idx-c.begin], nil
 	}
-	c.begin, c.end = idx, min(idx+chunk, size)
+	end := min(idx+chunk, size)
 	rows, err := c.r.Query(ctx, `SELECT kind, id, version, op, actor, at, coalesce(reason, ''), data, salt, leaf_index FROM versions
-		WHERE leaf_index >= $1 AND leaf_index < $2`, int64(c.begin), int64(c.end))
+		WHERE leaf_index >= $1 AND leaf_index < $2`, int64(idx), int64(end))
 	if err != nil {
 		return nil, err
 	}
-	c.byLeaf = make(map[uint64]*tlog.StoredVersion, c.end-c.begin)
+	c.begin, c.byLeaf = idx, make([]*tlog.StoredVersion, end-idx)
 	var v tlog.StoredVersion
-	var kind, op, data string
+	var kind, op string
 	var at Time
 	var leaf int64
-	err = Each(rows, []any{&kind, &v.ID, &v.Version, &op, &v.Actor, &at, &v.Reason, &data, &v.Salt, &leaf}, func() error {
+	// Each row scans into fresh data and salt slices (both drivers copy
+	// into a []byte destination), so v's are kept as they are.
+	err = Each(rows, []any{&kind, &v.ID, &v.Version, &op, &v.Actor, &at, &v.Reason, &v.Data, &v.Salt, &leaf}, func() error {
 		sv := v
-		sv.Kind, sv.Op, sv.At, sv.Data = qantar.Kind(kind), qantar.Op(op), at.T, []byte(data)
-		sv.Salt = bytes.Clone(v.Salt)
-		c.byLeaf[uint64(leaf)] = &sv
+		sv.Kind, sv.Op, sv.At = qantar.Kind(kind), qantar.Op(op), at.T
+		c.byLeaf[uint64(leaf)-idx] = &sv
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return c.byLeaf[idx], nil
+	return c.byLeaf[0], nil
 }
 
 // verifyRecords checks that each record's current row is its latest
