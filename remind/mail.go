@@ -41,13 +41,9 @@ type Letter struct {
 // is mostly not (Cyrillic). It returns nil when no digest has anything due
 // or overdue: nobody is sent an empty reminder.
 func (l Letter) Message() (*Message, error) {
-	var ds []*Digest
+	ds := once(l.Digests)
 	n, overdue, due := 0, 0, 0
-	for _, d := range l.Digests {
-		if len(d.Items) == 0 {
-			continue
-		}
-		ds = append(ds, d)
+	for _, d := range ds {
 		o, u := d.Counts()
 		overdue, due, n = overdue+o, due+u, n+o+u
 	}
@@ -70,6 +66,28 @@ func (l Letter) Message() (*Message, error) {
 	body := l.body(p, ds)
 	m.Data = compose(header{from: from, to: to, subject: subject, id: m.ID, date: l.Date, lang: p.Lang()}, body)
 	return m, nil
+}
+
+// once returns the digests that have items, each complaint kept only in
+// the first digest that holds it (a case and its victim both followed name
+// the same complaints); the digests given are not changed.
+func once(digests []*Digest) []*Digest {
+	seen := map[int64]bool{}
+	var out []*Digest
+	for _, d := range digests {
+		c := *d
+		c.Items = nil
+		for _, it := range d.Items {
+			if !seen[it.Complaint.ID] {
+				seen[it.Complaint.ID] = true
+				c.Items = append(c.Items, it)
+			}
+		}
+		if len(c.Items) > 0 {
+			out = append(out, &c)
+		}
+	}
+	return out
 }
 
 // body is the message's text, lines ended by LF.
