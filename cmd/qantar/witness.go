@@ -51,7 +51,7 @@ func runWitnessServe(ctx context.Context, m *Main, args []string) error {
 	fs.StringVar(&cfg.DB, "db", "witness.db", "the witness's SQLite database: the latest checkpoint of each log, and evidence")
 	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:7380", "address to listen on")
 	fs.Var(&logs, "log", "a log's verifier key (as `qantar version --log` prints it) that this witness accepts; repeat for several")
-	logsFile := fs.String("logs", "", "a file of the logs accepted: one verifier key a line (or a policy's `log VKEY [URL]` lines), # comments")
+	logsFile := fs.String("logs", "", "a file of the logs accepted: one verifier key a line, or a policy file (its `log VKEY [URL]` lines), # comments")
 	logFlags(fs, &lc)
 	if err := m.parseFlags(fs, args); err != nil {
 		return err
@@ -90,8 +90,8 @@ func readLogKeys(path string) ([]string, error) {
 			fields = fields[1:]
 		}
 		switch {
-		case len(fields) == 0:
-			continue
+		case len(fields) == 0 || fields[0] == "witness" || fields[0] == "group" || fields[0] == "quorum":
+			continue // a policy's other lines: a witness takes its logs from it
 		case strings.Count(fields[0], "+") < 2:
 			return nil, qantar.Errorf(qantar.EINVALID, "%s line %d: want a log's verifier key (name+keyid+key)", path, n)
 		}

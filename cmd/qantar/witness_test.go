@@ -61,7 +61,7 @@ func TestWitnessCommand(t *testing.T) {
 	}
 	l := tlogtest.New(t)
 	logs := filepath.Join(dir, "logs.txt")
-	os.WriteFile(logs, []byte("# the logs of our partners\nlog "+l.VKey+" https://example.org\n"), 0o644)
+	os.WriteFile(logs, []byte("# the logs of our partners\nlog "+l.VKey+" https://example.org\nwitness other other.example+00000000+BA== https://other.example\nquorum other\n"), 0o644)
 	url, stop := startWitnessCLI(t, "--key", key, "--db", db, "--logs", logs)
 	p, err := witness.ParsePolicy(strings.NewReader("log " + l.VKey + "\nwitness partner " + vkey + " " + url + "\nquorum partner\n"))
 	if err != nil {
