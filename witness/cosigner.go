@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -35,6 +37,10 @@ type CosignerConfig struct {
 	// Notify wakes it sooner.
 	Interval time.Duration
 	Logger   *slog.Logger
+	// StateFile, when set, keeps the newest witnessed checkpoint across
+	// restarts: read (and checked with the policy) by NewCosigner, written
+	// whole whenever it advances.
+	StateFile string
 }
 
 // WitnessState is what a Cosigner knows of one witness, for metrics and
@@ -98,7 +104,71 @@ func NewCosigner(cfg CosignerConfig) (*Cosigner, error) {
 		c.states = append(c.states, WitnessState{Name: w.Name, URL: w.URL})
 	}
 	c.retryAt = make([]time.Time, len(c.states))
+	if err := c.checkReachable(); err != nil {
+		return nil, err
+	}
+	if err := c.loadState(); err != nil {
+		return nil, err
+	}
 	return c, nil
+}
+
+// checkReachable refuses a policy whose quorum the witnesses with a URL
+// cannot meet: the log would never be witnessed.
+func (c *Cosigner) checkReachable() error {
+	q := c.cfg.Policy.Quorum
+	reachable := map[int]bool{}
+	var missing []string
+	for i, w := range c.cfg.Policy.Witnesses {
+		if w.URL != "" {
+			reachable[i] = true
+		} else {
+			missing = append(missing, w.Name)
+		}
+	}
+	if q != nil && !q.holds(reachable) {
+		return qantar.Errorf(qantar.EINVALID, "the witness policy's quorum %s cannot be met: witnesses without a URL (%s) cannot be asked to cosign", q.Name, strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+// loadState reads StateFile, if any: a checkpoint of this log that the
+// policy's quorum cosigned.
+func (c *Cosigner) loadState() error {
+	if c.cfg.StateFile == "" {
+		return nil
+	}
+	b, err := os.ReadFile(c.cfg.StateFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	} else if err != nil {
+		return fmt.Errorf("witnessed checkpoint: %w", err)
+	}
+	checked, err := c.cfg.Policy.Check(b)
+	if err == nil {
+		_, err = tlog.OpenCheckpoint(b, c.cfg.LogKey)
+	}
+	if err != nil {
+		return qantar.Errorf(qantar.EINVALID, "witnessed checkpoint %s: %v (move it aside to start again)", c.cfg.StateFile, err)
+	}
+	c.witnessed, c.wsize = b, checked.Checkpoint.Size
+	return nil
+}
+
+// saveState writes the witnessed checkpoint to StateFile whole (a
+// temporary file renamed into place).
+func (c *Cosigner) saveState(b []byte) {
+	if c.cfg.StateFile == "" {
+		return
+	}
+	tmp := c.cfg.StateFile + ".tmp"
+	err := os.WriteFile(tmp, b, 0o644)
+	if err == nil {
+		err = os.Rename(tmp, c.cfg.StateFile)
+	}
+	if err != nil {
+		c.cfg.Logger.Warn("witness: keep the witnessed checkpoint", "file", c.cfg.StateFile, "err", err)
+	}
 }
 
 func slicesContainsLog(logs []Log, vkey string) bool {
@@ -216,6 +286,9 @@ func (c *Cosigner) gather(r *round, failed error) ([]byte, error) {
 		return merged, errors.Join(err, failed)
 	}
 	if c.witnessed == nil || r.cp.Size >= c.wsize {
+		if !bytes.Equal(c.witnessed, merged) {
+			c.saveState(merged)
+		}
 		c.witnessed, c.wsize = merged, r.cp.Size
 	}
 	return merged, nil

@@ -20,7 +20,7 @@
 //
 //	p, err := witness.ReadPolicy(path)
 //	c, err := witness.NewCosigner(witness.CosignerConfig{Policy: p, LogKey: store.LogKey(),
-//		Proof: witness.TileProofs(store.Tile)})
+//		Proof: witness.TileProofs(store.Tile), StateFile: dbPath + ".witnessed"})
 //	go c.Run(ctx, store.Checkpoint) // after each write: c.Notify()
 //	// GET /log/checkpoint: c.Witnessed() (nil until the quorum first holds)
 //

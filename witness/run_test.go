@@ -1,7 +1,11 @@
 package witness
 
 import (
+	"bytes"
 	"context"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -78,5 +82,40 @@ func TestRun(t *testing.T) {
 	}
 	if string(c.Witnessed()) != string(before) {
 		t.Error("the witnessed checkpoint moved while its only witness was down")
+	}
+}
+
+// TestStateFile: the newest witnessed checkpoint outlives a restart, and
+// a state file the policy does not accept is refused.
+func TestStateFile(t *testing.T) {
+	l := tlogtest.New(t)
+	w := startWitness(t, "w1.example", l.VKey)
+	p := mustPolicy(t, policyText(l.VKey, "quorum w1", w))
+	state := filepath.Join(t.TempDir(), "witnessed")
+	cfg := CosignerConfig{Policy: p, LogKey: l.VKey, Proof: TileProofs(logTiles(l)), Logger: quiet(), StateFile: state}
+	c, err := NewCosigner(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Add(t, 4)
+	cosigned, err := c.Cosign(context.Background(), l.Signed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := NewCosigner(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(again.Witnessed(), cosigned) {
+		t.Errorf("after a restart Witnessed is %q, want the checkpoint cosigned before", again.Witnessed())
+	}
+	os.WriteFile(state, l.Signed, 0o644) // the log's checkpoint without its cosignature
+	if _, err := NewCosigner(cfg); err == nil || !strings.Contains(err.Error(), "not witnessed") {
+		t.Errorf("an uncosigned state file: %v", err)
+	}
+	offline := &testWitness{Name: "w2.example", Signer: otherKey(t, "w2.example")} // no URL
+	cfg.Policy, cfg.StateFile = mustPolicy(t, policyText(l.VKey, "group g all w1 w2\nquorum g", w, offline)), ""
+	if _, err := NewCosigner(cfg); err == nil || !strings.Contains(err.Error(), "cannot be met") {
+		t.Errorf("a quorum that needs a witness without a URL: %v", err)
 	}
 }
