@@ -291,3 +291,30 @@ func testRemindFeed(t *testing.T, dsn string, w *remindWorld) {
 		t.Errorf("an unknown case: exit %d, %q", code, errs)
 	}
 }
+
+// A bad subscribers file is refused with its line, in the operator's
+// language, before any store is opened or anything sent; --dry-run sends
+// nothing and says what it would send.
+func TestRemindMailBadSubscribersAndDryRun(t *testing.T) {
+	dir := t.TempDir()
+	subs := filepath.Join(dir, "subscribers")
+	os.WriteFile(subs, []byte("# SYNTHETIC\nlawyer@example.org ru editor case:1\nrelative@example.org ru admin case:1\n"), 0o600)
+	code, out, errs := runCLI(t, "deadlines", "--mail", "--db", filepath.Join(dir, "none.db"), "--subscribers", subs,
+		"--smtp", "127.0.0.1:1", "--from", "reminders@example.org", "--lang", "ru")
+	want := locale.For("ru").S("line %d: %s", 3, locale.For("ru").S("%q is not a role of subscribers (public, viewer, editor)", "admin"))
+	if code != 1 || !strings.Contains(errs, want) || out != "" {
+		t.Errorf("exit %d, %q %q; want 1 and %q", code, out, errs, want)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "none.db")); err == nil {
+		t.Error("a database was made for a refused file")
+	}
+
+	db := filepath.Join(dir, "remind.db")
+	w := buildRemindWorld(t, db)
+	mb := startMailbox(t)
+	code, out, errs = runCLI(t, "deadlines", "--mail", "--dry-run", "--db", db, "--subscribers", writeSubscribers(t, w, ""),
+		"--smtp", mb.addr, "--from", "reminders@example.org", "--as-of", remindAsOf)
+	if code != 0 || !strings.Contains(out, "would send to public@example.org: 2 reminders") || len(mb.messages("public@example.org")) != 0 {
+		t.Errorf("dry run: exit %d\n%s%s", code, out, errs)
+	}
+}
