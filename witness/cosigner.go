@@ -224,7 +224,9 @@ func (c *Cosigner) Run(ctx context.Context, latest func(ctx context.Context) ([]
 	defer t.Stop()
 	for {
 		if signed, err := latest(ctx); err != nil {
-			c.cfg.Logger.Warn("witness: read the latest checkpoint", "err", err)
+			if ctx.Err() == nil {
+				c.cfg.Logger.Warn("witness: read the latest checkpoint", "err", err)
+			}
 		} else if _, err := c.cosign(ctx, signed, true); err != nil && ctx.Err() == nil {
 			c.cfg.Logger.Debug("witness: not witnessed yet", "err", err)
 		}

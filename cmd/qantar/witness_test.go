@@ -5,10 +5,12 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/tlog"
 	"github.com/qantar-project/qantar/tlog/tlogtest"
 	"github.com/qantar-project/qantar/witness"
@@ -124,5 +126,80 @@ func TestWitnessCommandRefuses(t *testing.T) {
 	}
 	if code, _, _ := run("witness"); code != exitUsage {
 		t.Errorf("witness without a subcommand: %d", code)
+	}
+}
+
+// TestWitnessStores: a Cosigner wired as serve would wire it (the store's
+// Checkpoint, LogKey and Tile) gets a real store's log witnessed while
+// records are written, on SQLite and on PostgreSQL.
+func TestWitnessStores(t *testing.T) {
+	for _, engine := range []string{"sqlite", "postgres"} {
+		t.Run(engine, func(t *testing.T) {
+			dir := t.TempDir()
+			dsn := filepath.Join(dir, "q.db")
+			if engine == "postgres" {
+				dsn = pgTestURL(t)
+				t.Setenv("QANTAR_LOG_KEY", filepath.Join(dir, "log.key"))
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			store, err := openAppStore(ctx, storeConfig{DSN: dsn, Synchronous: "NORMAL", LogOrigin: "qantar.example.org/log"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer store.Close()
+			witnessStores(ctx, t, store, dir)
+		})
+	}
+}
+
+func witnessStores(ctx context.Context, t *testing.T, store appStore, dir string) {
+	keyFile := filepath.Join(dir, "w.key")
+	code, out, errs := run("witness", "key", "--key", keyFile, "--name", "partner.example")
+	if code != 0 {
+		t.Fatalf("witness key: %s %s", out, errs)
+	}
+	wkey := strings.TrimSpace(out)
+	url, _ := startWitnessCLI(t, "--key", keyFile, "--db", filepath.Join(dir, "w.db"), "--log", store.LogKey())
+	p, err := witness.ParsePolicy(strings.NewReader("log " + store.LogKey() + "\nwitness partner " + wkey + " " + url + "\nquorum partner\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := witness.NewCosigner(witness.CosignerConfig{Policy: p, LogKey: store.LogKey(), Proof: witness.TileProofs(store.Tile),
+		Interval: 20 * time.Millisecond, StateFile: filepath.Join(dir, "witnessed")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { defer close(done); c.Run(ctx, store.Checkpoint) }()
+	defer func() { cancel(); <-done }() // before the store closes
+	for i := range 300 {
+		p := &qantar.Person{Names: []qantar.Name{{Value: "Synthetic Witnessed Person " + strconv.Itoa(i)}}}
+		if err := store.Create(ctx, qantar.System, p); err != nil {
+			t.Fatal(err)
+		}
+		c.Notify()
+	}
+	latest, err := store.Checkpoint(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cp, err := tlog.OpenCheckpoint(latest, store.LogKey())
+	if err != nil || cp.Size < 300 {
+		t.Fatalf("latest checkpoint: %+v %v", cp, err)
+	}
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if w := c.Witnessed(); w != nil {
+			if ch, err := p.Check(w); err == nil && ch.Checkpoint.Size == cp.Size {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("size %d not witnessed in 30 s; states %+v", cp.Size, c.States())
+		}
+	}
+	if st := c.States()[0]; st.Size != cp.Size {
+		t.Errorf("witness state %+v, want size %d", st, cp.Size)
 	}
 }
