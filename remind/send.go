@@ -76,7 +76,8 @@ func (s SMTP) Send(ctx context.Context, m *Message) error {
 	if err := w.Close(); err != nil {
 		return failed("DATA", err)
 	}
-	return c.Quit()
+	c.Quit() // the server took the message when DATA ended; QUIT only says goodbye
+	return nil
 }
 
 // secure says hello, starts TLS when offered and authenticates when asked.

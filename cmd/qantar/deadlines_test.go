@@ -317,4 +317,11 @@ func TestRemindMailBadSubscribersAndDryRun(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "would send to public@example.org: 2 reminders") || len(mb.messages("public@example.org")) != 0 {
 		t.Errorf("dry run: exit %d\n%s%s", code, out, errs)
 	}
+	// The same reminders are the same messages: their Message-IDs do not
+	// change from one run to the next.
+	_, again, _ := runCLI(t, "deadlines", "--mail", "--dry-run", "--db", db, "--subscribers", writeSubscribers(t, w, ""),
+		"--from", "reminders@example.org", "--as-of", remindAsOf)
+	if again != out || !strings.Contains(out, "<reminders.20261203.") {
+		t.Errorf("two dry runs differ:\n%s\n%s", out, again)
+	}
 }
