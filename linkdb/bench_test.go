@@ -151,6 +151,9 @@ func BenchmarkLinkDB(b *testing.B) {
 	b.Logf("%d rows × 3 lists, %d persons on a list (population %d): reference P=%.4f R=%.4f F1=%.4f, %d persons; now P=%.4f R=%.4f F1=%.4f, %d persons",
 		n, sl.OnAny, sl.Population, refScore.Precision, refScore.Recall, refScore.F1, distinct(refRes.Cluster),
 		score.Precision, score.Recall, score.F1, distinct(res.Cluster))
+	for _, r := range res.rules {
+		b.Logf("rule %s: %d blocks (%d over the cap), %d pairs, %d new", r.Rule, r.Blocks, r.Oversized, r.Pairs, r.New)
+	}
 }
 
 func distinct(cluster []int32) int {
