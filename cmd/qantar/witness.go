@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
 	"net"
@@ -25,6 +26,10 @@ func runWitness(ctx context.Context, m *Main, args []string) error {
 		return usagef("want a subcommand: serve or key")
 	}
 	switch args[0] {
+	case "-h", "--help", "-help", "help":
+		fmt.Fprintf(m.Stdout, "Usage: qantar witness serve --key FILE [--name NAME] --db FILE --addr :PORT --log VKEY [--log VKEY …] [--logs FILE]\n"+
+			"       qantar witness key --key FILE [--name NAME]\n\n%s\n(qantar witness serve --help for its flags; docs/WITNESS.md)\n", commands["witness"].summary)
+		return flag.ErrHelp
 	case "serve":
 		return runWitnessServe(ctx, m, args[1:])
 	case "key":
@@ -50,8 +55,8 @@ func runWitnessServe(ctx context.Context, m *Main, args []string) error {
 	fs.StringVar(&cfg.Name, "name", "", "the witness's name for a new key, such as witness.example.org (it appears in its cosignatures)")
 	fs.StringVar(&cfg.DB, "db", "witness.db", "the witness's SQLite database: the latest checkpoint of each log, and evidence")
 	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:7380", "address to listen on")
-	fs.Var(&logs, "log", "a log's verifier key (as `qantar version --log` prints it) that this witness accepts; repeat for several")
-	logsFile := fs.String("logs", "", "a file of the logs accepted: one verifier key a line, or a policy file (its `log VKEY [URL]` lines), # comments")
+	fs.Var(&logs, "log", "the verifier key (`VKEY`, as qantar version --log prints it) of a log this witness accepts; repeat for several")
+	logsFile := fs.String("logs", "", "a `FILE` of the logs accepted: one verifier key a line, or a policy file (its log lines), # comments")
 	logFlags(fs, &lc)
 	if err := m.parseFlags(fs, args); err != nil {
 		return err
