@@ -219,7 +219,7 @@ func (s *Server) open(msg []byte) (*note.Note, tlog.Checkpoint, error) {
 // checkConsistent checks the proof from the known checkpoint to cp; an
 // inconsistent one is kept as evidence and refused with 422.
 func (s *Server) checkConsistent(ctx context.Context, req request, known Known, cp tlog.Checkpoint) error {
-	if req.old == 0 && known.Signed == nil || req.old == 0 && cp.Size > 0 {
+	if req.old == 0 && (known.Signed == nil || cp.Size > 0) { // every tree extends the empty one
 		if len(req.proof) > 0 {
 			return refuse(http.StatusBadRequest, "a proof from size 0 must be empty")
 		}
