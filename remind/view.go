@@ -107,7 +107,9 @@ func (r *view) caseComplaints(d *Digest, id int64) ([]qantar.Record, error) {
 // personComplaints reads the person (the digest's target) and the
 // complaints about them: those they filed, and those filed in a case in
 // which they take part or that concerns an act of which they are the
-// victim.
+// victim. A person merged into another (same_as_id) is the same person:
+// the records of every person of the merge count, as far as the reader
+// sees the merge.
 func (r *view) personComplaints(d *Digest, id int64) ([]qantar.Record, error) {
 	p, err := r.personOf(id)
 	if err != nil {
@@ -117,43 +119,86 @@ func (r *view) personComplaints(d *Digest, id int64) ([]qantar.Record, error) {
 		return nil, qantar.Errorf(qantar.ENOTFOUND, "There is no person %d", id)
 	}
 	d.Person = p
-	out, err := r.list(qantar.KindComplaint, map[string]string{"filer_id": idString(id)})
+	same, err := r.samePerson(p)
 	if err != nil {
 		return nil, err
 	}
+	var out []qantar.Record
 	seen := map[int64]bool{}
-	for _, c := range out {
-		seen[c.GetMeta().ID] = true
-	}
-	cases, err := r.casesAbout(id)
-	if err != nil {
-		return nil, err
-	}
-	for _, cid := range cases {
-		more, err := r.list(qantar.KindComplaint, map[string]string{"case_id": idString(cid)})
-		if err != nil {
-			return nil, err
-		}
+	add := func(where map[string]string) error {
+		more, err := r.list(qantar.KindComplaint, where)
 		for _, c := range more {
 			if !seen[c.GetMeta().ID] {
 				seen[c.GetMeta().ID] = true
 				out = append(out, c)
 			}
 		}
+		return err
+	}
+	for _, pid := range same {
+		if err := add(map[string]string{"filer_id": idString(pid)}); err != nil {
+			return nil, err
+		}
+	}
+	cases, err := r.casesAbout(same)
+	if err != nil {
+		return nil, err
+	}
+	for _, cid := range cases {
+		if err := add(map[string]string{"case_id": idString(cid)}); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
 
-// casesAbout lists the cases in which person id takes part or that concern
-// an act of which they are the victim, in the order of ids.
-func (r *view) casesAbout(id int64) ([]int64, error) {
-	acts, err := r.list(qantar.KindAct, map[string]string{"victim_id": idString(id)})
-	if err != nil {
-		return nil, err
+// samePerson returns the ids of the persons merged with p (p's own first):
+// those whose same_as_id leads to the person p was merged into, as the
+// reader's projections of persons say (a hidden person's merge is not
+// seen).
+func (r *view) samePerson(p *qantar.Person) ([]int64, error) {
+	root := p
+	for hops := 0; root.SameAsID != 0 && hops < 16; hops++ {
+		next, err := r.personOf(root.SameAsID)
+		if err != nil || next == nil {
+			break
+		}
+		root = next
 	}
-	theirs := map[int64]bool{}
-	for _, a := range acts {
-		theirs[a.GetMeta().ID] = true
+	out := []int64{p.ID}
+	queued := map[int64]bool{root.ID: true}
+	for queue := []int64{root.ID}; len(queue) > 0; queue = queue[1:] {
+		id := queue[0]
+		if id != p.ID {
+			out = append(out, id)
+		}
+		merged, err := r.list(qantar.KindPerson, map[string]string{"same_as_id": idString(id)})
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range merged {
+			if mid := m.GetMeta().ID; !queued[mid] {
+				queued[mid] = true
+				queue = append(queue, mid)
+			}
+		}
+	}
+	return out, nil
+}
+
+// casesAbout lists the cases in which one of persons takes part or that
+// concern an act of which one of them is the victim, in the order of ids.
+func (r *view) casesAbout(persons []int64) ([]int64, error) {
+	theirs, them := map[int64]bool{}, map[int64]bool{}
+	for _, id := range persons {
+		them[id] = true
+		acts, err := r.list(qantar.KindAct, map[string]string{"victim_id": idString(id)})
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range acts {
+			theirs[a.GetMeta().ID] = true
+		}
 	}
 	cases, err := r.list(qantar.KindCase, nil)
 	if err != nil {
@@ -162,16 +207,16 @@ func (r *view) casesAbout(id int64) ([]int64, error) {
 	var out []int64
 	for _, rec := range cases {
 		c := rec.(*qantar.Case)
-		if concerns(c, id, theirs) {
+		if concerns(c, them, theirs) {
 			out = append(out, c.ID)
 		}
 	}
 	return out, nil
 }
 
-func concerns(c *qantar.Case, person int64, acts map[int64]bool) bool {
+func concerns(c *qantar.Case, persons, acts map[int64]bool) bool {
 	for _, p := range c.Participants {
-		if p.PersonID == person {
+		if persons[p.PersonID] {
 			return true
 		}
 	}

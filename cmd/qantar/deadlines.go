@@ -27,7 +27,7 @@ type deadlinesFlags struct {
 func newDeadlinesFlags(fs *flag.FlagSet) *deadlinesFlags {
 	return &deadlinesFlags{
 		db:           dbFlag(fs),
-		overdue:      fs.Bool("overdue", false, "list only the complaints whose deadline has passed without an answer"),
+		overdue:      fs.Bool("overdue", false, "list only the complaints whose deadline has passed without an answer (reminders, --mail and --feed, always hold what is due and what is overdue)"),
 		asOf:         fs.String("as-of", "", "the day to judge on (default: today)"),
 		rules:        fs.String("rules", "", "jurisdiction rules file instead of the embedded ones"),
 		mail:         fs.Bool("mail", false, "send each subscriber (--subscribers) one message of what is due and overdue in what they follow"),

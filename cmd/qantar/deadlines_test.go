@@ -284,6 +284,17 @@ func testRemindFeed(t *testing.T, dsn string, w *remindWorld) {
 			t.Errorf("the public feed of the restricted victim holds %q", m)
 		}
 	}
+	for _, who := range []int64{w.lawyer, w.lawyerDup} {
+		f, _ := feed("lawyer.xml", "--person", id(who))
+		var got []string
+		for _, e := range f.Entries {
+			got = append(got, e.ID)
+		}
+		all := strings.Join(got, " ")
+		if len(got) != 2 || !strings.Contains(all, "complaints/"+id(w.pending)+"/") || !strings.Contains(all, "complaints/"+id(w.merged)+"/") {
+			t.Errorf("the feed of person %d (merged with %d): %v, want complaints %d and %d", who, w.lawyer, got, w.pending, w.merged)
+		}
+	}
 	_, edRaw := feed("editor.xml", "--case", id(w.caseID), "--as", "editor")
 	mustContain(t, "editor feed", edRaw, w.relativeName)
 	if code, _, errs := runCLI(t, "deadlines", "--feed", "--db", dsn, "--case", "999999", "--out", filepath.Join(dir, "x.xml"), "--lang", "kk"); code != 1 ||

@@ -26,6 +26,7 @@ type remindWorld struct {
 	caseID, quietCase          int64
 	victim, relative, lawyer   int64
 	overdue, pending, answered int64
+	merged, lawyerDup          int64    // a complaint filed by the lawyer's second record, merged into the first
 	markers                    []string // the protected persons' markers
 	victimName, relativeName   string
 	victimRu                   string // the victim's name in Russian
@@ -82,6 +83,11 @@ func buildRemindWorld(t *testing.T, dsn string) *remindWorld {
 		AddresseeID: unit, CaseID: w.caseID, Subject: qantar.Text{"en": "Synthetic complaint about the investigation's delay"}})
 	w.answered = create(&qantar.Complaint{ComplaintKind: "info-401", FiledOn: qantar.MustDate("2026-11-01"), FilerID: w.lawyer, CaseID: w.caseID,
 		Responses: []qantar.Response{{ReceivedOn: qantar.MustDate("2026-11-05"), Outcome: "satisfied", SourceID: src}}})
+	// The lawyer recorded twice and merged: the second record's complaint is
+	// the lawyer's.
+	dup := create(&qantar.Person{Names: []qantar.Name{{Value: "Synthetic Lawyer, second record"}}, Protection: qantar.Public, SameAsID: w.lawyer})
+	w.merged = create(&qantar.Complaint{ComplaintKind: "info-401", FiledOn: qantar.MustDate("2026-11-25"), FilerID: dup, FilerRole: "lawyer"})
+	w.lawyerDup = dup
 	create(&qantar.Complaint{ComplaintKind: "info-401", FiledOn: qantar.MustDate("2026-11-01"), CaseID: w.quietCase,
 		Responses: []qantar.Response{{ReceivedOn: qantar.MustDate("2026-11-03"), Outcome: "satisfied", SourceID: src}}})
 	return w
