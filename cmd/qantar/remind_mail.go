@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net"
 	"net/mail"
 	"os"
 	"strings"
@@ -42,6 +43,9 @@ func mailConfig(f *deadlinesFlags) (remind.SMTP, error) {
 		return remind.SMTP{}, usagef("--mail needs --smtp HOST:PORT (or --dry-run)")
 	case (*f.smtpUser == "") != (*f.smtpPassword == ""):
 		return remind.SMTP{}, usagef("--smtp-user and --smtp-password-file go together")
+	}
+	if _, _, err := net.SplitHostPort(*f.smtp); err != nil && *f.smtp != "" {
+		return remind.SMTP{}, usagef("--smtp %q is not HOST:PORT", *f.smtp)
 	}
 	if a, err := mail.ParseAddress(*f.from); err != nil || a.Address != *f.from {
 		return remind.SMTP{}, usagef("--from %q is not an e-mail address", *f.from)
