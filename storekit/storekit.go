@@ -1,7 +1,16 @@
-// Package storekit is what both stores do alike around their own SQL: the
-// decisions about a log's first checkpoint and its repair, and the rows of
-// a write, so that sqlite and postgres differ only in how they read and
-// write (locking, transactions, placeholders, drivers).
+// Package storekit is what both stores do alike around their own SQL, so
+// that sqlite and postgres differ only where their engines do (locking,
+// group commit, ids, FTS5 against tsvector, COPY, drivers):
+//
+//   - statements both engines read ($1 placeholders) over SQL and Reader,
+//     small interfaces of what differs (a driver's errors, how a time is
+//     stored): accounts (Accounts), lists, histories and counts (Lists,
+//     with a Lister for the JSON and text-search SQL), a log snapshot's
+//     reads (Reads), verification (Verify), a repair (TxLog), a copy's
+//     reads (CopyOut);
+//   - the decisions around a write (Check, Updating, Deleting), a search
+//     (Search, NearKeys), a log's first checkpoint and its repair, and the
+//     rows of a write (Version, Encode).
 package storekit
 
 import (
