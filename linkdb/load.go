@@ -2,8 +2,10 @@ package linkdb
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/names"
@@ -28,19 +30,16 @@ type victims struct {
 // their acts.
 func load(ctx context.Context, s qantar.Store, actor qantar.Actor, lists []*qantar.Source) (*victims, error) {
 	v := &victims{persons: map[int64]*qantar.Person{}, lists: map[int64][]int64{}, acts: map[int64]*qantar.Act{}}
-	persons, err := all(ctx, s, actor, qantar.KindPerson, nil)
+	read, err := allKinds(ctx, s, actor, qantar.KindPerson, qantar.KindAct, qantar.KindCitation)
 	if err != nil {
 		return nil, err
 	}
+	persons, acts, cits := read[0], read[1], read[2]
 	for _, r := range persons {
 		p, ok := qantar.Visible(actor, r).(*qantar.Person)
 		if ok && !qantar.IsPlaceholder(p) {
 			v.persons[p.ID] = p
 		}
-	}
-	acts, err := all(ctx, s, actor, qantar.KindAct, nil)
-	if err != nil {
-		return nil, err
 	}
 	actByID := map[int64]*qantar.Act{}
 	for _, r := range acts {
@@ -53,10 +52,6 @@ func load(ctx context.Context, s qantar.Store, actor qantar.Actor, lists []*qant
 	isList := map[int64]bool{}
 	for _, src := range lists {
 		isList[src.ID] = true
-	}
-	cits, err := all(ctx, s, actor, qantar.KindCitation, nil)
-	if err != nil {
-		return nil, err
 	}
 	for _, r := range cits {
 		c := r.(*qantar.Citation)
@@ -157,6 +152,23 @@ func nameValue(p *qantar.Person) string {
 		parts = append(parts, n.Value)
 	}
 	return strings.Join(parts, " ")
+}
+
+// allKinds reads every live record of each kind the actor may read, the
+// kinds at once: reading is mostly decoding, which the cores share.
+func allKinds(ctx context.Context, s qantar.Store, actor qantar.Actor, kinds ...qantar.Kind) ([][]qantar.Record, error) {
+	out := make([][]qantar.Record, len(kinds))
+	errs := make([]error, len(kinds))
+	var wg sync.WaitGroup
+	for i, k := range kinds {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out[i], errs[i] = all(ctx, s, actor, k, nil)
+		}()
+	}
+	wg.Wait()
+	return out, errors.Join(errs...)
 }
 
 // all returns every live record of kind that the actor may read, as the
