@@ -82,6 +82,21 @@ func Apply(ctx context.Context, s qantar.Store, actor qantar.Actor, res *Result,
 	return plan, nil
 }
 
+// ToReview returns the pairs left to an editor after Apply at minP: the
+// uncertain pairs and those a guard refused, and the linked pairs under minP
+// (linked, but not surely enough to merge), most likely first.
+func (res *Result) ToReview(minP float64) []Pair {
+	var out []Pair
+	for _, p := range res.Linked {
+		if p.P < minP {
+			out = append(out, p)
+		}
+	}
+	out = append(out, res.Review...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].P > out[j].P })
+	return out
+}
+
 // component is a set of persons joined by linked pairs at or above the
 // minimum probability, with the best probability of a pair joining each
 // person to the rest.

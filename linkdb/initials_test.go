@@ -187,3 +187,18 @@ func findPair(res *Result, a, b int64) *Pair {
 	}
 	return nil
 }
+
+// After Apply at minP, the linked pairs under minP are left to an editor
+// with the uncertain ones: a pair linked at 0.85 is not merged at 0.9, and
+// must not vanish from the review.
+func TestToReviewKeepsLinkedPairsUnderMinP(t *testing.T) {
+	e := func(id int64) Entry { return Entry{PersonID: id} }
+	res := &Result{
+		Linked: []Pair{{A: e(1), B: e(2), P: 0.95}, {A: e(3), B: e(4), P: 0.85}},
+		Review: []Pair{{A: e(5), B: e(6), P: 0.5}},
+	}
+	got := res.ToReview(0.9)
+	if len(got) != 2 || got[0].A.PersonID != 3 || got[1].A.PersonID != 5 {
+		t.Errorf("ToReview(0.9) = %+v, want the pair at 0.85 and the one at 0.5", got)
+	}
+}

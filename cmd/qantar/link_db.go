@@ -85,12 +85,16 @@ func runLinkDB(ctx context.Context, m *Main, c *linkConfig) error {
 			return err
 		}
 	}
+	review := res.Review
+	if c.db.apply {
+		review = res.ToReview(c.db.minP)
+	}
 	if c.review != "" {
-		if err := writeOutput(m.Stdout, c.review, func(w io.Writer) error { return writeDBReview(w, res) }); err != nil {
+		if err := writeOutput(m.Stdout, c.review, func(w io.Writer) error { return writeDBReview(w, res, review) }); err != nil {
 			return err
 		}
 	}
-	printDBLinkage(m.Stdout, res, merges, c.db.apply)
+	printDBLinkage(m.Stdout, res, merges, review, c.db.apply)
 	if !c.quiet {
 		fmt.Fprintf(m.Stderr, "linked in %s\n", time.Since(start).Round(time.Millisecond))
 	}
@@ -127,8 +131,9 @@ func listName(res *linkdb.Result, id int64) string {
 }
 
 // printDBLinkage prints what linkage found: the merges made (or proposed)
-// and the pairs left for review.
-func printDBLinkage(w io.Writer, res *linkdb.Result, merges []linkdb.Merge, applied bool) {
+// and the pairs left for review (with --apply, the linked pairs under
+// --min-probability too).
+func printDBLinkage(w io.Writer, res *linkdb.Result, merges []linkdb.Merge, review []linkdb.Pair, applied bool) {
 	hand := 0
 	for _, e := range res.Entries {
 		if e.HandEntered {
@@ -163,8 +168,8 @@ func printDBLinkage(w io.Writer, res *linkdb.Result, merges []linkdb.Merge, appl
 			fmt.Fprintf(w, "same person (p=%.3f): %s\n    and %s\n", p.P, entryLabel(res, p.A), entryLabel(res, p.B))
 		}
 	}
-	fmt.Fprintf(w, "%d pairs to review (also on /linkage)\n", len(res.Review))
-	for _, p := range res.Review {
+	fmt.Fprintf(w, "%d pairs to review (also on /linkage)\n", len(review))
+	for _, p := range review {
 		fmt.Fprintf(w, "review (p=%.3f): %s\n    and %s\n    because %s\n", p.P, entryLabel(res, p.A), entryLabel(res, p.B), p.Reason())
 	}
 }
@@ -205,7 +210,7 @@ func listNames(lists []*qantar.Source) map[int64]string {
 }
 
 // writeDBReview writes the pairs to review, both records side by side.
-func writeDBReview(w io.Writer, res *linkdb.Result) error {
+func writeDBReview(w io.Writer, res *linkdb.Result, review []linkdb.Pair) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"person_a", "name_a", "birth_date_a", "death_date_a", "lists_a",
 		"person_b", "name_b", "birth_date_b", "death_date_b", "lists_b", "probability", "agreement"})
@@ -219,7 +224,7 @@ func writeDBReview(w io.Writer, res *linkdb.Result) error {
 		}
 		return strings.Join(ls, "; ")
 	}
-	for _, p := range res.Review {
+	for _, p := range review {
 		cw.Write([]string{strconv.FormatInt(p.A.PersonID, 10), p.A.Name, p.A.BirthDate, p.A.DeathDate, lists(p.A),
 			strconv.FormatInt(p.B.PersonID, 10), p.B.Name, p.B.BirthDate, p.B.DeathDate, lists(p.B), strconv.FormatFloat(p.P, 'f', 4, 64), p.Reason()})
 	}
