@@ -53,7 +53,7 @@ func (f *Figures) Link(ctx context.Context, actor qantar.Actor, req LinkageReque
 	res, err := linkdb.Link(ctx, f.store, actor, linkdb.Options{Lists: req.SourceIDs, Threshold: req.Threshold, ReviewLow: 0.2, ReviewHigh: 0.8})
 	if err != nil {
 		if f := qantar.ErrorField(err); strings.HasPrefix(f, "lists[") {
-			return nil, qantar.FieldErrorf("source_ids"+strings.TrimPrefix(f, "lists"), "%s", qantar.ErrorMessage(err))
+			return nil, qantar.WithField(err, "source_ids"+strings.TrimPrefix(f, "lists"))
 		}
 		return nil, err
 	}

@@ -74,10 +74,7 @@ func (p *Site) adminAddUser(w http.ResponseWriter, r *http.Request) error {
 		}
 		status = httpx.Status(qantar.ErrorCode(err))
 		pg, _ = p.usersPage(r)
-		pg.Name, pg.Problem = name, qantar.ErrorMessage(err)
-		if f := qantar.ErrorField(err); f != "" {
-			pg.Problem = pg.T.S(labelOf(f)) + ": " + pg.Problem
-		}
+		pg.Name, pg.Problem = name, pg.T.FieldErr(err)
 	} else {
 		p.auth.Audit(r, qantar.AuditUser, "", 0, "created "+u.Name+" as "+u.Role)
 		pg, _ = p.usersPage(r)

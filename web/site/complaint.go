@@ -53,7 +53,7 @@ func (p *Site) complaintSections(ctx context.Context, pg *recordView, res *resol
 		cs.DaysOverdue, _ = figures.DaysOverdue(st, day)
 	}
 	if err != nil {
-		cs.Error = qantar.ErrorMessage(err)
+		cs.Error = t.Err(err)
 	} else {
 		cs.Status = t.S(statusLabel(st.Status))
 		if !st.Deadline.Date.IsZero() {

@@ -311,13 +311,12 @@ func (p *Site) editAgain(w http.ResponseWriter, r *http.Request, kind qantar.Kin
 		pg.Problem = pg.T.S("Some names need a choice before saving. Nothing was saved yet.")
 		return p.renderEdit(w, r, http.StatusUnprocessableEntity, pg)
 	}
-	pg.Problem = qantar.ErrorMessage(err)
-	if storage {
-		pg.Problem = pg.T.S(pg.Problem)
-	}
+	pg.Problem = pg.T.FieldErr(err)
 	if f := qantar.ErrorField(err); f != "" {
-		pg.Errors[f] = qantar.ErrorMessage(err)
-		pg.Problem = f + ": " + pg.Problem
+		pg.Errors[f] = pg.T.Err(err)
+		if pg.JSON != "" { // the editor types the JSON: its path says where
+			pg.Problem = f + ": " + pg.Errors[f]
+		}
 	}
 	status := httpx.Status(code)
 	if code == qantar.ECONFLICT {
@@ -325,7 +324,7 @@ func (p *Site) editAgain(w http.ResponseWriter, r *http.Request, kind qantar.Kin
 		if cur, gerr := p.store.Get(r.Context(), kind, id); gerr == nil {
 			pg.Conflict = &conflict{Current: cur.GetMeta().Version, Href: recordHref(kind, id)}
 		} else {
-			pg.Problem = qantar.ErrorMessage(err)
+			pg.Problem = pg.T.Err(err)
 		}
 	}
 	return p.renderEdit(w, r, status, pg)
@@ -535,8 +534,8 @@ func (p *Site) cite(kind qantar.Kind) httpx.HandlerFunc {
 		}
 		pg := p.newEdit(r, rec)
 		pg.Cite = cf
-		pg.Errors["cite."+qantar.ErrorField(err)] = qantar.ErrorMessage(err)
-		pg.Problem = qantar.ErrorField(err) + ": " + qantar.ErrorMessage(err)
+		pg.Errors["cite."+qantar.ErrorField(err)] = pg.T.Err(err)
+		pg.Problem = pg.T.FieldErr(err)
 		return p.renderEdit(w, r, http.StatusBadRequest, pg)
 	}
 }
@@ -614,8 +613,8 @@ func (p *Site) deleteRecord(kind qantar.Kind) httpx.HandlerFunc {
 			return err
 		}
 		pg := p.newEdit(r, rec)
-		pg.Errors["delete."+qantar.ErrorField(err)] = qantar.ErrorMessage(err)
-		pg.Problem = qantar.ErrorMessage(err)
+		pg.Errors["delete."+qantar.ErrorField(err)] = pg.T.Err(err)
+		pg.Problem = pg.T.Err(err)
 		if code == qantar.ECONFLICT {
 			pg.Problem = ""
 			pg.Conflict = &conflict{Current: rec.GetMeta().Version, Href: recordHref(kind, id)}

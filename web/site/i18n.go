@@ -1,6 +1,10 @@
 package site
 
 import (
+	"errors"
+	"strconv"
+	"strings"
+
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/locale"
 )
@@ -78,4 +82,54 @@ func (t tr) Action(code string) string {
 		return t.S(l)
 	}
 	return code
+}
+
+// Err says an error in the reader's language: through its catalogue key
+// when it has one (qantar.Error.Key: validation, imports, storage), else
+// its words, translated when the catalogue holds them.
+func (t tr) Err(err error) string {
+	var k qantar.Keyed
+	if errors.As(err, &k) && qantar.ErrorCode(err) != qantar.EINTERNAL {
+		if f, a := k.Key(); f != "" {
+			return t.S(f, a...)
+		}
+	}
+	msg := qantar.ErrorMessage(err)
+	if locale.Default().Has(msg) {
+		return t.S(msg)
+	}
+	return msg
+}
+
+// FieldErr is Err prefixed with the label of the field at fault, when the
+// error names one ("Names, 1 — Value: is required").
+func (t tr) FieldErr(err error) string {
+	f := qantar.ErrorField(err)
+	if f == "" {
+		return t.Err(err)
+	}
+	return t.FieldLabel(f) + ": " + t.Err(err)
+}
+
+// FieldLabel names a field path of the API ("steps[2].date") with the
+// form's labels: "Steps, 3 — Date".
+func (t tr) FieldLabel(path string) string {
+	base, rest, _ := strings.Cut(path, "[")
+	if i := strings.IndexByte(base, '.'); i >= 0 {
+		base, rest = base[:i], base[i+1:]
+	} else if rest != "" {
+		n, after, _ := strings.Cut(rest, "]")
+		label := t.S(labelOf(base))
+		if i, err := strconv.Atoi(n); err == nil {
+			label += ", " + strconv.Itoa(i+1)
+		}
+		if after = strings.TrimPrefix(after, "."); after != "" {
+			label += " — " + t.FieldLabel(after)
+		}
+		return label
+	}
+	if rest == "" {
+		return t.S(labelOf(base))
+	}
+	return t.S(labelOf(base)) + " — " + t.FieldLabel(rest)
 }

@@ -117,7 +117,7 @@ func (p *Site) importPost(w http.ResponseWriter, r *http.Request) error {
 	pg.ProtectionChoice = protectionOptions(pg.T, pg.Protection)
 	data, name, err := uploaded(r)
 	if err != nil {
-		pg.Problem = qantar.ErrorMessage(err)
+		pg.Problem = pg.T.Err(err)
 		return p.render(w, r, http.StatusBadRequest, "import", pg)
 	}
 	pg.FileName = name

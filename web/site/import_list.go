@@ -54,7 +54,7 @@ func (p *Site) importListPost(w http.ResponseWriter, r *http.Request, actor qant
 	}
 	data, name, err := uploaded(r)
 	if err != nil {
-		pg.Problem = qantar.ErrorMessage(err)
+		pg.Problem = pg.T.Err(err)
 		return p.render(w, r, http.StatusBadRequest, "import", pg)
 	}
 	pg.FileName = name

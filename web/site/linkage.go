@@ -228,7 +228,7 @@ func (p *Site) linkageMerge(w http.ResponseWriter, r *http.Request) error {
 		}
 		pg.Conflict = &conflict{Current: cur, Href: recordHref(qantar.KindPerson, id)}
 	} else {
-		pg.Problem = qantar.ErrorMessage(err)
+		pg.Problem = pg.T.Err(err)
 		if f := qantar.ErrorField(err); f != "" {
 			pg.Problem = f + ": " + pg.Problem
 		}

@@ -388,7 +388,7 @@ func createPending(ctx context.Context, w qantar.Writer, actor qantar.Actor, lan
 		rec := newNamed(c.Kind, c.Name, lang)
 		if err := w.Create(ctx, actor, rec); err != nil {
 			if qantar.ErrorCode(err) == qantar.EINVALID {
-				return qantar.FieldErrorf(c.Key, "%s", qantar.ErrorMessage(err))
+				return qantar.WithField(err, c.Key)
 			}
 			return err
 		}

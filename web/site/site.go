@@ -71,6 +71,8 @@ type Site struct {
 	rules    *law.Registry
 	// estimates keeps the dashboard's estimate until the log grows.
 	estimates estimateCache
+	// feeds keeps the Atom feeds of cases and persons until the log grows.
+	feeds feedCache
 	// kinds are the kinds that have pages: all of them.
 	kinds []qantar.Kind
 }
@@ -251,11 +253,10 @@ func (p *Site) renderError(w http.ResponseWriter, r *http.Request, err error) {
 		p.logger.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	status := httpx.Status(code)
-	pg := errorView{base: p.newBase(r, ""), Status: status, Code: code, Message: qantar.ErrorMessage(err)}
+	pg := errorView{base: p.newBase(r, "")}
+	pg.Status, pg.Code, pg.Message = status, code, pg.T.Err(err)
 	pg.Title = pg.T.S(http.StatusText(status))
-	if httpx.StorageError(w, r, p.logger, err, code) {
-		pg.Message = pg.T.S(pg.Message) // the storage codes' messages are in the catalogue
-	}
+	httpx.StorageError(w, r, p.logger, err, code) // Retry-After, and the log
 	if code == qantar.EUNAUTHORIZED && r.Method == http.MethodGet {
 		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 		return
