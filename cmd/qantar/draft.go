@@ -128,23 +128,11 @@ func runDraft(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	defer s.Close()
-	cf, err := filing.LoadCase(ctx, s, actor, *caseID, *ff.lang)
-	if err != nil {
-		return err
-	}
-	rules, err := reg.Get(cf.Case.Jurisdiction)
-	if err != nil {
-		return err
-	}
 	var tfs iofs.FS = law.Templates()
 	if *templates != "" {
 		tfs = os.DirFS(*templates)
 	}
-	tmpl, err := filing.LoadTemplate(tfs, rules, *ff.lang)
-	if err != nil {
-		return err
-	}
-	d, err := filing.MakeDraft(cf, filing.DraftOptions{Kind: *kind, Lang: *ff.lang, FiledOn: filed, Today: today(), Rules: rules, Template: tmpl})
+	d, cf, err := filing.DraftCase(ctx, s, actor, reg, tfs, filing.DraftRequest{CaseID: *caseID, Kind: *kind, Lang: *ff.lang, FiledOn: filed, Today: today()})
 	if err != nil {
 		return err
 	}
@@ -158,9 +146,14 @@ func runDraft(ctx context.Context, m *Main, args []string) error {
 	if !*file {
 		return nil
 	}
-	if err := s.Create(ctx, actor, d.Complaint); err != nil {
+	c, created, err := filing.File(ctx, s, actor, d)
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "filed: complaints/%d, %s, filed on %s\n", d.Complaint.ID, d.Complaint.ComplaintKind, d.Complaint.FiledOn)
+	if !created {
+		fmt.Fprintf(m.Stdout, "already filed: complaints/%d, %s, filed on %s\n", c.ID, c.ComplaintKind, c.FiledOn)
+		return nil
+	}
+	fmt.Fprintf(m.Stdout, "filed: complaints/%d, %s, filed on %s\n", c.ID, c.ComplaintKind, c.FiledOn)
 	return nil
 }

@@ -36,6 +36,12 @@ type recordView struct {
 	Decision     string // who decided a person's protection, and when
 	ActCount     int    // acts in an event
 	AllActs      string // the list of all of them, when the page shows only some
+	// Filings (filing.go, feeds.go, istanbul.go):
+	Draft       *draftForm   // a case's draft complaint, for editors
+	Dossier     *dossierForm // a person's dossier, for signed-in readers
+	Feed        string       // the Atom feed of a case or a person
+	Checklists  []checklistView
+	Sufficiency *sufficiencyView
 }
 
 // record returns the handler of a kind's record page.
@@ -93,7 +99,13 @@ func (p *Site) kindSections(ctx context.Context, pg *recordView, res *resolver, 
 		if pg.Involvements, err = p.involvements(ctx, res, map[string]string{"person_id": itoa(x.ID)}); err != nil {
 			return err
 		}
-		pg.Posts, err = p.posts(ctx, res, map[string]string{"person_id": itoa(x.ID)})
+		if pg.Posts, err = p.posts(ctx, res, map[string]string{"person_id": itoa(x.ID)}); err != nil {
+			return err
+		}
+		pg.Feed = feedHref(qantar.KindPerson, x.ID, pg.T.Lang)
+		if res.reader.ID != "" {
+			pg.Dossier = &dossierForm{Action: recordHref(qantar.KindPerson, x.ID) + "/dossier", Langs: p.langOptions(pg.T), Formats: formatOptions()}
+		}
 	case *qantar.Event:
 		if pg.Acts, pg.ActCount, err = p.eventActs(ctx, res, x.ID); err != nil {
 			return err
@@ -104,6 +116,8 @@ func (p *Site) kindSections(ctx context.Context, pg *recordView, res *resolver, 
 		pg.Children, err = p.links(ctx, res, qantar.KindEvent, map[string]string{"parent_id": itoa(x.ID)})
 	case *qantar.Case:
 		p.caseSections(ctx, pg, res, x)
+		pg.Feed = feedHref(qantar.KindCase, x.ID, pg.T.Lang)
+		pg.Draft = p.newDraftForm(ctx, pg.T, res.reader, x)
 		pg.Complaints, err = p.links(ctx, res, qantar.KindComplaint, map[string]string{"case_id": itoa(x.ID)})
 	case *qantar.Complaint:
 		p.complaintSections(ctx, pg, res, x)
@@ -111,7 +125,10 @@ func (p *Site) kindSections(ctx context.Context, pg *recordView, res *resolver, 
 	case *qantar.Unit:
 		pg.Posts, err = p.posts(ctx, res, map[string]string{"unit_id": itoa(x.ID)})
 	case *qantar.Act:
-		pg.Involvements, err = p.involvements(ctx, res, map[string]string{"act_id": itoa(x.ID)})
+		if pg.Involvements, err = p.involvements(ctx, res, map[string]string{"act_id": itoa(x.ID)}); err != nil {
+			return err
+		}
+		err = p.actChecklists(ctx, pg, res, x)
 	case *qantar.Source:
 		pg.Cited, err = p.cited(ctx, res, x.ID)
 	}

@@ -1,6 +1,10 @@
 package site
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/qantar-project/qantar"
+)
 
 // Routes registers every page of the site on mux.
 func (p *Site) Routes(mux *http.ServeMux) {
@@ -17,6 +21,13 @@ func (p *Site) Routes(mux *http.ServeMux) {
 		mux.Handle("GET /"+string(k)+"/{id}", p.page(p.record(k)))
 		mux.Handle("GET /"+string(k)+"/{id}/history", p.page(p.history(k)))
 	}
+	// Filings (docs/FILINGS.md): a case's draft complaint and filing it, a
+	// person's dossier, and the Atom feeds of what is due.
+	mux.Handle("GET /cases/{id}/draft", p.page(p.caseDraft))
+	mux.Handle("POST /cases/{id}/file", p.page(p.caseFile))
+	mux.Handle("GET /persons/{id}/dossier", p.page(p.personDossier))
+	mux.Handle("GET /cases/{id}/feed.atom", p.page(p.feed(qantar.KindCase)))
+	mux.Handle("GET /persons/{id}/feed.atom", p.page(p.feed(qantar.KindPerson)))
 	mux.Handle("GET /login", p.page(p.loginForm))
 	mux.Handle("POST /login", p.page(p.login))
 	mux.Handle("POST /logout", p.page(p.logout))
