@@ -299,6 +299,33 @@ func ReprojectAfter(p Reprojector, kind Kind, id int64) error {
 	return reprojectReferrers(p, kind, id, 2)
 }
 
+// ChangesReferrers reports whether a change of a record from old to new can
+// change how a record that refers to it is projected (see Project): for a
+// person, its protection level; for an act, post, involvement or complaint,
+// the person or act it is about. A store re-projects the referrers of an
+// update (ReprojectAfter) only when it can: a merge or a corrected name
+// changes nobody else's projection.
+func ChangesReferrers(old, new Record) bool {
+	switch n := new.(type) {
+	case *Person:
+		o, ok := old.(*Person)
+		return !ok || o.ProtectionLevel() != n.ProtectionLevel()
+	case *Act:
+		o, ok := old.(*Act)
+		return !ok || o.VictimID != n.VictimID
+	case *Post:
+		o, ok := old.(*Post)
+		return !ok || o.PersonID != n.PersonID
+	case *Involvement:
+		o, ok := old.(*Involvement)
+		return !ok || o.PersonID != n.PersonID || o.ActID != n.ActID
+	case *Complaint:
+		o, ok := old.(*Complaint)
+		return !ok || o.FilerID != n.FilerID
+	}
+	return SubjectKinds[new.Kind()]
+}
+
 func reprojectReferrers(p Reprojector, kind Kind, id int64, depth int) error {
 	if !SubjectKinds[kind] || depth == 0 {
 		return nil

@@ -119,7 +119,7 @@ func (tx *Tx) create(ctx context.Context, actor qantar.Actor, rec qantar.Record)
 		return fmt.Errorf("next id: %w", err)
 	}
 	m.Version, m.CreatedAt, m.UpdatedAt = 1, tx.now, tx.now
-	return tx.write(ctx, actor, rec, qantar.OpCreate, "", true)
+	return tx.write(ctx, actor, rec, qantar.OpCreate, "", true, nil)
 }
 
 // Update stores rec as the next version of record rec.ID, which must be at
@@ -136,10 +136,11 @@ func (tx *Tx) update(ctx context.Context, actor qantar.Actor, rec qantar.Record)
 		}
 		return tx.checkKeyFree(ctx, rec)
 	}
-	if err := storekit.Updating(rec, tx.now, get, check); err != nil {
+	cur, err := storekit.Updating(rec, tx.now, get, check)
+	if err != nil {
 		return err
 	}
-	return tx.write(ctx, actor, rec, qantar.OpUpdate, "", false)
+	return tx.write(ctx, actor, rec, qantar.OpUpdate, "", false, cur)
 }
 
 // Delete records the deletion of record id at the given version, with a reason.
@@ -159,7 +160,7 @@ func (tx *Tx) delete(ctx context.Context, actor qantar.Actor, kind qantar.Kind, 
 	if err != nil {
 		return err
 	}
-	return tx.write(ctx, actor, cur, qantar.OpDelete, reason, false)
+	return tx.write(ctx, actor, cur, qantar.OpDelete, reason, false, nil)
 }
 
 // check validates rec and the records it refers to. Each referenced row is
@@ -212,7 +213,7 @@ func (tx *Tx) refused(ctx context.Context, rec qantar.Record) error {
 
 // write stores the record row and its references; its version row and log
 // leaf wait for commit (flushLog).
-func (tx *Tx) write(ctx context.Context, actor qantar.Actor, rec qantar.Record, op qantar.Op, reason string, insert bool) error {
+func (tx *Tx) write(ctx context.Context, actor qantar.Actor, rec qantar.Record, op qantar.Op, reason string, insert bool, prev qantar.Record) error {
 	m := rec.GetMeta()
 	data, canonical, err := storekit.Encode(rec)
 	if err != nil {
@@ -279,7 +280,7 @@ func (tx *Tx) write(ctx context.Context, actor qantar.Actor, rec qantar.Record, 
 	if err := index(ctx, tx.tx, rec, op); err != nil {
 		return err
 	}
-	if op == qantar.OpUpdate {
+	if op == qantar.OpUpdate && qantar.ChangesReferrers(prev, rec) {
 		if err := qantar.ReprojectAfter(txProjector{ctx, tx}, rec.Kind(), m.ID); err != nil {
 			return err
 		}

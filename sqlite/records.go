@@ -94,7 +94,7 @@ func (tx *Tx) create(ctx context.Context, actor qantar.Actor, rec qantar.Record)
 	old := *m
 	m.ID = next
 	m.Version, m.CreatedAt, m.UpdatedAt = 1, tx.now, tx.now
-	if err := tx.write(ctx, actor, rec, qantar.OpCreate, "", true); err != nil {
+	if err := tx.write(ctx, actor, rec, qantar.OpCreate, "", true, nil); err != nil {
 		*m = old // a refused record is given no id
 		return err
 	}
@@ -112,10 +112,11 @@ func (tx *Tx) Update(ctx context.Context, actor qantar.Actor, rec qantar.Record)
 func (tx *Tx) update(ctx context.Context, actor qantar.Actor, rec qantar.Record) error {
 	get := func() (qantar.Record, error) { return tx.getLive(ctx, rec.Kind(), rec.GetMeta().ID) }
 	check := func(cur qantar.Record) error { return tx.check(ctx, actor, rec, cur) }
-	if err := storekit.Updating(rec, tx.now, get, check); err != nil {
+	cur, err := storekit.Updating(rec, tx.now, get, check)
+	if err != nil {
 		return err
 	}
-	return tx.write(ctx, actor, rec, qantar.OpUpdate, "", false)
+	return tx.write(ctx, actor, rec, qantar.OpUpdate, "", false, cur)
 }
 
 // Delete records the deletion of record id at the given version, with a reason.
@@ -132,7 +133,7 @@ func (tx *Tx) delete(ctx context.Context, actor qantar.Actor, kind qantar.Kind, 
 	if err != nil {
 		return err
 	}
-	if err := tx.write(ctx, actor, cur, qantar.OpDelete, reason, false); err != nil {
+	if err := tx.write(ctx, actor, cur, qantar.OpDelete, reason, false, nil); err != nil {
 		return err
 	}
 	delete(tx.live, qantar.Ref{Kind: kind, ID: id})
@@ -156,7 +157,7 @@ func (tx *Tx) check(ctx context.Context, actor qantar.Actor, rec qantar.Record, 
 }
 
 // write stores the record row, its version row, its references and its log leaf.
-func (tx *Tx) write(ctx context.Context, actor qantar.Actor, rec qantar.Record, op qantar.Op, reason string, insert bool) error {
+func (tx *Tx) write(ctx context.Context, actor qantar.Actor, rec qantar.Record, op qantar.Op, reason string, insert bool, prev qantar.Record) error {
 	m := rec.GetMeta()
 	data, canonical, err := storekit.Encode(rec)
 	if err != nil {
@@ -204,7 +205,7 @@ func (tx *Tx) write(ctx context.Context, actor qantar.Actor, rec qantar.Record, 
 	if err := tx.index(ctx, rec, op); err != nil {
 		return err
 	}
-	if op == qantar.OpUpdate {
+	if op == qantar.OpUpdate && qantar.ChangesReferrers(prev, rec) {
 		if err := qantar.ReprojectAfter(txProjector{ctx, tx}, rec.Kind(), m.ID); err != nil {
 			return err
 		}

@@ -36,22 +36,23 @@ func Check(ctx context.Context, actor qantar.Actor, rec, prev qantar.Record, che
 
 // Updating checks an update of rec against its record as it stands (get
 // reads it live, and locks it where the store must) and check (Check, and
-// what else the store checks), and gives rec its next version at now.
-func Updating(rec qantar.Record, now time.Time, get func() (qantar.Record, error), check func(cur qantar.Record) error) error {
+// what else the store checks), gives rec its next version at now, and
+// returns the record as it stood.
+func Updating(rec qantar.Record, now time.Time, get func() (qantar.Record, error), check func(cur qantar.Record) error) (qantar.Record, error) {
 	m := rec.GetMeta()
 	cur, err := get()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	cm := cur.GetMeta()
 	if err := qantar.CheckVersion(rec.Kind(), m.ID, m.Version, cm.Version, false); err != nil {
-		return err
+		return nil, err
 	}
 	if err := check(cur); err != nil {
-		return err
+		return nil, err
 	}
 	m.Version, m.CreatedAt, m.UpdatedAt = cm.Version+1, cm.CreatedAt, now
-	return nil
+	return cur, nil
 }
 
 // Deleting checks a deletion of kind/id at version by actor, with a
