@@ -23,7 +23,7 @@ type checklistView struct {
 	Answered int // items answered with a source (not unknown)
 	Unknown  int
 	Summary  string
-	Head     [3]string // the table's column headings
+	Head     [2]string // the table's column headings
 }
 
 type checkItem struct {
@@ -78,7 +78,7 @@ func (p *Site) checklist(ctx context.Context, res *resolver, id, title string, i
 	}
 	t := res.t
 	v.Summary = t.S("Answered with a source: %d of %d; unknown: %d.", v.Answered, len(v.Items), v.Unknown)
-	v.Head = [3]string{t.S("Item"), t.S("Answer"), t.S("Sources")}
+	v.Head = [2]string{t.S("Item"), t.S("Answer and its sources")}
 	return v
 }
 
