@@ -258,6 +258,7 @@ func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
 	s.metrics.writeRequests(b)
 	s.writeLogMetrics(ctx, b)
 	s.writeStoreMetrics(b)
+	s.writeWitnessMetrics(b)
 	header(b, "qantar_goroutines", "gauge", "Goroutines of the server process.")
 	fmt.Fprintf(b, "qantar_goroutines %d\n", runtime.NumGoroutine())
 	var ms runtime.MemStats
@@ -331,6 +332,31 @@ func (s *Server) writeLogMetrics(ctx context.Context, b *bufio.Writer) {
 			header(b, "qantar_log_checkpoint_age_seconds", "gauge", "Seconds since the last leaf of the latest checkpoint (the last write).")
 			fmt.Fprintf(b, "qantar_log_checkpoint_age_seconds %s\n", formatFloat(s.cfg.Now().Sub(p.Time).Seconds()))
 		}
+	}
+}
+
+// writeWitnessMetrics writes, on a server with witnesses, the size each
+// last cosigned, when, and how many requests to it failed in a row.
+func (s *Server) writeWitnessMetrics(b *bufio.Writer) {
+	if s.cfg.Witness == nil {
+		return
+	}
+	states := s.cfg.Witness.States()
+	header(b, "qantar_witness_cosigned_size", "gauge", "The log size each witness last cosigned.")
+	for _, st := range states {
+		fmt.Fprintf(b, "qantar_witness_cosigned_size{witness=%s} %d\n", quote(st.Name), st.Size)
+	}
+	header(b, "qantar_witness_failures", "gauge", "Requests to each witness that failed in a row.")
+	for _, st := range states {
+		fmt.Fprintf(b, "qantar_witness_failures{witness=%s} %d\n", quote(st.Name), st.Failures)
+	}
+	header(b, "qantar_witness_last_cosigned_timestamp_seconds", "gauge", "Unix time each witness last cosigned (0: never, in this process).")
+	for _, st := range states {
+		var t int64
+		if !st.LastCosigned.IsZero() {
+			t = st.LastCosigned.Unix()
+		}
+		fmt.Fprintf(b, "qantar_witness_last_cosigned_timestamp_seconds{witness=%s} %d\n", quote(st.Name), t)
 	}
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/qantar-project/qantar/web/figures"
 	"github.com/qantar-project/qantar/web/httpx"
 	"github.com/qantar-project/qantar/web/site"
+	"github.com/qantar-project/qantar/witness"
 )
 
 // MaxBody is the largest request body accepted (413 beyond), except for an
@@ -53,6 +54,10 @@ type Config struct {
 	// /debug/pprof/ without an admin token (DefaultMetricsFrom, loopback,
 	// when nil; none when empty). Anyone else gets a 404.
 	MetricsFrom []netip.Prefix
+	// Witness, when set, gets the log's checkpoints cosigned by the
+	// witnesses of a policy (package witness): /log/checkpoint serves the
+	// newest one they cosigned, /metrics says how each witness is doing.
+	Witness *witness.Cosigner
 }
 
 // Server is the HTTP server: the composition root that hands one store,
@@ -101,8 +106,12 @@ func New(cfg Config) *Server {
 	transport := httpx.Transport{Origin: cfg.Origin, TrustProxy: cfg.TrustProxy}
 	s.auth = auth.New(users, cfg.Now, cfg.Logger, transport)
 	fig := figures.New(cfg.Store, cfg.Log, cfg.Rules, cfg.Now, s.auth)
-	s.api = api.New(api.Config{Store: cfg.Store, Log: cfg.Log, Search: cfg.Search, Rules: cfg.Rules, Logger: cfg.Logger,
-		Now: cfg.Now, Figures: fig, Auth: s.auth})
+	acfg := api.Config{Store: cfg.Store, Log: cfg.Log, Search: cfg.Search, Rules: cfg.Rules, Logger: cfg.Logger,
+		Now: cfg.Now, Figures: fig, Auth: s.auth}
+	if cfg.Witness != nil {
+		acfg.Witnessed = cfg.Witness.Witnessed
+	}
+	s.api = api.New(acfg)
 	s.site = site.New(site.Config{Store: cfg.Store, Log: cfg.Log, Search: cfg.Search, Rules: cfg.Rules, Logger: cfg.Logger,
 		Now: cfg.Now, Figures: fig, Auth: s.auth, Transport: transport})
 	s.metricsFrom = cfg.MetricsFrom

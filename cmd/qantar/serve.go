@@ -12,9 +12,11 @@ import (
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/law"
+	"github.com/qantar-project/qantar/postgres"
 	"github.com/qantar-project/qantar/seed"
 	"github.com/qantar-project/qantar/tlog"
 	"github.com/qantar-project/qantar/web"
+	"github.com/qantar-project/qantar/witness"
 )
 
 func init() {
@@ -33,6 +35,9 @@ type serveConfig struct {
 	TrustProxy  bool           // honour the reverse proxy's X-Forwarded-Proto
 	MetricsFrom []netip.Prefix // who may read /metrics without a token (web.Config.MetricsFrom)
 	Log         logConfig      // --log-level, --log-format
+	// WitnessPolicy names the witnesses that cosign the log's checkpoints
+	// (docs/WITNESS.md); WitnessState keeps the newest witnessed one.
+	WitnessPolicy, WitnessState string
 	// ready, when set, receives the listening address (tests use port 0).
 	ready func(addr string)
 }
@@ -59,6 +64,8 @@ func (m *Main) serveFlags(args []string) (serveConfig, error) {
 	fs.StringVar(&cfg.LogOrigin, "log-origin", "", "the log's name, e.g. qantar.example.org/log (default: the host of --origin and /log for a new database; a log keeps its first name for life, and another is refused)")
 	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", false, "honour X-Forwarded-Proto from the reverse proxy in front (only if every request comes through it)")
 	metricsFrom := fs.String("metrics-from", "127.0.0.0/8,::1/128", "addresses or CIDR prefixes, comma-separated, that may read /metrics and /debug/pprof/ without an admin token (\"none\": only with one); a request through a proxy (X-Forwarded-For) never counts as from an address")
+	fs.StringVar(&cfg.WitnessPolicy, "witness-policy", "", "a witness policy file (docs/WITNESS.md): /log/checkpoint then serves the newest checkpoint its quorum cosigned")
+	fs.StringVar(&cfg.WitnessState, "witness-state", "", "where to keep the newest witnessed checkpoint across restarts (default: the SQLite database path + .witnessed)")
 	logFlags(fs, &cfg.Log)
 	if err := m.parseFlags(fs, args); err != nil {
 		return cfg, err
@@ -117,8 +124,12 @@ func (m *Main) serve(ctx context.Context, cfg serveConfig) error {
 		}
 	}
 
+	cos, err := startWitnessing(ctx, cfg, store, log)
+	if err != nil {
+		return err
+	}
 	srv := web.New(web.Config{Store: store, Tokens: store, Log: store, Search: store, Rules: rules, Logger: log,
-		Origin: cfg.Origin, TrustProxy: cfg.TrustProxy, MetricsFrom: cfg.MetricsFrom})
+		Origin: cfg.Origin, TrustProxy: cfg.TrustProxy, MetricsFrom: cfg.MetricsFrom, Witness: cos})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -151,4 +162,29 @@ func (m *Main) serve(ctx context.Context, cfg serveConfig) error {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// startWitnessing starts, when the server has a witness policy, the
+// background cosigner that sends each new checkpoint to the witnesses;
+// writes never wait for it.
+func startWitnessing(ctx context.Context, cfg serveConfig, log web.Log, logger *slog.Logger) (*witness.Cosigner, error) {
+	if cfg.WitnessPolicy == "" {
+		return nil, nil
+	}
+	p, err := witness.ReadPolicy(cfg.WitnessPolicy)
+	if err != nil {
+		return nil, qantar.Errorf(qantar.EINVALID, "--witness-policy: %v", err)
+	}
+	state := cfg.WitnessState
+	if state == "" && !postgres.IsURL(cfg.DB) {
+		state = cfg.DB + ".witnessed"
+	}
+	cos, err := witness.NewCosigner(witness.CosignerConfig{Policy: p, LogKey: log.LogKey(),
+		Proof: witness.TileProofs(log.Tile), StateFile: state, Logger: logger})
+	if err != nil {
+		return nil, qantar.Errorf(qantar.EINVALID, "--witness-policy: %v", err)
+	}
+	go cos.Run(ctx, log.Checkpoint)
+	logger.Info("witnessing the log", "policy", cfg.WitnessPolicy, "state", state)
+	return cos, nil
 }

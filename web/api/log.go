@@ -18,16 +18,41 @@ type Log interface {
 	Proof(ctx context.Context, kind qantar.Kind, id int64, version int) (*tlog.RecordProof, error)
 }
 
-// logCheckpoint serves the latest signed checkpoint (C2SP tlog-checkpoint).
+// logCheckpoint serves the latest signed checkpoint (C2SP tlog-checkpoint);
+// on a server with witnesses, the newest one their quorum cosigned, so that
+// every reader is shown the history the witnesses saw.
 func (s *Server) logCheckpoint(w http.ResponseWriter, r *http.Request) error {
+	if s.cfg.Witnessed == nil {
+		return s.logHead(w, r)
+	}
+	cp := s.cfg.Witnessed()
+	if cp == nil {
+		w.Header().Set("Retry-After", "30")
+		return qantar.Errorf(qantar.EUNAVAILABLE, "no checkpoint of this log is witnessed yet: its witnesses have not cosigned one")
+	}
+	return writeCheckpoint(w, cp)
+}
+
+// logHead serves the log's newest signed checkpoint, witnessed or not: to
+// anyone on a server without witnesses, to writers on one with them.
+func (s *Server) logHead(w http.ResponseWriter, r *http.Request) error {
+	if s.cfg.Witnessed != nil {
+		if _, err := httpx.RequireWriter(r); err != nil {
+			return err
+		}
+	}
 	cp, err := s.log.Checkpoint(r.Context())
 	if err != nil {
 		return err
 	}
+	return writeCheckpoint(w, cp)
+}
+
+func writeCheckpoint(w http.ResponseWriter, cp []byte) error {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-cache")
 	w.Header().Set("Access-Control-Allow-Origin", "*")
-	_, err = w.Write(cp)
+	_, err := w.Write(cp)
 	return err
 }
 

@@ -28,6 +28,10 @@ type Config struct {
 	Now     func() time.Time
 	Figures *figures.Figures
 	Auth    *auth.Service
+	// Witnessed, when set, gives the newest checkpoint the witnesses'
+	// quorum cosigned (nil until it first holds): /log/checkpoint serves it,
+	// and the log's unwitnessed head is served to writers at /log/head.
+	Witnessed func() []byte
 }
 
 // Server serves the JSON API.
@@ -87,6 +91,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 
 	// The Merkle log: C2SP tlog-checkpoint and tlog-tiles.
 	mux.Handle("GET /log/checkpoint", s.handle(s.logCheckpoint))
+	mux.Handle("GET /log/head", s.handle(s.logHead))
 	mux.Handle("GET /log/key", s.handle(s.logKey))
 	mux.Handle("GET /log/tile/{path...}", s.handle(s.logTile))
 	mux.Handle("/api/", s.handle(s.apiNotFound))
