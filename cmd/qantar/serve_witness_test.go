@@ -57,6 +57,17 @@ func TestServeWitnessed(t *testing.T) {
 	if err := witness.CheckQuorum(p, cp); err != nil {
 		t.Errorf("a reader with the policy refuses the served checkpoint: %v\n%s", err, cp)
 	}
+	// A reader checks the whole log against the policy; a policy whose
+	// quorum is a witness that cosigned nothing is refused.
+	if code, out, errs := run("verify", "--url", base, "--policy", policy); code != 0 || !strings.Contains(out, "witnessed:") {
+		t.Errorf("verify --policy: %d\n%s%s", code, out, errs)
+	}
+	_, other, _ := run("witness", "key", "--key", filepath.Join(dir, "other.key"), "--name", "other.example/witness")
+	strict := filepath.Join(dir, "strict.txt")
+	os.WriteFile(strict, []byte("log "+logKey+"\nwitness other "+strings.TrimSpace(other)+" http://127.0.0.1:9\nquorum other\n"), 0o644)
+	if code, out, errs := run("verify", "--url", base, "--policy", strict, "--records=false"); code == 0 || !strings.Contains(errs, "not witnessed") {
+		t.Errorf("verify with a quorum that never cosigned: %d\n%s%s", code, out, errs)
+	}
 	if status, _ := getStatus(t, base+"/log/head"); status != http.StatusUnauthorized {
 		t.Errorf("/log/head to an anonymous reader: %d, want 401", status)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/publish"
 	tlogclient "github.com/qantar-project/qantar/tlog/client"
+	"github.com/qantar-project/qantar/witness"
 )
 
 func init() {
@@ -29,12 +30,13 @@ type dbVerifier interface {
 }
 
 func runVerify(ctx context.Context, m *Main, args []string) error {
-	fs := m.newFlags("verify", "--db D | --url URL [--checkpoint OLD] [--key KEY] [--save NEW]")
+	fs := m.newFlags("verify", "--db D | --url URL [--checkpoint OLD] [--key KEY] [--policy FILE] [--save NEW]")
 	db := fs.String("db", "", "database to verify: a SQLite file path or a postgres:// URL")
 	base := fs.String("url", "", "base URL of a Qantar server or mirror to verify as a third party")
 	old := fs.String("checkpoint", "", "a signed checkpoint kept from earlier; the log must extend it (--url)")
 	key := fs.String("key", "", "the log's note verifier key, obtained out of band (--url; default: fetched from the mirror)")
 	save := fs.String("save", "", "write the verified checkpoint to this file, to check against next time; if the log contradicts --checkpoint, write the evidence of the fork there instead (--url)")
+	policy := fs.String("policy", "", "a witness policy (docs/WITNESS.md): the checkpoint must carry its quorum's cosignatures, and its log line gives the key (--url)")
 	records := fs.Bool("records", true, "check every public record's current version against its leaf (--url)")
 	if err := m.parseFlags(fs, args); err != nil {
 		return err
@@ -48,7 +50,7 @@ func runVerify(ctx context.Context, m *Main, args []string) error {
 	case *db != "":
 		return m.verifyDB(ctx, *db)
 	case *base != "":
-		return m.verifyURL(ctx, *base, *old, *key, *save, *records)
+		return m.verifyURL(ctx, urlCheck{base: *base, old: *old, key: *key, save: *save, policy: *policy, records: *records})
 	}
 	return usagef("give --db or --url")
 }
@@ -89,20 +91,35 @@ func (m *Main) verifyDB(ctx context.Context, dsn string) error {
 	return nil
 }
 
-func (m *Main) verifyURL(ctx context.Context, base, oldPath, key, save string, records bool) error {
-	u, err := url.Parse(base)
+// urlCheck is what verify --url is asked to check.
+type urlCheck struct {
+	base, old, key, save, policy string
+	records                      bool
+}
+
+func (m *Main) verifyURL(ctx context.Context, c urlCheck) error {
+	u, err := url.Parse(c.base)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return usagef("--url must be an http or https URL, not %q", base)
+		return usagef("--url must be an http or https URL, not %q", c.base)
 	}
-	base = strings.TrimSuffix(base, "/")
-	opts := tlogclient.Options{VerifierKey: key}
-	if oldPath != "" {
-		if opts.OldCheckpoint, err = os.ReadFile(oldPath); err != nil {
+	base, save := strings.TrimSuffix(c.base, "/"), c.save
+	var pol *witness.Policy
+	if c.policy != "" {
+		if pol, err = witness.ReadPolicy(c.policy); err != nil {
+			return qantar.Errorf(qantar.EINVALID, "--policy: %v", err)
+		}
+		if c.key == "" && len(pol.Logs) == 1 {
+			c.key = pol.Logs[0].VKey
+		}
+	}
+	opts := tlogclient.Options{VerifierKey: c.key}
+	if c.old != "" {
+		if opts.OldCheckpoint, err = os.ReadFile(c.old); err != nil {
 			return qantar.Errorf(qantar.EINVALID, "read --checkpoint: %v", err)
 		}
 	}
 	hc := &http.Client{Timeout: 60 * time.Second}
-	if records {
+	if c.records {
 		opts.Records = publicRecords(ctx, hc, base)
 	}
 	rep, err := tlogclient.Verify(ctx, hc, base, opts)
@@ -117,6 +134,12 @@ func (m *Main) verifyURL(ctx context.Context, base, oldPath, key, save string, r
 		return qantar.Errorf(qantar.EINVALID, "verification failed")
 	} else if err != nil {
 		return qantar.Errorf(qantar.EINVALID, "cannot read %s: %v", base, err)
+	}
+	if pol != nil {
+		if err := witness.CheckQuorum(pol, rep.Checkpoint); err != nil {
+			return qantar.Errorf(qantar.EINVALID, "the checkpoint is not witnessed as the policy requires: %v", err)
+		}
+		fmt.Fprintf(m.Stdout, "witnessed:  the policy's quorum cosigned this checkpoint\n")
 	}
 	if save != "" {
 		if err := writeFileAtomic(save, rep.Checkpoint); err != nil {
