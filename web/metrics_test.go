@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 	"log/slog"
 	"math"
 	"net/http"
@@ -345,6 +348,15 @@ func TestMetricsCountRequests(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, w.Body)
 	}
+	// Prometheus's own parser reads it too, and counts the same.
+	parser := expfmt.NewTextParser(model.LegacyValidation)
+	fams, err := parser.TextToMetricFamilies(strings.NewReader(w.Body.String()))
+	if err != nil {
+		t.Fatalf("expfmt: %v\n%s", err, w.Body)
+	}
+	if f := fams["qantar_http_requests_total"]; f == nil || f.GetType() != dto.MetricType_COUNTER || sumCounter(f, "code", "200") < 4 {
+		t.Errorf("expfmt reads qantar_http_requests_total as %v", f)
+	}
 	for name, typ := range map[string]string{"qantar_http_requests_total": "counter", "qantar_http_request_duration_seconds": "histogram",
 		"qantar_http_write_requests_total": "counter", "qantar_log_size": "gauge", "qantar_db_pool_connections": "gauge"} {
 		if types[name] != typ {
@@ -498,4 +510,17 @@ func TestAccessLogHasNoQuery(t *testing.T) {
 	if strings.Contains(lines[0], "bytes=0 ") {
 		t.Errorf("search answer logged with no bytes: %s", lines[0])
 	}
+}
+
+// sumCounter adds the counters of a family whose label name has value.
+func sumCounter(f *dto.MetricFamily, name, value string) float64 {
+	var n float64
+	for _, m := range f.GetMetric() {
+		for _, l := range m.GetLabel() {
+			if l.GetName() == name && l.GetValue() == value {
+				n += m.GetCounter().GetValue()
+			}
+		}
+	}
+	return n
 }
