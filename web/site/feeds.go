@@ -32,6 +32,15 @@ type feedCache struct {
 	mu  sync.Mutex
 	key string
 	m   map[feedKey][]byte
+	// making holds the feeds being made for the current key: a second
+	// request for one waits for it rather than reading every case again.
+	making map[feedKey]*feedCall
+}
+
+type feedCall struct {
+	done chan struct{}
+	b    []byte
+	err  error
 }
 
 const maxCachedFeeds = 10_000
@@ -57,22 +66,9 @@ func (p *Site) feed(kind qantar.Kind) httpx.HandlerFunc {
 		}
 		k := feedKey{kind: kind, id: id, lang: lang, day: day.Format("2006-01-02"),
 			trust: [2]bool{reader.CanSee(qantar.Restricted), reader.CanSee(qantar.Confidential)}}
-		c := &p.feeds
-		c.mu.Lock()
-		if c.key != state || len(c.m) >= maxCachedFeeds {
-			c.key, c.m = state, map[feedKey][]byte{}
-		}
-		b, ok := c.m[k]
-		c.mu.Unlock()
-		if !ok {
-			if b, err = p.makeFeed(r.Context(), reader, kind, id, lang); err != nil {
-				return err
-			}
-			c.mu.Lock()
-			if c.key == state {
-				c.m[k] = b
-			}
-			c.mu.Unlock()
+		b, err := p.feeds.get(state, k, func() ([]byte, error) { return p.makeFeed(context.WithoutCancel(r.Context()), reader, kind, id, lang) })
+		if err != nil {
+			return err
 		}
 		h := w.Header()
 		h.Set("Content-Type", "application/atom+xml; charset=utf-8")
@@ -102,4 +98,37 @@ func (p *Site) makeFeed(ctx context.Context, reader qantar.Actor, kind qantar.Ki
 	}
 	opts := remind.Options{Rules: p.rules, AsOf: dayOf(p.now()), LogOrigin: origin, SiteURL: p.transport.Origin}
 	return remind.Feed(ctx, p.store, reader, opts, remind.Target{Kind: kind, ID: id}, lang)
+}
+
+// get returns the feed of k at state from the cache, else makes it once
+// however many ask at the same time (made without the request's
+// cancellation, as others may be waiting for it).
+func (c *feedCache) get(state string, k feedKey, build func() ([]byte, error)) ([]byte, error) {
+	c.mu.Lock()
+	if c.key != state || len(c.m) >= maxCachedFeeds {
+		c.key, c.m, c.making = state, map[feedKey][]byte{}, map[feedKey]*feedCall{}
+	}
+	if b, ok := c.m[k]; ok {
+		c.mu.Unlock()
+		return b, nil
+	}
+	if call, ok := c.making[k]; ok {
+		c.mu.Unlock()
+		<-call.done
+		return call.b, call.err
+	}
+	call := &feedCall{done: make(chan struct{})}
+	c.making[k] = call
+	c.mu.Unlock()
+	call.b, call.err = build()
+	c.mu.Lock()
+	if c.key == state {
+		delete(c.making, k)
+		if call.err == nil {
+			c.m[k] = call.b
+		}
+	}
+	c.mu.Unlock()
+	close(call.done)
+	return call.b, call.err
 }
