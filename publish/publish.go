@@ -49,6 +49,10 @@ type Options struct {
 	Force bool
 	// Parallel is how many pages are rendered at once; GOMAXPROCS if 0.
 	Parallel int
+	// Cosign, when set, has the checkpoint cosigned by witnesses (a
+	// witness.Cosigner's Cosign): the mirror's log/checkpoint then carries
+	// their cosignatures, and VERIFY.txt says how to check them.
+	Cosign func(ctx context.Context, signed []byte) ([]byte, error)
 }
 
 // Report says what was published.
@@ -89,6 +93,7 @@ type mirror struct {
 	size      uint64
 	w         *files
 	links     sync.Map // a link from the site's root → its target
+	witnessed bool     // the log's checkpoint carries witnesses' cosignatures
 }
 
 // prefix is the directory of a language's pages: "" for the root's.
@@ -137,7 +142,13 @@ func Publish(ctx context.Context, out string, o Options) (*Report, error) {
 	}
 	m := newMirror(o, tmp, cp.Size)
 	rep := &Report{Dir: out, Langs: m.langs, Checkpoint: signed, Size: cp.Size}
-	if err := m.writeLog(ctx, lg, signed, key, rep); err != nil {
+	if o.Cosign != nil {
+		if rep.Checkpoint, err = o.Cosign(ctx, signed); err != nil {
+			return nil, fmt.Errorf("publish: the witnesses did not cosign the checkpoint: %w", err)
+		}
+		m.witnessed = true
+	}
+	if err := m.writeLog(ctx, lg, rep.Checkpoint, key, rep); err != nil {
 		return nil, err
 	}
 	if err := m.writeOpenData(ctx, o.Site.Store, tmp, signed, rep); err != nil {
@@ -312,7 +323,7 @@ func (m *mirror) writePages(ctx context.Context, o Options, rep *Report, key str
 		return err
 	}
 	verify := verifyText(verifyInfo{Published: m.published, Origin: o.Origin, Log: cp.Origin, Size: cp.Size,
-		Root: base64.StdEncoding.EncodeToString(cp.Hash), Key: key, DefaultDir: o.Lang, Langs: m.langs})
+		Root: base64.StdEncoding.EncodeToString(cp.Hash), Key: key, DefaultDir: o.Lang, Langs: m.langs, Witnessed: m.witnessed})
 	return m.w.write(VerifyFile, []byte(verify))
 }
 

@@ -22,6 +22,7 @@ type verifyInfo struct {
 	Key        string // note verifier key
 	DefaultDir string // where each language's pages are: "kk/", "ru/", "" for the default
 	Langs      []string
+	Witnessed  bool // log/checkpoint carries witnesses' cosignatures
 }
 
 // verifyText writes VERIFY.txt: plain text in Kazakh, Russian and English
@@ -70,6 +71,11 @@ func (w *verifyWriter) header() {
 	w.line("жазбалар / записей / entries:                 %d", v.Size)
 	w.line("түбір хеші / корневой хеш / root hash:        %s", v.Root)
 	w.line("ашық кілт / открытый ключ / public key:       %s", v.Key)
+	if v.Witnessed {
+		w.line("куәгерлер / свидетели / witnesses:            log/checkpoint")
+		w.line("    qantar verify --url %s --policy witnesses.txt", w.url)
+		w.line("    (куәгерлер саясаты / политика свидетелей / the witness policy: docs/WITNESS.md)")
+	}
 	w.line("")
 }
 

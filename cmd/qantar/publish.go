@@ -14,6 +14,7 @@ import (
 	"github.com/qantar-project/qantar/law"
 	"github.com/qantar-project/qantar/publish"
 	"github.com/qantar-project/qantar/web"
+	"github.com/qantar-project/qantar/witness"
 )
 
 func init() {
@@ -31,6 +32,8 @@ func runPublish(ctx context.Context, m *Main, args []string) error {
 	checkSrc := fs.String("check", "", "check a mirror instead: its directory (offline) or its http(s) URL")
 	key := fs.String("key", "", "with --check: the log's public key, obtained from elsewhere than the mirror")
 	old := fs.String("checkpoint", "", "with --check: a checkpoint kept from earlier, which the log must extend")
+	witnesses := fs.String("witness-policy", "", "have the mirror's checkpoint cosigned by this policy's witnesses (docs/WITNESS.md)")
+	policy := fs.String("policy", "", "with --check: a witness policy whose quorum must have cosigned the mirror's checkpoint")
 	if err := m.parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -40,14 +43,14 @@ func runPublish(ctx context.Context, m *Main, args []string) error {
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	if *checkSrc != "" {
-		for _, f := range []string{"out", "origin", "lang", "force", "rules", "db"} {
+		for _, f := range []string{"out", "origin", "lang", "force", "rules", "db", "witness-policy"} {
 			if set[f] {
 				return usagef("--%s is for publishing, not with --check", f)
 			}
 		}
-		return m.checkMirror(ctx, *checkSrc, *key, *old)
+		return m.checkMirror(ctx, *checkSrc, *key, *old, *policy)
 	}
-	for _, f := range []string{"key", "checkpoint"} {
+	for _, f := range []string{"key", "checkpoint", "policy"} {
 		if set[f] {
 			return usagef("--%s goes with --check", f)
 		}
@@ -79,7 +82,15 @@ func runPublish(ctx context.Context, m *Main, args []string) error {
 	defer st.Close()
 	cfg := web.Config{Store: st, Tokens: st, Log: st, Search: st, Rules: reg,
 		Logger: slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
-	rep, err := publish.Publish(ctx, *out, publish.Options{Site: cfg, Origin: *origin, Lang: *lang, Force: *force})
+	po := publish.Options{Site: cfg, Origin: *origin, Lang: *lang, Force: *force}
+	if *witnesses != "" {
+		cos, err := newCosigner(serveConfig{WitnessPolicy: *witnesses, DB: *db, WitnessState: "-"}, st, slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+		if err != nil {
+			return err
+		}
+		po.Cosign = cos.Cosign
+	}
+	rep, err := publish.Publish(ctx, *out, po)
 	if err != nil {
 		return err
 	}
@@ -94,7 +105,7 @@ func runPublish(ctx context.Context, m *Main, args []string) error {
 	return nil
 }
 
-func (m *Main) checkMirror(ctx context.Context, src, key, oldPath string) error {
+func (m *Main) checkMirror(ctx context.Context, src, key, oldPath, policyPath string) error {
 	if strings.Contains(src, "://") && !strings.HasPrefix(src, "http://") && !strings.HasPrefix(src, "https://") {
 		return usagef("--check takes a directory or an http(s) URL, not %q", src)
 	}
@@ -116,6 +127,16 @@ func (m *Main) checkMirror(ctx context.Context, src, key, oldPath string) error 
 		return qantar.Errorf(qantar.EINVALID, "the mirror does not check out")
 	case err != nil:
 		return qantar.Errorf(qantar.EINVALID, "cannot check %s: %v", src, err)
+	}
+	if policyPath != "" {
+		pol, err := witness.ReadPolicy(policyPath)
+		if err != nil {
+			return qantar.Errorf(qantar.EINVALID, "--policy: %v", err)
+		}
+		if err := witness.CheckQuorum(pol, rep.Log.Checkpoint); err != nil {
+			return qantar.Errorf(qantar.EINVALID, "the mirror's checkpoint is not witnessed as the policy requires: %v", err)
+		}
+		fmt.Fprintf(m.Stdout, "witnessed: the policy's quorum cosigned the mirror's checkpoint\n")
 	}
 	if key == "" {
 		fmt.Fprintln(m.Stderr, "note: no --key given, so the mirror was checked against its own key; get the log's key from elsewhere to check that the log is the one it claims to be")

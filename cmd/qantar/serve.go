@@ -124,9 +124,13 @@ func (m *Main) serve(ctx context.Context, cfg serveConfig) error {
 		}
 	}
 
-	cos, err := startWitnessing(ctx, cfg, store, log)
+	cos, err := newCosigner(cfg, store, log)
 	if err != nil {
 		return err
+	}
+	if cos != nil { // in the background: writes never wait for witnesses
+		go cos.Run(ctx, store.Checkpoint)
+		log.Info("witnessing the log", "policy", cfg.WitnessPolicy)
 	}
 	srv := web.New(web.Config{Store: store, Tokens: store, Log: store, Search: store, Rules: rules, Logger: log,
 		Origin: cfg.Origin, TrustProxy: cfg.TrustProxy, MetricsFrom: cfg.MetricsFrom, Witness: cos})
@@ -164,10 +168,9 @@ func (m *Main) serve(ctx context.Context, cfg serveConfig) error {
 	return nil
 }
 
-// startWitnessing starts, when the server has a witness policy, the
-// background cosigner that sends each new checkpoint to the witnesses;
-// writes never wait for it.
-func startWitnessing(ctx context.Context, cfg serveConfig, log web.Log, logger *slog.Logger) (*witness.Cosigner, error) {
+// newCosigner makes, when cfg names a witness policy, the cosigner that
+// sends the log's checkpoints to its witnesses (nil without a policy).
+func newCosigner(cfg serveConfig, log web.Log, logger *slog.Logger) (*witness.Cosigner, error) {
 	if cfg.WitnessPolicy == "" {
 		return nil, nil
 	}
@@ -178,13 +181,13 @@ func startWitnessing(ctx context.Context, cfg serveConfig, log web.Log, logger *
 	state := cfg.WitnessState
 	if state == "" && !postgres.IsURL(cfg.DB) {
 		state = cfg.DB + ".witnessed"
+	} else if state == "-" { // publish: cosigns once, keeps nothing
+		state = ""
 	}
 	cos, err := witness.NewCosigner(witness.CosignerConfig{Policy: p, LogKey: log.LogKey(),
 		Proof: witness.TileProofs(log.Tile), StateFile: state, Logger: logger})
 	if err != nil {
 		return nil, qantar.Errorf(qantar.EINVALID, "--witness-policy: %v", err)
 	}
-	go cos.Run(ctx, log.Checkpoint)
-	logger.Info("witnessing the log", "policy", cfg.WitnessPolicy, "state", state)
 	return cos, nil
 }

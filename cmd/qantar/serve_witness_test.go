@@ -68,6 +68,21 @@ func TestServeWitnessed(t *testing.T) {
 	if code, out, errs := run("verify", "--url", base, "--policy", strict, "--records=false"); code == 0 || !strings.Contains(errs, "not witnessed") {
 		t.Errorf("verify with a quorum that never cosigned: %d\n%s%s", code, out, errs)
 	}
+	// A mirror published with the policy carries the cosigned checkpoint,
+	// says how to check it, and is checked against the policy.
+	mirror := filepath.Join(dir, "mirror")
+	if code, out, errs := run("publish", "--db", db, "--out", mirror, "--witness-policy", policy); code != 0 {
+		t.Fatalf("publish --witness-policy: %d\n%s%s", code, out, errs)
+	}
+	if v, _ := os.ReadFile(filepath.Join(mirror, "VERIFY.txt")); !strings.Contains(string(v), "--policy witnesses.txt") {
+		t.Errorf("VERIFY.txt does not say how to check the witnesses")
+	}
+	if code, out, errs := run("publish", "--check", mirror, "--policy", policy); code != 0 || !strings.Contains(out, "witnessed:") {
+		t.Errorf("publish --check --policy: %d\n%s%s", code, out, errs)
+	}
+	if code, _, errs := run("publish", "--check", mirror, "--policy", strict); code == 0 || !strings.Contains(errs, "not witnessed") {
+		t.Errorf("publish --check with a quorum that never cosigned: %d %s", code, errs)
+	}
 	if status, _ := getStatus(t, base+"/log/head"); status != http.StatusUnauthorized {
 		t.Errorf("/log/head to an anonymous reader: %d, want 401", status)
 	}
