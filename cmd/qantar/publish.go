@@ -34,6 +34,8 @@ func runPublish(ctx context.Context, m *Main, args []string) error {
 	old := fs.String("checkpoint", "", "with --check: a checkpoint kept from earlier, which the log must extend")
 	witnesses := fs.String("witness-policy", "", "have the mirror's checkpoint cosigned by this policy's witnesses (docs/WITNESS.md)")
 	policy := fs.String("policy", "", "with --check: a witness policy whose quorum must have cosigned the mirror's checkpoint")
+	lc := logConfig{Level: slog.LevelWarn}
+	logFlags(fs, &lc)
 	if err := m.parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -81,10 +83,10 @@ func runPublish(ctx context.Context, m *Main, args []string) error {
 	}
 	defer st.Close()
 	cfg := web.Config{Store: st, Tokens: st, Log: st, Search: st, Rules: reg,
-		Logger: slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+		Logger: m.logger(lc)}
 	po := publish.Options{Site: cfg, Origin: *origin, Lang: *lang, Force: *force}
 	if *witnesses != "" {
-		cos, err := newCosigner(serveConfig{WitnessPolicy: *witnesses, DB: *db, WitnessState: "-"}, st, slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+		cos, err := newCosigner(serveConfig{WitnessPolicy: *witnesses, DB: *db, WitnessState: "-"}, st, cfg.Logger)
 		if err != nil {
 			return err
 		}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"strings"
 )
 
@@ -25,6 +24,8 @@ func runRepair(ctx context.Context, m *Main, args []string) error {
 	fs := m.newFlags("repair", "--db D --why \"what happened\"")
 	db := dbFlag(fs)
 	why := fs.String("why", "", "why the checkpoint is re-signed (required; kept in the audit log)")
+	var lc logConfig
+	logFlags(fs, &lc)
 	if err := m.parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -53,7 +54,7 @@ func runRepair(ctx context.Context, m *Main, args []string) error {
 	if signed == nil {
 		fmt.Fprintln(m.Stdout, "the stored checkpoint verifies: nothing to repair")
 	} else {
-		slog.New(slog.NewTextHandler(m.Stderr, nil)).Warn("re-signed the log's checkpoint", "db", redactDSN(*db), "why", *why)
+		m.logger(lc).Warn("re-signed the log's checkpoint", "db", redactDSN(*db), "why", *why)
 		fmt.Fprintf(m.Stdout, "signed a new checkpoint:\n%s", signed)
 	}
 	s.Close()
