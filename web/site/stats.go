@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/qantar-project/qantar"
@@ -199,9 +200,9 @@ func (p *Site) addresseeRows(ctx context.Context, reader qantar.Actor, t tr, by 
 // method). A model that cannot be fitted is a reason shown, not an error.
 func (p *Site) estimateView(ctx context.Context, reader qantar.Actor, t tr, st *figures.PinnedStats) (estimateView, error) {
 	ans := st.Estimate
-	v := estimateView{Method: ans.Method, Interval: ans.Interval, Model: ans.Model, Reason: ans.NoEstimate,
+	v := estimateView{Method: t.methodLabel(ans.Method), Interval: ans.Interval, Model: ans.Model, Reason: ans.NoEstimate,
 		Observed: ans.Observed, Documented: ans.Documented, Lists: ans.Lists,
-		Seed: ans.Seed, CodeVersion: ans.CodeVersion}
+		Seed: ans.Seed, CodeVersion: t.codeVersion(ans.CodeVersion)}
 	if v.Model == mse.MainEffects { // the one model named in words
 		v.Model = t.S("main effects only")
 	}
@@ -372,4 +373,29 @@ func (p *Site) cachedEstimateBy(ctx context.Context, size int64, by string) (*fi
 	c.ans[by] = ans
 	c.mu.Unlock()
 	return ans, nil
+}
+
+// methodLabel names an estimation method in the reader's language (the
+// code stays in the API).
+func (t tr) methodLabel(code string) string {
+	switch code {
+	case "lp":
+		return t.S("Lincoln–Petersen estimator (two lists)")
+	case "chapman":
+		return t.S("Chapman estimator (two lists)")
+	case "loglinear":
+		return t.S("log-linear models of the lists' overlaps")
+	case "lcmcr":
+		return t.S("latent class model (LCMCR, Bayesian)")
+	}
+	return code
+}
+
+// codeVersion says which code computed a figure: the module version, or
+// that the binary was built from a working copy, and the commit.
+func (t tr) codeVersion(v string) string {
+	if rest, ok := strings.CutPrefix(v, "(devel)"); ok {
+		return t.S("a build from the source tree") + rest
+	}
+	return v
 }
