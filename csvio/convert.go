@@ -128,6 +128,18 @@ type keyRef struct {
 	key string
 }
 
+// rowObject is the record a row's cells build, before it is encoded: the
+// fields set so far and what is put together once every cell is read.
+type rowObject struct {
+	obj        map[string]any
+	listNames  []any    // from the names column
+	listHeader string   // the names column's header
+	names      []any    // from name columns
+	nameCols   []string // header of each entry of names
+	keyRefs    []keyRef
+	texts      map[string]map[string]string // field → language → text
+}
+
 // convert turns one row into a record, reporting every problem in it.
 func (im *importer) convert(t *table, in Row) {
 	r := &row{t: t, line: in.Line}
@@ -135,123 +147,27 @@ func (im *importer) convert(t *table, in Row) {
 	if im.o.SkipInvalid {
 		r.cells = in.Cells
 	}
-	obj := map[string]any{}
-	var listNames, names []any // from the names column; from name columns
-	var listHeader string
-	var nameCols []string // header of each entry of names
-	var keyRefs []keyRef
-	texts := map[string]map[string]string{}
+	ro := &rowObject{obj: map[string]any{}, texts: map[string]map[string]string{}}
 	for i := range t.cols {
 		bc := &t.cols[i]
 		if bc.idx >= len(in.Cells) {
 			continue
 		}
-		raw := in.Cells[bc.idx]
-		if len(raw) > MaxCellBytes {
-			im.rowProblemf(r, bc.header, "", "the cell is longer than %d KiB", MaxCellBytes>>10)
+		v, ok := im.cellValue(r, bc, in.Cells[bc.idx])
+		if !ok {
 			continue
 		}
-		v := Unneutralize(raw)
-		if strings.TrimSpace(v) == "" {
-			continue
-		}
-		c := bc.col
-		if c.Type != typeText && c.Type != typeString {
-			v = strings.TrimSpace(v)
-		}
-		if bc.values != nil {
-			if to, ok := bc.values[normValue(v)]; ok {
-				v = to
-				if v == "" {
-					continue
-				}
-			}
-		}
-		var err error
-		switch c.Type {
-		case -1:
-			err = cellErrorf("the column has no header, so %q cannot be imported; name the column or empty it", clip(v, 40))
-		case typeID:
-			r.srcID, err = parseCellID(v)
-			if err == nil {
-				if prev, dup := im.ids[kindID{t.kind, r.srcID}]; dup {
-					err = cellErrorf("id %d is already on line %d", r.srcID, prev.line)
-				} else {
-					im.ids[kindID{t.kind, r.srcID}] = r
-				}
-			}
-		case typeExternalKey:
-			if prev, dup := im.keys[kindKey{t.kind, v}]; dup {
-				err = cellErrorf("external key %q is already on line %d", v, prev.line)
-			} else {
-				// A copy: v shares the memory of the whole line, which
-				// would otherwise be kept for as long as the key is.
-				r.key = strings.Clone(v)
-				obj["external_key"] = r.key
-			}
-		case typeReadOnly:
-		case typeString:
-			obj[c.Field] = v
-		case typeVocab:
-			obj[c.Field], err = parseCellVocab(v, c.Vocab)
-		case typeInt:
-			obj[c.Field], err = parseCellInt(v)
-		case typeRef:
-			obj[c.Field], err = parseCellID(v)
-		case typeKey:
-			keyRefs = append(keyRefs, keyRef{bc, v})
-		case typeDate:
-			obj[c.Field], err = parseCellDate(v, t.xlsx)
-		case typeBool:
-			obj[c.Field], err = parseCellBool(v)
-		case typeFloat:
-			obj[c.Field], err = parseCellFloat(v)
-		case typeText:
-			if texts[c.Field] == nil {
-				texts[c.Field] = map[string]string{}
-			}
-			texts[c.Field][c.Lang] = v
-		case typeList:
-			var lv any
-			if lv, err = listCell(c.Field, v); err == nil {
-				if c.Field == "names" {
-					var list []any
-					b, _ := json.Marshal(lv)
-					if jerr := json.Unmarshal(b, &list); jerr != nil {
-						err = cellErrorf("must be a JSON array of names such as [{\"value\": \"…\"}]")
-						break
-					}
-					listNames, listHeader = list, bc.header
-				} else {
-					obj[c.Field] = lv
-				}
-			}
-		case typeName:
-			names = append(names, nameObject(v, c.Lang, ""))
-			nameCols = append(nameCols, bc.header)
-		}
-		if err != nil {
+		if err := im.setCell(r, bc, v, ro); err != nil {
 			im.rowProblemErr(r, bc.header, v, err)
 		}
 	}
-	for f, m := range texts {
-		obj[f] = m
-	}
-	if len(listNames)+len(names) > 0 {
-		all := append(listNames, names...)
-		cols := make([]string, len(listNames), len(all))
-		for i := range cols {
-			cols[i] = listHeader
-		}
-		nameCols = append(cols, nameCols...)
-		obj["names"], nameCols = dedupeNames(all, nameCols)
-	}
-	for _, kr := range keyRefs {
-		im.resolveKey(r, kr, obj)
+	nameCols := ro.assemble()
+	for _, kr := range ro.keyRefs {
+		im.resolveKey(r, kr, ro.obj)
 	}
 	if k := im.fromKey(r); k != "" {
 		r.key = k
-		obj["external_key"] = k
+		ro.obj["external_key"] = k
 	}
 	if r.key != "" {
 		im.keys[kindKey{t.kind, r.key}] = r
@@ -259,6 +175,136 @@ func (im *importer) convert(t *table, in Row) {
 	if r.bad {
 		return
 	}
+	im.submitRow(r, ro.obj, nameCols)
+}
+
+// cellValue is a cell's value as its column reads it: unneutralised,
+// trimmed unless the column keeps spaces, translated by the mapping's
+// values. ok is false for an empty cell, or one too long (a problem).
+func (im *importer) cellValue(r *row, bc *boundCol, raw string) (v string, ok bool) {
+	if len(raw) > MaxCellBytes {
+		im.rowProblemf(r, bc.header, "", "the cell is longer than %d KiB", MaxCellBytes>>10)
+		return "", false
+	}
+	v = Unneutralize(raw)
+	if strings.TrimSpace(v) == "" {
+		return "", false
+	}
+	if c := bc.col; c.Type != typeText && c.Type != typeString {
+		v = strings.TrimSpace(v)
+	}
+	if bc.values != nil {
+		if to, ok := bc.values[normValue(v)]; ok {
+			v = to
+			if v == "" {
+				return "", false
+			}
+		}
+	}
+	return v, true
+}
+
+// setCell puts one cell's value into the row's record, by its column's
+// type; the error is the cell's problem.
+func (im *importer) setCell(r *row, bc *boundCol, v string, ro *rowObject) error {
+	t, c, obj := r.t, bc.col, ro.obj
+	var err error
+	switch c.Type {
+	case -1:
+		err = cellErrorf("the column has no header, so %q cannot be imported; name the column or empty it", clip(v, 40))
+	case typeID:
+		r.srcID, err = parseCellID(v)
+		if err == nil {
+			if prev, dup := im.ids[kindID{t.kind, r.srcID}]; dup {
+				err = cellErrorf("id %d is already on line %d", r.srcID, prev.line)
+			} else {
+				im.ids[kindID{t.kind, r.srcID}] = r
+			}
+		}
+	case typeExternalKey:
+		if prev, dup := im.keys[kindKey{t.kind, v}]; dup {
+			err = cellErrorf("external key %q is already on line %d", v, prev.line)
+		} else {
+			// A copy: v shares the memory of the whole line, which
+			// would otherwise be kept for as long as the key is.
+			r.key = strings.Clone(v)
+			obj["external_key"] = r.key
+		}
+	case typeReadOnly:
+	case typeString:
+		obj[c.Field] = v
+	case typeVocab:
+		obj[c.Field], err = parseCellVocab(v, c.Vocab)
+	case typeInt:
+		obj[c.Field], err = parseCellInt(v)
+	case typeRef:
+		obj[c.Field], err = parseCellID(v)
+	case typeKey:
+		ro.keyRefs = append(ro.keyRefs, keyRef{bc, v})
+	case typeDate:
+		obj[c.Field], err = parseCellDate(v, t.xlsx)
+	case typeBool:
+		obj[c.Field], err = parseCellBool(v)
+	case typeFloat:
+		obj[c.Field], err = parseCellFloat(v)
+	case typeText:
+		if ro.texts[c.Field] == nil {
+			ro.texts[c.Field] = map[string]string{}
+		}
+		ro.texts[c.Field][c.Lang] = v
+	case typeList:
+		err = ro.setList(bc, v)
+	case typeName:
+		ro.names = append(ro.names, nameObject(v, c.Lang, ""))
+		ro.nameCols = append(ro.nameCols, bc.header)
+	}
+	return err
+}
+
+// setList puts a list cell's value into the record; the names column's
+// entries wait for the name columns' (assemble).
+func (ro *rowObject) setList(bc *boundCol, v string) error {
+	c := bc.col
+	lv, err := listCell(c.Field, v)
+	if err != nil {
+		return err
+	}
+	if c.Field != "names" {
+		ro.obj[c.Field] = lv
+		return nil
+	}
+	var list []any
+	b, _ := json.Marshal(lv)
+	if jerr := json.Unmarshal(b, &list); jerr != nil {
+		return cellErrorf("must be a JSON array of names such as [{\"value\": \"…\"}]")
+	}
+	ro.listNames, ro.listHeader = list, bc.header
+	return nil
+}
+
+// assemble puts the texts and names gathered from several cells into the
+// record, and returns the header each of its names came from.
+func (ro *rowObject) assemble() (nameCols []string) {
+	for f, m := range ro.texts {
+		ro.obj[f] = m
+	}
+	nameCols = ro.nameCols
+	if len(ro.listNames)+len(ro.names) > 0 {
+		all := append(ro.listNames, ro.names...)
+		cols := make([]string, len(ro.listNames), len(all))
+		for i := range cols {
+			cols[i] = ro.listHeader
+		}
+		nameCols = append(cols, nameCols...)
+		ro.obj["names"], nameCols = dedupeNames(all, nameCols)
+	}
+	return nameCols
+}
+
+// submitRow encodes a row's record, refuses a keyless row that repeats
+// another, and hands it to the decoders.
+func (im *importer) submitRow(r *row, obj map[string]any, nameCols []string) {
+	t := r.t
 	b, err := json.Marshal(obj)
 	if err != nil {
 		im.rowProblemf(r, "", "", "cannot encode the row: %s", err)

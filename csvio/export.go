@@ -144,31 +144,67 @@ func exportKind(ctx context.Context, st qantar.Store, k qantar.Kind, w io.Writer
 		reader = qantar.Anonymous
 	}
 	cols := ExportColumns(k)
-	var emit func(qantar.Record) error
-	var finish func() error
 	bw := bufio.NewWriterSize(w, 256<<10)
+	var sink recordSink
 	switch o.Format {
 	case FormatCSV:
-		cw := csv.NewWriter(bw)
-		// A byte-order mark, so that Excel reads the UTF-8 as UTF-8.
-		bw.Write([]byte{0xEF, 0xBB, 0xBF})
-		head := make([]string, len(cols))
-		for i, c := range cols {
-			head[i] = c.Header(o.Lang)
+		sink = csvSink(bw, cols, o.Lang)
+	case "json":
+		sink = jsonSink(bw)
+	case FormatXLSX:
+		xf := excelize.NewFile()
+		defer xf.Close()
+		var err error
+		if sink, err = xlsxSink(xf, bw, k, cols, o.Lang); err != nil {
+			return 0, err
 		}
-		cw.Write(head)
-		emit = func(rec qantar.Record) error {
+	}
+	n, err := emitRecords(ctx, st, k, reader, sink.emit)
+	if err != nil {
+		return 0, err
+	}
+	if err := sink.finish(); err != nil {
+		return 0, err
+	}
+	return n, bw.Flush()
+}
+
+// recordSink writes an export's records in its format: emit one record,
+// finish after the last.
+type recordSink struct {
+	emit   func(qantar.Record) error
+	finish func() error
+}
+
+// csvSink writes a CSV table: a byte-order mark, the header in lang, a
+// line a record.
+func csvSink(bw *bufio.Writer, cols []Column, lang string) recordSink {
+	cw := csv.NewWriter(bw)
+	// A byte-order mark, so that Excel reads the UTF-8 as UTF-8.
+	bw.Write([]byte{0xEF, 0xBB, 0xBF})
+	head := make([]string, len(cols))
+	for i, c := range cols {
+		head[i] = c.Header(lang)
+	}
+	cw.Write(head)
+	return recordSink{
+		emit: func(rec qantar.Record) error {
 			cells, err := recordCells(rec, cols)
 			if err != nil {
 				return err
 			}
 			return cw.Write(cells)
-		}
-		finish = func() error { cw.Flush(); return cw.Error() }
-	case "json":
-		first := true
-		bw.WriteString("[")
-		emit = func(rec qantar.Record) error {
+		},
+		finish: func() error { cw.Flush(); return cw.Error() },
+	}
+}
+
+// jsonSink writes a JSON array of the records as the API gives them.
+func jsonSink(bw *bufio.Writer) recordSink {
+	first := true
+	bw.WriteString("[")
+	return recordSink{
+		emit: func(rec qantar.Record) error {
 			b, err := json.Marshal(rec)
 			if err != nil {
 				return err
@@ -180,52 +216,59 @@ func exportKind(ctx context.Context, st qantar.Store, k qantar.Kind, w io.Writer
 			bw.WriteString("\n")
 			_, err = bw.Write(b)
 			return err
-		}
-		finish = func() error { _, err := bw.WriteString("\n]\n"); return err }
-	case FormatXLSX:
-		xf := excelize.NewFile()
-		defer xf.Close()
-		sheet := string(k)
-		xf.SetSheetName("Sheet1", sheet)
-		sw, err := xf.NewStreamWriter(sheet)
+		},
+		finish: func() error { _, err := bw.WriteString("\n]\n"); return err },
+	}
+}
+
+// xlsxSink writes one sheet named after the kind, streamed, with the
+// header in lang; the caller closes xf.
+func xlsxSink(xf *excelize.File, bw *bufio.Writer, k qantar.Kind, cols []Column, lang string) (recordSink, error) {
+	sheet := string(k)
+	xf.SetSheetName("Sheet1", sheet)
+	sw, err := xf.NewStreamWriter(sheet)
+	if err != nil {
+		return recordSink{}, err
+	}
+	head := make([]any, len(cols))
+	for i, c := range cols {
+		head[i] = c.Header(lang)
+	}
+	if err := sw.SetRow("A1", head); err != nil {
+		return recordSink{}, err
+	}
+	line := 1
+	emit := func(rec qantar.Record) error {
+		cells, err := recordCells(rec, cols)
 		if err != nil {
-			return 0, err
-		}
-		head := make([]any, len(cols))
-		for i, c := range cols {
-			head[i] = c.Header(o.Lang)
-		}
-		if err := sw.SetRow("A1", head); err != nil {
-			return 0, err
-		}
-		line := 1
-		emit = func(rec qantar.Record) error {
-			cells, err := recordCells(rec, cols)
-			if err != nil {
-				return err
-			}
-			line++
-			if line > excelize.TotalRows {
-				return qantar.Errorf(qantar.ETOOLARGE, "%s has more rows than an XLSX sheet holds; export as csv", k)
-			}
-			vals := make([]any, len(cells))
-			for i, c := range cells {
-				vals[i] = c
-			}
-			cell, _ := excelize.CoordinatesToCellName(1, line)
-			return sw.SetRow(cell, vals)
-		}
-		finish = func() error {
-			if err := sw.Flush(); err != nil {
-				return err
-			}
-			_, err := xf.WriteTo(bw)
 			return err
 		}
+		line++
+		if line > excelize.TotalRows {
+			return qantar.Errorf(qantar.ETOOLARGE, "%s has more rows than an XLSX sheet holds; export as csv", k)
+		}
+		vals := make([]any, len(cells))
+		for i, c := range cells {
+			vals[i] = c
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, line)
+		return sw.SetRow(cell, vals)
 	}
+	finish := func() error {
+		if err := sw.Flush(); err != nil {
+			return err
+		}
+		_, err := xf.WriteTo(bw)
+		return err
+	}
+	return recordSink{emit: emit, finish: finish}, nil
+}
+
+// emitRecords hands every live record of kind k, as reader sees it, to
+// emit in order of id, and returns how many. A page at a time after the
+// last id, so that a large export costs no offset.
+func emitRecords(ctx context.Context, st qantar.Store, k qantar.Kind, reader qantar.Actor, emit func(qantar.Record) error) (int, error) {
 	n := 0
-	// A page at a time after the last id, so that a large export costs no
-	// offset.
 	for after := int64(0); ; {
 		if err := ctx.Err(); err != nil {
 			return 0, err
@@ -241,7 +284,7 @@ func exportKind(ctx context.Context, st qantar.Store, k qantar.Kind, w io.Writer
 			n++
 		}
 		if len(recs) < qantar.MaxLimit {
-			break
+			return n, nil
 		}
 		last := recs[len(recs)-1].GetMeta().ID
 		if last <= after {
@@ -249,10 +292,6 @@ func exportKind(ctx context.Context, st qantar.Store, k qantar.Kind, w io.Writer
 		}
 		after = last
 	}
-	if err := finish(); err != nil {
-		return 0, err
-	}
-	return n, bw.Flush()
 }
 
 // recordCells writes a record as the cells of its kind's columns.

@@ -201,13 +201,9 @@ func (im *importer) rowProblemErr(r *row, column, value string, err error) {
 	im.rowWords(r, column, value, errWords(err))
 }
 
-// fileProblem and rowProblem report a problem in words no catalogue holds.
+// fileProblem reports a problem in words no catalogue holds.
 func (im *importer) fileProblem(t *table, line int, msg string) {
 	im.fileWords(t, line, wordsf("%s", msg))
-}
-
-func (im *importer) rowProblem(r *row, column, value, msg string) {
-	im.rowWords(r, column, value, wordsf("%s", msg))
 }
 
 func (im *importer) fileWords(t *table, line int, w words) {
@@ -364,113 +360,143 @@ func (im *importer) writeAll(ctx context.Context) error {
 // bulk path when it has one); a row that refers to a row of the current
 // batch waits for the batch to be written.
 func (im *importer) write(ctx context.Context, w qantar.Writer) (int, error) {
-	var total, done int64
+	rw := &rowWriter{im: im, ctx: ctx, w: w, inBatch: map[*row]bool{}}
 	for _, t := range im.tables {
 		for _, r := range t.rows {
 			r.id, r.outcome = 0, outNone
 			if !r.bad {
-				total++
+				rw.total++
 			}
 		}
-	}
-	refused := 0
-	refuse := func(r *row, err error) error {
-		if qantar.ErrorCode(err) == qantar.EINTERNAL {
-			return fmt.Errorf("%s line %d: %w", r.t.rep.Name, r.line, err)
-		}
-		refused++
-		field := qantar.ErrorField(err)
-		msg := fieldWords(err, field, "[")
-		if r.t.json {
-			msg = errWords(err) // the column is the whole field
-		}
-		im.rowWords(r, r.t.columnFor(field, nil), "", msg)
-		return nil
-	}
-	var batch []*row
-	inBatch := map[*row]bool{}
-	flush := func() error {
-		for len(batch) > 0 {
-			recs := make([]qantar.Record, len(batch))
-			for i, r := range batch {
-				recs[i] = r.rec
-			}
-			n, err := qantar.CreateAll(ctx, w, im.o.Actor, recs)
-			for _, r := range batch[:n] {
-				r.id, r.outcome = r.rec.GetMeta().ID, outCreated
-			}
-			if err == nil {
-				break
-			}
-			if err := refuse(batch[n], err); err != nil {
-				return err
-			}
-			batch = batch[n+1:]
-		}
-		batch = batch[:0]
-		clear(inBatch)
-		return nil
 	}
 	for _, t := range im.tables {
-		// The records that keyed rows may update, fetched a batch of rows
-		// at a time (a list imported again finds every row's record).
-		var current map[string]qantar.Record
-		fetchedTo := 0
-		for i, r := range t.rows {
-			if r.bad {
-				continue
-			}
-			if r.key != "" && !t.wasEmpty && i >= fetchedTo {
-				fetchedTo = min(i+lookupBatch, len(t.rows))
-				var keys []string
-				for _, o := range t.rows[i:fetchedTo] {
-					if !o.bad && o.key != "" {
-						keys = append(keys, o.key)
-					}
-				}
-				var err error
-				if current, err = im.lookupKeys(ctx, w, t.kind, keys); err != nil {
-					return 0, fmt.Errorf("%s: look up external keys: %w", t.rep.Name, err)
-				}
-			}
-			if done%1024 == 0 {
-				if err := ctx.Err(); err != nil {
-					return 0, err
-				}
-				if im.o.Progress != nil {
-					im.o.Progress(Progress{Phase: "write", Done: done, Total: total})
-				}
-			}
-			done++
-			needsFlush := false
-			for _, target := range r.local {
-				needsFlush = needsFlush || inBatch[target]
-			}
-			if needsFlush || len(batch) >= writeBatch {
-				if err := flush(); err != nil {
-					return 0, err
-				}
-			}
-			queued, err := im.writeRow(ctx, w, r, current)
-			if err != nil {
-				if err := refuse(r, err); err != nil {
-					return 0, err
-				}
-				continue
-			}
-			if queued {
-				batch = append(batch, r)
-				inBatch[r] = true
-			}
+		if err := rw.table(t); err != nil {
+			return 0, err
 		}
 	}
-	if err := flush(); err != nil {
+	if err := rw.flush(); err != nil {
 		return 0, err
 	}
 	if im.o.Progress != nil {
-		im.o.Progress(Progress{Phase: "write", Done: done, Total: total})
+		im.o.Progress(Progress{Phase: "write", Done: rw.done, Total: rw.total})
 	}
-	return refused, nil
+	return rw.refused, nil
+}
+
+// rowWriter is one pass of write: the batch of new records waiting for the
+// store, the rows it refused, and how far it has come.
+type rowWriter struct {
+	im          *importer
+	ctx         context.Context
+	w           qantar.Writer
+	batch       []*row
+	inBatch     map[*row]bool
+	refused     int
+	done, total int64
+}
+
+// table writes one table's rows. The records that keyed rows may update
+// are fetched a batch of rows at a time (a list imported again finds every
+// row's record).
+func (rw *rowWriter) table(t *table) error {
+	var current map[string]qantar.Record
+	fetchedTo := 0
+	for i, r := range t.rows {
+		if r.bad {
+			continue
+		}
+		if r.key != "" && !t.wasEmpty && i >= fetchedTo {
+			fetchedTo = min(i+lookupBatch, len(t.rows))
+			var keys []string
+			for _, o := range t.rows[i:fetchedTo] {
+				if !o.bad && o.key != "" {
+					keys = append(keys, o.key)
+				}
+			}
+			var err error
+			if current, err = rw.im.lookupKeys(rw.ctx, rw.w, t.kind, keys); err != nil {
+				return fmt.Errorf("%s: look up external keys: %w", t.rep.Name, err)
+			}
+		}
+		if err := rw.row(r, current); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// row writes one row, or queues its new record; the batch is written first
+// when it is full or holds a record the row refers to.
+func (rw *rowWriter) row(r *row, current map[string]qantar.Record) error {
+	im := rw.im
+	if rw.done%1024 == 0 {
+		if err := rw.ctx.Err(); err != nil {
+			return err
+		}
+		if im.o.Progress != nil {
+			im.o.Progress(Progress{Phase: "write", Done: rw.done, Total: rw.total})
+		}
+	}
+	rw.done++
+	needsFlush := false
+	for _, target := range r.local {
+		needsFlush = needsFlush || rw.inBatch[target]
+	}
+	if needsFlush || len(rw.batch) >= writeBatch {
+		if err := rw.flush(); err != nil {
+			return err
+		}
+	}
+	queued, err := im.writeRow(rw.ctx, rw.w, r, current)
+	if err != nil {
+		return rw.refuse(r, err)
+	}
+	if queued {
+		rw.batch = append(rw.batch, r)
+		rw.inBatch[r] = true
+	}
+	return nil
+}
+
+// flush writes the batch of new records; a record the store refuses is the
+// problem of its row, and the records after it are written on.
+func (rw *rowWriter) flush() error {
+	for len(rw.batch) > 0 {
+		recs := make([]qantar.Record, len(rw.batch))
+		for i, r := range rw.batch {
+			recs[i] = r.rec
+		}
+		n, err := qantar.CreateAll(rw.ctx, rw.w, rw.im.o.Actor, recs)
+		for _, r := range rw.batch[:n] {
+			r.id, r.outcome = r.rec.GetMeta().ID, outCreated
+		}
+		if err == nil {
+			break
+		}
+		if err := rw.refuse(rw.batch[n], err); err != nil {
+			return err
+		}
+		rw.batch = rw.batch[n+1:]
+	}
+	rw.batch = rw.batch[:0]
+	clear(rw.inBatch)
+	return nil
+}
+
+// refuse makes the store's refusal of a row the row's problem; an internal
+// error ends the import.
+func (rw *rowWriter) refuse(r *row, err error) error {
+	if qantar.ErrorCode(err) == qantar.EINTERNAL {
+		return fmt.Errorf("%s line %d: %w", r.t.rep.Name, r.line, err)
+	}
+	rw.refused++
+	field := qantar.ErrorField(err)
+	msg := fieldWords(err, field, "[")
+	if r.t.json {
+		msg = errWords(err) // the column is the whole field
+	}
+	rw.im.rowWords(r, r.t.columnFor(field, nil), "", msg)
+	return nil
 }
 
 // lookupKeys returns the live records that keys name: by external key, or,

@@ -324,21 +324,8 @@ func (im *importer) convertJSON(t *table, e jsonElem) {
 	}
 	twice := false
 	for i, m := range members {
-		// encoding/json, and so the API, matches field names without
-		// regard to case: "ID" is id.
 		folded := foldName(m.name)
-		prev, dup := seen[folded]
-		if seen == nil {
-			for _, o := range members[:i] {
-				if foldName(o.name) == folded {
-					prev, dup = o.name, true
-					break
-				}
-			}
-		} else if !dup {
-			seen[folded] = m.name
-		}
-		if dup {
+		if prev, dup := repeatedMember(members, i, folded, seen); dup {
 			// One such problem an element is enough; as DecodeBytes, which
 			// stops at the first.
 			if !twice {
@@ -351,59 +338,14 @@ func (im *importer) convertJSON(t *table, e jsonElem) {
 			}
 			continue
 		}
-		switch folded {
-		case "version", "created_at", "updated_at":
-			continue // the store sets them
+		if im.takeMember(r, m, folded) {
+			b = appendMember(b, m.key, m.value)
 		}
-		if m.long {
-			im.rowProblemf(r, m.name, "", "holds a string longer than %d KiB", MaxCellBytes>>10)
-			continue
-		}
-		switch folded {
-		case "id":
-			id, err := jsonID(m.value)
-			if err != nil {
-				im.rowProblemErr(r, m.name, "", err)
-			} else if id > 0 {
-				r.srcID = id
-				t.hasID = true
-				if prev, dup := im.ids[kindID{t.kind, id}]; dup {
-					im.rowProblemf(r, m.name, "", "id %d is already on line %d", id, prev.line)
-				} else {
-					im.ids[kindID{t.kind, id}] = r
-				}
-			}
-			continue
-		case "external_key":
-			var key *string
-			if err := json.Unmarshal(m.value, &key); err != nil {
-				im.rowProblemf(r, m.name, "", "must be a string, not %s", qantar.Word(jsonKind(m.value)))
-				continue
-			}
-			if key == nil || *key == "" {
-				continue
-			}
-			if prev, dup := im.keys[kindKey{t.kind, *key}]; dup {
-				im.rowProblemf(r, m.name, "", "external key %q is already on line %d", clip(*key, 80), prev.line)
-				continue
-			}
-			r.key = *key
-		}
-		if len(b) > 1 {
-			b = append(b, ',')
-		}
-		b = append(b, m.key...)
-		b = append(b, ':')
-		b = append(b, m.value...)
 	}
 	if k := im.fromKey(r); k != "" {
 		r.key = k
 		kb, _ := json.Marshal(k)
-		if len(b) > 1 {
-			b = append(b, ',')
-		}
-		b = append(b, `"external_key":`...)
-		b = append(b, kb...)
+		b = appendMember(b, []byte(`"external_key"`), kb)
 	}
 	b = append(b, '}')
 	if r.key != "" {
@@ -413,6 +355,82 @@ func (im *importer) convertJSON(t *table, e jsonElem) {
 		return
 	}
 	im.decoders.submit(&decodeJob{r: r, b: b, json: true, hashed: r.key == "" && r.srcID == 0, pos: len(im.rep.Problems)})
+}
+
+// repeatedMember finds an earlier member of the same name as members[i],
+// matched as encoding/json, and so the API, matches field names: without
+// regard to case ("ID" is id). seen, for many members, holds the names met
+// so far.
+func repeatedMember(members []jsonMember, i int, folded string, seen map[string]string) (prev string, dup bool) {
+	if seen == nil {
+		for _, o := range members[:i] {
+			if foldName(o.name) == folded {
+				return o.name, true
+			}
+		}
+		return "", false
+	}
+	if prev, dup = seen[folded]; !dup {
+		seen[folded] = members[i].name
+	}
+	return prev, dup
+}
+
+// takeMember takes what the row's columns would take out of one member (id,
+// external_key; the times and version the store sets) and reports whether
+// the member goes into the record as it is.
+func (im *importer) takeMember(r *row, m jsonMember, folded string) bool {
+	t := r.t
+	switch folded {
+	case "version", "created_at", "updated_at":
+		return false // the store sets them
+	}
+	if m.long {
+		im.rowProblemf(r, m.name, "", "holds a string longer than %d KiB", MaxCellBytes>>10)
+		return false
+	}
+	switch folded {
+	case "id":
+		id, err := jsonID(m.value)
+		if err != nil {
+			im.rowProblemErr(r, m.name, "", err)
+		} else if id > 0 {
+			r.srcID = id
+			t.hasID = true
+			if prev, dup := im.ids[kindID{t.kind, id}]; dup {
+				im.rowProblemf(r, m.name, "", "id %d is already on line %d", id, prev.line)
+			} else {
+				im.ids[kindID{t.kind, id}] = r
+			}
+		}
+		return false
+	case "external_key":
+		var key *string
+		if err := json.Unmarshal(m.value, &key); err != nil {
+			im.rowProblemf(r, m.name, "", "must be a string, not %s", qantar.Word(jsonKind(m.value)))
+			return false
+		}
+		if key == nil || *key == "" {
+			return false
+		}
+		if prev, dup := im.keys[kindKey{t.kind, *key}]; dup {
+			im.rowProblemf(r, m.name, "", "external key %q is already on line %d", clip(*key, 80), prev.line)
+			return false
+		}
+		r.key = *key
+	}
+	return true
+}
+
+// appendMember appends a member to an object being written, b, which
+// holds its opening brace.
+func appendMember(b, key, value []byte) []byte {
+	if len(b) > 1 {
+		b = append(b, ',')
+	}
+	b = append(b, key...)
+	b = append(b, ':')
+	return append(b, value...)
 }
 
 // foldName folds a field name as encoding/json matches names: "ID" and
