@@ -58,6 +58,15 @@ func (p *Site) feed(kind qantar.Kind) httpx.HandlerFunc {
 			return err
 		}
 		reader := httpx.ActorOf(r)
+		if reader.ID != "" {
+			// As on the target's page: a protected record shown to an
+			// account is audited.
+			rec, err := p.get(r.Context(), reader, kind, id)
+			if err != nil {
+				return err
+			}
+			p.auth.AuditShown(r, rec)
+		}
 		lang := httpx.PickLang(r)
 		day := dayOf(p.now())
 		state, err := p.stateKey(r.Context(), reader.ID != "")

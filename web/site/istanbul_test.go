@@ -1,6 +1,7 @@
 package site_test
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/xml"
@@ -126,6 +127,18 @@ func TestFilingsProtected(t *testing.T) {
 	_, b, _ := fx.download(t, ed, "/persons/"+itoa(person)+"/feed.atom")
 	if !strings.Contains(string(b), subject) {
 		t.Errorf("the editor's feed does not hold the complaint's subject: the markers would not show a leak")
+	}
+	// The editor was shown the restricted person: audited, as their page is.
+	entries, _, err := fx.db.ListAudit(context.Background(), 1000, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	audited := false
+	for _, e := range entries {
+		audited = audited || (e.Action == qantar.AuditView && e.Kind == qantar.KindPerson && e.RecordID == person && e.Actor != "")
+	}
+	if !audited {
+		t.Errorf("the editor's feed of a restricted person is not audited")
 	}
 	_, body, _ := fx.get(t, nil, "/persons/"+itoa(person))
 	htmltest.None(t, htmltest.Parse(t, body), "#dossier")
