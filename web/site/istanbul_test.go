@@ -142,6 +142,7 @@ func TestFilingsProtected(t *testing.T) {
 	}
 	_, body, _ := fx.get(t, nil, "/persons/"+itoa(person))
 	htmltest.None(t, htmltest.Parse(t, body), "#dossier")
+	htmltest.One(t, htmltest.Parse(t, body), "head link[type='application/atom+xml'][href^='/persons/"+itoa(person)+"/feed.atom']")
 	if status, _, h := fx.download(t, nil, "/persons/"+itoa(person)+"/dossier?lang=ru&format=docx"); status == http.StatusOK || h.Get("Content-Disposition") != "" {
 		t.Errorf("an anonymous reader got a dossier: status %d", status)
 	}

@@ -67,6 +67,10 @@ func (p *Site) record(kind qantar.Kind) httpx.HandlerFunc {
 			if err != nil {
 				return err
 			}
+			// Its feed is made from the same projection: it names nobody.
+			if kind == qantar.KindPerson {
+				pg.Feed = feedHref(kind, id, pg.T.Lang)
+			}
 			return p.render(w, r, http.StatusOK, "record", pg)
 		}
 		cites, err := p.citations(r.Context(), res, kind, id)
