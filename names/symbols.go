@@ -49,143 +49,156 @@ func isVowelSym(c byte) bool { return c == 'a' || c == 'e' || c == 'i' || c == '
 // appendSymbols appends the key symbols of one lower-case word, before the
 // merging done by squeeze.
 func appendSymbols(dst []byte, w []rune) []byte {
-	n := len(w)
-	at := func(i int) rune {
-		if i < n {
-			return w[i]
-		}
-		return 0
-	}
-	// prevVowel reports whether the last symbol written is a vowel.
-	prevVowel := func(start int) bool {
-		return len(dst) > start && isVowelSym(dst[len(dst)-1])
-	}
 	start := len(dst)
-	for i := 0; i < n; i++ {
+	for i := 0; i < len(w); i++ {
 		r := w[i]
 		if r >= utf8.RuneSelf {
-			if isCyrillic(r) {
-				if (r == 'ь' || r == 'ъ') && at(i+1) == 'о' {
-					// ьо, ъо sound as ё: бульон, Bulyon.
-					dst = append(dst, 'e')
-					i++
-					continue
-				}
-				if s := cyrSymbolTable[r-0x400]; s != "" || r == 'ъ' || r == 'ь' {
-					dst = append(dst, s...)
-				} else {
-					dst = utf8.AppendRune(dst, r)
-				}
-				continue
-			}
-			if isApostrophe(r) {
-				continue
-			}
-			if s, ok := latinSymbols[r]; ok {
-				dst = append(dst, s...)
-				continue
-			}
-			if b := baseLetter(r); b != 0 {
-				r = b // and fall through to the ASCII rules
-			} else {
-				dst = utf8.AppendRune(dst, r)
+			var done bool
+			if dst, r, i, done = appendNonASCII(dst, w, i); done {
 				continue
 			}
 		}
-		next := at(i + 1)
-		// 2017 Kazakh Latin writes y' for у, s' for ш and c' for ч; after
-		// the other letters its apostrophe only marks a letter that the key
-		// folds anyway (a' ә, o' ө, g' ғ …).
-		mark := next == '\'' || next == '’' || next == 'ʼ'
-		switch r {
-		case '\'', '"', '`':
-			// A soft or hard sign, or a 2017 mark already handled.
-		case 'c':
-			switch {
-			case next == 'h':
-				dst = append(dst, 'q')
-				i++
-			case next == 'z':
-				dst = append(dst, 'c')
-				i++
-			case mark:
-				dst = append(dst, 'q')
-				i++
-			default:
-				dst = append(dst, 'c')
-			}
-		case 's':
-			switch {
-			case next == 'h':
-				i++
-				if at(i+1) == 'h' { // GOST 7.79 B shh for щ
-					i++
-				}
-				dst = append(dst, 'x')
-			case mark:
-				dst = append(dst, 'x')
-				i++
-			default:
-				dst = append(dst, 's')
-			}
-		case 'z':
-			if next == 'h' {
-				dst = append(dst, 'j')
-				i++
-			} else {
-				dst = append(dst, 'z')
-			}
-		case 'k':
-			if next == 'h' {
-				dst = append(dst, 'h')
-				i++
-			} else {
-				dst = append(dst, 'k')
-			}
-		case 'g':
-			if next == 'h' {
-				i++
-			}
-			dst = append(dst, 'g')
-		case 'q':
-			dst = append(dst, 'k')
-		case 'x':
-			dst = append(dst, 'k', 's')
-		case 'w':
-			if prevVowel(start) {
-				dst = append(dst, 'u')
-			} else {
-				dst = append(dst, 'v')
-			}
-		case 'y':
-			switch {
-			case mark:
-				dst = append(dst, 'u')
-				i++
-			case next == 'o' && len(dst) > start && !isVowelSym(dst[len(dst)-1]):
-				// Pyotr, Semyonov, Artyom: ё after a consonant.
-				dst = append(dst, 'e')
-				i++
-			default:
-				dst = append(dst, 'i')
-			}
-		case 'j':
-			// GOST 7.79 B and German-style й: Sergej, Nikolaj. Kazakh ж is
-			// rarely after a vowel and before a consonant or the end.
-			if prevVowel(start) && (next == 0 || isConsonantRune(next)) {
-				dst = append(dst, 'i')
-			} else {
-				dst = append(dst, 'j')
-			}
-		default:
-			if r < utf8.RuneSelf {
-				dst = append(dst, byte(r))
-			} else {
-				dst = utf8.AppendRune(dst, r)
-			}
-		}
+		dst, i = appendASCII(dst, start, w, i, r)
 	}
 	return dst
+}
+
+// runeAt is w[i], or 0 past its end.
+func runeAt(w []rune, i int) rune {
+	if i < len(w) {
+		return w[i]
+	}
+	return 0
+}
+
+// appendNonASCII appends the symbols of w[i], a letter outside ASCII, and
+// returns the index of the last rune it used, and done. A Latin letter
+// with a diacritic the tables do not list is not done: r is its base
+// letter, for the ASCII rules.
+func appendNonASCII(dst []byte, w []rune, i int) (_ []byte, r rune, _ int, done bool) {
+	r = w[i]
+	if isCyrillic(r) {
+		if (r == 'ь' || r == 'ъ') && runeAt(w, i+1) == 'о' {
+			// ьо, ъо sound as ё: бульон, Bulyon.
+			return append(dst, 'e'), r, i + 1, true
+		}
+		if s := cyrSymbolTable[r-0x400]; s != "" || r == 'ъ' || r == 'ь' {
+			return append(dst, s...), r, i, true
+		}
+		return utf8.AppendRune(dst, r), r, i, true
+	}
+	if isApostrophe(r) {
+		return dst, r, i, true
+	}
+	if s, ok := latinSymbols[r]; ok {
+		return append(dst, s...), r, i, true
+	}
+	if b := baseLetter(r); b != 0 {
+		return dst, b, i, false
+	}
+	return utf8.AppendRune(dst, r), r, i, true
+}
+
+// appendASCII appends the symbols of r, the letter at w[i] or its base
+// letter, and returns the index of the last rune it used: digraphs take
+// the next rune. start is where the word's symbols begin in dst.
+func appendASCII(dst []byte, start int, w []rune, i int, r rune) ([]byte, int) {
+	next := runeAt(w, i+1)
+	// 2017 Kazakh Latin writes y' for у, s' for ш and c' for ч; after
+	// the other letters its apostrophe only marks a letter that the key
+	// folds anyway (a' ә, o' ө, g' ғ …).
+	mark := next == '\'' || next == '’' || next == 'ʼ'
+	switch r {
+	case '\'', '"', '`':
+		// A soft or hard sign, or a 2017 mark already handled.
+		return dst, i
+	case 'c', 's', 'z', 'k', 'g':
+		return appendDigraph(dst, w, i, r, next, mark)
+	case 'q':
+		return append(dst, 'k'), i
+	case 'x':
+		return append(dst, 'k', 's'), i
+	case 'w', 'y', 'j':
+		return appendSemivowel(dst, start, i, r, next, mark)
+	}
+	if r < utf8.RuneSelf {
+		return append(dst, byte(r)), i
+	}
+	return utf8.AppendRune(dst, r), i
+}
+
+// appendDigraph appends the symbols of c, s, z, k or g at w[i], which with
+// an h (or a 2017 mark) after them write one Cyrillic letter, and returns
+// the index of the last rune used.
+func appendDigraph(dst []byte, w []rune, i int, r, next rune, mark bool) ([]byte, int) {
+	switch r {
+	case 'c':
+		switch {
+		case next == 'h':
+			return append(dst, 'q'), i + 1
+		case next == 'z':
+			return append(dst, 'c'), i + 1
+		case mark:
+			return append(dst, 'q'), i + 1
+		}
+		return append(dst, 'c'), i
+	case 's':
+		switch {
+		case next == 'h':
+			i++
+			if runeAt(w, i+1) == 'h' { // GOST 7.79 B shh for щ
+				i++
+			}
+			return append(dst, 'x'), i
+		case mark:
+			return append(dst, 'x'), i + 1
+		}
+		return append(dst, 's'), i
+	case 'z':
+		if next == 'h' {
+			return append(dst, 'j'), i + 1
+		}
+		return append(dst, 'z'), i
+	case 'k':
+		if next == 'h' {
+			return append(dst, 'h'), i + 1
+		}
+		return append(dst, 'k'), i
+	}
+	// g, and gh for ғ.
+	if next == 'h' {
+		i++
+	}
+	return append(dst, 'g'), i
+}
+
+// appendSemivowel appends the symbols of w, y or j at index i, which read
+// as a vowel or a consonant by the symbols around them, and returns the
+// index of the last rune used.
+func appendSemivowel(dst []byte, start, i int, r, next rune, mark bool) ([]byte, int) {
+	prevVowel := len(dst) > start && isVowelSym(dst[len(dst)-1])
+	switch r {
+	case 'w':
+		if prevVowel {
+			return append(dst, 'u'), i
+		}
+		return append(dst, 'v'), i
+	case 'y':
+		switch {
+		case mark:
+			return append(dst, 'u'), i + 1
+		case next == 'o' && len(dst) > start && !prevVowel:
+			// Pyotr, Semyonov, Artyom: ё after a consonant.
+			return append(dst, 'e'), i + 1
+		}
+		return append(dst, 'i'), i
+	}
+	// GOST 7.79 B and German-style й: Sergej, Nikolaj. Kazakh ж is rarely
+	// after a vowel and before a consonant or the end.
+	if prevVowel && (next == 0 || isConsonantRune(next)) {
+		return append(dst, 'i'), i
+	}
+	return append(dst, 'j'), i
 }
 
 func isConsonantRune(r rune) bool {
