@@ -150,14 +150,8 @@ func Compute(in Input, asOf time.Time, rules *law.Registry) Stats {
 	asOf = time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 	ix := newIndex(in, asOf)
 	st := Stats{AsOf: asOf.Format(time.DateOnly), Cases: newOutcomes(), Complaints: Complaints{ByAddressee: map[string]ComplaintCounts{}}}
-	cities := make([]Breakdown, len(ix.cityIDs))
-	dates := make([]Breakdown, len(ix.dateKeys))
-	for i := range cities {
-		cities[i].Cases = newOutcomes()
-	}
-	for i := range dates {
-		dates[i].Cases = newOutcomes()
-	}
+	cities := newBreakdowns(len(ix.cityIDs))
+	dates := newBreakdowns(len(ix.dateKeys))
 
 	// The funnel, person by person.
 	for _, v := range ix.victims {
@@ -178,16 +172,37 @@ func Compute(in Input, asOf time.Time, rules *law.Registry) Stats {
 		}
 	}
 
-	// Complaints.
-	unverified := false
+	if ix.countComplaints(&st.Complaints, in.Complaints, rules, asOf, cities, dates) {
+		st.Notes = append(st.Notes, "some complaint deadlines rest on a time limit or calendar day that is not verified; they are counted in complaints.unverified")
+	}
+	st.ByCity = ix.byCity(cities)
+	st.ByDate = ix.byDate(dates)
+	st.Figures = figureSeries(in.Figures, ix, asOf)
+	st.Minnesota = CountMinnesota(ix.killingActsByVictim(), in.Minnesota)
+	return st
+}
+
+// newBreakdowns returns n empty breakdowns, their maps made.
+func newBreakdowns(n int) []Breakdown {
+	bs := make([]Breakdown, n)
+	for i := range bs {
+		bs[i].Cases = newOutcomes()
+	}
+	return bs
+}
+
+// countComplaints counts the complaints filed by asOf into all, by
+// addressee, and into the cities and dates of their cases; it reports
+// whether any deadline rests on unverified law.
+func (ix *index) countComplaints(all *Complaints, complaints []*qantar.Complaint, rules *law.Registry, asOf time.Time, cities, dates []Breakdown) (unverified bool) {
 	byAddressee := map[int64]*ComplaintCounts{}
-	for _, cp := range in.Complaints {
+	for _, cp := range complaints {
 		if cp == nil || cp.FiledOn.IsZero() || cp.FiledOn.Time().After(asOf) {
 			continue
 		}
 		status, verified, ok := ix.complaintStatus(rules, cp)
 		unverified = unverified || (ok && !verified)
-		st.Complaints.ComplaintCounts.add(status, verified, ok)
+		all.ComplaintCounts.add(status, verified, ok)
 		a := byAddressee[cp.AddresseeID]
 		if a == nil {
 			a = &ComplaintCounts{}
@@ -208,12 +223,15 @@ func Compute(in Input, asOf time.Time, rules *law.Registry) Stats {
 		if id != 0 {
 			key = strconv.FormatInt(id, 10)
 		}
-		st.Complaints.ByAddressee[key] = *a
+		all.ByAddressee[key] = *a
 	}
-	if unverified {
-		st.Notes = append(st.Notes, "some complaint deadlines rest on a time limit or calendar day that is not verified; they are counted in complaints.unverified")
-	}
+	return unverified
+}
 
+// byCity is the cities that count anything, the most deaths first and
+// the unknown place last.
+func (ix *index) byCity(cities []Breakdown) []CityStats {
+	var out []CityStats
 	for i, b := range cities {
 		if b.empty() {
 			continue
@@ -222,15 +240,10 @@ func Compute(in Input, asOf time.Time, rules *law.Registry) Stats {
 		if p := ix.places[cs.PlaceID]; p != nil {
 			cs.Name = p.Name
 		}
-		st.ByCity = append(st.ByCity, cs)
+		out = append(out, cs)
 	}
-	for i, b := range dates {
-		if !b.empty() {
-			st.ByDate = append(st.ByDate, DateStats{Date: ix.dateKeys[i], Breakdown: b})
-		}
-	}
-	sort.Slice(st.ByCity, func(i, j int) bool {
-		a, b := st.ByCity[i], st.ByCity[j]
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
 		if (a.PlaceID == 0) != (b.PlaceID == 0) {
 			return b.PlaceID == 0 // unknown last
 		}
@@ -239,16 +252,26 @@ func Compute(in Input, asOf time.Time, rules *law.Registry) Stats {
 		}
 		return a.PlaceID < b.PlaceID
 	})
-	sort.Slice(st.ByDate, func(i, j int) bool {
-		a, b := st.ByDate[i].Date, st.ByDate[j].Date
+	return out
+}
+
+// byDate is the dates that count anything, in order, the unknown date
+// last.
+func (ix *index) byDate(dates []Breakdown) []DateStats {
+	var out []DateStats
+	for i, b := range dates {
+		if !b.empty() {
+			out = append(out, DateStats{Date: ix.dateKeys[i], Breakdown: b})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i].Date, out[j].Date
 		if (a == unknownDate) != (b == unknownDate) {
 			return b == unknownDate
 		}
 		return a < b
 	})
-	st.Figures = figureSeries(in.Figures, ix, asOf)
-	st.Minnesota = CountMinnesota(ix.killingActsByVictim(), in.Minnesota)
-	return st
+	return out
 }
 
 func (b *Breakdown) empty() bool {
