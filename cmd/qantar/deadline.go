@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"strings"
 	"time"
@@ -29,9 +30,51 @@ func runDeadline(ctx context.Context, m *Main, args []string) error {
 	asJSON := fs.Bool("json", false, "print the deadline as JSON")
 	list := fs.Bool("list", false, "list the complaint kinds and their limits")
 	lang := fs.String("lang", "en", "language of labels: kk, ru or en")
+	if err := parseDeadlineArgs(m, fs, args, kind, from); err != nil {
+		return err
+	}
+	if *filing && *extended {
+		return usagef("--filing and --extended are two different questions: ask one")
+	}
+	rules, err := deadlineRules(*rulesFile, *jurisdiction)
+	if err != nil {
+		return err
+	}
+	if *list {
+		return printComplaintKinds(m, rules, *lang)
+	}
+	if *kind == "" {
+		return usagef("--kind is required (one of %s)", strings.Join(rules.KindCodes(), ", "))
+	}
+	start, err := deadlineStart(*from)
+	if err != nil {
+		return err
+	}
+	var d law.Deadline
+	switch {
+	case *filing:
+		d, err = rules.FilingDeadline(*kind, start)
+	case *extended:
+		d, err = rules.ExtendedDeadline(*kind, start)
+	default:
+		d, err = rules.Deadline(*kind, start)
+	}
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(m.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(d)
+	}
+	printDeadline(m, rules, *kind, d, *filing, *extended, *lang)
+	return nil
+}
 
-	// Flags may follow the positional KIND and DATE: parse, take the
-	// positionals, parse the rest.
+// parseDeadlineArgs parses the flags, which may follow the positional KIND
+// and DATE, and puts those in kind and from.
+func parseDeadlineArgs(m *Main, fs *flag.FlagSet, args []string, kind, from *string) error {
+	// Parse, take the positionals, parse the rest.
 	var pos []string
 	for {
 		if err := m.parseFlags(fs, args); err != nil {
@@ -58,70 +101,55 @@ func runDeadline(ctx context.Context, m *Main, args []string) error {
 		}
 		*from = pos[1]
 	}
-	if *filing && *extended {
-		return usagef("--filing and --extended are two different questions: ask one")
-	}
+	return nil
+}
 
+// deadlineRules are the rules of a jurisdiction ("" that of the rules):
+// the embedded Kazakh rules, or those of rulesFile.
+func deadlineRules(rulesFile, jurisdiction string) (*law.Rules, error) {
 	reg := law.DefaultRegistry()
-	if *rulesFile != "" {
-		r, err := law.LoadFile(*rulesFile)
+	if rulesFile != "" {
+		r, err := law.LoadFile(rulesFile)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		reg = law.NewRegistry(r)
 	}
-	rules, err := reg.Get(*jurisdiction)
-	if err != nil {
-		return err
-	}
-	if *list {
-		return printComplaintKinds(m, rules, *lang)
-	}
-	if *kind == "" {
-		return usagef("--kind is required (one of %s)", strings.Join(rules.KindCodes(), ", "))
-	}
-	start := time.Now().UTC()
-	if *from != "" {
-		dt, err := qantar.ParseDate(*from)
-		if err != nil {
-			return qantar.FieldErrorf("from", "%v", err)
-		}
-		if !dt.HasDay() {
-			return qantar.FieldErrorf("from", "%q must be a full date (YYYY-MM-DD): deadlines count days", *from)
-		}
-		start = dt.Time()
-	}
+	return reg.Get(jurisdiction)
+}
 
-	var d law.Deadline
-	switch {
-	case *filing:
-		d, err = rules.FilingDeadline(*kind, start)
-	case *extended:
-		d, err = rules.ExtendedDeadline(*kind, start)
-	default:
-		d, err = rules.Deadline(*kind, start)
+// deadlineStart is the day a period runs from: from, a full date, or today.
+func deadlineStart(from string) (time.Time, error) {
+	if from == "" {
+		return time.Now().UTC(), nil
 	}
+	dt, err := qantar.ParseDate(from)
 	if err != nil {
-		return err
+		return time.Time{}, qantar.FieldErrorf("from", "%v", err)
 	}
-	if *asJSON {
-		enc := json.NewEncoder(m.Stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(d)
+	if !dt.HasDay() {
+		return time.Time{}, qantar.FieldErrorf("from", "%q must be a full date (YYYY-MM-DD): deadlines count days", from)
 	}
-	k, _ := rules.Kind(*kind)
+	return dt.Time(), nil
+}
+
+// printDeadline prints the date alone on the first line (followed by
+// UNVERIFIED when the limit or the calendar is not verified), then what it
+// rests on.
+func printDeadline(m *Main, rules *law.Rules, kind string, d law.Deadline, filing, extended bool, lang string) {
+	k, _ := rules.Kind(kind)
 	line := d.Date.Format(time.DateOnly)
 	if !d.Verified {
 		line += " UNVERIFIED"
 	}
 	fmt.Fprintln(m.Stdout, line)
-	fmt.Fprintf(m.Stdout, "%s: %s\n", k.Code, k.Labels.In(*lang))
+	fmt.Fprintf(m.Stdout, "%s: %s\n", k.Code, k.Labels.In(lang))
 	what := "answer due"
 	lim := k.Limit
 	switch {
-	case *filing:
+	case filing:
 		what, lim = "last day to file", k.FilingLimit
-	case *extended:
+	case extended:
 		what, lim = "answer due after an extension", k.Extension
 	}
 	fmt.Fprintf(m.Stdout, "%s %s: %d %s counted from %s, the day of %s; %s; counting rule %s\n", what, d.Date.Format("Mon 2 Jan 2006"),
@@ -133,7 +161,6 @@ func runDeadline(ctx context.Context, m *Main, args []string) error {
 	for _, n := range d.Notes {
 		fmt.Fprintf(m.Stdout, "UNVERIFIED: %s\n", n)
 	}
-	return nil
 }
 
 // editionDates says from when an edition applies: " (in force from X to Y)".

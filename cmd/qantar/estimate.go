@@ -33,6 +33,7 @@ func fromMSE(err error) error {
 
 // estimateFlags are the options of qantar estimate.
 type estimateFlags struct {
+	db, by                               string
 	method, model, sel, format, interval string
 	maxOrder, iterations, burnin, thin   int
 	chains, classes, bootstrap, top      int
@@ -42,10 +43,70 @@ type estimateFlags struct {
 }
 
 func runEstimate(ctx context.Context, m *Main, args []string) error {
+	fs, o := newEstimateFlags(m)
+	files, set, err := parseEstimateArgs(m, fs, args)
+	if err != nil {
+		return err
+	}
+	if o.db != "" {
+		if len(files) > 0 {
+			return usagef("give --db or a FILE, not both")
+		}
+		method := ""
+		if set["method"] {
+			method = o.method
+		}
+		return runEstimateDB(ctx, m, o.db, method, o.by)
+	}
+	if len(files) != 1 {
+		return usagef("want one FILE.csv (or - for standard input), got %d", len(files))
+	}
+	method, err := o.method2(set)
+	if err != nil {
+		return err
+	}
+	if o.format != "text" && o.format != "json" {
+		return usagef("--format %q: want text or json", o.format)
+	}
+	var r io.Reader = m.Stdin
+	if files[0] != "-" {
+		f, err := os.Open(files[0])
+		if err != nil {
+			return qantar.Errorf(qantar.EINVALID, "cannot read %s: %v", files[0], err)
+		}
+		defer f.Close()
+		r = f
+	}
+	strataCols := o.strataColumns()
+	strata, err := readEstimateTable(r, files[0], strataCols)
+	if err != nil {
+		return err
+	}
+	if set["model"] {
+		mod, err := mse.ParseModel(o.model, strata[0].Table.Lists())
+		if err != nil {
+			return err
+		}
+		method.Model = &mod
+	}
+	out, err := o.estimate(method, strata, strataCols)
+	if err != nil {
+		return err
+	}
+	if o.format == "json" {
+		enc := json.NewEncoder(m.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	writeEstimateText(m.Stdout, &out)
+	return nil
+}
+
+func newEstimateFlags(m *Main) (*flag.FlagSet, *estimateFlags) {
 	fs := m.newFlags("estimate", "FILE.csv [flags]   or   qantar estimate --db D [--method M] [--by place]")
-	var o estimateFlags
-	db := fs.String("db", "", "estimate from the lists in this database (its Sources of kind list), as the site's /api/v1/estimate does, instead of a FILE")
-	by := fs.String("by", "", "with --db: place, to estimate within each place of death and add the estimates up")
+	o := &estimateFlags{}
+	fs.StringVar(&o.db, "db", "", "estimate from the lists in this database (its Sources of kind list), as the site's /api/v1/estimate does, instead of a FILE")
+	fs.StringVar(&o.by, "by", "", "with --db: place, to estimate within each place of death and add the estimates up")
 	fs.StringVar(&o.method, "method", "loglinear", "lp, chapman, loglinear or lcmcr")
 	fs.StringVar(&o.model, "model", "", "loglinear: the model's interactions by list number or name, e.g. 1:2,2:3 or EXH:ABA (\"main\": independence); without it, a search")
 	fs.StringVar(&o.sel, "select", "", "loglinear: search all hierarchical models and choose by aic or bic (default bic)")
@@ -62,61 +123,47 @@ func runEstimate(ctx context.Context, m *Main, args []string) error {
 	fs.IntVar(&o.classes, "classes", 5, "lcmcr: latent classes K")
 	fs.StringVar(&o.format, "format", "text", "text or json")
 	fs.Var(&o.strata, "strata", "a column that holds strata (city, period); repeat for several")
+	return fs, o
+}
 
-	// Flags may follow the file: parse, take the positional, parse the rest.
-	var files []string
-	set := map[string]bool{}
+// parseEstimateArgs parses the flags, which may follow the file, and
+// returns the files and the names of the flags set.
+func parseEstimateArgs(m *Main, fs *flag.FlagSet, args []string) (files []string, set map[string]bool, err error) {
+	// Parse, take the positional, parse the rest.
+	set = map[string]bool{}
 	for {
 		if err := m.parseFlags(fs, args); err != nil {
-			return err
+			return nil, nil, err
 		}
 		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 		if fs.NArg() == 0 {
-			break
+			return files, set, nil
 		}
 		files = append(files, fs.Arg(0))
 		args = fs.Args()[1:]
 	}
-	if *db != "" {
-		if len(files) > 0 {
-			return usagef("give --db or a FILE, not both")
-		}
-		method := ""
-		if set["method"] {
-			method = o.method
-		}
-		return runEstimateDB(ctx, m, *db, method, *by)
-	}
-	if len(files) != 1 {
-		return usagef("want one FILE.csv (or - for standard input), got %d", len(files))
-	}
-	method, err := o.method2(set)
-	if err != nil {
-		return err
-	}
-	if o.format != "text" && o.format != "json" {
-		return usagef("--format %q: want text or json", o.format)
-	}
+}
 
-	var r io.Reader = m.Stdin
-	if files[0] != "-" {
-		f, err := os.Open(files[0])
-		if err != nil {
-			return qantar.Errorf(qantar.EINVALID, "cannot read %s: %v", files[0], err)
-		}
-		defer f.Close()
-		r = f
-	}
-	var strataCols []string
+// strataColumns are the columns --strata names, each flag a column or a
+// comma-separated list of them.
+func (o *estimateFlags) strataColumns() []string {
+	var cols []string
 	for _, s := range o.strata {
 		for _, c := range strings.Split(s, ",") {
 			if c = strings.TrimSpace(c); c != "" {
-				strataCols = append(strataCols, c)
+				cols = append(cols, c)
 			}
 		}
 	}
-	if r, err = clusterTable(r, files[0]); err != nil {
-		return err
+	return cols
+}
+
+// readEstimateTable reads the capture histories of file name from r (or
+// its clusters, clusterTable), split by the strata columns.
+func readEstimateTable(r io.Reader, name string, strataCols []string) ([]mse.Stratum, error) {
+	r, err := clusterTable(r, name)
+	if err != nil {
+		return nil, err
 	}
 	strata, err := mse.ReadCSV(r, strataCols)
 	if err != nil {
@@ -124,37 +171,25 @@ func runEstimate(ctx context.Context, m *Main, args []string) error {
 		if !ok {
 			msg = err.Error()
 		}
-		return qantar.Errorf(qantar.EINVALID, "%s: %s", files[0], msg)
+		return nil, qantar.Errorf(qantar.EINVALID, "%s: %s", name, msg)
 	}
-	if set["model"] {
-		mod, err := mse.ParseModel(o.model, strata[0].Table.Lists())
-		if err != nil {
-			return err
-		}
-		method.Model = &mod
-	}
+	return strata, nil
+}
 
-	var out estimateOutput
+// estimate runs the method on the one table, or on each stratum.
+func (o *estimateFlags) estimate(method mse.Method, strata []mse.Stratum, strataCols []string) (estimateOutput, error) {
 	if len(strataCols) == 0 {
 		res, err := method.Run(strata[0].Table)
 		if err != nil {
-			return err
+			return estimateOutput{}, err
 		}
-		out = resultOutput(res, o.top)
-	} else {
-		sr, err := mse.Stratified(strata, method)
-		if err != nil {
-			return err
-		}
-		out = stratifiedOutput(sr, o.top, strataCols)
+		return resultOutput(res, o.top), nil
 	}
-	if o.format == "json" {
-		enc := json.NewEncoder(m.Stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+	sr, err := mse.Stratified(strata, method)
+	if err != nil {
+		return estimateOutput{}, err
 	}
-	writeEstimateText(m.Stdout, &out)
-	return nil
+	return stratifiedOutput(sr, o.top, strataCols), nil
 }
 
 // method2 checks that the flags fit the method and builds it.

@@ -21,21 +21,7 @@ func init() {
 const importSynopsis = "--kind KIND FILE [--map MAP] [--dry-run] [--skip-invalid]   or   qantar import --list NAME FILE   or   qantar import EXPORT-DIR"
 
 func runImport(ctx context.Context, m *Main, args []string) error {
-	fs := m.newFlags("import", importSynopsis)
-	db := dbFlag(fs)
-	kindName := fs.String("kind", "", "kind of record in FILE: person, event, act, case, complaint, source, unit, post, figure, place, involvement, citation")
-	mapPath := fs.String("map", "", "mapping file (YAML or JSON) from the file's column names to columns; see csvio.Mapping")
-	dryRun := fs.Bool("dry-run", false, "validate and report what would change, write nothing")
-	skip := fs.Bool("skip-invalid", false, "import the valid rows and write the rejected ones, unchanged, to --rejected")
-	enc := fs.String("encoding", "", "encoding of a CSV file: utf-8, utf-16 or windows-1251 (default: detected)")
-	delim := fs.String("delimiter", "", "delimiter of a CSV file: comma, semicolon, tab (default: detected)")
-	sheet := fs.String("sheet", "", "XLSX sheet to read (default: the first)")
-	reportPath := fs.String("report", "", "where to write the problems as CSV (default: FILE.problems.csv when there are problems)")
-	protection := fs.String("protection", "", "protection level of every person whose row sets none: public, restricted or confidential (default: restricted until an editor publishes them, unless the row records consent)")
-	listName := fs.String("list", "", "FILE is a list kept by a source called NAME: each row a person on it, with a death act when the row gives a date, place or circumstances of death, cited to the list with the row's number (the list's source is created on first import, found again after)")
-	listKey := fs.String("list-key", "", "with --list, or instead of it: the external key of the list's existing source")
-	actType := fs.String("act-type", "", "with --list: the type of each row's death act (default: killing, \"other or unclear\")")
-	rejectedPath := fs.String("rejected", "", "with --skip-invalid, where to write the rejected rows (default: FILE.rejected.csv, or FILE.rejected.json for a JSON file)")
+	fs, f := newImportFlags(m)
 	pos, err := parseFlagsAnywhere(m, fs, args)
 	if err != nil {
 		return err
@@ -44,77 +30,142 @@ func runImport(ctx context.Context, m *Main, args []string) error {
 		return usagef("give one FILE (or export directory) to import")
 	}
 	path := pos[0]
-	switch *protection {
-	case "", qantar.Public, qantar.Restricted, qantar.Confidential:
-	default:
-		return usagef("--protection %q: give public, restricted or confidential", *protection)
-	}
-	o := csvio.Options{DryRun: *dryRun, SkipInvalid: *skip, Actor: importActor(m), Protection: *protection}
-	o.Read.Encoding, o.Read.Sheet = *enc, *sheet
-	if o.Read.Delimiter, err = csvio.ParseDelimiter(*delim); err != nil {
-		return usagef("%v", err)
-	}
-	if *mapPath != "" {
-		f, err := os.Open(*mapPath)
-		if err != nil {
-			return qantar.Errorf(qantar.EINVALID, "mapping: %v", err)
-		}
-		o.Mapping, err = csvio.ParseMapping(f)
-		f.Close()
-		if err != nil {
-			return qantar.Errorf(qantar.EINVALID, "%s: %v", *mapPath, err)
-		}
+	o, err := f.options(m)
+	if err != nil {
+		return err
 	}
 	fi, err := os.Stat(path)
 	if err != nil {
 		return qantar.Errorf(qantar.EINVALID, "%v", err)
 	}
-	list := *listName != "" || *listKey != ""
-	if *actType != "" && !list {
-		return usagef("--act-type is for a list (--list NAME)")
+	kind, err := f.kind(fi)
+	if err != nil {
+		return err
 	}
-	if list && (fi.IsDir() || *kindName != "") {
-		return usagef("--list imports one FILE as a list; it takes no --kind")
-	}
-	if *actType != "" && !qantar.IsKilling(*actType) {
-		return usagef("--act-type %q: a list's death act is one of the act types that end a life (%s)", *actType, strings.Join(killingTypes(), ", "))
-	}
-	var kind qantar.Kind
-	if !fi.IsDir() && !list {
-		if *kindName == "" {
-			return usagef("--kind is required for a file (person, event, act, case, complaint, …)")
-		}
-		if kind, err = qantar.ParseKind(*kindName); err != nil {
-			return usagef("%s", qantar.ErrorMessage(err))
-		}
-	}
-	st, closeStore, err := openStore(ctx, m, *db)
+	st, closeStore, err := openStore(ctx, m, *f.db)
 	if err != nil {
 		return err
 	}
 	defer closeStore()
 	bar := newImportProgress(m.Stderr)
 	o.Progress = bar.update
-	var rep *csvio.Report
-	if fi.IsDir() {
-		rep, err = csvio.ImportDir(ctx, st, path, o)
-	} else {
-		var f *os.File
-		if f, err = os.Open(path); err != nil {
-			return qantar.Errorf(qantar.EINVALID, "%v", err)
-		}
-		defer f.Close()
-		in := csvio.Input{Kind: kind, Name: filepath.Base(path), R: f, Size: fi.Size()}
-		if list {
-			rep, err = csvio.ImportList(ctx, st, in, csvio.List{Name: *listName, Key: *listKey, ActType: *actType}, o)
-		} else {
-			rep, err = csvio.ImportTables(ctx, st, []csvio.Input{in}, o)
-		}
-	}
+	rep, err := f.importPath(ctx, st, path, fi, kind, o)
 	bar.done()
 	if err != nil {
 		return err
 	}
+	printImportSummary(m, rep, f.list())
+	if rep.OK() {
+		if rep.DryRun {
+			fmt.Fprintln(m.Stdout, "dry run: nothing was written")
+		}
+		return nil
+	}
+	return f.importProblems(m, rep, path, fi)
+}
+
+// importFlags are the flags of qantar import.
+type importFlags struct {
+	db, kindName, mapPath, enc, delim, sheet, reportPath, protection *string
+	listName, listKey, actType, rejectedPath                         *string
+	dryRun, skip                                                     *bool
+}
+
+func newImportFlags(m *Main) (*flag.FlagSet, *importFlags) {
+	fs := m.newFlags("import", importSynopsis)
+	f := &importFlags{db: dbFlag(fs)}
+	f.kindName = fs.String("kind", "", "kind of record in FILE: person, event, act, case, complaint, source, unit, post, figure, place, involvement, citation")
+	f.mapPath = fs.String("map", "", "mapping file (YAML or JSON) from the file's column names to columns; see csvio.Mapping")
+	f.dryRun = fs.Bool("dry-run", false, "validate and report what would change, write nothing")
+	f.skip = fs.Bool("skip-invalid", false, "import the valid rows and write the rejected ones, unchanged, to --rejected")
+	f.enc = fs.String("encoding", "", "encoding of a CSV file: utf-8, utf-16 or windows-1251 (default: detected)")
+	f.delim = fs.String("delimiter", "", "delimiter of a CSV file: comma, semicolon, tab (default: detected)")
+	f.sheet = fs.String("sheet", "", "XLSX sheet to read (default: the first)")
+	f.reportPath = fs.String("report", "", "where to write the problems as CSV (default: FILE.problems.csv when there are problems)")
+	f.protection = fs.String("protection", "", "protection level of every person whose row sets none: public, restricted or confidential (default: restricted until an editor publishes them, unless the row records consent)")
+	f.listName = fs.String("list", "", "FILE is a list kept by a source called NAME: each row a person on it, with a death act when the row gives a date, place or circumstances of death, cited to the list with the row's number (the list's source is created on first import, found again after)")
+	f.listKey = fs.String("list-key", "", "with --list, or instead of it: the external key of the list's existing source")
+	f.actType = fs.String("act-type", "", "with --list: the type of each row's death act (default: killing, \"other or unclear\")")
+	f.rejectedPath = fs.String("rejected", "", "with --skip-invalid, where to write the rejected rows (default: FILE.rejected.csv, or FILE.rejected.json for a JSON file)")
+	return fs, f
+}
+
+// list reports whether the file is imported as a list.
+func (f *importFlags) list() bool { return *f.listName != "" || *f.listKey != "" }
+
+// options are the import's options from the flags, the mapping file read.
+func (f *importFlags) options(m *Main) (csvio.Options, error) {
+	switch *f.protection {
+	case "", qantar.Public, qantar.Restricted, qantar.Confidential:
+	default:
+		return csvio.Options{}, usagef("--protection %q: give public, restricted or confidential", *f.protection)
+	}
+	o := csvio.Options{DryRun: *f.dryRun, SkipInvalid: *f.skip, Actor: importActor(m), Protection: *f.protection}
+	o.Read.Encoding, o.Read.Sheet = *f.enc, *f.sheet
+	var err error
+	if o.Read.Delimiter, err = csvio.ParseDelimiter(*f.delim); err != nil {
+		return o, usagef("%v", err)
+	}
+	if *f.mapPath != "" {
+		mf, err := os.Open(*f.mapPath)
+		if err != nil {
+			return o, qantar.Errorf(qantar.EINVALID, "mapping: %v", err)
+		}
+		o.Mapping, err = csvio.ParseMapping(mf)
+		mf.Close()
+		if err != nil {
+			return o, qantar.Errorf(qantar.EINVALID, "%s: %v", *f.mapPath, err)
+		}
+	}
+	return o, nil
+}
+
+// kind checks the flags that say what the file is against the file, and
+// returns the kind of a file that is neither a list nor a directory.
+func (f *importFlags) kind(fi os.FileInfo) (qantar.Kind, error) {
+	list := f.list()
+	if *f.actType != "" && !list {
+		return "", usagef("--act-type is for a list (--list NAME)")
+	}
+	if list && (fi.IsDir() || *f.kindName != "") {
+		return "", usagef("--list imports one FILE as a list; it takes no --kind")
+	}
+	if *f.actType != "" && !qantar.IsKilling(*f.actType) {
+		return "", usagef("--act-type %q: a list's death act is one of the act types that end a life (%s)", *f.actType, strings.Join(killingTypes(), ", "))
+	}
+	if fi.IsDir() || list {
+		return "", nil
+	}
+	if *f.kindName == "" {
+		return "", usagef("--kind is required for a file (person, event, act, case, complaint, …)")
+	}
+	kind, err := qantar.ParseKind(*f.kindName)
+	if err != nil {
+		return "", usagef("%s", qantar.ErrorMessage(err))
+	}
+	return kind, nil
+}
+
+// importPath imports an export directory, a list or a table.
+func (f *importFlags) importPath(ctx context.Context, st qantar.Store, path string, fi os.FileInfo, kind qantar.Kind, o csvio.Options) (*csvio.Report, error) {
+	if fi.IsDir() {
+		return csvio.ImportDir(ctx, st, path, o)
+	}
+	file, err := os.Open(path)
+	if err != nil {
+		return nil, qantar.Errorf(qantar.EINVALID, "%v", err)
+	}
+	defer file.Close()
+	in := csvio.Input{Kind: kind, Name: filepath.Base(path), R: file, Size: fi.Size()}
+	if f.list() {
+		return csvio.ImportList(ctx, st, in, csvio.List{Name: *f.listName, Key: *f.listKey, ActType: *f.actType}, o)
+	}
+	return csvio.ImportTables(ctx, st, []csvio.Input{in}, o)
+}
+
+// printImportSummary says what each table of an import did, and how many
+// persons it left protected.
+func printImportSummary(m *Main, rep *csvio.Report, list bool) {
 	for _, t := range rep.Tables {
 		name := t.Name
 		if list {
@@ -129,54 +180,63 @@ func runImport(ctx context.Context, m *Main, args []string) error {
 	case rep.Protected > 1:
 		fmt.Fprintf(m.Stdout, "%d persons are protected (restricted or confidential) until an editor publishes them\n", rep.Protected)
 	}
-	if rep.OK() {
-		if rep.DryRun {
-			fmt.Fprintln(m.Stdout, "dry run: nothing was written")
-		}
-		return nil
-	}
+}
+
+// importProblems reports an import's problems: on stderr, as a CSV file,
+// and with --skip-invalid the rejected rows as files; the error is the
+// command's outcome.
+func (f *importFlags) importProblems(m *Main, rep *csvio.Report, path string, fi os.FileInfo) error {
 	rep.WriteText(m.Stderr, 100)
 	base := strings.TrimSuffix(path, filepath.Ext(path))
 	if fi.IsDir() {
 		base = filepath.Join(path, "import")
 	}
-	if *reportPath == "" {
-		*reportPath = base + ".problems.csv"
+	reportPath := *f.reportPath
+	if reportPath == "" {
+		reportPath = base + ".problems.csv"
 	}
-	if err := writeFileViaTemp(*reportPath, rep.WriteCSV); err != nil {
+	if err := writeFileViaTemp(reportPath, rep.WriteCSV); err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stderr, "%d problems, listed in %s\n", len(rep.Problems), *reportPath)
+	fmt.Fprintf(m.Stderr, "%d problems, listed in %s\n", len(rep.Problems), reportPath)
 	if !rep.Written {
-		if rep.DryRun && *skip {
+		if rep.DryRun && *f.skip {
 			return qantar.Errorf(qantar.EINVALID, "dry run: %d rows would be rejected", rep.Rejected)
 		}
 		return qantar.Errorf(qantar.EINVALID, "nothing was imported: fix the problems and import again")
 	}
 	// Written with --skip-invalid: hand back the rejected rows.
-	for i, t := range rep.Tables {
+	for i := range rep.Tables {
 		if rep.RejectedRows(i) == 0 {
 			continue
 		}
-		// The rejected rows of a JSON file are a JSON array; of any other,
-		// a CSV table.
-		ext := ".rejected.csv"
-		if t.Format == csvio.FormatJSON {
-			ext = ".rejected.json"
-		}
-		out := *rejectedPath
-		if out == "" || len(rep.Tables) > 1 {
-			out = base + ext
-			if len(rep.Tables) > 1 {
-				out = filepath.Join(path, strings.TrimSuffix(t.Name, filepath.Ext(t.Name))+ext)
-			}
-		}
-		if err := writeFileViaTemp(out, func(w io.Writer) error { return rep.WriteRejected(w, i) }); err != nil {
+		if err := writeRejected(m, rep, i, *f.rejectedPath, base, path); err != nil {
 			return err
 		}
-		fmt.Fprintf(m.Stderr, "%d rejected rows of %s written, unchanged, to %s\n", t.Rejected, t.Name, out)
 	}
 	return qantar.Errorf(qantar.EINVALID, "%d rows imported, %d rejected", rep.Created+rep.Updated+rep.Unchanged, rep.Rejected)
+}
+
+// writeRejected writes the rejected rows of table i, unchanged: to out
+// when given for a single table, else beside the file (a JSON array for a
+// JSON file, a CSV table for any other).
+func writeRejected(m *Main, rep *csvio.Report, i int, out, base, path string) error {
+	t := rep.Tables[i]
+	ext := ".rejected.csv"
+	if t.Format == csvio.FormatJSON {
+		ext = ".rejected.json"
+	}
+	if out == "" || len(rep.Tables) > 1 {
+		out = base + ext
+		if len(rep.Tables) > 1 {
+			out = filepath.Join(path, strings.TrimSuffix(t.Name, filepath.Ext(t.Name))+ext)
+		}
+	}
+	if err := writeFileViaTemp(out, func(w io.Writer) error { return rep.WriteRejected(w, i) }); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stderr, "%d rejected rows of %s written, unchanged, to %s\n", t.Rejected, t.Name, out)
+	return nil
 }
 
 // killingTypes lists the act types that end a life.
