@@ -53,18 +53,8 @@ const CheckpointFile = "checkpoint.txt"
 // changed during the export and the export is refused, because its files
 // would not match any one state of the log.
 func Export(ctx context.Context, st qantar.Store, dir string, o ExportOptions) (*ExportReport, error) {
-	if o.Format == "" {
-		o.Format = FormatCSV
-	}
-	if o.Format != FormatCSV && o.Format != "json" && o.Format != FormatXLSX {
-		return nil, qantar.Errorf(qantar.EINVALID, "unknown format %q (want csv, json or xlsx)", o.Format)
-	}
-	switch o.Lang {
-	case "":
-		o.Lang = "en"
-	case "en", "ru", "kk":
-	default:
-		return nil, qantar.Errorf(qantar.EINVALID, "unknown header language %q (want en, ru or kk)", o.Lang)
+	if err := o.check(); err != nil {
+		return nil, err
 	}
 	kinds := o.Kinds
 	if len(kinds) == 0 {
@@ -135,6 +125,25 @@ func Export(ctx context.Context, st qantar.Store, dir string, o ExportOptions) (
 	temps = nil
 	rep.Files = finals
 	return rep, nil
+}
+
+// check refuses an unknown format or header language, and sets the
+// defaults: CSV, headers in English.
+func (o *ExportOptions) check() error {
+	if o.Format == "" {
+		o.Format = FormatCSV
+	}
+	if o.Format != FormatCSV && o.Format != "json" && o.Format != FormatXLSX {
+		return qantar.Errorf(qantar.EINVALID, "unknown format %q (want csv, json or xlsx)", o.Format)
+	}
+	switch o.Lang {
+	case "":
+		o.Lang = "en"
+	case "en", "ru", "kk":
+	default:
+		return qantar.Errorf(qantar.EINVALID, "unknown header language %q (want en, ru or kk)", o.Lang)
+	}
+	return nil
 }
 
 // exportKind writes every live record of kind k to w and returns the count.
