@@ -108,8 +108,13 @@ func TestStatsEstimate(t *testing.T) {
 	if status != http.StatusOK {
 		t.Fatalf("status %d", status)
 	}
+	method, ok := map[string]string{"lp": "Lincoln–Petersen", "chapman": "Chapman estimator",
+		"loglinear": "log-linear models", "lcmcr": "latent class model"}[ans.Method] // said in words, not as its code
+	if !ok {
+		t.Fatalf("unknown method %q", ans.Method)
+	}
 	want := []string{"Estimated total from the lists", `<td class="big">` + strconv.Itoa(int(math.Round(*ans.Estimate))) + "</td>",
-		"Synthetic list 1", "<td>" + ans.Method}
+		"Synthetic list 1", "<td>" + method}
 	for _, w := range want {
 		if !strings.Contains(body, w) {
 			t.Errorf("no %q on the page", w)
