@@ -2,6 +2,7 @@ package qantar
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 )
@@ -69,6 +70,26 @@ func IsPlaceholder(rec Record) bool {
 
 // Resolver finds another record, for the protection rules that depend on it.
 type Resolver func(kind Kind, id int64) (Record, error)
+
+// StoreResolver is a Resolver over st that reads each record once, for an
+// answer that projects many records about the same people.
+func StoreResolver(ctx context.Context, st Store) Resolver {
+	seen := map[Kind]map[int64]Record{}
+	return func(kind Kind, id int64) (Record, error) {
+		if rec, ok := seen[kind][id]; ok {
+			return rec, nil
+		}
+		rec, err := st.Get(ctx, kind, id)
+		if err != nil {
+			return nil, err
+		}
+		if seen[kind] == nil {
+			seen[kind] = map[int64]Record{}
+		}
+		seen[kind][id] = rec
+		return rec, nil
+	}
+}
 
 // VisibleWith is Project (the name most callers know).
 func VisibleWith(reader Actor, rec Record, resolve Resolver) Record {

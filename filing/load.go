@@ -10,33 +10,17 @@ import (
 // reader reads records from a store as one reader sees them: every record
 // through qantar.Project, each read once.
 type reader struct {
-	ctx   context.Context
-	st    qantar.Store
-	actor qantar.Actor
-	raw   map[qantar.Kind]map[int64]qantar.Record
+	ctx     context.Context
+	st      qantar.Store
+	actor   qantar.Actor
+	resolve qantar.Resolver // each record read once
 	// changed holds the kinds of which the projection withheld something
 	// from this reader.
 	changed map[qantar.Kind]bool
 }
 
 func newReader(ctx context.Context, st qantar.Store, actor qantar.Actor) *reader {
-	return &reader{ctx: ctx, st: st, actor: actor, raw: map[qantar.Kind]map[int64]qantar.Record{}, changed: map[qantar.Kind]bool{}}
-}
-
-// resolve is the Resolver Project asks about other records.
-func (r *reader) resolve(kind qantar.Kind, id int64) (qantar.Record, error) {
-	if rec, ok := r.raw[kind][id]; ok {
-		return rec, nil
-	}
-	rec, err := r.st.Get(r.ctx, kind, id)
-	if err != nil {
-		return nil, err
-	}
-	if r.raw[kind] == nil {
-		r.raw[kind] = map[int64]qantar.Record{}
-	}
-	r.raw[kind][id] = rec
-	return rec, nil
+	return &reader{ctx: ctx, st: st, actor: actor, resolve: qantar.StoreResolver(ctx, st), changed: map[qantar.Kind]bool{}}
 }
 
 // get returns kind/id as the reader sees it.

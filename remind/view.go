@@ -11,30 +11,14 @@ import (
 // projection for that reader (Filter.Reader, which matches and counts only
 // what the reader may see), single records through qantar.Project.
 type view struct {
-	ctx    context.Context
-	st     qantar.Store
-	reader qantar.Actor
-	raw    map[qantar.Kind]map[int64]qantar.Record
+	ctx     context.Context
+	st      qantar.Store
+	reader  qantar.Actor
+	resolve qantar.Resolver // each record read once
 }
 
 func newView(ctx context.Context, st qantar.Store, reader qantar.Actor) *view {
-	return &view{ctx: ctx, st: st, reader: reader, raw: map[qantar.Kind]map[int64]qantar.Record{}}
-}
-
-// resolve is the Resolver Project asks about other records.
-func (r *view) resolve(kind qantar.Kind, id int64) (qantar.Record, error) {
-	if rec, ok := r.raw[kind][id]; ok {
-		return rec, nil
-	}
-	rec, err := r.st.Get(r.ctx, kind, id)
-	if err != nil {
-		return nil, err
-	}
-	if r.raw[kind] == nil {
-		r.raw[kind] = map[int64]qantar.Record{}
-	}
-	r.raw[kind][id] = rec
-	return rec, nil
+	return &view{ctx: ctx, st: st, reader: reader, resolve: qantar.StoreResolver(ctx, st)}
 }
 
 // get returns kind/id as the reader sees it.
