@@ -11,15 +11,20 @@ type Unit struct {
 	UnitKind string       `json:"kind,omitempty"`
 	Aliases  []string     `json:"aliases,omitempty"`
 	Parents  []UnitParent `json:"parents,omitempty"`
-	Notes    Text         `json:"notes,omitempty"`
+	// Positions and Equipment are dated claims, each cited on its own
+	// (position.go).
+	Positions []UnitPosition  `json:"positions,omitempty"`
+	Equipment []UnitEquipment `json:"equipment,omitempty"`
+	Notes     Text            `json:"notes,omitempty"`
 }
 
 // UnitParent says that a unit was under ParentID from From to To (either may
 // be unknown).
 type UnitParent struct {
-	ParentID int64 `json:"parent_id"`
-	From     Date  `json:"from,omitzero"`
-	To       Date  `json:"to,omitzero"`
+	ParentID int64  `json:"parent_id"`
+	From     Date   `json:"from,omitzero"`
+	To       Date   `json:"to,omitzero"`
+	Status   string `json:"status,omitempty"` // vocabulary claim_status; empty is accepted
 }
 
 func (*Unit) Kind() Kind { return KindUnit }
@@ -53,14 +58,44 @@ func (u *Unit) Validate() error {
 		if p.To.Before(p.From) {
 			return FieldErrorf(f+".to", "%s is before %s", p.To, p.From)
 		}
+		if err := checkTerm(f+".status", "claim_status", p.Status, false); err != nil {
+			return err
+		}
+	}
+	if err := u.validateClaims(); err != nil {
+		return err
 	}
 	return u.Notes.validate("notes", MaxLong, false)
+}
+
+// validateClaims checks the unit's positions and equipment.
+func (u *Unit) validateClaims() error {
+	if len(u.Positions) > MaxList {
+		return FieldErrorf("positions", "too many positions")
+	}
+	for i, p := range u.Positions {
+		if err := p.validate(fmt.Sprintf("positions[%d]", i)); err != nil {
+			return err
+		}
+	}
+	if len(u.Equipment) > MaxList {
+		return FieldErrorf("equipment", "too many equipment entries")
+	}
+	for i, e := range u.Equipment {
+		if err := e.validate(fmt.Sprintf("equipment[%d]", i)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (u *Unit) Refs() []Ref {
 	var refs []Ref
 	for i, p := range u.Parents {
 		refs = ref(refs, fmt.Sprintf("parents[%d].parent_id", i), KindUnit, p.ParentID)
+	}
+	for i, p := range u.Positions {
+		refs = ref(refs, fmt.Sprintf("positions[%d].place_id", i), KindPlace, p.PlaceID)
 	}
 	return refs
 }
@@ -77,6 +112,7 @@ type Post struct {
 	FirstCited  Date   `json:"first_cited,omitzero"`
 	LastCited   Date   `json:"last_cited,omitzero"`
 	Confidence  string `json:"confidence,omitempty"`
+	Status      string `json:"status,omitempty"` // vocabulary claim_status; empty is accepted
 	Description Text   `json:"description,omitempty"`
 }
 
@@ -102,6 +138,9 @@ func (p *Post) Validate() error {
 		return FieldErrorf("last_cited", "%s is before first_cited %s", p.LastCited, p.FirstCited)
 	}
 	if err := checkTerm("confidence", "confidence", p.Confidence, false); err != nil {
+		return err
+	}
+	if err := checkTerm("status", "claim_status", p.Status, false); err != nil {
 		return err
 	}
 	return p.Description.validate("description", MaxLong, false)

@@ -1,7 +1,9 @@
 package qantar
 
 import (
+	"fmt"
 	"strings"
+	"time"
 )
 
 // The rules every store applies to a write before it touches a row, in one
@@ -81,4 +83,86 @@ func CheckWrite(actor Actor, rec Record, prev Record) error {
 		return CheckSelfReference(rec)
 	}
 	return nil
+}
+
+// CheckAncestry refuses a unit whose parents, followed through the units
+// get reads (nil, nil for one that does not exist), lead back to it over a
+// period all the links between share: a unit that would be its own
+// ancestor on some day. Links whose periods do not meet (A under B in
+// 2020, B under A in 2023) are no loop. Any other record passes.
+func CheckAncestry(rec Record, get func(id int64) (*Unit, error)) error {
+	u, ok := rec.(*Unit)
+	if !ok || u.ID == 0 {
+		return nil
+	}
+	type step struct {
+		id     int64
+		lo, hi time.Time // the days every link so far shares; zero is open
+		field  string
+	}
+	var todo []step
+	for i, p := range u.Parents {
+		lo, hi := spanOf(p)
+		todo = append(todo, step{p.ParentID, lo, hi, fmt.Sprintf("parents[%d].parent_id", i)})
+	}
+	seen := map[step]bool{}
+	for len(todo) > 0 && len(seen) < 100_000 {
+		s := todo[len(todo)-1]
+		todo = todo[:len(todo)-1]
+		if s.id == u.ID {
+			return FieldErrorf(s.field, "unit %d would become its own ancestor", u.ID)
+		}
+		if seen[s] {
+			continue
+		}
+		seen[s] = true
+		anc, err := get(s.id)
+		if err != nil {
+			return err
+		}
+		if anc == nil {
+			continue
+		}
+		for _, p := range anc.Parents {
+			lo, hi := spanOf(p)
+			if s.lo.After(lo) {
+				lo = s.lo
+			}
+			if hi.IsZero() || !s.hi.IsZero() && s.hi.Before(hi) {
+				hi = s.hi
+			}
+			if !lo.IsZero() && !hi.IsZero() && hi.Before(lo) {
+				continue // the periods do not meet
+			}
+			todo = append(todo, step{p.ParentID, lo, hi, s.field})
+		}
+	}
+	return nil
+}
+
+// spanOf is the first and last instant of a parent link (zero when open).
+func spanOf(p UnitParent) (lo, hi time.Time) {
+	if !p.From.IsZero() {
+		lo = p.From.Time().Truncate(24 * time.Hour)
+	}
+	if !p.To.IsZero() {
+		hi = p.To.End()
+	}
+	return lo, hi
+}
+
+// UnitsFrom adapts a store's read of one live record to CheckAncestry's
+// get: a unit that does not exist (or no longer does) is nil.
+func UnitsFrom(get func(kind Kind, id int64) (Record, error)) func(id int64) (*Unit, error) {
+	return func(id int64) (*Unit, error) {
+		rec, err := get(KindUnit, id)
+		if ErrorCode(err) == ENOTFOUND {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		u, _ := rec.(*Unit)
+		return u, nil
+	}
 }

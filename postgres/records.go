@@ -166,7 +166,7 @@ func (tx *Tx) delete(ctx context.Context, actor qantar.Actor, kind qantar.Kind, 
 // check validates rec and the records it refers to. Each referenced row is
 // locked FOR SHARE to commit, so that no other server deletes it meanwhile.
 func (tx *Tx) check(ctx context.Context, actor qantar.Actor, rec qantar.Record, prev qantar.Record) error {
-	return storekit.Check(ctx, actor, rec, prev, tx.db.checker, func(r qantar.Ref) (bool, error) {
+	err := storekit.Check(ctx, actor, rec, prev, tx.db.checker, func(r qantar.Ref) (bool, error) {
 		var n int
 		err := tx.tx.QueryRow(ctx, `SELECT 1 FROM records WHERE kind = $1 AND id = $2 AND deleted_at IS NULL FOR SHARE`, string(r.Kind), r.ID).Scan(&n)
 		if errors.Is(err, pgx.ErrNoRows) {
@@ -174,6 +174,10 @@ func (tx *Tx) check(ctx context.Context, actor qantar.Actor, rec qantar.Record, 
 		}
 		return err == nil, err
 	})
+	if err != nil {
+		return err
+	}
+	return qantar.CheckAncestry(rec, qantar.UnitsFrom(func(k qantar.Kind, id int64) (qantar.Record, error) { return tx.getLive(ctx, k, id, false) }))
 }
 
 // checkKeyFree reports a taken external key before the write: a failed

@@ -143,7 +143,7 @@ func (tx *Tx) delete(ctx context.Context, actor qantar.Actor, kind qantar.Kind, 
 // check validates rec and the records it refers to (known live in the
 // transaction, or read).
 func (tx *Tx) check(ctx context.Context, actor qantar.Actor, rec qantar.Record, prev qantar.Record) error {
-	return storekit.Check(ctx, actor, rec, prev, tx.db.checker, func(r qantar.Ref) (bool, error) {
+	err := storekit.Check(ctx, actor, rec, prev, tx.db.checker, func(r qantar.Ref) (bool, error) {
 		if tx.live[r] {
 			return true, nil
 		}
@@ -154,6 +154,10 @@ func (tx *Tx) check(ctx context.Context, actor qantar.Actor, rec qantar.Record, 
 		tx.live[r] = true
 		return true, nil
 	})
+	if err != nil {
+		return err
+	}
+	return qantar.CheckAncestry(rec, qantar.UnitsFrom(func(k qantar.Kind, id int64) (qantar.Record, error) { return tx.getLive(ctx, k, id) }))
 }
 
 // write stores the record row, its version row, its references and its log leaf.
@@ -235,7 +239,20 @@ func (tx *Tx) Get(ctx context.Context, kind qantar.Kind, id int64) (qantar.Recor
 }
 
 func (tx *Tx) getLive(ctx context.Context, kind qantar.Kind, id int64) (qantar.Record, error) {
-	return getRecord(ctx, tx, kind, id)
+	return getRecord(ctx, prepared{tx}, kind, id)
+}
+
+// prepared reads in a transaction through the write connection's prepared
+// statements where it has one (a bulk write's projections read a record for
+// every act and citation: preparing each read again was most of the read).
+type prepared struct{ tx *Tx }
+
+func (p prepared) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return p.tx.queryRow(ctx, query, args...)
+}
+
+func (p prepared) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return p.tx.QueryContext(ctx, query, args...)
 }
 
 // GetByExternalKey returns the live record with the given external key.
