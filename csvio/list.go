@@ -18,9 +18,10 @@ import (
 // List says that a file is a list kept by one source (a victims' list of an
 // organisation, an official list): each row names a person on it. A row
 // becomes a person (protected until an editor decides otherwise), a death act
-// when the row has a date, place or circumstances of death, and citations
-// tying both to the list's Source with the row's number and the row's own
-// words. The row number is a key within its list only: importing the same
+// when the row has a date, place or circumstances of death, and one citation
+// tying it to the list's Source with the row's number and the row's own words:
+// of the act when there is one (the act is about the person), else of the
+// person. The row number is a key within its list only: importing the same
 // list again changes nothing, an edited row becomes a new version of its
 // records, and another list's row 5 is another person.
 type List struct {
@@ -443,8 +444,8 @@ func (li *listImport) convertRow(in Row) {
 	}
 	im.convert(li.person, Row{Line: in.Line, Cells: cells})
 	li.cite.rep.Rows++
-	li.citeRow(in, cells, "persons", x[xPersonKey], x[xPersonKey]+"/cite")
 	if li.cell(in, roleDeathDate)+li.cell(in, roleDeathPlace)+li.cell(in, roleCircumstances) == "" {
+		li.citeRow(in, cells, "persons", x[xPersonKey], x[xPersonKey]+"/cite")
 		return
 	}
 	x[xActKey], x[xActType], x[xDead] = x[xPersonKey]+"/death", li.l.ActType, "dead"
@@ -456,7 +457,8 @@ func (li *listImport) convertRow(in Row) {
 		v := li.cell(in, roleDeathPlace)
 		im.rowProblemf(r, li.header[roleDeathPlace], v, "%q names several places (%s); write the place's name so that it names one", v, li.ambiguous(v))
 	}
-	li.cite.rep.Rows++
+	// One citation a row: of the death act when there is one (the act is
+	// about the person, so it ties both to the list), else of the person.
 	li.citeRow(in, cells, "acts", x[xActKey], x[xActKey]+"/cite")
 }
 

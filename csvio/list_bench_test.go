@@ -26,7 +26,7 @@ func writeSyntheticList(b *testing.B, path string, n int) {
 }
 
 // BenchmarkImportList imports QANTAR_BENCH_ROWS (default 20000) synthetic
-// list rows with ImportList (a person, a death act and two citations a row)
+// list rows with ImportList (a person, a death act and a citation a row)
 // and, in the same run, the same file as plain persons (its death columns
 // left out), the reference the issue names. It reports both rates and
 // their ratio.
@@ -86,7 +86,7 @@ func BenchmarkImportList(b *testing.B) {
 	b.ReportMetric(listRate, "list_rows/s")
 	b.ReportMetric(personRate, "person_rows/s")
 	b.ReportMetric(listRate/personRate, "ratio")
-	// A list row writes a person, a death act and two citations (and the
+	// A list row writes a person, a death act and a citation (and the
 	// list's source once): per record written, the two imports compare as
 	// records_ratio.
 	listRecRate := float64(listRecords) / listTotal.Seconds()

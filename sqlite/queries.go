@@ -36,7 +36,7 @@ var (
 )
 
 var writeQueries = []string{qNextID, qReferrer, qExists, qInsertRecord, qUpdateRecord, qDeleteRefs, qInsertRef, qInsertVersion, qLogSize, qInsertLeaf, qUpdateLogState, qGetNode,
-	qInsertRecords, qInsertVersions, qInsertLeaves, qPutNodes}
+	qInsertRecords, qInsertVersions, qInsertLeaves, qPutNodes, storekit.GetRecordSQL}
 
 func init() {
 	for level, table := range searchTables {

@@ -228,10 +228,13 @@ func bytesOf(s *string) []byte {
 
 // GetRecord reads a live record; lock is what the read appends to lock its
 // row (" FOR UPDATE" on PostgreSQL), if anything.
+// GetRecordSQL reads one record's current JSON; a store may prepare it.
+const GetRecordSQL = `SELECT data, deleted_at FROM records WHERE kind = $1 AND id = $2`
+
 func GetRecord(ctx context.Context, r Reader, kind qantar.Kind, id int64, lock string) (qantar.Record, error) {
 	var data string
 	var deleted Time
-	err := r.QueryRow(ctx, `SELECT data, deleted_at FROM records WHERE kind = $1 AND id = $2`+lock, string(kind), id).Scan(&data, &deleted)
+	err := r.QueryRow(ctx, GetRecordSQL+lock, string(kind), id).Scan(&data, &deleted)
 	if r.NoRows(err) {
 		return nil, qantar.Errorf(qantar.ENOTFOUND, "%s/%d does not exist", kind, id)
 	} else if err != nil {
