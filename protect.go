@@ -13,8 +13,11 @@ const ProtectedName = "Protected person"
 // Protection returns the protection level of any record: a person's own
 // level; public for every other kind.
 func Protection(rec Record) string {
-	if p, ok := rec.(*Person); ok {
-		return p.ProtectionLevel()
+	switch r := rec.(type) {
+	case *Person:
+		return r.ProtectionLevel()
+	case *File:
+		return r.ProtectionLevel()
 	}
 	return Public
 }
@@ -110,6 +113,9 @@ func VisibleWith(reader Actor, rec Record, resolve Resolver) Record {
 //   - a case loses the dates of their participation;
 //   - a citation of any of these loses its quote, note, page, time code, archive and field.
 //
+// A file the reader may not see (its own level) keeps its id, source, size
+// and type, and loses its name, hash, metadata and note (see redactFile).
+//
 // A person who cannot be looked up is treated as hidden.
 func Project(reader Actor, rec Record, resolve Resolver) Record {
 	rec = Visible(reader, rec)
@@ -144,6 +150,10 @@ func Project(reader Actor, rec Record, resolve Resolver) Record {
 		}
 	case *Case:
 		return h.redactCase(r)
+	case *File:
+		if !reader.CanSee(r.ProtectionLevel()) {
+			return redactFile(r)
+		}
 	}
 	return rec
 }
@@ -250,6 +260,8 @@ func KeptByProjection(kind Kind, field string) bool {
 		return field == "person_id" || field == "external_key"
 	case KindCitation:
 		return field != "field"
+	case KindFile:
+		return field != "sha256" && field != "derived_from"
 	}
 	return true
 }

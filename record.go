@@ -28,12 +28,13 @@ const (
 	KindComplaint   Kind = "complaints"
 	KindCitation    Kind = "citations"
 	KindFigure      Kind = "figures"
+	KindFile        Kind = "files"
 )
 
 // Kinds lists every kind in an order where a record only refers to kinds
 // listed before it (or to its own kind); imports and copies follow it.
 var Kinds = []Kind{KindSource, KindPlace, KindEvent, KindPerson, KindUnit, KindPost, KindAct,
-	KindInvolvement, KindCase, KindComplaint, KindFigure, KindCitation}
+	KindInvolvement, KindCase, KindComplaint, KindFigure, KindCitation, KindFile}
 
 // ParseKind accepts a kind by its plural name ("persons") or singular ("person").
 func ParseKind(s string) (Kind, error) {
@@ -120,6 +121,8 @@ func New(k Kind) (Record, error) {
 		return &Citation{}, nil
 	case KindFigure:
 		return &Figure{}, nil
+	case KindFile:
+		return &File{}, nil
 	}
 	_, err := ParseKind(string(k))
 	return nil, err

@@ -175,6 +175,7 @@ var FilterFields = map[Kind][]string{
 	KindComplaint:   {"kind", "filer_id", "addressee_id", "case_id", "escalates_id", "filed_on", "filer_role", "external_key"},
 	KindCitation:    {"record_kind", "record_id", "source_id", "field", "external_key"},
 	KindFigure:      {"measure", "value", "qualifier", "official", "place_id", "event_id", "source_id", "as_of", "external_key"},
+	KindFile:        {"source_id", "sha256", "media_type", "protection", "derived_from", "derivation", "external_key"},
 }
 
 // SortFields are the fields every list can be sorted on, besides its filters.

@@ -62,6 +62,10 @@ func buildHidden(t *testing.T, s Store, level string) hiddenWorld {
 		mustCreate(t, s, c)
 	}
 	w.secrets[qantar.KindCitation] = "цитата-секрет"
+	file := &qantar.File{SourceID: src.ID, SHA256: strings.Repeat("ab", 32), Size: 10, MediaType: "image/jpeg",
+		Name: "файл-секрет.jpg", Protection: level, Metadata: map[string]string{"width": "640"}}
+	mustCreate(t, s, file)
+	w.secrets[qantar.KindFile] = "файл-секрет"
 	w.secrets[qantar.KindPerson] = "скрытый"
 	return w
 }

@@ -59,6 +59,7 @@ func Run(t *testing.T, open Opener) {
 		{"SearchIgnoresHidden", testSearchIgnoresHidden},
 		{"RecordsAt", testRecordsAt},
 		{"ListAll", testListAll},
+		{"FilesChainOfCustody", testFiles},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -172,7 +173,9 @@ func sample(t *testing.T, s Store) []qantar.Record {
 	mustCreate(t, s, fig)
 	cit := &qantar.Citation{RecordKind: qantar.KindAct, RecordID: act.ID, SourceID: src.ID, Confidence: "high"}
 	mustCreate(t, s, cit)
-	return []qantar.Record{src, place, ev, victim, officer, unit, post, act, inv, cs, cmp, fig, cit}
+	file := &qantar.File{SourceID: src.ID, SHA256: strings.Repeat("0f", 32), Size: 3, MediaType: "text/plain; charset=utf-8", Name: "a.txt"}
+	mustCreate(t, s, file)
+	return []qantar.Record{src, place, ev, victim, officer, unit, post, act, inv, cs, cmp, fig, cit, file}
 }
 
 func testEveryKind(t *testing.T, s Store) {
