@@ -236,6 +236,15 @@ func (p *Site) choiceOf(ctx context.Context, res *resolver, rec qantar.Record) r
 // language its letters say: Kazakh letters kk, other Cyrillic the page's
 // language (ru on an English page), Latin en.
 func newNamed(kind qantar.Kind, name, pageLang string) qantar.Record {
+	text := qantar.Text{nameLang(name, pageLang): name}
+	if kind == qantar.KindUnit {
+		return &qantar.Unit{Name: text}
+	}
+	return &qantar.Place{Name: text}
+}
+
+// nameLang is the language a typed name's letters say (newNamed).
+func nameLang(name, pageLang string) string {
 	lang := pageLang
 	if lang == "en" {
 		lang = "ru"
@@ -256,11 +265,7 @@ func newNamed(kind qantar.Kind, name, pageLang string) qantar.Record {
 	if latin && lang != "kk" {
 		lang = "en"
 	}
-	text := qantar.Text{lang: name}
-	if kind == qantar.KindUnit {
-		return &qantar.Unit{Name: text}
-	}
-	return &qantar.Place{Name: text}
+	return lang
 }
 
 // refOutcome is what resolving a form's reference inputs came to: inputs
