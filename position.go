@@ -5,7 +5,8 @@ import "fmt"
 // A unit's positions and equipment are dated claims of the unit record
 // (Security Force Monitor's "site" and "area of operations", and the
 // vehicles and weapons seen with it), each with its own citations (a
-// Citation whose field is "positions[2]") and a status.
+// Citation whose field is "positions.2", or "parents.0" for a parent link)
+// and a status.
 
 // UnitPosition is where a unit was on a period: its base, or an area where
 // it operated. It names a place, or coordinates with their precision in

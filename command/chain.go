@@ -69,7 +69,7 @@ func (ix *Index) Chain(unitID int64, date qantar.Date) ([]Level, error) {
 	return chain, nil
 }
 
-func parentField(i int) string { return "parents[" + strconv.Itoa(i) + "]" }
+func parentField(i int) string { return "parents." + strconv.Itoa(i) }
 
 // level is a unit with its commanders on a date.
 func (ix *Index) level(u *qantar.Unit, date qantar.Date) Level {

@@ -121,12 +121,12 @@ func (ix *Index) Unit(id int64) *qantar.Unit { return ix.units[id] }
 
 // claim grades the claim whose citations are those of record kind/id for
 // the whole record or, when field is not empty, for that field or a part of
-// it ("parents[0]" takes "parents[0]" and "parents[0].parent_id").
+// it ("parents.0" takes "parents.0" and "parents.0.parent_id").
 func (ix *Index) claim(kind qantar.Kind, id int64, field, st string) Claim {
 	c := Claim{Status: status(st), SourceIDs: []int64{}}
 	var srcs []*qantar.Source
 	for _, ct := range ix.cites[citeKey{kind, id}] {
-		if field != "" && ct.Field != field && !strings.HasPrefix(ct.Field, field+".") {
+		if f := fieldPath(ct.Field); field != "" && f != field && !strings.HasPrefix(f, field+".") {
 			continue
 		}
 		if contains(c.SourceIDs, ct.SourceID) {
@@ -170,4 +170,10 @@ func metresBetween(lat1, lon1, lat2, lon2 float64) float64 {
 	dlat, dlon := (lat2-lat1)*rad, (lon2-lon1)*rad
 	a := math.Sin(dlat/2)*math.Sin(dlat/2) + math.Cos(lat1*rad)*math.Cos(lat2*rad)*math.Sin(dlon/2)*math.Sin(dlon/2)
 	return 2 * r * math.Asin(math.Sqrt(a))
+}
+
+// fieldPath writes a cited field as a citation names it: an element of a
+// list is "positions.2" ("positions[2]" is read as that too).
+func fieldPath(f string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(f, "[", "."), "]", "")
 }

@@ -20,7 +20,7 @@ var basisRank = map[string]int{BasisPosition: 0, BasisParentPosition: 1, BasisAc
 type Evidence struct {
 	Basis        string `json:"basis"`
 	UnitID       int64  `json:"unit_id"` // whose position or involvement it is
-	Field        string `json:"field,omitempty"`
+	Field        string `json:"field,omitempty"` // the cited field: positions.2
 	PositionKind string `json:"position_kind,omitempty"`
 	ActID        int64  `json:"act_id,omitempty"`
 	Claim        Claim  `json:"claim"`
@@ -61,7 +61,7 @@ func (ix *Index) At(placeID int64, date qantar.Date) []Present {
 		if !overlaps(pos.From, pos.To, date) {
 			continue
 		}
-		field := "positions[" + strconv.Itoa(r.i) + "]"
+		field := "positions." + strconv.Itoa(r.i)
 		e := Evidence{Basis: BasisPosition, UnitID: r.unit.ID, Field: field, PositionKind: pos.PositionKind,
 			Claim: ix.claim(qantar.KindUnit, r.unit.ID, field, pos.Status)}
 		add(r.unit, e)

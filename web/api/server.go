@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/evidence"
 	"github.com/qantar-project/qantar/law"
 	"github.com/qantar-project/qantar/web/auth"
 	"github.com/qantar-project/qantar/web/figures"
@@ -32,6 +33,8 @@ type Config struct {
 	// quorum cosigned (nil until it first holds): /log/checkpoint serves it,
 	// and the log's unwitnessed head is served to writers at /log/head.
 	Witnessed func() []byte
+	// Files keeps evidence files (nil: the server keeps none).
+	Files *evidence.Files
 }
 
 // Server serves the JSON API.
@@ -81,6 +84,9 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /api/v1/lists/compare", s.handle(s.apiListsCompare))
 	mux.Handle("POST /api/v1/linkage", s.handle(s.apiLinkage))
 	mux.Handle("GET /api/v1/units/{id}/command", s.handle(s.apiCommand))
+	mux.Handle("GET /api/v1/command", s.handle(s.apiPlaceCommand))
+	mux.Handle("POST /api/v1/sources/{id}/files", s.handle(s.apiAddFile))
+	mux.Handle("POST /api/v1/files", s.handle(s.apiCreateFile))
 	mux.Handle("GET /api/v1/{kind}", s.handle(s.apiList))
 	mux.Handle("POST /api/v1/{kind}", s.handle(s.apiCreate))
 	mux.Handle("GET /api/v1/{kind}/{id}", s.handle(s.apiGet))

@@ -1,0 +1,127 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/command"
+	"github.com/qantar-project/qantar/web/httpx"
+)
+
+// commandAnswer is who was at a place on a date and who commanded them,
+// with the persons and sources the answer refers to, named as the reader
+// may see them.
+type commandAnswer struct {
+	Place   placeRef           `json:"place"`
+	Date    string             `json:"date"`
+	Units   []command.Present  `json:"units"`
+	Persons map[int64]string   `json:"persons"`
+	Sources map[int64]sourceID `json:"sources"`
+}
+
+type placeRef struct {
+	ID   int64       `json:"id"`
+	Name qantar.Text `json:"name"`
+}
+
+type sourceID struct {
+	Kind      string      `json:"kind"`
+	Title     qantar.Text `json:"title"`
+	Publisher string      `json:"publisher,omitempty"`
+	URL       string      `json:"url,omitempty"`
+}
+
+// apiPlaceCommand answers GET /api/v1/command?place=P&date=D: P a place id or
+// name, D a date (a month or year means any day in it).
+func (s *Server) apiPlaceCommand(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	if strings.TrimSpace(q.Get("place")) == "" {
+		return qantar.FieldErrorf("place", "is required")
+	}
+	if q.Get("date") == "" {
+		return qantar.FieldErrorf("date", "is required (YYYY-MM-DD, YYYY-MM or YYYY)")
+	}
+	date, err := qantar.ParseDate(q.Get("date"))
+	if err != nil {
+		return qantar.FieldErrorf("date", "%v", err)
+	}
+	ctx, reader := r.Context(), httpx.ActorOf(r)
+	list := func(ctx context.Context, k qantar.Kind) ([]qantar.Record, error) {
+		return qantar.ListAll(ctx, s.store, k, qantar.Filter{Reader: reader})
+	}
+	in, err := command.Load(ctx, list)
+	if err != nil {
+		return err
+	}
+	ix := command.NewIndex(in)
+	place, err := findPlace(ix, q.Get("place"))
+	if err != nil {
+		return err
+	}
+	ans := commandAnswer{Place: placeRef{place.ID, place.NameOn(date)}, Date: date.String(), Units: ix.At(place.ID, date),
+		Persons: map[int64]string{}, Sources: map[int64]sourceID{}}
+	if err := s.nameCommand(ctx, reader, ix, &ans); err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, ans)
+	return nil
+}
+
+// findPlace takes a place by id or by a name only one place has.
+func findPlace(ix *command.Index, v string) (*qantar.Place, error) {
+	if id, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil {
+		if p := ix.Place(id); p != nil {
+			return p, nil
+		}
+		return nil, qantar.WithField(qantar.Errorf(qantar.ENOTFOUND, "place %d does not exist", id), "place")
+	}
+	ps := ix.FindPlaces(v)
+	switch len(ps) {
+	case 0:
+		return nil, qantar.WithField(qantar.Errorf(qantar.ENOTFOUND, "no place is named %q", v), "place")
+	case 1:
+		return ps[0], nil
+	}
+	ids := make([]string, len(ps))
+	for i, p := range ps {
+		ids[i] = strconv.FormatInt(p.ID, 10)
+	}
+	return nil, qantar.FieldErrorf("place", "%d places are named %q: give one of their ids (%s)", len(ps), v, strings.Join(ids, ", "))
+}
+
+// nameCommand names the commanders and sources of the answer as the
+// reader may see them.
+func (s *Server) nameCommand(ctx context.Context, reader qantar.Actor, ix *command.Index, ans *commandAnswer) error {
+	addSources := func(c command.Claim) {
+		for _, id := range c.SourceIDs {
+			if src := ix.Source(id); src != nil {
+				ans.Sources[id] = sourceID{Kind: src.SourceKind, Title: src.Title, Publisher: src.Publisher, URL: src.URL}
+			}
+		}
+	}
+	for _, u := range ans.Units {
+		for _, e := range u.Evidence {
+			addSources(e.Claim)
+		}
+		for _, l := range u.Chain {
+			if l.Parent != nil {
+				addSources(*l.Parent)
+			}
+			for _, c := range l.Commanders {
+				addSources(c.Claim)
+				if _, ok := ans.Persons[c.PersonID]; ok {
+					continue
+				}
+				rec, err := s.store.Get(ctx, qantar.KindPerson, c.PersonID)
+				if err != nil {
+					return err
+				}
+				ans.Persons[c.PersonID] = qantar.Visible(reader, rec).(*qantar.Person).PrimaryName()
+			}
+		}
+	}
+	return nil
+}
