@@ -19,7 +19,7 @@ var basisRank = map[string]int{BasisPosition: 0, BasisParentPosition: 1, BasisAc
 // Evidence is one reason to place a unit at the place on the date.
 type Evidence struct {
 	Basis        string `json:"basis"`
-	UnitID       int64  `json:"unit_id"` // whose position or involvement it is
+	UnitID       int64  `json:"unit_id"`         // whose position or involvement it is
 	Field        string `json:"field,omitempty"` // the cited field: positions.2
 	PositionKind string `json:"position_kind,omitempty"`
 	ActID        int64  `json:"act_id,omitempty"`
