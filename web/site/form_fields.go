@@ -38,8 +38,23 @@ const (
 	lawArticle       = "law:article"        // criminal-code articles, suggested for a text input
 )
 
+// Kinds of input beyond the plain ones: a decimal number (coordinates), and
+// the record's fields that the form has no input for, carried as they are.
+const (
+	typeDecimal = "decimal"
+	typeKeep    = "kept"
+	// placeTexts: a place's name, shown in every form a place is named in
+	// (kk, ru, en and the Kazakh Latin alphabet).
+	placeTexts = "texts:place"
+)
+
+// keepKey is the hidden input that carries, as JSON, the fields of a record
+// its form has no input for (a unit's positions, an act's checklists), so
+// that saving the form keeps them. The "edit as JSON" option edits them.
+const keepKey = "kept_json"
+
 // formSpecs are the kinds edited with fields; the others (persons have a
-// form of their own; places and units) are edited as JSON.
+// form of their own) are edited as JSON.
 var formSpecs = map[qantar.Kind][]formSpec{
 	qantar.KindAct: {{"victim_id", "number", ""}, {"event_id", "number", ""}, {"type", "select", "act_type"},
 		{"method", "text", ""}, {"date", "date", ""}, {"place_id", "number", ""},
@@ -67,6 +82,11 @@ var formSpecs = map[qantar.Kind][]formSpec{
 		{"filed_on", "date", ""}, {"filer_id", "number", ""}, {"filer_role", "select", "filer_role"},
 		{"addressee_id", "number", ""}, {"case_id", "number", ""}, {"escalates_id", "number", ""},
 		{"subject", "texts", ""}, {"responses", "rows", ""}},
+	qantar.KindPlace: {{"name", "texts", placeTexts}, {"kind", "select", "place_kind"}, {"names", "rows", ""},
+		{"region_then_id", "number", ""}, {"region_now_id", "number", ""}, {"lat", typeDecimal, ""}, {"lon", typeDecimal, ""},
+		{"coord_precision", "select", "coord_precision"}, {"notes", "texts", ""}},
+	qantar.KindUnit: {{"name", "texts", ""}, {"kind", "select", "unit_kind"}, {"aliases", "rows", ""},
+		{"parents", "rows", ""}, {"notes", "texts", ""}},
 }
 
 // rowSpecs are the inputs of one row of a kind's "rows" field. A spec with
@@ -82,6 +102,13 @@ var rowSpecs = map[qantar.Kind]map[string][]formSpec{
 	qantar.KindComplaint: {
 		"responses": {{"received_on", "date", ""}, {"outcome", "select", "response_outcome"}, {"source_id", "number", ""},
 			{"note", "texts", ""}},
+	},
+	qantar.KindPlace: {
+		"names": {{"name", "texts", placeTexts}, {"from", "date", ""}, {"to", "date", ""}},
+	},
+	qantar.KindUnit: {
+		"aliases": {{"", "text", ""}},
+		"parents": {{"parent_id", "number", ""}, {"from", "date", ""}, {"to", "date", ""}, {"status", "select", "claim_status"}},
 	},
 }
 
@@ -175,7 +202,52 @@ func formValues(rec qantar.Record) url.Values {
 			}
 		}
 	}
+	if keep := keptFields(rec.Kind(), raw); keep != "" {
+		vals.Set(keepKey, keep)
+	}
 	return vals
+}
+
+// metaFields are set by the server, never by a form.
+var metaFields = map[string]bool{"id": true, "version": true, "created_at": true, "updated_at": true}
+
+// keptFields is the JSON of a record's fields that its form has no input
+// for, "" when there are none.
+func keptFields(kind qantar.Kind, raw map[string]json.RawMessage) string {
+	keep := map[string]json.RawMessage{}
+	for k, v := range raw {
+		if !metaFields[k] && !hasSpec(kind, k) && len(v) > 0 && string(v) != "null" {
+			keep[k] = v
+		}
+	}
+	if len(keep) == 0 {
+		return ""
+	}
+	b, _ := json.Marshal(keep)
+	return string(b)
+}
+
+func hasSpec(kind qantar.Kind, name string) bool {
+	return slices.ContainsFunc(formSpecs[kind], func(sp formSpec) bool { return sp.Name == name })
+}
+
+// mergeKept puts into a record's JSON object the fields the form carried
+// unchanged (keepKey); what the form's inputs say wins.
+func mergeKept(kind qantar.Kind, vals url.Values, obj map[string]any) error {
+	v := strings.TrimSpace(vals.Get(keepKey))
+	if v == "" {
+		return nil
+	}
+	keep := map[string]json.RawMessage{}
+	if err := json.Unmarshal([]byte(v), &keep); err != nil {
+		return qantar.FieldErrorf(keepKey, "is not valid JSON")
+	}
+	for k, raw := range keep {
+		if _, set := obj[k]; !set && !metaFields[k] && !hasSpec(kind, k) {
+			obj[k] = raw
+		}
+	}
+	return nil
 }
 
 // putValue sets the form value(s) of one JSON value.
@@ -352,6 +424,9 @@ func fieldsRecord(kind qantar.Kind, vals url.Values) (qantar.Record, error) {
 			obj[sp.Name] = items
 		}
 	}
+	if err := mergeKept(kind, vals, obj); err != nil {
+		return nil, err
+	}
 	b, err := json.Marshal(obj)
 	if err != nil {
 		return nil, err
@@ -377,6 +452,13 @@ func readValue(vals url.Values, key, typ string) (any, bool, error) {
 	v := strings.TrimSpace(vals.Get(key))
 	if v == "" {
 		return nil, false, nil
+	}
+	if typ == typeDecimal {
+		f, err := strconv.ParseFloat(strings.Replace(v, ",", ".", 1), 64)
+		if err != nil {
+			return nil, false, qantar.FieldErrorf(key, "must be a number such as 43.25")
+		}
+		return f, true, nil
 	}
 	if typ == "number" {
 		n, err := strconv.ParseInt(v, 10, 64)
@@ -444,6 +526,9 @@ func fieldsForm(t tr, reg *law.Registry, kind qantar.Kind, vals url.Values, extr
 		}
 		out = append(out, f)
 	}
+	if v := vals.Get(keepKey); v != "" {
+		out = append(out, formField{Name: keepKey, Type: typeKeep, Value: v})
+	}
 	return out
 }
 
@@ -452,10 +537,17 @@ func (b *formBuilder) rowLabel(list, name string) string {
 	t := b.t
 	switch name {
 	case "":
-		if list == "articles" {
+		switch list {
+		case "articles":
 			return t.S("Article")
+		case "aliases":
+			return t.S("Alias")
 		}
 		return t.S("Act")
+	case "from":
+		return t.S("From")
+	case "to":
+		return t.S("To")
 	case "step":
 		return t.S("Step")
 	case "ground":
@@ -486,14 +578,17 @@ func (b *formBuilder) field(sp formSpec, key, label string) formField {
 		}
 	case "date":
 		f.Placeholder = "2022, 2022-01, 2022-01-05"
+	case typeDecimal:
+		f.InputMode, f.Placeholder = "decimal", "43.2567"
 	}
 	switch sp.Type {
 	case "texts":
 		// The three interface languages, and any other the text has
-		// ("und", "kk-Latn"), so that saving loses none.
+		// ("und", "kk-Latn"), so that saving loses none; a place's name
+		// in the Kazakh Latin alphabet too.
 		for _, l := range qantar.TextLangs {
 			v := b.vals.Get(key + "." + l)
-			if v != "" || httpx.IsUILang(l) {
+			if v != "" || httpx.IsUILang(l) || (sp.Vocab == placeTexts && l == "kk-Latn") {
 				f.Texts = append(f.Texts, textRow{Key: key + "." + l, Lang: l, Value: v})
 			}
 		}
