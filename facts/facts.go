@@ -151,10 +151,11 @@ func Store(ctx context.Context, s qantar.Store) ([]Problem, error) {
 }
 
 // Rules lists a rules file's facts of law that claim more than they show
-// (law.Rules.FactProblems).
+// (law.Rules.FactProblems), and its texts a Kazakh or Russian reader would
+// see in English (law.Rules.TranslationProblems).
 func Rules(r *law.Rules) []Problem {
 	var out []Problem
-	for _, p := range r.FactProblems() {
+	for _, p := range append(r.FactProblems(), r.TranslationProblems()...) {
 		out = append(out, Problem{fmt.Sprintf("rules %s %s (%s)", r.Jurisdiction, p.Path, p.Code), p.Msg})
 	}
 	return out

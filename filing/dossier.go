@@ -403,7 +403,7 @@ func (d *dossier) ground(c *qantar.Case, s qantar.CaseEvent) string {
 	list := map[string]string{"terminated": law.ListTermination, "interrupted": law.ListInterruption}[s.Step]
 	if r := d.rulesOf(c.Jurisdiction); r != nil {
 		if e, ok := r.Ground(list, s.Ground); ok {
-			return " (" + e.Labels.In(d.o.Lang) + ", " + e.Basis + ")"
+			return " (" + e.Labels.In(d.o.Lang) + ", " + e.Basis.In(d.o.Lang) + ")"
 		}
 	}
 	return " (" + s.Ground + ")"
@@ -432,7 +432,7 @@ func (d *dossier) remedies() {
 			line += "; " + d.s("addressee: %s", d.text(u.Name))
 		}
 		if st, err := d.o.Rules.Status(c, d.o.Today); err == nil {
-			line += "; " + d.s("answer due by %s (%s)", st.Deadline.Date.Format(time.DateOnly), st.Deadline.Basis)
+			line += "; " + d.s("answer due by %s (%s)", st.Deadline.Date.Format(time.DateOnly), st.Deadline.Basis.In(d.o.Lang))
 			line += "; " + d.s(statusKey[st.Status])
 			if !st.Deadline.Verified {
 				line += " " + d.s("(deadline unverified)")

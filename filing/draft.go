@@ -157,9 +157,9 @@ func (f *filler) caseValues() {
 	for _, code := range c.Articles {
 		item := map[string]string{"article_code": code, "article_label": code, "article_basis": code}
 		if e, ok := f.o.Rules.Article(code); ok {
-			item["article_label"], item["article_basis"] = e.Labels.In(f.o.Lang), e.Basis
+			item["article_label"], item["article_basis"] = e.Labels.In(f.o.Lang), e.Basis.In(f.o.Lang)
 			if e.Code != code {
-				item["article_basis"] = e.Basis + " (" + code + ")"
+				item["article_basis"] = e.Basis.In(f.o.Lang) + " (" + code + ")"
 			}
 		}
 		f.items["articles"] = append(f.items["articles"], item)
@@ -186,7 +186,7 @@ func (f *filler) ground(s qantar.CaseEvent) string {
 	}
 	list := map[string]string{"terminated": law.ListTermination, "interrupted": law.ListInterruption}[s.Step]
 	if e, ok := f.o.Rules.Ground(list, s.Ground); ok {
-		return ", " + e.Labels.In(f.o.Lang) + " (" + e.Basis + ")"
+		return ", " + e.Labels.In(f.o.Lang) + " (" + e.Basis.In(f.o.Lang) + ")"
 	}
 	return ", " + s.Ground
 }
@@ -235,7 +235,7 @@ func (f *filler) deadlines(kind *law.ComplaintKind) {
 	unverified := false
 	if l := kind.FilingLimit; l != nil {
 		f.items["filing_limit"] = []map[string]string{{}}
-		v["filing_basis"], v["filing_from"], v["filing_deadline"] = l.Basis, l.From, f.phrase("not_computed")
+		v["filing_basis"], v["filing_from"], v["filing_deadline"] = l.Basis.In(f.o.Lang), l.From.In(f.o.Lang), f.phrase("not_computed")
 		if from, ok := f.challengedDate(f.t.Kinds[f.o.Kind]); ok {
 			if d, err := f.o.Rules.FilingDeadline(kind.Code, from); err == nil {
 				v["filing_deadline"] = d.Date.Format(time.DateOnly)
@@ -248,7 +248,7 @@ func (f *filler) deadlines(kind *law.ComplaintKind) {
 	if kind.Limit != nil {
 		if d, err := f.o.Rules.Deadline(kind.Code, f.o.FiledOn); err == nil {
 			f.items["answer_limit"] = []map[string]string{{}}
-			v["answer_due"], v["answer_basis"] = d.Date.Format(time.DateOnly), d.Basis
+			v["answer_due"], v["answer_basis"] = d.Date.Format(time.DateOnly), d.Basis.In(f.o.Lang)
 			unverified = unverified || !d.Verified
 		}
 	}
@@ -261,7 +261,7 @@ func (f *filler) deadlines(kind *law.ComplaintKind) {
 // first from the case.
 func (f *filler) kindValues(kind *law.ComplaintKind, tk TemplateKind) {
 	v := f.vals
-	v["kind_code"], v["kind_label"], v["kind_basis"], v["kind_source"] = kind.Code, kind.Labels.In(f.o.Lang), kind.Basis, kind.Source
+	v["kind_code"], v["kind_label"], v["kind_basis"], v["kind_source"] = kind.Code, kind.Labels.In(f.o.Lang), kind.Basis.In(f.o.Lang), kind.Source
 	v["addressee"] = fill(tk.Addressee, v)
 	v["title"] = fill(tk.Title, v)
 	v["request"] = fill(tk.Request, v)

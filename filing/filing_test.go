@@ -155,8 +155,8 @@ func TestDraftHoldsBasisDeadlinesAndSteps(t *testing.T) {
 			if len(d.Missing) != 0 {
 				t.Errorf("%s %s: a complete case is said to lack %v", s.name, lang, d.Missing)
 			}
-			want := []string{kind.Basis, kind.Labels.In(lang), filing.Date.Format(time.DateOnly), answer.Date.Format(time.DateOnly),
-				filing.Basis, art.Basis, "SYN-146-1", title(w.order, lang), w.letter.URL}
+			want := []string{kind.Basis.In(lang), kind.Labels.In(lang), filing.Date.Format(time.DateOnly), answer.Date.Format(time.DateOnly),
+				filing.Basis.In(lang), art.Basis.In(lang), "SYN-146-1", title(w.order, lang), w.letter.URL}
 			for _, st := range w.fullCase.Steps {
 				want = append(want, st.Date.String())
 			}

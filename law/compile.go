@@ -25,9 +25,12 @@ func (r *Rules) compile() error {
 	if r.cal, err = r.Calendar.compile(); err != nil {
 		return err
 	}
-	r.uncoveredNote = fmt.Sprintf("unverified calendar: the %s calendar covers %s to %s; outside it only weekends are known, holidays and transfers are not",
+	r.uncoveredNote = wordsf("unverified calendar: the %s calendar covers %s to %s; outside it only weekends are known, holidays and transfers are not",
 		r.Jurisdiction, r.Calendar.CoversFrom, r.Calendar.CoversTo)
-	r.unsettledNote = "the count depends on calendar days that are provisional or not verified: " + orDefault(r.Calendar.Note, "see the rules file")
+	r.unsettledNote = wordsf("the count depends on calendar days that are provisional or not verified: see the rules file")
+	if !r.Calendar.Note.IsEmpty() {
+		r.unsettledNote = wordsf("the count depends on calendar days that are provisional or not verified: %s", r.Calendar.Note)
+	}
 
 	r.counting = map[string]*CountingRule{}
 	for i := range r.CountingRules {
@@ -39,13 +42,13 @@ func (r *Rules) compile() error {
 		if _, dup := r.counting[c.Code]; dup {
 			return loadErrorf(path+".code", "%q is listed twice", c.Code)
 		}
-		if err := sourced(path, c.Basis, c.Source, c.Verified); err != nil {
+		if err := sourced(path, c.Basis.EN, c.Source, c.Verified); err != nil {
 			return err
 		}
 		if err := compileEdition(path+".edition", c.Edition); err != nil {
 			return err
 		}
-		c.unverifiedNote = "the way this period is counted is not verified: " + c.Description
+		c.unverifiedNote = wordsf("the way this period is counted is not verified: %s", c.Description)
 		r.counting[c.Code] = c
 	}
 
@@ -62,7 +65,7 @@ func (r *Rules) compile() error {
 		if k.Labels.EN == "" {
 			return loadErrorf(path+".labels.en", "is required")
 		}
-		if k.Basis == "" || k.Source == "" {
+		if k.Basis.EN == "" || k.Source == "" {
 			return loadErrorf(path+".source", "basis and source are required")
 		}
 		for _, l := range []struct {
@@ -122,14 +125,17 @@ func (r *Rules) checkLimit(path string, l *Limit) error {
 	if _, ok := r.counting[l.Counting]; !ok {
 		return loadErrorf(path+".counting", "%q is not a counting rule of these rules", l.Counting)
 	}
-	l.unverifiedNote = "the time limit is not verified: " + orDefault(l.Note, l.Basis)
-	if l.From == "" {
+	l.unverifiedNote = wordsf("the time limit is not verified: %s", l.Note)
+	if l.Note.IsEmpty() {
+		l.unverifiedNote = wordsf("the time limit is not verified: %s", l.Basis)
+	}
+	if l.From.EN == "" {
 		return loadErrorf(path+".from", "is required: say what the period runs from")
 	}
 	if l.Starts != "" && l.Starts != StartsExtensionDecision {
 		return loadErrorf(path+".starts", "%q is not a starting event (%s, or none)", l.Starts, StartsExtensionDecision)
 	}
-	if err := sourced(path, l.Basis, "-", l.Verified); err != nil {
+	if err := sourced(path, l.Basis.EN, "-", l.Verified); err != nil {
 		return err
 	}
 	if err := compileEdition(path+".edition", l.Edition); err != nil {
@@ -220,7 +226,7 @@ func entries(list string, es []Entry) (map[string]*Entry, error) {
 		if e.Labels.EN == "" {
 			return nil, loadErrorf(path+".labels.en", "is required")
 		}
-		if err := sourced(path, e.Basis, e.Source, e.Verified); err != nil {
+		if err := sourced(path, e.Basis.EN, e.Source, e.Verified); err != nil {
 			return nil, err
 		}
 		if err := compileEdition(path+".edition", e.Edition); err != nil {

@@ -19,14 +19,14 @@ type Deadline struct {
 	Days     int
 	Unit     string
 	Counting string
-	Basis    string // the provision of law
+	Basis    Labels // the provision of law
 	Source   string // where it was read
 	Extended bool   // the extension limit was used
 	// Edition is the text of the law the limit was taken from, when the
 	// rules name it (nil otherwise).
 	Edition  *EditionUsed
 	Verified bool
-	Notes    []string
+	Notes    []Note
 }
 
 // EditionUsed is the edition a deadline was counted with: its text, the
@@ -35,10 +35,20 @@ type Deadline struct {
 // deadline runs from (InForce false: the text of that day is not recorded,
 // and this one was used for want of it).
 type EditionUsed struct {
-	Text    string `json:"text"`
-	From    string `json:"from,omitempty"`
-	To      string `json:"to,omitempty"`
-	InForce bool   `json:"in_force"`
+	Text    Labels
+	From    string
+	To      string
+	InForce bool
+}
+
+// MarshalJSON writes the edition's text in English, for programs.
+func (e EditionUsed) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Text    string `json:"text"`
+		From    string `json:"from,omitempty"`
+		To      string `json:"to,omitempty"`
+		InForce bool   `json:"in_force"`
+	}{e.Text.EN, e.From, e.To, e.InForce})
 }
 
 // MarshalJSON writes dates as YYYY-MM-DD, the way a lawyer reads them.
@@ -55,9 +65,9 @@ func (d Deadline) MarshalJSON() ([]byte, error) {
 		Extended bool         `json:"extended,omitempty"`
 		Edition  *EditionUsed `json:"edition,omitempty"`
 		Verified bool         `json:"verified"`
-		Notes    []string     `json:"notes,omitempty"`
+		Notes    []Note       `json:"notes,omitempty"`
 	}{d.Kind, d.From.Format(time.DateOnly), d.Date.Format(time.DateOnly), d.Days, d.Unit, d.Counting,
-		d.Basis, d.Source, d.Extended, d.Edition, d.Verified, d.Notes})
+		d.Basis.EN, d.Source, d.Extended, d.Edition, d.Verified, d.Notes})
 }
 
 // Deadline returns the day by which the addressee of a complaint of this
@@ -136,11 +146,11 @@ func (r *Rules) count(k *ComplaintKind, l *Limit, from time.Time) Deadline {
 	d := Deadline{Kind: k.Code, From: from, Days: l.Days, Unit: l.Unit, Counting: l.Counting,
 		Basis: l.Basis, Source: k.Source, Verified: true}
 	if e := l.Edition; e != nil {
-		d.Edition = &EditionUsed{Text: e.Text, From: e.Applies(), To: e.To, InForce: editionNote == ""}
+		d.Edition = &EditionUsed{Text: e.Text, From: e.Applies(), To: e.To, InForce: editionNote == nil}
 	}
-	if editionNote != "" {
+	if editionNote != nil {
 		d.Verified = false
-		d.Notes = append(d.Notes, editionNote)
+		d.Notes = append(d.Notes, *editionNote)
 	}
 	if !l.IsVerified() {
 		d.Verified = false

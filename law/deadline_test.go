@@ -1,6 +1,7 @@
 package law
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -79,7 +80,7 @@ func TestDeadlineKZ(t *testing.T) {
 			if got.Verified != (tc.flag == "") {
 				t.Errorf("verified = %v, want %v (notes %q)", got.Verified, tc.flag == "", got.Notes)
 			}
-			if tc.flag == "edition" && (len(got.Notes) != 1 || !strings.HasPrefix(got.Notes[0], "the text of ") || got.Edition == nil || got.Edition.InForce) {
+			if tc.flag == "edition" && (len(got.Notes) != 1 || !strings.HasPrefix(got.Notes[0].String(), "the text of ") || got.Edition == nil || got.Edition.InForce) {
 				t.Errorf("want only the edition flagged, got notes %q edition %+v", got.Notes, got.Edition)
 			}
 			if tc.flag == "" && (got.Edition == nil || !got.Edition.InForce) {
@@ -95,11 +96,11 @@ func TestDeadlineKZ(t *testing.T) {
 func TestDeadlineNotesNameTheProblem(t *testing.T) {
 	r := Default()
 	out, _ := r.Deadline("appc-76", d("2028-02-01"))
-	if !strings.Contains(strings.Join(out.Notes, " "), "unverified calendar") {
+	if !strings.Contains(fmt.Sprint(out.Notes), "unverified calendar") {
 		t.Errorf("notes %q do not flag the calendar", out.Notes)
 	}
 	out, _ = r.Deadline("info-401", d("2024-02-01"))
-	if !strings.Contains(strings.Join(out.Notes, " "), "not verified") {
+	if !strings.Contains(fmt.Sprint(out.Notes), "not verified") {
 		t.Errorf("notes %q do not flag the limit", out.Notes)
 	}
 }

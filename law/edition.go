@@ -1,7 +1,6 @@
 package law
 
 import (
-	"fmt"
 	"time"
 )
 
@@ -16,12 +15,12 @@ import (
 // text in force before it is unknown, and a deadline counted from such a
 // day is flagged, never computed from an invented earlier text.
 type Edition struct {
-	Text        string `json:"text"`
+	Text        Labels `json:"text"`
 	From        string `json:"from,omitempty"`
 	To          string `json:"to,omitempty"`
 	CheckedFrom string `json:"checked_from,omitempty"`
 	Source      string `json:"source,omitempty"`
-	Note        string `json:"note,omitempty"`
+	Note        Labels `json:"note,omitempty"`
 
 	from, to, checked time.Time
 }
@@ -51,7 +50,7 @@ func (e *Edition) Applies() string {
 }
 
 func (e *Edition) compile(path string) error {
-	if e.Text == "" {
+	if e.Text.EN == "" {
 		return loadErrorf(path+".text", "is required: say which text of the law was read (e.g. as amended by which law)")
 	}
 	if e.From != "" && e.CheckedFrom != "" {
@@ -80,26 +79,27 @@ func (e *Edition) compile(path string) error {
 // editionOn returns the limit in force on day t: l when its edition covers
 // t (or when it names no edition), else the earlier edition that does. With
 // none known to be in force on t it returns l and a note saying so.
-func (l *Limit) editionOn(t time.Time) (*Limit, string) {
+func (l *Limit) editionOn(t time.Time) (*Limit, *Note) {
 	if l.Edition == nil || l.Edition.Covers(t) {
-		return l, ""
+		return l, nil
 	}
 	for i := range l.Earlier {
 		if e := &l.Earlier[i]; e.Edition.Covers(t) {
-			return e, ""
+			return e, nil
 		}
 	}
 	e := l.Edition
-	note := fmt.Sprintf("the text of %s in force on %s is not recorded: the rules carry %s", l.Basis, t.Format(time.DateOnly), e.Text)
+	day := t.Format(time.DateOnly)
+	var note Note
 	switch {
 	case e.Applies() == "":
-		note += ", and not from when it applies"
+		note = wordsf("the text of %s in force on %s is not recorded: the rules carry %s, and not from when it applies", l.Basis, day, e.Text)
 	case t.Before(e.start()):
-		note += fmt.Sprintf(", known to apply from %s; the earlier text is unknown and may have set another limit", e.Applies())
+		note = wordsf("the text of %s in force on %s is not recorded: the rules carry %s, known to apply from %s; the earlier text is unknown and may have set another limit", l.Basis, day, e.Text, e.Applies())
 	default:
-		note += fmt.Sprintf(", in force until %s; the later text is not recorded", e.To)
+		note = wordsf("the text of %s in force on %s is not recorded: the rules carry %s, in force until %s; the later text is not recorded", l.Basis, day, e.Text, e.To)
 	}
-	return l, note
+	return l, &note
 }
 
 func (e *Edition) start() time.Time {

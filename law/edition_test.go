@@ -2,6 +2,7 @@ package law
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -47,10 +48,10 @@ func TestDeadlineUsesEditionInForce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if g := got.Date.Format(time.DateOnly); g != tc.want || got.Edition == nil || got.Edition.Text != tc.edition || got.Edition.InForce != tc.inForce {
+		if g := got.Date.Format(time.DateOnly); g != tc.want || got.Edition == nil || got.Edition.Text.EN != tc.edition || got.Edition.InForce != tc.inForce {
 			t.Errorf("from %s: %s edition %+v, want %s %q in force %v", tc.from, g, got.Edition, tc.want, tc.edition, tc.inForce)
 		}
-		if !tc.inForce && (got.Verified || !strings.Contains(strings.Join(got.Notes, " "), "is not recorded")) {
+		if !tc.inForce && (got.Verified || !strings.Contains(fmt.Sprint(got.Notes), "is not recorded")) {
 			t.Errorf("from %s: verified %v notes %q, want it flagged", tc.from, got.Verified, got.Notes)
 		}
 	}
@@ -136,7 +137,7 @@ func TestExtensionFromDecision(t *testing.T) {
 	if g := st.Deadline.Date.Format(time.DateOnly); g != "2026-04-10" || !st.Deadline.Extended {
 		t.Errorf("extended deadline %s (extended %v), want 2026-04-10", g, st.Deadline.Extended)
 	}
-	if !strings.Contains(strings.Join(st.Deadline.Notes, " "), "latest day the law allows") {
+	if !strings.Contains(fmt.Sprint(st.Deadline.Notes), "latest day the law allows") {
 		t.Errorf("notes %q do not say the deadline is an upper bound", st.Deadline.Notes)
 	}
 }

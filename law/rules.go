@@ -44,7 +44,7 @@ type Rules struct {
 	grounds  map[string]map[string]*Entry // list name → code → entry
 	articles map[string]*Entry
 
-	uncoveredNote, unsettledNote string // said by deadlines the calendar cannot vouch for
+	uncoveredNote, unsettledNote Note // said by deadlines the calendar cannot vouch for
 }
 
 // Labels are a short text in Kazakh, Russian and English.
@@ -67,7 +67,7 @@ func (l Labels) In(lang string) string {
 
 // Calendar says which days are working days. Dates are YYYY-MM-DD.
 type Calendar struct {
-	Note    string   `json:"note,omitempty"`
+	Note    Labels   `json:"note,omitempty"`
 	Weekend []string `json:"weekend"` // lower-case English day names
 	// CoversFrom and CoversTo bound the days the lists below are complete
 	// for; a count that touches a day outside them is flagged.
@@ -101,17 +101,17 @@ type CalendarDay struct {
 // the APPC (working days from the day after registration).
 type CountingRule struct {
 	Code        string `json:"code"`
-	Description string `json:"description"`
+	Description Labels `json:"description"`
 	// LastDayMoves: a period whose last day is not a working day ends on
 	// the next working day.
 	LastDayMoves bool   `json:"last_day_moves"`
-	Basis        string `json:"basis"`
+	Basis        Labels `json:"basis"`
 	Source       string `json:"source"`
 	Verified     *bool  `json:"verified"`
 	// Edition is the text of the law the rule was read from.
 	Edition *Edition `json:"edition,omitempty"`
 
-	unverifiedNote string
+	unverifiedNote Note
 }
 
 // Units of a Limit.
@@ -127,10 +127,10 @@ type Limit struct {
 	Days     int    `json:"days"`
 	Unit     string `json:"unit"`
 	Counting string `json:"counting"`
-	From     string `json:"from"`
-	Basis    string `json:"basis"`
+	From     Labels `json:"from"`
+	Basis    Labels `json:"basis"`
 	Verified *bool  `json:"verified"`
-	Note     string `json:"note,omitempty"`
+	Note     Labels `json:"note,omitempty"`
 	// Starts names a starting event other than the day a caller gives:
 	// StartsExtensionDecision for an extension that runs from the day it
 	// was decided (APPC art. 76 p.3).
@@ -141,7 +141,7 @@ type Limit struct {
 	Edition *Edition `json:"edition,omitempty"`
 	Earlier []Limit  `json:"earlier,omitempty"`
 
-	unverifiedNote string // built once at load, said by every unverified deadline
+	unverifiedNote Note // built once at load, said by every unverified deadline
 }
 
 // StartsExtensionDecision: the period runs from the day the extension was
@@ -157,13 +157,13 @@ const StartsExtensionDecision = "extension_decision"
 type ComplaintKind struct {
 	Code        string `json:"code"`
 	Labels      Labels `json:"labels"`
-	Basis       string `json:"basis"`
+	Basis       Labels `json:"basis"`
 	Source      string `json:"source"`
 	Limit       *Limit `json:"limit"`
 	Extension   *Limit `json:"extension,omitempty"`
 	FilingLimit *Limit `json:"filing_limit,omitempty"`
 	EscalatesTo string `json:"escalates_to,omitempty"`
-	Note        string `json:"note,omitempty"`
+	Note        Labels `json:"note,omitempty"`
 }
 
 // Entry is a coded item of law: a termination or interruption ground, a
@@ -171,10 +171,10 @@ type ComplaintKind struct {
 type Entry struct {
 	Code     string   `json:"code"`
 	Labels   Labels   `json:"labels"`
-	Basis    string   `json:"basis"`
+	Basis    Labels   `json:"basis"`
 	Source   string   `json:"source"`
 	Verified *bool    `json:"verified"`
-	Note     string   `json:"note,omitempty"`
+	Note     Labels   `json:"note,omitempty"`
 	Edition  *Edition `json:"edition,omitempty"`
 }
 
@@ -188,7 +188,7 @@ func (l *Limit) IsVerified() bool { return l != nil && l.Verified != nil && *l.V
 // start with, the steps allowed after each step, and the steps that need a
 // ground from a named list ("termination_grounds", "interruption_grounds").
 type CaseSteps struct {
-	Note        string              `json:"note,omitempty"`
+	Note        Labels              `json:"note,omitempty"`
 	Initial     []string            `json:"initial"`
 	Transitions map[string][]string `json:"transitions"`
 	Grounds     map[string]string   `json:"grounds"`

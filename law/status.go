@@ -33,7 +33,7 @@ type ComplaintStatus struct {
 	// investigation" are not answers, so they do not stop this clock.
 	EscalatesTo    string    `json:"escalates_to,omitempty"`
 	EscalationFrom time.Time `json:"-"`
-	Notes          []string  `json:"notes,omitempty"`
+	Notes          []Note    `json:"notes,omitempty"`
 }
 
 // answers reports whether a response answers the complaint. The root
@@ -95,7 +95,7 @@ func (r *Rules) Status(c *qantar.Complaint, asOf time.Time) (ComplaintStatus, er
 		} else {
 			st.Status = StatusAnsweredInTime
 			if resp.ReceivedOn.End().After(d.Date) {
-				st.Notes = append(st.Notes, fmt.Sprintf("the answer is dated only %s; counted as in time", resp.ReceivedOn))
+				st.Notes = append(st.Notes, wordsf("the answer is dated only %s; counted as in time", resp.ReceivedOn.String()))
 			}
 		}
 	case asOf.After(d.Date):
@@ -130,8 +130,8 @@ func (st ComplaintStatus) DaysOverdue(asOf time.Time) (int, bool) {
 // received by asOf and by the original deadline moves the deadline to the
 // kind's extension limit, counted from the filing or, when the law counts it
 // from the decision to extend, from the day the notice was received.
-func (r *Rules) extend(c *qantar.Complaint, d Deadline, filed, asOf time.Time) (Deadline, []string) {
-	var notes []string
+func (r *Rules) extend(c *qantar.Complaint, d Deadline, filed, asOf time.Time) (Deadline, []Note) {
+	var notes []Note
 	for _, resp := range c.Responses {
 		got := resp.ReceivedOn.Time()
 		if resp.Outcome != "extended" || got.After(asOf) || got.After(d.Date) || d.Extended {
@@ -143,10 +143,10 @@ func (r *Rules) extend(c *qantar.Complaint, d Deadline, filed, asOf time.Time) (
 		}
 		ext, err := r.ExtendedDeadline(c.ComplaintKind, extFrom)
 		if err == nil && !extFrom.Equal(filed) {
-			ext.Notes = append(ext.Notes, fmt.Sprintf("the extension runs from the day it was decided; Qantar counts from the day the notice of it was received (%s), so this is the latest day the law allows", resp.ReceivedOn))
+			ext.Notes = append(ext.Notes, wordsf("the extension runs from the day it was decided; Qantar counts from the day the notice of it was received (%s), so this is the latest day the law allows", resp.ReceivedOn.String()))
 		}
 		if err != nil {
-			notes = append(notes, fmt.Sprintf("an extension was recorded on %s, but the %s rules allow none for %s", resp.ReceivedOn, r.Jurisdiction, c.ComplaintKind))
+			notes = append(notes, wordsf("an extension was recorded on %s, but the %s rules allow none for %s", resp.ReceivedOn.String(), r.Jurisdiction, c.ComplaintKind))
 			continue
 		}
 		d = ext

@@ -69,7 +69,7 @@ func (d *Digest) headline(it Item, lang string) string {
 func (d *Digest) details(it Item, lang string) []string {
 	p := locale.For(lang)
 	c := it.Complaint
-	out := []string{p.S("Filed on %s; answer due by %s (%s).", date(c.FiledOn.Time()), date(it.Status.Deadline.Date), it.Status.Deadline.Basis)}
+	out := []string{p.S("Filed on %s; answer due by %s (%s).", date(c.FiledOn.Time()), date(it.Status.Deadline.Date), it.Status.Deadline.Basis.In(lang))}
 	if !it.Status.Deadline.Verified {
 		out = append(out, p.S("The time limit is not verified in the rules: check it against the law."))
 	}

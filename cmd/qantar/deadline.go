@@ -153,13 +153,13 @@ func printDeadline(m *Main, rules *law.Rules, kind string, d law.Deadline, filin
 		what, lim = "answer due after an extension", k.Extension
 	}
 	fmt.Fprintf(m.Stdout, "%s %s: %d %s counted from %s, the day of %s; %s; counting rule %s\n", what, d.Date.Format("Mon 2 Jan 2006"),
-		d.Days, deadlineUnitWords(d.Unit), d.From.Format(time.DateOnly), lim.From, d.Basis, d.Counting)
+		d.Days, deadlineUnitWords(d.Unit), d.From.Format(time.DateOnly), lim.From.In(lang), d.Basis.In(lang), d.Counting)
 	fmt.Fprintf(m.Stdout, "source: %s\n", d.Source)
 	if e := d.Edition; e != nil {
-		fmt.Fprintf(m.Stdout, "edition: %s%s\n", e.Text, editionDates(e))
+		fmt.Fprintf(m.Stdout, "edition: %s%s\n", e.Text.In(lang), editionDates(e))
 	}
 	for _, n := range d.Notes {
-		fmt.Fprintf(m.Stdout, "UNVERIFIED: %s\n", n)
+		fmt.Fprintf(m.Stdout, "UNVERIFIED: %s\n", n.In(lang))
 	}
 }
 
@@ -199,7 +199,7 @@ func printComplaintKinds(m *Main, r *law.Rules, lang string) error {
 			if !l.lim.IsVerified() {
 				v = " UNVERIFIED"
 			}
-			fmt.Fprintf(m.Stdout, "  %-10s %d %s from %s (%s)%s\n", l.name, l.lim.Days, deadlineUnitWords(l.lim.Unit), l.lim.From, l.lim.Basis, v)
+			fmt.Fprintf(m.Stdout, "  %-10s %d %s from %s (%s)%s\n", l.name, l.lim.Days, deadlineUnitWords(l.lim.Unit), l.lim.From.In(lang), l.lim.Basis.In(lang), v)
 		}
 	}
 	return nil

@@ -158,14 +158,14 @@ func (s *Server) complaintView(r *http.Request, c *qantar.Complaint) (any, error
 	m["as_of"] = asOf.Format("2006-01-02")
 	m["deadline"] = st.Deadline.Date.Format("2006-01-02")
 	m["deadline_verified"] = st.Deadline.Verified
-	m["deadline_basis"] = st.Deadline.Basis
+	m["deadline_basis"] = st.Deadline.Basis.EN
 	m["status"] = st.Status
 	if st.EscalatesTo != "" {
 		m["escalates_to"] = st.EscalatesTo
 		m["escalation_from"] = st.EscalationFrom.Format("2006-01-02")
 	}
 	if len(st.Notes) > 0 || !st.Deadline.Verified {
-		m["notes"] = append(append([]string{}, st.Notes...), st.Deadline.Notes...)
+		m["notes"] = append(law.NotesIn("en", st.Notes), law.NotesIn("en", st.Deadline.Notes)...)
 	}
 	return m, nil
 }

@@ -42,7 +42,7 @@ func (p *Site) caseSections(ctx context.Context, pg *recordView, res *resolver, 
 				list = law.ListInterruption
 			}
 			if e, ok := rules.Ground(list, s.Ground); ok {
-				row.Ground, row.Basis = e.Labels.In(t.Lang), e.Basis
+				row.Ground, row.Basis = e.Labels.In(t.Lang), e.Basis.In(t.Lang)
 			}
 		}
 		pg.Timeline = append(pg.Timeline, row)

@@ -17,7 +17,7 @@ type complaintStatus struct {
 	Basis    string
 	Verified bool
 	// Edition is the text of the law the deadline was counted with (rules
-	// data, in English like Basis); EditionWhen says, in the reader's
+	// data, in the reader's language like Basis); EditionWhen says, in the reader's
 	// language, from when it applies and whether it is known to be in force
 	// on the day the deadline runs from.
 	Edition     string
@@ -59,11 +59,11 @@ func (p *Site) complaintSections(ctx context.Context, pg *recordView, res *resol
 		if !st.Deadline.Date.IsZero() {
 			cs.Deadline = st.Deadline.Date.Format("2006-01-02")
 		}
-		cs.Basis, cs.Verified = st.Deadline.Basis, st.Deadline.Verified
+		cs.Basis, cs.Verified = st.Deadline.Basis.In(t.Lang), st.Deadline.Verified
 		if e := st.Deadline.Edition; e != nil {
-			cs.Edition, cs.EditionWhen = e.Text, editionWhen(t, e, st.Deadline.From)
+			cs.Edition, cs.EditionWhen = e.Text.In(t.Lang), editionWhen(t, e, st.Deadline.From)
 		}
-		cs.Notes = append(append(cs.Notes, st.Deadline.Notes...), st.Notes...)
+		cs.Notes = append(append(cs.Notes, law.NotesIn(t.Lang, st.Deadline.Notes)...), law.NotesIn(t.Lang, st.Notes)...)
 	}
 	pg.Complaint = cs
 	for _, r := range c.Responses {

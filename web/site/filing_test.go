@@ -130,7 +130,7 @@ func TestCaseDraftDownload(t *testing.T) {
 	caseID := itoa(fx.ids["case"])
 	rules, _ := law.DefaultRegistry().Get("kz")
 	kind, _ := rules.Kind("cpc-106")
-	basis := strings.Join(strings.Fields(kind.Basis), " ")
+	basis := strings.Join(strings.Fields(kind.Basis.In("ru")), " ")
 	ed := fx.signedIn(t, "draft-editor", qantar.RoleEditor)
 
 	_, body, _ := fx.get(t, ed, "/cases/"+caseID+"?lang=ru")

@@ -117,7 +117,7 @@ func (p *Site) actChecklists(ctx context.Context, pg *recordView, res *resolver,
 		row := closureRow{Case: res.link(ctx, qantar.KindCase, cl.CaseID), Date: res.t.Date(cl.Date), Ground: cl.Ground}
 		if rules, err := p.rules.Get(caseJurisdiction(cases, cl.CaseID)); err == nil {
 			if e, ok := rules.Ground(law.ListTermination, cl.Ground); ok {
-				row.Ground = e.Labels.In(res.t.Lang) + " (" + e.Basis + ")"
+				row.Ground = e.Labels.In(res.t.Lang) + " (" + e.Basis.In(res.t.Lang) + ")"
 			}
 		}
 		v.Closures = append(v.Closures, row)

@@ -160,7 +160,7 @@ func groundRows(t tr, rules *law.Rules, step, list string, counts map[string]int
 			row.Label = t.S("no ground recorded")
 		} else if rules != nil {
 			if e, ok := rules.Ground(list, code); ok {
-				row.Label, row.Basis, row.Unverified, row.Unknown = e.Labels.In(t.Lang), e.Basis, !e.IsVerified(), false
+				row.Label, row.Basis, row.Unverified, row.Unknown = e.Labels.In(t.Lang), e.Basis.In(t.Lang), !e.IsVerified(), false
 			}
 		}
 		out = append(out, row)
