@@ -642,8 +642,8 @@ func (b *formBuilder) options(vocab, current string, f *formField) []option {
 				g := optGroup{Label: t.Term("case_step", step)}
 				for _, e := range groundList(b.rules, b.rules.CaseSteps.Grounds[step]) {
 					label := e.Labels.In(t.Lang)
-					if e.Basis != "" {
-						label += " (" + e.Basis + ")"
+					if e.Basis.EN != "" {
+						label += " (" + e.Basis.In(t.Lang) + ")"
 					}
 					g.Options = append(g.Options, option{Value: e.Code, Label: label, Selected: e.Code == current})
 					known = known || e.Code == current
