@@ -5,7 +5,7 @@ import "context"
 // SearchQuery is a multilingual search over the records a reader may see.
 type SearchQuery struct {
 	Q      string
-	Kinds  []Kind // empty: persons, events, places, units, sources, cases
+	Kinds  []Kind // empty: SearchKinds
 	Limit  int
 	Lang   string // the reader's language, for titles
 	Reader Actor
@@ -27,5 +27,6 @@ type Searcher interface {
 	Search(ctx context.Context, q SearchQuery) ([]SearchResult, error)
 }
 
-// SearchKinds are the kinds searched by default.
-var SearchKinds = []Kind{KindPerson, KindEvent, KindPlace, KindUnit, KindSource, KindCase}
+// SearchKinds are the kinds searched by default. Acts are found by the
+// labels of their type in any language (a query "пытки" finds torture).
+var SearchKinds = []Kind{KindPerson, KindEvent, KindPlace, KindUnit, KindSource, KindCase, KindAct}

@@ -56,19 +56,34 @@ func index(ctx context.Context, tx pgx.Tx, rec qantar.Record, op qantar.Op) erro
 	return nil
 }
 
-// reindex rebuilds the search index when it is empty but records exist: a
-// database filled by a copy, or an index emptied by hand.
+// reindex rebuilds the search index when it was made by other documents
+// than this binary's (search_state against search.Version), or is empty
+// while records exist: a database filled by a copy, or an index emptied by
+// hand. The row of search_state is held, so that of several servers
+// starting at once one rebuilds and the others find it done.
 func (db *DB) reindex(ctx context.Context) error {
 	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		var need bool
-		if err := tx.QueryRow(ctx, `SELECT NOT EXISTS (SELECT 1 FROM search_docs) AND EXISTS (SELECT 1 FROM records WHERE deleted_at IS NULL AND kind = ANY($1))`,
-			kindNames(qantar.SearchKinds)).Scan(&need); err != nil {
+		var version int
+		var empty bool
+		if err := tx.QueryRow(ctx, `SELECT (SELECT version FROM search_state WHERE id = 1 FOR UPDATE),
+			NOT EXISTS (SELECT 1 FROM search_docs) AND EXISTS (SELECT 1 FROM records WHERE deleted_at IS NULL AND kind = ANY($1))`,
+			kindNames(qantar.SearchKinds)).Scan(&version, &empty); err != nil {
 			return fmt.Errorf("search index: %w", err)
 		}
-		if !need {
+		if version == search.Version && !empty {
 			return nil
 		}
-		return reindexAll(ctx, tx)
+		if _, err := tx.Exec(ctx, `DELETE FROM search_docs`); err != nil {
+			return fmt.Errorf("search index: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM search_keys`); err != nil {
+			return fmt.Errorf("search index: %w", err)
+		}
+		if err := reindexAll(ctx, tx); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `UPDATE search_state SET version = $1 WHERE id = 1`, search.Version)
+		return err
 	})
 }
 
@@ -144,8 +159,8 @@ func (db *DB) searchLevel(ctx context.Context, terms []search.Term, kinds []qant
 	// The level is a constant, written as a literal so that the planner
 	// reads only that level's partial indexes.
 	conds := []string{"d.kind = ANY(" + a.Add(kindNames(kinds)) + "::text[])", "d.protection = '" + level + "'"}
-	// Per term: its key or the keys within its typo budget, or its stems
-	// as prefixes.
+	// Per term: its key, the keys within its typo budget or its other keys
+	// (names.AltKeys), or its stems as prefixes.
 	var allKeys, allStems []string
 	for _, t := range terms {
 		var keys, stems []string
@@ -156,6 +171,9 @@ func (db *DB) searchLevel(ctx context.Context, terms []search.Term, kinds []qant
 				return nil, err
 			}
 			for _, k := range near {
+				keys = append(keys, tsLexeme(k))
+			}
+			for _, k := range lexemes(t.Alts) {
 				keys = append(keys, tsLexeme(k))
 			}
 		}

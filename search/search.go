@@ -8,6 +8,7 @@ package search
 
 import (
 	"html"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -22,6 +23,16 @@ const (
 	MaxQueryBytes = 512
 	MaxQueryWords = 12
 )
+
+// Version numbers what DocOf makes of records: raise it whenever the
+// documents change (a kind or a field indexed, other keys or stems from
+// package names), and every store indexes all its records again when it
+// next opens (its search_state holds the version its index was made with).
+//
+//	1  names' keys and stems of every searched kind (before the version was kept)
+//	2  acts by their vocabulary labels, places by their names over time,
+//	   vocabulary labels of places, units and sources
+const Version = 2
 
 // Doc is what the index holds of one record.
 type Doc struct {
@@ -52,40 +63,95 @@ func Indexed(kind qantar.Kind) bool {
 	return false
 }
 
-// texts returns the searchable texts of a record with their languages.
-func texts(rec qantar.Record) []langText {
-	var out []langText
-	addText := func(t qantar.Text) {
+// Weights of a record's fields in the ranking: a record found by its name
+// (or title, or words) comes before one found only by a former name, and
+// that before one found only by the label of a vocabulary term it has.
+const (
+	weightMain   = 1.0
+	weightFormer = 0.95
+	weightTerm   = 0.9
+)
+
+// Scores of one term against one field, before its weight: the word's own
+// key, one of its other keys (names.AltKeys), a key within its typo budget,
+// its stem, a stem that begins with its stem.
+const (
+	scoreKey    = 1.0
+	scoreAltKey = 0.9
+	scoreFuzzy  = 0.8
+	scoreStem   = 0.6
+	scorePrefix = 0.5
+)
+
+// field is a part of a record's searchable text with its weight.
+type field struct {
+	weight float64
+	texts  []langText
+}
+
+// fields returns the searchable texts of a record with their languages and
+// weights: its names, titles and words; a place's names over time; the
+// labels, in every language, of the vocabulary terms that list pages show.
+// An act has no text of its own that every reader may see (its description
+// and method are withheld when its victim is hidden: qantar.Project), so it
+// is found by its type and the victim's status only, which every
+// projection keeps.
+func fields(rec qantar.Record) []field {
+	var main, former, terms []langText
+	addText := func(to *[]langText, t qantar.Text) {
 		langs := make([]string, 0, len(t))
 		for lang := range t {
 			langs = append(langs, lang)
 		}
 		sort.Strings(langs) // the same snippet every time
 		for _, lang := range langs {
-			out = append(out, langText{lang, t[lang]})
+			*to = append(*to, langText{lang, t[lang]})
+		}
+	}
+	addTerm := func(vocab, code string) {
+		if t, ok := qantar.LookupTerm(vocab, code); ok {
+			terms = append(terms, langText{"kk", t.KK}, langText{"ru", t.RU}, langText{"en", t.EN})
 		}
 	}
 	switch r := rec.(type) {
 	case *qantar.Person:
 		for _, n := range r.Names {
-			out = append(out, langText{n.Lang, n.Value})
+			main = append(main, langText{n.Lang, n.Value})
 		}
 	case *qantar.Event:
-		addText(r.Title)
-		addText(r.Description)
+		addText(&main, r.Title)
+		addText(&main, r.Description)
 	case *qantar.Place:
-		addText(r.Name)
-	case *qantar.Unit:
-		addText(r.Name)
-		for _, a := range r.Aliases {
-			out = append(out, langText{"", a})
+		addText(&main, r.Name)
+		for _, n := range r.Names {
+			addText(&former, n.Name)
 		}
+		addTerm("place_kind", r.PlaceKind)
+	case *qantar.Unit:
+		addText(&main, r.Name)
+		for _, a := range r.Aliases {
+			main = append(main, langText{"", a})
+		}
+		addTerm("unit_kind", r.UnitKind)
 	case *qantar.Source:
-		addText(r.Title)
-		out = append(out, langText{"", r.Publisher}, langText{"", r.Author})
+		addText(&main, r.Title)
+		main = append(main, langText{"", r.Publisher}, langText{"", r.Author})
+		addTerm("source_kind", r.SourceKind)
 	case *qantar.Case:
-		out = append(out, langText{"", r.Number})
-		addText(r.Summary)
+		main = append(main, langText{"", r.Number})
+		addText(&main, r.Summary)
+	case *qantar.Act:
+		addTerm("act_type", r.ActType)
+		addTerm("victim_status", r.VictimStatus)
+	}
+	return []field{{weightMain, main}, {weightFormer, former}, {weightTerm, terms}}
+}
+
+// texts returns every searchable text of a record, its main field first.
+func texts(rec qantar.Record) []langText {
+	var out []langText
+	for _, f := range fields(rec) {
+		out = append(out, f.texts...)
 	}
 	return out
 }
@@ -96,10 +162,18 @@ type langText struct{ lang, text string }
 func DocOf(rec qantar.Record) Doc {
 	d := Doc{Kind: rec.Kind(), ID: rec.GetMeta().ID, Protection: qantar.Protection(rec)}
 	keys, stems := map[string]bool{}, map[string]bool{}
+	addWords(rec, texts(rec), keys, stems)
+	d.Keys, d.Stems = sorted(keys), sorted(stems)
+	return d
+}
+
+// addWords adds the keys and stems of the words of ts, texts of rec, to
+// keys and stems.
+func addWords(rec qantar.Record, ts []langText, keys, stems map[string]bool) {
 	// Names are matched by their keys, never by stems: a stemmer cuts a
 	// surname as if it were a word (and costs more than the key).
 	_, isPerson := rec.(*qantar.Person)
-	for _, t := range texts(rec) {
+	for _, t := range ts {
 		for _, w := range words(t.text) {
 			if k := names.Key(w); k != "" {
 				keys[k] = true
@@ -111,8 +185,25 @@ func DocOf(rec qantar.Record) Doc {
 			}
 		}
 	}
-	d.Keys, d.Stems = sorted(keys), sorted(stems)
-	return d
+}
+
+// fieldDoc is the keys and stems of one field of a record, for ranking.
+type fieldDoc struct {
+	weight      float64
+	keys, stems map[string]bool
+}
+
+func fieldDocs(rec qantar.Record) []fieldDoc {
+	var out []fieldDoc
+	for _, f := range fields(rec) {
+		if len(f.texts) == 0 {
+			continue
+		}
+		fd := fieldDoc{weight: f.weight, keys: map[string]bool{}, stems: map[string]bool{}}
+		addWords(rec, f.texts, fd.keys, fd.stems)
+		out = append(out, fd)
+	}
+	return out
 }
 
 func sorted(m map[string]bool) []string {
@@ -145,11 +236,21 @@ func stemsOf(w string) []string {
 	return []string{ru, kk}
 }
 
-// Term is one word of a query: its match key and its stem.
+// Term is one word of a query: its match key, the other keys it may be
+// written under (names.AltKeys) and its stems.
 type Term struct {
 	Word  string
 	Key   string
+	Alts  []string
 	Stems []string
+}
+
+// Keys returns the term's key and its other keys, the key first.
+func (t Term) Keys() []string {
+	if t.Key == "" {
+		return nil
+	}
+	return append([]string{t.Key}, t.Alts...)
 }
 
 // Parse checks a query and splits it into terms. Every character is
@@ -172,7 +273,7 @@ func Parse(q string) ([]Term, error) {
 	var out []Term
 	seen := map[string]bool{}
 	for _, w := range ws {
-		t := Term{Word: w, Key: names.Key(w), Stems: stemsOf(w)}
+		t := Term{Word: w, Key: names.Key(w), Alts: names.AltKeys(w), Stems: stemsOf(w)}
 		if seen[w] {
 			continue
 		}
@@ -223,52 +324,31 @@ func Title(rec qantar.Record, lang string) string {
 		}
 		s, _ := r.Summary.In(lang)
 		return s
+	case *qantar.Act:
+		// What every projection keeps: its type and date.
+		t, _ := qantar.LookupTerm("act_type", r.ActType)
+		if r.Date.IsZero() {
+			return t.Label(lang)
+		}
+		return t.Label(lang) + ", " + r.Date.String()
 	}
 	return ""
 }
 
-// Score ranks a record for the query terms: each term counts 1 when a word of
-// the record has its key, 0.8 when a word is within its typo budget, 0.6 when
-// only the stem matches; the mean, so a record that matches every word comes
-// first. It returns 0 when some term matches nothing.
+// Score ranks a record for the query terms. Each term scores, in the field
+// of the record where it scores best, the field's weight (its name 1, a
+// former name 0.95, a vocabulary label 0.9) times 1 when a word has its key,
+// 0.9 when a word has one of its other keys, 0.8 when a word's key is within
+// its typo budget, 0.6 when only the stem matches and 0.5 when a stem begins
+// with its stem; the mean over the terms, so a record that matches every
+// word comes first. It returns 0 when some term matches nothing.
 func Score(rec qantar.Record, terms []Term) float64 {
-	d := DocOf(rec)
-	keys := map[string]bool{}
-	for _, k := range d.Keys {
-		keys[k] = true
-	}
-	stems := map[string]bool{}
-	for _, s := range d.Stems {
-		stems[s] = true
-	}
+	docs := fieldDocs(rec)
 	total := 0.0
 	for _, t := range terms {
 		best := 0.0
-		if keys[t.Key] {
-			best = 1
-		} else {
-			for _, st := range t.Stems {
-				if stems[st] {
-					best = 0.6
-				}
-			}
-		}
-		if best < 0.8 && t.Key != "" {
-			for _, k := range d.Keys {
-				if Fuzzy(t.Key, k) {
-					best = 0.8
-					break
-				}
-			}
-		}
-		if best == 0 {
-			for _, s := range d.Stems {
-				for _, st := range t.Stems {
-					if len(st) >= 3 && strings.HasPrefix(s, st) {
-						best = 0.5
-					}
-				}
-			}
+		for _, d := range docs {
+			best = max(best, d.weight*termScore(t, d))
 		}
 		if best == 0 {
 			return 0
@@ -276,6 +356,38 @@ func Score(rec qantar.Record, terms []Term) float64 {
 		total += best
 	}
 	return total / float64(len(terms))
+}
+
+// termScore is how well one term matches one field, before its weight.
+func termScore(t Term, d fieldDoc) float64 {
+	if t.Key != "" && d.keys[t.Key] {
+		return scoreKey
+	}
+	for _, a := range t.Alts {
+		if d.keys[a] {
+			return scoreAltKey
+		}
+	}
+	if t.Key != "" {
+		for k := range d.keys {
+			if Fuzzy(t.Key, k) {
+				return scoreFuzzy
+			}
+		}
+	}
+	for _, st := range t.Stems {
+		if d.stems[st] {
+			return scoreStem
+		}
+	}
+	for s := range d.stems {
+		for _, st := range t.Stems {
+			if len(st) >= 3 && strings.HasPrefix(s, st) {
+				return scorePrefix
+			}
+		}
+	}
+	return 0
 }
 
 // Snippet returns the record's text, HTML-escaped, around the first words
@@ -293,7 +405,7 @@ func Snippet(rec qantar.Record, terms []Term, lang string) string {
 		k := names.Key(w)
 		ws := stemsOf(names.Normalize(w))
 		for _, t := range terms {
-			if k != "" && (k == t.Key || Fuzzy(t.Key, k)) {
+			if k != "" && (slices.Contains(t.Keys(), k) || Fuzzy(t.Key, k)) {
 				return true
 			}
 			for _, a := range ws {
@@ -398,6 +510,15 @@ func Rank(reader qantar.Actor, recs []qantar.Record, terms []Term, lang string, 
 	return out
 }
 
+// searchedKinds lists the searched kinds, for an error.
+func searchedKinds() string {
+	out := make([]string, len(qantar.SearchKinds))
+	for i, k := range qantar.SearchKinds {
+		out[i] = string(k)
+	}
+	return strings.Join(out, ", ")
+}
+
 // Plan is a query as a store runs it: its terms, the kinds it searches and
 // how many results it returns.
 type Plan struct {
@@ -419,7 +540,7 @@ func PlanOf(q qantar.SearchQuery) (Plan, error) {
 	}
 	for _, k := range p.Kinds {
 		if !Indexed(k) {
-			return Plan{}, qantar.FieldErrorf("kind", "%s are not searched (kinds: persons, events, places, units, sources, cases)", k)
+			return Plan{}, qantar.FieldErrorf("kind", "%s are not searched (kinds: %s)", k, searchedKinds())
 		}
 	}
 	if p.Limit <= 0 || p.Limit > 100 {

@@ -36,15 +36,19 @@ func (tx *Tx) index(ctx context.Context, rec qantar.Record, op qantar.Op) error 
 	return nil
 }
 
-// reindex rebuilds the search index when it is empty but records exist: a
-// database made before the index, or an index dropped by hand.
+// reindex rebuilds the search index when it was made by other documents
+// than this binary's (search_state against search.Version), or is empty
+// while records exist: a database made before the index, or an index
+// dropped by hand.
 func (db *DB) reindex(ctx context.Context) error {
-	var need bool
-	if err := db.write.QueryRowContext(ctx, `SELECT NOT EXISTS (SELECT 1 FROM search_fts) AND NOT EXISTS (SELECT 1 FROM search_fts_restricted)
-		AND NOT EXISTS (SELECT 1 FROM search_fts_confidential) AND EXISTS (SELECT 1 FROM records WHERE deleted_at IS NULL)`).Scan(&need); err != nil {
+	var version int
+	var empty bool
+	if err := db.write.QueryRowContext(ctx, `SELECT (SELECT version FROM search_state WHERE id = 1),
+		NOT EXISTS (SELECT 1 FROM search_fts) AND NOT EXISTS (SELECT 1 FROM search_fts_restricted)
+		AND NOT EXISTS (SELECT 1 FROM search_fts_confidential) AND EXISTS (SELECT 1 FROM records WHERE deleted_at IS NULL)`).Scan(&version, &empty); err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}
-	if !need {
+	if version == search.Version && !empty {
 		return nil
 	}
 	tx, err := db.begin(ctx)
@@ -52,33 +56,52 @@ func (db *DB) reindex(ctx context.Context) error {
 		return err
 	}
 	defer tx.Rollback()
-	for _, kind := range qantar.SearchKinds {
-		rows, err := tx.QueryContext(ctx, `SELECT data FROM records WHERE kind = ? AND deleted_at IS NULL`, kind)
-		if err != nil {
-			return err
-		}
-		var recs []qantar.Record
-		for rows.Next() {
-			var data string
-			if err := rows.Scan(&data); err != nil {
-				rows.Close()
-				return err
-			}
-			rec, err := qantar.DecodeStored(kind, data)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			recs = append(recs, rec)
-		}
-		rows.Close()
-		for _, rec := range recs {
-			if err := tx.index(ctx, rec, qantar.OpUpdate); err != nil {
-				return err
-			}
+	for _, table := range searchTables {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table); err != nil {
+			return fmt.Errorf("search index: %w", err)
 		}
 	}
+	for _, kind := range qantar.SearchKinds {
+		if err := tx.indexKind(ctx, kind); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE search_state SET version = ? WHERE id = 1`, search.Version); err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
 	return tx.Commit()
+}
+
+// indexKind indexes every live record of one kind.
+func (tx *Tx) indexKind(ctx context.Context, kind qantar.Kind) error {
+	rows, err := tx.QueryContext(ctx, `SELECT data FROM records WHERE kind = ? AND deleted_at IS NULL`, kind)
+	if err != nil {
+		return err
+	}
+	var recs []qantar.Record
+	for rows.Next() {
+		var data string
+		if err := rows.Scan(&data); err != nil {
+			rows.Close()
+			return err
+		}
+		rec, err := qantar.DecodeStored(kind, data)
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		recs = append(recs, rec)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, rec := range recs {
+		if err := tx.index(ctx, rec, qantar.OpCreate); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Search finds the records whose words match every word of the query in any
@@ -104,8 +127,8 @@ func (db *DB) nearKeys(ctx context.Context, key string, levels []string) ([]stri
 }
 
 // matchExpr is the FTS5 expression of a query: one clause per term, of its
-// key, the keys within its typo budget (among the levels' terms), or its
-// stems as prefixes. Every string is quoted, so nothing a reader types is
+// key, the keys within its typo budget (among the levels' terms), its other
+// keys (names.AltKeys), or its stems as prefixes. Every string is quoted, so nothing a reader types is
 // FTS syntax.
 func (db *DB) matchExpr(ctx context.Context, terms []search.Term, levels []string) (string, error) {
 	var clauses []string
@@ -118,6 +141,9 @@ func (db *DB) matchExpr(ctx context.Context, terms []search.Term, levels []strin
 				return "", err
 			}
 			for _, k := range near {
+				alts = append(alts, "keys:"+search.Quote(k))
+			}
+			for _, k := range t.Alts {
 				alts = append(alts, "keys:"+search.Quote(k))
 			}
 		}

@@ -76,6 +76,7 @@ func RunEngine(t *testing.T, e Engine) {
 		{"ReadOnlyNeedsKey", testReadOnlyNeedsKey},
 		{"LogKeepsItsOrigin", testLogKeepsItsOrigin},
 		{"RepairCheckpoint", testRepairCheckpoint},
+		{"SearchReindexes", testSearchReindexes},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -57,6 +57,8 @@ func Run(t *testing.T, open Opener) {
 		{"ProjectionFollowsPerson", testProjectionFollows},
 		{"DefaultRestricted", testDefaultRestricted},
 		{"SearchIgnoresHidden", testSearchIgnoresHidden},
+		{"SearchFormerNames", testSearchFormerNames},
+		{"SearchVocabulary", testSearchVocabulary},
 		{"RecordsAt", testRecordsAt},
 		{"ListAll", testListAll},
 		{"FilesChainOfCustody", testFiles},
