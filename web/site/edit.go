@@ -53,12 +53,6 @@ type editView struct {
 	Kinds      []qantar.Kind
 }
 
-// conflict is shown when someone else saved first (409).
-type conflict struct {
-	Current int
-	Href    string
-}
-
 type personForm struct {
 	Names      []nameRow
 	Sex        []option
@@ -116,61 +110,94 @@ func (p *Site) editForm(kind qantar.Kind) httpx.HandlerFunc {
 	}
 }
 
+// editPost is a form posted to save a record: who, which record at which
+// version, the values (form: what build reads; vals: a field form's,
+// compacted), its reference inputs resolved, and the error of its save.
+type editPost struct {
+	actor      qantar.Actor
+	kind       qantar.Kind
+	id         int64
+	version    int
+	form, vals url.Values
+	refs       *refOutcome
+	build      func() (qantar.Record, error)
+	err        error
+}
+
 // editSave creates (no id) or updates a record from the form. Reference
 // inputs may hold names: they are resolved first (refs.go), and a name of
 // several records, or of none, shows the form again with the choices and
-// nothing saved.
+// nothing saved. A stale save shows the conflict (conflict.go).
 func (p *Site) editSave(kind qantar.Kind) httpx.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		actor, err := httpx.RequireWriter(r)
+		post, err := p.readEditPost(r, kind)
 		if err != nil {
 			return err
 		}
-		var id int64
-		if r.PathValue("id") != "" {
-			if id, err = httpx.PathID(r); err != nil {
-				return err
-			}
+		if post.vals != nil && r.PostFormValue("more") != "" {
+			return p.editMore(w, r, kind, post.id, post.version, post.vals)
 		}
-		if err := r.ParseForm(); err != nil {
-			return httpx.BodyError(err)
-		}
-		version, _ := strconv.Atoi(r.PostFormValue("version"))
-		// A field form's values, its blank rows dropped: what is saved, and
-		// what is shown again if it cannot be. The person form and JSON are
-		// read from the posted form itself.
-		form, vals := r.PostForm, url.Values(nil)
-		if _, ok := formSpecs[kind]; ok && r.PostFormValue("as") != "json" {
-			vals = compactRows(kind, r.PostForm)
-			form = vals
-			if r.PostFormValue("more") != "" {
-				return p.editMore(w, r, kind, id, version, vals)
-			}
-		}
-		res := p.newResolver(p.tr[httpx.PickLang(r)], actor)
-		refs, err := p.formRefs(r.Context(), res, kind, form)
-		if err != nil {
+		res := p.newResolver(p.tr[httpx.PickLang(r)], post.actor)
+		if post.refs, err = p.formRefs(r.Context(), res, kind, post.form); err != nil {
 			return err
 		}
-		if refs.Waiting {
-			return p.editAgain(w, r, kind, id, version, vals, refs, nil)
+		if post.refs.Waiting {
+			return p.editAgain(w, r, kind, post.id, post.version, post.vals, post.refs, nil)
 		}
-		build := func() (qantar.Record, error) {
-			if vals != nil {
-				return fieldsRecord(kind, vals)
-			}
-			return p.recordFromForm(kind, r)
-		}
-		if done, err := p.checkDuplicates(w, r, actor, kind, id, form, refs, build); done || err != nil {
+		if done, err := p.checkDuplicates(w, r, post.actor, kind, post.id, post.form, post.refs, post.build); done || err != nil {
 			return err
 		}
-		rec, err := p.storeRecord(r.Context(), actor, httpx.PickLang(r), kind, id, version, form, refs, build)
+		// The post that confirms a conflict's page: each field both editors
+		// changed needs a choice; those taken from the current version are.
+		theirs, missing := conflictChoices(r.PostForm)
+		if missing && post.id != 0 {
+			base, _ := strconv.Atoi(r.PostFormValue("base"))
+			return p.editConflict(w, r, post, base, p.tr[httpx.PickLang(r)].S("Choose, for each field you both changed, which value to keep."))
+		}
+		p.takeTheirs(r.Context(), post, r.PostForm, theirs)
+		rec, err := p.storeRecord(r.Context(), post.actor, httpx.PickLang(r), kind, post.id, post.version, post.form, post.refs, post.build)
 		if err == nil {
 			http.Redirect(w, r, recordHref(kind, rec.GetMeta().ID), http.StatusSeeOther)
 			return nil
 		}
-		return p.editAgain(w, r, kind, id, version, vals, refs, err)
+		if post.err = err; qantar.ErrorCode(err) == qantar.ECONFLICT && qantar.ErrorField(err) == "version" && post.id != 0 {
+			return p.editConflict(w, r, post, post.version, "")
+		}
+		return p.editAgain(w, r, kind, post.id, post.version, post.vals, post.refs, err)
 	}
+}
+
+// readEditPost reads who saves which record from the form. A field form's
+// values have their blank rows dropped: what is saved, and what is shown
+// again if it cannot be. The person form and JSON are read from the posted
+// form itself.
+func (p *Site) readEditPost(r *http.Request, kind qantar.Kind) (*editPost, error) {
+	actor, err := httpx.RequireWriter(r)
+	if err != nil {
+		return nil, err
+	}
+	post := &editPost{actor: actor, kind: kind}
+	if r.PathValue("id") != "" {
+		if post.id, err = httpx.PathID(r); err != nil {
+			return nil, err
+		}
+	}
+	if err := r.ParseForm(); err != nil {
+		return nil, httpx.BodyError(err)
+	}
+	post.version, _ = strconv.Atoi(r.PostFormValue("version"))
+	post.form = r.PostForm
+	if _, ok := formSpecs[kind]; ok && r.PostFormValue("as") != "json" {
+		post.vals = compactRows(kind, r.PostForm)
+		post.form = post.vals
+	}
+	post.build = func() (qantar.Record, error) {
+		if post.vals != nil {
+			return fieldsRecord(kind, post.vals)
+		}
+		return p.recordFromForm(kind, r)
+	}
+	return post, nil
 }
 
 // editMore is the same form with more empty rows ("More rows"); nothing is
@@ -344,36 +371,48 @@ func (p *Site) recordFromForm(kind qantar.Kind, r *http.Request) (qantar.Record,
 	if kind != qantar.KindPerson {
 		return qantar.DecodeBytes(kind, []byte(r.PostFormValue("json")))
 	}
-	pr := &qantar.Person{Sex: r.PostFormValue("sex"), Protection: r.PostFormValue("protection"), Consent: r.PostFormValue("consent")}
+	return personFromValues(r.PostForm)
+}
+
+// personFromValues reads a person from the person form's values; the error
+// is the first input that could not be read (the others are read still).
+func personFromValues(vals url.Values) (*qantar.Person, error) {
+	pr := &qantar.Person{Sex: vals.Get("sex"), Protection: vals.Get("protection"), Consent: vals.Get("consent")}
 	for i := 0; i < 50; i++ {
 		key := fmt.Sprintf("names[%d]", i)
-		if _, ok := r.PostForm[key+".value"]; !ok {
+		if _, ok := vals[key+".value"]; !ok {
 			break
 		}
-		n := qantar.Name{Value: strings.TrimSpace(r.PostFormValue(key + ".value")), Lang: r.PostFormValue(key + ".lang"),
-			Script: r.PostFormValue(key + ".script"), Kind: r.PostFormValue(key + ".kind")}
+		n := qantar.Name{Value: strings.TrimSpace(vals.Get(key + ".value")), Lang: vals.Get(key + ".lang"),
+			Script: vals.Get(key + ".script"), Kind: vals.Get(key + ".kind")}
 		if n.Value != "" {
 			pr.Names = append(pr.Names, n)
 		}
 	}
-	var err error
-	if v := strings.TrimSpace(r.PostFormValue("birth_date")); v != "" {
-		if pr.BirthDate, err = qantar.ParseDate(v); err != nil {
-			return pr, qantar.FieldErrorf("birth_date", "%v", err)
+	var errs []error
+	if v := strings.TrimSpace(vals.Get("birth_date")); v != "" {
+		d, err := qantar.ParseDate(v)
+		if err != nil {
+			errs = append(errs, qantar.FieldErrorf("birth_date", "%v", err))
 		}
+		pr.BirthDate = d
 	}
-	if v := strings.TrimSpace(r.PostFormValue("birth_place_id")); v != "" {
+	if v := strings.TrimSpace(vals.Get("birth_place_id")); v != "" {
+		var err error
 		if pr.BirthPlace, err = strconv.ParseInt(v, 10, 64); err != nil {
-			return pr, qantar.FieldErrorf("birth_place_id", "must be a record id (a number)")
+			errs = append(errs, qantar.FieldErrorf("birth_place_id", "must be a record id (a number)"))
 		}
 	}
 	for _, l := range qantar.UILangs {
-		if v := strings.TrimSpace(r.PostFormValue("description." + l)); v != "" {
+		if v := strings.TrimSpace(vals.Get("description." + l)); v != "" {
 			if pr.Description == nil {
 				pr.Description = qantar.Text{}
 			}
 			pr.Description[l] = v
 		}
+	}
+	if len(errs) > 0 {
+		return pr, errs[0]
 	}
 	return pr, nil
 }
