@@ -2,9 +2,11 @@ package site
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/qantar-project/qantar"
@@ -69,8 +71,9 @@ func (p *Site) history(kind qantar.Kind) httpx.HandlerFunc {
 			p.auth.AuditShown(r, rec)
 		}
 		pg.Title = t.S("History of %s", pg.Record.Title)
+		who := p.actorNamer(r.Context(), t, reader)
 		for i, v := range versions {
-			row := versionRow{Version: v.Version, Op: t.S(string(v.Op)), Actor: v.Actor, At: v.At, Reason: v.Reason}
+			row := versionRow{Version: v.Version, Op: t.S(string(v.Op)), Actor: who(v.Actor), At: v.At, Reason: v.Reason}
 			if i > 0 {
 				row.Compare = recordHref(kind, id) + "/history?from=" + strconv.Itoa(v.Version-1) + "&to=" + strconv.Itoa(v.Version)
 			}
@@ -95,6 +98,68 @@ func (p *Site) history(kind qantar.Kind) httpx.HandlerFunc {
 		}
 		return p.render(w, r, http.StatusOK, "history", pg)
 	}
+}
+
+// actorNamer says who wrote a version: to editors and admins, the account's
+// name (a token's, or the system user's of a command-line import); to
+// everyone else only the role, "editor", so that the public sees that an
+// editor made a change but not who.
+func (p *Site) actorNamer(ctx context.Context, t tr, reader qantar.Actor) func(string) string {
+	named := reader.CanWrite()
+	seen := map[string]string{}
+	var tokens map[string]qantar.Token
+	return func(id string) string {
+		if s, ok := seen[id]; ok {
+			return s
+		}
+		name, role := "", qantar.RoleEditor // only writers write
+		kind, num, _ := strings.Cut(id, ":")
+		n, _ := strconv.ParseInt(num, 10, 64)
+		switch {
+		case id == qantar.System.ID:
+			name, role = t.S("the system"), ""
+		case kind == "user" && p.users != nil:
+			if u, err := p.users.UserByID(ctx, n); err == nil {
+				name, role = u.Name, u.Role
+			}
+		case kind == "token":
+			if tokens == nil {
+				tokens = p.tokensByID(ctx)
+			}
+			if tok, ok := tokens[id]; ok {
+				name, role = tok.Name, tok.Role
+			}
+		case kind == "cli":
+			name = num
+		}
+		s := t.S(role)
+		if role == "" || (named && name != "") {
+			s = name
+		}
+		if named && s == "" {
+			s = id
+		}
+		seen[id] = s
+		return s
+	}
+}
+
+// tokensByID are the API tokens by the actor id their versions carry, when
+// the store keeps tokens.
+func (p *Site) tokensByID(ctx context.Context) map[string]qantar.Token {
+	out := map[string]qantar.Token{}
+	ts, ok := p.store.(qantar.TokenService)
+	if !ok {
+		return out
+	}
+	list, err := ts.ListTokens(ctx)
+	if err != nil {
+		return out
+	}
+	for _, tok := range list {
+		out["token:"+strconv.FormatInt(tok.ID, 10)] = tok
+	}
+	return out
 }
 
 // diffVersions compares two versions' top-level fields.
