@@ -22,6 +22,14 @@ import (
 //     Russian writes Ю, Я, Й or И (Жүсіпов, Жусупов, Юсупов, Zhusupov,
 //     Yusupov): the rows of initialForms, each a set of key beginnings that
 //     write one name; a key beginning with one has the others too.
+//   - Kazakh Ө, which stands in the first syllable only (vowel harmony
+//     leaves е after it), written У by Russian spelling as often as О:
+//     Өтегенов, Утегенов, Отегенов; Төлеген, Тулеген; Оспан, Успан. A key
+//     whose first vowel is o also has it as u, and the other way round.
+//   - A first letter that Kazakh and Russian write differently in names of
+//     Arabic, Persian and Mongolian origin (firstLetters): Қ for Х
+//     (Қасенов, Хасенов; Қожахметов, Ходжахметов; Құсайынов, Хусаинов) and
+//     Ш for Ч (Шыңғыс, Чингис; Шоқан, Чокан; Шолпан, Чолпан).
 
 // initialForms are the key beginnings (as Key writes them) that spell one
 // name of Arabic origin in Kazakh, in Russian and in Latin. Each row is one
@@ -47,6 +55,15 @@ var initialForms = [][]string{
 	// Iskandar (Alexander): Ескендір, Искандер, Iskander, Eskendir.
 	{"eskendir", "iskander"},
 }
+
+// firstLetters are pairs of key symbols that begin one name in its Kazakh
+// and its Russian spelling (see above): k is Қ (Х in Russian: h), x is Ш (Ч:
+// q).
+var firstLetters = [][2]byte{{'k', 'h'}, {'x', 'q'}}
+
+// maxAltKeys bounds the other keys of one word: each is one more term a
+// search looks up.
+const maxAltKeys = 8
 
 // AltKeys returns the other keys under which a word (one word of a name or
 // a text) may be written, by the correspondences above, without the word's
@@ -77,6 +94,19 @@ func AltKeys(word string) []string {
 		add(otherSibilantEnding(keys[i]))
 	}
 	for _, k := range keys[:len(keys):len(keys)] {
+		add(firstVowelOU(k))
+	}
+	for _, k := range keys[:len(keys):len(keys)] {
+		for _, p := range firstLetters {
+			switch k[0] {
+			case p[0]:
+				add(string(p[1]) + k[1:])
+			case p[1]:
+				add(string(p[0]) + k[1:])
+			}
+		}
+	}
+	for _, k := range keys[:len(keys):len(keys)] {
 		for _, row := range initialForms {
 			for _, form := range row {
 				if !strings.HasPrefix(k, form) {
@@ -91,7 +121,27 @@ func AltKeys(word string) []string {
 	if len(keys) == 1 {
 		return nil
 	}
-	return keys[1:]
+	return keys[1:min(len(keys), maxAltKeys+1)]
+}
+
+// firstVowelOU returns key with its first vowel o written u, or u written
+// o; "" when its first vowel is another, or when the key is too short for
+// the change not to make another common name.
+func firstVowelOU(key string) string {
+	if len(key) < 4 {
+		return ""
+	}
+	for i := 0; i < len(key); i++ {
+		switch key[i] {
+		case 'o':
+			return key[:i] + "u" + key[i+1:]
+		case 'u':
+			return key[:i] + "o" + key[i+1:]
+		case 'a', 'e', 'i':
+			return ""
+		}
+	}
+	return ""
 }
 
 // yoReadings returns the word with its ё (Cyrillic), or its yo and io not

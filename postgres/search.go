@@ -159,21 +159,22 @@ func (db *DB) searchLevel(ctx context.Context, terms []search.Term, kinds []qant
 	// The level is a constant, written as a literal so that the planner
 	// reads only that level's partial indexes.
 	conds := []string{"d.kind = ANY(" + a.Add(kindNames(kinds)) + "::text[])", "d.protection = '" + level + "'"}
-	// Per term: its key, the keys within its typo budget or its other keys
-	// (names.AltKeys), or its stems as prefixes.
+	// Per term: its key and its other keys (names.AltKeys), the keys within
+	// their typo budget, the keys an initial begins, or its stems as
+	// prefixes.
 	var allKeys, allStems []string
 	for _, t := range terms {
 		var keys, stems []string
-		if t.Key != "" && len(t.Key) <= maxLexeme {
-			keys = append(keys, tsLexeme(t.Key))
-			near, err := db.nearKeys(ctx, t.Key, levels)
+		if t.Initial {
+			keys = append(keys, tsLexeme(t.Key)+":*")
+		}
+		for _, key := range lexemes(t.Keys()) {
+			keys = append(keys, tsLexeme(key))
+			near, err := db.nearKeys(ctx, key, levels)
 			if err != nil {
 				return nil, err
 			}
 			for _, k := range near {
-				keys = append(keys, tsLexeme(k))
-			}
-			for _, k := range lexemes(t.Alts) {
 				keys = append(keys, tsLexeme(k))
 			}
 		}

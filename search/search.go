@@ -74,13 +74,16 @@ const (
 
 // Scores of one term against one field, before its weight: the word's own
 // key, one of its other keys (names.AltKeys), a key within its typo budget,
-// its stem, a stem that begins with its stem.
+// a key that an initial begins, a key within the typo budget of one of its
+// other keys, its stem, a stem that begins with its stem.
 const (
-	scoreKey    = 1.0
-	scoreAltKey = 0.9
-	scoreFuzzy  = 0.8
-	scoreStem   = 0.6
-	scorePrefix = 0.5
+	scoreKey      = 1.0
+	scoreAltKey   = 0.9
+	scoreFuzzy    = 0.8
+	scoreInitial  = 0.7
+	scoreAltFuzzy = 0.7
+	scoreStem     = 0.6
+	scorePrefix   = 0.5
 )
 
 // field is a part of a record's searchable text with its weight.
@@ -243,6 +246,10 @@ type Term struct {
 	Key   string
 	Alts  []string
 	Stems []string
+	// Initial says the word is an initial (one letter, or a Latin digraph
+	// for one Cyrillic letter: Zh, Sh): it matches any word that begins
+	// with its key ("Ахметов Н." finds Ахметов Нұрлан).
+	Initial bool
 }
 
 // Keys returns the term's key and its other keys, the key first.
@@ -274,6 +281,7 @@ func Parse(q string) ([]Term, error) {
 	seen := map[string]bool{}
 	for _, w := range ws {
 		t := Term{Word: w, Key: names.Key(w), Alts: names.AltKeys(w), Stems: stemsOf(w)}
+		t.Initial = isInitial(w, t.Key)
 		if seen[w] {
 			continue
 		}
@@ -284,6 +292,22 @@ func Parse(q string) ([]Term, error) {
 		return nil, qantar.FieldErrorf("q", "has no letters or digits to search for")
 	}
 	return out, nil
+}
+
+// isInitial reports whether a word of a query, with key key, is an
+// initial: one letter, or two or three Latin letters that write one
+// Cyrillic letter (Zh, Sh, Ch, Kh, Ts, Dzh; their key is one symbol).
+func isInitial(w, key string) bool {
+	n := utf8.RuneCountInString(w)
+	if n == 0 || n > 3 || utf8.RuneCountInString(key) != 1 {
+		return false
+	}
+	for _, r := range w {
+		if !unicode.IsLetter(r) || n > 1 && r >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // Fuzzy reports whether an indexed key is within the typo budget of a query key.
@@ -339,8 +363,9 @@ func Title(rec qantar.Record, lang string) string {
 // of the record where it scores best, the field's weight (its name 1, a
 // former name 0.95, a vocabulary label 0.9) times 1 when a word has its key,
 // 0.9 when a word has one of its other keys, 0.8 when a word's key is within
-// its typo budget, 0.6 when only the stem matches and 0.5 when a stem begins
-// with its stem; the mean over the terms, so a record that matches every
+// its typo budget, 0.7 when an initial begins a word or a word is within the
+// typo budget of one of its other keys, 0.6 when only the stem matches and
+// 0.5 when a stem begins with its stem; the mean over the terms, so a record that matches every
 // word comes first. It returns 0 when some term matches nothing.
 func Score(rec qantar.Record, terms []Term) float64 {
 	docs := fieldDocs(rec)
@@ -372,6 +397,16 @@ func termScore(t Term, d fieldDoc) float64 {
 		for k := range d.keys {
 			if Fuzzy(t.Key, k) {
 				return scoreFuzzy
+			}
+		}
+		for k := range d.keys {
+			if t.Initial && strings.HasPrefix(k, t.Key) {
+				return scoreInitial
+			}
+			for _, a := range t.Alts {
+				if Fuzzy(a, k) {
+					return scoreAltFuzzy
+				}
 			}
 		}
 	}

@@ -127,23 +127,24 @@ func (db *DB) nearKeys(ctx context.Context, key string, levels []string) ([]stri
 }
 
 // matchExpr is the FTS5 expression of a query: one clause per term, of its
-// key, the keys within its typo budget (among the levels' terms), its other
-// keys (names.AltKeys), or its stems as prefixes. Every string is quoted, so nothing a reader types is
+// key and its other keys (names.AltKeys), the keys within their typo budget
+// (among the levels' terms), the keys an initial begins, or its stems as
+// prefixes. Every string is quoted, so nothing a reader types is
 // FTS syntax.
 func (db *DB) matchExpr(ctx context.Context, terms []search.Term, levels []string) (string, error) {
 	var clauses []string
 	for _, t := range terms {
 		alts := []string{}
-		if t.Key != "" {
-			alts = append(alts, "keys:"+search.Quote(t.Key))
-			near, err := db.nearKeys(ctx, t.Key, levels)
+		if t.Initial {
+			alts = append(alts, "keys:"+search.Quote(t.Key)+"*")
+		}
+		for _, key := range t.Keys() {
+			alts = append(alts, "keys:"+search.Quote(key))
+			near, err := db.nearKeys(ctx, key, levels)
 			if err != nil {
 				return "", err
 			}
 			for _, k := range near {
-				alts = append(alts, "keys:"+search.Quote(k))
-			}
-			for _, k := range t.Alts {
 				alts = append(alts, "keys:"+search.Quote(k))
 			}
 		}
