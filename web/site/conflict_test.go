@@ -220,3 +220,38 @@ func TestConflictJSONForm(t *testing.T) {
 		t.Fatalf("after the confirming post: version %d, end %v, title %v", g.Version, g.End, g.Title)
 	}
 }
+
+// TestHistoryNamesTokens: a version written through an API token is named
+// by the token's name to an admin, and by its role to a viewer and to the
+// public.
+func TestHistoryNamesTokens(t *testing.T) {
+	fx := newFixture(t)
+	ctx := context.Background()
+	tok, _, err := fx.db.CreateToken(ctx, "Synthetic laptop", qantar.RoleEditor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := fx.create(t, &qantar.Event{Title: qantar.Text{"en": "Synthetic token event"}, Start: qantar.MustDate("2022-01-05")})
+	rec, _ := fx.db.Get(ctx, qantar.KindEvent, ev)
+	rec.(*qantar.Event).End = qantar.MustDate("2022-01-06")
+	if err := fx.db.Update(ctx, qantar.Actor{ID: "token:" + itoa(tok.ID), Role: tok.Role}, rec); err != nil {
+		t.Fatal(err)
+	}
+	path := "/events/" + itoa(ev)
+	admin := fx.signedIn(t, "synthetic-admin", qantar.RoleAdmin)
+	viewer := fx.signedIn(t, "synthetic-viewer", qantar.RoleViewer)
+	for _, c := range []struct {
+		who    string
+		client *http.Client
+		lang   string
+		want   []string
+	}{
+		{"admin", admin, "en", []string{"the system", "Synthetic laptop"}},
+		{"viewer", viewer, "kk", []string{"жүйе", "редактор"}},
+		{"public", nil, "ru", []string{"система", "редактор"}},
+	} {
+		if got := historyBy(t, fx, c.client, path, c.lang); strings.Join(got, "|") != strings.Join(c.want, "|") {
+			t.Errorf("%s: history says %q, want %q", c.who, got, c.want)
+		}
+	}
+}
