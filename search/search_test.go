@@ -57,3 +57,72 @@ func TestScoreNeedsEveryTerm(t *testing.T) {
 		t.Fatalf("scores %v %v", search.Score(p, all), search.Score(p, some))
 	}
 }
+
+// TestScoreOrder: for equal words, a record's own key comes before another
+// key of the word (names.AltKeys), that before a typo, and a current name
+// before a former one; an unrelated near name scores below the true one.
+func TestScoreOrder(t *testing.T) {
+	person := func(n string) *qantar.Person { return &qantar.Person{Names: []qantar.Name{{Value: n}}} }
+	score := func(rec qantar.Record, q string) float64 {
+		terms, err := search.Parse(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return search.Score(rec, terms)
+	}
+	for _, tt := range []struct {
+		q             string
+		better, worse qantar.Record
+	}{
+		{"Юсупов", person("Юсупов"), person("Жүсіпов")},
+		{"Жүсіпов", person("Жүсіпов"), person("Юсупов")},
+		{"Ахметов", person("Akhmetov"), person("Ахматов")},
+		{"Утегенов", person("Утегенов"), person("Өтегенов")},
+		{"Өтегенов", person("Өтегенов"), person("Утегенов")},
+		{"Ахметов Нурлан", person("Ахметов Нұрлан"), person("Ахматов Нұрлан")},
+		{"Ахметов Н", person("Ахметов Нұрлан"), person("Ахматов Нұрлан")},
+		{"Чимкент", &qantar.Place{Name: qantar.Text{"ru": "Чимкент"}},
+			&qantar.Place{Name: qantar.Text{"kk": "Шымкент"}, Names: []qantar.PlaceName{{Name: qantar.Text{"ru": "Чимкент"}}}}},
+	} {
+		b, w := score(tt.better, tt.q), score(tt.worse, tt.q)
+		if w == 0 || b <= w {
+			t.Errorf("%q: %s scores %v, %s %v; want both found, the first higher", tt.q, search.Title(tt.better, "ru"), b,
+				search.Title(tt.worse, "ru"), w)
+		}
+	}
+	if s := score(person("Ахметов Серік"), "Ахметов Н"); s != 0 {
+		t.Errorf("an initial matched a word it does not begin: %v", s)
+	}
+}
+
+// TestInitials: one letter, or a Latin digraph of one Cyrillic letter, is
+// an initial; a short name is not.
+func TestInitials(t *testing.T) {
+	for q, want := range map[string]bool{"Н.": true, "Zh.": true, "Sh": true, "A": true, "Ли": false, "Ким": false, "Ахметов": false, "5": false} {
+		terms, err := search.Parse(q)
+		if err != nil || len(terms) != 1 || terms[0].Initial != want {
+			t.Errorf("%q: %+v %v, want Initial %v", q, terms, err, want)
+		}
+	}
+}
+
+// TestActTitleAndWords: an act's title is its type and date in the
+// reader's language, and its only words are the labels of its type and the
+// victim's status: its description is never indexed.
+func TestActTitleAndWords(t *testing.T) {
+	a := &qantar.Act{VictimID: 1, ActType: "torture", VictimStatus: "injured", Date: qantar.MustDate("2022-01-07"),
+		Description: qantar.Text{"ru": "Жасырынбек"}, Method: "secretmethod"}
+	if got := search.Title(a, "ru"); got != "Пытки, 2022-01-07" {
+		t.Errorf("title %q", got)
+	}
+	d := search.DocOf(a)
+	all := strings.Join(append(d.Keys, d.Stems...), " ")
+	for _, w := range []string{"torture", "азаптау", "injured", "пытк"} {
+		if !strings.Contains(all, w) {
+			t.Errorf("the act's document lacks %q: %s", w, all)
+		}
+	}
+	if strings.Contains(all, "jasirinbek") || strings.Contains(all, "secret") {
+		t.Errorf("the act's description or method was indexed: %s", all)
+	}
+}
