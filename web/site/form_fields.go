@@ -120,6 +120,10 @@ const (
 	maxEmptyRows = 30
 )
 
+// minRows is how many rows a list shows at least, filled or empty: a new
+// case's registration, investigation and end are entered in one post.
+var minRows = map[string]int{"steps": 3}
+
 // rowsLimit is the most items the API takes in a list (qantar's Validate):
 // a form shows no more rows than that, whatever was posted.
 func rowsLimit(list string) int {
@@ -501,7 +505,7 @@ func fieldsForm(t tr, reg *law.Registry, kind qantar.Kind, vals url.Values, extr
 		f := formField{Name: sp.Name, Label: t.S(labelOf(sp.Name)), Type: "rows"}
 		sub := rowSpecs[kind][sp.Name]
 		n := min(len(rowIndices(vals, sp.Name)), rowsLimit(sp.Name))
-		more := emptyRows
+		more := max(emptyRows, minRows[sp.Name]-n)
 		if extra != nil {
 			more = min(extra(sp.Name), maxEmptyRows)
 		}

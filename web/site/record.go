@@ -33,6 +33,7 @@ type recordView struct {
 	Children     []link
 	Cited        []citedRow
 	Complaints   []link
+	Cases        []link // the cases that take up an act (act_cases.go)
 	Decision     string // who decided a person's protection, and when
 	ActCount     int    // acts in an event
 	AllActs      string // the list of all of them, when the page shows only some
@@ -130,6 +131,9 @@ func (p *Site) kindSections(ctx context.Context, pg *recordView, res *resolver, 
 		pg.Posts, err = p.posts(ctx, res, map[string]string{"unit_id": itoa(x.ID)})
 	case *qantar.Act:
 		if pg.Involvements, err = p.involvements(ctx, res, map[string]string{"act_id": itoa(x.ID)}); err != nil {
+			return err
+		}
+		if pg.Cases, err = p.actCases(ctx, res, x.ID); err != nil {
 			return err
 		}
 		err = p.actChecklists(ctx, pg, res, x)
