@@ -110,6 +110,8 @@ func (p *Site) fieldsOf(ctx context.Context, t tr, reader qantar.Actor, rec qant
 		if ref, ok := refs[name]; ok {
 			l := res.link(ctx, ref.Kind, ref.ID)
 			f.Link = &l
+		} else if v, ok := p.rulesValue(t, rec, name); ok {
+			f.Value = v
 		} else if v := fieldVocab(rec.Kind(), name); v != "" {
 			var code string
 			_ = json.Unmarshal(raw, &code)

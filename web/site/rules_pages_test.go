@@ -66,12 +66,12 @@ func TestComplaintPageNamesEdition(t *testing.T) {
 	fx := newFixture(t)
 	path := "/complaints/" + itoa(fx.ids["complaint"])
 	for lang, want := range map[string][]string{
-		"en": {"Edition of the law used", "not known to be in force on 2023-03-15"},
-		"ru": {"Использованная редакция закона", "неизвестно, действовала ли она на 2023-03-15"},
-		"kk": {"Қолданылған заң редакциясы", "2023-03-15 күні күшінде болғаны белгісіз"},
+		"en": {"Edition of the law used", "not known to be in force on 2023-03-15", "Law 210-VIII of 16.07.2025"},
+		"ru": {"Использованная редакция закона", "неизвестно, действовала ли она на 2023-03-15", "Закона № 210-VIII от 16.07.2025"},
+		"kk": {"Қолданылған заң редакциясы", "2023-03-15 күні күшінде болғаны белгісіз", "16.07.2025 № 210-VIII Заң"},
 	} {
 		_, body, _ := fx.get(t, nil, path+"?lang="+lang)
-		for _, w := range append(want, "Law 210-VIII of 16.07.2025") {
+		for _, w := range want {
 			if !strings.Contains(body, w) {
 				t.Errorf("%s: the complaint page does not say %q", lang, w)
 			}
