@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/evidence"
 	"github.com/qantar-project/qantar/law"
 	"github.com/qantar-project/qantar/web/api"
 	"github.com/qantar-project/qantar/web/auth"
@@ -58,6 +59,9 @@ type Config struct {
 	// witnesses of a policy (package witness): /log/checkpoint serves the
 	// newest one they cosigned, /metrics says how each witness is doing.
 	Witness *witness.Cosigner
+	// Files keeps evidence files (nil: the server keeps none); uploads to
+	// it may be as large as its MaxSize.
+	Files *evidence.Files
 }
 
 // Server is the HTTP server: the composition root that hands one store,
@@ -107,13 +111,13 @@ func New(cfg Config) *Server {
 	s.auth = auth.New(users, cfg.Now, cfg.Logger, transport)
 	fig := figures.New(cfg.Store, cfg.Log, cfg.Rules, cfg.Now, s.auth)
 	acfg := api.Config{Store: cfg.Store, Log: cfg.Log, Search: cfg.Search, Rules: cfg.Rules, Logger: cfg.Logger,
-		Now: cfg.Now, Figures: fig, Auth: s.auth}
+		Now: cfg.Now, Figures: fig, Auth: s.auth, Files: cfg.Files}
 	if cfg.Witness != nil {
 		acfg.Witnessed = cfg.Witness.Witnessed
 	}
 	s.api = api.New(acfg)
 	s.site = site.New(site.Config{Store: cfg.Store, Log: cfg.Log, Search: cfg.Search, Rules: cfg.Rules, Logger: cfg.Logger,
-		Now: cfg.Now, Figures: fig, Auth: s.auth, Transport: transport})
+		Now: cfg.Now, Figures: fig, Auth: s.auth, Transport: transport, Files: cfg.Files})
 	s.metricsFrom = cfg.MetricsFrom
 	if s.metricsFrom == nil {
 		s.metricsFrom = DefaultMetricsFrom
@@ -142,18 +146,21 @@ func (s *Server) secure(next http.Handler) http.Handler {
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 		if r.Body != nil {
-			r.Body = http.MaxBytesReader(w, r.Body, bodyLimit(r))
+			r.Body = http.MaxBytesReader(w, r.Body, bodyLimit(r, s.cfg.Files))
 		}
 		next.ServeHTTP(w, r)
 	})
 }
 
 // bodyLimit is the most a request may send: MaxImportBody to the import
-// page (read only after the sender is known to be an editor), MaxBody to
-// everything else.
-func bodyLimit(r *http.Request) int64 {
+// page and a file's limit (and its form) to a file upload (both read only
+// after the sender is known to be an editor), MaxBody to everything else.
+func bodyLimit(r *http.Request, files *evidence.Files) int64 {
 	if r.Method == http.MethodPost && r.URL.Path == "/import" {
 		return httpx.MaxImportBody
+	}
+	if r.Method == http.MethodPost && files != nil && strings.HasSuffix(r.URL.Path, "/files") {
+		return files.UploadLimit()
 	}
 	return httpx.MaxBody
 }

@@ -38,6 +38,7 @@ type serveConfig struct {
 	// WitnessPolicy names the witnesses that cosign the log's checkpoints
 	// (docs/WITNESS.md); WitnessState keeps the newest witnessed one.
 	WitnessPolicy, WitnessState string
+	Files                       fileConfig // --files, --file-recipients, --file-identity, --max-file-size (file.go)
 	// ready, when set, receives the listening address (tests use port 0).
 	ready func(addr string)
 }
@@ -67,6 +68,7 @@ func (m *Main) serveFlags(args []string) (serveConfig, error) {
 	fs.StringVar(&cfg.WitnessPolicy, "witness-policy", "", "a witness policy file (docs/WITNESS.md): /log/checkpoint then serves the newest checkpoint its quorum cosigned")
 	fs.StringVar(&cfg.WitnessState, "witness-state", "", "where to keep the newest witnessed checkpoint across restarts (default: the SQLite database path + .witnessed)")
 	logFlags(fs, &cfg.Log)
+	fileFlags(fs, &cfg.Files)
 	if err := m.parseFlags(fs, args); err != nil {
 		return cfg, err
 	}
@@ -132,8 +134,12 @@ func (m *Main) serve(ctx context.Context, cfg serveConfig) error {
 		go cos.Run(ctx, store.Checkpoint)
 		log.Info("witnessing the log", "policy", cfg.WitnessPolicy)
 	}
+	files, err := cfg.Files.open(cfg.DB)
+	if err != nil {
+		return err
+	}
 	srv := web.New(web.Config{Store: store, Tokens: store, Log: store, Search: store, Rules: rules, Logger: log,
-		Origin: cfg.Origin, TrustProxy: cfg.TrustProxy, MetricsFrom: cfg.MetricsFrom, Witness: cos})
+		Origin: cfg.Origin, TrustProxy: cfg.TrustProxy, MetricsFrom: cfg.MetricsFrom, Witness: cos, Files: files})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)

@@ -77,6 +77,7 @@ func (m *Main) verifyDB(ctx context.Context, dsn string) error {
 	if err != nil {
 		return err
 	}
+	rep.Problems = append(rep.Problems, m.verifyFiles(ctx, s, dsn)...) // evidence files re-hashed (file.go)
 	if !rep.OK() {
 		for _, p := range rep.Problems {
 			fmt.Fprintln(m.Stdout, "FAIL:", p)

@@ -55,6 +55,7 @@ func (t tr) kindLabel(k qantar.Kind, n int) string {
 		qantar.KindAct: {"Act", "Acts"}, qantar.KindInvolvement: {"Involvement", "Involvements"},
 		qantar.KindCase: {"Case", "Cases"}, qantar.KindComplaint: {"Complaint", "Complaints"},
 		qantar.KindCitation: {"Citation", "Citations"}, qantar.KindFigure: {"Figure", "Figures"},
+		qantar.KindFile: {"File", "Files"},
 	}
 	l := labels[k]
 	if n == 1 {

@@ -32,6 +32,7 @@ type recordView struct {
 	Responses    []responseRow
 	Children     []link
 	Cited        []citedRow
+	Files        *filesView // a source's evidence files (files.go)
 	Complaints   []link
 	Cases        []link // the cases that take up an act (act_cases.go)
 	Decision     string // who decided a person's protection, and when
@@ -138,7 +139,9 @@ func (p *Site) kindSections(ctx context.Context, pg *recordView, res *resolver, 
 		}
 		err = p.actChecklists(ctx, pg, res, x)
 	case *qantar.Source:
-		pg.Cited, err = p.cited(ctx, res, x.ID)
+		if pg.Cited, err = p.cited(ctx, res, x.ID); err == nil {
+			pg.Files, err = p.sourceFiles(ctx, res, x.ID)
+		}
 	}
 	return err
 }

@@ -18,7 +18,12 @@ func (p *Site) Routes(mux *http.ServeMux) {
 	// record, and that record's history (?from=&to= compares two versions).
 	for _, k := range p.kinds {
 		mux.Handle("GET /"+string(k), p.page(p.list(k)))
-		mux.Handle("GET /"+string(k)+"/{id}", p.page(p.record(k)))
+		if k == qantar.KindFile { // /files/{sha256} is the file itself (files.go)
+			mux.Handle("GET /files/{id}", p.page(p.fileOrRecord))
+			mux.Handle("POST /sources/{id}/files", p.page(p.addFile))
+		} else {
+			mux.Handle("GET /"+string(k)+"/{id}", p.page(p.record(k)))
+		}
 		mux.Handle("GET /"+string(k)+"/{id}/history", p.page(p.history(k)))
 	}
 	// Filings (docs/FILINGS.md): a case's draft complaint and filing it, a

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/evidence"
 	"github.com/qantar-project/qantar/law"
 	"github.com/qantar-project/qantar/web/auth"
 	"github.com/qantar-project/qantar/web/figures"
@@ -43,6 +44,8 @@ type Config struct {
 	Figures   *figures.Figures
 	Auth      *auth.Service
 	Transport httpx.Transport
+	// Files keeps evidence files (nil: the server keeps none).
+	Files *evidence.Files
 }
 
 // Site is the public site and the editors' workspace: templates parsed once,
@@ -57,6 +60,7 @@ type Site struct {
 	figures     *figures.Figures
 	auth        *auth.Service
 	transport   httpx.Transport
+	files       *evidence.Files
 
 	users qantar.UserService // nil: no accounts (sign-in answers 404)
 	tmpl  map[string]*template.Template
@@ -95,7 +99,7 @@ func New(cfg Config) *Site {
 		cfg.Figures = figures.New(cfg.Store, cfg.Log, cfg.Rules, cfg.Now, cfg.Auth)
 	}
 	p := &Site{store: cfg.Store, log: cfg.Log, searchIndex: cfg.Search, logger: cfg.Logger, now: cfg.Now, figures: cfg.Figures,
-		auth: cfg.Auth, transport: cfg.Transport, users: cfg.Auth.Users(),
+		auth: cfg.Auth, transport: cfg.Transport, users: cfg.Auth.Users(), files: cfg.Files,
 		tr: newTranslators(newCatalog()), cop: http.NewCrossOriginProtection(),
 		home: &homeCache{}, rules: cfg.Rules, kinds: qantar.Kinds}
 	var err error

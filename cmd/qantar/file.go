@@ -1,0 +1,151 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"mime"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/blob"
+	"github.com/qantar-project/qantar/evidence"
+	"github.com/qantar-project/qantar/postgres"
+)
+
+func init() {
+	register(command{name: "file", summary: "evidence files on sources: file add --db D --source ID PATH (hashed, encrypted unless public, logged)", run: runFile})
+}
+
+// fileConfig is where evidence files are kept and with which keys, as
+// serve and file add take it from flags.
+type fileConfig struct {
+	Dir        string // a directory; default: the SQLite database's path + ".files"
+	Recipients string // a file of age recipients: files that are not public are encrypted to them
+	Identity   string // a file of age identities: the server decrypts for readers who may see a file
+	MaxSize    int64
+}
+
+// fileFlags declares the flags of fileConfig on fs.
+func fileFlags(fs *flag.FlagSet, c *fileConfig) {
+	fs.StringVar(&c.Dir, "files", "", "where evidence files are kept (default: beside a SQLite database, DB.files/; required for PostgreSQL)")
+	fs.StringVar(&c.Recipients, "file-recipients", "", "age recipients file (age1… a line): every file that is not public is encrypted to them")
+	fs.StringVar(&c.Identity, "file-identity", "", "age identity file (AGE-SECRET-KEY-1… a line) with which the server decrypts a file for a reader who may see it")
+	fs.Int64Var(&c.MaxSize, "max-file-size", evidence.DefaultMaxSize, "the largest evidence file accepted, in bytes")
+}
+
+// open returns the files of the database dsn, or nil when it has nowhere
+// to keep them (a PostgreSQL database without --files).
+func (c fileConfig) open(dsn string) (*evidence.Files, error) {
+	dir := c.Dir
+	if dir == "" {
+		if postgres.IsURL(dsn) {
+			return nil, nil
+		}
+		dir = dsn + ".files"
+	}
+	if strings.Contains(dir, "://") {
+		return nil, usagef("--files %q: give a directory (object storage is not wired yet)", dir)
+	}
+	fs := &evidence.Files{Blobs: blob.Local(filepath.Clean(dir)), MaxSize: c.MaxSize}
+	var err error
+	if c.Recipients != "" {
+		if fs.Recipients, err = evidence.ReadKeys(c.Recipients); err != nil {
+			return nil, usagef("--file-recipients: %v", err)
+		}
+	}
+	if c.Identity != "" {
+		if fs.Identities, err = evidence.ReadKeys(c.Identity); err != nil {
+			return nil, usagef("--file-identity: %v", err)
+		}
+	}
+	return fs, nil
+}
+
+func runFile(ctx context.Context, m *Main, args []string) error {
+	if len(args) == 0 || args[0] != "add" {
+		return usagef("usage: qantar file add --db D --source ID PATH")
+	}
+	fs := m.newFlags("file add", "--db D --source ID PATH [--files DIR] [--file-recipients FILE] [--protection LEVEL] [--derived-from SHA256 --derivation KIND] [--captured-at DATE]")
+	db := fs.String("db", "qantar.db", "database: a SQLite file path, or a postgres:// URL")
+	source := fs.Int64("source", 0, "the source the file belongs to")
+	var up evidence.Upload
+	fs.StringVar(&up.Protection, "protection", "", "public, restricted (the default) or confidential; any but public is encrypted")
+	fs.StringVar(&up.DerivedFrom, "derived-from", "", "the SHA-256 of the original this file was derived from")
+	fs.StringVar(&up.Derivation, "derivation", "", "how it was derived: "+strings.Join(qantar.FileDerivations, ", "))
+	captured := fs.String("captured-at", "", "when it was captured (2022-01-05T14:30)")
+	var fc fileConfig
+	fileFlags(fs, &fc)
+	if err := m.parseFlags(fs, args[1:]); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 || *source <= 0 {
+		return usagef("give --source ID and one file")
+	}
+	if *captured != "" {
+		d, err := qantar.ParseDate(*captured)
+		if err != nil {
+			return usagef("--captured-at %q: %v", *captured, err)
+		}
+		up.CapturedAt = d
+	}
+	path := fs.Arg(0)
+	up.SourceID, up.Name, up.DeclaredType = *source, filepath.Base(path), mime.TypeByExtension(filepath.Ext(path))
+	files, err := fc.open(*db)
+	if err != nil {
+		return err
+	}
+	if files == nil {
+		return usagef("a PostgreSQL database keeps its files where --files says")
+	}
+	return m.addFile(ctx, *db, files, up, path)
+}
+
+func (m *Main) addFile(ctx context.Context, db string, files *evidence.Files, up evidence.Upload, path string) error {
+	in, err := os.Open(path)
+	if err != nil {
+		return qantar.Errorf(qantar.EINVALID, "%v", err)
+	}
+	defer in.Close()
+	st, closeStore, err := openStore(ctx, m, db)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+	f, err := files.Add(ctx, st, importActor(m), up, in)
+	if err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(f, "", "  ")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(m.Stdout, string(b))
+	return nil
+}
+
+// verifyFiles re-hashes every stored evidence file of the database dsn (in
+// DSN.files/ for SQLite, $QANTAR_FILES for PostgreSQL) and names each whose
+// bytes are missing or changed; an encrypted file is checked with the
+// identities of $QANTAR_FILE_IDENTITY, and said unchecked without them.
+func (m *Main) verifyFiles(ctx context.Context, st qantar.Store, dsn string) []string {
+	files, err := fileConfig{Dir: m.Getenv("QANTAR_FILES"), Identity: m.Getenv("QANTAR_FILE_IDENTITY")}.open(dsn)
+	if err != nil {
+		return []string{"files: " + err.Error()}
+	}
+	if files == nil {
+		return nil
+	}
+	problems, unchecked, err := evidence.Verify(ctx, st, files.Blobs, files.Identities)
+	if err != nil {
+		return []string{"files: " + err.Error()}
+	}
+	if unchecked > 0 {
+		fmt.Fprintln(m.Stdout, "files: "+strconv.Itoa(unchecked)+" encrypted files not re-hashed (set QANTAR_FILE_IDENTITY to an age identity file)")
+	}
+	return problems
+}

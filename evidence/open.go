@@ -1,0 +1,91 @@
+package evidence
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+
+	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/blob"
+)
+
+// Open returns the file with this SHA-256 as reader may fetch it: the record
+// (the reader's projection) and its plaintext. A file the reader may not see
+// whole, a deleted record, bytes that are gone or that the server cannot
+// decrypt are all ENOTFOUND: the answer says nothing of what is hidden.
+func (fs *Files) Open(ctx context.Context, st qantar.Store, reader qantar.Actor, sha string) (*qantar.File, io.ReadCloser, error) {
+	notFound := qantar.Errorf(qantar.ENOTFOUND, "no such file")
+	if !qantar.IsSHA256(sha) {
+		return nil, nil, notFound
+	}
+	// Matched on the reader's own projection: a hidden file has no hash there.
+	f, err := find(ctx, st, reader, map[string]string{"sha256": sha})
+	if err != nil || f.SHA256 != sha || !reader.CanSee(f.ProtectionLevel()) {
+		return nil, nil, notFound
+	}
+	rc, err := fs.Blobs.Open(ctx, sha, fs.Identities)
+	switch {
+	case errors.Is(err, blob.ErrNotFound), errors.Is(err, blob.ErrLocked):
+		return nil, nil, notFound
+	case err != nil:
+		return nil, nil, fmt.Errorf("open file %s: %w", sha, err)
+	}
+	return f, rc, nil
+}
+
+// Verify re-reads every stored file that a File record names and says which
+// are missing or whose bytes no longer hash to their address. An encrypted
+// file is checked when identities can open it (age also authenticates every
+// chunk); without them it is counted as unchecked, not passed.
+func Verify(ctx context.Context, st qantar.Store, bs blob.Store, identities []string) (problems []string, unchecked int, err error) {
+	recs, err := qantar.ListAll(ctx, st, qantar.KindFile, qantar.Filter{Reader: qantar.System})
+	if err != nil {
+		return nil, 0, err
+	}
+	byHash := map[string][]int64{}
+	for _, r := range recs {
+		f := r.(*qantar.File)
+		byHash[f.SHA256] = append(byHash[f.SHA256], f.ID)
+	}
+	hashes := make([]string, 0, len(byHash))
+	for h := range byHash {
+		hashes = append(hashes, h)
+	}
+	sort.Strings(hashes)
+	for _, h := range hashes {
+		msg, locked := checkOne(ctx, bs, h, identities)
+		if locked {
+			unchecked++
+		}
+		if msg != "" {
+			problems = append(problems, fmt.Sprintf("files %v: %s: %s", byHash[h], h, msg))
+		}
+	}
+	return problems, unchecked, nil
+}
+
+// checkOne re-hashes one stored file: "" when its bytes are its address.
+func checkOne(ctx context.Context, bs blob.Store, sha string, identities []string) (problem string, locked bool) {
+	rc, err := bs.Open(ctx, sha, identities)
+	switch {
+	case errors.Is(err, blob.ErrLocked):
+		return "", true
+	case errors.Is(err, blob.ErrNotFound):
+		return "the stored bytes are missing", false
+	case err != nil:
+		return "cannot be read: " + err.Error(), false
+	}
+	defer rc.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, rc); err != nil {
+		return "its bytes changed (" + err.Error() + ")", false
+	}
+	if got := hex.EncodeToString(h.Sum(nil)); got != sha {
+		return "its bytes changed: they hash to " + got, false
+	}
+	return "", false
+}

@@ -1,0 +1,161 @@
+package site
+
+import (
+	"context"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/web/httpx"
+)
+
+// filesView is the files section of a source's page: each file as the
+// reader may see it, and the upload form for editors (multipart, no script).
+type filesView struct {
+	Rows   []fileRow
+	Upload *fileUpload
+}
+
+type fileRow struct {
+	Record     link
+	SHA256     string // empty when the reader may not see it
+	Size       int64
+	MediaType  string
+	CapturedAt string
+	Derivation string
+	Href       string // the bytes, when the reader may fetch them
+	Image, PDF bool   // shown as a capped preview, or linked
+	Protected  bool
+	Deletion   bool // a deletion was requested
+}
+
+type fileUpload struct {
+	Action     string
+	Protection []option
+	Derivation []option
+}
+
+// sourceFiles lists the files of a source as the reader may see them.
+func (p *Site) sourceFiles(ctx context.Context, res *resolver, sourceID int64) (*filesView, error) {
+	if p.files == nil {
+		return nil, nil
+	}
+	recs, _, err := p.listCached(ctx, qantar.KindFile, qantar.Filter{Reader: res.reader, Limit: 500,
+		Where: map[string]string{"source_id": itoa(sourceID)}})
+	if err != nil {
+		return nil, err
+	}
+	v := &filesView{}
+	for _, rec := range recs {
+		f := rec.(*qantar.File)
+		row := fileRow{Record: link{Href: recordHref(qantar.KindFile, f.ID), Title: "#" + itoa(f.ID)}, SHA256: f.SHA256,
+			Size: f.Size, MediaType: f.MediaType, Protected: f.SHA256 == "", Deletion: f.DeletionRequested != nil}
+		if !f.CapturedAt.IsZero() {
+			row.CapturedAt = f.CapturedAt.String()
+		}
+		if f.Derivation != "" {
+			row.Derivation = res.t.S(derivationLabels[f.Derivation])
+		}
+		if f.Name != "" {
+			row.Record.Title = f.Name
+		}
+		if !row.Protected && res.reader.CanSee(f.ProtectionLevel()) {
+			row.Href = "/files/" + f.SHA256
+			row.Image, row.PDF = inlineImage(f.MediaType), f.MediaType == "application/pdf"
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	if res.reader.CanWrite() {
+		v.Upload = &fileUpload{Action: recordHref(qantar.KindSource, sourceID) + "/files",
+			Protection: protectionOptions(res.t, ""), Derivation: []option{{Value: "", Label: "—"}}}
+		for _, d := range qantar.FileDerivations {
+			v.Upload.Derivation = append(v.Upload.Derivation, option{Value: d, Label: res.t.S(derivationLabels[d])})
+		}
+	}
+	return v, nil
+}
+
+// derivationLabels are the catalogue's words for qantar.FileDerivations.
+var derivationLabels = map[string]string{"ocr_text": "OCR text", "thumbnail": "Thumbnail", "redacted": "Redacted copy", "other": "Other derivative"}
+
+// inlineImage reports whether a type is shown in the page (raster images
+// only: an SVG can carry script and is always downloaded).
+func inlineImage(t string) bool {
+	switch t {
+	case "image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp":
+		return true
+	}
+	return false
+}
+
+// fileOrRecord serves /files/{id}: a SHA-256 is the file's bytes, a number
+// its record page.
+func (p *Site) fileOrRecord(w http.ResponseWriter, r *http.Request) error {
+	if key := r.PathValue("id"); qantar.IsSHA256(key) {
+		return p.fileDownload(w, r, key)
+	}
+	return p.record(qantar.KindFile)(w, r)
+}
+
+// fileDownload streams a file the reader may fetch (evidence.Files.Open
+// decides, from the reader's projection), with its sniffed type, its length,
+// no sniffing by the browser, and as an attachment unless it is a raster
+// image or a PDF. Every fetch of an encrypted file is in the audit log.
+func (p *Site) fileDownload(w http.ResponseWriter, r *http.Request, sha string) error {
+	if p.files == nil {
+		return qantar.Errorf(qantar.ENOTFOUND, "no such file")
+	}
+	f, rc, err := p.files.Open(r.Context(), p.store, httpx.ActorOf(r), sha)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	if f.Encrypted {
+		p.auth.Audit(r, qantar.AuditView, qantar.KindFile, f.ID, "download "+f.ProtectionLevel())
+	}
+	h := w.Header()
+	h.Set("Content-Type", f.MediaType)
+	h.Set("Content-Length", strconv.FormatInt(f.Size, 10))
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox")
+	disp := "attachment"
+	if inlineImage(f.MediaType) || f.MediaType == "application/pdf" {
+		disp = "inline"
+	}
+	name := f.Name
+	if name == "" || strings.ContainsAny(name, "/\\") {
+		name = f.SHA256
+	}
+	h.Set("Content-Disposition", mime.FormatMediaType(disp, map[string]string{"filename": name}))
+	w.WriteHeader(http.StatusOK)
+	if r.Method == http.MethodHead {
+		return nil
+	}
+	if _, err := io.Copy(w, rc); err != nil {
+		p.logger.Error("serve file", "sha256", sha, "err", err)
+	}
+	return nil
+}
+
+// addFile takes the source page's upload form and goes back to the page.
+func (p *Site) addFile(w http.ResponseWriter, r *http.Request) error {
+	actor, err := httpx.RequireWriter(r)
+	if err != nil {
+		return err
+	}
+	if p.files == nil {
+		return qantar.Errorf(qantar.ENOTFOUND, "this server keeps no files")
+	}
+	id, err := httpx.PathID(r)
+	if err != nil {
+		return err
+	}
+	if _, err := p.files.AddMultipart(r, p.store, actor, id); err != nil {
+		return err
+	}
+	http.Redirect(w, r, recordHref(qantar.KindSource, id)+"#files", http.StatusSeeOther)
+	return nil
+}
