@@ -125,13 +125,14 @@ func TestConflictSameField(t *testing.T) {
 	fx := newFixture(t)
 	a, b := fx.twoEditors(t, "synthetic-aliya", "synthetic-ruslan")
 	person := fx.create(t, &qantar.Person{Names: []qantar.Name{{Value: "Synthetic Conflict Person", Lang: "en"}},
-		Protection: qantar.Public, BirthDate: qantar.MustDate("1990")})
+		BirthDate: qantar.MustDate("1990")})
 	path := "/edit/persons/" + itoa(person)
 	_, bodyA, _ := fx.get(t, a, path)
 	_, bodyB, _ := fx.get(t, b, path)
 	fa, fb := formOf(t, bodyA, path), formOf(t, bodyB, path)
 	fa.Set("birth_date", "1991")
 	fa.Set("sex", "male")
+	fa.Set("protection", qantar.Public) // a decision the person's page names
 	if status, body, _ := fx.post(t, a, path, fa); status != http.StatusSeeOther {
 		t.Fatalf("first save: %d\n%s", status, body)
 	}
@@ -182,6 +183,9 @@ func TestConflictSameField(t *testing.T) {
 		t.Fatalf("after the confirming post: version %d, born %v, sex %q, description %v", g.Version, g.BirthDate, g.Sex, g.Description)
 	}
 	checkHistoryNames(t, fx, b, "/persons/"+itoa(person), "synthetic-aliya", "synthetic-ruslan")
+	if _, page, _ := fx.get(t, b, "/persons/"+itoa(person)); !strings.Contains(page, "decided by synthetic-aliya on") {
+		t.Errorf("the person's page does not name to an editor who published them")
+	}
 }
 
 // TestConflictJSONForm: a record edited as JSON compares its members; the
@@ -253,5 +257,42 @@ func TestHistoryNamesTokens(t *testing.T) {
 		if got := historyBy(t, fx, c.client, path, c.lang); strings.Join(got, "|") != strings.Join(c.want, "|") {
 			t.Errorf("%s: history says %q, want %q", c.who, got, c.want)
 		}
+	}
+}
+
+// TestConflictUnitForm: the unit form's fields (names by language, lists of
+// aliases and parents) are compared and merged as any other form's.
+func TestConflictUnitForm(t *testing.T) {
+	fx := newFixture(t)
+	a, b := fx.twoEditors(t, "synthetic-unit-a", "synthetic-unit-b")
+	path := "/edit/units/" + itoa(fx.ids["unit"])
+	_, bodyA, _ := fx.get(t, a, path)
+	_, bodyB, _ := fx.get(t, b, path)
+	fa, fb := formOf(t, bodyA, path), formOf(t, bodyB, path)
+	if _, ok := fa["json"]; ok {
+		t.Fatalf("the unit form is its JSON, not fields")
+	}
+	fa.Set("aliases[0]", "Synthetic alias")
+	if status, body, _ := fx.post(t, a, path, fa); status != http.StatusSeeOther {
+		t.Fatalf("first save: %d\n%s", status, body)
+	}
+	fb.Set("name.kk", "Синтетикалық бөлім")
+	status, body, _ := fx.post(t, b, path, fb, "Accept-Language", "kk")
+	if status != http.StatusConflict {
+		t.Fatalf("stale save: %d", status)
+	}
+	doc := htmltest.Parse(t, body)
+	htmltest.One(t, doc, "#merge tr#field-aliases.differs.theirs")
+	htmltest.One(t, doc, "#merge tr#field-name.differs")
+	htmltest.None(t, doc, "#merge tr#field-name.theirs")
+	if got := cellText(t, body, "aliases", "td.current"); got != "Synthetic alias" {
+		t.Errorf("the current aliases are %q", got)
+	}
+	if status, body, _ := fx.post(t, b, path, formOf(t, body, path)); status != http.StatusSeeOther {
+		t.Fatalf("confirming post: %d\n%s", status, body)
+	}
+	got, _ := fx.db.Get(context.Background(), qantar.KindUnit, fx.ids["unit"])
+	if u := got.(*qantar.Unit); u.Version != 3 || len(u.Aliases) != 1 || u.Name["kk"] != "Синтетикалық бөлім" {
+		t.Fatalf("after the confirming post: version %d, aliases %v, name %v", u.Version, u.Aliases, u.Name)
 	}
 }

@@ -22,6 +22,8 @@ func (p *Site) protectionDecision(ctx context.Context, t tr, reader qantar.Actor
 	}
 	if !reader.CanWrite() {
 		who = t.S("an editor")
+	} else {
+		who = p.actorNamer(ctx, t, reader)(who) // the account's name, as history says it
 	}
 	return t.S("Protection “%s” decided by %s on %s.", t.Term("protection", level), who, h[at].At.UTC().Format("2006-01-02"))
 }
