@@ -70,7 +70,7 @@ func localBackend() backend {
 
 // backends are every Store the conformance tests run over.
 func backends(t *testing.T) []backend {
-	return []backend{localBackend()}
+	return []backend{localBackend(), s3Backend(t)}
 }
 
 func hashOf(b []byte) string {
@@ -159,7 +159,7 @@ func TestConformance(t *testing.T) {
 
 func testRoundTrip(t *testing.T, s store) {
 	ctx := context.Background()
-	files := [][]byte{[]byte("a scan of the ruling"), randomBytes(1, 3<<20+17), []byte("a photo")}
+	files := [][]byte{[]byte("a scan of the ruling"), randomBytes(1, 11<<20+17), []byte("a photo")}
 	var shas []string
 	for _, f := range files {
 		info, err := s.Put(ctx, bytes.NewReader(f), blob.PutOptions{})
@@ -282,7 +282,7 @@ func testFailingReader(t *testing.T, s store) {
 
 func testCancelled(t *testing.T, s store) {
 	ctx, cancel := context.WithCancel(context.Background())
-	r := &cancelAfter{n: 2 << 20, cancel: cancel}
+	r := &cancelAfter{n: 12 << 20, cancel: cancel}
 	if _, err := s.Put(ctx, r, blob.PutOptions{}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Put with its context cancelled midway: %v, want context.Canceled", err)
 	}
