@@ -172,3 +172,15 @@ func (ix *Index) node(u *qantar.Unit, date qantar.Date, depth, width int, seen m
 	}
 	return n
 }
+
+// SubUnits lists every unit that was ever under id, by id.
+func (ix *Index) SubUnits(id int64) []*qantar.Unit {
+	var out []*qantar.Unit
+	for _, c := range ix.children[id] {
+		if u := ix.units[c]; u != nil {
+			out = append(out, u)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}

@@ -177,3 +177,9 @@ func metresBetween(lat1, lon1, lat2, lon2 float64) float64 {
 func fieldPath(f string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(f, "[", "."), "]", "")
 }
+
+// Claim is the claim of record kind/id (of its field, when not empty) with
+// the given status, graded by its citations.
+func (ix *Index) Claim(kind qantar.Kind, id int64, field, status string) Claim {
+	return ix.claim(kind, id, field, status)
+}

@@ -44,6 +44,11 @@ type recordView struct {
 	Feed        string       // the Atom feed of a case or a person
 	Checklists  []checklistView
 	Sufficiency *sufficiencyView
+	// Who was in command (unit.go): a unit's organisation on ?date=, the
+	// units at an act's place on its day.
+	Unit    *unitView
+	Command *commandView
+	dateQ   string
 }
 
 // record returns the handler of a kind's record page.
@@ -54,7 +59,7 @@ func (p *Site) record(kind qantar.Kind) httpx.HandlerFunc {
 			return err
 		}
 		reader := httpx.ActorOf(r)
-		pg := recordView{base: p.newBase(r, ""), Kind: kind, ID: id}
+		pg := recordView{base: p.newBase(r, ""), Kind: kind, ID: id, dateQ: r.URL.Query().Get("date")}
 		res := p.newResolver(pg.T, reader)
 		rec, err := p.get(r.Context(), reader, kind, id)
 		if err != nil {
@@ -129,7 +134,13 @@ func (p *Site) kindSections(ctx context.Context, pg *recordView, res *resolver, 
 		p.complaintSections(ctx, pg, res, x)
 		pg.Complaints, err = p.links(ctx, res, qantar.KindComplaint, map[string]string{"escalates_id": itoa(x.ID)})
 	case *qantar.Unit:
-		pg.Posts, err = p.posts(ctx, res, map[string]string{"unit_id": itoa(x.ID)})
+		if pg.Posts, err = p.posts(ctx, res, map[string]string{"unit_id": itoa(x.ID)}); err != nil {
+			return err
+		}
+		if pg.Involvements, err = p.involvements(ctx, res, map[string]string{"unit_id": itoa(x.ID)}); err != nil {
+			return err
+		}
+		pg.Unit, err = p.unitSections(ctx, res, x, pg.dateQ)
 	case *qantar.Act:
 		if pg.Involvements, err = p.involvements(ctx, res, map[string]string{"act_id": itoa(x.ID)}); err != nil {
 			return err
@@ -137,7 +148,10 @@ func (p *Site) kindSections(ctx context.Context, pg *recordView, res *resolver, 
 		if pg.Cases, err = p.actCases(ctx, res, x.ID); err != nil {
 			return err
 		}
-		err = p.actChecklists(ctx, pg, res, x)
+		if err = p.actChecklists(ctx, pg, res, x); err != nil {
+			return err
+		}
+		pg.Command, err = p.actCommand(ctx, res, x)
 	case *qantar.Source:
 		if pg.Cited, err = p.cited(ctx, res, x.ID); err == nil {
 			pg.Files, err = p.sourceFiles(ctx, res, x.ID)

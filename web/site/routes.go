@@ -14,6 +14,7 @@ func (p *Site) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /search", p.page(p.search))
 	mux.Handle("GET /victims", p.page(p.victims))
 	mux.Handle("GET /stats", p.page(p.stats))
+	mux.Handle("GET /command", p.page(p.commandPage))
 	// Every kind has a list (with ?format=csv|json downloads), a page per
 	// record, and that record's history (?from=&to= compares two versions).
 	for _, k := range p.kinds {

@@ -77,6 +77,8 @@ type Site struct {
 	estimates estimateCache
 	// feeds keeps the Atom feeds of cases and persons until the log grows.
 	feeds feedCache
+	// command keeps the anonymous readers' command index (unit.go).
+	command commandCache
 	// kinds are the kinds that have pages: all of them.
 	kinds []qantar.Kind
 }
@@ -162,7 +164,7 @@ func parseTemplates(fsys fs.FS, funcs template.FuncMap) (map[string]*template.Te
 // pageNames are the page templates the handlers render; parseTemplates
 // refuses a file that is not one of them, and TestTemplatesUsed checks that
 // each is rendered by a handler.
-var pageNames = []string{"audit", "death", "edit", "error", "history", "home", "import", "linkage", "list", "lists", "login", "record", "search", "stats", "users", "victims", "workspace"}
+var pageNames = []string{"audit", "command", "death", "edit", "error", "history", "home", "import", "linkage", "list", "lists", "login", "record", "search", "stats", "users", "victims", "workspace"}
 
 // base is what every page carries: the translator, the reader, the path (for
 // the language switch) and the title.
