@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/chart"
 	"github.com/qantar-project/qantar/seed"
 	"github.com/qantar-project/qantar/sqlite"
 )
@@ -111,5 +112,21 @@ func TestQuotesAreTheSourcesWords(t *testing.T) {
 	}
 	if quotes < 2 {
 		t.Fatalf("checked %d quotes; the bundled data has at least 2 from the article", quotes)
+	}
+}
+
+func TestBundledRegionsDraw(t *testing.T) {
+	m, err := seed.Regions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Regions) != 16 || m.Source == "" || m.Vintage == "" {
+		t.Fatalf("%d regions, source %q, vintage %q", len(m.Regions), m.Source, m.Vintage)
+	}
+	// Almaty (43.24 N, 76.89 E) and Aktau (43.65 N, 51.17 E) fall inside
+	// the outline's extent; a point in Moscow does not.
+	mp := chart.Map{Regions: m.Regions, Points: []chart.MapPoint{{Lat: 43.24, Lon: 76.89}, {Lat: 43.65, Lon: 51.17}, {Lat: 55.75, Lon: 37.62}}}
+	if mp.Count() != 2 {
+		t.Errorf("%d points inside, want 2", mp.Count())
 	}
 }
