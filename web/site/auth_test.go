@@ -233,11 +233,12 @@ func TestEditPerson(t *testing.T) {
 		t.Errorf("an anonymous reader does not see the edit, or who published the person")
 	}
 	t.Run("JSONFormForOtherKinds", func(t *testing.T) {
-		status, body, _ := fx.post(t, a, "/edit/units/new", url.Values{"json": {`{"name": {"en": "Synthetic Unit"}, "kind": "nope"}`}})
+		// A unit has fields; its JSON is the "edit as JSON" option.
+		status, body, _ := fx.post(t, a, "/edit/units/new", url.Values{"as": {"json"}, "json": {`{"name": {"en": "Synthetic Unit"}, "kind": "nope"}`}})
 		if status != http.StatusBadRequest || !strings.Contains(body, "kind") {
 			t.Fatalf("status %d", status)
 		}
-		status, _, resp := fx.post(t, a, "/edit/units/new", url.Values{"json": {`{"name": {"en": "Synthetic Unit"}, "kind": "police"}`}})
+		status, _, resp := fx.post(t, a, "/edit/units/new", url.Values{"as": {"json"}, "json": {`{"name": {"en": "Synthetic Unit"}, "kind": "police"}`}})
 		if status != http.StatusSeeOther {
 			t.Fatalf("status %d", status)
 		}
