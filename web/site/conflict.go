@@ -317,11 +317,12 @@ func (p *Site) formFieldList(t tr, kind qantar.Kind, mode formMode, order []stri
 		if !slices.Contains(names, name) {
 			names = append(names, name)
 		}
-		if label == "" {
+		switch {
+		case label != "":
+		case mode == modeFields && name == keepKey:
+			label = t.S("Other fields (JSON)")
+		default:
 			label = t.S(labelOf(name))
-			if label == name && mode == modeFields {
-				label = t.S("Other fields (JSON)")
-			}
 		}
 		labels[name] = label
 	}

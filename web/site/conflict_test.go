@@ -296,3 +296,41 @@ func TestConflictUnitForm(t *testing.T) {
 		t.Fatalf("after the confirming post: version %d, aliases %v, name %v", u.Version, u.Aliases, u.Name)
 	}
 }
+
+// TestConflictKeptFields: what a field form carries without an input (an
+// act's Istanbul Protocol answers) is merged as a field of its own: the
+// other editor's answers, saved as JSON, are kept when this editor's stale
+// save of the fields form changed only the method.
+func TestConflictKeptFields(t *testing.T) {
+	fx := newFixture(t)
+	a, b := fx.twoEditors(t, "synthetic-kept-a", "synthetic-kept-b")
+	src := fx.anySource(t)
+	act := fx.create(t, &qantar.Act{VictimID: fx.ids["public"], ActType: "torture", Date: qantar.MustDate("2022-01-06"),
+		Istanbul: []qantar.ChecklistAnswer{{Item: "exam_requested", Answer: "unknown"}}})
+	path := "/edit/acts/" + itoa(act)
+	_, bodyB, _ := fx.get(t, b, path)
+	fb := formOf(t, bodyB, path)
+	_, bodyA, _ := fx.get(t, a, path+"?as=json")
+	fa := formOf(t, bodyA, path)
+	fa.Set("json", strings.Replace(fa.Get("json"), `"answer": "unknown"`, `"answer": "yes", "source_id": `+itoa(src), 1))
+	if status, body, _ := fx.post(t, a, path, fa); status != http.StatusSeeOther {
+		t.Fatalf("first save, as JSON: %d\n%s", status, body)
+	}
+	fb.Set("method", "synthetic baton")
+	status, body, _ := fx.post(t, b, path, fb)
+	if status != http.StatusConflict {
+		t.Fatalf("stale save: %d", status)
+	}
+	doc := htmltest.Parse(t, body)
+	if th := htmltest.Text(htmltest.One(t, doc, "#merge tr.differs.theirs th")); th != "Other fields (JSON)" {
+		t.Errorf("the row of the fields without an input is labelled %q", th)
+	}
+	htmltest.None(t, doc, "#merge input[type=radio]")
+	if status, body, _ := fx.post(t, b, path, formOf(t, body, path)); status != http.StatusSeeOther {
+		t.Fatalf("confirming post: %d\n%s", status, body)
+	}
+	got, _ := fx.db.Get(context.Background(), qantar.KindAct, act)
+	if g := got.(*qantar.Act); g.Version != 3 || g.Method != "synthetic baton" || len(g.Istanbul) != 1 || g.Istanbul[0].Answer != "yes" {
+		t.Fatalf("after the confirming post: version %d, method %q, Istanbul %v", g.Version, g.Method, g.Istanbul)
+	}
+}
