@@ -57,7 +57,7 @@ func runImport(ctx context.Context, m *Main, args []string) error {
 	printImportSummary(m, rep, f.list())
 	if rep.OK() {
 		if rep.DryRun {
-			fmt.Fprintln(m.Stdout, "dry run: nothing was written")
+			m.sayln(m.Stdout, "dry run: nothing was written")
 		}
 		return nil
 	}
@@ -171,14 +171,11 @@ func printImportSummary(m *Main, rep *csvio.Report, list bool) {
 		if list {
 			name += ", " + string(t.Kind)
 		}
-		fmt.Fprintf(m.Stdout, "%s: %d rows read (%s); %d created, %d updated, %d unchanged, %d rejected\n",
-			name, t.Rows, describeImportTable(t), t.Created, t.Updated, t.Unchanged, t.Rejected)
+		fmt.Fprintf(m.Stdout, "%s; %s, %s, %s, %s\n", m.say("%s: %d rows read (%s)", name, t.Rows, describeImportTable(m, t)),
+			m.say("%d created", t.Created), m.say("%d updated", t.Updated), m.say("%d unchanged", t.Unchanged), m.say("%d rejected", t.Rejected))
 	}
-	switch {
-	case rep.Protected == 1:
-		fmt.Fprintln(m.Stdout, "1 person is protected (restricted or confidential) until an editor publishes them")
-	case rep.Protected > 1:
-		fmt.Fprintf(m.Stdout, "%d persons are protected (restricted or confidential) until an editor publishes them\n", rep.Protected)
+	if rep.Protected > 0 {
+		m.sayln(m.Stdout, "%d persons are protected (restricted or confidential) until an editor publishes them", rep.Protected)
 	}
 }
 
@@ -198,7 +195,7 @@ func (f *importFlags) importProblems(m *Main, rep *csvio.Report, path string, fi
 	if err := writeFileViaTemp(reportPath, rep.WriteCSV); err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stderr, "%d problems, listed in %s\n", len(rep.Problems), reportPath)
+	m.sayln(m.Stderr, "%d problems, listed in %s", len(rep.Problems), reportPath)
 	if !rep.Written {
 		if rep.DryRun && *f.skip {
 			return qantar.Errorf(qantar.EINVALID, "dry run: %d rows would be rejected", rep.Rejected)
@@ -235,7 +232,7 @@ func writeRejected(m *Main, rep *csvio.Report, i int, out, base, path string) er
 	if err := writeFileViaTemp(out, func(w io.Writer) error { return rep.WriteRejected(w, i) }); err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stderr, "%d rejected rows of %s written, unchanged, to %s\n", t.Rejected, t.Name, out)
+	m.sayln(m.Stderr, "%d rejected rows of %s written, unchanged, to %s", t.Rejected, t.Name, out)
 	return nil
 }
 
@@ -250,7 +247,7 @@ func killingTypes() []string {
 	return out
 }
 
-func describeImportTable(t *csvio.TableReport) string {
+func describeImportTable(m *Main, t *csvio.TableReport) string {
 	switch t.Format {
 	case csvio.FormatXLSX:
 		return "xlsx"
@@ -258,7 +255,7 @@ func describeImportTable(t *csvio.TableReport) string {
 		return "json, " + t.Encoding
 	}
 	d := map[rune]string{',': "comma", ';': "semicolon", '\t': "tab", '|': "pipe"}[t.Delimiter]
-	return fmt.Sprintf("%s, %s, %s", t.Format, t.Encoding, d)
+	return fmt.Sprintf("%s, %s, %s", t.Format, t.Encoding, m.say(d))
 }
 
 // importActor is who the log records for writes from the command line.

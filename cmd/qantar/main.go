@@ -33,6 +33,8 @@ type Main struct {
 	Stdout io.Writer
 	Stderr io.Writer
 	Getenv func(string) string
+
+	lang string // the language of printed lines (say.go), set by parseFlags
 }
 
 // command is one subcommand.
@@ -127,6 +129,7 @@ func (m *Main) newFlags(name, synopsis string) *flag.FlagSet {
 // parseFlags parses args, turning flag errors into usage errors and --help
 // into a clean exit with the help on standard output.
 func (m *Main) parseFlags(fs *flag.FlagSet, args []string) error {
+	m.addLangFlag(fs)
 	for _, a := range args {
 		if a == "-h" || a == "--help" || a == "-help" {
 			fs.SetOutput(m.Stdout)
@@ -137,7 +140,7 @@ func (m *Main) parseFlags(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return usagef("%v", err)
 	}
-	return nil
+	return m.setLang(fs)
 }
 
 // dbFlag adds the --db flag every subcommand that opens a store takes.
