@@ -334,3 +334,44 @@ func TestConflictKeptFields(t *testing.T) {
 		t.Fatalf("after the confirming post: version %d, method %q, Istanbul %v", g.Version, g.Method, g.Istanbul)
 	}
 }
+
+// TestConflictPlaceForm: both editors set a place's coordinates (the second
+// with a decimal comma); the second keeps their latitude, takes the first's
+// longitude, and adds a Russian name.
+func TestConflictPlaceForm(t *testing.T) {
+	fx := newFixture(t)
+	a, b := fx.twoEditors(t, "synthetic-place-a", "synthetic-place-b")
+	place := fx.create(t, &qantar.Place{Name: qantar.Text{"kk": "Синтетикалық алаң"}, PlaceKind: "site"})
+	path := "/edit/places/" + itoa(place)
+	_, bodyA, _ := fx.get(t, a, path)
+	_, bodyB, _ := fx.get(t, b, path)
+	fa, fb := formOf(t, bodyA, path), formOf(t, bodyB, path)
+	fa.Set("lat", "43.25")
+	fa.Set("lon", "76.95")
+	if status, body, _ := fx.post(t, a, path, fa); status != http.StatusSeeOther {
+		t.Fatalf("first save: %d\n%s", status, body)
+	}
+	fb.Set("lat", "43,3")
+	fb.Set("lon", "76,9")
+	fb.Set("name.ru", "Синтетическая площадь")
+	status, body, _ := fx.post(t, b, path, fb, "Accept-Language", "ru")
+	if status != http.StatusConflict {
+		t.Fatalf("stale save: %d", status)
+	}
+	if cur, in := cellText(t, body, "lat", "td.current"), cellText(t, body, "lat", "td.input"); cur != "43.25" || in != "43.3" {
+		t.Errorf("latitude now %q beside the input %q", cur, in)
+	}
+	doc := htmltest.Parse(t, body)
+	htmltest.One(t, doc, "#merge tr#field-lat.both")
+	htmltest.One(t, doc, "#merge tr#field-name.differs")
+	form := formOf(t, body, path)
+	form.Set("keep.lat", "mine")
+	form.Set("keep.lon", "theirs")
+	if status, body, _ := fx.post(t, b, path, form); status != http.StatusSeeOther {
+		t.Fatalf("confirming post: %d\n%s", status, body)
+	}
+	got, _ := fx.db.Get(context.Background(), qantar.KindPlace, place)
+	if p := got.(*qantar.Place); p.Version != 3 || p.Lat == nil || *p.Lat != 43.3 || p.Lon == nil || *p.Lon != 76.95 || p.Name["ru"] != "Синтетическая площадь" || p.Name["kk"] != "Синтетикалық алаң" {
+		t.Fatalf("after the confirming post: version %d, lat %v, name %v", p.Version, p.Lat, p.Name)
+	}
+}
