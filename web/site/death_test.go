@@ -2,13 +2,16 @@ package site_test
 
 import (
 	"context"
+	stdhtml "html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/locale"
 )
 
 // The death form (/edit/death): one post records a victim, an act, its
@@ -239,5 +242,40 @@ func TestDeathFormEditorsOnly(t *testing.T) {
 	fx.post(t, c, "/edit/death", url.Values{"victim": {"x"}, "victim_new": {"1"}, "source_title": {"y"}})
 	if fx.count(t, qantar.KindAct) != before {
 		t.Errorf("a reader recorded an act")
+	}
+}
+
+// TestDeathAndFormsSayNoEnglish: the death form, refused with errors, and
+// the unit and place forms, in Kazakh and in Russian, show no text of the
+// English catalogue that has a translation.
+func TestDeathAndFormsSayNoEnglish(t *testing.T) {
+	fx := newFixture(t)
+	ed := fx.editor(t, "synthetic-death-langs", time.Now())
+	cat := locale.Default()
+	tag := regexp.MustCompile(`(?s)<[^>]*>`)
+	for _, lang := range []string{"kk", "ru"} {
+		pages := map[string]string{}
+		for _, path := range []string{"/edit/death", "/edit/units/new", "/edit/places/new"} {
+			_, body, _ := fx.get(t, ed, path+"?lang="+lang)
+			pages[path] = body
+		}
+		_, pages["refused"], _ = fx.post(t, ed, "/edit/death?lang="+lang, url.Values{"victim": {"Синтетбеков Никтоневедомов"},
+			"date": {"2022-02-30"}, "place_id": {"Синтетаул"}, "unit_id": {"Синтетбатальон"}})
+		_, pages["no source"], _ = fx.post(t, ed, "/edit/death?lang="+lang, url.Values{"victim": {"Синтетов"}, "victim_new": {"1"}})
+		for what, body := range pages {
+			main := body[strings.Index(body, "<main"):]
+			text := stdhtml.UnescapeString(tag.ReplaceAllString(main, "\n"))
+			for _, key := range cat.Keys() {
+				e, _ := cat.Entry(lang, key)
+				if len(key) < 5 || strings.Contains(key, "%") || e.Plural() || e.Texts(lang)[0] == key {
+					continue
+				}
+				for _, line := range strings.Split(text, "\n") {
+					if strings.TrimSpace(line) == key || strings.HasPrefix(strings.TrimSpace(line), key+" ") {
+						t.Errorf("%s, %s: says %q in English", lang, what, key)
+					}
+				}
+			}
+		}
 	}
 }
