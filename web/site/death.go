@@ -43,6 +43,15 @@ type deathView struct {
 	Errors  map[string]string
 	Refs    map[string]*refState
 	Problem string
+	// Duplicates are persons of a close name to the new victim's, shown
+	// before they are recorded (as the person form does).
+	Duplicates []deathDup
+}
+
+// deathDup is a person of a close name, with the number to type for them.
+type deathDup struct {
+	dupRow
+	ID string
 }
 
 // Val is what an input holds.
@@ -129,6 +138,9 @@ func (p *Site) deathSave(w http.ResponseWriter, r *http.Request) error {
 		pg.Problem = pg.T.S("Some names need a choice before saving. Nothing was saved yet.")
 		return p.renderDeath(w, r, http.StatusUnprocessableEntity, pg)
 	}
+	if shown, err := p.deathDuplicates(w, r, actor, pg); shown || err != nil {
+		return err
+	}
 	actID, err := p.saveDeath(r.Context(), actor, pg.T.Lang, cloneValues(vals), refs.Creates)
 	if err == nil {
 		http.Redirect(w, r, recordHref(qantar.KindAct, actID), http.StatusSeeOther)
@@ -150,6 +162,25 @@ func (p *Site) deathSave(w http.ResponseWriter, r *http.Request) error {
 		status = http.StatusUnprocessableEntity
 	}
 	return p.renderDeath(w, r, status, pg)
+}
+
+// deathDuplicates shows, before a new victim is recorded, the persons of a
+// close name, with a button to save anyway (confirm_duplicate=1); shown is
+// true when it did.
+func (p *Site) deathDuplicates(w http.ResponseWriter, r *http.Request, actor qantar.Actor, pg deathView) (bool, error) {
+	name := strings.TrimSpace(pg.Val("victim"))
+	if pg.Val("victim_new") == "" || name == "" || pg.Val("confirm_duplicate") == "1" {
+		return false, nil
+	}
+	pr := &qantar.Person{Names: []qantar.Name{{Value: name, Lang: nameLang(name, pg.T.Lang)}}}
+	dups, err := p.duplicates(r.Context(), actor, pg.T, pr)
+	if err != nil || len(dups) == 0 {
+		return false, err
+	}
+	for _, d := range dups {
+		pg.Duplicates = append(pg.Duplicates, deathDup{dupRow: d, ID: d.Person.Href[strings.LastIndexByte(d.Person.Href, '/')+1:]})
+	}
+	return true, p.renderDeath(w, r, http.StatusOK, pg)
 }
 
 // deathResolve resolves the form's reference inputs in vals (names become

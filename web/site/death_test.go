@@ -279,3 +279,30 @@ func TestDeathAndFormsSayNoEnglish(t *testing.T) {
 		}
 	}
 }
+
+// TestDeathFormDuplicates: a new victim of a name close to a recorded
+// person's is not recorded until the editor confirms a different person.
+func TestDeathFormDuplicates(t *testing.T) {
+	fx := newFixture(t)
+	fx.withSearch(t)
+	ed := fx.editor(t, "synthetic-death-dups", time.Now())
+	pid := fx.mkPerson(t, "Синтетова Жанар", "ru", "1985", qantar.Public)
+	before := fx.counts(t)
+	f := fx.deathForm(t, ed, map[string]string{"victim": "Синтетова Жанар", "victim_new": "1", "source_title": "Синтетический источник", "quote": "цитата"})
+	status, body, _ := fx.post(t, ed, "/edit/death", f, "Accept-Language", "ru")
+	if status != http.StatusOK || !strings.Contains(body, `id="duplicates"`) || !strings.Contains(body, "#"+itoa(pid)) {
+		t.Fatalf("no warning of the recorded person: status %d", status)
+	}
+	if after := fx.counts(t); after[qantar.KindPerson] != before[qantar.KindPerson] || after[qantar.KindAct] != before[qantar.KindAct] {
+		t.Fatalf("the warning saved records")
+	}
+	again := formOf(t, body, "/edit/death")
+	again.Set("confirm_duplicate", "1")
+	status, body, resp := fx.post(t, ed, "/edit/death", again, "Accept-Language", "ru")
+	if status != http.StatusSeeOther {
+		t.Fatalf("save anyway: status %d\n%s", status, body)
+	}
+	if act := fx.getAct(t, resp); act.VictimID == pid {
+		t.Errorf("the act names the recorded person, not a new one")
+	}
+}
