@@ -139,16 +139,16 @@ func (db *DB) Search(ctx context.Context, q qantar.SearchQuery) ([]qantar.Search
 	})
 }
 
-// nearKeys returns indexed keys within the typo budget of key among the
-// levels' keys (storekit.NearKeys).
-func (db *DB) nearKeys(ctx context.Context, key string, levels []string) ([]string, error) {
+// nearKeys returns indexed keys within the typo budget of keys (a word's
+// key and its other keys) among the levels' keys (storekit.NearKeysOf).
+func (db *DB) nearKeys(ctx context.Context, keys []string, levels []string) ([]string, error) {
 	var union []string
 	for _, l := range levels {
 		// The level is one of three constants: each branch reads its
 		// partial index only.
 		union = append(union, `SELECT term FROM search_keys WHERE protection = '`+l+`' AND term >= $1 AND term < $2`)
 	}
-	return storekit.NearKeys(ctx, reader{db.pool}, key, `SELECT DISTINCT term FROM (`+strings.Join(union, " UNION ALL ")+`) t`)
+	return storekit.NearKeysOf(ctx, reader{db.pool}, keys, `SELECT DISTINCT term FROM (`+strings.Join(union, " UNION ALL ")+`) t`)
 }
 
 // searchLevel returns up to n best candidates among the documents of one
@@ -170,7 +170,9 @@ func (db *DB) searchLevel(ctx context.Context, terms []search.Term, kinds []qant
 		}
 		for _, key := range lexemes(t.Keys()) {
 			keys = append(keys, tsLexeme(key))
-			near, err := db.nearKeys(ctx, key, levels)
+		}
+		if own := lexemes(t.Keys()); len(own) > 0 {
+			near, err := db.nearKeys(ctx, own, levels)
 			if err != nil {
 				return nil, err
 			}

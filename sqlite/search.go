@@ -116,14 +116,14 @@ func (db *DB) Search(ctx context.Context, q qantar.SearchQuery) ([]qantar.Search
 	})
 }
 
-// nearKeys returns indexed keys within the typo budget of key among the
-// levels' terms (storekit.NearKeys).
-func (db *DB) nearKeys(ctx context.Context, key string, levels []string) ([]string, error) {
+// nearKeys returns indexed keys within the typo budget of keys (a word's
+// key and its other keys) among the levels' terms (storekit.NearKeysOf).
+func (db *DB) nearKeys(ctx context.Context, keys []string, levels []string) ([]string, error) {
 	var union []string
 	for _, l := range levels {
 		union = append(union, `SELECT term FROM `+searchTerms[l]+` WHERE term >= $1 AND term < $2`)
 	}
-	return storekit.NearKeys(ctx, reader{db.read}, key, strings.Join(union, " UNION "))
+	return storekit.NearKeysOf(ctx, reader{db.read}, keys, strings.Join(union, " UNION "))
 }
 
 // matchExpr is the FTS5 expression of a query: one clause per term, of its
@@ -140,7 +140,9 @@ func (db *DB) matchExpr(ctx context.Context, terms []search.Term, levels []strin
 		}
 		for _, key := range t.Keys() {
 			alts = append(alts, "keys:"+search.Quote(key))
-			near, err := db.nearKeys(ctx, key, levels)
+		}
+		if t.Key != "" {
+			near, err := db.nearKeys(ctx, t.Keys(), levels)
 			if err != nil {
 				return "", err
 			}

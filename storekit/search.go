@@ -47,36 +47,83 @@ func Search(ctx context.Context, q qantar.SearchQuery, prepare func(p search.Pla
 // rare, and this keeps the scan small): terms is the store's query of the
 // indexed keys from $1 up to $2 that the reader's levels hold.
 func NearKeys(ctx context.Context, r Reader, key, terms string) ([]string, error) {
-	if search.MaxEdits(key) == 0 {
-		return nil, nil
+	return NearKeysOf(ctx, r, []string{key}, terms)
+}
+
+// NearKeysOf is NearKeys for several keys of one word (its key and its
+// other keys, names.AltKeys): the near keys of each, at most 20 each, in the
+// order of keys and without repeats or keys themselves. The keys that begin
+// with one letter share one scan of the indexed keys.
+func NearKeysOf(ctx context.Context, r Reader, keys []string, terms string) ([]string, error) {
+	byFirst := map[rune][]string{}
+	var firsts []rune
+	for _, k := range keys {
+		if search.MaxEdits(k) == 0 {
+			continue
+		}
+		first := []rune(k)[0]
+		if byFirst[first] == nil {
+			firsts = append(firsts, first)
+		}
+		byFirst[first] = append(byFirst[first], k)
 	}
-	first := []rune(key)[0]
+	near := map[string][]string{}
+	for _, first := range firsts {
+		if err := nearScan(ctx, r, first, byFirst[first], terms, near); err != nil {
+			return nil, err
+		}
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, k := range keys {
+		seen[k] = true
+	}
+	for _, k := range keys {
+		for _, n := range near[k] {
+			if !seen[n] {
+				seen[n] = true
+				out = append(out, n)
+			}
+		}
+	}
+	return out, nil
+}
+
+// nearScan reads the indexed keys that begin with first once and puts in
+// near, for each of keys, its closest ones within its typo budget (at most
+// 20).
+func nearScan(ctx context.Context, r Reader, first rune, keys []string, terms string, near map[string][]string) error {
 	rows, err := r.Query(ctx, terms, string(first), string(first+1))
 	if err != nil {
-		return nil, fmt.Errorf("search terms: %w", err)
+		return fmt.Errorf("search terms: %w", err)
 	}
-	type near struct {
+	type hit struct {
 		key  string
 		dist int
 	}
-	var found []near
+	found := make([][]hit, len(keys))
 	var t string
-	n := len(key)
 	err = Each(rows, []any{&t}, func() error {
-		if t != key && len(t) >= n-2 && len(t) <= n+2 {
+		for i, key := range keys {
+			n := len(key)
+			if t == key || len(t) < n-2 || len(t) > n+2 {
+				continue
+			}
 			if d := search.Distance(key, t); d <= search.MaxEdits(key) {
-				found = append(found, near{t, d})
+				found[i] = append(found[i], hit{t, d})
 			}
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	slices.SortFunc(found, func(a, b near) int { return cmp.Or(cmp.Compare(a.dist, b.dist), strings.Compare(a.key, b.key)) })
-	out := make([]string, 0, min(len(found), 20))
-	for _, f := range found[:min(len(found), 20)] {
-		out = append(out, f.key)
+	for i, key := range keys {
+		f := found[i]
+		slices.SortFunc(f, func(a, b hit) int { return cmp.Or(cmp.Compare(a.dist, b.dist), strings.Compare(a.key, b.key)) })
+		for _, h := range f[:min(len(f), 20)] {
+			near[key] = append(near[key], h.key)
+		}
 	}
-	return out, nil
+	return nil
 }

@@ -102,3 +102,44 @@ func TestTimeScan(t *testing.T) {
 		}
 	}
 }
+
+// TestNearKeysOf: the near keys of a word's keys, those of its own key
+// first, each once, none of the keys themselves, and one scan per first
+// letter (counted through the reader).
+func TestNearKeysOf(t *testing.T) {
+	db, err := sql.Open("sqlite", ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	ctx := context.Background()
+	if _, err := db.ExecContext(ctx, `CREATE TABLE terms (term TEXT PRIMARY KEY)`); err != nil {
+		t.Fatal(err)
+	}
+	for _, term := range []string{"jusupov", "jusupova", "usupov", "usupova", "usipov", "otegenov", "utegenov", "utegenova", "zzz"} {
+		if _, err := db.ExecContext(ctx, `INSERT INTO terms VALUES ($1)`, term); err != nil {
+			t.Fatal(err)
+		}
+	}
+	scans := 0
+	r := countingReader{reader{db}, &scans}
+	got, err := storekit.NearKeysOf(ctx, r, []string{"jusupov", "usupov", "jusipov"}, `SELECT term FROM terms WHERE term >= $1 AND term < $2 ORDER BY term`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"jusupova", "usipov", "usupova"}; !slices.Equal(got, want) || scans != 2 {
+		t.Errorf("NearKeysOf = %q in %d scans, want %q in 2 (one per first letter)", got, scans, want)
+	}
+}
+
+// countingReader counts the queries made through it.
+type countingReader struct {
+	reader
+	n *int
+}
+
+func (c countingReader) Query(ctx context.Context, query string, args ...any) (storekit.Cursor, error) {
+	*c.n++
+	return c.reader.Query(ctx, query, args...)
+}
