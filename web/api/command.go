@@ -2,9 +2,11 @@ package api
 
 import (
 	"context"
+	"crypto/sha256"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/command"
@@ -49,14 +51,10 @@ func (s *Server) apiPlaceCommand(w http.ResponseWriter, r *http.Request) error {
 		return qantar.FieldErrorf("date", "%v", err)
 	}
 	ctx, reader := r.Context(), httpx.ActorOf(r)
-	list := func(ctx context.Context, k qantar.Kind) ([]qantar.Record, error) {
-		return qantar.ListAll(ctx, s.store, k, qantar.Filter{Reader: reader})
-	}
-	in, err := command.Load(ctx, list)
+	ix, err := s.commandIndex(ctx, reader)
 	if err != nil {
 		return err
 	}
-	ix := command.NewIndex(in)
 	place, err := findPlace(ix, q.Get("place"))
 	if err != nil {
 		return err
@@ -68,6 +66,49 @@ func (s *Server) apiPlaceCommand(w http.ResponseWriter, r *http.Request) error {
 	}
 	httpx.WriteJSON(w, http.StatusOK, ans)
 	return nil
+}
+
+// commandCache is the command index anonymous readers share, until the
+// log's checkpoint changes (every write changes it).
+type commandCache struct {
+	mu  sync.Mutex
+	key [32]byte
+	ix  *command.Index
+}
+
+// commandIndex is the command index over the records the reader sees:
+// built for a signed-in reader's request, kept per checkpoint for
+// anonymous readers.
+func (s *Server) commandIndex(ctx context.Context, reader qantar.Actor) (*command.Index, error) {
+	var key [32]byte
+	cached := reader.ID == "" && s.log != nil
+	if cached {
+		cp, err := s.log.Checkpoint(ctx)
+		if err != nil {
+			return nil, err
+		}
+		key = sha256.Sum256(cp)
+		s.command.mu.Lock()
+		ix := s.command.ix
+		hit := ix != nil && s.command.key == key
+		s.command.mu.Unlock()
+		if hit {
+			return ix, nil
+		}
+	}
+	in, err := command.Load(ctx, func(ctx context.Context, k qantar.Kind) ([]qantar.Record, error) {
+		return qantar.ListAll(ctx, s.store, k, qantar.Filter{Reader: reader})
+	})
+	if err != nil {
+		return nil, err
+	}
+	ix := command.NewIndex(in)
+	if cached {
+		s.command.mu.Lock()
+		s.command.key, s.command.ix = key, ix
+		s.command.mu.Unlock()
+	}
+	return ix, nil
 }
 
 // findPlace takes a place by id or by a name only one place has.

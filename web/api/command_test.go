@@ -160,6 +160,12 @@ func TestCommandAtPlaceAndDate(t *testing.T) {
 	if !strings.Contains(raw, "Synthetic Gamma") || b.Persons[c.gamma] == "" {
 		t.Fatalf("editor: %s", raw)
 	}
+	// A write is seen by the next anonymous answer (the index is kept per checkpoint).
+	before, _ := fx.command(t, anonymous, "Synthetic Square", "2022-01-06")
+	fx.mk(t, "units", fmt.Sprintf(`{"name":{"en":"Synthetic Reserve"},"positions":[{"kind":"base","place_id":%d}]}`, c.square))
+	if after, _ := fx.command(t, anonymous, "Synthetic Square", "2022-01-06"); len(after.Units) != len(before.Units)+1 {
+		t.Fatalf("after a write: %d units, before %d", len(after.Units), len(before.Units))
+	}
 	for _, q := range []struct{ query, field string }{
 		{"place=Nowhere&date=2022-01-06", "place"},
 		{"place=Synthetic+Square&date=6+Jan", "date"},

@@ -47,6 +47,9 @@ type Server struct {
 	logger  *slog.Logger
 	figures *figures.Figures
 	auth    *auth.Service
+	// command keeps the anonymous readers' command index per checkpoint
+	// (command.go).
+	command commandCache
 }
 
 // New returns the API over cfg; Routes registers it.
