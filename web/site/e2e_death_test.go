@@ -121,6 +121,18 @@ func TestBrowserRecordKilling(t *testing.T) {
 		"https://example.org/synthetic-report")
 	page(t, ctx, base+actPath)
 	mustContain(t, "the unit's page", b.follow("/units/"+itoa(fx.ids["unit"])), "Синтетический ДП")
+
+	// The forms on a 390 px phone: no wider than the screen.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile)); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/edit/death", "/edit/units/new", "/edit/places/new"} {
+		page(t, ctx, base+path)
+		if o := overflow(t, ctx); o > 0 {
+			t.Errorf("%s is %.0f px wider than a 390 px screen", path, o)
+		}
+	}
+	screenshot(t, ctx, base+"/edit/death", "death-form-ru-390.png")
 }
 
 // poster posts forms in a browser tab and counts the posts.
