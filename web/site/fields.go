@@ -41,7 +41,7 @@ var fieldLabels = map[string]string{
 	"sha256": "SHA-256 of the archived copy", "reliability": "Reliability", "aliases": "Aliases",
 	"parents": "Parent units", "role": "Role", "rank": "Rank", "first_cited": "First cited",
 	"last_cited": "Last cited", "external_key": "External key", "act_ids": "Acts",
-	"participants": "Participants", "steps": "Steps", "responses": "Responses",
+	"participants": "Participants", "steps": "Steps", "responses": "Responses", "from": "From", "to": "To",
 }
 
 // fieldVocab gives the vocabulary of a coded field; "kind" and "role" depend
