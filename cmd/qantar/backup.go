@@ -82,13 +82,13 @@ func runBackup(ctx context.Context, m *Main, args []string) error {
 	if err := writeFileAtomic(final+".checkpoint", cp); err != nil {
 		return err
 	}
-	what := "verified"
+	what := m.say("verified")
 	if recips != nil {
-		what = fmt.Sprintf("verified, then encrypted with age to %d recipients", len(recips))
+		what = m.say("verified, then encrypted with age to %d recipients", len(recips))
 	}
-	fmt.Fprintf(m.Stdout, "backup %s: %s, %d leaves, %d records, root %s\ncheckpoint (also in %s.checkpoint):\n%s",
-		final, what, rep.Leaves, rep.Records, base64.StdEncoding.EncodeToString(rep.Root), final, cp)
-	fmt.Fprintf(m.Stdout, "the log key is not in the backup: keep %s apart, as safely\n", key)
+	fmt.Fprintf(m.Stdout, "%s, %s, %s, %s\n%s\n%s", m.say("backup %s: %s", final, what), m.say("%d leaves", rep.Leaves), m.say("%d records", rep.Records),
+		m.say("root %s", base64.StdEncoding.EncodeToString(rep.Root)), m.say("checkpoint (also in %s.checkpoint):", final), cp)
+	m.sayln(m.Stdout, "the log key is not in the backup: keep %s apart, as safely", key)
 	return nil
 }
 
@@ -280,9 +280,9 @@ func runRestore(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	if *keyPath != "" && *keyPath != *db+".logkey" {
-		fmt.Fprintf(m.Stdout, "note: serve this database with its key: it is at %s, not %s.logkey\n", *keyPath, *db)
+		m.sayln(m.Stdout, "note: serve this database with its key: it is at %s, not %s.logkey", *keyPath, *db)
 	}
-	fmt.Fprintf(m.Stdout, "restored %s from %s: verified, %d leaves, %d records\ncheckpoint:\n%s", *db, *from, rep.Leaves, rep.Records, cp)
+	fmt.Fprintf(m.Stdout, "%s, %s, %s\n%s\n%s", m.say("restored %s from %s: verified", *db, *from), m.say("%d leaves", rep.Leaves), m.say("%d records", rep.Records), m.say("checkpoint:"), cp)
 	return nil
 }
 

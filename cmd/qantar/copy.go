@@ -135,7 +135,7 @@ func (m *Main) copyStores(ctx context.Context, from, to, pgKey string) error {
 	}
 	if !before.OK() {
 		for _, p := range before.Problems {
-			fmt.Fprintln(m.Stdout, "FAIL:", p)
+			m.sayln(m.Stdout, "FAIL: %s", m.say("%s", p))
 		}
 		return qantar.Errorf(qantar.EINVALID, "the source does not verify (%d problems); nothing was copied", len(before.Problems)+before.Dropped)
 	}
@@ -156,15 +156,16 @@ func (m *Main) copyStores(ctx context.Context, from, to, pgKey string) error {
 	}
 	if !after.OK() {
 		for _, p := range after.Problems {
-			fmt.Fprintln(m.Stdout, "FAIL:", p)
+			m.sayln(m.Stdout, "FAIL: %s", m.say("%s", p))
 		}
 		return qantar.Errorf(qantar.EINVALID, "the copy does not verify (%d problems)", len(after.Problems)+after.Dropped)
 	}
 	if !bytes.Equal(after.Root, before.Root) || after.Leaves != before.Leaves {
 		return qantar.Errorf(qantar.EINVALID, "the copy's log (%d leaves) is not the source's (%d leaves)", after.Leaves, before.Leaves)
 	}
-	fmt.Fprintf(m.Stdout, "copied %d records, %d versions, %d tokens, %d users; verify ok: %d leaves, root %s\n",
-		after.Records, counts["CopyVersion"], counts["CopyToken"], counts["User"], after.Leaves, base64.StdEncoding.EncodeToString(after.Root))
+	fmt.Fprintf(m.Stdout, "%s, %s, %s, %s; %s, %s\n", m.say("copied %d records", after.Records), m.say("%d versions", counts["CopyVersion"]),
+		m.say("%d tokens", counts["CopyToken"]), m.say("%d users", counts["User"]), m.say("verify ok: %d leaves", after.Leaves),
+		m.say("root %s", base64.StdEncoding.EncodeToString(after.Root)))
 	return nil
 }
 

@@ -29,10 +29,11 @@ func runDeadline(ctx context.Context, m *Main, args []string) error {
 	jurisdiction := fs.String("jurisdiction", "", "jurisdiction code (default: that of the rules)")
 	asJSON := fs.Bool("json", false, "print the deadline as JSON")
 	list := fs.Bool("list", false, "list the complaint kinds and their limits")
-	lang := fs.String("lang", "en", "language of labels: kk, ru or en")
+	fs.String("lang", "", "language of labels and lines: kk, ru or en (default: $QANTAR_LANG, else kk or ru from $LANG, else en)")
 	if err := parseDeadlineArgs(m, fs, args, kind, from); err != nil {
 		return err
 	}
+	lang := &m.lang // --lang, else the environment's (say.go)
 	if *filing && *extended {
 		return usagef("--filing and --extended are two different questions: ask one")
 	}
@@ -140,48 +141,49 @@ func printDeadline(m *Main, rules *law.Rules, kind string, d law.Deadline, filin
 	k, _ := rules.Kind(kind)
 	line := d.Date.Format(time.DateOnly)
 	if !d.Verified {
-		line += " UNVERIFIED"
+		line += " " + m.say("UNVERIFIED")
 	}
 	fmt.Fprintln(m.Stdout, line)
 	fmt.Fprintf(m.Stdout, "%s: %s\n", k.Code, k.Labels.In(lang))
-	what := "answer due"
+	what := m.say("answer due")
 	lim := k.Limit
 	switch {
 	case filing:
-		what, lim = "last day to file", k.FilingLimit
+		what, lim = m.say("last day to file"), k.FilingLimit
 	case extended:
-		what, lim = "answer due after an extension", k.Extension
+		what, lim = m.say("answer due after an extension"), k.Extension
 	}
-	fmt.Fprintf(m.Stdout, "%s %s: %d %s counted from %s, the day of %s; %s; counting rule %s\n", what, d.Date.Format("Mon 2 Jan 2006"),
-		d.Days, deadlineUnitWords(d.Unit), d.From.Format(time.DateOnly), lim.From.In(lang), d.Basis.In(lang), d.Counting)
-	fmt.Fprintf(m.Stdout, "source: %s\n", d.Source)
+	fmt.Fprintf(m.Stdout, "%s %s: %s\n", what, d.Date.Format("Mon 2 Jan 2006"), m.say("%s counted from %s, the day of %s; %s; counting rule %s",
+		m.say(deadlineUnitWords(d.Unit), d.Days), d.From.Format(time.DateOnly), lim.From.In(lang), d.Basis.In(lang), d.Counting))
+	m.sayln(m.Stdout, "source: %s", d.Source)
 	if e := d.Edition; e != nil {
-		fmt.Fprintf(m.Stdout, "edition: %s%s\n", e.Text.In(lang), editionDates(e))
+		m.sayln(m.Stdout, "edition: %s%s", e.Text.In(lang), editionDates(m, e))
 	}
 	for _, n := range d.Notes {
-		fmt.Fprintf(m.Stdout, "UNVERIFIED: %s\n", n.In(lang))
+		m.sayln(m.Stdout, "UNVERIFIED: %s", n.In(lang))
 	}
 }
 
 // editionDates says from when an edition applies: " (in force from X to Y)".
-func editionDates(e *law.EditionUsed) string {
+func editionDates(m *Main, e *law.EditionUsed) string {
 	switch {
 	case e.From == "":
-		return " (from when it applies is not recorded)"
+		return " (" + m.say("from when it applies is not recorded") + ")"
 	case e.To != "":
-		return fmt.Sprintf(" (applies %s to %s)", e.From, e.To)
+		return " (" + m.say("applies %s to %s", e.From, e.To) + ")"
 	}
-	return fmt.Sprintf(" (applies from %s)", e.From)
+	return " (" + m.say("applies from %s", e.From) + ")"
 }
 
+// deadlineUnitWords is the catalogue key of a count of a limit's unit.
 func deadlineUnitWords(u string) string {
 	switch u {
 	case law.UnitWorking:
-		return "working days"
+		return "%d working days"
 	case law.UnitMonths:
-		return "months"
+		return "%d months"
 	}
-	return "calendar days"
+	return "%d calendar days"
 }
 
 func printComplaintKinds(m *Main, r *law.Rules, lang string) error {
@@ -197,9 +199,9 @@ func printComplaintKinds(m *Main, r *law.Rules, lang string) error {
 			}
 			v := ""
 			if !l.lim.IsVerified() {
-				v = " UNVERIFIED"
+				v = " " + m.say("UNVERIFIED")
 			}
-			fmt.Fprintf(m.Stdout, "  %-10s %d %s from %s (%s)%s\n", l.name, l.lim.Days, deadlineUnitWords(l.lim.Unit), l.lim.From.In(lang), l.lim.Basis.In(lang), v)
+			fmt.Fprintf(m.Stdout, "  %-10s %s%s\n", m.say(l.name), m.say("%s from %s (%s)", m.say(deadlineUnitWords(l.lim.Unit), l.lim.Days), l.lim.From.In(lang), l.lim.Basis.In(lang)), v)
 		}
 	}
 	return nil

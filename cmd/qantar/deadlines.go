@@ -127,6 +127,6 @@ func listDeadlines(ctx context.Context, m *Main, db string, overdue bool, rules 
 			break
 		}
 	}
-	fmt.Fprintf(m.Stderr, "%d complaints listed as of %s\n", n, asOf.Format("2006-01-02"))
+	m.sayln(m.Stderr, "%d complaints listed as of %s", n, asOf.Format("2006-01-02"))
 	return nil
 }

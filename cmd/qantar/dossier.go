@@ -57,7 +57,7 @@ func runDossier(ctx context.Context, m *Main, args []string) error {
 	if err := writeDocument(doc, format, *ff.out); err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "dossier %s: person %d, %d acts, %d cases, %d complaints, %d sources annexed\n",
-		*ff.out, *person, len(pf.Acts), len(pf.Cases), len(pf.Complaints), len(pf.Sources))
+	fmt.Fprintf(m.Stdout, "%s, %s, %s, %s, %s\n", m.say("dossier %s: person %d", *ff.out, *person), m.say("%d acts", len(pf.Acts)),
+		m.say("%d cases", len(pf.Cases)), m.say("%d complaints", len(pf.Complaints)), m.say("%d sources annexed", len(pf.Sources)))
 	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"flag"
-	"fmt"
 	iofs "io/fs"
 	"os"
 	"time"
@@ -139,9 +138,9 @@ func runDraft(ctx context.Context, m *Main, args []string) error {
 	if err := writeDocument(d.Document, format, *ff.out); err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "draft %s: %s for case %d (%s)\n", *ff.out, *kind, *caseID, cf.Case.Number)
+	m.sayln(m.Stdout, "draft %s: %s for case %d (%s)", *ff.out, *kind, *caseID, cf.Case.Number)
 	for _, miss := range d.Missing {
-		fmt.Fprintf(m.Stdout, "missing: %s\n", miss)
+		m.sayln(m.Stdout, "missing: %s", miss)
 	}
 	if !*file {
 		return nil
@@ -151,9 +150,9 @@ func runDraft(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	if !created {
-		fmt.Fprintf(m.Stdout, "already filed: complaints/%d, %s, filed on %s\n", c.ID, c.ComplaintKind, c.FiledOn)
+		m.sayln(m.Stdout, "already filed: complaints/%d, %s, filed on %s", c.ID, c.ComplaintKind, c.FiledOn.String())
 		return nil
 	}
-	fmt.Fprintf(m.Stdout, "filed: complaints/%d, %s, filed on %s\n", c.ID, c.ComplaintKind, c.FiledOn)
+	m.sayln(m.Stdout, "filed: complaints/%d, %s, filed on %s", c.ID, c.ComplaintKind, c.FiledOn.String())
 	return nil
 }

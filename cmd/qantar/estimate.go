@@ -98,7 +98,7 @@ func runEstimate(ctx context.Context, m *Main, args []string) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
 	}
-	writeEstimateText(m.Stdout, &out)
+	writeEstimateText(m.Stdout, m.say, &out)
 	return nil
 }
 
@@ -362,45 +362,46 @@ func stratifiedOutput(sr *mse.StratifiedResult, top int, cols []string) estimate
 	return out
 }
 
-func fmtNum(x *float64) string {
+func fmtNum(say func(string, ...any) string, x *float64) string {
 	if x == nil {
-		return "unbounded"
+		return say("unbounded")
 	}
 	return fmt.Sprintf("%.0f", *x)
 }
 
-func writeEstimateText(w io.Writer, o *estimateOutput) {
+// writeEstimateText writes an estimate for people, its words said by say.
+func writeEstimateText(w io.Writer, say func(string, ...any) string, o *estimateOutput) {
 	for i := range o.Strata {
 		s := &o.Strata[i]
-		fmt.Fprintf(w, "== stratum %s\n", s.Stratum)
-		writeEstimateText(w, s)
+		fmt.Fprintln(w, say("== stratum %s", s.Stratum))
+		writeEstimateText(w, say, s)
 		fmt.Fprintln(w)
 	}
 	if o.Stratum == "total" {
-		fmt.Fprintf(w, "== total of %d strata\n", len(o.Strata))
+		fmt.Fprintln(w, say("== total of %d strata", len(o.Strata)))
 	}
 	names := map[string]string{"lp": "Lincoln–Petersen", "chapman": "Chapman", "loglinear": "Poisson log-linear model", "lcmcr": "Bayesian latent-class model (LCMCR)"}
-	fmt.Fprintf(w, "Method:    %s\n", names[o.Method])
-	fmt.Fprintf(w, "Lists:     %s (%d)\n", strings.Join(o.Lists, ", "), len(o.Lists))
-	fmt.Fprintf(w, "Recorded:  %d\n", o.Observed)
+	fmt.Fprintln(w, say("Method:    %s", say(names[o.Method])))
+	fmt.Fprintln(w, say("Lists:     %s (%d)", strings.Join(o.Lists, ", "), len(o.Lists)))
+	fmt.Fprintln(w, say("Recorded:  %d", o.Observed))
 	if o.Model != "" {
-		fmt.Fprintf(w, "Model:     %s", o.Model)
+		fmt.Fprint(w, say("Model:     %s", o.Model))
 		if o.ModelNumbers != nil && *o.ModelNumbers != "" && *o.ModelNumbers != o.Model {
 			fmt.Fprintf(w, " [%s]", *o.ModelNumbers)
 		}
 		fmt.Fprintln(w)
 		if len(o.EmptyOverlap) > 0 {
-			fmt.Fprintf(w, "           lists that never overlap, fixed at zero: %s\n", strings.Join(o.EmptyOverlap, ", "))
+			fmt.Fprintln(w, "           "+say("lists that never overlap, fixed at zero: %s", strings.Join(o.EmptyOverlap, ", ")))
 		}
 	}
 	if o.Mean != nil {
-		fmt.Fprintf(w, "Estimate:  %s (posterior mean; median %s)\n", fmtNum(o.Mean), fmtNum(o.Median))
+		fmt.Fprintln(w, say("Estimate:  %s (posterior mean; median %s)", fmtNum(say, o.Mean), fmtNum(say, o.Median)))
 	} else {
-		fmt.Fprintf(w, "Estimate:  %s\n", fmtNum(o.Estimate))
+		fmt.Fprintln(w, say("Estimate:  %s", fmtNum(say, o.Estimate)))
 	}
-	fmt.Fprintf(w, "Interval:  %s – %s (%g%%, %s)\n", fmtNum(o.Lower), fmtNum(o.Upper), o.Level*100, o.Interval)
+	fmt.Fprintln(w, say("Interval:  %s – %s (%g%%, %s)", fmtNum(say, o.Lower), fmtNum(say, o.Upper), o.Level*100, say(o.Interval)))
 	if o.Estimate != nil {
-		fmt.Fprintf(w, "Not on any list: about %.0f\n", *o.Estimate-float64(o.Observed))
+		fmt.Fprintln(w, say("Not on any list: about %.0f", *o.Estimate-float64(o.Observed)))
 	}
 	if d := o.Diagnostics; d != nil {
 		s := o.Sampler
@@ -408,7 +409,7 @@ func writeEstimateText(w io.Writer, o *estimateOutput) {
 			s.K, s.Chains, s.Burnin, s.Iterations, s.Thin, s.Samples, s.Seed)
 		fmt.Fprintf(w, "Converged: split R-hat %s, Geweke z %s, effective sample size %s\n", fmtF(d.SplitRhat, 3), fmtF(d.GewekeZ, 2), fmtF(d.ESS, 0))
 		if !d.Converged {
-			fmt.Fprintln(w, "WARNING:   the chain may not have converged: run more --iterations or --burnin, or several --chains")
+			fmt.Fprintln(w, say("WARNING:   the chain may not have converged: run more --iterations or --burnin, or several --chains"))
 		}
 	}
 	if o.Select != "" {
@@ -421,7 +422,7 @@ func writeEstimateText(w io.Writer, o *estimateOutput) {
 			if o.Select == mse.AIC {
 				c = r.AIC
 			}
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t %s\n", r.Rank, fmtF(c, 2), fmtNum(r.Estimate), r.Params, r.Model)
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t %s\n", r.Rank, fmtF(c, 2), fmtNum(say, r.Estimate), r.Params, r.Model)
 		}
 		tw.Flush()
 	}

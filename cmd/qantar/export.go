@@ -74,13 +74,13 @@ func runExport(ctx context.Context, m *Main, args []string) error {
 	for _, f := range rep.Files {
 		k := qantar.Kind(strings.TrimSuffix(filepath.Base(f), filepath.Ext(f)))
 		if n, ok := rep.Counts[k]; ok {
-			fmt.Fprintf(m.Stdout, "%s\t%d records\n", f, n)
+			fmt.Fprintf(m.Stdout, "%s\t%s\n", f, m.say("%d records", n))
 		} else {
 			fmt.Fprintln(m.Stdout, f)
 		}
 	}
 	if !rep.Checkpoint {
-		fmt.Fprintln(m.Stderr, "note: this database offers no log checkpoint yet, so no checkpoint.txt was written")
+		m.sayln(m.Stderr, "note: this database offers no log checkpoint yet, so no checkpoint.txt was written")
 	}
 	return nil
 }

@@ -56,12 +56,12 @@ func runFacts(ctx context.Context, m *Main, args []string) error {
 	}
 	ps = append(ps, facts.Rules(rules)...)
 	for _, p := range ps {
-		fmt.Fprintln(m.Stdout, p)
+		fmt.Fprintln(m.Stdout, m.say("%s", p))
 	}
 	if len(ps) > 0 {
 		return qantar.Errorf(qantar.EINVALID, "problems found in %s and the %s rules: %d", what, rules.Jurisdiction, len(ps))
 	}
-	fmt.Fprintf(m.Stdout, "no problems in %s and the %s rules\n", what, rules.Jurisdiction)
+	m.sayln(m.Stdout, "no problems in %s and the %s rules", what, rules.Jurisdiction)
 	return nil
 }
 

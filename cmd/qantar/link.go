@@ -103,7 +103,7 @@ func runLink(ctx context.Context, m *Main, args []string) error {
 		}
 	}
 	if !c.quiet {
-		summarize(m.Stderr, d, res, time.Since(start))
+		summarize(m.Stderr, m.say, d, res, time.Since(start))
 	}
 	return nil
 }
@@ -455,8 +455,8 @@ func writePairs(w io.Writer, d *linkage.Dataset, pairs []linkage.Pair, review bo
 	return cw.Error()
 }
 
-func summarize(w io.Writer, d *linkage.Dataset, res *linkage.Result, took time.Duration) {
-	fmt.Fprintf(w, "%d records in %d file(s); %d pairs compared\n", d.Len(), len(d.Sources), res.Candidates)
+func summarize(w io.Writer, say func(string, ...any) string, d *linkage.Dataset, res *linkage.Result, took time.Duration) {
+	fmt.Fprintf(w, "%s; %s\n", say("%d records in %d file(s)", d.Len(), len(d.Sources)), say("%d pairs compared", res.Candidates))
 	for _, r := range res.Rules {
 		fmt.Fprintf(w, "  blocking on %s: %d blocks (%d over the size cap), %d pairs, %d new\n", r.Rule, r.Blocks, r.Oversized, r.Pairs, r.New)
 	}
@@ -476,7 +476,7 @@ func summarize(w io.Writer, d *linkage.Dataset, res *linkage.Result, took time.D
 		}
 		fmt.Fprintln(w)
 	}
-	fmt.Fprintf(w, "%d persons; %d pairs to review; %s\n", res.Clusters, len(res.Review), took.Round(time.Millisecond))
+	fmt.Fprintf(w, "%s; %s; %s\n", say("%d persons", res.Clusters), say("%d pairs to review", len(res.Review)), took.Round(time.Millisecond))
 }
 
 func indexOfField(m *linkage.Model, col string) int {

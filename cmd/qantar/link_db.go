@@ -94,7 +94,7 @@ func runLinkDB(ctx context.Context, m *Main, c *linkConfig) error {
 			return err
 		}
 	}
-	printDBLinkage(m.Stdout, res, merges, review, c.db.apply)
+	printDBLinkage(m.Stdout, m.say, res, merges, review, c.db.apply)
 	if !c.quiet {
 		fmt.Fprintf(m.Stderr, "linked in %s\n", time.Since(start).Round(time.Millisecond))
 	}
@@ -133,15 +133,15 @@ func listName(res *linkdb.Result, id int64) string {
 // printDBLinkage prints what linkage found: the merges made (or proposed)
 // and the pairs left for review (with --apply, the linked pairs under
 // --min-probability too).
-func printDBLinkage(w io.Writer, res *linkdb.Result, merges []linkdb.Merge, review []linkdb.Pair, applied bool) {
+func printDBLinkage(w io.Writer, say func(string, ...any) string, res *linkdb.Result, merges []linkdb.Merge, review []linkdb.Pair, applied bool) {
 	hand := 0
 	for _, e := range res.Entries {
 		if e.HandEntered {
 			hand++
 		}
 	}
-	fmt.Fprintf(w, "%d persons (%d on %d lists, %d victims entered by hand); %d pairs compared; %d groups of one person in several records\n",
-		len(res.Entries), len(res.Entries)-hand, len(res.Lists), hand, res.Candidates, len(res.Merges))
+	fmt.Fprintf(w, "%s (%s, %s); %s; %s\n", say("%d persons", len(res.Entries)), say("%d on %d lists", len(res.Entries)-hand, len(res.Lists)),
+		say("%d victims entered by hand", hand), say("%d pairs compared", res.Candidates), say("%d groups of one person in several records", len(res.Merges)))
 	byID := map[int64]linkdb.Entry{}
 	for _, e := range res.Entries {
 		byID[e.PersonID] = e
@@ -157,20 +157,20 @@ func printDBLinkage(w io.Writer, res *linkdb.Result, merges []linkdb.Merge, revi
 		for _, m := range merges {
 			if m.Skipped == "" {
 				made++
-				fmt.Fprintf(w, "merged %s\n    into %s (p=%.3f)\n", label(m.PersonID), label(m.Into), m.P)
+				fmt.Fprintln(w, say("merged %s\n    into %s (p=%.3f)", label(m.PersonID), label(m.Into), m.P))
 			} else {
-				fmt.Fprintf(w, "not merged %s\n    into %s (p=%.3f): %s\n", label(m.PersonID), label(m.Into), m.P, m.Skipped)
+				fmt.Fprintln(w, say("not merged %s\n    into %s (p=%.3f): %s", label(m.PersonID), label(m.Into), m.P, m.Skipped))
 			}
 		}
-		fmt.Fprintf(w, "%d merges made\n", made)
+		fmt.Fprintln(w, say("%d merges made", made))
 	} else {
 		for _, p := range res.Linked {
-			fmt.Fprintf(w, "same person (p=%.3f): %s\n    and %s\n", p.P, entryLabel(res, p.A), entryLabel(res, p.B))
+			fmt.Fprintln(w, say("same person (p=%.3f): %s\n    and %s", p.P, entryLabel(res, p.A), entryLabel(res, p.B)))
 		}
 	}
-	fmt.Fprintf(w, "%d pairs to review (also on /linkage)\n", len(review))
+	fmt.Fprintln(w, say("%d pairs to review (also on /linkage)", len(review)))
 	for _, p := range review {
-		fmt.Fprintf(w, "review (p=%.3f): %s\n    and %s\n    because %s\n", p.P, entryLabel(res, p.A), entryLabel(res, p.B), p.Reason())
+		fmt.Fprintln(w, say("review (p=%.3f): %s\n    and %s\n    because %s", p.P, entryLabel(res, p.A), entryLabel(res, p.B), p.Reason()))
 	}
 }
 

@@ -100,10 +100,11 @@ func runPublish(ctx context.Context, m *Main, args []string) error {
 	for _, n := range rep.Records {
 		records += n
 	}
-	fmt.Fprintf(m.Stdout, "published %s: %d pages in %s, %d public records as CSV and JSON, the log at %d entries (%d tiles, %d entry bundles); %d files, %.1f MiB, in %s\n",
-		rep.Dir, rep.Pages, strings.Join(rep.Langs, ", "), records, rep.Size, rep.Tiles, rep.Bundles, rep.Files, float64(rep.Bytes)/(1<<20), rep.Elapsed.Round(1e6))
-	fmt.Fprintf(m.Stdout, "checked: %d records matched to the log, %d shown without identifying details; see %s/%s\n",
-		rep.Check.Records, rep.Check.Redacted, rep.Dir, publish.VerifyFile)
+	fmt.Fprintf(m.Stdout, "%s, %s, %s (%s, %s); %s, %s\n", m.say("published %s: %d pages in %s", rep.Dir, rep.Pages, strings.Join(rep.Langs, ", ")),
+		m.say("%d public records as CSV and JSON", records), m.say("the log at %d entries", rep.Size), m.say("%d tiles", rep.Tiles), m.say("%d entry bundles", rep.Bundles),
+		m.say("%d files", rep.Files), m.say("%.1f MiB, in %s", float64(rep.Bytes)/(1<<20), rep.Elapsed.Round(1e6)))
+	fmt.Fprintf(m.Stdout, "%s, %s; %s\n", m.say("checked: %d records matched to the log", rep.Check.Records),
+		m.say("%d shown without identifying details", rep.Check.Redacted), m.say("see %s/%s", rep.Dir, publish.VerifyFile))
 	return nil
 }
 
@@ -138,10 +139,10 @@ func (m *Main) checkMirror(ctx context.Context, src, key, oldPath, policyPath st
 		if err := witness.CheckQuorum(pol, rep.Log.Checkpoint); err != nil {
 			return qantar.Errorf(qantar.EINVALID, "the mirror's checkpoint is not witnessed as the policy requires: %v", err)
 		}
-		fmt.Fprintf(m.Stdout, "witnessed: the policy's quorum cosigned the mirror's checkpoint\n")
+		m.sayln(m.Stdout, "witnessed: the policy's quorum cosigned the mirror's checkpoint")
 	}
 	if key == "" {
-		fmt.Fprintln(m.Stderr, "note: no --key given, so the mirror was checked against its own key; get the log's key from elsewhere to check that the log is the one it claims to be")
+		m.sayln(m.Stderr, "note: no --key given, so the mirror was checked against its own key; get the log's key from elsewhere to check that the log is the one it claims to be")
 	}
 	return nil
 }

@@ -52,10 +52,10 @@ func runRepair(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	if signed == nil {
-		fmt.Fprintln(m.Stdout, "the stored checkpoint verifies: nothing to repair")
+		m.sayln(m.Stdout, "the stored checkpoint verifies: nothing to repair")
 	} else {
 		m.logger(lc).Warn("re-signed the log's checkpoint", "db", redactDSN(*db), "why", *why)
-		fmt.Fprintf(m.Stdout, "signed a new checkpoint:\n%s", signed)
+		fmt.Fprintf(m.Stdout, "%s\n%s", m.say("signed a new checkpoint:"), signed)
 	}
 	s.Close()
 	return m.verifyDB(ctx, *db)

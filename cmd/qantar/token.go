@@ -45,7 +45,7 @@ func runToken(ctx context.Context, m *Main, args []string) error {
 		}
 		// The secret alone on standard output, so scripts can capture it.
 		fmt.Fprintln(m.Stdout, secret)
-		fmt.Fprintln(m.Stderr, "token created; it is shown only this once")
+		m.sayln(m.Stderr, "token created; it is shown only this once")
 	case "list":
 		toks, err := s.ListTokens(ctx)
 		if err != nil {

@@ -74,10 +74,10 @@ func runUser(ctx context.Context, m *Main, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(m.Stderr, "user %s created with role %s\n", u.Name, u.Role)
+		m.sayln(m.Stderr, "user %s created with role %s", u.Name, u.Role)
 		if url != "" {
 			fmt.Fprintf(m.Stdout, "TOTP secret: %s\notpauth URL: %s\n", u.TOTPSecret, url)
-			fmt.Fprintln(m.Stderr, "add the secret to an authenticator app now: it is shown only this once")
+			m.sayln(m.Stderr, "add the secret to an authenticator app now: it is shown only this once")
 		}
 	case "list":
 		if len(names) > 0 {
@@ -122,9 +122,9 @@ func runUser(ctx context.Context, m *Main, args []string) error {
 // the first line of a pipe.
 func (m *Main) readPassword() (string, error) {
 	if f, ok := m.Stdin.(*os.File); ok && isTerminal(f) {
-		fmt.Fprint(m.Stderr, "password: ")
+		fmt.Fprint(m.Stderr, m.say("password: "))
 		p1, err := readNoEcho(f)
-		fmt.Fprint(m.Stderr, "\nagain: ")
+		fmt.Fprint(m.Stderr, "\n"+m.say("again: "))
 		if err != nil {
 			return "", err
 		}

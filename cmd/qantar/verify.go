@@ -80,15 +80,15 @@ func (m *Main) verifyDB(ctx context.Context, dsn string) error {
 	rep.Problems = append(rep.Problems, m.verifyFiles(ctx, s, dsn)...) // evidence files re-hashed (file.go)
 	if !rep.OK() {
 		for _, p := range rep.Problems {
-			fmt.Fprintln(m.Stdout, "FAIL:", p)
+			m.sayln(m.Stdout, "FAIL: %s", m.say("%s", p))
 		}
 		if rep.Dropped > 0 {
-			fmt.Fprintf(m.Stdout, "FAIL: … and %d more problems\n", rep.Dropped)
+			m.sayln(m.Stdout, "FAIL: … and %d more problems", rep.Dropped)
 		}
 		return qantar.Errorf(qantar.EINVALID, "verification failed: %d problems", len(rep.Problems)+rep.Dropped)
 	}
-	fmt.Fprintf(m.Stdout, "ok: %d leaves, %d records, root %s (%s)\n", rep.Leaves, rep.Records,
-		base64.StdEncoding.EncodeToString(rep.Root), time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(m.Stdout, "%s, %s, %s\n", m.say("ok: %d leaves", rep.Leaves), m.say("%d records", rep.Records),
+		m.say("root %s (%s)", base64.StdEncoding.EncodeToString(rep.Root), time.Since(start).Round(time.Millisecond)))
 	return nil
 }
 
@@ -140,7 +140,7 @@ func (m *Main) verifyURL(ctx context.Context, c urlCheck) error {
 		if err := witness.CheckQuorum(pol, rep.Checkpoint); err != nil {
 			return qantar.Errorf(qantar.EINVALID, "the checkpoint is not witnessed as the policy requires: %v", err)
 		}
-		fmt.Fprintf(m.Stdout, "witnessed:  the policy's quorum cosigned this checkpoint\n")
+		m.sayln(m.Stdout, "witnessed:  the policy's quorum cosigned this checkpoint")
 	}
 	if save != "" {
 		if err := writeFileAtomic(save, rep.Checkpoint); err != nil {
@@ -166,7 +166,7 @@ func (m *Main) saveEvidence(err error, path string) error {
 	if err := writeFileAtomic(path, b); err != nil {
 		return fmt.Errorf("write the evidence of the fork: %w", err)
 	}
-	fmt.Fprintf(m.Stdout, "evidence:   %s\n            written to %s (both signed checkpoints and the consistency proof): keep it, and show it to others\n", ie.Evidence.Summary(), path)
+	fmt.Fprintf(m.Stdout, "evidence:   %s\n            %s\n", ie.Evidence.Summary(), m.say("written to %s (both signed checkpoints and the consistency proof): keep it, and show it to others", path))
 	return nil
 }
 
