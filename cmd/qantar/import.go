@@ -183,7 +183,7 @@ func printImportSummary(m *Main, rep *csvio.Report, list bool) {
 // and with --skip-invalid the rejected rows as files; the error is the
 // command's outcome.
 func (f *importFlags) importProblems(m *Main, rep *csvio.Report, path string, fi os.FileInfo) error {
-	rep.WriteText(m.Stderr, 100)
+	m.writeImportProblems(rep, 100)
 	base := strings.TrimSuffix(path, filepath.Ext(path))
 	if fi.IsDir() {
 		base = filepath.Join(path, "import")
@@ -212,6 +212,36 @@ func (f *importFlags) importProblems(m *Main, rep *csvio.Report, path string, fi
 		}
 	}
 	return qantar.Errorf(qantar.EINVALID, "%d rows imported, %d rejected", rep.Created+rep.Updated+rep.Unchanged, rep.Rejected)
+}
+
+// writeImportProblems writes an import's problems on standard error, one a
+// line, at most max of them, said in the command's language when their
+// words are a key of the catalogue (as the site says them).
+func (m *Main) writeImportProblems(rep *csvio.Report, max int) {
+	for i, p := range rep.Problems {
+		if i == max {
+			m.sayln(m.Stderr, "… and %d more problems", len(rep.Problems)-max)
+			return
+		}
+		var where []string
+		if len(rep.Tables) > 1 && p.File != "" {
+			where = append(where, p.File)
+		}
+		if p.Line > 0 {
+			where = append(where, m.say("line %d", p.Line))
+		}
+		if p.Column != "" {
+			where = append(where, m.say("column %q", p.Column))
+		}
+		msg := p.Message
+		if p.Format != "" {
+			msg = m.say(p.Format, p.Args...)
+		}
+		if len(where) > 0 {
+			msg = strings.Join(where, ", ") + ": " + msg
+		}
+		fmt.Fprintln(m.Stderr, msg)
+	}
 }
 
 // writeRejected writes the rejected rows of table i, unchanged: to out

@@ -102,3 +102,28 @@ func TestSaidKeysAreInTheCatalogue(t *testing.T) {
 		t.Errorf("only %d said lines found", n)
 	}
 }
+
+// TestImportProblemsInRussian: a refused import says its problem, the
+// count of problems and the command's error in Russian.
+func TestImportProblemsInRussian(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "bad.csv")
+	if err := os.WriteFile(file, []byte("external_key,name,birth_date\nk1,Synthetic A,31.02.1990\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	m := &Main{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}
+	code := m.Run(context.Background(), []string{"import", "--db", filepath.Join(dir, "q.db"), "--kind", "person", "--lang", "ru", file})
+	if code != exitProblem {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{"строка 2, столбец \"birth_date\"", "1 проблема, список в", "ничего не импортировано"} {
+		if !strings.Contains(errb.String(), want) {
+			t.Errorf("stderr does not say %q:\n%s", want, errb.String())
+		}
+	}
+	words := regexp.MustCompile(`/\S+`).ReplaceAllString(errb.String(), "FILE") // a path is data
+	if w := regexp.MustCompile(`\b(?:line|column|problems?|nothing|imported|is not a date)\b`).FindString(words); w != "" {
+		t.Errorf("stderr shows the English %q:\n%s", w, errb.String())
+	}
+}
