@@ -1,0 +1,146 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"filippo.io/age"
+
+	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/blob"
+	"github.com/qantar-project/qantar/evidence"
+)
+
+// TestFileAddAndVerify, on SQLite and PostgreSQL: `qantar file add` stores a
+// public file in the clear and a restricted one encrypted, a derivative
+// takes its original's level, each fetches by role as its level says, a
+// deletion request is a version, and `verify --db` names a stored file
+// whose byte changed (with the identity, an encrypted one too).
+func TestFileAddAndVerify(t *testing.T) {
+	for _, engine := range []string{"sqlite", "postgres"} {
+		t.Run(engine, func(t *testing.T) {
+			dir := t.TempDir()
+			db, files := filepath.Join(dir, "q.db"), ""
+			if engine == "postgres" {
+				db, files = pgTestURL(t), filepath.Join(dir, "pgfiles")
+				t.Setenv("QANTAR_LOG_KEY", filepath.Join(dir, "log.key"))
+			}
+			testFileAddAndVerify(t, dir, db, files)
+		})
+	}
+}
+
+func testFileAddAndVerify(t *testing.T, dir, db, filesDir string) {
+	ctx := context.Background()
+	id, _ := age.GenerateX25519Identity()
+	recipients, identity := filepath.Join(dir, "recipients.txt"), filepath.Join(dir, "identity.txt")
+	os.WriteFile(recipients, []byte("# the organisation\n"+id.Recipient().String()+"\n"), 0o600)
+	os.WriteFile(identity, []byte(id.String()+"\n"), 0o600)
+	st, closeStore, err := openStore(ctx, &Main{Getenv: func(string) string { return "" }}, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := &qantar.Source{SourceKind: "court_document", Title: qantar.Text{"en": "Synthetic ruling"}}
+	if err := st.Create(ctx, qantar.System, src); err != nil {
+		t.Fatal(err)
+	}
+	closeStore()
+	if filesDir == "" {
+		filesDir = db + ".files"
+	}
+	env := map[string]string{"USER": "synthetic-clerk", "QANTAR_FILES": filesDir}
+	m := func() *Main { return &Main{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Getenv: func(k string) string { return env[k] }} }
+	add := func(name, content string, extra ...string) *qantar.File {
+		t.Helper()
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte(content), 0o600)
+		mm := m()
+		args := append([]string{"file", "add", "--db", db, "--files", filesDir, "--file-recipients", recipients, "--source", id64(src.ID)}, extra...)
+		if code := mm.Run(ctx, append(args, p)); code != 0 {
+			t.Fatalf("file add %s: exit %d: %s", name, code, mm.Stderr)
+		}
+		var f qantar.File
+		if err := json.Unmarshal(mm.Stdout.(*bytes.Buffer).Bytes(), &f); err != nil {
+			t.Fatalf("file add prints %q: %v", mm.Stdout, err)
+		}
+		return &f
+	}
+	pub := add("ruling.txt", "Synthetic ruling text", "--protection", "public")
+	secret := add("witness.txt", "Synthetic witness statement", "--captured-at", "2022-01-06")
+	thumb := add("witness-ocr.txt", "Synthetic OCR of the statement", "--derived-from", secret.SHA256, "--derivation", "ocr_text")
+	if pub.Encrypted || !secret.Encrypted || secret.ProtectionLevel() != qantar.Restricted || thumb.ProtectionLevel() != qantar.Restricted || !thumb.Encrypted {
+		t.Fatalf("public %+v\nrestricted %+v\nderivative %+v", pub, secret, thumb)
+	}
+	if code, _, _ := runWithEnv(env, "file", "add", "--db", db, "--files", filesDir, "--source", id64(src.ID), filepath.Join(dir, "witness.txt")); code != 1 {
+		t.Errorf("a restricted file without recipients: exit %d, want 1 (refused, not stored in the clear)", code)
+	}
+
+	st, closeStore, err = openStore(ctx, m(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeStore()
+	fs := &evidence.Files{Blobs: blob.Local(filesDir), Identities: []string{id.String()}}
+	for _, tc := range []struct {
+		f      *qantar.File
+		reader qantar.Actor
+		ok     bool
+	}{
+		{pub, qantar.Anonymous, true}, {secret, qantar.Anonymous, false}, {secret, qantar.ViewerReader, true},
+		{secret, qantar.Actor{ID: "token:9", Role: qantar.RoleEditor}, true}, {thumb, qantar.Anonymous, false},
+	} {
+		_, rc, err := fs.Open(ctx, st, tc.reader, tc.f.SHA256)
+		if (err == nil) != tc.ok {
+			t.Errorf("%s as %q: %v, want ok=%v", tc.f.Name, tc.reader.Role, err, tc.ok)
+			continue
+		}
+		if err == nil {
+			b, _ := io.ReadAll(rc)
+			rc.Close()
+			if !strings.HasPrefix(string(b), "Synthetic") {
+				t.Errorf("%s reads %q", tc.f.Name, b)
+			}
+		}
+	}
+	secret.DeletionRequested = &qantar.DeletionRequest{Reason: "the witness withdrew consent", By: "cli:synthetic-clerk"}
+	if err := st.Update(ctx, qantar.Actor{ID: "cli:synthetic-clerk", Role: qantar.RoleEditor}, secret); err != nil {
+		t.Fatal(err)
+	}
+	if h, err := st.History(ctx, qantar.KindFile, secret.ID); err != nil || len(h) != 2 {
+		t.Errorf("history of the restricted file: %d versions (%v)", len(h), err)
+	}
+	closeStore()
+
+	if code, out, errOut := runWithEnv(env, "verify", "--db", db); code != 0 {
+		t.Fatalf("verify of untouched files: exit %d: %s %s", code, out, errOut)
+	}
+	for _, f := range []*qantar.File{pub, secret} {
+		p := filepath.Join(filesDir, f.SHA256[:2], f.SHA256)
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b[len(b)-1] ^= 1
+		os.Chmod(p, 0o600)
+		os.WriteFile(p, b, 0o600)
+	}
+	env["QANTAR_FILE_IDENTITY"] = identity
+	code, out, _ := runWithEnv(env, "verify", "--db", db)
+	if code != 1 || !strings.Contains(out, pub.SHA256) || !strings.Contains(out, secret.SHA256) {
+		t.Errorf("verify after a byte changed in two stored files: exit %d\n%s", code, out)
+	}
+}
+
+func runWithEnv(env map[string]string, args ...string) (int, string, string) {
+	var out, errb bytes.Buffer
+	code := (&Main{Stdout: &out, Stderr: &errb, Getenv: func(k string) string { return env[k] }}).Run(context.Background(), args)
+	return code, out.String(), errb.String()
+}
+
+func id64(n int64) string { return id(n) }
