@@ -55,7 +55,9 @@ func testFileAddAndVerify(t *testing.T, dir, db, filesDir string) {
 		filesDir = db + ".files"
 	}
 	env := map[string]string{"USER": "synthetic-clerk", "QANTAR_FILES": filesDir}
-	m := func() *Main { return &Main{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Getenv: func(k string) string { return env[k] }} }
+	m := func() *Main {
+		return &Main{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Getenv: func(k string) string { return env[k] }}
+	}
 	add := func(name, content string, extra ...string) *qantar.File {
 		t.Helper()
 		p := filepath.Join(dir, name)
