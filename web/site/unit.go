@@ -295,7 +295,7 @@ func (p *Site) unitSections(ctx context.Context, res *resolver, u *qantar.Unit, 
 	if err != nil {
 		v.Warning = t.S("the unit hierarchy loops: the chain stops where it turns back")
 	}
-	v.Chart = p.orgChart(ctx, res, up, down, date)
+	v.Chart = p.orgChart(ctx, res, up, down, date, dateQ != "")
 	v.Commanders = p.commanderRows(ctx, res, ix.Commanders(u.ID))
 	for _, c := range ix.SubUnits(u.ID) {
 		v.SubUnits = append(v.SubUnits, t.linkTo(c))
@@ -320,13 +320,18 @@ func (p *Site) unitSections(ctx context.Context, res *resolver, u *qantar.Unit, 
 	return v, nil
 }
 
-// orgChart draws the chain above the unit and its sub-units below it.
-func (p *Site) orgChart(ctx context.Context, res *resolver, up []command.Level, down command.Node, date qantar.Date) chart.Org {
+// orgChart draws the chain above the unit and its sub-units below it. Its
+// boxes link to each unit's page on the same date when one was asked for,
+// else to the page itself (which the static mirror holds).
+func (p *Site) orgChart(ctx context.Context, res *resolver, up []command.Level, down command.Node, date qantar.Date, dated bool) chart.Org {
 	t := res.t
 	o := chart.Org{Title: t.S("Organisation on %s", t.Date(date))}
 	box := func(l command.Level, depth int, current bool) chart.OrgBox {
 		b := chart.OrgBox{Name: res.link(ctx, qantar.KindUnit, l.UnitID).Title, Depth: depth, Current: current,
-			Href: recordHref(qantar.KindUnit, l.UnitID) + "?date=" + date.String()}
+			Href: recordHref(qantar.KindUnit, l.UnitID)}
+		if dated {
+			b.Href += "?date=" + date.String()
+		}
 		for _, c := range l.Commanders {
 			b.Lines = append(b.Lines, t.Term("post_role", c.Role)+": "+res.link(ctx, qantar.KindPerson, c.PersonID).Title)
 		}
