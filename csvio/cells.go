@@ -226,6 +226,13 @@ func listCell(field, v string) (any, error) {
 		}
 		return json.RawMessage(v), nil
 	}
+	if strings.HasPrefix(v, "{") { // an object: a file's metadata or deletion request
+		var raw map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(v), &raw); err != nil {
+			return nil, cellErrorf("is not a valid JSON object: %v", jsonMsg(err))
+		}
+		return json.RawMessage(v), nil
+	}
 	parts := splitList(v)
 	switch field {
 	case "articles", "aliases":

@@ -143,6 +143,16 @@ var labels = map[string]label{
 	"claimant_id":     {"Заявивший орган", "Мәлімдеген орган"},
 	"official":        {"Официально", "Ресми"},
 	"as_of":           {"По состоянию на", "Жағдай бойынша"},
+	// Files (qantar.File).
+	"size":               {"Размер (байт)", "Көлемі (байт)"},
+	"media_type":         {"Тип содержимого", "Мазмұн түрі"},
+	"declared_type":      {"Заявленный тип", "Мәлімделген түрі"},
+	"encrypted":          {"Зашифрован", "Шифрланған"},
+	"derived_from":       {"Получен из (SHA-256)", "Алынған файл (SHA-256)"},
+	"derivation":         {"Способ получения", "Алыну тәсілі"},
+	"captured_at":        {"Время съёмки", "Түсірілген уақыты"},
+	"metadata":           {"Метаданные", "Метадеректер"},
+	"deletion_requested": {"Запрос на удаление", "Жоюға сұрау"},
 }
 
 // spec is a compact description of one field of a kind; expand turns it
@@ -190,6 +200,9 @@ var kindSpecs = map[qantar.Kind][]spec{
 	qantar.KindFigure: {voc("measure", "figure_measure"), {field: "value", typ: typeInt}, voc("qualifier", "qualifier"),
 		text("claimed_by"), refTo("claimant_id", qantar.KindUnit), {field: "official", typ: typeBool}, date("as_of"),
 		refTo("place_id", qantar.KindPlace), refTo("event_id", qantar.KindEvent), refTo("source_id", qantar.KindSource), text("note")},
+	qantar.KindFile: {refTo("source_id", qantar.KindSource), str("sha256"), {field: "size", typ: typeInt}, str("media_type"),
+		str("declared_type"), str("name"), voc("protection", "protection"), {field: "encrypted", typ: typeBool},
+		str("derived_from"), str("derivation"), date("captured_at"), text("note"), list("metadata"), list("deletion_requested")},
 }
 
 // textLangs are the languages of a Text field's columns: "title" holds the

@@ -224,6 +224,7 @@ func TestRefPtrsMatchRefs(t *testing.T) {
 		&qantar.Citation{RecordKind: qantar.KindAct, RecordID: 1, SourceID: 2},
 		&qantar.Figure{ClaimantID: 1, PlaceID: 2, EventID: 3, SourceID: 4},
 		&qantar.Source{},
+		&qantar.File{SourceID: 6},
 	}
 	kinds := map[qantar.Kind]bool{}
 	for _, r := range recs {

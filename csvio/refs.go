@@ -71,6 +71,8 @@ func refPtrs(rec qantar.Record) []refPtr {
 		add("place_id", qantar.KindPlace, &r.PlaceID)
 		add("event_id", qantar.KindEvent, &r.EventID)
 		add("source_id", qantar.KindSource, &r.SourceID)
+	case *qantar.File:
+		add("source_id", qantar.KindSource, &r.SourceID)
 	}
 	return out
 }

@@ -63,6 +63,9 @@ func seed(t *testing.T, st qantar.Store) {
 	c(&qantar.Citation{RecordKind: qantar.KindAct, RecordID: id(act), SourceID: id(src), Page: "2", Confidence: "high", Quote: "@everyone"})
 	c(&qantar.Figure{Measure: "deaths", Value: 238, ClaimedBy: qantar.Text{"en": "Prosecutor General"}, Official: true,
 		AsOf: qantar.MustDate("2022-08"), SourceID: id(src), EventID: id(jan)})
+	c(&qantar.File{SourceID: id(src), SHA256: strings.Repeat("5e", 32), Size: 1234, MediaType: "application/pdf", Name: "ruling.pdf",
+		Protection: qantar.Public, DerivedFrom: strings.Repeat("6f", 32), Derivation: "redacted", CapturedAt: qantar.MustDate("2022-01-05T14:30"),
+		Metadata: map[string]string{"pages": "3"}, DeletionRequested: &qantar.DeletionRequest{Reason: "a duplicate", By: "token:1"}})
 	// A second version, so that versions differ between the databases.
 	victim.(*qantar.Person).Description = qantar.Text{"en": "killed on Republic Square"}
 	if err := st.Update(ctx(), editor, victim); err != nil {
