@@ -29,7 +29,8 @@ import (
 //   - A first letter that Kazakh and Russian write differently in names of
 //     Arabic, Persian and Mongolian origin (firstLetters): Қ for Х
 //     (Қасенов, Хасенов; Қожахметов, Ходжахметов; Құсайынов, Хусаинов) and
-//     Ш for Ч (Шыңғыс, Чингис; Шоқан, Чокан; Шолпан, Чолпан).
+//     Ш for Ч (Шыңғыс, Чингис; Шоқан, Чокан; Шолпан, Чолпан), У for В
+//     (Уәлиханов, Валиханов; Уахитов, Вахитов).
 
 // initialForms are the key beginnings (as Key writes them) that spell one
 // name of Arabic origin in Kazakh, in Russian and in Latin. Each row is one
@@ -58,8 +59,8 @@ var initialForms = [][]string{
 
 // firstLetters are pairs of key symbols that begin one name in its Kazakh
 // and its Russian spelling (see above): k is Қ (Х in Russian: h), x is Ш (Ч:
-// q).
-var firstLetters = [][2]byte{{'k', 'h'}, {'x', 'q'}}
+// q), u is У (В: v).
+var firstLetters = [][2]byte{{'k', 'h'}, {'x', 'q'}, {'u', 'v'}}
 
 // maxAltKeys bounds the other keys of one word: each is one more term a
 // search looks up.

@@ -32,6 +32,7 @@ func TestAltKeysMeet(t *testing.T) {
 		{"KozhakhmetovKh", []string{"Қожахметов", "Ходжахметов", "Khodzhakhmetov", "Kozhakhmetov"}},
 		{"ShyngysCh", []string{"Шыңғыс", "Чингис", "Chingis", "Shyngys"}},
 		{"ShokanCh", []string{"Шоқан", "Чокан", "Chokan", "Shoqan"}},
+		{"ValikhanovU", []string{"Уәлиханов", "Валиханов", "Ualikhanov", "Valikhanov"}},
 		{"KhrushchevEnding", []string{"Хрущёв", "Khrushchev", "Khrushchov", "Хрущов"}},
 	}
 	meets := func(a, b string) bool {

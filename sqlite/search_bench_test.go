@@ -141,7 +141,7 @@ func BenchmarkSearch(b *testing.B) {
 		lat, misses, found = lat[:0], misses[:0], 0
 		for _, q := range queries {
 			t0 := time.Now()
-			res, err := db.Search(ctx, qantar.SearchQuery{Q: q.q, Limit: 10})
+			res, err := db.Search(ctx, qantar.SearchQuery{Q: q.q, Limit: 10, Reader: editor})
 			lat = append(lat, time.Since(t0))
 			if err != nil {
 				b.Fatalf("%q: %v", q.q, err)

@@ -50,10 +50,11 @@ func NearKeys(ctx context.Context, r Reader, key, terms string) ([]string, error
 	return NearKeysOf(ctx, r, []string{key}, terms)
 }
 
-// NearKeysOf is NearKeys for several keys of one word (its key and its
-// other keys, names.AltKeys): the near keys of each, at most 20 each, in the
-// order of keys and without repeats or keys themselves. The keys that begin
-// with one letter share one scan of the indexed keys.
+// NearKeysOf is NearKeys for several keys of one word (its key, then its
+// other keys, names.AltKeys): the near keys of each, at most 20 of the first
+// and 5 of each other (every near key is one more term the index looks up),
+// in the order of keys and without repeats or keys themselves. The keys that
+// begin with one letter share one scan of the indexed keys.
 func NearKeysOf(ctx context.Context, r Reader, keys []string, terms string) ([]string, error) {
 	byFirst := map[rune][]string{}
 	var firsts []rune
@@ -78,8 +79,12 @@ func NearKeysOf(ctx context.Context, r Reader, keys []string, terms string) ([]s
 	for _, k := range keys {
 		seen[k] = true
 	}
-	for _, k := range keys {
-		for _, n := range near[k] {
+	for i, k := range keys {
+		ns := near[k]
+		if i > 0 {
+			ns = ns[:min(len(ns), 5)]
+		}
+		for _, n := range ns {
 			if !seen[n] {
 				seen[n] = true
 				out = append(out, n)
