@@ -75,7 +75,9 @@ func fieldVocab(k qantar.Kind, name string) string {
 
 // hiddenFields are shown elsewhere on the page or not at all.
 var hiddenFields = map[string]bool{"id": true, "version": true, "created_at": true, "updated_at": true,
-	"steps": true, "responses": true, "participants": true, "act_ids": true}
+	"steps": true, "responses": true, "participants": true, "act_ids": true,
+	// A unit's positions and equipment: in their own sections, each with its grade (unit.go).
+	"positions": true, "equipment": true}
 
 // fieldsOf lists a record's fields in the order the record declares them,
 // as the reader may see them (rec has been through qantar.Visible).
