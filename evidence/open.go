@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"sort"
 
 	"github.com/qantar-project/qantar"
@@ -88,4 +90,58 @@ func checkOne(ctx context.Context, bs blob.Store, sha string, identities []strin
 		return "its bytes changed: they hash to " + got, false
 	}
 	return "", false
+}
+
+// CopyPublic writes every stored file an anonymous reader may fetch into
+// dir, each under its SHA-256 (streamed, through a temporary file), for an
+// export or a mirror; it returns how many. Files hidden from the public are
+// never read.
+func (fs *Files) CopyPublic(ctx context.Context, st qantar.Store, dir string) (int, error) {
+	recs, err := qantar.ListAll(ctx, st, qantar.KindFile, qantar.Filter{Reader: qantar.Anonymous})
+	if err != nil {
+		return 0, err
+	}
+	done := map[string]bool{}
+	for _, r := range recs {
+		f := r.(*qantar.File)
+		if f.SHA256 == "" || done[f.SHA256] || !qantar.Anonymous.CanSee(f.ProtectionLevel()) {
+			continue
+		}
+		_, rc, err := fs.Open(ctx, st, qantar.Anonymous, f.SHA256)
+		if qantar.ErrorCode(err) == qantar.ENOTFOUND {
+			continue // bytes deleted after a granted request, or not decryptable here
+		}
+		if err != nil {
+			return len(done), err
+		}
+		err = copyTo(rc, dir, f.SHA256)
+		rc.Close()
+		if err != nil {
+			return len(done), err
+		}
+		done[f.SHA256] = true
+	}
+	return len(done), nil
+}
+
+func copyTo(r io.Reader, dir, name string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(dir, ".copy-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := io.Copy(tmp, r); err != nil {
+		tmp.Close()
+		return fmt.Errorf("copy file %s: %w", name, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), filepath.Join(dir, name))
 }

@@ -154,6 +154,9 @@ func Publish(ctx context.Context, out string, o Options) (*Report, error) {
 	if err := m.writeOpenData(ctx, o.Site.Store, tmp, signed, rep); err != nil {
 		return nil, err
 	}
+	if err := m.writeEvidence(ctx, o.Site); err != nil {
+		return nil, err
+	}
 	if err := m.writePages(ctx, o, rep, key, cp); err != nil {
 		return nil, err
 	}

@@ -115,6 +115,9 @@ func mapPath(p string, q url.Values) target {
 		}
 	case len(segs) == 3 && segs[0] == "static" && len(q) == 0 && safeName(segs[1]) && safeName(segs[2]):
 		return target{kind: tShared, file: "static/" + segs[1] + "/" + segs[2], fetch: p}
+	case len(segs) == 2 && segs[0] == "files" && qantar.IsSHA256(segs[1]) && len(q) == 0:
+		// An evidence file, copied by writeEvidence when the public may fetch it.
+		return target{kind: tShared, file: "files/" + segs[1]}
 	case p == tlog.PathCheckpoint || p == tlog.PathKey:
 		return target{kind: tShared, file: strings.TrimPrefix(p, "/")}
 	case len(segs) == 3 && segs[0] == "api" && segs[1] == "v1" && isKind(segs[2]):

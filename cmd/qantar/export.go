@@ -71,6 +71,9 @@ func runExport(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := m.exportFiles(ctx, st, *db, *out); err != nil { // public evidence files under files/ (file.go)
+		return err
+	}
 	for _, f := range rep.Files {
 		k := qantar.Kind(strings.TrimSuffix(filepath.Base(f), filepath.Ext(f)))
 		if n, ok := rep.Counts[k]; ok {

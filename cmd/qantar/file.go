@@ -149,3 +149,32 @@ func (m *Main) verifyFiles(ctx context.Context, st qantar.Store, dsn string) []s
 	}
 	return problems
 }
+
+// filesOf returns the evidence files of the database dsn for export and
+// publish (DSN.files/ beside SQLite, or $QANTAR_FILES; decrypted with
+// $QANTAR_FILE_IDENTITY when set), nil when there are none.
+func (m *Main) filesOf(dsn string) *evidence.Files {
+	files, err := fileConfig{Dir: m.Getenv("QANTAR_FILES"), Identity: m.Getenv("QANTAR_FILE_IDENTITY")}.open(dsn)
+	if err != nil {
+		fmt.Fprintln(m.Stderr, "qantar: files:", err)
+		return nil
+	}
+	return files
+}
+
+// exportFiles copies the files anonymous readers may fetch into out/files/,
+// each under its SHA-256 (files.csv names them), beside an export.
+func (m *Main) exportFiles(ctx context.Context, st qantar.Store, dsn, out string) error {
+	files := m.filesOf(dsn)
+	if files == nil {
+		return nil
+	}
+	n, err := files.CopyPublic(ctx, st, filepath.Join(out, "files"))
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		fmt.Fprintf(m.Stdout, "%s\t%d\n", filepath.Join(out, "files"), n)
+	}
+	return nil
+}

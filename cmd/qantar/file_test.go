@@ -122,6 +122,7 @@ func testFileAddAndVerify(t *testing.T, dir, db, filesDir string) {
 	if code, out, errOut := runWithEnv(env, "verify", "--db", db); code != 0 {
 		t.Fatalf("verify of untouched files: exit %d: %s %s", code, out, errOut)
 	}
+	checkPublicCopies(t, env, db, dir, pub, secret, thumb)
 	for _, f := range []*qantar.File{pub, secret} {
 		p := filepath.Join(filesDir, f.SHA256[:2], f.SHA256)
 		b, err := os.ReadFile(p)
@@ -146,3 +147,30 @@ func runWithEnv(env map[string]string, args ...string) (int, string, string) {
 }
 
 func id64(n int64) string { return id(n) }
+
+// checkPublicCopies: export and publish carry the public file under
+// files/<sha256> (publish lists it in SHA256SUMS) and never a protected one.
+func checkPublicCopies(t *testing.T, env map[string]string, db, dir string, pub *qantar.File, hidden ...*qantar.File) {
+	t.Helper()
+	exp, mirror := filepath.Join(dir, "export"), filepath.Join(dir, "mirror")
+	if code, out, errOut := runWithEnv(env, "export", "--db", db, "--out", exp, "--public"); code != 0 {
+		t.Fatalf("export: exit %d: %s %s", code, out, errOut)
+	}
+	if code, out, errOut := runWithEnv(env, "publish", "--db", db, "--out", mirror); code != 0 {
+		t.Fatalf("publish: exit %d: %s %s", code, out, errOut)
+	}
+	sums, _ := os.ReadFile(filepath.Join(mirror, "SHA256SUMS"))
+	if !strings.Contains(string(sums), pub.SHA256+"  files/"+pub.SHA256) {
+		t.Errorf("SHA256SUMS does not list the public file")
+	}
+	for _, root := range []string{exp, mirror} {
+		if b, err := os.ReadFile(filepath.Join(root, "files", pub.SHA256)); err != nil || string(b) != "Synthetic ruling text" {
+			t.Errorf("%s lacks the public file: %v", root, err)
+		}
+		for _, f := range hidden {
+			if _, err := os.Stat(filepath.Join(root, "files", f.SHA256)); err == nil {
+				t.Errorf("%s carries the protected %s", root, f.Name)
+			}
+		}
+	}
+}

@@ -83,7 +83,7 @@ func runPublish(ctx context.Context, m *Main, args []string) error {
 	}
 	defer st.Close()
 	cfg := web.Config{Store: st, Tokens: st, Log: st, Search: st, Rules: reg,
-		Logger: m.logger(lc)}
+		Logger: m.logger(lc), Files: m.filesOf(*db)} // public evidence files under files/ (file.go)
 	po := publish.Options{Site: cfg, Origin: *origin, Lang: *lang, Force: *force}
 	if *witnesses != "" {
 		cos, err := newCosigner(serveConfig{WitnessPolicy: *witnesses, DB: *db, WitnessState: "-"}, st, cfg.Logger)
