@@ -122,7 +122,7 @@ func (f *failingReader) Read(p []byte) (int, error) {
 	return k, nil
 }
 
-func newKey(t *testing.T) (recipient, identity string) {
+func newKey(t testing.TB) (recipient, identity string) {
 	t.Helper()
 	id, err := age.GenerateX25519Identity()
 	if err != nil {

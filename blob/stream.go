@@ -83,7 +83,8 @@ func encode(ctx context.Context, w io.Writer, r io.Reader, opt PutOptions) (Info
 			return Info{}, err
 		}
 	}
-	bw := bufio.NewWriterSize(w, copyBuffer)
+	bw := newAsyncWriter(w, copyBuffer)
+	defer bw.Close() // after an error; a second Close does nothing
 	dst := io.Writer(bw)
 	var enc io.WriteCloser
 	if recipients != nil {
@@ -99,7 +100,7 @@ func encode(ctx context.Context, w io.Writer, r io.Reader, opt PutOptions) (Info
 		// One byte more than the limit tells a stream at the limit from one over it.
 		src = io.LimitReader(src, opt.MaxSize+1)
 	}
-	n, err := io.CopyBuffer(io.MultiWriter(h, dst), src, make([]byte, copyBuffer))
+	n, err := hashedCopy(dst, src, h)
 	if err != nil {
 		return Info{}, fmt.Errorf("blob: put: %w", err)
 	}
@@ -111,10 +112,51 @@ func encode(ctx context.Context, w io.Writer, r io.Reader, opt PutOptions) (Info
 			return Info{}, fmt.Errorf("blob: encrypt: %w", err)
 		}
 	}
-	if err := bw.Flush(); err != nil {
+	if err := bw.Close(); err != nil {
 		return Info{}, fmt.Errorf("blob: put: %w", err)
 	}
 	return Info{SHA256: hex.EncodeToString(h.Sum(nil)), Size: n, Encrypted: enc != nil}, nil
+}
+
+// hashedCopy copies src to dst and hashes the bytes in h on another
+// goroutine, so that hashing runs beside encryption and writing: each
+// buffer read goes to the hasher and to dst, and comes back to be read into
+// again once the hasher is done with it (dst is done with it when its Write
+// returns).
+func hashedCopy(dst io.Writer, src io.Reader, h hash.Hash) (int64, error) {
+	const buffers = 4
+	free := make(chan []byte, buffers)
+	for range buffers {
+		free <- make([]byte, copyBuffer)
+	}
+	toHash := make(chan []byte, buffers)
+	hashed := make(chan struct{})
+	go func() {
+		defer close(hashed)
+		for b := range toHash {
+			h.Write(b)
+			free <- b[:cap(b)]
+		}
+	}()
+	defer func() { close(toHash); <-hashed }()
+	var total int64
+	for {
+		buf := <-free
+		n, err := io.ReadFull(src, buf)
+		if n > 0 {
+			toHash <- buf[:n]
+			if _, werr := dst.Write(buf[:n]); werr != nil {
+				return total, werr
+			}
+			total += int64(n)
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return total, nil
+		}
+		if err != nil {
+			return total, err
+		}
+	}
 }
 
 // ageMagic begins every age file (https://age-encryption.org/v1).
