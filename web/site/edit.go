@@ -148,7 +148,8 @@ func (p *Site) editSave(kind qantar.Kind) httpx.HandlerFunc {
 			return err
 		}
 		// The post that confirms a conflict's page: each field both editors
-		// changed needs a choice; those taken from the current version are.
+		// changed needs a choice, and those the editor takes from the
+		// current version are put into the post.
 		theirs, missing := conflictChoices(r.PostForm)
 		if missing && post.id != 0 {
 			base, _ := strconv.Atoi(r.PostFormValue("base"))
