@@ -135,7 +135,7 @@ func Public(a netip.Addr) bool {
 func (o *Options) control(_, address string, _ syscall.RawConn) error {
 	ap, err := netip.ParseAddrPort(address)
 	if err != nil {
-		return fmt.Errorf("%s: %w", address, ErrNotPublic)
+		return fail(fmt.Sprint(address), ErrNotPublic, nil)
 	}
 	ap = netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port())
 	switch {
@@ -146,7 +146,7 @@ func (o *Options) control(_, address string, _ syscall.RawConn) error {
 	case o.AllowPrivate || Public(ap.Addr()):
 		return nil
 	}
-	return fmt.Errorf("%s: %w", ap.Addr(), ErrNotPublic)
+	return fail(fmt.Sprint(ap.Addr()), ErrNotPublic, nil)
 }
 
 // client is an HTTP/1.1 client that dials through control, uses no proxy
@@ -174,10 +174,10 @@ func (o *Options) client() *http.Client {
 func checkURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
-		return nil, fmt.Errorf("%q: %w", raw, ErrScheme)
+		return nil, fail(fmt.Sprintf("%q", raw), ErrScheme, nil)
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("%q: %w", raw, ErrScheme)
+		return nil, fail(fmt.Sprintf("%q", raw), ErrScheme, nil)
 	}
 	u.Fragment = ""
 	return u, nil
@@ -186,17 +186,17 @@ func checkURL(raw string) (*url.URL, error) {
 // fetchError names what went wrong in a fetch: a refused address, a
 // timeout, or any other failure to fetch.
 func fetchError(u string, err error) error {
-	var qe *qantar.Error
+	var f *failure
 	switch {
-	case errors.As(err, &qe):
-		return fmt.Errorf("%s: %w", u, err)
+	case errors.As(err, &f): // refused at dial time: the address is the detail
+		return fail(u, f.Kind, f.Subject)
 	case errors.Is(err, context.DeadlineExceeded):
-		return fmt.Errorf("%s: %w", u, ErrTimeout)
+		return fail(fmt.Sprint(u), ErrTimeout, nil)
 	default:
 		var ne net.Error
 		if errors.As(err, &ne) && ne.Timeout() {
-			return fmt.Errorf("%s: %w", u, ErrTimeout)
+			return fail(fmt.Sprint(u), ErrTimeout, nil)
 		}
-		return fmt.Errorf("%s: %w (%v)", u, ErrFetch, err)
+		return fail(fmt.Sprint(u), ErrFetch, err)
 	}
 }

@@ -113,11 +113,11 @@ func (c *capturer) get(ctx context.Context, u *url.URL, res *Result) (*url.URL, 
 			return u, body, nil
 		}
 		if hop >= c.opt.MaxRedirects {
-			return nil, nil, fmt.Errorf("%s: %w", u, ErrTooManyRedirects)
+			return nil, nil, fail(fmt.Sprint(u), ErrTooManyRedirects, nil)
 		}
 		next, err := u.Parse(r.Location)
 		if err != nil {
-			return nil, nil, fmt.Errorf("%q: %w", r.Location, ErrScheme)
+			return nil, nil, fail(fmt.Sprintf("%q", r.Location), ErrScheme, nil)
 		}
 		if u, err = checkURL(next.String()); err != nil {
 			return nil, nil, err
@@ -136,7 +136,7 @@ func (c *capturer) fetch(ctx context.Context, u *url.URL) (Resource, []byte, err
 	}}
 	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, trace), http.MethodGet, u.String(), nil)
 	if err != nil {
-		return Resource{}, nil, fmt.Errorf("%s: %w", u, ErrScheme)
+		return Resource{}, nil, fail(fmt.Sprint(u), ErrScheme, nil)
 	}
 	req.Header.Set("User-Agent", c.opt.UserAgent)
 	req.Header.Set("Accept", "*/*")
@@ -151,10 +151,10 @@ func (c *capturer) fetch(ctx context.Context, u *url.URL) (Resource, []byte, err
 		return Resource{}, nil, fetchError(u.String(), err)
 	}
 	if int64(len(body)) > c.opt.MaxResponse {
-		return Resource{}, nil, fmt.Errorf("%s: %w (%d bytes)", u, ErrTooLarge, c.opt.MaxResponse)
+		return Resource{}, nil, fail(fmt.Sprint(u), ErrTooLarge, fmt.Sprintf("%d bytes", c.opt.MaxResponse))
 	}
 	if c.total += int64(len(body)); c.total > c.opt.MaxTotal {
-		return Resource{}, nil, fmt.Errorf("%s: %w (%d bytes in all)", u, ErrTooLarge, c.opt.MaxTotal)
+		return Resource{}, nil, fail(fmt.Sprint(u), ErrTooLarge, fmt.Sprintf("%d bytes in all", c.opt.MaxTotal))
 	}
 	sum := sha256.Sum256(body)
 	r := Resource{URL: u.String(), Status: resp.StatusCode, MediaType: resp.Header.Get("Content-Type"),

@@ -64,14 +64,14 @@ func Replay(r io.ReaderAt, size int64, prefix string) (http.Handler, error) {
 func Open(r io.ReaderAt, size int64, lim Limits) (*Archive, error) {
 	z, err := zip.NewReader(r, size)
 	if err != nil {
-		return nil, fmt.Errorf("%w (%v)", ErrNotWACZ, err)
+		return nil, fail("", ErrNotWACZ, err)
 	}
 	a := &Archive{responses: map[string]*captured{}}
 	var warc, pages *zip.File
 	for _, f := range z.File {
 		if f.UncompressedSize64 > uint64(lim.MaxEntry) ||
 			(f.UncompressedSize64 > 1<<20 && f.UncompressedSize64 > uint64(lim.MaxRatio)*max(f.CompressedSize64, 1)) {
-			return nil, fmt.Errorf("%s: %w", f.Name, ErrBomb)
+			return nil, fail(fmt.Sprint(f.Name), ErrBomb, nil)
 		}
 		switch f.Name {
 		case "archive/data.warc.gz":
@@ -81,7 +81,7 @@ func Open(r io.ReaderAt, size int64, lim Limits) (*Archive, error) {
 		}
 	}
 	if warc == nil {
-		return nil, fmt.Errorf("%w (no archive/data.warc.gz)", ErrNotWACZ)
+		return nil, fail("", ErrNotWACZ, "no archive/data.warc.gz")
 	}
 	if pages != nil {
 		b, err := readEntry(pages, lim)
@@ -94,7 +94,7 @@ func Open(r io.ReaderAt, size int64, lim Limits) (*Archive, error) {
 		return nil, err
 	}
 	if a.Main == "" || a.responses[a.Main] == nil {
-		return nil, fmt.Errorf("%w (no main page)", ErrNotWACZ)
+		return nil, fail("", ErrNotWACZ, "no main page")
 	}
 	return a, nil
 }
@@ -108,7 +108,7 @@ type limited struct {
 
 func (l *limited) Read(p []byte) (int, error) {
 	if l.n <= 0 {
-		return 0, fmt.Errorf("%s: %w", l.name, ErrBomb)
+		return 0, fail(fmt.Sprint(l.name), ErrBomb, nil)
 	}
 	if int64(len(p)) > l.n {
 		p = p[:l.n]
@@ -121,7 +121,7 @@ func (l *limited) Read(p []byte) (int, error) {
 func readEntry(f *zip.File, lim Limits) ([]byte, error) {
 	rc, err := f.Open()
 	if err != nil {
-		return nil, fmt.Errorf("%w (%v)", ErrNotWACZ, err)
+		return nil, fail("", ErrNotWACZ, err)
 	}
 	defer rc.Close()
 	b, err := io.ReadAll(&limited{r: rc, n: lim.MaxEntry, name: f.Name})
@@ -129,7 +129,7 @@ func readEntry(f *zip.File, lim Limits) ([]byte, error) {
 		if errors.Is(err, ErrBomb) {
 			return nil, err
 		}
-		return nil, fmt.Errorf("%s: %w (%v)", f.Name, ErrNotWACZ, err)
+		return nil, fail(fmt.Sprint(f.Name), ErrNotWACZ, err)
 	}
 	return b, nil
 }
@@ -149,17 +149,17 @@ func mainPage(jsonl []byte) string {
 func (a *Archive) readWARC(f *zip.File, lim Limits) error {
 	rc, err := f.Open()
 	if err != nil {
-		return fmt.Errorf("%w (%v)", ErrNotWACZ, err)
+		return fail("", ErrNotWACZ, err)
 	}
 	defer rc.Close()
 	gz, err := gzip.NewReader(&limited{r: rc, n: lim.MaxEntry, name: f.Name})
 	if err != nil {
-		return fmt.Errorf("%s: %w (%v)", f.Name, ErrNotWACZ, err)
+		return fail(fmt.Sprint(f.Name), ErrNotWACZ, err)
 	}
 	allowed := min(lim.MaxExpanded, max(int64(f.UncompressedSize64)*lim.MaxRatio, 1<<20))
 	wf, err := gowarc.NewWarcFileReaderFromStream(&limited{r: gz, n: allowed, name: f.Name}, 0)
 	if err != nil {
-		return fmt.Errorf("%w (%v)", ErrNotWACZ, err)
+		return fail("", ErrNotWACZ, err)
 	}
 	defer wf.Close()
 	for {
@@ -171,7 +171,7 @@ func (a *Archive) readWARC(f *zip.File, lim Limits) error {
 			if errors.Is(err, ErrBomb) {
 				return err
 			}
-			return fmt.Errorf("%s: %w (%v)", f.Name, ErrNotWACZ, err)
+			return fail(fmt.Sprint(f.Name), ErrNotWACZ, err)
 		}
 		err = a.keep(rec.WarcRecord)
 		rec.WarcRecord.Close()
@@ -192,14 +192,14 @@ func (a *Archive) keep(rec gowarc.WarcRecord) error {
 	}
 	p, err := block.PayloadBytes()
 	if err != nil {
-		return fmt.Errorf("%w (%v)", ErrNotWACZ, err)
+		return fail("", ErrNotWACZ, err)
 	}
 	body, err := io.ReadAll(p)
 	if err != nil {
 		if errors.Is(err, ErrBomb) {
 			return err
 		}
-		return fmt.Errorf("%w (%v)", ErrNotWACZ, err)
+		return fail("", ErrNotWACZ, err)
 	}
 	h := http.Header{}
 	if hh := block.HttpHeader(); hh != nil {

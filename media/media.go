@@ -86,16 +86,16 @@ func Inspect(r io.ReaderAt, size int64) (*Info, error) {
 		if info.MediaType == "image/webp" {
 			return info, nil // sized by no decoder here
 		}
-		return nil, fmt.Errorf("%w (%v)", ErrCorrupt, err)
+		return nil, fail("", ErrCorrupt, err)
 	}
 	if cfg.Width > MaxSide || cfg.Height > MaxSide || int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
-		return nil, fmt.Errorf("%w (%d×%d)", ErrImageBomb, cfg.Width, cfg.Height)
+		return nil, fail("", ErrImageBomb, fmt.Sprintf("%d×%d", cfg.Width, cfg.Height))
 	}
 	info.Width, info.Height = cfg.Width, cfg.Height
 	if int64(cfg.Width)*int64(cfg.Height) <= HashMaxPixels {
 		img, _, err := image.Decode(io.NewSectionReader(r, 0, size))
 		if err != nil {
-			return nil, fmt.Errorf("%w (%v)", ErrCorrupt, err)
+			return nil, fail("", ErrCorrupt, err)
 		}
 		h, err := goimagehash.PerceptionHash(img)
 		if err == nil {

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"encoding/binary"
 	"errors"
-	"fmt"
 	"io"
 )
 
@@ -37,7 +36,7 @@ func Strip(w io.Writer, r io.Reader) (string, error) {
 
 func corrupt(err error) error {
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return fmt.Errorf("%w (truncated)", ErrCorrupt)
+		return fail("", ErrCorrupt, "truncated")
 	}
 	return err
 }
@@ -73,7 +72,7 @@ func stripJPEG(w *bufio.Writer, r *bufio.Reader) error {
 				return corrupt(err)
 			}
 			if b != 0xff {
-				return fmt.Errorf("%w (no marker)", ErrCorrupt)
+				return fail("", ErrCorrupt, "no marker")
 			}
 		}
 		afterScan = false
@@ -98,7 +97,7 @@ func stripJPEG(w *bufio.Writer, r *bufio.Reader) error {
 		}
 		n := int(binary.BigEndian.Uint16(l[:]))
 		if n < 2 {
-			return fmt.Errorf("%w (segment length)", ErrCorrupt)
+			return fail("", ErrCorrupt, "segment length")
 		}
 		body := make([]byte, n-2)
 		if _, err := io.ReadFull(r, body); err != nil {
@@ -164,7 +163,7 @@ func stripPNG(w *bufio.Writer, r *bufio.Reader) error {
 		}
 		n := binary.BigEndian.Uint32(h[:4])
 		if n > 1<<31-1 {
-			return fmt.Errorf("%w (chunk length)", ErrCorrupt)
+			return fail("", ErrCorrupt, "chunk length")
 		}
 		typ := string(h[4:8])
 		keep := pngKeep[typ]

@@ -103,7 +103,7 @@ func Request(ctx context.Context, a Authority, digest []byte) ([]byte, time.Time
 	}
 	ts, err := tspclient.NewHTTPTimestamper(client, a.URL)
 	if err != nil {
-		return nil, time.Time{}, fmt.Errorf("%s: %w (%v)", a.Name, ErrUnavailable, err)
+		return nil, time.Time{}, fail(fmt.Sprint(a.Name), ErrUnavailable, err)
 	}
 	resp, err := ts.Timestamp(ctx, req)
 	if err != nil {
@@ -111,11 +111,11 @@ func Request(ctx context.Context, a Authority, digest []byte) ([]byte, time.Time
 	}
 	token, err := resp.SignedToken()
 	if err != nil {
-		return nil, time.Time{}, fmt.Errorf("%s: %w (%v)", a.Name, ErrBadResponse, err)
+		return nil, time.Time{}, fail(fmt.Sprint(a.Name), ErrBadResponse, err)
 	}
 	info, err := token.Info()
 	if err != nil {
-		return nil, time.Time{}, fmt.Errorf("%s: %w (%v)", a.Name, ErrBadResponse, err)
+		return nil, time.Time{}, fail(fmt.Sprint(a.Name), ErrBadResponse, err)
 	}
 	return bytes.Clone(resp.TimestampToken.FullBytes), info.GenTime, nil
 }
@@ -128,9 +128,9 @@ func classify(name string, err error) error {
 	var ne net.Error
 	if errors.As(err, &ue) || errors.As(err, &ne) || errors.Is(err, context.DeadlineExceeded) ||
 		errors.Is(err, context.Canceled) || strings.Contains(err.Error(), "response bad status") {
-		return fmt.Errorf("%s: %w (%v)", name, ErrUnavailable, err)
+		return fail(fmt.Sprint(name), ErrUnavailable, err)
 	}
-	return fmt.Errorf("%s: %w (%v)", name, ErrBadResponse, err)
+	return fail(fmt.Sprint(name), ErrBadResponse, err)
 }
 
 // Verify checks a DER token: its CMS signature by a certificate for time
@@ -142,18 +142,18 @@ func Verify(token, digest []byte, roots *x509.CertPool) (time.Time, error) {
 		return time.Time{}, ErrBadDigest
 	}
 	if roots == nil {
-		return time.Time{}, fmt.Errorf("%w (no roots)", ErrInvalidToken)
+		return time.Time{}, fail("", ErrInvalidToken, "no roots")
 	}
 	st, err := tspclient.ParseSignedToken(token)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("%w (%v)", ErrInvalidToken, err)
+		return time.Time{}, fail("", ErrInvalidToken, err)
 	}
 	info, err := st.Info()
 	if err != nil {
-		return time.Time{}, fmt.Errorf("%w (%v)", ErrInvalidToken, err)
+		return time.Time{}, fail("", ErrInvalidToken, err)
 	}
 	if _, err := st.Verify(context.Background(), x509.VerifyOptions{Roots: roots, CurrentTime: info.GenTime}); err != nil {
-		return time.Time{}, fmt.Errorf("%w (%v)", ErrInvalidToken, err)
+		return time.Time{}, fail("", ErrInvalidToken, err)
 	}
 	mi := info.MessageImprint
 	if !mi.HashAlgorithm.Algorithm.Equal(oidSHA256) || !bytes.Equal(mi.HashedMessage, digest) {
@@ -177,12 +177,12 @@ func Roots(pemChain []byte) (*x509.CertPool, error) {
 		}
 		c, err := x509.ParseCertificate(b.Bytes)
 		if err != nil {
-			return nil, fmt.Errorf("%w (%v)", ErrInvalidToken, err)
+			return nil, fail("", ErrInvalidToken, err)
 		}
 		last = c
 	}
 	if last == nil {
-		return nil, fmt.Errorf("%w (no certificate in the chain)", ErrInvalidToken)
+		return nil, fail("", ErrInvalidToken, "no certificate in the chain")
 	}
 	pool := x509.NewCertPool()
 	pool.AddCert(last)
