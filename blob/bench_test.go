@@ -160,13 +160,16 @@ func BenchmarkPutLocal(b *testing.B) {
 	}
 }
 
-// TestPutMemory: an encrypted Put of a 64 MiB stream keeps the resident set
-// under 100 MB (the speed is the benchmark's: on a machine shared with other
-// work it says more about the load than about the code).
+// TestPutMemory: an encrypted Put of a 64 MiB stream adds less than 32 MB
+// to the peak resident set (a Put that held the file would add 64), so the
+// benchmark's 1 GiB stays under 100 MB. The growth is the figure, as the
+// race detector's shadow memory alone puts a test binary over 100 MB. The
+// speed is the benchmark's: on a machine shared with other work it says more
+// about the load than about the code.
 func TestPutMemory(t *testing.T) {
 	m := measurePut(t, t.TempDir(), 64<<20)
 	t.Log(m)
-	if m.rss > 100e6 {
-		t.Errorf("peak RSS %d bytes, over 100 MB", m.rss)
+	if grown := m.rss - m.start; grown > 32e6 {
+		t.Errorf("the Put added %d bytes to the peak RSS, over 32 MB", grown)
 	}
 }
