@@ -32,8 +32,11 @@ type PutOptions struct {
 // plaintext as it goes and stores it under that hash; putting the same bytes
 // again stores nothing new and returns the same Info. Open returns the
 // plaintext of a stored file; an encrypted one needs an identity ("AGE-SECRET-KEY-1…")
-// that can decrypt it, else ErrLocked. Delete removes a file (after a granted
-// deletion request); List walks every stored file in hash order.
+// that can decrypt it, else ErrLocked; its reader re-hashes what it reads and
+// ends in ErrCorrupt if the stored bytes changed. A plain copy gives way to an
+// encrypted Put of the same bytes (never the reverse), so asking for
+// encryption never leaves the plaintext stored. Delete removes a file (after
+// a granted deletion request); List walks every stored file in hash order.
 type Store interface {
 	Put(ctx context.Context, r io.Reader, opt PutOptions) (Info, error)
 	Open(ctx context.Context, sha256 string, identities []string) (io.ReadCloser, error)
