@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"mime"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -32,15 +33,16 @@ type fileConfig struct {
 
 // fileFlags declares the flags of fileConfig on fs.
 func fileFlags(fs *flag.FlagSet, c *fileConfig) {
-	fs.StringVar(&c.Dir, "files", "", "where evidence files are kept (default: beside a SQLite database, DB.files/; required for PostgreSQL)")
+	fs.StringVar(&c.Dir, "files", "", "where evidence files are kept: a directory (default: beside a SQLite database, DB.files/; required for PostgreSQL) or s3://BUCKET/PREFIX?endpoint=URL&region=R&path_style=1 with keys from $QANTAR_S3_ACCESS_KEY and $QANTAR_S3_SECRET_KEY")
 	fs.StringVar(&c.Recipients, "file-recipients", "", "age recipients file (age1… a line): every file that is not public is encrypted to them")
 	fs.StringVar(&c.Identity, "file-identity", "", "age identity file (AGE-SECRET-KEY-1… a line) with which the server decrypts a file for a reader who may see it")
 	fs.Int64Var(&c.MaxSize, "max-file-size", evidence.DefaultMaxSize, "the largest evidence file accepted, in bytes")
 }
 
 // open returns the files of the database dsn, or nil when it has nowhere
-// to keep them (a PostgreSQL database without --files).
-func (c fileConfig) open(dsn string) (*evidence.Files, error) {
+// to keep them (a PostgreSQL database without --files). getenv gives the
+// object storage's keys (QANTAR_S3_ACCESS_KEY, QANTAR_S3_SECRET_KEY).
+func (c fileConfig) open(dsn string, getenv func(string) string) (*evidence.Files, error) {
 	dir := c.Dir
 	if dir == "" {
 		if postgres.IsURL(dsn) {
@@ -48,11 +50,19 @@ func (c fileConfig) open(dsn string) (*evidence.Files, error) {
 		}
 		dir = dsn + ".files"
 	}
-	if strings.Contains(dir, "://") {
-		return nil, usagef("--files %q: give a directory (object storage is not wired yet)", dir)
-	}
-	fs := &evidence.Files{Blobs: blob.Local(filepath.Clean(dir)), MaxSize: c.MaxSize}
+	fs := &evidence.Files{MaxSize: c.MaxSize}
 	var err error
+	if strings.Contains(dir, "://") {
+		cfg, err := s3Config(dir, getenv)
+		if err != nil {
+			return nil, usagef("--files: %v", err)
+		}
+		if fs.Blobs, err = blob.S3(cfg); err != nil {
+			return nil, usagef("--files: %v", err)
+		}
+	} else {
+		fs.Blobs = blob.Local(filepath.Clean(dir))
+	}
 	if c.Recipients != "" {
 		if fs.Recipients, err = evidence.ReadKeys(c.Recipients); err != nil {
 			return nil, usagef("--file-recipients: %v", err)
@@ -95,7 +105,7 @@ func runFile(ctx context.Context, m *Main, args []string) error {
 	}
 	path := fs.Arg(0)
 	up.SourceID, up.Name, up.DeclaredType = *source, filepath.Base(path), mime.TypeByExtension(filepath.Ext(path))
-	files, err := fc.open(*db)
+	files, err := fc.open(*db, m.Getenv)
 	if err != nil {
 		return err
 	}
@@ -133,7 +143,7 @@ func (m *Main) addFile(ctx context.Context, db string, files *evidence.Files, up
 // bytes are missing or changed; an encrypted file is checked with the
 // identities of $QANTAR_FILE_IDENTITY, and said unchecked without them.
 func (m *Main) verifyFiles(ctx context.Context, st qantar.Store, dsn string) []string {
-	files, err := fileConfig{Dir: m.Getenv("QANTAR_FILES"), Identity: m.Getenv("QANTAR_FILE_IDENTITY")}.open(dsn)
+	files, err := fileConfig{Dir: m.Getenv("QANTAR_FILES"), Identity: m.Getenv("QANTAR_FILE_IDENTITY")}.open(dsn, m.Getenv)
 	if err != nil {
 		return []string{"files: " + err.Error()}
 	}
@@ -154,7 +164,7 @@ func (m *Main) verifyFiles(ctx context.Context, st qantar.Store, dsn string) []s
 // publish (DSN.files/ beside SQLite, or $QANTAR_FILES; decrypted with
 // $QANTAR_FILE_IDENTITY when set), nil when there are none.
 func (m *Main) filesOf(dsn string) *evidence.Files {
-	files, err := fileConfig{Dir: m.Getenv("QANTAR_FILES"), Identity: m.Getenv("QANTAR_FILE_IDENTITY")}.open(dsn)
+	files, err := fileConfig{Dir: m.Getenv("QANTAR_FILES"), Identity: m.Getenv("QANTAR_FILE_IDENTITY")}.open(dsn, m.Getenv)
 	if err != nil {
 		fmt.Fprintln(m.Stderr, "qantar: files:", err)
 		return nil
@@ -177,4 +187,25 @@ func (m *Main) exportFiles(ctx context.Context, st qantar.Store, dsn, out string
 		fmt.Fprintf(m.Stdout, "%s\t%d\n", filepath.Join(out, "files"), n)
 	}
 	return nil
+}
+
+// s3Config reads --files s3://BUCKET/PREFIX?endpoint=URL&region=R&path_style=1.
+func s3Config(raw string, getenv func(string) string) (blob.S3Config, error) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "s3" || u.Host == "" {
+		return blob.S3Config{}, fmt.Errorf("%q is neither a directory nor s3://BUCKET/PREFIX", raw)
+	}
+	q := u.Query()
+	for k := range q {
+		if k != "endpoint" && k != "region" && k != "path_style" {
+			return blob.S3Config{}, fmt.Errorf("%q: unknown parameter %q (endpoint, region, path_style)", raw, k)
+		}
+	}
+	cfg := blob.S3Config{Bucket: u.Host, Prefix: strings.TrimPrefix(u.Path, "/"), Endpoint: q.Get("endpoint"), Region: q.Get("region"),
+		AccessKey: getenv("QANTAR_S3_ACCESS_KEY"), SecretKey: getenv("QANTAR_S3_SECRET_KEY")}
+	cfg.PathStyle, _ = strconv.ParseBool(q.Get("path_style"))
+	if cfg.AccessKey == "" || cfg.SecretKey == "" {
+		return blob.S3Config{}, fmt.Errorf("object storage needs QANTAR_S3_ACCESS_KEY and QANTAR_S3_SECRET_KEY")
+	}
+	return cfg, nil
 }

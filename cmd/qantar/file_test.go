@@ -174,3 +174,19 @@ func checkPublicCopies(t *testing.T, env map[string]string, db, dir string, pub 
 		}
 	}
 }
+
+func TestFilesS3URL(t *testing.T) {
+	env := map[string]string{"QANTAR_S3_ACCESS_KEY": "a", "QANTAR_S3_SECRET_KEY": "s"}
+	cfg, err := s3Config("s3://evidence/org1/?endpoint=http://127.0.0.1:7070&path_style=1", func(k string) string { return env[k] })
+	if err != nil || cfg.Bucket != "evidence" || cfg.Prefix != "org1/" || cfg.Endpoint != "http://127.0.0.1:7070" || !cfg.PathStyle || cfg.AccessKey != "a" {
+		t.Errorf("%+v %v", cfg, err)
+	}
+	for _, bad := range []string{"s3:///x", "s3://b/?nope=1", "http://b/x"} {
+		if _, err := s3Config(bad, func(k string) string { return env[k] }); err == nil {
+			t.Errorf("%s accepted", bad)
+		}
+	}
+	if _, err := s3Config("s3://b/x", func(string) string { return "" }); err == nil {
+		t.Errorf("no keys accepted")
+	}
+}

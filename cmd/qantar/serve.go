@@ -134,7 +134,7 @@ func (m *Main) serve(ctx context.Context, cfg serveConfig) error {
 		go cos.Run(ctx, store.Checkpoint)
 		log.Info("witnessing the log", "policy", cfg.WitnessPolicy)
 	}
-	files, err := cfg.Files.open(cfg.DB)
+	files, err := cfg.Files.open(cfg.DB, m.Getenv)
 	if err != nil {
 		return err
 	}
