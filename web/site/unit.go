@@ -36,9 +36,9 @@ func (p *Site) commandIndex(ctx context.Context, reader qantar.Actor) (*command.
 		}
 		key = k
 		p.command.mu.Lock()
-		ix := p.command.ix
+		ix, hit := p.command.ix, p.command.ix != nil && p.command.key == key
 		p.command.mu.Unlock()
-		if ix != nil && p.command.key == key {
+		if hit {
 			return ix, nil
 		}
 	}
