@@ -54,23 +54,34 @@ func NearKeys(ctx context.Context, r Reader, key, terms string) ([]string, error
 // other keys, names.AltKeys): the near keys of each, at most 20 of the first
 // and 5 of each other (every near key is one more term the index looks up),
 // in the order of keys and without repeats or keys themselves. The keys that
-// begin with one letter share one scan of the indexed keys.
+// begin with the first key's letter share its scan of the indexed keys;
+// another key is sought among the indexed keys that share its first two
+// letters, a scan a tenth or less the size (the index's list of keys is read
+// term by term, and that read is most of a search's time).
 func NearKeysOf(ctx context.Context, r Reader, keys []string, terms string) ([]string, error) {
-	byFirst := map[rune][]string{}
-	var firsts []rune
-	for _, k := range keys {
+	byPrefix := map[string][]string{}
+	var prefixes []string
+	var mainFirst rune
+	for i, k := range keys {
+		rs := []rune(k)
+		if i == 0 {
+			mainFirst = rs[0]
+		}
 		if search.MaxEdits(k) == 0 {
 			continue
 		}
-		first := []rune(k)[0]
-		if byFirst[first] == nil {
-			firsts = append(firsts, first)
+		prefix := string(rs[:1])
+		if i > 0 && rs[0] != mainFirst {
+			prefix = string(rs[:2])
 		}
-		byFirst[first] = append(byFirst[first], k)
+		if byPrefix[prefix] == nil {
+			prefixes = append(prefixes, prefix)
+		}
+		byPrefix[prefix] = append(byPrefix[prefix], k)
 	}
 	near := map[string][]string{}
-	for _, first := range firsts {
-		if err := nearScan(ctx, r, first, byFirst[first], terms, near); err != nil {
+	for _, prefix := range prefixes {
+		if err := nearScan(ctx, r, prefix, byPrefix[prefix], terms, near); err != nil {
 			return nil, err
 		}
 	}
@@ -94,11 +105,13 @@ func NearKeysOf(ctx context.Context, r Reader, keys []string, terms string) ([]s
 	return out, nil
 }
 
-// nearScan reads the indexed keys that begin with first once and puts in
+// nearScan reads the indexed keys that begin with prefix once and puts in
 // near, for each of keys, its closest ones within its typo budget (at most
 // 20).
-func nearScan(ctx context.Context, r Reader, first rune, keys []string, terms string, near map[string][]string) error {
-	rows, err := r.Query(ctx, terms, string(first), string(first+1))
+func nearScan(ctx context.Context, r Reader, prefix string, keys []string, terms string, near map[string][]string) error {
+	rs := []rune(prefix)
+	rs[len(rs)-1]++
+	rows, err := r.Query(ctx, terms, prefix, string(rs))
 	if err != nil {
 		return fmt.Errorf("search terms: %w", err)
 	}
