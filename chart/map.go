@@ -13,6 +13,14 @@ type Region struct {
 	Rings [][][2]float64
 }
 
+// Outline is a jurisdiction's regions as shipped with Qantar, and what
+// they were drawn from.
+type Outline struct {
+	Source  string // where the shapes come from, and how they were simplified
+	Vintage string // which boundaries they show
+	Regions []Region
+}
+
 // MapPoint is one thing drawn on a map at its coordinates: a place, a
 // unit's position, an act. Kind chooses its marker (place: a circle, unit:
 // a square, act: a diamond), so that kinds differ in shape, not colour alone.

@@ -15,15 +15,8 @@ import (
 //go:embed maps/kz-admin1.json
 var kzAdmin1 []byte
 
-// RegionMap is a map's outline and what it is drawn from.
-type RegionMap struct {
-	Source  string // where the shapes come from, and how they were simplified
-	Vintage string // which boundaries they show
-	Regions []chart.Region
-}
-
 // Regions returns the bundled outline of the regions.
-func Regions() (RegionMap, error) {
+func Regions() (chart.Outline, error) {
 	var doc struct {
 		Source, Vintage string
 		Regions         []struct {
@@ -32,9 +25,9 @@ func Regions() (RegionMap, error) {
 		}
 	}
 	if err := json.Unmarshal(kzAdmin1, &doc); err != nil {
-		return RegionMap{}, fmt.Errorf("seed: the bundled map: %w", err)
+		return chart.Outline{}, fmt.Errorf("seed: the bundled map: %w", err)
 	}
-	m := RegionMap{Source: doc.Source, Vintage: doc.Vintage}
+	m := chart.Outline{Source: doc.Source, Vintage: doc.Vintage}
 	for _, r := range doc.Regions {
 		m.Regions = append(m.Regions, chart.Region{Name: r.Name, Rings: r.Rings})
 	}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/chart"
 	"github.com/qantar-project/qantar/evidence"
 	"github.com/qantar-project/qantar/law"
 	"github.com/qantar-project/qantar/web/api"
@@ -62,6 +63,8 @@ type Config struct {
 	// Files keeps evidence files (nil: the server keeps none); uploads to
 	// it may be as large as its MaxSize.
 	Files *evidence.Files
+	// Map is the outline of the jurisdiction's regions (/map).
+	Map chart.Outline
 }
 
 // Server is the HTTP server: the composition root that hands one store,
@@ -117,7 +120,7 @@ func New(cfg Config) *Server {
 	}
 	s.api = api.New(acfg)
 	s.site = site.New(site.Config{Store: cfg.Store, Log: cfg.Log, Search: cfg.Search, Rules: cfg.Rules, Logger: cfg.Logger,
-		Now: cfg.Now, Figures: fig, Auth: s.auth, Transport: transport, Files: cfg.Files})
+		Now: cfg.Now, Figures: fig, Auth: s.auth, Transport: transport, Files: cfg.Files, Map: cfg.Map})
 	s.metricsFrom = cfg.MetricsFrom
 	if s.metricsFrom == nil {
 		s.metricsFrom = DefaultMetricsFrom

@@ -13,6 +13,7 @@ import (
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/law"
 	"github.com/qantar-project/qantar/publish"
+	"github.com/qantar-project/qantar/seed"
 	"github.com/qantar-project/qantar/web"
 	"github.com/qantar-project/qantar/witness"
 )
@@ -82,8 +83,12 @@ func runPublish(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	defer st.Close()
+	outline, err := seed.Regions()
+	if err != nil {
+		return err
+	}
 	cfg := web.Config{Store: st, Tokens: st, Log: st, Search: st, Rules: reg,
-		Logger: m.logger(lc), Files: m.filesOf(*db)} // public evidence files under files/ (file.go)
+		Logger: m.logger(lc), Files: m.filesOf(*db), Map: outline} // public evidence files under files/ (file.go)
 	po := publish.Options{Site: cfg, Origin: *origin, Lang: *lang, Force: *force}
 	if *witnesses != "" {
 		cos, err := newCosigner(serveConfig{WitnessPolicy: *witnesses, DB: *db, WitnessState: "-"}, st, cfg.Logger)

@@ -138,8 +138,12 @@ func (m *Main) serve(ctx context.Context, cfg serveConfig) error {
 	if err != nil {
 		return err
 	}
+	outline, err := seed.Regions()
+	if err != nil {
+		return err
+	}
 	srv := web.New(web.Config{Store: store, Tokens: store, Log: store, Search: store, Rules: rules, Logger: log,
-		Origin: cfg.Origin, TrustProxy: cfg.TrustProxy, MetricsFrom: cfg.MetricsFrom, Witness: cos, Files: files})
+		Origin: cfg.Origin, TrustProxy: cfg.TrustProxy, MetricsFrom: cfg.MetricsFrom, Witness: cos, Files: files, Map: outline})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)

@@ -15,6 +15,7 @@ func (p *Site) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /victims", p.page(p.victims))
 	mux.Handle("GET /stats", p.page(p.stats))
 	mux.Handle("GET /command", p.page(p.commandPage))
+	mux.Handle("GET /map", p.page(p.mapPage))
 	// Every kind has a list (with ?format=csv|json downloads), a page per
 	// record, and that record's history (?from=&to= compares two versions).
 	for _, k := range p.kinds {

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/chart"
 	"github.com/qantar-project/qantar/evidence"
 	"github.com/qantar-project/qantar/law"
 	"github.com/qantar-project/qantar/web/auth"
@@ -46,6 +47,9 @@ type Config struct {
 	Transport httpx.Transport
 	// Files keeps evidence files (nil: the server keeps none).
 	Files *evidence.Files
+	// Map is the outline of the jurisdiction's regions that /map draws
+	// (none: the page lists what it would draw).
+	Map chart.Outline
 }
 
 // Site is the public site and the editors' workspace: templates parsed once,
@@ -61,6 +65,7 @@ type Site struct {
 	auth        *auth.Service
 	transport   httpx.Transport
 	files       *evidence.Files
+	outline     chart.Outline
 
 	users qantar.UserService // nil: no accounts (sign-in answers 404)
 	tmpl  map[string]*template.Template
@@ -101,7 +106,7 @@ func New(cfg Config) *Site {
 		cfg.Figures = figures.New(cfg.Store, cfg.Log, cfg.Rules, cfg.Now, cfg.Auth)
 	}
 	p := &Site{store: cfg.Store, log: cfg.Log, searchIndex: cfg.Search, logger: cfg.Logger, now: cfg.Now, figures: cfg.Figures,
-		auth: cfg.Auth, transport: cfg.Transport, users: cfg.Auth.Users(), files: cfg.Files,
+		auth: cfg.Auth, transport: cfg.Transport, users: cfg.Auth.Users(), files: cfg.Files, outline: cfg.Map,
 		tr: newTranslators(newCatalog()), cop: http.NewCrossOriginProtection(),
 		home: &homeCache{}, rules: cfg.Rules, kinds: qantar.Kinds}
 	var err error
@@ -164,7 +169,7 @@ func parseTemplates(fsys fs.FS, funcs template.FuncMap) (map[string]*template.Te
 // pageNames are the page templates the handlers render; parseTemplates
 // refuses a file that is not one of them, and TestTemplatesUsed checks that
 // each is rendered by a handler.
-var pageNames = []string{"audit", "command", "death", "edit", "error", "history", "home", "import", "linkage", "list", "lists", "login", "record", "search", "stats", "users", "victims", "workspace"}
+var pageNames = []string{"audit", "command", "death", "edit", "error", "history", "home", "import", "linkage", "list", "lists", "login", "map", "record", "search", "stats", "users", "victims", "workspace"}
 
 // base is what every page carries: the translator, the reader, the path (for
 // the language switch) and the title.
