@@ -20,6 +20,7 @@ import (
 	"testing"
 
 	"github.com/nlnwa/gowarc/v3"
+	"github.com/qantar-project/qantar"
 )
 
 var (
@@ -363,5 +364,16 @@ func TestZipBombRefused(t *testing.T) {
 	}
 	if _, err := Replay(strings.NewReader("not a zip"), 9, "/"); !errors.Is(err, ErrNotWACZ) {
 		t.Errorf("garbage: %v, want ErrNotWACZ", err)
+	}
+}
+
+// TestErrorSaysItsSubject: a refusal is a *qantar.Error with its named
+// error's code, whose catalogue key names the address and the named error.
+func TestErrorSaysItsSubject(t *testing.T) {
+	_, err := Page(context.Background(), "http://127.0.0.1:9/", io.Discard, Options{})
+	var e *qantar.Error
+	if !errors.As(err, &e) || e.Code != qantar.EINVALID || e.Format != "%s: %s" || len(e.Args) != 2 ||
+		e.Args[0] != "http://127.0.0.1:9/" || e.Args[1] != ErrNotPublic || !errors.Is(err, ErrNotPublic) {
+		t.Fatalf("%#v", e)
 	}
 }

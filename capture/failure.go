@@ -45,3 +45,19 @@ func (f *failure) Key() (string, []any) {
 	}
 	return "%s: %s", []any{f.Subject, f.Kind}
 }
+
+// As gives the error as a *qantar.Error (errors.As, qantar.ErrorCode) with
+// its named error's code, that says its subject and its named error
+// through the catalogue.
+func (f *failure) As(target any) bool {
+	t, ok := target.(**qantar.Error)
+	if !ok {
+		return false
+	}
+	if f.Subject == "" {
+		*t = f.Kind
+		return true
+	}
+	*t = &qantar.Error{Code: f.Kind.Code, Message: f.Error(), Format: "%s: %s", Args: []any{f.Subject, f.Kind}}
+	return true
+}
