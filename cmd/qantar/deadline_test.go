@@ -100,7 +100,7 @@ func TestDeadlineCommandRulesFile(t *testing.T) {
 
 func TestDeadlineCommandList(t *testing.T) {
 	code, out, _ := runDeadlineCmd(t, "deadline", "--list", "--lang", "ru")
-	if code != 0 || !strings.Contains(out, "appc-76") || !strings.Contains(out, "Обращение") || !strings.Contains(out, "UNVERIFIED") {
+	if code != 0 || !strings.Contains(out, "appc-76") || !strings.Contains(out, "Обращение") || !strings.Contains(out, "НЕ ПРОВЕРЕНО") || !strings.Contains(out, "ч. 2 ст. 105 УПК РК") {
 		t.Errorf("list: exit %d, %q", code, out)
 	}
 }

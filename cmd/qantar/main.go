@@ -95,7 +95,7 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		fmt.Fprintf(m.Stderr, "qantar %s: %v\n", c.name, err)
 		return exitProblem
 	default:
-		fmt.Fprintf(m.Stderr, "qantar %s: %s\n", c.name, m.say("%s", err))
+		fmt.Fprintf(m.Stderr, "qantar %s: %s\n", c.name, m.sayErr(err))
 		return exitProblem
 	}
 }

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"strings"
 
+	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/locale"
 )
 
@@ -16,15 +18,19 @@ import (
 // else QANTAR_LANG, else the locale of the environment (LC_ALL,
 // LC_MESSAGES, LANG) when it starts with kk or ru, else English.
 //
-// A command that has a --lang of its own (the language of a draft, of a
-// mirror's root pages, of export's column headers) says its lines in that
-// language when it is given.
+// A command whose own --lang is the language of a document (a draft or a
+// dossier, a mirror's root pages, export's column headers) keeps it for the
+// document: its lines follow the environment, as a lawyer may write a
+// Russian filing from a Kazakh terminal.
 
 // langFlagUsage is the help of the --lang parseFlags adds.
 const langFlagUsage = "language of what the command prints: kk, ru or en (default: $QANTAR_LANG, else kk or ru from $LC_ALL or $LANG, else en)"
 
 // envLang is the language the environment asks for.
 func (m *Main) envLang() string {
+	if m.Getenv == nil {
+		return "en"
+	}
 	if l := m.Getenv("QANTAR_LANG"); l != "" {
 		return l
 	}
@@ -55,7 +61,7 @@ func (m *Main) addLangFlag(fs *flag.FlagSet) {
 func (m *Main) setLang(fs *flag.FlagSet) error {
 	lang, given := "", false
 	fs.Visit(func(f *flag.Flag) {
-		if f.Name == "lang" {
+		if f.Name == "lang" && !documentLang[fs.Name()] {
 			lang, given = f.Value.String(), true
 		}
 	})
@@ -72,15 +78,63 @@ func (m *Main) setLang(fs *flag.FlagSet) error {
 	return nil
 }
 
+// documentLang are the commands whose --lang is a document's language.
+var documentLang = map[string]bool{"qantar draft": true, "qantar dossier": true, "qantar export": true, "qantar publish": true}
+
 func knownLang(l string) bool { return l == "kk" || l == "ru" || l == "en" }
 
-// say returns a catalogue key said in the command's language.
+// say returns a catalogue key said in the command's language. In English
+// numbers are written as Go writes them (12345, not 12,345): scripts and
+// the tests that grew with them read the English lines.
 func (m *Main) say(key string, args ...any) string {
 	lang := m.lang
 	if lang == "" {
 		lang = m.envLang()
 	}
-	return locale.For(lang).S(key, args...)
+	if lang != "en" {
+		return locale.For(lang).S(key, args...)
+	}
+	text := key
+	if e, ok := locale.Default().Entry("en", key); ok {
+		text = e.Text
+		if e.Plural() {
+			text = e.Forms["other"]
+			if i := locale.CountArg(key) - 1; i < len(args) && isOne(args[i]) {
+				text = e.Forms["one"]
+			}
+		}
+	}
+	return fmt.Sprintf(text, args...)
+}
+
+// isOne reports whether a count is the integer 1.
+func isOne(v any) bool {
+	switch n := v.(type) {
+	case int:
+		return n == 1
+	case int64:
+		return n == 1
+	case int32:
+		return n == 1
+	case uint64:
+		return n == 1
+	}
+	return false
+}
+
+// sayErr says a command's error: in English as the error writes itself
+// (ids ungrouped, as scripts read them), in kk or ru through the catalogue,
+// with the field at fault first.
+func (m *Main) sayErr(err error) string {
+	var e *qantar.Error
+	if m.lang == "" || m.lang == "en" || !errors.As(err, &e) || e.Format == "" {
+		return err.Error()
+	}
+	msg := m.say(e.Format, e.Args...)
+	if e.Field != "" {
+		return e.Field + ": " + msg
+	}
+	return msg
 }
 
 // sayln writes a line said in the command's language.
