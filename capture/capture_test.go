@@ -377,3 +377,59 @@ func TestErrorSaysItsSubject(t *testing.T) {
 		t.Fatalf("%#v", e)
 	}
 }
+
+// TestIndexPointsAtResponses: each line of indexes/index.cdx gives the
+// offset and length of a gzip member of data.warc.gz that holds the
+// response record for its URL, as replay tools read it.
+func TestIndexPointsAtResponses(t *testing.T) {
+	srv := httptest.NewServer(site())
+	defer srv.Close()
+	wacz, _ := capture(t, srv.URL+"/", Options{AllowPrivate: true})
+	z, _ := zip.NewReader(bytes.NewReader(wacz), int64(len(wacz)))
+	read := func(name string) []byte {
+		f, err := z.Open(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(f)
+		return b
+	}
+	warc, lines := read("archive/data.warc.gz"), strings.Split(strings.TrimSpace(string(read("indexes/index.cdx"))), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("%d index lines, want 4:\n%s", len(lines), strings.Join(lines, "\n"))
+	}
+	for _, line := range lines {
+		parts := strings.SplitN(line, " ", 3)
+		var e struct{ URL, Offset, Length string }
+		if len(parts) != 3 || json.Unmarshal([]byte(parts[2]), &e) != nil {
+			t.Fatalf("index line %q", line)
+		}
+		var off, n int
+		fmt.Sscan(e.Offset, &off)
+		fmt.Sscan(e.Length, &n)
+		gz, err := gzip.NewReader(bytes.NewReader(warc[off : off+n]))
+		if err != nil {
+			t.Fatalf("%s: %v", e.URL, err)
+		}
+		gz.Multistream(false)
+		rec, _ := io.ReadAll(gz)
+		if !strings.Contains(string(rec), "WARC-Type: response\r\n") || !strings.Contains(string(rec), "WARC-Target-URI: "+e.URL+"\r\n") {
+			t.Errorf("%s: the index points at\n%.300s", e.URL, rec)
+		}
+		if !strings.HasPrefix(parts[0], "127.0.0.1:") {
+			t.Errorf("surt %q", parts[0])
+		}
+	}
+}
+
+func TestSURT(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://www.Example.org/News/A?b=C": "org,example)/news/a?b=c",
+		"http://tengrinews.kz:8080/":         "kz,tengrinews:8080)/",
+		"https://10.0.0.1/x":                 "10.0.0.1)/x",
+	} {
+		if got := surt(in); got != want {
+			t.Errorf("surt(%s) = %s, want %s", in, got, want)
+		}
+	}
+}

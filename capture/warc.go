@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/netip"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -161,18 +163,19 @@ func tlsVersion(v uint16) string {
 }
 
 // surt is the sort-friendly form of a URL that CDXJ indexes use:
-// com,example)/path?query, host reversed, lower case, no www.
+// com,example)/path?query, a name's labels reversed, lower case, no www.
 func surt(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return raw
 	}
 	host := strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
-	parts := strings.Split(host, ".")
-	for i, j := 0, len(parts)-1; i < j; i, j = i+1, j-1 {
-		parts[i], parts[j] = parts[j], parts[i]
+	key := host // an IP address is kept as it is
+	if _, err := netip.ParseAddr(host); err != nil {
+		parts := strings.Split(host, ".")
+		slices.Reverse(parts)
+		key = strings.Join(parts, ",")
 	}
-	key := strings.Join(parts, ",")
 	if p := u.Port(); p != "" && !(u.Scheme == "http" && p == "80") && !(u.Scheme == "https" && p == "443") {
 		key += ":" + p
 	}
