@@ -312,8 +312,8 @@ func isInitial(w, key string) bool {
 
 // Fuzzy reports whether an indexed key is within the typo budget of a query key.
 func Fuzzy(queryKey, indexed string) bool {
-	d := names.Distance(queryKey, indexed)
-	return d <= names.MaxEdits(queryKey)
+	budget := names.MaxEdits(queryKey)
+	return names.DistanceAtMost(queryKey, indexed, budget) <= budget
 }
 
 // Distance is the edit distance between two keys (names.Distance).

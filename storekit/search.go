@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/names"
 	"github.com/qantar-project/qantar/search"
 )
 
@@ -127,7 +128,9 @@ func nearScan(ctx context.Context, r Reader, prefix string, keys []string, terms
 			if t == key || len(t) < n-2 || len(t) > n+2 {
 				continue
 			}
-			if d := search.Distance(key, t); d <= search.MaxEdits(key) {
+			// Bounded: most keys of the scan are far, and stop early.
+			budget := search.MaxEdits(key)
+			if d := names.DistanceAtMost(key, t, budget); d <= budget {
 				found[i] = append(found[i], hit{t, d})
 			}
 		}
