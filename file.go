@@ -160,3 +160,23 @@ func redactFile(f *File) *File {
 	return &File{Meta: f.Meta, SourceID: f.SourceID, Size: f.Size, MediaType: f.MediaType,
 		Protection: f.ProtectionLevel(), Encrypted: f.Encrypted, Derivation: f.Derivation, CapturedAt: f.CapturedAt}
 }
+
+// checkFileUpdate refuses a new version of a File that would describe other
+// bytes: its hash, size, encryption and source are fixed when it is added
+// (another file is another record).
+func checkFileUpdate(rec, prev Record) error {
+	n, ok := rec.(*File)
+	o, ok2 := prev.(*File)
+	if !ok || !ok2 {
+		return nil
+	}
+	for _, f := range []struct {
+		name string
+		same bool
+	}{{"sha256", n.SHA256 == o.SHA256}, {"size", n.Size == o.Size}, {"encrypted", n.Encrypted == o.Encrypted}, {"source_id", n.SourceID == o.SourceID}} {
+		if !f.same {
+			return FieldErrorf(f.name, "cannot change: a file's bytes are fixed when it is added; add the other file instead")
+		}
+	}
+	return nil
+}

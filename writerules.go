@@ -80,6 +80,9 @@ func CheckWrite(actor Actor, rec Record, prev Record) error {
 		return err
 	}
 	if prev != nil {
+		if err := checkFileUpdate(rec, prev); err != nil {
+			return err
+		}
 		return CheckSelfReference(rec)
 	}
 	return nil

@@ -22,6 +22,9 @@ func testFiles(t *testing.T, s Store) {
 	bad := &qantar.File{SourceID: src.ID, SHA256: strings.Repeat("3c", 32), Size: 1, MediaType: "image/png", Derivation: "thumbnail"}
 	wantCode(t, s.Create(ctx(), editor, bad), qantar.EINVALID, "derived_from")
 
+	moved := *orig
+	moved.SHA256 = strings.Repeat("4d", 32)
+	wantCode(t, s.Update(ctx(), editor, &moved), qantar.EINVALID, "sha256")
 	orig.DeletionRequested = &qantar.DeletionRequest{Reason: "the witness withdrew consent", By: editor.ID}
 	if err := s.Update(ctx(), editor, orig); err != nil {
 		t.Fatal(err)
