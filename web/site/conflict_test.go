@@ -375,3 +375,46 @@ func TestConflictPlaceForm(t *testing.T) {
 		t.Fatalf("after the confirming post: version %d, lat %v, name %v", p.Version, p.Lat, p.Name)
 	}
 }
+
+// TestConflictKeepsPlaceToCreate: a place typed by name and to be created
+// in the save is not created by a stale save; the 409 page's form keeps the
+// name and the box, and the confirming post creates it with the act.
+func TestConflictKeepsPlaceToCreate(t *testing.T) {
+	fx := newFixture(t)
+	a, b := fx.twoEditors(t, "synthetic-create-a", "synthetic-create-b")
+	act := fx.create(t, &qantar.Act{VictimID: fx.ids["public"], ActType: "torture", Date: qantar.MustDate("2022-01-06")})
+	path := "/edit/acts/" + itoa(act)
+	_, bodyA, _ := fx.get(t, a, path)
+	_, bodyB, _ := fx.get(t, b, path)
+	fa, fb := formOf(t, bodyA, path), formOf(t, bodyB, path)
+	fa.Set("method", "synthetic baton")
+	if status, body, _ := fx.post(t, a, path, fa); status != http.StatusSeeOther {
+		t.Fatalf("first save: %d\n%s", status, body)
+	}
+	const name = "Синтетическое место конфликта"
+	fb.Set("place_id", name)
+	fb.Set("create.place_id", name)
+	places := fx.count(t, qantar.KindPlace)
+	status, body, _ := fx.post(t, b, path, fb)
+	if status != http.StatusConflict {
+		t.Fatalf("stale save: %d", status)
+	}
+	if fx.count(t, qantar.KindPlace) != places {
+		t.Fatalf("the stale save created the place")
+	}
+	if got := cellText(t, body, "place_id", "td.input"); got != name {
+		t.Errorf("the input's place is %q", got)
+	}
+	form := formOf(t, body, path)
+	if form.Get("place_id") != name || form.Get("create.place_id") != name || form.Get("method") != "synthetic baton" {
+		t.Fatalf("the form lost the place to create or the other's method: %v", form)
+	}
+	if status, body, _ := fx.post(t, b, path, form); status != http.StatusSeeOther {
+		t.Fatalf("confirming post: %d\n%s", status, body)
+	}
+	got, _ := fx.db.Get(context.Background(), qantar.KindAct, act)
+	g := got.(*qantar.Act)
+	if fx.count(t, qantar.KindPlace) != places+1 || g.PlaceID == 0 || g.Method != "synthetic baton" || g.Version != 3 {
+		t.Fatalf("after the confirming post: version %d, place %d, method %q", g.Version, g.PlaceID, g.Method)
+	}
+}
