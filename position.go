@@ -37,14 +37,6 @@ type UnitEquipment struct {
 	Status     string `json:"status,omitempty"`
 }
 
-// JurisdictionBounds is the box a position's coordinates must fall in:
-// Kazakhstan's extreme points (north 55°26′N, south 40°34′N, west 46°29′E,
-// east 87°18′E, as listed in "Extreme points of Kazakhstan", Wikipedia,
-// from the national atlas), rounded outward to a tenth of a degree. A box
-// admits a little of the neighbours; it refuses the typing errors that
-// matter (swapped lat/lon, a lost minus, a place in another country).
-var JurisdictionBounds = struct{ MinLat, MaxLat, MinLon, MaxLon float64 }{40.5, 55.5, 46.4, 87.4}
-
 // MaxPrecisionM caps a position's stated precision (500 km: a region).
 const MaxPrecisionM = 500_000
 
@@ -61,11 +53,10 @@ func (p UnitPosition) validate(f string) error {
 	if p.PlaceID == 0 && p.Lat == nil {
 		return FieldErrorf(f+".place_id", "a position names a place or gives lat and lon")
 	}
-	if p.Lat != nil {
-		b := JurisdictionBounds
-		if *p.Lat < b.MinLat || *p.Lat > b.MaxLat || *p.Lon < b.MinLon || *p.Lon > b.MaxLon {
-			return FieldErrorf(f+".lat", "%s, %s is outside Kazakhstan", fmt.Sprint(*p.Lat), fmt.Sprint(*p.Lon))
-		}
+	// Whether the point is inside the jurisdiction is the law checker's
+	// question (its rules' bounds); here only that it is a point on Earth.
+	if p.Lat != nil && (*p.Lat < -90 || *p.Lat > 90 || *p.Lon < -180 || *p.Lon > 180) {
+		return FieldErrorf(f+".lat", "%s, %s is not a latitude and longitude", fmt.Sprint(*p.Lat), fmt.Sprint(*p.Lon))
 	}
 	if p.PrecisionM < 0 || p.PrecisionM > MaxPrecisionM {
 		return FieldErrorf(f+".precision_m", "is in metres, from 0 to %d", MaxPrecisionM)

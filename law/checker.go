@@ -32,6 +32,37 @@ func (c Checker) Check(ctx context.Context, rec, prev qantar.Record) error {
 	case *qantar.Complaint:
 		p, _ := prev.(*qantar.Complaint)
 		return c.checkComplaint(v, p)
+	case *qantar.Unit:
+		return c.checkUnit(v)
+	}
+	return nil
+}
+
+// checkUnit refuses a position whose coordinates fall outside the bounds of
+// every jurisdiction that gives bounds (a swapped latitude and longitude, a
+// lost digit, a place in another country).
+func (c Checker) checkUnit(u *qantar.Unit) error {
+	g := c.registry()
+	var boxes []*Bounds
+	for _, code := range g.Codes() {
+		if r, err := g.Get(code); err == nil && r.Bounds != nil {
+			boxes = append(boxes, r.Bounds)
+		}
+	}
+	if len(boxes) == 0 {
+		return nil
+	}
+	for i, p := range u.Positions {
+		if p.Lat == nil || p.Lon == nil {
+			continue
+		}
+		inside := false
+		for _, b := range boxes {
+			inside = inside || b.Holds(*p.Lat, *p.Lon)
+		}
+		if !inside {
+			return qantar.FieldErrorf(fmt.Sprintf("positions[%d].lat", i), "%s, %s lies outside the jurisdictions' bounds", fmt.Sprint(*p.Lat), fmt.Sprint(*p.Lon))
+		}
 	}
 	return nil
 }

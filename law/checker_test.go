@@ -2,6 +2,7 @@ package law
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/qantar-project/qantar"
@@ -92,5 +93,31 @@ func TestCheckerComplaint(t *testing.T) {
 	}
 	if err := c.Check(ctx, &qantar.Person{}, nil); err != nil {
 		t.Errorf("other records pass: %v", err)
+	}
+}
+
+// A unit's position is refused when its coordinates fall outside the
+// bounds the rules give (Moscow; a latitude and longitude swapped), and
+// taken inside them (Almaty) or when no coordinates are given.
+func TestCheckerUnitBounds(t *testing.T) {
+	f := func(v float64) *float64 { return &v }
+	c := Checker{}
+	for _, tc := range []struct {
+		name     string
+		lat, lon float64
+		ok       bool
+	}{{"Almaty", 43.24, 76.89, true}, {"Moscow", 55.75, 37.62, false}, {"Swapped", 76.89, 43.24, false}} {
+		u := &qantar.Unit{Positions: []qantar.UnitPosition{{PositionKind: "base", PlaceID: 1}, {PositionKind: "base", Lat: f(tc.lat), Lon: f(tc.lon)}}}
+		err := c.Check(context.Background(), u, nil)
+		if (err == nil) != tc.ok {
+			t.Errorf("%s: %v", tc.name, err)
+		}
+		var qe *qantar.Error
+		if err != nil && (!errors.As(err, &qe) || qe.Field != "positions[1].lat") {
+			t.Errorf("%s: %v, want an error of positions[1].lat", tc.name, err)
+		}
+	}
+	if err := (Checker{Rules: NewRegistry(&Rules{Jurisdiction: "xx"})}).Check(context.Background(), &qantar.Unit{Positions: []qantar.UnitPosition{{Lat: f(55.75), Lon: f(37.62)}}}, nil); err != nil {
+		t.Errorf("rules without bounds check nothing: %v", err)
 	}
 }

@@ -37,6 +37,9 @@ type Rules struct {
 	InterruptionGrounds []Entry         `json:"interruption_grounds"`
 	Articles            []Entry         `json:"articles"`
 	CaseSteps           CaseSteps       `json:"case_steps"`
+	// Bounds is the box coordinates recorded in the jurisdiction fall in
+	// (a unit's positions); none: not checked.
+	Bounds *Bounds `json:"bounds,omitempty"`
 
 	cal      calendarTable
 	kinds    map[string]*ComplaintKind
@@ -45,6 +48,20 @@ type Rules struct {
 	articles map[string]*Entry
 
 	uncoveredNote, unsettledNote Note // said by deadlines the calendar cannot vouch for
+}
+
+// Bounds is a latitude and longitude box, with where it comes from.
+type Bounds struct {
+	MinLat float64 `json:"min_lat"`
+	MaxLat float64 `json:"max_lat"`
+	MinLon float64 `json:"min_lon"`
+	MaxLon float64 `json:"max_lon"`
+	Source string  `json:"source"`
+}
+
+// Holds reports whether a point is inside the box.
+func (b *Bounds) Holds(lat, lon float64) bool {
+	return lat >= b.MinLat && lat <= b.MaxLat && lon >= b.MinLon && lon <= b.MaxLon
 }
 
 // Labels are a short text in Kazakh, Russian and English.

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/law"
 	"github.com/qantar-project/qantar/sqlite"
 	"github.com/qantar-project/qantar/web/api"
 	"github.com/qantar-project/qantar/web/httpx"
@@ -36,7 +37,7 @@ type fixture struct {
 func newFixture(t *testing.T, store func(db *sqlite.DB) qantar.Store) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "api.db"), sqlite.Options{Synchronous: "NORMAL"})
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "api.db"), sqlite.Options{Synchronous: "NORMAL", Checker: law.Checker{}})
 	if err != nil {
 		t.Fatal(err)
 	}
