@@ -159,3 +159,8 @@ func (p *Site) addFile(w http.ResponseWriter, r *http.Request) error {
 	http.Redirect(w, r, recordHref(qantar.KindSource, id)+"#files", http.StatusSeeOther)
 	return nil
 }
+
+// noNewFile refuses a File record typed in without its bytes.
+func (p *Site) noNewFile(w http.ResponseWriter, r *http.Request) error {
+	return qantar.Errorf(qantar.EINVALID, "a file is added with its bytes: POST /api/v1/sources/{id}/files")
+}

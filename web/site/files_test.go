@@ -297,6 +297,14 @@ func TestFileRefusalsAndDeletionRequest(t *testing.T) {
 	if status, _ := fx.send(t, qantar.RoleEditor, req); status != http.StatusBadRequest {
 		t.Errorf("a File record without its bytes: %d, want 400", status)
 	}
+	req, _ = http.NewRequest("POST", fx.srv.URL+"/edit/files/new", strings.NewReader("json=%7B%7D"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if status, _ := fx.send(t, qantar.RoleEditor, req); status != http.StatusBadRequest {
+		t.Errorf("a File record typed into the workspace: %d, want 400", status)
+	}
+	if n, _ := fx.db.Count(context.Background()); n[qantar.KindFile] != 0 {
+		t.Errorf("refusals wrote %d files", n[qantar.KindFile])
+	}
 	if entries, _ := os.ReadDir(fx.dir); len(entries) != 0 {
 		t.Errorf("refused uploads left %d entries in the store", len(entries))
 	}

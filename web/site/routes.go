@@ -49,8 +49,12 @@ func (p *Site) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /lists/compare", p.page(p.listsCompare))
 	mux.Handle("POST /linkage/merge", p.page(p.linkageMerge))
 	for _, k := range p.kinds {
-		mux.Handle("GET /edit/"+string(k)+"/new", p.page(p.editNew(k)))
-		mux.Handle("POST /edit/"+string(k)+"/new", p.page(p.editSave(k)))
+		newForm, newSave := p.page(p.editNew(k)), p.page(p.editSave(k))
+		if k == qantar.KindFile { // a file comes with its bytes, from its source's page (files.go)
+			newForm, newSave = p.page(p.noNewFile), p.page(p.noNewFile)
+		}
+		mux.Handle("GET /edit/"+string(k)+"/new", newForm)
+		mux.Handle("POST /edit/"+string(k)+"/new", newSave)
 		mux.Handle("GET /edit/"+string(k)+"/{id}", p.page(p.editForm(k)))
 		mux.Handle("POST /edit/"+string(k)+"/{id}", p.page(p.editSave(k)))
 		mux.Handle("POST /edit/"+string(k)+"/{id}/cite", p.page(p.cite(k)))
