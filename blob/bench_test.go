@@ -1,3 +1,7 @@
+//go:build linux
+
+// The benchmark reads the peak resident set and the load from /proc.
+
 package blob_test
 
 import (

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 )
 
@@ -84,7 +85,12 @@ func (s *LocalStore) place(tmp, sha string) error {
 	return nil
 }
 
+// syncDir makes a directory's entries durable. Windows has no such call
+// (a directory cannot be flushed) and makes a rename durable by itself.
 func syncDir(dir string) error {
+	if runtime.GOOS == "windows" {
+		return nil
+	}
 	f, err := os.Open(dir)
 	if err != nil {
 		return err
