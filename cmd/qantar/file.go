@@ -77,6 +77,9 @@ func (c fileConfig) open(dsn string, getenv func(string) string) (*evidence.File
 }
 
 func runFile(ctx context.Context, m *Main, args []string) error {
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help" || args[0] == "help") {
+		args = []string{"add", "--help"} // the one subcommand's flags
+	}
 	if len(args) == 0 || args[0] != "add" {
 		return usagef("usage: qantar file add --db D --source ID PATH")
 	}
