@@ -114,6 +114,8 @@ func (p *Site) fieldsOf(ctx context.Context, t tr, reader qantar.Actor, rec qant
 			f.Link = &l
 		} else if v, ok := p.rulesValue(t, rec, name); ok {
 			f.Value = v
+		} else if c, ok := rec.(*qantar.Citation); ok && name == "record_kind" {
+			f.Value = t.KindOne(c.RecordKind) // a kind in words, not its code
 		} else if v := fieldVocab(rec.Kind(), name); v != "" {
 			var code string
 			_ = json.Unmarshal(raw, &code)
