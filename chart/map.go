@@ -113,9 +113,25 @@ func (m Map) view() (mapView, bool) {
 			continue
 		}
 		x, y := p.xy(pt.Lon, pt.Lat)
+		x += float64(stacked(v.Markers, x, y)) * markerStep
 		v.Markers = append(v.Markers, mapMarker{MapPoint: pt, X: x, Y: y})
 	}
 	return v, true
+}
+
+// markerStep is how far right a marker is drawn for each one already drawn
+// at its point, so that a place, a unit there and an act there all show.
+const markerStep = 10.0
+
+// stacked counts the markers drawn at (x, y) or shifted right of it.
+func stacked(ms []mapMarker, x, y float64) int {
+	n := 0
+	for _, m := range ms {
+		if math.Abs(m.Y-y) < 1 && m.X >= x-1 && m.X < x+float64(len(ms)+1)*markerStep {
+			n++
+		}
+	}
+	return n
 }
 
 // path is the SVG path of rings, each closed.

@@ -44,3 +44,13 @@ func TestMapDrawsRegionsAndPoints(t *testing.T) {
 		t.Error("a map without regions drew something")
 	}
 }
+
+// Markers at one point are drawn side by side, not on top of each other.
+func TestMapMarkersAtOnePointShow(t *testing.T) {
+	m := Map{Regions: []Region{{Name: "A", Rings: square(50, 40, 10)}},
+		Points: []MapPoint{{Lat: 45, Lon: 55, Kind: "place"}, {Lat: 45, Lon: 55, Kind: "unit"}, {Lat: 45, Lon: 55, Kind: "act"}}}
+	v, _ := m.view()
+	if !(v.Markers[0].X < v.Markers[1].X && v.Markers[1].X < v.Markers[2].X) || v.Markers[0].Y != v.Markers[2].Y {
+		t.Errorf("markers at one point: %+v", v.Markers)
+	}
+}
