@@ -8,14 +8,9 @@ package evidence
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"image"
-	_ "image/gif" // image sizes for the record's metadata
-	_ "image/jpeg"
-	_ "image/png"
 	"io"
 	"mime"
 	"net/http"
@@ -25,6 +20,7 @@ import (
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/blob"
+	"github.com/qantar-project/qantar/media"
 )
 
 // DefaultMaxSize is the largest file accepted unless configured (2 GiB).
@@ -79,7 +75,9 @@ func (fs *Files) Add(ctx context.Context, st qantar.Store, actor qantar.Actor, u
 		f.DeclaredType = up.DeclaredType
 		f.Note = qantar.Text{"en": fmt.Sprintf("declared as %s; the bytes are %s", declared, baseType(f.MediaType))}
 	}
-	f.Metadata = imageSize(f.MediaType, head)
+	if f.Metadata, err = headMetadata(head); err != nil {
+		return nil, err // an image bomb: refused before a byte is stored
+	}
 	opt := blob.PutOptions{MaxSize: fs.maxSize()}
 	if f.ProtectionLevel() != qantar.Public {
 		if len(fs.Recipients) == 0 {
@@ -199,17 +197,18 @@ func baseType(t string) string {
 	return mt
 }
 
-// imageSize reads an image's width and height from its header only (never
-// its pixels: an image bomb costs nothing here).
-func imageSize(mediaType string, head []byte) map[string]string {
-	if !strings.HasPrefix(mediaType, "image/") {
-		return nil
+// headMetadata is what a file's first bytes say that its record keeps: an
+// image's width and height, read from its header by package media (never
+// its pixels), which refuses an image bomb (media.ErrImageBomb).
+func headMetadata(head []byte) (map[string]string, error) {
+	info, err := media.Head(head)
+	if err != nil {
+		return nil, err
 	}
-	cfg, _, err := image.DecodeConfig(bytes.NewReader(head))
-	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 {
-		return nil
+	if info.Width <= 0 || info.Height <= 0 {
+		return nil, nil
 	}
-	return map[string]string{"width": strconv.Itoa(cfg.Width), "height": strconv.Itoa(cfg.Height)}
+	return map[string]string{"width": strconv.Itoa(info.Width), "height": strconv.Itoa(info.Height)}, nil
 }
 
 // ReadKeys reads an age recipients or identities file: one key a line,

@@ -3,9 +3,11 @@ package evidence
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"hash/crc32"
-	"net/http"
 	"testing"
+
+	"github.com/qantar-project/qantar/media"
 )
 
 // pngHeader is the start of a PNG that claims w×h pixels: an image bomb
@@ -24,16 +26,20 @@ func pngHeader(w, h uint32) []byte {
 	return b.Bytes()
 }
 
-// An image bomb's size is read from its header only: no pixel is decoded.
-func TestImageSizeFromHeaderOnly(t *testing.T) {
-	head := pngHeader(60000, 60000)
-	mt := http.DetectContentType(head)
-	got := imageSize(mt, head)
-	if mt != "image/png" || got["width"] != "60000" || got["height"] != "60000" {
-		t.Errorf("%s: %v", mt, got)
+// An image's size is read from its header only, and an image bomb (a header
+// claiming 60,000 × 60,000 pixels) is refused before anything is stored.
+func TestHeadMetadata(t *testing.T) {
+	if _, err := headMetadata(pngHeader(60000, 60000)); !errors.Is(err, media.ErrImageBomb) {
+		t.Errorf("image bomb: %v, want media.ErrImageBomb", err)
 	}
-	if imageSize("application/pdf", head) != nil || imageSize("image/png", []byte("\x89PNG\r\n\x1a\n")) != nil {
-		t.Errorf("metadata from what is not a readable image")
+	got, err := headMetadata(pngHeader(640, 480))
+	if err != nil || got["width"] != "640" || got["height"] != "480" {
+		t.Errorf("640×480: %v %v", got, err)
+	}
+	for _, head := range [][]byte{[]byte("%PDF-1.4\n"), []byte("\x89PNG\r\n\x1a\n")} {
+		if got, err := headMetadata(head); got != nil || err != nil {
+			t.Errorf("%q: %v %v, want nothing", head, got, err)
+		}
 	}
 }
 

@@ -10,6 +10,7 @@ package media
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"image"
 	_ "image/gif" // DecodeConfig and Decode of the common image types
@@ -74,14 +75,45 @@ func Inspect(r io.ReaderAt, size int64) (*Info, error) {
 	if err != nil && err != io.EOF {
 		return nil, err
 	}
-	head = head[:n]
+	info, err := look(head[:n], io.NewSectionReader(r, 0, size))
+	if err != nil || info.Width == 0 {
+		return info, err
+	}
+	if int64(info.Width)*int64(info.Height) <= HashMaxPixels {
+		img, _, err := image.Decode(io.NewSectionReader(r, 0, size))
+		if err != nil {
+			return nil, fail("", ErrCorrupt, err)
+		}
+		h, err := goimagehash.PerceptionHash(img)
+		if err == nil {
+			info.PHash = fmt.Sprintf("%016x", h.GetHash())
+		}
+	}
+	return info, nil
+}
+
+// Head is what the first bytes of a file say (a stream's start, as it
+// arrives): its type, EXIF and XMP, and an image's size from its header, an
+// image bomb refused (ErrImageBomb). It decodes no pixels and computes no
+// hash; a header cut short by the end of head says nothing of the size.
+func Head(head []byte) (*Info, error) {
+	info, err := look(head, bytes.NewReader(head))
+	if errors.Is(err, ErrCorrupt) {
+		return &Info{MediaType: Sniff(head)}, nil
+	}
+	return info, err
+}
+
+// look reads head's type and metadata and, for an image, its size from the
+// header that r starts with.
+func look(head []byte, r io.Reader) (*Info, error) {
 	info := &Info{MediaType: Sniff(head)}
 	readExif(head, info)
 	readXMP(head, info)
 	if !isImage(info.MediaType) {
 		return info, nil
 	}
-	cfg, _, err := image.DecodeConfig(io.NewSectionReader(r, 0, size))
+	cfg, _, err := image.DecodeConfig(r)
 	if err != nil {
 		if info.MediaType == "image/webp" {
 			return info, nil // sized by no decoder here
@@ -92,16 +124,6 @@ func Inspect(r io.ReaderAt, size int64) (*Info, error) {
 		return nil, fail("", ErrImageBomb, fmt.Sprintf("%d×%d", cfg.Width, cfg.Height))
 	}
 	info.Width, info.Height = cfg.Width, cfg.Height
-	if int64(cfg.Width)*int64(cfg.Height) <= HashMaxPixels {
-		img, _, err := image.Decode(io.NewSectionReader(r, 0, size))
-		if err != nil {
-			return nil, fail("", ErrCorrupt, err)
-		}
-		h, err := goimagehash.PerceptionHash(img)
-		if err == nil {
-			info.PHash = fmt.Sprintf("%016x", h.GetHash())
-		}
-	}
 	return info, nil
 }
 

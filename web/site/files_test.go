@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"hash/crc32"
 	"image"
 	"image/color"
 	"image/png"
@@ -321,5 +323,38 @@ func TestFileRefusalsAndDeletionRequest(t *testing.T) {
 	_, hist, _ := fx.fetch(t, "", "/api/v1/files/"+itoa(f.ID)+"/history")
 	if !bytes.Contains(hist, []byte("withdrew consent")) || bytes.Count(hist, []byte(`"version"`)) < 2 {
 		t.Errorf("the history lacks the deletion request: %s", hist)
+	}
+}
+
+// An image bomb (a PNG header claiming 30,000 × 30,000 pixels) is refused
+// from its header, in the reader's words, and nothing is stored.
+func TestFileImageBombRefused(t *testing.T) {
+	fx := newFilesFixture(t)
+	ihdr := make([]byte, 13)
+	binary.BigEndian.PutUint32(ihdr, 30000)
+	binary.BigEndian.PutUint32(ihdr[4:], 30000)
+	ihdr[8], ihdr[9] = 8, 6
+	var b bytes.Buffer
+	b.WriteString("\x89PNG\r\n\x1a\n")
+	binary.Write(&b, binary.BigEndian, uint32(len(ihdr)))
+	b.WriteString("IHDR")
+	b.Write(ihdr)
+	binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(append([]byte("IHDR"), ihdr...)))
+	count := func() int {
+		recs, _, err := fx.db.List(context.Background(), qantar.KindFile, qantar.Filter{Reader: qantar.System, Limit: qantar.MaxLimit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		entries, _ := os.ReadDir(fx.dir)
+		return len(recs)*1000 + len(entries)
+	}
+	before := count()
+	status, body := fx.upload(t, qantar.RoleEditor, "/api/v1/sources/"+itoa(fx.source)+"/files",
+		map[string]string{"protection": qantar.Public}, "bomb.png", "image/png", b.Bytes())
+	if status != http.StatusBadRequest && status != http.StatusUnprocessableEntity || !bytes.Contains(body, []byte("image bomb")) {
+		t.Fatalf("an image bomb: %d %s", status, body)
+	}
+	if count() != before {
+		t.Error("a refused image bomb left a file record or stored bytes")
 	}
 }
