@@ -27,6 +27,7 @@ type fileRow struct {
 	CapturedAt string
 	Derivation string
 	Href       string // the bytes, when the reader may fetch them
+	Replay     string // a web capture (WACZ) replayed as it was captured
 	Image, PDF bool   // shown as a capped preview, or linked
 	Protected  bool
 	Deletion   bool // a deletion was requested
@@ -65,6 +66,9 @@ func (p *Site) sourceFiles(ctx context.Context, res *resolver, sourceID int64) (
 		if !row.Protected && res.reader.CanSee(f.ProtectionLevel()) {
 			row.Href = "/files/" + f.SHA256
 			row.Image, row.PDF = inlineImage(f.MediaType), f.MediaType == "application/pdf"
+			if f.MediaType == "application/zip" {
+				row.Replay = "/captures/" + f.SHA256 + "/"
+			}
 		}
 		v.Rows = append(v.Rows, row)
 	}

@@ -46,6 +46,8 @@ type filesFixture struct {
 	source  int64
 	touchy  int64 // a source citing a confidential person
 	maxSize int64
+	// recipients are the age recipients the server encrypts files to.
+	recipients []string
 }
 
 func newFilesFixture(t *testing.T) *filesFixture {
@@ -81,6 +83,7 @@ func newFilesFixture(t *testing.T) *filesFixture {
 		t.Fatal(err)
 	}
 	fx.source, fx.touchy = src.ID, touchy.ID
+	fx.recipients = []string{id.Recipient().String()}
 	files := &evidence.Files{Blobs: blob.Local(fx.dir), Recipients: []string{id.Recipient().String()},
 		Identities: []string{id.String()}, MaxSize: fx.maxSize}
 	srv := web.New(web.Config{Store: db, Tokens: db, Log: db, Files: files, Logger: slog.New(slog.NewTextHandler(testLog{t}, nil))})

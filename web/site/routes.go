@@ -22,6 +22,7 @@ func (p *Site) Routes(mux *http.ServeMux) {
 		mux.Handle("GET /"+string(k), p.page(p.list(k)))
 		if k == qantar.KindFile { // /files/{sha256} is the file itself (files.go)
 			mux.Handle("GET /files/{id}", p.page(p.fileOrRecord))
+			mux.Handle("GET /captures/{sha}/", p.page(p.captureReplay))
 			mux.Handle("POST /sources/{id}/files", p.page(p.addFile))
 		} else {
 			mux.Handle("GET /"+string(k)+"/{id}", p.page(p.record(k)))
