@@ -186,7 +186,7 @@ func checkURL(raw string) (*url.URL, error) {
 // fetchError names what went wrong in a fetch: a refused address, a
 // timeout, or any other failure to fetch.
 func fetchError(u string, err error) error {
-	var f *failure
+	var f *qantar.Failure
 	switch {
 	case errors.As(err, &f): // refused at dial time: the address is the detail
 		return fail(u, f.Kind, f.Subject)
