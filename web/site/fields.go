@@ -122,6 +122,9 @@ func (p *Site) fieldsOf(ctx context.Context, t tr, reader qantar.Actor, rec qant
 			f.Value = t.Term(v, code)
 		} else {
 			f.Value, f.Lang = t.rawValue(name, raw)
+			if (name == "url" || name == "archive_url") && (strings.HasPrefix(f.Value, "https://") || strings.HasPrefix(f.Value, "http://")) {
+				f.Link = &link{Href: f.Value, Title: f.Value} // a source's address is a link
+			}
 		}
 		out = append(out, f)
 	}

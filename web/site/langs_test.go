@@ -79,3 +79,19 @@ func TestEveryPageSaysNoEnglish(t *testing.T) {
 		}
 	}
 }
+
+// A source's address and archived copy are links on its page.
+func TestSourceURLsAreLinks(t *testing.T) {
+	fx := newFixture(t)
+	src := &qantar.Source{SourceKind: "news", Title: qantar.Text{"en": "Synthetic article"},
+		URL: "https://example.org/synthetic?a=1&b=2", ArchiveURL: "https://web.archive.org/web/2022/https://example.org/synthetic"}
+	if err := fx.db.Create(context.Background(), qantar.System, src); err != nil {
+		t.Fatal(err)
+	}
+	_, body, _ := fx.get(t, nil, "/sources/"+itoa(src.ID)+"?lang=ru")
+	for _, want := range []string{`href="https://example.org/synthetic?a=1&amp;b=2"`, `href="https://web.archive.org/web/2022/https://example.org/synthetic"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the source page lacks the link %s", want)
+		}
+	}
+}
