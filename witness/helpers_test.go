@@ -74,11 +74,10 @@ func mustPolicy(t testing.TB, text string) *Policy {
 	return p
 }
 
-// logTiles reads the synthetic log's tiles as a server's Log.Tile does.
+// logTiles reads the synthetic log's tiles as a server's Log.Tile does,
+// under the log's lock (the cosigner reads while the test adds).
 func logTiles(l *tlogtest.Log) func(ctx context.Context, t tlog.TileID) ([]byte, error) {
-	return func(ctx context.Context, t tlog.TileID) ([]byte, error) {
-		return tlog.ReadTile(ctx, l.Nodes, t, l.Size)
-	}
+	return l.ReadTile
 }
 
 func newCosigner(t testing.TB, l *tlogtest.Log, p *Policy) *Cosigner {

@@ -131,6 +131,14 @@ func (l *Log) Add(t testing.TB, n int) {
 	l.sign(t)
 }
 
+// ReadTile reads a tile of the log at its current size, as a server's log
+// does; safe to call while another goroutine adds to the log.
+func (l *Log) ReadTile(ctx context.Context, t tlog.TileID) ([]byte, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return tlog.ReadTile(ctx, l.Nodes, t, l.Size)
+}
+
 // AddLeaves appends encoded leaves of the caller's own (another history,
 // to play a fork) and signs a checkpoint.
 func (l *Log) AddLeaves(t testing.TB, encoded ...[]byte) {
