@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -25,6 +26,10 @@ import (
 // (BENCHMARKS.md gives the figure measured).
 const heldoutFloor = 0.98
 
+// heldoutFloor2 is the floor of the second set, written blind after the
+// rules were tuned on the first: the same aim.
+const heldoutFloor2 = 0.98
+
 var heldoutEditor = qantar.Actor{ID: "token:1", Role: qantar.RoleEditor}
 
 // heldoutRow is one record of the register.
@@ -32,8 +37,11 @@ type heldoutRow struct {
 	id, kind, name, former string
 }
 
+// heldoutID is a record's id in the register (P0001, L001).
+var heldoutID = regexp.MustCompile(`^[PL][0-9]+$`)
+
 // readTSV reads the rows of a tab-separated file of testdata/heldout: no
-// comment (#) line, no header (the line after the comments).
+// comment (#) line, no header (a first line that holds no record id).
 func readTSV(t *testing.T, name string) [][]string {
 	t.Helper()
 	f, err := os.Open(filepath.Join("testdata", "heldout", name))
@@ -49,11 +57,15 @@ func readTSV(t *testing.T, name string) [][]string {
 		if strings.HasPrefix(line, "#") || strings.TrimSpace(line) == "" {
 			continue
 		}
+		fields := strings.Split(line, "\t")
 		if header {
 			header = false
-			continue
+			// A header names the columns; a file may start with its rows.
+			if !heldoutID.MatchString(fields[0]) && (len(fields) < 2 || !heldoutID.MatchString(fields[1])) {
+				continue
+			}
 		}
-		rows = append(rows, strings.Split(line, "\t"))
+		rows = append(rows, fields)
 	}
 	if err := sc.Err(); err != nil {
 		t.Fatal(err)
@@ -110,20 +122,39 @@ func TestSearchHeldOut(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	type ref struct {
-		kind qantar.Kind
-		id   int64
-	}
-	ids := map[string]ref{}
-	stored := map[ref]string{}
+	ids := map[string]heldoutRef{}
+	stored := map[heldoutRef]string{}
 	for i, row := range rows {
-		r := ref{recs[i].Kind(), recs[i].GetMeta().ID}
+		r := heldoutRef{recs[i].Kind(), recs[i].GetMeta().ID}
 		ids[row.id], stored[r] = r, row.name
 	}
-	queries := readTSV(t, "queries.tsv")
-	if len(queries) < 500 {
-		t.Fatalf("%d held-out queries, want the 600 of the README", len(queries))
+	// queries.tsv was written blind, then the rules were tuned on its
+	// misses; queries2.tsv was written blind by a second writer after the
+	// tuning, and is the blind figure.
+	for _, set := range []struct {
+		file  string
+		min   int
+		floor float64
+	}{{"queries.tsv", 500, heldoutFloor}, {"queries2.tsv", 300, heldoutFloor2}} {
+		t.Run(set.file, func(t *testing.T) {
+			queries := readTSV(t, set.file)
+			if len(queries) < set.min {
+				t.Fatalf("%d held-out queries, want %d", len(queries), set.min)
+			}
+			measureHeldOut(t, db, queries, ids, stored, set.floor)
+		})
 	}
+}
+
+type heldoutRef struct {
+	kind qantar.Kind
+	id   int64
+}
+
+// measureHeldOut searches every query and fails when recall@10 is below floor.
+func measureHeldOut(t *testing.T, db *sqlite.DB, queries [][]string, ids map[string]heldoutRef, stored map[heldoutRef]string, floor float64) {
+	ctx := context.Background()
+	type ref = heldoutRef
 	found, first := 0, 0
 	missed := map[string]int{}
 	perTag := map[string]int{}
@@ -161,7 +192,7 @@ func TestSearchHeldOut(t *testing.T) {
 	n := float64(len(queries))
 	recall, precision := float64(found)/n, float64(first)/n
 	t.Logf("held-out register of %d records; %d queries; recall@10 %.4f (%d missed); precision@1 %.4f",
-		len(rows), len(queries), recall, len(queries)-found, precision)
+		len(stored), len(queries), recall, len(queries)-found, precision)
 	tags := make([]string, 0, len(perTag))
 	for tag := range perTag {
 		tags = append(tags, tag)
@@ -175,7 +206,7 @@ func TestSearchHeldOut(t *testing.T) {
 	for _, m := range misses {
 		t.Logf("  missed %s", m)
 	}
-	if recall < heldoutFloor {
-		t.Errorf("recall@10 = %.4f, below the floor %.4f", recall, heldoutFloor)
+	if recall < floor {
+		t.Errorf("recall@10 = %.4f, below the floor %.4f", recall, floor)
 	}
 }
