@@ -91,10 +91,10 @@ func TestTime(t *testing.T) {
 			t.Errorf("%q missing from %s", want, svg)
 		}
 	}
-	// 225 and 230 a day apart would overlap: the higher is written, the
-	// other left to its tooltip.
-	if strings.Contains(svg, ">225<") || !strings.Contains(svg, ">230<") {
-		t.Errorf("overlapping values: %s", svg)
+	// 225 and 230 a day apart would overlap above their markers: the higher
+	// is written above, the other below its own.
+	if !strings.Contains(svg, ">225<") || !strings.Contains(svg, ">230<") {
+		t.Errorf("values missing: %s", svg)
 	}
 	empty := Time{Title: "x", Empty: "no counts"}
 	if svg := string(empty.SVG()); !strings.Contains(svg, ">no counts<") {
@@ -121,5 +121,38 @@ func TestNiceCeil(t *testing.T) {
 		if got := NiceCeil(tc[0]); got != tc[1] {
 			t.Errorf("NiceCeil(%d) = %d, want %d", tc[0], got, tc[1])
 		}
+	}
+}
+
+// TestSpaceTexts: values at one date (241 official, 221 and 188 independent,
+// as on the home page) are written where no text covers another text or
+// another marker, above their marker or below it, or left to the tooltip.
+func TestSpaceTexts(t *testing.T) {
+	marks := []timeMark{
+		{Point: Point{Value: 241, Text: "241"}, X: 200, Y: 40},
+		{Point: Point{Value: 221, Text: "221"}, X: 200, Y: 52},
+		{Point: Point{Value: 188, Text: "188"}, X: 200, Y: 80},
+		{Point: Point{Value: 232, Text: "232"}, X: 150, Y: 44},
+	}
+	for i := range marks {
+		marks[i].TextY, marks[i].ShowTx = marks[i].Y-9, true
+	}
+	marks = spaceTexts(marks)
+	var boxes []textBox
+	shown := 0
+	for i, m := range marks {
+		if !m.ShowTx {
+			continue
+		}
+		shown++
+		w := textWidth(m.Text)
+		b := textBox{m.X - w/2, m.X + w/2, m.TextY - fontSize, m.TextY + 2}
+		if b.hits(boxes) || b.hitsMarker(marks, i) {
+			t.Errorf("%s at %.0f covers another value or marker", m.Text, m.TextY)
+		}
+		boxes = append(boxes, b)
+	}
+	if shown < 3 || !marks[0].ShowTx || !marks[3].ShowTx {
+		t.Errorf("only %d values written: %+v", shown, marks)
 	}
 }

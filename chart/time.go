@@ -183,33 +183,59 @@ func (c Time) series(lines []timeLine, marks []timeMark, pts []Point, official b
 	return append(lines, l), marks
 }
 
-// spaceTexts keeps the value written above a marker from running into
-// another one: a value whose text would overlap one already written is left
-// to the marker's tooltip. Values are written from the largest down, so the
-// highest counts are the ones read.
+// spaceTexts keeps the value written by a marker from running into
+// another value or another marker: a value is written above its marker, or
+// below it when above is taken, or left to the marker's tooltip when both
+// are. Values are placed from the largest down, so the highest counts are
+// the ones read.
 func spaceTexts(marks []timeMark) []timeMark {
 	order := make([]int, len(marks))
 	for i := range order {
 		order[i] = i
 	}
 	sort.SliceStable(order, func(a, b int) bool { return marks[order[a]].Value > marks[order[b]].Value })
-	type box struct{ x0, x1, y0, y1 float64 }
-	var drawn []box
+	var drawn []textBox
 	for _, i := range order {
 		m := &marks[i]
 		w := textWidth(m.Text)
-		b := box{m.X - w/2 - timeMinLabelGap/2, m.X + w/2 + timeMinLabelGap/2, m.TextY - fontSize, m.TextY + 2}
-		for _, d := range drawn {
-			if b.x0 < d.x1 && d.x0 < b.x1 && b.y0 < d.y1 && d.y0 < b.y1 {
-				m.ShowTx = false
+		m.ShowTx = false
+		for _, ty := range []float64{m.Y - 9, m.Y + 9 + fontSize} {
+			b := textBox{m.X - w/2 - timeMinLabelGap/2, m.X + w/2 + timeMinLabelGap/2, ty - fontSize, ty + 2}
+			if !b.hits(drawn) && !b.hitsMarker(marks, i) {
+				m.TextY, m.ShowTx = ty, true
+				drawn = append(drawn, b)
 				break
 			}
 		}
-		if m.ShowTx {
-			drawn = append(drawn, b)
-		}
 	}
 	return marks
+}
+
+// textBox is where a value's text is drawn.
+type textBox struct{ x0, x1, y0, y1 float64 }
+
+func (b textBox) overlaps(o textBox) bool {
+	return b.x0 < o.x1 && o.x0 < b.x1 && b.y0 < o.y1 && o.y0 < b.y1
+}
+
+func (b textBox) hits(drawn []textBox) bool {
+	for _, d := range drawn {
+		if b.overlaps(d) {
+			return true
+		}
+	}
+	return false
+}
+
+// hitsMarker reports whether the box covers a marker other than own's.
+func (b textBox) hitsMarker(marks []timeMark, own int) bool {
+	const r = 6 // a marker's half width, with its outline
+	for j, m := range marks {
+		if j != own && b.overlaps(textBox{m.X - r, m.X + r, m.Y - r, m.Y + r}) {
+			return true
+		}
+	}
+	return false
 }
 
 // NiceCeil rounds a positive count up to 1, 2, 2.5 or 5 times a power of
