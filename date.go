@@ -167,6 +167,16 @@ func (d Date) Before(e Date) bool {
 	return d.End().Before(e.Time())
 }
 
+// Meets reports whether the period [from, to] (either end may be unknown,
+// and so open) meets any of the days d can mean: the one rule for "in
+// force on", "present on", "commanding on".
+func (d Date) Meets(from, to Date) bool {
+	if !from.IsZero() && from.Time().After(d.End()) {
+		return false
+	}
+	return to.IsZero() || !to.End().Before(d.Time())
+}
+
 // HasDay reports whether the day is known.
 func (d Date) HasDay() bool { return d.Precision == PrecisionDay || d.Precision == PrecisionExact }
 

@@ -239,3 +239,31 @@ func TestCheckExternalKey(t *testing.T) {
 		t.Errorf("actor logged as %q", got)
 	}
 }
+
+// Meets: a period with unknown ends is open; a month meets a period that
+// touches any of its days.
+func TestDateMeets(t *testing.T) {
+	d := qantar.MustDate
+	for _, c := range []struct {
+		date, from, to string
+		want           bool
+	}{
+		{"2022-01-06", "2022-01-05", "2022-01-06", true},
+		{"2022-01-07", "2022-01-05", "2022-01-06", false},
+		{"2022-01-04", "2022-01-05", "", false},
+		{"2022-01-04", "", "2022-01-05", true},
+		{"2022-01", "2022-01-31", "2022-03", true},
+		{"2022-02-01", "", "", true},
+	} {
+		from, to := qantar.Date{}, qantar.Date{}
+		if c.from != "" {
+			from = d(c.from)
+		}
+		if c.to != "" {
+			to = d(c.to)
+		}
+		if got := d(c.date).Meets(from, to); got != c.want {
+			t.Errorf("%s meets [%s, %s] = %v, want %v", c.date, c.from, c.to, got, c.want)
+		}
+	}
+}

@@ -75,7 +75,7 @@ func parentField(i int) string { return "parents." + strconv.Itoa(i) }
 func (ix *Index) level(u *qantar.Unit, date qantar.Date) Level {
 	lv := Level{UnitID: u.ID, Name: u.Name, Kind: u.UnitKind, Commanders: []Commander{}}
 	for _, p := range ix.commanders[u.ID] {
-		if overlaps(p.FirstCited, p.LastCited, date) {
+		if date.Meets(p.FirstCited, p.LastCited) {
 			lv.Commanders = append(lv.Commanders, ix.commander(p))
 		}
 	}
@@ -107,7 +107,7 @@ func (ix *Index) PostsOf(personID int64) []*qantar.Post { return ix.byPerson[per
 func parentsOn(u *qantar.Unit, date qantar.Date) []int {
 	var out []int
 	for i, p := range u.Parents {
-		if overlaps(p.From, p.To, date) {
+		if date.Meets(p.From, p.To) {
 			out = append(out, i)
 		}
 	}
@@ -126,7 +126,7 @@ func (ix *Index) childrenOn(id int64, date qantar.Date) []*qantar.Unit {
 			continue
 		}
 		for _, p := range c.Parents {
-			if p.ParentID == id && overlaps(p.From, p.To, date) {
+			if p.ParentID == id && date.Meets(p.From, p.To) {
 				out = append(out, c)
 				break
 			}

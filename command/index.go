@@ -142,18 +142,6 @@ func (ix *Index) claim(kind qantar.Kind, id int64, field, st string) Claim {
 // Source returns a source of the index, or nil.
 func (ix *Index) Source(id int64) *qantar.Source { return ix.sources[id] }
 
-// overlaps reports whether [from, to] (either may be unknown) overlaps the
-// days date can mean.
-func overlaps(from, to, date qantar.Date) bool {
-	if !from.IsZero() && from.Time().After(date.End()) {
-		return false
-	}
-	if !to.IsZero() && to.End().Before(date.Time()) {
-		return false
-	}
-	return true
-}
-
 func contains(ids []int64, id int64) bool {
 	for _, v := range ids {
 		if v == id {

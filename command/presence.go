@@ -58,7 +58,7 @@ func (ix *Index) At(placeID int64, date qantar.Date) []Present {
 	}
 	for _, r := range ix.positionsAt(placeID) {
 		pos := r.unit.Positions[r.i]
-		if !overlaps(pos.From, pos.To, date) {
+		if !date.Meets(pos.From, pos.To) {
 			continue
 		}
 		field := "positions." + strconv.Itoa(r.i)
@@ -73,7 +73,7 @@ func (ix *Index) At(placeID int64, date qantar.Date) []Present {
 		}
 	}
 	for _, a := range ix.actsAt[placeID] {
-		if a.Date.IsZero() || !overlaps(a.Date, a.Date, date) {
+		if a.Date.IsZero() || !date.Meets(a.Date, a.Date) {
 			continue
 		}
 		for _, v := range ix.actUnits[a.ID] {

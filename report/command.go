@@ -95,23 +95,11 @@ func CommandChain(units []*qantar.Unit, posts []*qantar.Post, unitID int64, date
 	return chain, nil
 }
 
-// overlaps reports whether [from, to] (either may be unknown) overlaps the
-// days date can mean.
-func overlaps(from, to, date qantar.Date) bool {
-	if !from.IsZero() && from.Time().After(date.End()) {
-		return false
-	}
-	if !to.IsZero() && to.End().Before(date.Time()) {
-		return false
-	}
-	return true
-}
-
 // parentsOn lists the unit's parents on the date, most recently set first.
 func parentsOn(u *qantar.Unit, date qantar.Date) []int64 {
 	var ps []qantar.UnitParent
 	for _, p := range u.Parents {
-		if overlaps(p.From, p.To, date) {
+		if date.Meets(p.From, p.To) {
 			ps = append(ps, p)
 		}
 	}
@@ -140,7 +128,7 @@ var confidenceRank = map[string]int{"high": 0, "medium": 1, "": 2, "low": 3}
 func commandersOn(posts []*qantar.Post, date qantar.Date) []Commander {
 	out := []Commander{}
 	for _, p := range posts {
-		if !overlaps(p.FirstCited, p.LastCited, date) {
+		if !date.Meets(p.FirstCited, p.LastCited) {
 			continue
 		}
 		basis := BasisUndated

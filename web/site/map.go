@@ -113,7 +113,7 @@ func (g *mapGather) place(pl *qantar.Place) {
 
 func (g *mapGather) unit(u *qantar.Unit) {
 	for _, pos := range u.Positions {
-		if !g.date.IsZero() && !spans(pos.From, pos.To, g.date) {
+		if !g.date.IsZero() && !g.date.Meets(pos.From, pos.To) {
 			continue
 		}
 		lat, lon, where := pos.Lat, pos.Lon, link{}
@@ -129,19 +129,10 @@ func (g *mapGather) unit(u *qantar.Unit) {
 
 func (g *mapGather) act(a *qantar.Act) {
 	pl := g.places[a.PlaceID]
-	if pl == nil || (!g.date.IsZero() && (a.Date.IsZero() || !spans(a.Date, a.Date, g.date))) {
+	if pl == nil || (!g.date.IsZero() && (a.Date.IsZero() || !g.date.Meets(a.Date, a.Date))) {
 		return
 	}
 	g.add("act", "Act", g.t.linkTo(a), pl.Lat, pl.Lon, g.t.linkTo(pl), g.t.Date(a.Date))
-}
-
-// spans reports whether [from, to] (either may be unknown) meets the days
-// date can mean.
-func spans(from, to, date qantar.Date) bool {
-	if !from.IsZero() && from.Time().After(date.End()) {
-		return false
-	}
-	return to.IsZero() || !to.End().Before(date.Time())
 }
 
 // period writes a period as recorded, "from – to", unknown ends as words.
