@@ -20,6 +20,7 @@ import (
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/blob"
+	"github.com/qantar-project/qantar/locale"
 	"github.com/qantar-project/qantar/media"
 )
 
@@ -73,7 +74,7 @@ func (fs *Files) Add(ctx context.Context, st qantar.Store, actor qantar.Actor, u
 	f.MediaType = http.DetectContentType(head)
 	if declared := baseType(up.DeclaredType); declared != "" && declared != "application/octet-stream" && declared != baseType(f.MediaType) {
 		f.DeclaredType = up.DeclaredType
-		f.Note = qantar.Text{"en": fmt.Sprintf("declared as %s; the bytes are %s", declared, baseType(f.MediaType))}
+		f.Note = typeNote(declared, baseType(f.MediaType))
 	}
 	if f.Metadata, err = headMetadata(head); err != nil {
 		return nil, err // an image bomb: refused before a byte is stored
@@ -195,6 +196,16 @@ func baseType(t string) string {
 		return ""
 	}
 	return mt
+}
+
+// typeNote says, in each language of the catalogue, that the declared type
+// was not what the bytes are: record content every reader reads in theirs.
+func typeNote(declared, sniffed string) qantar.Text {
+	note := qantar.Text{}
+	for _, lang := range []string{"kk", "ru", "en"} {
+		note[lang] = locale.For(lang).S("declared as %s; the bytes are %s", declared, sniffed)
+	}
+	return note
 }
 
 // headMetadata is what a file's first bytes say that its record keeps: an

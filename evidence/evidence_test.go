@@ -50,3 +50,11 @@ func TestBaseType(t *testing.T) {
 		}
 	}
 }
+
+// A lying declared type is noted in every language, never English alone.
+func TestTypeNoteInEveryLanguage(t *testing.T) {
+	n := typeNote("application/pdf", "image/png")
+	if n["en"] != "declared as application/pdf; the bytes are image/png" || n["ru"] == "" || n["kk"] == "" || n["ru"] == n["en"] || n["kk"] == n["en"] {
+		t.Errorf("note %v", n)
+	}
+}
