@@ -4,7 +4,9 @@ import (
 	"encoding/hex"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // File is an evidence file attached to a Source: a photo, a video, a scan, a
@@ -35,7 +37,16 @@ type File struct {
 	Derivation  string            `json:"derivation,omitempty"`
 	CapturedAt  Date              `json:"captured_at,omitzero"`
 	Metadata    map[string]string `json:"metadata,omitempty"` // FileMetadataKeys only
-	Note        Text              `json:"note,omitempty"`
+	// Origin is what the file says of its making (EXIF, XMP, a container's
+	// tags): when, on what device, where. It can name the person who made
+	// it, so no public reader ever sees it (Project), and a public copy of
+	// an image is a derivative with it stripped.
+	Origin *FileOrigin `json:"origin,omitempty"`
+	// Timestamps are RFC 3161 tokens from trusted time-stamping
+	// authorities over SHA256: that these bytes existed at that time,
+	// independently of Qantar's own log. Each is added as a new version.
+	Timestamps []FileTimestamp `json:"timestamps,omitempty"`
+	Note       Text            `json:"note,omitempty"`
 	// DeletionRequested records a request to delete the bytes; the bytes go
 	// only once it is granted, the record and its history stay.
 	DeletionRequested *DeletionRequest `json:"deletion_requested,omitempty"`
@@ -47,12 +58,33 @@ type DeletionRequest struct {
 	By     string `json:"by"`
 }
 
-// FileDerivations are the ways a file can be derived from another.
-var FileDerivations = []string{"ocr_text", "thumbnail", "redacted", "other"}
+// FileOrigin is what a file's own metadata says of where and when it was
+// made. TakenAt is the device's clock as written (its zone unknown unless
+// it says so), in RFC 3339 without a zone when it gives none.
+type FileOrigin struct {
+	TakenAt   string   `json:"taken_at,omitempty"`
+	Device    string   `json:"device,omitempty"` // make and model
+	Software  string   `json:"software,omitempty"`
+	Latitude  *float64 `json:"latitude,omitempty"` // WGS 84 decimal degrees
+	Longitude *float64 `json:"longitude,omitempty"`
+}
 
-// FileMetadataKeys are the only metadata a File record keeps: what describes
-// the bytes, never who made them or where (no device serial, no GPS).
-var FileMetadataKeys = []string{"width", "height", "pages", "duration_seconds", "encoding"}
+// FileTimestamp is one authority's RFC 3161 token over a file's SHA-256:
+// the DER TimeStampToken, and the time it gives (checked by verify).
+type FileTimestamp struct {
+	Authority string `json:"authority"`
+	Time      string `json:"time"` // RFC 3339, UTC, as the token says
+	Token     []byte `json:"token"`
+}
+
+// FileDerivations are the ways a file can be derived from another;
+// "stripped" is a copy with the metadata that could name its maker left out.
+var FileDerivations = []string{"ocr_text", "thumbnail", "redacted", "stripped", "other"}
+
+// FileMetadataKeys are the only metadata a File record keeps in Metadata:
+// what describes the bytes, never who made them or where (that is Origin).
+// phash is an image's 64-bit perceptual hash in 16 hex digits.
+var FileMetadataKeys = []string{"width", "height", "pages", "duration_seconds", "encoding", "phash"}
 
 func (*File) Kind() Kind { return KindFile }
 
@@ -89,6 +121,12 @@ func (f *File) Validate() error {
 		return err
 	}
 	if err := f.validateMetadata(); err != nil {
+		return err
+	}
+	if err := f.validateOrigin(); err != nil {
+		return err
+	}
+	if err := f.validateTimestamps(); err != nil {
 		return err
 	}
 	if err := f.Note.validate("note", MaxLong, false); err != nil {
@@ -141,6 +179,48 @@ func (f *File) validateMetadata() error {
 	return nil
 }
 
+func (f *File) validateOrigin() error {
+	o := f.Origin
+	if o == nil {
+		return nil
+	}
+	for _, s := range []struct{ name, v string }{{"origin.taken_at", o.TakenAt}, {"origin.device", o.Device}, {"origin.software", o.Software}} {
+		if err := checkString(s.name, s.v, MaxShort); err != nil {
+			return err
+		}
+	}
+	if (o.Latitude == nil) != (o.Longitude == nil) {
+		return FieldErrorf("origin.latitude", "latitude and longitude go together")
+	}
+	if o.Latitude != nil && (*o.Latitude < -90 || *o.Latitude > 90 || *o.Longitude < -180 || *o.Longitude > 180) {
+		return FieldErrorf("origin.latitude", "is not a position on Earth")
+	}
+	return nil
+}
+
+// maxTokenLen bounds one timestamp token (a DER SignedData with the
+// authority's certificates is a few kilobytes).
+const maxTokenLen = 64 << 10
+
+func (f *File) validateTimestamps() error {
+	for i, ts := range f.Timestamps {
+		field := "timestamps." + strconv.Itoa(i)
+		if strings.TrimSpace(ts.Authority) == "" {
+			return FieldErrorf(field+".authority", "is required")
+		}
+		if err := checkString(field+".authority", ts.Authority, MaxShort); err != nil {
+			return err
+		}
+		if _, err := time.Parse(time.RFC3339Nano, ts.Time); err != nil {
+			return FieldErrorf(field+".time", "must be an RFC 3339 time")
+		}
+		if len(ts.Token) == 0 || len(ts.Token) > maxTokenLen {
+			return FieldErrorf(field+".token", "must be a DER timestamp token of at most %d bytes", maxTokenLen)
+		}
+	}
+	return nil
+}
+
 func (f *File) Refs() []Ref { return ref(nil, "source_id", KindSource, f.SourceID) }
 
 // IsSHA256 reports whether s is a SHA-256 in lower-case hex.
@@ -154,8 +234,9 @@ func IsSHA256(s string) bool {
 
 // redactFile is a file as a reader who may not see it is shown it: that it
 // exists, how large it is and of what type, nothing that names or
-// identifies it (its name, metadata, note, its hash and its original's, and
-// why its deletion was asked).
+// identifies it (its name, metadata, origin, note, its hash and its
+// original's, its timestamp tokens, which carry the hash, and why its
+// deletion was asked).
 func redactFile(f *File) *File {
 	return &File{Meta: f.Meta, SourceID: f.SourceID, Size: f.Size, MediaType: f.MediaType,
 		Protection: f.ProtectionLevel(), Encrypted: f.Encrypted, Derivation: f.Derivation, CapturedAt: f.CapturedAt}

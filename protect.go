@@ -25,7 +25,7 @@ func Protection(rec Record) string {
 // ProjectionRules numbers the rules of Project. Stores keep projections
 // computed with them; raise it whenever Project (or ProtectionLevel) changes,
 // and every store recomputes what it keeps when it next opens.
-const ProjectionRules = 3
+const ProjectionRules = 4
 
 // Reader classes: every reader sees one of three projections of a record.
 // Stores keep the first two ready (see Projections), so that a list is
@@ -114,7 +114,9 @@ func VisibleWith(reader Actor, rec Record, resolve Resolver) Record {
 //   - a citation of any of these loses its quote, note, page, time code, archive and field.
 //
 // A file the reader may not see (its own level) keeps its id, source, size
-// and type, and loses its name, hash, metadata and note (see redactFile).
+// and type, and loses its name, hash, metadata and note (see redactFile); a
+// file's origin (when, where and on what device it was made) is never shown
+// to a public reader.
 //
 // A person who cannot be looked up is treated as hidden.
 func Project(reader Actor, rec Record, resolve Resolver) Record {
@@ -153,6 +155,11 @@ func Project(reader Actor, rec Record, resolve Resolver) Record {
 	case *File:
 		if !reader.CanSee(r.ProtectionLevel()) {
 			return redactFile(r)
+		}
+		if r.Origin != nil && !reader.CanSee(Restricted) {
+			f := *r
+			f.Origin = nil
+			return &f
 		}
 	}
 	return rec
