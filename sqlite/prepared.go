@@ -1,0 +1,30 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/qantar-project/qantar"
+)
+
+// GetPrepared returns the JSON of a live record as reader's class sees it,
+// as the row keeps it (qantar.PreparedReader): one read by primary key.
+func (db *DB) GetPrepared(ctx context.Context, kind qantar.Kind, id int64, reader qantar.Actor) (qantar.Prepared, error) {
+	col := "data"
+	if c := qantar.PreparedColumn(reader); c != "" {
+		col = "coalesce(" + c + ", data)"
+	}
+	var p qantar.Prepared
+	var data string
+	err := db.read.QueryRowContext(ctx, `SELECT `+col+`, version, protection FROM records
+		WHERE kind = ? AND id = ? AND deleted_at IS NULL`, string(kind), id).Scan(&data, &p.Version, &p.Protection)
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, qantar.Errorf(qantar.ENOTFOUND, "%s/%d does not exist", kind, id)
+	} else if err != nil {
+		return p, fmt.Errorf("get %s/%d: %w", kind, id, err)
+	}
+	p.Data = []byte(data)
+	return p, nil
+}
