@@ -88,6 +88,9 @@ func (s *Server) apiGet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if s.getPrepared(w, r, kind, id) {
+		return nil
+	}
 	rec, err := s.store.Get(r.Context(), kind, id)
 	if err != nil {
 		return err
