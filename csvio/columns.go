@@ -155,6 +155,8 @@ var labels = map[string]label{
 	"derivation":         {"Способ получения", "Алыну тәсілі"},
 	"captured_at":        {"Время съёмки", "Түсірілген уақыты"},
 	"metadata":           {"Метаданные", "Метадеректер"},
+	"origin":             {"Происхождение файла", "Файлдың шығу тегі"},
+	"timestamps":         {"Метки времени", "Уақыт белгілері"},
 	"deletion_requested": {"Запрос на удаление", "Жоюға сұрау"},
 }
 
@@ -207,7 +209,8 @@ var kindSpecs = map[qantar.Kind][]spec{
 		refTo("place_id", qantar.KindPlace), refTo("event_id", qantar.KindEvent), refTo("source_id", qantar.KindSource), text("note")},
 	qantar.KindFile: {refTo("source_id", qantar.KindSource), str("sha256"), {field: "size", typ: typeInt}, str("media_type"),
 		str("declared_type"), str("name"), voc("protection", "protection"), {field: "encrypted", typ: typeBool},
-		str("derived_from"), str("derivation"), date("captured_at"), text("note"), list("metadata"), list("deletion_requested")},
+		str("derived_from"), str("derivation"), date("captured_at"), text("note"), list("metadata"), list("origin"), list("timestamps"),
+		list("deletion_requested")},
 }
 
 // textLangs are the languages of a Text field's columns: "title" holds the

@@ -28,6 +28,10 @@ type table struct {
 	protection string
 	// owned: the fields the table's columns give (keepUnowned).
 	owned map[string]bool
+	// held: in a streamed import, the table's rows are kept until every
+	// row is read, as without streaming (a table with ids: a reference by
+	// id may name a row further down).
+	held bool
 }
 
 // decided gives a person whose row sets no protection level the import's
@@ -143,7 +147,8 @@ type rowObject struct {
 // convert turns one row into a record, reporting every problem in it.
 func (im *importer) convert(t *table, in Row) {
 	r := &row{t: t, line: in.Line}
-	t.rows = append(t.rows, r)
+	im.keepRow(r)
+	defer im.rowConverted(r)
 	if im.o.SkipInvalid {
 		r.cells = in.Cells
 	}
@@ -323,7 +328,7 @@ func (im *importer) submitRow(r *row, obj map[string]any, nameCols []string) {
 	// Decoding and validating, the larger part of a row's cost, need
 	// nothing of the other rows: the decoders do it, and finishDecodes puts
 	// a problem found there where this row's problems would have been.
-	im.decoders.submit(&decodeJob{r: r, b: b, obj: obj, nameCols: nameCols, pos: len(im.rep.Problems)})
+	im.submit(&decodeJob{r: r, b: b, obj: obj, nameCols: nameCols, pos: len(im.rep.Problems)})
 }
 
 // decodeJob is a converted row on its way through the decoders.
@@ -340,6 +345,7 @@ type decodeJob struct {
 	// find a repeated record once the rows are back in order.
 	json, hashed bool
 	sum          [16]byte
+	done         chan struct{} // closed once run, in a streamed import
 }
 
 func (j *decodeJob) run() {
@@ -381,6 +387,9 @@ func newDecoders() *decoders {
 			defer d.wg.Done()
 			for j := range d.jobs {
 				j.run()
+				if j.done != nil {
+					close(j.done)
+				}
 			}
 		}()
 	}
@@ -508,38 +517,47 @@ func (im *importer) resolveKey(r *row, kr keyRef, obj map[string]any) {
 func (im *importer) checkIDRefs(ctx context.Context) error {
 	for _, t := range im.tables {
 		for _, r := range t.rows {
-			if !r.idCheck || r.bad {
+			if err := im.checkRowIDRefs(ctx, r); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// checkRowIDRefs checks one row's references by id.
+func (im *importer) checkRowIDRefs(ctx context.Context, r *row) error {
+	t := r.t
+	if !r.idCheck || r.rejected() {
+		return nil
+	}
+	for _, p := range refPtrs(r.rec) {
+		if *p.P == 0 || r.local[p.Field] != nil {
+			continue
+		}
+		if t.hasID {
+			if target, ok := im.ids[kindID{p.Kind, *p.P}]; ok {
+				if target.rejected() {
+					im.rowProblemf(r, t.columnFor(p.Field, nil), "", "refers to %s %d on line %d, which has problems", qantar.Word(p.Kind.Singular()), *p.P, target.line)
+				}
+				r.setLocal(p.Field, target)
 				continue
 			}
-			for _, p := range refPtrs(r.rec) {
-				if *p.P == 0 || r.local[p.Field] != nil {
-					continue
-				}
-				if t.hasID {
-					if target, ok := im.ids[kindID{p.Kind, *p.P}]; ok {
-						if target.bad {
-							im.rowProblemf(r, t.columnFor(p.Field, nil), "", "refers to %s %d on line %d, which has problems", qantar.Word(p.Kind.Singular()), *p.P, target.line)
-						}
-						r.setLocal(p.Field, target)
-						continue
-					}
-				}
-				ok, cached := im.storeID[kindID{p.Kind, *p.P}]
-				if !cached {
-					_, err := im.st.Get(ctx, p.Kind, *p.P)
-					switch {
-					case err == nil:
-						ok = true
-					case qantar.ErrorCode(err) == qantar.ENOTFOUND:
-					default:
-						return fmt.Errorf("check %s %d: %w", p.Kind, *p.P, err)
-					}
-					im.storeID[kindID{p.Kind, *p.P}] = ok
-				}
-				if !ok {
-					im.rowProblemf(r, t.columnFor(p.Field, nil), "", "%s %d does not exist", qantar.Word(p.Kind.Singular()), *p.P)
-				}
+		}
+		ok, cached := im.storeID[kindID{p.Kind, *p.P}]
+		if !cached {
+			_, err := im.st.Get(ctx, p.Kind, *p.P)
+			switch {
+			case err == nil:
+				ok = true
+			case qantar.ErrorCode(err) == qantar.ENOTFOUND:
+			default:
+				return fmt.Errorf("check %s %d: %w", p.Kind, *p.P, err)
 			}
+			im.storeID[kindID{p.Kind, *p.P}] = ok
+		}
+		if !ok {
+			im.rowProblemf(r, t.columnFor(p.Field, nil), "", "%s %d does not exist", qantar.Word(p.Kind.Singular()), *p.P)
 		}
 	}
 	return nil

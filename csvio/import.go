@@ -66,7 +66,7 @@ func Import(ctx context.Context, st qantar.Store, k qantar.Kind, r io.Reader, na
 // of the store itself; problems with the input are in the report, and when
 // there is any (and SkipInvalid is off) nothing is written.
 func ImportTables(ctx context.Context, st qantar.Store, inputs []Input, o Options) (*Report, error) {
-	return runImport(ctx, st, o, func(im *importer) error {
+	return runImport(ctx, st, o, true, func(ctx context.Context, im *importer) error {
 		for _, in := range inputs {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -81,8 +81,10 @@ func ImportTables(ctx context.Context, st qantar.Store, inputs []Input, o Option
 
 // runImport reads the input through read, then checks the references by
 // id and, when nothing is wrong (or SkipInvalid), writes in one
-// transaction: the one course of every import.
-func runImport(ctx context.Context, st qantar.Store, o Options, read func(*importer) error) (*Report, error) {
+// transaction: the one course of every import. When streamable (and not
+// SkipInvalid), the rows are written as they are validated, in the same one
+// transaction (stream.go).
+func runImport(ctx context.Context, st qantar.Store, o Options, streamable bool, read func(context.Context, *importer) error) (*Report, error) {
 	im := &importer{st: st, o: o, rep: &Report{DryRun: o.DryRun}, decoders: newDecoders(),
 		keys: map[kindKey]*row{}, ids: map[kindID]*row{}, storeKey: map[kindKey]int64{}, storeID: map[kindID]bool{}}
 	defer im.decoders.stop()
@@ -93,7 +95,14 @@ func runImport(ctx context.Context, st qantar.Store, o Options, read func(*impor
 		}
 		im.origin = qantar.OriginOf(b)
 	}
-	if err := read(im); err != nil {
+	if streamable && !o.SkipInvalid {
+		if err := im.streamImport(ctx, read); err != nil {
+			return nil, err
+		}
+		im.finish()
+		return im.rep, nil
+	}
+	if err := read(ctx, im); err != nil {
 		return nil, err
 	}
 	im.finishDecodes()
@@ -125,19 +134,26 @@ type kindID struct {
 
 // row is one data row on its way to the store.
 type row struct {
-	t        *table
-	line     int
-	cells    []string // kept for the rejected file
-	rec      qantar.Record
-	key      string
-	srcID    int64
-	local    map[string]*row // reference field → the row of this import it names
-	idCheck  bool            // id references still to check (id column present)
-	bad      bool
-	id       int64 // set once written
-	outcome  int
-	problems int
+	t       *table
+	line    int
+	cells   []string // kept for the rejected file
+	rec     qantar.Record
+	key     string
+	srcID   int64
+	local   map[string]*row // reference field → the row of this import it names
+	idCheck bool            // id references still to check (id column present)
+	bad     bool
+	// decodeBad: decoding or validating found a problem; refused: the
+	// store refused the row (both kept apart from bad, which is what the
+	// conversion found, so that what a later row sees of it does not
+	// depend on when the decoders or the writer got to it).
+	decodeBad, refused bool
+	id                 int64 // set once written
+	outcome            int
 }
+
+// rejected reports whether the row has any problem.
+func (r *row) rejected() bool { return r.bad || r.decodeBad || r.refused }
 
 // setLocal notes that a reference field of r names another row of the
 // import (most rows have none, so the map is made on the first).
@@ -167,6 +183,8 @@ type importer struct {
 	fileProblems int
 	badRows      int
 	decoders     *decoders
+	// stream, when set, writes rows as they are validated (stream.go).
+	stream *streamer
 	// origin is the store's log origin: a key that is the global identity
 	// of one of its own records (an export of this database imported
 	// back) names that record.
@@ -174,12 +192,15 @@ type importer struct {
 }
 
 func (im *importer) problem(t *table, line int, column, value string, w words) {
+	im.rep.Problems = append(im.rep.Problems, newProblem(t, line, column, value, w))
+}
+
+func newProblem(t *table, line int, column, value string, w words) Problem {
 	name := ""
 	if t != nil {
 		name = t.rep.Name
 	}
-	im.rep.Problems = append(im.rep.Problems, Problem{File: name, Line: line, Column: column, Value: value,
-		Message: w.String(), Format: w.format, Args: w.args})
+	return Problem{File: name, Line: line, Column: column, Value: value, Message: w.String(), Format: w.format, Args: w.args}
 }
 
 // fileProblemf and rowProblemf report a problem whose words are a key of
@@ -216,13 +237,15 @@ func (im *importer) rowWords(r *row, column, value string, w words) {
 		r.bad = true
 		im.badRows++
 	}
-	r.problems++
 	im.problem(r.t, r.line, column, value, w)
 }
 
 // read reads and converts every row of one input.
 func (im *importer) read(ctx context.Context, in Input) error {
 	t := &table{kind: in.Kind, rep: &TableReport{Name: in.Name, Kind: in.Kind}, protection: im.o.Protection}
+	if im.stream != nil {
+		t.wasEmpty = im.stream.counts[t.kind] == 0
+	}
 	im.tables = append(im.tables, t)
 	im.rep.Tables = append(im.rep.Tables, t.rep)
 	if _, ok := kindSpecs[in.Kind]; !ok {
@@ -258,6 +281,7 @@ func (im *importer) read(ctx context.Context, in Input) error {
 	}
 	t.rep.Header = head.Cells
 	im.bindColumns(t, head)
+	im.hold(t, t.hasID)
 	return readRows(ctx, im, t, in, tab.Next, tab.BytesRead, func(r Row) { im.convert(t, r) })
 }
 
@@ -364,7 +388,7 @@ func (im *importer) write(ctx context.Context, w qantar.Writer) (int, error) {
 	for _, t := range im.tables {
 		for _, r := range t.rows {
 			r.id, r.outcome = 0, outNone
-			if !r.bad {
+			if !r.rejected() {
 				rw.total++
 			}
 		}
@@ -393,23 +417,33 @@ type rowWriter struct {
 	inBatch     map[*row]bool
 	refused     int
 	done, total int64
+	// stream: the writer of a streamed import (stream.go), on its own
+	// goroutine: it keeps its problems and counts apart from the reader's
+	// (problems, counts) and forgets each streamed row's record once the
+	// row is written.
+	stream   bool
+	problems []Problem
+	counts   map[*table]*TableReport
 }
 
-// table writes one table's rows. The records that keyed rows may update
-// are fetched a batch of rows at a time (a list imported again finds every
-// row's record).
-func (rw *rowWriter) table(t *table) error {
+// table writes one table's rows.
+func (rw *rowWriter) table(t *table) error { return rw.rows(t, t.rows) }
+
+// rows writes rows of table t, in order. The records that keyed rows may
+// update are fetched a batch of rows at a time (a list imported again finds
+// every row's record).
+func (rw *rowWriter) rows(t *table, rows []*row) error {
 	var current map[string]qantar.Record
 	fetchedTo := 0
-	for i, r := range t.rows {
-		if r.bad {
+	for i, r := range rows {
+		if r.rejected() {
 			continue
 		}
 		if r.key != "" && !t.wasEmpty && i >= fetchedTo {
-			fetchedTo = min(i+lookupBatch, len(t.rows))
+			fetchedTo = min(i+lookupBatch, len(rows))
 			var keys []string
-			for _, o := range t.rows[i:fetchedTo] {
-				if !o.bad && o.key != "" {
+			for _, o := range rows[i:fetchedTo] {
+				if !o.rejected() && o.key != "" {
 					keys = append(keys, o.key)
 				}
 			}
@@ -433,7 +467,7 @@ func (rw *rowWriter) row(r *row, current map[string]qantar.Record) error {
 		if err := rw.ctx.Err(); err != nil {
 			return err
 		}
-		if im.o.Progress != nil {
+		if im.o.Progress != nil && !rw.stream {
 			im.o.Progress(Progress{Phase: "write", Done: rw.done, Total: rw.total})
 		}
 	}
@@ -454,6 +488,8 @@ func (rw *rowWriter) row(r *row, current map[string]qantar.Record) error {
 	if queued {
 		rw.batch = append(rw.batch, r)
 		rw.inBatch[r] = true
+	} else {
+		rw.settle(r)
 	}
 	return nil
 }
@@ -469,6 +505,7 @@ func (rw *rowWriter) flush() error {
 		n, err := qantar.CreateAll(rw.ctx, rw.w, rw.im.o.Actor, recs)
 		for _, r := range rw.batch[:n] {
 			r.id, r.outcome = r.rec.GetMeta().ID, outCreated
+			rw.settle(r)
 		}
 		if err == nil {
 			break
@@ -483,6 +520,36 @@ func (rw *rowWriter) flush() error {
 	return nil
 }
 
+// settle counts a streamed row that is written (or left unchanged) and
+// forgets its record: only its id, key and line are needed further.
+func (rw *rowWriter) settle(r *row) {
+	if !rw.stream || r.t.held {
+		return
+	}
+	c := rw.count(r.t)
+	switch r.outcome {
+	case outCreated:
+		c.Created++
+		c.countProtected(r.rec)
+	case outUpdated:
+		c.Updated++
+		c.countProtected(r.rec)
+	case outUnchanged:
+		c.Unchanged++
+	}
+	r.rec, r.local = nil, nil
+}
+
+// count is where the writer counts what it did with table t's streamed rows.
+func (rw *rowWriter) count(t *table) *TableReport {
+	c := rw.counts[t]
+	if c == nil {
+		c = &TableReport{}
+		rw.counts[t] = c
+	}
+	return c
+}
+
 // refuse makes the store's refusal of a row the row's problem; an internal
 // error ends the import.
 func (rw *rowWriter) refuse(r *row, err error) error {
@@ -495,7 +562,18 @@ func (rw *rowWriter) refuse(r *row, err error) error {
 	if r.t.json {
 		msg = errWords(err) // the column is the whole field
 	}
-	rw.im.rowWords(r, r.t.columnFor(field, nil), "", msg)
+	if !rw.stream {
+		rw.im.rowWords(r, r.t.columnFor(field, nil), "", msg)
+		return nil
+	}
+	// The reader goes on beside the writer: the problem waits in the
+	// writer's list until the end.
+	r.refused = true
+	rw.problems = append(rw.problems, newProblem(r.t, r.line, r.t.columnFor(field, nil), "", msg))
+	if !r.t.held {
+		rw.count(r.t).Rejected++
+		r.rec, r.local = nil, nil
+	}
 	return nil
 }
 
@@ -555,8 +633,8 @@ func (im *importer) writeRow(ctx context.Context, w qantar.Writer, r *row, curre
 		if !ok {
 			continue
 		}
-		if target.bad || target.id == 0 {
-			if target.bad {
+		if target.rejected() || target.id == 0 {
+			if target.rejected() {
 				return false, qantar.FieldErrorf(p.Field, "refers to line %d, which was rejected", target.line)
 			}
 			return false, qantar.FieldErrorf(p.Field, "refers to line %d below it; put that row first", target.line)
@@ -674,7 +752,7 @@ func (im *importer) finish() {
 	for _, t := range im.tables {
 		for _, r := range t.rows {
 			switch {
-			case r.bad:
+			case r.rejected():
 				t.rep.Rejected++
 				t.rep.rejected = append(t.rep.rejected, Row{Line: r.line, Cells: r.cells})
 			case r.outcome == outCreated:

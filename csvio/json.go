@@ -281,6 +281,7 @@ func (im *importer) readJSON(ctx context.Context, t *table, in Input, r io.Reade
 	t.json = true
 	t.hashes = map[[16]byte]int{}
 	t.rep.Format = FormatJSON
+	im.hold(t, true) // a JSON record's id ties it to others
 	if im.o.Mapping != nil {
 		im.fileProblemf(t, 0, "a mapping names the columns of a table; a JSON file names its fields as the API does, so it takes no mapping")
 		return nil
@@ -306,7 +307,8 @@ type jsonMember struct {
 // as the CSV's id, external_key, version and time columns are.
 func (im *importer) convertJSON(t *table, e jsonElem) {
 	r := &row{t: t, line: e.Line}
-	t.rows = append(t.rows, r)
+	im.keepRow(r)
+	defer im.rowConverted(r)
 	if im.o.SkipInvalid {
 		// A JSON row keeps one cell: the element as the file has it.
 		r.cells = []string{string(e.Raw)}
@@ -354,7 +356,7 @@ func (im *importer) convertJSON(t *table, e jsonElem) {
 	if r.bad {
 		return
 	}
-	im.decoders.submit(&decodeJob{r: r, b: b, json: true, hashed: r.key == "" && r.srcID == 0, pos: len(im.rep.Problems)})
+	im.submit(&decodeJob{r: r, b: b, json: true, hashed: r.key == "" && r.srcID == 0, pos: len(im.rep.Problems)})
 }
 
 // repeatedMember finds an earlier member of the same name as members[i],

@@ -102,7 +102,7 @@ func ImportList(ctx context.Context, st qantar.Store, in Input, l List, o Option
 	if o.SkipInvalid {
 		return nil, qantar.Errorf(qantar.EINVALID, "a list is imported whole or not at all: correct the rows named in the report instead of skipping them")
 	}
-	return runImport(ctx, st, o, func(im *importer) error { return im.readList(ctx, in, l) })
+	return runImport(ctx, st, o, false, func(ctx context.Context, im *importer) error { return im.readList(ctx, in, l) })
 }
 
 // listImport is a list on its way in: which of the file's columns mean
