@@ -17,7 +17,33 @@ type Commander struct {
 	Rank       string      `json:"rank,omitempty"`
 	FirstCited string      `json:"first_cited,omitempty"`
 	LastCited  string      `json:"last_cited,omitempty"`
-	Claim      Claim       `json:"claim"`
+	Confidence string      `json:"confidence,omitempty"`
+	// Basis is how the post is known to cover a date (Security Force
+	// Monitor's rule: a person is known in a post only between the first
+	// and last dates a source cites them in it).
+	Basis string `json:"basis"`
+	Claim Claim  `json:"claim"`
+}
+
+// The bases of a commander on a date.
+const (
+	BasisCitedSpan   = "cited_span"   // the date is between first and last cited
+	BasisCitedBefore = "cited_before" // first cited on or before the date, no last date known
+	BasisCitedAfter  = "cited_after"  // last cited on or after the date, no first date known
+	BasisUndated     = "undated"      // neither date known
+)
+
+// basis says how the post's cited dates bound it.
+func basis(p *qantar.Post) string {
+	switch first, last := !p.FirstCited.IsZero(), !p.LastCited.IsZero(); {
+	case first && last:
+		return BasisCitedSpan
+	case first:
+		return BasisCitedBefore
+	case last:
+		return BasisCitedAfter
+	}
+	return BasisUndated
 }
 
 // Level is one unit of a chain of command on a date.
@@ -86,7 +112,8 @@ func (ix *Index) level(u *qantar.Unit, date qantar.Date) Level {
 
 func (ix *Index) commander(p *qantar.Post) Commander {
 	return Commander{PersonID: p.PersonID, PostID: p.ID, Role: p.Role, Title: p.Title, Rank: p.Rank,
-		FirstCited: p.FirstCited.String(), LastCited: p.LastCited.String(), Claim: ix.claim(qantar.KindPost, p.ID, "", p.Status)}
+		FirstCited: p.FirstCited.String(), LastCited: p.LastCited.String(), Confidence: p.Confidence, Basis: basis(p),
+		Claim: ix.claim(qantar.KindPost, p.ID, "", p.Status)}
 }
 
 // Commanders is a unit's commanders over time, earliest first cited first.

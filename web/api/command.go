@@ -136,33 +136,101 @@ func findPlace(ix *command.Index, v string) (*qantar.Place, error) {
 // nameCommand names the commanders and sources of the answer as the
 // reader may see them.
 func (s *Server) nameCommand(ctx context.Context, reader qantar.Actor, ix *command.Index, ans *commandAnswer) error {
-	addSources := func(c command.Claim) {
-		for _, id := range c.SourceIDs {
-			if src := ix.Source(id); src != nil {
-				ans.Sources[id] = sourceID{Kind: src.SourceKind, Title: src.Title, Publisher: src.Publisher, URL: src.URL}
-			}
-		}
-	}
+	n := namer{ctx: ctx, reader: reader, store: s.store, ix: ix, persons: ans.Persons, sources: ans.Sources}
 	for _, u := range ans.Units {
 		for _, e := range u.Evidence {
-			addSources(e.Claim)
+			n.claim(e.Claim)
 		}
-		for _, l := range u.Chain {
-			if l.Parent != nil {
-				addSources(*l.Parent)
-			}
-			for _, c := range l.Commanders {
-				addSources(c.Claim)
-				if _, ok := ans.Persons[c.PersonID]; ok {
-					continue
-				}
-				rec, err := s.store.Get(ctx, qantar.KindPerson, c.PersonID)
-				if err != nil {
-					return err
-				}
-				ans.Persons[c.PersonID] = qantar.Visible(reader, rec).(*qantar.Person).PrimaryName()
-			}
+		if err := n.chain(u.Chain); err != nil {
+			return err
 		}
 	}
+	return nil
+}
+
+// namer names the persons and sources a command answer refers to, each
+// person as the reader may see them (a placeholder for a protected one).
+type namer struct {
+	ctx     context.Context
+	reader  qantar.Actor
+	store   qantar.Store
+	ix      *command.Index
+	persons map[int64]string
+	sources map[int64]sourceID
+}
+
+func (n namer) claim(c command.Claim) {
+	for _, id := range c.SourceIDs {
+		if src := n.ix.Source(id); src != nil {
+			n.sources[id] = sourceID{Kind: src.SourceKind, Title: src.Title, Publisher: src.Publisher, URL: src.URL}
+		}
+	}
+}
+
+func (n namer) chain(levels []command.Level) error {
+	for _, l := range levels {
+		if l.Parent != nil {
+			n.claim(*l.Parent)
+		}
+		for _, c := range l.Commanders {
+			n.claim(c.Claim)
+			if _, ok := n.persons[c.PersonID]; ok {
+				continue
+			}
+			rec, err := n.store.Get(n.ctx, qantar.KindPerson, c.PersonID)
+			if err != nil {
+				return err
+			}
+			n.persons[c.PersonID] = qantar.Visible(n.reader, rec).(*qantar.Person).PrimaryName()
+		}
+	}
+	return nil
+}
+
+// chainAnswer is a unit's chain of command on a date, with the persons and
+// sources it refers to, as GET /api/v1/units/{id}/command answers it.
+type chainAnswer struct {
+	UnitID  int64              `json:"unit_id"`
+	Date    string             `json:"date"`
+	Chain   []command.Level    `json:"chain"`
+	Persons map[int64]string   `json:"persons"`
+	Sources map[int64]sourceID `json:"sources"`
+	Warning string             `json:"warning,omitempty"` // a hierarchy that loops
+}
+
+// apiCommand answers GET /api/v1/units/{id}/command?date=D: the unit's chain
+// of command on D (a month or year means any day in it), from the same
+// index as /api/v1/command.
+func (s *Server) apiCommand(w http.ResponseWriter, r *http.Request) error {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return &qantar.Error{Code: qantar.ENOTFOUND, Field: "id", Message: "a unit id is a positive integer"}
+	}
+	q := r.URL.Query().Get("date")
+	if q == "" {
+		return qantar.FieldErrorf("date", "is required (YYYY-MM-DD, YYYY-MM or YYYY)")
+	}
+	date, err := qantar.ParseDate(q)
+	if err != nil {
+		return qantar.FieldErrorf("date", "%v", err)
+	}
+	ctx, reader := r.Context(), httpx.ActorOf(r)
+	ix, err := s.commandIndex(ctx, reader)
+	if err != nil {
+		return err
+	}
+	chain, err := ix.Chain(id, date)
+	if err != nil && qantar.ErrorCode(err) != qantar.ECONFLICT {
+		return err
+	}
+	ans := chainAnswer{UnitID: id, Date: date.String(), Chain: chain, Persons: map[int64]string{}, Sources: map[int64]sourceID{}}
+	if err != nil {
+		ans.Warning = qantar.ErrorMessage(err)
+	}
+	n := namer{ctx: ctx, reader: reader, store: s.store, ix: ix, persons: ans.Persons, sources: ans.Sources}
+	if err := n.chain(chain); err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, ans)
 	return nil
 }

@@ -214,3 +214,58 @@ func TestCommandWriteRefusals(t *testing.T) {
 		t.Fatalf("a link in another period: %d %s", w.Code, w.Body)
 	}
 }
+
+// A unit's chain of command on a date comes from the same index as the
+// command at a place: claims, bases and named commanders, a protected one
+// never named to an anonymous reader.
+func TestUnitChainOfCommand(t *testing.T) {
+	fx := newFixture(t, nil)
+	c := newCommandWorld(t, fx)
+	type body struct {
+		Chain []struct {
+			UnitID     int64 `json:"unit_id"`
+			Commanders []struct {
+				PersonID int64 `json:"person_id"`
+				Basis    string
+				Claim    struct{ Grade string }
+			}
+		}
+		Persons map[int64]string
+		Sources map[int64]struct{ Title qantar.Text }
+	}
+	get := func(actor qantar.Actor, date string) (body, string) {
+		w := fx.do(t, actor, "GET", fmt.Sprintf("/api/v1/units/%d/command?date=%s", c.battalion, date), "")
+		if w.Code != http.StatusOK {
+			t.Fatalf("%s: %d %s", date, w.Code, w.Body)
+		}
+		var b body
+		if err := json.Unmarshal(w.Body.Bytes(), &b); err != nil {
+			t.Fatal(err)
+		}
+		return b, w.Body.String()
+	}
+	b, raw := get(anonymous, "2022-01-05")
+	var units []int64
+	for _, l := range b.Chain {
+		units = append(units, l.UnitID)
+	}
+	if fmt.Sprint(units) != fmt.Sprint([]int64{c.battalion, c.regiment, c.ministry}) {
+		t.Fatalf("chain %v: %s", units, raw)
+	}
+	if r := b.Chain[1].Commanders; len(r) != 1 || r[0].PersonID != c.alpha || r[0].Basis != "cited_span" || b.Persons[c.alpha] != "Synthetic Alpha" {
+		t.Fatalf("regiment on the 5th: %+v, %v", r, b.Persons)
+	}
+	if strings.Contains(raw, "Synthetic Gamma") || b.Persons[c.gamma] != "" || len(b.Sources) == 0 {
+		t.Fatalf("anonymous: %s", raw)
+	}
+	if b, _ := get(anonymous, "2022-01-06"); b.Chain[1].Commanders[0].PersonID != c.beta || b.Chain[1].Commanders[0].Claim.Grade != "independent_sources" {
+		t.Fatalf("regiment on the 6th: %+v", b.Chain[1].Commanders)
+	}
+	if _, raw := get(editor, "2022-01-05"); !strings.Contains(raw, "Synthetic Gamma") {
+		t.Fatalf("editor: %s", raw)
+	}
+	w := fx.do(t, anonymous, "GET", fmt.Sprintf("/api/v1/units/%d/command", c.battalion), "")
+	if e := errorOf(t, w); e.Error.Field != "date" {
+		t.Fatalf("no date: %d %s", w.Code, w.Body)
+	}
+}

@@ -78,63 +78,6 @@ func (s *Server) apiDeadline(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) apiCommand(w http.ResponseWriter, r *http.Request) error {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return &qantar.Error{Code: qantar.ENOTFOUND, Field: "id", Message: "a unit id is a positive integer"}
-	}
-	q := r.URL.Query().Get("date")
-	if q == "" {
-		return qantar.FieldErrorf("date", "is required (YYYY-MM-DD, YYYY-MM or YYYY)")
-	}
-	date, err := qantar.ParseDate(q)
-	if err != nil {
-		return qantar.FieldErrorf("date", "%v", err)
-	}
-	ctx, reader := r.Context(), httpx.ActorOf(r)
-	units, err := figures.LoadTyped[*qantar.Unit](ctx, s.figures, qantar.KindUnit, reader)
-	if err != nil {
-		return err
-	}
-	posts, err := figures.LoadTyped[*qantar.Post](ctx, s.figures, qantar.KindPost, reader)
-	if err != nil {
-		return err
-	}
-	chain, err := report.CommandChain(units, posts, id, date)
-	if err != nil && qantar.ErrorCode(err) != qantar.ECONFLICT {
-		return err
-	}
-	cits, _, cerr := s.store.List(ctx, qantar.KindCitation, qantar.Filter{Where: map[string]string{"record_kind": string(qantar.KindPost)}, Limit: qantar.MaxLimit, Reader: reader})
-	if cerr != nil {
-		return cerr
-	}
-	var cs []*qantar.Citation
-	for _, c := range cits {
-		cs = append(cs, c.(*qantar.Citation))
-	}
-	report.AttachSources(chain, cs)
-	// Commanders are persons: name them only as the reader may see them.
-	type named struct {
-		report.Level
-		Names map[int64]string `json:"commander_names"`
-	}
-	out := make([]named, len(chain))
-	for i, l := range chain {
-		out[i] = named{Level: l, Names: map[int64]string{}}
-		for _, c := range l.Commanders {
-			if p, err := s.store.Get(ctx, qantar.KindPerson, c.PersonID); err == nil {
-				out[i].Names[c.PersonID] = qantar.Visible(reader, p).(*qantar.Person).PrimaryName()
-			}
-		}
-	}
-	body := map[string]any{"unit_id": id, "date": date.String(), "chain": out}
-	if err != nil {
-		body["warning"] = qantar.ErrorMessage(err)
-	}
-	httpx.WriteJSON(w, http.StatusOK, body)
-	return nil
-}
-
 // complaintView is a complaint with its deadline and status as of a day.
 func (s *Server) complaintView(r *http.Request, c *qantar.Complaint) (any, error) {
 	asOf, err := httpx.ParseDay(r, "as_of", s.cfg.Now())

@@ -1,10 +1,11 @@
-package report
+package command_test
 
 import (
 	"reflect"
 	"testing"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/command"
 )
 
 // commandFixture: unit 1 (a district police department) was under 2 (city
@@ -18,20 +19,20 @@ func commandFixture() ([]*qantar.Unit, []*qantar.Post) {
 	up := func(id int64, from, to string) qantar.UnitParent {
 		p := qantar.UnitParent{ParentID: id}
 		if from != "" {
-			p.From = md(from)
+			p.From = qantar.MustDate(from)
 		}
 		if to != "" {
-			p.To = md(to)
+			p.To = qantar.MustDate(to)
 		}
 		return p
 	}
 	post := func(id, person, unit int64, role, first, last, conf string) *qantar.Post {
 		p := &qantar.Post{Meta: qantar.Meta{ID: id}, PersonID: person, UnitID: unit, Role: role, Confidence: conf}
 		if first != "" {
-			p.FirstCited = md(first)
+			p.FirstCited = qantar.MustDate(first)
 		}
 		if last != "" {
-			p.LastCited = md(last)
+			p.LastCited = qantar.MustDate(last)
 		}
 		return p
 	}
@@ -59,7 +60,7 @@ type levelSummary struct {
 	bases   []string
 }
 
-func summarize(chain []Level) []levelSummary {
+func summarize(chain []command.Level) []levelSummary {
 	var out []levelSummary
 	for _, l := range chain {
 		s := levelSummary{unit: l.UnitID}
@@ -72,8 +73,12 @@ func summarize(chain []Level) []levelSummary {
 	return out
 }
 
-func TestCommandChain(t *testing.T) {
+// A chain of command on a date follows the parent of that date, lists the
+// commanders cited over it (the most recently named first), and says how
+// each is known to cover the date.
+func TestChainOnDateAndBasis(t *testing.T) {
 	units, posts := commandFixture()
+	ix := command.NewIndex(command.Input{Units: units, Posts: posts})
 	tests := []struct {
 		name string
 		unit int64
@@ -81,34 +86,35 @@ func TestCommandChain(t *testing.T) {
 		want []levelSummary
 	}{
 		{"January2022", 1, "2022-01-05", []levelSummary{
-			{1, []int64{10}, []string{BasisCitedSpan}},
-			{2, []int64{13, 12}, []string{BasisCitedSpan, BasisUndated}},
-			{4, []int64{15}, []string{BasisCitedAfter}},
+			{1, []int64{10}, []string{command.BasisCitedSpan}},
+			{2, []int64{13, 12}, []string{command.BasisCitedSpan, command.BasisUndated}},
+			{4, []int64{15}, []string{command.BasisCitedAfter}},
 		}},
 		{"AfterReorganisation", 1, "2022-09-01", []levelSummary{
-			{1, []int64{11}, []string{BasisCitedBefore}},
+			{1, []int64{11}, []string{command.BasisCitedBefore}},
 			{3, nil, nil},
-			{4, []int64{15}, []string{BasisCitedAfter}},
+			{4, []int64{15}, []string{command.BasisCitedAfter}},
 		}},
 		// June 2022: nobody is cited as commander of unit 1 that month.
 		{"MonthWithoutCommander", 1, "2022-06", []levelSummary{
 			{1, nil, nil},
-			{2, []int64{12}, []string{BasisUndated}},
-			{4, []int64{15}, []string{BasisCitedAfter}},
+			{2, []int64{12}, []string{command.BasisUndated}},
+			{4, []int64{15}, []string{command.BasisCitedAfter}},
 		}},
 		// The year 2022 overlaps both parents; the newer one is followed,
 		// and both commanders cited that year are listed.
 		{"YearOverlapsBoth", 1, "2022", []levelSummary{
-			{1, []int64{10, 11}, []string{BasisCitedSpan, BasisCitedBefore}},
+			{1, []int64{11, 10}, []string{command.BasisCitedBefore, command.BasisCitedSpan}},
 			{3, nil, nil},
-			{4, []int64{15}, []string{BasisCitedAfter}},
+			{4, []int64{15}, []string{command.BasisCitedAfter}},
 		}},
-		{"ParentNotGiven", 7, "2022-01-05", []levelSummary{{7, nil, nil}, {99, []int64{16}, []string{BasisCitedSpan}}}},
+		// A parent the reader cannot see ends the chain with its id alone.
+		{"ParentNotGiven", 7, "2022-01-05", []levelSummary{{7, nil, nil}, {99, nil, nil}}},
 		{"TopUnit", 4, "2024-01-01", []levelSummary{{4, nil, nil}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			chain, err := CommandChain(units, posts, tc.unit, md(tc.date))
+			chain, err := ix.Chain(tc.unit, qantar.MustDate(tc.date))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -117,42 +123,10 @@ func TestCommandChain(t *testing.T) {
 			}
 		})
 	}
-}
-
-func TestCommandChainErrors(t *testing.T) {
-	units, posts := commandFixture()
-	if _, err := CommandChain(units, posts, 42, md("2022-01-05")); qantar.ErrorCode(err) != qantar.ENOTFOUND {
-		t.Errorf("unknown unit: %v", err)
-	}
-	if _, err := CommandChain(units, posts, 1, qantar.Date{}); qantar.ErrorField(err) != "date" {
-		t.Errorf("no date: %v", err)
-	}
-	chain, err := CommandChain(units, posts, 5, md("2022-01-05"))
-	if qantar.ErrorCode(err) != qantar.ECONFLICT || len(chain) != 2 {
+	if chain, err := ix.Chain(5, qantar.MustDate("2022-01-05")); qantar.ErrorCode(err) != qantar.ECONFLICT || len(chain) != 2 {
 		t.Errorf("loop: %v, chain %+v", err, summarize(chain))
 	}
-}
-
-func TestCommandChainOtherParentsAndSources(t *testing.T) {
-	units, posts := commandFixture()
-	chain, err := CommandChain(units, posts, 1, md("2022"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(chain[0].OtherParents, []int64{2}) {
-		t.Errorf("other parents = %v", chain[0].OtherParents)
-	}
-	chain, _ = CommandChain(units, posts, 1, md("2022-01-05"))
-	AttachSources(chain, []*qantar.Citation{
-		{RecordKind: qantar.KindPost, RecordID: 1, SourceID: 70},
-		{RecordKind: qantar.KindPost, RecordID: 1, SourceID: 70},
-		{RecordKind: qantar.KindPost, RecordID: 4, SourceID: 71},
-		{RecordKind: qantar.KindPerson, RecordID: 1, SourceID: 72},
-	})
-	if got := chain[0].Commanders[0].SourceIDs; !reflect.DeepEqual(got, []int64{70}) {
-		t.Errorf("sources of post 1 = %v", got)
-	}
-	if got := chain[1].Commanders[0].SourceIDs; !reflect.DeepEqual(got, []int64{71}) {
-		t.Errorf("sources of post 4 = %v", got)
+	if chain, _ := ix.Chain(1, qantar.MustDate("2022")); len(chain[0].OtherParents) != 1 || chain[0].OtherParents[0] != 2 {
+		t.Errorf("other parents of 2022: %+v", chain[0].OtherParents)
 	}
 }
