@@ -297,10 +297,10 @@ func (tx *Tx) writeChunk(ctx context.Context, actor qantar.Actor, c *bulkChunkOf
 		args = args[:0]
 		for i := range c.recs {
 			if d := c.recs[i].doc; d != nil && d.Protection == level {
-				args = append(args, search.Rowid(d.Kind, d.ID), strings.Join(d.Keys, " "), strings.Join(d.Stems, " "), d.Kind, d.ID, d.Protection)
+				args = append(args, search.Rowid(d.Kind, d.ID), strings.Join(d.Keys, " "), strings.Join(d.Stems, " "))
 			}
 		}
-		if err := tx.insertRows(ctx, searchPrefix[level], 6, bulkChunk, args); err != nil {
+		if err := tx.insertRows(ctx, searchPrefix[level], 3, bulkChunk, args); err != nil {
 			return fail("search index", err)
 		}
 	}

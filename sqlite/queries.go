@@ -25,7 +25,8 @@ const (
 	qGetNode        = `SELECT hash FROM tlog_nodes WHERE level = ? AND idx = ?`
 )
 
-// The search index has one table per protection level (migration 006).
+// The search index has one table per protection level (migration 006),
+// contentless (migration 008): a document is its rowid, search.Rowid.
 var (
 	searchTables = map[string]string{qantar.Public: "search_fts", qantar.Restricted: "search_fts_restricted", qantar.Confidential: "search_fts_confidential"}
 	// searchTerms are their vocabularies, for near keys.
@@ -41,9 +42,9 @@ var writeQueries = []string{qNextID, qReferrer, qExists, qInsertRecord, qUpdateR
 func init() {
 	for level, table := range searchTables {
 		qDeleteSearch[level] = `DELETE FROM ` + table + ` WHERE rowid = ?`
-		qInsertSearch[level] = `INSERT INTO ` + table + ` (rowid, keys, stems, kind, id, protection) VALUES (?, ?, ?, ?, ?, ?)`
-		searchPrefix[level] = `INSERT INTO ` + table + ` (rowid, keys, stems, kind, id, protection)`
-		multiInserts[searchPrefix[level]] = multiInsert(searchPrefix[level], 6, bulkChunk)
+		qInsertSearch[level] = `INSERT INTO ` + table + ` (rowid, keys, stems) VALUES (?, ?, ?)`
+		searchPrefix[level] = `INSERT INTO ` + table + ` (rowid, keys, stems)`
+		multiInserts[searchPrefix[level]] = multiInsert(searchPrefix[level], 3, bulkChunk)
 		writeQueries = append(writeQueries, qDeleteSearch[level], qInsertSearch[level], multiInserts[searchPrefix[level]])
 	}
 }

@@ -30,7 +30,7 @@ func (tx *Tx) index(ctx context.Context, rec qantar.Record, op qantar.Op) error 
 	}
 	d := search.DocOf(rec)
 	if _, err := tx.exec(ctx, qInsertSearch[d.Protection],
-		rowid, strings.Join(d.Keys, " "), strings.Join(d.Stems, " "), d.Kind, d.ID, d.Protection); err != nil {
+		rowid, strings.Join(d.Keys, " "), strings.Join(d.Stems, " ")); err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}
 	return nil
@@ -57,7 +57,7 @@ func (db *DB) reindex(ctx context.Context) error {
 	}
 	defer tx.Rollback()
 	for _, table := range searchTables {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO `+table+` (`+table+`) VALUES ('delete-all')`); err != nil {
 			return fmt.Errorf("search index: %w", err)
 		}
 	}
@@ -164,16 +164,21 @@ func (db *DB) searchTable(ctx context.Context, level, match string, kinds []qant
 	table := searchTables[level]
 	args := []any{match}
 	for _, k := range kinds {
-		args = append(args, string(k))
+		args = append(args, search.Rowid(k, 0)>>rowidKindShift)
 	}
 	args = append(args, n)
-	rows, err := db.read.QueryContext(ctx, `SELECT kind, id FROM `+table+` WHERE `+table+` MATCH ? AND kind IN (`+placeholders(len(kinds))+`) ORDER BY rank LIMIT ?`, args...)
+	rows, err := db.read.QueryContext(ctx, `SELECT rowid FROM `+table+` WHERE `+table+` MATCH ? AND (rowid >> 40) IN (`+placeholders(len(kinds))+`) ORDER BY rank LIMIT ?`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	var refs []qantar.Ref
-	var r qantar.Ref
-	if err := storekit.Each(cursor{rows}, []any{&r.Kind, &r.ID}, func() error { refs = append(refs, r); return nil }); err != nil {
+	var rowid int64
+	if err := storekit.Each(cursor{rows}, []any{&rowid}, func() error {
+		if r, ok := refOfRowid(rowid); ok {
+			refs = append(refs, r)
+		}
+		return nil
+	}); err != nil {
 		return nil, err
 	}
 	// The records, read after the index's rows are closed; one deleted
@@ -189,4 +194,19 @@ func (db *DB) searchTable(ctx context.Context, level, match string, kinds []qant
 		recs = append(recs, rec)
 	}
 	return recs, nil
+}
+
+// rowidKindShift is where search.Rowid puts a kind's number (1 + its place
+// in qantar.Kinds) above the record's id.
+const rowidKindShift = 40
+
+// refOfRowid is the record a search document's rowid names (search.Rowid
+// read back): the contentless index keeps nothing else of it.
+func refOfRowid(rowid int64) (qantar.Ref, bool) {
+	n := int(rowid >> rowidKindShift)
+	if n < 1 || n > len(qantar.Kinds) {
+		return qantar.Ref{}, false
+	}
+	r := qantar.Ref{Kind: qantar.Kinds[n-1], ID: rowid & (1<<rowidKindShift - 1)}
+	return r, search.Rowid(r.Kind, r.ID) == rowid
 }
