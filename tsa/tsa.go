@@ -23,6 +23,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/notaryproject/tspclient-go"
@@ -64,16 +65,30 @@ type Result struct {
 // bytes), and returns one Result per digest and authority, in that order.
 // It never fails as a whole: an authority that is down or answers garbage
 // leaves its Results with Err set (ErrUnavailable, ErrBadResponse), for the
-// caller to retry later.
+// caller to retry later. The authorities are asked at the same time, each
+// for one digest after another; one that did not answer is not asked
+// again in this call (its remaining digests get the same error), so a
+// batch never waits a timeout per digest.
 func Stamp(ctx context.Context, digests [][]byte, authorities []Authority) []Result {
-	out := make([]Result, 0, len(digests)*len(authorities))
-	for _, d := range digests {
-		for _, a := range authorities {
-			r := Result{Authority: a.Name, Digest: d}
-			r.Token, r.Time, r.Err = Request(ctx, a, d)
-			out = append(out, r)
-		}
+	out := make([]Result, len(digests)*len(authorities))
+	var wg sync.WaitGroup
+	for j, a := range authorities {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var down error
+			for i, d := range digests {
+				r := Result{Authority: a.Name, Digest: d}
+				if down != nil {
+					r.Err = down
+				} else if r.Token, r.Time, r.Err = Request(ctx, a, d); errors.Is(r.Err, ErrUnavailable) {
+					down = r.Err
+				}
+				out[i*len(authorities)+j] = r
+			}
+		}()
 	}
+	wg.Wait()
 	return out
 }
 
@@ -138,11 +153,25 @@ func classify(name string, err error) error {
 // message imprint, which must be the SHA-256 digest given. It returns the
 // time the authority vouches for.
 func Verify(token, digest []byte, roots *x509.CertPool) (time.Time, error) {
-	if len(digest) != 32 {
-		return time.Time{}, ErrBadDigest
-	}
 	if roots == nil {
 		return time.Time{}, fail("", ErrInvalidToken, "no roots")
+	}
+	return verify(token, digest, roots)
+}
+
+// VerifyStructure checks what a token says of itself when no roots of its
+// authority are known: that it is a timestamp token signed, unaltered, by
+// the certificate for time stamping it carries, over the SHA-256 digest
+// given. It does not say who the signer is (Verify with roots does), only
+// that the token was not changed and is for these bytes.
+func VerifyStructure(token, digest []byte) (time.Time, error) {
+	return verify(token, digest, nil)
+}
+
+// verify is Verify; nil roots trust the certificates the token carries.
+func verify(token, digest []byte, roots *x509.CertPool) (time.Time, error) {
+	if len(digest) != 32 {
+		return time.Time{}, ErrBadDigest
 	}
 	st, err := tspclient.ParseSignedToken(token)
 	if err != nil {
@@ -151,6 +180,15 @@ func Verify(token, digest []byte, roots *x509.CertPool) (time.Time, error) {
 	info, err := st.Info()
 	if err != nil {
 		return time.Time{}, fail("", ErrInvalidToken, err)
+	}
+	if roots == nil {
+		if len(st.Certificates) == 0 {
+			return time.Time{}, fail("", ErrInvalidToken, "the token carries no certificate")
+		}
+		roots = x509.NewCertPool()
+		for _, c := range st.Certificates {
+			roots.AddCert(c)
+		}
 	}
 	if _, err := st.Verify(context.Background(), x509.VerifyOptions{Roots: roots, CurrentTime: info.GenTime}); err != nil {
 		return time.Time{}, fail("", ErrInvalidToken, err)

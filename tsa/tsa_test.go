@@ -5,65 +5,14 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"errors"
-	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
-)
 
-// timestampServer builds github.com/sigstore/timestamp-authority's server
-// (a tool in go.mod, v2.1.3, Apache-2.0) and runs it on a free port with
-// its in-memory signer; it returns its base URL and its certificate chain.
-// A failure to build or start fails the test: the check against a real
-// authority is part of the suite, never skipped.
-func timestampServer(t *testing.T) (string, []byte) {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "timestamp-server")
-	out, err := exec.Command("go", "build", "-o", bin, "github.com/sigstore/timestamp-authority/v2/cmd/timestamp-server").CombinedOutput()
-	if err != nil {
-		t.Fatalf("cannot build timestamp-server (github.com/sigstore/timestamp-authority/v2 v2.1.3, a tool in go.mod): %v\n%s", err, out)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	cmd := exec.Command(bin, "serve", "--host", "127.0.0.1", "--port", strconv.Itoa(port),
-		"--disable-ntp-monitoring", "--timestamp-signer", "memory", "--include-chain-in-response")
-	logf := filepath.Join(t.TempDir(), "tsa.log")
-	if cmd.Stdout, err = createFile(logf); err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = cmd.Stdout
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	base := fmt.Sprintf("http://127.0.0.1:%d", port)
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		resp, err := http.Get(base + "/api/v1/timestamp/certchain")
-		if err == nil {
-			chain, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				return base, chain
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("timestamp-server did not start: %v (log in %s)", err, logf)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
+	"github.com/qantar-project/qantar/tsa/tsatest"
+)
 
 func digest(s string) []byte {
 	d := sha256.Sum256([]byte(s))
@@ -71,13 +20,13 @@ func digest(s string) []byte {
 }
 
 func TestStampAndVerify(t *testing.T) {
-	base, chain := timestampServer(t)
-	roots, err := Roots(chain)
+	srv := tsatest.Start(t)
+	roots, err := Roots(srv.Chain)
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := Authority{Name: "local", URL: base + "/api/v1/timestamp"}
-	down := Authority{Name: "down", URL: "http://127.0.0.1:1/api/v1/timestamp"}
+	a := Authority{Name: "local", URL: srv.URL}
+	down := Authority{Name: "down", URL: tsatest.Down(t)}
 	d1, d2 := digest("video of 5 January"), digest("court ruling scan")
 	before := time.Now().Add(-time.Minute)
 	res := Stamp(context.Background(), [][]byte{d1, d2}, []Authority{a, down})
@@ -98,6 +47,9 @@ func TestStampAndVerify(t *testing.T) {
 		if err != nil {
 			t.Fatalf("verify: %v", err)
 		}
+		if self, err := VerifyStructure(r.Token, r.Digest); err != nil || !self.Equal(at) {
+			t.Fatalf("verify without roots: %v at %v, want %v", err, self, at)
+		}
 		if !at.Equal(r.Time) || at.Before(before) || at.After(time.Now().Add(time.Minute)) {
 			t.Errorf("token time %v, request said %v", at, r.Time)
 		}
@@ -111,6 +63,12 @@ func TestStampAndVerify(t *testing.T) {
 	if _, err := Verify(bad, d1, roots); !errors.Is(err, ErrInvalidToken) {
 		t.Errorf("changed token: %v, want ErrInvalidToken", err)
 	}
+	if _, err := VerifyStructure(bad, d1); !errors.Is(err, ErrInvalidToken) {
+		t.Errorf("changed token, no roots: %v, want ErrInvalidToken", err)
+	}
+	if _, err := VerifyStructure(tok, d2); !errors.Is(err, ErrWrongDigest) {
+		t.Errorf("other digest, no roots: %v, want ErrWrongDigest", err)
+	}
 	other := httptest.NewTLSServer(http.NotFoundHandler())
 	defer other.Close()
 	strangers := x509.NewCertPool()
@@ -120,6 +78,30 @@ func TestStampAndVerify(t *testing.T) {
 	}
 	if _, err := Verify([]byte("garbage"), d1, roots); !errors.Is(err, ErrInvalidToken) {
 		t.Errorf("garbage token: %v, want ErrInvalidToken", err)
+	}
+	if _, err := VerifyStructure([]byte("garbage"), d1); !errors.Is(err, ErrInvalidToken) {
+		t.Errorf("garbage token, no roots: %v, want ErrInvalidToken", err)
+	}
+}
+
+// An authority that does not answer is asked once per batch, not once per
+// digest: the rest of its digests get the same error at once.
+func TestStampDownAuthorityAskedOnce(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		http.Error(w, "overloaded", http.StatusServiceUnavailable)
+	}))
+	defer srv.Close()
+	ds := [][]byte{digest("a"), digest("b"), digest("c")}
+	res := Stamp(context.Background(), ds, []Authority{{Name: "busy", URL: srv.URL}})
+	if len(res) != 3 || calls.Load() != 1 {
+		t.Fatalf("%d results, %d requests; want 3 results, 1 request", len(res), calls.Load())
+	}
+	for i, r := range res {
+		if !errors.Is(r.Err, ErrUnavailable) || r.Token != nil || string(r.Digest) != string(ds[i]) {
+			t.Errorf("result %d: %v, token %d bytes", i, r.Err, len(r.Token))
+		}
 	}
 }
 
@@ -152,5 +134,3 @@ func TestAuthorityAnswersGarbage(t *testing.T) {
 		t.Errorf("short digest: %v, want ErrBadDigest", err)
 	}
 }
-
-func createFile(path string) (*os.File, error) { return os.Create(path) }
