@@ -14,8 +14,9 @@ import (
 
 // LocalStore keeps files in a directory: each under dir/ab/abcd… (the first
 // two hex digits of its SHA-256, then the whole hash), readable by the
-// owner only. A Put writes to a temporary file in dir, syncs it and renames
-// it into place, so a file is there whole or not at all.
+// owner only. A Put writes to a temporary file in dir (its large blocks
+// with direct I/O where the file system allows it: file.go), syncs it and
+// renames it into place, so a file is there whole or not at all.
 type LocalStore struct {
 	dir string
 }
@@ -42,14 +43,19 @@ func (s *LocalStore) Put(ctx context.Context, r io.Reader, opt PutOptions) (info
 	if err != nil {
 		return Info{}, fmt.Errorf("blob: %w", err)
 	}
+	sink := newFileSink(tmp)
 	defer func() {
 		if err != nil {
+			sink.Close()
 			tmp.Close()
 			os.Remove(tmp.Name())
 		}
 	}()
-	if info, err = encode(ctx, tmp, r, opt); err != nil {
+	if info, err = encode(ctx, sink, r, opt); err != nil {
 		return Info{}, err
+	}
+	if err = sink.Close(); err != nil {
+		return Info{}, fmt.Errorf("blob: put: %w", err)
 	}
 	if err = tmp.Sync(); err != nil {
 		return Info{}, fmt.Errorf("blob: put: %w", err)

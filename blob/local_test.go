@@ -1,6 +1,7 @@
 package blob_test
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -37,5 +38,27 @@ func TestLocalListEmpty(t *testing.T) {
 	s := blob.Local(filepath.Join(t.TempDir(), "none"))
 	if err := s.List(context.Background(), func(blob.Info) error { t.Fatal("called"); return nil }); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestLocalSizes: files around the block and buffer sizes a Put writes in
+// (4 KiB, 4 MiB) come back whole, plain and encrypted.
+func TestLocalSizes(t *testing.T) {
+	s := blob.Local(filepath.Join(t.TempDir(), "files"))
+	rcpt, id := newKey(t)
+	for i, n := range []int{1, 4095, 4096, 4097, 4<<20 - 1, 4 << 20, 4<<20 + 1, 12<<20 + 5} {
+		f := randomBytes(uint64(100+i), n)
+		for _, opt := range []blob.PutOptions{{}, {Recipients: []string{rcpt}}} {
+			info, err := s.Put(context.Background(), bytes.NewReader(f), opt)
+			if err != nil || info.SHA256 != hashOf(f) || info.Size != int64(n) {
+				t.Fatalf("%d bytes: Put = %+v, %v", n, info, err)
+			}
+			if got, err := readAll(t, s, info.SHA256, []string{id}); err != nil || !bytes.Equal(got, f) {
+				t.Fatalf("%d bytes (encrypted %v): read back %d, %v", n, info.Encrypted, len(got), err)
+			}
+			if err := s.Delete(context.Background(), info.SHA256); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 }

@@ -83,7 +83,7 @@ func encode(ctx context.Context, w io.Writer, r io.Reader, opt PutOptions) (Info
 			return Info{}, err
 		}
 	}
-	bw := newAsyncWriter(w, copyBuffer)
+	bw := newAsyncWriter(w)
 	defer bw.Close() // after an error; a second Close does nothing
 	dst := io.Writer(bw)
 	var enc io.WriteCloser
@@ -122,14 +122,11 @@ func encode(ctx context.Context, w io.Writer, r io.Reader, opt PutOptions) (Info
 // goroutine, so that hashing runs beside encryption and writing: each
 // buffer read goes to the hasher and to dst, and comes back to be read into
 // again once the hasher is done with it (dst is done with it when its Write
-// returns).
+// returns). Up to readBuffers buffers are taken from readPool, only as the
+// stream needs them, and given back at the end.
 func hashedCopy(dst io.Writer, src io.Reader, h hash.Hash) (int64, error) {
-	const buffers = 4
-	free := make(chan []byte, buffers)
-	for range buffers {
-		free <- make([]byte, copyBuffer)
-	}
-	toHash := make(chan []byte, buffers)
+	free := make(chan []byte, readBuffers)
+	toHash := make(chan []byte, readBuffers)
 	hashed := make(chan struct{})
 	go func() {
 		defer close(hashed)
@@ -138,14 +135,27 @@ func hashedCopy(dst io.Writer, src io.Reader, h hash.Hash) (int64, error) {
 			free <- b[:cap(b)]
 		}
 	}()
-	defer func() { close(toHash); <-hashed }()
+	made := 0
+	var buf []byte // the buffer being read into, not yet sent to the hasher
+	defer func() {
+		close(toHash)
+		<-hashed
+		if buf != nil {
+			putBuffer(&readPool, buf)
+		}
+		for range len(free) {
+			putBuffer(&readPool, <-free)
+		}
+	}()
 	var total int64
 	for {
-		buf := <-free
+		buf, made = nextRead(free, made)
 		n, err := io.ReadFull(src, buf)
 		if n > 0 {
 			toHash <- buf[:n]
-			if _, werr := dst.Write(buf[:n]); werr != nil {
+			b := buf[:n]
+			buf = nil
+			if _, werr := dst.Write(b); werr != nil {
 				return total, werr
 			}
 			total += int64(n)
@@ -157,6 +167,21 @@ func hashedCopy(dst io.Writer, src io.Reader, h hash.Hash) (int64, error) {
 			return total, err
 		}
 	}
+}
+
+// nextRead is a buffer to read into: one the hasher is done with, or a new
+// one while fewer than readBuffers are out.
+func nextRead(free chan []byte, made int) ([]byte, int) {
+	select {
+	case b := <-free:
+		return b, made
+	default:
+	}
+	if made < readBuffers {
+		b := getBuffer(&readPool)
+		return b[:cap(b)], made + 1
+	}
+	return <-free, made
 }
 
 // ageMagic begins every age file (https://age-encryption.org/v1).
