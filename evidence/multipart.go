@@ -15,8 +15,9 @@ const maxField = 4 << 10
 // AddMultipart reads a multipart/form-data upload as it arrives and adds
 // its file to the source: the fields protection, derived_from, derivation,
 // captured_at and name are read when they come before the part named
-// "file", whose bytes are streamed into the store, never held whole.
-func (fs *Files) AddMultipart(r *http.Request, st qantar.Store, actor qantar.Actor, sourceID int64) (*qantar.File, error) {
+// "file", whose bytes are streamed into the store, never held whole. It
+// says what it added as Receive does: the file and any public copy.
+func (fs *Files) AddMultipart(r *http.Request, st qantar.Store, actor qantar.Actor, sourceID int64) (*Added, error) {
 	if !actor.CanWrite() {
 		return nil, qantar.Errorf(qantar.EFORBIDDEN, "only editors may add files")
 	}
@@ -35,14 +36,15 @@ func (fs *Files) AddMultipart(r *http.Request, st qantar.Store, actor qantar.Act
 				up.Name = part.FileName()
 			}
 			up.DeclaredType = part.Header.Get("Content-Type")
-			f, err := fs.Add(r.Context(), st, actor, up, part)
+			a, err := fs.Receive(r.Context(), st, actor, up, part)
 			if err != nil {
 				var mbe *http.MaxBytesError
 				if errors.As(err, &mbe) {
 					return nil, qantar.Errorf(qantar.ETOOLARGE, "the file is larger than the limit of %d bytes", fs.maxSize())
 				}
+				return nil, err
 			}
-			return f, err
+			return a, nil
 		}
 		if err := readField(&up, part); err != nil {
 			return nil, err

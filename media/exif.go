@@ -20,6 +20,7 @@ func readExif(head []byte, info *Info) {
 	if err != nil {
 		return
 	}
+	info.HasEXIF = true
 	tags, _, err := exif.GetFlatExifData(raw, nil)
 	if err != nil && len(tags) == 0 {
 		return

@@ -22,7 +22,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/corona10/goimagehash"
 	"github.com/qantar-project/qantar"
 )
 
@@ -57,10 +56,14 @@ type Info struct {
 	MediaType     string
 	Width, Height int
 	Taken         time.Time // when the camera says the picture was taken (its clock, its zone)
-	Make, Model   string    // the device
-	Software      string
-	GPS           *GPS
-	HasXMP        bool
+	// TakenZoned says Taken was written with its zone (XMP); EXIF's
+	// date has none, and Taken is then the clock's reading given as UTC.
+	TakenZoned  bool
+	Make, Model string // the device
+	Software    string
+	GPS         *GPS
+	HasEXIF     bool // an EXIF block was found, whatever it says
+	HasXMP      bool
 	// PHash is the 64-bit perceptual hash of an image (pHash, DCT), as 16
 	// hexadecimal digits; "" when it is not an image Go decodes or is
 	// larger than HashMaxPixels.
@@ -80,14 +83,11 @@ func Inspect(r io.ReaderAt, size int64) (*Info, error) {
 		return info, err
 	}
 	if int64(info.Width)*int64(info.Height) <= HashMaxPixels {
-		img, _, err := image.Decode(io.NewSectionReader(r, 0, size))
-		if err != nil {
-			return nil, fail("", ErrCorrupt, err)
+		h, err := PHash(io.NewSectionReader(r, 0, size))
+		if err != nil && errors.Is(err, ErrCorrupt) {
+			return nil, err
 		}
-		h, err := goimagehash.PerceptionHash(img)
-		if err == nil {
-			info.PHash = fmt.Sprintf("%016x", h.GetHash())
-		}
+		info.PHash = h
 	}
 	return info, nil
 }
@@ -207,7 +207,7 @@ func readXMP(head []byte, info *Info) {
 	if info.Taken.IsZero() {
 		for _, k := range []string{"exif:DateTimeOriginal", "photoshop:DateCreated", "xmp:CreateDate"} {
 			if t, err := time.Parse(time.RFC3339, xmpValue(x, k)); err == nil {
-				info.Taken = t
+				info.Taken, info.TakenZoned = t, true
 				break
 			}
 		}
