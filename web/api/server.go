@@ -90,6 +90,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /api/v1/command", s.handle(s.apiPlaceCommand))
 	mux.Handle("POST /api/v1/sources/{id}/files", s.handle(s.apiAddFile))
 	mux.Handle("POST /api/v1/files", s.handle(s.apiCreateFile))
+	mux.Handle("GET /api/v1/files/{id}/similar", s.handle(s.apiSimilarFiles))
 	mux.Handle("GET /api/v1/{kind}", s.handle(s.apiList))
 	mux.Handle("POST /api/v1/{kind}", s.handle(s.apiCreate))
 	mux.Handle("GET /api/v1/{kind}/{id}", s.handle(s.apiGet))
