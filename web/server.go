@@ -84,6 +84,10 @@ type Server struct {
 
 	metrics     *metrics
 	metricsFrom []netip.Prefix
+	// pages keeps anonymous answers of the routes in pagePatterns
+	// (pagecache.go).
+	pages        pageCache
+	pagePatterns map[string]bool
 }
 
 // New returns a server; Handler serves it.
@@ -128,7 +132,8 @@ func New(cfg Config) *Server {
 	s.metrics = newMetrics(cfg.Now())
 	mux := http.NewServeMux()
 	s.routes(mux)
-	s.handler = s.observe(s.secure(noStore(s.authenticate(capturePattern(mux)))))
+	s.pagePatterns = cachedPatterns()
+	s.handler = s.observe(s.secure(noStore(s.authenticate(capturePattern(s.cachedPages(mux))))))
 	return s
 }
 

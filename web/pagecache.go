@@ -1,0 +1,223 @@
+package web
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/web/api"
+	"github.com/qantar-project/qantar/web/auth"
+	"github.com/qantar-project/qantar/web/httpx"
+)
+
+// The answers anonymous readers are given of the pages and API answers that
+// are made from every record (the home page, /stats, the lists), kept
+// until the log moves on (site.PagesKey) or a minute passes (a complaint's
+// status follows the day), with an ETag that is a hash of the answer
+// itself: a conditional GET whose page has not changed is answered 304, and
+// any other GET of a kept answer writes its bytes. Nothing signed in is kept
+// or tagged here: their answers are no-store and may be audited.
+
+const (
+	pagesMaxBytes  = 64 << 20 // kept answers, all told
+	pagesMaxAnswer = 4 << 20  // one kept answer
+)
+
+// pageCache keeps anonymous answers by state key.
+type pageCache struct {
+	mu    sync.Mutex
+	key   string // the state and minute of every kept answer
+	m     map[string]*keptAnswer
+	bytes int
+}
+
+// keptAnswer is one answer as it was written.
+type keptAnswer struct {
+	header http.Header
+	body   []byte
+	etag   string
+}
+
+// cachedPatterns are the routes whose anonymous answers are kept, each with
+// whether it is kept under the state key read afresh (true: /stats and the
+// API, which have always answered a write at once) or under the one read in
+// the last 250 ms (the home page and the list pages, as their own caches
+// are). Not the lists of complaints (their status is computed at each
+// answer) nor of files (a list of them is audited, even anonymously).
+func cachedPatterns() map[string]bool {
+	m := map[string]bool{"GET /{$}": false, "GET /stats": true, "GET /api/v1/stats": true, "GET /api/v1/{kind}": true}
+	for _, k := range qantar.Kinds {
+		if k != qantar.KindComplaint && k != qantar.KindFile {
+			m["GET /"+string(k)] = false
+		}
+	}
+	return m
+}
+
+// cacheable reports whether r may be answered from (and its answer kept in)
+// the cache: a GET without credentials of a kept route, no download.
+func (s *Server) cacheable(r *http.Request, pattern string) bool {
+	if _, ok := s.pagePatterns[pattern]; !ok || r.Method != http.MethodGet || r.Header.Get("Authorization") != "" || auth.HasSessionCookie(r) {
+		return false
+	}
+	if pattern == "GET /api/v1/{kind}" {
+		k := strings.TrimPrefix(r.URL.Path, "/api/v1/")
+		if k == string(qantar.KindComplaint) || k == string(qantar.KindFile) {
+			return false
+		}
+	}
+	return !r.URL.Query().Has("format")
+}
+
+// cachedPages answers the anonymous GETs of the kept routes from the cache,
+// keeping what next answers there.
+func (s *Server) cachedPages(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, pattern := mux.Handler(r)
+		if !s.cacheable(r, pattern) {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		state, err := s.site.PagesKey(r.Context(), s.pagePatterns[pattern])
+		if err != nil {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		key := state + "|" + s.cfg.Now().UTC().Format("200601021504")
+		name := httpx.PickLang(r) + " " + r.URL.RequestURI()
+		if a := s.pages.get(key, name); a != nil {
+			r.Pattern = pattern // for the access log (capturePattern)
+			a.write(w, r)
+			return
+		}
+		rec := &answerRecorder{w: w, status: http.StatusOK}
+		mux.ServeHTTP(rec, r)
+		if a := rec.kept(); a != nil {
+			s.pages.put(key, name, a)
+			a.write(w, r)
+			return
+		}
+		rec.flush()
+	})
+}
+
+func (c *pageCache) get(key, name string) *keptAnswer {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.key != key {
+		return nil
+	}
+	return c.m[name]
+}
+
+func (c *pageCache) put(key, name string, a *keptAnswer) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.key != key || c.bytes+len(a.body) > pagesMaxBytes {
+		c.key, c.m, c.bytes = key, map[string]*keptAnswer{}, 0
+	}
+	if old := c.m[name]; old != nil {
+		c.bytes -= len(old.body)
+	}
+	c.m[name] = a
+	c.bytes += len(a.body)
+}
+
+// write answers a kept answer: 304 when the request names its ETag.
+func (a *keptAnswer) write(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	for k, v := range a.header {
+		h[k] = v
+	}
+	if api.MatchETag(r.Header.Get("If-None-Match"), a.etag) {
+		h.Del("Content-Type")
+		h.Del("Content-Length")
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(a.body)
+}
+
+// answerRecorder holds an answer until it is known whether it is kept: a
+// 200 without cookies nor no-store or private, of at most pagesMaxAnswer
+// bytes. Beyond that size, or when the handler flushes, it writes through.
+type answerRecorder struct {
+	w       http.ResponseWriter
+	status  int
+	wrote   bool // WriteHeader called
+	buf     []byte
+	through bool // writing through: nothing is kept
+	failed  bool // an internal error was noted
+}
+
+func (a *answerRecorder) Header() http.Header { return a.w.Header() }
+
+func (a *answerRecorder) WriteHeader(status int) {
+	if a.through || a.wrote {
+		if a.through {
+			a.w.WriteHeader(status)
+		}
+		return
+	}
+	a.wrote, a.status = true, status
+}
+
+func (a *answerRecorder) Write(b []byte) (int, error) {
+	if !a.through && len(a.buf)+len(b) > pagesMaxAnswer {
+		a.flush()
+	}
+	if a.through {
+		return a.w.Write(b)
+	}
+	a.buf = append(a.buf, b...)
+	return len(b), nil
+}
+
+// Flush writes through from now on (a streamed answer is not kept).
+func (a *answerRecorder) Flush() {
+	a.flush()
+	if f, ok := a.w.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// NoteError passes an internal error on to the access log's writer.
+func (a *answerRecorder) NoteError(err error) {
+	a.failed = true
+	httpx.NoteError(a.w, err)
+}
+
+// flush writes what is held and makes the recorder write through.
+func (a *answerRecorder) flush() {
+	if a.through {
+		return
+	}
+	a.through = true
+	a.w.WriteHeader(a.status)
+	if len(a.buf) > 0 {
+		_, _ = a.w.Write(a.buf)
+	}
+	a.buf = nil
+}
+
+// kept returns the answer to keep, or nil when it is not one to keep.
+func (a *answerRecorder) kept() *keptAnswer {
+	h := a.w.Header()
+	cc := h.Get("Cache-Control")
+	if a.through || a.failed || a.status != http.StatusOK || h.Get("Set-Cookie") != "" ||
+		strings.Contains(cc, "no-store") || strings.Contains(cc, "private") {
+		return nil
+	}
+	if cc == "" {
+		h.Set("Cache-Control", "no-cache") // kept, but asked again each time
+	}
+	sum := sha256.Sum256(a.buf)
+	h.Set("ETag", `W/"`+hex.EncodeToString(sum[:16])+`"`)
+	h.Set("Content-Length", strconv.Itoa(len(a.buf)))
+	return &keptAnswer{header: h.Clone(), body: a.buf, etag: h.Get("ETag")}
+}
