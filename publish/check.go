@@ -213,7 +213,7 @@ func openData(ctx context.Context, mr mirrorReader, rep *CheckReport) iter.Seq2[
 				k := versionKey{rv.Kind, rv.ID, rv.Version}
 				current[k] = true
 				if sv, ok := salted[k]; ok {
-					rv.Salt, rv.Reason = sv.Salt, sv.Reason
+					rv.Salt, rv.Reason, rv.Actor = sv.Salt, sv.Reason, sv.Actor
 				}
 				rep.Records++
 				if !yield(rv, nil) {
@@ -283,7 +283,7 @@ func saltedVersions(vs []qantar.Version) (map[versionKey]logclient.RecordVersion
 			return nil, fmt.Errorf("%s: %s %d version %d: salt %q is not hex", VersionsFile, v.Kind, v.ID, v.Version, clip(v.Salt))
 		}
 		out[versionKey{v.Kind, v.ID, v.Version}] = logclient.RecordVersion{Kind: v.Kind, ID: v.ID, Version: v.Version,
-			Canonical: v.Data, Reason: v.Reason, Salt: salt}
+			Canonical: v.Data, Reason: v.Reason, Actor: v.Actor, Salt: salt}
 	}
 	return out, nil
 }

@@ -24,7 +24,7 @@ type Version struct {
 
 // NewVersion is the version row of rec written by actor, with a fresh
 // salt: every version has one, public or not, so that nobody without it
-// can test a guess against the log (tlog/LEAF.md, v2).
+// can test a guess against the log (tlog/LEAF.md).
 func NewVersion(rec qantar.Record, op qantar.Op, actor, reason string, canonical []byte) Version {
 	m := rec.GetMeta()
 	return Version{Kind: rec.Kind(), ID: m.ID, Version: m.Version, Op: op, Actor: actor, Reason: reason,
@@ -32,16 +32,20 @@ func NewVersion(rec qantar.Record, op qantar.Op, actor, reason string, canonical
 }
 
 // Leaf is the encoded leaf of version v at index idx, written now:
-// qantar-leaf/v2, committed with the version's salt to its canonical JSON
-// and reason (tlog/LEAF.md). A version without a salt is a bug, refused
-// here rather than logged with a commitment anyone could test a guess
-// against.
+// qantar-leaf/v3, which shows only the class of the version's actor
+// (tlog.ActorClass) and commits with the version's salt to its canonical
+// JSON, reason and actor id (tlog/LEAF.md). A version without a salt is a
+// bug, refused here rather than logged with a commitment anyone could test
+// a guess against.
 func (v Version) Leaf(idx uint64, now time.Time) ([]byte, error) {
 	if len(v.Salt) != tlog.SaltSize {
 		return nil, fmt.Errorf("%s/%d version %d has no salt", v.Kind, v.ID, v.Version)
 	}
-	leaf := tlog.Leaf{Format: tlog.LeafV2, Index: idx, Time: now, Actor: v.Actor, Kind: v.Kind, ID: v.ID, Version: v.Version, Op: v.Op,
-		Salted: true, Commitment: tlog.CommitV2(v.Canonical, v.Reason, v.Salt)}
+	if err := tlog.CheckActor(v.Actor); err != nil {
+		return nil, fmt.Errorf("%s/%d version %d: %w", v.Kind, v.ID, v.Version, err)
+	}
+	leaf := tlog.Leaf{Format: tlog.LeafV3, Index: idx, Time: now, Actor: tlog.ActorClass(v.Actor), Kind: v.Kind, ID: v.ID, Version: v.Version, Op: v.Op,
+		Salted: true, Commitment: tlog.CommitV3(v.Canonical, v.Reason, v.Actor, v.Salt)}
 	return leaf.Encode()
 }
 

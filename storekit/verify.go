@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"runtime"
+	"sync"
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/tlog"
@@ -14,9 +16,33 @@ import (
 // checks the latest checkpoint's signature (with the log's verifier key)
 // and root, checks that every record's current content is its latest
 // logged version, and that its kept projections are what qantar.Project
-// makes of it now. r is one read snapshot of the store (writers may go on
-// meanwhile) and nodes its node reader.
+// makes of it now, on every core (VerifyWith). r is one read snapshot of
+// the store (writers may go on meanwhile). The stored nodes are read from
+// r's tlog_nodes, a range at a time, in the same snapshot; nodes, the
+// store's node reader over it, is not needed any more.
 func Verify(ctx context.Context, r Reader, nodes tlog.NodeReader, key string) (*qantar.VerifyReport, error) {
+	_ = nodes
+	return VerifyWith(ctx, r, key, VerifyOptions{})
+}
+
+// VerifyOptions tunes VerifyWith.
+type VerifyOptions struct {
+	// Workers is how many goroutines check leaves and records while one
+	// reads the store: runtime.GOMAXPROCS(0) when 0, and 1 for the
+	// sequential path (read, check, hash, one batch after the other).
+	Workers int
+	// leaves replaces verifyLeaves (the benchmark's reference path).
+	leaves func(ctx context.Context, r Reader, size uint64, rep *qantar.VerifyReport) ([]byte, error)
+}
+
+// VerifyWith is Verify with options. Whatever the workers, the problems
+// are the same and in the same order: results are merged in leaf order,
+// then in the order of records.
+func VerifyWith(ctx context.Context, r Reader, key string, opts VerifyOptions) (*qantar.VerifyReport, error) {
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
 	rep := &qantar.VerifyReport{}
 	var signed []byte
 	var stateSize int64
@@ -32,8 +58,16 @@ func Verify(ctx context.Context, r Reader, nodes tlog.NodeReader, key string) (*
 		rep.Problem("the latest checkpoint is of size %d but the log holds %d leaves", cp.Size, stateSize)
 	}
 	rep.Leaves = cp.Size
-	root, err := verifyLeaves(ctx, r, nodes, cp.Size, rep)
+	var root []byte
+	if opts.leaves != nil {
+		root, err = opts.leaves(ctx, r, cp.Size, rep)
+	} else {
+		root, err = verifyLeaves(ctx, r, cp.Size, rep, workers)
+	}
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		rep.Problem("the log itself is damaged: %v", err)
 		return rep, nil
 	}
@@ -45,32 +79,13 @@ func Verify(ctx context.Context, r Reader, nodes tlog.NodeReader, key string) (*
 		rep.Problem("the root recomputed from the leaves, %s, is not the checkpoint's %s",
 			base64.StdEncoding.EncodeToString(root), base64.StdEncoding.EncodeToString(cp.Hash))
 	}
-	if err := verifyRecords(ctx, r, rep); err != nil {
+	if err := verifyRecords(ctx, r, rep, workers); err != nil {
 		return nil, err
 	}
-	if err := verifyProjections(ctx, r, rep); err != nil {
+	if err := verifyProjections(ctx, r, rep, workers); err != nil {
 		return nil, err
 	}
 	return rep, nil
-}
-
-// verifyLeaves walks the leaves of a tree of size leaves beside the
-// versions they commit to, and returns the root it recomputes.
-func verifyLeaves(ctx context.Context, r Reader, nodes tlog.NodeReader, size uint64, rep *qantar.VerifyReport) ([]byte, error) {
-	// A connection runs one query at a time (PostgreSQL's), so the versions
-	// are read in chunks of leaf indexes beside the leaves, not in one open
-	// cursor.
-	vs := versionChunks{r: r}
-	return tlog.ScanLeaves(ctx, Reads{r}, nodes, size, func(l tlog.Leaf, _ []byte) error {
-		v, err := vs.at(ctx, l.Index, size)
-		if err != nil {
-			return err
-		}
-		if p := tlog.CheckVersion(l, v); p != "" {
-			rep.Problem("%s", p)
-		}
-		return nil
-	})
 }
 
 // verifyStrays names the versions beyond the checkpoint, or with no leaf.
@@ -102,98 +117,113 @@ func verifyStrays(ctx context.Context, r Reader, size uint64, rep *qantar.Verify
 	return nil
 }
 
-// versionChunks reads versions by ranges of leaf index, four tiles' worth
-// at a time, for a scan of the leaves in order.
-type versionChunks struct {
-	r      Reader
-	begin  uint64
-	byLeaf []*tlog.StoredVersion // the version of leaf begin+i, nil when none
+// recordBatch is how many records one worker checks at once.
+const recordBatch = 1000
+
+// checked is what a worker found in a batch of records: how many, and
+// their problems in order.
+type checked struct {
+	n        int
+	problems []string
 }
 
-const chunk = 4 * tlog.TileWidth
-
-func (c *versionChunks) at(ctx context.Context, idx, size uint64) (*tlog.StoredVersion, error) {
-	if c.byLeaf != nil && idx >= c.begin && idx < c.begin+uint64(len(c.byLeaf)) {
-		return c.byLeaf[idx-c.begin], nil
+func (c checked) report(rep *qantar.VerifyReport) error {
+	rep.Records += c.n
+	for _, p := range c.problems {
+		rep.Problem("%s", p)
 	}
-	end := min(idx+chunk, size)
-	rows, err := c.r.Query(ctx, `SELECT kind, id, version, op, actor, at, coalesce(reason, ''), data, salt, leaf_index FROM versions
-		WHERE leaf_index >= $1 AND leaf_index < $2`, int64(idx), int64(end))
-	if err != nil {
-		return nil, err
-	}
-	c.begin, c.byLeaf = idx, make([]*tlog.StoredVersion, end-idx)
-	var v tlog.StoredVersion
-	var kind, op string
-	var at Time
-	var leaf int64
-	// Each row scans into fresh data and salt slices (both drivers copy
-	// into a []byte destination), so v's are kept as they are.
-	err = Each(rows, []any{&kind, &v.ID, &v.Version, &op, &v.Actor, &at, &v.Reason, &v.Data, &v.Salt, &leaf}, func() error {
-		sv := v
-		sv.Kind, sv.Op, sv.At = qantar.Kind(kind), qantar.Op(op), at.T
-		c.byLeaf[uint64(leaf)-idx] = &sv
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return c.byLeaf[0], nil
+	return nil
 }
 
 // verifyRecords checks that each record's current row is its latest
-// version, and that its protection column is what its content says.
-func verifyRecords(ctx context.Context, r Reader, rep *qantar.VerifyReport) error {
-	rows, err := r.Query(ctx, `SELECT r.kind, r.id, r.version, r.deleted_at IS NOT NULL, coalesce(r.protection, ''), r.data, v.data, v.op,
+// version, and that its protection column is what its content says
+// (tlog.CheckCurrent), on workers goroutines while one reads the rows.
+func verifyRecords(ctx context.Context, r Reader, rep *qantar.VerifyReport, workers int) error {
+	produce := func(ctx context.Context, emit func([]tlog.CurrentRecord) error) error {
+		rows, err := r.Query(ctx, `SELECT r.kind, r.id, r.version, r.deleted_at IS NOT NULL, coalesce(r.protection, ''), r.data, v.data, v.op,
 		(SELECT max(version) FROM versions m WHERE m.kind = r.kind AND m.id = r.id)
 		FROM records r LEFT JOIN versions v ON v.kind = r.kind AND v.id = r.id AND v.version = r.version`)
-	if err != nil {
+		if err != nil {
+			return err
+		}
+		var c tlog.CurrentRecord
+		var kind, data string
+		var logged, op *string
+		var maxv *int64
+		batch := make([]tlog.CurrentRecord, 0, recordBatch)
+		err = Each(rows, []any{&kind, &c.ID, &c.Version, &c.Deleted, &c.Protection, &data, &logged, &op, &maxv}, func() error {
+			c.Kind, c.Data, c.Logged, c.LoggedOp, c.MaxVersion = qantar.Kind(kind), []byte(data), nil, "", 0
+			if logged != nil {
+				c.Logged = []byte(*logged)
+			}
+			if op != nil {
+				c.LoggedOp = qantar.Op(*op)
+			}
+			if maxv != nil {
+				c.MaxVersion = int(*maxv)
+			}
+			if batch = append(batch, c); len(batch) < recordBatch {
+				return nil
+			}
+			err, batch = emit(batch), make([]tlog.CurrentRecord, 0, recordBatch)
+			return err
+		})
+		if err == nil && len(batch) > 0 {
+			err = emit(batch)
+		}
 		return err
 	}
-	var c tlog.CurrentRecord
-	var kind, data string
-	var logged, op *string
-	var maxv *int64
-	return Each(rows, []any{&kind, &c.ID, &c.Version, &c.Deleted, &c.Protection, &data, &logged, &op, &maxv}, func() error {
-		c.Kind, c.Data, c.Logged, c.LoggedOp, c.MaxVersion = qantar.Kind(kind), []byte(data), nil, "", 0
-		if logged != nil {
-			c.Logged = []byte(*logged)
+	check := func(batch []tlog.CurrentRecord) checked {
+		var c checked
+		for _, rec := range batch {
+			c.n++
+			c.problems = append(c.problems, tlog.CheckCurrent(rec)...)
 		}
-		if op != nil {
-			c.LoggedOp = qantar.Op(*op)
-		}
-		if maxv != nil {
-			c.MaxVersion = int(*maxv)
-		}
-		rep.Records++
-		for _, p := range tlog.CheckCurrent(c) {
-			rep.Problem("%s", p)
-		}
-		return nil
-	})
+		return c
+	}
+	return ordered(ctx, workers, produce, check, func(c checked) error { return c.report(rep) })
 }
 
 // verifyProjections checks every live record's kept projections against
-// what qantar.Project makes of it now, a page of records at a time.
-func verifyProjections(ctx context.Context, r Reader, rep *qantar.VerifyReport) error {
-	resolve := func(k qantar.Kind, id int64) (qantar.Record, error) { return GetRecord(ctx, r, k, id, "") }
-	lastKind, lastID := "", int64(0)
-	for {
-		page, err := projectionPage(ctx, r, lastKind, lastID)
-		if err != nil || len(page) == 0 {
-			return err
+// what qantar.Project makes of it now, a page of records at a time, on
+// workers goroutines. The records a projection depends on are read from
+// the snapshot as the workers ask, one read at a time.
+func verifyProjections(ctx context.Context, r Reader, rep *qantar.VerifyReport, workers int) error {
+	var mu sync.Mutex // one query at a time on the connection
+	resolve := func(k qantar.Kind, id int64) (qantar.Record, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return GetRecord(ctx, r, k, id, "")
+	}
+	produce := func(ctx context.Context, emit func([]projected) error) error {
+		lastKind, lastID := "", int64(0)
+		for {
+			mu.Lock()
+			page, err := projectionPage(ctx, r, lastKind, lastID)
+			mu.Unlock()
+			if err != nil || len(page) == 0 {
+				return err
+			}
+			if err := emit(page); err != nil {
+				return err
+			}
+			lastKind, lastID = page[len(page)-1].kind, page[len(page)-1].id
 		}
+	}
+	check := func(page []projected) checked {
+		var c checked
 		for _, p := range page {
 			rec, err := qantar.DecodeStored(qantar.Kind(p.kind), p.data)
 			if err != nil {
 				continue // named by verifyRecords
 			}
 			if problem := qantar.ProjectionProblem(rec, []byte(p.data), bytesOf(p.pub), bytesOf(p.view), resolve); problem != "" {
-				rep.Problem("%s", problem)
+				c.problems = append(c.problems, problem)
 			}
 		}
-		lastKind, lastID = page[len(page)-1].kind, page[len(page)-1].id
+		return c
 	}
+	return ordered(ctx, workers, produce, check, func(c checked) error { return c.report(rep) })
 }
 
 // projected is a live record and its kept projections.

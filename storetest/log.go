@@ -64,6 +64,7 @@ var tamperings = []Tampering{
 	{"EditVersionContent", `UPDATE versions SET data = replace(data, 'Публичный', 'Подменённый') WHERE kind = 'persons' AND id = 1 AND version = 1`, "persons/1 version 1"},
 	{"DeleteVersionRow", `DELETE FROM versions WHERE kind = 'persons' AND id = 1 AND version = 1`, "persons/1 version 1"},
 	{"ChangeActor", `UPDATE versions SET actor = 'system' WHERE kind = 'persons' AND id = 1 AND version = 2`, "persons/1 version 2"},
+	{"ChangeActorSameClass", `UPDATE versions SET actor = 'user:2' WHERE kind = 'persons' AND id = 1 AND version = 2`, "persons/1 version 2"},
 	{"MoveVersionOffLog", `UPDATE versions SET leaf_index = NULL WHERE kind = 'persons' AND id = 1 AND version = 2`, "persons/1 version 2"},
 	{"DeleteLeaf", `DELETE FROM tlog_leaves WHERE idx = 3`, "leaf"},
 	{"UndeleteRecord", `UPDATE records SET deleted_at = NULL WHERE kind = 'persons' AND id = 3`, "persons/3"},
@@ -116,12 +117,12 @@ func testProofAndTiles(t *testing.T, e Engine) {
 		t.Fatal(err)
 	}
 	salt, _ := hex.DecodeString(h[1].Salt)
-	if leaf.Format != tlog.LeafV2 || len(salt) != tlog.SaltSize || !leaf.Matches(canon, "", salt) {
+	if leaf.Format != tlog.LeafV3 || len(salt) != tlog.SaltSize || !leaf.Matches(canon, "", h[1].Actor, salt) {
 		t.Fatalf("the leaf does not commit to the record's content with its salt (%q)", h[1].Salt)
 	}
 	// A public version's leaf is salted too: the plain hash of its exact
 	// content is not its commitment.
-	if leaf.Matches(canon, "", nil) || tlog.Commit(canon, nil) == leaf.Commitment {
+	if leaf.Matches(canon, "", h[1].Actor, nil) || tlog.Commit(canon, nil) == leaf.Commitment {
 		t.Fatal("a public version's commitment can be confirmed without its salt")
 	}
 	// The confidential person's leaf is salted: its public commitment does
@@ -129,7 +130,7 @@ func testProofAndTiles(t *testing.T, e Engine) {
 	cpf, _ := db.Proof(ctx(), qantar.KindPerson, 2, 1)
 	cl, _, _ := cpf.Verify(db.LogKey())
 	guess, _ := qantar.Canonical(&qantar.Person{Meta: qantar.Meta{ID: 2, Version: 1}, Names: []qantar.Name{{Value: "Тайный"}}, Protection: qantar.Confidential})
-	if !cl.Salted || cl.Matches(guess, "", nil) {
+	if !cl.Salted || cl.Matches(guess, "", editor.ID, nil) {
 		t.Fatal("a confidential version's commitment can be confirmed by a guess")
 	}
 	if _, err := db.Proof(ctx(), qantar.KindPerson, 1, 9); qantar.ErrorCode(err) != qantar.ENOTFOUND {

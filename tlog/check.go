@@ -19,7 +19,7 @@ type StoredVersion struct {
 	Actor   string
 	At      time.Time
 	Data    []byte // the canonical JSON the leaf commits to
-	Reason  string // a deletion's reason, "" for a create or update; a v2 leaf commits to it
+	Reason  string // a deletion's reason, "" for a create or update; a v2 or v3 leaf commits to it
 	Salt    []byte // nil for a v1 public version
 }
 
@@ -34,17 +34,31 @@ func CheckVersion(l Leaf, v *StoredVersion) string {
 	case l.Kind != v.Kind || l.ID != v.ID || l.Version != v.Version:
 		return fmt.Sprintf("leaf %d is %s/%d version %d but the version stored at it is %s/%d version %d",
 			l.Index, l.Kind, l.ID, l.Version, v.Kind, v.ID, v.Version)
-	case l.Op != v.Op || l.Actor != v.Actor:
+	case l.Op != v.Op || l.Actor != shownActor(l.Format, v.Actor):
 		return name + ": its operation or actor was changed"
 	case !l.Time.Equal(v.At.UTC().Truncate(time.Microsecond)):
 		return name + ": its time was changed"
-	case !l.Matches(v.Data, v.Reason, v.Salt):
-		if l.Format == LeafV2 && v.Op == qantar.OpDelete {
+	case !l.Matches(v.Data, v.Reason, v.Actor, v.Salt):
+		switch {
+		case l.Format == LeafV3 && v.Op == qantar.OpDelete:
+			return name + ": its stored content, deletion reason or actor does not match the log"
+		case l.Format == LeafV3:
+			return name + ": its stored content or actor does not match the log"
+		case l.Format == LeafV2 && v.Op == qantar.OpDelete:
 			return name + ": its stored content or deletion reason does not match the log"
 		}
 		return name + ": its stored content does not match the log"
 	}
 	return ""
+}
+
+// shownActor is what a leaf of format f shows of actor on its fourth line:
+// the id in v1 and v2, its class in v3.
+func shownActor(f LeafFormat, actor string) string {
+	if f == LeafV3 {
+		return ActorClass(actor)
+	}
+	return actor
 }
 
 // CurrentRecord is a store's current row of a record beside the version

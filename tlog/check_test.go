@@ -81,3 +81,36 @@ func TestCheckVersionV2ReasonAndProtection(t *testing.T) {
 		t.Fatalf("protection column changed: %v", ps)
 	}
 }
+
+// A v3 leaf shows the writer's class and commits to the actor id: a
+// stored actor changed to another account (same class) or to the system
+// (another class) is named, and so are the reason, salt and content.
+func TestCheckVersionV3Actor(t *testing.T) {
+	at := time.Date(2024, 2, 1, 10, 0, 0, 0, time.UTC)
+	data := []byte(`{"id":3,"version":3,"names":[{"value":"x"}]}`)
+	salt := tlog.NewSalt()
+	l := tlog.Leaf{Format: tlog.LeafV3, Index: 9, Time: at, Actor: tlog.ClassEditor, Kind: qantar.KindPerson, ID: 3, Version: 3, Op: qantar.OpDelete,
+		Salted: true, Commitment: tlog.CommitV3(data, "entered twice", "user:1", salt)}
+	good := tlog.StoredVersion{Kind: qantar.KindPerson, ID: 3, Version: 3, Op: qantar.OpDelete, Actor: "user:1", At: at, Data: data,
+		Reason: "entered twice", Salt: salt}
+	if p := tlog.CheckVersion(l, &good); p != "" {
+		t.Fatalf("a matching version: %s", p)
+	}
+	for name, c := range map[string]struct {
+		mutate func(v *tlog.StoredVersion)
+		want   string
+	}{
+		"other account": {func(v *tlog.StoredVersion) { v.Actor = "user:2" }, "content, deletion reason or actor does not match"},
+		"token":         {func(v *tlog.StoredVersion) { v.Actor = "token:1" }, "content, deletion reason or actor does not match"},
+		"system":        {func(v *tlog.StoredVersion) { v.Actor = "system" }, "operation or actor was changed"},
+		"reason":        {func(v *tlog.StoredVersion) { v.Reason = "asked by the family" }, "deletion reason"},
+		"salt":          {func(v *tlog.StoredVersion) { v.Salt = tlog.NewSalt() }, "does not match"},
+		"content":       {func(v *tlog.StoredVersion) { v.Data = []byte(`{"id":3,"version":3}`) }, "does not match"},
+	} {
+		v := good
+		c.mutate(&v)
+		if p := tlog.CheckVersion(l, &v); !strings.Contains(p, "persons/3 version 3") || !strings.Contains(p, c.want) {
+			t.Errorf("%s changed: %q", name, p)
+		}
+	}
+}

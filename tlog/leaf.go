@@ -18,9 +18,10 @@ import (
 	"github.com/transparency-dev/merkle/rfc6962"
 )
 
-// LeafFormat is a leaf's encoding version: its magic line and how its
-// commitment is computed. A log holds leaves of several formats; new writes
-// use LeafV2.
+// LeafFormat is a leaf's encoding version: its magic line, what its fourth
+// line says and how its commitment is computed. A log holds leaves of
+// several formats, never an older one after a newer one; new writes use
+// LeafV3.
 type LeafFormat uint8
 
 const (
@@ -32,23 +33,53 @@ const (
 	// of its canonical JSON and its reason (Message), whether the version
 	// is public or not: nobody without the salt can test a guess.
 	LeafV2
+	// LeafV3 (qantar-leaf/v3) is v2 whose fourth line is only the writer's
+	// class (ActorClass: "system" or "editor"), never the account, and
+	// whose commitment binds the full actor id too (MessageV3): with the
+	// salt anyone can check who wrote a version, without it nobody can
+	// test a guess, and the public log no longer tells which edits one
+	// account made.
+	LeafV3
 )
 
 // The magic first lines of the leaf formats.
 const (
 	LeafMagicV1 = "qantar-leaf/v1"
 	LeafMagicV2 = "qantar-leaf/v2"
+	LeafMagicV3 = "qantar-leaf/v3"
 )
 
 // LeafMagic is the first line of the leaves written now.
-const LeafMagic = LeafMagicV2
+const LeafMagic = LeafMagicV3
 
 // Magic returns the format's first line.
 func (f LeafFormat) Magic() string {
-	if f == LeafV2 {
+	switch f {
+	case LeafV2:
 		return LeafMagicV2
+	case LeafV3:
+		return LeafMagicV3
 	}
 	return LeafMagicV1
+}
+
+// The writer classes a v3 leaf's fourth line may hold: what the public may
+// know of who wrote a version (the site's history shows an anonymous
+// reader no more than that an editor, or the system, made a change).
+const (
+	ClassSystem = "system" // qantar.System: the bundled data, migrations
+	ClassEditor = "editor" // anyone else: an account, an API token, the command line
+)
+
+// ActorClass is the class of an actor id (qantar.Actor.LogID) that a v3
+// leaf shows in clear: ClassSystem for "system", ClassEditor for any other
+// writer. It is a function of the id alone, so that verify recomputes the
+// leaf from the stored version.
+func ActorClass(actor string) string {
+	if actor == ClassSystem {
+		return ClassSystem
+	}
+	return ClassEditor
 }
 
 // TimeFormat is the one form a leaf's time takes: UTC, always six fractional
@@ -72,17 +103,20 @@ const (
 // only a commitment to it, so that a public log never tells what a
 // protected record says, nor lets anyone confirm a guess (see Commit).
 type Leaf struct {
-	Format  LeafFormat  // LeafV1 (the zero value) or LeafV2
-	Index   uint64      // position in the log, from 0
-	Time    time.Time   // when the version was written; kept to the microsecond, in UTC
-	Actor   string      // qantar.Actor.ID: "token:3", "user:7", "system"
+	Format LeafFormat // LeafV1 (the zero value), LeafV2 or LeafV3
+	Index  uint64     // position in the log, from 0
+	Time   time.Time  // when the version was written; kept to the microsecond, in UTC
+	// Actor is the fourth line. In v1 and v2 the actor id in clear
+	// (qantar.Actor.LogID: "token:3", "user:7", "system"); in v3 only its
+	// class (ActorClass: "system", "editor"), the id being committed to.
+	Actor   string
 	Kind    qantar.Kind // "persons"
 	ID      int64       // the record's id, > 0
 	Version int         // the version written, >= 1
 	Op      qantar.Op   // create, update or delete
 	// Salted says the commitment is HMAC-SHA-256 keyed with a per-version
 	// salt, not plain SHA-256: in v1 for restricted and confidential
-	// records only, in v2 always (a v2 leaf that is not salted is invalid).
+	// records only, in v2 and v3 always (one that is not salted is invalid).
 	Salted     bool
 	Commitment [32]byte
 }
@@ -90,10 +124,10 @@ type Leaf struct {
 // Encode returns the leaf's canonical encoding, nine lines each ending in a
 // newline (LEAF.md has the byte-by-byte description):
 //
-//	qantar-leaf/v2          (or qantar-leaf/v1, by Format)
+//	qantar-leaf/v3          (or qantar-leaf/v2, qantar-leaf/v1, by Format)
 //	<index>                 decimal, no leading zero
 //	<time>                  TimeFormat, UTC, microseconds
-//	<actor>                 1..256 bytes of UTF-8, no space or control character
+//	<actor>                 v3: system | editor; v1, v2: the actor id, 1..256 bytes of UTF-8, no space or control character
 //	<kind>                  1..64 bytes of [a-z_]
 //	<id>                    decimal, 1..2^63-1, no leading zero
 //	<version>               decimal, 1..2^31-1, no leading zero
@@ -142,9 +176,9 @@ func (l Leaf) appendEncoding(b []byte) []byte {
 func (l Leaf) Validate() error {
 	switch l.Format {
 	case LeafV1:
-	case LeafV2:
+	case LeafV2, LeafV3:
 		if !l.Salted {
-			return qantar.FieldErrorf("leaf.commitment", "a %s leaf always has a salted commitment (%s)", LeafMagicV2, SchemeSalted)
+			return qantar.FieldErrorf("leaf.commitment", "a %s leaf always has a salted commitment (%s)", l.Format.Magic(), SchemeSalted)
 		}
 	default:
 		return qantar.FieldErrorf("leaf.format", "unknown leaf format %d", l.Format)
@@ -158,7 +192,11 @@ func (l Leaf) Validate() error {
 	if l.Time.Nanosecond()%1000 != 0 {
 		return qantar.FieldErrorf("leaf.time", "has nanoseconds; truncate it to microseconds (time.Truncate(time.Microsecond)) before storing it, so that the leaf can be recomputed")
 	}
-	if err := checkActor(l.Actor); err != nil {
+	if l.Format == LeafV3 {
+		if l.Actor != ClassSystem && l.Actor != ClassEditor {
+			return qantar.FieldErrorf("leaf.actor", "a %s leaf names the writer's class, %q or %q, not %q", LeafMagicV3, ClassSystem, ClassEditor, clip(l.Actor))
+		}
+	} else if err := CheckActor(l.Actor); err != nil {
 		return err
 	}
 	if err := checkKind(string(l.Kind)); err != nil {
@@ -178,7 +216,10 @@ func (l Leaf) Validate() error {
 	return nil
 }
 
-func checkActor(s string) error {
+// CheckActor checks an actor id as a leaf holds it (v1, v2) or commits to
+// it (v3): 1..MaxActorLen bytes of UTF-8, no space, no control character
+// (so no line feed).
+func CheckActor(s string) error {
 	if s == "" || len(s) > MaxActorLen {
 		return qantar.FieldErrorf("leaf.actor", "must be 1..%d bytes, not %d", MaxActorLen, len(s))
 	}
@@ -228,8 +269,10 @@ func DecodeLeaf(b []byte) (Leaf, error) {
 		l.Format = LeafV1
 	case LeafMagicV2:
 		l.Format = LeafV2
+	case LeafMagicV3:
+		l.Format = LeafV3
 	default:
-		return l, bad(0, "want %q or %q, not %q", LeafMagicV2, LeafMagicV1, clip(lines[0]))
+		return l, bad(0, "want %q, %q or %q, not %q", LeafMagicV3, LeafMagicV2, LeafMagicV1, clip(lines[0]))
 	}
 	var err error
 	if l.Index, err = parseDecimal(lines[1], math.MaxUint64); err != nil {
@@ -260,8 +303,8 @@ func DecodeLeaf(b []byte) (Leaf, error) {
 		return l, bad(8, "want %q or %q, a space and 64 hex digits", SchemePublic, SchemeSalted)
 	case scheme == SchemeSalted:
 		l.Salted = true
-	case scheme == SchemePublic && l.Format == LeafV2:
-		return l, bad(8, "scheme %q is not used in %s leaves (want %q)", SchemePublic, LeafMagicV2, SchemeSalted)
+	case scheme == SchemePublic && l.Format != LeafV1:
+		return l, bad(8, "scheme %q is not used in %s leaves (want %q)", SchemePublic, l.Format.Magic(), SchemeSalted)
 	case scheme != SchemePublic:
 		return l, bad(8, "unknown scheme %q (want %q or %q)", clip(scheme), SchemePublic, SchemeSalted)
 	}
@@ -344,6 +387,28 @@ func CommitV2(canonicalJSON []byte, reason string, salt []byte) [32]byte {
 	return hmacSHA256(salt, Message(canonicalJSON, reason))
 }
 
+// MessageV3 is what a v3 leaf commits to: Message(canonicalJSON, reason),
+// one line feed, then the actor id (qantar.Actor.LogID) in UTF-8. The
+// canonical JSON holds no line feed and the actor none either
+// (CheckActor), so the first line feed ends the JSON and the last one
+// begins the actor, whatever the reason holds.
+func MessageV3(canonicalJSON []byte, reason, actor string) []byte {
+	m := make([]byte, 0, len(canonicalJSON)+2+len(reason)+len(actor))
+	m = append(m, canonicalJSON...)
+	m = append(m, '\n')
+	m = append(m, reason...)
+	m = append(m, '\n')
+	return append(m, actor...)
+}
+
+// CommitV3 returns the v3 commitment to a version: HMAC-SHA-256 keyed with
+// the version's salt of MessageV3(canonicalJSON, reason, actor). Whoever
+// holds the salt and the version can check who wrote it; nobody else can
+// test a guessed account against the leaf.
+func CommitV3(canonicalJSON []byte, reason, actor string, salt []byte) [32]byte {
+	return hmacSHA256(salt, MessageV3(canonicalJSON, reason, actor))
+}
+
 func hmacSHA256(key, msg []byte) [32]byte {
 	m := hmac.New(sha256.New, key)
 	m.Write(msg)
@@ -362,19 +427,29 @@ func NewSalt() []byte {
 	return s
 }
 
-// Matches reports whether the leaf commits to this content. reason is the
-// version's reason (a deletion's; "" otherwise), which only a v2 leaf
-// commits to. salt is the version's salt, nil for a v1 public version; a v1
-// public leaf never matches salted content and the other way round, and a
-// v2 leaf never matches without a salt.
-func (l Leaf) Matches(canonicalJSON []byte, reason string, salt []byte) bool {
+// Matches reports whether the leaf commits to this content written by this
+// actor. reason is the version's reason (a deletion's; "" otherwise), which
+// v2 and v3 leaves commit to. actor is the version's actor id
+// (qantar.Actor.LogID), which a v3 leaf commits to and whose class it must
+// show; a v1 or v2 leaf shows its actor in clear and does not commit to it,
+// so for them actor is not looked at (CheckVersion compares it). salt is
+// the version's salt, nil for a v1 public version; a v1 public leaf never
+// matches salted content and the other way round, and a v2 or v3 leaf
+// never matches without a salt.
+func (l Leaf) Matches(canonicalJSON []byte, reason, actor string, salt []byte) bool {
 	if l.Salted != (len(salt) > 0) {
 		return false
 	}
 	var c [32]byte
-	if l.Format == LeafV2 {
+	switch l.Format {
+	case LeafV3:
+		if l.Actor != ActorClass(actor) || CheckActor(actor) != nil {
+			return false
+		}
+		c = CommitV3(canonicalJSON, reason, actor, salt)
+	case LeafV2:
 		c = CommitV2(canonicalJSON, reason, salt)
-	} else {
+	default:
 		c = Commit(canonicalJSON, salt)
 	}
 	return hmac.Equal(c[:], l.Commitment[:])

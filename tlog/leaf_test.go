@@ -134,8 +134,11 @@ func TestDecodeLeafErrors(t *testing.T) {
 		{"ErrExtraLine", ex + "more\n", "leaf"},
 		{"ErrMissingLine", strings.Replace(ex, "create\n", "", 1), "leaf"},
 		{"ErrCRLF", strings.ReplaceAll(ex, "\n", "\r\n"), "leaf.magic"},
-		{"ErrMagic", strings.Replace(ex, "/v1", "/v3", 1), "leaf.magic"},
+		{"ErrMagic", strings.Replace(ex, "/v1", "/v4", 1), "leaf.magic"},
 		{"ErrV2PlainScheme", strings.Replace(ex, "/v1", "/v2", 1), "leaf.commitment"},
+		{"ErrV3PlainScheme", strings.Replace(strings.Replace(ex, "/v1", "/v3", 1), "token:3", "editor", 1), "leaf.commitment"},
+		{"ErrV3ActorID", strings.Replace(strings.Replace(ex, "/v1", "/v3", 1), "sha256 ", "hmac-sha256 ", 1), "leaf.actor"},
+		{"ErrV3ActorRole", strings.Replace(strings.Replace(strings.Replace(ex, "/v1", "/v3", 1), "sha256 ", "hmac-sha256 ", 1), "token:3", "admin", 1), "leaf.actor"},
 		{"ErrIndexLeadingZero", strings.Replace(ex, "\n0\n", "\n00\n", 1), "leaf.index"},
 		{"ErrIndexSign", strings.Replace(ex, "\n0\n", "\n+0\n", 1), "leaf.index"},
 		{"ErrIndexOverflow", strings.Replace(ex, "\n0\n", "\n18446744073709551616\n", 1), "leaf.index"},
@@ -215,7 +218,7 @@ func TestLeafMatches(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := tt.l.Matches(tt.json, "", tt.salt); got != tt.want {
+			if got := tt.l.Matches(tt.json, "", "token:3", tt.salt); got != tt.want {
 				t.Errorf("Matches = %v, want %v", got, tt.want)
 			}
 		})
@@ -268,7 +271,7 @@ func TestLeafV2Matches(t *testing.T) {
 	json := []byte(`{"names":[{"value":"Synthetic Name"}],"birth_date":"1990-04-01"}`)
 	salt := NewSalt()
 	l := Leaf{Format: LeafV2, Salted: true, Commitment: CommitV2(json, "duplicate", salt)}
-	if !l.Matches(json, "duplicate", salt) {
+	if !l.Matches(json, "duplicate", "user:2", salt) {
 		t.Fatal("the leaf does not match its own content")
 	}
 	for name, c := range map[string]struct {
@@ -283,7 +286,7 @@ func TestLeafV2Matches(t *testing.T) {
 		"WrongSalt":         {json, "duplicate", NewSalt()},
 		"NoSalt":            {json, "duplicate", nil},
 	} {
-		if l.Matches(c.json, c.reason, c.salt) {
+		if l.Matches(c.json, c.reason, "user:2", c.salt) {
 			t.Errorf("%s matches", name)
 		}
 	}
@@ -303,7 +306,7 @@ func TestLeafV2Matches(t *testing.T) {
 	if _, err := DecodeLeaf([]byte(plain)); err == nil || !strings.Contains(err.Error(), "sha256") {
 		t.Errorf("a v2 leaf with scheme sha256 decodes: %v", err)
 	}
-	if _, err := DecodeLeaf([]byte(strings.Replace(exampleEncoding, "v1", "v3", 1))); err == nil {
+	if _, err := DecodeLeaf([]byte(strings.Replace(exampleEncoding, "v1", "v4", 1))); err == nil {
 		t.Error("an unknown leaf version decodes")
 	}
 }
@@ -312,3 +315,123 @@ func TestLeafV2Matches(t *testing.T) {
 //
 //	printf '%s\n%s' "$json" "$reason" | openssl dgst -sha256 -mac HMAC -macopt hexkey:$salt
 const exampleV2Commitment = "084b5654d8a4d33eb70ed3134ff1d0fb0212a5e5c30b35962b10cdc650243db5"
+
+// exampleV3Commitment was computed outside Go, as LEAF.md shows:
+//
+//	printf '%s\n%s\n%s' "$json" "$reason" "$actor" | openssl dgst -sha256 -mac HMAC -macopt hexkey:$salt
+const (
+	exampleV3Commitment = "ed8b20816ba3e09a66bbcdea7c8609879b29f5794b655e301c3b1d85bc4f74c6"
+	exampleV3Encoding   = "qantar-leaf/v3\n1\n2026-01-06T10:00:00.000000Z\neditor\npersons\n17\n2\ndelete\n" +
+		"hmac-sha256 " + exampleV3Commitment + "\n"
+)
+
+// The v3 example in LEAF.md, byte for byte: the v2 example's deletion by
+// user:2, whose line 4 says only "editor".
+func TestLeafV3Example(t *testing.T) {
+	salt, _ := hex.DecodeString(exampleV2SaltHex)
+	l := Leaf{Format: LeafV3, Index: 1, Time: time.Date(2026, 1, 6, 10, 0, 0, 0, time.UTC), Actor: ActorClass("user:2"),
+		Kind: qantar.KindPerson, ID: 17, Version: 2, Op: qantar.OpDelete, Salted: true,
+		Commitment: CommitV3([]byte(exampleV2JSON), exampleV2Reason, "user:2", salt)}
+	got, err := l.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != exampleV3Encoding {
+		t.Fatalf("Encode =\n%s\nwant\n%s", got, exampleV3Encoding)
+	}
+	d, err := DecodeLeaf(got)
+	if err != nil || d != l {
+		t.Fatalf("DecodeLeaf = %+v, %v; want %+v", d, err, l)
+	}
+	if want := exampleV2JSON + "\n" + exampleV2Reason + "\nuser:2"; string(MessageV3([]byte(exampleV2JSON), exampleV2Reason, "user:2")) != want {
+		t.Errorf("MessageV3 = %q, want %q", MessageV3([]byte(exampleV2JSON), exampleV2Reason, "user:2"), want)
+	}
+	if !d.Matches([]byte(exampleV2JSON), exampleV2Reason, "user:2", salt) {
+		t.Error("the example does not match its version")
+	}
+	// LEAF.md's file: the three formats decode, each as itself.
+	for enc, f := range map[string]LeafFormat{exampleEncoding: LeafV1, exampleV2Encoding: LeafV2, exampleV3Encoding: LeafV3} {
+		if l, err := DecodeLeaf([]byte(enc)); err != nil || l.Format != f {
+			t.Errorf("%.14s: %+v, %v", enc, l, err)
+		}
+	}
+}
+
+// A v3 leaf's public lines never hold the account that wrote it, whatever
+// the account; line 4 is its class, and the class is all it tells.
+func TestLeafV3HidesTheAccount(t *testing.T) {
+	for _, actor := range []string{"user:7", "token:3", "cli:aigerim", "user:Әсел", "anonymous", "system", "system:x"} {
+		l := Leaf{Format: LeafV3, Index: 7, Time: time.Date(2026, 1, 6, 10, 0, 0, 0, time.UTC), Actor: ActorClass(actor),
+			Kind: qantar.KindPerson, ID: 3, Version: 1, Op: qantar.OpCreate, Salted: true,
+			Commitment: CommitV3([]byte(`{"id":3}`), "", actor, NewSalt())}
+		enc, err := l.Encode()
+		if err != nil {
+			t.Fatalf("%s: %v", actor, err)
+		}
+		lines := strings.Split(string(enc), "\n")
+		want := ClassEditor
+		if actor == "system" {
+			want = ClassSystem
+		}
+		if lines[3] != want {
+			t.Errorf("%s: line 4 is %q, want %q", actor, lines[3], want)
+		}
+		if actor != "system" && strings.Contains(string(enc), actor) {
+			t.Errorf("%s: the leaf names the account:\n%s", actor, enc)
+		}
+		if _, id, ok := strings.Cut(actor, ":"); ok && strings.Contains(lines[3], id) {
+			t.Errorf("%s: line 4 holds the account's id", actor)
+		}
+	}
+	// A v3 leaf that names an account, or a role, does not encode.
+	for _, line4 := range []string{"user:7", "admin", "token", "Editor", ""} {
+		l := Leaf{Format: LeafV3, Time: time.Now().Truncate(time.Microsecond), Actor: line4, Kind: "persons", ID: 1, Version: 1, Op: qantar.OpCreate, Salted: true}
+		if _, err := l.Encode(); qantar.ErrorField(err) != "leaf.actor" {
+			t.Errorf("line 4 %q: %v", line4, err)
+		}
+	}
+}
+
+// A v3 leaf commits to the actor: the same content and reason by another
+// account, or the right account under the wrong class, does not match;
+// without the salt nobody can test a guessed account.
+func TestLeafV3MatchesActor(t *testing.T) {
+	json := []byte(`{"id":3,"version":2,"names":[{"value":"Synthetic Name"}]}`)
+	salt := NewSalt()
+	l := Leaf{Format: LeafV3, Actor: ClassEditor, Salted: true, Commitment: CommitV3(json, "duplicate", "user:7", salt)}
+	if !l.Matches(json, "duplicate", "user:7", salt) {
+		t.Fatal("the leaf does not match its own version")
+	}
+	for name, c := range map[string]struct {
+		reason, actor string
+		salt          []byte
+	}{
+		"OtherAccount":      {"duplicate", "user:8", salt},
+		"OtherKind":         {"duplicate", "token:7", salt},
+		"System":            {"duplicate", "system", salt},
+		"NoActor":           {"duplicate", "", salt},
+		"ActorIntoReason":   {"duplicate\nuser:7", "", salt},
+		"ReasonIntoActor":   {"", "duplicate\nuser:7", salt},
+		"NoSalt":            {"duplicate", "user:7", nil},
+		"WrongSalt":         {"duplicate", "user:7", NewSalt()},
+		"TrailingLineFeed":  {"duplicate", "user:7\n", salt},
+		"ActorWithoutColon": {"duplicate", "user7", salt},
+	} {
+		if l.Matches(json, c.reason, c.actor, c.salt) {
+			t.Errorf("%s matches", name)
+		}
+	}
+	sys := Leaf{Format: LeafV3, Actor: ClassEditor, Salted: true, Commitment: CommitV3(json, "", "system", salt)}
+	if sys.Matches(json, "", "system", salt) {
+		t.Error("a leaf that says editor matches a version by the system")
+	}
+	sys.Actor = ClassSystem
+	if !sys.Matches(json, "", "system", salt) {
+		t.Error("the system's leaf does not match")
+	}
+	for _, guess := range [][32]byte{CommitV3(json, "duplicate", "user:7", nil), CommitV2(json, "duplicate", salt), Commit(MessageV3(json, "duplicate", "user:7"), nil)} {
+		if guess == l.Commitment {
+			t.Error("the commitment is recomputable without the salt, or without the actor")
+		}
+	}
+}

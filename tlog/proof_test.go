@@ -45,7 +45,7 @@ func TestRecordProof(t *testing.T) {
 			t.Fatalf("leaf %d: %v", idx, err)
 		}
 		want, json, salt := tlogtest.SyntheticLeaf(idx)
-		if leaf != want || gotCP.Size != 37 || !leaf.Matches(json, "", salt) {
+		if leaf != want || gotCP.Size != 37 || !leaf.Matches(json, "", tlogtest.SyntheticActor, salt) {
 			t.Errorf("leaf %d: verified %+v at size %d", idx, leaf, gotCP.Size)
 		}
 	}

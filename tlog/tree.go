@@ -250,6 +250,24 @@ func NewBuilder(visit func(id NodeID, hash []byte)) *Builder {
 	return &Builder{r: rangeFactory.NewEmptyRange(0), visit: visit}
 }
 
+// NewBuilderAt returns a Builder for the leaves from index begin on, so
+// that workers can hash parts of a tree at once and Append them in order.
+// visit, if not nil, is called with every complete node of the part
+// (level 0 included). Its Root is a tree's root only when begin is 0.
+func NewBuilderAt(begin uint64, visit func(id NodeID, hash []byte)) *Builder {
+	return &Builder{r: rangeFactory.NewEmptyRange(begin), visit: visit}
+}
+
+// Append adds the leaves of o, which must begin where b's end, reporting
+// to b's visit every node that joining them completes (a node whose
+// leaves are all in o was reported to o's). O(log n).
+func (b *Builder) Append(o *Builder) error {
+	if err := b.r.AppendRange(o.r, b.visit); err != nil {
+		return fmt.Errorf("tlog: builder of [%d, …) appended to one of %d leaves: %w", o.r.Begin(), b.r.End(), err)
+	}
+	return nil
+}
+
 // AddLeaf adds an encoded leaf.
 func (b *Builder) AddLeaf(encoded []byte) { b.AddLeafHash(LeafHash(encoded)) }
 

@@ -234,7 +234,7 @@ type publicWalk struct {
 
 // salted turns a served version into what the log check needs.
 func salted(v qantar.Version) (tlogclient.RecordVersion, error) {
-	rv := tlogclient.RecordVersion{Kind: v.Kind, ID: v.ID, Version: v.Version, Canonical: v.Data, Reason: v.Reason}
+	rv := tlogclient.RecordVersion{Kind: v.Kind, ID: v.ID, Version: v.Version, Canonical: v.Data, Reason: v.Reason, Actor: v.Actor}
 	if v.Salt != "" {
 		var err error
 		if rv.Salt, err = hex.DecodeString(v.Salt); err != nil {
@@ -337,7 +337,7 @@ func (w *publicWalk) record(kind qantar.Kind, raw json.RawMessage, yield func(tl
 			if err != nil {
 				return fail(err)
 			}
-			rv.Salt, rv.Reason = sv.Salt, sv.Reason
+			rv.Salt, rv.Reason, rv.Actor = sv.Salt, sv.Reason, sv.Actor
 		}
 	default:
 		var h struct{ Versions []qantar.Version }
@@ -350,7 +350,7 @@ func (w *publicWalk) record(kind qantar.Kind, raw json.RawMessage, yield func(tl
 				if err != nil {
 					return fail(err)
 				}
-				rv.Salt, rv.Reason = sv.Salt, sv.Reason
+				rv.Salt, rv.Reason, rv.Actor = sv.Salt, sv.Reason, sv.Actor
 			} else if v.Salt != "" {
 				earlier = append(earlier, v)
 			}

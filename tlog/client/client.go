@@ -42,8 +42,13 @@ type RecordVersion struct {
 	Version   int
 	Canonical []byte // qantar.Canonical of the record
 	// Reason is the version's reason as shown: a deletion's, "" otherwise
-	// (a v2 leaf commits to it).
+	// (a v2 or v3 leaf commits to it).
 	Reason string
+	// Actor is who wrote the version as shown with its salt
+	// (qantar.Version.Actor: "user:7", "token:3", "system"). A v3 leaf
+	// commits to it and shows only its class; v1 and v2 leaves do not
+	// commit to it, and it may be empty for them.
+	Actor string
 	// Salt is the salt served with the version (qantar.Version.Salt,
 	// decoded), nil when none is served: then a salted leaf cannot be
 	// recomputed and the version is counted as withheld.
@@ -256,7 +261,17 @@ type leafVal struct {
 	index  uint64
 	format tlog.LeafFormat
 	salted bool
+	system bool // the leaf's fourth line is "system" (a v3 leaf's class)
 	c      [32]byte
+}
+
+// leaf is the part of a leaf a record version is checked against.
+func (lv leafVal) leaf() tlog.Leaf {
+	l := tlog.Leaf{Format: lv.format, Salted: lv.salted, Commitment: lv.c, Actor: tlog.ClassEditor}
+	if lv.system {
+		l.Actor = tlog.ClassSystem
+	}
+	return l
 }
 
 func checkRecord(rep *Report, leaves map[leafKey]leafVal, rv RecordVersion, size uint64) {
@@ -273,7 +288,15 @@ func checkRecord(rep *Report, leaves map[leafKey]leafVal, rv RecordVersion, size
 		rep.Withheld++
 	case !lv.salted && len(rv.Salt) > 0:
 		rep.problem("%s %d version %d is served with a salt but its leaf %d has a plain SHA-256 commitment", rv.Kind, rv.ID, rv.Version, lv.index)
-	case !(tlog.Leaf{Format: lv.format, Salted: lv.salted, Commitment: lv.c}).Matches(rv.Canonical, rv.Reason, rv.Salt):
-		rep.problem("%s %d version %d as shown does not match the commitment in leaf %d: its content was changed after it was logged", rv.Kind, rv.ID, rv.Version, lv.index)
+	case lv.format == tlog.LeafV3 && rv.Actor == "":
+		rep.problem("%s %d version %d is served with its salt but without its actor, which its leaf %d (%s) commits to: it cannot be checked", rv.Kind, rv.ID, rv.Version, lv.index, tlog.LeafMagicV3)
+	case lv.format == tlog.LeafV3 && lv.leaf().Actor != tlog.ActorClass(rv.Actor):
+		rep.problem("%s %d version %d is shown as written by %q but its leaf %d says %q wrote it", rv.Kind, rv.ID, rv.Version, rv.Actor, lv.index, lv.leaf().Actor)
+	case !lv.leaf().Matches(rv.Canonical, rv.Reason, rv.Actor, rv.Salt):
+		what := "its content"
+		if lv.format == tlog.LeafV3 {
+			what = "its content or who wrote it"
+		}
+		rep.problem("%s %d version %d as shown does not match the commitment in leaf %d: %s was changed after it was logged", rv.Kind, rv.ID, rv.Version, lv.index, what)
 	}
 }

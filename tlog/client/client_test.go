@@ -222,6 +222,33 @@ func TestVerifyDetects(t *testing.T) {
 			want: "does not match the commitment",
 		},
 		{
+			name: "V3ActorChanged",
+			setup: func(l *tlogtest.Log) client.Options {
+				leaf, json, salt := tlogtest.SyntheticLeaf(4) // v3, salt served
+				rs := []client.RecordVersion{{Kind: leaf.Kind, ID: leaf.ID, Version: leaf.Version, Canonical: json, Salt: salt, Actor: "token:4"}}
+				return client.Options{VerifierKey: l.VKey, Records: records(rs)}
+			},
+			want: "its content or who wrote it was changed",
+		},
+		{
+			name: "V3ActorClassChanged",
+			setup: func(l *tlogtest.Log) client.Options {
+				leaf, json, salt := tlogtest.SyntheticLeaf(4)
+				rs := []client.RecordVersion{{Kind: leaf.Kind, ID: leaf.ID, Version: leaf.Version, Canonical: json, Salt: salt, Actor: "system"}}
+				return client.Options{VerifierKey: l.VKey, Records: records(rs)}
+			},
+			want: `says "editor" wrote it`,
+		},
+		{
+			name: "V3ActorNotServed",
+			setup: func(l *tlogtest.Log) client.Options {
+				leaf, json, salt := tlogtest.SyntheticLeaf(4)
+				rs := []client.RecordVersion{{Kind: leaf.Kind, ID: leaf.ID, Version: leaf.Version, Canonical: json, Salt: salt}}
+				return client.Options{VerifierKey: l.VKey, Records: records(rs)}
+			},
+			want: "without its actor",
+		},
+		{
 			name: "SaltServedForPlainLeaf",
 			setup: func(l *tlogtest.Log) client.Options {
 				leaf, json, _ := tlogtest.SyntheticLeaf(0) // v1, plain SHA-256

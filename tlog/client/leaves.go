@@ -153,7 +153,7 @@ func (w *walk) leaf(idx uint64, e []byte) {
 			k = l.Kind
 			w.kinds[string(k)] = k
 		}
-		w.want[leafKey{k, l.ID, l.Version}] = leafVal{index: idx, format: l.Format, salted: l.Salted, c: l.Commitment}
+		w.want[leafKey{k, l.ID, l.Version}] = leafVal{index: idx, format: l.Format, salted: l.Salted, system: l.Actor == tlog.ClassSystem, c: l.Commitment}
 	}
 }
 

@@ -68,10 +68,16 @@ func (l *Log) SameKey(t testing.TB) *Log {
 	return f
 }
 
+// SyntheticActor is the account that writes every synthetic version.
+const SyntheticActor = "token:3"
+
 // SyntheticLeaf returns the i-th synthetic leaf, its content and salt: a
-// person version whose content is a made-up name; every seventh is a v1
-// salted leaf (protected, its salt never served), every seventh but one a
-// v2 leaf (salted, its salt served with it), the others v1 public leaves.
+// person version by SyntheticActor whose content is a made-up name; every
+// seventh is a v1 salted leaf (protected, its salt never served), every
+// seventh but one a v2 leaf and every seventh but two a v3 leaf (salted,
+// their salt served with them; v3 shows only the class "editor"), the
+// others v1 public leaves. (A real log holds no older format after a newer
+// one; the mix here exercises each format at every position.)
 func SyntheticLeaf(i uint64) (tlog.Leaf, []byte, []byte) {
 	id := int64(i/3 + 1)
 	version := int(i%3 + 1)
@@ -81,14 +87,14 @@ func SyntheticLeaf(i uint64) (tlog.Leaf, []byte, []byte) {
 	}
 	json := fmt.Appendf(nil, `{"id":%d,"version":%d,"names":[{"value":"Synthetic Person %d"}]}`, id, version, i)
 	var salt []byte
-	if i%7 == 5 || i%7 == 6 {
+	if i%7 >= 4 {
 		h := sha256.Sum256(fmt.Appendf(nil, "salt %d", i)) // deterministic, for tests only
 		salt = h[:]
 	}
 	l := tlog.Leaf{
 		Index:      i,
 		Time:       time.Date(2026, 1, 5, 9, 30, 0, 0, time.UTC).Add(time.Duration(i) * time.Second),
-		Actor:      "token:3",
+		Actor:      SyntheticActor,
 		Kind:       qantar.KindPerson,
 		ID:         id,
 		Version:    version,
@@ -96,7 +102,10 @@ func SyntheticLeaf(i uint64) (tlog.Leaf, []byte, []byte) {
 		Salted:     salt != nil,
 		Commitment: tlog.Commit(json, salt),
 	}
-	if i%7 == 5 {
+	switch i % 7 {
+	case 4:
+		l.Format, l.Actor, l.Commitment = tlog.LeafV3, tlog.ActorClass(SyntheticActor), tlog.CommitV3(json, "", SyntheticActor, salt)
+	case 5:
 		l.Format, l.Commitment = tlog.LeafV2, tlog.CommitV2(json, "", salt)
 	}
 	return l, json, salt
@@ -117,8 +126,8 @@ func (l *Log) Add(t testing.TB, n int) {
 		l.Leaves = append(l.Leaves, enc)
 		hashes[i] = tlog.LeafHash(enc)
 		switch {
-		case leaf.Format == tlog.LeafV2: // public, its salt served
-			l.Records = append(l.Records, client.RecordVersion{Kind: leaf.Kind, ID: leaf.ID, Version: leaf.Version, Canonical: json, Salt: salt})
+		case leaf.Format != tlog.LeafV1: // public, its salt and actor served
+			l.Records = append(l.Records, client.RecordVersion{Kind: leaf.Kind, ID: leaf.ID, Version: leaf.Version, Canonical: json, Salt: salt, Actor: SyntheticActor})
 		case salt == nil:
 			l.Records = append(l.Records, client.RecordVersion{Kind: leaf.Kind, ID: leaf.ID, Version: leaf.Version, Canonical: json})
 		}

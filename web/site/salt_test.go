@@ -58,7 +58,7 @@ func (fx *fixture) checkSalted(t *testing.T, kind qantar.Kind, id int64, version
 		if err != nil {
 			t.Fatal(err)
 		}
-		if leaf.Format != tlog.LeafV2 || !leaf.Matches(v.Data, v.Reason, salt) {
+		if leaf.Format != tlog.LeafV3 || !leaf.Matches(v.Data, v.Reason, v.Actor, salt) {
 			t.Fatalf("%s/%d version %d: the served content and salt do not recompute leaf %d", kind, id, v.Version, leaf.Index)
 		}
 	}
@@ -228,7 +228,7 @@ func TestFormerlyPublicVersionCannotBeConfirmed(t *testing.T) {
 	// The salt exists (it is the store's) and is what would confirm it.
 	h, _ := fx.db.History(ctx, qantar.KindPerson, id)
 	salt, _ := hex.DecodeString(h[1].Salt)
-	if !leaf.Matches(guess, "", salt) {
+	if !leaf.Matches(guess, "", h[1].Actor, salt) {
 		t.Fatal("the stored salt does not recompute the leaf: the test proves nothing")
 	}
 	// No answer serves it.

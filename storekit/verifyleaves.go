@@ -1,0 +1,217 @@
+package storekit
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/tlog"
+)
+
+// verifyBatch is how many leaves one worker checks at once: four entry
+// bundles, with the versions they log and the stored nodes they complete.
+const verifyBatch = 4 * tlog.TileWidth
+
+// leafBatch is what the reader hands a worker: the leaves [begin, end),
+// the version stored at each (nil when none), and the stored nodes at the
+// levels tiles serve (0, 8, 16, …) whose last leaf is among them.
+type leafBatch struct {
+	begin    uint64
+	leaves   [][]byte
+	versions []*tlog.StoredVersion
+	stored   map[tlog.NodeID][]byte
+}
+
+// leafResult is what a worker found in a batch: the batch's part of the
+// tree (its nodes compared with the stored ones), the problems of its
+// versions in leaf order, each leaf's format, and what ends the scan (a
+// leaf that does not decode, a stored node that is not its leaves' hash).
+type leafResult struct {
+	tree     *tlog.Builder
+	stored   map[tlog.NodeID][]byte
+	problems []string
+	formats  []tlog.LeafFormat
+	err      error
+}
+
+// leafScan is verifyLeaves' state on the merging goroutine.
+type leafScan struct {
+	r         Reader
+	size      uint64
+	rep       *qantar.VerifyReport
+	tree      *tlog.Builder
+	stored    map[tlog.NodeID][]byte // the batch being merged
+	bad       error                  // a node the merge completed that is not stored as computed
+	maxFormat tlog.LeafFormat
+}
+
+// verifyLeaves checks every leaf of a tree of size leaves beside the
+// version it commits to, on workers goroutines, and returns the root it
+// recomputes. One goroutine reads the leaves, the versions and the stored
+// nodes in leaf order, a batch at a time (never all in memory); workers
+// decode each leaf, check it against its version (tlog.CheckVersion: the
+// HMAC commitment, actor, time) and hash their batch's part of the tree;
+// the parts are joined in order. Every stored node a tile serves is
+// compared with the one recomputed, as tlog.ScanLeaves does.
+func verifyLeaves(ctx context.Context, r Reader, size uint64, rep *qantar.VerifyReport, workers int) ([]byte, error) {
+	s := &leafScan{r: r, size: size, rep: rep}
+	s.tree = tlog.NewBuilderAt(0, func(id tlog.NodeID, h []byte) {
+		if s.bad == nil {
+			s.bad = compareStored(s.stored, id, h)
+		}
+	})
+	if err := ordered(ctx, workers, s.produce, checkLeaves, s.merge); err != nil {
+		return nil, err
+	}
+	if s.tree.Size() != size {
+		return nil, qantar.Errorf(qantar.EINVALID, "log: recomputed %d leaves, want %d", s.tree.Size(), size)
+	}
+	return s.tree.Root(), nil
+}
+
+func (s *leafScan) produce(ctx context.Context, emit func(leafBatch) error) error {
+	for begin := uint64(0); begin < s.size; begin += verifyBatch {
+		end := min(begin+verifyBatch, s.size)
+		b := leafBatch{begin: begin}
+		var err error
+		if b.leaves, err = (Reads{s.r}).GetLeaves(ctx, begin, end); err != nil {
+			return fmt.Errorf("tlog: read leaves [%d, %d): %w", begin, end, err)
+		}
+		if b.versions, err = versionsAt(ctx, s.r, begin, end); err != nil {
+			return err
+		}
+		if b.stored, err = tileNodes(ctx, s.r, begin, end); err != nil {
+			return err
+		}
+		if err := emit(b); err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkLeaves is a worker's part: everything about a batch that needs no
+// database and no other batch.
+func checkLeaves(b leafBatch) leafResult {
+	res := leafResult{stored: b.stored, formats: make([]tlog.LeafFormat, 0, len(b.leaves))}
+	res.tree = tlog.NewBuilderAt(b.begin, func(id tlog.NodeID, h []byte) {
+		if res.err == nil {
+			res.err = compareStored(b.stored, id, h)
+		}
+	})
+	for i, enc := range b.leaves {
+		idx := b.begin + uint64(i)
+		l, err := tlog.DecodeLeaf(enc)
+		if err != nil {
+			res.err = qantar.Errorf(qantar.EINVALID, "log: leaf %d: %v", idx, err)
+			return res
+		}
+		if l.Index != idx {
+			res.err = qantar.Errorf(qantar.EINVALID, "log: leaf %d says it is leaf %d", idx, l.Index)
+			return res
+		}
+		res.formats = append(res.formats, l.Format)
+		if p := tlog.CheckVersion(l, b.versions[i]); p != "" {
+			res.problems = append(res.problems, p)
+		}
+		res.tree.AddLeaf(enc)
+		if res.err != nil {
+			return res
+		}
+	}
+	return res
+}
+
+// merge joins a batch's part to the tree, in leaf order, and reports its
+// problems, and any leaf of an older format than one before it.
+func (s *leafScan) merge(res leafResult) error {
+	for _, p := range res.problems {
+		s.rep.Problem("%s", p)
+	}
+	begin := s.tree.Size()
+	for i, f := range res.formats {
+		if f < s.maxFormat {
+			s.rep.Problem("leaf %d is %s after a %s leaf: a log never writes an older leaf format after a newer one", begin+uint64(i), f.Magic(), s.maxFormat.Magic())
+		} else {
+			s.maxFormat = f
+		}
+	}
+	if res.err != nil {
+		return res.err
+	}
+	s.stored, s.bad = res.stored, nil
+	if err := s.tree.Append(res.tree); err != nil {
+		return err
+	}
+	return s.bad
+}
+
+// compareStored compares a recomputed node at a level tiles serve with
+// the stored one.
+func compareStored(stored map[tlog.NodeID][]byte, id tlog.NodeID, h []byte) error {
+	if id.Level%tlog.TileHeight != 0 {
+		return nil
+	}
+	got, ok := stored[id]
+	switch {
+	case !ok:
+		return qantar.Errorf(qantar.EINVALID, "log: stored node (level %d, index %d) is missing", id.Level, id.Index)
+	case string(got) != string(h):
+		return qantar.Errorf(qantar.EINVALID, "log: stored node (level %d, index %d) is not the hash of its leaves", id.Level, id.Index)
+	}
+	return nil
+}
+
+// tileNodes reads the stored nodes at the levels tiles serve whose last
+// leaf is in [begin, end): those that adding these leaves completes. One
+// range query a level, where tlog.NodeReader would take one a node.
+func tileNodes(ctx context.Context, r Reader, begin, end uint64) (map[tlog.NodeID][]byte, error) {
+	out := make(map[tlog.NodeID][]byte, end-begin+8)
+	for level := uint(0); level < 64 && end>>level > 0; level += tlog.TileHeight {
+		// Node (level, i) covers leaves [i·2^level, (i+1)·2^level).
+		lo, hi := (begin+1<<level)>>level-1, end>>level
+		if lo >= hi {
+			continue
+		}
+		rows, err := r.Query(ctx, `SELECT idx, hash FROM tlog_nodes WHERE level = $1 AND idx >= $2 AND idx < $3`, int(level), int64(lo), int64(hi))
+		if err != nil {
+			return nil, fmt.Errorf("log nodes: %w", err)
+		}
+		var idx int64
+		var hash []byte
+		err = Each(rows, []any{&idx, &hash}, func() error {
+			out[tlog.NodeID{Level: level, Index: uint64(idx)}] = hash
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("log nodes: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// versionsAt reads the versions logged at leaves [begin, end), by leaf.
+func versionsAt(ctx context.Context, r Reader, begin, end uint64) ([]*tlog.StoredVersion, error) {
+	rows, err := r.Query(ctx, `SELECT kind, id, version, op, actor, at, coalesce(reason, ''), data, salt, leaf_index FROM versions
+		WHERE leaf_index >= $1 AND leaf_index < $2`, int64(begin), int64(end))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*tlog.StoredVersion, end-begin)
+	var v tlog.StoredVersion
+	var kind, op string
+	var at Time
+	var leaf int64
+	// Each row scans into fresh data and salt slices (both drivers copy
+	// into a []byte destination), so v's are kept as they are.
+	err = Each(rows, []any{&kind, &v.ID, &v.Version, &op, &v.Actor, &at, &v.Reason, &v.Data, &v.Salt, &leaf}, func() error {
+		sv := v
+		sv.Kind, sv.Op, sv.At = qantar.Kind(kind), qantar.Op(op), at.T
+		out[uint64(leaf)-begin] = &sv
+		return nil
+	})
+	return out, err
+}
