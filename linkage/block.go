@@ -1,10 +1,6 @@
 package linkage
 
 import (
-	"context"
-	"fmt"
-	"slices"
-	"sort"
 	"strings"
 )
 
@@ -126,154 +122,6 @@ func fine(d *Dataset, c comparator, maxBlock int) bool {
 	return n > 0 && big*4 <= n
 }
 
-// keysOf appends the keys of record i under rule r: the product of the keys
-// of its fields.
-func keysOf(dst []string, r Rule, d *Dataset, cmps []comparator, i int32, scratch []string) []string {
-	base := len(dst)
-	dst = append(dst, "")
-	for n, f := range r.Fields {
-		var ks []string
-		if r.Year && d.Fields[f].Type == Date {
-			if p := cmps[f].(*dateCmp).d[i]; p.y != 0 {
-				ks = append(scratch[:0], fmt.Sprint(p.y))
-			}
-		} else if nc, ok := cmps[f].(*nameCmp); ok && r.WordPairs {
-			ks = nc.wordPairKeys(scratch[:0], i)
-		} else if ok && r.Initials {
-			ks = nc.initialKeys(scratch[:0], i)
-		} else {
-			ks = cmps[f].blockKeys(scratch[:0], i)
-		}
-		if len(ks) == 0 {
-			return dst[:base]
-		}
-		cur := dst[base:]
-		next := make([]string, 0, len(cur)*len(ks))
-		for _, c := range cur {
-			for _, k := range ks {
-				if n > 0 {
-					next = append(next, c+"\x1f"+k)
-				} else {
-					next = append(next, k)
-				}
-			}
-		}
-		dst = append(dst[:base], next...)
-	}
-	return dst
-}
-
-// pairKey packs a pair of record numbers, smaller first.
-func pairKey(a, b int32) uint64 {
-	if a > b {
-		a, b = b, a
-	}
-	return uint64(a)<<32 | uint64(uint32(b))
-}
-
-func unpair(p uint64) (int32, int32) { return int32(p >> 32), int32(uint32(p)) }
-
-// maxRules is the most blocking rules a run may have: each pair records
-// which rules found it in a bit mask.
-const maxRules = 32
-
-// block runs every rule and returns the union of the pairs they name,
-// sorted, with for each pair a mask of the rules that found it, and a
-// report per rule.
-func block(ctx context.Context, d *Dataset, cmps []comparator, rules []Rule, o *Options) ([]uint64, []uint32, []RuleReport, error) {
-	n := int32(d.Len())
-	// Records in an oversized block are ordered by their names, then their
-	// free text, so that the window holds the most alike. Dates stay out of
-	// the order: the EM session of a name rule relies on the dates of
-	// non-matching pairs it finds agreeing only by chance.
-	order := make([]string, n)
-	for i := int32(0); i < n; i++ {
-		var b strings.Builder
-		for _, t := range []FieldType{Name, Text} {
-			for f, fd := range d.Fields {
-				if fd.Type == t {
-					b.WriteString(cmps[f].sortKey(i))
-					b.WriteByte(0)
-				}
-			}
-		}
-		order[i] = b.String()
-	}
-	var union []uint64
-	var masks []uint32
-	var reports []RuleReport
-	for ri, r := range rules {
-		if err := ctx.Err(); err != nil {
-			return nil, nil, nil, err
-		}
-		o.progress(fmt.Sprintf("blocking %d/%d: %s", ri+1, len(rules), r.describe(d)), int64(ri), int64(len(rules)))
-		blocks := map[string][]int32{}
-		var keys, scratch []string
-		for i := int32(0); i < n; i++ {
-			keys = keysOf(keys[:0], r, d, cmps, i, scratch)
-			for _, k := range keys {
-				blocks[k] = append(blocks[k], i)
-			}
-		}
-		rep := RuleReport{Rule: r.describe(d)}
-		var lacking []bool
-		if r.Lacking {
-			lacking = lackingRecords(d, cmps)
-		}
-		keep := func(a, b int32) bool {
-			return (!o.LinkOnly || d.src[a] != d.src[b]) && (lacking == nil || lacking[a] || lacking[b])
-		}
-		var pairs []uint64
-		for _, m := range blocks {
-			if len(m) < 2 || lacking != nil && !anyOf(lacking, m) {
-				continue
-			}
-			rep.Blocks++
-			pairs = blockPairs(pairs, m, order, keep, o, &rep)
-		}
-		blocks = nil
-		slices.Sort(pairs)
-		pairs = slices.Compact(pairs)
-		rep.Pairs = len(pairs)
-		before := len(union)
-		union, masks = mergeSorted(union, masks, pairs, 1<<ri)
-		rep.New = len(union) - before
-		reports = append(reports, rep)
-	}
-	return union, masks, reports, nil
-}
-
-// blockPairs appends the pairs of one block: all of them, or, in a block
-// over the size cap, those within a window in the order of the records'
-// names.
-func blockPairs(pairs []uint64, m []int32, order []string, keep func(a, b int32) bool, o *Options, rep *RuleReport) []uint64 {
-	if len(m) <= o.MaxBlock {
-		for x := 0; x < len(m); x++ {
-			for y := x + 1; y < len(m); y++ {
-				if keep(m[x], m[y]) {
-					pairs = append(pairs, pairKey(m[x], m[y]))
-				}
-			}
-		}
-		return pairs
-	}
-	rep.Oversized++
-	sort.Slice(m, func(x, y int) bool {
-		if order[m[x]] != order[m[y]] {
-			return order[m[x]] < order[m[y]]
-		}
-		return m[x] < m[y]
-	})
-	for x := 0; x < len(m); x++ {
-		for y := x + 1; y < len(m) && y <= x+o.Window; y++ {
-			if keep(m[x], m[y]) {
-				pairs = append(pairs, pairKey(m[x], m[y]))
-			}
-		}
-	}
-	return pairs
-}
-
 // lackingRecords says which records lack what tighter rules key on: a
 // year in some date field, or full words in some name field (the name has
 // an initial).
@@ -303,25 +151,16 @@ func anyOf(set []bool, m []int32) bool {
 	return false
 }
 
-// mergeSorted returns the sorted union of two sorted, duplicate-free slices
-// of pairs, a with its masks, b all found by the rule of bit.
-func mergeSorted(a []uint64, am []uint32, b []uint64, bit uint32) ([]uint64, []uint32) {
-	out := make([]uint64, 0, len(a)+len(b))
-	om := make([]uint32, 0, len(a)+len(b))
-	i, j := 0, 0
-	for i < len(a) || j < len(b) {
-		switch {
-		case j == len(b) || i < len(a) && a[i] < b[j]:
-			out, om = append(out, a[i]), append(om, am[i])
-			i++
-		case i == len(a) || a[i] > b[j]:
-			out, om = append(out, b[j]), append(om, bit)
-			j++
-		default:
-			out, om = append(out, a[i]), append(om, am[i]|bit)
-			i++
-			j++
-		}
+// pairKey packs a pair of record numbers, smaller first.
+func pairKey(a, b int32) uint64 {
+	if a > b {
+		a, b = b, a
 	}
-	return out, om
+	return uint64(a)<<32 | uint64(uint32(b))
 }
+
+func unpair(p uint64) (int32, int32) { return int32(p >> 32), int32(uint32(p)) }
+
+// maxRules is the most blocking rules a run may have: each pair records
+// which rules found it in a bit mask.
+const maxRules = 32

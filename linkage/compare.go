@@ -5,7 +5,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/qantar-project/qantar/names"
 )
@@ -265,24 +264,6 @@ func (c *nameCmp) wordPairKeys(dst []string, i int32) []string {
 				a, b = b, a
 			}
 			dst = append(dst, a+" "+b)
-		}
-	}
-	return dst
-}
-
-// initialKeys appends a key for each word of record i's name of two
-// letters or more with the first letter of each other word.
-func (c *nameCmp) initialKeys(dst []string, i int32) []string {
-	toks := c.toks[i]
-	for x := range toks {
-		w := c.tokens[toks[x]]
-		if utf8.RuneCountInString(w) < 2 {
-			continue
-		}
-		for y := range toks {
-			if y != x {
-				dst = append(dst, w+" "+prefix(c.tokens[toks[y]], 1))
-			}
 		}
 	}
 	return dst

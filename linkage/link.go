@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/bits"
 	"runtime"
-	"sync"
 
 	"github.com/qantar-project/qantar/names"
 )
@@ -181,17 +181,16 @@ func Link(ctx context.Context, d *Dataset, o Options) (*Result, error) {
 			}
 		}
 	}
-	cand, masks, reports, err := block(ctx, d, cmps, rules, &o)
+	cand, reports, err := block(ctx, d, cmps, rules, &o)
 	if err != nil {
 		return nil, err
 	}
-	res.Rules, res.Candidates = reports, len(cand)
+	res.Rules, res.Candidates = reports, int(cand.len())
 
-	pats, counts, byRule, err := compareAll(ctx, cand, masks, len(rules), cmps, pt, &o)
+	pats, counts, byRule, err := compareAll(ctx, cand, len(rules), cmps, pt, &o)
 	if err != nil {
 		return nil, err
 	}
-	masks = nil
 	o.progress("estimating weights (EM)", 0, 1)
 	u0 := estimateU(d, cmps, o.LinkOnly, randomPairs, o.Workers)
 	total := totalPairs(d, o.LinkOnly)
@@ -200,91 +199,112 @@ func Link(ctx context.Context, d *Dataset, o Options) (*Result, error) {
 		refine(res.Model, cmps, o.Labels, o.LabelStrength)
 		res.Model.fitPrior(pt, counts, total)
 	}
-	s := newScorer(res.Model, cmps, pt)
-	o.progress("scoring pairs", 0, int64(len(cand)))
-	levels := make([]int, len(cmps))
-	for i, p := range cand {
-		a, b := unpair(p)
-		w := s.weight(pats[i], a, b, levels)
-		if prob := s.prob(w); prob >= o.ReviewLow || prob >= o.Threshold {
-			res.Pairs = append(res.Pairs, Pair{A: a, B: b, P: prob, Weight: w, Levels: append([]int(nil), levels...)})
-		}
-	}
+	res.Pairs = scoreAll(ctx, cand, pats, res.Model, cmps, pt, &o)
 	cand, pats = nil, nil
-	cluster(ctx, d, res, s, &o)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	cluster(ctx, d, res, newScorer(res.Model, cmps, pt), &o)
 	return res, nil
 }
 
 // compareAll compares every candidate pair in parallel and counts the
-// agreement patterns.
-func compareAll(ctx context.Context, cand []uint64, masks []uint32, nrules int, cmps []comparator, pt patterns, o *Options) ([]uint32, patternCounts, []patternCounts, error) {
-	pats := make([]uint32, len(cand))
-	const chunk = 1 << 14
-	var next int64
-	var mu sync.Mutex
+// agreement patterns, in all and by the rules that named the pair.
+func compareAll(ctx context.Context, cand *candidates, nrules int, cmps []comparator, pt patterns, o *Options) ([]uint32, patternCounts, []patternCounts, error) {
+	total := cand.len()
+	pats := make([]uint32, total)
+	type state struct {
+		all    patternCounts
+		byRule []patternCounts
+		levels []int
+	}
+	var done int64
+	states := parallel(ctx, cand, o.Workers, func() *state {
+		s := &state{all: patternCounts{}, byRule: make([]patternCounts, nrules), levels: make([]int, len(cmps))}
+		for r := range s.byRule {
+			s.byRule[r] = patternCounts{}
+		}
+		return s
+	}, func(s *state, _ int, lo, hi int32) {
+		cand.forRange(lo, hi, func(i int64, a, b int32, mask uint32) {
+			for f, c := range cmps {
+				s.levels[f] = c.compare(a, b)
+			}
+			p := pt.encode(s.levels)
+			pats[i] = p
+			k := uint64(p)<<16 | uint64(tfBucket(tfWeight(cmps, s.levels, a)))
+			s.all[k]++
+			for ; mask != 0; mask &= mask - 1 {
+				s.byRule[bits.TrailingZeros32(mask)][k]++
+			}
+		})
+	}, func(n int64) {
+		done += n
+		o.progress("comparing pairs", done, total)
+	})
+	if err := ctx.Err(); err != nil {
+		return nil, nil, nil, err
+	}
 	counts := patternCounts{}
 	byRule := make([]patternCounts, nrules)
 	for r := range byRule {
 		byRule[r] = patternCounts{}
 	}
-	var done int64
-	var wg sync.WaitGroup
-	for w := 0; w < o.Workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			local := patternCounts{}
-			localRule := make([]patternCounts, nrules)
-			for r := range localRule {
-				localRule[r] = patternCounts{}
+	for _, s := range states {
+		for k, v := range s.all {
+			counts[k] += v
+		}
+		for r := range s.byRule {
+			for k, v := range s.byRule[r] {
+				byRule[r][k] += v
 			}
-			levels := make([]int, len(cmps))
-			for ctx.Err() == nil {
-				mu.Lock()
-				start := next
-				next += chunk
-				mu.Unlock()
-				if start >= int64(len(cand)) {
-					break
-				}
-				end := min(start+chunk, int64(len(cand)))
-				for i := start; i < end; i++ {
-					a, b := unpair(cand[i])
-					for f, c := range cmps {
-						levels[f] = c.compare(a, b)
-					}
-					p := pt.encode(levels)
-					pats[i] = p
-					k := uint64(p)<<16 | uint64(tfBucket(tfWeight(cmps, levels, a)))
-					local[k]++
-					for r, m := 0, masks[i]; m != 0; r, m = r+1, m>>1 {
-						if m&1 != 0 {
-							localRule[r][k]++
-						}
-					}
-				}
-				mu.Lock()
-				done += end - start
-				o.progress("comparing pairs", done, int64(len(cand)))
-				mu.Unlock()
-			}
-			mu.Lock()
-			for k, v := range local {
-				counts[k] += v
-			}
-			for r := range localRule {
-				for k, v := range localRule[r] {
-					byRule[r][k] += v
-				}
-			}
-			mu.Unlock()
-		}()
-	}
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, nil, nil, err
+		}
 	}
 	return pats, counts, byRule, nil
+}
+
+// scoreAll weighs every compared pair and keeps those with a probability
+// from ReviewLow (or the threshold, if lower) up, in no particular order.
+func scoreAll(ctx context.Context, cand *candidates, pats []uint32, m *Model, cmps []comparator, pt patterns, o *Options) []Pair {
+	type state struct {
+		s      *scorer
+		levels []int
+	}
+	kept := make([][]Pair, len(cand.chunks))
+	var done int64
+	total := cand.len()
+	o.progress("scoring pairs", 0, total)
+	parallel(ctx, cand, o.Workers, func() *state {
+		return &state{s: newScorer(m, cmps, pt), levels: make([]int, len(cmps))}
+	}, func(st *state, chunk int, lo, hi int32) {
+		var out []Pair
+		var slab []int
+		cand.forRange(lo, hi, func(i int64, a, b int32, _ uint32) {
+			w := st.s.weight(pats[i], a, b, st.levels)
+			if prob := st.s.prob(w); prob >= o.ReviewLow || prob >= o.Threshold {
+				if len(slab) < len(st.levels) {
+					slab = make([]int, 256*len(st.levels))
+				}
+				lv := slab[:len(st.levels):len(st.levels)]
+				slab = slab[len(st.levels):]
+				copy(lv, st.levels)
+				out = append(out, Pair{A: a, B: b, P: prob, Weight: w, Levels: lv})
+			}
+		})
+		kept[chunk] = out
+	}, func(n int64) {
+		done += n
+		o.progress("scoring pairs", done, total)
+	})
+	n := 0
+	for _, k := range kept {
+		n += len(k)
+	}
+	out := make([]Pair, 0, n)
+	for _, k := range kept {
+		out = append(out, k...)
+	}
+	return out
 }
 
 // scorer turns agreement patterns into weights and probabilities.
