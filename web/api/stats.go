@@ -3,12 +3,9 @@ package api
 import (
 	"encoding/json"
 	"net/http"
-	"strconv"
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/law"
-	"github.com/qantar-project/qantar/report"
-	"github.com/qantar-project/qantar/web/figures"
 	"github.com/qantar-project/qantar/web/httpx"
 )
 
