@@ -1,0 +1,282 @@
+package evidence_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"filippo.io/age"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/blob"
+	"github.com/qantar-project/qantar/evidence"
+	"github.com/qantar-project/qantar/media"
+	"github.com/qantar-project/qantar/media/mediatest"
+	"github.com/qantar-project/qantar/postgres"
+	"github.com/qantar-project/qantar/sqlite"
+)
+
+// mediaStore is one store the door's tests run on.
+type mediaStore struct {
+	name string
+	st   qantar.Store
+}
+
+// mediaStores are a fresh SQLite database and, when QANTAR_TEST_POSTGRES
+// names a server (CI sets it, and fails without it), a fresh schema there.
+func mediaStores(t *testing.T) []mediaStore {
+	t.Helper()
+	ctx := context.Background()
+	lite, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "media.db"), sqlite.Options{Synchronous: "NORMAL"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { lite.Close() })
+	out := []mediaStore{{"sqlite", lite}}
+	base := os.Getenv("QANTAR_TEST_POSTGRES")
+	if base == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("QANTAR_TEST_POSTGRES is not set under CI: the PostgreSQL half of this test would not run")
+		}
+		t.Log("QANTAR_TEST_POSTGRES is not set: SQLite only")
+		return out
+	}
+	conn, err := pgx.Connect(ctx, base)
+	if err != nil {
+		t.Fatalf("connect to QANTAR_TEST_POSTGRES: %v", err)
+	}
+	defer conn.Close(ctx)
+	b := make([]byte, 6)
+	rand.Read(b)
+	schema := "qt_media_" + hex.EncodeToString(b)
+	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if c, err := pgx.Connect(ctx, base); err == nil {
+			c.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE")
+			c.Close(ctx)
+		}
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	pg, err := postgres.Open(ctx, u.String(), postgres.Options{LogKeyPath: filepath.Join(t.TempDir(), "log.key"), MaxConns: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pg.Close() })
+	return append(out, mediaStore{"postgres", pg})
+}
+
+// mediaWorld is a store with three sources and a file store that encrypts
+// to a fresh key.
+type mediaWorld struct {
+	st      qantar.Store
+	files   *evidence.Files
+	sources [3]int64
+}
+
+func newMediaWorld(t *testing.T, st qantar.Store) *mediaWorld {
+	t.Helper()
+	id, err := age.GenerateX25519Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &mediaWorld{st: st, files: &evidence.Files{Blobs: blob.Local(t.TempDir()), Recipients: []string{id.Recipient().String()},
+		Identities: []string{id.String()}}}
+	for i := range w.sources {
+		s := &qantar.Source{SourceKind: "photo", Title: qantar.Text{"en": "Synthetic photographs " + string(rune('A'+i))}}
+		if err := st.Create(context.Background(), qantar.System, s); err != nil {
+			t.Fatal(err)
+		}
+		w.sources[i] = s.ID
+	}
+	return w
+}
+
+func (w *mediaWorld) add(t *testing.T, source int64, protection, name string, data []byte) *evidence.Added {
+	t.Helper()
+	a, err := w.files.Receive(context.Background(), w.st, qantar.System, evidence.Upload{SourceID: source, Name: name, Protection: protection}, bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("add %s: %v", name, err)
+	}
+	return a
+}
+
+// fetch is what reader gets of a file's bytes (nil: refused).
+func (w *mediaWorld) fetch(t *testing.T, reader qantar.Actor, sha string) []byte {
+	t.Helper()
+	_, rc, err := w.files.Open(context.Background(), w.st, reader, sha)
+	if err != nil {
+		return nil
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// A JPEG with EXIF (device, time, GPS) asked to be public: the original is
+// kept restricted and encrypted with its origin on the record, and a copy
+// without the metadata, the same picture, is public and is what an
+// anonymous reader fetches.
+func TestMediaPublicJPEGWithGPS(t *testing.T) {
+	for _, s := range mediaStores(t) {
+		t.Run(s.name, func(t *testing.T) {
+			w := newMediaWorld(t, s.st)
+			data := mediatest.JPEG(t, mediatest.Picture(320, 240, 7, 0), 92, true)
+			a := w.add(t, w.sources[0], qantar.Public, "IMG_0001.jpg", data)
+			f, c := a.File, a.Public
+			if f.ProtectionLevel() != qantar.Restricted || !f.Encrypted || f.Note.IsEmpty() || f.Note["kk"] == f.Note["en"] || f.Note["ru"] == f.Note["en"] {
+				t.Errorf("original: %+v", f)
+			}
+			o := f.Origin
+			if o == nil || o.Device != mediatest.Maker+" "+mediatest.Model || o.TakenAt != mediatest.TakenAt || o.Latitude == nil ||
+				*o.Latitude-mediatest.Latitude > 1e-6 || mediatest.Latitude-*o.Latitude > 1e-6 {
+				t.Errorf("origin %+v", o)
+			}
+			if c == nil {
+				t.Fatal("no public copy")
+			}
+			if c.ProtectionLevel() != qantar.Public || c.Encrypted || c.Origin != nil || c.Derivation != "stripped" || c.DerivedFrom != f.SHA256 ||
+				c.Metadata["phash"] == "" || c.Metadata["phash"] != f.Metadata["phash"] || c.Metadata["width"] != "320" {
+				t.Errorf("copy: %+v", c)
+			}
+			if w.fetch(t, qantar.Anonymous, f.SHA256) != nil {
+				t.Error("an anonymous reader fetched the original")
+			}
+			got := w.fetch(t, qantar.Anonymous, c.SHA256)
+			info, err := media.Inspect(bytes.NewReader(got), int64(len(got)))
+			if err != nil || info.GPS != nil || info.Make != "" || info.HasEXIF || info.HasXMP || !mediatest.Clean(got) || info.PHash != f.Metadata["phash"] {
+				t.Errorf("the public copy says %+v (%v), clean %v", info, err, mediatest.Clean(got))
+			}
+			if orig := w.fetch(t, qantar.Actor{ID: "v", Role: qantar.RoleViewer}, f.SHA256); !bytes.Equal(orig, data) {
+				t.Error("a viewer does not get the original byte for byte")
+			}
+			// Seen by an anonymous reader: the original without hash or origin.
+			recs, _, err := s.st.List(context.Background(), qantar.KindFile, qantar.Filter{Reader: qantar.Anonymous, Where: map[string]string{"source_id": itoa(w.sources[0])}})
+			if err != nil || len(recs) != 2 {
+				t.Fatalf("anonymous list: %d %v", len(recs), err)
+			}
+			for _, r := range recs {
+				if g := r.(*qantar.File); g.Origin != nil || g.ID == f.ID && (g.SHA256 != "" || g.Metadata["phash"] != "") {
+					t.Errorf("anonymous sees %+v", g)
+				}
+			}
+			// The same bytes again: the records already there.
+			again := w.add(t, w.sources[0], qantar.Public, "IMG_0001.jpg", data)
+			if again.File.ID != f.ID || again.Public == nil || again.Public.ID != c.ID {
+				t.Errorf("added again: %+v", again)
+			}
+		})
+	}
+}
+
+// A PNG whose metadata comes after its first 256 KiB looks clean at the
+// door and is stored in the clear; once its copy shows that something was
+// removed, the original is encrypted and kept restricted.
+func TestMediaMetadataPastTheHead(t *testing.T) {
+	w := newMediaWorld(t, mediaStores(t)[0].st)
+	clean := w.add(t, w.sources[0], qantar.Public, "clean.png", mediatest.PNG(t, mediatest.Picture(50, 40, 3, 0), ""))
+	if clean.Public != nil || clean.File.ProtectionLevel() != qantar.Public || clean.File.Encrypted || clean.File.Metadata["phash"] == "" {
+		t.Errorf("a clean PNG: %+v %+v", clean.File, clean.Public)
+	}
+	data := mediatest.PNG(t, mediatest.Noise(400, 300, 5), "Synthetic Author "+mediatest.Maker)
+	if len(data) < 300<<10 {
+		t.Fatalf("the PNG is %d bytes, its text would be in the head", len(data))
+	}
+	a := w.add(t, w.sources[1], qantar.Public, "late.png", data)
+	if a.File.ProtectionLevel() != qantar.Restricted || !a.File.Encrypted || a.Public == nil {
+		t.Fatalf("late metadata: %+v %+v", a.File, a.Public)
+	}
+	if st, err := w.files.Blobs.Stat(context.Background(), a.File.SHA256); err != nil || !st.Encrypted {
+		t.Errorf("the original's stored bytes: %+v %v", st, err)
+	}
+	if got := w.fetch(t, qantar.Anonymous, a.Public.SHA256); got == nil || !mediatest.Clean(got) || len(got) >= len(data) {
+		t.Errorf("the public copy: %d bytes", len(got))
+	}
+}
+
+// A file media cannot strip (a PDF) that says who made it (XMP) is kept
+// restricted, with a note in every language; without such metadata it is
+// public as asked.
+func TestMediaUnstrippableKeptRestricted(t *testing.T) {
+	w := newMediaWorld(t, mediaStores(t)[0].st)
+	pdf := []byte("%PDF-1.7\n1 0 obj <</Type/Metadata>> stream\n<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF><rdf:Description tiff:Make=\"" +
+		mediatest.Maker + "\"/></rdf:RDF></x:xmpmeta>\nendstream endobj\n%%EOF\n")
+	a := w.add(t, w.sources[0], qantar.Public, "scan.pdf", pdf)
+	if a.Public != nil || a.File.ProtectionLevel() != qantar.Restricted || !a.File.Encrypted || a.File.Origin == nil || a.File.Origin.Device != mediatest.Maker {
+		t.Errorf("a PDF with XMP: %+v", a.File)
+	}
+	for _, l := range []string{"kk", "ru", "en"} {
+		if a.File.Note[l] == "" || l != "en" && a.File.Note[l] == a.File.Note["en"] {
+			t.Errorf("note in %s: %q", l, a.File.Note[l])
+		}
+	}
+	plain := w.add(t, w.sources[0], qantar.Public, "plain.pdf", []byte("%PDF-1.7\n%%EOF\n"))
+	if plain.File.ProtectionLevel() != qantar.Public || plain.File.Encrypted || plain.Public != nil {
+		t.Errorf("a plain PDF: %+v", plain.File)
+	}
+}
+
+// Near duplicates across sources, each reader among what they may see: an
+// anonymous reader's list never includes or counts a restricted file, and a
+// restricted file finds nothing for them; a viewer's includes it.
+func TestMediaSimilar(t *testing.T) {
+	for _, s := range mediaStores(t) {
+		t.Run(s.name, func(t *testing.T) {
+			w := newMediaWorld(t, s.st)
+			ctx := context.Background()
+			pic := mediatest.Picture(256, 192, 11, 0)
+			a := w.add(t, w.sources[0], qantar.Public, "a.jpg", mediatest.JPEG(t, pic, 95, true))                                 // restricted original + public copy
+			b := w.add(t, w.sources[1], qantar.Public, "b.jpg", mediatest.JPEG(t, mediatest.Picture(256, 192, 11, 6), 50, false)) // public
+			c := w.add(t, w.sources[2], qantar.Restricted, "c.png", mediatest.PNG(t, pic, ""))                                    // restricted
+			other := w.add(t, w.sources[2], qantar.Public, "other.jpg", mediatest.JPEG(t, mediatest.Picture(256, 192, 99, 0), 90, false))
+			viewer := qantar.Actor{ID: "v", Role: qantar.RoleViewer}
+			ids := func(ns []evidence.Near) map[int64]bool {
+				m := map[int64]bool{}
+				for _, n := range ns {
+					m[n.File.ID] = true
+					if n.Distance > evidence.DefaultDistance {
+						t.Errorf("distance %d", n.Distance)
+					}
+				}
+				return m
+			}
+			anon, err := evidence.Similar(ctx, s.st, qantar.Anonymous, b.File, evidence.DefaultDistance)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := ids(anon); len(anon) != 1 || !got[a.Public.ID] {
+				t.Errorf("anonymous, near b: %v, want only a's public copy %d", got, a.Public.ID)
+			}
+			seen, err := evidence.Similar(ctx, s.st, viewer, b.File, evidence.DefaultDistance)
+			if got := ids(seen); err != nil || len(seen) != 3 || !got[a.File.ID] || !got[a.Public.ID] || !got[c.File.ID] || got[other.File.ID] {
+				t.Errorf("viewer, near b: %v %v", got, err)
+			}
+			if hidden, err := evidence.Similar(ctx, s.st, qantar.Anonymous, c.File, evidence.DefaultDistance); err != nil || len(hidden) != 0 {
+				t.Errorf("anonymous, near a restricted file: %d %v", len(hidden), err)
+			}
+			if none, _ := evidence.Similar(ctx, s.st, viewer, other.File, evidence.DefaultDistance); len(none) != 0 {
+				t.Errorf("an unrelated picture has %d near duplicates", len(none))
+			}
+		})
+	}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
