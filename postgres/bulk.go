@@ -211,6 +211,7 @@ func (tx *Tx) writeChunk(ctx context.Context, actor qantar.Actor, chunk []qantar
 		}
 		index.add(rec)
 		pending = append(pending, storekit.NewVersion(rec, qantar.OpCreate, who, "", canonical))
+		tx.storedOnce(rec, data, canonical)
 	}
 	tag, err := tx.tx.Exec(ctx, `INSERT INTO records (kind, id, version, created_at, updated_at, deleted_at, protection, external_key, data, fold,
 			pub_data, pub_fold, viewer_data, viewer_fold)

@@ -125,7 +125,7 @@ func (c *copier) put(row any) error {
 	case *qantar.CopyRef:
 		return c.add("refs", []string{"to_kind", "to_id", "from_kind", "from_id"}, []any{r.ToKind, r.ToID, r.FromKind, r.FromID})
 	case *qantar.CopyVersion:
-		return c.add("versions", []string{"kind", "id", "version", "op", "actor", "at", "reason", "data", "salt", "leaf_index"},
+		return c.add("version_rows", []string{"kind", "id", "version", "op", "actor", "at", "reason", "data", "salt", "leaf_index"},
 			[]any{r.Kind, r.ID, int32(r.Version), r.Op, r.Actor, r.At, nullString(r.Reason), string(r.Data), r.Salt, r.LeafIndex})
 	case *qantar.CopyLeaf:
 		return c.add("tlog_leaves", []string{"idx", "leaf"}, []any{r.Index, r.Leaf})
@@ -146,6 +146,12 @@ func afterCopy(ctx context.Context, tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SELECT setval(pg_get_serial_sequence('`+t+`', 'id'), coalesce(max(id), 0) + 1, false) FROM `+t); err != nil {
 			return fmt.Errorf("copy: %s ids: %w", t, err)
 		}
+	}
+	// Each version's content stored once (migration 009), as the store's
+	// own writes keep it.
+	if _, err := tx.Exec(ctx, `UPDATE version_rows v SET data = NULL FROM records r
+		WHERE r.kind = v.kind AND r.id = v.id AND r.version = v.version AND v.data IS NOT NULL AND qantar_canonical(r.data) = v.data`); err != nil {
+		return fmt.Errorf("copy: versions: %w", err)
 	}
 	if _, err := tx.Exec(ctx, `DELETE FROM search_keys`); err != nil {
 		return err

@@ -314,6 +314,10 @@ type Tx struct {
 	db      *DB
 	now     time.Time
 	pending []storekit.Version
+	// once is, per record written, the version whose content its row
+	// gives back (storekit.StoredOnce): that version's row, if still the
+	// record's last when the log is flushed, keeps no copy of it.
+	once map[qantar.Ref]int
 	// broken is the error that aborted the transaction, if any (guard).
 	broken error
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/storekit"
 	"github.com/qantar-project/qantar/tlog"
 	"github.com/transparency-dev/merkle/compact"
@@ -26,7 +27,7 @@ func (tx *Tx) flushLog(ctx context.Context) error {
 		return fmt.Errorf("log size: %w", err)
 	}
 	n := len(tx.pending)
-	rows, err := versionColumns(tx.pending, start, tx.now)
+	rows, err := versionColumns(tx.pending, tx.once, start, tx.now)
 	if err != nil {
 		return err
 	}
@@ -36,7 +37,7 @@ func (tx *Tx) flushLog(ctx context.Context) error {
 	border := compact.RangeNodes(0, uint64(start), nil)
 	b := &pgx.Batch{}
 	b.Queue(`INSERT INTO tlog_leaves (idx, leaf) SELECT * FROM unnest($1::bigint[], $2::bytea[])`, rows.idxs, rows.encs)
-	b.Queue(`INSERT INTO versions (kind, id, version, op, actor, at, reason, data, salt, leaf_index)
+	b.Queue(`INSERT INTO version_rows (kind, id, version, op, actor, at, reason, data, salt, leaf_index)
 		SELECT k, i, v, o, a, $7, r, d, s, l FROM unnest($1::text[], $2::bigint[], $3::int[], $4::text[], $5::text[], $6::text[], $8::text[], $9::bytea[], $10::bigint[])
 		AS t(k, i, v, o, a, r, d, s, l)`, rows.kinds, rows.ids, rows.versions, rows.ops, rows.actors, rows.reasons, tx.now, rows.datas, rows.salts, rows.idxs)
 	levels, nidxs := nodeArgs(border)
@@ -87,23 +88,24 @@ func (tx *Tx) flushLog(ctx context.Context) error {
 	if err := tx.tx.SendBatch(ctx, b).Close(); err != nil {
 		return fmt.Errorf("log nodes and state: %w", err)
 	}
-	tx.pending = nil
+	tx.pending, tx.once = nil, nil
 	return nil
 }
 
 // versionRows are the columns of a transaction's versions and their
 // leaves, for unnest.
 type versionRows struct {
-	idxs                      []int64
-	encs, hashes, salts       [][]byte
-	kinds, ops, actors, datas []string
-	ids                       []int64
-	versions                  []int32
-	reasons                   []*string
+	idxs                []int64
+	encs, hashes, salts [][]byte
+	kinds, ops, actors  []string
+	datas               []*string
+	ids                 []int64
+	versions            []int32
+	reasons             []*string
 }
 
 // versionColumns gives the versions their leaves from index start on.
-func versionColumns(pending []storekit.Version, start int64, now time.Time) (*versionRows, error) {
+func versionColumns(pending []storekit.Version, once map[qantar.Ref]int, start int64, now time.Time) (*versionRows, error) {
 	r := &versionRows{}
 	for i, v := range pending {
 		idx := start + int64(i)
@@ -117,9 +119,20 @@ func versionColumns(pending []storekit.Version, start int64, now time.Time) (*ve
 			reason = &v.Reason
 		}
 		r.kinds, r.ids, r.versions, r.ops = append(r.kinds, string(v.Kind)), append(r.ids, v.ID), append(r.versions, int32(v.Version)), append(r.ops, string(v.Op))
-		r.actors, r.reasons, r.datas, r.salts = append(r.actors, v.Actor), append(r.reasons, reason), append(r.datas, string(v.Canonical)), append(r.salts, v.Salt)
+		r.actors, r.reasons, r.datas, r.salts = append(r.actors, v.Actor), append(r.reasons, reason), append(r.datas, versionData(v, once)), append(r.salts, v.Salt)
 	}
 	return r, nil
+}
+
+// versionData is the data of a version's row: nil (NULL) when its record's
+// row gives its content back (migration 009: the versions view derives it),
+// else its canonical JSON.
+func versionData(v storekit.Version, once map[qantar.Ref]int) *string {
+	if once[qantar.Ref{Kind: v.Kind, ID: v.ID}] == v.Version {
+		return nil
+	}
+	s := string(v.Canonical)
+	return &s
 }
 
 // nodeStore is tlog.NodeReader (and NodeRangeReader) over the tlog_nodes

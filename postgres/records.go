@@ -291,7 +291,22 @@ func (tx *Tx) write(ctx context.Context, actor qantar.Actor, rec qantar.Record, 
 	}
 	v := storekit.NewVersion(rec, op, actor.LogID(), reason, canonical)
 	tx.pending = append(tx.pending, v)
+	tx.storedOnce(rec, data, canonical)
 	return nil
+}
+
+// storedOnce notes which version of rec its row, just written with data,
+// gives back the content of (flushLog leaves that version's data out).
+func (tx *Tx) storedOnce(rec qantar.Record, data, canonical []byte) {
+	ref := qantar.Ref{Kind: rec.Kind(), ID: rec.GetMeta().ID}
+	if !storekit.StoredOnce(data, canonical) {
+		delete(tx.once, ref)
+		return
+	}
+	if tx.once == nil {
+		tx.once = map[qantar.Ref]int{}
+	}
+	tx.once[ref] = rec.GetMeta().Version
 }
 
 // fold lower-cases stored JSON for the q filter, as SQLite's qfold does.

@@ -32,7 +32,7 @@ func multiInsert(prefix string, cols, n int) string {
 
 const (
 	recordsPrefix  = `INSERT INTO records (kind, id, version, created_at, updated_at, deleted_at, protection, external_key, data, pub_data, viewer_data)`
-	versionsPrefix = `INSERT INTO versions (kind, id, version, op, actor, at, reason, data, salt, leaf_index)`
+	versionsPrefix = `INSERT INTO version_rows (kind, id, version, op, actor, at, reason, data, salt, leaf_index)`
 	leavesPrefix   = `INSERT INTO tlog_leaves (idx, leaf)`
 	nodesPrefix    = `INSERT INTO tlog_nodes (level, idx, hash)`
 	nodesChunk     = 256
@@ -281,7 +281,7 @@ func (tx *Tx) writeChunk(ctx context.Context, actor qantar.Actor, c *bulkChunkOf
 	for i := range c.recs {
 		r := &c.recs[i]
 		m := r.rec.GetMeta()
-		args = append(args, r.rec.Kind(), m.ID, m.Version, qantar.OpCreate, who, now, nil, r.canonical, r.salt, int64(r.leafIdx))
+		args = append(args, r.rec.Kind(), m.ID, m.Version, qantar.OpCreate, who, now, nil, versionData(r.data, r.canonical), r.salt, int64(r.leafIdx))
 	}
 	if err := tx.insertRows(ctx, versionsPrefix, 10, bulkChunk, args); err != nil {
 		return fail("versions", err)

@@ -37,6 +37,13 @@ func nullTimeArg(t *time.Time) any {
 	return formatTime(*t)
 }
 
+// qCompactVersions leaves out of version rows the content that their
+// record's JSON gives back (each version's content stored once, migration
+// 009), as the store's own writes do.
+var qCompactVersions = `UPDATE version_rows SET data = NULL WHERE data IS NOT NULL AND EXISTS (SELECT 1 FROM records r
+	WHERE r.kind = version_rows.kind AND r.id = version_rows.id AND r.version = version_rows.version
+	AND CAST(` + storekit.SQLiteCanonical("r.data") + ` AS BLOB) = CAST(version_rows.data AS BLOB))`
+
 // CopyIn fills an empty database with the rows that rows puts, in one
 // transaction: all of them land, or none. It refuses a database that holds
 // any record, version, token, user or leaf. The search index is rebuilt
@@ -85,7 +92,7 @@ func (db *DB) CopyIn(ctx context.Context, rows func(put func(row any) error) err
 			if r.LeafIndex != nil {
 				leaf = *r.LeafIndex
 			}
-			_, err = tx.ExecContext(ctx, `INSERT INTO versions (kind, id, version, op, actor, at, reason, data, salt, leaf_index)
+			_, err = tx.ExecContext(ctx, `INSERT INTO version_rows (kind, id, version, op, actor, at, reason, data, salt, leaf_index)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.Kind, r.ID, r.Version, r.Op, r.Actor, formatTime(r.At), nullString(r.Reason), r.Data, r.Salt, leaf)
 		case *qantar.CopyLeaf:
 			_, err = tx.ExecContext(ctx, `INSERT INTO tlog_leaves (idx, leaf) VALUES (?, ?)`, r.Index, r.Leaf)
@@ -110,6 +117,9 @@ func (db *DB) CopyIn(ctx context.Context, rows func(put func(row any) error) err
 		if err := tx.index(ctx, rec, qantar.OpUpdate); err != nil {
 			return err
 		}
+	}
+	if _, err := tx.ExecContext(ctx, qCompactVersions); err != nil {
+		return fmt.Errorf("copy versions: %w", err)
 	}
 	// What each reader may see is made here, by this binary's rules, never
 	// taken from the source.

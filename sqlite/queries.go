@@ -15,9 +15,11 @@ const (
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	qUpdateRecord = `UPDATE records SET version = ?, updated_at = ?, deleted_at = ?, protection = ?, external_key = ?, data = ?, pub_data = ?, viewer_data = ?
 			WHERE kind = ? AND id = ?`
-	qDeleteRefs    = `DELETE FROM refs WHERE from_kind = ? AND from_id = ?`
-	qInsertRef     = `INSERT OR IGNORE INTO refs (to_kind, to_id, from_kind, from_id) VALUES (?, ?, ?, ?)`
-	qInsertVersion = `INSERT INTO versions (kind, id, version, op, actor, at, reason, data, salt, leaf_index)
+	qDeleteRefs = `DELETE FROM refs WHERE from_kind = ? AND from_id = ?`
+	qInsertRef  = `INSERT OR IGNORE INTO refs (to_kind, to_id, from_kind, from_id) VALUES (?, ?, ?, ?)`
+	// A version's data is NULL while it is current and its record's JSON
+	// gives it back (storekit.StoredOnce; migration 009).
+	qInsertVersion = `INSERT INTO version_rows (kind, id, version, op, actor, at, reason, data, salt, leaf_index)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	qLogSize        = `SELECT size FROM tlog_state WHERE id = 1`
 	qInsertLeaf     = `INSERT INTO tlog_leaves (idx, leaf) VALUES (?, ?)`

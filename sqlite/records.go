@@ -222,10 +222,20 @@ func (tx *Tx) write(ctx context.Context, actor qantar.Actor, rec qantar.Record, 
 	if reason != "" {
 		reasonArg = reason
 	}
-	if _, err := tx.exec(ctx, qInsertVersion, v.Kind, v.ID, v.Version, v.Op, v.Actor, formatTime(tx.now), reasonArg, canonical, v.Salt, leaf); err != nil {
+	if _, err := tx.exec(ctx, qInsertVersion, v.Kind, v.ID, v.Version, v.Op, v.Actor, formatTime(tx.now), reasonArg, versionData(data, canonical), v.Salt, leaf); err != nil {
 		return fmt.Errorf("version %s/%d v%d: %w", v.Kind, v.ID, v.Version, err)
 	}
 	return nil
+}
+
+// versionData is the data of a new version's row: NULL when the record's
+// JSON, written beside it, gives back its canonical JSON (the versions view
+// derives it; storekit.StoredOnce), else the canonical JSON itself.
+func versionData(data, canonical []byte) any {
+	if storekit.StoredOnce(data, canonical) {
+		return nil
+	}
+	return canonical
 }
 
 type querier interface {

@@ -89,7 +89,7 @@ func TestVerifyURLSaltedVersions(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer raw.Close()
-	res, err := raw.Exec(`UPDATE versions SET data = replace(data, 'Synthetic Twice Edited Victim', 'Synthetic Altered Victim') WHERE kind = 'persons' AND id = ? AND version = 1`, pub.ID)
+	res, err := raw.Exec(`UPDATE version_rows SET data = replace(data, 'Synthetic Twice Edited Victim', 'Synthetic Altered Victim') WHERE kind = 'persons' AND id = ? AND version = 1`, pub.ID)
 	if n, _ := res.RowsAffected(); err != nil || n != 1 {
 		t.Fatalf("tampering: %v", err)
 	}
