@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -208,5 +209,26 @@ func TestUnknownEndpoint(t *testing.T) {
 	w := fx.do(t, anonymous, "GET", "/api/v2/persons", "")
 	if w.Code != 404 || errorOf(t, w).Error.Code != qantar.ENOTFOUND || !strings.HasPrefix(w.Header().Get("Content-Type"), "application/json") {
 		t.Fatalf("%d %v %q", w.Code, w.Header(), w.Body)
+	}
+}
+
+// The history of a version served without its salt names its writer only
+// as the log leaf does (the class), never the account; its editors see who.
+func TestHistoryWriterOfHiddenVersions(t *testing.T) {
+	fx := newFixture(t, nil)
+	id := fx.mk(t, "persons", `{"names":[{"value":"Synthetic Restricted Witness","lang":"en"}],"protection":"restricted"}`)
+	actors := func(actor qantar.Actor) []string {
+		w := fx.do(t, actor, "GET", "/api/v1/persons/"+strconv.FormatInt(id, 10)+"/history", "")
+		var h struct{ Versions []qantar.Version }
+		if err := json.Unmarshal(w.Body.Bytes(), &h); err != nil || len(h.Versions) != 1 {
+			t.Fatalf("history: %d %q", w.Code, w.Body)
+		}
+		return []string{h.Versions[0].Actor, h.Versions[0].Salt}
+	}
+	if got := actors(anonymous); got[0] != "editor" || got[1] != "" {
+		t.Fatalf("anonymous reader: writer %q, salt %q", got[0], got[1])
+	}
+	if got := actors(editor); got[0] != editor.ID {
+		t.Fatalf("editor: writer %q", got[0])
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/tlog"
 	"github.com/qantar-project/qantar/web/httpx"
 )
 
@@ -26,7 +27,9 @@ func (f *Figures) Visible(r *http.Request, rec qantar.Record) qantar.Record {
 // the reader sees it whole: its projection for the reader is the version
 // itself, and so is the projection of the record's latest version. Once a
 // record, or the person it is about, is hidden from the reader, none of its
-// versions' salts are served any more.
+// versions' salts are served any more. A version served without its salt
+// names its writer to a reader who does not write only as its log leaf
+// does (tlog.ActorClass: "system" or "editor"), never the account.
 func (f *Figures) VisibleHistory(r *http.Request, kind qantar.Kind, versions []qantar.Version) ([]qantar.Version, error) {
 	reader := httpx.ActorOf(r)
 	recs := make([]qantar.Record, len(versions))
@@ -68,6 +71,11 @@ func (f *Figures) VisibleHistory(r *http.Request, kind qantar.Kind, versions []q
 		}
 		if !shown || !whole {
 			v.Salt = ""
+		}
+		if v.Salt == "" && !reader.CanWrite() {
+			// Without the salt the account cannot be checked against the
+			// leaf: the reader gets only what the leaf shows, the class.
+			v.Actor = tlog.ActorClass(v.Actor)
 		}
 		out[i] = v
 	}

@@ -70,6 +70,10 @@ func noSalts(t *testing.T, who string, versions []qantar.Version) {
 		if v.Salt != "" {
 			t.Errorf("%s: version %d is served with its salt", who, v.Version)
 		}
+		// Nor with the account that wrote it: only the class its leaf shows.
+		if v.Actor != tlog.ClassEditor && v.Actor != tlog.ClassSystem {
+			t.Errorf("%s: version %d names its writer %q", who, v.Version, v.Actor)
+		}
 	}
 }
 
