@@ -1,9 +1,12 @@
 package storekit_test
 
 import (
+	"compress/gzip"
 	"context"
 	"database/sql"
 	"fmt"
+	"io"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -12,6 +15,7 @@ import (
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/sqlite"
 	"github.com/qantar-project/qantar/storekit"
+	"github.com/qantar-project/qantar/tlog"
 )
 
 // verifyAllWays runs verify over one read transaction of the database at
@@ -135,6 +139,96 @@ func exec(t *testing.T, path, q string) {
 	// INSTEAD OF triggers count none. The problem verify must name shows
 	// that something changed.)
 	if _, err := db.Exec(q); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The previous release's database (cmd/qantar/testdata/upgrade: 127
+// qantar-leaf/v2 leaves) opened today takes new versions as
+// qantar-leaf/v3, and the mixed log verifies, on every way; the new
+// leaves show the writer's class, never the account.
+func TestVerifyMixedV2V3(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "old.db")
+	gunzip(t, "../cmd/qantar/testdata/upgrade/sqlite-fe75db8.db.gz", path)
+	key, err := os.ReadFile("../cmd/qantar/testdata/upgrade/sqlite-fe75db8.db.logkey")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path+".logkey", key, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	store, err := sqlite.Open(ctx, path, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	editor := qantar.Actor{ID: "user:7", Role: qantar.RoleEditor}
+	p := &qantar.Person{Names: []qantar.Name{{Value: "Synthetic Newperson Mixedlog"}}}
+	if err := store.Create(ctx, editor, p); err != nil {
+		t.Fatal(err)
+	}
+	p.Names[0].Value += " Second"
+	if err := store.Update(ctx, qantar.System, p); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Delete(ctx, editor, qantar.KindPerson, p.ID, 2, "entered twice"); err != nil {
+		t.Fatal(err)
+	}
+	logKey := store.LogKey()
+	store.Close()
+	rep := verifyAllWays(t, path, logKey)
+	if !rep.OK() || rep.Leaves != 130 {
+		t.Fatalf("%d leaves, problems %v", rep.Leaves, rep.Problems)
+	}
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var formats []string
+	rows, err := db.Query(`SELECT leaf FROM tlog_leaves ORDER BY idx`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var leaf []byte
+		if err := rows.Scan(&leaf); err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(string(leaf), "\n")
+		if n := len(formats); n == 0 || formats[n-1] != lines[0] {
+			formats = append(formats, lines[0])
+		}
+		if lines[0] == tlog.LeafMagicV3 && lines[3] != tlog.ClassEditor && lines[3] != tlog.ClassSystem {
+			t.Errorf("a v3 leaf shows %q", lines[3])
+		}
+		if lines[0] == tlog.LeafMagicV3 && strings.Contains(string(leaf), "user:7") {
+			t.Errorf("a v3 leaf names the account:\n%s", leaf)
+		}
+	}
+	if !slices.Equal(formats, []string{tlog.LeafMagicV2, tlog.LeafMagicV3}) {
+		t.Fatalf("leaf formats in order: %v", formats)
+	}
+}
+
+func gunzip(t *testing.T, from, to string) {
+	t.Helper()
+	f, err := os.Open(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, b, 0o600); err != nil {
 		t.Fatal(err)
 	}
 }
