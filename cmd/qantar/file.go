@@ -19,7 +19,7 @@ import (
 )
 
 func init() {
-	register(command{name: "file", summary: "evidence files on sources: file add --db D --source ID PATH (hashed, encrypted unless public, logged)", run: runFile})
+	register(command{name: "file", summary: "evidence files on sources: file add --db D --source ID PATH (hashed, encrypted unless public, logged); file stamp --db D --tsa NAME=URL (RFC 3161 timestamp tokens for every file lacking one)", run: runFile})
 }
 
 // fileConfig is where evidence files are kept and with which keys, as
@@ -78,12 +78,17 @@ func (c fileConfig) open(dsn string, getenv func(string) string) (*evidence.File
 
 func runFile(ctx context.Context, m *Main, args []string) error {
 	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help" || args[0] == "help") {
-		args = []string{"add", "--help"} // the one subcommand's flags
+		runFile(ctx, m, []string{"add", "--help"}) // the flags of both subcommands
+		fmt.Fprintln(m.Stdout)
+		return runFileStamp(ctx, m, []string{"--help"})
+	}
+	if len(args) > 0 && args[0] == "stamp" {
+		return runFileStamp(ctx, m, args[1:])
 	}
 	if len(args) == 0 || args[0] != "add" {
-		return usagef("usage: qantar file add --db D --source ID PATH")
+		return usagef("usage: qantar file add --db D --source ID PATH | qantar file stamp --db D --tsa NAME=URL")
 	}
-	fs := m.newFlags("file add", "--db D --source ID PATH [--files DIR] [--file-recipients FILE] [--protection LEVEL] [--derived-from SHA256 --derivation KIND] [--captured-at DATE]")
+	fs := m.newFlags("file add", "--db D --source ID PATH [--files DIR] [--file-recipients FILE] [--protection LEVEL] [--derived-from SHA256 --derivation KIND] [--captured-at DATE] [--tsa NAME=URL ...]")
 	db := fs.String("db", "qantar.db", "database: a SQLite file path, or a postgres:// URL")
 	source := fs.Int64("source", 0, "the source the file belongs to")
 	var up evidence.Upload
@@ -93,6 +98,8 @@ func runFile(ctx context.Context, m *Main, args []string) error {
 	captured := fs.String("captured-at", "", "when it was captured (2022-01-05T14:30)")
 	var fc fileConfig
 	fileFlags(fs, &fc)
+	var tc tsaConfig
+	tsaFlags(fs, &tc)
 	if err := m.parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
@@ -115,10 +122,18 @@ func runFile(ctx context.Context, m *Main, args []string) error {
 	if files == nil {
 		return usagef("a PostgreSQL database keeps its files where --files says")
 	}
-	return m.addFile(ctx, *db, files, up, path)
+	stamping, err := tc.stamping(importActor(m))
+	if err != nil {
+		return err
+	}
+	return m.addFile(ctx, *db, files, up, path, stamping)
 }
 
-func (m *Main) addFile(ctx context.Context, db string, files *evidence.Files, up evidence.Upload, path string) error {
+// addFile adds the file at path and prints its record (JSON); with
+// stamping, it is stamped at once, each authority's answer said on
+// standard error (a file left without a token is kept: file stamp asks
+// again).
+func (m *Main) addFile(ctx context.Context, db string, files *evidence.Files, up evidence.Upload, path string, stamping *evidence.Stamping) error {
 	in, err := os.Open(path)
 	if err != nil {
 		return qantar.Errorf(qantar.EINVALID, "%v", err)
@@ -133,6 +148,11 @@ func (m *Main) addFile(ctx context.Context, db string, files *evidence.Files, up
 	if err != nil {
 		return err
 	}
+	if stamping != nil {
+		if f, err = m.stampAdded(ctx, st, stamping, f); err != nil {
+			return err
+		}
+	}
 	b, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
 		return err
@@ -145,22 +165,27 @@ func (m *Main) addFile(ctx context.Context, db string, files *evidence.Files, up
 // DSN.files/ for SQLite, $QANTAR_FILES for PostgreSQL) and names each whose
 // bytes are missing or changed; an encrypted file is checked with the
 // identities of $QANTAR_FILE_IDENTITY, and said unchecked without them.
-func (m *Main) verifyFiles(ctx context.Context, st qantar.Store, dsn string) []string {
+//
+// Every file's timestamp tokens are checked too (stamp.go): against the
+// authorities' roots of --tsa-roots (else $QANTAR_TSA_ROOTS), else for
+// their signature and imprint; each that does not verify is named.
+func (m *Main) verifyFiles(ctx context.Context, st qantar.Store, dsn string, roots rootsList) []string {
+	stamps := m.verifyStamps(ctx, st, roots)
 	files, err := fileConfig{Dir: m.Getenv("QANTAR_FILES"), Identity: m.Getenv("QANTAR_FILE_IDENTITY")}.open(dsn, m.Getenv)
 	if err != nil {
-		return []string{"files: " + err.Error()}
+		return append(stamps, "files: "+err.Error())
 	}
 	if files == nil {
-		return nil
+		return stamps
 	}
 	problems, unchecked, err := evidence.Verify(ctx, st, files.Blobs, files.Identities)
 	if err != nil {
-		return []string{"files: " + err.Error()}
+		return append(stamps, "files: "+err.Error())
 	}
 	if unchecked > 0 {
 		fmt.Fprintln(m.Stdout, "files: "+strconv.Itoa(unchecked)+" encrypted files not re-hashed (set QANTAR_FILE_IDENTITY to an age identity file)")
 	}
-	return problems
+	return append(problems, stamps...)
 }
 
 // filesOf returns the evidence files of the database dsn for export and

@@ -8,9 +8,11 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"sync"
 	"time"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/evidence"
 	"github.com/qantar-project/qantar/law"
 	"github.com/qantar-project/qantar/postgres"
 	"github.com/qantar-project/qantar/seed"
@@ -39,8 +41,14 @@ type serveConfig struct {
 	// (docs/WITNESS.md); WitnessState keeps the newest witnessed one.
 	WitnessPolicy, WitnessState string
 	Files                       fileConfig // --files, --file-recipients, --file-identity, --max-file-size (file.go)
+	// TSA stamps each new file in the background, and every TSARetry the
+	// files still lacking a token (--tsa, --tsa-roots, --tsa-retry; stamp.go).
+	TSA      tsaConfig
+	TSARetry time.Duration
 	// ready, when set, receives the listening address (tests use port 0).
 	ready func(addr string)
+	// stamped, when set, sees each timestamp result (tests).
+	stamped func(evidence.StampResult)
 }
 
 func runServe(ctx context.Context, m *Main, args []string) error {
@@ -69,6 +77,8 @@ func (m *Main) serveFlags(args []string) (serveConfig, error) {
 	fs.StringVar(&cfg.WitnessState, "witness-state", "", "where to keep the newest witnessed checkpoint across restarts (default: the SQLite database path + .witnessed)")
 	logFlags(fs, &cfg.Log)
 	fileFlags(fs, &cfg.Files)
+	tsaFlags(fs, &cfg.TSA)
+	fs.DurationVar(&cfg.TSARetry, "tsa-retry", 10*time.Minute, "how often the files still lacking a timestamp token are stamped again (--tsa)")
 	if err := m.parseFlags(fs, args); err != nil {
 		return cfg, err
 	}
@@ -138,6 +148,11 @@ func (m *Main) serve(ctx context.Context, cfg serveConfig) error {
 	if err != nil {
 		return err
 	}
+	stamping, err := startStamper(ctx, cfg, store, files, log)
+	if err != nil {
+		return err
+	}
+	defer stamping.Wait() // before the store closes
 	outline, err := seed.Regions()
 	if err != nil {
 		return err
@@ -176,6 +191,29 @@ func (m *Main) serve(ctx context.Context, cfg serveConfig) error {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// startStamper stamps, when cfg names authorities, each file soon after
+// it is stored and every --tsa-retry those still lacking a token, in the
+// background: an upload never waits for an authority. The WaitGroup is
+// done once it has stopped with ctx.
+func startStamper(ctx context.Context, cfg serveConfig, store qantar.Store, files *evidence.Files, log *slog.Logger) (*sync.WaitGroup, error) {
+	var wg sync.WaitGroup
+	s, err := cfg.TSA.stamping(qantar.System)
+	if err != nil || s == nil {
+		return &wg, err
+	}
+	if cfg.TSARetry <= 0 {
+		return &wg, usagef("--tsa-retry must be positive")
+	}
+	sp := evidence.NewStamper(*s, store, cfg.TSARetry, log)
+	sp.OnResult = cfg.stamped
+	if files != nil {
+		files.Blobs = sp.Watch(files.Blobs)
+	}
+	wg.Go(func() { sp.Run(ctx) })
+	log.Info("stamping files", "authorities", cfg.TSA.Authorities.String(), "retry", cfg.TSARetry)
+	return &wg, nil
 }
 
 // newCosigner makes, when cfg names a witness policy, the cosigner that

@@ -30,7 +30,7 @@ type dbVerifier interface {
 }
 
 func runVerify(ctx context.Context, m *Main, args []string) error {
-	fs := m.newFlags("verify", "--db D | --url URL [--checkpoint OLD] [--key KEY] [--policy FILE] [--save NEW]")
+	fs := m.newFlags("verify", "--db D [--tsa-roots [NAME=]FILE] | --url URL [--checkpoint OLD] [--key KEY] [--policy FILE] [--save NEW]")
 	db := fs.String("db", "", "database to verify: a SQLite file path or a postgres:// URL")
 	base := fs.String("url", "", "base URL of a Qantar server or mirror to verify as a third party")
 	old := fs.String("checkpoint", "", "a signed checkpoint kept from earlier; the log must extend it (--url)")
@@ -38,6 +38,8 @@ func runVerify(ctx context.Context, m *Main, args []string) error {
 	save := fs.String("save", "", "write the verified checkpoint to this file, to check against next time; if the log contradicts --checkpoint, write the evidence of the fork there instead (--url)")
 	policy := fs.String("policy", "", "a witness policy (docs/WITNESS.md): the checkpoint must carry its quorum's cosignatures, and its log line gives the key (--url)")
 	records := fs.Bool("records", true, "check every public record's current version against its leaf (--url)")
+	var roots rootsList
+	rootsFlag(fs, &roots) // the evidence files' timestamp tokens (--db; stamp.go)
 	if err := m.parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -48,14 +50,16 @@ func runVerify(ctx context.Context, m *Main, args []string) error {
 	case *db != "" && *base != "":
 		return usagef("give --db or --url, not both")
 	case *db != "":
-		return m.verifyDB(ctx, *db)
+		return m.verifyDB(ctx, *db, roots...)
 	case *base != "":
 		return m.verifyURL(ctx, urlCheck{base: *base, old: *old, key: *key, save: *save, policy: *policy, records: *records})
 	}
 	return usagef("give --db or --url")
 }
 
-func (m *Main) verifyDB(ctx context.Context, dsn string) error {
+// verifyDB checks the database dsn, its files and their timestamp tokens
+// (against the authorities' roots, files of [NAME=]PEM chains).
+func (m *Main) verifyDB(ctx context.Context, dsn string, roots ...string) error {
 	if !strings.Contains(dsn, "://") {
 		if _, err := os.Stat(dsn); err != nil {
 			return qantar.Errorf(qantar.EINVALID, "no database at %s", dsn)
@@ -77,7 +81,7 @@ func (m *Main) verifyDB(ctx context.Context, dsn string) error {
 	if err != nil {
 		return err
 	}
-	rep.Problems = append(rep.Problems, m.verifyFiles(ctx, s, dsn)...) // evidence files re-hashed (file.go)
+	rep.Problems = append(rep.Problems, m.verifyFiles(ctx, s, dsn, roots)...) // evidence files re-hashed, tokens checked (file.go)
 	if !rep.OK() {
 		for _, p := range rep.Problems {
 			m.sayln(m.Stdout, "FAIL: %s", m.say("%s", p))
