@@ -45,14 +45,17 @@ func newComparator(t FieldType, key KeyFunc) comparator {
 // order ("Абдуллаев Нурлан" / "Nurlan Abdullayev"), a missing patronymic and
 // initials ("N. Abdullaev") are near agreements rather than disagreements.
 type nameCmp struct {
-	key    KeyFunc
-	keys   []string  // tokens of the key, sorted, joined by one space
-	joined []string  // the tokens joined without spaces, for names of several words
-	toks   [][]int32 // the same tokens, as numbers into tokens
-	tokens []string  // each distinct token once
-	counts map[string]int32
-	tf     []float32 // term-frequency adjustment of an exact agreement, per record
-	cache  simCache
+	key     KeyFunc
+	keys    []string  // tokens of the key, sorted, joined by one space
+	joined  []string  // the tokens joined without spaces, for names of several words
+	toks    [][]int32 // the same tokens, as numbers into tokens
+	tokens  []string  // each distinct token once
+	ascii   []bool    // per token: whether it is ASCII
+	letters []uint64  // per token: its bytes, as bits (see letterSet)
+	keyIDs  []int32   // per record, its key's number (-1 for none): equal keys, equal numbers
+	counts  map[string]int32
+	tf      []float32 // term-frequency adjustment of an exact agreement, per record
+	cache   simCache
 	// parts holds each name's words in the order written, initials told
 	// from full words, when some name of the column has an initial (nil
 	// otherwise); initialed says which names have one.
@@ -83,8 +86,11 @@ func (c *nameCmp) prepare(values []string) int {
 	c.joined = make([]string, len(values))
 	c.counts = make(map[string]int32)
 	ids := map[string]int32{}
-	interned := map[string]string{} // one copy of each key, however many records share it
+	c.keyIDs = make([]int32, len(values))
+	interned := map[string]int32{} // one copy of each key, however many records share it
+	var keys []string
 	for i, v := range values {
+		c.keyIDs[i] = -1
 		if strings.TrimSpace(v) == "" {
 			continue
 		}
@@ -94,10 +100,12 @@ func (c *nameCmp) prepare(values []string) int {
 		}
 		sort.Strings(toks)
 		k := strings.Join(toks, " ")
-		if s, ok := interned[k]; ok {
-			k = s
+		if id, ok := interned[k]; ok {
+			k, c.keyIDs[i] = keys[id], id
 		} else {
-			interned[k] = k
+			c.keyIDs[i] = int32(len(keys))
+			interned[k] = int32(len(keys))
+			keys = append(keys, k)
 		}
 		c.keys[i] = k
 		c.toks[i] = make([]int32, len(toks))
@@ -107,6 +115,8 @@ func (c *nameCmp) prepare(values []string) int {
 				id = int32(len(c.tokens))
 				ids[tok] = id
 				c.tokens = append(c.tokens, tok)
+				c.ascii = append(c.ascii, isASCII(tok))
+				c.letters = append(c.letters, letterSet(tok))
 			}
 			c.toks[i][t] = id
 		}
@@ -153,8 +163,8 @@ func (c *nameCmp) termFrequencies() {
 const maxTF = 20
 
 func (c *nameCmp) compare(i, j int32) int {
-	ka, kb := c.keys[i], c.keys[j]
-	if ka == "" || kb == "" {
+	ka, kb := c.keyIDs[i], c.keyIDs[j]
+	if ka < 0 || kb < 0 {
 		return -1
 	}
 	if c.initialed != nil && (c.initialed[i] || c.initialed[j]) {
@@ -175,10 +185,16 @@ func (c *nameCmp) compareWords(i, j int32) int {
 	if len(a) > len(b) {
 		a, b = b, a
 	}
+	if c.farApart(a, b) {
+		return nameDisagree
+	}
 	sum, exact := 0.0, 0
 	for _, ta := range a {
 		best := 0.0
 		for _, tb := range b {
+			if best == 1 {
+				break
+			}
 			if s := c.tokenSim(ta, tb); s > best {
 				best = s
 			}
@@ -233,6 +249,8 @@ func (c *nameCmp) tokenSim(x, y int32) float64 {
 		if tx[0] == ty[0] {
 			s = 0.85 // an initial agrees with the name
 		}
+	case c.ascii[x] && c.ascii[y]:
+		s = names.JaroWinklerASCII(tx, ty)
 	default:
 		s = names.JaroWinkler(tx, ty)
 	}
@@ -316,7 +334,18 @@ func (c *dateCmp) sortKey(i int32) string {
 
 // textCmp compares normalised free text (addresses, places) by edit
 // distance, and by edit distance on its words sorted, for reordered parts.
-type textCmp struct{ v, sorted []string }
+type textCmp struct {
+	v, sorted []string
+	// ids numbers the distinct values; when there are few (places, not
+	// addresses), memo holds the level of every pair of them.
+	ids  []int32
+	memo []int8
+	nids int
+}
+
+// maxTextMemo is the most distinct values whose pairs are compared once,
+// in prepare, rather than each time a pair of records meets.
+const maxTextMemo = 512
 
 var textLevelNames = []string{"disagree", "similar", "close", "exact"}
 
@@ -333,10 +362,46 @@ func (c *textCmp) prepare(values []string) int {
 			}
 		}
 	}
+	c.prepareMemo()
 	return 0
 }
 
+// prepareMemo numbers the values and, when they are few, compares every
+// pair of them.
+func (c *textCmp) prepareMemo() {
+	c.ids = make([]int32, len(c.v))
+	first := []int32{}
+	seen := map[string]int32{}
+	for i, v := range c.v {
+		id, ok := seen[v]
+		if !ok {
+			id = int32(len(first))
+			seen[v] = id
+			first = append(first, int32(i))
+		}
+		c.ids[i] = id
+	}
+	c.nids = len(first)
+	if c.nids > maxTextMemo {
+		return
+	}
+	memo := make([]int8, c.nids*c.nids)
+	for x, i := range first {
+		for y, j := range first {
+			memo[x*c.nids+y] = int8(c.compareValues(i, j))
+		}
+	}
+	c.memo = memo
+}
+
 func (c *textCmp) compare(i, j int32) int {
+	if c.memo != nil {
+		return int(c.memo[int(c.ids[i])*c.nids+int(c.ids[j])])
+	}
+	return c.compareValues(i, j)
+}
+
+func (c *textCmp) compareValues(i, j int32) int {
 	a, b := c.v[i], c.v[j]
 	if a == "" || b == "" {
 		return -1
