@@ -58,4 +58,3 @@ func (c *simCache) put(x, y int32, v float64) float64 {
 	}
 	return float64(q) / 0xffff
 }
-
