@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
@@ -148,8 +149,14 @@ func (s *S3Store) copy(ctx context.Context, tmp string, stored int64, info Info)
 		})
 		return err
 	}
-	mu, err := s.c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: &s.bucket, Key: &key, Metadata: metadata(info)})
+	cctx, cancel := settled(ctx) // as upload's: its id is known whenever the server made it
+	mu, err := s.c.CreateMultipartUpload(cctx, &s3.CreateMultipartUploadInput{Bucket: &s.bucket, Key: &key, Metadata: metadata(info)})
+	cancel()
 	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		s.c.AbortMultipartUpload(context.WithoutCancel(ctx), &s3.AbortMultipartUploadInput{Bucket: &s.bucket, Key: &key, UploadId: mu.UploadId})
 		return err
 	}
 	var parts []types.CompletedPart
@@ -258,7 +265,12 @@ func (s *S3Store) List(ctx context.Context, fn func(Info) error) error {
 
 // upload is a writer that uploads what it is given to key: in one request
 // when it ends within a part, else as a multipart upload of parts of
-// cap(buf) bytes.
+// cap(buf) bytes. The requests that make something on the server (begin
+// the multipart upload, put the object, complete it) are not interrupted by
+// the Put's context, only bounded by createTimeout: a cancelled request
+// could have made it on the server without the client learning of it, and
+// abort could not undo what it does not know of. The parts stay
+// cancellable: aborting the upload deletes them all.
 type upload struct {
 	ctx    context.Context
 	s      *S3Store
@@ -289,11 +301,16 @@ func (u *upload) Write(p []byte) (int, error) {
 func (u *upload) flush() error {
 	s := u.s
 	if u.id == nil {
-		out, err := s.c.CreateMultipartUpload(u.ctx, &s3.CreateMultipartUploadInput{Bucket: &s.bucket, Key: &u.key})
+		ctx, cancel := settled(u.ctx)
+		out, err := s.c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: &s.bucket, Key: &u.key})
+		cancel()
 		if err != nil {
 			return err
 		}
 		u.id = out.UploadId
+		if err := u.ctx.Err(); err != nil {
+			return err
+		}
 	}
 	n := aws.Int32(int32(len(u.parts) + 1))
 	out, err := s.c.UploadPart(u.ctx, &s3.UploadPartInput{
@@ -313,10 +330,15 @@ func (u *upload) flush() error {
 func (u *upload) finish() error {
 	s := u.s
 	if u.id == nil {
-		_, err := s.c.PutObject(u.ctx, &s3.PutObjectInput{
+		ctx, cancel := settled(u.ctx)
+		_, err := s.c.PutObject(ctx, &s3.PutObjectInput{
 			Bucket: &s.bucket, Key: &u.key, Body: bytes.NewReader(u.buf), ContentLength: aws.Int64(int64(len(u.buf))),
 		})
+		cancel()
 		u.stored, u.done = int64(len(u.buf)), err == nil
+		if err == nil {
+			err = u.ctx.Err()
+		}
 		return err
 	}
 	if len(u.buf) > 0 {
@@ -324,12 +346,27 @@ func (u *upload) finish() error {
 			return err
 		}
 	}
-	_, err := s.c.CompleteMultipartUpload(u.ctx, &s3.CompleteMultipartUploadInput{
+	ctx, cancel := settled(u.ctx)
+	_, err := s.c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{
 		Bucket: &s.bucket, Key: &u.key, UploadId: u.id,
 		MultipartUpload: &types.CompletedMultipartUpload{Parts: u.parts},
 	})
+	cancel()
 	u.done = err == nil
+	if err == nil {
+		err = u.ctx.Err()
+	}
 	return err
+}
+
+// createTimeout bounds a request that makes something on the server, which
+// the Put's context does not interrupt.
+const createTimeout = 10 * time.Minute
+
+// settled is the context of such a request: the Put's values, not its
+// cancellation, and createTimeout.
+func settled(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), createTimeout)
 }
 
 // abort undoes an upload that failed: the multipart upload is aborted, or
