@@ -4,11 +4,18 @@
 // names in English, Russian or Kazakh, and the JSON arrays that
 // `qantar export --format json` writes (json.go).
 //
-// An import reads the whole file and validates every row (types,
-// vocabularies, references by id or by external key, duplicates inside the
-// file) before it writes anything, and reports every problem with its line
-// and column. It then writes all rows in one transaction, or, with
-// SkipInvalid, the valid ones, handing back the rejected rows unchanged. A row
+// An import validates every row (types, vocabularies, references by id or
+// by external key, duplicates inside the file) and reports every problem
+// with its line and column; it writes all rows in one transaction, or, with
+// SkipInvalid, the valid ones, handing back the rejected rows unchanged.
+// Without SkipInvalid, ImportTables streams (stream.go): rows are written
+// chunk by chunk inside that one transaction while the next rows are read
+// and validated, a written row is forgotten but for its line, key and id,
+// and the first problem stops the writing and rolls the transaction back,
+// so nothing of a file with a problem is written and memory does not grow
+// with the rows' content. A table with an id column, a JSON table, those
+// after them, imports of lists and SkipInvalid imports keep every row until
+// all are read, as a reference by id may name a row further down. A row
 // with an external key (the list's own row id) is idempotent: importing it
 // again changes nothing, and an edited row becomes a new version.
 //
