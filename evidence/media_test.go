@@ -32,7 +32,7 @@ type mediaStore struct {
 
 // mediaStores are a fresh SQLite database and, when QANTAR_TEST_POSTGRES
 // names a server (CI sets it, and fails without it), a fresh schema there.
-func mediaStores(t *testing.T) []mediaStore {
+func mediaStores(t testing.TB) []mediaStore {
 	t.Helper()
 	ctx := context.Background()
 	lite, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "media.db"), sqlite.Options{Synchronous: "NORMAL"})
@@ -89,7 +89,7 @@ type mediaWorld struct {
 	sources [3]int64
 }
 
-func newMediaWorld(t *testing.T, st qantar.Store) *mediaWorld {
+func newMediaWorld(t testing.TB, st qantar.Store) *mediaWorld {
 	t.Helper()
 	id, err := age.GenerateX25519Identity()
 	if err != nil {
@@ -280,3 +280,41 @@ func TestMediaSimilar(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// BenchmarkMediaDoor: adding a public 12-megapixel-class JPEG with EXIF
+// (read for its origin, stripped into a public copy, decoded for its
+// perceptual hash, the original encrypted) against a Put of the same
+// bytes in the clear, in the same run; and a 64 MiB file that is not an
+// image against its Put (the door adds only its 256 KiB head).
+func BenchmarkMediaDoor(b *testing.B) {
+	st := mediaStores(b)[0].st
+	w := newMediaWorld(b, st)
+	jpg := mediatest.JPEG(b, mediatest.Noise(2000, 1500, 9), 90, true)
+	big := make([]byte, 64<<20)
+	rand.Read(big)
+	for _, tc := range []struct {
+		name string
+		data []byte
+	}{{"jpeg", jpg}, {"64MiB", big}} {
+		b.Run(tc.name+"/put", func(b *testing.B) {
+			b.SetBytes(int64(len(tc.data)))
+			for i := 0; b.Loop(); i++ {
+				d := append([]byte{byte(i), byte(i >> 8)}, tc.data[2:]...) // other bytes each time
+				if _, err := w.files.Blobs.Put(context.Background(), bytes.NewReader(d), blob.PutOptions{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(tc.name+"/receive", func(b *testing.B) {
+			b.SetBytes(int64(len(tc.data)))
+			for i := 0; b.Loop(); i++ {
+				d := append([]byte{}, tc.data...)
+				d[len(d)-3] ^= byte(i) // other bytes each time, the headers intact
+				d[len(d)-4] ^= byte(i >> 8)
+				if _, err := w.files.Receive(context.Background(), st, qantar.System, evidence.Upload{SourceID: w.sources[0], Protection: qantar.Public}, bytes.NewReader(d)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
