@@ -78,3 +78,36 @@ func (c *nameCmp) farApart(a, b []int32) bool {
 	}
 	return true
 }
+
+// joinBound is at least the Jaro-Winkler similarity of x and y1+y2 (the
+// words of a name joined), by the same bound as simBound; 1 when it cannot
+// tell (a word not ASCII: the similarity is then over runes, not bytes).
+func joinBound(x, y1, y2 string) float64 {
+	if !isASCII(x) || !isASCII(y1) || !isASCII(y2) {
+		return 1
+	}
+	nx, ny := len(x), len(y1)+len(y2)
+	if nx == 0 || ny == 0 {
+		return boundSlack
+	}
+	sx, sy := letterSet(x), letterSet(y1)|letterSet(y2)
+	m := min(inSet(x, sy), inSet(y1, sx)+inSet(y2, sx))
+	if m == 0 {
+		return boundSlack
+	}
+	jaro := (float64(m)/float64(nx) + float64(m)/float64(ny) + 1) / 3
+	p := 0
+	for p < min(4, nx, ny) {
+		var b byte
+		if p < len(y1) {
+			b = y1[p]
+		} else {
+			b = y2[p-len(y1)]
+		}
+		if x[p] != b {
+			break
+		}
+		p++
+	}
+	return jaro + float64(p)*0.1*(1-jaro) + boundSlack
+}

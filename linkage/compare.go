@@ -212,10 +212,14 @@ func (c *nameCmp) compareWords(i, j int32) int {
 		var joined float64
 		if same && len(a) > 1 {
 			// Names split or joined differently: "Abdul Aziz" / "Abdulaziz".
-			joined = names.JaroWinkler(c.joined[i], c.joined[j])
+			if x, y := c.joined[i], c.joined[j]; joinBound(x, y, "") > sim {
+				joined = names.JaroWinkler(x, y)
+			}
 		} else if !same && len(a) == 1 && len(b) == 2 {
 			t, u, v := c.tokens[a[0]], c.tokens[b[0]], c.tokens[b[1]]
-			joined = math.Max(names.JaroWinkler(t, u+v), names.JaroWinkler(t, v+u))
+			if max(joinBound(t, u, v), joinBound(t, v, u)) > sim {
+				joined = math.Max(names.JaroWinkler(t, u+v), names.JaroWinkler(t, v+u))
+			}
 		}
 		if joined > sim {
 			sim, same = joined, true
