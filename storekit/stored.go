@@ -26,25 +26,37 @@ const (
 // `,"created_at":"…","updated_at":"…"`. It returns nil when data has no
 // such fields, where the SQL gives NULL or other bytes.
 func CanonicalFromStored(data []byte) []byte {
-	i := bytes.Index(data, []byte(createdAt))
-	u := bytes.Index(data, []byte(updatedAt))
-	if i < 0 || u < 0 {
-		return nil
-	}
-	k := bytes.IndexByte(data[u+len(updatedAt):], '"')
-	if k < 0 {
+	i, end, ok := timesAt(data)
+	if !ok {
 		return nil
 	}
 	out := make([]byte, 0, len(data))
 	out = append(out, data[:i]...)
-	return append(out, data[u+len(updatedAt)+k+1:]...)
+	return append(out, data[end:]...)
+}
+
+// timesAt returns where the times CanonicalFromStored leaves out begin and
+// end in data.
+func timesAt(data []byte) (i, end int, ok bool) {
+	i = bytes.Index(data, []byte(createdAt))
+	u := bytes.Index(data, []byte(updatedAt))
+	if i < 0 || u < 0 {
+		return 0, 0, false
+	}
+	k := bytes.IndexByte(data[u+len(updatedAt):], '"')
+	if k < 0 {
+		return 0, 0, false
+	}
+	return i, u + len(updatedAt) + k + 1, true
 }
 
 // StoredOnce reports whether a current version's row may leave out its
-// canonical JSON: the record's stored JSON gives it back exactly.
+// canonical JSON: the record's stored JSON gives it back exactly. (It is
+// CanonicalFromStored(data) == canonical, without making the copy.)
 func StoredOnce(data, canonical []byte) bool {
-	d := CanonicalFromStored(data)
-	return d != nil && bytes.Equal(d, canonical)
+	i, end, ok := timesAt(data)
+	return ok && len(canonical) == i+len(data)-end &&
+		bytes.Equal(data[:i], canonical[:i]) && bytes.Equal(data[end:], canonical[i:])
 }
 
 // SQLiteCanonical is CanonicalFromStored in SQLite's SQL, of the

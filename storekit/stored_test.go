@@ -37,6 +37,11 @@ func TestCanonicalFromStored(t *testing.T) {
 			if got := storekit.CanonicalFromStored(data); string(got) != string(canonical) || !storekit.StoredOnce(data, canonical) {
 				t.Errorf("%s %q:\n stored    %s\n derived   %s\n canonical %s", k, s, data, got, canonical)
 			}
+			other := append([]byte{}, canonical...)
+			other[len(other)-2]++
+			if storekit.StoredOnce(data, other) || storekit.StoredOnce(data, canonical[:len(canonical)-1]) {
+				t.Errorf("%s %q: stored once against other canonical JSON", k, s)
+			}
 		}
 	}
 	for _, data := range []string{`{"id":1,"version":1}`, `{"id":1,"version":1,"created_at":"2026-01-01T00:00:00Z"}`, `{"id":1,"created_at":"x","updated_at":"y`} {
