@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/x509"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -149,7 +150,9 @@ func runFileStamp(ctx context.Context, m *Main, args []string) error {
 		return nil
 	}
 	if left := m.sayStamps(m.Stdout, res); left > 0 {
-		return qantar.Errorf(qantar.EINVALID, "%d files are left without a timestamp token; run again later", left)
+		err := qantar.Errorf(qantar.EINVALID, "%d files are left without a timestamp token; run again later", left)
+		err.Message = m.say(err.Format, left) // its plural in English too
+		return err
 	}
 	return nil
 }
@@ -161,12 +164,25 @@ func (m *Main) sayStamps(w io.Writer, res []evidence.StampResult) int {
 	for _, r := range res {
 		if r.Err != nil {
 			left[r.FileID] = true
-			m.sayln(w, "file %d (%s): no token from %s: %s", r.FileID, r.SHA256, r.Authority, m.sayErr(r.Err))
+			m.sayln(w, "file %d (%s): no token from %s: %s", r.FileID, r.SHA256, r.Authority, m.sayErr(unsubject(r.Err, r.Authority)))
 			continue
 		}
 		m.sayln(w, "file %d (%s): token from %s, %s", r.FileID, r.SHA256, r.Authority, r.Time.UTC().Format(time.RFC3339))
 	}
 	return len(left)
+}
+
+// unsubject is err without its subject when the line already names it.
+func unsubject(err error, subject string) error {
+	var f *qantar.Failure
+	if !errors.As(err, &f) || f.Subject != subject {
+		return err
+	}
+	var detail any
+	if f.Detail != "" {
+		detail = f.Detail
+	}
+	return qantar.Fail("", f.Kind, detail)
 }
 
 // verifyStamps checks the timestamp tokens of every file of st (verify
