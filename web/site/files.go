@@ -184,7 +184,7 @@ func (p *Site) alsoIn(ctx context.Context, res *resolver, sourceID int64, rows [
 	if len(images) == 0 {
 		return nil
 	}
-	near, err := evidence.SimilarAll(ctx, p.store, res.reader, images, evidence.DefaultDistance)
+	near, err := evidence.SimilarAll(ctx, cachedLists{p.store, p}, res.reader, images, evidence.DefaultDistance)
 	if err != nil {
 		return err
 	}
@@ -198,6 +198,19 @@ func (p *Site) alsoIn(ctx context.Context, res *resolver, sourceID int64, rows [
 		}
 	}
 	return nil
+}
+
+// cachedLists is the store with its lists answered from the site's cache,
+// kept per checkpoint and per level of trust (listCached): the images that
+// near duplicates are looked for among are read once a checkpoint, not at
+// every view of a source page.
+type cachedLists struct {
+	qantar.Store
+	p *Site
+}
+
+func (c cachedLists) List(ctx context.Context, kind qantar.Kind, f qantar.Filter) ([]qantar.Record, int, error) {
+	return c.p.listCached(ctx, kind, f)
 }
 
 // derivationLabels are the catalogue's words for qantar.FileDerivations.
