@@ -16,6 +16,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -27,6 +28,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -88,6 +90,9 @@ func scale(ctx context.Context, c config) error {
 		return err
 	}
 	if err := measureSize(ctx, dbURL, c.records); err != nil {
+		return err
+	}
+	if err := analyze(ctx, dbURL); err != nil {
 		return err
 	}
 	start, load0 := time.Now(), loadavg()
@@ -269,26 +274,77 @@ func savePlans(c config, class string, from int64) {
 	if _, err := f.Seek(from, io.SeekStart); err != nil {
 		return
 	}
-	b, _ := io.ReadAll(io.LimitReader(f, 4<<20))
-	var keep []string
-	in := false
-	for _, l := range strings.Split(string(b), "\n") {
-		if strings.Contains(l, "duration:") && strings.Contains(l, "plan:") {
-			in = true
-		} else if strings.Contains(l, "LOG:") || strings.Contains(l, "ERROR:") || strings.Contains(l, "STATEMENT:") {
-			in = false
-		}
-		if in {
-			keep = append(keep, l)
-		}
-	}
+	b, _ := io.ReadAll(io.LimitReader(f, 64<<20))
+	keep := slowestPlans(string(b), 6)
 	if len(keep) == 0 {
 		return
 	}
 	path := filepath.Join(c.explain, "scale-explain-"+class+".txt")
-	head := fmt.Sprintf("# EXPLAIN (ANALYZE, BUFFERS) by auto_explain of the statements over 25 ms during class %s of the scale run (bench/scale), %s, load %s\n",
+	head := fmt.Sprintf("# EXPLAIN (ANALYZE, BUFFERS) by auto_explain: the slowest run of each of the slowest statements over 25 ms during class %s of the scale run (bench/scale), %s, load %s\n\n",
 		class, time.Now().UTC().Format(time.RFC3339), loadavg())
-	if err := os.WriteFile(path, []byte(head+strings.Join(keep, "\n")+"\n"), 0o644); err != nil {
+	if err := os.WriteFile(path, []byte(head+strings.Join(keep, "\n\n")+"\n"), 0o644); err != nil {
 		log.Print(err)
 	}
+}
+
+// slowestPlans picks, from auto_explain's lines in a server log, the
+// slowest plan of each statement, and returns the n slowest of those.
+func slowestPlans(log string, n int) []string {
+	type plan struct {
+		ms   float64
+		text string
+	}
+	best := map[string]plan{} // query text → its slowest plan
+	var cur []string
+	var curMS float64
+	flush := func() {
+		if len(cur) < 2 {
+			cur = nil
+			return
+		}
+		q := strings.TrimSpace(cur[1])
+		if p, ok := best[q]; !ok || curMS > p.ms {
+			best[q] = plan{curMS, strings.Join(cur, "\n")}
+		}
+		cur = nil
+	}
+	for _, l := range strings.Split(log, "\n") {
+		switch {
+		case strings.Contains(l, "duration:") && strings.Contains(l, "plan:"):
+			flush()
+			fmt.Sscanf(l[strings.Index(l, "duration:")+len("duration:"):], "%f", &curMS)
+			cur = []string{l}
+		case strings.Contains(l, "LOG:") || strings.Contains(l, "ERROR:") || strings.Contains(l, "STATEMENT:"):
+			flush()
+		case cur != nil:
+			cur = append(cur, l)
+		}
+	}
+	flush()
+	plans := make([]plan, 0, len(best))
+	for _, p := range best {
+		plans = append(plans, p)
+	}
+	slices.SortFunc(plans, func(a, b plan) int { return cmp.Compare(b.ms, a.ms) })
+	var out []string
+	for _, p := range plans[:min(n, len(plans))] {
+		out = append(out, p.text)
+	}
+	return out
+}
+
+// analyze updates the planner's statistics after the bulk load, as an
+// operator does after one (autovacuum would, later).
+func analyze(ctx context.Context, dbURL string) error {
+	conn, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(ctx)
+	start := time.Now()
+	if _, err := conn.Exec(ctx, "ANALYZE"); err != nil {
+		return err
+	}
+	fmt.Printf("ANALYZE: %.1f s (load %s)\n\n", time.Since(start).Seconds(), loadavg())
+	return nil
 }
