@@ -201,3 +201,40 @@ func TestFileMediaSimilarAcrossSources(t *testing.T) {
 		t.Errorf("the anonymous page of a: also in %q", s)
 	}
 }
+
+// A PDF is linked, with its first page when a thumbnail of it was added;
+// a file's trusted timestamps are listed with their authority and time,
+// and one without any says so.
+func TestFileMediaPDFThumbnailAndTimestamps(t *testing.T) {
+	fx := newFilesFixture(t)
+	pdf := []byte("%PDF-1.7\n%%EOF\n")
+	status, b := fx.upload(t, qantar.RoleEditor, "/api/v1/sources/"+itoa(fx.source)+"/files", map[string]string{"protection": qantar.Public}, "ruling.pdf", "application/pdf", pdf)
+	if status != http.StatusCreated {
+		t.Fatalf("pdf: %d %s", status, b)
+	}
+	p := decodeFile(t, b)
+	thumb := mediatest.PNG(t, mediatest.Picture(120, 160, 61, 0), "")
+	status, b = fx.upload(t, qantar.RoleEditor, "/api/v1/sources/"+itoa(fx.source)+"/files",
+		map[string]string{"protection": qantar.Public, "derived_from": p.SHA256, "derivation": "thumbnail"}, "page1.png", "image/png", thumb)
+	if status != http.StatusCreated {
+		t.Fatalf("thumbnail: %d %s", status, b)
+	}
+	th := decodeFile(t, b)
+	ctx := context.Background()
+	rec, err := fx.db.Get(ctx, qantar.KindFile, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := rec.(*qantar.File)
+	f.Timestamps = []qantar.FileTimestamp{{Authority: "https://tsa.example.org", Time: "2026-01-02T03:04:05Z", Token: []byte{0x30, 0x03, 0x02, 0x01, 0x01}}}
+	if err := fx.db.Update(ctx, qantar.System, f); err != nil {
+		t.Fatal(err)
+	}
+	_, page, _ := fx.fetch(t, "", "/sources/"+itoa(fx.source))
+	for _, want := range []string{`src="/files/` + th.SHA256 + `" alt="First page"`, `href="/files/` + p.SHA256 + `">Open the PDF`,
+		"https://tsa.example.org: <time>2026-01-02T03:04:05Z</time>", "not yet timestamped"} {
+		if !bytes.Contains(page, []byte(want)) {
+			t.Errorf("the page lacks %s", want)
+		}
+	}
+}
