@@ -11,6 +11,7 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -145,6 +146,51 @@ func BenchmarkReads(b *testing.B) {
 			b.ReportMetric(float64(len(a.body)), "bytes")
 		})
 	}
+}
+
+// BenchmarkReadsCPU is the server's own cost of each case of BenchmarkReads
+// (the handler called in the process, no HTTP, no client): the process's
+// CPU time per request (cpu-µs/op, from getrusage), which the machine's
+// load changes much less than a rate:
+//
+//	go test ./web -run '^$' -bench ReadsCPU -benchtime 20000x
+func BenchmarkReadsCPU(b *testing.B) {
+	srv, before, first, _ := readsServers(b)
+	h, old := srv.Config.Handler, before.Config.Handler
+	for _, c := range []struct {
+		name string
+		h    http.Handler
+		path func(i int) string
+	}{
+		{"record", h, func(i int) string { return fmt.Sprintf("/api/v1/persons/%d", first+int64(i%10000)) }},
+		{"record-before", old, func(i int) string { return fmt.Sprintf("/api/v1/persons/%d", first+int64(i%10000)) }},
+		{"home", h, func(int) string { return "/" }},
+		{"stats", h, func(int) string { return "/stats" }},
+		{"list", h, func(int) string { return "/persons" }},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			c.h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", c.path(0), nil))
+			b.ResetTimer()
+			t0 := cpuTime()
+			for i := range b.N {
+				w := httptest.NewRecorder()
+				c.h.ServeHTTP(w, httptest.NewRequest("GET", c.path(i*7), nil))
+				if w.Code != 200 {
+					b.Fatalf("%s: %d", c.path(i*7), w.Code)
+				}
+			}
+			b.ReportMetric(float64((cpuTime()-t0).Microseconds())/float64(b.N), "cpu-µs/op")
+		})
+	}
+}
+
+// cpuTime is the process's user and system CPU time.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // readsServers builds the database (the bundled dataset and 10,000 public
