@@ -13,8 +13,8 @@ import (
 // cache (file.go), and an S3 part is a few of them.
 const (
 	writeBuffer  = 4 << 20
-	writeBuffers = 3 // one filled while the others are written or wait
-	readBuffers  = 4 // one read into while the others are hashed
+	writeBuffers = 2 // one filled while the other is written
+	readBuffers  = 3 // one read into while the others are hashed
 	blockAlign   = 4096
 )
 

@@ -209,7 +209,8 @@ func BenchmarkPutLocal(b *testing.B) {
 }
 
 // TestPutMemory: an encrypted Put of a 64 MiB stream adds less than 32 MB
-// to the peak resident set (a Put that held the file would add 64), so the
+// (48 under the race detector) to the peak resident set (a Put that held
+// the file would add 64), so the
 // benchmark's 1 GiB stays under 100 MB. The growth is the figure, as the
 // race detector's shadow memory alone puts a test binary over 100 MB. It is
 // measured in a process of its own: the Put's buffers are kept for the next
@@ -230,7 +231,11 @@ func TestPutMemory(t *testing.T) {
 	}
 	m := measurePut(t, t.TempDir(), 64<<20)
 	t.Log(m)
-	if grown := m.rss - m.start; grown > 32e6 {
-		t.Errorf("the Put added %d bytes to the peak RSS, over 32 MB", grown)
+	limit := int64(32e6)
+	if raceBuild {
+		limit = 48e6 // the race detector's shadow of the buffers; a Put holding the file would add over 128
+	}
+	if grown := m.rss - m.start; grown > limit {
+		t.Errorf("the Put added %d bytes to the peak RSS, over %d MB", grown, limit/1e6)
 	}
 }
