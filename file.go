@@ -1,6 +1,7 @@
 package qantar
 
 import (
+	"crypto/sha256"
 	"encoding/hex"
 	"slices"
 	"sort"
@@ -70,11 +71,29 @@ type FileOrigin struct {
 }
 
 // FileTimestamp is one authority's RFC 3161 token over a file's SHA-256:
-// the DER TimeStampToken, and the time it gives (checked by verify).
+// the DER TimeStampToken, and the time it gives (checked by verify). A
+// protected file's token is over SHA-256(Salt || its SHA-256) with a fresh
+// 32-byte salt, so that neither the authority nor anyone on the way can
+// tell which file the organisation holds; the salt is shown only with the
+// token, to readers who may see the file.
 type FileTimestamp struct {
 	Authority string `json:"authority"`
 	Time      string `json:"time"` // RFC 3339, UTC, as the token says
 	Token     []byte `json:"token"`
+	Salt      []byte `json:"salt,omitempty"`
+}
+
+// Imprint is the digest the token is over: the file's SHA-256, or with a
+// salt SHA-256(salt || the file's SHA-256).
+func (ts FileTimestamp) Imprint(fileSHA256 string) []byte {
+	d, _ := hex.DecodeString(fileSHA256)
+	if len(ts.Salt) == 0 {
+		return d
+	}
+	h := sha256.New()
+	h.Write(ts.Salt)
+	h.Write(d)
+	return h.Sum(nil)
 }
 
 // FileDerivations are the ways a file can be derived from another;
@@ -216,6 +235,9 @@ func (f *File) validateTimestamps() error {
 		}
 		if len(ts.Token) == 0 || len(ts.Token) > maxTokenLen {
 			return FieldErrorf(field+".token", "must be a DER timestamp token of at most %d bytes", maxTokenLen)
+		}
+		if len(ts.Salt) != 0 && len(ts.Salt) != 32 {
+			return FieldErrorf(field+".salt", "must be 32 bytes")
 		}
 	}
 	return nil

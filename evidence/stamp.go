@@ -2,13 +2,11 @@ package evidence
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/x509"
-	"encoding/hex"
 	"errors"
 	"io"
 	"log/slog"
-	"net"
-	"net/url"
 	"slices"
 	"sort"
 	"time"
@@ -21,9 +19,6 @@ import (
 // Errors of stamping and of checking stored tokens, said through the
 // catalogue.
 var (
-	// ErrPlainHTTP: a protected file's hash is never sent where anyone on
-	// the way could read it and learn which file the organisation holds.
-	ErrPlainHTTP = qantar.Errorf(qantar.EINVALID, "a protected file's hash is sent only to an authority reached over HTTPS")
 	// ErrStampTime: the time written beside a token is not the token's.
 	ErrStampTime = qantar.Errorf(qantar.EINVALID, "the time recorded with the timestamp token is not the token's time")
 	// ErrStampWrite: the tokens were got but could not be written.
@@ -90,11 +85,7 @@ func (s Stamping) Stamp(ctx context.Context, st qantar.Store, ids ...int64) ([]S
 	for _, a := range s.Authorities {
 		var batch []*qantar.File
 		for _, f := range files {
-			switch {
-			case hasToken(f, a.Name):
-			case f.ProtectionLevel() != qantar.Public && !private(a.URL):
-				out = append(out, StampResult{FileID: f.ID, SHA256: f.SHA256, Authority: a.Name, Err: qantar.Fail(a.Name, ErrPlainHTTP, nil)})
-			default:
+			if !hasToken(f, a.Name) {
 				batch = append(batch, f)
 			}
 		}
@@ -126,8 +117,15 @@ func (s Stamping) ask(ctx context.Context, a tsa.Authority, batch []*qantar.File
 		return nil
 	}
 	digests := make([][]byte, len(batch))
+	salts := make([][]byte, len(batch))
 	for i, f := range batch {
-		digests[i], _ = hex.DecodeString(f.SHA256)
+		if f.ProtectionLevel() != qantar.Public {
+			// The authority and the network see a salted digest only:
+			// nothing that says which file this is.
+			salts[i] = make([]byte, 32)
+			rand.Read(salts[i])
+		}
+		digests[i] = qantar.FileTimestamp{Salt: salts[i]}.Imprint(f.SHA256)
 	}
 	out := make([]StampResult, len(batch))
 	for i, r := range tsa.Stamp(ctx, digests, []tsa.Authority{a}) {
@@ -142,7 +140,7 @@ func (s Stamping) ask(ctx context.Context, a tsa.Authority, batch []*qantar.File
 				res.Err = qantar.Fail(a.Name, tsa.ErrBadResponse, err)
 			} else {
 				res.Time = at
-				got[f.ID] = append(got[f.ID], qantar.FileTimestamp{Authority: a.Name, Time: at.UTC().Format(time.RFC3339Nano), Token: r.Token})
+				got[f.ID] = append(got[f.ID], qantar.FileTimestamp{Authority: a.Name, Time: at.UTC().Format(time.RFC3339Nano), Token: r.Token, Salt: salts[i]})
 			}
 		}
 		out[i] = res
@@ -227,24 +225,6 @@ func hasToken(f *qantar.File, authority string) bool {
 	return slices.ContainsFunc(f.Timestamps, func(t qantar.FileTimestamp) bool { return t.Authority == authority })
 }
 
-// private reports whether a request to the authority at u cannot be read
-// on the way: HTTPS, or an address of this machine.
-func private(u string) bool {
-	p, err := url.Parse(u)
-	if err != nil {
-		return false
-	}
-	if p.Scheme == "https" {
-		return true
-	}
-	host := p.Hostname()
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
 // StampProblem is a stored token that does not verify.
 type StampProblem struct {
 	FileID    int64
@@ -254,7 +234,7 @@ type StampProblem struct {
 }
 
 // VerifyStamps checks every stored token of every live file: that it is
-// over the file's SHA-256, signed (by a certificate chaining to the
+// over the file's SHA-256 (salted for a protected file), signed (by a certificate chaining to the
 // authority's roots when trust knows them, else by the certificate it
 // carries), unaltered, and that the time beside it is its own. It returns
 // the problems and how many tokens were checked against known roots and
@@ -266,14 +246,13 @@ func VerifyStamps(ctx context.Context, st qantar.Store, trust Trust) (problems [
 	}
 	for _, rec := range recs {
 		f := rec.(*qantar.File)
-		digest, _ := hex.DecodeString(f.SHA256)
 		for _, ts := range f.Timestamps {
 			if trust.Known(ts.Authority) {
 				rooted++
 			} else {
 				structural++
 			}
-			if err := checkStamp(trust, ts, digest); err != nil {
+			if err := checkStamp(trust, ts, ts.Imprint(f.SHA256)); err != nil {
 				problems = append(problems, StampProblem{FileID: f.ID, SHA256: f.SHA256, Authority: ts.Authority, Err: err})
 			}
 		}

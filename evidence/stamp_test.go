@@ -119,23 +119,30 @@ func TestStampRunsAndRetries(t *testing.T) {
 	}
 }
 
-// A protected file's hash is never sent in the clear to an authority
-// beyond this machine; the file is named, nothing is written.
-func TestStampProtectedNeedsHTTPS(t *testing.T) {
+// A protected file's token is over a salted digest: neither the authority
+// nor anyone on the way learns its hash; it verifies with its salt, and
+// does not verify as a token over the plain hash.
+func TestStampProtectedSalted(t *testing.T) {
 	w := newStampWorld(t)
 	secret := w.add(t, "Synthetic witness statement", qantar.Confidential)
-	s := Stamping{Actor: qantar.System, Authorities: []tsa.Authority{{Name: "far", URL: "http://192.0.2.1/tsr"}}}
+	s := Stamping{Actor: qantar.System, Trust: w.trust, Authorities: []tsa.Authority{{Name: "local", URL: w.tsa.URL}}}
 	res, err := s.Stamp(w.ctx, w.st, secret.ID)
-	if err != nil || len(res) != 1 || !errors.Is(res[0].Err, ErrPlainHTTP) {
-		t.Fatalf("%+v %v; want ErrPlainHTTP", res, err)
+	if err != nil || len(res) != 1 || res[0].Err != nil {
+		t.Fatalf("%+v %v", res, err)
 	}
-	if got := w.get(t, secret.ID); got.Version != 1 {
-		t.Errorf("version %d: nothing should be written", got.Version)
+	ts := w.get(t, secret.ID).Timestamps
+	if len(ts) != 1 || len(ts[0].Salt) != 32 {
+		t.Fatalf("timestamps %+v: want one, salted", ts)
 	}
-	for u, want := range map[string]bool{"https://tsa.example/": true, "http://localhost:8080/": true, "http://[::1]/": true, "http://tsa.example/": false, "http://10.0.0.1/": false} {
-		if private(u) != want {
-			t.Errorf("private(%q) = %v", u, !want)
-		}
+	plain, _ := hex.DecodeString(secret.SHA256)
+	if _, err := tsa.VerifyStructure(ts[0].Token, plain); err == nil {
+		t.Fatal("the token is over the file's plain hash: the authority learnt it")
+	}
+	if _, err := tsa.VerifyStructure(ts[0].Token, ts[0].Imprint(secret.SHA256)); err != nil {
+		t.Fatalf("the salted token does not verify: %v", err)
+	}
+	if problems, _, _, err := VerifyStamps(w.ctx, w.st, w.trust); err != nil || len(problems) != 0 {
+		t.Fatalf("verify: %v %v", problems, err)
 	}
 }
 
