@@ -2,27 +2,33 @@ package csvio_test
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"io"
+	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/csvio"
-	"github.com/qantar-project/qantar/sqlite"
+	"github.com/qantar-project/qantar/postgres"
 )
 
-// watchedDB is the real SQLite store, counting the records its
+// watchedDB is a real store (SQLite, PostgreSQL), counting the records its
 // transactions' bulk path has created (committed or not).
 type watchedDB struct {
-	*sqlite.DB
+	qantar.Store
 	created atomic.Int64
 }
 
 func (d *watchedDB) InTx(ctx context.Context, fn func(w qantar.Writer) error) error {
-	return d.DB.InTx(ctx, func(w qantar.Writer) error {
+	return d.Store.InTx(ctx, func(w qantar.Writer) error {
 		return fn(&watchedWriter{Writer: w, d: d})
 	})
 }
@@ -41,40 +47,91 @@ func (w *watchedWriter) CreateAll(ctx context.Context, actor qantar.Actor, recs 
 // TestStreamedImportWritesAllOrNothing: the rows of a large file are
 // written while it is still being read (the store has created thousands of
 // records before the rest of the file exists), and a bad row near its end
-// leaves nothing written, reported with its line and column.
+// leaves nothing written, reported with its line and column; on both
+// stores.
 func TestStreamedImportWritesAllOrNothing(t *testing.T) {
-	for _, bad := range []bool{true, false} {
-		t.Run(fmt.Sprintf("bad=%v", bad), func(t *testing.T) {
-			db := &watchedDB{DB: openDB(t)}
-			pr, pw := io.Pipe()
-			const first, after = 10000, 300
-			fed := make(chan error, 1)
-			go func() {
-				fed <- feedPersons(pw, &db.created, first, after, bad)
-			}()
-			rep, err := csvio.Import(ctx(), db, qantar.KindPerson, pr, "persons.csv", csvio.Options{Actor: editor})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := <-fed; err != nil {
-				t.Fatal(err)
-			}
-			n := count(t, db, qantar.KindPerson)
-			if !bad {
-				if !rep.OK() || !rep.Written || rep.Created != first+after || n != first+after {
-					t.Fatalf("written %v, created %d, stored %d, problems %s", rep.Written, rep.Created, n, problems(rep))
-				}
-				return
-			}
-			if rep.Written || rep.Created != 0 || rep.Rejected != 1 || n != 0 {
-				t.Fatalf("a bad row at line %d: written %v, created %d, rejected %d, stored %d", first+2, rep.Written, rep.Created, rep.Rejected, n)
-			}
-			want := fmt.Sprintf("line %d, column \"birth_date\"", first+2)
-			if len(rep.Problems) != 1 || !strings.HasPrefix(rep.Problems[0].String(), want) {
-				t.Fatalf("problems: %s; want one at %s", problems(rep), want)
-			}
-		})
+	for _, store := range []string{"sqlite", "postgres"} {
+		for _, bad := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%s/bad=%v", store, bad), func(t *testing.T) { streamedImport(t, store, bad) })
+		}
 	}
+}
+
+func streamedImport(t *testing.T, store string, bad bool) {
+	var st qantar.Store
+	if store == "sqlite" {
+		st = openDB(t)
+	} else {
+		st = openPostgres(t)
+	}
+	db := &watchedDB{Store: st}
+	pr, pw := io.Pipe()
+	const first, after = 10000, 300
+	fed := make(chan error, 1)
+	go func() {
+		fed <- feedPersons(pw, &db.created, first, after, bad)
+	}()
+	rep, err := csvio.Import(ctx(), db, qantar.KindPerson, pr, "persons.csv", csvio.Options{Actor: editor})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := <-fed; err != nil {
+		t.Fatal(err)
+	}
+	n := count(t, db, qantar.KindPerson)
+	if !bad {
+		if !rep.OK() || !rep.Written || rep.Created != first+after || n != first+after {
+			t.Fatalf("written %v, created %d, stored %d, problems %s", rep.Written, rep.Created, n, problems(rep))
+		}
+		return
+	}
+	if rep.Written || rep.Created != 0 || rep.Rejected != 1 || n != 0 {
+		t.Fatalf("a bad row at line %d: written %v, created %d, rejected %d, stored %d", first+2, rep.Written, rep.Created, rep.Rejected, n)
+	}
+	want := fmt.Sprintf("line %d, column \"birth_date\"", first+2)
+	if len(rep.Problems) != 1 || !strings.HasPrefix(rep.Problems[0].String(), want) {
+		t.Fatalf("problems: %s; want one at %s", problems(rep), want)
+	}
+}
+
+// openPostgres opens a new PostgreSQL store in a schema of its own on the
+// server QANTAR_TEST_POSTGRES names, dropped at the end. Without the
+// variable the test fails: the PostgreSQL half is never skipped.
+func openPostgres(t *testing.T) qantar.Store {
+	base := os.Getenv("QANTAR_TEST_POSTGRES")
+	if base == "" {
+		t.Fatal("QANTAR_TEST_POSTGRES is not set: the PostgreSQL half needs a server (postgres://…)")
+	}
+	conn, err := pgx.Connect(ctx(), base)
+	if err != nil {
+		t.Fatalf("connect to QANTAR_TEST_POSTGRES: %v", err)
+	}
+	defer conn.Close(ctx())
+	b := make([]byte, 6)
+	rand.Read(b)
+	schema := "qt_csvio_" + hex.EncodeToString(b)
+	if _, err := conn.Exec(ctx(), "CREATE SCHEMA "+schema); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if c, err := pgx.Connect(ctx(), base); err == nil {
+			c.Exec(ctx(), "DROP SCHEMA "+schema+" CASCADE")
+			c.Close(ctx())
+		}
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	db, err := postgres.Open(ctx(), u.String(), postgres.Options{LogKeyPath: filepath.Join(t.TempDir(), "log.key"), MaxConns: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }
 
 // feedPersons writes first persons, waits until the store has created
