@@ -20,25 +20,29 @@
 //
 // # Leaves (leaf.go, LEAF.md)
 //
-// A Leaf is sequence number, time, actor, record kind, id, version,
+// A Leaf is sequence number, time, who wrote it, record kind, id, version,
 // operation and a commitment to the version's canonical JSON
-// (qantar.Canonical). New leaves are qantar-leaf/v2: CommitV2(json, reason,
-// salt) = HMAC-SHA-256(salt, json || "\n" || reason) for every version,
-// public or not, with a per-version salt from NewSalt kept with the version
-// and served only with a version the reader may see whole. Leaves written
-// before (qantar-leaf/v1) stay valid: Commit(json, nil) = SHA-256(json) for
-// a public record, Commit(json, salt) = HMAC-SHA-256(salt, json) for a
-// protected one. Leaf.Matches checks either. Leaf.Encode gives its one canonical text
-// encoding, DecodeLeaf reads it back strictly, LeafHash is the tree's leaf
-// hash of the encoding. LEAF.md documents the encoding byte by byte.
+// (qantar.Canonical). New leaves are qantar-leaf/v3: the fourth line is
+// only the writer's class (ActorClass: "system" or "editor"), never the
+// account, and CommitV3(json, reason, actor, salt) = HMAC-SHA-256(salt,
+// json || "\n" || reason || "\n" || actor) for every version, public or
+// not, with a per-version salt from NewSalt kept with the version and
+// served (with its actor) only with a version the reader may see whole.
+// Leaves written before stay valid: qantar-leaf/v2 (the actor in clear,
+// CommitV2 = HMAC-SHA-256(salt, json || "\n" || reason)) and qantar-leaf/v1
+// (Commit(json, nil) = SHA-256(json) for a public record, Commit(json,
+// salt) = HMAC-SHA-256(salt, json) for a protected one). Leaf.Matches
+// checks any of them. Leaf.Encode gives its one canonical text encoding,
+// DecodeLeaf reads it back strictly, LeafHash is the tree's leaf hash of
+// the encoding. LEAF.md documents the encoding byte by byte.
 //
 // # Writing (tree.go)
 //
 // In the transaction that writes a version, a store:
 //
 //	salt := tlog.NewSalt()               // kept with the version
-//	leaf := tlog.Leaf{Format: tlog.LeafV2, Index: size, Time: now.Truncate(time.Microsecond), Actor: actor.ID,
-//		Kind: kind, ID: id, Version: v, Op: op, Salted: true, Commitment: tlog.CommitV2(json, reason, salt)}
+//	leaf := tlog.Leaf{Format: tlog.LeafV3, Index: size, Time: now.Truncate(time.Microsecond), Actor: tlog.ActorClass(actor.LogID()),
+//		Kind: kind, ID: id, Version: v, Op: op, Salted: true, Commitment: tlog.CommitV3(json, reason, actor.LogID(), salt)}
 //	enc, err := leaf.Encode()            // store (index, enc) in its leaves table
 //	size, root, err = tlog.Append(ctx, nodes, size, [][]byte{tlog.LeafHash(enc)})
 //
