@@ -68,7 +68,8 @@ func BenchmarkImportPersons(b *testing.B) {
 	writeSyntheticPersons(b, csvPath, n)
 	sqlite3, _ := exec.LookPath("sqlite3")
 	var refTotal, driverTotal, importTotal, validateTotal time.Duration
-	var peak int64
+	var peak, beforePeak int64
+	var beforeTotal time.Duration
 	for i := 0; i < b.N; i++ {
 		start := time.Now()
 		driverImport(b, csvPath, filepath.Join(dir, fmt.Sprintf("driver%d.db", i)))
@@ -110,6 +111,19 @@ func BenchmarkImportPersons(b *testing.B) {
 			b.Fatalf("created %d of %d: %v", rep.Created, n, rep.Problems[:min(5, len(rep.Problems))])
 		}
 		db.Close()
+		if os.Getenv("QANTAR_BENCH_BEFORE") != "" {
+			d, pk := importAllFirst(b, csvPath, filepath.Join(dir, fmt.Sprintf("before%d.db", i)), n)
+			beforeTotal += d
+			beforePeak = max(beforePeak, pk)
+		}
+	}
+	if beforeTotal > 0 {
+		// The course of before the streaming, in the same run: every row
+		// read and validated, then all written (SkipInvalid takes it; with
+		// no invalid row it writes the same).
+		b.ReportMetric(float64(n*b.N)/beforeTotal.Seconds(), "before_rows/s")
+		b.ReportMetric(float64(beforePeak)/1e6, "before_peak_rss_MB")
+		b.ReportMetric(beforeTotal.Seconds()/importTotal.Seconds(), "speedup")
 	}
 	rate := float64(n*b.N) / importTotal.Seconds()
 	b.ReportMetric(rate, "rows/s")
@@ -227,4 +241,28 @@ func peakRSS() int64 {
 		}
 	}
 	return 0
+}
+
+// importAllFirst imports the CSV through the course that reads and
+// validates every row before writing (SkipInvalid), into a new store, and
+// returns its time and peak RSS.
+func importAllFirst(b *testing.B, csvPath, dbPath string, n int) (time.Duration, int64) {
+	db, err := sqlite.Open(context.Background(), dbPath, sqlite.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	f, err := os.Open(csvPath)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	resetPeakRSS()
+	start := time.Now()
+	rep, err := csvio.Import(context.Background(), db, qantar.KindPerson, f, "persons.csv", csvio.Options{Actor: editor, SkipInvalid: true})
+	d := time.Since(start)
+	if err != nil || rep.Created != n {
+		b.Fatalf("before: created %d of %d: %v", rep.Created, n, err)
+	}
+	return d, peakRSS()
 }
