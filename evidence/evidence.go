@@ -106,7 +106,8 @@ func (fs *Files) Receive(ctx context.Context, st qantar.Store, actor qantar.Acto
 	describeBytes(f, up, info)
 	d := door{askedPublic: f.ProtectionLevel() == qantar.Public}
 	d.strip = d.askedPublic && media.CanStrip(f.MediaType)
-	d.dirty = d.askedPublic && (identifying(info) || d.strip && media.Removes(head, peekErr != nil))
+	d.unchecked = d.askedPublic && unchecked(f.MediaType)
+	d.dirty = d.askedPublic && (identifying(info) || d.unchecked || d.strip && media.Removes(head, peekErr != nil))
 	if d.dirty {
 		f.Protection = qantar.Restricted
 	}
@@ -142,6 +143,15 @@ var errNoRecipients = qantar.Errorf(qantar.EINVALID, "a protected file must be e
 // carry metadata that could name its maker.
 type door struct {
 	askedPublic, strip, dirty bool
+	// unchecked: a type whose metadata media cannot read (video and audio
+	// containers write place and device anywhere, often at the end).
+	unchecked bool
+}
+
+// unchecked reports whether the metadata of files of this type cannot be
+// read at the door, so that such a file is never made public unseen.
+func unchecked(mediaType string) bool {
+	return strings.HasPrefix(mediaType, "video/") || strings.HasPrefix(mediaType, "audio/")
 }
 
 // describeBytes fills in what the first bytes say: the sniffed type (and a
@@ -249,6 +259,8 @@ func (fs *Files) settle(ctx context.Context, f *qantar.File, d door, got receive
 		note = "Asked to be public, but its metadata (time, device or position) could name who made it: this original is kept restricted, and a copy without that metadata is public."
 	case d.strip && (got.copy == nil || d.dirty):
 		note = "Asked to be public, but its metadata could not be removed (the image could not be read whole): it is kept restricted."
+	case d.unchecked:
+		note = "Asked to be public, but the metadata of this type of file (time, device or position) cannot be checked: it is kept restricted until an editor publishes it."
 	case d.dirty:
 		note = "Asked to be public, but its metadata (time, device or position) could name who made it and cannot be removed from this type of file: it is kept restricted."
 	default:

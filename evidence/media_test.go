@@ -318,3 +318,21 @@ func BenchmarkMediaDoor(b *testing.B) {
 		})
 	}
 }
+
+// A video asked to be public is kept restricted: its container's place and
+// device tags (often at the end) are not read at the door, so it is never
+// made public unseen; an editor publishes it by a decision of their own.
+func TestMediaVideoNeverPublicUnseen(t *testing.T) {
+	w := newMediaWorld(t, mediaStores(t)[0].st)
+	mp4 := append([]byte("\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"), []byte("\x00\x00\x00\x20udta\x00\x00\x00\x18\xa9xyz+43.2380+076.9450/")...)
+	a := w.add(t, w.sources[0], qantar.Public, "clip.mp4", mp4)
+	if a.File.MediaType != "video/mp4" {
+		t.Fatalf("sniffed %q", a.File.MediaType)
+	}
+	if a.Public != nil || a.File.ProtectionLevel() != qantar.Restricted || !a.File.Encrypted || a.File.Note["ru"] == "" {
+		t.Fatalf("a public video: %+v", a.File)
+	}
+	if w.fetch(t, qantar.Anonymous, a.File.SHA256) != nil {
+		t.Fatal("an anonymous reader fetched the video")
+	}
+}
