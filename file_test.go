@@ -59,3 +59,15 @@ func TestFileOriginAndTimestampsValidate(t *testing.T) {
 		}
 	}
 }
+
+// A stripped copy is public; the hash of its restricted original is not.
+func TestStrippedCopyHidesItsOriginal(t *testing.T) {
+	f := &File{Meta: Meta{ID: 4}, SourceID: 1, SHA256: strings.Repeat("b", 64), Size: 9, MediaType: "image/jpeg",
+		Protection: Public, DerivedFrom: strings.Repeat("a", 64), Derivation: "stripped"}
+	if got := Project(PublicReader, f, nil).(*File); got.DerivedFrom != "" || got.SHA256 != f.SHA256 {
+		t.Fatalf("public reader: derived_from %q, sha %q", got.DerivedFrom, got.SHA256)
+	}
+	if got := Project(ViewerReader, f, nil).(*File); got.DerivedFrom != f.DerivedFrom {
+		t.Fatalf("viewer: derived_from %q", got.DerivedFrom)
+	}
+}

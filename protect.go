@@ -25,7 +25,7 @@ func Protection(rec Record) string {
 // ProjectionRules numbers the rules of Project. Stores keep projections
 // computed with them; raise it whenever Project (or ProtectionLevel) changes,
 // and every store recomputes what it keeps when it next opens.
-const ProjectionRules = 4
+const ProjectionRules = 5
 
 // Reader classes: every reader sees one of three projections of a record.
 // Stores keep the first two ready (see Projections), so that a list is
@@ -116,7 +116,8 @@ func VisibleWith(reader Actor, rec Record, resolve Resolver) Record {
 // A file the reader may not see (its own level) keeps its id, source, size
 // and type, and loses its name, hash, metadata and note (see redactFile); a
 // file's origin (when, where and on what device it was made) is never shown
-// to a public reader.
+// to a public reader, nor the hash of the restricted original a stripped
+// copy was made from.
 //
 // A person who cannot be looked up is treated as hidden.
 func Project(reader Actor, rec Record, resolve Resolver) Record {
@@ -156,9 +157,14 @@ func Project(reader Actor, rec Record, resolve Resolver) Record {
 		if !reader.CanSee(r.ProtectionLevel()) {
 			return redactFile(r)
 		}
-		if r.Origin != nil && !reader.CanSee(Restricted) {
+		if !reader.CanSee(Restricted) && (r.Origin != nil || r.Derivation == "stripped" && r.DerivedFrom != "") {
+			// The original of a stripped copy is kept restricted: its
+			// hash is not the public's either.
 			f := *r
 			f.Origin = nil
+			if f.Derivation == "stripped" {
+				f.DerivedFrom = ""
+			}
 			return &f
 		}
 	}

@@ -276,7 +276,8 @@ func (fs *Files) settle(ctx context.Context, f *qantar.File, d door, got receive
 	if copySHA == "" {
 		return nil, nil
 	}
-	return &qantar.File{SourceID: f.SourceID, SHA256: copySHA, Size: got.copy.Size, MediaType: f.MediaType, Name: f.Name,
+	// The copy takes no name: a camera's file name says when it was taken.
+	return &qantar.File{SourceID: f.SourceID, SHA256: copySHA, Size: got.copy.Size, MediaType: f.MediaType,
 		Protection: qantar.Public, Encrypted: got.copy.Encrypted, DerivedFrom: f.SHA256, Derivation: "stripped",
 		CapturedAt: f.CapturedAt, Metadata: maps.Clone(f.Metadata)}, nil
 }

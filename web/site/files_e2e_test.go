@@ -50,6 +50,9 @@ func TestFileMediaBrowser390(t *testing.T) {
 			if o := overflow(t, ctx); o > 0 {
 				t.Errorf("%q, %s: the source page is %.0f px wider than a 390 px screen", role, lang, o)
 			}
+			if role != qantar.RoleEditor {
+				screenshot(t, ctx, fx.srv.URL+"/sources/"+itoa(fx.source)+"?lang="+lang, "source-files-"+lang+"-390-"+map[string]string{"": "public", qantar.RoleViewer: "viewer"}[role]+".png")
+			}
 		}
 	}
 }
