@@ -29,7 +29,7 @@ type tsaConfig struct {
 
 // tsaFlags declares the flags of tsaConfig on fs.
 func tsaFlags(fs *flag.FlagSet, c *tsaConfig) {
-	fs.Var(&c.Authorities, "tsa", "an RFC 3161 time-stamping authority, NAME=URL (repeat for several): each file's SHA-256 gets a token from each; a protected file's only over HTTPS")
+	fs.Var(&c.Authorities, "tsa", "an RFC 3161 time-stamping authority, NAME=URL (repeat for several): each file's SHA-256 gets a token from each; a protected file's over a salted digest that does not reveal it")
 	rootsFlag(fs, &c.Roots)
 }
 
