@@ -77,7 +77,8 @@ type plainStore struct{ qantar.Store }
 // the bytes of a record's answer) and Qantar's answers: GET of one public
 // record from prepared bytes, the same with If-None-Match (304), the same
 // through the path before prepared answers, the home page (and its 304),
-// /stats and a list page (anonymous, from the page cache). On a loaded
+// /stats (plain, and gzip-compressed to a client that asks for it and
+// decompresses) and a list page (anonymous, from the page cache). On a loaded
 // machine a rate measured a minute apart from its reference says little, so
 // each case runs in rounds of 500 requests, each round of the case right
 // after a round of the no-work server, and reports the median of the
@@ -109,17 +110,19 @@ func BenchmarkReads(b *testing.B) {
 		name  string
 		url   func(int) string
 		etags bool
+		gzip  bool // the client asks for gzip and decompresses (a browser does)
 	}{
-		{"record", record(srv.URL), false},
-		{"record-304", record(srv.URL), true},
-		{"record-before", record(before.URL), false},
-		{"home", fixed(srv.URL + "/"), false},
-		{"home-304", fixed(srv.URL + "/"), true},
-		{"stats", fixed(srv.URL + "/stats"), false},
-		{"list", fixed(srv.URL + "/persons"), false},
+		{"record", record(srv.URL), false, false},
+		{"record-304", record(srv.URL), true, false},
+		{"record-before", record(before.URL), false, false},
+		{"home", fixed(srv.URL + "/"), false, false},
+		{"home-304", fixed(srv.URL + "/"), true, false},
+		{"stats", fixed(srv.URL + "/stats"), false, false},
+		{"stats-gzip", fixed(srv.URL + "/stats"), false, true},
+		{"list", fixed(srv.URL + "/persons"), false, false},
 	} {
 		b.Run(c.name, func(b *testing.B) {
-			tr := &http.Transport{MaxIdleConnsPerHost: 64}
+			tr := &http.Transport{MaxIdleConnsPerHost: 64, DisableCompression: !c.gzip}
 			defer tr.CloseIdleConnections()
 			client := &http.Client{Transport: tr}
 			tags := benchTags(b, client, c.url, c.etags)

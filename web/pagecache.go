@@ -39,6 +39,7 @@ type pageCache struct {
 type keptAnswer struct {
 	header http.Header
 	body   []byte
+	gz     []byte // body gzip-compressed, nil when that does not pay (pagegzip.go)
 	etag   string
 }
 
@@ -133,14 +134,23 @@ func (a *keptAnswer) write(w http.ResponseWriter, r *http.Request) {
 	for k, v := range a.header {
 		h[k] = v
 	}
+	if a.gz != nil {
+		h.Add("Vary", "Accept-Encoding")
+	}
 	if api.MatchETag(r.Header.Get("If-None-Match"), a.etag) {
 		h.Del("Content-Type")
 		h.Del("Content-Length")
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
+	body := a.body
+	if a.gz != nil && acceptsGzip(r) {
+		body = a.gz
+		h.Set("Content-Encoding", "gzip")
+		h.Set("Content-Length", strconv.Itoa(len(body)))
+	}
 	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(a.body)
+	_, _ = w.Write(body)
 }
 
 // answerRecorder holds an answer until it is known whether it is kept: a
@@ -219,5 +229,5 @@ func (a *answerRecorder) kept() *keptAnswer {
 	sum := sha256.Sum256(a.buf)
 	h.Set("ETag", `W/"`+hex.EncodeToString(sum[:16])+`"`)
 	h.Set("Content-Length", strconv.Itoa(len(a.buf)))
-	return &keptAnswer{header: h.Clone(), body: a.buf, etag: h.Get("ETag")}
+	return &keptAnswer{header: h.Clone(), body: a.buf, gz: gzipped(a.buf), etag: h.Get("ETag")}
 }
