@@ -32,6 +32,10 @@ type table struct {
 	// row is read, as without streaming (a table with ids: a reference by
 	// id may name a row further down).
 	held bool
+	// order is the table's place among the import's: its rows are written
+	// before those of the tables after it (a chunk of a streamed import
+	// may hold rows of several, as a list's rows become three records).
+	order int
 }
 
 // decided gives a person whose row sets no protection level the import's
@@ -145,7 +149,12 @@ type rowObject struct {
 }
 
 // convert turns one row into a record, reporting every problem in it.
-func (im *importer) convert(t *table, in Row) {
+func (im *importer) convert(t *table, in Row) { im.convertChecked(t, in, nil) }
+
+// convertChecked is convert with a check of the row's own (a list's place
+// that names several), run once its cells are read and before it is
+// decoded, so that a row it finds bad is never handed on.
+func (im *importer) convertChecked(t *table, in Row, check func(*row)) {
 	r := &row{t: t, line: in.Line}
 	im.keepRow(r)
 	defer im.rowConverted(r)
@@ -176,6 +185,9 @@ func (im *importer) convert(t *table, in Row) {
 	}
 	if r.key != "" {
 		im.keys[kindKey{t.kind, r.key}] = r
+	}
+	if check != nil {
+		check(r)
 	}
 	if r.bad {
 		return

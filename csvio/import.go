@@ -242,7 +242,7 @@ func (im *importer) rowWords(r *row, column, value string, w words) {
 
 // read reads and converts every row of one input.
 func (im *importer) read(ctx context.Context, in Input) error {
-	t := &table{kind: in.Kind, rep: &TableReport{Name: in.Name, Kind: in.Kind}, protection: im.o.Protection}
+	t := &table{kind: in.Kind, rep: &TableReport{Name: in.Name, Kind: in.Kind}, protection: im.o.Protection, order: len(im.tables)}
 	if im.stream != nil {
 		t.wasEmpty = im.stream.counts[t.kind] == 0
 	}
@@ -421,9 +421,10 @@ type rowWriter struct {
 	// goroutine: it keeps its problems and counts apart from the reader's
 	// (problems, counts) and forgets each streamed row's record once the
 	// row is written.
-	stream   bool
-	problems []Problem
-	counts   map[*table]*TableReport
+	stream    bool
+	problems  []Problem
+	problemOf []int // the order of each problem's table (inTableOrder)
+	counts    map[*table]*TableReport
 }
 
 // table writes one table's rows.
@@ -570,6 +571,7 @@ func (rw *rowWriter) refuse(r *row, err error) error {
 	// writer's list until the end.
 	r.refused = true
 	rw.problems = append(rw.problems, newProblem(r.t, r.line, r.t.columnFor(field, nil), "", msg))
+	rw.problemOf = append(rw.problemOf, r.t.order)
 	if !r.t.held {
 		rw.count(r.t).Rejected++
 		r.rec, r.local = nil, nil

@@ -97,12 +97,21 @@ func ListRole(header string) string {
 	return listHeaderIndex[normHeader(header)]
 }
 
-// ImportList imports a file that is a list (see List).
+// ImportList imports a file that is a list (see List). It is streamed
+// (stream.go) as a table of persons is: each row's person, death act and
+// citation are decoded on every core and written in chunks while the file
+// is read, in the one transaction.
 func ImportList(ctx context.Context, st qantar.Store, in Input, l List, o Options) (*Report, error) {
+	return importList(ctx, st, in, l, o, true)
+}
+
+// importList imports a list, streamed or (for the tests that hold the two
+// courses to the same records) every row read before any is written.
+func importList(ctx context.Context, st qantar.Store, in Input, l List, o Options, stream bool) (*Report, error) {
 	if o.SkipInvalid {
 		return nil, qantar.Errorf(qantar.EINVALID, "a list is imported whole or not at all: correct the rows named in the report instead of skipping them")
 	}
-	return runImport(ctx, st, o, false, func(ctx context.Context, im *importer) error { return im.readList(ctx, in, l) })
+	return runImport(ctx, st, o, stream, func(ctx context.Context, im *importer) error { return im.readList(ctx, in, l) })
 }
 
 // listImport is a list on its way in: which of the file's columns mean
@@ -121,6 +130,7 @@ type listImport struct {
 	places                        map[string][]int64
 	created                       map[string]bool // new places, by key
 	src, place, person, act, cite *table
+	srcRow                        bool // the new Source's row is converted
 }
 
 func (im *importer) readList(ctx context.Context, in Input, l List) error {
@@ -164,7 +174,11 @@ func (im *importer) readList(ctx context.Context, in Input, l List) error {
 
 // newTable makes a table of the import that its rows fill.
 func (li *listImport) newTable(k qantar.Kind) *table {
-	return &table{kind: k, rep: &TableReport{Name: li.name, Kind: k}, protection: li.im.o.Protection}
+	t := &table{kind: k, rep: &TableReport{Name: li.name, Kind: k}, protection: li.im.o.Protection}
+	if s := li.im.stream; s != nil {
+		t.wasEmpty = s.counts[k] == 0
+	}
+	return t
 }
 
 // bindList matches the header to the roles, through the mapping first.
@@ -357,6 +371,7 @@ func (li *listImport) makeTables(fileT *table, tab *Table, head Row) {
 	im.tables, im.rep.Tables = im.tables[:0], im.rep.Tables[:0]
 	for _, t := range order {
 		if t != nil {
+			t.order = len(im.tables)
 			im.tables = append(im.tables, t)
 			im.rep.Tables = append(im.rep.Tables, t.rep)
 		}
@@ -439,7 +454,8 @@ func (li *listImport) convertRow(in Row) {
 		x[xListKey] = fmt.Sprint(li.srcID)
 	}
 	x[xName] = li.fullName(in)
-	if li.src != nil && len(li.src.rows) == 0 {
+	if li.src != nil && !li.srcRow {
+		li.srcRow = true
 		li.sourceRow(in, cells)
 	}
 	im.convert(li.person, Row{Line: in.Line, Cells: cells})
@@ -449,14 +465,15 @@ func (li *listImport) convertRow(in Row) {
 		return
 	}
 	x[xActKey], x[xActType], x[xDead] = x[xPersonKey]+"/death", li.l.ActType, "dead"
-	ok := li.placeCells(in, cells)
-	li.act.rep.Rows++
-	im.convert(li.act, Row{Line: in.Line, Cells: cells})
-	if !ok {
-		r := li.act.rows[len(li.act.rows)-1]
-		v := li.cell(in, roleDeathPlace)
-		im.rowProblemf(r, li.header[roleDeathPlace], v, "%q names several places (%s); write the place's name so that it names one", v, li.ambiguous(v))
+	var check func(*row)
+	if !li.placeCells(in, cells) {
+		check = func(r *row) {
+			v := li.cell(in, roleDeathPlace)
+			im.rowProblemf(r, li.header[roleDeathPlace], v, "%q names several places (%s); write the place's name so that it names one", v, li.ambiguous(v))
+		}
 	}
+	li.act.rep.Rows++
+	im.convertChecked(li.act, Row{Line: in.Line, Cells: cells}, check)
 	// One citation a row: of the death act when there is one (the act is
 	// about the person, so it ties both to the list), else of the person.
 	li.citeRow(in, cells, "acts", x[xActKey], x[xActKey]+"/cite")

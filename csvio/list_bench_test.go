@@ -29,7 +29,9 @@ func writeSyntheticList(b *testing.B, path string, n int) {
 // list rows with ImportList (a person, a death act and a citation a row)
 // and, in the same run, the same file as plain persons (its death columns
 // left out), the reference the issue names. It reports both rates and
-// their ratio.
+// their ratio. With QANTAR_BENCH_BEFORE set it also imports the list the
+// course before the streaming (every row read, then written table by
+// table), in the same run: before_list_rows/s and before_ratio.
 func BenchmarkImportList(b *testing.B) {
 	n := 20000
 	if s := os.Getenv("QANTAR_BENCH_ROWS"); s != "" {
@@ -45,52 +47,68 @@ func BenchmarkImportList(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var listTotal, personTotal time.Duration
-	var listRecords, personRecords int
+	courses := []string{"persons", "list"}
+	if os.Getenv("QANTAR_BENCH_BEFORE") != "" {
+		courses = append(courses, "before")
+	}
+	total := map[string]time.Duration{}
+	records := map[string]int{}
 	for i := 0; i < b.N; i++ {
-		for _, asList := range []bool{false, true} {
-			db, err := sqlite.Open(context.Background(), filepath.Join(dir, fmt.Sprintf("q%d-%v.db", i, asList)), sqlite.Options{})
-			if err != nil {
-				b.Fatal(err)
-			}
-			f, err := os.Open(path)
-			if err != nil {
-				b.Fatal(err)
-			}
-			start := time.Now()
-			var rep *csvio.Report
-			if asList {
-				rep, err = csvio.ImportList(context.Background(), db, csvio.Input{Name: "list.csv", R: f}, csvio.List{Name: "Synthetic"}, csvio.Options{Actor: editor})
-				listTotal += time.Since(start)
-			} else {
-				rep, err = csvio.Import(context.Background(), db, qantar.KindPerson, f, "list.csv", csvio.Options{Actor: editor, Mapping: m})
-				personTotal += time.Since(start)
-			}
-			f.Close()
-			db.Close()
-			if err != nil {
-				b.Fatal(err)
-			}
-			if !rep.OK() || !rep.Written {
-				b.Fatalf("list %v: %v", asList, rep.Problems[:min(5, len(rep.Problems))])
-			}
-			if asList {
-				listRecords += rep.Created
-			} else {
-				personRecords += rep.Created
-			}
+		for _, course := range courses {
+			d, created := importListCourseOnce(b, filepath.Join(dir, fmt.Sprintf("q%d-%s.db", i, course)), path, course, m)
+			total[course] += d
+			records[course] += created
 		}
 	}
-	listRate := float64(n*b.N) / listTotal.Seconds()
-	personRate := float64(n*b.N) / personTotal.Seconds()
-	b.ReportMetric(listRate, "list_rows/s")
-	b.ReportMetric(personRate, "person_rows/s")
-	b.ReportMetric(listRate/personRate, "ratio")
+	rate := func(course string) float64 { return float64(n*b.N) / total[course].Seconds() }
+	b.ReportMetric(rate("list"), "list_rows/s")
+	b.ReportMetric(rate("persons"), "person_rows/s")
+	b.ReportMetric(rate("list")/rate("persons"), "ratio")
 	// A list row writes a person, a death act and a citation (and the
 	// list's source once): per record written, the two imports compare as
 	// records_ratio.
-	listRecRate := float64(listRecords) / listTotal.Seconds()
-	personRecRate := float64(personRecords) / personTotal.Seconds()
-	b.ReportMetric(listRecRate, "list_records/s")
-	b.ReportMetric(listRecRate/personRecRate, "records_ratio")
+	recRate := func(course string) float64 { return float64(records[course]) / total[course].Seconds() }
+	b.ReportMetric(recRate("list"), "list_records/s")
+	b.ReportMetric(recRate("list")/recRate("persons"), "records_ratio")
+	if total["before"] > 0 {
+		b.ReportMetric(rate("before"), "before_list_rows/s")
+		b.ReportMetric(rate("before")/rate("persons"), "before_ratio")
+	}
+}
+
+// importListCourseOnce imports the list file into a new SQLite database
+// at dbPath: as plain persons ("persons", through mapping m), as a list
+// ("list"), or as a list the course before the streaming ("before"). It
+// returns the time taken and the records created.
+func importListCourseOnce(b *testing.B, dbPath, path, course string, m *csvio.Mapping) (time.Duration, int) {
+	db, err := sqlite.Open(context.Background(), dbPath, sqlite.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	f, err := os.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	in, l, o := csvio.Input{Name: "list.csv", R: f}, csvio.List{Name: "Synthetic"}, csvio.Options{Actor: editor}
+	start := time.Now()
+	var rep *csvio.Report
+	switch course {
+	case "persons":
+		o.Mapping = m
+		rep, err = csvio.Import(context.Background(), db, qantar.KindPerson, f, "list.csv", o)
+	case "list":
+		rep, err = csvio.ImportList(context.Background(), db, in, l, o)
+	default:
+		rep, err = csvio.ImportListWhole(context.Background(), db, in, l, o)
+	}
+	d := time.Since(start)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if !rep.OK() || !rep.Written {
+		b.Fatalf("%s: %v", course, rep.Problems[:min(5, len(rep.Problems))])
+	}
+	return d, rep.Created
 }

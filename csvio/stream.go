@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"sync"
 
 	"github.com/qantar-project/qantar"
@@ -50,6 +51,7 @@ type streamer struct {
 	rw      *rowWriter
 	dec     []posProblem // decoders' problems, with where each goes
 	late    []Problem    // problems with references by id, after the others
+	lateOf  []int        // the order of each late problem's table
 	mu      sync.Mutex
 	err     error // the first failure of the store
 }
@@ -107,7 +109,7 @@ func (im *importer) streamImport(ctx context.Context, read func(context.Context,
 	if clean {
 		// Without a problem in the input, the store's refusals are the
 		// import's; with one, nothing would have been written at all.
-		im.rep.Problems = append(im.rep.Problems, rw.problems...)
+		im.rep.Problems = append(im.rep.Problems, inTableOrder(rw.problems, rw.problemOf)...)
 		for t, c := range rw.counts {
 			t.rep.Created += c.Created
 			t.rep.Updated += c.Updated
@@ -158,8 +160,18 @@ func (s *streamer) write() {
 		if s.failure() != nil {
 			continue
 		}
-		if err := s.rw.rows(chunk[0].t, chunk); err != nil {
-			s.fail(err)
+		// The chunk is in the tables' order (sendChunk): each table's run
+		// of rows is written after the rows it may refer to.
+		for len(chunk) > 0 {
+			n := 1
+			for n < len(chunk) && chunk[n].t == chunk[0].t {
+				n++
+			}
+			if err := s.rw.rows(chunk[0].t, chunk[:n]); err != nil {
+				s.fail(err)
+				break
+			}
+			chunk = chunk[n:]
 		}
 	}
 }
@@ -247,6 +259,9 @@ func (s *streamer) taken(j *decodeJob) error {
 	im.rep.Problems = s.late
 	err := im.checkRowIDRefs(s.ctx, r)
 	s.late, im.rep.Problems = im.rep.Problems, saved
+	for len(s.lateOf) < len(s.late) {
+		s.lateOf = append(s.lateOf, t.order)
+	}
 	if err != nil {
 		return err
 	}
@@ -267,19 +282,21 @@ func (s *streamer) send(r *row) {
 		r.rec, r.local = nil, nil
 		return
 	}
-	if len(s.chunk) > 0 && s.chunk[0].t != r.t {
-		s.sendChunk()
-	}
 	s.chunk = append(s.chunk, r)
 	if len(s.chunk) >= streamChunk {
 		s.sendChunk()
 	}
 }
 
+// sendChunk hands the queued rows to the writer, ordered by table and, in
+// a table, as read: a list's rows become a person, an act and a citation
+// each, and the writer writes the chunk's persons, then its acts (which
+// refer to them), then its citations, each table's in one go.
 func (s *streamer) sendChunk() {
 	if len(s.chunk) == 0 {
 		return
 	}
+	sort.SliceStable(s.chunk, func(i, j int) bool { return s.chunk[i].t.order < s.chunk[j].t.order })
 	s.ch <- s.chunk
 	s.chunk = make([]*row, 0, streamChunk)
 }
@@ -298,8 +315,25 @@ func (s *streamer) merge() {
 		out = append(out, d.p)
 	}
 	out = append(out, old[next:]...)
-	im.rep.Problems = append(out, s.late...)
-	s.dec, s.late = nil, nil
+	im.rep.Problems = append(out, inTableOrder(s.late, s.lateOf)...)
+	s.dec, s.late, s.lateOf = nil, nil, nil
+}
+
+// inTableOrder puts problems found as the rows were taken or written (a
+// chunk at a time, a list's tables interleaved) in the order of their
+// tables, each table's in the order found, as an import that writes one
+// table after another reports them; of[i] is the order of ps[i]'s table.
+func inTableOrder(ps []Problem, of []int) []Problem {
+	idx := make([]int, len(ps))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return of[idx[a]] < of[idx[b]] })
+	out := make([]Problem, len(ps))
+	for i, j := range idx {
+		out[i] = ps[j]
+	}
+	return out
 }
 
 // submit hands a converted row to the decoders.
