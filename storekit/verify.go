@@ -82,9 +82,6 @@ func VerifyWith(ctx context.Context, r Reader, key string, opts VerifyOptions) (
 	if err := verifyRecords(ctx, r, rep, workers); err != nil {
 		return nil, err
 	}
-	if err := verifyProjections(ctx, r, rep, workers); err != nil {
-		return nil, err
-	}
 	return rep, nil
 }
 
@@ -120,86 +117,41 @@ func verifyStrays(ctx context.Context, r Reader, size uint64, rep *qantar.Verify
 // recordBatch is how many records one worker checks at once.
 const recordBatch = 1000
 
-// checked is what a worker found in a batch of records: how many, and
-// their problems in order.
+// checked is what a worker found in a batch of records: how many, the
+// problems of their rows in order, and those of their kept projections.
 type checked struct {
-	n        int
-	problems []string
+	n           int
+	problems    []string
+	projections []string
 }
 
-func (c checked) report(rep *qantar.VerifyReport) error {
-	rep.Records += c.n
-	for _, p := range c.problems {
-		rep.Problem("%s", p)
-	}
-	return nil
+// currentRow is what verify reads of a record: its current row beside the
+// version row it claims to be, and its kept projections (nil when NULL).
+type currentRow struct {
+	tlog.CurrentRecord
+	pub, view []byte
 }
 
-// verifyRecords checks that each record's current row is its latest
-// version, and that its protection column is what its content says
-// (tlog.CheckCurrent), on workers goroutines while one reads the rows.
+// verifyRecords checks each record's current row against its latest
+// version and its protection column against its content
+// (tlog.CheckCurrent), and a live record's kept projections against what
+// qantar.Project makes of it now (qantar.ProjectionProblem), decoding each
+// record once, a page of records at a time on workers goroutines. The
+// problems of the rows are reported in the order of records, then those of
+// the projections. The records a projection depends on are read from the
+// snapshot as the workers ask, one read at a time.
 func verifyRecords(ctx context.Context, r Reader, rep *qantar.VerifyReport, workers int) error {
-	produce := func(ctx context.Context, emit func([]tlog.CurrentRecord) error) error {
-		rows, err := r.Query(ctx, `SELECT r.kind, r.id, r.version, r.deleted_at IS NOT NULL, coalesce(r.protection, ''), r.data, v.data, v.op,
-		(SELECT max(version) FROM versions m WHERE m.kind = r.kind AND m.id = r.id)
-		FROM records r LEFT JOIN versions v ON v.kind = r.kind AND v.id = r.id AND v.version = r.version`)
-		if err != nil {
-			return err
-		}
-		var c tlog.CurrentRecord
-		var kind, data string
-		var logged, op *string
-		var maxv *int64
-		batch := make([]tlog.CurrentRecord, 0, recordBatch)
-		err = Each(rows, []any{&kind, &c.ID, &c.Version, &c.Deleted, &c.Protection, &data, &logged, &op, &maxv}, func() error {
-			c.Kind, c.Data, c.Logged, c.LoggedOp, c.MaxVersion = qantar.Kind(kind), []byte(data), nil, "", 0
-			if logged != nil {
-				c.Logged = []byte(*logged)
-			}
-			if op != nil {
-				c.LoggedOp = qantar.Op(*op)
-			}
-			if maxv != nil {
-				c.MaxVersion = int(*maxv)
-			}
-			if batch = append(batch, c); len(batch) < recordBatch {
-				return nil
-			}
-			err, batch = emit(batch), make([]tlog.CurrentRecord, 0, recordBatch)
-			return err
-		})
-		if err == nil && len(batch) > 0 {
-			err = emit(batch)
-		}
-		return err
-	}
-	check := func(batch []tlog.CurrentRecord) checked {
-		var c checked
-		for _, rec := range batch {
-			c.n++
-			c.problems = append(c.problems, tlog.CheckCurrent(rec)...)
-		}
-		return c
-	}
-	return ordered(ctx, workers, produce, check, func(c checked) error { return c.report(rep) })
-}
-
-// verifyProjections checks every live record's kept projections against
-// what qantar.Project makes of it now, a page of records at a time, on
-// workers goroutines. The records a projection depends on are read from
-// the snapshot as the workers ask, one read at a time.
-func verifyProjections(ctx context.Context, r Reader, rep *qantar.VerifyReport, workers int) error {
 	var mu sync.Mutex // one query at a time on the connection
 	resolve := func(k qantar.Kind, id int64) (qantar.Record, error) {
 		mu.Lock()
 		defer mu.Unlock()
 		return GetRecord(ctx, r, k, id, "")
 	}
-	produce := func(ctx context.Context, emit func([]projected) error) error {
+	produce := func(ctx context.Context, emit func([]currentRow) error) error {
 		lastKind, lastID := "", int64(0)
 		for {
 			mu.Lock()
-			page, err := projectionPage(ctx, r, lastKind, lastID)
+			page, err := recordPage(ctx, r, lastKind, lastID)
 			mu.Unlock()
 			if err != nil || len(page) == 0 {
 				return err
@@ -207,53 +159,139 @@ func verifyProjections(ctx context.Context, r Reader, rep *qantar.VerifyReport, 
 			if err := emit(page); err != nil {
 				return err
 			}
-			lastKind, lastID = page[len(page)-1].kind, page[len(page)-1].id
+			lastKind, lastID = string(page[len(page)-1].Kind), page[len(page)-1].ID
 		}
 	}
-	check := func(page []projected) checked {
+	check := func(page []currentRow) checked {
 		var c checked
-		for _, p := range page {
-			rec, err := qantar.DecodeStored(qantar.Kind(p.kind), p.data)
-			if err != nil {
-				continue // named by verifyRecords
+		for _, row := range page {
+			c.n++
+			problems, rec := tlog.CheckCurrentDecoded(row.CurrentRecord)
+			c.problems = append(c.problems, problems...)
+			if rec == nil || row.Deleted {
+				continue // a record that does not decode is named above
 			}
-			if problem := qantar.ProjectionProblem(rec, []byte(p.data), bytesOf(p.pub), bytesOf(p.view), resolve); problem != "" {
-				c.problems = append(c.problems, problem)
+			if p := qantar.ProjectionProblem(rec, row.Data, row.pub, row.view, resolve); p != "" {
+				c.projections = append(c.projections, p)
 			}
 		}
 		return c
 	}
-	return ordered(ctx, workers, produce, check, func(c checked) error { return c.report(rep) })
+	var later deferred
+	err := ordered(ctx, workers, produce, check, func(c checked) error {
+		rep.Records += c.n
+		for _, p := range c.problems {
+			rep.Problem("%s", p)
+		}
+		later.add(c.projections)
+		return nil
+	})
+	later.report(rep)
+	return err
 }
 
-// projected is a live record and its kept projections.
-type projected struct {
-	kind, data string
-	id         int64
-	pub, view  *string
+// deferred keeps problems to report after others, no more than a report
+// keeps.
+type deferred struct {
+	problems []string
+	dropped  int
 }
 
-// projectionPage reads the next 1000 live records after (kind, id).
-func projectionPage(ctx context.Context, r Reader, kind string, id int64) ([]projected, error) {
-	rows, err := r.Query(ctx, `SELECT kind, id, data, pub_data, viewer_data FROM records
-		WHERE deleted_at IS NULL AND (kind, id) > ($1, $2) ORDER BY kind, id LIMIT 1000`, kind, id)
+func (d *deferred) add(problems []string) {
+	for _, p := range problems {
+		if len(d.problems) < qantar.MaxProblems {
+			d.problems = append(d.problems, p)
+		} else {
+			d.dropped++
+		}
+	}
+}
+
+func (d *deferred) report(rep *qantar.VerifyReport) {
+	for _, p := range d.problems {
+		rep.Problem("%s", p)
+	}
+	rep.Dropped += d.dropped
+}
+
+// recordPage reads the next recordBatch records after (kind, id), live or
+// deleted, and beside each the version row of its current version and its
+// highest version (joinVersions).
+func recordPage(ctx context.Context, r Reader, kind string, id int64) ([]currentRow, error) {
+	rows, err := r.Query(ctx, `SELECT kind, id, version, deleted_at IS NOT NULL, coalesce(protection, ''), data, pub_data, viewer_data
+		FROM records WHERE (kind, id) > ($1, $2) ORDER BY kind, id LIMIT 1000`, kind, id)
 	if err != nil {
 		return nil, err
 	}
-	var page []projected
-	var p projected
-	err = Each(rows, []any{&p.kind, &p.id, &p.data, &p.pub, &p.view}, func() error {
-		page = append(page, p)
+	page := make([]currentRow, 0, recordBatch)
+	var c currentRow
+	var k string
+	var version int64 // (database/sql scans an integer into an int through its text)
+	// Each row scans into fresh data, pub and view slices (both drivers
+	// copy into a []byte destination, NULL as nil).
+	err = Each(rows, []any{&k, &c.ID, &version, &c.Deleted, &c.Protection, &c.Data, &c.pub, &c.view}, func() error {
+		c.Kind, c.Version = qantar.Kind(k), int(version)
+		page = append(page, c)
 		return nil
 	})
-	return page, err
+	if err != nil || len(page) == 0 {
+		return page, err
+	}
+	last := page[len(page)-1]
+	return page, joinVersions(ctx, r, page, kind, id, string(last.Kind), last.ID)
 }
 
-func bytesOf(s *string) []byte {
-	if s == nil {
-		return nil
+// joinVersions fills in each record of page (the records after (kind, id)
+// up to (lastKind, lastID)) the version row of its current version and its
+// highest version, from one range of version_rows read in key order: a
+// join in SQL would look the versions up twice a record. A current
+// version's content is what the versions view gives (storekit/stored.go):
+// its own when its row keeps it, else CanonicalFromStored of the record's
+// JSON; nil, as the view's NULL, when neither gives any.
+func joinVersions(ctx context.Context, r Reader, page []currentRow, kind string, id int64, lastKind string, lastID int64) error {
+	type key struct {
+		kind string
+		id   int64
 	}
-	return []byte(*s)
+	at := make(map[key]int, len(page))
+	for i := range page {
+		at[key{string(page[i].Kind), page[i].ID}] = i
+	}
+	rows, err := r.Query(ctx, `SELECT kind, id, version, op, data IS NULL, data FROM version_rows
+		WHERE (kind, id) > ($1, $2) AND (kind, id) <= ($3, $4)`, kind, id, lastKind, lastID)
+	if err != nil {
+		return err
+	}
+	var k, op string
+	var vid, version int64
+	var derived bool
+	var data []byte
+	return Each(rows, []any{&k, &vid, &version, &op, &derived, &data}, func() error {
+		i, ok := at[key{k, vid}]
+		if !ok {
+			return nil // a version of no record: verifyLeaves checks it against its leaf
+		}
+		c := &page[i].CurrentRecord
+		c.MaxVersion = max(c.MaxVersion, int(version))
+		if int(version) == c.Version {
+			c.LoggedOp, c.Logged = qantar.Op(op), versionContent(derived, data, c.Data)
+		}
+		return nil
+	})
+}
+
+// versionContent is a version's canonical JSON as the versions view gives
+// it (storekit/stored.go): the bytes its row keeps (data, never nil then,
+// even when empty), or, when the row keeps none (derived: its data is
+// NULL), CanonicalFromStored of its record's JSON, nil when that gives none.
+func versionContent(derived bool, data, record []byte) []byte {
+	switch {
+	case derived:
+		return CanonicalFromStored(record)
+	case data == nil:
+		return []byte{}
+	}
+	return data
 }
 
 // GetRecord reads a live record; lock is what the read appends to lock its

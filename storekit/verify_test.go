@@ -103,6 +103,15 @@ func TestVerifyWorkersAgree(t *testing.T) {
 		{"MissingLeaf", `DELETE FROM tlog_leaves WHERE idx = 1999`, "log leaf 1999 is missing"},
 		{"Current", `UPDATE records SET data = replace(data, 'Человек', 'Подмена') WHERE kind = 'persons' AND id IN (3, 2400)`, "persons/2400"},
 		{"Projection", `UPDATE records SET pub_data = NULL WHERE kind = 'persons' AND id = 1700`, "persons/1700"},
+		// The same record in JSON that is not canonical: its stored JSON
+		// (and so the current version's content derived from it), or the
+		// content kept in its version's row.
+		{"NonCanonicalRecord", `UPDATE records SET data = replace(data, '"names":', '"names" :') WHERE kind = 'persons' AND id = 7`, "persons/7: its current content differs from its logged version 1"},
+		{"NonCanonicalRow", `UPDATE versions SET data = replace(data, '"names":', '"names" :') WHERE kind = 'persons' AND id = 9`, "persons/9: its current content differs from its logged version 1"},
+		{"EmptyRow", `UPDATE version_rows SET data = '' WHERE kind = 'persons' AND id = 11`, "persons/11: its current content differs from its logged version 1"},
+		{"NoTimes", `UPDATE records SET data = replace(data, '"updated_at"', '"updatedat"') WHERE kind = 'persons' AND id = 13`, "persons/13: its current version 1 has no stored version"},
+		{"BehindLatest", `UPDATE records SET version = 1 WHERE kind = 'persons' AND id = 2010`, "persons/2010: the record is at version 1 but version 2 exists"},
+		{"CurrentRowMissing", `DELETE FROM version_rows WHERE kind = 'persons' AND id = 2020 AND version = 2`, "persons/2020: its current version 2 has no stored version"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			p := filepath.Join(t.TempDir(), "t.db")
@@ -230,5 +239,103 @@ func gunzip(t *testing.T, from, to string) {
 	}
 	if err := os.WriteFile(to, b, 0o600); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// verify reads versions from version_rows and makes a current version's
+// content from its record's JSON in Go: it reads the same bytes as the
+// versions view gives, for every version and every record's current
+// version, on a store with updates and deletions, untouched and after
+// tamperings that make the view give a row's own bytes, empty bytes, or
+// NULL.
+func TestVerifyReadsAsTheView(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "v.db")
+	store, err := sqlite.Open(ctx, path, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	editor := qantar.Actor{ID: "user:7", Role: qantar.RoleEditor}
+	recs := make([]qantar.Record, 300)
+	for i := range recs {
+		recs[i] = &qantar.Person{Names: []qantar.Name{{Value: fmt.Sprintf("Синтетический Человек %d", i)}}}
+	}
+	if err := store.InTx(ctx, func(w qantar.Writer) error { _, err := qantar.CreateAll(ctx, w, editor, recs); return err }); err != nil {
+		t.Fatal(err)
+	}
+	for i, rec := range recs[100:200] {
+		p := rec.(*qantar.Person)
+		p.Names[0].Value += " второй"
+		if err := store.Update(ctx, editor, p); err != nil {
+			t.Fatal(err)
+		}
+		if i%5 == 0 {
+			if err := store.Delete(ctx, editor, qantar.KindPerson, p.ID, 2, "entered twice"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	store.Close()
+	for _, tamper := range []string{
+		"",
+		`UPDATE versions SET data = replace(data, '"names":', '"names" :') WHERE kind = 'persons' AND id IN (9, 150)`,
+		`UPDATE version_rows SET data = '' WHERE kind = 'persons' AND id IN (11, 160)`,
+		`UPDATE records SET data = replace(data, '"updated_at"', '"updatedat"') WHERE kind = 'persons' AND id IN (13, 170, 121)`,
+		`DELETE FROM records WHERE kind = 'persons' AND id = 15`,
+	} {
+		if tamper != "" {
+			exec(t, path, tamper)
+		}
+		readsAsTheView(t, path)
+	}
+}
+
+func readsAsTheView(t *testing.T, path string) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	tx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	var size int64
+	if err := tx.QueryRow(`SELECT size FROM tlog_state WHERE id = 1`).Scan(&size); err != nil {
+		t.Fatal(err)
+	}
+	versions, err := storekit.VersionsAt(ctx, txReader{tx}, 0, uint64(size))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range versions {
+		var want *string
+		if err := tx.QueryRow(`SELECT data FROM versions WHERE leaf_index = ?`, i).Scan(&want); err != nil {
+			t.Fatal(err)
+		}
+		if (want == nil) != (v.Data == nil) || want != nil && *want != string(v.Data) {
+			t.Errorf("leaf %d: verify reads %q, the view gives %v", i, v.Data, want)
+		}
+	}
+	page, err := storekit.RecordPage(ctx, txReader{tx}, "", 0)
+	if err != nil || len(page) < 299 {
+		t.Fatalf("%d records: %v", len(page), err)
+	}
+	for _, c := range page {
+		var want, op *string
+		var maxv int
+		err := tx.QueryRow(`SELECT (SELECT data FROM versions v WHERE v.kind = r.kind AND v.id = r.id AND v.version = r.version),
+			(SELECT op FROM versions v WHERE v.kind = r.kind AND v.id = r.id AND v.version = r.version),
+			(SELECT max(version) FROM versions v WHERE v.kind = r.kind AND v.id = r.id)
+			FROM records r WHERE kind = ? AND id = ?`, string(c.Kind), c.ID).Scan(&want, &op, &maxv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (want == nil) != (c.Logged == nil) || want != nil && *want != string(c.Logged) || op != nil && string(c.LoggedOp) != *op || c.MaxVersion != maxv {
+			t.Errorf("%s/%d: verify reads %q (%s, latest %d), the view gives %v (%v, latest %d)", c.Kind, c.ID, c.Logged, c.LoggedOp, c.MaxVersion, want, op, maxv)
+		}
 	}
 }

@@ -193,10 +193,14 @@ func tileNodes(ctx context.Context, r Reader, begin, end uint64) (map[tlog.NodeI
 	return out, nil
 }
 
-// versionsAt reads the versions logged at leaves [begin, end), by leaf.
+// versionsAt reads the versions logged at leaves [begin, end), by leaf,
+// each with its content as the versions view gives it (versionContent):
+// from version_rows, beside its record's JSON only when its row keeps no
+// content, so that the view's derivation is made once here, in Go.
 func versionsAt(ctx context.Context, r Reader, begin, end uint64) ([]*tlog.StoredVersion, error) {
-	rows, err := r.Query(ctx, `SELECT kind, id, version, op, actor, at, coalesce(reason, ''), data, salt, leaf_index FROM versions
-		WHERE leaf_index >= $1 AND leaf_index < $2`, int64(begin), int64(end))
+	rows, err := r.Query(ctx, `SELECT v.kind, v.id, v.version, v.op, v.actor, v.at, coalesce(v.reason, ''), v.data IS NULL, v.data, r.data, v.salt, v.leaf_index
+		FROM version_rows v LEFT JOIN records r ON v.data IS NULL AND r.kind = v.kind AND r.id = v.id
+		WHERE v.leaf_index >= $1 AND v.leaf_index < $2`, int64(begin), int64(end))
 	if err != nil {
 		return nil, err
 	}
@@ -204,12 +208,15 @@ func versionsAt(ctx context.Context, r Reader, begin, end uint64) ([]*tlog.Store
 	var v tlog.StoredVersion
 	var kind, op string
 	var at Time
-	var leaf int64
+	var leaf, version int64 // (database/sql scans an integer into an int through its text)
+	var derived bool
+	var record []byte
 	// Each row scans into fresh data and salt slices (both drivers copy
 	// into a []byte destination), so v's are kept as they are.
-	err = Each(rows, []any{&kind, &v.ID, &v.Version, &op, &v.Actor, &at, &v.Reason, &v.Data, &v.Salt, &leaf}, func() error {
+	err = Each(rows, []any{&kind, &v.ID, &version, &op, &v.Actor, &at, &v.Reason, &derived, &v.Data, &record, &v.Salt, &leaf}, func() error {
 		sv := v
-		sv.Kind, sv.Op, sv.At = qantar.Kind(kind), qantar.Op(op), at.T
+		sv.Kind, sv.Version, sv.Op, sv.At = qantar.Kind(kind), int(version), qantar.Op(op), at.T
+		sv.Data = versionContent(derived, v.Data, record)
 		out[uint64(leaf)-begin] = &sv
 		return nil
 	})

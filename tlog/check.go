@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/qantar-project/qantar"
@@ -27,27 +28,38 @@ type StoredVersion struct {
 // leaf, naming the record and version, or "" when they agree. A nil v is a
 // version the store no longer has.
 func CheckVersion(l Leaf, v *StoredVersion) string {
-	name := fmt.Sprintf("%s/%d version %d (leaf %d)", l.Kind, l.ID, l.Version, l.Index)
-	switch {
-	case v == nil:
-		return name + ": the stored version is missing"
-	case l.Kind != v.Kind || l.ID != v.ID || l.Version != v.Version:
+	if v != nil && (l.Kind != v.Kind || l.ID != v.ID || l.Version != v.Version) {
 		return fmt.Sprintf("leaf %d is %s/%d version %d but the version stored at it is %s/%d version %d",
 			l.Index, l.Kind, l.ID, l.Version, v.Kind, v.ID, v.Version)
+	}
+	problem := versionProblem(l, v)
+	if problem == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s/%d version %d (leaf %d): %s", l.Kind, l.ID, l.Version, l.Index, problem)
+}
+
+// versionProblem is what CheckVersion says is wrong with the version that
+// a leaf names, without naming it (the name is made only when there is a
+// problem: verify checks every leaf).
+func versionProblem(l Leaf, v *StoredVersion) string {
+	switch {
+	case v == nil:
+		return "the stored version is missing"
 	case l.Op != v.Op || l.Actor != shownActor(l.Format, v.Actor):
-		return name + ": its operation or actor was changed"
+		return "its operation or actor was changed"
 	case !l.Time.Equal(v.At.UTC().Truncate(time.Microsecond)):
-		return name + ": its time was changed"
+		return "its time was changed"
 	case !l.Matches(v.Data, v.Reason, v.Actor, v.Salt):
 		switch {
 		case l.Format == LeafV3 && v.Op == qantar.OpDelete:
-			return name + ": its stored content, deletion reason or actor does not match the log"
+			return "its stored content, deletion reason or actor does not match the log"
 		case l.Format == LeafV3:
-			return name + ": its stored content or actor does not match the log"
+			return "its stored content or actor does not match the log"
 		case l.Format == LeafV2 && v.Op == qantar.OpDelete:
-			return name + ": its stored content or deletion reason does not match the log"
+			return "its stored content or deletion reason does not match the log"
 		}
-		return name + ": its stored content does not match the log"
+		return "its stored content does not match the log"
 	}
 	return ""
 }
@@ -80,9 +92,25 @@ type CurrentRecord struct {
 // version is a deletion, hold that version's content, and have the
 // protection column that content implies.
 func CheckCurrent(r CurrentRecord) []string {
-	name := fmt.Sprintf("%s/%d", r.Kind, r.ID)
+	problems, _ := CheckCurrentDecoded(r)
+	return problems
+}
+
+// CheckCurrentDecoded is CheckCurrent, and also returns the record that
+// r.Data decodes to (as qantar.DecodeStored decodes it; nil when it does
+// not decode), so that a caller checking more of the record (its kept
+// projections) decodes it once.
+func CheckCurrentDecoded(r CurrentRecord) ([]string, qantar.Record) {
+	name := string(r.Kind) + "/" + strconv.FormatInt(r.ID, 10)
+	rec, err := qantar.New(r.Kind)
+	if err == nil {
+		err = json.Unmarshal(r.Data, rec)
+	}
+	if err != nil {
+		rec = nil
+	}
 	if r.Logged == nil {
-		return []string{fmt.Sprintf("%s: its current version %d has no stored version", name, r.Version)}
+		return []string{fmt.Sprintf("%s: its current version %d has no stored version", name, r.Version)}, rec
 	}
 	var out []string
 	if r.MaxVersion != r.Version {
@@ -91,12 +119,8 @@ func CheckCurrent(r CurrentRecord) []string {
 	if r.Deleted != (r.LoggedOp == qantar.OpDelete) {
 		out = append(out, name+": its deletion state does not match its history")
 	}
-	rec, err := qantar.New(r.Kind)
-	if err == nil {
-		err = json.Unmarshal(r.Data, rec)
-	}
 	if err != nil {
-		return append(out, fmt.Sprintf("%s: its stored content does not decode: %v", name, err))
+		return append(out, fmt.Sprintf("%s: its stored content does not decode: %v", name, err)), nil
 	}
 	if canon, err := qantar.Canonical(rec); err != nil || !bytes.Equal(canon, r.Logged) {
 		out = append(out, fmt.Sprintf("%s: its current content differs from its logged version %d", name, r.Version))
@@ -106,5 +130,5 @@ func CheckCurrent(r CurrentRecord) []string {
 	if p := qantar.Protection(rec); r.Protection != p {
 		out = append(out, fmt.Sprintf("%s: its protection column says %q but its content says %q", name, r.Protection, p))
 	}
-	return out
+	return out, rec
 }
