@@ -13,11 +13,12 @@ import (
 	"github.com/qantar-project/qantar/web/figures"
 )
 
-// homeData is what is expensive to compute over every record: the
-// accountability figures of the home page, the latest changes, and the acts
-// by victim and by event that person and event pages list. It is computed
-// again after every write, which the log's checkpoint reveals (every write
-// signs a new one, whichever process made it).
+// homeData is what the home page shows that is expensive to compute over
+// every record: the accountability figures, the official death toll and the
+// latest changes. It is computed again after every write, which the log's
+// checkpoint reveals (every write signs a new one, whichever process made
+// it). Record pages never read it: they read their record and its
+// neighbours only.
 type homeData struct {
 	key      string
 	official *qantar.Figure
@@ -26,8 +27,6 @@ type homeData struct {
 	// checkpoint is the log the figures were computed at (figures.PinnedStats).
 	checkpoint figures.CheckpointRef
 	latest     []qantar.Record
-	byVictim   map[int64][]*qantar.Act
-	byEvent    map[int64][]*qantar.Act
 }
 
 // homeCache holds the current homeData and the rendered anonymous home page
@@ -145,35 +144,16 @@ func (p *Site) refresh(ctx context.Context, key string) (*homeData, error) {
 
 func (p *Site) computeHome(ctx context.Context, key string) (*homeData, error) {
 	s := p.store
-	// The same input as /stats (merged persons counted once), so the home
-	// page and the dashboard agree.
-	in, stored, err := p.figures.ReportInput(ctx)
-	if err != nil {
-		return nil, err
-	}
-	sys := qantar.System
-	d := &homeData{key: key, byVictim: map[int64][]*qantar.Act{}, byEvent: map[int64][]*qantar.Act{}}
-	// The figures are the dashboard's, pinned to the latest checkpoint.
+	d := &homeData{key: key}
+	// The figures are the dashboard's, pinned to the latest checkpoint, so
+	// that the home page and /stats agree.
 	st, err := p.figures.Pinned(ctx, -1, time.Time{})
 	if err != nil {
 		return nil, err
 	}
 	d.stats, d.checkpoint = st.Stats, st.Checkpoint
-	for _, a := range stored {
-		d.byVictim[a.VictimID] = append(d.byVictim[a.VictimID], a)
-		d.byEvent[a.EventID] = append(d.byEvent[a.EventID], a)
-	}
-	for _, m := range []map[int64][]*qantar.Act{d.byVictim, d.byEvent} {
-		for _, acts := range m {
-			sort.SliceStable(acts, func(i, j int) bool { return acts[i].Date.Time().Before(acts[j].Date.Time()) })
-		}
-	}
-	// The official death toll: the latest official count of deaths for the
-	// whole event.
-	for _, f := range in.Figures {
-		if f.Measure == "deaths" && f.Official && f.PlaceID == 0 && (d.official == nil || d.official.AsOf.Before(f.AsOf)) {
-			d.official = f
-		}
+	if d.official, err = p.officialToll(ctx); err != nil {
+		return nil, err
 	}
 	if d.official != nil {
 		if src, err := s.Get(ctx, qantar.KindSource, d.official.SourceID); err == nil {
@@ -181,7 +161,7 @@ func (p *Site) computeHome(ctx context.Context, key string) (*homeData, error) {
 		}
 	}
 	for _, k := range qantar.Kinds {
-		recs, _, err := s.List(ctx, k, qantar.Filter{Sort: "-updated_at", Limit: 10, Reader: sys})
+		recs, _, err := s.List(ctx, k, qantar.Filter{Sort: "-updated_at", Limit: 10, Reader: qantar.System})
 		if err != nil {
 			return nil, err
 		}
@@ -191,6 +171,24 @@ func (p *Site) computeHome(ctx context.Context, key string) (*homeData, error) {
 		return d.latest[i].GetMeta().UpdatedAt.After(d.latest[j].GetMeta().UpdatedAt)
 	})
 	return d, nil
+}
+
+// officialToll is the official death toll: the latest official count of
+// deaths for the whole event (the figures of measure "deaths" only, through
+// their index).
+func (p *Site) officialToll(ctx context.Context) (*qantar.Figure, error) {
+	recs, err := qantar.ListAll(ctx, p.store, qantar.KindFigure, qantar.Filter{Where: map[string]string{"measure": "deaths"}, Reader: qantar.System})
+	if err != nil {
+		return nil, err
+	}
+	var out *qantar.Figure
+	for _, rec := range recs {
+		f := rec.(*qantar.Figure)
+		if f.Official && f.PlaceID == 0 && (out == nil || out.AsOf.Before(f.AsOf)) {
+			out = f
+		}
+	}
+	return out, nil
 }
 
 // recordCache keeps records read by pages until the next write (the state
@@ -257,17 +255,28 @@ func (c *recordCache) reset(key string) {
 // depends on the reader only through what they may see, so it is cached per
 // level of trust; the records are shared and never changed.
 func (p *Site) listCached(ctx context.Context, kind qantar.Kind, f qantar.Filter) ([]qantar.Record, int, error) {
-	key, err := p.stateKey(ctx, f.Reader.ID != "")
-	if err != nil {
-		return nil, 0, err
-	}
 	where := make([]string, 0, len(f.Where))
 	for k, v := range f.Where {
 		where = append(where, k+"="+v)
 	}
 	sort.Strings(where)
-	trust := fmt.Sprint(f.Reader.CanSee(qantar.Restricted), f.Reader.CanSee(qantar.Confidential))
-	lk := fmt.Sprintf("%s|%q|%q|%s|%d|%d|%s", kind, where, f.Q, f.Sort, f.Limit, f.Offset, trust)
+	lk := fmt.Sprintf("%s|%q|%q|%s|%d|%d|%d|%v|%s", kind, where, f.Q, f.Sort, f.Limit, f.Offset, f.After, f.WithDeleted, trustOf(f.Reader))
+	return p.cachedList(ctx, f.Reader, lk, func() ([]qantar.Record, int, error) { return p.store.List(ctx, kind, f) })
+}
+
+// trustOf is what a cached answer for reader depends on: the projection
+// they see.
+func trustOf(reader qantar.Actor) string {
+	return fmt.Sprint(reader.CanSee(qantar.Restricted), reader.CanSee(qantar.Confidential))
+}
+
+// cachedList returns the answer kept under lk since the last write, else
+// load's, which it keeps.
+func (p *Site) cachedList(ctx context.Context, reader qantar.Actor, lk string, load func() ([]qantar.Record, int, error)) ([]qantar.Record, int, error) {
+	key, err := p.stateKey(ctx, reader.ID != "")
+	if err != nil {
+		return nil, 0, err
+	}
 	c := &p.records
 	c.mu.Lock()
 	c.reset(key)
@@ -276,7 +285,7 @@ func (p *Site) listCached(ctx context.Context, kind qantar.Kind, f qantar.Filter
 	if ok {
 		return res.recs, res.total, nil
 	}
-	recs, total, err := p.store.List(ctx, kind, f)
+	recs, total, err := load()
 	if err != nil {
 		return nil, 0, err
 	}
@@ -286,4 +295,27 @@ func (p *Site) listCached(ctx context.Context, kind qantar.Kind, f qantar.Filter
 	}
 	c.mu.Unlock()
 	return recs, total, nil
+}
+
+// listAllCached is qantar.ListAll through listCached: every live record of
+// a kind that f selects, as f.Reader sees them, in the order of ids, a page
+// at a time after the last id, each page cached until the next write.
+func (p *Site) listAllCached(ctx context.Context, kind qantar.Kind, f qantar.Filter) ([]qantar.Record, error) {
+	f.Sort, f.Limit, f.Offset, f.After = "id", qantar.MaxLimit, 0, 0
+	var out []qantar.Record
+	for {
+		page, _, err := p.listCached(ctx, kind, f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page...)
+		if len(page) < qantar.MaxLimit {
+			return out, nil
+		}
+		last := page[len(page)-1].GetMeta().ID
+		if last <= f.After {
+			return nil, fmt.Errorf("list %s: the store does not read after id %d", kind, f.After)
+		}
+		f.After = last
+	}
 }

@@ -134,34 +134,3 @@ func caseJurisdiction(cases []*qantar.Case, id int64) string {
 	}
 	return ""
 }
-
-// maxCasePages bounds the cases an act page reads for the cases about the
-// act (the store has no filter of cases by act): MaxLimit cases a page,
-// each page cached until the next write.
-const maxCasePages = 20
-
-// casesOfAct lists the cases about an act, each as the reader sees it.
-func (p *Site) casesOfAct(ctx context.Context, res *resolver, actID int64) ([]*qantar.Case, error) {
-	var out []*qantar.Case
-	for page := 0; page < maxCasePages; page++ {
-		recs, _, err := p.listCached(ctx, qantar.KindCase, qantar.Filter{Reader: res.reader, Limit: qantar.MaxLimit, Offset: page * qantar.MaxLimit})
-		if err != nil {
-			return nil, err
-		}
-		for _, rec := range recs {
-			c := rec.(*qantar.Case)
-			for _, id := range c.ActIDs {
-				if id == actID {
-					if v, ok := p.visible(ctx, res.reader, c).(*qantar.Case); ok {
-						out = append(out, v)
-					}
-					break
-				}
-			}
-		}
-		if len(recs) < qantar.MaxLimit {
-			break
-		}
-	}
-	return out, nil
-}

@@ -2,6 +2,7 @@ package site
 
 import (
 	"context"
+	"sort"
 
 	"github.com/qantar-project/qantar"
 )
@@ -58,16 +59,21 @@ func (p *Site) groupActs(ctx context.Context, res *resolver, acts []*qantar.Act,
 }
 
 // actsOf returns the acts done to a victim (field victim_id) or in an event
-// (event_id), from the cache of every act (see state), oldest first.
+// (event_id), as the reader sees them, oldest first (acts of the same date
+// in the order of ids). It reads only those acts: the store's list filtered
+// on the field (an indexed reference that every projection keeps), a page
+// at a time, each page cached until the next write.
 func (p *Site) actsOf(ctx context.Context, res *resolver, field string, id int64) ([]*qantar.Act, error) {
-	d, err := p.state(ctx, res.reader.ID == "")
+	recs, err := p.listAllCached(ctx, qantar.KindAct, qantar.Filter{Where: map[string]string{field: itoa(id)}, Reader: res.reader})
 	if err != nil {
 		return nil, err
 	}
-	if field == "victim_id" {
-		return d.byVictim[id], nil
+	acts := make([]*qantar.Act, len(recs))
+	for i, rec := range recs {
+		acts[i] = rec.(*qantar.Act)
 	}
-	return d.byEvent[id], nil
+	sort.SliceStable(acts, func(i, j int) bool { return acts[i].Date.Time().Before(acts[j].Date.Time()) })
+	return acts, nil
 }
 
 // personActs is what was done to a person, by event. A protected person's

@@ -124,7 +124,7 @@ func (p *Site) kindSections(ctx context.Context, pg *recordView, res *resolver, 
 		if pg.ActCount > maxActs {
 			pg.AllActs = "/victims?event_id=" + itoa(x.ID)
 		}
-		pg.Children, err = p.links(ctx, res, qantar.KindEvent, map[string]string{"parent_id": itoa(x.ID)})
+		pg.Children, err = p.refLinks(ctx, res, qantar.KindEvent, x.ID, qantar.KindEvent)
 	case *qantar.Case:
 		p.caseSections(ctx, pg, res, x)
 		pg.Feed = feedHref(qantar.KindCase, x.ID, pg.T.Lang)
@@ -132,7 +132,7 @@ func (p *Site) kindSections(ctx context.Context, pg *recordView, res *resolver, 
 		pg.Complaints, err = p.links(ctx, res, qantar.KindComplaint, map[string]string{"case_id": itoa(x.ID)})
 	case *qantar.Complaint:
 		p.complaintSections(ctx, pg, res, x)
-		pg.Complaints, err = p.links(ctx, res, qantar.KindComplaint, map[string]string{"escalates_id": itoa(x.ID)})
+		pg.Complaints, err = p.refLinks(ctx, res, qantar.KindComplaint, x.ID, qantar.KindComplaint)
 	case *qantar.Unit:
 		if pg.Posts, err = p.posts(ctx, res, map[string]string{"unit_id": itoa(x.ID)}); err != nil {
 			return err
@@ -160,15 +160,34 @@ func (p *Site) kindSections(ctx context.Context, pg *recordView, res *resolver, 
 	return err
 }
 
+// maxLinks caps the records a section lists as links.
+const maxLinks = 200
+
 // links lists the records of a kind that match, as links.
 func (p *Site) links(ctx context.Context, res *resolver, kind qantar.Kind, where map[string]string) ([]link, error) {
-	recs, _, err := p.listCached(ctx, kind, qantar.Filter{Where: where, Reader: res.reader, Limit: 200})
+	recs, _, err := p.listCached(ctx, kind, qantar.Filter{Where: where, Reader: res.reader, Limit: maxLinks})
 	if err != nil {
 		return nil, err
 	}
 	out := make([]link, len(recs))
 	for i, rec := range recs {
 		out[i] = res.t.linkTo(rec)
+	}
+	return out, nil
+}
+
+// refLinks lists, as links, the records of kind from that refer to to/id
+// (an event's sub-events, the complaints escalating a complaint), at most
+// as many as links lists: through the references to it, since no index
+// serves those fields.
+func (p *Site) refLinks(ctx context.Context, res *resolver, to qantar.Kind, id int64, from qantar.Kind) ([]link, error) {
+	recs, err := p.referrersOf(ctx, res.reader, to, id, from)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]link, 0, min(len(recs), maxLinks))
+	for _, rec := range recs[:min(len(recs), maxLinks)] {
+		out = append(out, res.t.linkTo(rec))
 	}
 	return out, nil
 }

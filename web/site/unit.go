@@ -239,7 +239,9 @@ func (p *Site) actCommand(ctx context.Context, res *resolver, a *qantar.Act) (*c
 	if a.PlaceID == 0 || a.Date.IsZero() {
 		return nil, nil
 	}
-	ix, err := p.commandIndex(ctx, res.reader)
+	ix, err := p.nearIndex(ctx, res.reader, a.PlaceID, a.Date, func(ix *command.Index) []int64 {
+		return presentUnits(ix.At(a.PlaceID, a.Date))
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -273,6 +275,10 @@ type equipmentRow struct {
 	Claim                      claimView
 }
 
+// A unit's organisation chart draws its sub-units unitDepth levels down, at
+// most unitWidth under each.
+const unitDepth, unitWidth = 2, 12
+
 // unitSections fills a unit's page; date is ?date= (today when empty).
 func (p *Site) unitSections(ctx context.Context, res *resolver, u *qantar.Unit, dateQ string) (*unitView, error) {
 	t := res.t
@@ -284,11 +290,11 @@ func (p *Site) unitSections(ctx context.Context, res *resolver, u *qantar.Unit, 
 		v.Warning = t.S("The date is written as YYYY-MM-DD, YYYY-MM or YYYY.")
 	}
 	v.Date, v.DateQ = t.Date(date), date.String()
-	ix, err := p.commandIndex(ctx, res.reader)
+	ix, err := p.nearIndex(ctx, res.reader, 0, date, func(ix *command.Index) []int64 { return treeUnits(ix, u.ID, date) })
 	if err != nil {
 		return nil, err
 	}
-	up, down, err := ix.Tree(u.ID, date, 2, 12)
+	up, down, err := ix.Tree(u.ID, date, unitDepth, unitWidth)
 	if err != nil && qantar.ErrorCode(err) != qantar.ECONFLICT {
 		return nil, err
 	}
