@@ -43,6 +43,7 @@ func VerifyWith(ctx context.Context, r Reader, key string, opts VerifyOptions) (
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	defer lessGC()()
 	rep := &qantar.VerifyReport{}
 	var signed []byte
 	var stateSize int64
