@@ -267,16 +267,15 @@ func (tx *Tx) chunkIDs(ctx context.Context, chunk []qantar.Record) (map[qantar.K
 	return next, nil
 }
 
-// chunkIndex is the search documents and keys of a chunk's records, as
-// columns for unnest.
+// chunkIndex is the search documents of a chunk's records, as columns for
+// unnest, and the counts of their keys.
 type chunkIndex struct {
 	docKinds, docProt, docKeys, docStems []string
 	docIDs                               []int64
-	termKinds, terms, termProt           []string
-	termIDs                              []int64
+	terms                                storekit.TermCounts
 }
 
-// add adds rec's document and keys, when its kind is searched.
+// add adds rec's document and counts its keys, when its kind is searched.
 func (ix *chunkIndex) add(rec qantar.Record) {
 	if !search.Indexed(rec.Kind()) {
 		return
@@ -286,28 +285,22 @@ func (ix *chunkIndex) add(rec qantar.Record) {
 	keys := lexemes(d.Keys)
 	ix.docKinds, ix.docIDs, ix.docProt = append(ix.docKinds, kind), append(ix.docIDs, id), append(ix.docProt, d.Protection)
 	ix.docKeys, ix.docStems = append(ix.docKeys, strings.Join(keys, " ")), append(ix.docStems, strings.Join(lexemes(d.Stems), " "))
-	for _, t := range keys {
-		ix.termKinds, ix.termIDs, ix.terms, ix.termProt = append(ix.termKinds, kind), append(ix.termIDs, id), append(ix.terms, t), append(ix.termProt, d.Protection)
+	if ix.terms == nil {
+		ix.terms = storekit.TermCounts{}
 	}
+	ix.terms.Add(d.Protection, keys, 1)
 }
 
-// write inserts the documents and keys.
+// write inserts the documents, new ones, and counts their keys.
 func (ix *chunkIndex) write(ctx context.Context, q pgx.Tx) error {
-	if len(ix.docKinds) > 0 {
-		if _, err := q.Exec(ctx, `INSERT INTO search_docs (kind, id, protection, keys, stems)
-			SELECT k, i, p, array_to_tsvector(string_to_array(ks, ' ')), array_to_tsvector(string_to_array(ss, ' '))
-			FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[]) AS x(k, i, p, ks, ss)
-			ON CONFLICT (kind, id) DO UPDATE SET protection = excluded.protection, keys = excluded.keys, stems = excluded.stems`,
-			ix.docKinds, ix.docIDs, ix.docProt, ix.docKeys, ix.docStems); err != nil {
-			return fmt.Errorf("search index: %w", err)
-		}
+	if len(ix.docKinds) == 0 {
+		return nil
 	}
-	if len(ix.terms) > 0 {
-		if _, err := q.Exec(ctx, `INSERT INTO search_keys (term, kind, id, protection)
-			SELECT DISTINCT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) ON CONFLICT DO NOTHING`,
-			ix.terms, ix.termKinds, ix.termIDs, ix.termProt); err != nil {
-			return fmt.Errorf("search index: %w", err)
-		}
+	if _, err := q.Exec(ctx, `INSERT INTO search_docs (kind, id, protection, keys, stems)
+		SELECT k, i, p, array_to_tsvector(string_to_array(ks, ' ')), array_to_tsvector(string_to_array(ss, ' '))
+		FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[]) AS x(k, i, p, ks, ss)`,
+		ix.docKinds, ix.docIDs, ix.docProt, ix.docKeys, ix.docStems); err != nil {
+		return fmt.Errorf("search index: %w", err)
 	}
-	return nil
+	return countTerms(ctx, q, ix.terms)
 }

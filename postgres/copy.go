@@ -153,7 +153,7 @@ func afterCopy(ctx context.Context, tx pgx.Tx) error {
 		WHERE r.kind = v.kind AND r.id = v.id AND r.version = v.version AND v.data IS NOT NULL AND qantar_canonical(r.data) = v.data`); err != nil {
 		return fmt.Errorf("copy: versions: %w", err)
 	}
-	if _, err := tx.Exec(ctx, `DELETE FROM search_keys`); err != nil {
+	if _, err := tx.Exec(ctx, `DELETE FROM search_terms`); err != nil {
 		return err
 	}
 	if _, err := tx.Exec(ctx, `DELETE FROM search_docs`); err != nil {

@@ -27,31 +27,96 @@ func lexemes(terms []string) []string {
 	return out
 }
 
-// index writes (or, for a deletion, removes) a record's search document,
-// in one statement.
+// index writes (or, for a deletion, removes) a record's search document
+// and changes the counts of search_terms by what it changed: its keys
+// before (its document's, at the level it was indexed at) counted out,
+// its keys now counted in. One statement, which locks the rows of
+// search_terms in order (level, then key), so that two writers lock them
+// in the same order; a second deletes the keys whose count fell to 0.
 func index(ctx context.Context, tx pgx.Tx, rec qantar.Record, op qantar.Op) error {
 	if !search.Indexed(rec.Kind()) {
 		return nil
 	}
-	kind, id := string(rec.Kind()), rec.GetMeta().ID
-	var err error
-	if op == qantar.OpDelete {
-		_, err = tx.Exec(ctx, `WITH d AS (DELETE FROM search_docs WHERE kind = $1 AND id = $2)
-			DELETE FROM search_keys WHERE kind = $1 AND id = $2`, kind, id)
-	} else {
-		d := search.DocOf(rec)
-		keys := lexemes(d.Keys)
-		_, err = tx.Exec(ctx, `WITH doc AS (
-				INSERT INTO search_docs (kind, id, protection, keys, stems)
-				VALUES ($1, $2, $3, array_to_tsvector($4::text[]), array_to_tsvector($5::text[]))
-				ON CONFLICT (kind, id) DO UPDATE SET protection = excluded.protection, keys = excluded.keys, stems = excluded.stems),
-			gone AS (DELETE FROM search_keys WHERE kind = $1 AND id = $2 AND term <> ALL($4::text[]))
-			INSERT INTO search_keys (term, kind, id, protection) SELECT DISTINCT unnest($4::text[]), $1, $2, $3
-			ON CONFLICT (term, kind, id) DO UPDATE SET protection = excluded.protection`,
-			kind, id, d.Protection, keys, lexemes(d.Stems))
+	d := search.Doc{Kind: rec.Kind(), ID: rec.GetMeta().ID}
+	if op != qantar.OpDelete {
+		d = search.DocOf(rec)
 	}
+	rows, err := tx.Query(ctx, qIndex, string(d.Kind), d.ID, op == qantar.OpDelete, d.Protection, lexemes(d.Keys), lexemes(d.Stems))
 	if err != nil {
 		return fmt.Errorf("search index: %w", err)
+	}
+	var levels, terms []string
+	var level, term string
+	if err := storekit.Each(rows, []any{&level, &term}, func() error {
+		levels, terms = append(levels, level), append(terms, term)
+		return nil
+	}); err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	return dropTerms(ctx, tx, levels, terms)
+}
+
+// qIndex replaces (or, $3, deletes) the document of $1/$2 and counts the
+// change of its keys into search_terms; it returns the keys whose count
+// fell to 0. Every part reads the tables as they were before it.
+const qIndex = `WITH old AS (
+		SELECT protection, unnest(tsvector_to_array(keys)) AS term FROM search_docs WHERE kind = $1::text AND id = $2::bigint),
+	gone AS (DELETE FROM search_docs WHERE $3::boolean AND kind = $1 AND id = $2),
+	doc AS (INSERT INTO search_docs (kind, id, protection, keys, stems)
+		SELECT $1::text, $2::bigint, $4::text, array_to_tsvector($5::text[]), array_to_tsvector($6::text[]) WHERE NOT $3::boolean
+		ON CONFLICT (kind, id) DO UPDATE SET protection = excluded.protection, keys = excluded.keys, stems = excluded.stems),
+	change AS (
+		SELECT protection, term, sum(n)::integer AS n FROM (
+			SELECT protection, term, -1 AS n FROM old
+			UNION ALL SELECT DISTINCT $4::text, unnest($5::text[]), 1 WHERE NOT $3::boolean) c
+		GROUP BY protection, term HAVING sum(n) <> 0),
+	counted AS (
+		INSERT INTO search_terms AS t (protection, term, records)
+		SELECT protection, term, n FROM change ORDER BY protection, term COLLATE "C"
+		ON CONFLICT (protection, term) DO UPDATE SET records = t.records + excluded.records
+		RETURNING t.protection, t.term, t.records)
+	SELECT protection, term FROM counted WHERE records <= 0`
+
+// countTerms adds counts to search_terms in one statement, in the order of
+// counts.Changes, and deletes the keys whose count fell to 0.
+func countTerms(ctx context.Context, tx pgx.Tx, counts storekit.TermCounts) error {
+	changes := counts.Changes()
+	if len(changes) == 0 {
+		return nil
+	}
+	levels, terms, deltas := make([]string, len(changes)), make([]string, len(changes)), make([]int32, len(changes))
+	for i, c := range changes {
+		levels[i], terms[i], deltas[i] = c.Protection, c.Term, int32(c.Delta)
+	}
+	rows, err := tx.Query(ctx, `WITH counted AS (
+			INSERT INTO search_terms AS t (protection, term, records)
+			SELECT * FROM unnest($1::text[], $2::text[], $3::integer[]) AS c(p, k, n) ORDER BY p, k COLLATE "C"
+			ON CONFLICT (protection, term) DO UPDATE SET records = t.records + excluded.records
+			RETURNING t.protection, t.term, t.records)
+		SELECT protection, term FROM counted WHERE records <= 0`, levels, terms, deltas)
+	if err != nil {
+		return fmt.Errorf("search terms: %w", err)
+	}
+	levels, terms = levels[:0], terms[:0]
+	var level, term string
+	if err := storekit.Each(rows, []any{&level, &term}, func() error {
+		levels, terms = append(levels, level), append(terms, term)
+		return nil
+	}); err != nil {
+		return fmt.Errorf("search terms: %w", err)
+	}
+	return dropTerms(ctx, tx, levels, terms)
+}
+
+// dropTerms deletes keys of search_terms whose count this transaction
+// brought to 0.
+func dropTerms(ctx context.Context, tx pgx.Tx, levels, terms []string) error {
+	if len(terms) == 0 {
+		return nil
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM search_terms t USING unnest($1::text[], $2::text[]) AS z(p, k)
+		WHERE t.protection = z.p AND t.term = z.k AND t.records <= 0`, levels, terms); err != nil {
+		return fmt.Errorf("search terms: %w", err)
 	}
 	return nil
 }
@@ -76,7 +141,7 @@ func (db *DB) reindex(ctx context.Context) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM search_docs`); err != nil {
 			return fmt.Errorf("search index: %w", err)
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM search_keys`); err != nil {
+		if _, err := tx.Exec(ctx, `DELETE FROM search_terms`); err != nil {
 			return fmt.Errorf("search index: %w", err)
 		}
 		if err := reindexAll(ctx, tx); err != nil {
@@ -87,7 +152,8 @@ func (db *DB) reindex(ctx context.Context) error {
 	})
 }
 
-// reindexAll indexes every live record of the searched kinds.
+// reindexAll indexes every live record of the searched kinds into an
+// empty index (search_docs and search_terms).
 func reindexAll(ctx context.Context, tx pgx.Tx) error {
 	for _, kind := range qantar.SearchKinds {
 		rows, err := tx.Query(ctx, `SELECT data FROM records WHERE kind = $1 AND deleted_at IS NULL ORDER BY id`, string(kind))
@@ -98,14 +164,22 @@ func reindexAll(ctx context.Context, tx pgx.Tx) error {
 		if err != nil {
 			return err
 		}
+		var ix chunkIndex
 		for _, data := range datas {
 			rec, err := qantar.DecodeStored(kind, data)
 			if err != nil {
 				return err
 			}
-			if err := index(ctx, tx, rec, qantar.OpUpdate); err != nil {
-				return err
+			ix.add(rec)
+			if len(ix.docIDs) == 500 {
+				if err := ix.write(ctx, tx); err != nil {
+					return err
+				}
+				ix = chunkIndex{}
 			}
+		}
+		if err := ix.write(ctx, tx); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -142,13 +216,7 @@ func (db *DB) Search(ctx context.Context, q qantar.SearchQuery) ([]qantar.Search
 // nearKeys returns indexed keys within the typo budget of keys (a word's
 // key and its other keys) among the levels' keys (storekit.NearKeysOf).
 func (db *DB) nearKeys(ctx context.Context, keys []string, levels []string) ([]string, error) {
-	var union []string
-	for _, l := range levels {
-		// The level is one of three constants: each branch reads its
-		// partial index only.
-		union = append(union, `SELECT term FROM search_keys WHERE protection = '`+l+`' AND term >= $1 AND term < $2`)
-	}
-	return storekit.NearKeysOf(ctx, reader{db.pool}, keys, `SELECT DISTINCT term FROM (`+strings.Join(union, " UNION ALL ")+`) t`)
+	return storekit.NearKeysOf(ctx, reader{db.pool}, keys, storekit.TermsQuery(levels))
 }
 
 // searchLevel returns up to n best candidates among the documents of one

@@ -293,16 +293,21 @@ func (tx *Tx) writeChunk(ctx context.Context, actor qantar.Actor, c *bulkChunkOf
 	if err := tx.insertRows(ctx, leavesPrefix, 2, bulkChunk, args); err != nil {
 		return fail("log leaves", err)
 	}
+	counts := storekit.TermCounts{}
 	for level := range searchTables {
 		args = args[:0]
 		for i := range c.recs {
 			if d := c.recs[i].doc; d != nil && d.Protection == level {
 				args = append(args, search.Rowid(d.Kind, d.ID), strings.Join(d.Keys, " "), strings.Join(d.Stems, " "))
+				counts.Add(level, d.Keys, 1)
 			}
 		}
 		if err := tx.insertRows(ctx, searchPrefix[level], 3, bulkChunk, args); err != nil {
 			return fail("search index", err)
 		}
+	}
+	if err := tx.countTerms(ctx, counts); err != nil {
+		return fail("search terms", err)
 	}
 	for i := range c.recs {
 		tx.log.pending = append(tx.log.pending, c.recs[i].leafHash)

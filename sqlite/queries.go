@@ -30,9 +30,7 @@ const (
 // The search index has one table per protection level (migration 006),
 // contentless (migration 008): a document is its rowid, search.Rowid.
 var (
-	searchTables = map[string]string{qantar.Public: "search_fts", qantar.Restricted: "search_fts_restricted", qantar.Confidential: "search_fts_confidential"}
-	// searchTerms are their vocabularies, for near keys.
-	searchTerms   = map[string]string{qantar.Public: "search_terms", qantar.Restricted: "search_terms_restricted", qantar.Confidential: "search_terms_confidential"}
+	searchTables  = map[string]string{qantar.Public: "search_fts", qantar.Restricted: "search_fts_restricted", qantar.Confidential: "search_fts_confidential"}
 	qDeleteSearch = map[string]string{}
 	qInsertSearch = map[string]string{}
 	searchPrefix  = map[string]string{}

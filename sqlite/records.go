@@ -206,7 +206,7 @@ func (tx *Tx) write(ctx context.Context, actor qantar.Actor, rec qantar.Record, 
 		}
 	}
 	v := storekit.NewVersion(rec, op, actor.LogID(), reason, canonical)
-	if err := tx.index(ctx, rec, op); err != nil {
+	if err := tx.indexOver(ctx, prev, rec, op); err != nil {
 		return err
 	}
 	if op == qantar.OpUpdate && qantar.ChangesReferrers(prev, rec) {

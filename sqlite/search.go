@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 
@@ -12,28 +13,108 @@ import (
 
 var _ qantar.Searcher = (*DB)(nil)
 
-// index writes (or, for a deletion, removes) a record's search document.
+// index writes (or, for a deletion, removes) a record's search document,
+// and counts its keys in search_terms. What the index held of the record
+// before is rec's own content (a deletion, a reprojection, a copy).
 func (tx *Tx) index(ctx context.Context, rec qantar.Record, op qantar.Op) error {
+	return tx.indexOver(ctx, nil, rec, op)
+}
+
+// indexOver is index for an update, where prev is the record as it was
+// indexed before (nil: rec's content). Its keys are counted out of each
+// level whose table holds its document, and rec's into its own.
+func (tx *Tx) indexOver(ctx context.Context, prev, rec qantar.Record, op qantar.Op) error {
 	if !search.Indexed(rec.Kind()) {
 		return nil
 	}
 	rowid := search.Rowid(rec.Kind(), rec.GetMeta().ID)
+	counts := storekit.TermCounts{}
 	if op != qantar.OpCreate {
-		for _, q := range qDeleteSearch {
-			if _, err := tx.exec(ctx, q, rowid); err != nil {
-				return fmt.Errorf("search index: %w", err)
-			}
+		if prev == nil {
+			prev = rec
+		}
+		if err := tx.unindex(ctx, rowid, search.DocOf(prev).Keys, counts); err != nil {
+			return err
 		}
 	}
-	if op == qantar.OpDelete {
-		return nil
+	if op != qantar.OpDelete {
+		d := search.DocOf(rec)
+		if _, err := tx.exec(ctx, qInsertSearch[d.Protection],
+			rowid, strings.Join(d.Keys, " "), strings.Join(d.Stems, " ")); err != nil {
+			return fmt.Errorf("search index: %w", err)
+		}
+		counts.Add(d.Protection, d.Keys, 1)
 	}
-	d := search.DocOf(rec)
-	if _, err := tx.exec(ctx, qInsertSearch[d.Protection],
-		rowid, strings.Join(d.Keys, " "), strings.Join(d.Stems, " ")); err != nil {
+	return tx.countTerms(ctx, counts)
+}
+
+// unindex removes the document of rowid, whose keys were keys, from every
+// level's table, counting its keys out of each level that held it: the
+// levels whose table has a row for it in its docsize table (FTS5 keeps
+// one per document, and deletes it with the document).
+func (tx *Tx) unindex(ctx context.Context, rowid int64, keys []string, counts storekit.TermCounts) error {
+	rows, err := tx.query(ctx, qIndexedLevels, rowid)
+	if err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}
+	var level string
+	if err := storekit.Each(cursor{rows}, []any{&level}, func() error {
+		counts.Add(level, keys, -1)
+		return nil
+	}); err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	for _, q := range qDeleteSearch {
+		if _, err := tx.exec(ctx, q, rowid); err != nil {
+			return fmt.Errorf("search index: %w", err)
+		}
+	}
 	return nil
+}
+
+// countTerms applies counts to search_terms: a key whose count falls to 0
+// is deleted.
+func (tx *Tx) countTerms(ctx context.Context, counts storekit.TermCounts) error {
+	for _, c := range counts.Changes() {
+		if _, err := tx.exec(ctx, qCountTerm, c.Protection, c.Term, c.Delta); err != nil {
+			return fmt.Errorf("search terms: %w", err)
+		}
+		if c.Delta > 0 {
+			continue
+		}
+		if _, err := tx.exec(ctx, qDropTerm, c.Protection, c.Term); err != nil {
+			return fmt.Errorf("search terms: %w", err)
+		}
+	}
+	return nil
+}
+
+// query runs a query in the transaction, prepared when it is one of
+// writeQueries.
+func (tx *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st, ok := tx.db.stmts[query]; ok {
+		return tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	}
+	return tx.QueryContext(ctx, query, args...)
+}
+
+// The statements of search_terms, prepared with the write path's.
+const (
+	qCountTerm = `INSERT INTO search_terms (protection, term, records) VALUES (?, ?, ?)
+		ON CONFLICT (protection, term) DO UPDATE SET records = records + excluded.records`
+	qDropTerm = `DELETE FROM search_terms WHERE protection = ? AND term = ? AND records <= 0`
+)
+
+// qIndexedLevels are the levels whose table holds a document.
+var qIndexedLevels string
+
+func init() {
+	var levels []string
+	for _, level := range []string{qantar.Public, qantar.Restricted, qantar.Confidential} {
+		levels = append(levels, `SELECT '`+level+`' FROM `+searchTables[level]+`_docsize WHERE id = ?1`)
+	}
+	qIndexedLevels = strings.Join(levels, " UNION ALL ")
+	writeQueries = append(writeQueries, qCountTerm, qDropTerm, qIndexedLevels)
 }
 
 // reindex rebuilds the search index when it was made by other documents
@@ -61,10 +142,17 @@ func (db *DB) reindex(ctx context.Context) error {
 			return fmt.Errorf("search index: %w", err)
 		}
 	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM search_terms`); err != nil {
+		return fmt.Errorf("search terms: %w", err)
+	}
+	counts := storekit.TermCounts{}
 	for _, kind := range qantar.SearchKinds {
-		if err := tx.indexKind(ctx, kind); err != nil {
+		if err := tx.indexKind(ctx, kind, counts); err != nil {
 			return err
 		}
+	}
+	if err := tx.countTerms(ctx, counts); err != nil {
+		return err
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE search_state SET version = ? WHERE id = 1`, search.Version); err != nil {
 		return fmt.Errorf("search index: %w", err)
@@ -72,34 +160,31 @@ func (db *DB) reindex(ctx context.Context) error {
 	return tx.Commit()
 }
 
-// indexKind indexes every live record of one kind.
-func (tx *Tx) indexKind(ctx context.Context, kind qantar.Kind) error {
+// indexKind indexes every live record of one kind into an empty index,
+// adding their keys to counts.
+func (tx *Tx) indexKind(ctx context.Context, kind qantar.Kind, counts storekit.TermCounts) error {
 	rows, err := tx.QueryContext(ctx, `SELECT data FROM records WHERE kind = ? AND deleted_at IS NULL`, kind)
 	if err != nil {
 		return err
 	}
-	var recs []qantar.Record
-	for rows.Next() {
-		var data string
-		if err := rows.Scan(&data); err != nil {
-			rows.Close()
-			return err
-		}
+	var docs []search.Doc
+	var data string
+	if err := storekit.Each(cursor{rows}, []any{&data}, func() error {
 		rec, err := qantar.DecodeStored(kind, data)
 		if err != nil {
-			rows.Close()
 			return err
 		}
-		recs = append(recs, rec)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		docs = append(docs, search.DocOf(rec))
+		return nil
+	}); err != nil {
 		return err
 	}
-	for _, rec := range recs {
-		if err := tx.index(ctx, rec, qantar.OpCreate); err != nil {
-			return err
+	for _, d := range docs {
+		if _, err := tx.exec(ctx, qInsertSearch[d.Protection],
+			search.Rowid(d.Kind, d.ID), strings.Join(d.Keys, " "), strings.Join(d.Stems, " ")); err != nil {
+			return fmt.Errorf("search index: %w", err)
 		}
+		counts.Add(d.Protection, d.Keys, 1)
 	}
 	return nil
 }
@@ -117,13 +202,9 @@ func (db *DB) Search(ctx context.Context, q qantar.SearchQuery) ([]qantar.Search
 }
 
 // nearKeys returns indexed keys within the typo budget of keys (a word's
-// key and its other keys) among the levels' terms (storekit.NearKeysOf).
+// key and its other keys) among the levels' keys (storekit.NearKeysOf).
 func (db *DB) nearKeys(ctx context.Context, keys []string, levels []string) ([]string, error) {
-	var union []string
-	for _, l := range levels {
-		union = append(union, `SELECT term FROM `+searchTerms[l]+` WHERE term >= $1 AND term < $2`)
-	}
-	return storekit.NearKeysOf(ctx, reader{db.read}, keys, strings.Join(union, " UNION "))
+	return storekit.NearKeysOf(ctx, reader{db.read}, keys, storekit.TermsQuery(levels))
 }
 
 // matchExpr is the FTS5 expression of a query: one clause per term, of its

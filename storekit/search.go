@@ -46,9 +46,61 @@ func Search(ctx context.Context, q qantar.SearchQuery, prepare func(p search.Pla
 // closest first (then in byte order), at most 20 of them. It looks among
 // the keys that share key's first letter (a typo in the first letter is
 // rare, and this keeps the scan small): terms is the store's query of the
-// indexed keys from $1 up to $2 that the reader's levels hold.
+// indexed keys from $1 up to $2 that the reader's levels hold (TermsQuery).
 func NearKeys(ctx context.Context, r Reader, key, terms string) ([]string, error) {
 	return NearKeysOf(ctx, r, []string{key}, terms)
+}
+
+// TermsQuery is the query of the indexed keys from $1 up to $2 that records
+// of levels hold, for NearKeysOf: both stores keep them in search_terms
+// (migration 013), one row per level and key, so that a scan reads each key
+// once per level (a few thousand rows for a first letter) instead of once
+// per record holding it. A key held by records of two of the levels comes
+// twice; nearScan takes it once. levels are qantar's constants
+// (qantar.VisibleLevels), written as literals so that the scan reads only
+// their part of the table's key.
+func TermsQuery(levels []string) string {
+	return `SELECT term FROM search_terms WHERE protection IN ('` + strings.Join(levels, `', '`) + `') AND term >= $1 AND term < $2`
+}
+
+// LevelTerm is a row of search_terms: a key indexed for records of one
+// protection level.
+type LevelTerm struct{ Protection, Term string }
+
+// TermCounts is what indexing some documents changes in search_terms: for
+// each level and key, how many more (or, removing documents, fewer) live
+// records of that level hold it. The table keeps a key while its count is
+// above 0, so that a reader's expansion never offers a key that only
+// records they may not see hold (one deleted, or moved to another level).
+type TermCounts map[LevelTerm]int
+
+// Add counts keys (a document's: without repeats) n more times at level.
+func (c TermCounts) Add(level string, keys []string, n int) {
+	for _, k := range keys {
+		c[LevelTerm{level, k}] += n
+	}
+}
+
+// TermChange is a count that changed.
+type TermChange struct {
+	LevelTerm
+	Delta int
+}
+
+// Changes returns the counts that changed, by level and then key in byte
+// order: the order in which a store updates their rows, so that two
+// writers lock them in the same order.
+func (c TermCounts) Changes() []TermChange {
+	out := make([]TermChange, 0, len(c))
+	for lt, n := range c {
+		if n != 0 {
+			out = append(out, TermChange{lt, n})
+		}
+	}
+	slices.SortFunc(out, func(a, b TermChange) int {
+		return cmp.Or(strings.Compare(a.Protection, b.Protection), strings.Compare(a.Term, b.Term))
+	})
+	return out
 }
 
 // NearKeysOf is NearKeys for several keys of one word (its key, then its
@@ -121,8 +173,13 @@ func nearScan(ctx context.Context, r Reader, prefix string, keys []string, terms
 		dist int
 	}
 	found := make([][]hit, len(keys))
+	seen := map[string]bool{}
 	var t string
 	err = Each(rows, []any{&t}, func() error {
+		if seen[t] {
+			return nil // a key of two levels
+		}
+		seen[t] = true
 		for i, key := range keys {
 			n := len(key)
 			if t == key || len(t) < n-2 || len(t) > n+2 {
