@@ -89,6 +89,8 @@ type DB struct {
 
 	stmts map[string]*sql.Stmt // read-only after Open
 	group writeGroup           // single writes waiting for a group commit
+
+	prepared preparedStmts // GetPrepared's statements, closed by Close (prepared.go)
 }
 
 var _ qantar.Store = (*DB)(nil)
@@ -194,7 +196,7 @@ func (db *DB) startWriter(ctx context.Context, opts Options, keyPath string) err
 
 // Close closes both pools; in-flight transactions finish first.
 func (db *DB) Close() error {
-	var errs []error
+	errs := []error{db.prepared.close()}
 	if db.read != nil {
 		errs = append(errs, db.read.Close())
 	}

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"runtime"
 	"sync"
 
 	"github.com/qantar-project/qantar"
@@ -32,20 +31,11 @@ func (db *DB) GetPrepared(ctx context.Context, kind qantar.Kind, id int64, reade
 	return p, nil
 }
 
-// preparedStmts holds each open store's statements of GetPrepared, by its
-// read pool and column ("" for data itself); a store's are closed and
-// forgotten when the store is garbage. (They would be fields of DB, which
-// another part of the package owns.)
-var preparedStmts sync.Map // preparedKey → *sql.Stmt
-
-type preparedKey struct {
-	pool   *sql.DB
-	column string
-}
-
+// preparedStmt returns the store's statement of GetPrepared that reads
+// column ("" for data itself), parsed on its read pool the first time it
+// is asked for and kept in db.prepared until Close.
 func (db *DB) preparedStmt(ctx context.Context, column string) (*sql.Stmt, error) {
-	key := preparedKey{db.read, column}
-	if s, ok := preparedStmts.Load(key); ok {
+	if s, ok := db.prepared.Load(column); ok {
 		return s.(*sql.Stmt), nil
 	}
 	col := "data"
@@ -57,14 +47,26 @@ func (db *DB) preparedStmt(ctx context.Context, column string) (*sql.Stmt, error
 	if err != nil {
 		return nil, err
 	}
-	if s, loaded := preparedStmts.LoadOrStore(key, stmt); loaded {
+	if s, loaded := db.prepared.LoadOrStore(column, stmt); loaded {
 		stmt.Close()
 		return s.(*sql.Stmt), nil
 	}
-	runtime.AddCleanup(db, func(k preparedKey) {
-		if s, ok := preparedStmts.LoadAndDelete(k); ok {
-			s.(*sql.Stmt).Close()
-		}
-	}, key)
 	return stmt, nil
+}
+
+// preparedStmts are a store's statements of GetPrepared by column,
+// each parsed on first use; a field of the DB, so that no two stores share
+// one and each store's are closed with it.
+type preparedStmts struct{ sync.Map } // column → *sql.Stmt
+
+// close closes and forgets the statements; Close calls it before it
+// closes the read pool they were parsed on.
+func (p *preparedStmts) close() error {
+	var errs []error
+	p.Range(func(column, s any) bool {
+		p.Delete(column)
+		errs = append(errs, s.(*sql.Stmt).Close())
+		return true
+	})
+	return errors.Join(errs...)
 }

@@ -2,82 +2,54 @@ package sqlite_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/sqlite"
+	"github.com/qantar-project/qantar/storetest"
 )
 
-type preparedStore interface {
-	qantar.Store
-	qantar.PreparedReader
-}
+func TestGetPrepared(t *testing.T) { storetest.Prepared(t, open(t)) }
 
-// checkPrepared holds GetPrepared to json.Marshal of Project over what Get
-// returns, for every record of a world about persons of every level, for
-// anonymous readers, viewers and editors, before and after a person is
-// protected; and to ENOTFOUND for a missing or deleted record.
-func checkPrepared(t *testing.T, st preparedStore) {
+// Each store keeps its own statements of GetPrepared: two databases open in
+// one process each answer from their own records, and once one is closed
+// (its statements with it) the other's prepared reads still work while the
+// closed one's fail.
+func TestPreparedStatementsPerStore(t *testing.T) {
 	ctx := context.Background()
-	var all []qantar.Record
-	mk := func(r qantar.Record) {
-		t.Helper()
-		if err := st.Create(ctx, editor, r); err != nil {
-			t.Fatalf("create %s: %v", r.Kind(), err)
+	readers := []qantar.Actor{qantar.Anonymous, {ID: "user:1", Role: qantar.RoleViewer}, editor}
+	var dbs [2]*sqlite.DB
+	for i := range dbs {
+		db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), fmt.Sprintf("q%d.db", i)), sqlite.Options{Synchronous: "NORMAL"})
+		if err != nil {
+			t.Fatal(err)
 		}
-		all = append(all, r)
+		t.Cleanup(func() { db.Close() })
+		p := &qantar.Person{Names: []qantar.Name{{Value: fmt.Sprintf("Синтетикалық Адам %d", i)}}, Protection: qantar.Public}
+		if err := db.Create(ctx, editor, p); err != nil {
+			t.Fatal(err)
+		}
+		dbs[i] = db
 	}
-	src := &qantar.Source{SourceKind: "news", Title: qantar.Text{"en": "Synthetic source"}}
-	mk(src)
-	var persons []*qantar.Person
-	for i, level := range []string{qantar.Public, qantar.Restricted, qantar.Confidential, ""} {
-		p := &qantar.Person{Names: []qantar.Name{{Value: fmt.Sprintf("Синтетический Человек %d", i), Lang: "ru"}}, Protection: level}
-		mk(p)
-		persons = append(persons, p)
-		act := &qantar.Act{VictimID: p.ID, ActType: "torture", Description: qantar.Text{"ru": "описание"}}
-		mk(act)
-		mk(&qantar.Citation{RecordKind: qantar.KindAct, RecordID: act.ID, SourceID: src.ID, Quote: "цитата"})
-		mk(&qantar.File{SourceID: src.ID, SHA256: strings.Repeat(fmt.Sprintf("%02x", i+10), 32), Size: 3,
-			MediaType: "text/plain; charset=utf-8", Name: "f.txt", Protection: level})
-	}
-	compare := func(stage string) {
+	read := func(i int, stage string) {
 		t.Helper()
-		for _, r := range all {
-			rec, err := st.Get(ctx, r.Kind(), r.GetMeta().ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, reader := range []qantar.Actor{qantar.Anonymous, {ID: "user:1", Role: qantar.RoleViewer}, editor} {
-				want, _ := json.Marshal(qantar.Project(reader, rec, qantar.StoreResolver(ctx, st)))
-				got, err := st.GetPrepared(ctx, r.Kind(), r.GetMeta().ID, reader)
-				if err != nil || string(got.Data) != string(want) || got.Version != rec.GetMeta().Version || got.Protection != qantar.Protection(rec) {
-					t.Errorf("%s: %s/%d as %s: %s %d %s (%v)\nwant %s", stage, r.Kind(), r.GetMeta().ID, reader.Role, got.Data, got.Version, got.Protection, err, want)
-				}
+		for _, r := range readers {
+			got, err := dbs[i].GetPrepared(ctx, qantar.KindPerson, 1, r)
+			if want := fmt.Sprintf("Синтетикалық Адам %d", i); err != nil || !strings.Contains(string(got.Data), want) {
+				t.Errorf("%s: database %d as %q: %s (%v), want its own person %q", stage, i, r.Role, got.Data, err, want)
 			}
 		}
 	}
-	compare("written")
-	persons[0].Protection = qantar.Confidential
-	if err := st.Update(ctx, editor, persons[0]); err != nil {
+	read(0, "both open")
+	read(1, "both open")
+	if err := dbs[0].Close(); err != nil {
 		t.Fatal(err)
 	}
-	compare("protected")
-	if _, err := st.GetPrepared(ctx, qantar.KindPerson, 999, qantar.Anonymous); qantar.ErrorCode(err) != qantar.ENOTFOUND {
-		t.Fatalf("missing: %v", err)
-	}
-	if err := st.Delete(ctx, editor, qantar.KindSource, src.ID, 1, "synthetic"); err == nil {
-		t.Fatal("a cited source was deleted")
-	}
-	f := all[len(all)-1]
-	if err := st.Delete(ctx, editor, f.Kind(), f.GetMeta().ID, f.GetMeta().Version, "synthetic"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.GetPrepared(ctx, f.Kind(), f.GetMeta().ID, editor); qantar.ErrorCode(err) != qantar.ENOTFOUND {
-		t.Fatalf("deleted: %v", err)
+	read(1, "the other closed")
+	if got, err := dbs[0].GetPrepared(ctx, qantar.KindPerson, 1, qantar.Anonymous); err == nil {
+		t.Errorf("a closed store answered %s", got.Data)
 	}
 }
-
-func TestGetPrepared(t *testing.T) { checkPrepared(t, open(t).(*sqlite.DB)) }
