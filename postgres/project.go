@@ -2,10 +2,12 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/storekit"
 )
 
 // Protection by construction, as in the SQLite store (sqlite/project.go):
@@ -78,18 +80,27 @@ func (p txProjector) Referrers(kind qantar.Kind, id int64) ([]qantar.Ref, error)
 }
 
 func (p txProjector) Reproject(kind qantar.Kind, id int64) error {
-	return p.tx.reproject(p.ctx, kind, id)
+	return p.tx.reproject(p.ctx, kind, id, false)
 }
 
-// reproject makes again the protection and projections of one live record.
-func (tx *Tx) reproject(ctx context.Context, kind qantar.Kind, id int64) error {
+// reproject makes again the protection and projections of one live record,
+// and its record_fields rows: all of them when whole (the table was
+// emptied), else those that changed.
+func (tx *Tx) reproject(ctx context.Context, kind qantar.Kind, id int64, whole bool) error {
 	var data string
-	if err := tx.tx.QueryRow(ctx, `SELECT data FROM records WHERE kind = $1 AND id = $2`, string(kind), id).Scan(&data); err != nil {
+	var oldPub, oldView *string
+	if err := tx.tx.QueryRow(ctx, `SELECT data, pub_data, viewer_data FROM records WHERE kind = $1 AND id = $2`, string(kind), id).Scan(&data, &oldPub, &oldView); err != nil {
 		return fmt.Errorf("reproject %s/%d: %w", kind, id, err)
 	}
 	rec, err := qantar.DecodeStored(kind, data)
 	if err != nil {
 		return err
+	}
+	var old []storekit.FieldRow
+	if !whole {
+		if old, err = storekit.FieldRows(kind, []byte(data), textOf(oldPub), textOf(oldView)); err != nil {
+			return err
+		}
 	}
 	p, err := tx.projections(ctx, rec, []byte(data), nil)
 	if err != nil {
@@ -100,7 +111,7 @@ func (tx *Tx) reproject(ctx context.Context, kind qantar.Kind, id int64) error {
 		tx.broken = err
 		return fmt.Errorf("reproject %s/%d: %w", kind, id, err)
 	}
-	return nil
+	return tx.writeFields(ctx, kind, id, old, qantar.OpUpdate, []byte(data), p)
 }
 
 // reprojectAll recomputes every record's protection, projections and search
@@ -129,7 +140,8 @@ func (db *DB) reprojectAll(ctx context.Context) error {
 	return tx.tx.Commit(ctx)
 }
 
-// reprojectRows reprojects every live record.
+// reprojectRows reprojects every live record and makes its record_fields
+// rows again.
 func (tx *Tx) reprojectRows(ctx context.Context) error {
 	rows, err := tx.tx.Query(ctx, `SELECT kind, id FROM records WHERE deleted_at IS NULL ORDER BY kind, id`)
 	if err != nil {
@@ -140,6 +152,9 @@ func (tx *Tx) reprojectRows(ctx context.Context) error {
 		return ref, r.Scan(&ref.Kind, &ref.ID)
 	})
 	if err != nil {
+		return fmt.Errorf("projections: %w", err)
+	}
+	if _, err := tx.tx.Exec(ctx, `DELETE FROM record_fields`); err != nil {
 		return fmt.Errorf("projections: %w", err)
 	}
 	for _, r := range all {
@@ -153,7 +168,7 @@ func (tx *Tx) reprojectRows(ctx context.Context) error {
 // reprojectOne reprojects a record and, for a person, moves its search
 // document to the table of its level.
 func (tx *Tx) reprojectOne(ctx context.Context, r qantar.Ref) error {
-	if err := tx.reproject(ctx, r.Kind, r.ID); err != nil {
+	if err := tx.reproject(ctx, r.Kind, r.ID, true); err != nil {
 		return err
 	}
 	if r.Kind != qantar.KindPerson {
@@ -164,4 +179,81 @@ func (tx *Tx) reprojectOne(ctx context.Context, r qantar.Ref) error {
 		return err
 	}
 	return index(ctx, tx.tx, rec, qantar.OpUpdate)
+}
+
+// storedFields returns the record_fields rows of the live record kind/id as
+// stored now (none when there is none): what a write of it replaces.
+func (tx *Tx) storedFields(ctx context.Context, kind qantar.Kind, id int64) ([]storekit.FieldRow, error) {
+	var data string
+	var pub, view *string
+	err := tx.tx.QueryRow(ctx, `SELECT data, pub_data, viewer_data FROM records WHERE kind = $1 AND id = $2 AND deleted_at IS NULL`,
+		string(kind), id).Scan(&data, &pub, &view)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("fields of %s/%d: %w", kind, id, err)
+	}
+	return storekit.FieldRows(kind, []byte(data), textOf(pub), textOf(view))
+}
+
+// writeFields replaces the record_fields rows old of kind/id by those of
+// the row just written (data and its projections; none when the write is a
+// deletion), writing only what changed.
+func (tx *Tx) writeFields(ctx context.Context, kind qantar.Kind, id int64, old []storekit.FieldRow, op qantar.Op, data []byte, p projection) error {
+	var rows []storekit.FieldRow
+	if op != qantar.OpDelete {
+		var err error
+		if rows, err = storekit.FieldRows(kind, data, textOf(p.pub), textOf(p.view)); err != nil {
+			return err
+		}
+	}
+	gone, added := storekit.FieldChanges(old, rows)
+	if len(gone) > 0 {
+		var g fieldColumns
+		g.add(kind, id, gone)
+		if _, err := tx.tx.Exec(ctx, `DELETE FROM record_fields f USING unnest($1::text[], $2::text[], $3::text[], $4::smallint[], $5::bigint[]) AS x(k, fl, v, s, i)
+			WHERE f.kind = x.k AND f.field = x.fl AND f.value = x.v AND f.seen = x.s AND f.id = x.i`, g.kinds, g.fields, g.values, g.seen, g.ids); err != nil {
+			tx.broken = err
+			return fmt.Errorf("fields of %s/%d: %w", kind, id, err)
+		}
+	}
+	var a fieldColumns
+	a.add(kind, id, added)
+	return a.write(ctx, tx)
+}
+
+// fieldColumns are record_fields rows as columns for unnest.
+type fieldColumns struct {
+	kinds, fields, values []string
+	seen                  []int16
+	ids                   []int64
+}
+
+func (c *fieldColumns) add(kind qantar.Kind, id int64, rows []storekit.FieldRow) {
+	for _, r := range rows {
+		c.kinds, c.fields, c.values = append(c.kinds, string(kind)), append(c.fields, r.Field), append(c.values, r.Value)
+		c.seen, c.ids = append(c.seen, int16(r.Seen)), append(c.ids, id)
+	}
+}
+
+// write inserts the rows.
+func (c *fieldColumns) write(ctx context.Context, tx *Tx) error {
+	if len(c.ids) == 0 {
+		return nil
+	}
+	if _, err := tx.tx.Exec(ctx, `INSERT INTO record_fields (kind, field, value, seen, id)
+		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::smallint[], $5::bigint[])`, c.kinds, c.fields, c.values, c.seen, c.ids); err != nil {
+		tx.broken = err
+		return fmt.Errorf("record fields: %w", err)
+	}
+	return nil
+}
+
+// textOf is a stored projection (NULL when data itself) as FieldRows takes it.
+func textOf(s *string) []byte {
+	if s == nil {
+		return nil
+	}
+	return []byte(*s)
 }

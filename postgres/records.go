@@ -237,6 +237,12 @@ func (tx *Tx) write(ctx context.Context, actor qantar.Actor, rec qantar.Record, 
 	if err != nil {
 		return err
 	}
+	var fields []storekit.FieldRow
+	if !insert {
+		if fields, err = tx.storedFields(ctx, rec.Kind(), m.ID); err != nil {
+			return err
+		}
+	}
 	if insert {
 		// DO NOTHING, not an error: a failed statement would abort the
 		// whole transaction, and a refused write must leave it usable.
@@ -262,6 +268,9 @@ func (tx *Tx) write(ctx context.Context, actor qantar.Actor, rec qantar.Record, 
 			return storekit.KeyTaken(rec)
 		}
 		return fmt.Errorf("write %s/%d: %w", rec.Kind(), m.ID, err)
+	}
+	if err := tx.writeFields(ctx, rec.Kind(), m.ID, fields, op, data, pr); err != nil {
+		return err
 	}
 	if op != qantar.OpCreate {
 		if _, err := tx.tx.Exec(ctx, `DELETE FROM refs WHERE from_kind = $1 AND from_id = $2`, kind, m.ID); err != nil {

@@ -33,19 +33,9 @@ func (lister) SortBy(s storekit.Sort, doc string) string {
 	return s.Then("json_extract(" + doc + ", '$." + s.Field + "')")
 }
 
-// fieldIndexes names the expression index of each (kind, field) that lists
-// filter on (migrations 001 and 005). Without statistics SQLite prefers the
+// indexFor returns the index over data that serves a list's filters, if
+// one does (storekit.DataIndexes). Without statistics SQLite prefers the
 // primary key's kind prefix, which scans every record of the kind.
-var fieldIndexes = map[qantar.Kind]map[string]string{
-	qantar.KindAct:         {"victim_id": "records_victim", "event_id": "records_act_event"},
-	qantar.KindInvolvement: {"act_id": "records_act", "person_id": "records_involvement_person", "unit_id": "records_involvement_unit"},
-	qantar.KindCitation:    {"source_id": "records_citation_source"},
-	qantar.KindPost:        {"person_id": "records_post_person", "unit_id": "records_post_unit"},
-	qantar.KindComplaint:   {"case_id": "records_complaint_case"},
-	qantar.KindFigure:      {"measure": "records_figure_measure"},
-}
-
-// indexFor returns the index that serves a list's filters, if one does.
 func indexFor(kind qantar.Kind, where map[string]string) string {
 	fields := make([]string, 0, len(where))
 	for f := range where {
@@ -53,7 +43,7 @@ func indexFor(kind qantar.Kind, where map[string]string) string {
 	}
 	sort.Strings(fields) // the same plan every time
 	for _, f := range fields {
-		if idx := fieldIndexes[kind][f]; idx != "" {
+		if idx := storekit.DataIndexes[kind][f]; idx != "" {
 			return idx
 		}
 	}

@@ -2,9 +2,12 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/storekit"
 )
 
 // Protection by construction: every record row keeps the JSON that each
@@ -76,18 +79,27 @@ func (p txProjector) Referrers(kind qantar.Kind, id int64) ([]qantar.Ref, error)
 }
 
 func (p txProjector) Reproject(kind qantar.Kind, id int64) error {
-	return p.tx.reproject(p.ctx, kind, id)
+	return p.tx.reproject(p.ctx, kind, id, false)
 }
 
-// reproject makes again the protection and projections of one live record.
-func (tx *Tx) reproject(ctx context.Context, kind qantar.Kind, id int64) error {
+// reproject makes again the protection and projections of one live record,
+// and its record_fields rows: all of them when whole (the table was
+// emptied), else those that changed.
+func (tx *Tx) reproject(ctx context.Context, kind qantar.Kind, id int64, whole bool) error {
 	var data string
-	if err := tx.QueryRowContext(ctx, `SELECT data FROM records WHERE kind = ? AND id = ?`, kind, id).Scan(&data); err != nil {
+	var oldPub, oldView sql.NullString
+	if err := tx.QueryRowContext(ctx, `SELECT data, pub_data, viewer_data FROM records WHERE kind = ? AND id = ?`, kind, id).Scan(&data, &oldPub, &oldView); err != nil {
 		return fmt.Errorf("reproject %s/%d: %w", kind, id, err)
 	}
 	rec, err := qantar.DecodeStored(kind, data)
 	if err != nil {
 		return err
+	}
+	var old []storekit.FieldRow
+	if !whole {
+		if old, err = storekit.FieldRows(kind, []byte(data), nullText(oldPub), nullText(oldView)); err != nil {
+			return err
+		}
 	}
 	pub, view, err := tx.projections(ctx, rec, []byte(data), nil)
 	if err != nil {
@@ -99,7 +111,7 @@ func (tx *Tx) reproject(ctx context.Context, kind qantar.Kind, id int64) error {
 	if err != nil {
 		return fmt.Errorf("reproject %s/%d: %w", kind, id, err)
 	}
-	return nil
+	return tx.writeFields(ctx, kind, id, old, qantar.OpUpdate, []byte(data), pub, view)
 }
 
 // reprojectAll recomputes every record's protection, projections and place
@@ -127,8 +139,8 @@ func (db *DB) reprojectAll(ctx context.Context) error {
 	return tx.Commit()
 }
 
-// reprojectRows recomputes every live record's protection and projections,
-// and indexes again the searched kinds whose level decides their table.
+// reprojectRows recomputes every live record's protection, projections and
+// record_fields rows, and indexes again the searched kinds whose level decides their table.
 func (tx *Tx) reprojectRows(ctx context.Context) error {
 	type row struct {
 		kind qantar.Kind
@@ -151,8 +163,11 @@ func (tx *Tx) reprojectRows(ctx context.Context) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM record_fields`); err != nil {
+		return fmt.Errorf("projections: %w", err)
+	}
 	for _, r := range all {
-		if err := tx.reproject(ctx, r.kind, r.id); err != nil {
+		if err := tx.reproject(ctx, r.kind, r.id, true); err != nil {
 			return err
 		}
 		if r.kind == qantar.KindPerson {
@@ -164,6 +179,93 @@ func (tx *Tx) reprojectRows(ctx context.Context) error {
 				return err
 			}
 		}
+	}
+	return nil
+}
+
+// The rows of record_fields (storekit.FieldRows): a list's filters on a
+// field read them, not the JSON of every record.
+const (
+	qStoredFields = `SELECT data, pub_data, viewer_data FROM records WHERE kind = ? AND id = ? AND deleted_at IS NULL`
+	qDeleteField  = `DELETE FROM record_fields WHERE kind = ? AND field = ? AND value = ? AND seen = ? AND id = ?`
+	fieldsPrefix  = `INSERT INTO record_fields (kind, field, value, seen, id)`
+	fieldsChunk   = 64
+)
+
+func init() {
+	multiInserts[fieldsPrefix] = multiInsert(fieldsPrefix, 5, fieldsChunk)
+	writeQueries = append(writeQueries, qStoredFields, qDeleteField, multiInserts[fieldsPrefix], multiInsert(fieldsPrefix, 5, 1))
+}
+
+// storedFields returns the record_fields rows of the live record kind/id as
+// stored now (none when there is none): what a write of it replaces.
+func (tx *Tx) storedFields(ctx context.Context, kind qantar.Kind, id int64) ([]storekit.FieldRow, error) {
+	var data string
+	var pub, view sql.NullString
+	err := tx.queryRow(ctx, qStoredFields, kind, id).Scan(&data, &pub, &view)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("fields of %s/%d: %w", kind, id, err)
+	}
+	return storekit.FieldRows(kind, []byte(data), nullText(pub), nullText(view))
+}
+
+// writeFields replaces the record_fields rows old of kind/id by those of
+// the row just written (data and its projections' arguments; none when the
+// write is a deletion), writing only what changed.
+func (tx *Tx) writeFields(ctx context.Context, kind qantar.Kind, id int64, old []storekit.FieldRow, op qantar.Op, data []byte, pub, view any) error {
+	var rows []storekit.FieldRow
+	if op != qantar.OpDelete {
+		var err error
+		if rows, err = storekit.FieldRows(kind, data, argText(pub), argText(view)); err != nil {
+			return err
+		}
+	}
+	gone, added := storekit.FieldChanges(old, rows)
+	for _, r := range gone {
+		if _, err := tx.exec(ctx, qDeleteField, kind, r.Field, r.Value, r.Seen, id); err != nil {
+			return fmt.Errorf("fields of %s/%d: %w", kind, id, err)
+		}
+	}
+	return tx.insertFields(ctx, fieldArgs(nil, kind, id, added))
+}
+
+// fieldArgs appends the INSERT arguments of kind/id's rows to args.
+func fieldArgs(args []any, kind qantar.Kind, id int64, rows []storekit.FieldRow) []any {
+	for _, r := range rows {
+		args = append(args, kind, r.Field, r.Value, r.Seen, id)
+	}
+	return args
+}
+
+// insertFields inserts record_fields rows given as fieldArgs, fieldsChunk
+// rows a statement.
+func (tx *Tx) insertFields(ctx context.Context, args []any) error {
+	const cols = 5
+	for len(args) > 0 {
+		n := min(len(args), cols*fieldsChunk)
+		if err := tx.insertRows(ctx, fieldsPrefix, cols, fieldsChunk, args[:n]); err != nil {
+			return fmt.Errorf("record fields: %w", err)
+		}
+		args = args[n:]
+	}
+	return nil
+}
+
+// nullText and argText are a stored projection (NULL when data itself) and
+// a projection's write argument (nil or a string) as FieldRows takes them.
+func nullText(s sql.NullString) []byte {
+	if !s.Valid {
+		return nil
+	}
+	return []byte(s.String)
+}
+
+func argText(v any) []byte {
+	if s, ok := v.(string); ok {
+		return []byte(s)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -58,10 +59,13 @@ type Lists struct {
 }
 
 // List returns one page of live records of a kind and the number that
-// match (-1 when the filter reads after an id).
+// match (-1 when the filter reads after an id). The number is counted only
+// when the page does not say it (a full page, or an empty one after an
+// offset), and, when the list's only conditions are field filters, from
+// record_fields alone.
 func (l Lists) List(ctx context.Context, kind qantar.Kind, f qantar.Filter) ([]qantar.Record, int, error) {
 	var a Args
-	where, err := ListWhere(&a, l.L, kind, f)
+	w, err := listWhere(&a, l.L, kind, f)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -78,34 +82,59 @@ func (l Lists) List(ctx context.Context, kind qantar.Kind, f qantar.Filter) ([]q
 		return nil, 0, qantar.FieldErrorf("offset", "must not be negative")
 	}
 	from := l.L.From(kind, f.Where)
-	total := -1
-	if f.After == 0 {
-		if err := l.R.QueryRow(ctx, `SELECT count(*) FROM `+from+` WHERE `+where, a...).Scan(&total); err != nil {
-			return nil, 0, fmt.Errorf("count %s: %w", kind, err)
-		}
-	}
-	query := `SELECT ` + doc + ` FROM ` + from + ` WHERE ` + where + ` ORDER BY ` + order + ` LIMIT ` + a.Add(limit) + ` OFFSET ` + a.Add(f.Offset)
+	args := slices.Clone(a)
+	query := `SELECT ` + doc + ` FROM ` + from + ` WHERE ` + w.where + ` ORDER BY ` + order + ` LIMIT ` + a.Add(limit) + ` OFFSET ` + a.Add(f.Offset)
 	rows, err := l.R.Query(ctx, query, a...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list %s: %w", kind, err)
 	}
-	defer rows.Close()
 	out, err := DecodeAll(rows, kind)
+	rows.Close()
 	if err != nil {
 		return nil, 0, err
 	}
-	return out, total, nil
+	switch {
+	case f.After != 0:
+		return out, -1, nil
+	case len(out) < limit && (len(out) > 0 || f.Offset == 0):
+		return out, f.Offset + len(out), nil
+	}
+	total, err := l.count(ctx, kind, from, w, args)
+	return out, total, err
 }
 
-// ListWhere builds the WHERE clause of a list, over the projection of each
+// count counts what a list selects: from record_fields alone when its
+// field filters are the whole selection.
+func (l Lists) count(ctx context.Context, kind qantar.Kind, from string, w where, args Args) (int, error) {
+	query := `SELECT count(*) FROM ` + from + ` WHERE ` + w.where
+	if w.alone {
+		query = `SELECT count(*) FROM (` + w.ids + `) AS t`
+	}
+	total := 0
+	if err := l.R.QueryRow(ctx, query, args...).Scan(&total); err != nil {
+		return 0, fmt.Errorf("count %s: %w", kind, err)
+	}
+	return total, nil
+}
+
+// where is a list's WHERE clause over records and, when some of its field
+// filters are read from record_fields, the query of the ids they select.
+type where struct {
+	where string
+	ids   string // "" when no filter reads record_fields
+	alone bool   // the ids are the whole selection: count them alone
+}
+
+// listWhere builds the WHERE clause of a list, over the projection of each
 // record that the reader may see (DocColumn): a field that a projection
-// may change is matched on the projection; one that no projection changes
-// (qantar.KeptByProjection) on the record's own column and index. Fields
-// are checked against qantar.FilterFields, so no name from the request
-// reaches the SQL text.
-func ListWhere(a *Args, l Lister, kind qantar.Kind, f qantar.Filter) (string, error) {
+// may change is matched on the projection (through record_fields, as the
+// reader's class sees it); one that no projection changes
+// (qantar.KeptByProjection) on the record's own column or index, or on
+// record_fields. Fields are checked against qantar.FilterFields, so no name
+// from the request reaches the SQL text.
+func listWhere(a *Args, l Lister, kind qantar.Kind, f qantar.Filter) (where, error) {
 	if _, err := qantar.ParseKind(string(kind)); err != nil {
-		return "", err
+		return where{}, err
 	}
 	// The kind is written as a literal (it is one of qantar.Kinds), so that
 	// SQLite can use the partial indexes of that kind.
@@ -113,16 +142,48 @@ func ListWhere(a *Args, l Lister, kind qantar.Kind, f qantar.Filter) (string, er
 	if !f.WithDeleted {
 		conds = append(conds, "deleted_at IS NULL")
 	}
+	base := len(conds)
+	conds, ids, err := fieldConds(a, l, kind, f, conds)
+	if err != nil {
+		return where{}, err
+	}
+	if q := strings.TrimSpace(f.Q); q != "" {
+		if len(q) > qantar.MaxShort {
+			return where{}, qantar.FieldErrorf("q", "is longer than %d bytes", qantar.MaxShort)
+		}
+		conds = append(conds, l.Contains(a, f.Reader, jsonFragment(strings.ToLower(q))))
+	}
+	if f.After > 0 {
+		conds = append(conds, "id > "+a.Add(f.After))
+	}
+	w := where{ids: strings.Join(ids, " INTERSECT ")}
+	w.alone = w.ids != "" && len(conds) == base
+	if w.ids != "" {
+		conds = append(conds, "id IN ("+w.ids+")")
+	}
+	w.where = strings.Join(conds, " AND ")
+	return w, nil
+}
+
+// fieldConds adds to conds the conditions of f's field filters on records,
+// and returns the queries of record_fields ids for the others, in the
+// order of their fields. record_fields holds live records only, so a list
+// with deleted records matches every field on the JSON.
+func fieldConds(a *Args, l Lister, kind qantar.Kind, f qantar.Filter, conds []string) ([]string, []string, error) {
 	doc := DocColumn(f.Reader)
 	allowed := qantar.FilterFields[kind]
-	for field, value := range f.Where {
+	var ids []string
+	for _, field := range slices.Sorted(maps.Keys(f.Where)) {
+		value := f.Where[field]
 		if !slices.Contains(allowed, field) {
-			return "", qantar.FieldErrorf(field, "cannot filter %s on %q (fields: %s)", kind, field, strings.Join(allowed, ", "))
+			return nil, nil, qantar.FieldErrorf(field, "cannot filter %s on %q (fields: %s)", kind, field, strings.Join(allowed, ", "))
 		}
 		if len(value) > qantar.MaxShort {
-			return "", qantar.FieldErrorf(field, "filter value is too long")
+			return nil, nil, qantar.FieldErrorf(field, "filter value is too long")
 		}
 		switch {
+		case !f.WithDeleted && InFieldTable(kind, field):
+			ids = append(ids, fieldIDs(a, f.Reader, kind, field, value))
 		case !qantar.KeptByProjection(kind, field):
 			conds = append(conds, l.Equals(a, doc, field, value))
 		case field == "external_key", field == "protection":
@@ -131,16 +192,7 @@ func ListWhere(a *Args, l Lister, kind qantar.Kind, f qantar.Filter) (string, er
 			conds = append(conds, l.Equals(a, "data", field, value))
 		}
 	}
-	if q := strings.TrimSpace(f.Q); q != "" {
-		if len(q) > qantar.MaxShort {
-			return "", qantar.FieldErrorf("q", "is longer than %d bytes", qantar.MaxShort)
-		}
-		conds = append(conds, l.Contains(a, f.Reader, jsonFragment(strings.ToLower(q))))
-	}
-	if f.After > 0 {
-		conds = append(conds, "id > "+a.Add(f.After))
-	}
-	return strings.Join(conds, " AND "), nil
+	return conds, ids, nil
 }
 
 // jsonFragment escapes q as it appears inside a JSON string, so that a plain

@@ -54,6 +54,8 @@ func Run(t *testing.T, open Opener) {
 		{"SearchAcrossScripts", testSearch},
 		{"SearchHostileQueries", testSearchHostile},
 		{"ProjectedLists", testProjectedLists},
+		{"FieldFilters", testFieldFilters},
+		{"FieldFiltersAsJSON", testFieldFiltersAsJSON},
 		{"ProjectionFollowsPerson", testProjectionFollows},
 		{"DefaultRestricted", testDefaultRestricted},
 		{"SearchIgnoresHidden", testSearchIgnoresHidden},

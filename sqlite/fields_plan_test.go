@@ -1,0 +1,47 @@
+package sqlite_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/storetest"
+)
+
+// A list filtered on a field (?sex=female, ?type=torture) reads the ids
+// from record_fields' key and the page's records by primary key, in the
+// order of ids: no record of the kind is read whole to be matched, and
+// its count reads record_fields alone (storekit.Lists.List writes these
+// statements; the reader's classes are the literals after the value).
+func TestFieldFilterPlan(t *testing.T) {
+	p := engine.New(t)
+	db, err := engine.Open(context.Background(), p, storetest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recs []qantar.Record
+	for i := range 200 {
+		recs = append(recs, &qantar.Person{Names: []qantar.Name{{Value: fmt.Sprintf("Synthetic Person %d", i)}},
+			Sex: []string{"male", "female"}[i%2], Protection: qantar.Public})
+	}
+	if _, err := qantar.CreateAll(context.Background(), db, editor, recs); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	ids := `SELECT id FROM record_fields WHERE kind = 'persons' AND field = 'sex' AND value = '''female' AND seen IN (1, 3, 5, 7)`
+	for _, q := range []string{
+		`SELECT coalesce(pub_data, data) FROM records WHERE kind = 'persons' AND deleted_at IS NULL AND id IN (` + ids + `) ORDER BY id ASC LIMIT 50 OFFSET 50`,
+		`SELECT coalesce(pub_data, data) FROM records WHERE kind = 'persons' AND deleted_at IS NULL AND id IN (` + ids + `) ORDER BY id DESC LIMIT 50 OFFSET 50`,
+	} {
+		plan := queryPlan(t, p, q)
+		if !strings.Contains(plan, "SEARCH records USING PRIMARY KEY (kind=? AND id=?)") || !strings.Contains(plan, "record_fields USING PRIMARY KEY") || strings.Contains(plan, "TEMP B-TREE") {
+			t.Errorf("%s:\n%s", q, plan)
+		}
+	}
+	plan := queryPlan(t, p, `SELECT count(*) FROM (`+ids+`) AS t`)
+	if !strings.Contains(plan, "record_fields USING COVERING INDEX") && !strings.Contains(plan, "record_fields USING PRIMARY KEY") || strings.Contains(plan, "records ") {
+		t.Errorf("count: %s", plan)
+	}
+}
