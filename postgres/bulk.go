@@ -181,6 +181,7 @@ func (tx *Tx) writeChunk(ctx context.Context, actor qantar.Actor, chunk []qantar
 	who := actor.LogID()
 	pending := make([]storekit.Version, 0, n)
 	var index chunkIndex
+	var fields fieldColumns
 	for _, rec := range chunk {
 		m := rec.GetMeta()
 		m.ID = next[rec.Kind()]
@@ -196,6 +197,11 @@ func (tx *Tx) writeChunk(ctx context.Context, actor qantar.Actor, chunk []qantar
 			return err
 		}
 		pubs, pubFolds, views, viewFolds = append(pubs, pr.pub), append(pubFolds, pr.pubFold), append(views, pr.view), append(viewFolds, pr.viewFold)
+		rows, err := storekit.FieldRows(rec.Kind(), data, textOf(pr.pub), textOf(pr.view))
+		if err != nil {
+			return err
+		}
+		fields.add(rec.Kind(), m.ID, rows)
 		protection := qantar.Protection(rec)
 		var ext *string
 		if m.ExternalKey != "" {
@@ -238,6 +244,9 @@ func (tx *Tx) writeChunk(ctx context.Context, actor qantar.Actor, chunk []qantar
 		}
 	}
 	if err := index.write(ctx, tx.tx); err != nil {
+		return err
+	}
+	if err := fields.write(ctx, tx); err != nil {
 		return err
 	}
 	tx.pending = append(tx.pending, pending...)

@@ -242,6 +242,7 @@ func (tx *Tx) unassign(recs []qantar.Record) {
 // breaks the transaction, as in write.
 func (tx *Tx) writeChunk(ctx context.Context, actor qantar.Actor, c *bulkChunkOf) (bool, error) {
 	args := make([]any, 0, 11*len(c.recs))
+	var fields []any
 	now := formatTime(tx.now)
 	batch := make(map[qantar.Ref]qantar.Record, len(c.recs))
 	for i := range c.recs {
@@ -260,6 +261,11 @@ func (tx *Tx) writeChunk(ctx context.Context, actor qantar.Actor, c *bulkChunkOf
 			return false, err
 		}
 		args = append(args, r.rec.Kind(), m.ID, m.Version, now, now, nil, r.protection, ext, r.data, pub, view)
+		rows, err := storekit.FieldRows(r.rec.Kind(), r.data, argText(pub), argText(view))
+		if err != nil {
+			return false, err
+		}
+		fields = fieldArgs(fields, r.rec.Kind(), m.ID, rows)
 	}
 	if err := tx.insertRows(ctx, recordsPrefix, 11, bulkChunk, args); err != nil {
 		return false, nil
@@ -275,6 +281,9 @@ func (tx *Tx) writeChunk(ctx context.Context, actor qantar.Actor, c *bulkChunkOf
 				return fail("refs", err)
 			}
 		}
+	}
+	if err := tx.insertFields(ctx, fields); err != nil {
+		return fail("record fields", err)
 	}
 	who := actor.LogID()
 	args = args[:0]

@@ -171,6 +171,12 @@ func (tx *Tx) write(ctx context.Context, actor qantar.Actor, rec qantar.Record, 
 	if err != nil {
 		return err
 	}
+	var fields []storekit.FieldRow
+	if !insert {
+		if fields, err = tx.storedFields(ctx, rec.Kind(), m.ID); err != nil {
+			return err
+		}
+	}
 	protection, ext := qantar.Protection(rec), nullString(m.ExternalKey)
 	var deleted any
 	if op == qantar.OpDelete {
@@ -191,6 +197,9 @@ func (tx *Tx) write(ctx context.Context, actor qantar.Actor, rec qantar.Record, 
 			return storekit.Exists(rec)
 		}
 		return fmt.Errorf("write %s/%d: %w", rec.Kind(), m.ID, err)
+	}
+	if err := tx.writeFields(ctx, rec.Kind(), m.ID, fields, op, data, pub, view); err != nil {
+		return err
 	}
 	if op != qantar.OpCreate {
 		if _, err := tx.exec(ctx, qDeleteRefs, rec.Kind(), m.ID); err != nil {
