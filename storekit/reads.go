@@ -40,15 +40,23 @@ func (r Reads) LeafIndex(ctx context.Context, kind qantar.Kind, id int64, versio
 	return idx, err == nil, err
 }
 
-// qRecordsAt reads the latest version below a log size of each record of a
-// kind, with the time of its first version.
-const qRecordsAt = `SELECT v.op, v.data, v.at,
-	(SELECT f.at FROM versions f WHERE f.kind = v.kind AND f.id = v.id ORDER BY f.version LIMIT 1)
-	FROM versions v
-	JOIN (SELECT id, max(version) AS version FROM versions WHERE kind = $1 AND leaf_index < $2 GROUP BY id) m
-	  ON v.id = m.id AND v.version = m.version
-	WHERE v.kind = $1
-	ORDER BY v.id`
+// qRecordsAt reads, in one pass over the version rows of a kind in the
+// order of their key (kind, id, version), the latest version below a log
+// size of each record with the time of its first version: a window over
+// each record's versions gives both, so that no row needs a query of its
+// own and nothing is sorted. The table is read rather than the view
+// versions, so that a current version's content (its row holds none) is
+// derived once from its record's row, joined only for it, by
+// CanonicalFromStored: the view's derivation, in Go.
+const qRecordsAt = `SELECT w.id, w.op, w.data, r.data, w.at, w.created
+	FROM (SELECT id, version, op, data, at,
+			first_value(at) OVER h AS created,
+			max(version) FILTER (WHERE leaf_index < $2) OVER h AS last
+		FROM version_rows WHERE kind = $1
+		WINDOW h AS (PARTITION BY id ORDER BY version ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)) w
+	LEFT JOIN records r ON w.data IS NULL AND r.kind = $1 AND r.id = w.id
+	WHERE w.version = w.last
+	ORDER BY w.id`
 
 // VersionsAt is Snapshot's.
 func (r Reads) VersionsAt(ctx context.Context, kind qantar.Kind, size int64, each func(op qantar.Op, data string, created, at time.Time) error) error {
@@ -56,9 +64,30 @@ func (r Reads) VersionsAt(ctx context.Context, kind qantar.Kind, size int64, eac
 	if err != nil {
 		return fmt.Errorf("records at %d: %w", size, err)
 	}
-	var op, data string
+	var id int64
+	var op string
+	var data, current *string
 	var at, created Time
-	return Each(rows, []any{&op, &data, &at, &created}, func() error {
-		return each(qantar.Op(op), data, created.T, at.T)
+	return Each(rows, []any{&id, &op, &data, &current, &at, &created}, func() error {
+		d, err := versionData(data, current)
+		if err != nil {
+			return fmt.Errorf("records at %d: %s/%d: %w", size, kind, id, err)
+		}
+		return each(qantar.Op(op), d, created.T, at.T)
 	})
+}
+
+// versionData is a version's canonical JSON as the view versions gives it:
+// its own (data), or when its row holds none, the one derived from its
+// record's stored JSON (current).
+func versionData(data, current *string) (string, error) {
+	if data != nil {
+		return *data, nil
+	}
+	if current != nil {
+		if c := CanonicalFromStored([]byte(*current)); c != nil {
+			return string(c), nil
+		}
+	}
+	return "", fmt.Errorf("its version has no content")
 }

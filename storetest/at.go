@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"testing"
 
 	"github.com/qantar-project/qantar"
@@ -59,6 +60,53 @@ func testRecordsAt(t *testing.T, s Store) {
 	}
 	if _, err := at.LogAt(ctx(), headSize(t, s)+1); qantar.ErrorCode(err) != qantar.ENOTFOUND {
 		t.Fatalf("log beyond its size: %v, want ENOTFOUND", err)
+	}
+	recordsAtEverySize(t, s, at)
+}
+
+// recordsAtEverySize writes a history of many versions of a few persons,
+// with deletions and records of another kind between them, and holds the
+// persons at every size of the log to the live persons as they were when
+// the log had that size: each record's latest version below the size, its
+// first version's time as created_at, and none deleted below it.
+func recordsAtEverySize(t *testing.T, s Store, at qantar.AtReader) {
+	want := map[int64]string{headSize(t, s): jsonOf(t, listAll(t, s))}
+	note := func() { want[headSize(t, s)] = jsonOf(t, listAll(t, s)) }
+	ps := []*qantar.Person{person("Первый"), person("Второй"), person("Третий")}
+	for _, p := range ps {
+		mustCreate(t, s, p)
+		note()
+	}
+	for i := range 12 {
+		p := ps[i%len(ps)]
+		switch {
+		case p == nil:
+			mustCreate(t, s, &qantar.Event{Title: qantar.Text{"en": fmt.Sprintf("Synthetic event %d", i)}, Start: qantar.MustDate("2022-01-06")})
+		case i == 7:
+			if err := s.Delete(ctx(), editor, qantar.KindPerson, p.ID, p.Version, "test"); err != nil {
+				t.Fatal(err)
+			}
+			ps[i%len(ps)] = nil
+		default:
+			p.Names[0].Value = fmt.Sprintf("Версия %d", i)
+			if err := s.Update(ctx(), editor, p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		note()
+		if i == 5 {
+			mustCreate(t, s, person("Поздний"))
+			note()
+		}
+	}
+	for size, then := range want {
+		recs, err := at.RecordsAt(ctx(), qantar.KindPerson, size)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := jsonOf(t, recs); got != then {
+			t.Errorf("records at %d:\n got %s\nwant %s", size, got, then)
+		}
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/web/api"
 	"github.com/qantar-project/qantar/web/auth"
+	"github.com/qantar-project/qantar/web/figures"
 	"github.com/qantar-project/qantar/web/httpx"
 )
 
@@ -45,9 +46,9 @@ type keptAnswer struct {
 
 // cachedPatterns are the routes whose anonymous answers are kept, each with
 // whether it is kept under the state key read afresh (true: /stats and the
-// API, which have always answered a write at once) or under the one read in
-// the last 250 ms (the home page and the list pages, as their own caches
-// are). Not the lists of complaints (their status is computed at each
+// API, which answer a write at once, the figures once they are computed:
+// allowEarlier) or under the one read in the last 250 ms (the home page and
+// the list pages, as their own caches are). Not the lists of complaints (their status is computed at each
 // answer) nor of files (a list of them is audited, even anonymously).
 func cachedPatterns() map[string]bool {
 	m := map[string]bool{"GET /{$}": false, "GET /stats": true, "GET /api/v1/stats": true, "GET /api/v1/{kind}": true}
@@ -96,14 +97,30 @@ func (s *Server) cachedPages(mux *http.ServeMux) http.Handler {
 			return
 		}
 		rec := &answerRecorder{w: w, status: http.StatusOK}
+		r, earlier := allowEarlier(r, pattern)
 		mux.ServeHTTP(rec, r)
 		if a := rec.kept(); a != nil {
-			s.pages.put(key, name, a)
+			if !earlier.Given() {
+				s.pages.put(key, name, a)
+			}
 			a.write(w, r)
 			return
 		}
 		rec.flush()
 	})
+}
+
+// allowEarlier lets an anonymous reader of the routes made of the figures
+// at the latest checkpoint (/stats, /api/v1/stats) be answered at once
+// those of the latest checkpoint computed so far while the new ones are
+// computed (figures.AllowEarlier). Such an answer is written but not kept:
+// the next reader after the computation is answered the new figures.
+func allowEarlier(r *http.Request, pattern string) (*http.Request, *figures.Earlier) {
+	if pattern != "GET /stats" && pattern != "GET /api/v1/stats" {
+		return r, &figures.Earlier{}
+	}
+	ctx, e := figures.AllowEarlier(r.Context())
+	return r.WithContext(ctx), e
 }
 
 func (c *pageCache) get(key, name string) *keptAnswer {

@@ -40,6 +40,14 @@ type Figures struct {
 
 	mu    sync.Mutex
 	stats map[string]*PinnedStats
+	// running are the computations under way, by the key of stats they
+	// will be kept under: however many readers ask, one computes.
+	running map[string]*computation
+	// latest are the newest figures computed at the latest checkpoint of
+	// their time, by as_of ("" for the checkpoint's own day): what a reader
+	// who may take them is answered while those of a newer one are
+	// computed (latest.go).
+	latest map[string]*PinnedStats
 }
 
 // New returns the figures of store; log may be nil when the store reads

@@ -11,31 +11,40 @@ import (
 
 // Pinned returns the figures at a log size (negative: the latest
 // checkpoint) as of a day (zero: the day of the checkpoint's last leaf).
+// Figures not yet computed are computed once, however many readers ask for
+// them; a reader of the latest checkpoint whose context allows it
+// (AllowEarlier) is answered at once the figures of the latest checkpoint
+// computed so far, when there are some, while the new ones are computed.
 func (f *Figures) Pinned(ctx context.Context, size int64, asOf time.Time) (*PinnedStats, error) {
 	p, src, err := f.LogAt(ctx, size)
 	if err != nil {
 		return nil, err
 	}
-	if asOf.IsZero() {
-		asOf = CheckpointDay(p)
+	day := asOf
+	if day.IsZero() {
+		day = CheckpointDay(p)
 	}
-	key := fmt.Sprintf("%d %x %s", p.Size, p.Root, asOf.Format(time.DateOnly))
+	key := fmt.Sprintf("%d %x %s", p.Size, p.Root, day.Format(time.DateOnly))
 	f.mu.Lock()
 	st, ok := f.stats[key]
 	f.mu.Unlock()
 	if ok {
 		return st, nil
 	}
-	if st, err = statsFrom(ctx, src, f.rules, p, asOf); err != nil {
-		return nil, err
+	latest := ""
+	if size >= 0 {
+		latest = "-" // not kept as the latest
+	} else if !asOf.IsZero() {
+		latest = day.Format(time.DateOnly)
 	}
-	f.mu.Lock()
-	if f.stats == nil || len(f.stats) >= 32 {
-		f.stats = map[string]*PinnedStats{}
+	c := f.compute(key, latest, p, src, day)
+	if size < 0 {
+		if st := f.earlier(ctx, latest, p); st != nil {
+			f.keep(c)
+			return st, nil
+		}
 	}
-	f.stats[key] = st
-	f.mu.Unlock()
-	return st, nil
+	return f.wait(ctx, c)
 }
 
 // LogAt is the log at a size, from the store when it reads records at a
