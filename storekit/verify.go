@@ -128,9 +128,22 @@ type checked struct {
 
 // currentRow is what verify reads of a record: its current row beside the
 // version row it claims to be, and its kept projections (nil when NULL).
+// When that version's row keeps no content (derived), Logged is left for
+// the worker to make (current).
 type currentRow struct {
 	tlog.CurrentRecord
 	pub, view []byte
+	derived   bool
+}
+
+// current is the record beside its current version's content as the
+// versions view gives it (versionContent).
+func (row *currentRow) current() tlog.CurrentRecord {
+	c := row.CurrentRecord
+	if row.derived {
+		c.Logged = versionContent(true, nil, c.Data)
+	}
+	return c
 }
 
 // verifyRecords checks each record's current row against its latest
@@ -167,7 +180,7 @@ func verifyRecords(ctx context.Context, r Reader, rep *qantar.VerifyReport, work
 		var c checked
 		for _, row := range page {
 			c.n++
-			problems, rec := tlog.CheckCurrentDecoded(row.CurrentRecord)
+			problems, rec := tlog.CheckCurrentDecoded(row.current())
 			c.problems = append(c.problems, problems...)
 			if rec == nil || row.Deleted {
 				continue // a record that does not decode is named above
@@ -272,10 +285,13 @@ func joinVersions(ctx context.Context, r Reader, page []currentRow, kind string,
 		if !ok {
 			return nil // a version of no record: verifyLeaves checks it against its leaf
 		}
-		c := &page[i].CurrentRecord
-		c.MaxVersion = max(c.MaxVersion, int(version))
-		if int(version) == c.Version {
-			c.LoggedOp, c.Logged = qantar.Op(op), versionContent(derived, data, c.Data)
+		row := &page[i]
+		row.MaxVersion = max(row.MaxVersion, int(version))
+		if int(version) == row.Version {
+			row.LoggedOp, row.derived = qantar.Op(op), derived
+			if !derived {
+				row.Logged = versionContent(false, data, nil)
+			}
 		}
 		return nil
 	})

@@ -15,7 +15,7 @@ func RecordPage(ctx context.Context, r Reader, kind string, id int64) ([]tlog.Cu
 	page, err := recordPage(ctx, r, kind, id)
 	out := make([]tlog.CurrentRecord, len(page))
 	for i, row := range page {
-		out[i] = row.CurrentRecord
+		out[i] = row.current()
 	}
 	return out, err
 }

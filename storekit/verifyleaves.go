@@ -18,7 +18,7 @@ const verifyBatch = 4 * tlog.TileWidth
 type leafBatch struct {
 	begin    uint64
 	leaves   [][]byte
-	versions []*tlog.StoredVersion
+	versions []*loggedVersion
 	stored   map[tlog.NodeID][]byte
 }
 
@@ -77,7 +77,7 @@ func (s *leafScan) produce(ctx context.Context, emit func(leafBatch) error) erro
 		if b.leaves, err = (Reads{s.r}).GetLeaves(ctx, begin, end); err != nil {
 			return fmt.Errorf("tlog: read leaves [%d, %d): %w", begin, end, err)
 		}
-		if b.versions, err = versionsAt(ctx, s.r, begin, end); err != nil {
+		if b.versions, err = readVersions(ctx, s.r, begin, end); err != nil {
 			return err
 		}
 		if b.stored, err = tileNodes(ctx, s.r, begin, end); err != nil {
@@ -114,7 +114,7 @@ func checkLeaves(b leafBatch) leafResult {
 			return res
 		}
 		res.formats = append(res.formats, l.Format)
-		if p := tlog.CheckVersion(l, b.versions[i]); p != "" {
+		if p := tlog.CheckVersion(l, b.versions[i].stored()); p != "" {
 			res.problems = append(res.problems, p)
 		}
 		res.tree.AddLeaf(enc)
@@ -194,30 +194,61 @@ func tileNodes(ctx context.Context, r Reader, begin, end uint64) (map[tlog.NodeI
 }
 
 // versionsAt reads the versions logged at leaves [begin, end), by leaf,
-// each with its content as the versions view gives it (versionContent):
-// from version_rows, beside its record's JSON only when its row keeps no
-// content, so that the view's derivation is made once here, in Go.
+// each with its content as the versions view gives it (versionContent).
 func versionsAt(ctx context.Context, r Reader, begin, end uint64) ([]*tlog.StoredVersion, error) {
-	rows, err := r.Query(ctx, `SELECT v.kind, v.id, v.version, v.op, v.actor, v.at, coalesce(v.reason, ''), v.data IS NULL, v.data, r.data, v.salt, v.leaf_index
+	rows, err := readVersions(ctx, r, begin, end)
+	out := make([]*tlog.StoredVersion, len(rows))
+	for i, v := range rows {
+		out[i] = v.stored()
+	}
+	return out, err
+}
+
+// loggedVersion is a version row as the reading goroutine reads it, made
+// a tlog.StoredVersion by a worker (stored).
+type loggedVersion struct {
+	v       tlog.StoredVersion // Data is the record's JSON when derived
+	at      any                // the at column as the driver gives it
+	derived bool               // the row keeps no content (NULL)
+}
+
+// stored parses the version's time and makes its content as the versions
+// view gives it (versionContent); a time that does not parse is left zero,
+// which CheckVersion names as a changed time.
+func (l *loggedVersion) stored() *tlog.StoredVersion {
+	if l == nil {
+		return nil
+	}
+	v := l.v
+	var at Time
+	if at.Scan(l.at) == nil {
+		v.At = at.T
+	}
+	v.Data = versionContent(l.derived, l.v.Data, l.v.Data)
+	return &v
+}
+
+// readVersions reads the version rows logged at leaves [begin, end), by
+// leaf (nil where none), from version_rows, each beside its record's JSON
+// only when its row keeps no content, so that the view's derivation is
+// made in Go, by the workers.
+func readVersions(ctx context.Context, r Reader, begin, end uint64) ([]*loggedVersion, error) {
+	rows, err := r.Query(ctx, `SELECT v.kind, v.id, v.version, v.op, v.actor, v.at, coalesce(v.reason, ''), v.data IS NULL, coalesce(v.data, r.data), v.salt, v.leaf_index
 		FROM version_rows v LEFT JOIN records r ON v.data IS NULL AND r.kind = v.kind AND r.id = v.id
 		WHERE v.leaf_index >= $1 AND v.leaf_index < $2`, int64(begin), int64(end))
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*tlog.StoredVersion, end-begin)
-	var v tlog.StoredVersion
+	out := make([]*loggedVersion, end-begin)
+	var l loggedVersion
 	var kind, op string
-	var at Time
 	var leaf, version int64 // (database/sql scans an integer into an int through its text)
-	var derived bool
-	var record []byte
 	// Each row scans into fresh data and salt slices (both drivers copy
-	// into a []byte destination), so v's are kept as they are.
-	err = Each(rows, []any{&kind, &v.ID, &version, &op, &v.Actor, &at, &v.Reason, &derived, &v.Data, &record, &v.Salt, &leaf}, func() error {
-		sv := v
-		sv.Kind, sv.Version, sv.Op, sv.At = qantar.Kind(kind), int(version), qantar.Op(op), at.T
-		sv.Data = versionContent(derived, v.Data, record)
-		out[uint64(leaf)-begin] = &sv
+	// into a []byte destination), so l's are kept as they are.
+	err = Each(rows, []any{&kind, &l.v.ID, &version, &op, &l.v.Actor, &l.at, &l.v.Reason, &l.derived, &l.v.Data, &l.v.Salt, &leaf}, func() error {
+		lv := l
+		lv.v.Kind, lv.v.Version, lv.v.Op = qantar.Kind(kind), int(version), qantar.Op(op)
+		out[uint64(leaf)-begin] = &lv
 		return nil
 	})
 	return out, err
