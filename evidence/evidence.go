@@ -2,8 +2,9 @@
 // bytes streamed into a blob.Store under their SHA-256 (age-encrypted when
 // they must not leak), a qantar.File record written for each addition,
 // derivative and deletion request, so that the log holds the chain of
-// custody. The API, the source page and `qantar file add` all go through Add;
-// `GET /files/{sha256}` through Open; `verify --db` through Verify.
+// custody. The API, the source page, `qantar file add` and `qantar archive`
+// all go through Receive; `GET /files/{sha256}` through Open; `verify --db`
+// through Verify.
 package evidence
 
 import (
@@ -44,6 +45,10 @@ type Files struct {
 	Identities []string
 	// MaxSize bounds one file (DefaultMaxSize when 0).
 	MaxSize int64
+	// SpoolDir is where a JPEG or PNG asked to be public waits, encrypted
+	// to a key of its own, while it is inspected whole (spool.go); "" is
+	// the system's temporary directory.
+	SpoolDir string
 }
 
 // Upload is what the uploader says of a file; the bytes say the rest.
@@ -87,7 +92,11 @@ func (fs *Files) Add(ctx context.Context, st qantar.Store, actor qantar.Actor, u
 // write, the source or the original is missing, the file is over the limit
 // or an image bomb. A file asked to be public whose metadata could name its
 // maker is kept restricted, with a note saying why, and a JPEG or PNG gets a
-// public copy without that metadata in the same request. The same bytes
+// public copy without that metadata in the same request. Such a file never
+// reaches the blob store in the clear, wherever its metadata lies: a JPEG
+// or PNG whose head looks clean is inspected whole (its stripped copy made)
+// before it is stored, and any other image whose metadata lies past its
+// head, where media cannot read it, is kept restricted. The same bytes
 // added again to the same source return the records already there.
 func (fs *Files) Receive(ctx context.Context, st qantar.Store, actor qantar.Actor, up Upload, r io.Reader) (*Added, error) {
 	if !actor.CanWrite() {
@@ -106,7 +115,7 @@ func (fs *Files) Receive(ctx context.Context, st qantar.Store, actor qantar.Acto
 	describeBytes(f, up, info)
 	d := door{askedPublic: f.ProtectionLevel() == qantar.Public}
 	d.strip = d.askedPublic && media.CanStrip(f.MediaType)
-	d.unchecked = d.askedPublic && unchecked(f.MediaType)
+	d.unchecked = d.askedPublic && (unchecked(f.MediaType) || partlyRead(f.MediaType, d.strip, peekErr == nil))
 	d.dirty = d.askedPublic && (identifying(info) || d.unchecked || d.strip && media.Removes(head, peekErr != nil))
 	if d.dirty {
 		f.Protection = qantar.Restricted
@@ -114,12 +123,12 @@ func (fs *Files) Receive(ctx context.Context, st qantar.Store, actor qantar.Acto
 	opt := blob.PutOptions{MaxSize: fs.maxSize()}
 	if f.ProtectionLevel() != qantar.Public {
 		if len(fs.Recipients) == 0 {
-			return nil, errNoRecipients
+			return nil, ErrNoRecipients
 		}
 		opt.Recipients = fs.Recipients
 	}
 	hash := info.Width > 0 && int64(info.Width)*int64(info.Height) <= media.HashMaxPixels
-	got, err := fs.stream(ctx, br, opt, d.strip, hash)
+	got, err := fs.put(ctx, br, opt, d, hash)
 	if err != nil {
 		if got.copy != nil {
 			fs.forget(ctx, st, got.copy.SHA256)
@@ -136,22 +145,38 @@ func (fs *Files) Receive(ctx context.Context, st qantar.Store, actor qantar.Acto
 	return fs.keep(ctx, st, actor, f, d, got)
 }
 
-var errNoRecipients = qantar.Errorf(qantar.EINVALID, "a protected file must be encrypted, and the server has no recipients (serve --file-recipients)")
+// ErrNoRecipients refuses a file that must be encrypted when there is no
+// one to encrypt it to: it is never stored in the clear instead.
+var ErrNoRecipients = qantar.Errorf(qantar.EINVALID, "a protected file must be encrypted, and the server has no recipients (serve --file-recipients)")
 
 // door is what was decided of a file at the door: asked to be public, a
 // JPEG or PNG of which a stripped copy is made, and found (in its head) to
 // carry metadata that could name its maker.
 type door struct {
 	askedPublic, strip, dirty bool
-	// unchecked: a type whose metadata media cannot read (video and audio
-	// containers write place and device anywhere, often at the end).
+	// unchecked: a file whose metadata media cannot read whole (video and
+	// audio containers write place and device anywhere, often at the end;
+	// an image media cannot strip, past its head).
 	unchecked bool
 }
+
+// spooled reports whether the file is held in a spool until it is seen
+// whole: a JPEG or PNG asked to be public whose head looked clean, whose
+// metadata may yet lie further on.
+func (d door) spooled() bool { return d.strip && !d.dirty }
 
 // unchecked reports whether the metadata of files of this type cannot be
 // read at the door, so that such a file is never made public unseen.
 func unchecked(mediaType string) bool {
 	return strings.HasPrefix(mediaType, "video/") || strings.HasPrefix(mediaType, "audio/")
+}
+
+// partlyRead reports whether an image's metadata may lie where the door
+// did not read it: past the head of an image media cannot strip (a GIF's
+// comment, a WebP's EXIF chunk at its end); a JPEG or PNG is seen whole
+// through its stripped copy.
+func partlyRead(mediaType string, strip, longerThanHead bool) bool {
+	return longerThanHead && !strip && strings.HasPrefix(mediaType, "image/")
 }
 
 // describeBytes fills in what the first bytes say: the sniffed type (and a
@@ -245,7 +270,7 @@ func (fs *Files) already(ctx context.Context, st qantar.Store, old *qantar.File)
 // settle decides what a file asked to be public becomes once all its bytes
 // were seen, and returns the public copy to record, if any:
 //   - its stripped copy differs (it had metadata): the original is kept
-//     restricted, encrypted now if its head looked clean, and the copy is public;
+//     restricted (stored encrypted: put saw to it) and the copy is public;
 //   - no clean copy could be made (a damaged image), or it is of a type
 //     that cannot be stripped and said who made it: it is kept restricted;
 //   - otherwise it is public as it is.
@@ -268,10 +293,8 @@ func (fs *Files) settle(ctx context.Context, f *qantar.File, d door, got receive
 	}
 	f.Protection = qantar.Restricted
 	f.Note = joinNotes(f.Note, catalogueText(note))
-	if !f.Encrypted {
-		if err := fs.encrypt(ctx, f); err != nil {
-			return nil, err
-		}
+	if !f.Encrypted { // put stores such a file encrypted from its first byte
+		return nil, fmt.Errorf("file %s is kept restricted but was stored in the clear", f.SHA256)
 	}
 	if copySHA == "" {
 		return nil, nil
@@ -282,26 +305,49 @@ func (fs *Files) settle(ctx context.Context, f *qantar.File, d door, got receive
 		CapturedAt: f.CapturedAt, Metadata: maps.Clone(f.Metadata)}, nil
 }
 
-// encrypt stores again, encrypted, a file stored in the clear: a plain copy
-// gives way to an encrypted one of the same bytes (blob.Store).
-func (fs *Files) encrypt(ctx context.Context, f *qantar.File) error {
+// put streams the upload into the blob store: a file spooled at the door
+// (door.spooled) is stored only once its stripped copy has shown what it
+// is; anything else goes straight in, encrypted unless public.
+func (fs *Files) put(ctx context.Context, r io.Reader, opt blob.PutOptions, d door, hash bool) (received, error) {
+	if !d.spooled() {
+		return fs.stream(ctx, r, func(r io.Reader) (blob.Info, error) { return fs.Blobs.Put(ctx, r, opt) }, d.strip, hash)
+	}
+	sp, err := newSpool(fs.SpoolDir, fs.maxSize())
+	if err != nil {
+		return received{}, err
+	}
+	defer sp.Close()
+	got, err := fs.stream(ctx, r, sp.fill, true, hash)
+	if err != nil {
+		return got, err
+	}
+	got.orig, err = fs.unspool(ctx, sp, got)
+	return got, err
+}
+
+// unspool stores a spooled file once its stripped copy is made. A copy the
+// same byte for byte is the file itself, already stored in the clear:
+// there was nothing to remove. Otherwise (metadata removed, or no copy
+// could be made) the file is stored encrypted.
+func (fs *Files) unspool(ctx context.Context, sp *spool, got received) (blob.Info, error) {
+	if got.copy != nil && got.copy.SHA256 == got.orig.SHA256 {
+		return *got.copy, nil
+	}
 	if len(fs.Recipients) == 0 {
-		return errNoRecipients
+		return blob.Info{}, ErrNoRecipients
 	}
-	rc, err := fs.Blobs.Open(ctx, f.SHA256, nil)
+	r, err := sp.reader()
 	if err != nil {
-		return fmt.Errorf("encrypt file %s: %w", f.SHA256, err)
+		return blob.Info{}, err
 	}
-	defer rc.Close()
-	info, err := fs.Blobs.Put(ctx, rc, blob.PutOptions{Recipients: fs.Recipients})
+	info, err := fs.Blobs.Put(ctx, r, blob.PutOptions{Recipients: fs.Recipients, MaxSize: fs.maxSize()})
 	if err != nil {
-		return fmt.Errorf("encrypt file %s: %w", f.SHA256, err)
+		return blob.Info{}, fmt.Errorf("store file: %w", err)
 	}
-	if info.SHA256 != f.SHA256 || !info.Encrypted {
-		return fmt.Errorf("encrypt file %s: stored as %+v", f.SHA256, info)
+	if info.SHA256 != got.orig.SHA256 || !info.Encrypted {
+		return blob.Info{}, fmt.Errorf("store file %s: stored as %+v", got.orig.SHA256, info)
 	}
-	f.Encrypted = true
-	return nil
+	return info, nil
 }
 
 // received is what streaming one upload gave: the original as stored,
@@ -313,11 +359,12 @@ type received struct {
 	phash string
 }
 
-// stream puts r into the blob store and, on the way, hands the same bytes
-// to the stripper of a public copy (stored beside it, in the clear) and to
-// the perceptual hasher, each on its own goroutine through a pipe: the file
-// is read once and never held whole.
-func (fs *Files) stream(ctx context.Context, r io.Reader, opt blob.PutOptions, strip, hash bool) (received, error) {
+// stream puts r into the blob store (or a spool) through store and, on the
+// way, hands the same bytes to the stripper of a public copy (stored
+// beside it, in the clear: it holds no metadata) and to the perceptual
+// hasher, each on its own goroutine through a pipe: the file is read once
+// and never held whole.
+func (fs *Files) stream(ctx context.Context, r io.Reader, store func(io.Reader) (blob.Info, error), strip, hash bool) (received, error) {
 	var got received
 	var wg sync.WaitGroup
 	var pipes []*io.PipeWriter
@@ -347,7 +394,7 @@ func (fs *Files) stream(ctx context.Context, r io.Reader, opt blob.PutOptions, s
 		}
 		src = io.TeeReader(r, io.MultiWriter(ws...))
 	}
-	info, err := fs.Blobs.Put(ctx, src, opt)
+	info, err := store(src)
 	for _, pw := range pipes {
 		pw.CloseWithError(err) // nil: io.EOF
 	}

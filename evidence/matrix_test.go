@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,16 +21,13 @@ import (
 	"testing"
 	"time"
 
-	"filippo.io/age"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/jackc/pgx/v5"
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/blob"
 	"github.com/qantar-project/qantar/evidence"
-	"github.com/qantar-project/qantar/postgres"
-	"github.com/qantar-project/qantar/sqlite"
+	"github.com/qantar-project/qantar/internal/testworld"
 )
 
 var (
@@ -65,11 +61,7 @@ func TestMatrix(t *testing.T) {
 
 func testMatrix(t *testing.T, st qantar.Store, fb fileBackend) {
 	ctx := context.Background()
-	id, err := age.GenerateX25519Identity()
-	if err != nil {
-		t.Fatal(err)
-	}
-	fs := &evidence.Files{Blobs: fb, Recipients: []string{id.Recipient().String()}, Identities: []string{id.String()}}
+	fs := testworld.Files(t, fb)
 	src := &qantar.Source{SourceKind: "video", Title: qantar.Text{"en": "Synthetic footage of a square"}}
 	if err := st.Create(ctx, matrixEditor, src); err != nil {
 		t.Fatal(err)
@@ -95,7 +87,7 @@ func testMatrix(t *testing.T, st qantar.Store, fb fileBackend) {
 	}
 	checkFetch(t, fs, st, pub, pubBytes, secret, secretBytes)
 	checkDeletionRequest(t, st, secret)
-	checkVerify(t, st, fb, []string{id.String()}, pub, secret, ocr)
+	checkVerify(t, st, fb, fs.Identities, pub, secret, ocr)
 }
 
 func mustAdd(t *testing.T, fs *evidence.Files, st qantar.Store, up evidence.Upload, b []byte) *qantar.File {
@@ -210,53 +202,12 @@ func checkVerify(t *testing.T, st qantar.Store, fb fileBackend, ids []string, pu
 	}
 }
 
-func openSQLite(t *testing.T) qantar.Store {
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "matrix.db"), sqlite.Options{Synchronous: "NORMAL"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
+func openSQLite(t *testing.T) qantar.Store { return testworld.SQLite(t, testworld.Options{}) }
 
-// openPostgres opens a store in a schema of its own on the server
-// QANTAR_TEST_POSTGRES names, dropped at the end. Without the variable the
-// test fails: the PostgreSQL half of the matrix is never skipped.
-func openPostgres(t *testing.T) qantar.Store {
-	ctx := context.Background()
-	base := os.Getenv("QANTAR_TEST_POSTGRES")
-	if base == "" {
-		t.Fatal("QANTAR_TEST_POSTGRES is not set: the PostgreSQL half of the matrix needs a server (postgres://…)")
-	}
-	conn, err := pgx.Connect(ctx, base)
-	if err != nil {
-		t.Fatalf("connect to QANTAR_TEST_POSTGRES: %v", err)
-	}
-	defer conn.Close(ctx)
-	schema := "qt_evidence_" + randomHex(6)
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if c, err := pgx.Connect(ctx, base); err == nil {
-			c.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE")
-			c.Close(ctx)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	db, err := postgres.Open(ctx, u.String(), postgres.Options{LogKeyPath: filepath.Join(t.TempDir(), "log.key"), MaxConns: 4})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
+// openPostgres opens a store in a schema of its own; without
+// QANTAR_TEST_POSTGRES the test fails: the PostgreSQL half of the matrix is
+// never skipped.
+func openPostgres(t *testing.T) qantar.Store { return testworld.Postgres(t, testworld.Options{}) }
 
 func openLocal(t *testing.T) fileBackend {
 	dir := filepath.Join(t.TempDir(), "files")
@@ -286,12 +237,13 @@ func randomHex(n int) string {
 
 // gateway is a real S3 server, github.com/versity/versitygw (a tool in
 // go.mod) over its POSIX backend in a temporary directory, as blob's tests
-// start it: one for the matrix, a bucket for each of its cells.
+// start it: one for the matrix, a bucket for each of its cells. posixArgs
+// go to its posix backend (--versioning-dir DIR lets buckets keep versions).
 type gateway struct {
 	endpoint, access, secret string
 }
 
-func startGateway(t *testing.T) *gateway {
+func startGateway(t *testing.T, posixArgs ...string) *gateway {
 	out, err := exec.Command("go", "tool", "-n", "versitygw").Output()
 	if err != nil {
 		t.Fatalf("versitygw (a tool in go.mod) cannot be built: %v", err)
@@ -305,7 +257,8 @@ func startGateway(t *testing.T) *gateway {
 	ln.Close()
 	g := &gateway{endpoint: "http://" + addr, access: randomHex(10), secret: randomHex(20)}
 	var logText bytes.Buffer
-	cmd := exec.Command(strings.TrimSpace(string(out)), "--port", addr, "--access", g.access, "--secret", g.secret, "--quiet", "posix", data)
+	args := append([]string{"--port", addr, "--access", g.access, "--secret", g.secret, "--quiet", "posix"}, posixArgs...)
+	cmd := exec.Command(strings.TrimSpace(string(out)), append(args, data)...)
 	cmd.Stdout, cmd.Stderr = &logText, &logText
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -322,15 +275,21 @@ func startGateway(t *testing.T) *gateway {
 	}
 }
 
-// open makes a new bucket and a store in it, under a prefix.
-func (g *gateway) open(t *testing.T) fileBackend {
-	ctx := context.Background()
+// bucket makes a new bucket and a client of the gateway.
+func (g *gateway) bucket(t *testing.T) (*s3.Client, string) {
 	c := s3.New(s3.Options{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider(g.access, g.secret, ""),
 		UsePathStyle: true, BaseEndpoint: aws.String(g.endpoint)})
 	bucket := "m" + randomHex(8)
-	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: &bucket}); err != nil {
+	if _, err := c.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: &bucket}); err != nil {
 		t.Fatal(err)
 	}
+	return c, bucket
+}
+
+// open makes a new bucket and a store in it, under a prefix.
+func (g *gateway) open(t *testing.T) fileBackend {
+	ctx := context.Background()
+	c, bucket := g.bucket(t)
 	const prefix = "evidence/"
 	s, err := blob.S3(blob.S3Config{Endpoint: g.endpoint, Bucket: bucket, Prefix: prefix, PathStyle: true, AccessKey: g.access, SecretKey: g.secret})
 	if err != nil {

@@ -4,82 +4,17 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"encoding/hex"
 	"io"
-	"net/url"
-	"os"
-	"path/filepath"
 	"strconv"
 	"testing"
-
-	"filippo.io/age"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/blob"
 	"github.com/qantar-project/qantar/evidence"
+	"github.com/qantar-project/qantar/internal/testworld"
 	"github.com/qantar-project/qantar/media"
 	"github.com/qantar-project/qantar/media/mediatest"
-	"github.com/qantar-project/qantar/postgres"
-	"github.com/qantar-project/qantar/sqlite"
 )
-
-// mediaStore is one store the door's tests run on.
-type mediaStore struct {
-	name string
-	st   qantar.Store
-}
-
-// mediaStores are a fresh SQLite database and, when QANTAR_TEST_POSTGRES
-// names a server (CI sets it, and fails without it), a fresh schema there.
-func mediaStores(t testing.TB) []mediaStore {
-	t.Helper()
-	ctx := context.Background()
-	lite, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "media.db"), sqlite.Options{Synchronous: "NORMAL"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { lite.Close() })
-	out := []mediaStore{{"sqlite", lite}}
-	base := os.Getenv("QANTAR_TEST_POSTGRES")
-	if base == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("QANTAR_TEST_POSTGRES is not set under CI: the PostgreSQL half of this test would not run")
-		}
-		t.Log("QANTAR_TEST_POSTGRES is not set: SQLite only")
-		return out
-	}
-	conn, err := pgx.Connect(ctx, base)
-	if err != nil {
-		t.Fatalf("connect to QANTAR_TEST_POSTGRES: %v", err)
-	}
-	defer conn.Close(ctx)
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "qt_media_" + hex.EncodeToString(b)
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if c, err := pgx.Connect(ctx, base); err == nil {
-			c.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE")
-			c.Close(ctx)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	pg, err := postgres.Open(ctx, u.String(), postgres.Options{LogKeyPath: filepath.Join(t.TempDir(), "log.key"), MaxConns: 4})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { pg.Close() })
-	return append(out, mediaStore{"postgres", pg})
-}
 
 // mediaWorld is a store with three sources and a file store that encrypts
 // to a fresh key.
@@ -91,12 +26,7 @@ type mediaWorld struct {
 
 func newMediaWorld(t testing.TB, st qantar.Store) *mediaWorld {
 	t.Helper()
-	id, err := age.GenerateX25519Identity()
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := &mediaWorld{st: st, files: &evidence.Files{Blobs: blob.Local(t.TempDir()), Recipients: []string{id.Recipient().String()},
-		Identities: []string{id.String()}}}
+	w := &mediaWorld{st: st, files: testworld.Files(t, blob.Local(t.TempDir()))}
 	for i := range w.sources {
 		s := &qantar.Source{SourceKind: "photo", Title: qantar.Text{"en": "Synthetic photographs " + string(rune('A'+i))}}
 		if err := st.Create(context.Background(), qantar.System, s); err != nil {
@@ -136,9 +66,9 @@ func (w *mediaWorld) fetch(t *testing.T, reader qantar.Actor, sha string) []byte
 // without the metadata, the same picture, is public and is what an
 // anonymous reader fetches.
 func TestMediaPublicJPEGWithGPS(t *testing.T) {
-	for _, s := range mediaStores(t) {
-		t.Run(s.name, func(t *testing.T) {
-			w := newMediaWorld(t, s.st)
+	for _, s := range testworld.Stores[qantar.Store](t, testworld.Options{}) {
+		t.Run(s.Name, func(t *testing.T) {
+			w := newMediaWorld(t, s.Store)
 			data := mediatest.JPEG(t, mediatest.Picture(320, 240, 7, 0), 92, true)
 			a := w.add(t, w.sources[0], qantar.Public, "IMG_0001.jpg", data)
 			f, c := a.File, a.Public
@@ -169,7 +99,7 @@ func TestMediaPublicJPEGWithGPS(t *testing.T) {
 				t.Error("a viewer does not get the original byte for byte")
 			}
 			// Seen by an anonymous reader: the original without hash or origin.
-			recs, _, err := s.st.List(context.Background(), qantar.KindFile, qantar.Filter{Reader: qantar.Anonymous, Where: map[string]string{"source_id": itoa(w.sources[0])}})
+			recs, _, err := s.Store.List(context.Background(), qantar.KindFile, qantar.Filter{Reader: qantar.Anonymous, Where: map[string]string{"source_id": itoa(w.sources[0])}})
 			if err != nil || len(recs) != 2 {
 				t.Fatalf("anonymous list: %d %v", len(recs), err)
 			}
@@ -188,10 +118,10 @@ func TestMediaPublicJPEGWithGPS(t *testing.T) {
 }
 
 // A PNG whose metadata comes after its first 256 KiB looks clean at the
-// door and is stored in the clear; once its copy shows that something was
-// removed, the original is encrypted and kept restricted.
+// door: it waits in the spool until its copy shows that something was
+// removed, and is then stored encrypted and kept restricted.
 func TestMediaMetadataPastTheHead(t *testing.T) {
-	w := newMediaWorld(t, mediaStores(t)[0].st)
+	w := newMediaWorld(t, testworld.SQLite(t, testworld.Options{}))
 	clean := w.add(t, w.sources[0], qantar.Public, "clean.png", mediatest.PNG(t, mediatest.Picture(50, 40, 3, 0), ""))
 	if clean.Public != nil || clean.File.ProtectionLevel() != qantar.Public || clean.File.Encrypted || clean.File.Metadata["phash"] == "" {
 		t.Errorf("a clean PNG: %+v %+v", clean.File, clean.Public)
@@ -216,7 +146,7 @@ func TestMediaMetadataPastTheHead(t *testing.T) {
 // restricted, with a note in every language; without such metadata it is
 // public as asked.
 func TestMediaUnstrippableKeptRestricted(t *testing.T) {
-	w := newMediaWorld(t, mediaStores(t)[0].st)
+	w := newMediaWorld(t, testworld.SQLite(t, testworld.Options{}))
 	pdf := []byte("%PDF-1.7\n1 0 obj <</Type/Metadata>> stream\n<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF><rdf:Description tiff:Make=\"" +
 		mediatest.Maker + "\"/></rdf:RDF></x:xmpmeta>\nendstream endobj\n%%EOF\n")
 	a := w.add(t, w.sources[0], qantar.Public, "scan.pdf", pdf)
@@ -238,9 +168,9 @@ func TestMediaUnstrippableKeptRestricted(t *testing.T) {
 // anonymous reader's list never includes or counts a restricted file, and a
 // restricted file finds nothing for them; a viewer's includes it.
 func TestMediaSimilar(t *testing.T) {
-	for _, s := range mediaStores(t) {
-		t.Run(s.name, func(t *testing.T) {
-			w := newMediaWorld(t, s.st)
+	for _, s := range testworld.Stores[qantar.Store](t, testworld.Options{}) {
+		t.Run(s.Name, func(t *testing.T) {
+			w := newMediaWorld(t, s.Store)
 			ctx := context.Background()
 			pic := mediatest.Picture(256, 192, 11, 0)
 			a := w.add(t, w.sources[0], qantar.Public, "a.jpg", mediatest.JPEG(t, pic, 95, true))                                 // restricted original + public copy
@@ -258,21 +188,21 @@ func TestMediaSimilar(t *testing.T) {
 				}
 				return m
 			}
-			anon, err := evidence.Similar(ctx, s.st, qantar.Anonymous, b.File, evidence.DefaultDistance)
+			anon, err := evidence.Similar(ctx, s.Store, qantar.Anonymous, b.File, evidence.DefaultDistance)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if got := ids(anon); len(anon) != 1 || !got[a.Public.ID] {
 				t.Errorf("anonymous, near b: %v, want only a's public copy %d", got, a.Public.ID)
 			}
-			seen, err := evidence.Similar(ctx, s.st, viewer, b.File, evidence.DefaultDistance)
+			seen, err := evidence.Similar(ctx, s.Store, viewer, b.File, evidence.DefaultDistance)
 			if got := ids(seen); err != nil || len(seen) != 3 || !got[a.File.ID] || !got[a.Public.ID] || !got[c.File.ID] || got[other.File.ID] {
 				t.Errorf("viewer, near b: %v %v", got, err)
 			}
-			if hidden, err := evidence.Similar(ctx, s.st, qantar.Anonymous, c.File, evidence.DefaultDistance); err != nil || len(hidden) != 0 {
+			if hidden, err := evidence.Similar(ctx, s.Store, qantar.Anonymous, c.File, evidence.DefaultDistance); err != nil || len(hidden) != 0 {
 				t.Errorf("anonymous, near a restricted file: %d %v", len(hidden), err)
 			}
-			if none, _ := evidence.Similar(ctx, s.st, viewer, other.File, evidence.DefaultDistance); len(none) != 0 {
+			if none, _ := evidence.Similar(ctx, s.Store, viewer, other.File, evidence.DefaultDistance); len(none) != 0 {
 				t.Errorf("an unrelated picture has %d near duplicates", len(none))
 			}
 		})
@@ -281,21 +211,24 @@ func TestMediaSimilar(t *testing.T) {
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
-// BenchmarkMediaDoor: adding a public 12-megapixel-class JPEG with EXIF
+// BenchmarkMediaDoor: adding a public 3-megapixel JPEG with EXIF
 // (read for its origin, stripped into a public copy, decoded for its
 // perceptual hash, the original encrypted) against a Put of the same
-// bytes in the clear, in the same run; and a 64 MiB file that is not an
-// image against its Put (the door adds only its 256 KiB head).
+// bytes in the clear, in the same run; the same picture without EXIF
+// (its head clean: spooled, encrypted to a key of its own, until its
+// stripped copy shows it clean); and a 64 MiB file that is not an image
+// against its Put (the door adds only its 256 KiB head).
 func BenchmarkMediaDoor(b *testing.B) {
-	st := mediaStores(b)[0].st
+	st := testworld.SQLite(b, testworld.Options{})
 	w := newMediaWorld(b, st)
 	jpg := mediatest.JPEG(b, mediatest.Noise(2000, 1500, 9), 90, true)
+	clean := mediatest.JPEG(b, mediatest.Noise(2000, 1500, 9), 90, false)
 	big := make([]byte, 64<<20)
 	rand.Read(big)
 	for _, tc := range []struct {
 		name string
 		data []byte
-	}{{"jpeg", jpg}, {"64MiB", big}} {
+	}{{"jpeg", jpg}, {"jpeg-clean", clean}, {"64MiB", big}} {
 		b.Run(tc.name+"/put", func(b *testing.B) {
 			b.SetBytes(int64(len(tc.data)))
 			for i := 0; b.Loop(); i++ {
@@ -323,7 +256,7 @@ func BenchmarkMediaDoor(b *testing.B) {
 // device tags (often at the end) are not read at the door, so it is never
 // made public unseen; an editor publishes it by a decision of their own.
 func TestMediaVideoNeverPublicUnseen(t *testing.T) {
-	w := newMediaWorld(t, mediaStores(t)[0].st)
+	w := newMediaWorld(t, testworld.SQLite(t, testworld.Options{}))
 	mp4 := append([]byte("\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"), []byte("\x00\x00\x00\x20udta\x00\x00\x00\x18\xa9xyz+43.2380+076.9450/")...)
 	a := w.add(t, w.sources[0], qantar.Public, "clip.mp4", mp4)
 	if a.File.MediaType != "video/mp4" {

@@ -101,13 +101,34 @@ func JPEG(t testing.TB, img image.Image, q int, withEXIF bool) []byte {
 	if !withEXIF {
 		return b
 	}
-	body := append([]byte("Exif\x00\x00"), EXIF(t)...)
-	seg := []byte{0xff, 0xe1, 0, 0}
-	binary.BigEndian.PutUint16(seg[2:], uint16(len(body)+2))
 	out := append([]byte{}, b[:2]...)
-	out = append(out, seg...)
-	out = append(out, body...)
+	out = append(out, segment(0xe1, append([]byte("Exif\x00\x00"), EXIF(t)...))...)
 	return append(out, b[2:]...)
+}
+
+// JPEGLateEXIF is a JPEG whose EXIF block (device, time, position) comes
+// after pad bytes of ICC profile segments, which a stripped copy keeps: a
+// file whose first bytes look clean and whose metadata lies past them.
+func JPEGLateEXIF(t testing.TB, img image.Image, pad int) []byte {
+	t.Helper()
+	b := JPEG(t, img, 90, false)
+	out := append([]byte{}, b[:2]...)
+	const chunk = 60000
+	count := (pad + chunk - 1) / chunk
+	for seq := 1; seq <= count; seq++ {
+		body := append([]byte("ICC_PROFILE\x00"), byte(seq), byte(count))
+		body = append(body, make([]byte, min(chunk, pad-(seq-1)*chunk))...)
+		out = append(out, segment(0xe2, body)...)
+	}
+	out = append(out, segment(0xe1, append([]byte("Exif\x00\x00"), EXIF(t)...))...)
+	return append(out, b[2:]...)
+}
+
+// segment is a JPEG marker segment with its length.
+func segment(marker byte, body []byte) []byte {
+	seg := []byte{0xff, marker, 0, 0}
+	binary.BigEndian.PutUint16(seg[2:], uint16(len(body)+2))
+	return append(seg, body...)
 }
 
 // PNG encodes img; text, when given, goes into a tEXt chunk after the image
