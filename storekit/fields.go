@@ -203,8 +203,8 @@ func FieldChanges(old, new []FieldRow) (gone, added []FieldRow) {
 	return gone, added
 }
 
-// seenBy is the SQL list of the Seen values whose rows reader's class sees.
-func seenBy(reader qantar.Actor) string {
+// seenBy returns the Seen values whose rows reader's class sees.
+func seenBy(reader qantar.Actor) []int {
 	bit := SeenPublic
 	class, all := qantar.ClassOf(reader)
 	switch {
@@ -213,18 +213,27 @@ func seenBy(reader qantar.Actor) string {
 	case class.Role == qantar.RoleViewer:
 		bit = SeenViewer
 	}
-	var in []string
+	var out []int
 	for s := 1; s <= SeenPublic|SeenViewer|SeenAll; s++ {
 		if s&bit != 0 {
-			in = append(in, strconv.Itoa(s))
+			out = append(out, s)
 		}
 	}
-	return strings.Join(in, ", ")
+	return out
 }
 
 // fieldIDs is the query of the ids of kind's live records whose field, as
-// reader sees it, equals value.
+// reader sees it, equals value: one range of record_fields' key for each
+// Seen value of the reader's class (UNION ALL, not IN: PostgreSQL may read
+// an IN list after the key as a filter over every Seen value's entries,
+// which walks what the reader may not see). A record has one value of a
+// field in a class's projection, so no id comes twice.
 func fieldIDs(a *Args, reader qantar.Actor, kind qantar.Kind, field, value string) string {
-	return "SELECT id FROM record_fields WHERE kind = '" + string(kind) + "' AND field = '" + field +
-		"' AND value = " + a.Add(FilterKey(value)) + " AND seen IN (" + seenBy(reader) + ")"
+	v := a.Add(FilterKey(value))
+	var parts []string
+	for _, s := range seenBy(reader) {
+		parts = append(parts, "SELECT id FROM record_fields WHERE kind = '"+string(kind)+"' AND field = '"+field+
+			"' AND value = "+v+" AND seen = "+strconv.Itoa(s))
+	}
+	return strings.Join(parts, " UNION ALL ")
 }

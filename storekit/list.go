@@ -83,7 +83,14 @@ func (l Lists) List(ctx context.Context, kind qantar.Kind, f qantar.Filter) ([]q
 	}
 	from := l.L.From(kind, f.Where)
 	args := slices.Clone(a)
-	query := `SELECT ` + doc + ` FROM ` + from + ` WHERE ` + w.where + ` ORDER BY ` + order + ` LIMIT ` + a.Add(limit) + ` OFFSET ` + a.Add(f.Offset)
+	page := ` LIMIT ` + a.Add(limit) + ` OFFSET ` + a.Add(f.Offset)
+	query := `SELECT ` + doc + ` FROM ` + from + ` WHERE ` + w.where + ` ORDER BY ` + order + page
+	if w.alone && strings.HasPrefix(order, "id ") {
+		// The page's ids first, from record_fields' keys alone: only the
+		// page's records are read, not every match to be sorted.
+		query = `SELECT ` + doc + ` FROM ` + from + ` WHERE kind = '` + string(kind) + `' AND deleted_at IS NULL AND id IN (SELECT id FROM (` +
+			w.selected() + `) AS p ORDER BY ` + order + page + `) ORDER BY ` + order
+	}
 	rows, err := l.R.Query(ctx, query, a...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list %s: %w", kind, err)
@@ -108,7 +115,7 @@ func (l Lists) List(ctx context.Context, kind qantar.Kind, f qantar.Filter) ([]q
 func (l Lists) count(ctx context.Context, kind qantar.Kind, from string, w where, args Args) (int, error) {
 	query := `SELECT count(*) FROM ` + from + ` WHERE ` + w.where
 	if w.alone {
-		query = `SELECT count(*) FROM (` + w.ids + `) AS t`
+		query = `SELECT count(*) FROM (` + w.selected() + `) AS t`
 	}
 	total := 0
 	if err := l.R.QueryRow(ctx, query, args...).Scan(&total); err != nil {
@@ -118,11 +125,26 @@ func (l Lists) count(ctx context.Context, kind qantar.Kind, from string, w where
 }
 
 // where is a list's WHERE clause over records and, when some of its field
-// filters are read from record_fields, the query of the ids they select.
+// filters are read from record_fields, the queries of the ids each selects.
 type where struct {
 	where string
-	ids   string // "" when no filter reads record_fields
-	alone bool   // the ids are the whole selection: count them alone
+	ids   []string // of each filter that reads record_fields
+	alone bool     // the ids are the whole selection: count them alone
+}
+
+// selected is the query of the ids that every filter reading record_fields
+// selects.
+func (w where) selected() string {
+	q := `SELECT id FROM (` + w.ids[0] + `) AS f`
+	for i, ids := range w.ids[1:] {
+		if i == 0 {
+			q += ` WHERE `
+		} else {
+			q += ` AND `
+		}
+		q += "id IN (" + ids + ")"
+	}
+	return q
 }
 
 // listWhere builds the WHERE clause of a list, over the projection of each
@@ -156,10 +178,9 @@ func listWhere(a *Args, l Lister, kind qantar.Kind, f qantar.Filter) (where, err
 	if f.After > 0 {
 		conds = append(conds, "id > "+a.Add(f.After))
 	}
-	w := where{ids: strings.Join(ids, " INTERSECT ")}
-	w.alone = w.ids != "" && len(conds) == base
-	if w.ids != "" {
-		conds = append(conds, "id IN ("+w.ids+")")
+	w := where{ids: ids, alone: len(ids) > 0 && len(conds) == base}
+	for _, q := range ids {
+		conds = append(conds, "id IN ("+q+")")
 	}
 	w.where = strings.Join(conds, " AND ")
 	return w, nil

@@ -68,6 +68,8 @@ func testFieldFilters(t *testing.T, s Store) {
 	expect("restricted", qantar.KindPerson, map[string]string{"external_key": hidden.ExternalKey}, 0, 1, 1)
 	expect("restricted", qantar.KindAct, torture, 2, 2, 2)
 	expect("restricted", qantar.KindAct, map[string]string{"type": "torture", "victim_id": itoa(hidden.ID)}, 1, 1, 1)
+	expect("restricted", qantar.KindAct, map[string]string{"type": "torture", "victim_status": "injured"}, 1, 1, 1)
+	expect("restricted", qantar.KindPost, map[string]string{"role": "commander", "unit_id": itoa(unit.ID)}, 0, 1, 1)
 
 	hidden.Protection = qantar.Public
 	mustUpdate(t, s, hidden)
