@@ -149,11 +149,11 @@ func TestDraftHoldsBasisDeadlinesAndSteps(t *testing.T) {
 	}
 	art, _ := rules.Article("146-2")
 	for _, s := range stores(t) {
-		w := build(t, s.st)
+		w := build(t, s.Store)
 		for _, lang := range []string{"ru", "kk"} {
-			d := draftOf(t, s.st, w.fullCase.ID, "cpc-106", lang)
+			d := draftOf(t, s.Store, w.fullCase.ID, "cpc-106", lang)
 			if len(d.Missing) != 0 {
-				t.Errorf("%s %s: a complete case is said to lack %v", s.name, lang, d.Missing)
+				t.Errorf("%s %s: a complete case is said to lack %v", s.Name, lang, d.Missing)
 			}
 			want := []string{kind.Basis.In(lang), kind.Labels.In(lang), filing.Date.Format(time.DateOnly), answer.Date.Format(time.DateOnly),
 				filing.Basis.In(lang), art.Basis.In(lang), "SYN-146-1", title(w.order, lang), w.letter.URL}
@@ -163,8 +163,8 @@ func TestDraftHoldsBasisDeadlinesAndSteps(t *testing.T) {
 			if lang == "ru" {
 				want = append(want, "Синтетический следственный отдел", "Синтетическое постановление о прекращении")
 			}
-			mustHave(t, s.name+" "+lang+" PDF", pdfText(t, d.Document), want...)
-			mustHave(t, s.name+" "+lang+" DOCX", docxText(t, d.Document), want...)
+			mustHave(t, s.Name+" "+lang+" PDF", pdfText(t, d.Document), want...)
+			mustHave(t, s.Name+" "+lang+" DOCX", docxText(t, d.Document), want...)
 		}
 	}
 }
@@ -174,8 +174,8 @@ func TestDraftHoldsBasisDeadlinesAndSteps(t *testing.T) {
 // filing deadline, rather than inventing a date.
 func TestDraftSaysWhatIsMissing(t *testing.T) {
 	for _, s := range stores(t)[:1] {
-		w := build(t, s.st)
-		d := draftOf(t, s.st, w.bareCase.ID, "cpc-106", "ru")
+		w := build(t, s.Store)
+		d := draftOf(t, s.Store, w.bareCase.ID, "cpc-106", "ru")
 		if len(d.Missing) != 1 {
 			t.Fatalf("missing = %v, want the one challenged step", d.Missing)
 		}
@@ -190,7 +190,7 @@ func TestDraftSaysWhatIsMissing(t *testing.T) {
 			t.Errorf("the draft counts a filing deadline (%s) from a step it does not challenge", f.Date.Format(time.DateOnly))
 		}
 		// The same case with a kind that challenges no step lacks nothing.
-		if d := draftOf(t, s.st, w.bareCase.ID, "appc-76", "ru"); len(d.Missing) != 0 {
+		if d := draftOf(t, s.Store, w.bareCase.ID, "appc-76", "ru"); len(d.Missing) != 0 {
 			t.Errorf("appc-76 draft lacks %v", d.Missing)
 		}
 	}
@@ -198,13 +198,13 @@ func TestDraftSaysWhatIsMissing(t *testing.T) {
 
 func TestDraftRefusesBadInput(t *testing.T) {
 	s := stores(t)[0]
-	w := build(t, s.st)
+	w := build(t, s.Store)
 	rules := law.Default()
 	tmpl, err := LoadTemplate(law.Templates(), rules, "ru")
 	if err != nil {
 		t.Fatal(err)
 	}
-	cf, err := LoadCase(context.Background(), s.st, editor, w.fullCase.ID, "ru")
+	cf, err := LoadCase(context.Background(), s.Store, editor, w.fullCase.ID, "ru")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,7 +212,7 @@ func TestDraftRefusesBadInput(t *testing.T) {
 	if qantar.ErrorCode(err) != qantar.EINVALID || !strings.Contains(err.Error(), "не вид жалобы") || !strings.Contains(err.Error(), "cpc-106") {
 		t.Errorf("unknown kind: %v (want EINVALID in Russian naming the kinds)", err)
 	}
-	if _, err := LoadCase(context.Background(), s.st, editor, 9999, "kk"); qantar.ErrorCode(err) != qantar.ENOTFOUND || !strings.Contains(err.Error(), "іс жоқ") {
+	if _, err := LoadCase(context.Background(), s.Store, editor, 9999, "kk"); qantar.ErrorCode(err) != qantar.ENOTFOUND || !strings.Contains(err.Error(), "іс жоқ") {
 		t.Errorf("unknown case: %v (want ENOTFOUND in Kazakh)", err)
 	}
 	if _, err := LoadTemplate(law.Templates(), rules, "de"); qantar.ErrorCode(err) != qantar.ENOTFOUND {
@@ -278,13 +278,13 @@ func TestTemplatesCoverEveryKind(t *testing.T) {
 // answered with a source.
 func TestDossier(t *testing.T) {
 	for _, s := range stores(t) {
-		w := build(t, s.st)
-		pf, err := LoadPerson(context.Background(), s.st, editor, w.victim.ID, "ru")
+		w := build(t, s.Store)
+		pf, err := LoadPerson(context.Background(), s.Store, editor, w.victim.ID, "ru")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if pf.Log == nil || pf.Log.Size == 0 {
-			t.Fatalf("%s: no log checkpoint", s.name)
+			t.Fatalf("%s: no log checkpoint", s.Name)
 		}
 		st, err := law.DefaultRegistry().Status(w.complaint, day("2022-12-01"))
 		if err != nil {
@@ -306,8 +306,8 @@ func TestDossier(t *testing.T) {
 				want = append(want, m.Item.Labels.In(lang))
 			}
 			want = append(want, locale.For(lang).S("Answered with a source: %d of %d. Missing:", 3, 10))
-			mustHave(t, s.name+" "+lang+" dossier PDF", pdfText(t, doc), want...)
-			mustHave(t, s.name+" "+lang+" dossier DOCX", docxText(t, doc), want...)
+			mustHave(t, s.Name+" "+lang+" dossier PDF", pdfText(t, doc), want...)
+			mustHave(t, s.Name+" "+lang+" dossier DOCX", docxText(t, doc), want...)
 		}
 	}
 }
@@ -317,12 +317,12 @@ func TestDossier(t *testing.T) {
 // what is withheld; an editor's names them.
 func TestDossierOfProtectedPerson(t *testing.T) {
 	s := stores(t)[0]
-	w := build(t, s.st)
+	w := build(t, s.Store)
 	for _, c := range []struct {
 		reader qantar.Actor
 		sees   bool
 	}{{qantar.Anonymous, false}, {qantar.ViewerReader, true}, {editor, true}} {
-		pf, err := LoadPerson(context.Background(), s.st, c.reader, w.hidden.ID, "ru")
+		pf, err := LoadPerson(context.Background(), s.Store, c.reader, w.hidden.ID, "ru")
 		if err != nil {
 			t.Fatal(err)
 		}

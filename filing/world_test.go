@@ -2,20 +2,13 @@ package filing
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
-	"net/url"
-	"os"
-	"path/filepath"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/internal/testworld"
 	"github.com/qantar-project/qantar/law"
-	"github.com/qantar-project/qantar/postgres"
-	"github.com/qantar-project/qantar/sqlite"
 )
 
 // The records of these tests are synthetic, and named so: no fact here is
@@ -23,61 +16,12 @@ import (
 
 var editor = qantar.Actor{ID: "test:editor", Name: "editor", Role: qantar.RoleEditor}
 
-// store is a real store of each kind the tests can reach: SQLite always,
-// PostgreSQL when QANTAR_TEST_POSTGRES names a server (CI sets it).
-type namedStore struct {
-	name string
-	st   qantar.Store
-}
-
-func stores(t *testing.T) []namedStore {
+// stores are a real store of each kind the tests can reach: SQLite always,
+// PostgreSQL when QANTAR_TEST_POSTGRES names a server (CI sets it), each
+// checking records against the bundled rules.
+func stores(t *testing.T) []testworld.Named[qantar.Store] {
 	t.Helper()
-	ctx := context.Background()
-	checker := law.Checker{Rules: law.DefaultRegistry()}
-	lite, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "filing.db"), sqlite.Options{Synchronous: "NORMAL", Checker: checker})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { lite.Close() })
-	out := []namedStore{{"sqlite", lite}}
-	base := os.Getenv("QANTAR_TEST_POSTGRES")
-	if base == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("QANTAR_TEST_POSTGRES is not set under CI: the PostgreSQL half of this test would not run")
-		}
-		t.Log("QANTAR_TEST_POSTGRES is not set: SQLite only")
-		return out
-	}
-	conn, err := pgx.Connect(ctx, base)
-	if err != nil {
-		t.Fatalf("connect to QANTAR_TEST_POSTGRES: %v", err)
-	}
-	defer conn.Close(ctx)
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "qt_filing_" + hex.EncodeToString(b)
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if c, err := pgx.Connect(ctx, base); err == nil {
-			c.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE")
-			c.Close(ctx)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	pg, err := postgres.Open(ctx, u.String(), postgres.Options{LogKeyPath: filepath.Join(t.TempDir(), "log.key"), Checker: checker, MaxConns: 4})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { pg.Close() })
-	return append(out, namedStore{"postgres", pg})
+	return testworld.Stores[qantar.Store](t, testworld.Options{Checker: law.Checker{Rules: law.DefaultRegistry()}})
 }
 
 // world is the synthetic data: a public victim of torture with a case

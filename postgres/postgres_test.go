@@ -2,17 +2,15 @@ package postgres_test
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/internal/testworld"
 	"github.com/qantar-project/qantar/postgres"
 	"github.com/qantar-project/qantar/storetest"
 )
@@ -20,46 +18,16 @@ import (
 var editor = qantar.Actor{ID: "token:1", Role: qantar.RoleEditor}
 
 // testURL returns a connection URL to a new schema of its own in the
-// database named by QANTAR_TEST_POSTGRES, dropped when the test ends, so
-// that tests run in parallel on one database. Without the variable the
-// test is skipped (CI sets it: .ci/run).
+// database named by QANTAR_TEST_POSTGRES, dropped when the test ends
+// (testworld.PostgresURL). Without the variable the test is skipped, and
+// fails under CI (.ci/run sets it).
 func testURL(t testing.TB) string {
 	t.Helper()
-	base := os.Getenv("QANTAR_TEST_POSTGRES")
-	if base == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("QANTAR_TEST_POSTGRES is not set under CI: the PostgreSQL tests would not run")
-		}
+	u := testworld.PostgresURL(t)
+	if u == "" {
 		t.Skip("QANTAR_TEST_POSTGRES is not set")
 	}
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, base)
-	if err != nil {
-		t.Fatalf("connect to QANTAR_TEST_POSTGRES: %v", err)
-	}
-	defer conn.Close(ctx)
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "qt_" + hex.EncodeToString(b)
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		c, err := pgx.Connect(ctx, base)
-		if err != nil {
-			return
-		}
-		defer c.Close(ctx)
-		c.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE")
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	return u
 }
 
 // openTest opens a store on a new schema with its own key file.

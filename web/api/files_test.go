@@ -3,29 +3,20 @@ package api_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/textproto"
-	"net/url"
-	"os"
-	"path/filepath"
 	"strconv"
 	"testing"
-
-	"filippo.io/age"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/blob"
 	"github.com/qantar-project/qantar/evidence"
+	"github.com/qantar-project/qantar/internal/testworld"
 	"github.com/qantar-project/qantar/media/mediatest"
-	"github.com/qantar-project/qantar/postgres"
-	"github.com/qantar-project/qantar/sqlite"
 	"github.com/qantar-project/qantar/web/api"
 	"github.com/qantar-project/qantar/web/httpx"
 )
@@ -36,63 +27,10 @@ type fileStore interface {
 	api.Log
 }
 
-// fileStores are a fresh SQLite database and, when QANTAR_TEST_POSTGRES
-// names a server (CI sets it, and fails without it), a fresh schema there.
-func fileStores(t *testing.T) map[string]fileStore {
-	t.Helper()
-	ctx := context.Background()
-	lite, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "files.db"), sqlite.Options{Synchronous: "NORMAL"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { lite.Close() })
-	out := map[string]fileStore{"sqlite": lite}
-	base := os.Getenv("QANTAR_TEST_POSTGRES")
-	if base == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("QANTAR_TEST_POSTGRES is not set under CI: the PostgreSQL half of this test would not run")
-		}
-		t.Log("QANTAR_TEST_POSTGRES is not set: SQLite only")
-		return out
-	}
-	conn, err := pgx.Connect(ctx, base)
-	if err != nil {
-		t.Fatalf("connect to QANTAR_TEST_POSTGRES: %v", err)
-	}
-	defer conn.Close(ctx)
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "qt_apifiles_" + hex.EncodeToString(b)
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if c, err := pgx.Connect(ctx, base); err == nil {
-			c.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE")
-			c.Close(ctx)
-		}
-	})
-	u, _ := url.Parse(base)
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	pg, err := postgres.Open(ctx, u.String(), postgres.Options{LogKeyPath: filepath.Join(t.TempDir(), "log.key"), MaxConns: 4})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { pg.Close() })
-	out["postgres"] = pg
-	return out
-}
-
 // fileAPI is the API over st with a file store that encrypts to a fresh key.
 func fileAPI(t *testing.T, st fileStore) http.Handler {
 	t.Helper()
-	id, err := age.GenerateX25519Identity()
-	if err != nil {
-		t.Fatal(err)
-	}
-	files := &evidence.Files{Blobs: blob.Local(t.TempDir()), Recipients: []string{id.Recipient().String()}, Identities: []string{id.String()}}
+	files := testworld.Files(t, blob.Local(t.TempDir()))
 	mux := http.NewServeMux()
 	api.New(api.Config{Store: st, Log: st, Files: files, Logger: slog.New(slog.DiscardHandler)}).Routes(mux)
 	return mux
@@ -132,8 +70,9 @@ type uploaded struct {
 // and never to an anonymous reader; /similar lists near duplicates across
 // sources among what the reader may see. On SQLite and PostgreSQL.
 func TestFileAPIOriginAndSimilar(t *testing.T) {
-	for name, st := range fileStores(t) {
-		t.Run(name, func(t *testing.T) {
+	for _, named := range testworld.Stores[fileStore](t, testworld.Options{}) {
+		t.Run(named.Name, func(t *testing.T) {
+			st := named.Store
 			h := fileAPI(t, st)
 			ctx := context.Background()
 			var sources [2]int64
