@@ -26,11 +26,13 @@ type archiveFlags struct {
 	protection   *string
 	timeout      *time.Duration
 	maxSize      *int64
+	asJSON       *bool
 	files        fileConfig
+	tsa          tsaConfig
 }
 
 func newArchiveFlags(m *Main) (*flag.FlagSet, *archiveFlags) {
-	fs := m.newFlags("archive", "--db D URL [--source ID] [--allow-private] [--files DIR] [--file-recipients FILE] [--protection LEVEL]")
+	fs := m.newFlags("archive", "--db D URL [--source ID] [--allow-private] [--files DIR] [--file-recipients FILE] [--protection LEVEL] [--tsa NAME=URL ...] [--json]")
 	a := &archiveFlags{
 		db:           dbFlag(fs),
 		source:       fs.Int64("source", 0, "the source the capture is added to (without it, the capture is stored and its SHA-256 printed)"),
@@ -38,14 +40,17 @@ func newArchiveFlags(m *Main) (*flag.FlagSet, *archiveFlags) {
 		protection:   fs.String("protection", "", "public, restricted (the default) or confidential; any but public is encrypted"),
 		timeout:      fs.Duration("timeout", capture.DefaultTimeout, "the longest a capture may take"),
 		maxSize:      fs.Int64("max-capture-size", capture.DefaultMaxTotal, "the most bytes a page and its resources may have in all"),
+		asJSON:       jsonFlag(fs),
 	}
 	fileFlags(fs, &a.files)
+	tsaFlags(fs, &a.tsa)
 	return fs, a
 }
 
 // runArchive captures a page with its resources (capture.Page), then adds
-// the WACZ to the source as any evidence file is added (evidence.Files.Add:
-// hashed, encrypted unless public, logged), and prints its SHA-256.
+// the WACZ to the source as file add adds a file (Main.receive: hashed,
+// encrypted unless public, logged, stamped with --tsa) and says every file
+// written; without a source it stores the WACZ alone and prints its SHA-256.
 func runArchive(ctx context.Context, m *Main, args []string) error {
 	fs, a := newArchiveFlags(m)
 	if err := m.parseFlags(fs, args); err != nil {
@@ -53,6 +58,13 @@ func runArchive(ctx context.Context, m *Main, args []string) error {
 	}
 	if fs.NArg() != 1 {
 		return usagef("give one address to capture")
+	}
+	stamping, err := a.tsa.stamping(importActor(m))
+	if err != nil {
+		return err
+	}
+	if stamping != nil && *a.source <= 0 {
+		return usagef("--tsa stamps the file a source is given: give --source ID")
 	}
 	files, err := a.files.open(*a.db, m.Getenv)
 	if err != nil {
@@ -78,43 +90,45 @@ func runArchive(ctx context.Context, m *Main, args []string) error {
 			fmt.Fprintln(m.Stderr, m.say("%s: not captured: %s", r.URL, r.Err))
 		}
 	}
-	sha, err := a.store(ctx, m, files, res, tmp)
+	if *a.source <= 0 {
+		return a.storeAlone(ctx, m, files, tmp)
+	}
+	up, err := a.upload(res)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(m.Stdout, sha)
+	return m.receive(ctx, *a.db, files, up, tmp, stamping, *a.asJSON)
+}
+
+// storeAlone puts a capture no source was named for in the blob store
+// alone (encrypted when there are recipients and it is not public) and
+// prints its SHA-256.
+func (a *archiveFlags) storeAlone(ctx context.Context, m *Main, files *evidence.Files, f *os.File) error {
+	opt := blob.PutOptions{MaxSize: files.UploadLimit()}
+	if *a.protection != qantar.Public {
+		if len(files.Recipients) == 0 {
+			return evidence.ErrNoRecipients // never in the clear instead
+		}
+		opt.Recipients = files.Recipients
+	}
+	info, err := files.Blobs.Put(ctx, f, opt)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(m.Stdout, info.SHA256)
 	return nil
 }
 
-// store adds the capture to the source, or without one puts it in the
-// blob store alone (encrypted when there are recipients and it is not
-// public), and returns its SHA-256.
-func (a *archiveFlags) store(ctx context.Context, m *Main, files *evidence.Files, res *capture.Result, f *os.File) (string, error) {
-	if *a.source <= 0 {
-		opt := blob.PutOptions{MaxSize: files.UploadLimit()}
-		if *a.protection != qantar.Public {
-			opt.Recipients = files.Recipients
-		}
-		info, err := files.Blobs.Put(ctx, f, opt)
-		return info.SHA256, err
-	}
+// upload is what the capture says of itself as a file of the source: its
+// name after the page's host and the time it was captured.
+func (a *archiveFlags) upload(res *capture.Result) (evidence.Upload, error) {
 	captured, err := qantar.ParseDate(res.Time.Format("2006-01-02T15:04"))
 	if err != nil {
-		return "", err
+		return evidence.Upload{}, err
 	}
 	name := "capture.wacz"
 	if u, err := url.Parse(res.FinalURL); err == nil && u.Hostname() != "" {
 		name = u.Hostname() + ".wacz"
 	}
-	st, closeStore, err := openStore(ctx, m, *a.db)
-	if err != nil {
-		return "", err
-	}
-	defer closeStore()
-	up := evidence.Upload{SourceID: *a.source, Name: name, Protection: *a.protection, CapturedAt: captured}
-	rec, err := files.Add(ctx, st, importActor(m), up, f)
-	if err != nil {
-		return "", err
-	}
-	return rec.SHA256, nil
+	return evidence.Upload{SourceID: *a.source, Name: name, Protection: *a.protection, CapturedAt: captured}, nil
 }

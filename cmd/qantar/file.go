@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"mime"
 	"net/url"
 	"os"
@@ -20,6 +21,8 @@ import (
 
 func init() {
 	register(command{name: "file", summary: "evidence files on sources: file add --db D --source ID PATH (hashed, encrypted unless public, logged); file stamp --db D --tsa NAME=URL (RFC 3161 timestamp tokens for every file lacking one)", run: runFile})
+	subcommands["file add"] = "add a file to a source: hashed, encrypted unless public, logged; a public image whose metadata could name its maker is kept restricted, beside a public copy without that metadata"
+	subcommands["file stamp"] = "get an RFC 3161 timestamp token from each authority for every file lacking one (a protected file's over a salted digest)"
 }
 
 // fileConfig is where evidence files are kept and with which keys, as
@@ -88,7 +91,7 @@ func runFile(ctx context.Context, m *Main, args []string) error {
 	if len(args) == 0 || args[0] != "add" {
 		return usagef("usage: qantar file add --db D --source ID PATH | qantar file stamp --db D --tsa NAME=URL")
 	}
-	fs := m.newFlags("file add", "--db D --source ID PATH [--files DIR] [--file-recipients FILE] [--protection LEVEL] [--derived-from SHA256 --derivation KIND] [--captured-at DATE] [--tsa NAME=URL ...]")
+	fs := m.newFlags("file add", "--db D --source ID PATH [--files DIR] [--file-recipients FILE] [--protection LEVEL] [--derived-from SHA256 --derivation KIND] [--captured-at DATE] [--tsa NAME=URL ...] [--json]")
 	db := fs.String("db", "qantar.db", "database: a SQLite file path, or a postgres:// URL")
 	source := fs.Int64("source", 0, "the source the file belongs to")
 	var up evidence.Upload
@@ -96,6 +99,7 @@ func runFile(ctx context.Context, m *Main, args []string) error {
 	fs.StringVar(&up.DerivedFrom, "derived-from", "", "the SHA-256 of the original this file was derived from")
 	fs.StringVar(&up.Derivation, "derivation", "", "how it was derived: "+strings.Join(qantar.FileDerivations, ", "))
 	captured := fs.String("captured-at", "", "when it was captured (2022-01-05T14:30)")
+	asJSON := jsonFlag(fs)
 	var fc fileConfig
 	fileFlags(fs, &fc)
 	var tc tsaConfig
@@ -126,39 +130,85 @@ func runFile(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	return m.addFile(ctx, *db, files, up, path, stamping)
-}
-
-// addFile adds the file at path and prints its record (JSON); with
-// stamping, it is stamped at once, each authority's answer said on
-// standard error (a file left without a token is kept: file stamp asks
-// again).
-func (m *Main) addFile(ctx context.Context, db string, files *evidence.Files, up evidence.Upload, path string, stamping *evidence.Stamping) error {
 	in, err := os.Open(path)
 	if err != nil {
 		return qantar.Errorf(qantar.EINVALID, "%v", err)
 	}
 	defer in.Close()
+	return m.receive(ctx, *db, files, up, in, stamping, *asJSON)
+}
+
+// jsonFlag is the --json of the commands that add files.
+func jsonFlag(fs *flag.FlagSet) *bool {
+	return fs.Bool("json", false, "print the records of the files written as JSON (file, public_copy) instead of a line for each")
+}
+
+// receive adds what r holds to a source (evidence.Files.Receive, for file
+// add and archive) and says every file written (sayAdded), or prints their
+// records as JSON; with stamping, they are stamped at once, each
+// authority's answer said on standard error (a file left without a token
+// is kept: file stamp asks again).
+func (m *Main) receive(ctx context.Context, db string, files *evidence.Files, up evidence.Upload, r io.Reader, stamping *evidence.Stamping, asJSON bool) error {
 	st, closeStore, err := openStore(ctx, m, db)
 	if err != nil {
 		return err
 	}
 	defer closeStore()
-	f, err := files.Add(ctx, st, importActor(m), up, in)
+	added, err := files.Receive(ctx, st, importActor(m), up, r)
 	if err != nil {
 		return err
 	}
 	if stamping != nil {
-		if f, err = m.stampAdded(ctx, st, stamping, f); err != nil {
+		if err := m.stampAdded(ctx, st, stamping, added); err != nil {
 			return err
 		}
 	}
-	b, err := json.MarshalIndent(f, "", "  ")
+	if !asJSON {
+		m.sayAdded(m.Stdout, added)
+		return nil
+	}
+	b, err := json.MarshalIndent(added, "", "  ")
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(m.Stdout, string(b))
 	return nil
+}
+
+// sayAdded says every file an addition wrote, a line each in the reader's
+// language: the file as it came (its level and how it is stored, then its
+// note, such as why a file asked to be public was kept restricted), and
+// the public copy made without its metadata.
+func (m *Main) sayAdded(w io.Writer, a *evidence.Added) {
+	f := a.File
+	switch {
+	case f.ProtectionLevel() == qantar.Public && !f.Encrypted:
+		m.sayln(w, "file %d (%s): public, stored as it came", f.ID, f.SHA256)
+	case f.ProtectionLevel() == qantar.Public:
+		m.sayln(w, "file %d (%s): public, stored encrypted", f.ID, f.SHA256)
+	case f.ProtectionLevel() == qantar.Confidential:
+		m.sayln(w, "file %d (%s): confidential, stored encrypted", f.ID, f.SHA256)
+	default:
+		m.sayln(w, "file %d (%s): restricted, stored encrypted", f.ID, f.SHA256)
+	}
+	if note := m.inLang(f.Note); note != "" {
+		fmt.Fprintln(w, "  "+note)
+	}
+	if c := a.Public; c != nil {
+		m.sayln(w, "file %d (%s): public copy of file %d without its metadata", c.ID, c.SHA256, f.ID)
+	}
+}
+
+// inLang is a record's text in the reader's language, else in English.
+func (m *Main) inLang(t qantar.Text) string {
+	lang := m.lang
+	if lang == "" {
+		lang = m.envLang()
+	}
+	if s := t[lang]; s != "" {
+		return s
+	}
+	return t["en"]
 }
 
 // verifyFiles re-hashes every stored evidence file of the database dsn (in

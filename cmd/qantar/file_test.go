@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/blob"
 	"github.com/qantar-project/qantar/evidence"
+	"github.com/qantar-project/qantar/media/mediatest"
 )
 
 // TestFileAddAndVerify, on SQLite and PostgreSQL: `qantar file add` stores a
@@ -63,15 +65,15 @@ func testFileAddAndVerify(t *testing.T, dir, db, filesDir string) {
 		p := filepath.Join(dir, name)
 		os.WriteFile(p, []byte(content), 0o600)
 		mm := m()
-		args := append([]string{"file", "add", "--db", db, "--files", filesDir, "--file-recipients", recipients, "--source", id64(src.ID)}, extra...)
+		args := append([]string{"file", "add", "--db", db, "--files", filesDir, "--file-recipients", recipients, "--source", id64(src.ID), "--json"}, extra...)
 		if code := mm.Run(ctx, append(args, p)); code != 0 {
 			t.Fatalf("file add %s: exit %d: %s", name, code, mm.Stderr)
 		}
-		var f qantar.File
-		if err := json.Unmarshal(mm.Stdout.(*bytes.Buffer).Bytes(), &f); err != nil {
-			t.Fatalf("file add prints %q: %v", mm.Stdout, err)
+		var a evidence.Added
+		if err := json.Unmarshal(mm.Stdout.(*bytes.Buffer).Bytes(), &a); err != nil || a.File == nil || a.Public != nil {
+			t.Fatalf("file add --json prints %q: %v", mm.Stdout, err)
 		}
-		return &f
+		return a.File
 	}
 	pub := add("ruling.txt", "Synthetic ruling text", "--protection", "public")
 	secret := add("witness.txt", "Synthetic witness statement", "--captured-at", "2022-01-06")
@@ -188,5 +190,55 @@ func TestFilesS3URL(t *testing.T) {
 	}
 	if _, err := s3Config("s3://b/x", func(string) string { return "" }); err == nil {
 		t.Errorf("no keys accepted")
+	}
+}
+
+// TestFileAddSaysEveryFile: `file add --lang ru` of a JPEG with EXIF asked
+// to be public says, in Russian, each file it wrote with its id and hash:
+// the original kept restricted and encrypted, with its note saying why,
+// and its public copy without the metadata; in English by default.
+func TestFileAddSaysEveryFile(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "q.db")
+	src := stampSource(t, db)
+	id, _ := age.GenerateX25519Identity()
+	recipients := filepath.Join(dir, "recipients.txt")
+	os.WriteFile(recipients, []byte(id.Recipient().String()+"\n"), 0o600)
+	p := filepath.Join(dir, "IMG_0003.jpg")
+	os.WriteFile(p, mediatest.JPEG(t, mediatest.Picture(64, 48, 3, 0), 90, true), 0o600)
+	env := map[string]string{"USER": "synthetic-clerk"}
+	args := []string{"file", "add", "--db", db, "--file-recipients", recipients, "--protection", "public", "--source", id64(src)}
+	code, out, errOut := runWithEnv(env, append(args, "--lang", "ru", p)...)
+	if code != 0 {
+		t.Fatalf("file add: exit %d: %s", code, errOut)
+	}
+	st, closeStore, err := openStore(context.Background(), &Main{Getenv: func(string) string { return "" }}, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := qantar.ListAll(context.Background(), st, qantar.KindFile, qantar.Filter{Reader: qantar.System})
+	closeStore()
+	if err != nil || len(recs) != 2 {
+		t.Fatalf("%d files (%v), want the original and its copy", len(recs), err)
+	}
+	orig, cp := recs[0].(*qantar.File), recs[1].(*qantar.File)
+	if orig.Derivation == "stripped" {
+		orig, cp = cp, orig
+	}
+	if orig.ProtectionLevel() != qantar.Restricted || cp.DerivedFrom != orig.SHA256 || orig.Note["ru"] == "" {
+		t.Fatalf("records: %+v\n%+v", orig, cp)
+	}
+	want := fmt.Sprintf("файл %d (%s): с ограниченным доступом, сохранён зашифрованным\n  %s\nфайл %d (%s): публичная копия файла %d без его метаданных\n",
+		orig.ID, orig.SHA256, orig.Note["ru"], cp.ID, cp.SHA256, orig.ID)
+	if out != want {
+		t.Errorf("file add --lang ru says\n%s\nwant\n%s", out, want)
+	}
+	if w := englishWord.FindString(out); w != "" {
+		t.Errorf("the Russian lines show the English %q", w)
+	}
+	code, out, _ = runWithEnv(env, append(args, p)...) // the same bytes again: the records already there
+	if code != 0 || !strings.HasPrefix(out, fmt.Sprintf("file %d (%s): restricted, stored encrypted\n  Asked to be public", orig.ID, orig.SHA256)) ||
+		!strings.HasSuffix(out, fmt.Sprintf("file %d (%s): public copy of file %d without its metadata\n", cp.ID, cp.SHA256, orig.ID)) {
+		t.Errorf("file add in English: exit %d\n%s", code, out)
 	}
 }

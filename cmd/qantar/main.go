@@ -37,7 +37,8 @@ type Main struct {
 	lang string // the language of printed lines (say.go), set by parseFlags
 }
 
-// command is one subcommand.
+// command is one subcommand. Its summary is a catalogue key, said in the
+// reader's language by the list of commands and by its --help.
 type command struct {
 	name    string
 	summary string
@@ -46,6 +47,20 @@ type command struct {
 
 // commands is filled by each subcommand's file (register in init).
 var commands = map[string]command{}
+
+// subcommands are the summaries (catalogue keys) of the subcommands that
+// parse flags of their own ("file add"), for their --help; filled in init
+// by the file of their command, listed nowhere else.
+var subcommands = map[string]string{}
+
+// summary is the summary of a command or subcommand, said in the reader's
+// language.
+func (m *Main) summary(name string) string {
+	if s, ok := subcommands[name]; ok {
+		return m.say(s)
+	}
+	return m.say(commands[name].summary)
+}
 
 func register(c command) { commands[c.name] = c }
 
@@ -110,7 +125,7 @@ func (m *Main) usage(w io.Writer) {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
+		fmt.Fprintf(w, "  %-10s %s\n", n, m.summary(n))
 	}
 }
 
@@ -120,18 +135,24 @@ func (m *Main) newFlags(name, synopsis string) *flag.FlagSet {
 	fs := flag.NewFlagSet("qantar "+name, flag.ContinueOnError)
 	fs.SetOutput(m.Stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: qantar %s %s\n\n%s\n\nFlags:\n", name, synopsis, commands[name].summary)
+		fmt.Fprintf(fs.Output(), "Usage: qantar %s %s\n\n%s\n\nFlags:\n", name, synopsis, m.summary(name))
 		fs.PrintDefaults()
 	}
 	return fs
 }
 
 // parseFlags parses args, turning flag errors into usage errors and --help
-// into a clean exit with the help on standard output.
+// into a clean exit with the help on standard output, in the language of a
+// --lang given before it.
 func (m *Main) parseFlags(fs *flag.FlagSet, args []string) error {
 	m.addLangFlag(fs)
 	for _, a := range args {
 		if a == "-h" || a == "--help" || a == "-help" {
+			fs.SetOutput(io.Discard)
+			fs.Parse(args) // the flags before --help, for its --lang
+			if m.setLang(fs) != nil {
+				m.lang = ""
+			}
 			fs.SetOutput(m.Stdout)
 			fs.Usage()
 			return flag.ErrHelp

@@ -209,19 +209,31 @@ func (m *Main) verifyStamps(ctx context.Context, st qantar.Store, roots rootsLis
 	return out
 }
 
-// stampAdded stamps a file just added (file add --tsa) and returns its
-// record as it now is; each authority's answer is said on standard error.
-func (m *Main) stampAdded(ctx context.Context, st qantar.Store, s *evidence.Stamping, f *qantar.File) (*qantar.File, error) {
-	res, err := s.Stamp(ctx, st, f.ID)
+// stampAdded stamps the files just added (file add --tsa, archive --tsa):
+// the file as it came and its public copy, if one was made; their records
+// are then read again as they now are. Each authority's answer is said on
+// standard error.
+func (m *Main) stampAdded(ctx context.Context, st qantar.Store, s *evidence.Stamping, a *evidence.Added) error {
+	ids := []int64{a.File.ID}
+	if a.Public != nil {
+		ids = append(ids, a.Public.ID)
+	}
+	res, err := s.Stamp(ctx, st, ids...)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if m.sayStamps(m.Stderr, res) > 0 {
 		m.sayln(m.Stderr, "the file is kept without that token; qantar file stamp asks again")
 	}
-	rec, err := st.Get(ctx, qantar.KindFile, f.ID)
-	if err != nil {
-		return nil, err
+	for _, f := range []**qantar.File{&a.File, &a.Public} {
+		if *f == nil {
+			continue
+		}
+		rec, err := st.Get(ctx, qantar.KindFile, (*f).ID)
+		if err != nil {
+			return err
+		}
+		*f = rec.(*qantar.File)
 	}
-	return rec.(*qantar.File), nil
+	return nil
 }

@@ -59,15 +59,15 @@ func testFileStamp(t *testing.T, srv *tsatest.Server, dir, db string) {
 		t.Helper()
 		p := filepath.Join(dir, name)
 		os.WriteFile(p, []byte("Synthetic "+name), 0o600)
-		code, out, errOut := runWithEnv(env, "file", "add", "--db", db, "--files", filesDir, "--protection", "public", "--source", id64(src), "--tsa", tsa, p)
+		code, out, errOut := runWithEnv(env, "file", "add", "--db", db, "--files", filesDir, "--protection", "public", "--source", id64(src), "--tsa", tsa, "--json", p)
 		if code != 0 {
 			t.Fatalf("file add %s: exit %d: %s", name, code, errOut)
 		}
-		var f qantar.File
-		if err := json.Unmarshal([]byte(out), &f); err != nil {
-			t.Fatalf("file add prints %q: %v", out, err)
+		var a evidence.Added
+		if err := json.Unmarshal([]byte(out), &a); err != nil || a.File == nil {
+			t.Fatalf("file add --json prints %q: %v", out, err)
 		}
-		return &f, errOut
+		return a.File, errOut
 	}
 	a, said := add("ruling.txt", down)
 	if len(a.Timestamps) != 0 || !strings.Contains(said, fmt.Sprintf("file %d (%s): no token from local: ", a.ID, a.SHA256)) || !strings.Contains(said, "did not answer") {
