@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"testing"
@@ -94,15 +95,19 @@ func importListCourseOnce(b *testing.B, dbPath, path, course string, m *csvio.Ma
 	in, l, o := csvio.Input{Name: "list.csv", R: f}, csvio.List{Name: "Synthetic"}, csvio.Options{Actor: editor}
 	start := time.Now()
 	var rep *csvio.Report
-	switch course {
-	case "persons":
-		o.Mapping = m
-		rep, err = csvio.Import(context.Background(), db, qantar.KindPerson, f, "list.csv", o)
-	case "list":
-		rep, err = csvio.ImportList(context.Background(), db, in, l, o)
-	default:
-		rep, err = csvio.ImportListWhole(context.Background(), db, in, l, o)
-	}
+	// The course labels its CPU profile's samples (and those of the
+	// goroutines it starts): go tool pprof -tagfocus course=list.
+	pprof.Do(context.Background(), pprof.Labels("course", course), func(ctx context.Context) {
+		switch course {
+		case "persons":
+			o.Mapping = m
+			rep, err = csvio.Import(ctx, db, qantar.KindPerson, f, "list.csv", o)
+		case "list":
+			rep, err = csvio.ImportList(ctx, db, in, l, o)
+		default:
+			rep, err = csvio.ImportListWhole(ctx, db, in, l, o)
+		}
+	})
 	d := time.Since(start)
 	if err != nil {
 		b.Fatal(err)
