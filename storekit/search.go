@@ -109,8 +109,8 @@ func (c TermCounts) Changes() []TermChange {
 // in the order of keys and without repeats or keys themselves. The keys that
 // begin with the first key's letter share its scan of the indexed keys;
 // another key is sought among the indexed keys that share its first two
-// letters, a scan a tenth or less the size (the index's list of keys is read
-// term by term, and that read is most of a search's time).
+// letters, a scan a tenth or less the size (every key scanned is compared
+// with the word's keys).
 func NearKeysOf(ctx context.Context, r Reader, keys []string, terms string) ([]string, error) {
 	byPrefix := map[string][]string{}
 	var prefixes []string
