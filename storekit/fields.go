@@ -223,17 +223,17 @@ func seenBy(reader qantar.Actor) []int {
 }
 
 // fieldIDs is the query of the ids of kind's live records whose field, as
-// reader sees it, equals value: one range of record_fields' key for each
+// reader sees it, equals value, as the parts of a UNION ALL: one range of record_fields' key for each
 // Seen value of the reader's class (UNION ALL, not IN: PostgreSQL may read
 // an IN list after the key as a filter over every Seen value's entries,
 // which walks what the reader may not see). A record has one value of a
 // field in a class's projection, so no id comes twice.
-func fieldIDs(a *Args, reader qantar.Actor, kind qantar.Kind, field, value string) string {
+func fieldIDs(a *Args, reader qantar.Actor, kind qantar.Kind, field, value string) []string {
 	v := a.Add(FilterKey(value))
 	var parts []string
 	for _, s := range seenBy(reader) {
 		parts = append(parts, "SELECT id FROM record_fields WHERE kind = '"+string(kind)+"' AND field = '"+field+
 			"' AND value = "+v+" AND seen = "+strconv.Itoa(s))
 	}
-	return strings.Join(parts, " UNION ALL ")
+	return parts
 }

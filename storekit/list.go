@@ -89,7 +89,7 @@ func (l Lists) List(ctx context.Context, kind qantar.Kind, f qantar.Filter) ([]q
 		// The page's ids first, from record_fields' keys alone: only the
 		// page's records are read, not every match to be sorted.
 		query = `SELECT ` + doc + ` FROM ` + from + ` WHERE kind = '` + string(kind) + `' AND deleted_at IS NULL AND id IN (SELECT id FROM (` +
-			w.selected() + `) AS p ORDER BY ` + order + page + `) ORDER BY ` + order
+			w.pageIDs(&a, order, f.Offset+limit) + `) AS p ORDER BY ` + order + page + `) ORDER BY ` + order
 	}
 	rows, err := l.R.Query(ctx, query, a...)
 	if err != nil {
@@ -128,8 +128,25 @@ func (l Lists) count(ctx context.Context, kind qantar.Kind, from string, w where
 // filters are read from record_fields, the queries of the ids each selects.
 type where struct {
 	where string
-	ids   []string // of each filter that reads record_fields
-	alone bool     // the ids are the whole selection: count them alone
+	ids   []string   // of each filter that reads record_fields
+	parts [][]string // each one's UNION ALL parts (fieldIDs)
+	alone bool       // the ids are the whole selection: count them alone
+}
+
+// pageIDs is the query of ids that holds the first n of the selection in
+// order (id ASC or DESC): with one filter, the first n of each of its
+// parts, each read in order from its key range, so a page reads at most n
+// entries a part, not every match.
+func (w where) pageIDs(a *Args, order string, n int) string {
+	if len(w.parts) != 1 {
+		return w.selected()
+	}
+	limit := a.Add(n)
+	var parts []string
+	for i, q := range w.parts[0] {
+		parts = append(parts, `SELECT id FROM (`+q+` ORDER BY `+order+` LIMIT `+limit+`) AS p`+strconv.Itoa(i))
+	}
+	return strings.Join(parts, " UNION ALL ")
 }
 
 // selected is the query of the ids that every filter reading record_fields
@@ -165,7 +182,7 @@ func listWhere(a *Args, l Lister, kind qantar.Kind, f qantar.Filter) (where, err
 		conds = append(conds, "deleted_at IS NULL")
 	}
 	base := len(conds)
-	conds, ids, err := fieldConds(a, l, kind, f, conds)
+	conds, parts, err := fieldConds(a, l, kind, f, conds)
 	if err != nil {
 		return where{}, err
 	}
@@ -178,9 +195,10 @@ func listWhere(a *Args, l Lister, kind qantar.Kind, f qantar.Filter) (where, err
 	if f.After > 0 {
 		conds = append(conds, "id > "+a.Add(f.After))
 	}
-	w := where{ids: ids, alone: len(ids) > 0 && len(conds) == base}
-	for _, q := range ids {
-		conds = append(conds, "id IN ("+q+")")
+	w := where{parts: parts, alone: len(parts) > 0 && len(conds) == base}
+	for _, p := range parts {
+		w.ids = append(w.ids, strings.Join(p, " UNION ALL "))
+		conds = append(conds, "id IN ("+w.ids[len(w.ids)-1]+")")
 	}
 	w.where = strings.Join(conds, " AND ")
 	return w, nil
@@ -190,10 +208,10 @@ func listWhere(a *Args, l Lister, kind qantar.Kind, f qantar.Filter) (where, err
 // and returns the queries of record_fields ids for the others, in the
 // order of their fields. record_fields holds live records only, so a list
 // with deleted records matches every field on the JSON.
-func fieldConds(a *Args, l Lister, kind qantar.Kind, f qantar.Filter, conds []string) ([]string, []string, error) {
+func fieldConds(a *Args, l Lister, kind qantar.Kind, f qantar.Filter, conds []string) ([]string, [][]string, error) {
 	doc := DocColumn(f.Reader)
 	allowed := qantar.FilterFields[kind]
-	var ids []string
+	var ids [][]string
 	for _, field := range slices.Sorted(maps.Keys(f.Where)) {
 		value := f.Where[field]
 		if !slices.Contains(allowed, field) {

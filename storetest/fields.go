@@ -165,25 +165,31 @@ func filterValues(t *testing.T, s Store, kind qantar.Kind, field string) []strin
 	return slices.Compact(values)
 }
 
-// checkPaged pages through kind filtered by where two records at a time
-// and wants the records of want, in order, with its total on every page.
+// checkPaged pages through kind filtered by where two records at a time,
+// by id up and down, and wants the records of want, in order, with its
+// total on every page.
 func checkPaged(t *testing.T, s Store, kind qantar.Kind, reader qantar.Actor, where map[string]string, want []int64) {
 	t.Helper()
-	var got []int64
-	for off := 0; off <= len(want); off += 2 {
-		recs, total, err := s.List(ctx(), kind, qantar.Filter{Where: where, Reader: reader, Limit: 2, Offset: off})
-		if err != nil {
-			t.Fatal(err)
+	for _, sort := range []string{"id", "-id"} {
+		var got []int64
+		for off := 0; off <= len(want); off += 2 {
+			recs, total, err := s.List(ctx(), kind, qantar.Filter{Where: where, Reader: reader, Limit: 2, Offset: off, Sort: sort})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if total != len(want) {
+				t.Errorf("%s %v as %q by %s, offset %d: total %d, want %d", kind, where, reader.Role, sort, off, total, len(want))
+				return
+			}
+			for _, r := range recs {
+				got = append(got, r.GetMeta().ID)
+			}
 		}
-		if total != len(want) {
-			t.Errorf("%s %v as %q, offset %d: total %d, want %d", kind, where, reader.Role, off, total, len(want))
-			return
+		if sort == "-id" {
+			slices.Reverse(got)
 		}
-		for _, r := range recs {
-			got = append(got, r.GetMeta().ID)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s %v as %q paged by two by %s: %v, want %v", kind, where, reader.Role, sort, got, want)
 		}
-	}
-	if !slices.Equal(got, want) {
-		t.Errorf("%s %v as %q paged by two: %v, want %v", kind, where, reader.Role, got, want)
 	}
 }
