@@ -74,7 +74,7 @@ func benchRecord(k qantar.Kind, i int, ref func(qantar.Kind, int) int64) qantar.
 func benchWorld(b *testing.B, n int) (*sqlite.DB, map[qantar.Kind]int) {
 	b.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "bench.db"), sqlite.Options{Synchronous: "OFF"})
+	db, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "bench.db"), sqlite.Options{Synchronous: "NORMAL"})
 	if err != nil {
 		b.Fatal(err)
 	}
