@@ -1,7 +1,7 @@
 -- As sqlite/migrations/012 (and the planner's statistics, at the end):
 -- list filters on a field read record_fields, an index of the value each
--- reader class sees of a live record's filter fields (storekit/fields.go), not the JSON of every record of the kind
--- parsed row by row. seen holds the bits of the classes whose projection
+-- reader class sees of a live record's filter fields (storekit/fields.go),
+-- not the JSON of every record of the kind parsed row by row. seen holds the bits of the classes whose projection
 -- has the value (1 the public's, 2 viewers', 4 editors'); a reader's filter
 -- names only the seen values of its own class, after the value in the key.
 -- The value is compared byte for byte (COLLATE "C"), as the JSON filters
