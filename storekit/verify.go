@@ -124,6 +124,7 @@ type checked struct {
 	n           int
 	problems    []string
 	projections []string
+	fields      fieldSums // the record_fields rows the records give (verifyfields.go)
 }
 
 // currentRow is what verify reads of a record: its current row beside the
@@ -176,8 +177,9 @@ func verifyRecords(ctx context.Context, r Reader, rep *qantar.VerifyReport, work
 			lastKind, lastID = string(page[len(page)-1].Kind), page[len(page)-1].ID
 		}
 	}
+	key := fieldsKey()
 	check := func(page []currentRow) checked {
-		var c checked
+		c := checked{fields: fieldSums{}}
 		for _, row := range page {
 			c.n++
 			problems, rec := tlog.CheckCurrentDecoded(row.current())
@@ -188,11 +190,16 @@ func verifyRecords(ctx context.Context, r Reader, rep *qantar.VerifyReport, work
 			if p := qantar.ProjectionProblem(rec, row.Data, row.pub, row.view, resolve); p != "" {
 				c.projections = append(c.projections, p)
 			}
+			// A projection that does not parse is named above; its
+			// rows are then missing here, and its kind named below.
+			_ = expectFields(c.fields, key, &row)
 		}
 		return c
 	}
 	var later deferred
+	want := fieldSums{}
 	err := ordered(ctx, workers, produce, check, func(c checked) error {
+		want.merge(c.fields)
 		rep.Records += c.n
 		for _, p := range c.problems {
 			rep.Problem("%s", p)
@@ -201,7 +208,10 @@ func verifyRecords(ctx context.Context, r Reader, rep *qantar.VerifyReport, work
 		return nil
 	})
 	later.report(rep)
-	return err
+	if err != nil {
+		return err
+	}
+	return verifyFields(ctx, r, key, want, rep)
 }
 
 // deferred keeps problems to report after others, no more than a report

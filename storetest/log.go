@@ -73,6 +73,10 @@ var tamperings = []Tampering{
 	{"ClearPublicProjection", `UPDATE records SET pub_data = NULL WHERE kind = 'persons' AND id = 2`, "persons/2: what anonymous readers are shown"},
 	{"EditViewerProjection", `UPDATE records SET viewer_data = data WHERE kind = 'persons' AND id = 2`, "persons/2: what viewers are shown"},
 	{"EditSalt", `UPDATE versions SET salt = NULL WHERE kind = 'persons' AND id = 1 AND version = 1`, "persons/1 version 1"},
+	// The list filters' index (record_fields): a value shown to the public
+	// that no projection of the public's holds, and rows taken away.
+	{"AddPublicFieldRow", `INSERT INTO record_fields (kind, field, value, seen, id) VALUES ('persons', 'sex', '''female', 1, 2)`, "index of persons (record_fields)"},
+	{"DeleteFieldRows", `DELETE FROM record_fields`, "(record_fields) holds 0 rows"},
 }
 
 func testVerifyFindsTampering(t *testing.T, e Engine) {
