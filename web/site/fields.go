@@ -112,6 +112,8 @@ func (p *Site) fieldsOf(ctx context.Context, t tr, reader qantar.Actor, rec qant
 		if ref, ok := refs[name]; ok {
 			l := res.link(ctx, ref.Kind, ref.ID)
 			f.Link = &l
+		} else if u, ok := rec.(*qantar.Unit); ok && name == "parents" {
+			f.Value = t.parentsText(ctx, u.Parents, res) // names and periods, not the JSON
 		} else if v, ok := p.rulesValue(t, rec, name); ok {
 			f.Value = v
 		} else if c, ok := rec.(*qantar.Citation); ok && name == "record_kind" {
@@ -272,4 +274,25 @@ func (p *Site) citations(ctx context.Context, res *resolver, kind qantar.Kind, i
 			Page: strings.TrimSpace(c.Page + " " + c.TimeCode), Quote: c.Quote, Confidence: res.t.Term("confidence", c.Confidence)})
 	}
 	return out, nil
+}
+
+// parentsText writes a unit's parent units as readers read them: each
+// parent's name with its period and, when recorded, the claim's status,
+// "Ministry (2020-01-01–…)".
+func (t tr) parentsText(ctx context.Context, parents []qantar.UnitParent, res *resolver) string {
+	day := func(d qantar.Date) string {
+		if d.IsZero() {
+			return "…"
+		}
+		return t.Date(d)
+	}
+	parts := make([]string, 0, len(parents))
+	for _, up := range parents {
+		v := res.link(ctx, qantar.KindUnit, up.ParentID).Title + " (" + day(up.From) + "–" + day(up.To) + ")"
+		if up.Status != "" {
+			v += ", " + t.Term("claim_status", up.Status)
+		}
+		parts = append(parts, v)
+	}
+	return strings.Join(parts, "; ")
 }

@@ -54,6 +54,11 @@ func TestUnitForm(t *testing.T) {
 	if f.Get("parents[0].parent_id") != itoa(fx.ids["unit"]) || f.Get("aliases[0]") != "СВ-1" || !strings.Contains(body, "Синтетический ДП") {
 		t.Errorf("the unit's form: %v", f)
 	}
+	// Its page names the parent unit and its period, never the JSON.
+	_, body, _ = fx.get(t, ed, "/units/"+itoa(u.ID)+"?lang=ru")
+	if strings.Contains(body, "parent_id") || !strings.Contains(body, "Синтетический ДП (") {
+		t.Errorf("the unit's page shows its parents as code, or not at all:\n%s", body)
+	}
 }
 
 // TestPlaceForm: a place's names in kk, ru, en and the Kazakh Latin
