@@ -2,25 +2,17 @@ package site_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/qantar-project/qantar"
-	"github.com/qantar-project/qantar/postgres"
-	"github.com/qantar-project/qantar/sqlite"
+	"github.com/qantar-project/qantar/internal/testworld"
 	"github.com/qantar-project/qantar/web"
 	"github.com/qantar-project/qantar/web/htmltest"
 )
@@ -175,48 +167,10 @@ func pageActs(t *testing.T, base, path, token string) actsPage {
 // names a server (CI sets it, and fails without it), a fresh schema there.
 func pageStores(t *testing.T) map[string]pageStore {
 	t.Helper()
-	ctx := context.Background()
-	lite, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "acts.db"), sqlite.Options{Synchronous: "NORMAL"})
-	if err != nil {
-		t.Fatal(err)
+	out := map[string]pageStore{}
+	for _, s := range testworld.Stores[pageStore](t, testworld.Options{}) {
+		out[s.Name] = s.Store
 	}
-	t.Cleanup(func() { lite.Close() })
-	out := map[string]pageStore{"sqlite": lite}
-	base := os.Getenv("QANTAR_TEST_POSTGRES")
-	if base == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("QANTAR_TEST_POSTGRES is not set under CI: the PostgreSQL half of this test would not run")
-		}
-		t.Log("QANTAR_TEST_POSTGRES is not set: SQLite only")
-		return out
-	}
-	conn, err := pgx.Connect(ctx, base)
-	if err != nil {
-		t.Fatalf("connect to QANTAR_TEST_POSTGRES: %v", err)
-	}
-	defer conn.Close(ctx)
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "qt_siteacts_" + hex.EncodeToString(b)
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if c, err := pgx.Connect(ctx, base); err == nil {
-			c.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE")
-			c.Close(ctx)
-		}
-	})
-	u, _ := url.Parse(base)
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	pg, err := postgres.Open(ctx, u.String(), postgres.Options{LogKeyPath: filepath.Join(t.TempDir(), "log.key"), MaxConns: 4})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { pg.Close() })
-	out["postgres"] = pg
 	return out
 }
 
