@@ -2,60 +2,29 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/internal/testworld"
 	"github.com/qantar-project/qantar/postgres"
 	"github.com/qantar-project/qantar/seed"
 	"github.com/qantar-project/qantar/sqlite"
 )
 
 // pgTestURL returns a URL to a new schema of its own in the database named
-// by QANTAR_TEST_POSTGRES, dropped at the end; the test is skipped without
-// the variable (CI sets it).
+// by QANTAR_TEST_POSTGRES, dropped at the end (testworld.PostgresURL); the
+// test is skipped without the variable, and fails under CI.
 func pgTestURL(t *testing.T) string {
 	t.Helper()
-	base := os.Getenv("QANTAR_TEST_POSTGRES")
-	if base == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("QANTAR_TEST_POSTGRES is not set under CI: the PostgreSQL tests would not run")
-		}
+	u := testworld.PostgresURL(t)
+	if u == "" {
 		t.Skip("QANTAR_TEST_POSTGRES is not set")
 	}
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, base)
-	if err != nil {
-		t.Fatalf("connect to QANTAR_TEST_POSTGRES: %v", err)
-	}
-	defer conn.Close(ctx)
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "qt_" + hex.EncodeToString(b)
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if c, err := pgx.Connect(ctx, base); err == nil {
-			c.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE")
-			c.Close(ctx)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	return u
 }
 
 var copyEditor = qantar.Actor{ID: "token:1", Role: qantar.RoleEditor}
