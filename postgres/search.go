@@ -13,19 +13,9 @@ import (
 
 var _ qantar.Searcher = (*DB)(nil)
 
-// maxLexeme is the longest term indexed: PostgreSQL refuses lexemes of 2 KiB
-// and more, and no name or word is that long.
-const maxLexeme = 1000
-
-func lexemes(terms []string) []string {
-	out := make([]string, 0, len(terms))
-	for _, t := range terms {
-		if t != "" && len(t) <= maxLexeme {
-			out = append(out, t)
-		}
-	}
-	return out
-}
+// lexemes are the terms PostgreSQL indexes (storekit.IndexedTerms): it
+// refuses lexemes of 2 KiB and more.
+func lexemes(terms []string) []string { return storekit.IndexedTerms(terms) }
 
 // index writes (or, for a deletion, removes) a record's search document
 // and changes the counts of search_terms by what it changed: its keys

@@ -63,6 +63,23 @@ func TermsQuery(levels []string) string {
 	return `SELECT term FROM search_terms WHERE protection IN ('` + strings.Join(levels, `', '`) + `') AND term >= $1 AND term < $2`
 }
 
+// MaxTerm is the longest key a search document's keys count with, in
+// bytes: PostgreSQL refuses lexemes of 2 KiB and more, and no name or word
+// is that long.
+const MaxTerm = 1000
+
+// IndexedTerms are the terms of keys (or stems) an index holds: those
+// neither empty nor longer than MaxTerm.
+func IndexedTerms(keys []string) []string {
+	out := make([]string, 0, len(keys))
+	for _, t := range keys {
+		if t != "" && len(t) <= MaxTerm {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
 // LevelTerm is a row of search_terms: a key indexed for records of one
 // protection level.
 type LevelTerm struct{ Protection, Term string }

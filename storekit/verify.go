@@ -124,7 +124,8 @@ type checked struct {
 	n           int
 	problems    []string
 	projections []string
-	fields      fieldSums // the record_fields rows the records give (verifyfields.go)
+	fields      keyedSums // the record_fields rows the records give (verifyfields.go)
+	terms       keyedSums // the search_terms rows their documents give (verifyterms.go)
 }
 
 // currentRow is what verify reads of a record: its current row beside the
@@ -153,8 +154,10 @@ func (row *currentRow) current() tlog.CurrentRecord {
 // qantar.Project makes of it now (qantar.ProjectionProblem), decoding each
 // record once, a page of records at a time on workers goroutines. The
 // problems of the rows are reported in the order of records, then those of
-// the projections. The records a projection depends on are read from the
-// snapshot as the workers ask, one read at a time.
+// the projections; then the rows of record_fields and search_terms against
+// those the records give (verifyFields, verifyTerms). The records a
+// projection depends on are read from the snapshot as the workers ask, one
+// read at a time.
 func verifyRecords(ctx context.Context, r Reader, rep *qantar.VerifyReport, workers int) error {
 	var mu sync.Mutex // one query at a time on the connection
 	resolve := func(k qantar.Kind, id int64) (qantar.Record, error) {
@@ -177,29 +180,13 @@ func verifyRecords(ctx context.Context, r Reader, rep *qantar.VerifyReport, work
 			lastKind, lastID = string(page[len(page)-1].Kind), page[len(page)-1].ID
 		}
 	}
-	key := fieldsKey()
-	check := func(page []currentRow) checked {
-		c := checked{fields: fieldSums{}}
-		for _, row := range page {
-			c.n++
-			problems, rec := tlog.CheckCurrentDecoded(row.current())
-			c.problems = append(c.problems, problems...)
-			if rec == nil || row.Deleted {
-				continue // a record that does not decode is named above
-			}
-			if p := qantar.ProjectionProblem(rec, row.Data, row.pub, row.view, resolve); p != "" {
-				c.projections = append(c.projections, p)
-			}
-			// A projection that does not parse is named above; its
-			// rows are then missing here, and its kind named below.
-			_ = expectFields(c.fields, key, &row)
-		}
-		return c
-	}
+	key := sumsKey()
+	check := func(page []currentRow) checked { return checkRecords(page, key, resolve) }
 	var later deferred
-	want := fieldSums{}
+	fields, terms := keyedSums{}, keyedSums{}
 	err := ordered(ctx, workers, produce, check, func(c checked) error {
-		want.merge(c.fields)
+		fields.merge(c.fields)
+		terms.merge(c.terms)
 		rep.Records += c.n
 		for _, p := range c.problems {
 			rep.Problem("%s", p)
@@ -211,7 +198,35 @@ func verifyRecords(ctx context.Context, r Reader, rep *qantar.VerifyReport, work
 	if err != nil {
 		return err
 	}
-	return verifyFields(ctx, r, key, want, rep)
+	if err := verifyFields(ctx, r, key, fields, rep); err != nil {
+		return err
+	}
+	return verifyTerms(ctx, r, key, terms, rep)
+}
+
+// checkRecords is a worker's part of verifyRecords: a page of records
+// checked against their versions and projections, and the rows of
+// record_fields and search_terms they give, hashed with key.
+func checkRecords(page []currentRow, key []byte, resolve qantar.Resolver) checked {
+	c := checked{fields: keyedSums{}, terms: keyedSums{}}
+	terms := termsBatch{}
+	for _, row := range page {
+		c.n++
+		problems, rec := tlog.CheckCurrentDecoded(row.current())
+		c.problems = append(c.problems, problems...)
+		if rec == nil || row.Deleted {
+			continue // a record that does not decode is named above
+		}
+		if p := qantar.ProjectionProblem(rec, row.Data, row.pub, row.view, resolve); p != "" {
+			c.projections = append(c.projections, p)
+		}
+		// A projection that does not parse is named above; its rows are
+		// then missing here, and its kind named by verifyFields.
+		_ = expectFields(c.fields, key, &row)
+		terms.expectTerms(rec)
+	}
+	terms.sums(c.terms, key)
+	return c
 }
 
 // deferred keeps problems to report after others, no more than a report

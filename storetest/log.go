@@ -77,6 +77,14 @@ var tamperings = []Tampering{
 	// that no projection of the public's holds, and rows taken away.
 	{"AddPublicFieldRow", `INSERT INTO record_fields (kind, field, value, seen, id) VALUES ('persons', 'sex', '''female', 1, 2)`, "index of persons (record_fields)"},
 	{"DeleteFieldRows", `DELETE FROM record_fields`, "(record_fields) holds 0 rows"},
+	// The search index's keys (search_terms): a key no record holds, a
+	// confidential key moved where the public's expansion reads, one
+	// taken away, a count changed, a count of 0 kept.
+	{"AddTermRow", `INSERT INTO search_terms (protection, term, records) VALUES ('public', 'podmena', 1)`, "keys of the public level (search_terms)"},
+	{"MoveTermToPublic", `UPDATE search_terms SET protection = 'public' WHERE protection = 'confidential'`, "keys of the confidential level (search_terms)"},
+	{"DeleteTermRow", `DELETE FROM search_terms WHERE protection = 'confidential'`, "keys of the confidential level (search_terms) add up to 0"},
+	{"ChangeTermCount", `UPDATE search_terms SET records = records + 1 WHERE protection = 'confidential'`, "keys of the confidential level (search_terms)"},
+	{"KeepZeroTermCount", `UPDATE search_terms SET records = 0 WHERE protection = 'confidential'`, "keys with a count of 0 or less: "},
 }
 
 func testVerifyFindsTampering(t *testing.T, e Engine) {
