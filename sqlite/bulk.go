@@ -217,7 +217,7 @@ func (tx *Tx) checkNew(ctx context.Context, actor qantar.Actor, rec qantar.Recor
 	m.ID = next
 	m.Version, m.CreatedAt, m.UpdatedAt = 1, tx.now, tx.now
 	tx.nextID[rec.Kind()] = next + 1
-	tx.live[qantar.Ref{Kind: rec.Kind(), ID: next}] = true
+	tx.known.wrote(rec) // known before it is written: the batch's next records may refer to it
 	return nil
 }
 
@@ -232,7 +232,7 @@ func (tx *Tx) unassign(recs []qantar.Record) {
 		if n, ok := tx.nextID[k]; !ok || m.ID < n {
 			tx.nextID[k] = m.ID
 		}
-		delete(tx.live, qantar.Ref{Kind: k, ID: m.ID})
+		tx.known.forget(qantar.Ref{Kind: k, ID: m.ID})
 		m.ID, m.Version, m.CreatedAt, m.UpdatedAt = 0, 0, time.Time{}, time.Time{}
 	}
 }
@@ -244,19 +244,17 @@ func (tx *Tx) writeChunk(ctx context.Context, actor qantar.Actor, c *bulkChunkOf
 	args := make([]any, 0, 11*len(c.recs))
 	var fields []any
 	now := formatTime(tx.now)
-	batch := make(map[qantar.Ref]qantar.Record, len(c.recs))
 	for i := range c.recs {
 		r := &c.recs[i]
 		if r.err != nil {
 			return false, nil
 		}
 		m := r.rec.GetMeta()
-		batch[qantar.Ref{Kind: r.rec.Kind(), ID: m.ID}] = r.rec
 		var ext any
 		if m.ExternalKey != "" {
 			ext = m.ExternalKey
 		}
-		pub, view, err := tx.projections(ctx, r.rec, r.data, batch)
+		pub, view, err := tx.projections(ctx, r.rec, r.data)
 		if err != nil {
 			return false, err
 		}

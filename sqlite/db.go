@@ -292,9 +292,10 @@ type Tx struct {
 	now time.Time
 	log logState
 	// What this transaction already knows, so that a bulk write does not
-	// ask again: the next id of each kind, and records known to be live.
+	// ask again: the next id of each kind, and records known to be live
+	// (bounded: known.go).
 	nextID map[qantar.Kind]int64
-	live   map[qantar.Ref]bool
+	known  known
 	// writing is set once a write has written its first row; broken holds
 	// the error that stopped a write after that, and dooms the transaction.
 	writing bool
@@ -307,7 +308,7 @@ func (db *DB) begin(ctx context.Context) (*Tx, error) {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
 	return &Tx{Tx: tx, db: db, now: db.now().UTC().Truncate(time.Microsecond),
-		nextID: map[qantar.Kind]int64{}, live: map[qantar.Ref]bool{}}, nil
+		nextID: map[qantar.Kind]int64{}}, nil
 }
 
 // formatTime writes a time with a fixed-width fraction, so that times sort

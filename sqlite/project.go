@@ -17,28 +17,30 @@ import (
 // the projections of the records that refer to it are made again in the
 // same transaction.
 
-// resolver looks records up within the transaction, and first among batch
-// (records of a bulk create not yet written).
-func (tx *Tx) resolver(ctx context.Context, batch map[qantar.Ref]qantar.Record) qantar.Resolver {
+// resolver looks records up as the transaction knows them (known.go),
+// reading from the database only those it does not hold.
+func (tx *Tx) resolver(ctx context.Context) qantar.Resolver {
 	return func(k qantar.Kind, id int64) (qantar.Record, error) {
 		ref := qantar.Ref{Kind: k, ID: id}
-		if r, ok := batch[ref]; ok {
+		if r, _ := tx.known.get(ref); r != nil {
 			return r, nil
 		}
 		r, err := tx.getLive(ctx, k, id)
-		if err == nil && batch != nil {
-			// A chunk's records are projected one after another and
-			// nothing it refers to changes meanwhile: the next record
-			// about the same person finds it here.
-			batch[ref] = r
+		if err == nil {
+			tx.known.put(ref, r) // read here, so nobody else holds it
 		}
 		return r, err
 	}
 }
 
 // projections returns the arguments for pub_data and viewer_data of rec.
-func (tx *Tx) projections(ctx context.Context, rec qantar.Record, data []byte, batch map[qantar.Ref]qantar.Record) (pub, view any, err error) {
-	p, v, err := qantar.Projections(rec, data, tx.resolver(ctx, batch))
+func (tx *Tx) projections(ctx context.Context, rec qantar.Record, data []byte) (pub, view any, err error) {
+	return projectionArgs(rec, data, tx.resolver(ctx))
+}
+
+// projectionArgs is projections with the records resolved by resolve.
+func projectionArgs(rec qantar.Record, data []byte, resolve qantar.Resolver) (pub, view any, err error) {
+	p, v, err := qantar.Projections(rec, data, resolve)
 	if err != nil {
 		return nil, nil, fmt.Errorf("project %s: %w", rec.Kind(), err)
 	}
@@ -101,7 +103,7 @@ func (tx *Tx) reproject(ctx context.Context, kind qantar.Kind, id int64, whole b
 			return err
 		}
 	}
-	pub, view, err := tx.projections(ctx, rec, []byte(data), nil)
+	pub, view, err := tx.projections(ctx, rec, []byte(data))
 	if err != nil {
 		return err
 	}

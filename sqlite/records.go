@@ -99,7 +99,6 @@ func (tx *Tx) create(ctx context.Context, actor qantar.Actor, rec qantar.Record)
 		return err
 	}
 	tx.nextID[rec.Kind()] = next + 1
-	tx.live[qantar.Ref{Kind: rec.Kind(), ID: next}] = true
 	return nil
 }
 
@@ -133,25 +132,21 @@ func (tx *Tx) delete(ctx context.Context, actor qantar.Actor, kind qantar.Kind, 
 	if err != nil {
 		return err
 	}
-	if err := tx.write(ctx, actor, cur, qantar.OpDelete, reason, false, nil); err != nil {
-		return err
-	}
-	delete(tx.live, qantar.Ref{Kind: kind, ID: id})
-	return nil
+	return tx.write(ctx, actor, cur, qantar.OpDelete, reason, false, nil)
 }
 
 // check validates rec and the records it refers to (known live in the
 // transaction, or read).
 func (tx *Tx) check(ctx context.Context, actor qantar.Actor, rec qantar.Record, prev qantar.Record) error {
 	err := storekit.Check(ctx, actor, rec, prev, tx.db.checker, func(r qantar.Ref) (bool, error) {
-		if tx.live[r] {
+		if _, ok := tx.known.get(r); ok {
 			return true, nil
 		}
 		var n int
 		if err := tx.queryRow(ctx, qExists, r.Kind, r.ID).Scan(&n); err != nil || n == 0 {
 			return false, err
 		}
-		tx.live[r] = true
+		tx.known.isLive(r)
 		return true, nil
 	})
 	if err != nil {
@@ -167,7 +162,7 @@ func (tx *Tx) write(ctx context.Context, actor qantar.Actor, rec qantar.Record, 
 	if err != nil {
 		return err
 	}
-	pub, view, err := tx.projections(ctx, rec, data, nil)
+	pub, view, err := tx.projections(ctx, rec, data)
 	if err != nil {
 		return err
 	}
@@ -198,6 +193,7 @@ func (tx *Tx) write(ctx context.Context, actor qantar.Actor, rec qantar.Record, 
 		}
 		return fmt.Errorf("write %s/%d: %w", rec.Kind(), m.ID, err)
 	}
+	tx.knowWritten(rec, op)
 	if err := tx.writeFields(ctx, rec.Kind(), m.ID, fields, op, data, pub, view); err != nil {
 		return err
 	}
@@ -235,6 +231,16 @@ func (tx *Tx) write(ctx context.Context, actor qantar.Actor, rec qantar.Record, 
 		return fmt.Errorf("version %s/%d v%d: %w", v.Kind, v.ID, v.Version, err)
 	}
 	return nil
+}
+
+// knowWritten records in what the transaction knows the record row just
+// written: before anything else (reprojecting its referrers) resolves it.
+func (tx *Tx) knowWritten(rec qantar.Record, op qantar.Op) {
+	if op == qantar.OpDelete {
+		tx.known.forget(qantar.Ref{Kind: rec.Kind(), ID: rec.GetMeta().ID})
+		return
+	}
+	tx.known.wrote(rec)
 }
 
 // versionData is the data of a new version's row: NULL when the record's
