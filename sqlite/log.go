@@ -10,16 +10,27 @@ import (
 	"github.com/qantar-project/qantar/tlog"
 )
 
-// logState is what a write transaction knows of the log: the size when it
-// began, and the leaf hashes it appended since.
+// logState is what a write transaction knows of the log: start, the size
+// of the tree whose nodes it has written (read when it began, then moved on
+// as it writes), the leaf hashes appended since, and tree, the right
+// border of that tree. pending is folded into the tree, its nodes written,
+// once it holds foldLeaves hashes, so that a transaction of a million
+// leaves keeps O(log n) hashes and not all of them until it commits; start
+// + len(pending) is always the next leaf's index.
 type logState struct {
 	loaded  bool
 	start   uint64
 	pending [][]byte
+	tree    *tlog.Appender
+	err     error // a failed fold: the transaction cannot commit
 }
 
+// foldLeaves is how many pending leaf hashes make the transaction write
+// their tree nodes before it commits.
+const foldLeaves = 4096
+
 // appendLeaf writes the leaf of one version and returns its index. The tree
-// nodes are written once, for all the transaction's leaves, at commit.
+// nodes are written as the pending leaves fold, and at commit.
 func (tx *Tx) appendLeaf(ctx context.Context, v storekit.Version) (int64, error) {
 	if err := tx.loadLog(ctx); err != nil {
 		return 0, err
@@ -36,14 +47,42 @@ func (tx *Tx) appendLeaf(ctx context.Context, v storekit.Version) (int64, error)
 	return int64(idx), nil
 }
 
-// loadLog reads the log's size once per transaction.
+// loadLog reads the log's size once per transaction, and folds the pending
+// leaves when there are foldLeaves of them (every write of leaves calls it
+// first).
 func (tx *Tx) loadLog(ctx context.Context) error {
+	if tx.log.err != nil {
+		return tx.log.err
+	}
 	if !tx.log.loaded {
 		if err := tx.queryRow(ctx, qLogSize).Scan(&tx.log.start); err != nil {
 			return fmt.Errorf("log size: %w", err)
 		}
 		tx.log.loaded = true
 	}
+	if len(tx.log.pending) >= foldLeaves {
+		return tx.foldLog(ctx)
+	}
+	return nil
+}
+
+// foldLog writes the tree nodes of the pending leaves and forgets them.
+func (tx *Tx) foldLog(ctx context.Context) error {
+	if tx.log.tree == nil {
+		a, err := tlog.NewAppender(ctx, writeNodes{tx}, tx.log.start)
+		if err != nil {
+			tx.log.err = fmt.Errorf("log append: %w", err)
+			return tx.log.err
+		}
+		tx.log.tree = a
+	}
+	if err := tx.log.tree.Append(ctx, writeNodes{tx}, tx.log.pending); err != nil {
+		tx.log.err = fmt.Errorf("log append: %w", err)
+		return tx.log.err
+	}
+	tx.log.start += uint64(len(tx.log.pending))
+	clear(tx.log.pending)
+	tx.log.pending = tx.log.pending[:0]
 	return nil
 }
 
@@ -51,13 +90,20 @@ func (tx *Tx) loadLog(ctx context.Context) error {
 // signed checkpoint, in the transaction, so that records, leaves, tree and
 // checkpoint commit together or not at all.
 func (tx *Tx) flushLog(ctx context.Context) error {
-	if len(tx.log.pending) == 0 {
+	if tx.log.err != nil {
+		return tx.log.err
+	}
+	if len(tx.log.pending) == 0 && tx.log.tree == nil {
 		return nil
 	}
-	size, root, err := tlog.Append(ctx, writeNodes{tx}, tx.log.start, tx.log.pending)
-	if err != nil {
-		return fmt.Errorf("log append: %w", err)
+	if err := tx.foldLog(ctx); err != nil {
+		return err
 	}
+	root, err := tx.log.tree.Root()
+	if err != nil {
+		return fmt.Errorf("log root: %w", err)
+	}
+	size := tx.log.tree.Size()
 	cp, err := tlog.SignCheckpoint(tx.db.signer, tlog.Checkpoint{Origin: tx.db.origin, Size: size, Hash: root})
 	if err != nil {
 		return fmt.Errorf("sign checkpoint: %w", err)

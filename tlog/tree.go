@@ -92,28 +92,65 @@ func getNodes(ctx context.Context, nr NodeReader, ids []NodeID) ([][]byte, error
 // caller passes the size it holds in the same transaction; nothing else
 // about the tree is trusted or re-read.
 func Append(ctx context.Context, ns NodeStore, size uint64, leafHashes [][]byte) (newSize uint64, root []byte, err error) {
-	r, err := readRange(ctx, ns, size)
+	a, err := NewAppender(ctx, ns, size)
 	if err != nil {
 		return 0, nil, err
 	}
-	nodes := make([]Node, 0, 2*len(leafHashes)+1)
-	visit := func(id NodeID, h []byte) { nodes = append(nodes, Node{ID: id, Hash: h}) }
+	if err := a.Append(ctx, ns, leafHashes); err != nil {
+		return 0, nil, err
+	}
+	root, err = a.Root()
+	return a.Size(), root, err
+}
+
+// Appender appends leaves to a stored tree in parts, keeping only the
+// O(log n) hashes of the right border between them: a transaction that
+// appends a million leaves writes their nodes as it goes (each part's
+// nodes in one PutNodes call) instead of holding every leaf hash until
+// it commits. The nodes written and the root are those of one Append of
+// all the leaves.
+type Appender struct {
+	r     *compact.Range
+	nodes []Node
+}
+
+// NewAppender reads the right border of the stored tree of the given size.
+func NewAppender(ctx context.Context, nr NodeReader, size uint64) (*Appender, error) {
+	r, err := readRange(ctx, nr, size)
+	if err != nil {
+		return nil, err
+	}
+	return &Appender{r: r}, nil
+}
+
+// Append appends leaf hashes and writes, in one PutNodes call, the nodes
+// they complete. After an error the Appender must not be used: the store
+// may hold part of the nodes.
+func (a *Appender) Append(ctx context.Context, ns NodeStore, leafHashes [][]byte) error {
+	a.nodes = a.nodes[:0]
+	visit := func(id NodeID, h []byte) { a.nodes = append(a.nodes, Node{ID: id, Hash: h}) }
 	for i, h := range leafHashes {
 		if len(h) != HashSize {
-			return 0, nil, fmt.Errorf("tlog: append: leaf hash %d has %d bytes, want %d", i, len(h), HashSize)
+			return fmt.Errorf("tlog: append: leaf hash %d has %d bytes, want %d", i, len(h), HashSize)
 		}
-		if err := r.Append(h, visit); err != nil {
-			return 0, nil, fmt.Errorf("tlog: append: %w", err)
-		}
-	}
-	if len(nodes) > 0 {
-		if err := ns.PutNodes(ctx, nodes); err != nil {
-			return 0, nil, fmt.Errorf("tlog: write nodes: %w", err)
+		if err := a.r.Append(h, visit); err != nil {
+			return fmt.Errorf("tlog: append: %w", err)
 		}
 	}
-	root, err = rangeRoot(r)
-	return r.End(), root, err
+	if len(a.nodes) > 0 {
+		if err := ns.PutNodes(ctx, a.nodes); err != nil {
+			return fmt.Errorf("tlog: write nodes: %w", err)
+		}
+	}
+	clear(a.nodes) // the hashes are the store's now
+	return nil
 }
+
+// Size is the size of the tree so far.
+func (a *Appender) Size() uint64 { return a.r.End() }
+
+// Root is the root of the tree so far.
+func (a *Appender) Root() ([]byte, error) { return rangeRoot(a.r) }
 
 // rangeRoot is the root of a compact range starting at 0, EmptyRoot for
 // the empty tree.

@@ -216,3 +216,43 @@ func popcount(x uint64) int {
 	}
 	return c
 }
+
+// TestAppenderInPartsMatchesOneAppend: a tree appended to in parts by one
+// Appender (a transaction writing its nodes as it goes) stores exactly the
+// nodes, and has exactly the root, of one Append of all the leaves, from
+// an empty tree and from one that already has leaves.
+func TestAppenderInPartsMatchesOneAppend(t *testing.T) {
+	ctx := context.Background()
+	hashes := hashAll(testLeaves(1100))
+	for _, start := range []uint64{0, 1, 255, 300} {
+		one, parts := &MemStore{}, &MemStore{}
+		for _, ns := range []*MemStore{one, parts} {
+			if _, _, err := Append(ctx, ns, 0, hashes[:start]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		wantSize, wantRoot, err := Append(ctx, one, start, hashes[start:])
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := NewAppender(ctx, parts, start)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, next := 0, start; next < uint64(len(hashes)); i++ {
+			end := min(next+uint64([]int{1, 7, 256, 0, 93}[i%5]), uint64(len(hashes)))
+			if err := a.Append(ctx, parts, hashes[next:end]); err != nil {
+				t.Fatal(err)
+			}
+			next = end
+		}
+		root, err := a.Root()
+		if err != nil || a.Size() != wantSize || !bytes.Equal(root, wantRoot) {
+			t.Fatalf("from %d: in parts size %d root %x (%v), in one %d %x", start, a.Size(), root, err, wantSize, wantRoot)
+		}
+		same := func(a, b [][]byte) bool { return slices.EqualFunc(a, b, bytes.Equal) }
+		if !slices.EqualFunc(one.levels, parts.levels, same) {
+			t.Errorf("from %d: the nodes stored in parts differ from those of one append", start)
+		}
+	}
+}
