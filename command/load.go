@@ -42,13 +42,7 @@ func typed[T qantar.Record](ctx context.Context, list ListFunc, kind qantar.Kind
 	if err != nil {
 		return nil, err
 	}
-	out := make([]T, 0, len(recs))
-	for _, r := range recs {
-		if x, ok := r.(T); ok {
-			out = append(out, x)
-		}
-	}
-	return out, nil
+	return only[T](recs), nil
 }
 
 // Place returns a place of the index, or nil.

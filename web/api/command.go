@@ -3,10 +3,10 @@ package api
 import (
 	"context"
 	"crypto/sha256"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/command"
@@ -51,11 +51,15 @@ func (s *Server) apiPlaceCommand(w http.ResponseWriter, r *http.Request) error {
 		return qantar.FieldErrorf("date", "%v", err)
 	}
 	ctx, reader := r.Context(), httpx.ActorOf(r)
-	ix, err := s.commandIndex(ctx, reader)
+	src, err := s.commandSource(ctx, reader)
 	if err != nil {
 		return err
 	}
-	place, err := findPlace(ix, q.Get("place"))
+	place, err := findPlace(ctx, src, q.Get("place"))
+	if err != nil {
+		return err
+	}
+	ix, err := s.command.Place(ctx, src, place.ID, date)
 	if err != nil {
 		return err
 	}
@@ -68,58 +72,37 @@ func (s *Server) apiPlaceCommand(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// commandCache is the command index anonymous readers share, until the
-// log's checkpoint changes (every write changes it).
-type commandCache struct {
-	mu  sync.Mutex
-	key [32]byte
-	ix  *command.Index
-}
+// commandCache is the API's command.Near (command/near.go): a question
+// reads the records around the place or unit asked about.
+type commandCache = command.Near
 
-// commandIndex is the command index over the records the reader sees:
-// built for a signed-in reader's request, kept per checkpoint for
-// anonymous readers.
-func (s *Server) commandIndex(ctx context.Context, reader qantar.Actor) (*command.Index, error) {
-	var key [32]byte
-	cached := reader.ID == "" && s.log != nil
-	if cached {
+// commandSource reads the store as reader sees it; the state is the log's
+// checkpoint (every write changes it).
+func (s *Server) commandSource(ctx context.Context, reader qantar.Actor) (command.Source, error) {
+	var state string
+	if s.log != nil {
 		cp, err := s.log.Checkpoint(ctx)
 		if err != nil {
-			return nil, err
+			return command.Source{}, err
 		}
-		key = sha256.Sum256(cp)
-		s.command.mu.Lock()
-		ix := s.command.ix
-		hit := ix != nil && s.command.key == key
-		s.command.mu.Unlock()
-		if hit {
-			return ix, nil
-		}
+		state = fmt.Sprintf("%x", sha256.Sum256(cp))
 	}
-	in, err := command.Load(ctx, func(ctx context.Context, k qantar.Kind) ([]qantar.Record, error) {
-		return qantar.ListAll(ctx, s.store, k, qantar.Filter{Reader: reader})
-	})
-	if err != nil {
-		return nil, err
-	}
-	ix := command.NewIndex(in)
-	if cached {
-		s.command.mu.Lock()
-		s.command.key, s.command.ix = key, ix
-		s.command.mu.Unlock()
-	}
-	return ix, nil
+	return command.StoreSource(s.store, reader, state), nil
 }
 
 // findPlace takes a place by id or by a name only one place has.
-func findPlace(ix *command.Index, v string) (*qantar.Place, error) {
+func findPlace(ctx context.Context, src command.Source, v string) (*qantar.Place, error) {
 	if id, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil {
-		if p := ix.Place(id); p != nil {
-			return p, nil
+		p, err := command.GetPlace(ctx, src, id)
+		if p != nil || err != nil {
+			return p, err
 		}
 		return nil, qantar.WithField(qantar.Errorf(qantar.ENOTFOUND, "place %d does not exist", id), "place")
 	}
-	ps := ix.FindPlaces(v)
+	ps, err := command.FindPlaces(ctx, src, v)
+	if err != nil {
+		return nil, err
+	}
 	switch len(ps) {
 	case 0:
 		return nil, qantar.WithField(qantar.Errorf(qantar.ENOTFOUND, "no place is named %q", v), "place")
@@ -215,7 +198,11 @@ func (s *Server) apiCommand(w http.ResponseWriter, r *http.Request) error {
 		return qantar.FieldErrorf("date", "%v", err)
 	}
 	ctx, reader := r.Context(), httpx.ActorOf(r)
-	ix, err := s.commandIndex(ctx, reader)
+	src, err := s.commandSource(ctx, reader)
+	if err != nil {
+		return err
+	}
+	ix, err := s.command.Unit(ctx, src, id, date, 0, 0)
 	if err != nil {
 		return err
 	}

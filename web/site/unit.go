@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/chart"
@@ -17,45 +16,6 @@ import (
 // Who was in command here, then (docs/COMMAND.md): the /command page, a
 // unit's organisation chart, positions and equipment, and the units at an
 // act's place on its day.
-
-// commandCache keeps the anonymous readers' command index until the
-// records change; a signed-in reader's is built for their request.
-type commandCache struct {
-	mu  sync.Mutex
-	key string
-	ix  *command.Index
-}
-
-// commandIndex is the command index over the records the reader sees.
-func (p *Site) commandIndex(ctx context.Context, reader qantar.Actor) (*command.Index, error) {
-	var key string
-	if reader.ID == "" {
-		k, err := p.stateKey(ctx, false)
-		if err != nil {
-			return nil, err
-		}
-		key = k
-		p.command.mu.Lock()
-		ix, hit := p.command.ix, p.command.ix != nil && p.command.key == key
-		p.command.mu.Unlock()
-		if hit {
-			return ix, nil
-		}
-	}
-	in, err := command.Load(ctx, func(ctx context.Context, k qantar.Kind) ([]qantar.Record, error) {
-		return qantar.ListAll(ctx, p.store, k, qantar.Filter{Reader: reader})
-	})
-	if err != nil {
-		return nil, err
-	}
-	ix := command.NewIndex(in)
-	if reader.ID == "" {
-		p.command.mu.Lock()
-		p.command.key, p.command.ix = key, ix
-		p.command.mu.Unlock()
-	}
-	return ix, nil
-}
 
 // claimView is a claim's status, grade and sources in the reader's words.
 type claimView struct {
@@ -182,11 +142,11 @@ func (p *Site) commandPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx, reader := r.Context(), httpx.ActorOf(r)
 	res := p.newResolver(pg.T, reader)
-	ix, err := p.commandIndex(ctx, reader)
+	src, err := p.commandSource(ctx, reader)
 	if err != nil {
 		return err
 	}
-	places, err := p.placesNamed(ctx, res, ix, pg.PlaceQ)
+	places, err := p.placesNamed(ctx, res, src, pg.PlaceQ)
 	if err != nil {
 		return err
 	}
@@ -197,6 +157,10 @@ func (p *Site) commandPage(w http.ResponseWriter, r *http.Request) error {
 		pl := places[0]
 		pg.Place, pg.Date = res.link(ctx, qantar.KindPlace, pl.ID), pg.T.Date(date)
 		pg.Title = pg.T.S("Who was in %s on %s", pg.Place.Title, pg.Date)
+		ix, err := p.command.Place(ctx, src, pl.ID, date)
+		if err != nil {
+			return err
+		}
 		pg.Units = p.presentViews(ctx, res, ix.At(pl.ID, date))
 	default:
 		pg.Problem = pg.T.S("Several places have this name: choose one.")
@@ -211,15 +175,17 @@ func (p *Site) commandPage(w http.ResponseWriter, r *http.Request) error {
 
 // placesNamed finds the places a typed name or id means: an id, the
 // places one of whose names it is, else what the search finds.
-func (p *Site) placesNamed(ctx context.Context, res *resolver, ix *command.Index, q string) ([]*qantar.Place, error) {
+func (p *Site) placesNamed(ctx context.Context, res *resolver, src command.Source, q string) ([]*qantar.Place, error) {
 	if id, err := strconv.ParseInt(q, 10, 64); err == nil {
-		if pl := ix.Place(id); pl != nil {
-			return []*qantar.Place{pl}, nil
+		pl, err := command.GetPlace(ctx, src, id)
+		if pl == nil || err != nil {
+			return nil, err
 		}
-		return nil, nil
+		return []*qantar.Place{pl}, nil
 	}
-	if ps := ix.FindPlaces(q); len(ps) > 0 {
-		return ps, nil
+	ps, err := command.FindPlaces(ctx, src, q)
+	if err != nil || len(ps) > 0 {
+		return ps, err
 	}
 	recs, err := p.findByName(ctx, res.reader, res.t, qantar.KindPlace, q)
 	if err != nil {
@@ -227,7 +193,9 @@ func (p *Site) placesNamed(ctx context.Context, res *resolver, ix *command.Index
 	}
 	var out []*qantar.Place
 	for _, rec := range recs {
-		if pl := ix.Place(rec.GetMeta().ID); pl != nil {
+		if pl, err := command.GetPlace(ctx, src, rec.GetMeta().ID); err != nil {
+			return nil, err
+		} else if pl != nil {
 			out = append(out, pl)
 		}
 	}
@@ -239,9 +207,11 @@ func (p *Site) actCommand(ctx context.Context, res *resolver, a *qantar.Act) (*c
 	if a.PlaceID == 0 || a.Date.IsZero() {
 		return nil, nil
 	}
-	ix, err := p.nearIndex(ctx, res.reader, a.PlaceID, a.Date, func(ix *command.Index) []int64 {
-		return presentUnits(ix.At(a.PlaceID, a.Date))
-	})
+	src, err := p.commandSource(ctx, res.reader)
+	if err != nil {
+		return nil, err
+	}
+	ix, err := p.command.Place(ctx, src, a.PlaceID, a.Date)
 	if err != nil {
 		return nil, err
 	}
@@ -290,7 +260,11 @@ func (p *Site) unitSections(ctx context.Context, res *resolver, u *qantar.Unit, 
 		v.Warning = t.S("The date is written as YYYY-MM-DD, YYYY-MM or YYYY.")
 	}
 	v.Date, v.DateQ = t.Date(date), date.String()
-	ix, err := p.nearIndex(ctx, res.reader, 0, date, func(ix *command.Index) []int64 { return treeUnits(ix, u.ID, date) })
+	src, err := p.commandSource(ctx, res.reader)
+	if err != nil {
+		return nil, err
+	}
+	ix, err := p.command.Unit(ctx, src, u.ID, date, unitDepth, unitWidth)
 	if err != nil {
 		return nil, err
 	}
