@@ -308,9 +308,10 @@ func (db *DB) claimLog(ctx context.Context) error {
 
 // Tx is a write transaction with the one clock reading it was started with.
 // Versions written in it wait in pending until commit, when they get their
-// leaves under the log lock (flushLog).
+// leaves under the log lock (flushLog); so do the changes of its writes to
+// the counts of search_terms, made just before (termsTx).
 type Tx struct {
-	tx      pgx.Tx
+	tx      pgx.Tx // a *termsTx
 	db      *DB
 	now     time.Time
 	pending []storekit.Version
@@ -327,7 +328,7 @@ func (db *DB) begin(ctx context.Context) (*Tx, error) {
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
-	return &Tx{tx: tx, db: db, now: db.now().UTC().Truncate(time.Microsecond)}, nil
+	return &Tx{tx: &termsTx{Tx: tx}, db: db, now: db.now().UTC().Truncate(time.Microsecond)}, nil
 }
 
 // retryable reports whether err is a deadlock or serialization failure,

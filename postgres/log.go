@@ -17,8 +17,16 @@ import (
 // records, versions, leaves, tree and checkpoint commit together or not at
 // all. It locks the log state row first and holds it to commit: that lock,
 // taken as late as possible, is what makes every server append after the
-// last committed leaf, with no gap, fork or duplicate.
+// last committed leaf, with no gap, fork or duplicate. The changes to the
+// counts of search_terms are made first (termsTx), before that lock: every
+// writer locks count rows (sorted, in one statement) and then the log
+// state, and none waits for a count row while holding the log state.
 func (tx *Tx) flushLog(ctx context.Context) error {
+	if t, ok := tx.tx.(*termsTx); ok {
+		if err := t.flushTerms(ctx); err != nil {
+			return err
+		}
+	}
 	if len(tx.pending) == 0 {
 		return nil
 	}

@@ -20,9 +20,10 @@ func lexemes(terms []string) []string { return storekit.IndexedTerms(terms) }
 // index writes (or, for a deletion, removes) a record's search document
 // and changes the counts of search_terms by what it changed: its keys
 // before (its document's, at the level it was indexed at) counted out,
-// its keys now counted in. One statement, which locks the rows of
-// search_terms in order (level, then key), so that two writers lock them
-// in the same order; a second deletes the keys whose count fell to 0.
+// its keys now counted in. In a write transaction (termsTx) the changes
+// wait in the transaction until commit; in another (a reindex, a copy)
+// they are made by the same statement, with a second that deletes the
+// keys whose count fell to 0.
 func index(ctx context.Context, tx pgx.Tx, rec qantar.Record, op qantar.Op) error {
 	if !search.Indexed(rec.Kind()) {
 		return nil
@@ -31,7 +32,11 @@ func index(ctx context.Context, tx pgx.Tx, rec qantar.Record, op qantar.Op) erro
 	if op != qantar.OpDelete {
 		d = search.DocOf(rec)
 	}
-	rows, err := tx.Query(ctx, qIndex, string(d.Kind), d.ID, op == qantar.OpDelete, d.Protection, lexemes(d.Keys), lexemes(d.Stems))
+	args := []any{string(d.Kind), d.ID, op == qantar.OpDelete, d.Protection, lexemes(d.Keys), lexemes(d.Stems)}
+	if t, ok := tx.(*termsTx); ok {
+		return t.indexDeferred(ctx, args)
+	}
+	rows, err := tx.Query(ctx, qIndex, args...)
 	if err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}
@@ -46,10 +51,10 @@ func index(ctx context.Context, tx pgx.Tx, rec qantar.Record, op qantar.Op) erro
 	return dropTerms(ctx, tx, levels, terms)
 }
 
-// qIndex replaces (or, $3, deletes) the document of $1/$2 and counts the
-// change of its keys into search_terms; it returns the keys whose count
-// fell to 0. Every part reads the tables as they were before it.
-const qIndex = `WITH old AS (
+// qIndexDoc replaces (or, $3, deletes) the document of $1/$2, and its
+// part change is what that changes in the counts of search_terms. Every
+// part reads the tables as they were before it.
+const qIndexDoc = `WITH old AS (
 		SELECT protection, unnest(tsvector_to_array(keys)) AS term FROM search_docs WHERE kind = $1::text AND id = $2::bigint),
 	gone AS (DELETE FROM search_docs WHERE $3::boolean AND kind = $1 AND id = $2),
 	doc AS (INSERT INTO search_docs (kind, id, protection, keys, stems)
@@ -59,7 +64,11 @@ const qIndex = `WITH old AS (
 		SELECT protection, term, sum(n)::integer AS n FROM (
 			SELECT protection, term, -1 AS n FROM old
 			UNION ALL SELECT DISTINCT $4::text, unnest($5::text[]), 1 WHERE NOT $3::boolean) c
-		GROUP BY protection, term HAVING sum(n) <> 0),
+		GROUP BY protection, term HAVING sum(n) <> 0)`
+
+// qIndex is qIndexDoc counting the change into search_terms, in order
+// (level, then key); it returns the keys whose count fell to 0.
+const qIndex = qIndexDoc + `,
 	counted AS (
 		INSERT INTO search_terms AS t (protection, term, records)
 		SELECT protection, term, n FROM change ORDER BY protection, term COLLATE "C"
@@ -67,9 +76,77 @@ const qIndex = `WITH old AS (
 		RETURNING t.protection, t.term, t.records)
 	SELECT protection, term FROM counted WHERE records <= 0`
 
+// qIndexChange is qIndexDoc returning the change, for termsTx to keep.
+const qIndexChange = qIndexDoc + `
+	SELECT protection, term, n FROM change`
+
+// termsTx is a write transaction (Tx's) that keeps the changes its writes
+// make to the counts of search_terms, and makes them once, sorted (level,
+// then key) in one statement, just before commit: when the log is flushed
+// (flushTerms, before the log's lock), or by Commit. A count's row is
+// then locked from there to commit, not from the write that changed it:
+// a long import no longer makes other servers' writes of its words wait
+// until it commits, and two transactions that write the same words in
+// other orders lock their rows in one order (with several statements a
+// transaction, each sorted, they could deadlock).
+type termsTx struct {
+	pgx.Tx
+	terms storekit.TermCounts
+}
+
+// indexDeferred is index in a termsTx: qIndexChange, its change kept.
+func (t *termsTx) indexDeferred(ctx context.Context, args []any) error {
+	rows, err := t.Query(ctx, qIndexChange, args...)
+	if err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	if t.terms == nil {
+		t.terms = storekit.TermCounts{}
+	}
+	var lt storekit.LevelTerm
+	var n int
+	if err := storekit.Each(rows, []any{&lt.Protection, &lt.Term, &n}, func() error {
+		t.terms[lt] += n
+		return nil
+	}); err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	return nil
+}
+
+// add keeps counts until the transaction's flush.
+func (t *termsTx) add(counts storekit.TermCounts) {
+	if t.terms == nil {
+		t.terms = storekit.TermCounts{}
+	}
+	for lt, n := range counts {
+		t.terms[lt] += n
+	}
+}
+
+// flushTerms makes the counts kept so far.
+func (t *termsTx) flushTerms(ctx context.Context) error {
+	counts := t.terms
+	t.terms = nil
+	return countTerms(ctx, t.Tx, counts)
+}
+
+// Commit makes the counts kept, then commits.
+func (t *termsTx) Commit(ctx context.Context) error {
+	if err := t.flushTerms(ctx); err != nil {
+		return err
+	}
+	return t.Tx.Commit(ctx)
+}
+
 // countTerms adds counts to search_terms in one statement, in the order of
-// counts.Changes, and deletes the keys whose count fell to 0.
+// counts.Changes, and deletes the keys whose count fell to 0; in a termsTx,
+// it keeps them until its flush.
 func countTerms(ctx context.Context, tx pgx.Tx, counts storekit.TermCounts) error {
+	if t, ok := tx.(*termsTx); ok {
+		t.add(counts)
+		return nil
+	}
 	changes := counts.Changes()
 	if len(changes) == 0 {
 		return nil

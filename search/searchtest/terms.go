@@ -19,19 +19,6 @@ import (
 	"github.com/qantar-project/qantar/storekit"
 )
 
-// Store is a store under test.
-type Store struct {
-	// Open opens a new, empty store.
-	Open func(t *testing.T) qantar.Store
-	// Near is the store's own expansion of keys (a word's keys) for a
-	// reader who may see levels.
-	Near func(t *testing.T, s qantar.Store, keys, levels []string) []string
-	// Terms reads search_terms as it is, every row (a count of 0 too).
-	Terms func(t *testing.T, s qantar.Store) storekit.TermCounts
-	// Copy opens a new store filled from s as qantar copy fills it.
-	Copy func(t *testing.T, s qantar.Store) qantar.Store
-}
-
 var editor = qantar.Actor{ID: "token:1", Role: qantar.RoleEditor}
 
 var (
@@ -49,14 +36,14 @@ const (
 
 // Run runs the checks on st.
 func Run(t *testing.T, st Store) {
-	t.Run("ProtectedWordsNotExpanded", func(t *testing.T) { testProtected(t, st) })
-	t.Run("CountsAfterBulkAndCopy", func(t *testing.T) { testBulkAndCopy(t, st) })
+	t.Run("ProtectedWordsNotExpanded", func(t *testing.T) { testProtected(t, st.store()) })
+	t.Run("CountsAfterBulkAndCopy", func(t *testing.T) { testBulkAndCopy(t, st.store()) })
 }
 
 // run is one store and the records a test wrote to it.
 type run struct {
 	t    *testing.T
-	st   Store
+	st   *store
 	s    qantar.Store
 	refs []qantar.Ref
 }
@@ -89,7 +76,7 @@ func (r *run) delete(rec qantar.Record) {
 func (r *run) expands(step string, levels []string, want bool) {
 	r.t.Helper()
 	key := names.Key(secret)
-	near := r.st.Near(r.t, r.s, []string{names.Key(typed)}, levels)
+	near := r.st.near(r.t, r.s, []string{names.Key(typed)}, levels)
 	if got := slices.Contains(near, key); got != want {
 		r.t.Errorf("%s: the expansion of %q for a reader of %v offers %q: %v, want %v (it offers %q)", step, typed, levels, key, got, want, near)
 	}
@@ -99,24 +86,32 @@ func (r *run) expands(step string, levels []string, want bool) {
 // wrote, as they are now.
 func (r *run) counts(step string) {
 	r.t.Helper()
-	CheckCounts(r.t, step, r.st.Terms(r.t, r.s), r.want())
+	CheckCounts(r.t, step, r.st.terms(r.t, r.s), r.want())
 }
 
 // want is what search_terms must hold: the keys of every live record of
 // the test, counted at its level.
 func (r *run) want() storekit.TermCounts {
 	r.t.Helper()
+	return Want(r.t, r.s, r.refs)
+}
+
+// Want is what search_terms must hold for the records refs name, as they
+// are in s: the keys of each live one's search document, counted at its
+// level.
+func Want(t *testing.T, s qantar.Writer, refs []qantar.Ref) storekit.TermCounts {
+	t.Helper()
 	want := storekit.TermCounts{}
-	for _, ref := range r.refs {
-		rec, err := r.s.Get(context.Background(), ref.Kind, ref.ID)
+	for _, ref := range refs {
+		rec, err := s.Get(context.Background(), ref.Kind, ref.ID)
 		if qantar.ErrorCode(err) == qantar.ENOTFOUND {
 			continue
 		} else if err != nil {
-			r.t.Fatal(err)
+			t.Fatal(err)
 		}
 		if search.Indexed(ref.Kind) {
 			d := search.DocOf(rec)
-			want.Add(d.Protection, d.Keys, 1)
+			want.Add(d.Protection, storekit.IndexedTerms(d.Keys), 1)
 		}
 	}
 	return want
@@ -156,8 +151,8 @@ func person(name, level string) *qantar.Person {
 // the readers who may see them, and to nobody once they are protected
 // further, renamed or deleted; a public reader gets it while they are
 // public; a word two persons share stays for the level that still has it.
-func testProtected(t *testing.T, st Store) {
-	r := &run{t: t, st: st, s: st.Open(t)}
+func testProtected(t *testing.T, st *store) {
+	r := &run{t: t, st: st, s: st.open(t)}
 	r.create(person("Синтетика Ашықова", qantar.Public))
 	hidden := person("Синтетика "+secret, qantar.Restricted)
 	r.create(hidden)
@@ -196,8 +191,8 @@ func testProtected(t *testing.T, st Store) {
 // testBulkAndCopy: after a bulk import of persons of every level, sources
 // and places, and after a copy of the store, search_terms holds exactly
 // their keys.
-func testBulkAndCopy(t *testing.T, st Store) {
-	r := &run{t: t, st: st, s: st.Open(t)}
+func testBulkAndCopy(t *testing.T, st *store) {
+	r := &run{t: t, st: st, s: st.open(t)}
 	levels := []string{qantar.Public, qantar.Restricted, qantar.Confidential, ""}
 	given := []string{"Айгерім", "Нұрлан", "Ерлан", "Гүлнар"}
 	var recs []qantar.Record
@@ -221,9 +216,9 @@ func testBulkAndCopy(t *testing.T, st Store) {
 	p.Protection = qantar.Confidential
 	r.update(p)
 	r.counts("after bulk, an update")
-	c := &run{t: t, st: st, s: st.Copy(t, r.s), refs: r.refs}
+	c := &run{t: t, st: st, s: st.copy(t, r.s), refs: r.refs}
 	c.counts("copy")
-	CheckCounts(t, "copy against its source", st.Terms(t, c.s), st.Terms(t, r.s))
+	CheckCounts(t, "copy against its source", st.terms(t, c.s), st.terms(t, r.s))
 }
 
 // WriteMixed writes persons of every level, moves one to another level,
