@@ -68,29 +68,8 @@ func verifyAllWays(t *testing.T, path, key string) *qantar.VerifyReport {
 // is in; a stored node at a tile's level that is not its leaves' hash is
 // named.
 func TestVerifyWorkersAgree(t *testing.T) {
-	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "v.db")
-	store, err := sqlite.Open(ctx, path, sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	editor := qantar.Actor{ID: "user:7", Role: qantar.RoleEditor}
-	recs := make([]qantar.Record, 2500)
-	for i := range recs {
-		recs[i] = &qantar.Person{Names: []qantar.Name{{Value: fmt.Sprintf("Синтетический Человек %d", i)}}}
-	}
-	if err := store.InTx(ctx, func(w qantar.Writer) error { _, err := qantar.CreateAll(ctx, w, editor, recs); return err }); err != nil {
-		t.Fatal(err)
-	}
-	for _, rec := range recs[2000:2100] {
-		p := rec.(*qantar.Person)
-		p.Names[0].Value += " второй"
-		if err := store.Update(ctx, editor, p); err != nil {
-			t.Fatal(err)
-		}
-	}
-	key := store.LogKey()
-	store.Close()
+	key := syntheticStore(t, path, 2500, 2000, 2100, 0)
 	if rep := verifyAllWays(t, path, key); !rep.OK() || rep.Leaves != 2600 || rep.Records != 2500 {
 		t.Fatalf("untouched: %d leaves, %d records, %v", rep.Leaves, rep.Records, rep.Problems)
 	}
@@ -103,6 +82,7 @@ func TestVerifyWorkersAgree(t *testing.T) {
 		{"MissingLeaf", `DELETE FROM tlog_leaves WHERE idx = 1999`, "log leaf 1999 is missing"},
 		{"Current", `UPDATE records SET data = replace(data, 'Человек', 'Подмена') WHERE kind = 'persons' AND id IN (3, 2400)`, "persons/2400"},
 		{"Projection", `UPDATE records SET pub_data = NULL WHERE kind = 'persons' AND id = 1700`, "persons/1700"},
+		{"SearchTerms", `UPDATE search_terms SET records = records - 1 WHERE term = (SELECT max(term) FROM search_terms)`, "(search_terms)"},
 		// The same record in JSON that is not canonical: its stored JSON
 		// (and so the current version's content derived from it), or the
 		// content kept in its version's row.
@@ -123,6 +103,41 @@ func TestVerifyWorkersAgree(t *testing.T) {
 			}
 		})
 	}
+}
+
+// syntheticStore writes n synthetic persons to a new SQLite database at
+// path in one transaction, then gives those of [from, to) a second
+// version, and deletes every del-th of them (the first, the del+1-th, …;
+// none when del is 0). It returns the log's key.
+func syntheticStore(t *testing.T, path string, n, from, to, del int) string {
+	t.Helper()
+	ctx := context.Background()
+	store, err := sqlite.Open(ctx, path, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	editor := qantar.Actor{ID: "user:7", Role: qantar.RoleEditor}
+	recs := make([]qantar.Record, n)
+	for i := range recs {
+		recs[i] = &qantar.Person{Names: []qantar.Name{{Value: fmt.Sprintf("Синтетический Человек %d", i)}}}
+	}
+	if err := store.InTx(ctx, func(w qantar.Writer) error { _, err := qantar.CreateAll(ctx, w, editor, recs); return err }); err != nil {
+		t.Fatal(err)
+	}
+	for i, rec := range recs[from:to] {
+		p := rec.(*qantar.Person)
+		p.Names[0].Value += " второй"
+		if err := store.Update(ctx, editor, p); err != nil {
+			t.Fatal(err)
+		}
+		if del > 0 && i%del == 0 {
+			if err := store.Delete(ctx, editor, qantar.KindPerson, p.ID, 2, "entered twice"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return store.LogKey()
 }
 
 func copyDB(t *testing.T, from, to string) {
@@ -249,33 +264,8 @@ func gunzip(t *testing.T, from, to string) {
 // tamperings that make the view give a row's own bytes, empty bytes, or
 // NULL.
 func TestVerifyReadsAsTheView(t *testing.T) {
-	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "v.db")
-	store, err := sqlite.Open(ctx, path, sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	editor := qantar.Actor{ID: "user:7", Role: qantar.RoleEditor}
-	recs := make([]qantar.Record, 300)
-	for i := range recs {
-		recs[i] = &qantar.Person{Names: []qantar.Name{{Value: fmt.Sprintf("Синтетический Человек %d", i)}}}
-	}
-	if err := store.InTx(ctx, func(w qantar.Writer) error { _, err := qantar.CreateAll(ctx, w, editor, recs); return err }); err != nil {
-		t.Fatal(err)
-	}
-	for i, rec := range recs[100:200] {
-		p := rec.(*qantar.Person)
-		p.Names[0].Value += " второй"
-		if err := store.Update(ctx, editor, p); err != nil {
-			t.Fatal(err)
-		}
-		if i%5 == 0 {
-			if err := store.Delete(ctx, editor, qantar.KindPerson, p.ID, 2, "entered twice"); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	store.Close()
+	syntheticStore(t, path, 300, 100, 200, 5)
 	for _, tamper := range []string{
 		"",
 		`UPDATE versions SET data = replace(data, '"names":', '"names" :') WHERE kind = 'persons' AND id IN (9, 150)`,
