@@ -36,7 +36,13 @@ const (
 	leavesPrefix   = `INSERT INTO tlog_leaves (idx, leaf)`
 	nodesPrefix    = `INSERT INTO tlog_nodes (level, idx, hash)`
 	nodesChunk     = 256
+	refsPrefix     = `INSERT OR IGNORE INTO refs (to_kind, to_id, from_kind, from_id)`
 )
+
+func init() {
+	multiInserts[refsPrefix] = multiInsert(refsPrefix, 4, bulkChunk)
+	writeQueries = append(writeQueries, multiInserts[refsPrefix])
+}
 
 // The full-chunk statements, prepared at open with the others.
 var (
@@ -77,6 +83,13 @@ type bulkRecord struct {
 	leaf       []byte
 	leafHash   []byte
 	err        error
+	// deps is what its projections resolved, when checked; pub and view
+	// are their write arguments and fields its record_fields rows, made
+	// by a worker from deps (projected), or else by the writer.
+	deps      resolved
+	projected bool
+	pub, view any
+	fields    []storekit.FieldRow
 }
 
 // encode makes everything of r that needs no database, as write does.
@@ -100,6 +113,21 @@ func (r *bulkRecord) encode(now time.Time, actor string) {
 		return
 	}
 	r.leafHash = tlog.LeafHash(r.leaf)
+	r.project()
+}
+
+// project makes r's projections and record_fields rows from what its
+// check resolved; if they needed anything else, the writer makes them.
+func (r *bulkRecord) project() {
+	missed := false
+	pub, view, err := projectionArgs(r.rec, r.data, r.deps.resolver(&missed))
+	if err != nil || missed {
+		return
+	}
+	if r.fields, r.err = storekit.FieldRows(r.rec.Kind(), r.data, argText(pub), argText(view)); r.err != nil {
+		return
+	}
+	r.pub, r.view, r.projected = pub, view, true
 }
 
 // bulkChunkOf is a run of records on its way through the pipeline.
@@ -150,11 +178,12 @@ func (tx *Tx) CreateAll(ctx context.Context, actor qantar.Actor, recs []qantar.R
 		for checkErr == nil && next < len(recs) && len(queue) <= workers {
 			c := &bulkChunkOf{start: next, done: make(chan struct{})}
 			for end := min(next+bulkChunk, len(recs)); next < end; next++ {
-				if err := tx.checkNew(ctx, actor, recs[next]); err != nil {
+				deps, err := tx.checkNew(ctx, actor, recs[next])
+				if err != nil {
 					checkErr = err
 					break
 				}
-				c.recs = append(c.recs, bulkRecord{rec: recs[next], leafIdx: tx.log.start + uint64(len(tx.log.pending)) + reserved})
+				c.recs = append(c.recs, bulkRecord{rec: recs[next], deps: deps, leafIdx: tx.log.start + uint64(len(tx.log.pending)) + reserved})
 				reserved++
 			}
 			if len(c.recs) > 0 {
@@ -202,15 +231,16 @@ func (tx *Tx) CreateAll(ctx context.Context, actor qantar.Actor, recs []qantar.R
 	return next, checkErr
 }
 
-// checkNew checks rec as Create does and gives it its id, without writing.
-func (tx *Tx) checkNew(ctx context.Context, actor qantar.Actor, rec qantar.Record) error {
+// checkNew checks rec as Create does and gives it its id, without
+// writing; it returns what its projections resolve (see resolving).
+func (tx *Tx) checkNew(ctx context.Context, actor qantar.Actor, rec qantar.Record) (resolved, error) {
 	if err := tx.check(ctx, actor, rec, nil); err != nil {
-		return err
+		return nil, err
 	}
 	next, ok := tx.nextID[rec.Kind()]
 	if !ok {
 		if err := tx.queryRow(ctx, qNextID, rec.Kind()).Scan(&next); err != nil {
-			return fmt.Errorf("next id: %w", err)
+			return nil, fmt.Errorf("next id: %w", err)
 		}
 	}
 	m := rec.GetMeta()
@@ -218,7 +248,7 @@ func (tx *Tx) checkNew(ctx context.Context, actor qantar.Actor, rec qantar.Recor
 	m.Version, m.CreatedAt, m.UpdatedAt = 1, tx.now, tx.now
 	tx.nextID[rec.Kind()] = next + 1
 	tx.known.wrote(rec) // known before it is written: the batch's next records may refer to it
-	return nil
+	return tx.resolving(ctx, rec), nil
 }
 
 // unassign gives back the ids of checked records that were not written.
@@ -235,6 +265,23 @@ func (tx *Tx) unassign(recs []qantar.Record) {
 		tx.known.forget(qantar.Ref{Kind: k, ID: m.ID})
 		m.ID, m.Version, m.CreatedAt, m.UpdatedAt = 0, 0, time.Time{}, time.Time{}
 	}
+}
+
+// projectHere makes r's projections and record_fields rows through the
+// transaction when the worker could not.
+func (tx *Tx) projectHere(ctx context.Context, r *bulkRecord) error {
+	if r.projected {
+		return nil
+	}
+	pub, view, err := tx.projections(ctx, r.rec, r.data)
+	if err != nil {
+		return err
+	}
+	if r.fields, err = storekit.FieldRows(r.rec.Kind(), r.data, argText(pub), argText(view)); err != nil {
+		return err
+	}
+	r.pub, r.view, r.projected = pub, view, true
+	return nil
 }
 
 // writeChunk writes a chunk's rows. It returns false, having written
@@ -254,16 +301,11 @@ func (tx *Tx) writeChunk(ctx context.Context, actor qantar.Actor, c *bulkChunkOf
 		if m.ExternalKey != "" {
 			ext = m.ExternalKey
 		}
-		pub, view, err := tx.projections(ctx, r.rec, r.data)
-		if err != nil {
+		if err := tx.projectHere(ctx, r); err != nil {
 			return false, err
 		}
-		args = append(args, r.rec.Kind(), m.ID, m.Version, now, now, nil, r.protection, ext, r.data, pub, view)
-		rows, err := storekit.FieldRows(r.rec.Kind(), r.data, argText(pub), argText(view))
-		if err != nil {
-			return false, err
-		}
-		fields = fieldArgs(fields, r.rec.Kind(), m.ID, rows)
+		args = append(args, r.rec.Kind(), m.ID, m.Version, now, now, nil, r.protection, ext, r.data, r.pub, r.view)
+		fields = fieldArgs(fields, r.rec.Kind(), m.ID, r.fields)
 	}
 	if err := tx.insertRows(ctx, recordsPrefix, 11, bulkChunk, args); err != nil {
 		return false, nil
@@ -272,13 +314,15 @@ func (tx *Tx) writeChunk(ctx context.Context, actor qantar.Actor, c *bulkChunkOf
 		tx.broken = fmt.Errorf("%s: %w", what, err)
 		return true, tx.broken
 	}
+	args = args[:0]
 	for i := range c.recs {
 		r := &c.recs[i]
 		for _, ref := range r.rec.Refs() {
-			if _, err := tx.exec(ctx, qInsertRef, ref.Kind, ref.ID, r.rec.Kind(), r.rec.GetMeta().ID); err != nil {
-				return fail("refs", err)
-			}
+			args = append(args, ref.Kind, ref.ID, r.rec.Kind(), r.rec.GetMeta().ID)
 		}
+	}
+	if err := tx.insertAll(ctx, refsPrefix, 4, bulkChunk, args); err != nil {
+		return fail("refs", err)
 	}
 	if err := tx.insertFields(ctx, fields); err != nil {
 		return fail("record fields", err)

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"context"
 	"reflect"
 
 	"github.com/qantar-project/qantar"
@@ -83,4 +84,49 @@ func frozen(rec qantar.Record) qantar.Record {
 	c := reflect.New(v.Elem().Type())
 	c.Elem().Set(v.Elem())
 	return c.Interface().(qantar.Record)
+}
+
+// resolved is what a record's projections resolved, each answer as the
+// transaction gave it, so that they can be made again off the
+// transaction's goroutine (by CreateAll's encoding workers), with the same
+// answers and no database.
+type resolved map[qantar.Ref]resolution
+
+type resolution struct {
+	rec qantar.Record
+	err error
+}
+
+// resolving runs the rules of qantar.Project for both kept projections of
+// rec (not their JSON, which the workers make) through the transaction,
+// and returns every answer they needed (nil when none).
+func (tx *Tx) resolving(ctx context.Context, rec qantar.Record) resolved {
+	var out resolved
+	through := tx.resolver(ctx)
+	record := func(k qantar.Kind, id int64) (qantar.Record, error) {
+		r, err := through(k, id)
+		if out == nil {
+			out = resolved{}
+		}
+		out[qantar.Ref{Kind: k, ID: id}] = resolution{r, err}
+		return r, err
+	}
+	qantar.Project(qantar.PublicReader, rec, record)
+	qantar.Project(qantar.ViewerReader, rec, record)
+	return out
+}
+
+// resolver answers from what was resolved; a question that was not asked
+// then sets *missed (and is answered as a record that cannot be looked up,
+// which hides more, never less): the caller then projects again through
+// the transaction.
+func (d resolved) resolver(missed *bool) qantar.Resolver {
+	return func(k qantar.Kind, id int64) (qantar.Record, error) {
+		r, ok := d[qantar.Ref{Kind: k, ID: id}]
+		if !ok {
+			*missed = true
+			return nil, qantar.Errorf(qantar.ENOTFOUND, "%s/%d was not resolved", k, id)
+		}
+		return r.rec, r.err
+	}
 }

@@ -167,3 +167,44 @@ func TestKnownIsBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// One CreateAll of persons of every level, their acts and the citations of
+// both, each act and citation in the chunk of its person (a new database
+// gives ids in order, so the batch can name them before they are given):
+// the projections its workers make from what the check resolved are those
+// the rules make (verify recomputes every one), and hide what they must.
+func TestBulkProjectionsByWorkers(t *testing.T) {
+	db := openKnown(t)
+	ctx := context.Background()
+	recs := []qantar.Record{&qantar.Source{SourceKind: "list", Title: qantar.Text{"en": "A list"}}}
+	levels := []string{qantar.Public, qantar.Restricted, qantar.Confidential, ""}
+	const n = 300
+	for i := int64(1); i <= n; i++ {
+		recs = append(recs,
+			&qantar.Person{Names: []qantar.Name{{Value: "Синтетикалық Адам"}}, Protection: levels[i%4]},
+			newAct(i),
+			&qantar.Citation{RecordKind: qantar.KindPerson, RecordID: i, SourceID: 1, Quote: "слова источника"},
+			&qantar.Citation{RecordKind: qantar.KindAct, RecordID: i, SourceID: 1, Quote: "слова источника"})
+	}
+	err := db.InTx(ctx, func(w qantar.Writer) error {
+		_, err := qantar.CreateAll(ctx, w, knownEditor, recs)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := int64(1); i <= n; i++ {
+		act := recs[4*i-2].(*qantar.Act)
+		if act.ID != i || act.VictimID != i {
+			t.Fatalf("act %d of person %d: ids not given in order", act.ID, act.VictimID)
+		}
+		s := publicAct(t, db, nil, i)
+		if shown := strings.Contains(s, "описание приметы"); shown != (levels[i%4] == qantar.Public) {
+			t.Errorf("act of a %q person: the public sees its description: %v", levels[i%4], shown)
+		}
+	}
+	rep, err := db.Verify(ctx)
+	if err != nil || !rep.OK() {
+		t.Fatalf("verify after a bulk create projected by the workers: %+v %v", rep, err)
+	}
+}

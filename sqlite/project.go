@@ -245,11 +245,19 @@ func fieldArgs(args []any, kind qantar.Kind, id int64, rows []storekit.FieldRow)
 // insertFields inserts record_fields rows given as fieldArgs, fieldsChunk
 // rows a statement.
 func (tx *Tx) insertFields(ctx context.Context, args []any) error {
-	const cols = 5
+	if err := tx.insertAll(ctx, fieldsPrefix, 5, fieldsChunk, args); err != nil {
+		return fmt.Errorf("record fields: %w", err)
+	}
+	return nil
+}
+
+// insertAll inserts any number of rows of cols values each, chunk rows a
+// statement.
+func (tx *Tx) insertAll(ctx context.Context, prefix string, cols, chunk int, args []any) error {
 	for len(args) > 0 {
-		n := min(len(args), cols*fieldsChunk)
-		if err := tx.insertRows(ctx, fieldsPrefix, cols, fieldsChunk, args[:n]); err != nil {
-			return fmt.Errorf("record fields: %w", err)
+		n := min(len(args), cols*chunk)
+		if err := tx.insertRows(ctx, prefix, cols, chunk, args[:n]); err != nil {
+			return err
 		}
 		args = args[n:]
 	}
