@@ -184,7 +184,7 @@ func (im *importer) convertChecked(t *table, in Row, check func(*row)) {
 		ro.obj["external_key"] = k
 	}
 	if r.key != "" {
-		im.keys[kindKey{t.kind, r.key}] = r
+		im.keys.put(t.kind, r)
 	}
 	if check != nil {
 		check(r)
@@ -239,7 +239,7 @@ func (im *importer) setCell(r *row, bc *boundCol, v string, ro *rowObject) error
 			}
 		}
 	case typeExternalKey:
-		if prev, dup := im.keys[kindKey{t.kind, v}]; dup {
+		if prev, dup := im.keys.get(t.kind, v); dup {
 			err = cellErrorf("external key %q is already on line %d", v, prev.line)
 		} else {
 			// A copy: v shares the memory of the whole line, which
@@ -494,7 +494,7 @@ func (im *importer) resolveKey(r *row, kr keyRef, obj map[string]any) {
 		}
 		kind = k
 	}
-	if target, ok := im.keys[kindKey{kind, kr.key}]; ok {
+	if target, ok := im.keys.get(kind, kr.key); ok {
 		if target.bad {
 			im.rowProblemf(r, kr.bc.header, kr.key, "refers to line %d, which has problems", target.line)
 			return

@@ -86,7 +86,7 @@ func ImportTables(ctx context.Context, st qantar.Store, inputs []Input, o Option
 // transaction (stream.go).
 func runImport(ctx context.Context, st qantar.Store, o Options, streamable bool, read func(context.Context, *importer) error) (*Report, error) {
 	im := &importer{st: st, o: o, rep: &Report{DryRun: o.DryRun}, decoders: newDecoders(),
-		keys: map[kindKey]*row{}, ids: map[kindID]*row{}, storeKey: map[kindKey]int64{}, storeID: map[kindID]bool{}}
+		keys: newKeyIndex(), ids: map[kindID]*row{}, storeKey: map[kindKey]int64{}, storeID: map[kindID]bool{}}
 	defer im.decoders.stop()
 	if cp, ok := st.(Checkpointer); ok {
 		b, err := cp.Checkpoint(ctx)
@@ -176,8 +176,8 @@ type importer struct {
 	o            Options
 	rep          *Report
 	tables       []*table
-	keys         map[kindKey]*row // external keys seen in this import
-	ids          map[kindID]*row  // id column values seen in this import
+	keys         keyIndex        // external keys seen in this import
+	ids          map[kindID]*row // id column values seen in this import
 	storeKey     map[kindKey]int64
 	storeID      map[kindID]bool
 	fileProblems int
@@ -422,6 +422,7 @@ type rowWriter struct {
 	// (problems, counts) and forgets each streamed row's record once the
 	// row is written.
 	stream    bool
+	settled   []*row // streamed rows written or refused since the last chunk
 	problems  []Problem
 	problemOf []int // the order of each problem's table (inTableOrder)
 	counts    map[*table]*TableReport
@@ -539,6 +540,7 @@ func (rw *rowWriter) settle(r *row) {
 		c.Unchanged++
 	}
 	r.rec, r.local = nil, nil
+	rw.settled = append(rw.settled, r)
 }
 
 // count is where the writer counts what it did with table t's streamed rows.
@@ -575,6 +577,7 @@ func (rw *rowWriter) refuse(r *row, err error) error {
 	if !r.t.held {
 		rw.count(r.t).Rejected++
 		r.rec, r.local = nil, nil
+		rw.settled = append(rw.settled, r)
 	}
 	return nil
 }

@@ -351,7 +351,7 @@ func (im *importer) convertJSON(t *table, e jsonElem) {
 	}
 	b = append(b, '}')
 	if r.key != "" {
-		im.keys[kindKey{t.kind, r.key}] = r
+		im.keys.put(t.kind, r)
 	}
 	if r.bad {
 		return
@@ -415,7 +415,7 @@ func (im *importer) takeMember(r *row, m jsonMember, folded string) bool {
 		if key == nil || *key == "" {
 			return false
 		}
-		if prev, dup := im.keys[kindKey{t.kind, *key}]; dup {
+		if prev, dup := im.keys.get(t.kind, *key); dup {
 			im.rowProblemf(r, m.name, "", "external key %q is already on line %d", clip(*key, 80), prev.line)
 			return false
 		}

@@ -54,7 +54,8 @@ type streamer struct {
 	late    []Problem    // problems with references by id, after the others
 	lateOf  []int        // the order of each late problem's table
 	mu      sync.Mutex
-	err     error // the first failure of the store
+	err     error    // the first failure of the store
+	written [][]*row // rows the writer is done with, for the reader to forget
 }
 
 // posProblem is a decoder's problem and its place among the reader's.
@@ -174,6 +175,23 @@ func (s *streamer) write() {
 			}
 			chunk = chunk[n:]
 		}
+		s.mu.Lock()
+		s.written = append(s.written, s.rw.settled)
+		s.mu.Unlock()
+		s.rw.settled = nil
+	}
+}
+
+// forgetWritten forgets the rows the writer is done with but for what
+// later rows need of them (keyIndex.forget); the reader calls it, since
+// the key index is the reader's.
+func (s *streamer) forgetWritten() {
+	s.mu.Lock()
+	written := s.written
+	s.written = nil
+	s.mu.Unlock()
+	for _, chunk := range written {
+		s.im.keys.forget(chunk)
 	}
 }
 
@@ -305,6 +323,7 @@ func (s *streamer) sendChunk() {
 		return
 	}
 	sort.SliceStable(s.chunk, func(i, j int) bool { return s.chunk[i].t.order < s.chunk[j].t.order })
+	s.forgetWritten()
 	s.ch <- s.chunk
 	s.chunk = make([]*row, 0, streamChunk)
 	clear(s.inChunk)

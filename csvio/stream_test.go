@@ -159,3 +159,93 @@ func feedPersons(pw *io.PipeWriter, created *atomic.Int64, first, after int, bad
 	}
 	return nil
 }
+
+// TestStreamedKeysOfWrittenRows: rows written thousands of lines before
+// (forgotten but for their line and id) are still found by key: a later
+// event names one as its parent and gets its id, and a repeated key is
+// reported with the line it repeats; on both stores.
+func TestStreamedKeysOfWrittenRows(t *testing.T) {
+	for _, store := range []string{"sqlite", "postgres"} {
+		for _, dup := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/dup=%v", store, dup), func(t *testing.T) { streamedKeys(t, store, dup) })
+		}
+	}
+}
+
+func streamedKeys(t *testing.T, store string, dup bool) {
+	var st qantar.Store
+	if store == "sqlite" {
+		st = openDB(t)
+	} else {
+		st = openPostgres(t)
+	}
+	db := &watchedDB{Store: st}
+	pr, pw := io.Pipe()
+	fed := make(chan error, 1)
+	go func() { fed <- feedEvents(pw, &db.created, dup) }()
+	rep, err := csvio.Import(ctx(), db, qantar.KindEvent, pr, "events.csv", csvio.Options{Actor: editor})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := <-fed; err != nil {
+		t.Fatal(err)
+	}
+	if dup {
+		want := fmt.Sprintf(`line %d, column "external_key": external key "E-1" is already on line 3`, eventsFed)
+		if rep.Written || rep.Rejected != 1 || len(rep.Problems) != 1 || !strings.HasPrefix(rep.Problems[0].String(), want) {
+			t.Fatalf("written %v, rejected %d, problems %s; want one: %s", rep.Written, rep.Rejected, problems(rep), want)
+		}
+		return
+	}
+	if !rep.OK() || rep.Created != eventsFed-1 {
+		t.Fatalf("created %d of %d: %s", rep.Created, eventsFed-1, problems(rep))
+	}
+	parent, err := st.GetByExternalKey(ctx(), qantar.KindEvent, "E-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"child-1", "child-2"} {
+		child, err := st.GetByExternalKey(ctx(), qantar.KindEvent, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := child.(*qantar.Event).ParentID; got != parent.GetMeta().ID {
+			t.Errorf("%s's parent is %d, want E-1's id %d", key, got, parent.GetMeta().ID)
+		}
+	}
+}
+
+// eventsFed is the number of lines feedEvents writes, its header included:
+// the last one's number.
+const eventsFed = 1 + 10000 + 2*2100 + 2
+
+// feedEvents writes 10,000 events, then, each time the store has written
+// more of them (so that the first are forgotten), 2,100 more and an event
+// whose parent is the second one, by key; with dup, the last row repeats
+// the second one's key instead.
+func feedEvents(pw *io.PipeWriter, created *atomic.Int64, dup bool) error {
+	defer pw.Close()
+	fmt.Fprintln(pw, "external_key,title_en,parent_key,start")
+	for i := range 10000 {
+		fmt.Fprintf(pw, "E-%d,Synthetic event %d,,2022-01\n", i, i)
+	}
+	for round, atLeast := range []int64{4096, 8192} {
+		deadline := time.Now().Add(2 * time.Minute)
+		for created.Load() < atLeast {
+			if time.Now().After(deadline) {
+				pw.CloseWithError(fmt.Errorf("%d written", created.Load()))
+				return fmt.Errorf("the import wrote %d records, not %d: it does not stream", created.Load(), atLeast)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		for i := range 2100 {
+			fmt.Fprintf(pw, "F-%d-%d,Synthetic event,,2022-02\n", round, i)
+		}
+		if round == 1 && dup {
+			fmt.Fprintln(pw, "E-1,A second event with the key,,2022-03")
+		} else {
+			fmt.Fprintf(pw, "child-%d,A child event,E-1,2022-01-05\n", round+1)
+		}
+	}
+	return nil
+}
