@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"testing"
@@ -94,7 +95,9 @@ func BenchmarkImportPersons(b *testing.B) {
 		resetPeakRSS()
 		start = time.Now()
 		var writeStart time.Time
+		heap := heapProfiler(b, csvPath)
 		progress := func(p csvio.Progress) {
+			heap(p)
 			if p.Phase == "write" && writeStart.IsZero() {
 				writeStart = time.Now()
 			}
@@ -216,6 +219,34 @@ func driverImport(b *testing.B, csvPath, dbPath string) {
 	flush()
 	if err := tx.Commit(); err != nil {
 		b.Fatal(err)
+	}
+}
+
+// heapProfiler returns a progress function that, when
+// QANTAR_BENCH_HEAPPROFILE names a file, writes there a heap profile (after
+// a collection) once 95 % of the input is read: what is live near the end
+// of the one transaction, where its memory peaks.
+func heapProfiler(b *testing.B, csvPath string) func(csvio.Progress) {
+	path := os.Getenv("QANTAR_BENCH_HEAPPROFILE")
+	done := path == ""
+	var total int64
+	if fi, err := os.Stat(csvPath); err == nil {
+		total = fi.Size()
+	}
+	return func(p csvio.Progress) {
+		if done || p.Phase != "read" || total <= 0 || p.Done*20 < total*19 {
+			return
+		}
+		done = true
+		f, err := os.Create(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer f.Close()
+		runtime.GC()
+		if err := pprof.WriteHeapProfile(f); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
 
