@@ -69,11 +69,15 @@ func TermsQuery(levels []string) string {
 const MaxTerm = 1000
 
 // IndexedTerms are the terms of keys (or stems) an index holds: those
-// neither empty nor longer than MaxTerm.
+// neither empty nor longer than MaxTerm (keys itself when that is all).
 func IndexedTerms(keys []string) []string {
+	indexed := func(t string) bool { return t != "" && len(t) <= MaxTerm }
+	if !slices.ContainsFunc(keys, func(t string) bool { return !indexed(t) }) {
+		return keys
+	}
 	out := make([]string, 0, len(keys))
 	for _, t := range keys {
-		if t != "" && len(t) <= MaxTerm {
+		if indexed(t) {
 			out = append(out, t)
 		}
 	}

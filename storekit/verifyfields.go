@@ -41,12 +41,8 @@ func (s keyedSums) add(key []byte, group string, times int64, parts []string, in
 		f = &keyedSum{}
 		s[group] = f
 	}
-	n := len(key) + 8*len(ints)
-	for _, p := range parts {
-		n += 4 + len(p)
-	}
-	buf := make([]byte, 0, n)
-	buf = append(buf, key...)
+	var room [256]byte // most rows' encoding, without a heap allocation
+	buf := append(room[:0], key...)
 	for _, part := range parts {
 		buf = binary.BigEndian.AppendUint32(buf, uint32(len(part)))
 		buf = append(buf, part...)
