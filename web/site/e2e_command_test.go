@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/dom"
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
@@ -29,6 +30,30 @@ func overflow(t *testing.T, ctx context.Context) float64 {
 		t.Fatal(err)
 	}
 	return over
+}
+
+// cellsRight returns the right edge, in CSS pixels from the left of the
+// viewport, of the farthest cell the selector finds (a table that scrolls
+// inside itself puts its last columns past the screen).
+func cellsRight(t *testing.T, ctx context.Context, sel string) float64 {
+	t.Helper()
+	right, err := chromedp.Run(ctx, chromedp.QueryAfter(chromedp.CSSAll(sel), func(ctx context.Context, tg *chromedp.Target, nodes []*chromedp.Node) (float64, error) {
+		var r float64
+		for _, n := range nodes {
+			res, err := cdp.Call(ctx, tg, dom.GetBoxModel, dom.GetBoxModelParams{NodeID: n.NodeID})
+			if err != nil {
+				return 0, err
+			}
+			for i := 0; i < len(res.Model.Border); i += 2 {
+				r = max(r, res.Model.Border[i])
+			}
+		}
+		return r, nil
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return right
 }
 
 // The unit page's organisation chart and the /command page in Chromium with
@@ -60,5 +85,32 @@ func TestBrowserCommand(t *testing.T) {
 			t.Errorf("the command page is %.0f px wider than a %d px screen", o, w)
 		}
 		screenshot(t, ctx, cmd, "command-"+itoa(w)+".png")
+	}
+	phoneCommand(t, ctx, fx, ids)
+}
+
+// phoneCommand looks at the unit page and /command on a 390 px phone in
+// each language: every cell of the unit's tables (commanders over time,
+// positions) on the screen, not in a table that scrolls inside itself.
+func phoneCommand(t *testing.T, ctx context.Context, fx *fixture, ids map[string]int64) {
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile)); err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []string{"kk", "ru", "en"} {
+		unit := fx.srv.URL + "/units/" + itoa(ids["regiment"]) + "?date=2022-01-06&lang=" + lang
+		page(t, ctx, unit)
+		if o := overflow(t, ctx); o > 0 {
+			t.Errorf("%s: the unit page is %.0f px wider than a 390 px screen", lang, o)
+		}
+		if r := cellsRight(t, ctx, "main table td:not(:empty)"); r > 390 {
+			t.Errorf("%s: a cell of the unit's tables reaches %.0f px on a 390 px screen", lang, r)
+		}
+		screenshot(t, ctx, unit, "unit-390-"+lang+".png")
+		cmd := fx.srv.URL + "/command?place=" + itoa(ids["square"]) + "&date=2022-01-07&lang=" + lang
+		page(t, ctx, cmd)
+		if o := overflow(t, ctx); o > 0 {
+			t.Errorf("%s: the command page is %.0f px wider than a 390 px screen", lang, o)
+		}
+		screenshot(t, ctx, cmd, "command-390-"+lang+".png")
 	}
 }
