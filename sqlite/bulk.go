@@ -32,8 +32,8 @@ func multiInsert(prefix string, cols, n int) string {
 
 const (
 	recordsPrefix  = `INSERT INTO records (kind, id, version, created_at, updated_at, deleted_at, protection, external_key, data, pub_data, viewer_data)`
-	versionsPrefix = `INSERT INTO version_rows (kind, id, version, op, actor, at, reason, data, salt, leaf_index)`
-	leavesPrefix   = `INSERT INTO tlog_leaves (idx, leaf)`
+	versionsPrefix = `INSERT OR FAIL INTO version_rows (kind, id, version, op, actor, at, reason, data, salt, leaf_index)`
+	leavesPrefix   = `INSERT OR FAIL INTO tlog_leaves (idx, leaf)`
 	nodesPrefix    = `INSERT INTO tlog_nodes (level, idx, hash)`
 	nodesChunk     = 256
 	refsPrefix     = `INSERT OR IGNORE INTO refs (to_kind, to_id, from_kind, from_id)`
@@ -43,6 +43,11 @@ func init() {
 	multiInserts[refsPrefix] = multiInsert(refsPrefix, 4, bulkChunk)
 	writeQueries = append(writeQueries, multiInserts[refsPrefix])
 }
+
+// OR FAIL: a failure of these INSERTs breaks the whole transaction (only
+// the records' INSERT may be refused alone, and must then leave nothing),
+// so SQLite need not keep a statement journal to undo a part of one: it
+// copied every page each statement touched (record_fields' most).
 
 // The full-chunk statements, prepared at open with the others.
 var (

@@ -190,7 +190,7 @@ func (tx *Tx) reprojectRows(ctx context.Context) error {
 const (
 	qStoredFields = `SELECT data, pub_data, viewer_data FROM records WHERE kind = ? AND id = ? AND deleted_at IS NULL`
 	qDeleteField  = `DELETE FROM record_fields WHERE kind = ? AND field = ? AND value = ? AND seen = ? AND id = ?`
-	fieldsPrefix  = `INSERT INTO record_fields (kind, field, value, seen, id)`
+	fieldsPrefix  = `INSERT OR FAIL INTO record_fields (kind, field, value, seen, id)` // OR FAIL: see bulk.go
 	fieldsChunk   = 64
 )
 
