@@ -80,7 +80,30 @@ type link struct {
 // linkTo returns a link to a record the reader may see (placeholder for a
 // protected person).
 func (t tr) linkTo(rec qantar.Record) link {
-	return link{Href: recordHref(rec.Kind(), rec.GetMeta().ID), Title: t.title(rec)}
+	return link{Href: recordHref(rec.Kind(), rec.GetMeta().ID), Title: t.title(rec), Lang: t.titleLang(rec)}
+}
+
+// titleLang is the language of a record's title when it is record content
+// in another language than the reader's (an English source title on a
+// Kazakh page), so that the link can say so; "" otherwise.
+func (t tr) titleLang(rec qantar.Record) string {
+	var x qantar.Text
+	switch r := rec.(type) {
+	case *qantar.Event:
+		x = r.Title
+	case *qantar.Source:
+		x = r.Title
+	case *qantar.Place:
+		x = r.Name
+	case *qantar.Unit:
+		x = r.Name
+	default:
+		return ""
+	}
+	if l := t.TextLang(x); l != t.Lang {
+		return l
+	}
+	return ""
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

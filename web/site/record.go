@@ -49,6 +49,8 @@ type recordView struct {
 	Unit    *unitView
 	Command *commandView
 	dateQ   string
+	// TitleLang is the title's language when it is not the reader's.
+	TitleLang string
 }
 
 // record returns the handler of a kind's record page.
@@ -66,7 +68,7 @@ func (p *Site) record(kind qantar.Kind) httpx.HandlerFunc {
 			return err
 		}
 		p.auth.AuditShown(r, rec)
-		pg.Title, pg.Version = pg.T.title(rec), rec.GetMeta().Version
+		pg.Title, pg.TitleLang, pg.Version = pg.T.title(rec), pg.T.titleLang(rec), rec.GetMeta().Version
 		pg.Protected = qantar.IsPlaceholder(rec)
 		if pg.Protected {
 			// Nothing but the placeholder: not its sources, not its fields.

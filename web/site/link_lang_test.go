@@ -1,0 +1,47 @@
+package site_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/qantar-project/qantar/web/htmltest"
+)
+
+// A link whose title is record content in another language than the page's
+// (a place named only in English and Russian, on a Kazakh page) says which
+// language it is in, so that a screen reader reads it in that language; in
+// the reader's own language it carries no mark. So does the heading of the
+// record's own page.
+func TestLinkTitleLanguage(t *testing.T) {
+	fx := mapSite(t)
+	path := "/acts/" + itoa(fx.ids["act"])
+	for lang, want := range map[string]struct{ title, mark string }{
+		"kk": {"Synthetic Square", "en"}, "ru": {"Синтетическая площадь", ""}, "en": {"Synthetic Square", ""},
+	} {
+		status, body, _ := fx.get(t, nil, path, "Accept-Language", lang)
+		if status != 200 {
+			t.Fatalf("%s in %s: %d", path, lang, status)
+		}
+		doc := htmltest.Parse(t, body)
+		found := false
+		for _, a := range htmltest.All(t, doc, "main a") {
+			if htmltest.Attr(a, "href") != "/places/"+itoa(fx.ids["square"]) {
+				continue
+			}
+			found = true
+			if got := strings.TrimSpace(htmltest.Text(a)); got != want.title {
+				t.Errorf("%s: the place's link reads %q, want %q", lang, got, want.title)
+			}
+			if got := htmltest.Attr(a, "lang"); got != want.mark {
+				t.Errorf("%s: the place's link has lang=%q, want %q", lang, got, want.mark)
+			}
+		}
+		if !found {
+			t.Errorf("%s: %s has no link to the place", lang, path)
+		}
+		_, body, _ = fx.get(t, nil, "/places/"+itoa(fx.ids["square"]), "Accept-Language", lang)
+		if got := htmltest.Attr(htmltest.One(t, htmltest.Parse(t, body), "main h1"), "lang"); got != want.mark {
+			t.Errorf("%s: the place page's heading has lang=%q, want %q", lang, got, want.mark)
+		}
+	}
+}
