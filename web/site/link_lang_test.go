@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/web/htmltest"
 )
 
@@ -42,6 +43,23 @@ func TestLinkTitleLanguage(t *testing.T) {
 		_, body, _ = fx.get(t, nil, "/places/"+itoa(fx.ids["square"]), "Accept-Language", lang)
 		if got := htmltest.Attr(htmltest.One(t, htmltest.Parse(t, body), "main h1"), "lang"); got != want.mark {
 			t.Errorf("%s: the place page's heading has lang=%q, want %q", lang, got, want.mark)
+		}
+	}
+}
+
+// A source's page lists what cites it, naming the field cited in the
+// reader's words, never the field's code (region_now_id).
+func TestCitedFieldInReadersWords(t *testing.T) {
+	fx := mapSite(t)
+	src := fx.create(t, &qantar.Source{SourceKind: "news", Title: qantar.Text{"en": "Synthetic report"}})
+	fx.create(t, &qantar.Citation{RecordKind: qantar.KindPlace, RecordID: fx.ids["square"], SourceID: src, Field: "region_now_id"})
+	for lang, want := range map[string]string{"ru": "Регион сейчас", "kk": "Қазіргі өңір", "en": "Region now"} {
+		_, body, _ := fx.get(t, nil, "/sources/"+itoa(src), "Accept-Language", lang)
+		if strings.Contains(body, "region_now_id") {
+			t.Errorf("%s: the source page names the field by its code region_now_id", lang)
+		}
+		if !strings.Contains(body, "("+want+")") {
+			t.Errorf("%s: the source page does not name the field cited as %q", lang, want)
 		}
 	}
 }

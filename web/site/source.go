@@ -26,7 +26,10 @@ func (p *Site) cited(ctx context.Context, res *resolver, sourceID int64) ([]cite
 	for _, rec := range recs {
 		c := rec.(*qantar.Citation)
 		target := res.get(ctx, c.RecordKind, c.RecordID)
-		row := citedRow{Kind: res.t.KindOne(c.RecordKind), Field: c.Field, Page: c.Page}
+		row := citedRow{Kind: res.t.KindOne(c.RecordKind), Page: c.Page}
+		if c.Field != "" {
+			row.Field = res.t.FieldLabel(c.Field) // "Region now", not region_now_id
+		}
 		if target != nil {
 			row.Record = res.t.linkTo(target)
 		}
