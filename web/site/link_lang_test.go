@@ -53,6 +53,7 @@ func TestCitedFieldInReadersWords(t *testing.T) {
 	fx := mapSite(t)
 	src := fx.create(t, &qantar.Source{SourceKind: "news", Title: qantar.Text{"en": "Synthetic report"}})
 	fx.create(t, &qantar.Citation{RecordKind: qantar.KindPlace, RecordID: fx.ids["square"], SourceID: src, Field: "region_now_id"})
+	fx.create(t, &qantar.Citation{RecordKind: qantar.KindPlace, RecordID: fx.ids["square"], SourceID: src})
 	for lang, want := range map[string]string{"ru": "Регион сейчас", "kk": "Қазіргі өңір", "en": "Region now"} {
 		_, body, _ := fx.get(t, nil, "/sources/"+itoa(src), "Accept-Language", lang)
 		if strings.Contains(body, "region_now_id") {
@@ -60,6 +61,12 @@ func TestCitedFieldInReadersWords(t *testing.T) {
 		}
 		if !strings.Contains(body, "("+want+")") {
 			t.Errorf("%s: the source page does not name the field cited as %q", lang, want)
+		}
+		// The place's page cites the source by its English title.
+		_, body, _ = fx.get(t, nil, "/places/"+itoa(fx.ids["square"]), "Accept-Language", lang)
+		cite := htmltest.One(t, htmltest.Parse(t, body), "a.cite")
+		if got, mark := htmltest.Attr(cite, "lang"), map[bool]string{true: "en"}[lang != "en"]; got != mark {
+			t.Errorf("%s: the citation of an English title has lang=%q, want %q", lang, got, mark)
 		}
 	}
 }
