@@ -42,6 +42,7 @@ var fieldLabels = map[string]string{
 	"parents": "Parent units", "role": "Role", "rank": "Rank", "first_cited": "First cited",
 	"last_cited": "Last cited", "external_key": "External key", "act_ids": "Acts",
 	"participants": "Participants", "steps": "Steps", "responses": "Responses", "from": "From", "to": "To",
+	"same_as_id": "Same person as", "media_type": "Media type", "derived_from": "Derived from", "derivation": "Derivation",
 }
 
 // fieldVocab gives the vocabulary of a coded field; "kind" and "role" depend

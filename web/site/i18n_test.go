@@ -75,3 +75,15 @@ func TestTranslate(t *testing.T) {
 		t.Errorf("vocabulary label in Russian = %q", got)
 	}
 }
+
+// Every field a list can be filtered or sorted on has a label for readers:
+// a list's filter and sort menus never show a field's code (same_as_id).
+func TestFilterFieldsHaveLabels(t *testing.T) {
+	for kind, fields := range qantar.FilterFields {
+		for _, f := range fields {
+			if _, ok := fieldLabels[f]; !ok {
+				t.Errorf("%s: the field %s has no label in fieldLabels", kind, f)
+			}
+		}
+	}
+}
