@@ -30,8 +30,9 @@ type citeKey struct {
 	id   int64
 }
 
-// Index answers questions over one reader's records; build it once per
-// checkpoint and reader kind and ask it many times.
+// Index answers questions over one reader's records: every record they see
+// (Load), or the records around one question (Near, near.go), over which it
+// answers that question as it would over every record.
 type Index struct {
 	units      map[int64]*qantar.Unit
 	children   map[int64][]int64 // every unit ever under a parent
