@@ -22,6 +22,7 @@ func TestBrowserPagesFitInEveryLanguage(t *testing.T) {
 		{"home", "/"}, {"stats", "/stats"}, {"complaints", "/complaints"}, {"victims", "/victims"},
 		{"case", "/cases/" + itoa(fx.ids["case"])}, {"complaint", "/complaints/" + itoa(fx.ids["complaint"])},
 		{"unit", "/units/" + itoa(fx.ids["unit"])}, {"map", "/map"}, {"events", "/events"},
+		{"figures", "/figures"}, {"sources", "/sources"}, {"persons", "/persons"},
 	}
 	shots := map[string]bool{"home": true, "stats": true, "complaints": true}
 	langs := map[string]string{"kk": `lang="kk"`, "ru": `lang="ru"`, "en": `lang="en"`}
