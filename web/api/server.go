@@ -47,8 +47,8 @@ type Server struct {
 	logger  *slog.Logger
 	figures *figures.Figures
 	auth    *auth.Service
-	// command keeps the anonymous readers' command index per checkpoint
-	// (command.go).
+	// command answers who was in command from the records around each
+	// question (command.Near, command.go).
 	command commandCache
 }
 

@@ -82,7 +82,9 @@ type Site struct {
 	estimates estimateCache
 	// feeds keeps the Atom feeds of cases and persons until the log grows.
 	feeds feedCache
-	// command keeps the anonymous readers' command index (unit.go).
+	// command answers who was in command from the records around each
+	// question (command.Near; it caches only the units placed by
+	// coordinates, per write and reader class: command_near.go).
 	command commandCache
 	// kinds are the kinds that have pages: all of them.
 	kinds []qantar.Kind
