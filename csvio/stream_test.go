@@ -2,22 +2,16 @@ package csvio_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"io"
-	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/csvio"
-	"github.com/qantar-project/qantar/postgres"
+	"github.com/qantar-project/qantar/internal/testworld"
 )
 
 // watchedDB is a real store (SQLite, PostgreSQL), counting the records its
@@ -95,44 +89,9 @@ func streamedImport(t *testing.T, store string, bad bool) {
 }
 
 // openPostgres opens a new PostgreSQL store in a schema of its own on the
-// server QANTAR_TEST_POSTGRES names, dropped at the end. Without the
-// variable the test fails: the PostgreSQL half is never skipped.
-func openPostgres(t *testing.T) qantar.Store {
-	base := os.Getenv("QANTAR_TEST_POSTGRES")
-	if base == "" {
-		t.Fatal("QANTAR_TEST_POSTGRES is not set: the PostgreSQL half needs a server (postgres://…)")
-	}
-	conn, err := pgx.Connect(ctx(), base)
-	if err != nil {
-		t.Fatalf("connect to QANTAR_TEST_POSTGRES: %v", err)
-	}
-	defer conn.Close(ctx())
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "qt_csvio_" + hex.EncodeToString(b)
-	if _, err := conn.Exec(ctx(), "CREATE SCHEMA "+schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if c, err := pgx.Connect(ctx(), base); err == nil {
-			c.Exec(ctx(), "DROP SCHEMA "+schema+" CASCADE")
-			c.Close(ctx())
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	db, err := postgres.Open(ctx(), u.String(), postgres.Options{LogKeyPath: filepath.Join(t.TempDir(), "log.key"), MaxConns: 4})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
+// server QANTAR_TEST_POSTGRES names, dropped at the end (testworld). Without
+// the variable the test fails: the PostgreSQL half is never skipped.
+func openPostgres(t *testing.T) qantar.Store { return testworld.Postgres(t, testworld.Options{}) }
 
 // feedPersons writes first persons, waits until the store has created
 // some of them (so the import is writing while the file is read), then the
