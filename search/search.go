@@ -177,11 +177,15 @@ func addWords(rec qantar.Record, ts []langText, keys, stems map[string]bool) {
 	// surname as if it were a word (and costs more than the key).
 	_, isPerson := rec.(*qantar.Person)
 	for _, t := range ts {
-		for _, w := range words(t.text) {
-			if k := names.Key(w); k != "" {
+		for _, part := range strings.Fields(t.text) {
+			ws := words(part)
+			for _, k := range keysOf(ws) {
 				keys[k] = true
 			}
-			if !isPerson {
+			if isPerson {
+				continue
+			}
+			for _, w := range ws {
 				for _, s := range stemsOf(w) {
 					stems[s] = true
 				}

@@ -209,7 +209,7 @@ func verifyRecords(ctx context.Context, r Reader, rep *qantar.VerifyReport, work
 // record_fields and search_terms they give, hashed with key.
 func checkRecords(page []currentRow, key []byte, resolve qantar.Resolver) checked {
 	c := checked{fields: keyedSums{}, terms: keyedSums{}}
-	terms := termsBatch{}
+	terms := newTermsBatch()
 	for _, row := range page {
 		c.n++
 		problems, rec := tlog.CheckCurrentDecoded(row.current())

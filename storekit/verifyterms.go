@@ -13,7 +13,7 @@ import (
 // search_terms holds, per protection level, each key the search documents
 // of that level's live records hold, with the number of those records
 // (migration 013). verify compares it level by level with the documents of
-// the records as they are now (search.DocOf), as keyed multisets
+// the records as they are now (search.DocKeys, DocOf's keys), as keyed multisets
 // (verifyfields.go): a row counted n times is n rows. A row added, one
 // removed, or a count changed would let a reader's expansion of a word
 // offer a key that only records they may not see hold, or hide one they
@@ -23,21 +23,31 @@ import (
 
 // termsBatch counts the keys of a batch of records' documents, level by
 // level, before they are hashed: a key many records share is hashed once
-// a batch.
-type termsBatch TermCounts
+// a batch, and a part of a text many share (a common name) keyed once
+// (search.DocKeys).
+type termsBatch struct {
+	counts TermCounts
+	cache  search.KeyCache
+	buf    []string
+}
+
+func newTermsBatch() *termsBatch {
+	return &termsBatch{counts: TermCounts{}, cache: search.KeyCache{}}
+}
 
 // expectTerms adds the keys of a live record's search document.
-func (b termsBatch) expectTerms(rec qantar.Record) {
+func (b *termsBatch) expectTerms(rec qantar.Record) {
 	if !search.Indexed(rec.Kind()) {
 		return
 	}
-	d := search.DocOf(rec)
-	TermCounts(b).Add(d.Protection, IndexedTerms(d.Keys), 1)
+	level, keys := search.DocKeys(rec, b.cache, b.buf)
+	b.counts.Add(level, IndexedTerms(keys), 1)
+	b.buf = keys
 }
 
 // sums hashes the batch's counts into s.
-func (b termsBatch) sums(s keyedSums, key []byte) {
-	for lt, n := range b {
+func (b *termsBatch) sums(s keyedSums, key []byte) {
+	for lt, n := range b.counts {
 		s.addTerm(key, lt.Protection, lt.Term, int64(n))
 	}
 }
