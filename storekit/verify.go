@@ -97,21 +97,19 @@ func verifyStrays(ctx context.Context, r Reader, size uint64, rep *qantar.Verify
 	var id int64
 	var version int
 	var leaf *int64
-	var problems []string
+	var problems []*qantar.Error
 	err = Each(rows, []any{&kind, &id, &version, &leaf}, func() error {
 		if leaf != nil {
-			problems = append(problems, fmt.Sprintf("%s/%d version %d: points at leaf %d, beyond the checkpoint's %d leaves", kind, id, version, *leaf, size))
+			problems = append(problems, qantar.Errorf(qantar.EINVALID, "%s/%d version %d: points at leaf %d, beyond the checkpoint's %d leaves", kind, id, version, *leaf, size))
 		} else {
-			problems = append(problems, fmt.Sprintf("%s/%d version %d: has no log leaf", kind, id, version))
+			problems = append(problems, qantar.Errorf(qantar.EINVALID, "%s/%d version %d: has no log leaf", kind, id, version))
 		}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	for _, p := range problems {
-		rep.Problem("%s", p)
-	}
+	rep.Add(problems...)
 	return nil
 }
 
@@ -122,8 +120,8 @@ const recordBatch = 1000
 // problems of their rows in order, and those of their kept projections.
 type checked struct {
 	n           int
-	problems    []string
-	projections []string
+	problems    []*qantar.Error
+	projections []*qantar.Error
 	fields      keyedSums // the record_fields rows the records give (verifyfields.go)
 	terms       keyedSums // the search_terms rows their documents give (verifyterms.go)
 }
@@ -151,7 +149,7 @@ func (row *currentRow) current() tlog.CurrentRecord {
 // verifyRecords checks each record's current row against its latest
 // version and its protection column against its content
 // (tlog.CheckCurrent), and a live record's kept projections against what
-// qantar.Project makes of it now (qantar.ProjectionProblem), decoding each
+// qantar.Project makes of it now (qantar.KeptProjectionProblem), decoding each
 // record once, a page of records at a time on workers goroutines. The
 // problems of the rows are reported in the order of records, then those of
 // the projections; then the rows of record_fields and search_terms against
@@ -188,9 +186,7 @@ func verifyRecords(ctx context.Context, r Reader, rep *qantar.VerifyReport, work
 		fields.merge(c.fields)
 		terms.merge(c.terms)
 		rep.Records += c.n
-		for _, p := range c.problems {
-			rep.Problem("%s", p)
-		}
+		rep.Add(c.problems...)
 		later.add(c.projections)
 		return nil
 	})
@@ -217,7 +213,7 @@ func checkRecords(page []currentRow, key []byte, resolve qantar.Resolver) checke
 		if rec == nil || row.Deleted {
 			continue // a record that does not decode is named above
 		}
-		if p := qantar.ProjectionProblem(rec, row.Data, row.pub, row.view, resolve); p != "" {
+		if p := qantar.KeptProjectionProblem(rec, row.Data, row.pub, row.view, resolve); p != nil {
 			c.projections = append(c.projections, p)
 		}
 		// A projection that does not parse is named above; its rows are
@@ -232,11 +228,11 @@ func checkRecords(page []currentRow, key []byte, resolve qantar.Resolver) checke
 // deferred keeps problems to report after others, no more than a report
 // keeps.
 type deferred struct {
-	problems []string
+	problems []*qantar.Error
 	dropped  int
 }
 
-func (d *deferred) add(problems []string) {
+func (d *deferred) add(problems []*qantar.Error) {
 	for _, p := range problems {
 		if len(d.problems) < qantar.MaxProblems {
 			d.problems = append(d.problems, p)
@@ -247,9 +243,7 @@ func (d *deferred) add(problems []string) {
 }
 
 func (d *deferred) report(rep *qantar.VerifyReport) {
-	for _, p := range d.problems {
-		rep.Problem("%s", p)
-	}
+	rep.Add(d.problems...)
 	rep.Dropped += d.dropped
 }
 

@@ -29,7 +29,7 @@ type leafBatch struct {
 type leafResult struct {
 	tree     *tlog.Builder
 	stored   map[tlog.NodeID][]byte
-	problems []string
+	problems []*qantar.Error
 	formats  []tlog.LeafFormat
 	err      error
 }
@@ -114,7 +114,7 @@ func checkLeaves(b leafBatch) leafResult {
 			return res
 		}
 		res.formats = append(res.formats, l.Format)
-		if p := tlog.CheckVersion(l, b.versions[i].stored()); p != "" {
+		if p := tlog.VersionProblem(l, b.versions[i].stored()); p != nil {
 			res.problems = append(res.problems, p)
 		}
 		res.tree.AddLeaf(enc)
@@ -128,9 +128,7 @@ func checkLeaves(b leafBatch) leafResult {
 // merge joins a batch's part to the tree, in leaf order, and reports its
 // problems, and any leaf of an older format than one before it.
 func (s *leafScan) merge(res leafResult) error {
-	for _, p := range res.problems {
-		s.rep.Problem("%s", p)
-	}
+	s.rep.Add(res.problems...)
 	begin := s.tree.Size()
 	for i, f := range res.formats {
 		if f < s.maxFormat {

@@ -3,7 +3,6 @@ package tlog
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"strconv"
 	"time"
 
@@ -26,23 +25,32 @@ type StoredVersion struct {
 
 // CheckVersion returns what is wrong with a stored version against its
 // leaf, naming the record and version, or "" when they agree. A nil v is a
-// version the store no longer has.
+// version the store no longer has. It is VersionProblem in English.
 func CheckVersion(l Leaf, v *StoredVersion) string {
+	if p := VersionProblem(l, v); p != nil {
+		return p.Error()
+	}
+	return ""
+}
+
+// VersionProblem is CheckVersion's problem as a catalogue key and its
+// arguments (qantar.Error.Key), nil when the leaf and version agree.
+func VersionProblem(l Leaf, v *StoredVersion) *qantar.Error {
 	if v != nil && (l.Kind != v.Kind || l.ID != v.ID || l.Version != v.Version) {
-		return fmt.Sprintf("leaf %d is %s/%d version %d but the version stored at it is %s/%d version %d",
+		return qantar.Errorf(qantar.EINVALID, "leaf %d is %s/%d version %d but the version stored at it is %s/%d version %d",
 			l.Index, l.Kind, l.ID, l.Version, v.Kind, v.ID, v.Version)
 	}
 	problem := versionProblem(l, v)
 	if problem == "" {
-		return ""
+		return nil
 	}
-	return fmt.Sprintf("%s/%d version %d (leaf %d): %s", l.Kind, l.ID, l.Version, l.Index, problem)
+	return qantar.Errorf(qantar.EINVALID, "%s/%d version %d (leaf %d): %s", l.Kind, l.ID, l.Version, l.Index, problem)
 }
 
-// versionProblem is what CheckVersion says is wrong with the version that
-// a leaf names, without naming it (the name is made only when there is a
-// problem: verify checks every leaf).
-func versionProblem(l Leaf, v *StoredVersion) string {
+// versionProblem is what VersionProblem says is wrong with the version
+// that a leaf names, without naming it (the name is made only when there
+// is a problem: verify checks every leaf): a word of the catalogue.
+func versionProblem(l Leaf, v *StoredVersion) qantar.Word {
 	switch {
 	case v == nil:
 		return "the stored version is missing"
@@ -90,8 +98,9 @@ type CurrentRecord struct {
 // CheckCurrent returns what is wrong with a record's current row against
 // its history: it must be its latest version, deleted exactly when that
 // version is a deletion, hold that version's content, and have the
-// protection column that content implies.
-func CheckCurrent(r CurrentRecord) []string {
+// protection column that content implies. Each problem is a catalogue key
+// with its arguments.
+func CheckCurrent(r CurrentRecord) []*qantar.Error {
 	problems, _ := CheckCurrentDecoded(r)
 	return problems
 }
@@ -100,8 +109,11 @@ func CheckCurrent(r CurrentRecord) []string {
 // r.Data decodes to (as qantar.DecodeStored decodes it; nil when it does
 // not decode), so that a caller checking more of the record (its kept
 // projections) decodes it once.
-func CheckCurrentDecoded(r CurrentRecord) ([]string, qantar.Record) {
+func CheckCurrentDecoded(r CurrentRecord) ([]*qantar.Error, qantar.Record) {
 	name := string(r.Kind) + "/" + strconv.FormatInt(r.ID, 10)
+	problem := func(format string, args ...any) *qantar.Error {
+		return qantar.Errorf(qantar.EINVALID, format, append([]any{name}, args...)...)
+	}
 	rec, err := qantar.New(r.Kind)
 	if err == nil {
 		err = json.Unmarshal(r.Data, rec)
@@ -110,25 +122,26 @@ func CheckCurrentDecoded(r CurrentRecord) ([]string, qantar.Record) {
 		rec = nil
 	}
 	if r.Logged == nil {
-		return []string{fmt.Sprintf("%s: its current version %d has no stored version", name, r.Version)}, rec
+		return []*qantar.Error{problem("%s: its current version %d has no stored version", r.Version)}, rec
 	}
-	var out []string
+	var out []*qantar.Error
 	if r.MaxVersion != r.Version {
-		out = append(out, fmt.Sprintf("%s: the record is at version %d but version %d exists", name, r.Version, r.MaxVersion))
+		out = append(out, problem("%s: the record is at version %d but version %d exists", r.Version, r.MaxVersion))
 	}
 	if r.Deleted != (r.LoggedOp == qantar.OpDelete) {
-		out = append(out, name+": its deletion state does not match its history")
+		out = append(out, problem("%s: its deletion state does not match its history"))
 	}
 	if err != nil {
-		return append(out, fmt.Sprintf("%s: its stored content does not decode: %v", name, err)), nil
+		return append(out, problem("%s: its stored content does not decode: %v", err)), nil
 	}
 	if canon, err := qantar.Canonical(rec); err != nil || !bytes.Equal(canon, r.Logged) {
-		out = append(out, fmt.Sprintf("%s: its current content differs from its logged version %d", name, r.Version))
+		out = append(out, problem("%s: its current content differs from its logged version %d", r.Version))
 	}
 	// The column that lists and search filter on decides who sees the
-	// record: it must say what the logged content says.
+	// record: it must say what the logged content says (a level, never a
+	// value of the record).
 	if p := qantar.Protection(rec); r.Protection != p {
-		out = append(out, fmt.Sprintf("%s: its protection column says %q but its content says %q", name, r.Protection, p))
+		out = append(out, problem("%s: its protection column says %q but its content says %q", r.Protection, p))
 	}
 	return out, rec
 }

@@ -77,7 +77,7 @@ func TestCheckVersionV2ReasonAndProtection(t *testing.T) {
 		t.Fatalf("a matching record: %v", ps)
 	}
 	cur.Protection = qantar.Public
-	if ps := tlog.CheckCurrent(cur); len(ps) != 1 || !strings.Contains(ps[0], "protection") {
+	if ps := tlog.CheckCurrent(cur); len(ps) != 1 || !strings.Contains(ps[0].Error(), "protection") {
 		t.Fatalf("protection column changed: %v", ps)
 	}
 }

@@ -223,17 +223,17 @@ func (m *Main) verifyFiles(ctx context.Context, st qantar.Store, dsn string, roo
 	stamps := m.verifyStamps(ctx, st, roots)
 	files, err := fileConfig{Dir: m.Getenv("QANTAR_FILES"), Identity: m.Getenv("QANTAR_FILE_IDENTITY")}.open(dsn, m.Getenv)
 	if err != nil {
-		return append(stamps, "files: "+err.Error())
+		return append(stamps, m.say("files: %s", m.sayErr(err)))
 	}
 	if files == nil {
 		return stamps
 	}
 	problems, unchecked, err := evidence.Verify(ctx, st, files.Blobs, files.Identities)
 	if err != nil {
-		return append(stamps, "files: "+err.Error())
+		return append(stamps, m.say("files: %s", m.sayErr(err)))
 	}
 	if unchecked > 0 {
-		fmt.Fprintln(m.Stdout, "files: "+strconv.Itoa(unchecked)+" encrypted files not re-hashed (set QANTAR_FILE_IDENTITY to an age identity file)")
+		m.sayln(m.Stdout, "files: %d encrypted files not re-hashed (set QANTAR_FILE_IDENTITY to an age identity file)", unchecked)
 	}
 	return append(problems, stamps...)
 }

@@ -81,15 +81,18 @@ func (m *Main) verifyDB(ctx context.Context, dsn string, roots ...string) error 
 	if err != nil {
 		return err
 	}
-	rep.Problems = append(rep.Problems, m.verifyFiles(ctx, s, dsn, roots)...) // evidence files re-hashed, tokens checked (file.go)
-	if !rep.OK() {
-		for _, p := range rep.Problems {
-			m.sayln(m.Stdout, "FAIL: %s", m.say("%s", p))
+	files := m.verifyFiles(ctx, s, dsn, roots) // evidence files re-hashed, tokens checked (file.go), said already
+	if !rep.OK() || len(files) > 0 {
+		for _, p := range rep.Keyed {
+			m.sayln(m.Stdout, "FAIL: %s", m.sayErr(p))
+		}
+		for _, p := range files {
+			m.sayln(m.Stdout, "FAIL: %s", p)
 		}
 		if rep.Dropped > 0 {
 			m.sayln(m.Stdout, "FAIL: … and %d more problems", rep.Dropped)
 		}
-		return qantar.Errorf(qantar.EINVALID, "verification failed: %d problems", len(rep.Problems)+rep.Dropped)
+		return qantar.Errorf(qantar.EINVALID, "verification failed: %d problems", len(rep.Keyed)+len(files)+rep.Dropped)
 	}
 	fmt.Fprintf(m.Stdout, "%s, %s, %s\n", m.say("ok: %d leaves", rep.Leaves), m.say("%d records", rep.Records),
 		m.say("root %s (%s)", base64.StdEncoding.EncodeToString(rep.Root), time.Since(start).Round(time.Millisecond)))
