@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/locale"
 	"github.com/qantar-project/qantar/seed"
 	"github.com/qantar-project/qantar/tlog"
 )
@@ -105,7 +106,32 @@ func testVerifyFindsTampering(t *testing.T, e Engine) {
 			if !strings.Contains(strings.Join(rep.Problems, "\n"), tt.Want) {
 				t.Fatalf("problems do not name %q: %v", tt.Want, rep.Problems)
 			}
+			saidInEveryLanguage(t, rep)
 		})
+	}
+}
+
+// saidInEveryLanguage holds every problem of rep to being a key of the
+// catalogue, as is each word it names (qantar verify says them in the
+// reader's language), and Keyed to saying what Problems says.
+func saidInEveryLanguage(t *testing.T, rep *qantar.VerifyReport) {
+	t.Helper()
+	if len(rep.Keyed) != len(rep.Problems) {
+		t.Fatalf("%d problems, %d keyed", len(rep.Problems), len(rep.Keyed))
+	}
+	c := locale.Default()
+	for i, p := range rep.Keyed {
+		key, args := p.Key()
+		if p.Error() != rep.Problems[i] || !c.Has(key) {
+			t.Errorf("problem %q (%q) is not a key of the catalogue", rep.Problems[i], key)
+		}
+		for _, a := range args {
+			if w, ok := a.(qantar.Keyed); ok {
+				if k, _ := w.Key(); !c.Has(k) {
+					t.Errorf("problem %q: %q is not a key of the catalogue", rep.Problems[i], k)
+				}
+			}
+		}
 	}
 }
 
