@@ -136,7 +136,11 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		keyPath = path + ".logkey"
 	}
 	var err error
-	writePragmas := []string{"cache_size(-262144)"}
+	// temp_store(MEMORY): a write's multi-row INSERTs keep their statement
+	// journal (what rolls back a refused statement alone) in memory: past
+	// 64 KiB SQLite spills it to a temporary file, and writing that file was
+	// a fifth of a bulk write's CPU.
+	writePragmas := []string{"cache_size(-262144)", "temp_store(MEMORY)"}
 	if opts.MaxPages > 0 {
 		writePragmas = append(writePragmas, fmt.Sprintf("max_page_count(%d)", opts.MaxPages))
 	}
@@ -303,13 +307,6 @@ type Tx struct {
 }
 
 func (db *DB) begin(ctx context.Context) (*Tx, error) {
-	// A write's multi-row INSERTs keep their statement journal (what rolls
-	// back a refused statement alone) in memory: past 64 KiB SQLite spills
-	// it to a temporary file, and writing that file was a fifth of a bulk
-	// write's CPU. The pragma is read when the transaction begins.
-	if _, err := db.write.ExecContext(ctx, `PRAGMA temp_store = MEMORY`); err != nil {
-		return nil, fmt.Errorf("begin: %w", err)
-	}
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)

@@ -39,22 +39,18 @@ type FieldRow struct {
 	Seen  int
 }
 
-// DataIndexes names the expression indexes over data (migrations 001 and
-// 005, the same names in both stores) that serve a filter on a field no
-// projection changes (qantar.KeptByProjection); a filter on such a field
-// is matched on data through its index, not through record_fields.
-var DataIndexes = map[qantar.Kind]map[string]string{
-	qantar.KindAct:         {"victim_id": "records_victim", "event_id": "records_act_event"},
-	qantar.KindInvolvement: {"act_id": "records_act", "person_id": "records_involvement_person", "unit_id": "records_involvement_unit"},
-	qantar.KindCitation:    {"source_id": "records_citation_source", "record_kind": "records_cited", "record_id": "records_cited"},
-	qantar.KindPost:        {"person_id": "records_post_person"},
-	qantar.KindComplaint:   {"case_id": "records_complaint_case"},
-	qantar.KindFigure:      {"measure": "records_figure_measure"},
-}
+// DataIndexes named the expression indexes over data (migrations 001 and
+// 005) that served a filter on a field no projection changes. Migration 014
+// dropped them: every SQLite INSERT into records computed each one's
+// json_extract and kept a statement journal for it, and record_fields
+// (migration 012) answers those filters the same for every reader, since
+// each reader class sees the same value (Seen 7). It stays, empty, while
+// sqlite's lister.From reads it.
+var DataIndexes = map[qantar.Kind]map[string]string{}
 
 // InFieldTable reports whether record_fields holds kind's filter field:
-// every field of qantar.FilterFields but those no projection changes and
-// that a column (external_key, protection) or an index over data serves.
+// every field of qantar.FilterFields but those a column serves
+// (external_key, protection) when no projection changes them.
 func InFieldTable(kind qantar.Kind, field string) bool {
 	if !slices.Contains(qantar.FilterFields[kind], field) {
 		return false
@@ -62,7 +58,7 @@ func InFieldTable(kind qantar.Kind, field string) bool {
 	if !qantar.KeptByProjection(kind, field) {
 		return true
 	}
-	return field != "external_key" && field != "protection" && DataIndexes[kind][field] == ""
+	return field != "external_key" && field != "protection"
 }
 
 // tableFields are, per kind, the fields record_fields holds.
