@@ -309,25 +309,6 @@ func Projections(rec Record, data []byte, resolve Resolver) (pub, view []byte, e
 	return pub, view, nil
 }
 
-// ProjectionProblem says how a store's kept projections of rec (pub and view,
-// nil when the record itself) differ from what Projections makes of it now;
-// "" when they agree. verify uses it: an edited projection column would show
-// readers what they may not see.
-func ProjectionProblem(rec Record, data, pub, view []byte, resolve Resolver) string {
-	p, v, err := Projections(rec, data, resolve)
-	if err != nil {
-		return err.Error()
-	}
-	name := fmt.Sprintf("%s/%d", rec.Kind(), rec.GetMeta().ID)
-	switch {
-	case !bytes.Equal(p, pub):
-		return name + ": what anonymous readers are shown of it is not its projection"
-	case !bytes.Equal(v, view):
-		return name + ": what viewers are shown of it is not its projection"
-	}
-	return ""
-}
-
 // Reprojector is what ReprojectReferrers needs of a store's transaction.
 type Reprojector interface {
 	// Referrers lists the live records that refer to kind/id.

@@ -48,8 +48,7 @@ func (r *VerifyReport) Add(problems ...*Error) {
 // KeptProjectionProblem says how a store's kept projections of rec (pub
 // and view, nil when the record itself) differ from what Projections makes
 // of it now; nil when they agree. verify uses it: an edited projection
-// column would show readers what they may not see. (It is ProjectionProblem
-// said as a catalogue key; that one, in protect.go, is no longer used.)
+// column would show readers what they may not see.
 func KeptProjectionProblem(rec Record, data, pub, view []byte, resolve Resolver) *Error {
 	p, v, err := Projections(rec, data, resolve)
 	name := fmt.Sprintf("%s/%d", rec.Kind(), rec.GetMeta().ID)
