@@ -140,7 +140,10 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	// journal (what rolls back a refused statement alone) in memory: past
 	// 64 KiB SQLite spills it to a temporary file, and writing that file was
 	// a fifth of a bulk write's CPU.
-	writePragmas := []string{"cache_size(-262144)", "temp_store(MEMORY)"}
+	// 64 MiB of page cache for the one write connection: a 1,000,000-row
+	// import peaked at 1,026 MB RSS with 256 MiB and 657 MB with 64, no
+	// slower (docs/bench/csvio.md).
+	writePragmas := []string{"cache_size(-65536)", "temp_store(MEMORY)"}
 	if opts.MaxPages > 0 {
 		writePragmas = append(writePragmas, fmt.Sprintf("max_page_count(%d)", opts.MaxPages))
 	}
@@ -300,6 +303,10 @@ type Tx struct {
 	// (bounded: known.go).
 	nextID map[qantar.Kind]int64
 	known  known
+	// stmts are the prepared statements as this transaction's: made once
+	// each, since database/sql keeps every one it makes until the end of
+	// the transaction (a 1,000,000-row import held 276 MB of them).
+	stmts map[*sql.Stmt]*sql.Stmt
 	// writing is set once a write has written its first row; broken holds
 	// the error that stopped a write after that, and dooms the transaction.
 	writing bool
@@ -338,7 +345,7 @@ func (db *DB) prepare(ctx context.Context) error {
 // of writeQueries.
 func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	if st, ok := tx.db.stmts[query]; ok {
-		return tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+		return tx.stmt(ctx, st).ExecContext(ctx, args...)
 	}
 	return tx.ExecContext(ctx, query, args...)
 }
@@ -347,7 +354,20 @@ func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, 
 // of writeQueries.
 func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	if st, ok := tx.db.stmts[query]; ok {
-		return tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+		return tx.stmt(ctx, st).QueryRowContext(ctx, args...)
 	}
 	return tx.QueryRowContext(ctx, query, args...)
+}
+
+// stmt is st as this transaction's statement, made the first time only.
+func (tx *Tx) stmt(ctx context.Context, st *sql.Stmt) *sql.Stmt {
+	if s, ok := tx.stmts[st]; ok {
+		return s
+	}
+	if tx.stmts == nil {
+		tx.stmts = map[*sql.Stmt]*sql.Stmt{}
+	}
+	s := tx.StmtContext(ctx, st)
+	tx.stmts[st] = s
+	return s
 }

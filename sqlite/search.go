@@ -93,7 +93,7 @@ func (tx *Tx) countTerms(ctx context.Context, counts storekit.TermCounts) error 
 // writeQueries.
 func (tx *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	if st, ok := tx.db.stmts[query]; ok {
-		return tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+		return tx.stmt(ctx, st).QueryContext(ctx, args...)
 	}
 	return tx.QueryContext(ctx, query, args...)
 }
