@@ -421,13 +421,17 @@ func termScore(t Term, d fieldDoc) float64 {
 	}
 	for s := range d.stems {
 		for _, st := range t.Stems {
-			if len(st) >= 3 && strings.HasPrefix(s, st) {
+			if stemPrefix(s, st) {
 				return scorePrefix
 			}
 		}
 	}
 	return 0
 }
+
+// stemPrefix reports whether a word's stem s begins with a query's stem st
+// (Талдықорғандағы for Талдықорған: a Kazakh ending the stemmer keeps).
+func stemPrefix(s, st string) bool { return len(st) >= 3 && strings.HasPrefix(s, st) }
 
 // Snippet returns the record's text, HTML-escaped, around the first words
 // that match the query, each match in <mark>…</mark>.
@@ -449,7 +453,7 @@ func Snippet(rec qantar.Record, terms []Term, lang string) string {
 			}
 			for _, a := range ws {
 				for _, b := range t.Stems {
-					if a == b {
+					if a == b || stemPrefix(a, b) {
 						return true
 					}
 				}

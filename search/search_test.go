@@ -126,3 +126,18 @@ func TestActTitleAndWords(t *testing.T) {
 		t.Errorf("the act's description or method was indexed: %s", all)
 	}
 }
+
+// A snippet marks the words the search found the record by, a stem's
+// prefix included, so that a Kazakh reader who typed a town's name sees
+// the Kazakh title (Талдықорғандағы …) rather than the English one.
+func TestSnippetInReadersLanguageByPrefix(t *testing.T) {
+	ev := &qantar.Event{Title: qantar.Text{"en": "Government buildings attacked in Taldykorgan",
+		"kk": "Талдықорғандағы мемлекеттік ғимараттарға шабуылдар"}}
+	terms, _ := search.Parse("Талдықорған")
+	if search.Score(ev, terms) == 0 {
+		t.Fatal("the event is not found by the town's name")
+	}
+	if got := search.Snippet(ev, terms, "kk"); !strings.Contains(got, "<mark>Талдықорғандағы</mark>") {
+		t.Errorf("kk snippet %q: want the Kazakh title with its word marked", got)
+	}
+}
