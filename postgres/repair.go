@@ -24,3 +24,15 @@ func (db *DB) RepairCheckpoint(ctx context.Context, why string) ([]byte, error) 
 	})
 	return signed, err
 }
+
+// MarkRebuild sets the kept projections, record_fields, the search index
+// and search_terms to be made again from the records at the next Open
+// (storekit.TxLog.MarkRebuild), recording why in the audit log.
+func (db *DB) MarkRebuild(ctx context.Context, why string) error {
+	if err := storekit.CheckRepair(why, db.readOnly); err != nil {
+		return err
+	}
+	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		return storekit.TxLog{SQL: newConn(tx), Now: db.now()}.MarkRebuild(ctx, why)
+	})
+}

@@ -31,3 +31,21 @@ func (db *DB) RepairCheckpoint(ctx context.Context, why string) ([]byte, error) 
 	}
 	return signed, nil
 }
+
+// MarkRebuild sets the kept projections, record_fields, the search index
+// and search_terms to be made again from the records at the next Open
+// (storekit.TxLog.MarkRebuild), recording why in the audit log.
+func (db *DB) MarkRebuild(ctx context.Context, why string) error {
+	if err := storekit.CheckRepair(why, db.readOnly); err != nil {
+		return err
+	}
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback()
+	if err := (storekit.TxLog{SQL: txConn(tx), Now: db.now()}).MarkRebuild(ctx, why); err != nil {
+		return err
+	}
+	return tx.Commit()
+}

@@ -99,6 +99,23 @@ func (l TxLog) Save(ctx context.Context, root, cp []byte, detail string) error {
 	return wrap(err, "audit")
 }
 
+// MarkRebuild sets what a store keeps beside its records (their kept
+// projections, the list filters' record_fields, the search index and
+// search_terms) to be made again from the records when it is next opened,
+// as after a change of their rules, and records why in the audit log. The
+// records, their versions and the log are not touched: what verify found
+// edited in those tables is made again from what the log commits to.
+func (l TxLog) MarkRebuild(ctx context.Context, why string) error {
+	for _, q := range []string{`UPDATE projection_state SET rules = 0 WHERE id = 1`, `UPDATE search_state SET version = 0 WHERE id = 1`} {
+		if _, err := l.SQL.Exec(ctx, q); err != nil {
+			return fmt.Errorf("rebuild: %w", err)
+		}
+	}
+	_, err := l.SQL.Exec(ctx, `INSERT INTO audit (at, actor, action, detail) VALUES ($1, $2, $3, $4)`,
+		l.SQL.Time(l.Now), qantar.System.ID, qantar.AuditRepair, "rebuild: "+why)
+	return wrap(err, "audit")
+}
+
 // CheckRepair refuses a repair without a reason or of a database open
 // read-only.
 func CheckRepair(why string, readOnly bool) error {

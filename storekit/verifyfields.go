@@ -137,7 +137,7 @@ func verifyFields(ctx context.Context, r Reader, key []byte, want keyedSums, rep
 		return fmt.Errorf("record fields: %w", err)
 	}
 	want.differ(got, func(kind string, got, want int64) {
-		rep.Problem("the list filters' index of %s (record_fields) holds %d rows where the records and their projections give %d, or other values: it was edited; reproject to rebuild it", kind, got, want)
+		rep.Problem("the list filters' index of %s (record_fields) holds %d rows where the records and their projections give %d, or other values: it was edited; qantar repair --rebuild makes it again from the records", kind, got, want)
 	})
 	return nil
 }

@@ -83,10 +83,10 @@ func verifyTerms(ctx context.Context, r Reader, key []byte, want keyedSums, rep 
 		return fmt.Errorf("search terms: %w", err)
 	}
 	want.differ(got, func(level string, got, want int64) {
-		rep.Problem("the search index's keys of the %s level (search_terms) add up to %d where the records give %d, or are other keys: it was edited; qantar copy rebuilds it", level, got, want)
+		rep.Problem("the search index's keys of the %s level (search_terms) add up to %d where the records give %d, or are other keys: it was edited; qantar repair --rebuild makes it again from the records", level, got, want)
 	})
 	for _, level := range slices.Sorted(maps.Keys(spent)) {
-		rep.Problem("the search index's keys of the %s level (search_terms): keys with a count of 0 or less: %d; it was edited; qantar copy rebuilds it", level, spent[level])
+		rep.Problem("the search index's keys of the %s level (search_terms): keys with a count of 0 or less: %d; it was edited; qantar repair --rebuild makes it again from the records", level, spent[level])
 	}
 	return nil
 }

@@ -52,6 +52,7 @@ type EngineStore interface {
 	Tile(ctx context.Context, t tlog.TileID) ([]byte, error)
 	LogKey() string
 	RepairCheckpoint(ctx context.Context, why string) ([]byte, error)
+	MarkRebuild(ctx context.Context, why string) error
 	Close() error
 }
 

@@ -10,6 +10,13 @@ func init() {
 	register(command{name: "repair", summary: "sign a new checkpoint of the log as its leaves stand, when the stored one is missing or invalid, recording why in the audit log", run: runRepair})
 }
 
+// rebuilder is a store that can make again, from its records, what it keeps
+// beside them (projections, list filters' fields, the search index).
+type rebuilder interface {
+	MarkRebuild(ctx context.Context, why string) error
+	Close() error
+}
+
 // checkpointRepairer is a store that can re-sign its log's checkpoint.
 type checkpointRepairer interface {
 	RepairCheckpoint(ctx context.Context, why string) ([]byte, error)
@@ -21,9 +28,10 @@ type checkpointRepairer interface {
 // checkpoint is a new statement by the log's key: readers and witnesses
 // holding an older checkpoint still check that the new one extends it.
 func runRepair(ctx context.Context, m *Main, args []string) error {
-	fs := m.newFlags("repair", "--db D --why \"what happened\"")
+	fs := m.newFlags("repair", "--db D --why \"what happened\" [--rebuild]")
 	db := dbFlag(fs)
 	why := fs.String("why", "", "why the checkpoint is re-signed (required; kept in the audit log)")
+	rebuild := fs.Bool("rebuild", false, "instead, make again from the records what is kept beside them (projections, list filters' index, search index), when verify found it edited")
 	var lc logConfig
 	logFlags(fs, &lc)
 	if err := m.parseFlags(fs, args); err != nil {
@@ -37,6 +45,9 @@ func runRepair(ctx context.Context, m *Main, args []string) error {
 	}
 	if err := m.checkExists(*db); err != nil {
 		return err
+	}
+	if *rebuild {
+		return m.rebuildDB(ctx, *db, *why)
 	}
 	s, err := openAppStore(ctx, storeConfig{DSN: *db, Repair: true})
 	if err != nil {
@@ -59,4 +70,30 @@ func runRepair(ctx context.Context, m *Main, args []string) error {
 	}
 	s.Close()
 	return m.verifyDB(ctx, *db)
+}
+
+// rebuildDB marks what a database keeps beside its records to be made
+// again, opens it again (which makes it, in one transaction), and
+// verifies the whole. Records, versions and the log are not touched.
+func (m *Main) rebuildDB(ctx context.Context, db, why string) error {
+	s, err := openAppStore(ctx, storeConfig{DSN: db})
+	if err != nil {
+		return err
+	}
+	r, ok := s.(rebuilder)
+	if !ok {
+		s.Close()
+		return fmt.Errorf("this store cannot rebuild what it keeps beside its records")
+	}
+	err = r.MarkRebuild(ctx, why)
+	s.Close()
+	if err != nil {
+		return err
+	}
+	if s, err = openAppStore(ctx, storeConfig{DSN: db}); err != nil {
+		return err
+	}
+	s.Close()
+	m.sayln(m.Stdout, "made again from the records: projections, the list filters' index and the search index")
+	return m.verifyDB(ctx, db)
 }
