@@ -12,8 +12,6 @@ import (
 // search over the kept folded columns.
 type lister struct{}
 
-func (lister) From(qantar.Kind, map[string]string) string { return "records" }
-
 func (lister) Contains(a *storekit.Args, reader qantar.Actor, fragment string) string {
 	return "strpos(" + foldColumn(reader) + ", " + a.Add(fragment) + ") > 0"
 }

@@ -39,15 +39,6 @@ type FieldRow struct {
 	Seen  int
 }
 
-// DataIndexes named the expression indexes over data (migrations 001 and
-// 005) that served a filter on a field no projection changes. Migration 014
-// dropped them: every SQLite INSERT into records computed each one's
-// json_extract and kept a statement journal for it, and record_fields
-// (migration 012) answers those filters the same for every reader, since
-// each reader class sees the same value (Seen 7). It stays, empty, while
-// sqlite's lister.From reads it.
-var DataIndexes = map[qantar.Kind]map[string]string{}
-
 // InFieldTable reports whether record_fields holds kind's filter field:
 // every field of qantar.FilterFields but those a column serves
 // (external_key, protection) when no projection changes them.

@@ -13,12 +13,8 @@ import (
 )
 
 // Lister is what a store says of a list's SQL where the engines differ:
-// how a JSON field is compared and sorted, how folded text is searched,
-// and which table (or index) a list reads.
+// how a JSON field is compared and sorted and how folded text is searched.
 type Lister interface {
-	// From is what a list of kind with these filters reads: "records", or
-	// the table with the index that serves the filters.
-	From(kind qantar.Kind, where map[string]string) string
 	// Equals is the condition that a JSON field of doc equals a filter
 	// value (given as text, typed as the engine compares it).
 	Equals(a *Args, doc, field, value string) string
@@ -81,7 +77,7 @@ func (l Lists) List(ctx context.Context, kind qantar.Kind, f qantar.Filter) ([]q
 	if f.Offset < 0 {
 		return nil, 0, qantar.FieldErrorf("offset", "must not be negative")
 	}
-	from := l.L.From(kind, f.Where)
+	const from = "records"
 	args := slices.Clone(a)
 	page := ` LIMIT ` + a.Add(limit) + ` OFFSET ` + a.Add(f.Offset)
 	query := `SELECT ` + doc + ` FROM ` + from + ` WHERE ` + w.where + ` ORDER BY ` + order + page
