@@ -229,7 +229,7 @@ func verifyCopy(ctx context.Context, path, key string) ([]byte, *qantar.VerifyRe
 		return nil, nil, fmt.Errorf("verify the copy: %w", err)
 	}
 	if !rep.OK() {
-		return nil, rep, qantar.Errorf(qantar.EINVALID, "the copy's log does not verify (%d problems), first: %s", len(rep.Problems)+rep.Dropped, rep.Problems[0])
+		return nil, rep, qantar.Errorf(qantar.EINVALID, "the copy's log does not verify (%d problems), first: %s", len(rep.Problems)+rep.Dropped, firstProblem(rep))
 	}
 	cp, err := c.Checkpoint(ctx)
 	if err != nil {
@@ -411,4 +411,13 @@ func copyFilePrivate(from, to string) error {
 		return err
 	}
 	return out.Close()
+}
+
+// firstProblem is a report's first problem, as a catalogue key when it is
+// one (said in the reader's language), else as written.
+func firstProblem(rep *qantar.VerifyReport) any {
+	if len(rep.Keyed) > 0 {
+		return rep.Keyed[0]
+	}
+	return rep.Problems[0]
 }

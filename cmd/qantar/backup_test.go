@@ -158,6 +158,10 @@ func checkRestoreRefuses(t *testing.T, out, target string, key []byte) {
 	if code, _, stderr := runQantar(t, "restore", "--from", out, "--db", other); code != exitProblem || !strings.Contains(stderr, "does not verify") {
 		t.Fatalf("restore of a tampered backup: exit %d %s", code, stderr)
 	}
+	// In Russian, the refusal and the first problem it names are Russian.
+	if code, _, stderr := runQantar(t, "restore", "--lang", "ru", "--from", out, "--db", other); code != exitProblem || strings.Contains(stderr, "version") || strings.Contains(stderr, "verify") {
+		t.Fatalf("restore of a tampered backup, in Russian: exit %d %s", code, stderr)
+	}
 	if _, err := os.Stat(other); err == nil {
 		t.Error("a refused restore left a database")
 	}
