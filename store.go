@@ -135,6 +135,26 @@ type Filter struct {
 	After int64
 }
 
+// ScanReferrers returns the live records of kind from that refer to to/id,
+// as reader sees them: the projections of every record of the kind, read
+// whole, for a store that cannot find its referrers by index.
+func ScanReferrers(ctx context.Context, st Store, reader Actor, to Kind, id int64, from Kind) ([]Record, error) {
+	all, err := ListAll(ctx, st, from, Filter{Reader: reader})
+	if err != nil {
+		return nil, err
+	}
+	var out []Record
+	for _, rec := range all {
+		for _, r := range rec.Refs() {
+			if r.Kind == to && r.ID == id {
+				out = append(out, rec)
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
 // ListAll returns every live record of a kind that f selects, as f.Reader
 // sees them, in the order of ids, reading a page at a time after the last id
 // (f's Sort, Limit, Offset and After are its own).

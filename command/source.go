@@ -45,7 +45,7 @@ func StoreSource(st qantar.Store, reader qantar.Actor, state string) Source {
 			if rr, ok := st.(referrerReader); ok {
 				return rr.Referrers(ctx, to, id, from, reader)
 			}
-			return scanReferrers(ctx, st, reader, to, id, from)
+			return qantar.ScanReferrers(ctx, st, reader, to, id, from)
 		},
 		List: func(ctx context.Context, kind qantar.Kind, f qantar.Filter) ([]qantar.Record, error) {
 			f.Reader = reader
@@ -65,23 +65,6 @@ func storeGet(ctx context.Context, st qantar.Store, reader qantar.Actor, kind qa
 		return nil, err
 	}
 	return qantar.Project(reader, rec, func(k qantar.Kind, id int64) (qantar.Record, error) { return st.Get(ctx, k, id) }), nil
-}
-
-func scanReferrers(ctx context.Context, st qantar.Store, reader qantar.Actor, to qantar.Kind, id int64, from qantar.Kind) ([]qantar.Record, error) {
-	all, err := qantar.ListAll(ctx, st, from, qantar.Filter{Reader: reader})
-	if err != nil {
-		return nil, err
-	}
-	var out []qantar.Record
-	for _, rec := range all {
-		for _, r := range rec.Refs() {
-			if r.Kind == to && r.ID == id {
-				out = append(out, rec)
-				break
-			}
-		}
-	}
-	return out, nil
 }
 
 // GetPlace is the place id as the source's reader sees it, nil when there

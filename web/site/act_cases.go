@@ -56,26 +56,8 @@ func (p *Site) referrersOf(ctx context.Context, reader qantar.Actor, to qantar.K
 			recs, err := st.Referrers(ctx, to, id, from, reader)
 			return recs, len(recs), err
 		}
-		recs, err := scanReferrers(ctx, p.store, to, id, from, reader)
+		recs, err := qantar.ScanReferrers(ctx, p.store, reader, to, id, from)
 		return recs, len(recs), err
 	})
 	return recs, err
-}
-
-// scanReferrers is referrersOf over every record of kind from.
-func scanReferrers(ctx context.Context, st qantar.Store, to qantar.Kind, id int64, from qantar.Kind, reader qantar.Actor) ([]qantar.Record, error) {
-	all, err := qantar.ListAll(ctx, st, from, qantar.Filter{Reader: reader})
-	if err != nil {
-		return nil, err
-	}
-	var out []qantar.Record
-	for _, rec := range all {
-		for _, r := range rec.Refs() {
-			if r.Kind == to && r.ID == id {
-				out = append(out, rec)
-				break
-			}
-		}
-	}
-	return out, nil
 }
