@@ -1,11 +1,8 @@
 package main
 
 import (
-	"context"
 	"strings"
 	"testing"
-
-	"github.com/qantar-project/qantar/sqlite"
 )
 
 // What verify finds edited beside the records (the list filters' index, the
@@ -30,17 +27,7 @@ func TestRepairRebuildsWhatVerifyFoundEdited(t *testing.T) {
 	if code, out, errOut = runQantar(t, "verify", "--db", path); code != exitOK {
 		t.Fatalf("verify after the rebuild: exit %d\n%s%s", code, out, errOut)
 	}
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, path, sqlite.Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	audit, _, err := db.ListAudit(ctx, 10, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	found := false
+	audit, found := auditOf(t, path), false
 	for _, a := range audit {
 		found = found || strings.Contains(a.Detail, "rebuild: verify found record_fields edited (drill 8)")
 	}

@@ -85,16 +85,7 @@ func TestVerifyDBReadOnlyAndRepair(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, "signed a new checkpoint") || !strings.Contains(out, "ok: 2 leaves") {
 		t.Fatalf("repair: exit %d\n%s%s", code, out, errOut)
 	}
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, path, sqlite.Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	audit, _, err := db.ListAudit(ctx, 10, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	audit := auditOf(t, path)
 	if len(audit) != 1 || audit[0].Action != qantar.AuditRepair || !strings.Contains(audit[0].Detail, "drill 7") {
 		t.Fatalf("audit = %+v", audit)
 	}
@@ -139,4 +130,21 @@ func TestVerifyDBRefusesOlderSchema(t *testing.T) {
 	if sha256File(t, path) != before {
 		t.Fatal("a refused verify changed the file")
 	}
+}
+
+// auditOf is the audit log of the SQLite database at path, newest first
+// (at most ten entries), read without writing.
+func auditOf(t *testing.T, path string) []qantar.AuditEntry {
+	t.Helper()
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, path, sqlite.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	audit, _, err := db.ListAudit(ctx, 10, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return audit
 }
