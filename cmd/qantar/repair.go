@@ -7,7 +7,7 @@ import (
 )
 
 func init() {
-	register(command{name: "repair", summary: "sign a new checkpoint of the log as its leaves stand, when the stored one is missing or invalid, recording why in the audit log", run: runRepair})
+	register(command{name: "repair", summary: "sign a new checkpoint of the log as its leaves stand, when the stored one is missing or invalid, or with --rebuild make the projections and indexes again from the records; either records why in the audit log", run: runRepair})
 }
 
 // rebuilder is a store that can make again, from its records, what it keeps
@@ -30,7 +30,7 @@ type checkpointRepairer interface {
 func runRepair(ctx context.Context, m *Main, args []string) error {
 	fs := m.newFlags("repair", "--db D --why \"what happened\" [--rebuild]")
 	db := dbFlag(fs)
-	why := fs.String("why", "", "why the checkpoint is re-signed (required; kept in the audit log)")
+	why := fs.String("why", "", "why the checkpoint is re-signed, or the rebuild made (required; kept in the audit log)")
 	rebuild := fs.Bool("rebuild", false, "instead, make again from the records what is kept beside them (projections, list filters' index, search index), when verify found it edited")
 	var lc logConfig
 	logFlags(fs, &lc)
