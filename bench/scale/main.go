@@ -48,6 +48,9 @@ type config struct {
 	keep      bool
 	explain   string // directory for the plans of slow queries
 	serverLog string // PostgreSQL's log, where auto_explain writes
+	db        string // an existing database kept by an earlier run: only the workload runs
+	key       string // where the log key is kept (with -keep, to serve the database later)
+	workload  bool
 }
 
 func main() {
@@ -59,6 +62,9 @@ func main() {
 	flag.BoolVar(&c.keep, "keep", false, "keep the database afterwards")
 	flag.StringVar(&c.explain, "explain", "docs/bench", "where the plans of the slow classes' statements over 25 ms go (scale-explain-CLASS.txt)")
 	flag.StringVar(&c.serverLog, "server-log", "/var/log/postgresql/postgresql-15-main.log", "PostgreSQL's log (auto_explain's plans)")
+	flag.StringVar(&c.db, "db", "", "run only the workload, on this database kept by an earlier run (-keep -key)")
+	flag.StringVar(&c.key, "key", "", "the log key's file (default: a temporary one); give it with -keep to run -db later")
+	flag.BoolVar(&c.workload, "workload", true, "run the workload after the import and verify")
 	flag.Parse()
 	if err := scale(context.Background(), c); err != nil {
 		log.Fatal(err)
@@ -66,6 +72,9 @@ func main() {
 }
 
 func scale(ctx context.Context, c config) error {
+	if c.db != "" {
+		return again(ctx, c)
+	}
 	name, dbURL, err := createDB(ctx, c.pg)
 	if err != nil {
 		return err
@@ -79,7 +88,10 @@ func scale(ctx context.Context, c config) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	key := filepath.Join(dir, "log.key")
+	key := c.key
+	if key == "" {
+		key = filepath.Join(dir, "log.key")
+	}
 	st, err := postgres.Open(ctx, dbURL, postgres.Options{LogKeyPath: key, NewLogOrigin: "scale.qantar.example/log"})
 	if err != nil {
 		return err
@@ -101,7 +113,25 @@ func scale(ctx context.Context, c config) error {
 		return err
 	}
 	fmt.Printf("verify: %d leaves, %d records, ok %v: %.1f s (load %s → %s)\n\n", vr.Leaves, vr.Records, vr.OK(), time.Since(start).Seconds(), load0, loadavg())
+	if !c.workload {
+		return nil
+	}
 	return workload(ctx, c, dbURL, key, p)
+}
+
+// again runs the workload alone on a database an earlier run kept, with
+// the same -records (the workload's ids are drawn from the plan).
+func again(ctx context.Context, c config) error {
+	if c.key == "" {
+		return fmt.Errorf("-db needs the -key the earlier run kept")
+	}
+	u, err := url.Parse(c.pg)
+	if err != nil {
+		return err
+	}
+	u.Path = "/" + c.db
+	fmt.Printf("# scale run, workload only: %d records, database %s, %s\n\n", c.records, c.db, time.Now().UTC().Format(time.RFC3339))
+	return workload(ctx, c, u.String(), c.key, plan(c.records))
 }
 
 // measureLoad writes the collection and its history and prints the times.
