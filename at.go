@@ -28,3 +28,43 @@ type AtReader interface {
 	// checkpoint's; a negative size means the latest checkpoint's.
 	LogAt(ctx context.Context, size int64) (LogPoint, error)
 }
+
+// ChangeReader reads what a stretch of the log changed, so that the records
+// at one size can be had from those at an earlier one without reading the
+// rest again (the figures of each new checkpoint).
+type ChangeReader interface {
+	// ChangesAt returns, in id order, each record of kind k with a
+	// version whose leaf index is in [from, to): its latest such version
+	// as RecordsAt(k, to) gives it, or nil when that version is a
+	// deletion. A range beyond the log is ENOTFOUND.
+	ChangesAt(ctx context.Context, k Kind, from, to int64) ([]Change, error)
+}
+
+// Change is a record's state after a stretch of the log: Record nil when
+// it was deleted.
+type Change struct {
+	ID     int64
+	Record Record
+}
+
+// ApplyChanges returns the records at the end of a stretch of the log from
+// those at its start (recs, in id order, as RecordsAt gives them) and what
+// the stretch changed (ChangesAt): a new slice in id order; recs is not
+// modified, and the records are shared, not copied.
+func ApplyChanges(recs []Record, changes []Change) []Record {
+	out := make([]Record, 0, len(recs)+len(changes))
+	i := 0
+	for _, c := range changes {
+		for i < len(recs) && recs[i].GetMeta().ID < c.ID {
+			out = append(out, recs[i])
+			i++
+		}
+		if i < len(recs) && recs[i].GetMeta().ID == c.ID {
+			i++ // replaced or deleted
+		}
+		if c.Record != nil {
+			out = append(out, c.Record)
+		}
+	}
+	return append(out, recs[i:]...)
+}

@@ -95,6 +95,10 @@ type Snapshot interface {
 	// every record of kind, in the order of ids, and the time of its
 	// first version.
 	VersionsAt(ctx context.Context, kind qantar.Kind, size int64, each func(op qantar.Op, data string, created, at time.Time) error) error
+	// VersionsBetween calls each with the latest version whose leaf index
+	// is in [from, to) of every record of kind that has one, in the order
+	// of ids, and the time of its first version.
+	VersionsBetween(ctx context.Context, kind qantar.Kind, from, to int64, each func(id int64, op qantar.Op, data string, created, at time.Time) error) error
 }
 
 // Log is what a store serves of its log: its key, checkpoint, tiles,
@@ -205,15 +209,50 @@ func (l Log[S]) RecordsAt(ctx context.Context, kind qantar.Kind, size int64) ([]
 			if op == qantar.OpDelete {
 				return nil
 			}
-			rec, err := qantar.DecodeStored(kind, data)
-			if err != nil {
-				return err
+			rec, err := decodeAt(kind, data, created, at)
+			if err == nil {
+				out = append(out, rec)
 			}
-			m := rec.GetMeta()
-			m.CreatedAt, m.UpdatedAt = created, at
-			out = append(out, rec)
+			return err
+		})
+	})
+	return out, err
+}
+
+// ChangesAt returns the records of a kind that the leaves in [from, to)
+// changed, as they were at to (qantar.ChangeReader).
+func (l Log[S]) ChangesAt(ctx context.Context, kind qantar.Kind, from, to int64) ([]qantar.Change, error) {
+	if _, err := qantar.New(kind); err != nil {
+		return nil, err
+	}
+	var out []qantar.Change
+	err := l.ReadSnapshot(ctx, func(s S, cp tlog.Checkpoint, _ []byte) error {
+		if from < 0 || from > to || uint64(to) > cp.Size {
+			return qantar.Errorf(qantar.ENOTFOUND, "the log has no stretch from %d to %d (its size is %d)", from, to, cp.Size)
+		}
+		return s.VersionsBetween(ctx, kind, from, to, func(id int64, op qantar.Op, data string, created, at time.Time) error {
+			c := qantar.Change{ID: id}
+			if op != qantar.OpDelete {
+				var err error
+				if c.Record, err = decodeAt(kind, data, created, at); err != nil {
+					return err
+				}
+			}
+			out = append(out, c)
 			return nil
 		})
 	})
 	return out, err
+}
+
+// decodeAt is a version's record as it stood: its stored JSON, created at
+// its first version's time and updated at its own.
+func decodeAt(kind qantar.Kind, data string, created, at time.Time) (qantar.Record, error) {
+	rec, err := qantar.DecodeStored(kind, data)
+	if err != nil {
+		return nil, err
+	}
+	m := rec.GetMeta()
+	m.CreatedAt, m.UpdatedAt = created, at
+	return rec, nil
 }

@@ -77,6 +77,56 @@ func (r Reads) VersionsAt(ctx context.Context, kind qantar.Kind, size int64, eac
 	})
 }
 
+// qVersionsBetween reads the versions whose leaves lie in a stretch of the
+// log, through the unique index on leaf_index, in the order of (id,
+// version), with each record's first version's time; a current version's
+// content is derived from its record's row, as in qRecordsAt.
+const qVersionsBetween = `SELECT v.id, v.version, v.op, v.data, r.data, v.at,
+		(SELECT f.at FROM version_rows f WHERE f.kind = v.kind AND f.id = v.id ORDER BY f.version LIMIT 1)
+	FROM version_rows v
+	LEFT JOIN records r ON v.data IS NULL AND r.kind = v.kind AND r.id = v.id
+	WHERE v.leaf_index >= $2 AND v.leaf_index < $3 AND v.kind = $1
+	ORDER BY v.id, v.version`
+
+// VersionsBetween is Snapshot's: each record's last version in the stretch.
+func (r Reads) VersionsBetween(ctx context.Context, kind qantar.Kind, from, to int64, each func(id int64, op qantar.Op, data string, created, at time.Time) error) error {
+	rows, err := r.R.Query(ctx, qVersionsBetween, string(kind), from, to)
+	if err != nil {
+		return fmt.Errorf("versions from %d to %d: %w", from, to, err)
+	}
+	type version struct {
+		id          int64
+		op          string
+		data, cur   *string
+		at, created Time
+	}
+	var v, last version
+	var n int
+	flush := func() error {
+		if last.id == 0 {
+			return nil
+		}
+		d, err := versionData(last.data, last.cur)
+		if err != nil {
+			return fmt.Errorf("versions from %d to %d: %s/%d: %w", from, to, kind, last.id, err)
+		}
+		return each(last.id, qantar.Op(last.op), d, last.created.T, last.at.T)
+	}
+	err = Each(rows, []any{&v.id, &n, &v.op, &v.data, &v.cur, &v.at, &v.created}, func() error {
+		if v.id != last.id {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+		last = v
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return flush()
+}
+
 // versionData is a version's canonical JSON as the view versions gives it:
 // its own (data), or when its row holds none, the one derived from its
 // record's stored JSON (current).

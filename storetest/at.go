@@ -108,6 +108,46 @@ func recordsAtEverySize(t *testing.T, s Store, at qantar.AtReader) {
 			t.Errorf("records at %d:\n got %s\nwant %s", size, got, then)
 		}
 	}
+	changesBetweenSizes(t, s, at, want)
+}
+
+// changesBetweenSizes holds qantar.ChangeReader: for every two sizes of
+// the log, the records at the first with what the stretch between them
+// changed are the records at the second.
+func changesBetweenSizes(t *testing.T, s Store, at qantar.AtReader, want map[int64]string) {
+	cr, ok := s.(qantar.ChangeReader)
+	if !ok {
+		t.Fatal("the store does not read what a stretch of the log changed (qantar.ChangeReader)")
+	}
+	for from := range want {
+		base, err := at.RecordsAt(ctx(), qantar.KindPerson, from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := jsonOf(t, base)
+		for to, then := range want {
+			if to < from {
+				continue
+			}
+			ch, err := cr.ChangesAt(ctx(), qantar.KindPerson, from, to)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := jsonOf(t, qantar.ApplyChanges(base, ch)); got != then {
+				t.Errorf("records at %d with the changes to %d:\n got %s\nwant %s", from, to, got, then)
+			}
+		}
+		if jsonOf(t, base) != before {
+			t.Fatalf("ApplyChanges modified the records at %d", from)
+		}
+	}
+	head := headSize(t, s)
+	if _, err := cr.ChangesAt(ctx(), qantar.KindPerson, 0, head+1); qantar.ErrorCode(err) != qantar.ENOTFOUND {
+		t.Fatalf("changes beyond the log: %v, want ENOTFOUND", err)
+	}
+	if _, err := cr.ChangesAt(ctx(), qantar.KindPerson, head, head-1); qantar.ErrorCode(err) != qantar.ENOTFOUND {
+		t.Fatalf("a stretch that ends before it starts: %v, want ENOTFOUND", err)
+	}
 }
 
 // headSize is the size of the store's latest checkpoint, read from its note.
