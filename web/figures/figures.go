@@ -48,6 +48,9 @@ type Figures struct {
 	// who may take them is answered while those of a newer one are
 	// computed (latest.go).
 	latest map[string]*PinnedStats
+	// kept are the records of each kind at the latest size they were read
+	// at for figures (kept.go).
+	kept map[qantar.Kind]keptKind
 }
 
 // New returns the figures of store; log may be nil when the store reads

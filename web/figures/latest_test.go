@@ -17,8 +17,9 @@ import (
 
 const hiddenName = "Synthetic Hidden Victim"
 
-// gatedStore is a real store whose records at a checkpoint are read only
-// when its gate is open, and which counts those reads of acts.
+// gatedStore is a real store whose records at a checkpoint, and what a
+// stretch of its log changed, are read only when its gate is open, and which
+// counts those reads of acts.
 type gatedStore struct {
 	*sqlite.DB
 	mu   sync.Mutex
@@ -28,7 +29,8 @@ type gatedStore struct {
 	cancelled atomic.Int32
 }
 
-func (g *gatedStore) RecordsAt(ctx context.Context, kind qantar.Kind, size int64) ([]qantar.Record, error) {
+// pass waits for the gate and counts a read of kind, whole or changes.
+func (g *gatedStore) pass(ctx context.Context, kind qantar.Kind) {
 	g.mu.Lock()
 	gate := g.gate
 	g.mu.Unlock()
@@ -41,7 +43,16 @@ func (g *gatedStore) RecordsAt(ctx context.Context, kind qantar.Kind, size int64
 	if kind == qantar.KindAct {
 		g.acts.Add(1)
 	}
+}
+
+func (g *gatedStore) RecordsAt(ctx context.Context, kind qantar.Kind, size int64) ([]qantar.Record, error) {
+	g.pass(ctx, kind)
 	return g.DB.RecordsAt(ctx, kind, size)
+}
+
+func (g *gatedStore) ChangesAt(ctx context.Context, kind qantar.Kind, from, to int64) ([]qantar.Change, error) {
+	g.pass(ctx, kind)
+	return g.DB.ChangesAt(ctx, kind, from, to)
 }
 
 func (g *gatedStore) close() { g.mu.Lock(); g.gate = make(chan struct{}); g.mu.Unlock() }

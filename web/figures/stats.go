@@ -53,7 +53,7 @@ func (f *Figures) Pinned(ctx context.Context, size int64, asOf time.Time) (*Pinn
 func (f *Figures) LogAt(ctx context.Context, size int64) (qantar.LogPoint, Source, error) {
 	if at, ok := f.store.(qantar.AtReader); ok {
 		p, err := at.LogAt(ctx, size)
-		return p, Memo(At(at, p.Size)), err
+		return p, Memo(f.at(at, p.Size)), err
 	}
 	signed, err := f.log.Checkpoint(ctx)
 	if err != nil {
