@@ -24,7 +24,7 @@ type class struct {
 // classes is the fixed mixed workload over a collection planned as p: what
 // readers of a documentation site ask for. Every address is deterministic
 // (a fixed seed), so two runs ask the same.
-func classes(p map[qantar.Kind]int) []class {
+func classes(p map[qantar.Kind]int, st writeReader) []class {
 	r := rand.New(rand.NewPCG(1, 2))
 	id := func(k qantar.Kind) int { return 1 + r.IntN(p[k]) }
 	return []class{
@@ -53,6 +53,7 @@ func classes(p map[qantar.Kind]int) []class {
 			}
 			return "/stats"
 		}},
+		{"stats_after_write", func(i int) string { return afterWrite(st, i) }},
 		{"command", func(i int) string {
 			if i%2 == 0 {
 				return fmt.Sprintf("/api/v1/command?place=%d&date=%s", id(qantar.KindPlace), day(i))
@@ -60,6 +61,33 @@ func classes(p map[qantar.Kind]int) []class {
 			return fmt.Sprintf("/api/v1/units/%d/command?date=%s", id(qantar.KindUnit), day(i))
 		}},
 	}
+}
+
+// writeReader is the store the workload writes through between requests.
+type writeReader interface {
+	qantar.Store
+	qantar.AtReader
+}
+
+// afterWrite writes one synthetic dead person and their act (not timed)
+// and returns the address of the figures at the checkpoint that write
+// made: what an editor who has just saved waits for, and what each new
+// checkpoint costs a server.
+func afterWrite(st writeReader, i int) string {
+	ctx := context.Background()
+	p := &qantar.Person{Names: []qantar.Name{{Value: fmt.Sprintf("Synthetic Later %d", i), Lang: "en"}}}
+	if err := st.Create(ctx, editor, p); err != nil {
+		return "/api/v1/stats?at=-2" // an error the run counts
+	}
+	a := &qantar.Act{VictimID: p.ID, ActType: "killing_crowd_control", VictimStatus: "dead", Date: qantar.MustDate("2022-01-06")}
+	if err := st.Create(ctx, editor, a); err != nil {
+		return "/api/v1/stats?at=-2"
+	}
+	lp, err := st.LogAt(ctx, -1)
+	if err != nil {
+		return "/api/v1/stats?at=-2"
+	}
+	return fmt.Sprintf("/api/v1/stats?at=%d", lp.Size)
 }
 
 // result is what one class measured.

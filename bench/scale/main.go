@@ -36,6 +36,7 @@ import (
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/postgres"
 	"github.com/qantar-project/qantar/web"
+	"github.com/qantar-project/qantar/web/figures"
 )
 
 var editor = qantar.Actor{ID: "token:scale", Name: "scale run (synthetic)", Role: qantar.RoleEditor}
@@ -161,12 +162,14 @@ func measureLoad(ctx context.Context, st qantar.Store, dir string, p map[qantar.
 // workload starts two servers on the database and runs every class.
 func workload(ctx context.Context, c config, dbURL, key string, p map[qantar.Kind]int) error {
 	var servers []string
+	var writer writeReader
 	for range 2 {
 		st, err := postgres.Open(ctx, dbURL, postgres.Options{LogKeyPath: key})
 		if err != nil {
 			return err
 		}
 		defer st.Close()
+		writer = st
 		srv := web.New(web.Config{Store: st, Tokens: st, Log: st, Search: st, Logger: quietLogger()})
 		hs := httptest.NewServer(srv.Handler())
 		defer hs.Close()
@@ -175,7 +178,7 @@ func workload(ctx context.Context, c config, dbURL, key string, p map[qantar.Kin
 	fmt.Println("| class | requests | errors | p50 | p99 | load after |")
 	fmt.Println("|---|---|---|---|---|---|")
 	var slow []string
-	for _, cl := range classes(p) {
+	for _, cl := range classes(p, writer) {
 		from := logSize(c.serverLog)
 		r := run(ctx, servers, cl, c.requests, c.limit)
 		fmt.Printf("| %s | %d | %d | %s | %s | %s |\n", r.name, r.n, r.errors, ms(r.p50), ms(r.p99), r.load)
@@ -187,10 +190,43 @@ func workload(ctx context.Context, c config, dbURL, key string, p map[qantar.Kin
 			savePlans(c, cl.name, from)
 		}
 	}
+	if err := reference(ctx, writer); err != nil {
+		return err
+	}
 	if len(slow) > 0 {
 		fmt.Printf("\nover 100 ms p99: %s (plans of their statements over 25 ms, if any, in %s/scale-explain-CLASS.txt)\n", strings.Join(slow, ", "), c.explain)
 	}
 	return nil
+}
+
+// reference prints, as the same run's reference for stats_after_write, how
+// long the figures take from every record at the latest checkpoint
+// (figures.StatsAt: what `qantar stats` does, and what a server did at each
+// new checkpoint before it kept the records it read), and the process's
+// memory: both servers and the records they keep.
+func reference(ctx context.Context, st writeReader) error {
+	start, load0 := time.Now(), loadavg()
+	if _, err := figures.StatsAt(ctx, st, nil, -1, time.Time{}); err != nil {
+		return err
+	}
+	fmt.Printf("\nreference: the figures from every record at the latest checkpoint (figures.StatsAt): %.1f s (load %s → %s)\n", time.Since(start).Seconds(), load0, loadavg())
+	fmt.Printf("memory of the process (two servers, their kept records): %s\n", memory())
+	return nil
+}
+
+// memory is the process's resident set now and at its peak (VmRSS, VmHWM).
+func memory() string {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return "?"
+	}
+	var out []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "VmRSS:") || strings.HasPrefix(l, "VmHWM:") {
+			out = append(out, strings.Join(strings.Fields(l), " "))
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
