@@ -1,0 +1,137 @@
+package figures_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/law"
+	"github.com/qantar-project/qantar/sqlite"
+	"github.com/qantar-project/qantar/web/figures"
+)
+
+// benchWorld is one SQLite store of SYNTHETIC dead on two synthetic lists,
+// shared by the benchmarks of one run.
+var benchWorld struct {
+	once sync.Once
+	db   *sqlite.DB
+	err  error
+}
+
+// benchStore returns the shared store of n synthetic persons, each with a
+// killing act, on list 1 (two of three) and list 2 (one of two).
+func benchStore(b *testing.B, n int) *sqlite.DB {
+	benchWorld.once.Do(func() {
+		dir, err := os.MkdirTemp("", "qantar-figures-bench-")
+		if err != nil {
+			benchWorld.err = err
+			return
+		}
+		db, err := sqlite.Open(context.Background(), filepath.Join(dir, "f.db"), sqlite.Options{Synchronous: "NORMAL"})
+		if err != nil {
+			benchWorld.err = err
+			return
+		}
+		benchWorld.db, benchWorld.err = db, loadSynthetic(db, n)
+	})
+	if benchWorld.err != nil {
+		b.Fatal(benchWorld.err)
+	}
+	return benchWorld.db
+}
+
+func loadSynthetic(db *sqlite.DB, n int) error {
+	ctx := context.Background()
+	recs := []qantar.Record{
+		&qantar.Source{SourceKind: "list", Title: qantar.Text{"en": "Synthetic list 1"}},
+		&qantar.Source{SourceKind: "list", Title: qantar.Text{"en": "Synthetic list 2"}},
+	}
+	for i := 1; i <= n; i++ {
+		recs = append(recs, &qantar.Person{Names: []qantar.Name{{Value: fmt.Sprintf("Synthetic Person %d", i), Lang: "en"}}})
+	}
+	for i := 1; i <= n; i++ {
+		recs = append(recs, &qantar.Act{VictimID: int64(i), ActType: "killing_crowd_control", VictimStatus: "dead", Date: qantar.MustDate("2022-01-06")})
+		if i%3 != 0 {
+			recs = append(recs, &qantar.Citation{RecordKind: qantar.KindPerson, RecordID: int64(i), SourceID: 1})
+		}
+		if i%2 == 0 {
+			recs = append(recs, &qantar.Citation{RecordKind: qantar.KindPerson, RecordID: int64(i), SourceID: 2})
+		}
+	}
+	_, err := qantar.CreateAll(ctx, db, qantar.System, recs)
+	return err
+}
+
+// benchDead writes one more synthetic dead person and their act and
+// returns the new log size.
+func benchDead(b *testing.B, db *sqlite.DB, i int) int64 {
+	ctx := context.Background()
+	p := &qantar.Person{Names: []qantar.Name{{Value: fmt.Sprintf("Synthetic Later %d", i), Lang: "en"}}}
+	if err := db.Create(ctx, qantar.System, p); err != nil {
+		b.Fatal(err)
+	}
+	if err := db.Create(ctx, qantar.System, &qantar.Act{VictimID: p.ID, ActType: "killing_crowd_control", VictimStatus: "dead", Date: qantar.MustDate("2022-01-06")}); err != nil {
+		b.Fatal(err)
+	}
+	lp, err := db.LogAt(ctx, -1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return lp.Size
+}
+
+// figuresBenchRows is QANTAR_BENCH_ROWS (persons, each with an act and one
+// or two citations), or 20,000.
+func figuresBenchRows(b *testing.B) int {
+	if s := os.Getenv("QANTAR_BENCH_ROWS"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 10 {
+			b.Fatalf("QANTAR_BENCH_ROWS=%q: want a number of rows, at least 10", s)
+		}
+		return n
+	}
+	return 20_000
+}
+
+// BenchmarkFiguresAfterWrite is what a server spends on the figures of
+// each new checkpoint: one write (not timed), then the figures at its
+// checkpoint, from the records kept at the last one and what the write
+// changed. BenchmarkFiguresWhole is the same run's reference: the same
+// figures from every record (StatsAt), as a server made them before.
+func BenchmarkFiguresAfterWrite(b *testing.B) {
+	db := benchStore(b, figuresBenchRows(b))
+	f := figures.New(db, nil, nil, nil, nil)
+	if _, err := f.Pinned(context.Background(), -1, time.Time{}); err != nil {
+		b.Fatal(err)
+	}
+	i := 0
+	for b.Loop() {
+		b.StopTimer()
+		i++
+		size := benchDead(b, db, i)
+		b.StartTimer()
+		if _, err := f.Pinned(context.Background(), size, time.Time{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkFiguresWhole(b *testing.B) {
+	db := benchStore(b, figuresBenchRows(b))
+	i := 1 << 20
+	for b.Loop() {
+		b.StopTimer()
+		i++
+		size := benchDead(b, db, i)
+		b.StartTimer()
+		if _, err := figures.StatsAt(context.Background(), db, law.DefaultRegistry(), size, time.Time{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
