@@ -85,7 +85,7 @@ const qVersionsBetween = `SELECT v.id, v.version, v.op, v.data, r.data, v.at,
 		(SELECT f.at FROM version_rows f WHERE f.kind = v.kind AND f.id = v.id ORDER BY f.version LIMIT 1)
 	FROM version_rows v
 	LEFT JOIN records r ON v.data IS NULL AND r.kind = v.kind AND r.id = v.id
-	WHERE v.leaf_index >= $2 AND v.leaf_index < $3 AND v.kind = $1
+	WHERE v.leaf_index >= $2 AND v.leaf_index < $3 AND v.kind || '' = $1
 	ORDER BY v.id, v.version`
 
 // VersionsBetween is Snapshot's: each record's last version in the stretch.

@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,34 +15,18 @@ import (
 	"github.com/qantar-project/qantar/web/figures"
 )
 
-// benchWorld is one SQLite store of SYNTHETIC dead on two synthetic lists,
-// shared by the benchmarks of one run.
-var benchWorld struct {
-	once sync.Once
-	db   *sqlite.DB
-	err  error
-}
-
-// benchStore returns the shared store of n synthetic persons, each with a
-// killing act, on list 1 (two of three) and list 2 (one of two).
+// benchStore returns a new SQLite store of n SYNTHETIC persons, each
+// with a killing act, on list 1 (two of three) and list 2 (one of two).
 func benchStore(b *testing.B, n int) *sqlite.DB {
-	benchWorld.once.Do(func() {
-		dir, err := os.MkdirTemp("", "qantar-figures-bench-")
-		if err != nil {
-			benchWorld.err = err
-			return
-		}
-		db, err := sqlite.Open(context.Background(), filepath.Join(dir, "f.db"), sqlite.Options{Synchronous: "NORMAL"})
-		if err != nil {
-			benchWorld.err = err
-			return
-		}
-		benchWorld.db, benchWorld.err = db, loadSynthetic(db, n)
-	})
-	if benchWorld.err != nil {
-		b.Fatal(benchWorld.err)
+	db, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "f.db"), sqlite.Options{Synchronous: "NORMAL"})
+	if err != nil {
+		b.Fatal(err)
 	}
-	return benchWorld.db
+	b.Cleanup(func() { db.Close() })
+	if err := loadSynthetic(db, n); err != nil {
+		b.Fatal(err)
+	}
+	return db
 }
 
 func loadSynthetic(db *sqlite.DB, n int) error {
@@ -64,8 +47,10 @@ func loadSynthetic(db *sqlite.DB, n int) error {
 			recs = append(recs, &qantar.Citation{RecordKind: qantar.KindPerson, RecordID: int64(i), SourceID: 2})
 		}
 	}
-	_, err := qantar.CreateAll(ctx, db, qantar.System, recs)
-	return err
+	return db.InTx(ctx, func(w qantar.Writer) error {
+		_, err := qantar.CreateAll(ctx, w, qantar.System, recs)
+		return err
+	})
 }
 
 // benchDead writes one more synthetic dead person and their act and
