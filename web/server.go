@@ -80,6 +80,7 @@ type Server struct {
 	auth    *auth.Service
 	api     *api.Server
 	site    *site.Site
+	figures *figures.Figures
 	handler http.Handler
 
 	metrics     *metrics
@@ -117,6 +118,7 @@ func New(cfg Config) *Server {
 	transport := httpx.Transport{Origin: cfg.Origin, TrustProxy: cfg.TrustProxy}
 	s.auth = auth.New(users, cfg.Now, cfg.Logger, transport)
 	fig := figures.New(cfg.Store, cfg.Log, cfg.Rules, cfg.Now, s.auth)
+	s.figures = fig
 	acfg := api.Config{Store: cfg.Store, Log: cfg.Log, Search: cfg.Search, Rules: cfg.Rules, Logger: cfg.Logger,
 		Now: cfg.Now, Figures: fig, Auth: s.auth, Files: cfg.Files}
 	if cfg.Witness != nil {
@@ -136,6 +138,11 @@ func New(cfg Config) *Server {
 	s.handler = s.observe(s.secure(noStore(s.authenticate(capturePattern(s.cachedPages(mux))))))
 	return s
 }
+
+// WarmFigures starts computing the figures of the latest checkpoint in the
+// background (figures.Warm), so that the first readers after a start do
+// not wait for a whole read of the collection.
+func (s *Server) WarmFigures(ctx context.Context) error { return s.figures.Warm(ctx) }
 
 // Handler returns the server's root handler.
 func (s *Server) Handler() http.Handler { return s.handler }

@@ -171,6 +171,9 @@ func workload(ctx context.Context, c config, dbURL, key string, p map[qantar.Kin
 		defer st.Close()
 		writer = st
 		srv := web.New(web.Config{Store: st, Tokens: st, Log: st, Search: st, Logger: quietLogger()})
+		if err := srv.WarmFigures(ctx); err != nil { // as qantar serve does
+			return err
+		}
 		hs := httptest.NewServer(srv.Handler())
 		defer hs.Close()
 		servers = append(servers, hs.URL)

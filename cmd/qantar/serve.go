@@ -172,6 +172,9 @@ func (m *Main) serve(ctx context.Context, cfg serveConfig) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	if err := srv.WarmFigures(ctx); err != nil {
+		log.Warn("figures not computed ahead", "err", err)
+	}
 	log.Info("serving", "addr", "http://"+ln.Addr().String(), "db", cfg.DB)
 	if cfg.ready != nil {
 		cfg.ready(ln.Addr().String())

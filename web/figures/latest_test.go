@@ -160,6 +160,35 @@ func TestEarlierFiguresWhileComputing(t *testing.T) {
 	}
 }
 
+// Warm computes the latest figures before anyone asks: the first reader
+// is answered them without another read of the records.
+func TestWarm(t *testing.T) {
+	ctx := context.Background()
+	g := newGatedStore(t)
+	g.dead(t, qantar.Public, "Synthetic Public Victim")
+	f := figures.New(g, nil, nil, nil, nil)
+	g.close()
+	if err := f.Warm(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := g.acts.Load(); n != 0 {
+		t.Fatalf("acts read %d times before the gate opened", n)
+	}
+	g.open()
+	for deadline := time.Now().Add(10 * time.Second); g.acts.Load() == 0; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("Warm computed nothing")
+		}
+	}
+	st := pinnedWithin(t, ctx, f, 30*time.Second)
+	if st.Funnel.Deaths != 1 {
+		t.Fatalf("deaths %d, want 1", st.Funnel.Deaths)
+	}
+	if n := g.acts.Load(); n != 1 {
+		t.Errorf("acts read %d times, want once (by Warm)", n)
+	}
+}
+
 // A reader who names a checkpoint (at=N) gets its own figures, never
 // earlier ones.
 func TestNamedCheckpointNotEarlier(t *testing.T) {

@@ -24,7 +24,7 @@ func (f *Figures) Pinned(ctx context.Context, size int64, asOf time.Time) (*Pinn
 	if day.IsZero() {
 		day = CheckpointDay(p)
 	}
-	key := fmt.Sprintf("%d %x %s", p.Size, p.Root, day.Format(time.DateOnly))
+	key := statsKey(p, day)
 	f.mu.Lock()
 	st, ok := f.stats[key]
 	f.mu.Unlock()
@@ -45,6 +45,25 @@ func (f *Figures) Pinned(ctx context.Context, size int64, asOf time.Time) (*Pinn
 		}
 	}
 	return f.wait(ctx, c)
+}
+
+// statsKey is what the figures at a log point as of a day are kept under.
+func statsKey(p qantar.LogPoint, day time.Time) string {
+	return fmt.Sprintf("%d %x %s", p.Size, p.Root, day.Format(time.DateOnly))
+}
+
+// Warm starts computing the figures of the latest checkpoint, kept as the
+// latest, as a reader who may take earlier figures would: after a start,
+// when every kind is read whole once, the first readers then wait for that
+// read's remainder at most, not all of it.
+func (f *Figures) Warm(ctx context.Context) error {
+	p, src, err := f.LogAt(ctx, -1)
+	if err != nil {
+		return err
+	}
+	day := CheckpointDay(p)
+	f.keep(f.compute(statsKey(p, day), "", p, src, day))
+	return nil
 }
 
 // LogAt is the log at a size, from the store when it reads records at a
