@@ -70,3 +70,17 @@ func TestCitedFieldInReadersWords(t *testing.T) {
 		}
 	}
 }
+
+// A quote on a source's page is in the source's language and says so.
+func TestQuoteInSourceLanguage(t *testing.T) {
+	fx := mapSite(t)
+	src := fx.create(t, &qantar.Source{SourceKind: "news", Title: qantar.Text{"ru": "Синтетический репортаж"}, Language: "ru"})
+	fx.create(t, &qantar.Citation{RecordKind: qantar.KindPlace, RecordID: fx.ids["square"], SourceID: src, Quote: "Синтетическая цитата"})
+	for _, lang := range []string{"kk", "ru", "en"} {
+		_, body, _ := fx.get(t, nil, "/sources/"+itoa(src), "Accept-Language", lang)
+		q := htmltest.One(t, htmltest.Parse(t, body), "main blockquote")
+		if got := htmltest.Attr(q, "lang"); got != "ru" {
+			t.Errorf("%s: the quote has lang=%q, want ru", lang, got)
+		}
+	}
+}

@@ -155,7 +155,7 @@ func (p *Site) kindSections(ctx context.Context, pg *recordView, res *resolver, 
 		}
 		pg.Command, err = p.actCommand(ctx, res, x)
 	case *qantar.Source:
-		if pg.Cited, err = p.cited(ctx, res, x.ID); err == nil {
+		if pg.Cited, err = p.cited(ctx, res, x); err == nil {
 			pg.Files, err = p.sourceFiles(ctx, res, x.ID)
 		}
 	}

@@ -13,12 +13,15 @@ type citedRow struct {
 	Field  string
 	Page   string
 	Quote  string
+	// QuoteLang is the language of the quote: the source's, which it
+	// quotes in its own words.
+	QuoteLang string
 }
 
 // cited lists what cites a source.
-func (p *Site) cited(ctx context.Context, res *resolver, sourceID int64) ([]citedRow, error) {
+func (p *Site) cited(ctx context.Context, res *resolver, src *qantar.Source) ([]citedRow, error) {
 	recs, _, err := p.listCached(ctx, qantar.KindCitation, qantar.Filter{Reader: res.reader, Limit: 500,
-		Where: map[string]string{"source_id": itoa(sourceID)}})
+		Where: map[string]string{"source_id": itoa(src.ID)}})
 	if err != nil {
 		return nil, err
 	}
@@ -35,7 +38,7 @@ func (p *Site) cited(ctx context.Context, res *resolver, sourceID int64) ([]cite
 		}
 		// A citation of a protected person says nothing more than that.
 		if target == nil || !qantar.IsPlaceholder(target) {
-			row.Quote = c.Quote
+			row.Quote, row.QuoteLang = c.Quote, src.Language
 		} else {
 			row.Field, row.Page = "", ""
 		}
