@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"testing"
 	"time"
@@ -118,5 +119,26 @@ func BenchmarkFiguresWhole(b *testing.B) {
 		if _, err := figures.StatsAt(context.Background(), db, law.DefaultRegistry(), size, time.Time{}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkKeptMemory reports the heap the kept records hold after the
+// first figures, per record of the synthetic store.
+func BenchmarkKeptMemory(b *testing.B) {
+	n := figuresBenchRows(b)
+	db := benchStore(b, n)
+	records := float64(n + n + n*2/3 + n/2 + 2)
+	for b.Loop() {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		f := figures.New(db, nil, nil, nil, nil)
+		if _, err := f.Pinned(context.Background(), -1, time.Time{}); err != nil {
+			b.Fatal(err)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/records, "kept-B/record")
+		runtime.KeepAlive(f)
 	}
 }
