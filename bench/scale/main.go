@@ -20,6 +20,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -30,6 +31,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -178,6 +180,9 @@ func workload(ctx context.Context, c config, dbURL, key string, p map[qantar.Kin
 		defer hs.Close()
 		servers = append(servers, hs.URL)
 	}
+	if err := warmed(ctx, servers); err != nil {
+		return err
+	}
 	fmt.Println("| class | requests | errors | p50 | p99 | load after |")
 	fmt.Println("|---|---|---|---|---|---|")
 	var slow []string
@@ -199,6 +204,28 @@ func workload(ctx context.Context, c config, dbURL, key string, p map[qantar.Kin
 	if len(slow) > 0 {
 		fmt.Printf("\nover 100 ms p99: %s (plans of their statements over 25 ms, if any, in %s/scale-explain-CLASS.txt)\n", strings.Join(slow, ", "), c.explain)
 	}
+	return nil
+}
+
+// warmed waits until both servers have the figures they started computing
+// at start (a whole read of every kind, both at once) and prints how long
+// that took: what the first readers after a start may wait.
+func warmed(ctx context.Context, servers []string) error {
+	start, load0 := time.Now(), loadavg()
+	var wg sync.WaitGroup
+	errs := make([]error, len(servers))
+	for i, base := range servers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = get(ctx, base+"/api/v1/stats")
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	fmt.Printf("figures at start, every kind read whole by both servers at once: %.1f s (load %s → %s); %s\n\n", time.Since(start).Seconds(), load0, loadavg(), memory())
 	return nil
 }
 
