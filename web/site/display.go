@@ -2,7 +2,10 @@ package site
 
 import (
 	"fmt"
+	"html"
+	"html/template"
 	"strconv"
+	"strings"
 
 	"github.com/qantar-project/qantar"
 )
@@ -75,6 +78,19 @@ type link struct {
 	Href  string
 	Title string
 	Lang  string // the language of the title when it is record content
+}
+
+// titled says format (a catalogue key with one %s) in the reader's
+// language with a record's title in its place, marked with the title's
+// language when it is record content in another (a screen reader then
+// reads it in that language).
+func (t tr) titled(format string, l link) template.HTML {
+	const mark = "\x00"
+	title := html.EscapeString(l.Title)
+	if l.Lang != "" {
+		title = `<span lang="` + html.EscapeString(l.Lang) + `">` + title + `</span>`
+	}
+	return template.HTML(strings.Replace(html.EscapeString(t.S(format, mark)), mark, title, 1)) // #nosec: escaped text and a span of ours
 }
 
 // linkTo returns a link to a record the reader may see (placeholder for a

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -18,6 +19,7 @@ import (
 // reach a reader who may not see them.
 type historyView struct {
 	base
+	Heading  template.HTML // Title, the record's title marked with its language
 	Record   link
 	Versions []versionRow
 	Diff     *diffView
@@ -71,6 +73,7 @@ func (p *Site) history(kind qantar.Kind) httpx.HandlerFunc {
 			p.auth.AuditShown(r, rec)
 		}
 		pg.Title = t.S("History of %s", pg.Record.Title)
+		pg.Heading = t.titled("History of %s", pg.Record)
 		who := p.actorNamer(r.Context(), t, reader)
 		for i, v := range versions {
 			row := versionRow{Version: v.Version, Op: t.S(string(v.Op)), Actor: who(v.Actor), At: v.At, Reason: v.Reason}

@@ -84,3 +84,21 @@ func TestQuoteInSourceLanguage(t *testing.T) {
 		}
 	}
 }
+
+// A history page's heading marks the record's title with its language when
+// it is in another than the page's, and escapes it.
+func TestHistoryHeadingLanguage(t *testing.T) {
+	fx := mapSite(t)
+	src := fx.create(t, &qantar.Source{SourceKind: "news", Title: qantar.Text{"en": "Synthetic <report>"}})
+	for lang, mark := range map[string]string{"kk": "en", "ru": "en", "en": ""} {
+		_, body, _ := fx.get(t, nil, "/sources/"+itoa(src)+"/history", "Accept-Language", lang)
+		h1 := htmltest.One(t, htmltest.Parse(t, body), "main h1")
+		if !strings.Contains(htmltest.Text(h1), "Synthetic <report>") {
+			t.Errorf("%s: the heading reads %q", lang, htmltest.Text(h1))
+		}
+		spans := htmltest.All(t, h1, "span[lang]")
+		if mark == "" && len(spans) != 0 || mark != "" && (len(spans) != 1 || htmltest.Attr(spans[0], "lang") != mark) {
+			t.Errorf("%s: the heading's title marks: %d spans, want lang=%q", lang, len(spans), mark)
+		}
+	}
+}
