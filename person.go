@@ -141,8 +141,12 @@ func ResolveSameAs(persons []*Person) map[int64]int64 {
 			next[p.ID] = p.SameAsID
 		}
 	}
-	out := map[int64]int64{}
+	out := make(map[int64]int64, len(persons))
 	for _, p := range persons {
+		if p.SameAsID == 0 {
+			out[p.ID] = p.ID // merged into no one: itself
+			continue
+		}
 		id, seen := p.ID, map[int64]bool{}
 		for next[id] != 0 && !seen[id] {
 			seen[id] = true
