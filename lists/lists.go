@@ -38,7 +38,7 @@ type Membership struct {
 
 // Load computes who is on which list.
 func Load(r Records) *Membership {
-	m := &Membership{On: map[int64]map[int64]bool{}, Person: map[int64]*qantar.Person{}, Death: map[int64]*qantar.Act{}}
+	m := &Membership{On: map[int64]map[int64]bool{}, Person: make(map[int64]*qantar.Person, len(r.Persons)), Death: map[int64]*qantar.Act{}}
 	same := qantar.ResolveSameAs(r.Persons)
 	one := func(id int64) int64 {
 		if to, ok := same[id]; ok {
@@ -49,7 +49,7 @@ func Load(r Records) *Membership {
 	for _, p := range r.Persons {
 		m.Person[p.ID] = p
 	}
-	victim := map[int64]int64{}
+	victim := make(map[int64]int64, len(r.Acts))
 	for _, a := range r.Acts {
 		v := one(a.VictimID)
 		victim[a.ID] = v
