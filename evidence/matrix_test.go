@@ -196,7 +196,11 @@ func checkVerify(t *testing.T, st qantar.Store, fb fileBackend, ids []string, pu
 	if err != nil || len(problems) != 2 {
 		t.Fatalf("Verify after a byte changed in two files: %q, %v", problems, err)
 	}
-	text := strings.Join(problems, "\n")
+	var said []string
+	for _, p := range problems {
+		said = append(said, p.Error())
+	}
+	text := strings.Join(said, "\n")
 	if !strings.Contains(text, pub.SHA256) || !strings.Contains(text, secret.SHA256) || strings.Contains(text, ocr.SHA256) {
 		t.Fatalf("Verify names %q; want %s and %s", problems, pub.SHA256, secret.SHA256)
 	}

@@ -40,10 +40,12 @@ func (fs *Files) Open(ctx context.Context, st qantar.Store, reader qantar.Actor,
 }
 
 // Verify re-reads every stored file that a File record names and says which
-// are missing or whose bytes no longer hash to their address. An encrypted
-// file is checked when identities can open it (age also authenticates every
-// chunk); without them it is counted as unchecked, not passed.
-func Verify(ctx context.Context, st qantar.Store, bs blob.Store, identities []string) (problems []string, unchecked int, err error) {
+// are missing or whose bytes no longer hash to their address, each problem
+// a catalogue key with its arguments (qantar.Error) that `qantar verify`
+// says in the reader's language. An encrypted file is checked when
+// identities can open it (age also authenticates every chunk); without them
+// it is counted as unchecked, not passed.
+func Verify(ctx context.Context, st qantar.Store, bs blob.Store, identities []string) (problems []*qantar.Error, unchecked int, err error) {
 	recs, err := qantar.ListAll(ctx, st, qantar.KindFile, qantar.Filter{Reader: qantar.System})
 	if err != nil {
 		return nil, 0, err
@@ -59,37 +61,39 @@ func Verify(ctx context.Context, st qantar.Store, bs blob.Store, identities []st
 	}
 	sort.Strings(hashes)
 	for _, h := range hashes {
-		msg, locked := checkOne(ctx, bs, h, identities)
+		p, locked := checkOne(ctx, bs, h, byHash[h], identities)
 		if locked {
 			unchecked++
 		}
-		if msg != "" {
-			problems = append(problems, fmt.Sprintf("files %v: %s: %s", byHash[h], h, msg))
+		if p != nil {
+			problems = append(problems, p)
 		}
 	}
 	return problems, unchecked, nil
 }
 
-// checkOne re-hashes one stored file: "" when its bytes are its address.
-func checkOne(ctx context.Context, bs blob.Store, sha string, identities []string) (problem string, locked bool) {
+// checkOne re-hashes one stored file, named by the records ids: nil when
+// its bytes are its address.
+func checkOne(ctx context.Context, bs blob.Store, sha string, ids []int64, identities []string) (problem *qantar.Error, locked bool) {
+	named := fmt.Sprint(ids)
 	rc, err := bs.Open(ctx, sha, identities)
 	switch {
 	case errors.Is(err, blob.ErrLocked):
-		return "", true
+		return nil, true
 	case errors.Is(err, blob.ErrNotFound):
-		return "the stored bytes are missing", false
+		return qantar.Errorf(qantar.EINVALID, "files %s: %s: the stored bytes are missing", named, sha), false
 	case err != nil:
-		return "cannot be read: " + err.Error(), false
+		return qantar.Errorf(qantar.EINVALID, "files %s: %s: cannot be read: %v", named, sha, err), false
 	}
 	defer rc.Close()
 	h := sha256.New()
 	if _, err := io.Copy(h, rc); err != nil {
-		return "its bytes changed (" + err.Error() + ")", false
+		return qantar.Errorf(qantar.EINVALID, "files %s: %s: its bytes changed (%v)", named, sha, err), false
 	}
 	if got := hex.EncodeToString(h.Sum(nil)); got != sha {
-		return "its bytes changed: they hash to " + got, false
+		return qantar.Errorf(qantar.EINVALID, "files %s: %s: its bytes changed: they hash to %s", named, sha, got), false
 	}
-	return "", false
+	return nil, false
 }
 
 // CopyPublic writes every stored file an anonymous reader may fetch into

@@ -235,7 +235,11 @@ func (m *Main) verifyFiles(ctx context.Context, st qantar.Store, dsn string, roo
 	if unchecked > 0 {
 		m.sayln(m.Stdout, "files: %d encrypted files not re-hashed (set QANTAR_FILE_IDENTITY to an age identity file)", unchecked)
 	}
-	return append(problems, stamps...)
+	said := make([]string, 0, len(problems)+len(stamps))
+	for _, p := range problems {
+		said = append(said, m.sayErr(p))
+	}
+	return append(said, stamps...)
 }
 
 // filesOf returns the evidence files of the database dsn for export and

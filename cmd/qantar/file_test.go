@@ -140,6 +140,11 @@ func testFileAddAndVerify(t *testing.T, dir, db, filesDir string) {
 	if code != 1 || !strings.Contains(out, pub.SHA256) || !strings.Contains(out, secret.SHA256) {
 		t.Errorf("verify after a byte changed in two stored files: exit %d\n%s", code, out)
 	}
+	// In the reader's language: a Russian operator is told in Russian.
+	code, out, _ = runWithEnv(env, "verify", "--lang", "ru", "--db", db)
+	if code != 1 || strings.Count(out, "байты изменились") != 2 || strings.Contains(out, "bytes changed") {
+		t.Errorf("verify --lang ru after a byte changed in two stored files: exit %d\n%s", code, out)
+	}
 }
 
 func runWithEnv(env map[string]string, args ...string) (int, string, string) {
