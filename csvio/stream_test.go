@@ -51,14 +51,16 @@ func TestStreamedImportWritesAllOrNothing(t *testing.T) {
 	}
 }
 
-func streamedImport(t *testing.T, store string, bad bool) {
-	var st qantar.Store
+// watchedStore opens a new store of the named engine, watched.
+func watchedStore(t *testing.T, store string) *watchedDB {
 	if store == "sqlite" {
-		st = openDB(t)
-	} else {
-		st = openPostgres(t)
+		return &watchedDB{Store: openDB(t)}
 	}
-	db := &watchedDB{Store: st}
+	return &watchedDB{Store: openPostgres(t)}
+}
+
+func streamedImport(t *testing.T, store string, bad bool) {
+	db := watchedStore(t, store)
 	pr, pw := io.Pipe()
 	const first, after = 10000, 300
 	fed := make(chan error, 1)
@@ -132,13 +134,7 @@ func TestStreamedKeysOfWrittenRows(t *testing.T) {
 }
 
 func streamedKeys(t *testing.T, store string, dup bool) {
-	var st qantar.Store
-	if store == "sqlite" {
-		st = openDB(t)
-	} else {
-		st = openPostgres(t)
-	}
-	db := &watchedDB{Store: st}
+	db := watchedStore(t, store)
 	pr, pw := io.Pipe()
 	fed := make(chan error, 1)
 	go func() { fed <- feedEvents(pw, &db.created, dup) }()
@@ -159,12 +155,12 @@ func streamedKeys(t *testing.T, store string, dup bool) {
 	if !rep.OK() || rep.Created != eventsFed-1 {
 		t.Fatalf("created %d of %d: %s", rep.Created, eventsFed-1, problems(rep))
 	}
-	parent, err := st.GetByExternalKey(ctx(), qantar.KindEvent, "E-1")
+	parent, err := db.GetByExternalKey(ctx(), qantar.KindEvent, "E-1")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, key := range []string{"child-1", "child-2"} {
-		child, err := st.GetByExternalKey(ctx(), qantar.KindEvent, key)
+		child, err := db.GetByExternalKey(ctx(), qantar.KindEvent, key)
 		if err != nil {
 			t.Fatal(err)
 		}
