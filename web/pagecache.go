@@ -16,7 +16,8 @@ import (
 )
 
 // The answers anonymous readers are given of the pages and API answers that
-// are made from every record (the home page, /stats, the lists), kept
+// are made from every record (the home page, /stats, the lists) or from many
+// (who was in command at a place or in a unit on a date), kept
 // until the log moves on (site.PagesKey) or a minute passes (a complaint's
 // status follows the day), with an ETag that is a hash of the answer
 // itself: a conditional GET whose page has not changed is answered 304, and
@@ -51,7 +52,10 @@ type keptAnswer struct {
 // the list pages, as their own caches are). Not the lists of complaints (their status is computed at each
 // answer) nor of files (a list of them is audited, even anonymously).
 func cachedPatterns() map[string]bool {
-	m := map[string]bool{"GET /{$}": false, "GET /stats": true, "GET /api/v1/stats": true, "GET /api/v1/{kind}": true}
+	m := map[string]bool{"GET /{$}": false, "GET /stats": true, "GET /api/v1/stats": true, "GET /api/v1/{kind}": true,
+		// Who was in command: the same question at the same log state has
+		// the same answer for every anonymous reader.
+		"GET /command": false, "GET /api/v1/command": true, "GET /api/v1/units/{id}/command": true}
 	for _, k := range qantar.Kinds {
 		if k != qantar.KindComplaint && k != qantar.KindFile {
 			m["GET /"+string(k)] = false

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -65,7 +66,16 @@ func (f *pagesFixture) person(t *testing.T, name, level string) *qantar.Person {
 func TestPagesConditional(t *testing.T) {
 	f := newPagesFixture(t)
 	f.person(t, "Synthetic Pages Person", qantar.Public)
-	for _, path := range []string{"/", "/stats", "/persons", "/persons?sort=-updated_at", "/api/v1/persons", "/api/v1/stats", "/acts"} {
+	place := &qantar.Place{Name: qantar.Text{"en": "Synthetic Square"}, PlaceKind: "site"}
+	unit := &qantar.Unit{Name: qantar.Text{"en": "Synthetic Unit"}, UnitKind: "police"}
+	for _, rec := range []qantar.Record{place, unit} {
+		if err := f.db.Create(context.Background(), qantar.System, rec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	asked := "?place=" + itoa(place.ID) + "&date=2022-01-06"
+	for _, path := range []string{"/", "/stats", "/persons", "/persons?sort=-updated_at", "/api/v1/persons", "/api/v1/stats", "/acts",
+		"/command" + asked, "/api/v1/command" + asked, "/api/v1/units/" + itoa(unit.ID) + "/command?date=2022-01-06"} {
 		w := f.get(path)
 		etag := w.Header().Get("ETag")
 		if w.Code != 200 || etag == "" || w.Header().Get("Cache-Control") != "no-cache" {
@@ -124,3 +134,5 @@ func TestPagesFollowTheLog(t *testing.T) {
 		}
 	}
 }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
