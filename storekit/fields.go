@@ -147,13 +147,13 @@ func FieldRows(kind qantar.Kind, data, pub, view []byte) ([]FieldRow, error) {
 
 // addValues marks the values of fields in doc as seen by the class bit.
 func addValues(seen map[[2]string]int, kind qantar.Kind, fields []string, doc []byte, bit int) error {
-	var top map[string]json.RawMessage
-	if err := json.Unmarshal(doc, &top); err != nil {
+	values, err := topFields(doc, fields)
+	if err != nil {
 		return fmt.Errorf("fields of %s: %w", kind, err)
 	}
-	for _, f := range fields {
-		raw, ok := top[f]
-		if !ok || len(raw) == 0 {
+	for i, f := range fields {
+		raw := values[i]
+		if len(raw) == 0 {
 			continue
 		}
 		if v, ok := valueKey(raw); ok {
