@@ -54,6 +54,7 @@ type config struct {
 	db        string // an existing database kept by an earlier run: only the workload runs
 	key       string // where the log key is kept (with -keep, to serve the database later)
 	workload  bool
+	stats     bool // the figures' classes (each server reads every record of nearly every kind into memory)
 }
 
 func main() {
@@ -68,6 +69,7 @@ func main() {
 	flag.StringVar(&c.db, "db", "", "run only the workload, on this database kept by an earlier run (-keep -key)")
 	flag.StringVar(&c.key, "key", "", "the log key's file (default: a temporary one); give it with -keep to run -db later")
 	flag.BoolVar(&c.workload, "workload", true, "run the workload after the import and verify")
+	flag.BoolVar(&c.stats, "stats", true, "include the figures (warm-up, stats, stats_after_write and the StatsAt reference); each server holds nearly every record in memory for them")
 	flag.Parse()
 	if err := scale(context.Background(), c); err != nil {
 		log.Fatal(err)
@@ -173,20 +175,27 @@ func workload(ctx context.Context, c config, dbURL, key string, p map[qantar.Kin
 		defer st.Close()
 		writer = st
 		srv := web.New(web.Config{Store: st, Tokens: st, Log: st, Search: st, Logger: quietLogger()})
-		if err := srv.WarmFigures(ctx); err != nil { // as qantar serve does
-			return err
+		if c.stats {
+			if err := srv.WarmFigures(ctx); err != nil { // as qantar serve does
+				return err
+			}
 		}
 		hs := httptest.NewServer(srv.Handler())
 		defer hs.Close()
 		servers = append(servers, hs.URL)
 	}
-	if err := warmed(ctx, servers); err != nil {
-		return err
+	if c.stats {
+		if err := warmed(ctx, servers); err != nil {
+			return err
+		}
 	}
 	fmt.Println("| class | requests | errors | p50 | p99 | load after |")
 	fmt.Println("|---|---|---|---|---|---|")
 	var slow []string
 	for _, cl := range classes(p, writer) {
+		if !c.stats && strings.HasPrefix(cl.name, "stats") {
+			continue
+		}
 		from := logSize(c.serverLog)
 		r := run(ctx, servers, cl, c.requests, c.limit)
 		fmt.Printf("| %s | %d | %d | %s | %s | %s |\n", r.name, r.n, r.errors, ms(r.p50), ms(r.p99), r.load)
@@ -198,8 +207,10 @@ func workload(ctx context.Context, c config, dbURL, key string, p map[qantar.Kin
 			savePlans(c, cl.name, from)
 		}
 	}
-	if err := reference(ctx, writer); err != nil {
-		return err
+	if c.stats {
+		if err := reference(ctx, writer); err != nil {
+			return err
+		}
 	}
 	if len(slow) > 0 {
 		fmt.Printf("\nover 100 ms p99: %s (plans of their statements over 25 ms, if any, in %s/scale-explain-CLASS.txt)\n", strings.Join(slow, ", "), c.explain)
