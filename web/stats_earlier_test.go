@@ -19,8 +19,8 @@ import (
 	"github.com/qantar-project/qantar/web"
 )
 
-// gatedDB is a real store whose records at a checkpoint are read only while
-// its gate is open: the figures of a new checkpoint stay being computed for
+// gatedDB is a real store whose records at a checkpoint (and what a stretch
+// of its log changed) are read only while its gate is open: the figures of a new checkpoint stay being computed for
 // as long as a test holds it shut.
 type gatedDB struct {
 	*sqlite.DB
@@ -28,14 +28,26 @@ type gatedDB struct {
 	gate chan struct{} // nil: open
 }
 
-func (g *gatedDB) RecordsAt(ctx context.Context, kind qantar.Kind, size int64) ([]qantar.Record, error) {
+// wait returns when the gate is open.
+func (g *gatedDB) wait() {
 	g.mu.Lock()
 	gate := g.gate
 	g.mu.Unlock()
 	if gate != nil {
 		<-gate
 	}
+}
+
+func (g *gatedDB) RecordsAt(ctx context.Context, kind qantar.Kind, size int64) ([]qantar.Record, error) {
+	g.wait()
 	return g.DB.RecordsAt(ctx, kind, size)
+}
+
+// ChangesAt is gated too: the figures of a new checkpoint read what the
+// log changed since the records they keep.
+func (g *gatedDB) ChangesAt(ctx context.Context, kind qantar.Kind, from, to int64) ([]qantar.Change, error) {
+	g.wait()
+	return g.DB.ChangesAt(ctx, kind, from, to)
 }
 
 func (g *gatedDB) shut() { g.mu.Lock(); g.gate = make(chan struct{}); g.mu.Unlock() }
