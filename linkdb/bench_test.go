@@ -12,6 +12,7 @@ import (
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/csvio"
+	"github.com/qantar-project/qantar/internal/testworld"
 	"github.com/qantar-project/qantar/linkage"
 	"github.com/qantar-project/qantar/sqlite"
 )
@@ -20,15 +21,7 @@ var benchEditor = qantar.Actor{ID: "token:1", Name: "bench editor", Role: qantar
 
 // benchRows is QANTAR_BENCH_ROWS, or def.
 func benchRows(tb testing.TB, def int) int {
-	s := os.Getenv("QANTAR_BENCH_ROWS")
-	if s == "" {
-		return def
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 10 {
-		tb.Fatalf("QANTAR_BENCH_ROWS=%q: want a number of rows, at least 10", s)
-	}
-	return n
+	return testworld.EnvInt(tb, "QANTAR_BENCH_ROWS", def, 10)
 }
 
 // importSynthetic imports the three lists into a new SQLite database with

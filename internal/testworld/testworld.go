@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"testing"
 
 	"filippo.io/age"
@@ -148,4 +149,20 @@ func Files(t testing.TB, blobs blob.Store) *evidence.Files {
 		t.Fatal(err)
 	}
 	return &evidence.Files{Blobs: blobs, Recipients: []string{id.Recipient().String()}, Identities: []string{id.String()}}
+}
+
+// EnvInt is the number an environment variable gives a benchmark (its
+// size), or def when it is unset; a value that is not a number of at least
+// least fails the benchmark.
+func EnvInt(tb testing.TB, name string, def, least int) int {
+	tb.Helper()
+	s := os.Getenv(name)
+	if s == "" {
+		return def
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < least {
+		tb.Fatalf("%s=%q: want a number, at least %d", name, s, least)
+	}
+	return n
 }

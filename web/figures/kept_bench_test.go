@@ -3,14 +3,13 @@ package figures_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"testing"
 	"time"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/internal/testworld"
 	"github.com/qantar-project/qantar/law"
 	"github.com/qantar-project/qantar/sqlite"
 	"github.com/qantar-project/qantar/web/figures"
@@ -75,14 +74,7 @@ func benchDead(b *testing.B, db *sqlite.DB, i int) int64 {
 // figuresBenchRows is QANTAR_BENCH_ROWS (persons, each with an act and one
 // or two citations), or 20,000.
 func figuresBenchRows(b *testing.B) int {
-	if s := os.Getenv("QANTAR_BENCH_ROWS"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 10 {
-			b.Fatalf("QANTAR_BENCH_ROWS=%q: want a number of rows, at least 10", s)
-		}
-		return n
-	}
-	return 20_000
+	return testworld.EnvInt(b, "QANTAR_BENCH_ROWS", 20_000, 10)
 }
 
 // BenchmarkFiguresAfterWrite is what a server spends on the figures of

@@ -7,12 +7,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"strconv"
 	"testing"
 	"time"
 
 	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/internal/testworld"
 	"github.com/qantar-project/qantar/sqlite"
 	"github.com/qantar-project/qantar/web"
 )
@@ -20,14 +19,7 @@ import (
 // commandBenchRecords is the size of the collection BenchmarkCommand asks
 // about: QANTAR_BENCH_COMMAND_RECORDS, else 20,000 (docs/bench/command.md).
 func commandBenchRecords(b *testing.B) int {
-	if v := os.Getenv("QANTAR_BENCH_COMMAND_RECORDS"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 100 {
-			b.Fatalf("QANTAR_BENCH_COMMAND_RECORDS=%q: a number of records, at least 100", v)
-		}
-		return n
-	}
-	return 20_000
+	return testworld.EnvInt(b, "QANTAR_BENCH_COMMAND_RECORDS", 20_000, 100)
 }
 
 // commandBenchWorld is benchWorld with a hierarchy: every unit after the
