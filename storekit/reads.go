@@ -81,7 +81,7 @@ func (r Reads) VersionsAt(ctx context.Context, kind qantar.Kind, size int64, eac
 // log, through the unique index on leaf_index, in the order of (id,
 // version), with each record's first version's time; a current version's
 // content is derived from its record's row, as in qRecordsAt.
-const qVersionsBetween = `SELECT v.id, v.version, v.op, v.data, r.data, v.at,
+const qVersionsBetween = `SELECT v.id, v.op, v.data, r.data, v.at,
 		(SELECT f.at FROM version_rows f WHERE f.kind = v.kind AND f.id = v.id ORDER BY f.version LIMIT 1)
 	FROM version_rows v
 	LEFT JOIN records r ON v.data IS NULL AND r.kind = v.kind AND r.id = v.id
@@ -101,7 +101,6 @@ func (r Reads) VersionsBetween(ctx context.Context, kind qantar.Kind, from, to i
 		at, created Time
 	}
 	var v, last version
-	var n int
 	flush := func() error {
 		if last.id == 0 {
 			return nil
@@ -112,7 +111,7 @@ func (r Reads) VersionsBetween(ctx context.Context, kind qantar.Kind, from, to i
 		}
 		return each(last.id, qantar.Op(last.op), d, last.created.T, last.at.T)
 	}
-	err = Each(rows, []any{&v.id, &n, &v.op, &v.data, &v.cur, &v.at, &v.created}, func() error {
+	err = Each(rows, []any{&v.id, &v.op, &v.data, &v.cur, &v.at, &v.created}, func() error {
 		if v.id != last.id {
 			if err := flush(); err != nil {
 				return err

@@ -29,8 +29,8 @@ const shortStretch = 4096
 // at is the records at a log size: from those kept of each kind at an
 // earlier size and what the log changed since, when the store reads
 // changes and the stretch is not much longer than the records kept (its
-// leaves are read once a kind); else read whole. Either way they are kept for the next checkpoint, unless a later
-// one's are kept already. Kept records are shared, never modified.
+// leaves are read once a kind); else read whole. Either way they are kept
+// for the next checkpoint. Kept records are shared, never modified.
 func (f *Figures) at(at qantar.AtReader, size int64) Source {
 	cr, ok := at.(qantar.ChangeReader)
 	if !ok {
@@ -40,27 +40,33 @@ func (f *Figures) at(at qantar.AtReader, size int64) Source {
 		f.mu.Lock()
 		k, ok := f.kept[kind]
 		f.mu.Unlock()
-		var recs []qantar.Record
-		var err error
-		if ok && k.size <= size && size-k.size <= int64(len(k.recs))+shortStretch {
-			var ch []qantar.Change
-			if ch, err = cr.ChangesAt(ctx, kind, k.size, size); err == nil {
-				recs = qantar.ApplyChanges(k.recs, ch)
+		if !ok || k.size > size || size-k.size > int64(len(k.recs))+shortStretch {
+			recs, err := at.RecordsAt(ctx, kind, size)
+			if err == nil {
+				f.keepRecords(kind, size, recs)
 			}
-		} else {
-			recs, err = at.RecordsAt(ctx, kind, size)
+			return recs, err
 		}
+		ch, err := cr.ChangesAt(ctx, kind, k.size, size)
 		if err != nil {
 			return nil, err
 		}
-		f.mu.Lock()
-		defer f.mu.Unlock()
-		if cur, ok := f.kept[kind]; !ok || cur.size < size {
-			if f.kept == nil {
-				f.kept = map[qantar.Kind]keptKind{}
-			}
-			f.kept[kind] = keptKind{size: size, recs: recs}
-		}
+		recs := qantar.ApplyChanges(k.recs, ch)
+		f.keepRecords(kind, size, recs)
 		return recs, nil
 	}
+}
+
+// keepRecords keeps recs as kind's records at size, unless a later size's
+// are kept already.
+func (f *Figures) keepRecords(kind qantar.Kind, size int64, recs []qantar.Record) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if cur, ok := f.kept[kind]; ok && cur.size >= size {
+		return
+	}
+	if f.kept == nil {
+		f.kept = map[qantar.Kind]keptKind{}
+	}
+	f.kept[kind] = keptKind{size: size, recs: recs}
 }
