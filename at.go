@@ -38,6 +38,11 @@ type ChangeReader interface {
 	// as RecordsAt(k, to) gives it, or nil when that version is a
 	// deletion. A range beyond the log is ENOTFOUND.
 	ChangesAt(ctx context.Context, k Kind, from, to int64) ([]Change, error)
+	// EachRecordAt gives fn, in id order, each record RecordsAt(k, size)
+	// returns, one at a time and keeping none: a reader that keeps only
+	// part of each record never holds a whole kind. An error from fn
+	// stops the read and is returned.
+	EachRecordAt(ctx context.Context, k Kind, size int64, fn func(Record) error) error
 }
 
 // Change is a record's state after a stretch of the log: Record nil when

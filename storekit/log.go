@@ -197,11 +197,21 @@ func (l Log[S]) LogAt(ctx context.Context, size int64) (p qantar.LogPoint, err e
 // RecordsAt returns the records of a kind as they were when the log had size
 // leaves (qantar.AtReader).
 func (l Log[S]) RecordsAt(ctx context.Context, kind qantar.Kind, size int64) ([]qantar.Record, error) {
-	if _, err := qantar.New(kind); err != nil {
-		return nil, err
-	}
 	var out []qantar.Record
-	err := l.ReadSnapshot(ctx, func(s S, cp tlog.Checkpoint, _ []byte) error {
+	err := l.EachRecordAt(ctx, kind, size, func(rec qantar.Record) error {
+		out = append(out, rec)
+		return nil
+	})
+	return out, err
+}
+
+// EachRecordAt gives fn the records RecordsAt returns, one at a time
+// (qantar.ChangeReader).
+func (l Log[S]) EachRecordAt(ctx context.Context, kind qantar.Kind, size int64, fn func(qantar.Record) error) error {
+	if _, err := qantar.New(kind); err != nil {
+		return err
+	}
+	return l.ReadSnapshot(ctx, func(s S, cp tlog.Checkpoint, _ []byte) error {
 		if size < 0 || uint64(size) > cp.Size {
 			return qantar.Errorf(qantar.ENOTFOUND, "the log has no checkpoint of size %d (its size is %d)", size, cp.Size)
 		}
@@ -210,13 +220,12 @@ func (l Log[S]) RecordsAt(ctx context.Context, kind qantar.Kind, size int64) ([]
 				return nil
 			}
 			rec, err := decodeAt(kind, data, created, at)
-			if err == nil {
-				out = append(out, rec)
+			if err != nil {
+				return err
 			}
-			return err
+			return fn(rec)
 		})
 	})
-	return out, err
 }
 
 // ChangesAt returns the records of a kind that the leaves in [from, to)

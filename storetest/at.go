@@ -125,6 +125,7 @@ func changesBetweenSizes(t *testing.T, s Store, at qantar.AtReader, want map[int
 			t.Fatal(err)
 		}
 		before := jsonOf(t, base)
+		eachRecordAt(t, cr, from, before, len(base))
 		for to, then := range want {
 			if to < from {
 				continue
@@ -147,6 +148,26 @@ func changesBetweenSizes(t *testing.T, s Store, at qantar.AtReader, want map[int
 	}
 	if _, err := cr.ChangesAt(ctx(), qantar.KindPerson, head, head-1); qantar.ErrorCode(err) != qantar.ENOTFOUND {
 		t.Fatalf("a stretch that ends before it starts: %v, want ENOTFOUND", err)
+	}
+}
+
+// eachRecordAt holds EachRecordAt to RecordsAt (want, of n records) at a
+// size, and to stopping at the first error its function returns.
+func eachRecordAt(t *testing.T, cr qantar.ChangeReader, size int64, want string, n int) {
+	t.Helper()
+	var got []qantar.Record
+	if err := cr.EachRecordAt(ctx(), qantar.KindPerson, size, func(r qantar.Record) error {
+		got = append(got, r)
+		return nil
+	}); err != nil || jsonOf(t, got) != want {
+		t.Fatalf("EachRecordAt(%d): %v\n got %s\nwant %s", size, err, jsonOf(t, got), want)
+	}
+	if n == 0 {
+		return
+	}
+	stop, calls := fmt.Errorf("stop"), 0
+	if err := cr.EachRecordAt(ctx(), qantar.KindPerson, size, func(qantar.Record) error { calls++; return stop }); err != stop || calls != 1 {
+		t.Fatalf("EachRecordAt(%d) after its function failed: %v, %d calls; want the function's error after one", size, err, calls)
 	}
 }
 

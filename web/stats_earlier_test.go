@@ -43,6 +43,11 @@ func (g *gatedDB) RecordsAt(ctx context.Context, kind qantar.Kind, size int64) (
 	return g.DB.RecordsAt(ctx, kind, size)
 }
 
+func (g *gatedDB) EachRecordAt(ctx context.Context, kind qantar.Kind, size int64, fn func(qantar.Record) error) error {
+	g.wait()
+	return g.DB.EachRecordAt(ctx, kind, size, fn)
+}
+
 // ChangesAt is gated too: the figures of a new checkpoint read what the
 // log changed since the records they keep.
 func (g *gatedDB) ChangesAt(ctx context.Context, kind qantar.Kind, from, to int64) ([]qantar.Change, error) {

@@ -13,8 +13,9 @@ import (
 // changed (qantar.ChangeReader), the records of each kind are kept at the
 // size they were last read at, and those of a later checkpoint are the kept
 // ones with what the leaves since changed: a checkpoint's figures then read
-// what its writes changed. The records are the same ones RecordsAt gives
-// (held to it in kept_test.go), so the figures are too.
+// what its writes changed. The records are the same ones RecordsAt gives,
+// slim (slim.go), as StatsAt reads them (held to it in kept_test.go), so
+// the figures are too.
 
 // keptKind is the records of one kind at the log size they were read at.
 type keptKind struct {
@@ -41,7 +42,7 @@ func (f *Figures) at(at qantar.AtReader, size int64) Source {
 		k, ok := f.kept[kind]
 		f.mu.Unlock()
 		if !ok || k.size > size || size-k.size > int64(len(k.recs))+shortStretch {
-			recs, err := at.RecordsAt(ctx, kind, size)
+			recs, err := slimAt(ctx, at, kind, size)
 			if err == nil {
 				f.keepRecords(kind, size, recs)
 			}
@@ -50,6 +51,11 @@ func (f *Figures) at(at qantar.AtReader, size int64) Source {
 		ch, err := cr.ChangesAt(ctx, kind, k.size, size)
 		if err != nil {
 			return nil, err
+		}
+		for i, c := range ch {
+			if c.Record != nil {
+				ch[i].Record = slim(c.Record)
+			}
 		}
 		recs := qantar.ApplyChanges(k.recs, ch)
 		f.keepRecords(kind, size, recs)

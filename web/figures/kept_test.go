@@ -30,10 +30,19 @@ type wholeReads struct {
 }
 
 func (w *wholeReads) RecordsAt(ctx context.Context, kind qantar.Kind, size int64) ([]qantar.Record, error) {
+	w.count1(kind)
+	return w.atStore.RecordsAt(ctx, kind, size)
+}
+
+func (w *wholeReads) EachRecordAt(ctx context.Context, kind qantar.Kind, size int64, fn func(qantar.Record) error) error {
+	w.count1(kind)
+	return w.atStore.EachRecordAt(ctx, kind, size, fn)
+}
+
+func (w *wholeReads) count1(kind qantar.Kind) {
 	w.mu.Lock()
 	w.n[kind]++
 	w.mu.Unlock()
-	return w.atStore.RecordsAt(ctx, kind, size)
 }
 
 func (w *wholeReads) count(kind qantar.Kind) int {

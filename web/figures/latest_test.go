@@ -50,6 +50,11 @@ func (g *gatedStore) RecordsAt(ctx context.Context, kind qantar.Kind, size int64
 	return g.DB.RecordsAt(ctx, kind, size)
 }
 
+func (g *gatedStore) EachRecordAt(ctx context.Context, kind qantar.Kind, size int64, fn func(qantar.Record) error) error {
+	g.pass(ctx, kind)
+	return g.DB.EachRecordAt(ctx, kind, size, fn)
+}
+
 func (g *gatedStore) ChangesAt(ctx context.Context, kind qantar.Kind, from, to int64) ([]qantar.Change, error) {
 	g.pass(ctx, kind)
 	return g.DB.ChangesAt(ctx, kind, from, to)

@@ -25,10 +25,10 @@ func (f *Figures) Live() Source {
 	}
 }
 
-// At is the records at a log size.
+// At is the records at a log size, as the figures read them (slim).
 func At(at qantar.AtReader, size int64) Source {
 	return func(ctx context.Context, kind qantar.Kind) ([]qantar.Record, error) {
-		return at.RecordsAt(ctx, kind, size)
+		return slimAt(ctx, at, kind, size)
 	}
 }
 
