@@ -129,6 +129,11 @@ type Filter struct {
 	Reader Actor
 	// WithDeleted includes deleted records (for exports of the full history).
 	WithDeleted bool
+	// CountLimit, when above zero, bounds the count of the total: a total
+	// above CountLimit is returned as CountLimit+1, read as "more than
+	// CountLimit", so that a value most records share (sex=female of
+	// millions) costs CountLimit index entries, not all of them.
+	CountLimit int
 	// After, when set, keeps the records whose id is greater, in the order
 	// of ids, and the total is not counted (-1): how ListAll reads a whole
 	// kind a page at a time without the cost of an offset.

@@ -102,17 +102,21 @@ func (l Lists) List(ctx context.Context, kind qantar.Kind, f qantar.Filter) ([]q
 	case len(out) < limit && (len(out) > 0 || f.Offset == 0):
 		return out, f.Offset + len(out), nil
 	}
-	total, err := l.count(ctx, kind, from, w, args)
+	total, err := l.count(ctx, kind, from, w, args, f.CountLimit)
 	return out, total, err
 }
 
-// count counts what a list selects: from record_fields alone when its
-// field filters are the whole selection.
-func (l Lists) count(ctx context.Context, kind qantar.Kind, from string, w where, args Args) (int, error) {
-	query := `SELECT count(*) FROM ` + from + ` WHERE ` + w.where
+// count counts what a list selects, up to upTo+1 when upTo is above zero:
+// from record_fields alone when its field filters are the whole selection.
+func (l Lists) count(ctx context.Context, kind qantar.Kind, from string, w where, args Args, upTo int) (int, error) {
+	query := `SELECT 1 FROM ` + from + ` WHERE ` + w.where
 	if w.alone {
-		query = `SELECT count(*) FROM (` + w.selected() + `) AS t`
+		query = w.selected()
 	}
+	if upTo > 0 {
+		query += ` LIMIT ` + strconv.Itoa(upTo+1)
+	}
+	query = `SELECT count(*) FROM (` + query + `) AS t`
 	total := 0
 	if err := l.R.QueryRow(ctx, query, args...).Scan(&total); err != nil {
 		return 0, fmt.Errorf("count %s: %w", kind, err)
@@ -124,7 +128,6 @@ func (l Lists) count(ctx context.Context, kind qantar.Kind, from string, w where
 // filters are read from record_fields, the queries of the ids each selects.
 type where struct {
 	where string
-	ids   []string   // of each filter that reads record_fields
 	parts [][]string // each one's UNION ALL parts (fieldIDs)
 	alone bool       // the ids are the whole selection: count them alone
 }
@@ -146,16 +149,24 @@ func (w where) pageIDs(a *Args, order string, n int) string {
 }
 
 // selected is the query of the ids that every filter reading record_fields
-// selects.
+// selects: the first filter's ids (the most selective, fieldConds' order),
+// each probed for the other filters' values by its own key in
+// record_fields, so that a record's citations (record_kind and record_id)
+// read that record's few rows, not every citation of its kind to
+// intersect them (9 s at 2,000,000 citations on PostgreSQL).
 func (w where) selected() string {
-	q := `SELECT id FROM (` + w.ids[0] + `) AS f`
-	for i, ids := range w.ids[1:] {
+	q := `SELECT id FROM (` + strings.Join(w.parts[0], " UNION ALL ") + `) AS f`
+	for i, parts := range w.parts[1:] {
 		if i == 0 {
 			q += ` WHERE `
 		} else {
 			q += ` AND `
 		}
-		q += "id IN (" + ids + ")"
+		probes := make([]string, len(parts))
+		for j, p := range parts {
+			probes[j] = p + ` AND id = f.id`
+		}
+		q += `EXISTS (` + strings.Join(probes, " UNION ALL ") + `)`
 	}
 	return q
 }
@@ -192,23 +203,22 @@ func listWhere(a *Args, l Lister, kind qantar.Kind, f qantar.Filter) (where, err
 		conds = append(conds, "id > "+a.Add(f.After))
 	}
 	w := where{parts: parts, alone: len(parts) > 0 && len(conds) == base}
-	for _, p := range parts {
-		w.ids = append(w.ids, strings.Join(p, " UNION ALL "))
-		conds = append(conds, "id IN ("+w.ids[len(w.ids)-1]+")")
+	if len(parts) > 0 {
+		conds = append(conds, "id IN ("+w.selected()+")")
 	}
 	w.where = strings.Join(conds, " AND ")
 	return w, nil
 }
 
 // fieldConds adds to conds the conditions of f's field filters on records,
-// and returns the queries of record_fields ids for the others, in the
-// order of their fields. record_fields holds live records only, so a list
+// and returns the queries of record_fields ids for the others, most
+// selective first (bySelectivity). record_fields holds live records only, so a list
 // with deleted records matches every field on the JSON.
 func fieldConds(a *Args, l Lister, kind qantar.Kind, f qantar.Filter, conds []string) ([]string, [][]string, error) {
 	doc := DocColumn(f.Reader)
 	allowed := qantar.FilterFields[kind]
 	var ids [][]string
-	for _, field := range slices.Sorted(maps.Keys(f.Where)) {
+	for _, field := range bySelectivity(slices.Collect(maps.Keys(f.Where))) {
 		value := f.Where[field]
 		if !slices.Contains(allowed, field) {
 			return nil, nil, qantar.FieldErrorf(field, "cannot filter %s on %q (fields: %s)", kind, field, strings.Join(allowed, ", "))
@@ -228,6 +238,31 @@ func fieldConds(a *Args, l Lister, kind qantar.Kind, f qantar.Filter, conds []st
 		}
 	}
 	return conds, ids, nil
+}
+
+// bySelectivity orders filter fields by how few records a value of each
+// is likely to select, most selective first, by name otherwise: a key
+// (external_key) names one record, a reference (a field ending in _id)
+// the few that refer to one record, any other field a category that may
+// hold most of a kind (sex, type). The first reads record_fields' range;
+// each record in it is probed for the others (where.selected).
+func bySelectivity(fields []string) []string {
+	rank := func(f string) int {
+		switch {
+		case f == "external_key":
+			return 0
+		case strings.HasSuffix(f, "_id"):
+			return 1
+		}
+		return 2
+	}
+	slices.SortFunc(fields, func(a, b string) int {
+		if d := rank(a) - rank(b); d != 0 {
+			return d
+		}
+		return strings.Compare(a, b)
+	})
+	return fields
 }
 
 // jsonFragment escapes q as it appears inside a JSON string, so that a plain

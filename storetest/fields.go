@@ -139,6 +139,59 @@ func testFieldFiltersAsJSON(t *testing.T, s Store) {
 	if checked < 50 {
 		t.Fatalf("only %d matches checked: the world is too small to hold the filters to anything", checked)
 	}
+	if pairs := checkFieldPairs(t, s); pairs < 50 {
+		t.Fatalf("only %d matches of two filters checked", pairs)
+	}
+}
+
+// checkFieldPairs holds filters on two fields at once to the JSON, for
+// every two filter fields of every kind, with the values of each of its
+// first records as an editor sees them; it returns the matches checked.
+func checkFieldPairs(t *testing.T, s Store) int {
+	t.Helper()
+	checked := 0
+	for _, kind := range qantar.Kinds {
+		recs, _, err := s.List(ctx(), kind, qantar.Filter{Reader: editor, Limit: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fields := qantar.FilterFields[kind]
+		for _, r := range recs {
+			var m map[string]any
+			b, _ := json.Marshal(r)
+			if err := json.Unmarshal(b, &m); err != nil {
+				t.Fatal(err)
+			}
+			for i, f1 := range fields {
+				for _, f2 := range fields[i+1:] {
+					v1, ok1 := filterString(m[f1])
+					v2, ok2 := filterString(m[f2])
+					if !ok1 || !ok2 {
+						continue
+					}
+					for _, reader := range []qantar.Actor{qantar.Anonymous, viewer, editor} {
+						where := map[string]string{f1: v1, f2: v2}
+						got, gotTotal := filterIDs(t, s, kind, reader, where, false)
+						want, wantTotal := filterIDs(t, s, kind, reader, where, true)
+						if !slices.Equal(got, want) || gotTotal != wantTotal {
+							t.Errorf("%s %v as %q: %v (total %d), the JSON gives %v (total %d)", kind, where, reader.Role, got, gotTotal, want, wantTotal)
+						}
+						checked += len(want)
+					}
+				}
+			}
+		}
+	}
+	return checked
+}
+
+// filterString is a JSON value as a filter names it.
+func filterString(v any) (string, bool) {
+	switch v := v.(type) {
+	case string, bool, float64:
+		return fmt.Sprint(v), true
+	}
+	return "", false
 }
 
 // filterValues are the values of field in kind's records, as an editor
@@ -167,9 +220,13 @@ func filterValues(t *testing.T, s Store, kind qantar.Kind, field string) []strin
 
 // checkPaged pages through kind filtered by where two records at a time,
 // by id up and down, and wants the records of want, in order, with its
-// total on every page.
+// total on every page; and a total counted up to one (CountLimit) to be
+// at most two, "more than one".
 func checkPaged(t *testing.T, s Store, kind qantar.Kind, reader qantar.Actor, where map[string]string, want []int64) {
 	t.Helper()
+	if _, total, err := s.List(ctx(), kind, qantar.Filter{Where: where, Reader: reader, Limit: 1, CountLimit: 1}); err != nil || total != min(len(want), 2) {
+		t.Errorf("%s %v as %q counted up to 1: %d, %v; want %d", kind, where, reader.Role, total, err, min(len(want), 2))
+	}
 	for _, sort := range []string{"id", "-id"} {
 		var got []int64
 		for off := 0; off <= len(want); off += 2 {

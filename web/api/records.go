@@ -46,10 +46,13 @@ func pathRecord(r *http.Request) (qantar.Kind, int64, error) {
 
 // listPage is the JSON answer of a list.
 type listPage struct {
-	Items  []qantar.Record `json:"items"`
-	Total  int             `json:"total"`
-	Limit  int             `json:"limit"`
-	Offset int             `json:"offset"`
+	Items []qantar.Record `json:"items"`
+	Total int             `json:"total"`
+	// TotalAtLeast says that more than Total records match: a list counts
+	// up to httpx.CountLimit.
+	TotalAtLeast bool `json:"total_at_least,omitempty"`
+	Limit        int  `json:"limit"`
+	Offset       int  `json:"offset"`
 }
 
 func (s *Server) apiList(w http.ResponseWriter, r *http.Request) error {
@@ -68,6 +71,7 @@ func (s *Server) apiList(w http.ResponseWriter, r *http.Request) error {
 	if items == nil {
 		items = []qantar.Record{}
 	}
+	total, more := httpx.TotalShown(total, f)
 	if kind == qantar.KindComplaint {
 		views := make([]any, len(items))
 		for i, it := range items {
@@ -75,11 +79,15 @@ func (s *Server) apiList(w http.ResponseWriter, r *http.Request) error {
 				return err
 			}
 		}
-		httpx.WriteJSON(w, http.StatusOK, map[string]any{"items": views, "total": total, "limit": f.Limit, "offset": f.Offset})
+		page := map[string]any{"items": views, "total": total, "limit": f.Limit, "offset": f.Offset}
+		if more {
+			page["total_at_least"] = true
+		}
+		httpx.WriteJSON(w, http.StatusOK, page)
 		return nil
 	}
 	s.auth.AuditShown(r, items...)
-	httpx.WriteJSON(w, http.StatusOK, listPage{Items: items, Total: total, Limit: f.Limit, Offset: f.Offset})
+	httpx.WriteJSON(w, http.StatusOK, listPage{Items: items, Total: total, TotalAtLeast: more, Limit: f.Limit, Offset: f.Offset})
 	return nil
 }
 

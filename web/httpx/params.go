@@ -8,10 +8,11 @@ import (
 	"github.com/qantar-project/qantar"
 )
 
-// ParseFilter reads limit, offset, sort, q and field filters from a query.
+// ParseFilter reads limit, offset, sort, q and field filters from a query;
+// its total is counted up to CountLimit.
 func ParseFilter(r *http.Request, kind qantar.Kind) (qantar.Filter, error) {
 	q := r.URL.Query()
-	f := qantar.Filter{Where: map[string]string{}, Limit: 50, Reader: ActorOf(r)}
+	f := qantar.Filter{Where: map[string]string{}, Limit: 50, Reader: ActorOf(r), CountLimit: CountLimit}
 	var err error
 	for key, vals := range q {
 		v := vals[0]
@@ -35,6 +36,20 @@ func ParseFilter(r *http.Request, kind qantar.Kind) (qantar.Filter, error) {
 		}
 	}
 	return f, nil
+}
+
+// CountLimit is the most matches a list read over HTTP counts: past it, a
+// page says "more than 10,000" (TotalShown), and a common value of a
+// large collection is not counted to its end at every checkpoint.
+const CountLimit = 10_000
+
+// TotalShown is a list's total as pages and JSON say it: the count, or
+// CountLimit with more true when more records match.
+func TotalShown(total int, f qantar.Filter) (n int, more bool) {
+	if f.CountLimit > 0 && total > f.CountLimit {
+		return f.CountLimit, true
+	}
+	return total, false
 }
 
 // RequireWriter refuses a write from an anonymous or read-only actor.

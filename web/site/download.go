@@ -36,12 +36,14 @@ func (p *Site) download(w http.ResponseWriter, r *http.Request, kind qantar.Kind
 		if recs == nil {
 			recs = []qantar.Record{}
 		}
+		n, more := httpx.TotalShown(total, f)
 		httpx.WriteJSON(w, http.StatusOK, struct {
-			Items  []qantar.Record `json:"items"`
-			Total  int             `json:"total"`
-			Limit  int             `json:"limit"`
-			Offset int             `json:"offset"`
-		}{recs, total, f.Limit, f.Offset})
+			Items        []qantar.Record `json:"items"`
+			Total        int             `json:"total"`
+			TotalAtLeast bool            `json:"total_at_least,omitempty"`
+			Limit        int             `json:"limit"`
+			Offset       int             `json:"offset"`
+		}{recs, n, more, f.Limit, f.Offset})
 		return nil
 	}
 	b, err := recordsCSV(recs)

@@ -20,6 +20,7 @@ type listView struct {
 	Columns []string
 	Rows    []row
 	Total   int
+	More    bool // more than Total records match (httpx.CountLimit)
 	From    int
 	To      int
 	Prev    string
@@ -90,7 +91,8 @@ func (p *Site) list(kind qantar.Kind) httpx.HandlerFunc {
 			}
 		}
 		recs = p.visibleAll(r.Context(), f.Reader, recs)
-		pg := listView{base: p.newBase(r, ""), Kind: kind, Total: total, Sort: f.Sort, Refs: refs}
+		pg := listView{base: p.newBase(r, ""), Kind: kind, Sort: f.Sort, Refs: refs}
+		pg.Total, pg.More = httpx.TotalShown(total, f)
 		t := pg.T
 		pg.Title = t.KindLabel(kind)
 		res := p.newResolver(t, httpx.ActorOf(r))
@@ -106,9 +108,7 @@ func (p *Site) list(kind qantar.Kind) httpx.HandlerFunc {
 		if f.Offset > 0 {
 			pg.Prev = pageURL(r.URL.Path, q, max(0, f.Offset-f.Limit))
 		}
-		if f.Offset+len(recs) < total {
-			pg.Next = pageURL(r.URL.Path, q, f.Offset+f.Limit)
-		}
+		pg.Next = nextURL(r.URL.Path, q, f, len(recs), total)
 		pg.CSV, pg.JSON = formatURL(r.URL.Path, q, "csv"), formatURL(r.URL.Path, q, "json")
 		pg.Filters = filterInputs(t, kind, shownFilters(f.Where, refs), httpx.ActorOf(r))
 		for _, s := range append([]string{"id", "-id", "-updated_at"}, sortFields(kind)...) {
@@ -116,6 +116,17 @@ func (p *Site) list(kind qantar.Kind) httpx.HandlerFunc {
 		}
 		return p.render(w, r, http.StatusOK, "list", pg)
 	}
+}
+
+// nextURL is the next page's address, or "" on the last page: a page
+// is the last when its records end the total, or, past a total counted
+// only up to its limit (Filter.CountLimit), when it is not full.
+func nextURL(path string, q url.Values, f qantar.Filter, n, total int) string {
+	more := f.CountLimit > 0 && total > f.CountLimit
+	if f.Offset+n < total || more && n == f.Limit {
+		return pageURL(path, q, f.Offset+f.Limit)
+	}
+	return ""
 }
 
 // shownFilters are the filter inputs' values: as typed for those given by

@@ -12,6 +12,7 @@ type victimsView struct {
 	base
 	Groups []actGroup
 	Total  int
+	More   bool // more than Total acts (httpx.CountLimit)
 	Prev   string
 	Next   string
 }
@@ -27,7 +28,8 @@ func (p *Site) victims(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	pg := victimsView{base: p.newBase(r, ""), Total: total}
+	pg := victimsView{base: p.newBase(r, "")}
+	pg.Total, pg.More = httpx.TotalShown(total, f)
 	pg.Title = pg.T.S("Victims")
 	res := p.newResolver(pg.T, httpx.ActorOf(r))
 	for _, rec := range recs {
@@ -46,8 +48,6 @@ func (p *Site) victims(w http.ResponseWriter, r *http.Request) error {
 	if f.Offset > 0 {
 		pg.Prev = pageURL(r.URL.Path, q, max(0, f.Offset-f.Limit))
 	}
-	if f.Offset+len(recs) < total {
-		pg.Next = pageURL(r.URL.Path, q, f.Offset+f.Limit)
-	}
+	pg.Next = nextURL(r.URL.Path, q, f, len(recs), total)
 	return p.render(w, r, http.StatusOK, "victims", pg)
 }
