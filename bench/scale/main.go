@@ -204,7 +204,7 @@ func workload(ctx context.Context, c config, dbURL, key string, p map[qantar.Kin
 		}
 		if r.p99 >= 100*time.Millisecond {
 			slow = append(slow, r.name)
-			savePlans(c, cl.name, from)
+			savePlans(c, cl.name, from, dbName(dbURL))
 		}
 	}
 	if c.stats {
@@ -368,8 +368,9 @@ func logSize(path string) int64 {
 }
 
 // savePlans saves what auto_explain wrote to the server's log since from
-// (only this run's database has it on) as the plans of class.
-func savePlans(c config, class string, from int64) {
+// about database db (another run's may have it on too) as the plans of
+// class.
+func savePlans(c config, class string, from int64, db string) {
 	if from < 0 {
 		return
 	}
@@ -382,7 +383,7 @@ func savePlans(c config, class string, from int64) {
 		return
 	}
 	b, _ := io.ReadAll(io.LimitReader(f, 64<<20))
-	keep := slowestPlans(string(b), 6)
+	keep := slowestPlans(string(b), db, 6)
 	if len(keep) == 0 {
 		return
 	}
@@ -394,9 +395,10 @@ func savePlans(c config, class string, from int64) {
 	}
 }
 
-// slowestPlans picks, from auto_explain's lines in a server log, the
-// slowest plan of each statement, and returns the n slowest of those.
-func slowestPlans(log string, n int) []string {
+// slowestPlans picks, from auto_explain's lines in a server log about
+// database db, the slowest plan of each statement, and returns the n
+// slowest of those.
+func slowestPlans(log, db string, n int) []string {
 	type plan struct {
 		ms   float64
 		text string
@@ -417,7 +419,7 @@ func slowestPlans(log string, n int) []string {
 	}
 	for _, l := range strings.Split(log, "\n") {
 		switch {
-		case strings.Contains(l, "duration:") && strings.Contains(l, "plan:"):
+		case strings.Contains(l, "duration:") && strings.Contains(l, "plan:") && strings.Contains(l, "@"+db+" "):
 			flush()
 			fmt.Sscanf(l[strings.Index(l, "duration:")+len("duration:"):], "%f", &curMS)
 			cur = []string{l}
@@ -438,6 +440,15 @@ func slowestPlans(log string, n int) []string {
 		out = append(out, p.text)
 	}
 	return out
+}
+
+// dbName is the database a postgres:// URL names.
+func dbName(dbURL string) string {
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimPrefix(u.Path, "/")
 }
 
 // analyze updates the planner's statistics after the bulk load, as an
