@@ -33,7 +33,12 @@ type CaseEvent struct {
 	Date     Date   `json:"date"`
 	Ground   string `json:"ground,omitempty"`
 	Verdict  string `json:"verdict,omitempty"`  // for a verdict: convicted, acquitted, amnestied
-	Sentence string `json:"sentence,omitempty"` // "3 years", as the court wrote it
+	Sentence string `json:"sentence,omitempty"` // as the court wrote it
+	// TermYears and TermMonths are a conviction's term of deprivation or
+	// restriction of liberty as numbers, which pages say in the reader's
+	// language ("3 жыл", "3 года").
+	TermYears  int `json:"term_years,omitempty"`
+	TermMonths int `json:"term_months,omitempty"`
 	SourceID int64  `json:"source_id,omitempty"`
 	Note     Text   `json:"note,omitempty"`
 }
@@ -104,6 +109,9 @@ func (c *Case) Validate() error {
 		if err := checkString(f+".sentence", s.Sentence, MaxShort); err != nil {
 			return err
 		}
+		if err := s.checkTerm(f); err != nil {
+			return err
+		}
 		if err := checkID(f+".source_id", s.SourceID, false); err != nil {
 			return err
 		}
@@ -112,6 +120,23 @@ func (c *Case) Validate() error {
 		}
 	}
 	return c.Summary.validate("summary", MaxLong, false)
+}
+
+// MaxTermYears bounds a sentence's term in years.
+const MaxTermYears = 99
+
+// checkTerm: a term is a conviction's, in whole years up to MaxTermYears
+// and months up to 11.
+func (s CaseEvent) checkTerm(f string) error {
+	switch {
+	case s.TermYears < 0 || s.TermYears > MaxTermYears:
+		return FieldErrorf(f+".term_years", "must be from 0 to %d", MaxTermYears)
+	case s.TermMonths < 0 || s.TermMonths > 11:
+		return FieldErrorf(f+".term_months", "must be from 0 to %d", 11)
+	case (s.TermYears != 0 || s.TermMonths != 0) && s.Verdict != "convicted":
+		return FieldErrorf(f+".term_years", "only a conviction has a term")
+	}
+	return nil
 }
 
 func (c *Case) Refs() []Ref {

@@ -3,6 +3,7 @@ package site
 import (
 	"context"
 	"sort"
+	"strings"
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/law"
@@ -15,6 +16,7 @@ type stepRow struct {
 	Ground   string
 	Basis    string
 	Verdict  string
+	Term     string // the term of a conviction, in the reader's language
 	Sentence string
 	Source   link
 	Note     string
@@ -32,7 +34,7 @@ func (p *Site) caseSections(ctx context.Context, pg *recordView, res *resolver, 
 	rules, _ := p.rules.Get(c.Jurisdiction)
 	for _, s := range c.Steps {
 		row := stepRow{Step: t.Term("case_step", s.Step), Date: t.Date(s.Date), Verdict: t.Term("verdict", s.Verdict),
-			Sentence: s.Sentence, Note: t.Text(s.Note), Ground: s.Ground}
+			Term: t.term(s.TermYears, s.TermMonths), Sentence: s.Sentence, Note: t.Text(s.Note), Ground: s.Ground}
 		if s.SourceID != 0 {
 			row.Source = res.link(ctx, qantar.KindSource, s.SourceID)
 		}
@@ -66,4 +68,17 @@ func (p *Site) caseSections(ctx context.Context, pg *recordView, res *resolver, 
 
 func sortPosts(rows []postRow) {
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].FirstCited < rows[j].FirstCited })
+}
+
+// term says a sentence's term in years and months ("4 жыл 6 ай"), "" for
+// none.
+func (t tr) term(years, months int) string {
+	var parts []string
+	if years > 0 {
+		parts = append(parts, t.S("%d years", years))
+	}
+	if months > 0 {
+		parts = append(parts, t.S("%d months", months))
+	}
+	return strings.Join(parts, " ")
 }

@@ -97,7 +97,8 @@ var rowSpecs = map[qantar.Kind]map[string][]formSpec{
 		"act_ids":      {{"", "number", ""}},
 		"participants": {{"person_id", "number", ""}, {"role", "select", "participant_role"}, {"since", "date", ""}},
 		"steps": {{"step", "select", "case_step"}, {"date", "date", ""}, {"ground", "select", lawGround},
-			{"verdict", "select", "verdict"}, {"sentence", "text", ""}, {"source_id", "number", ""}, {"note", "texts", ""}},
+			{"verdict", "select", "verdict"}, {"term_years", "number", ""}, {"term_months", "number", ""},
+			{"sentence", "text", ""}, {"source_id", "number", ""}, {"note", "texts", ""}},
 	},
 	qantar.KindComplaint: {
 		"responses": {{"received_on", "date", ""}, {"outcome", "select", "response_outcome"}, {"source_id", "number", ""},
@@ -560,6 +561,10 @@ func (b *formBuilder) rowLabel(list, name string) string {
 		return t.S("Verdict")
 	case "sentence":
 		return t.S("Sentence")
+	case "term_years":
+		return t.S("Term, years")
+	case "term_months":
+		return t.S("Term, months")
 	case "since":
 		return t.S("Since")
 	case "received_on":
