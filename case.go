@@ -37,10 +37,10 @@ type CaseEvent struct {
 	// TermYears and TermMonths are a conviction's term of deprivation or
 	// restriction of liberty as numbers, which pages say in the reader's
 	// language ("3 жыл", "3 года").
-	TermYears  int `json:"term_years,omitempty"`
-	TermMonths int `json:"term_months,omitempty"`
-	SourceID int64  `json:"source_id,omitempty"`
-	Note     Text   `json:"note,omitempty"`
+	TermYears  int   `json:"term_years,omitempty"`
+	TermMonths int   `json:"term_months,omitempty"`
+	SourceID   int64 `json:"source_id,omitempty"`
+	Note       Text  `json:"note,omitempty"`
 }
 
 func (*Case) Kind() Kind { return KindCase }
