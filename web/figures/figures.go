@@ -48,6 +48,9 @@ type Figures struct {
 	// who may take them is answered while those of a newer one are
 	// computed (latest.go).
 	latest map[string]*PinnedStats
+	// refreshing says a computation of the latest figures that no reader
+	// waits for is under way (refresh).
+	refreshing bool
 	// kept are the records of each kind at the latest size they were read
 	// at for figures (kept.go).
 	kept map[qantar.Kind]keptKind

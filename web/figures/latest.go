@@ -66,6 +66,22 @@ func (f *Figures) compute(key, latest string, p qantar.LogPoint, src Source, day
 	return c
 }
 
+// refresh starts computing the figures at key, kept as the latest, for
+// the readers who come next, unless such a refresh is under way: however
+// often the log grows, a server computes one checkpoint's figures at a
+// time for them (at 10,000,000 records, a core for 20 s and gigabytes),
+// and those who read meanwhile are answered the latest computed; when it
+// ends, the next reader starts the newest checkpoint's.
+func (f *Figures) refresh(key, latest string, p qantar.LogPoint, src Source, day time.Time) {
+	f.mu.Lock()
+	busy := f.refreshing
+	f.refreshing = true
+	f.mu.Unlock()
+	if !busy {
+		f.keep(f.compute(key, latest, p, src, day))
+	}
+}
+
 // wait returns c's figures, or ctx's error if it ends first.
 func (f *Figures) wait(ctx context.Context, c *computation) (*PinnedStats, error) {
 	select {
@@ -97,6 +113,9 @@ func (f *Figures) done(key string, c *computation) {
 	defer f.mu.Unlock()
 	if f.running[key] == c {
 		delete(f.running, key)
+	}
+	if c.kept {
+		f.refreshing = false
 	}
 	if c.err != nil {
 		return

@@ -242,3 +242,46 @@ func TestComputationGivenUp(t *testing.T) {
 		t.Fatalf("after a cancelled computation: %+v", st)
 	}
 }
+
+// However often the log grows while the figures are computed for readers
+// who take earlier ones, one computation runs at a time: the checkpoints
+// written meanwhile are not each computed, and when it ends the next
+// reader starts the newest checkpoint's, which the readers after get.
+func TestOneRefreshAtATime(t *testing.T) {
+	ctx := context.Background()
+	g := newGatedStore(t)
+	g.dead(t, qantar.Public, "Synthetic Public Victim")
+	f := figures.New(g, nil, nil, nil, nil)
+	first := pinnedWithin(t, ctx, f, 30*time.Second)
+	g.close()
+	before := g.acts.Load()
+	for i := range 4 {
+		g.dead(t, qantar.Public, "Synthetic Later Victim")
+		ectx, _ := figures.AllowEarlier(ctx)
+		if st := pinnedWithin(t, ectx, f, 5*time.Second); st != first {
+			t.Fatalf("write %d: answered %+v, want the first figures", i, st.Checkpoint)
+		}
+	}
+	time.Sleep(50 * time.Millisecond)
+	g.open()
+	head, err := g.LogAt(ctx, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st *figures.PinnedStats
+	for deadline := time.Now().Add(10 * time.Second); st == nil || st.Checkpoint.Size != head.Size; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the newest figures never came: %+v, head %d", st.Checkpoint, head.Size)
+		}
+		ectx, _ := figures.AllowEarlier(ctx)
+		st = pinnedWithin(t, ectx, f, 5*time.Second)
+	}
+	if st.Funnel.Deaths != 5 {
+		t.Errorf("deaths %d, want 5", st.Funnel.Deaths)
+	}
+	// The first write's checkpoint, then the newest: two computations for
+	// four checkpoints.
+	if n := g.acts.Load() - before; n != 2 {
+		t.Errorf("acts read %d times for four checkpoints written during a computation, want 2", n)
+	}
+}

@@ -37,14 +37,13 @@ func (f *Figures) Pinned(ctx context.Context, size int64, asOf time.Time) (*Pinn
 	} else if !asOf.IsZero() {
 		latest = day.Format(time.DateOnly)
 	}
-	c := f.compute(key, latest, p, src, day)
 	if size < 0 {
 		if st := f.earlier(ctx, latest, p); st != nil {
-			f.keep(c)
+			f.refresh(key, latest, p, src, day)
 			return st, nil
 		}
 	}
-	return f.wait(ctx, c)
+	return f.wait(ctx, f.compute(key, latest, p, src, day))
 }
 
 // statsKey is what the figures at a log point as of a day are kept under.
@@ -62,7 +61,7 @@ func (f *Figures) Warm(ctx context.Context) error {
 		return err
 	}
 	day := CheckpointDay(p)
-	f.keep(f.compute(statsKey(p, day), "", p, src, day))
+	f.refresh(statsKey(p, day), "", p, src, day)
 	return nil
 }
 
