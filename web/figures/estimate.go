@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -327,19 +329,22 @@ func estimatePlaces(ctx context.Context, src Source, ans *EstimateAnswer, m mse.
 	if err != nil {
 		return nil, err
 	}
-	var ids []int64
-	seen := map[int64]bool{}
-	for pid := range onLists {
-		if pl := placeOf[pid]; !seen[pl] {
-			seen[pl] = true
-			ids = append(ids, pl)
+	// The dead on the lists grouped by place once: a table a place read
+	// every one of them (places × dead: at 10,000,000 records, 200,000
+	// places and a million dead).
+	atPlace := map[int64]map[int64]mse.Pattern{}
+	for pid, p := range onLists {
+		pl := placeOf[pid]
+		if atPlace[pl] == nil {
+			atPlace[pl] = map[int64]mse.Pattern{}
 		}
+		atPlace[pl][pid] = p
 	}
-	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	ids := slices.Sorted(maps.Keys(atPlace))
 	var strata []mse.Stratum
 	failed := ""
 	for _, pl := range ids {
-		t, err := overlapTable(ans.Lists, onLists, func(pid int64) bool { return placeOf[pid] == pl })
+		t, err := overlapTable(ans.Lists, atPlace[pl], func(int64) bool { return true })
 		if err != nil {
 			return nil, err
 		}
