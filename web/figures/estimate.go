@@ -94,12 +94,43 @@ var mseAssumptions = []string{
 	"The interval is the 95% interval of the method; it does not cover errors in linkage or in the lists themselves.",
 }
 
-// EstimateBy computes what /api/v1/estimate answers from the live records,
-// for the API and the dashboard alike: one estimate, or with by "place" one
-// per place of death and their sum. method "" picks chapman for two lists,
-// loglinear otherwise.
+// EstimateBy computes what /api/v1/estimate?method=&by= answers, for the
+// API and the dashboard alike, from the records at the latest checkpoint:
+// one estimate, or with by "place" one per place of death and their sum.
+// method "" picks chapman for two lists, loglinear otherwise.
 func (f *Figures) EstimateBy(ctx context.Context, method, by string) (*EstimateAnswer, error) {
-	return EstimateFrom(ctx, Memo(f.Live()), method, by)
+	return f.EstimateAt(ctx, -1, method, by)
+}
+
+// EstimateAt is EstimateBy from the records at a log size (negative: the
+// latest checkpoint), read as the figures read them (kept, slim), and kept
+// until the log grows: the records at a checkpoint never change, and
+// fitting a model again for every reader would be wasted work.
+func (f *Figures) EstimateAt(ctx context.Context, size int64, method, by string) (*EstimateAnswer, error) {
+	p, src, err := f.LogAt(ctx, size)
+	if err != nil {
+		return nil, err
+	}
+	at, key := fmt.Sprintf("%d %x", p.Size, p.Root), method+" "+by
+	f.mu.Lock()
+	ans := f.estimates[key]
+	if f.estimatesAt != at {
+		ans = nil
+	}
+	f.mu.Unlock()
+	if ans != nil {
+		return ans, nil
+	}
+	if ans, err = EstimateFrom(ctx, src, method, by); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	if f.estimatesAt != at {
+		f.estimatesAt, f.estimates = at, map[string]*EstimateAnswer{}
+	}
+	f.estimates[key] = ans
+	f.mu.Unlock()
+	return ans, nil
 }
 
 // deathIndex is who died (persons merged after record linkage count once)

@@ -9,9 +9,15 @@ import (
 )
 
 // Estimate is what GET /api/v1/estimate?method=&by= answers, computed from
-// the live records of st: qantar estimate --db prints the same JSON.
+// the records of st at its latest checkpoint (from the live ones for a
+// store that does not read records at a checkpoint): qantar estimate --db
+// prints the same JSON.
 func Estimate(ctx context.Context, st qantar.Store, method, by string) (any, error) {
-	return EstimateFrom(ctx, Memo(New(st, nil, nil, nil, nil).Live()), method, by)
+	f := New(st, nil, nil, nil, nil)
+	if _, ok := st.(qantar.AtReader); ok {
+		return f.EstimateBy(ctx, method, by)
+	}
+	return EstimateFrom(ctx, Memo(f.Live()), method, by)
 }
 
 // EncodeEstimate writes an estimate as the API does.

@@ -48,6 +48,10 @@ type Figures struct {
 	// who may take them is answered while those of a newer one are
 	// computed (latest.go).
 	latest map[string]*PinnedStats
+	// estimates are the estimates at the checkpoint estimatesAt (its size
+	// and root), by method and stratification (EstimateAt).
+	estimates   map[string]*EstimateAnswer
+	estimatesAt string
 	// refreshing says a computation of the latest figures that no reader
 	// waits for is under way (refresh).
 	refreshing bool

@@ -78,8 +78,6 @@ type Site struct {
 	home     *homeCache
 	records  recordCache
 	rules    *law.Registry
-	// estimates keeps the dashboard's estimate until the log grows.
-	estimates estimateCache
 	// feeds keeps the Atom feeds of cases and persons until the log grows.
 	feeds feedCache
 	// command answers who was in command from the records around each

@@ -2,13 +2,11 @@ package site
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"net/http"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/chart"
@@ -248,7 +246,7 @@ func (p *Site) estimateView(ctx context.Context, reader qantar.Actor, t tr, st *
 // placeEstimates fills the estimate by place of death, when there is more
 // than one place: capture by the lists may differ from city to city.
 func (p *Site) placeEstimates(ctx context.Context, reader qantar.Actor, t tr, v *estimateView, size int64) error {
-	ans, err := p.cachedEstimateBy(ctx, size, "place")
+	ans, err := p.figures.EstimateAt(ctx, size, "", "place")
 	if err != nil {
 		if qantar.ErrorCode(err) == qantar.EINTERNAL {
 			return err
@@ -335,44 +333,6 @@ var assumptionTr = map[string][2]string{
 		"Интервал — это 95-процентный интервал метода; он не учитывает ошибки связывания или ошибки самих списков.",
 		"Интервал — әдістің 95 пайыздық интервалы; ол байланыстыру қателерін немесе тізімдердің өз қателерін қамтымайды.",
 	},
-}
-
-// estimateCache keeps the last checkpoint's estimates: the records at a
-// checkpoint never change, and fitting a model on every view of the
-// dashboard would be wasted work.
-type estimateCache struct {
-	mu  sync.Mutex
-	key string
-	ans map[string]*figures.EstimateAnswer // by stratification ("" or "place")
-}
-
-// cachedEstimateBy is the estimate, stratified by "by", from the records at
-// a log size.
-func (p *Site) cachedEstimateBy(ctx context.Context, size int64, by string) (*figures.EstimateAnswer, error) {
-	lp, src, err := p.figures.LogAt(ctx, size)
-	if err != nil {
-		return nil, err
-	}
-	key := fmt.Sprintf("%d %x", lp.Size, lp.Root)
-	c := &p.estimates
-	c.mu.Lock()
-	if c.key == key && c.ans[by] != nil {
-		ans := c.ans[by]
-		c.mu.Unlock()
-		return ans, nil
-	}
-	c.mu.Unlock()
-	ans, err := figures.EstimateFrom(ctx, src, "", by)
-	if err != nil {
-		return nil, err
-	}
-	c.mu.Lock()
-	if c.key != key {
-		c.key, c.ans = key, map[string]*figures.EstimateAnswer{}
-	}
-	c.ans[by] = ans
-	c.mu.Unlock()
-	return ans, nil
 }
 
 // methodLabel names an estimation method in the reader's language (the
