@@ -1,0 +1,47 @@
+package figures_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/qantar-project/qantar"
+	"github.com/qantar-project/qantar/sqlite"
+	"github.com/qantar-project/qantar/web/figures"
+)
+
+// An estimate is kept until the log grows: asked again at the same
+// checkpoint it is the same answer, not fitted again; after a write it
+// counts the new dead.
+func TestEstimateKeptPerCheckpoint(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "e.db"), sqlite.Options{Synchronous: "NORMAL"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := loadSynthetic(db, 30); err != nil {
+		t.Fatal(err)
+	}
+	f := figures.New(db, nil, nil, nil, nil)
+	first, err := f.EstimateBy(ctx, "chapman", "")
+	if err != nil || first.Documented != 30 {
+		t.Fatalf("first estimate: %+v, %v", first, err)
+	}
+	if again, err := f.EstimateBy(ctx, "chapman", ""); err != nil || again != first {
+		t.Fatalf("at the same checkpoint: %p, %v; want the kept %p", again, err, first)
+	}
+	if other, err := f.EstimateBy(ctx, "lp", ""); err != nil || other == first || other.Method != "lp" {
+		t.Fatalf("another method: %+v, %v", other, err)
+	}
+	p := &qantar.Person{Names: []qantar.Name{{Value: "Synthetic Later", Lang: "en"}}}
+	if err := db.Create(ctx, qantar.System, p); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Create(ctx, qantar.System, &qantar.Act{VictimID: p.ID, ActType: "killing_crowd_control", VictimStatus: "dead", Date: qantar.MustDate("2022-01-06")}); err != nil {
+		t.Fatal(err)
+	}
+	if after, err := f.EstimateBy(ctx, "chapman", ""); err != nil || after == first || after.Documented != 31 {
+		t.Fatalf("after a write: %+v, %v; want 31 documented", after, err)
+	}
+}
