@@ -110,7 +110,13 @@ func (l Lists) List(ctx context.Context, kind qantar.Kind, f qantar.Filter) ([]q
 // from record_fields alone when its field filters are the whole selection.
 func (l Lists) count(ctx context.Context, kind qantar.Kind, from string, w where, args Args, upTo int) (int, error) {
 	query := `SELECT 1 FROM ` + from + ` WHERE ` + w.where
-	if w.alone {
+	switch {
+	case w.alone && upTo > 0:
+		// In id order, each part up to the limit: PostgreSQL otherwise
+		// builds a bitmap of all of a common value's entries (2.9 s at
+		// 250,000 acts of a type) before it stops at the limit.
+		query = w.pageIDs(&args, "id ASC", upTo+1)
+	case w.alone:
 		query = w.selected()
 	}
 	if upTo > 0 {
