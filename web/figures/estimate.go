@@ -350,6 +350,12 @@ func placeNames(ctx context.Context, src Source) (map[int64]string, error) {
 	return out, nil
 }
 
+// MaxStrata is the most places an estimate by place is made for: each is a
+// model fitted and bootstrapped, and a collection of 10,000,000 records
+// with its dead at 200,000 places took minutes and gigabytes for strata of
+// a few people each, which support no estimate anyway.
+const MaxStrata = 100
+
 // estimatePlaces estimates within each place of death and adds the places
 // up (mse.Stratified): capture by the lists may differ from city to city,
 // which one pooled table would hide. A place whose table supports no
@@ -372,6 +378,10 @@ func estimatePlaces(ctx context.Context, src Source, ans *EstimateAnswer, m mse.
 		atPlace[pl][pid] = p
 	}
 	ids := slices.Sorted(maps.Keys(atPlace))
+	if len(ids) > MaxStrata {
+		ans.noEstimate(reasonf("no estimate by place: the dead on the lists are at %d places, more than %d; pool places or leave out by=place", len(ids), MaxStrata))
+		return ans, nil
+	}
 	var strata []mse.Stratum
 	failed := ""
 	for _, pl := range ids {

@@ -14,8 +14,8 @@ import (
 
 // BenchmarkEstimateByPlace is the estimate by place of death (what the
 // /stats page shows) over QANTAR_BENCH_ROWS SYNTHETIC dead (default
-// 20,000) at one place in ten distinct places each, on two lists, from
-// records already read.
+// 20,000) in figures.MaxStrata places, on two lists, from records already
+// read.
 func BenchmarkEstimateByPlace(b *testing.B) {
 	ctx := context.Background()
 	n := testworld.EnvInt(b, "QANTAR_BENCH_ROWS", 20_000, 100)
@@ -24,7 +24,7 @@ func BenchmarkEstimateByPlace(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { db.Close() })
-	places := n / 10
+	places := figures.MaxStrata
 	recs := []qantar.Record{
 		&qantar.Source{SourceKind: "list", Title: qantar.Text{"en": "Synthetic list 1"}},
 		&qantar.Source{SourceKind: "list", Title: qantar.Text{"en": "Synthetic list 2"}},

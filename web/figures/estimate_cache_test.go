@@ -45,3 +45,37 @@ func TestEstimateKeptPerCheckpoint(t *testing.T) {
 		t.Fatalf("after a write: %+v, %v; want 31 documented", after, err)
 	}
 }
+
+// An estimate by place over more places than MaxStrata is not made: the
+// answer says why, in a keyed reason, with no strata and no total.
+func TestEstimateByPlaceTooManyPlaces(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "e.db"), sqlite.Options{Synchronous: "NORMAL"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	n := figures.MaxStrata + 1
+	recs := []qantar.Record{
+		&qantar.Source{SourceKind: "list", Title: qantar.Text{"en": "Synthetic list 1"}},
+		&qantar.Source{SourceKind: "list", Title: qantar.Text{"en": "Synthetic list 2"}},
+	}
+	for i := 1; i <= n; i++ {
+		recs = append(recs, &qantar.Place{Name: qantar.Text{"en": "Synthetic place"}, PlaceKind: "city"},
+			&qantar.Person{Names: []qantar.Name{{Value: "Synthetic Person", Lang: "en"}}})
+	}
+	for i := 1; i <= n; i++ {
+		recs = append(recs, &qantar.Act{VictimID: int64(i), ActType: "killing", VictimStatus: "dead", Date: qantar.MustDate("2022-01-06"), PlaceID: int64(i)},
+			&qantar.Citation{RecordKind: qantar.KindPerson, RecordID: int64(i), SourceID: int64(1 + i%2)})
+	}
+	if err := db.InTx(ctx, func(w qantar.Writer) error {
+		_, err := qantar.CreateAll(ctx, w, qantar.System, recs)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	ans, err := figures.New(db, nil, nil, nil, nil).EstimateBy(ctx, "chapman", "place")
+	if err != nil || ans.Why == nil || len(ans.Strata) != 0 || ans.Estimate != nil || ans.Why.Args[0] != n {
+		t.Fatalf("by place over %d places: %+v, %v", n, ans, err)
+	}
+}
