@@ -2,8 +2,10 @@ package site
 
 import (
 	"context"
+	"maps"
 	"math"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -32,7 +34,11 @@ type statsView struct {
 	FromSize   string
 	Moves      []moveRow
 	Overdue    []overdueRow
-	Funnel     chart.Bars
+	// OverdueMore and AddresseesMore are the rows left out of the page
+	// past rowsShown (the API has them all).
+	OverdueMore    int
+	AddresseesMore int
+	Funnel         chart.Bars
 	ByStatus   []countRow
 	Grounds    []groundRow
 	Addressees []addresseeRow
@@ -128,8 +134,9 @@ func (p *Site) stats(w http.ResponseWriter, r *http.Request) error {
 	rules, _ := p.rules.Get("")
 	pg.Grounds = append(groundRows(t, rules, "terminated", law.ListTermination, st.Cases.Terminated),
 		groundRows(t, rules, "interrupted", law.ListInterruption, st.Cases.Interrupted)...)
-	pg.Addressees = p.addresseeRows(ctx, reader, t, st.Complaints.ByAddressee)
-	pg.Overdue = p.overdueRows(ctx, reader, t, st.Unanswered)
+	pg.Addressees, pg.AddresseesMore = p.addresseeRows(ctx, reader, t, st.Complaints.ByAddressee)
+	shown := st.Unanswered[:min(len(st.Unanswered), rowsShown)]
+	pg.Overdue, pg.OverdueMore = p.overdueRows(ctx, reader, t, shown), len(st.Unanswered)-len(shown)
 	for _, s := range st.Figures {
 		title := t.Term("figure_measure", s.Measure)
 		if s.PlaceID != 0 {
@@ -172,10 +179,25 @@ func groundRows(t tr, rules *law.Rules, step, list string, counts map[string]int
 	return out
 }
 
-// addresseeRows names each addressee unit as the reader may see it.
-func (p *Site) addresseeRows(ctx context.Context, reader qantar.Actor, t tr, by map[string]report.ComplaintCounts) []addresseeRow {
+// rowsShown is the most rows of one table the dashboard shows (the
+// addressees with most complaints, the complaints longest overdue): at
+// 10,000,000 records there were hundreds of thousands, each a record
+// read, on every view of the page.
+const rowsShown = 50
+
+// addresseeRows names, as the reader may see them, the rowsShown addressee
+// units with most complaints, and returns how many more there are.
+func (p *Site) addresseeRows(ctx context.Context, reader qantar.Actor, t tr, by map[string]report.ComplaintCounts) ([]addresseeRow, int) {
+	keys := slices.SortedFunc(maps.Keys(by), func(a, b string) int {
+		if d := by[b].Total - by[a].Total; d != 0 {
+			return d
+		}
+		return strings.Compare(a, b)
+	})
+	more := max(0, len(keys)-rowsShown)
 	var out []addresseeRow
-	for key, c := range by {
+	for _, key := range keys[:len(keys)-more] {
+		c := by[key]
 		row := addresseeRow{Addressee: link{Title: t.S("addressee unknown")}, Counts: c}
 		if id, err := strconv.ParseInt(key, 10, 64); err == nil {
 			row.Addressee = link{Title: "#" + key}
@@ -185,13 +207,13 @@ func (p *Site) addresseeRows(ctx context.Context, reader qantar.Actor, t tr, by 
 		}
 		out = append(out, row)
 	}
-	sort.Slice(out, func(i, j int) bool {
+	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Counts.Total != out[j].Counts.Total {
 			return out[i].Counts.Total > out[j].Counts.Total
 		}
 		return out[i].Addressee.Title < out[j].Addressee.Title
 	})
-	return out
+	return out, more
 }
 
 // estimateView computes the estimate as /api/v1/estimate does (default
