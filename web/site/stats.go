@@ -39,13 +39,13 @@ type statsView struct {
 	OverdueMore    int
 	AddresseesMore int
 	Funnel         chart.Bars
-	ByStatus   []countRow
-	Grounds    []groundRow
-	Addressees []addresseeRow
-	Series     []chart.Time
-	Minnesota  []report.ItemCount
-	MinnLabels []string
-	Estimate   estimateView
+	ByStatus       []countRow
+	Grounds        []groundRow
+	Addressees     []addresseeRow
+	Series         []chart.Time
+	Minnesota      []report.ItemCount
+	MinnLabels     []string
+	Estimate       estimateView
 }
 
 type countRow struct {
