@@ -3,12 +3,10 @@ package figures_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"testing"
 
 	"github.com/qantar-project/qantar"
 	"github.com/qantar-project/qantar/internal/testworld"
-	"github.com/qantar-project/qantar/sqlite"
 	"github.com/qantar-project/qantar/web/figures"
 )
 
@@ -19,11 +17,7 @@ import (
 func BenchmarkEstimateByPlace(b *testing.B) {
 	ctx := context.Background()
 	n := testworld.EnvInt(b, "QANTAR_BENCH_ROWS", 20_000, 100)
-	db, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "e.db"), sqlite.Options{Synchronous: "NORMAL"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { db.Close() })
+	db := testworld.SQLite(b, testworld.Options{})
 	places := figures.MaxStrata
 	recs := []qantar.Record{
 		&qantar.Source{SourceKind: "list", Title: qantar.Text{"en": "Synthetic list 1"}},

@@ -2,11 +2,10 @@ package figures_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 
 	"github.com/qantar-project/qantar"
-	"github.com/qantar-project/qantar/sqlite"
+	"github.com/qantar-project/qantar/internal/testworld"
 	"github.com/qantar-project/qantar/web/figures"
 )
 
@@ -15,11 +14,7 @@ import (
 // counts the new dead.
 func TestEstimateKeptPerCheckpoint(t *testing.T) {
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "e.db"), sqlite.Options{Synchronous: "NORMAL"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := testworld.SQLite(t, testworld.Options{})
 	if err := loadSynthetic(db, 30); err != nil {
 		t.Fatal(err)
 	}
@@ -50,11 +45,7 @@ func TestEstimateKeptPerCheckpoint(t *testing.T) {
 // answer says why, in a keyed reason, with no strata and no total.
 func TestEstimateByPlaceTooManyPlaces(t *testing.T) {
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "e.db"), sqlite.Options{Synchronous: "NORMAL"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := testworld.SQLite(t, testworld.Options{})
 	n := figures.MaxStrata + 1
 	recs := []qantar.Record{
 		&qantar.Source{SourceKind: "list", Title: qantar.Text{"en": "Synthetic list 1"}},
