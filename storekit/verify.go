@@ -158,10 +158,10 @@ func (row *currentRow) current() tlog.CurrentRecord {
 // read at a time.
 func verifyRecords(ctx context.Context, r Reader, rep *qantar.VerifyReport, workers int) error {
 	var mu sync.Mutex // one query at a time on the connection
-	resolve := func(k qantar.Kind, id int64) (qantar.Record, error) {
+	fetch := func(refs []qantar.Ref) (resolvedPage, error) {
 		mu.Lock()
 		defer mu.Unlock()
-		return GetRecord(ctx, r, k, id, "")
+		return fetchRecords(ctx, r, refs)
 	}
 	produce := func(ctx context.Context, emit func([]currentRow) error) error {
 		lastKind, lastID := "", int64(0)
@@ -179,7 +179,7 @@ func verifyRecords(ctx context.Context, r Reader, rep *qantar.VerifyReport, work
 		}
 	}
 	key := sumsKey()
-	check := func(page []currentRow) checked { return checkRecords(page, key, resolve) }
+	check := func(page []currentRow) checked { return checkRecords(page, key, fetch) }
 	var later deferred
 	fields, terms := keyedSums{}, keyedSums{}
 	err := ordered(ctx, workers, produce, check, func(c checked) error {
@@ -202,14 +202,32 @@ func verifyRecords(ctx context.Context, r Reader, rep *qantar.VerifyReport, work
 
 // checkRecords is a worker's part of verifyRecords: a page of records
 // checked against their versions and projections, and the rows of
-// record_fields and search_terms they give, hashed with key.
-func checkRecords(page []currentRow, key []byte, resolve qantar.Resolver) checked {
+// record_fields and search_terms they give, hashed with key. The records
+// the projections depend on are read with fetch, a batch at a time
+// (resolvedPage.prefetch).
+func checkRecords(page []currentRow, key []byte, fetch fetcher) checked {
 	c := checked{fields: keyedSums{}, terms: keyedSums{}}
-	terms := newTermsBatch()
-	for _, row := range page {
+	recs := make([]qantar.Record, len(page))
+	for i := range page {
 		c.n++
-		problems, rec := tlog.CheckCurrentDecoded(row.current())
+		var problems []*qantar.Error
+		problems, recs[i] = tlog.CheckCurrentDecoded(page[i].current())
 		c.problems = append(c.problems, problems...)
+	}
+	live := make([]qantar.Record, 0, len(recs))
+	for i, rec := range recs {
+		if rec != nil && !page[i].Deleted {
+			live = append(live, rec)
+		}
+	}
+	deps := resolvedPage{}
+	if err := deps.prefetch(live, fetch); err != nil {
+		c.problems = append(c.problems, qantar.Errorf(qantar.EINTERNAL, "the records the projections depend on cannot be read: %v", err))
+	}
+	resolve := deps.resolver(fetch)
+	terms := newTermsBatch()
+	for i := range page {
+		row, rec := page[i], recs[i]
 		if rec == nil || row.Deleted {
 			continue // a record that does not decode is named above
 		}
@@ -340,12 +358,9 @@ func GetRecord(ctx context.Context, r Reader, kind qantar.Kind, id int64, lock s
 	var deleted Time
 	err := r.QueryRow(ctx, GetRecordSQL+lock, string(kind), id).Scan(&data, &deleted)
 	if r.NoRows(err) {
-		return nil, qantar.Errorf(qantar.ENOTFOUND, "%s/%d does not exist", kind, id)
+		return nil, notFound(kind, id)
 	} else if err != nil {
 		return nil, fmt.Errorf("get %s/%d: %w", kind, id, err)
 	}
-	if deleted.Valid {
-		return nil, qantar.Errorf(qantar.ENOTFOUND, "%s/%d was deleted on %s; its history remains", kind, id, deleted.T.Format("2006-01-02"))
-	}
-	return qantar.DecodeStored(kind, data)
+	return storedRecord(kind, id, data, deleted)
 }
