@@ -143,23 +143,29 @@ func ResolveSameAs(persons []*Person) map[int64]int64 {
 	}
 	out := make(map[int64]int64, len(persons))
 	for _, p := range persons {
-		if p.SameAsID == 0 {
-			out[p.ID] = p.ID // merged into no one: itself
-			continue
-		}
-		id, seen := p.ID, map[int64]bool{}
-		for next[id] != 0 && !seen[id] {
-			seen[id] = true
-			id = next[id]
-		}
-		if seen[id] { // a loop: take its smallest member
-			for m := range seen {
-				id = min(id, m)
-			}
-		}
-		out[p.ID] = id
+		out[p.ID] = SameAsEnd(next, p.ID)
 	}
 	return out
+}
+
+// SameAsEnd is the person id merges into, from next, each merged person's
+// same_as_id: the end of its chain, or the smallest member of a loop; id
+// itself when it is merged into no one.
+func SameAsEnd(next map[int64]int64, id int64) int64 {
+	if next[id] == 0 {
+		return id
+	}
+	seen := map[int64]bool{}
+	for next[id] != 0 && !seen[id] {
+		seen[id] = true
+		id = next[id]
+	}
+	if seen[id] { // a loop: take its smallest member
+		for m := range seen {
+			id = min(id, m)
+		}
+	}
+	return id
 }
 
 func validLangTag(s string) bool {

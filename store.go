@@ -161,23 +161,37 @@ func ScanReferrers(ctx context.Context, st Store, reader Actor, to Kind, id int6
 }
 
 // ListAll returns every live record of a kind that f selects, as f.Reader
-// sees them, in the order of ids, reading a page at a time after the last id
-// (f's Sort, Limit, Offset and After are its own).
+// sees them, in the order of ids (EachAll).
 func ListAll(ctx context.Context, st Store, kind Kind, f Filter) ([]Record, error) {
-	f.Sort, f.Limit, f.Offset, f.After = "id", MaxLimit, 0, 0
 	var out []Record
+	err := EachAll(ctx, st, kind, f, func(page []Record) error {
+		out = append(out, page...)
+		return nil
+	})
+	return out, err
+}
+
+// EachAll gives fn every live record of a kind that f selects, as f.Reader
+// sees them, in the order of ids, a page at a time read after the last id
+// (f's Sort, Limit, Offset and After are its own): a reader that keeps
+// part of each record never holds the kind whole. An error from fn stops
+// the read and is returned.
+func EachAll(ctx context.Context, st Store, kind Kind, f Filter, fn func([]Record) error) error {
+	f.Sort, f.Limit, f.Offset, f.After = "id", MaxLimit, 0, 0
 	for {
 		page, _, err := st.List(ctx, kind, f)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		out = append(out, page...)
+		if err := fn(page); err != nil {
+			return err
+		}
 		if len(page) < MaxLimit {
-			return out, nil
+			return nil
 		}
 		last := page[len(page)-1].GetMeta().ID
 		if last <= f.After {
-			return nil, fmt.Errorf("list %s: the store does not read after id %d", kind, f.After)
+			return fmt.Errorf("list %s: the store does not read after id %d", kind, f.After)
 		}
 		f.After = last
 	}

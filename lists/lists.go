@@ -30,56 +30,145 @@ type Membership struct {
 	Lists []*qantar.Source
 	// On holds, per list id, the people it names (ids after merges).
 	On map[int64]map[int64]bool
-	// Person is each person by id (the record merged into, for a merge).
-	Person map[int64]*qantar.Person
-	// Death is the first killing act of each person, if any.
-	Death map[int64]*qantar.Act
+	// person is each person on a list, by id (the record merged into,
+	// for a merge).
+	person map[int64]member
+	// death is the first killing act of each person on a list, if any.
+	death map[int64]death
+}
+
+// member is what a comparison shows of a person: their name, unless the
+// reader may not see them (a placeholder, qantar.IsPlaceholder).
+type member struct {
+	name      string
+	protected bool
+}
+
+// death is what a comparison shows of a killing act.
+type death struct {
+	act   int64
+	date  qantar.Date
+	place int64
 }
 
 // Load computes who is on which list.
 func Load(r Records) *Membership {
-	m := &Membership{On: map[int64]map[int64]bool{}, Person: make(map[int64]*qantar.Person, len(r.Persons)), Death: map[int64]*qantar.Act{}}
-	same := qantar.ResolveSameAs(r.Persons)
-	one := func(id int64) int64 {
-		if to, ok := same[id]; ok {
-			return to
-		}
-		return id
+	b := NewBuilder(r.Sources)
+	for _, c := range r.Citations {
+		b.Citation(c)
 	}
 	for _, p := range r.Persons {
-		m.Person[p.ID] = p
+		b.Person(p)
 	}
-	victim := make(map[int64]int64, len(r.Acts))
 	for _, a := range r.Acts {
-		v := one(a.VictimID)
-		victim[a.ID] = v
-		if d, ok := m.Death[v]; a.IsKilling() && (!ok || a.ID < d.ID) {
-			m.Death[v] = a
-		}
+		b.Act(a)
 	}
-	for _, s := range r.Sources {
+	return b.Membership()
+}
+
+// Builder computes a Membership from records given one at a time, as one
+// reader sees them, keeping of each only what the answer needs, so that no
+// kind is held whole: the lists first (NewBuilder), then their citations,
+// then persons and acts in any order.
+type Builder struct {
+	m      *Membership
+	cited  []*qantar.Citation // of a person or an act, on a list
+	acts   map[int64]bool     // the acts the lists cite
+	next   map[int64]int64    // each merged person's same_as_id
+	people map[int64]member   // every person
+	victim map[int64]int64    // each cited act's victim
+	deaths []killing          // every killing act
+}
+
+// killing is a killing act as the builder keeps it.
+type killing struct {
+	victim int64
+	death
+}
+
+// NewBuilder starts the membership of the sources of kind list among
+// sources.
+func NewBuilder(sources []*qantar.Source) *Builder {
+	b := &Builder{m: &Membership{On: map[int64]map[int64]bool{}}, acts: map[int64]bool{},
+		next: map[int64]int64{}, people: map[int64]member{}, victim: map[int64]int64{}}
+	for _, s := range sources {
 		if s.SourceKind == "list" {
-			m.Lists = append(m.Lists, s)
-			m.On[s.ID] = map[int64]bool{}
+			b.m.Lists = append(b.m.Lists, s)
+			b.m.On[s.ID] = map[int64]bool{}
 		}
 	}
-	sort.Slice(m.Lists, func(i, j int) bool { return m.Lists[i].ID < m.Lists[j].ID })
-	for _, c := range r.Citations {
-		on, ok := m.On[c.SourceID]
-		if !ok {
+	sort.Slice(b.m.Lists, func(i, j int) bool { return b.m.Lists[i].ID < b.m.Lists[j].ID })
+	return b
+}
+
+// Citation notes a citation; one of a person or an act on a list counts.
+func (b *Builder) Citation(c *qantar.Citation) {
+	if _, ok := b.m.On[c.SourceID]; !ok {
+		return
+	}
+	switch c.RecordKind {
+	case qantar.KindAct:
+		b.acts[c.RecordID] = true
+	case qantar.KindPerson:
+	default:
+		return
+	}
+	b.cited = append(b.cited, c)
+}
+
+// NeedsPeople reports whether persons and acts can change the answer: not
+// when no list cites anyone, so that a reader of every person may skip them.
+func (b *Builder) NeedsPeople() bool { return len(b.cited) > 0 }
+
+// Person notes a person: their merge, and their name or that they are
+// protected.
+func (b *Builder) Person(p *qantar.Person) {
+	if p.SameAsID != 0 {
+		b.next[p.ID] = p.SameAsID
+	}
+	if qantar.IsPlaceholder(p) {
+		b.people[p.ID] = member{protected: true}
+	} else {
+		b.people[p.ID] = member{name: p.PrimaryName()}
+	}
+}
+
+// Act notes an act: its victim if a list cites it, and its date and place
+// if it killed.
+func (b *Builder) Act(a *qantar.Act) {
+	if b.acts[a.ID] {
+		b.victim[a.ID] = a.VictimID
+	}
+	if a.IsKilling() {
+		b.deaths = append(b.deaths, killing{a.VictimID, death{a.ID, a.Date, a.PlaceID}})
+	}
+}
+
+// Membership is who is on which list, of the records given; b is spent.
+func (b *Builder) Membership() *Membership {
+	m := b.m
+	m.person, m.death = map[int64]member{}, map[int64]death{}
+	one := func(id int64) int64 { return qantar.SameAsEnd(b.next, id) }
+	for _, c := range b.cited {
+		pid := one(c.RecordID)
+		if c.RecordKind == qantar.KindAct {
+			pid = one(b.victim[c.RecordID])
+		}
+		if p, ok := b.people[pid]; ok {
+			m.On[c.SourceID][pid] = true
+			m.person[pid] = p
+		}
+	}
+	for _, d := range b.deaths {
+		v := one(d.victim)
+		if _, on := m.person[v]; !on {
 			continue
 		}
-		var pid int64
-		switch c.RecordKind {
-		case qantar.KindPerson:
-			pid = one(c.RecordID)
-		case qantar.KindAct:
-			pid = victim[c.RecordID]
-		}
-		if _, ok := m.Person[pid]; ok {
-			on[pid] = true
+		if first, ok := m.death[v]; !ok || d.act < first.act {
+			m.death[v] = d.death
 		}
 	}
+	*b = Builder{}
 	return m
 }
 
@@ -150,14 +239,14 @@ func (m *Membership) side(on, not map[int64]bool) Side {
 	for id := range on {
 		if !not[id] {
 			s.Count++
-			p := m.Person[id]
-			if qantar.IsPlaceholder(p) {
+			p := m.person[id]
+			if p.protected {
 				s.Protected++
 				continue
 			}
-			e := Entry{PersonID: id, Name: p.PrimaryName()}
-			if d := m.Death[id]; d != nil {
-				e.DeathDate, e.PlaceID = d.Date.String(), d.PlaceID
+			e := Entry{PersonID: id, Name: p.name}
+			if d, ok := m.death[id]; ok {
+				e.DeathDate, e.PlaceID = d.date.String(), d.place
 			}
 			s.Named = append(s.Named, e)
 		}

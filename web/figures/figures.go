@@ -55,6 +55,10 @@ type Figures struct {
 	// refreshing says a computation of the latest figures that no reader
 	// waits for is under way (refresh).
 	refreshing bool
+	// members are who is on which list at the log size membersAt, by
+	// log state and class of reader (Membership).
+	members   map[string]*membership
+	membersAt int64
 	// kept are the records of each kind at the latest size they were read
 	// at for figures (kept.go).
 	kept map[qantar.Kind]keptKind
