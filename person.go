@@ -135,17 +135,24 @@ func (p *Person) Refs() []Ref {
 // ResolveSameAs maps each person id to the id of the person it was merged
 // into, following chains of merges; a loop resolves to its smallest id.
 func ResolveSameAs(persons []*Person) map[int64]int64 {
+	next := SameAsNext(persons)
+	out := make(map[int64]int64, len(persons))
+	for _, p := range persons {
+		out[p.ID] = SameAsEnd(next, p.ID)
+	}
+	return out
+}
+
+// SameAsNext is each merged person's same_as_id, by id: what SameAsEnd
+// follows, with no entry for the persons merged into no one (most).
+func SameAsNext(persons []*Person) map[int64]int64 {
 	next := map[int64]int64{}
 	for _, p := range persons {
 		if p.SameAsID != 0 {
 			next[p.ID] = p.SameAsID
 		}
 	}
-	out := make(map[int64]int64, len(persons))
-	for _, p := range persons {
-		out[p.ID] = SameAsEnd(next, p.ID)
-	}
-	return out
+	return next
 }
 
 // SameAsEnd is the person id merges into, from next, each merged person's

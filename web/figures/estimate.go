@@ -150,14 +150,9 @@ func loadDeaths(ctx context.Context, src Source, by string) (*deathIndex, error)
 	if err != nil {
 		return nil, err
 	}
-	same := qantar.ResolveSameAs(persons)
+	next := qantar.SameAsNext(persons)
 	d := &deathIndex{deaths: map[int64]bool{}, placeOf: map[int64]int64{},
-		one: func(id int64) int64 {
-			if to, ok := same[id]; ok {
-				return to
-			}
-			return id
-		}}
+		one: func(id int64) int64 { return qantar.SameAsEnd(next, id) }}
 	eventPlace := map[int64]int64{}
 	if by == "place" {
 		events, err := Typed[*qantar.Event](ctx, src, qantar.KindEvent)

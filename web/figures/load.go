@@ -59,11 +59,11 @@ func reportInputFrom(ctx context.Context, src Source) (report.Input, []*qantar.A
 	}
 	stored := in.Acts
 	in.Acts = make([]*qantar.Act, len(stored))
-	same := qantar.ResolveSameAs(in.Persons)
+	next := qantar.SameAsNext(in.Persons)
 	in.Minnesota = map[int64][]report.Answer{}
 	for i, a := range stored {
 		in.Acts[i] = a
-		if to, ok := same[a.VictimID]; ok && to != a.VictimID {
+		if to := qantar.SameAsEnd(next, a.VictimID); to != a.VictimID {
 			c := *a
 			c.VictimID = to
 			in.Acts[i] = &c
