@@ -68,7 +68,7 @@ func main() {
 	flag.StringVar(&c.serverLog, "server-log", "/var/log/postgresql/postgresql-15-main.log", "PostgreSQL's log (auto_explain's plans)")
 	flag.StringVar(&c.db, "db", "", "run only the workload, on this database kept by an earlier run (-keep -key)")
 	flag.StringVar(&c.key, "key", "", "the log key's file (default: a temporary one); give it with -keep to run -db later")
-	flag.BoolVar(&c.workload, "workload", true, "run the workload after the import and verify")
+	flag.BoolVar(&c.workload, "workload", true, "run the workload after the import and verify; with -db, false verifies that database alone")
 	flag.BoolVar(&c.stats, "stats", true, "include the figures (warm-up, stats, stats_after_write and the StatsAt reference); each server holds nearly every record in memory for them")
 	flag.Parse()
 	if err := scale(context.Background(), c); err != nil {
@@ -112,16 +112,21 @@ func scale(ctx context.Context, c config) error {
 	if err := analyze(ctx, dbURL); err != nil {
 		return err
 	}
+	if err := measureVerify(ctx, st); err != nil || !c.workload {
+		return err
+	}
+	return workload(ctx, c, dbURL, key, p)
+}
+
+// measureVerify verifies the store and prints how long that took.
+func measureVerify(ctx context.Context, st *postgres.DB) error {
 	start, load0 := time.Now(), loadavg()
 	vr, err := st.Verify(ctx)
 	if err != nil {
 		return err
 	}
 	fmt.Printf("verify: %d leaves, %d records, ok %v: %.1f s (load %s → %s)\n\n", vr.Leaves, vr.Records, vr.OK(), time.Since(start).Seconds(), load0, loadavg())
-	if !c.workload {
-		return nil
-	}
-	return workload(ctx, c, dbURL, key, p)
+	return nil
 }
 
 // again runs the workload alone on a database an earlier run kept, with
@@ -135,6 +140,15 @@ func again(ctx context.Context, c config) error {
 		return err
 	}
 	u.Path = "/" + c.db
+	if !c.workload {
+		fmt.Printf("# scale run, verify only: database %s, %s\n\n", c.db, time.Now().UTC().Format(time.RFC3339))
+		st, err := postgres.Open(ctx, u.String(), postgres.Options{LogKeyPath: c.key})
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		return measureVerify(ctx, st)
+	}
 	fmt.Printf("# scale run, workload only: %d records, database %s, %s\n\n", c.records, c.db, time.Now().UTC().Format(time.RFC3339))
 	return workload(ctx, c, u.String(), c.key, plan(c.records))
 }

@@ -165,6 +165,9 @@ func BenchmarkMembership(b *testing.B) {
 	})
 	b.Run("kept", func(b *testing.B) {
 		f := New(db, nil, nil, nil, nil)
+		if _, err := f.Membership(ctx, qantar.Anonymous); err != nil {
+			b.Fatal(err)
+		}
 		for b.Loop() {
 			if m, err := f.Membership(ctx, qantar.Anonymous); err != nil || m.Distinct() == 0 {
 				b.Fatal(err)
