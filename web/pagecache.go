@@ -27,6 +27,13 @@ import (
 const (
 	pagesMaxBytes  = 64 << 20 // kept answers, all told
 	pagesMaxAnswer = 4 << 20  // one kept answer
+	// The figures' JSON (/api/v1/stats) names every place and every
+	// complaint past its deadline: 11 MB at 1,000,000 records, about ten
+	// times that at 10,000,000, encoded again for every reader if it were
+	// not kept. Up to bigKept such answers are kept beside the others,
+	// outside their budget, until the log moves on.
+	figuresMaxAnswer = 512 << 20
+	bigKept          = 2
 )
 
 // pageCache keeps anonymous answers by state key.
@@ -35,6 +42,27 @@ type pageCache struct {
 	key   string // the state and minute of every kept answer
 	m     map[string]*keptAnswer
 	bytes int
+	// big are the answers over maxAnswer (of the routes that may be
+	// bigger: maxAnswerOf), at most bigKept.
+	big map[string]*keptAnswer
+	// maxAnswer is pagesMaxAnswer (tests lower it).
+	maxAnswer int
+}
+
+// maxAnswerOf is the largest answer of a route that is kept.
+func (c *pageCache) maxAnswerOf(pattern string) int {
+	if pattern == "GET /api/v1/stats" {
+		return figuresMaxAnswer
+	}
+	return c.limit()
+}
+
+// limit is the largest answer kept within the budget.
+func (c *pageCache) limit() int {
+	if c.maxAnswer > 0 {
+		return c.maxAnswer
+	}
+	return pagesMaxAnswer
 }
 
 // keptAnswer is one answer as it was written.
@@ -100,7 +128,7 @@ func (s *Server) cachedPages(mux *http.ServeMux) http.Handler {
 			a.write(w, r)
 			return
 		}
-		rec := &answerRecorder{w: w, status: http.StatusOK}
+		rec := &answerRecorder{w: w, status: http.StatusOK, max: s.pages.maxAnswerOf(pattern)}
 		r, earlier := allowEarlier(r, pattern)
 		mux.ServeHTTP(rec, r)
 		if a := rec.kept(); a != nil {
@@ -133,14 +161,30 @@ func (c *pageCache) get(key, name string) *keptAnswer {
 	if c.key != key {
 		return nil
 	}
+	if a := c.big[name]; a != nil {
+		return a
+	}
 	return c.m[name]
 }
 
 func (c *pageCache) put(key, name string, a *keptAnswer) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.key != key || c.bytes+len(a.body) > pagesMaxBytes {
-		c.key, c.m, c.bytes = key, map[string]*keptAnswer{}, 0
+	if c.key != key {
+		c.key, c.m, c.bytes, c.big = key, map[string]*keptAnswer{}, 0, nil
+	}
+	if len(a.body) > c.limit() {
+		if len(c.big) >= bigKept {
+			c.big = nil
+		}
+		if c.big == nil {
+			c.big = map[string]*keptAnswer{}
+		}
+		c.big[name] = a
+		return
+	}
+	if c.bytes+len(a.body) > pagesMaxBytes {
+		c.m, c.bytes = map[string]*keptAnswer{}, 0
 	}
 	if old := c.m[name]; old != nil {
 		c.bytes -= len(old.body)
@@ -182,6 +226,7 @@ type answerRecorder struct {
 	status  int
 	wrote   bool // WriteHeader called
 	buf     []byte
+	max     int  // the largest answer kept (pageCache.maxAnswerOf)
 	through bool // writing through: nothing is kept
 	failed  bool // an internal error was noted
 }
@@ -199,7 +244,7 @@ func (a *answerRecorder) WriteHeader(status int) {
 }
 
 func (a *answerRecorder) Write(b []byte) (int, error) {
-	if !a.through && len(a.buf)+len(b) > pagesMaxAnswer {
+	if !a.through && len(a.buf)+len(b) > a.max {
 		a.flush()
 	}
 	if a.through {

@@ -15,13 +15,19 @@ import (
 // compressed length tells an onlooker nothing a reader could not fetch.
 const gzipMinBytes = 1024
 
-// gzipped returns body compressed, or nil when that does not pay.
+// gzipped returns body compressed, or nil when that does not pay: at the
+// best compression, but for an answer over pagesMaxAnswer (the figures'
+// JSON), which its first reader waits for, at the fastest.
 func gzipped(body []byte) []byte {
 	if len(body) < gzipMinBytes {
 		return nil
 	}
+	level := gzip.BestCompression
+	if len(body) > pagesMaxAnswer {
+		level = gzip.BestSpeed
+	}
 	var b bytes.Buffer
-	zw, err := gzip.NewWriterLevel(&b, gzip.BestCompression)
+	zw, err := gzip.NewWriterLevel(&b, level)
 	if err != nil {
 		return nil
 	}
