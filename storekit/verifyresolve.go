@@ -2,6 +2,7 @@ package storekit
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -27,6 +28,10 @@ type resolution struct {
 // prefetchRounds bounds the rounds of prefetch; the longest chain of the
 // rules is three records deep, and any question left is asked alone.
 const prefetchRounds = 6
+
+// errNotRead answers a question whose record is not read yet (ask); never
+// shown.
+var errNotRead = errors.New("not read yet")
 
 // resolvedPage is what the rules asked of one page's records, answered.
 type resolvedPage map[qantar.Ref]resolution
@@ -72,7 +77,7 @@ func (d resolvedPage) ask(rec qantar.Record, asked map[qantar.Ref]bool) bool {
 			return r.rec, r.err
 		}
 		missed, asked[ref] = true, true
-		return nil, qantar.Errorf(qantar.ENOTFOUND, "%s/%d is not read yet", k, id)
+		return nil, errNotRead
 	}
 	qantar.Project(qantar.PublicReader, rec, from)
 	qantar.Project(qantar.ViewerReader, rec, from)
