@@ -1,6 +1,7 @@
 package qantar
 
 import (
+	"bytes"
 	"encoding/json"
 	"sort"
 	"strings"
@@ -19,19 +20,24 @@ var UILangs = []string{"kk", "ru", "en"}
 type Text map[string]string
 
 func (t *Text) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err == nil {
-		*t = nil
-		if s != "" {
-			*t = Text{"und": s}
+	if v := bytes.TrimLeft(b, " \t\r\n"); len(v) > 0 && v[0] == '{' {
+		// Most texts: decoded once as the object they are, not first
+		// tried as a string.
+		var m map[string]string
+		if err := json.Unmarshal(b, &m); err != nil {
+			return Errorf(EINVALID, "must be a string or an object of language to text")
 		}
+		*t = m
 		return nil
 	}
-	var m map[string]string
-	if err := json.Unmarshal(b, &m); err != nil {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
 		return Errorf(EINVALID, "must be a string or an object of language to text")
 	}
-	*t = m
+	*t = nil
+	if s != "" {
+		*t = Text{"und": s}
+	}
 	return nil
 }
 
