@@ -288,41 +288,53 @@ func recordPage(ctx context.Context, r Reader, kind string, id int64) ([]current
 	if err != nil || len(page) == 0 {
 		return page, err
 	}
-	last := page[len(page)-1]
-	return page, joinVersions(ctx, r, page, kind, id, string(last.Kind), last.ID)
+	return page, joinVersions(ctx, r, page)
 }
 
-// joinVersions fills in each record of page (the records after (kind, id)
-// up to (lastKind, lastID)) the version row of its current version and its
-// highest version, from one range of version_rows read in key order: a
-// join in SQL would look the versions up twice a record. A current
+// joinVersions fills in each record of page (in the order of kind and
+// id) the version row of its current version and its highest version,
+// from version_rows read in key order, one range a kind of the page
+// (kind = $1 AND id BETWEEN …: PostgreSQL cannot estimate a range of row
+// values, (kind, id) > ($1, $2), and read the whole table for each page);
+// a join in SQL would look the versions up twice a record. A current
 // version's content is what the versions view gives (storekit/stored.go):
 // its own when its row keeps it, else CanonicalFromStored of the record's
 // JSON; nil, as the view's NULL, when neither gives any.
-func joinVersions(ctx context.Context, r Reader, page []currentRow, kind string, id int64, lastKind string, lastID int64) error {
-	type key struct {
-		kind string
-		id   int64
+func joinVersions(ctx context.Context, r Reader, page []currentRow) error {
+	for begin := 0; begin < len(page); {
+		end := begin
+		for end < len(page) && page[end].Kind == page[begin].Kind {
+			end++
+		}
+		if err := joinKindVersions(ctx, r, page[begin:end]); err != nil {
+			return err
+		}
+		begin = end
 	}
-	at := make(map[key]int, len(page))
-	for i := range page {
-		at[key{string(page[i].Kind), page[i].ID}] = i
+	return nil
+}
+
+// joinKindVersions is joinVersions for a part of a page of one kind.
+func joinKindVersions(ctx context.Context, r Reader, part []currentRow) error {
+	at := make(map[int64]int, len(part))
+	for i := range part {
+		at[part[i].ID] = i
 	}
-	rows, err := r.Query(ctx, `SELECT kind, id, version, op, data IS NULL, data FROM version_rows
-		WHERE (kind, id) > ($1, $2) AND (kind, id) <= ($3, $4)`, kind, id, lastKind, lastID)
+	rows, err := r.Query(ctx, `SELECT id, version, op, data IS NULL, data FROM version_rows
+		WHERE kind = $1 AND id >= $2 AND id <= $3`, string(part[0].Kind), part[0].ID, part[len(part)-1].ID)
 	if err != nil {
 		return err
 	}
-	var k, op string
+	var op string
 	var vid, version int64
 	var derived bool
 	var data []byte
-	return Each(rows, []any{&k, &vid, &version, &op, &derived, &data}, func() error {
-		i, ok := at[key{k, vid}]
+	return Each(rows, []any{&vid, &version, &op, &derived, &data}, func() error {
+		i, ok := at[vid]
 		if !ok {
 			return nil // a version of no record: verifyLeaves checks it against its leaf
 		}
-		row := &page[i]
+		row := &part[i]
 		row.MaxVersion = max(row.MaxVersion, int(version))
 		if int(version) == row.Version {
 			row.LoggedOp, row.derived = qantar.Op(op), derived
