@@ -32,12 +32,7 @@ func (c listCounter) List(ctx context.Context, k qantar.Kind, f qantar.Filter) (
 func TestMembershipAsWhole(t *testing.T) {
 	ctx := context.Background()
 	db := testworld.SQLite(t, testworld.Options{})
-	if err := db.InTx(ctx, func(w qantar.Writer) error {
-		_, err := qantar.CreateAll(ctx, w, qantar.System, fullSynthetic(t, 300, db))
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
+	addFullSynthetic(t, db, 300)
 	var pages atomic.Int64
 	f := New(listCounter{db, &pages}, nil, nil, nil, nil)
 	readers := []qantar.Actor{qantar.Anonymous, {ID: "u:2", Role: qantar.RoleViewer}, {ID: "u:1", Role: qantar.RoleAdmin}}
@@ -137,12 +132,7 @@ func BenchmarkMembership(b *testing.B) {
 	n := testworld.EnvInt(b, "QANTAR_BENCH_ROWS", 20_000, 10)
 	ctx := context.Background()
 	db := testworld.SQLite(b, testworld.Options{})
-	if err := db.InTx(ctx, func(w qantar.Writer) error {
-		_, err := qantar.CreateAll(ctx, w, qantar.System, fullSynthetic(b, n, db))
-		return err
-	}); err != nil {
-		b.Fatal(err)
-	}
+	addFullSynthetic(b, db, n)
 	b.Run("whole", func(b *testing.B) {
 		f := New(db, nil, nil, nil, nil)
 		for b.Loop() {

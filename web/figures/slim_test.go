@@ -12,6 +12,7 @@ import (
 	"github.com/qantar-project/qantar/internal/testworld"
 	"github.com/qantar-project/qantar/law"
 	"github.com/qantar-project/qantar/seed"
+	"github.com/qantar-project/qantar/sqlite"
 )
 
 // The figures of slim records (what StatsAt and a server's kept records
@@ -29,12 +30,7 @@ func TestSlimFiguresAsWhole(t *testing.T) {
 	if _, err := seed.Load(ctx, db, bundled); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.InTx(ctx, func(w qantar.Writer) error {
-		_, err := qantar.CreateAll(ctx, w, qantar.System, fullSynthetic(t, 60, db))
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
+	addFullSynthetic(t, db, 60)
 	p, err := db.LogAt(ctx, -1)
 	if err != nil {
 		t.Fatal(err)
@@ -73,6 +69,19 @@ func TestSlimFiguresAsWhole(t *testing.T) {
 		if string(wj) != string(sj) {
 			t.Errorf("%s differ:\nslim  %s\nwhole %s", fg.name, sj, wj)
 		}
+	}
+}
+
+// addFullSynthetic writes fullSynthetic's n records to db in one
+// transaction.
+func addFullSynthetic(t testing.TB, db *sqlite.DB, n int) {
+	t.Helper()
+	ctx := context.Background()
+	if err := db.InTx(ctx, func(w qantar.Writer) error {
+		_, err := qantar.CreateAll(ctx, w, qantar.System, fullSynthetic(t, n, db))
+		return err
+	}); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -139,12 +148,7 @@ func BenchmarkSlimMemory(b *testing.B) {
 	n := testworld.EnvInt(b, "QANTAR_BENCH_ROWS", 20_000, 10)
 	ctx := context.Background()
 	db := testworld.SQLite(b, testworld.Options{})
-	if err := db.InTx(ctx, func(w qantar.Writer) error {
-		_, err := qantar.CreateAll(ctx, w, qantar.System, fullSynthetic(b, n, db))
-		return err
-	}); err != nil {
-		b.Fatal(err)
-	}
+	addFullSynthetic(b, db, n)
 	p, err := db.LogAt(ctx, -1)
 	if err != nil {
 		b.Fatal(err)
