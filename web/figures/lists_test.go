@@ -84,18 +84,10 @@ func sameMembership(t *testing.T, f *Figures, reader qantar.Actor) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var r lists.Records
-	if r.Sources, err = LoadTyped[*qantar.Source](ctx, f, qantar.KindSource, reader); err == nil {
-		if r.Citations, err = LoadTyped[*qantar.Citation](ctx, f, qantar.KindCitation, reader); err == nil {
-			if r.Persons, err = LoadTyped[*qantar.Person](ctx, f, qantar.KindPerson, reader); err == nil {
-				r.Acts, err = LoadTyped[*qantar.Act](ctx, f, qantar.KindAct, reader)
-			}
-		}
-	}
+	want, err := wholeMembership(ctx, f, reader)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := lists.Load(r)
 	if len(got.Lists) != len(want.Lists) || got.Distinct() != want.Distinct() {
 		t.Fatalf("%s: %d lists, %d people; want %d, %d", reader.Role, len(got.Lists), got.Distinct(), len(want.Lists), want.Distinct())
 	}
@@ -108,6 +100,15 @@ func sameMembership(t *testing.T, f *Figures, reader qantar.Actor) {
 			}
 		}
 	}
+}
+
+// wholeMembership is who is on which list from every source, citation,
+// person and act read whole as reader sees them: how Membership answered
+// every request before it kept its answers.
+func wholeMembership(ctx context.Context, f *Figures, reader qantar.Actor) (*lists.Membership, error) {
+	return membershipFrom(ctx, func(ctx context.Context, kind qantar.Kind) ([]qantar.Record, error) {
+		return f.LoadAll(ctx, kind, reader)
+	})
 }
 
 // namedOn is the first person named as only on the first list and not on
@@ -136,13 +137,8 @@ func BenchmarkMembership(b *testing.B) {
 	b.Run("whole", func(b *testing.B) {
 		f := New(db, nil, nil, nil, nil)
 		for b.Loop() {
-			var r lists.Records
-			r.Sources, _ = LoadTyped[*qantar.Source](ctx, f, qantar.KindSource, qantar.Anonymous)
-			r.Citations, _ = LoadTyped[*qantar.Citation](ctx, f, qantar.KindCitation, qantar.Anonymous)
-			r.Persons, _ = LoadTyped[*qantar.Person](ctx, f, qantar.KindPerson, qantar.Anonymous)
-			r.Acts, _ = LoadTyped[*qantar.Act](ctx, f, qantar.KindAct, qantar.Anonymous)
-			if lists.Load(r).Distinct() == 0 {
-				b.Fatal("no one on the lists")
+			if m, err := wholeMembership(ctx, f, qantar.Anonymous); err != nil || m.Distinct() == 0 {
+				b.Fatal(err)
 			}
 		}
 	})
